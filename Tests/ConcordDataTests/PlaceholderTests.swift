@@ -1,0 +1,4 @@
+import Testing
+@testable import ConcordData
+
+@Test func moduleVersion() { #expect(!ConcordDataInfo.version.isEmpty) }
