@@ -5,6 +5,11 @@ struct Concord: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "concord",
         abstract: "Privacy-preserving federated learning for drug discovery.",
-        subcommands: []
+        discussion: """
+            Partners keep their molecules; only predictions on public molecules leave them. \
+            Start with 'concord demo'.
+            """,
+        version: "0.1.0",
+        subcommands: [DataCommand.self]
     )
 }

@@ -1,4 +1,0 @@
-import Testing
-@testable import ConcordData
-
-@Test func moduleVersion() { #expect(!ConcordDataInfo.version.isEmpty) }
