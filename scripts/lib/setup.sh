@@ -1,0 +1,68 @@
+# Shared set-up for Concord's scripts (sourced, not run).
+# Installs only what is missing, so a second run does no network work.
+
+CONCORD_CACHE="${CONCORD_CACHE:-$HOME/.cache/concord}"
+
+step() { printf '\n==> %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+    if [ "$(id -u)" = 0 ]; then "$@"
+    elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+    else die "need root (or sudo) to run: $*"
+    fi
+}
+
+# System packages: Swift itself must already be installed (it is the project's toolchain).
+concord_setup_system() {
+    command -v swift >/dev/null 2>&1 || die "Swift 6.1 or later is required (https://swift.org/install)"
+    local need=()
+    command -v python3 >/dev/null 2>&1 || need+=(python3)
+    python3 -m pip --version >/dev/null 2>&1 || need+=(python3-pip)
+    python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
+    for pkg in zlib1g-dev libsqlite3-dev "$@"; do
+        dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+    done
+    if [ ${#need[@]} -gt 0 ]; then
+        step "installing system packages: ${need[*]}"
+        as_root apt-get update -q
+        DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q "${need[@]}"
+    fi
+}
+
+# A venv for test oracles and benchmark peers; never used by Concord at run time.
+ORACLE_PYTHON="$CONCORD_CACHE/venv/bin/python"
+concord_setup_oracle_venv() {
+    local want=("rdkit==2026.9.1" "$@")
+    if [ ! -x "$ORACLE_PYTHON" ]; then
+        step "creating the oracle venv in $CONCORD_CACHE/venv"
+        mkdir -p "$CONCORD_CACHE"
+        python3 -m venv "$CONCORD_CACHE/venv"
+    fi
+    local missing=()
+    for req in "${want[@]}"; do
+        "$ORACLE_PYTHON" -m pip show "${req%%==*}" >/dev/null 2>&1 || missing+=("$req")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        step "installing oracle packages: ${missing[*]}"
+        "$ORACLE_PYTHON" -m pip install -q --disable-pip-version-check "${missing[@]}"
+    fi
+}
+
+# concord_oracle SCRIPT NAME ARGS...: runs an oracle once and prints the path of its cached output.
+# The cache key covers the script's content, its arguments and the RDKit version.
+concord_oracle() {
+    local script=$1 name=$2; shift 2
+    [ -f "$script" ] || die "oracle script $script is missing"
+    local version key out
+    version=$("$ORACLE_PYTHON" -c 'import rdkit; print(rdkit.__version__)')
+    key=$( { cat "$script"; echo "$*" "$version"; } | sha256sum | cut -c1-16)
+    out="$CONCORD_CACHE/oracle/$name-$key.tsv"
+    if [ ! -s "$out" ]; then
+        mkdir -p "$CONCORD_CACHE/oracle"
+        step "running $script (RDKit $version) -> $out"
+        "$ORACLE_PYTHON" "$script" --cache "$CONCORD_CACHE" --out "$out.tmp" "$@" >&2
+        mv "$out.tmp" "$out"
+    fi
+    printf '%s\n' "$out"
+}
