@@ -80,6 +80,7 @@ extension Molecule {
                     continue
                 }
                 let totalHs = Int(atom.explicitHydrogens) + (atom.noImplicit ? 0 : Int(iv[a]))
+                sbo += totalHs
                 var dv = Elements.defaultValence(z)
                 var chrg = Int(atom.formalCharge)
                 if Elements.isEarly(z) { chrg = -chrg }
