@@ -19,6 +19,9 @@ public struct Molecule: Sendable, Hashable {
     public private(set) var neighborAtoms: [Int32]
     /// Bond indices parallel to ``neighborAtoms``.
     public private(set) var neighborBonds: [Int32]
+    /// Rings found by perception (RDKit's symmetrised SSSR = relevant cycles), smallest
+    /// first. Empty until ``sanitize()`` has run.
+    public internal(set) var rings: RingSet = RingSet()
 
     /// Creates a molecule and builds its adjacency. No perception is run.
     public init(atoms: [Atom] = [], bonds: [Bond] = []) {

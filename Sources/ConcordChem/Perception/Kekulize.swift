@@ -1,0 +1,207 @@
+// Kekulisation of aromatic input as RDKit's Kekulize.cpp decides it: per fused ring
+// system (rings sharing a bond), aromatic atoms that still need a double bond are
+// determined from their valence state ("double-bond candidates"), then every candidate
+// must be paired with a neighbouring candidate over an aromatic bond. We find the pairing
+// with a bounded most-constrained-first backtracking search.
+
+extension Molecule {
+    mutating func kekulize(rings: RingSet, ev: inout [Int32], iv: inout [Int32]) throws(ChemError) {
+        let n = atoms.count, m = bonds.count
+        let nr = rings.count
+        // union-find over rings that share a bond; rings made only of dummies are skipped
+        var parent = [Int32](0..<Int32(max(nr, 0)))
+        func find(_ x: Int) -> Int {
+            var x = x
+            while Int(parent[x]) != x { parent[x] = parent[Int(parent[x])]; x = Int(parent[x]) }
+            return x
+        }
+        var usable = [Bool](repeating: false, count: nr)
+        var firstRingOfBond = [Int32](repeating: -1, count: m)
+        var ringCountOfAtom = [Int16](repeating: 0, count: n)
+        for r in 0..<nr {
+            for k in rings.range(of: r) {
+                ringCountOfAtom[Int(rings.atoms[k])] += 1
+                if atoms[Int(rings.atoms[k])].atomicNumber != 0 { usable[r] = true }
+            }
+            guard usable[r] else { continue }
+            for k in rings.range(of: r) {
+                let b = Int(rings.bonds[k])
+                let f = Int(firstRingOfBond[b])
+                if f < 0 { firstRingOfBond[b] = Int32(r) } else {
+                    let a = find(f), c = find(r)
+                    if a != c { parent[a] = Int32(c) }
+                }
+            }
+        }
+        var inSys = [Int32](repeating: -1, count: n)
+        var cand = [Bool](repeating: false, count: n)
+        var optional = [Bool](repeating: false, count: n)
+        var match = [Int32](repeating: -1, count: n)
+        var makeSingle = [Int32]()
+        var sysAtoms = [Int32]()
+        var done = [Bool](repeating: false, count: nr)
+        for r0 in 0..<nr where usable[r0] && !done[r0] {
+            let root = find(r0)
+            sysAtoms.removeAll(keepingCapacity: true)
+            for r in r0..<nr where usable[r] && !done[r] && find(r) == root {
+                done[r] = true
+                for k in rings.range(of: r) {
+                    let a = Int(rings.atoms[k])
+                    if inSys[a] != Int32(r0) { inSys[a] = Int32(r0); sysAtoms.append(Int32(a)) }
+                }
+            }
+            let sysId = Int32(r0)
+            var hasAromaticOrDummy = false
+            for a in sysAtoms where atoms[Int(a)].atomicNumber == 0 || isAromaticAtom(Int(a)) { hasAromaticOrDummy = true; break }
+            if !hasAromaticOrDummy { continue }
+            makeSingle.removeAll(keepingCapacity: true)
+            var required = [Int32]()
+            for a32 in sysAtoms {
+                let a = Int(a32)
+                let atom = atoms[a]
+                let z = Int(atom.atomicNumber)
+                if z != 0 && !isAromaticAtom(a) { continue }
+                var sbo = 0, nToIgnore = 0, nonArNonDummyNbr = 0
+                for k in neighborRange(of: a) {
+                    let b = Int(neighborBonds[k]), o = Int(neighborAtoms[k])
+                    if atoms[o].atomicNumber != 0 && !atoms[o].isAromatic && inSys[o] == sysId { nonArNonDummyNbr += 1 }
+                    let bond = bonds[b]
+                    if bond.isAromatic && (bond.order == .single || bond.order == .double || bond.order == .aromatic) {
+                        sbo += 1
+                        makeSingle.append(Int32(b))
+                    } else {
+                        let c = (halfContribution(b, atom: a) + 1) / 2
+                        sbo += c
+                        if c == 0 { nToIgnore += 1 }
+                    }
+                }
+                if z == 0 && nonArNonDummyNbr < Int(ringCountOfAtom[a]) {
+                    cand[a] = true; optional[a] = true
+                    continue
+                }
+                let totalHs = Int(atom.explicitHydrogens) + (atom.noImplicit ? 0 : Int(iv[a]))
+                sbo += totalHs
+                var dv = Elements.defaultValence(z)
+                var chrg = Int(atom.formalCharge)
+                if Elements.isEarly(z) { chrg = -chrg }
+                if z == 6 && chrg > 0 { chrg = -chrg }
+                dv += chrg
+                let tbo = Int(ev[a]) + (atom.noImplicit ? 0 : Int(iv[a]))
+                let nRad = Int(atom.radicalElectrons)
+                let totalDegree = degree(of: a) + (atom.noImplicit ? 0 : Int(iv[a])) - nToIgnore
+                let valList = Elements.valences(z)
+                var vi = valList.startIndex + 1
+                while tbo > dv && vi < valList.endIndex && valList[vi] > 0 {
+                    dv = Int(valList[vi]) + chrg
+                    vi += 1
+                }
+                if tbo == 5 && sbo == 4 && dv == 3 && totalDegree == 3 && nRad == 0 && chrg == 0 && totalHs == 0 {
+                    if z == 7 || z == 15 || z == 33 { dv = 5 }
+                }
+                if totalDegree + nRad >= dv { continue }
+                if dv == sbo + 1 + nRad {
+                    cand[a] = true; required.append(a32)
+                } else if nRad == 0 && atom.noImplicit && dv == sbo + 2 {
+                    cand[a] = true; required.append(a32)
+                }
+            }
+            for b in makeSingle { bonds[Int(b)].order = .single }
+            if !required.isEmpty {
+                guard pairCandidates(required: required, inSys: inSys, sysId: sysId, cand: cand, match: &match) else {
+                    throw ChemError(.kekulization,
+                                    "can't kekulize: aromatic atoms \(required.map { String($0 + 1) }.prefix(12).joined(separator: ", ")) cannot all be given a double bond",
+                                    atomIndex: Int(required[0]))
+                }
+                for a32 in sysAtoms {
+                    let a = Int(a32)
+                    let p = Int(match[a])
+                    guard p > a else { continue }
+                    for k in neighborRange(of: a) where Int(neighborAtoms[k]) == p {
+                        let b = Int(neighborBonds[k])
+                        if bonds[b].isAromatic || atoms[a].atomicNumber == 0 || atoms[p].atomicNumber == 0 {
+                            bonds[b].order = .double
+                            break
+                        }
+                    }
+                }
+            }
+            for a in sysAtoms { cand[Int(a)] = false; optional[Int(a)] = false; match[Int(a)] = -1 }
+        }
+        // mark atoms and bonds non-aromatic
+        for b in 0..<m { bonds[b].isAromatic = false }
+        for a in 0..<n where atoms[a].isAromatic {
+            if !atoms[a].isInRing {
+                throw ChemError(.aromaticity, "atom \(a + 1) is marked aromatic but is not in a ring", atomIndex: a)
+            }
+            atoms[a].isAromatic = false
+            let z = atoms[a].atomicNumber
+            if (z == 7 || z == 15) && atoms[a].formalCharge == 0 && atoms[a].explicitHydrogens == 1 {
+                atoms[a].noImplicit = false
+                atoms[a].explicitHydrogens = 0
+                let e = (try? explicitValence(a, strict: false)) ?? 0
+                ev[a] = Int32(e)
+                iv[a] = Int32((try? implicitValence(a, explicit: e, strict: false)) ?? 0)
+            }
+        }
+    }
+
+    /// Pairs every required candidate with a neighbouring candidate (perfect matching on
+    /// the required atoms). Most-constrained-first backtracking with a step budget.
+    private func pairCandidates(required: [Int32], inSys: [Int32], sysId: Int32, cand: [Bool],
+                                match: inout [Int32]) -> Bool {
+        @inline(__always) func usableEdge(_ a: Int, _ k: Int) -> Int {
+            let o = Int(neighborAtoms[k])
+            guard inSys[o] == sysId, cand[o], match[o] < 0 else { return -1 }
+            let b = bonds[Int(neighborBonds[k])]
+            if b.isAromatic || atoms[a].atomicNumber == 0 || atoms[o].atomicNumber == 0 { return o }
+            return -1
+        }
+        // frames: chosen atom, next neighbour slot to try
+        var frameAtom = [Int32]()
+        var frameSlot = [Int32]()
+        var steps = 0
+        var needPick = true
+        while true {
+            steps += 1
+            if steps > 200_000 { return false }
+            if needPick {
+                // most constrained unmatched required atom
+                var best = -1, bestCount = Int.max
+                for a32 in required where match[Int(a32)] < 0 {
+                    let a = Int(a32)
+                    var c = 0
+                    for k in neighborRange(of: a) where usableEdge(a, k) >= 0 { c += 1 }
+                    if c < bestCount { best = a; bestCount = c; if c == 0 { break } }
+                }
+                if best < 0 { return true }
+                if bestCount == 0 {
+                    needPick = false // backtrack
+                } else {
+                    frameAtom.append(Int32(best))
+                    frameSlot.append(neighborOffsets[best])
+                }
+            }
+            // advance top frame
+            guard let top = frameAtom.last else { return false }
+            let a = Int(top)
+            // undo previous choice of this frame if any
+            if match[a] >= 0 { let p = Int(match[a]); match[p] = -1; match[a] = -1 }
+            var slot = Int(frameSlot[frameSlot.count - 1])
+            var chosen = -1
+            while slot < Int(neighborOffsets[a + 1]) {
+                let o = usableEdge(a, slot)
+                slot += 1
+                if o >= 0 { chosen = o; break }
+            }
+            frameSlot[frameSlot.count - 1] = Int32(slot)
+            if chosen >= 0 {
+                match[a] = Int32(chosen); match[chosen] = Int32(a)
+                needPick = true
+            } else {
+                frameAtom.removeLast(); frameSlot.removeLast()
+                needPick = false
+                if frameAtom.isEmpty { return false }
+            }
+        }
+    }
+}
