@@ -42,14 +42,14 @@ public enum MolBlock {
                 throw MolBlockError(.malformed, "atom line is too short (\(raw.count) characters; at least 34 expected)", line: lineNumber)
             }
             let symbol = String(decoding: raw[31..<min(34, raw.count)], as: UTF8.self).trimmingCharacters(in: " ")
-            guard let z = Elements.numberBySymbol[symbol] else {
+            guard let z = MolFileElements.numberBySymbol[symbol] else {
                 throw MolBlockError(.unknownElement, "unknown element symbol '\(symbol)'", line: lineNumber)
             }
             var atom = Atom(atomicNumber: z)
             if symbol == "D" { atom.isotope = 2 }
             if symbol == "T" { atom.isotope = 3 }
             if let massDiff = field(raw, 34, 2), massDiff != 0 {
-                atom.isotope = UInt16(clamping: max(0, Elements.nominalMass(z) + massDiff))
+                atom.isotope = UInt16(clamping: max(0, MolFileElements.nominalMass(z) + massDiff))
             }
             if let code = field(raw, 36, 3) {
                 switch code {
