@@ -56,6 +56,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "ConcordCLITests",
+            dependencies: ["concord"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "ConcordDataTests",
             dependencies: ["ConcordData", "ConcordChem"],
             swiftSettings: strict
