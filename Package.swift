@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .executable(name: "concord", targets: ["concord"]),
         .library(name: "ConcordChem", targets: ["ConcordChem"]),
+        .library(name: "ConcordML", targets: ["ConcordML"]),
         .library(name: "ConcordData", targets: ["ConcordData"]),
     ],
     dependencies: [
@@ -26,6 +27,14 @@ let package = Package(
     targets: [
         .target(
             name: "ConcordChem",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ConcordML",
+            dependencies: [
+                "ConcordChem",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strict
         ),
         .target(
@@ -44,6 +53,7 @@ let package = Package(
             name: "concord",
             dependencies: [
                 "ConcordChem",
+                "ConcordML",
                 "ConcordData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -58,6 +68,11 @@ let package = Package(
         .testTarget(
             name: "ConcordCLITests",
             dependencies: ["concord"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ConcordMLTests",
+            dependencies: ["ConcordML", "ConcordChem", "ConcordData"],
             swiftSettings: strict
         ),
         .testTarget(
