@@ -33,7 +33,7 @@ concord_setup_system() {
 # A venv for test oracles and benchmark peers; never used by Concord at run time.
 ORACLE_PYTHON="$CONCORD_CACHE/venv/bin/python"
 concord_setup_oracle_venv() {
-    local want=("rdkit==2026.9.1" "$@")
+    local want=("rdkit==2026.9.1" "scikit-learn==1.9.1" "$@")
     if [ ! -x "$ORACLE_PYTHON" ]; then
         step "creating the oracle venv in $CONCORD_CACHE/venv"
         mkdir -p "$CONCORD_CACHE"

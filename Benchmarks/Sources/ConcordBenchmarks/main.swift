@@ -7,8 +7,9 @@ import Foundation
 
 let arguments = CommandLine.arguments.dropFirst()
 let which = arguments.first { !$0.hasPrefix("--") } ?? "fingerprints"
-var count = 100_000
-if let i = arguments.firstIndex(of: "--count"), i + 1 < arguments.endIndex, let n = Int(arguments[i + 1]) { count = n }
+let countArgument: Int? = arguments.firstIndex(of: "--count").flatMap { i in
+    i + 1 < arguments.endIndex ? Int(arguments[i + 1]) : nil
+}
 
 func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
 
@@ -35,7 +36,7 @@ func runPeer(_ script: String, _ args: [String]) -> [String: Any] {
     return json
 }
 
-func fingerprintBenchmark() async {
+func fingerprintBenchmark(count: Int) async {
     let cache = DataCache.standard()
     let moses: [String]
     do {
@@ -85,6 +86,6 @@ func fingerprintBenchmark() async {
 }
 
 switch which {
-case "fingerprints": await fingerprintBenchmark()
+case "fingerprints": await fingerprintBenchmark(count: countArgument ?? 100_000)
 default: die("unknown benchmark '\(which)'; available: fingerprints")
 }
