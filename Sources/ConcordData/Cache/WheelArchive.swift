@@ -32,6 +32,16 @@ public final class WheelArchive: @unchecked Sendable {
         return archive.filter { $0.type == .file }.map(\.path).sorted()
     }
 
+    /// Names (without folder and extension) of the members directly inside `folder` whose
+    /// names end in `suffix`, sorted, e.g. `memberNames(in: "lifelines/datasets/", suffix: ".csv")`.
+    public func memberNames(in folder: String, suffix: String) -> [String] {
+        memberPaths.compactMap { path in
+            guard path.hasPrefix(folder), path.hasSuffix(suffix) else { return nil }
+            let name = path.dropFirst(folder.count).dropLast(suffix.count)
+            return name.isEmpty || name.contains("/") ? nil : String(name)
+        }
+    }
+
     /// The uncompressed bytes of member `path`.
     /// - Throws: ``DataError`` `.notFound` when the member is absent, `.malformed` when it cannot be inflated.
     public func data(of path: String) throws(DataError) -> Data {

@@ -12,13 +12,7 @@ public struct LifelinesData: Sendable {
     }
 
     /// Names of the CSV tables, e.g. `ACTG175`, `gbsg2`.
-    public var tableNames: [String] {
-        wheel.memberPaths.compactMap { path in
-            guard path.hasPrefix(Self.prefix), path.hasSuffix(".csv") else { return nil }
-            let name = path.dropFirst(Self.prefix.count).dropLast(4)
-            return name.contains("/") ? nil : String(name)
-        }
-    }
+    public var tableNames: [String] { wheel.memberNames(in: Self.prefix, suffix: ".csv") }
 
     /// Loads table `name`.
     public func table(_ name: String) throws(DataError) -> DelimitedTable {

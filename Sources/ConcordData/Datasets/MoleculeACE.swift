@@ -28,13 +28,7 @@ public struct MoleculeACE: Sendable {
     }
 
     /// The set names, e.g. `CHEMBL214_Ki`, sorted.
-    public var setNames: [String] {
-        wheel.memberPaths.compactMap { path in
-            guard path.hasPrefix(Self.prefix), path.hasSuffix(".csv") else { return nil }
-            let name = path.dropFirst(Self.prefix.count).dropLast(4)
-            return name.contains("/") ? nil : String(name)
-        }
-    }
+    public var setNames: [String] { wheel.memberNames(in: Self.prefix, suffix: ".csv") }
 
     /// Loads one set by name.
     /// - Throws: ``DataError`` `.notFound` listing the available names when `name` is unknown.
