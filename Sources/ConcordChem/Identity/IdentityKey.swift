@@ -3,8 +3,8 @@
 ///
 /// The key is computed from the perceived graph (after ``Molecule/sanitize()``): atoms
 /// labelled by element, formal charge, total hydrogen count, aromaticity, radical
-/// electrons, smallest ring size and (optionally) isotope; bonds by their order
-/// (aromatic bonds as aromatic). Labels are refined by iterated neighbourhood hashing
+/// electrons, smallest ring size and (optionally) isotope; bonds by their order and
+/// aromatic flag. Labels are refined by iterated neighbourhood hashing
 /// (Weisfeiler–Lehman / Morgan style) until the atom partition stops splitting, and the
 /// sorted multiset of final labels is hashed into 128 bits.
 ///
@@ -120,8 +120,8 @@ enum IdentityHasher {
                 for k in mol.neighborRange(of: i) {
                     let j = Int(mol.neighborAtoms[k])
                     if folded[j] { continue }
-                    let order = mol.bonds[Int(mol.neighborBonds[k])]
-                    let bondLabel: UInt64 = order.isAromatic ? 12 : UInt64(order.order.rawValue)
+                    let bond = mol.bonds[Int(mol.neighborBonds[k])]
+                    let bondLabel = UInt64(bond.order.rawValue) | (bond.isAromatic ? 0x100 : 0)
                     sum &+= combine(bondLabel &+ 0x51, labels[j])
                 }
                 nextLabels[i] = combine(labels[i], sum)
