@@ -17,7 +17,7 @@ Columns (tab separated, one header line):
   ecfp4_counts  bit:count pairs of GetCountFingerprint (every 4th base row; else empty)
   canonical     RDKit canonical SMILES
   canonical_nostereo  canonical SMILES after RemoveStereochemistry (isotopes kept)
-  canonical_flat      canonical SMILES with isomericSmiles=False (no stereo, no isotopes)
+  canonical_flat      canonical SMILES with isotopes cleared, hydrogens removed and no stereo
   graph         RDKit's perceived graph, so the fingerprint code can be checked
                 independently of the SMILES parser:
                 atoms 'Z,isotope,charge,explicitHs,implicitHs,noImplicit,aromatic,inRing,radicals'
@@ -204,7 +204,11 @@ def main():
             e = on_bits(fpgen.GetFingerprint(m))
             f = on_bits(ffgen.GetFingerprint(m))
             c = counts(fpgen.GetCountFingerprint(m)) if with_counts else ""
-            flat = Chem.MolToSmiles(m, isomericSmiles=False)
+            fm = Chem.Mol(m)
+            for a in fm.GetAtoms():
+                a.SetIsotope(0)
+            fm = Chem.RemoveHs(fm, sanitize=False)
+            flat = Chem.MolToSmiles(fm, isomericSmiles=False)
             ns = Chem.Mol(m)
             Chem.RemoveStereochemistry(ns)
             nostereo = Chem.MolToSmiles(ns)
