@@ -16,6 +16,8 @@ Columns (tab separated, one header line):
   fcfp4         the same with GetMorganFeatureAtomInvGen()
   ecfp4_counts  bit:count pairs of GetCountFingerprint (every 4th base row; else empty)
   canonical     RDKit canonical SMILES
+  canonical_nostereo  canonical SMILES after RemoveStereochemistry (isotopes kept)
+  canonical_flat      canonical SMILES with isotopes cleared, hydrogens removed and no stereo
   graph         RDKit's perceived graph, so the fingerprint code can be checked
                 independently of the SMILES parser:
                 atoms 'Z,isotope,charge,explicitHs,implicitHs,noImplicit,aromatic,inRing,radicals'
@@ -92,7 +94,7 @@ def graph(mol):
 
 def corrupt(smiles, rng):
     s = list(smiles)
-    for _ in range(rng.randint(1, 3)):
+    for _ in range(rng.choice((1, 1, 1, 2, 3))):
         op = rng.randrange(3)
         if op == 0 and len(s) > 1:
             del s[rng.randrange(len(s))]
@@ -192,17 +194,25 @@ def main():
 
     n_acc = 0
     with open(args.out, "w") as out:
-        out.write("source\tgroup\tsmiles\taccepted\tecfp4\tfcfp4\tecfp4_counts\tcanonical\tgraph\n")
+        out.write("source\tgroup\tsmiles\taccepted\tecfp4\tfcfp4\tecfp4_counts\tcanonical\tcanonical_nostereo\tcanonical_flat\tgraph\n")
         for src, group, s, with_counts in rows:
             m = Chem.MolFromSmiles(s)
             if m is None:
-                out.write(f"{src}\t{group}\t{s}\t0\t\t\t\t\t\n")
+                out.write(f"{src}\t{group}\t{s}\t0\t\t\t\t\t\t\t\n")
                 continue
             n_acc += 1
             e = on_bits(fpgen.GetFingerprint(m))
             f = on_bits(ffgen.GetFingerprint(m))
             c = counts(fpgen.GetCountFingerprint(m)) if with_counts else ""
-            out.write(f"{src}\t{group}\t{s}\t1\t{e}\t{f}\t{c}\t{Chem.MolToSmiles(m)}\t{graph(m)}\n")
+            fm = Chem.Mol(m)
+            for a in fm.GetAtoms():
+                a.SetIsotope(0)
+            fm = Chem.RemoveHs(fm, sanitize=False)
+            flat = Chem.MolToSmiles(fm, isomericSmiles=False)
+            ns = Chem.Mol(m)
+            Chem.RemoveStereochemistry(ns)
+            nostereo = Chem.MolToSmiles(ns)
+            out.write(f"{src}\t{group}\t{s}\t1\t{e}\t{f}\t{c}\t{Chem.MolToSmiles(m)}\t{nostereo}\t{flat}\t{graph(m)}\n")
     print(f"wrote {len(rows)} rows ({n_acc} accepted, {len(base)} base molecules) to {args.out}", file=sys.stderr)
 
 

@@ -94,19 +94,11 @@ public struct MorganGenerator: Sendable {
     /// The options this generator computes.
     public let options: MorganOptions
 
-    // Scratch, reused across molecules.
-    @usableFromInline var codes: [UInt32] = []
-    var current: [UInt32] = []
-    var next: [UInt32] = []
-    var bondInvariants: [Int32] = []
-    var previousEnv: [UInt64] = []
-    var roundEnv: [UInt64] = []
-    var dead: [Bool] = []
-    var pairs: [UInt64] = []
-    var roundOrder: [UInt64] = []
-    var seenTable: [Int32] = []
-    var seenHashes: [UInt64] = []
-    var seenStore: [UInt64] = []
+    // Scratch, reused across molecules: `codes[0 ..< codeCount]` holds the environment codes
+    // of the last molecule; `arena` is carved into the per-molecule work arrays.
+    var codes: [UInt32] = []
+    var codeCount = 0
+    var arena: [UInt64] = []
     var folded: [UInt32] = []
 
     /// Creates a generator for `options`.
@@ -118,7 +110,7 @@ public struct MorganGenerator: Sendable {
     /// of `molecule`: RDKit's sparse "bit ids" before `% fpSize`.
     public mutating func environmentCodes(_ molecule: Molecule) -> [UInt32] {
         computeCodes(molecule)
-        return codes
+        return Array(codes[0..<codeCount])
     }
 
     /// The folded bit fingerprint (`GetFingerprint`).
@@ -128,10 +120,13 @@ public struct MorganGenerator: Sendable {
         var result = BitFingerprint(bitCount: size)
         if !options.countSimulation {
             let fp = UInt32(truncatingIfNeeded: size)
+            let count = codeCount
             result.words.withUnsafeMutableBufferPointer { words in
-                for code in codes {
-                    let bit = Int(code % fp)
-                    words[bit &>> 6] |= 1 &<< UInt64(bit & 63)
+                codes.withUnsafeBufferPointer { codes in
+                    for k in 0..<count {
+                        let bit = Int(codes[k] % fp)
+                        words[bit &>> 6] |= 1 &<< UInt64(bit & 63)
+                    }
                 }
             }
             return result
@@ -165,14 +160,14 @@ public struct MorganGenerator: Sendable {
     public mutating func sparseCountFingerprint(_ molecule: Molecule) -> SparseCountFingerprint {
         computeCodes(molecule)
         folded.removeAll(keepingCapacity: true)
-        folded.append(contentsOf: codes)
+        folded.append(contentsOf: codes[0..<codeCount])
         folded.sort()
         return runLengths(length: 1 << 32)
     }
 
     mutating func foldAndCount(modulo: UInt32) {
         folded.removeAll(keepingCapacity: true)
-        for code in codes { folded.append(code % modulo) }
+        for code in codes[0..<codeCount] { folded.append(code % modulo) }
         folded.sort()
     }
 
@@ -194,155 +189,202 @@ public struct MorganGenerator: Sendable {
 
     // MARK: - Core
 
-    /// Fills ``codes`` with the environment codes of `molecule`.
+    /// Fills `codes[0 ..< codeCount]` with the environment codes of `molecule`.
     mutating func computeCodes(_ mol: Molecule) {
         let n = mol.atomCount
         let m = mol.bondCount
-        codes.removeAll(keepingCapacity: true)
+        let radius = options.radius
+        codeCount = 0
         guard n > 0 else { return }
+        if codes.count < n * (radius + 1) { codes = [UInt32](repeating: 0, count: n * (radius + 1) * 2) }
 
-        // Layer-0 invariants.
-        current.removeAll(keepingCapacity: true)
+        // Layer-0 invariants go straight into `codes[0 ..< n]`.
         switch options.atomInvariants {
         case .connectivity(let ring):
-            for i in 0..<n { current.append(mol.connectivityInvariant(of: i, includeRingMembership: ring)) }
+            codes.withUnsafeMutableBufferPointer { out in
+                Self.connectivityInvariants(mol, includeRing: ring, into: out)
+            }
         case .feature:
-            for i in 0..<n { current.append(FeatureInvariants.mask(mol, i)) }
+            for i in 0..<n { codes[i] = FeatureInvariants.mask(mol, i) }
         }
-        codes.append(contentsOf: current)
-        let radius = options.radius
+        codeCount = n
         guard radius > 0 else { return }
 
-        bondInvariants.removeAll(keepingCapacity: true)
-        if options.useBondTypes {
-            for b in 0..<m { bondInvariants.append(mol.morganBondInvariant(of: b)) }
-        } else {
-            bondInvariants.append(contentsOf: repeatElement(1, count: m))
-        }
-
+        // Arena layout (64-bit slots).
         let words = max(1, (m + 63) >> 6)
-        next.removeAll(keepingCapacity: true)
-        next.append(contentsOf: repeatElement(0, count: n))
-        dead.removeAll(keepingCapacity: true)
-        dead.append(contentsOf: repeatElement(false, count: n))
-        roundEnv.removeAll(keepingCapacity: true)
-        roundEnv.append(contentsOf: repeatElement(0, count: n * words))
-        previousEnv.removeAll(keepingCapacity: true)
-        previousEnv.append(contentsOf: repeatElement(0, count: n * words))
-
-        // Open-addressing table of emitted environments (indices into seenStore).
-        let maxEntries = radius * n
         var tableSize = 16
-        while tableSize < maxEntries * 2 { tableSize <<= 1 }
-        seenTable.removeAll(keepingCapacity: true)
-        seenTable.append(contentsOf: repeatElement(-1, count: tableSize))
-        seenHashes.removeAll(keepingCapacity: true)
-        seenStore.removeAll(keepingCapacity: true)
+        while tableSize < radius * n * 2 { tableSize <<= 1 }
+        let oCur = 0, oNext = n, oDead = 2 * n, oOrder = 3 * n, oPairs = 4 * n
+        let oBondInv = 5 * n
+        let oPrevEnv = oBondInv + m
+        let oRoundEnv = oPrevEnv + n * words
+        let oTable = oRoundEnv + n * words
+        let oSeenHash = oTable + tableSize
+        let oSeenStore = oSeenHash + radius * n
+        let needed = oSeenStore + radius * n * words
+        if arena.count < needed { arena = [UInt64](repeating: 0, count: needed + needed / 2) }
+        let useBondTypes = options.useBondTypes
         let redundant = options.includeRedundantEnvironments
 
+        var emitted = n
+        codes.withUnsafeMutableBufferPointer { codesBuf in
+        arena.withUnsafeMutableBufferPointer { arenaBuf in
         mol.neighborOffsets.withUnsafeBufferPointer { offsets in
         mol.neighborAtoms.withUnsafeBufferPointer { nbrAtoms in
         mol.neighborBonds.withUnsafeBufferPointer { nbrBonds in
+        mol.bonds.withUnsafeBufferPointer { bonds in
+            let a = arenaBuf.baseAddress!
+            let out = codesBuf.baseAddress!
+            var cur = a + oCur, nxt = a + oNext
+            let dead = a + oDead, order = a + oOrder, pairs = a + oPairs, bondInv = a + oBondInv
+            let prevEnv = a + oPrevEnv, roundEnv = a + oRoundEnv
+            let table = a + oTable, seenHash = a + oSeenHash, seenStore = a + oSeenStore
+            for i in 0..<n {
+                cur[i] = UInt64(out[i])
+                nxt[i] = 0
+                dead[i] = 0
+            }
+            for b in 0..<m {
+                bondInv[b] = useBondTypes ? UInt64(UInt32(bitPattern: Int32(bonds[b].order.rawValue))) : 1
+            }
+            (prevEnv).update(repeating: 0, count: 2 * n * words)
+            table.update(repeating: UInt64.max, count: tableSize)
+            var seenCount = 0
+
             for layer in 0..<radius {
-                roundOrder.removeAll(keepingCapacity: true)
-                for atom in 0..<n where !dead[atom] {
+                var orderCount = 0
+                for atom in 0..<n where dead[atom] == 0 {
                     let lo = Int(offsets[atom]), hi = Int(offsets[atom + 1])
                     if lo == hi {
-                        dead[atom] = true
+                        dead[atom] = 1
                         continue
                     }
-                    pairs.removeAll(keepingCapacity: true)
-                    let envBase = atom * words
+                    let env = roundEnv + atom * words
+                    var pairCount = 0
                     for k in lo..<hi {
                         let bond = Int(nbrBonds[k])
                         let other = Int(nbrAtoms[k])
-                        roundEnv[envBase + (bond >> 6)] |= 1 &<< UInt64(bond & 63)
-                        let otherBase = other * words
-                        for w in 0..<words { roundEnv[envBase + w] |= previousEnv[otherBase + w] }
+                        env[bond >> 6] |= 1 &<< UInt64(bond & 63)
+                        let otherEnv = prevEnv + other * words
+                        for w in 0..<words { env[w] |= otherEnv[w] }
                         // Sort key ordering (signed bond invariant, unsigned code) like std::pair.
-                        let bt = UInt64(UInt32(bitPattern: bondInvariants[bond]) ^ 0x8000_0000)
-                        pairs.append(bt << 32 | UInt64(current[other]))
+                        let key = (bondInv[bond] ^ 0x8000_0000) << 32 | cur[other]
+                        // Insertion into the sorted prefix.
+                        var j = pairCount
+                        while j > 0 && pairs[j - 1] > key {
+                            pairs[j] = pairs[j - 1]
+                            j -= 1
+                        }
+                        pairs[j] = key
+                        pairCount += 1
                     }
-                    Self.insertionSort(&pairs)
                     var invariant = UInt32(truncatingIfNeeded: layer)
-                    BoostHash.combine(&invariant, current[atom])
-                    for p in pairs {
+                    BoostHash.combine(&invariant, UInt32(truncatingIfNeeded: cur[atom]))
+                    for k in 0..<pairCount {
+                        let p = pairs[k]
                         let bt = Int32(bitPattern: UInt32(truncatingIfNeeded: p >> 32) ^ 0x8000_0000)
                         BoostHash.combine(&invariant, BoostHash.pair(bt, UInt32(truncatingIfNeeded: p)))
                     }
-                    next[atom] = invariant
-                    roundOrder.append(UInt64(invariant) << 32 | UInt64(atom))
+                    nxt[atom] = UInt64(invariant)
+                    order[orderCount] = UInt64(invariant) << 32 | UInt64(atom)
+                    orderCount += 1
                 }
                 if redundant {
-                    for entry in roundOrder { codes.append(UInt32(truncatingIfNeeded: entry >> 32)) }
+                    for k in 0..<orderCount {
+                        out[emitted] = UInt32(truncatingIfNeeded: order[k] >> 32)
+                        emitted += 1
+                    }
                 } else {
-                    if roundOrder.count <= 32 { Self.insertionSort(&roundOrder) } else { roundOrder.sort() }
-                    for entry in roundOrder {
-                        let atom = Int(UInt32(truncatingIfNeeded: entry))
-                        if insertIfNew(envAt: atom * words, words: words, tableSize: tableSize) {
-                            codes.append(UInt32(truncatingIfNeeded: entry >> 32))
+                    if orderCount <= 48 {
+                        for i in 1..<max(1, orderCount) {
+                            let x = order[i]
+                            var j = i
+                            while j > 0 && order[j - 1] > x {
+                                order[j] = order[j - 1]
+                                j -= 1
+                            }
+                            order[j] = x
+                        }
+                    } else {
+                        var sorted = UnsafeMutableBufferPointer(start: order, count: orderCount)
+                        sorted.sort()
+                    }
+                    for k in 0..<orderCount {
+                        let atom = Int(UInt32(truncatingIfNeeded: order[k]))
+                        let env = roundEnv + atom * words
+                        // Look the environment up in the emitted set; insert if new.
+                        var h: UInt64 = 0x9e37_79b9_7f4a_7c15
+                        for w in 0..<words {
+                            h = (h ^ env[w]) &* 0xff51_afd7_ed55_8ccd
+                            h ^= h >> 33
+                        }
+                        var slot = Int(truncatingIfNeeded: h) & (tableSize - 1)
+                        var isNew = true
+                        while table[slot] != UInt64.max {
+                            let entry = Int(table[slot])
+                            if seenHash[entry] == h {
+                                let stored = seenStore + entry * words
+                                var equal = true
+                                for w in 0..<words where stored[w] != env[w] {
+                                    equal = false
+                                    break
+                                }
+                                if equal {
+                                    isNew = false
+                                    break
+                                }
+                            }
+                            slot = (slot + 1) & (tableSize - 1)
+                        }
+                        if isNew {
+                            table[slot] = UInt64(seenCount)
+                            seenHash[seenCount] = h
+                            (seenStore + seenCount * words).update(from: env, count: words)
+                            seenCount += 1
+                            out[emitted] = UInt32(truncatingIfNeeded: order[k] >> 32)
+                            emitted += 1
                         } else {
-                            dead[atom] = true
+                            dead[atom] = 1
                         }
                     }
                 }
-                swap(&current, &next)
-                for i in 0..<n { next[i] = 0 }
-                previousEnv.withUnsafeMutableBufferPointer { dst in
-                    roundEnv.withUnsafeBufferPointer { src in
-                        dst.baseAddress!.update(from: src.baseAddress!, count: src.count)
-                    }
-                }
+                swap(&cur, &nxt)
+                nxt.update(repeating: 0, count: n)
+                prevEnv.update(from: roundEnv, count: n * words)
             }
         }
         }
         }
+        }
+        }
+        }
+        codeCount = emitted
     }
 
-    /// Inserts the environment `roundEnv[base ..< base + words]` into the seen set; `false`
-    /// when it was already there.
-    mutating func insertIfNew(envAt base: Int, words: Int, tableSize: Int) -> Bool {
-        var h: UInt64 = 0x9e37_79b9_7f4a_7c15
-        for w in 0..<words {
-            h = (h ^ roundEnv[base + w]) &* 0xff51_afd7_ed55_8ccd
-            h ^= h >> 33
-        }
-        let mask = tableSize - 1
-        var slot = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let entry = Int(seenTable[slot])
-            if entry < 0 { break }
-            if seenHashes[entry] == h {
-                var equal = true
-                let stored = entry * words
-                for w in 0..<words where seenStore[stored + w] != roundEnv[base + w] {
-                    equal = false
-                    break
-                }
-                if equal { return false }
+    /// Writes RDKit's connectivity invariants of all atoms to `out[0 ..< atomCount]`.
+    static func connectivityInvariants(_ mol: Molecule, includeRing: Bool, into out: UnsafeMutableBufferPointer<UInt32>) {
+        mol.atoms.withUnsafeBufferPointer { atoms in
+        mol.neighborOffsets.withUnsafeBufferPointer { offsets in
+        mol.neighborAtoms.withUnsafeBufferPointer { nbrAtoms in
+            for i in 0..<atoms.count {
+                let atom = atoms[i]
+                let lo = Int(offsets[i]), hi = Int(offsets[i + 1])
+                var hs = Int(atom.explicitHydrogens) + Int(atom.implicitHydrogens)
+                let totalDegree = hi - lo + hs
+                for k in lo..<hi where atoms[Int(nbrAtoms[k])].atomicNumber == 1 { hs += 1 }
+                var seed: UInt32 = 0
+                BoostHash.combine(&seed, UInt32(atom.atomicNumber))
+                BoostHash.combine(&seed, UInt32(totalDegree))
+                BoostHash.combine(&seed, UInt32(hs))
+                BoostHash.combine(&seed, UInt32(bitPattern: Int32(atom.formalCharge)))
+                let delta = atom.isotope == 0 ? 0
+                    : IsotopeMassDelta.delta(atomicNumber: Int(atom.atomicNumber), isotope: Int(atom.isotope))
+                BoostHash.combine(&seed, UInt32(bitPattern: Int32(delta)))
+                if includeRing && atom.isInRing { BoostHash.combine(&seed, 1) }
+                out[i] = seed
             }
-            slot = (slot + 1) & mask
         }
-        seenTable[slot] = Int32(seenHashes.count)
-        seenHashes.append(h)
-        for w in 0..<words { seenStore.append(roundEnv[base + w]) }
-        return true
-    }
-
-    @inline(__always)
-    static func insertionSort(_ a: inout [UInt64]) {
-        let count = a.count
-        guard count > 1 else { return }
-        a.withUnsafeMutableBufferPointer { buf in
-            for i in 1..<count {
-                let x = buf[i]
-                var j = i - 1
-                while j >= 0 && buf[j] > x {
-                    buf[j + 1] = buf[j]
-                    j -= 1
-                }
-                buf[j + 1] = x
-            }
+        }
         }
     }
 }

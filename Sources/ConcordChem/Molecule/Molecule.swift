@@ -82,3 +82,22 @@ public struct Molecule: Sendable, Hashable {
         degree(of: i) + Int(atoms[i].totalHydrogens)
     }
 }
+
+extension Molecule {
+    /// Size of the smallest perceived ring containing atom `i`, or 0 when the atom is in no
+    /// ring (or perception has not run).
+    public func smallestRingSize(of i: Int) -> Int {
+        // rings are sorted by size, so the first hit is the smallest
+        for r in 0..<rings.count {
+            for k in rings.range(of: r) where Int(rings.atoms[k]) == i { return rings.size(of: r) }
+        }
+        return 0
+    }
+
+    /// Number of perceived rings (relevant cycles) containing atom `i`.
+    public func ringCount(of i: Int) -> Int {
+        var c = 0
+        for k in rings.atoms.indices where Int(rings.atoms[k]) == i { c += 1 }
+        return c
+    }
+}

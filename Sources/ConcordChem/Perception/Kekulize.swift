@@ -106,21 +106,31 @@ extension Molecule {
                 }
             }
             for b in makeSingle { bonds[Int(b)].order = .single }
-            if !required.isEmpty {
-                guard pairCandidates(required: required, inSys: inSys, sysId: sysId, cand: cand, match: &match) else {
-                    throw ChemError(.kekulization,
-                                    "can't kekulize: aromatic atoms \(required.map { String($0 + 1) }.prefix(12).joined(separator: ", ")) cannot all be given a double bond",
-                                    atomIndex: Int(required[0]))
-                }
-                for a32 in sysAtoms {
-                    let a = Int(a32)
-                    let p = Int(match[a])
-                    guard p > a else { continue }
-                    for k in neighborRange(of: a) where Int(neighborAtoms[k]) == p {
-                        let b = Int(neighborBonds[k])
-                        if bonds[b].isAromatic || atoms[a].atomicNumber == 0 || atoms[p].atomicNumber == 0 {
-                            bonds[b].order = .double
-                            break
+            if !required.isEmpty || sysAtoms.contains(where: { optional[Int($0)] }) {
+                var candCopy = cand
+                if !rdkitKekulizeWorker(sysAtoms: sysAtoms, inSys: inSys, sysId: sysId, cands: &candCopy) {
+                    // fall back to an exhaustive pairing where dummy atoms are optional
+                    guard pairCandidates(required: required, inSys: inSys, sysId: sysId, cand: cand, match: &match) else {
+                        throw ChemError(.kekulization,
+                                        "can't kekulize: aromatic atoms \(required.map { String($0 + 1) }.prefix(12).joined(separator: ", ")) cannot all be given a double bond",
+                                        atomIndex: required.first.map { Int($0) })
+                    }
+                    if !required.isEmpty && sysAtoms.contains(where: { optional[Int($0)] }) == false {
+                        // RDKit's bounded search failed although a pairing exists: RDKit rejects
+                        throw ChemError(.kekulization,
+                                        "can't kekulize: no Kekulé structure found for aromatic atoms \(required.map { String($0 + 1) }.prefix(12).joined(separator: ", "))",
+                                        atomIndex: Int(required[0]))
+                    }
+                    for a32 in sysAtoms {
+                        let a = Int(a32)
+                        let p = Int(match[a])
+                        guard p > a else { continue }
+                        for k in neighborRange(of: a) where Int(neighborAtoms[k]) == p {
+                            let b = Int(neighborBonds[k])
+                            if bonds[b].isAromatic || atoms[a].atomicNumber == 0 || atoms[p].atomicNumber == 0 {
+                                bonds[b].order = .double
+                                break
+                            }
                         }
                     }
                 }
@@ -203,5 +213,128 @@ extension Molecule {
                 if frameAtom.isEmpty { return false }
             }
         }
+    }
+
+    /// Port of the search in RDKit's `kekulizeWorker` (non-canonical atom ranks, i.e. atom
+    /// index order, as `sanitizeMol` uses): a breadth-first walk that gives each candidate
+    /// the first available candidate neighbour, remembering alternatives and backtracking at
+    /// most 100 times. Reproduces RDKit's choice of Kekulé structure.
+    private mutating func rdkitKekulizeWorker(sysAtoms: [Int32], inSys: [Int32], sysId: Int32,
+                                              cands: inout [Bool]) -> Bool {
+        let maxBackTracks = 100
+        let sorted = sysAtoms.sorted()
+        var done = [Int32]()
+        var inDone = [Bool](repeating: false, count: atoms.count)
+        for a in sysAtoms where atoms[Int(a)].atomicNumber != 0 && !isAromaticAtom(Int(a)) {
+            done.append(a); inDone[Int(a)] = true
+        }
+        var astack = [Int32]()          // deque: front at index astackHead
+        var astackHead = 0
+        var inStack = [Int32](repeating: 0, count: atoms.count) // count of occurrences in astack
+        var options = [[Int32]](repeating: [], count: atoms.count)
+        var hasOptions = [Bool](repeating: false, count: atoms.count)
+        var btmoves = [Int32]()
+        var lastOpt = -1
+        var numBT = 0
+        var added = [Int32]()           // bonds set double in this run (dBndAdds / localBondsAdded)
+        var isAdded = [Bool](repeating: false, count: bonds.count)
+        @inline(__always) func bondBetween(_ a: Int, _ b: Int) -> Int {
+            for k in neighborRange(of: a) where Int(neighborAtoms[k]) == b { return Int(neighborBonds[k]) }
+            return -1
+        }
+        var nbrs = [Int32]()
+        while done.count < sorted.count || astackHead < astack.count {
+            var curr: Int
+            if astackHead < astack.count {
+                curr = Int(astack[astackHead]); astackHead += 1
+                inStack[curr] -= 1
+            } else {
+                curr = -1
+                var k = 0
+                while k < sorted.count { if !inDone[Int(sorted[k])] { curr = Int(sorted[k]); break }; k += 1 }
+                if curr < 0 { return false }
+            }
+            done.append(Int32(curr)); inDone[curr] = true
+            let cCand = cands[curr]
+            var opts: [Int32]
+            if hasOptions[curr] {
+                opts = options[curr]
+            } else {
+                nbrs.removeAll(keepingCapacity: true)
+                for k in neighborRange(of: curr) {
+                    let o = neighborAtoms[k]
+                    if inSys[Int(o)] != sysId || inDone[Int(o)] { continue }
+                    nbrs.append(o)
+                }
+                nbrs.sort()
+                opts = []
+                var lstack = [Int32]()
+                for o32 in nbrs {
+                    let o = Int(o32)
+                    if inStack[o] == 0 { lstack.append(o32) }
+                    if cCand && cands[o] {
+                        let b = bondBetween(curr, o)
+                        if b >= 0 && (bonds[b].isAromatic || atoms[curr].atomicNumber == 0 || atoms[o].atomicNumber == 0) {
+                            opts.append(o32)
+                        }
+                    }
+                }
+                for x in lstack { astack.append(x); inStack[Int(x)] += 1 }
+            }
+            if cCand {
+                if !opts.isEmpty {
+                    let ncnd = Int(opts.removeFirst())
+                    let b = bondBetween(curr, ncnd)
+                    bonds[b].order = .double
+                    cands[curr] = false; cands[ncnd] = false
+                    if !isAdded[b] { isAdded[b] = true; added.append(Int32(b)) }
+                    if hasOptions[curr] {
+                        if opts.isEmpty {
+                            hasOptions[curr] = false; options[curr] = []
+                            btmoves.removeLast()
+                            lastOpt = btmoves.last.map { Int($0) } ?? -1
+                        } else {
+                            options[curr] = opts
+                        }
+                    } else if !opts.isEmpty {
+                        lastOpt = curr
+                        btmoves.append(Int32(curr))
+                        options[curr] = opts; hasOptions[curr] = true
+                    }
+                } else if atoms[curr].atomicNumber != 0 {
+                    if lastOpt >= 0 && numBT < maxBackTracks {
+                        // backTrack
+                        guard let pos = done.firstIndex(of: Int32(lastOpt)),
+                              let rpos = done.lastIndex(of: Int32(lastOpt)) else { return false }
+                        var newFront = [Int32]()
+                        newFront.reserveCapacity(done.count - rpos + astack.count - astackHead)
+                        for q in rpos..<done.count { newFront.append(done[q]) }
+                        for x in newFront { inStack[Int(x)] += 1 }
+                        newFront.append(contentsOf: astack[astackHead...])
+                        astack = newFront; astackHead = 0
+                        for q in pos..<done.count { inDone[Int(done[q])] = false }
+                        done.removeSubrange(pos...)
+                        var keep = [Int32]()
+                        for b32 in added {
+                            let b = Int(b32)
+                            let a1 = Int(bonds[b].begin), a2 = Int(bonds[b].end)
+                            if !inDone[a1] && !inDone[a2] {
+                                isAdded[b] = false
+                                bonds[b].order = .single
+                                cands[a1] = true; cands[a2] = true
+                            } else {
+                                keep.append(b32)
+                            }
+                        }
+                        added = keep
+                        numBT += 1
+                    } else {
+                        for b in added { bonds[Int(b)].order = .single }
+                        return false
+                    }
+                }
+            }
+        }
+        return true
     }
 }

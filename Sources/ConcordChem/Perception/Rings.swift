@@ -27,6 +27,18 @@ public struct RingSet: Sendable, Hashable {
     @inlinable public func size(of r: Int) -> Int { Int(offsets[r + 1] - offsets[r]) }
 }
 
+/// Rings collected during perception, flat.
+struct FoundRings {
+    var offsets: [Int32] = [0]
+    var atoms: [Int32] = []
+    var bonds: [Int32] = []
+    var count: Int { offsets.count - 1 }
+    func size(_ r: Int) -> Int32 { offsets[r + 1] - offsets[r] }
+    mutating func append(atoms a: [Int32], bonds b: [Int32]) {
+        atoms.append(contentsOf: a); bonds.append(contentsOf: b); offsets.append(Int32(atoms.count))
+    }
+}
+
 /// Maximum atoms in one ring system we attempt to enumerate rings for.
 let maxRingSystemAtoms = 4000
 
@@ -99,13 +111,12 @@ extension Molecule {
         // 2. ring systems = connected components of the ring-bond subgraph
         var comp = [Int32](repeating: -1, count: n)
         var nComp: Int32 = 0
-        var queue = [Int32]()
-        var compAtoms = [[Int32]]()
+        var queue = [Int32]()       // all ring atoms, grouped by component
+        var compOff = [Int32]([0])
         for s in 0..<n where atoms[s].isInRing && comp[s] < 0 {
             comp[s] = nComp
-            queue.removeAll(keepingCapacity: true)
+            var head = queue.count
             queue.append(Int32(s))
-            var head = 0
             while head < queue.count {
                 let v = Int(queue[head]); head += 1
                 for k in neighborRange(of: v) where isRingBond[Int(neighborBonds[k])] {
@@ -113,53 +124,85 @@ extension Molecule {
                     if comp[w] < 0 { comp[w] = nComp; queue.append(Int32(w)) }
                 }
             }
-            compAtoms.append(queue)
+            compOff.append(Int32(queue.count))
             nComp += 1
         }
 
-        var found: [(size: Int, atoms: [Int32], bonds: [Int32])] = []
-        var localIndex = [Int32](repeating: -1, count: n)
-        for atomsOfComp in compAtoms {
-            let V = atomsOfComp.count
+        var found = FoundRings()
+        found.atoms.reserveCapacity(queue.count + 8)
+        found.bonds.reserveCapacity(queue.count + 8)
+        var localIndex: [Int32] = []
+        for ci in 0..<Int(nComp) {
+            let lo = Int(compOff[ci]), hi = Int(compOff[ci + 1])
+            let V = hi - lo
             // edges of the component
             var E = 0
-            for v in atomsOfComp { for k in neighborRange(of: Int(v)) where isRingBond[Int(neighborBonds[k])] { E += 1 } }
+            for q in lo..<hi { for k in neighborRange(of: Int(queue[q])) where isRingBond[Int(neighborBonds[k])] { E += 1 } }
             E /= 2
             let cyclomatic = E - V + 1
             if cyclomatic <= 0 { continue }
             if cyclomatic == 1 {
                 // a simple cycle: walk it
-                var ra = [Int32](), rb = [Int32]()
-                ra.reserveCapacity(V); rb.reserveCapacity(V)
+                let start = Int(queue[lo])
+                let mark = found.atoms.count
                 var prevBond = -1
-                var v = Int(atomsOfComp[0])
+                var v = start
+                var steps = 0
                 repeat {
-                    ra.append(Int32(v))
+                    found.atoms.append(Int32(v))
                     var next = -1, nb = -1
                     for k in neighborRange(of: v) {
                         let b = Int(neighborBonds[k])
                         if isRingBond[b] && b != prevBond { next = Int(neighborAtoms[k]); nb = b; break }
                     }
                     if next < 0 { break }
-                    rb.append(Int32(nb))
+                    found.bonds.append(Int32(nb))
                     prevBond = nb
                     v = next
-                } while v != Int(atomsOfComp[0]) && ra.count <= V
-                if ra.count == V && rb.count == V { found.append((V, ra, rb)) }
+                    steps += 1
+                } while v != start && steps <= V
+                if found.atoms.count - mark == V && found.bonds.count - mark == V {
+                    found.offsets.append(Int32(found.atoms.count))
+                } else {
+                    found.atoms.removeSubrange(mark...)
+                    found.bonds.removeSubrange(min(mark, found.bonds.count)...)
+                }
                 continue
             }
             if V > maxRingSystemAtoms {
                 throw ChemError(.tooLarge, "ring system with \(V) atoms is too large to perceive")
             }
-            try relevantCycles(of: atomsOfComp, edgeCount: E, cyclomatic: cyclomatic,
+            if localIndex.isEmpty { localIndex = [Int32](repeating: -1, count: n) }
+            try relevantCycles(of: Array(queue[lo..<hi]), edgeCount: E, cyclomatic: cyclomatic,
                                isRingBond: isRingBond, localIndex: &localIndex, into: &found)
         }
-        // sort by size, stable
-        let order = found.indices.sorted { found[$0].size != found[$1].size ? found[$0].size < found[$1].size : $0 < $1 }
-        result.offsets.reserveCapacity(found.count + 1)
+        // stable sort by size; usually already sorted
+        let nf = found.count
+        var sorted = true
+        var maxSize: Int32 = 0
+        for r in 0..<nf {
+            let sz = found.size(r)
+            if sz < maxSize { sorted = false }
+            maxSize = max(maxSize, sz)
+        }
+        if sorted {
+            result.offsets = found.offsets
+            result.atoms = found.atoms
+            result.bonds = found.bonds
+            return result
+        }
+        var bucket = [Int32](repeating: 0, count: Int(maxSize) + 2)
+        for r in 0..<nf { bucket[Int(found.size(r)) + 1] += 1 }
+        for k in 1..<bucket.count { bucket[k] += bucket[k - 1] }
+        var order = [Int32](repeating: 0, count: nf)
+        for r in 0..<nf { let sz = Int(found.size(r)); order[Int(bucket[sz])] = Int32(r); bucket[sz] += 1 }
+        result.offsets.reserveCapacity(nf + 1)
+        result.atoms.reserveCapacity(found.atoms.count)
+        result.bonds.reserveCapacity(found.atoms.count)
         for idx in order {
-            result.atoms.append(contentsOf: found[idx].atoms)
-            result.bonds.append(contentsOf: found[idx].bonds)
+            let rng = Int(found.offsets[Int(idx)])..<Int(found.offsets[Int(idx) + 1])
+            result.atoms.append(contentsOf: found.atoms[rng])
+            result.bonds.append(contentsOf: found.bonds[rng])
             result.offsets.append(Int32(result.atoms.count))
         }
         return result
@@ -167,50 +210,159 @@ extension Molecule {
 
     private func relevantCycles(of compAtoms: [Int32], edgeCount E: Int, cyclomatic: Int,
                                 isRingBond: [Bool], localIndex: inout [Int32],
-                                into found: inout [(size: Int, atoms: [Int32], bonds: [Int32])]) throws(ChemError) {
+                                into found: inout FoundRings) throws(ChemError) {
         let V = compAtoms.count
-        // local numbering, in atom index order so "lowest vertex" is well defined
+        // local numbering in atom-index order, so "lowest vertex" is well defined
         let sortedAtoms = compAtoms.sorted()
-        for (li, a) in sortedAtoms.enumerated() { localIndex[Int(a)] = Int32(li) }
+        for li in 0..<V { localIndex[Int(sortedAtoms[li])] = Int32(li) }
         defer { for a in sortedAtoms { localIndex[Int(a)] = -1 } }
-        // local adjacency (CSR) with local edge ids
+        // local CSR adjacency with local edge ids
         var adjOff = [Int32](repeating: 0, count: V + 1)
-        for (li, a) in sortedAtoms.enumerated() {
+        for li in 0..<V {
             var d: Int32 = 0
-            for k in neighborRange(of: Int(a)) where isRingBond[Int(neighborBonds[k])] { d += 1 }
+            for k in neighborRange(of: Int(sortedAtoms[li])) where isRingBond[Int(neighborBonds[k])] { d += 1 }
             adjOff[li + 1] = adjOff[li] + d
         }
         var adjV = [Int32](repeating: 0, count: Int(adjOff[V]))
         var adjE = [Int32](repeating: 0, count: Int(adjOff[V]))
         var edgeGlobal = [Int32](repeating: 0, count: E)
-        var edgeLocal = [Int32: Int32]()   // only for this (rare) general path
+        var edgeA = [Int32](repeating: 0, count: E), edgeB = [Int32](repeating: 0, count: E)
         var ne: Int32 = 0
-        for (li, a) in sortedAtoms.enumerated() {
+        for li in 0..<V {
             var p = Int(adjOff[li])
-            for k in neighborRange(of: Int(a)) {
+            for k in neighborRange(of: Int(sortedAtoms[li])) {
                 let b = neighborBonds[k]
                 guard isRingBond[Int(b)] else { continue }
-                let eid: Int32
-                if let e = edgeLocal[b] { eid = e } else { eid = ne; edgeLocal[b] = ne; edgeGlobal[Int(ne)] = b; ne += 1 }
-                adjV[p] = localIndex[Int(neighborAtoms[k])]
-                adjE[p] = eid
+                let w = localIndex[Int(neighborAtoms[k])]
+                adjV[p] = w
+                if Int(w) > li {
+                    adjE[p] = ne; edgeGlobal[Int(ne)] = b; edgeA[Int(ne)] = Int32(li); edgeB[Int(ne)] = w; ne += 1
+                } else {
+                    // find the id given when w (< li) was processed
+                    var id: Int32 = -1
+                    for q in Int(adjOff[Int(w)])..<Int(adjOff[Int(w) + 1]) where Int(adjV[q]) == li && edgeGlobal[Int(adjE[q])] == b {
+                        id = adjE[q]
+                    }
+                    adjE[p] = id
+                }
                 p += 1
             }
         }
         let W = (E + 63) / 64
-        // candidates
-        struct Cand { var len: Int; var bits: [UInt64]; var verts: [Int32]; var edges: [Int32] }
-        var cands = [Cand]()
-        var seen = Set<[UInt64]>()
+        // candidate storage (flat)
+        var candLen = [Int32]()
+        var candBits = [UInt64]()          // W words per candidate
+        var candPathOff = [Int32]([0])     // vertices of each candidate, in ring order
+        var candVerts = [Int32]()
         var dist = [Int32](repeating: -1, count: V)
+        var npaths = [Int32](repeating: 0, count: V)
+        var parent = [Int32](repeating: -1, count: V)
+        var parentEdge = [Int32](repeating: -1, count: V)
+        var branch = [Int32](repeating: -1, count: V)
         var bfs = [Int32]()
-        var stamp = [Int32](repeating: -1, count: V)
+        bfs.reserveCapacity(V)
+        var bits = [UInt64](repeating: 0, count: W)
+        var pathX = [Int32](), pathY = [Int32]()
+        var altX = [[Int32]](), altY = [[Int32]]()
+        var stamp = [Int32](repeating: 0, count: V)
         var stampVal: Int32 = 0
-        let pathCap = 16
+
+        // all shortest paths v -> r inside the BFS DAG (vertices >= r), capped
+        func allPaths(_ v: Int, _ r: Int, _ out: inout [[Int32]]) {
+            out.removeAll(keepingCapacity: true)
+            var stackV: [Int32] = [Int32(v)]
+            var stackSlot: [Int32] = [adjOff[v]]
+            while let top = stackV.last {
+                let u = Int(top)
+                if u == r {
+                    out.append(stackV)
+                    if out.count >= 64 { return }
+                    stackV.removeLast(); stackSlot.removeLast()
+                    continue
+                }
+                var slot = Int(stackSlot[stackSlot.count - 1])
+                var pushed = false
+                while slot < Int(adjOff[u + 1]) {
+                    let w = Int(adjV[slot]); slot += 1
+                    if w >= r && dist[w] >= 0 && dist[w] == dist[u] - 1 {
+                        stackSlot[stackSlot.count - 1] = Int32(slot)
+                        stackV.append(Int32(w)); stackSlot.append(adjOff[w])
+                        pushed = true
+                        break
+                    }
+                }
+                if !pushed { stackV.removeLast(); stackSlot.removeLast() }
+            }
+        }
+        func edgeBetween(_ a: Int32, _ b: Int32) -> Int32 {
+            for q in Int(adjOff[Int(a)])..<Int(adjOff[Int(a) + 1]) where adjV[q] == b { return adjE[q] }
+            return -1
+        }
+        func addCandidate(_ px: [Int32], _ py: [Int32], _ e: Int32) throws(ChemError) {
+            // px: x ... r ; py: y ... r ; e joins x and y
+            for w in 0..<W { bits[w] = 0 }
+            var len = 1
+            bits[Int(e) >> 6] |= 1 << UInt64(Int(e) & 63)
+            for path in [px, py] {
+                var k = 0
+                while k + 1 < path.count {
+                    let pe = edgeBetween(path[k], path[k + 1])
+                    bits[Int(pe) >> 6] |= 1 << UInt64(Int(pe) & 63)
+                    len += 1
+                    k += 1
+                }
+            }
+            // duplicate?
+            var c = 0
+            while c < candLen.count {
+                if Int(candLen[c]) == len {
+                    var same = true
+                    for w in 0..<W where candBits[c * W + w] != bits[w] { same = false; break }
+                    if same { return }
+                }
+                c += 1
+            }
+            if candLen.count > 100_000 { throw ChemError(.tooLarge, "too many candidate rings") }
+            candLen.append(Int32(len))
+            candBits.append(contentsOf: bits)
+            // ring order: r ... x (px reversed), then y ... (py without r)
+            for v in px.reversed() { candVerts.append(v) }
+            for v in py.dropLast() { candVerts.append(v) }
+            candPathOff.append(Int32(candVerts.count))
+        }
+
+        // cycle r..x (-z) -y..r; `edge` joins (z or x) and y
+        func cyclesThrough(x: Int, y: Int, middle z: Int, edge: Int32, r: Int) throws(ChemError) {
+            if npaths[x] == 1 && npaths[y] == 1 {
+                if branch[x] == branch[y] { return }
+                pathX.removeAll(keepingCapacity: true); pathY.removeAll(keepingCapacity: true)
+                if z >= 0 { pathX.append(Int32(z)) }
+                var u = x
+                while u != r { pathX.append(Int32(u)); u = Int(parent[u]) }
+                pathX.append(Int32(r))
+                u = y
+                while u != r { pathY.append(Int32(u)); u = Int(parent[u]) }
+                pathY.append(Int32(r))
+                try addCandidate(pathX, pathY, edge)
+                return
+            }
+            allPaths(x, r, &altX)
+            allPaths(y, r, &altY)
+            for px0 in altX {
+                stampVal += 1
+                for v in px0 where Int(v) != r { stamp[Int(v)] = stampVal }
+                let px = z >= 0 ? [Int32(z)] + px0 : px0
+                for py in altY {
+                    var ok = true
+                    for v in py where Int(v) != r && stamp[Int(v)] == stampVal { ok = false; break }
+                    if ok { try addCandidate(px, py, edge) }
+                }
+            }
+        }
+
         for r in 0..<V {
-            // BFS restricted to vertices >= r
-            for v in r..<V { dist[v] = -1 }
-            dist[r] = 0
+            for v in r..<V { dist[v] = -1; npaths[v] = 0 }
+            dist[r] = 0; npaths[r] = 1; branch[r] = -1; parent[r] = -1
             bfs.removeAll(keepingCapacity: true)
             bfs.append(Int32(r))
             var head = 0
@@ -219,106 +371,88 @@ extension Molecule {
                 for p in Int(adjOff[v])..<Int(adjOff[v + 1]) {
                     let w = Int(adjV[p])
                     if w < r { continue }
-                    if dist[w] < 0 { dist[w] = dist[v] + 1; bfs.append(Int32(w)) }
-                }
-            }
-            // enumerate shortest paths back to r (as vertex + edge lists from r outward)
-            func paths(from x: Int) -> [([Int32], [Int32])] {
-                // iterative DFS over predecessors
-                var out = [([Int32], [Int32])]()
-                var stackV: [(Int32, [Int32], [Int32])] = [(Int32(x), [Int32(x)], [])]
-                while let (v, vs, es) = stackV.popLast() {
-                    if v == Int32(r) { out.append((vs, es)); if out.count >= pathCap { break }; continue }
-                    let dv = dist[Int(v)]
-                    for p in Int(adjOff[Int(v)])..<Int(adjOff[Int(v) + 1]) {
-                        let w = Int(adjV[p])
-                        if w >= r && dist[w] == dv - 1 {
-                            stackV.append((Int32(w), vs + [Int32(w)], es + [adjE[p]]))
-                        }
+                    if dist[w] < 0 {
+                        dist[w] = dist[v] + 1
+                        npaths[w] = npaths[v]
+                        parent[w] = Int32(v); parentEdge[w] = adjE[p]
+                        branch[w] = v == r ? Int32(w) : branch[v]
+                        bfs.append(Int32(w))
+                    } else if dist[w] == dist[v] + 1 {
+                        npaths[w] = min(npaths[w] + npaths[v], 1 << 20)
                     }
                 }
-                return out
             }
-            for v in r..<V where dist[v] >= 0 {
-                for p in Int(adjOff[v])..<Int(adjOff[v + 1]) {
-                    let w = Int(adjV[p])
-                    guard w >= r, dist[w] >= 0, v < w || (v == w) else { continue }
-                    if abs(Int(dist[v]) - Int(dist[w])) > 1 { continue }
-                    let edge = adjE[p]
-                    let pv = paths(from: v), pw = paths(from: w)
-                    for (va, ea) in pv {
-                        stampVal += 1
-                        for x in va where x != Int32(r) { stamp[Int(x)] = stampVal }
-                        for (vb, eb) in pw {
-                            var ok = true
-                            for x in vb where x != Int32(r) { if stamp[Int(x)] == stampVal { ok = false; break } }
-                            if !ok { continue }
-                            if ea.contains(edge) || eb.contains(edge) { continue }
-                            var bits = [UInt64](repeating: 0, count: W)
-                            for e in ea { bits[Int(e) >> 6] |= 1 << UInt64(Int(e) & 63) }
-                            for e in eb { bits[Int(e) >> 6] |= 1 << UInt64(Int(e) & 63) }
-                            bits[Int(edge) >> 6] |= 1 << UInt64(Int(edge) & 63)
-                            let len = ea.count + eb.count + 1
-                            if len < 3 { continue }
-                            if seen.insert(bits).inserted {
-                                // ring order: r ... v (va reversed), then w ... r (vb)
-                                var verts = [Int32](va.reversed())      // r ... v
-                                var edges = [Int32](ea.reversed())       // edges along r..v
-                                edges.append(edge)
-                                for x in vb.dropLast() { verts.append(x) } // w ... (before r)
-                                for e in eb { edges.append(e) }
-                                cands.append(Cand(len: len, bits: bits, verts: verts, edges: edges))
-                                if cands.count > 200_000 { throw ChemError(.tooLarge, "too many candidate rings") }
+            // odd cycles: edge (x, y) with dist[x] == dist[y]
+            for e in 0..<E {
+                let x = Int(edgeA[e]), y = Int(edgeB[e])
+                guard x > r, y > r, dist[x] > 0, dist[x] == dist[y] else { continue }
+                try cyclesThrough(x: x, y: y, middle: -1, edge: Int32(e), r: r)
+            }
+            // even cycles: vertex z with two predecessors x, y
+            for z in (r + 1)..<max(V, r + 1) where dist[z] >= 2 {
+                var p1 = Int(adjOff[z])
+                while p1 < Int(adjOff[z + 1]) {
+                    let x = Int(adjV[p1])
+                    if x > r && dist[x] == dist[z] - 1 {
+                        var p2 = p1 + 1
+                        while p2 < Int(adjOff[z + 1]) {
+                            let y = Int(adjV[p2])
+                            if y > r && dist[y] == dist[z] - 1 {
+                                try cyclesThrough(x: x, y: y, middle: z, edge: adjE[p2], r: r)
                             }
+                            p2 += 1
                         }
                     }
+                    p1 += 1
                 }
             }
         }
-        cands.sort { $0.len < $1.len }
-        // Gaussian elimination basis: pivot -> row
-        var basis = [[UInt64]]()
+        // order candidates by length (stable)
+        let order = (0..<candLen.count).sorted { candLen[$0] != candLen[$1] ? candLen[$0] < candLen[$1] : $0 < $1 }
+        var basis = [UInt64]()       // W words per row, reduced echelon
         var pivots = [Int]()
-        func reduce(_ v: inout [UInt64]) -> Int? {
-            for (bi, row) in basis.enumerated() {
+        var v = [UInt64](repeating: 0, count: W)
+        func reduce() -> Int {
+            for bi in 0..<pivots.count {
                 let pv = pivots[bi]
                 if v[pv >> 6] & (1 << UInt64(pv & 63)) != 0 {
-                    for w in 0..<W { v[w] ^= row[w] }
+                    for w in 0..<W { v[w] ^= basis[bi * W + w] }
                 }
             }
             for w in 0..<W where v[w] != 0 { return w * 64 + v[w].trailingZeroBitCount }
-            return nil
+            return -1
         }
+        var relevant = [Bool]()
         var i = 0
-        while i < cands.count {
-            if basis.count >= cyclomatic { break }
+        while i < order.count {
+            if pivots.count >= cyclomatic { break }
             var j = i
-            while j < cands.count && cands[j].len == cands[i].len { j += 1 }
-            // relevance test against strictly shorter cycles
-            var relevant = [Bool](repeating: false, count: j - i)
+            let len = candLen[order[i]]
+            while j < order.count && candLen[order[j]] == len { j += 1 }
+            relevant.removeAll(keepingCapacity: true)
             for k in i..<j {
-                var v = cands[k].bits
-                relevant[k - i] = reduce(&v) != nil
+                let c = order[k]
+                for w in 0..<W { v[w] = candBits[c * W + w] }
+                relevant.append(reduce() >= 0)
             }
-            // add group to the basis
             for k in i..<j where relevant[k - i] {
-                var v = cands[k].bits
-                if let p = reduce(&v) {
-                    // keep the basis in reduced echelon form w.r.t. pivots
-                    for (bi, row) in basis.enumerated() where row[p >> 6] & (1 << UInt64(p & 63)) != 0 {
-                        var r2 = row
-                        for w in 0..<W { r2[w] ^= v[w] }
-                        basis[bi] = r2
+                let c = order[k]
+                for w in 0..<W { v[w] = candBits[c * W + w] }
+                let p = reduce()
+                if p >= 0 {
+                    for bi in 0..<pivots.count where basis[bi * W + (p >> 6)] & (1 << UInt64(p & 63)) != 0 {
+                        for w in 0..<W { basis[bi * W + w] ^= v[w] }
                     }
-                    basis.append(v)
+                    basis.append(contentsOf: v)
                     pivots.append(p)
                 }
-                let c = cands[k]
-                var ga = [Int32](), gb = [Int32]()
-                ga.reserveCapacity(c.verts.count); gb.reserveCapacity(c.edges.count)
-                for x in c.verts { ga.append(sortedAtoms[Int(x)]) }
-                for e in c.edges { gb.append(edgeGlobal[Int(e)]) }
-                found.append((c.len, ga, gb))
+                let vs = Int(candPathOff[c])..<Int(candPathOff[c + 1])
+                for q in vs {
+                    let nxt = q + 1 < vs.upperBound ? candVerts[q + 1] : candVerts[vs.lowerBound]
+                    found.atoms.append(sortedAtoms[Int(candVerts[q])])
+                    found.bonds.append(edgeGlobal[Int(edgeBetween(candVerts[q], nxt))])
+                }
+                found.offsets.append(Int32(found.atoms.count))
             }
             i = j
         }

@@ -24,6 +24,7 @@ extension Molecule {
         }
         let n = atoms.count
         cleanUp()
+        cleanUpOrganometallics()
         var ev = [Int32](repeating: 0, count: n)
         var iv = [Int32](repeating: 0, count: n)
         var adjust = [Bool](repeating: false, count: n)
@@ -137,6 +138,73 @@ extension Molecule {
                 atoms[i].formalCharge = charge
             default:
                 continue
+            }
+        }
+    }
+
+    // MARK: - organometallics
+
+    /// Non-metals by RDKit's definition (Marvin's "M" query, plus dummy and H).
+    static func isMetal(_ z: Int) -> Bool {
+        switch z {
+        case 0, 1, 2, 5, 6, 7, 8, 9, 10, 14, 15, 16, 17, 18, 33, 34, 35, 36, 52, 53, 54, 85, 86: return false
+        default: return true
+        }
+    }
+
+    private func isHypervalentNonMetal(_ i: Int) -> Bool {
+        let z = Int(atoms[i].atomicNumber)
+        if Self.isMetal(z) { return false }
+        guard let ev = try? explicitValence(i, strict: false) else { return false }
+        let eff = z - Int(atoms[i].formalCharge)
+        if eff <= 0 { return false }
+        let maxV = Elements.lastValence(eff)
+        if maxV > 0 {
+            if ev > maxV { return true }
+            if ev == maxV && atoms[i].isAromatic {
+                let ivl = (try? implicitValence(i, explicit: ev, strict: false)) ?? 0
+                if degree(of: i) + Int(atoms[i].explicitHydrogens) + ivl == 4 { return true }
+            }
+        }
+        return false
+    }
+
+    /// RDKit's `cleanUpOrganometallics`: single bonds from hypervalent non-metals to metals
+    /// become dative bonds pointing at the metal.
+    mutating func cleanUpOrganometallics() {
+        let n = atoms.count
+        var needsFixing = false
+        outer: for i in 0..<n {
+            let z = Int(atoms[i].atomicNumber)
+            if z == 1 || z == 2 || z == 9 || z == 10 { continue }
+            guard isHypervalentNonMetal(i) else { continue }
+            for k in neighborRange(of: i) where bonds[Int(neighborBonds[k])].order == .single
+                && Self.isMetal(Int(atoms[Int(neighborAtoms[k])].atomicNumber)) {
+                needsFixing = true
+                break outer
+            }
+        }
+        if !needsFixing { return }
+        func datives(_ a: Int) -> Int {
+            var c = 0
+            for k in neighborRange(of: a) where bonds[Int(neighborBonds[k])].order == .dative { c += 1 }
+            return c
+        }
+        for i in 0..<n {
+            let z = Int(atoms[i].atomicNumber)
+            if z == 1 || z == 2 || z == 9 || z == 10 { continue }
+            guard isHypervalentNonMetal(i) else { continue }
+            var best = -1, bestBond = -1, bestD = Int.max
+            for k in neighborRange(of: i) {
+                let b = Int(neighborBonds[k]), o = Int(neighborAtoms[k])
+                guard bonds[b].order == .single, Self.isMetal(Int(atoms[o].atomicNumber)) else { continue }
+                let d = datives(o)
+                if d < bestD || (d == bestD && o > best) { best = o; bestBond = b; bestD = d }
+            }
+            if bestBond >= 0 {
+                bonds[bestBond].order = .dative
+                bonds[bestBond].begin = Int32(i)
+                bonds[bestBond].end = Int32(best)
             }
         }
     }

@@ -16,6 +16,7 @@ public enum SMILES {
         var mol = try parseUnsanitized(smiles)
         mol.removeExplicitHydrogens()
         try mol.sanitize()
+        mol.cleanUpImpossibleChirality()
         return mol
     }
 
@@ -100,5 +101,27 @@ extension Molecule {
         atoms = newAtoms
         bonds = newBonds
         rebuildAdjacency()
+    }
+}
+
+extension Molecule {
+    /// Part of RDKit's stereo cleanup after parsing: a tetrahedral tag on an atom with
+    /// fewer than three heavy neighbours cannot be a stereocentre, so the tag is dropped
+    /// and, for a neutral non-aromatic atom whose single bracket H was presumably written
+    /// only for the chirality, that H becomes implicit again (RDKit Issue 194 behaviour).
+    /// (Tags on symmetric centres are kept; fingerprints here ignore chirality.)
+    mutating func cleanUpImpossibleChirality() {
+        for i in 0..<atoms.count where atoms[i].chirality != .unspecified && degree(of: i) < 3 {
+            atoms[i].chirality = .unspecified
+            let a = atoms[i]
+            if a.explicitHydrogens == 1 && a.formalCharge == 0 && !a.isAromatic {
+                atoms[i].explicitHydrogens = 0
+                atoms[i].noImplicit = false
+                if let e = try? explicitValence(i, strict: false),
+                   let h = try? implicitValence(i, explicit: e, strict: false) {
+                    atoms[i].implicitHydrogens = UInt8(clamping: h)
+                }
+            }
+        }
     }
 }

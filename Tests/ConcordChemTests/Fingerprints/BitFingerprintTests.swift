@@ -91,3 +91,23 @@ struct SplitMix64 {
         return z ^ (z >> 31)
     }
 }
+
+@Suite("Batch fingerprinting")
+struct BatchFingerprintTests {
+    @Test("parallel batches preserve order and equal serial results")
+    func batches() async throws {
+        let smiles = ["CCO", "c1ccccc1", "not a smiles", "CC(=O)O", "Cn1cnc2c1c(=O)n(C)c(=O)n2C", "C1CC1", "[Na+].[Cl-]", "C(", "OCCN"]
+        let many = Array(repeating: smiles, count: 30).flatMap { $0 }
+        var serial = MorganGenerator(options: .fcfp4)
+        let expected = many.map { serial.fingerprint(smiles: $0) }
+        #expect(expected[2] == nil && expected[7] == nil && expected[0] != nil)
+        let parallel = await MorganGenerator.fingerprints(smiles: many, options: .fcfp4, maxTasks: 2, chunkSize: 7)
+        #expect(parallel == expected)
+        let mols = try smiles.filter { !$0.contains(" ") && !$0.hasSuffix("(") }.map { try SMILES.parse($0) }
+        let fromMols = await MorganGenerator.fingerprints(mols, options: .fcfp4, maxTasks: 2, chunkSize: 1)
+        #expect(fromMols == mols.map { $0.morganFingerprint(.fcfp4) })
+        let matrix = FingerprintMatrix(bitCount: 2048, fingerprints: fromMols)
+        #expect(matrix.rowCount == mols.count)
+        #expect(matrix.tanimoto(fromMols[1])[1] == 1)
+    }
+}

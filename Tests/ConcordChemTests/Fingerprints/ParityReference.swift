@@ -12,6 +12,10 @@ struct ParityRow: Sendable {
     /// `nil` when the oracle did not compute counts for the row.
     var ecfp4Counts: [(bit: Int, count: Int)]?
     var canonical: String
+    /// Canonical SMILES without stereo (isotopes kept).
+    var canonicalNoStereo: String
+    /// Canonical SMILES without stereo or isotopes.
+    var canonicalFlat: String
     /// RDKit's perceived graph (see the oracle's docstring); empty for rejected rows.
     var graph: String
 }
@@ -75,7 +79,8 @@ enum ParityReference {
             rows.append(ParityRow(
                 source: field("source"), group: Int(field("group")) ?? -1, smiles: field("smiles"),
                 accepted: field("accepted") == "1", ecfp4: bits(field("ecfp4")), fcfp4: bits(field("fcfp4")),
-                ecfp4Counts: counts, canonical: field("canonical"), graph: field("graph")))
+                ecfp4Counts: counts, canonical: field("canonical"),
+                canonicalNoStereo: field("canonical_nostereo"), canonicalFlat: field("canonical_flat"), graph: field("graph")))
         }
         return rows
     }
