@@ -91,6 +91,9 @@ struct SMILESParserTests {
         var x: UInt32 = 12345
         for _ in 0..<(1 << 20) { x = x &* 1103515245 &+ 12345; junk.append(UInt8(truncatingIfNeeded: x >> 16)) }
         #expect(throws: ChemError.self) { try SMILES.parse(String(decoding: junk, as: UTF8.self)) }
+        // 20,000 aromatic rings in a chain (linear-time kekulisation / aromaticity)
+        let arom = try SMILES.parse(String(repeating: "c1ccccc1", count: 20_000))
+        #expect(arom.atoms.filter(\.isAromatic).count == 120_000)
         // huge ring numbers
         #expect(try SMILES.parse("C%(99999)CC%(99999)").atomCount == 3)
         // many open ring bonds
