@@ -10,7 +10,7 @@ and writes a TSV the Swift test `RDKitAgreementTests` compares against:
 atoms: `;`-separated `atomicNum,charge,totalHs,explicitHs,isAromatic,isInRing,totalDegree`
 bonds: `;`-separated `begin,end,bondType,isAromatic,isInRing`  (booleans as 0/1)
 
-Usage: rdkit_atoms_oracle.py OUT.tsv [--moses N] [--ace N] [--kekule N] [--corrupt N] [--seed S]
+Usage: rdkit_atoms_oracle.py [--cache DIR] (OUT.tsv | --out OUT.tsv) [--moses N] [--ace N] [--kekule N] [--corrupt N] [--seed S]
 """
 import argparse, csv, glob, gzip, io, os, random, sys, zipfile
 
@@ -71,14 +71,22 @@ def corrupt(s, rng):
 
 
 def main():
+    global WHEELS
     ap = argparse.ArgumentParser()
-    ap.add_argument("out")
+    ap.add_argument("out", nargs="?")
+    ap.add_argument("--out", dest="out_option", help="output TSV (same as the positional argument)")
+    ap.add_argument("--cache", help="Concord data cache holding wheels/ (default ~/.cache/concord)")
     ap.add_argument("--moses", type=int, default=6000)
     ap.add_argument("--ace", type=int, default=6000)
     ap.add_argument("--kekule", type=int, default=1500)
     ap.add_argument("--corrupt", type=int, default=600)
     ap.add_argument("--seed", type=int, default=20261122)
     a = ap.parse_args()
+    a.out = a.out_option or a.out
+    if not a.out:
+        ap.error("an output file is required")
+    if a.cache:
+        WHEELS = os.path.join(a.cache, "wheels")
     rng = random.Random(a.seed)
     moses = moses_smiles()
     ace = sorted(set(ace_smiles()))
