@@ -263,6 +263,8 @@ extension Molecule {
             return -1
         }
         var nbrs = [Int32]()
+        var lstack = [Int32]()
+        var opts = [Int32]()
         while done.count < sorted.count || astackHead < astack.count {
             var curr: Int
             if astackHead < astack.count {
@@ -276,9 +278,9 @@ extension Molecule {
             }
             done.append(Int32(curr)); inDone[curr] = true
             let cCand = cands[curr]
-            var opts: [Int32]
+            opts.removeAll(keepingCapacity: true)
             if hasOptions[curr] {
-                opts = options[curr]
+                opts.append(contentsOf: options[curr])
             } else {
                 nbrs.removeAll(keepingCapacity: true)
                 for k in neighborRange(of: curr) {
@@ -286,9 +288,8 @@ extension Molecule {
                     if inSys[Int(o)] != sysId || inDone[Int(o)] { continue }
                     nbrs.append(o)
                 }
-                nbrs.sort()
-                opts = []
-                var lstack = [Int32]()
+                if nbrs.count > 1 { nbrs.sort() }
+                lstack.removeAll(keepingCapacity: true)
                 for o32 in nbrs {
                     let o = Int(o32)
                     if inStack[o] == 0 { lstack.append(o32) }

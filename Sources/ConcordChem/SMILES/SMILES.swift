@@ -60,6 +60,9 @@ extension Molecule {
     /// more than one neighbour, and H defining double-bond stereo (`[H]/C=C/C`).
     mutating func removeExplicitHydrogens() {
         let n = atoms.count
+        var anyH = false
+        for a in atoms where a.atomicNumber == 1 { anyH = true; break }
+        if !anyH { return }
         var remove = [Bool](repeating: false, count: n)
         var any = false
         for i in 0..<n where atoms[i].atomicNumber == 1 && atoms[i].isotope == 0 && degree(of: i) == 1 {
