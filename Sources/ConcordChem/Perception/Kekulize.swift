@@ -237,17 +237,20 @@ extension Molecule {
         var inDone = scratch.inDone
         var inStack = scratch.inStack
         var options = scratch.options
+        var optionCount = scratch.optionCount
         var hasOptions = scratch.hasOptions
         var isAdded = scratch.isAdded
-        scratch.inDone = []; scratch.inStack = []; scratch.options = []; scratch.hasOptions = []; scratch.isAdded = []
+        scratch.inDone = []; scratch.inStack = []; scratch.options = []; scratch.optionCount = []
+        scratch.hasOptions = []; scratch.isAdded = []
         var added = [Int32]()           // bonds set double in this run (dBndAdds / localBondsAdded)
         defer {
             for a in sysAtoms {
                 inDone[Int(a)] = false; inStack[Int(a)] = 0
-                if hasOptions[Int(a)] { hasOptions[Int(a)] = false; options[Int(a)] = [] }
+                if hasOptions[Int(a)] { hasOptions[Int(a)] = false; optionCount[Int(a)] = 0 }
             }
             for b in added { isAdded[Int(b)] = false }
             scratch.inDone = inDone; scratch.inStack = inStack; scratch.options = options
+            scratch.optionCount = optionCount
             scratch.hasOptions = hasOptions; scratch.isAdded = isAdded
         }
         for a in sysAtoms where atoms[Int(a)].atomicNumber != 0 && !isAromaticAtom(Int(a)) {
@@ -280,7 +283,8 @@ extension Molecule {
             let cCand = cands[curr]
             opts.removeAll(keepingCapacity: true)
             if hasOptions[curr] {
-                opts.append(contentsOf: options[curr])
+                let base = Int(neighborOffsets[curr])
+                for q in 0..<Int(optionCount[curr]) { opts.append(options[base + q]) }
             } else {
                 nbrs.removeAll(keepingCapacity: true)
                 for k in neighborRange(of: curr) {
@@ -311,16 +315,21 @@ extension Molecule {
                     if !isAdded[b] { isAdded[b] = true; added.append(Int32(b)) }
                     if hasOptions[curr] {
                         if opts.isEmpty {
-                            hasOptions[curr] = false; options[curr] = []
+                            hasOptions[curr] = false; optionCount[curr] = 0
                             btmoves.removeLast()
                             lastOpt = btmoves.last.map { Int($0) } ?? -1
                         } else {
-                            options[curr] = opts
+                            let base = Int(neighborOffsets[curr])
+                            for q in 0..<opts.count { options[base + q] = opts[q] }
+                            optionCount[curr] = Int32(opts.count)
                         }
                     } else if !opts.isEmpty {
                         lastOpt = curr
                         btmoves.append(Int32(curr))
-                        options[curr] = opts; hasOptions[curr] = true
+                        let base = Int(neighborOffsets[curr])
+                        for q in 0..<opts.count { options[base + q] = opts[q] }
+                        optionCount[curr] = Int32(opts.count)
+                        hasOptions[curr] = true
                     }
                 } else if atoms[curr].atomicNumber != 0 {
                     if lastOpt >= 0 && numBT < maxBackTracks {
@@ -365,13 +374,16 @@ extension Molecule {
 struct KekulizeScratch {
     var inDone: [Bool]
     var inStack: [Int32]
-    var options: [[Int32]]
+    /// Remaining alternatives per atom, stored in that atom's neighbour slots.
+    var options: [Int32]
+    var optionCount: [Int32]
     var hasOptions: [Bool]
     var isAdded: [Bool]
     init(atomCount n: Int, bondCount m: Int) {
         inDone = [Bool](repeating: false, count: n)
         inStack = [Int32](repeating: 0, count: n)
-        options = [[Int32]](repeating: [], count: n)
+        options = [Int32](repeating: 0, count: 2 * m)
+        optionCount = [Int32](repeating: 0, count: n)
         hasOptions = [Bool](repeating: false, count: n)
         isAdded = [Bool](repeating: false, count: m)
     }

@@ -173,6 +173,9 @@ extension Molecule {
     /// become dative bonds pointing at the metal.
     mutating func cleanUpOrganometallics() {
         let n = atoms.count
+        var anyMetal = false
+        for a in atoms where Self.isMetal(Int(a.atomicNumber)) { anyMetal = true; break }
+        if !anyMetal { return }
         var needsFixing = false
         outer: for i in 0..<n {
             let z = Int(atoms[i].atomicNumber)
