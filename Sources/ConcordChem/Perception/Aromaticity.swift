@@ -204,6 +204,7 @@ extension Molecule {
         var doneBonds = 0
         var doneList = [Int32]()
         var comb = [Int]()
+        var budget = 2_000_000   // combinations evaluated per ring system (RDKit has no limit; we never hang)
         var curRs = [Int]()
         var touched = [Int32]()
         var bl = [Int32]()
@@ -213,9 +214,11 @@ extension Molecule {
         while true {
             if curSize == 2 && nrings > 300 { break }
             curSize += 1
-            if curSize > maxSize || doneBonds >= nRingBonds { break }
+            if curSize > maxSize || doneBonds >= nRingBonds || budget < 0 { break }
             comb = Array(0..<curSize)
             while true {
+                budget -= 1
+                if budget < 0 { break }
                 // evaluate combination
                 curRs.removeAll(keepingCapacity: true)
                 for c in comb { curRs.append(Int(fused[c])) }

@@ -17,7 +17,7 @@ extension Molecule {
         }
         var usable = [Bool](repeating: false, count: nr)
         var firstRingOfBond = [Int32](repeating: -1, count: m)
-        var ringCountOfAtom = [Int16](repeating: 0, count: n)
+        var ringCountOfAtom = [Int32](repeating: 0, count: n)
         for r in 0..<nr {
             for k in rings.range(of: r) {
                 ringCountOfAtom[Int(rings.atoms[k])] += 1

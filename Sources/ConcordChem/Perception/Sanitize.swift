@@ -16,11 +16,11 @@ extension Molecule {
     ///   ``ChemError/Code/kekulization`` or ``ChemError/Code/aromaticity`` when RDKit
     ///   would reject the molecule.
     public mutating func sanitize() throws(ChemError) {
+        for b in bonds where b.begin < 0 || b.end < 0 || Int(b.begin) >= atoms.count || Int(b.end) >= atoms.count || b.begin == b.end {
+            throw ChemError(.syntax, "bond \(b.begin + 1)-\(b.end + 1) refers to a missing atom or bonds an atom to itself")
+        }
         if neighborOffsets.count != atoms.count + 1 || neighborAtoms.count != 2 * bonds.count {
             rebuildAdjacency()
-        }
-        for b in bonds where b.begin < 0 || b.end < 0 || Int(b.begin) >= atoms.count || Int(b.end) >= atoms.count {
-            throw ChemError(.syntax, "bond refers to a missing atom")
         }
         let n = atoms.count
         cleanUp()
