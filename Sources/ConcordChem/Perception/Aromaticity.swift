@@ -204,19 +204,27 @@ extension Molecule {
         var doneBonds = 0
         var doneList = [Int32]()
         var comb = [Int]()
+        var budget = 2_000_000   // combinations evaluated per ring system (RDKit has no limit; we never hang)
+        var curRs = [Int]()
+        var touched = [Int32]()
+        var bl = [Int32]()
+        var connStack = [Int]()
         var curSize = 0
         let maxSize = min(nrings, 6)
         while true {
             if curSize == 2 && nrings > 300 { break }
             curSize += 1
-            if curSize > maxSize || doneBonds >= nRingBonds { break }
+            if curSize > maxSize || doneBonds >= nRingBonds || budget < 0 { break }
             comb = Array(0..<curSize)
             while true {
+                budget -= 1
+                if budget < 0 { break }
                 // evaluate combination
-                let curRs = comb.map { Int(fused[$0]) }
-                if isConnected(curRs, neigh: neigh, inCombo: &inCombo) {
+                curRs.removeAll(keepingCapacity: true)
+                for c in comb { curRs.append(Int(fused[c])) }
+                if isConnected(curRs, neigh: neigh, inCombo: &inCombo, stack: &connStack) {
                     // atoms in one or two of the rings
-                    var touched = [Int32]()
+                    touched.removeAll(keepingCapacity: true)
                     for ci in curRs {
                         for k in rings.range(of: cRings[ci]) {
                             let a = Int(rings.atoms[k])
@@ -252,7 +260,7 @@ extension Molecule {
                         }
                     }
                     if aromatic {
-                        var bl = [Int32]()
+                        bl.removeAll(keepingCapacity: true)
                         for ci in curRs {
                             for k in rings.range(of: cRings[ci]) {
                                 let b = Int(rings.bonds[k])
@@ -286,20 +294,21 @@ extension Molecule {
         for b in doneList { bondDone[Int(b)] = false }
     }
 
-    private func isConnected(_ curRs: [Int], neigh: [[Int32]], inCombo: inout [Bool]) -> Bool {
+    private func isConnected(_ curRs: [Int], neigh: [[Int32]], inCombo: inout [Bool], stack: inout [Int]) -> Bool {
         if curRs.count == 1 { return true }
         for r in curRs { inCombo[r] = true }
-        var visited = [Int]()
-        var stack = [curRs[0]]
+        var visited = 0
+        stack.removeAll(keepingCapacity: true)
+        stack.append(curRs[0])
         inCombo[curRs[0]] = false
         while let r = stack.popLast() {
-            visited.append(r)
+            visited += 1
             for x in neigh[r] where inCombo[Int(x)] {
                 inCombo[Int(x)] = false
                 stack.append(Int(x))
             }
         }
         for r in curRs { inCombo[r] = false }
-        return visited.count == curRs.count
+        return visited == curRs.count
     }
 }

@@ -17,7 +17,7 @@ extension Molecule {
         }
         var usable = [Bool](repeating: false, count: nr)
         var firstRingOfBond = [Int32](repeating: -1, count: m)
-        var ringCountOfAtom = [Int16](repeating: 0, count: n)
+        var ringCountOfAtom = [Int32](repeating: 0, count: n)
         for r in 0..<nr {
             for k in rings.range(of: r) {
                 ringCountOfAtom[Int(rings.atoms[k])] += 1
@@ -237,17 +237,20 @@ extension Molecule {
         var inDone = scratch.inDone
         var inStack = scratch.inStack
         var options = scratch.options
+        var optionCount = scratch.optionCount
         var hasOptions = scratch.hasOptions
         var isAdded = scratch.isAdded
-        scratch.inDone = []; scratch.inStack = []; scratch.options = []; scratch.hasOptions = []; scratch.isAdded = []
+        scratch.inDone = []; scratch.inStack = []; scratch.options = []; scratch.optionCount = []
+        scratch.hasOptions = []; scratch.isAdded = []
         var added = [Int32]()           // bonds set double in this run (dBndAdds / localBondsAdded)
         defer {
             for a in sysAtoms {
                 inDone[Int(a)] = false; inStack[Int(a)] = 0
-                if hasOptions[Int(a)] { hasOptions[Int(a)] = false; options[Int(a)] = [] }
+                if hasOptions[Int(a)] { hasOptions[Int(a)] = false; optionCount[Int(a)] = 0 }
             }
             for b in added { isAdded[Int(b)] = false }
             scratch.inDone = inDone; scratch.inStack = inStack; scratch.options = options
+            scratch.optionCount = optionCount
             scratch.hasOptions = hasOptions; scratch.isAdded = isAdded
         }
         for a in sysAtoms where atoms[Int(a)].atomicNumber != 0 && !isAromaticAtom(Int(a)) {
@@ -263,6 +266,8 @@ extension Molecule {
             return -1
         }
         var nbrs = [Int32]()
+        var lstack = [Int32]()
+        var opts = [Int32]()
         while done.count < sorted.count || astackHead < astack.count {
             var curr: Int
             if astackHead < astack.count {
@@ -276,9 +281,10 @@ extension Molecule {
             }
             done.append(Int32(curr)); inDone[curr] = true
             let cCand = cands[curr]
-            var opts: [Int32]
+            opts.removeAll(keepingCapacity: true)
             if hasOptions[curr] {
-                opts = options[curr]
+                let base = Int(neighborOffsets[curr])
+                for q in 0..<Int(optionCount[curr]) { opts.append(options[base + q]) }
             } else {
                 nbrs.removeAll(keepingCapacity: true)
                 for k in neighborRange(of: curr) {
@@ -286,9 +292,8 @@ extension Molecule {
                     if inSys[Int(o)] != sysId || inDone[Int(o)] { continue }
                     nbrs.append(o)
                 }
-                nbrs.sort()
-                opts = []
-                var lstack = [Int32]()
+                if nbrs.count > 1 { nbrs.sort() }
+                lstack.removeAll(keepingCapacity: true)
                 for o32 in nbrs {
                     let o = Int(o32)
                     if inStack[o] == 0 { lstack.append(o32) }
@@ -310,16 +315,21 @@ extension Molecule {
                     if !isAdded[b] { isAdded[b] = true; added.append(Int32(b)) }
                     if hasOptions[curr] {
                         if opts.isEmpty {
-                            hasOptions[curr] = false; options[curr] = []
+                            hasOptions[curr] = false; optionCount[curr] = 0
                             btmoves.removeLast()
                             lastOpt = btmoves.last.map { Int($0) } ?? -1
                         } else {
-                            options[curr] = opts
+                            let base = Int(neighborOffsets[curr])
+                            for q in 0..<opts.count { options[base + q] = opts[q] }
+                            optionCount[curr] = Int32(opts.count)
                         }
                     } else if !opts.isEmpty {
                         lastOpt = curr
                         btmoves.append(Int32(curr))
-                        options[curr] = opts; hasOptions[curr] = true
+                        let base = Int(neighborOffsets[curr])
+                        for q in 0..<opts.count { options[base + q] = opts[q] }
+                        optionCount[curr] = Int32(opts.count)
+                        hasOptions[curr] = true
                     }
                 } else if atoms[curr].atomicNumber != 0 {
                     if lastOpt >= 0 && numBT < maxBackTracks {
@@ -364,13 +374,16 @@ extension Molecule {
 struct KekulizeScratch {
     var inDone: [Bool]
     var inStack: [Int32]
-    var options: [[Int32]]
+    /// Remaining alternatives per atom, stored in that atom's neighbour slots.
+    var options: [Int32]
+    var optionCount: [Int32]
     var hasOptions: [Bool]
     var isAdded: [Bool]
     init(atomCount n: Int, bondCount m: Int) {
         inDone = [Bool](repeating: false, count: n)
         inStack = [Int32](repeating: 0, count: n)
-        options = [[Int32]](repeating: [], count: n)
+        options = [Int32](repeating: 0, count: 2 * m)
+        optionCount = [Int32](repeating: 0, count: n)
         hasOptions = [Bool](repeating: false, count: n)
         isAdded = [Bool](repeating: false, count: m)
     }
