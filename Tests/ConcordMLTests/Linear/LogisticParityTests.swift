@@ -32,6 +32,8 @@ struct LogisticParityTests {
     func parity() throws {
         let cases = try LinearReference.load()
         #expect(cases.count >= 10)
+        var overall = 0.0
+        defer { print("logistic regression vs scikit-learn: \(cases.count) problems, largest coefficient/intercept difference \(overall)") }
         for c in cases {
             let name = c["name"] as? String ?? "?"
             let rows = c["rows"] as? Int ?? 0, columns = c["columns"] as? Int ?? 0
@@ -56,6 +58,7 @@ struct LogisticParityTests {
             let coef = c["coef"] as? [Double] ?? []
             let worst = zip(coef, model.coefficients).map { abs($0 - $1) }.max() ?? .infinity
             #expect(worst < 1e-6, "\(name): max coefficient difference \(worst)")
+            overall = max(overall, worst, abs((c["intercept"] as? Double ?? .nan) - model.intercept))
             #expect(abs((c["intercept"] as? Double ?? .nan) - model.intercept) < 1e-6, "\(name) intercept")
             let p = c["probability"] as? [Double] ?? []
             #expect(zip(p, probability).allSatisfy { abs($0 - $1) < 1e-7 }, "\(name) probabilities")
