@@ -10,6 +10,6 @@ struct Concord: AsyncParsableCommand {
             Start with 'concord demo'.
             """,
         version: "0.1.0",
-        subcommands: [DemoCommand.self, DataCommand.self, FingerprintCommand.self]
+        subcommands: [DemoCommand.self, DataCommand.self, FingerprintCommand.self, TrainCommand.self, PredictCommand.self, EvaluateCommand.self]
     )
 }

@@ -24,6 +24,8 @@ struct LabelledInputOptions: ParsableArguments {
 struct Featurized {
     var dataset: FingerprintDataset
     var skipped: [(id: String, reason: String)]
+    /// For each input record, its row in `dataset`, or the reason it was skipped.
+    var outcomes: [Result<Int, RecordError>]
 }
 
 enum Featurization {
@@ -35,18 +37,24 @@ enum Featurization {
         var matrix = FingerprintMatrix(bitCount: featurizer.bits, reservingRows: records.count)
         var binary: [UInt8] = [], values: [Double] = [], ids: [String] = []
         var skipped: [(id: String, reason: String)] = []
+        var outcomes: [Result<Int, RecordError>] = []
+        outcomes.reserveCapacity(records.count)
+        func skip(_ record: MoleculeRecord, _ error: RecordError) {
+            skipped.append((record.id, error.description))
+            outcomes.append(.failure(error))
+        }
         for (record, result) in zip(records, results) {
             let fingerprint: BitFingerprint
             switch result {
             case .success(let fp): fingerprint = fp
-            case .failure(let error): skipped.append((record.id, error.description)); continue
+            case .failure(let error): skip(record, error); continue
             }
             if let labelColumn {
                 guard let raw = record.properties[labelColumn] else {
                     throw ValidationError("no column named '\(labelColumn)'; columns: \(record.properties.keys.sorted().joined(separator: ", "))")
                 }
                 guard let value = Double(raw.trimmingCharacters(in: .whitespaces)), value.isFinite else {
-                    skipped.append((record.id, "line \(record.line): label '\(raw)' is not a number")); continue
+                    skip(record, RecordError(line: record.line, reason: "label '\(raw)' is not a number")); continue
                 }
                 switch task {
                 case .regression:
@@ -57,16 +65,17 @@ enum Featurization {
                     } else if value == 0 || value == 1 {
                         binary.append(UInt8(value))
                     } else {
-                        skipped.append((record.id, "line \(record.line): label \(raw) is not 0 or 1 (use --active-below to threshold)"))
+                        skip(record, RecordError(line: record.line, reason: "label \(raw) is not 0 or 1 (use --active-below to threshold)"))
                         continue
                     }
                 }
             }
+            outcomes.append(.success(ids.count))
             matrix.append(fingerprint)
             ids.append(record.id)
         }
         let labels: Labels = task == .regression ? .continuous(values) : .binary(labelColumn == nil ? [UInt8](repeating: 0, count: ids.count) : binary)
-        return Featurized(dataset: FingerprintDataset(features: matrix, labels: labels, ids: ids), skipped: skipped)
+        return Featurized(dataset: FingerprintDataset(features: matrix, labels: labels, ids: ids), skipped: skipped, outcomes: outcomes)
     }
 
     /// Prints the skipped rows (the first few in full) to standard error.

@@ -1,0 +1,117 @@
+// Needs `.product(name: "ConcordML", package: "Concord")` in Benchmarks/Package.swift; without
+// it this file compiles to a stub that says so.
+#if canImport(ConcordML)
+import ConcordChem
+import ConcordData
+import ConcordML
+import Foundation
+
+/// MLP quality and speed on MoleculeACE CHEMBL214_Ki (active when exp_mean ≤ 100 nM, the
+/// set's own train/test split, FCFP4 2048 bits), 3 seeds, beside scikit-learn's random
+/// forest (150 trees, depth 15, balanced) from the same run.
+func mlpBenchmark() async {
+    let set = "CHEMBL214_Ki"
+    let wheel: URL
+    let records: [MoleculeACERecord]
+    do {
+        wheel = try WheelFetcher(cache: DataCache.standard()).fetch(.moleculeACE).url
+        records = try MoleculeACE(wheelAt: wheel).load(set)
+    } catch { die("\(error)") }
+    var generator = MorganGenerator(options: .fcfp4)
+    var train = FingerprintMatrix(bitCount: 2048), test = FingerprintMatrix(bitCount: 2048)
+    var yTrain: [UInt8] = [], yTest: [UInt8] = []
+    for r in records {
+        guard let m = try? SMILES.parse(r.smiles) else { continue }
+        let fp = generator.fingerprint(m)
+        let label: UInt8 = r.experimentalNM <= 100 ? 1 : 0
+        if r.isTest { test.append(fp); yTest.append(label) } else { train.append(fp); yTrain.append(label) }
+    }
+    print("MLP benchmark: MoleculeACE \(set), \(train.rowCount) train / \(test.rowCount) test, FCFP4 2048 bits, \(defaultParallelism) cores")
+    let peer = runPeer("Benchmarks/peers/sklearn_chembl214.py", [wheel.path, "--set", set, "--seeds", "0", "1", "2"])
+
+    print("")
+    print("seed   MLP ROC-AUC   MLP MCC   epochs (best)   train s   |   RF ROC-AUC   RF MCC   RF fit s")
+    let rf = peer["rf"] as? [[String: Any]] ?? []
+    var aucs: [Double] = [], rfAucs: [Double] = []
+    for seed in 0..<3 {
+        let options = MLPBenchmarkSettings.options(seed: UInt64(seed))
+        let start = ContinuousClock.now
+        let trained: (model: MLP, report: MLP.TrainingReport)
+        do {
+            let split = MLPBenchmarkSettings.validationSplit(rows: train.rowCount, seed: UInt64(seed))
+            let fit = FingerprintMatrix(bitCount: 2048, fingerprints: split.fit.map { train[$0] })
+            let valid = FingerprintMatrix(bitCount: 2048, fingerprints: split.valid.map { train[$0] })
+            trained = try await MLP.train(fit, targets: .binary(split.fit.map { yTrain[$0] }),
+                                          validation: (valid, .binary(split.valid.map { yTrain[$0] })), options: options)
+        } catch { die("\(error)") }
+        let elapsed = seconds(ContinuousClock.now - start)
+        let p = await trained.model.predictProbability(test)
+        let auc = rocAUC(p, yTest), mcc = matthews(p, yTest)
+        aucs.append(auc)
+        let peerRow = seed < rf.count ? rf[seed] : [:]
+        let rfAuc = peerRow["roc_auc"] as? Double ?? .nan
+        rfAucs.append(rfAuc)
+        print(String(format: "%4d   %11.4f   %7.4f   %6d (%3d)   %7.1f   |   %10.4f   %6.4f   %8.1f", seed, auc, mcc,
+                     trained.report.epochs, trained.report.bestEpoch, elapsed, rfAuc,
+                     peerRow["mcc"] as? Double ?? .nan, peerRow["seconds"] as? Double ?? .nan))
+    }
+    let mean = aucs.reduce(0, +) / Double(aucs.count), rfMean = rfAucs.reduce(0, +) / Double(rfAucs.count)
+    print(String(format: "mean ROC-AUC: MLP %.4f, random forest %.4f → MLP %@", mean, rfMean, mean >= rfMean ? "at least as good" : "WORSE"))
+}
+
+/// The benchmark's MLP settings and its validation split (10% of training, seeded).
+enum MLPBenchmarkSettings {
+    static func options(seed: UInt64) -> MLP.TrainingOptions {
+        MLP.TrainingOptions(hidden: [512, 128], dropout: 0.3, learningRate: 1e-3, weightDecay: 1e-2,
+                            batchSize: 64, maxEpochs: 60, patience: 8, seed: seed)
+    }
+
+    static func validationSplit(rows: Int, seed: UInt64) -> (fit: [Int], valid: [Int]) {
+        var rng = SeededRandom(seed: seed ^ 0x5EED)
+        var order = Array(0..<rows)
+        order.shuffle(using: &rng)
+        let cut = rows / 10
+        return (Array(order[cut...]).sorted(), Array(order[..<cut]).sorted())
+    }
+}
+
+/// ROC-AUC by the rank statistic (ties share their average rank).
+func rocAUC(_ scores: [Double], _ labels: [UInt8]) -> Double {
+    let order = scores.indices.sorted { scores[$0] < scores[$1] }
+    var ranks = [Double](repeating: 0, count: scores.count)
+    var i = 0
+    while i < order.count {
+        var j = i
+        while j + 1 < order.count && scores[order[j + 1]] == scores[order[i]] { j += 1 }
+        for k in i...j { ranks[order[k]] = Double(i + j) / 2 + 1 }
+        i = j + 1
+    }
+    let positives = labels.filter { $0 == 1 }.count, negatives = labels.count - positives
+    guard positives > 0 && negatives > 0 else { return .nan }
+    let sum = zip(ranks, labels).filter { $1 == 1 }.map(\.0).reduce(0, +)
+    return (sum - Double(positives * (positives + 1)) / 2) / Double(positives * negatives)
+}
+
+/// Matthews correlation at threshold 0.5.
+func matthews(_ scores: [Double], _ labels: [UInt8]) -> Double {
+    var tp = 0.0, tn = 0.0, fp = 0.0, fn = 0.0
+    for (s, y) in zip(scores, labels) {
+        switch (s >= 0.5, y == 1) {
+        case (true, true): tp += 1
+        case (false, false): tn += 1
+        case (true, false): fp += 1
+        case (false, true): fn += 1
+        }
+    }
+    let d = ((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn)).squareRoot()
+    return d > 0 ? (tp * tn - fp * fn) / d : 0
+}
+
+#else
+import Foundation
+
+/// Stub: the benchmark needs the ConcordML product in Benchmarks/Package.swift.
+func mlpBenchmark() async {
+    die("this benchmark needs ConcordML: add .product(name: \"ConcordML\", package: \"Concord\") to Benchmarks/Package.swift")
+}
+#endif

@@ -1,0 +1,203 @@
+import ConcordChem
+import Foundation
+
+/// A raw pointer handed to child tasks that touch disjoint parts of its buffer, or only read.
+struct SharedPointer<T>: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<T>
+}
+
+/// Training state of an MLP: parameters, Adam moments and per-shard gradient buffers.
+final class Trainer {
+    let sizes: [Int]
+    let weightOffsets: [Int], biasOffsets: [Int]
+    let count: Int
+    let options: MLP.TrainingOptions
+    let targets: PreparedTargets
+    let rows: SparseRows
+    let params: UnsafeMutablePointer<Float>
+    let firstMoment: UnsafeMutablePointer<Float>
+    let secondMoment: UnsafeMutablePointer<Float>
+    /// `shards × count` gradients.
+    let grads: UnsafeMutablePointer<Float>
+    /// `shards × inputBits` first-layer rows touched since the last step.
+    let touched: UnsafeMutablePointer<Bool>
+    let shards = MLP.gradientShards
+    var step = 0
+    let root: SeededRandom
+
+    init(sizes: [Int], options: MLP.TrainingOptions, targets: PreparedTargets, rows: SparseRows) {
+        self.sizes = sizes
+        let layout = MLP.layout(sizes)
+        weightOffsets = layout.weights
+        biasOffsets = layout.biases
+        count = layout.count
+        self.options = options
+        self.targets = targets
+        self.rows = rows
+        root = SeededRandom(seed: options.seed)
+        params = .allocate(capacity: count); params.initialize(repeating: 0, count: count)
+        firstMoment = .allocate(capacity: count); firstMoment.initialize(repeating: 0, count: count)
+        secondMoment = .allocate(capacity: count); secondMoment.initialize(repeating: 0, count: count)
+        grads = .allocate(capacity: shards * count); grads.initialize(repeating: 0, count: shards * count)
+        touched = .allocate(capacity: shards * sizes[0]); touched.initialize(repeating: false, count: shards * sizes[0])
+        // He-uniform initialisation; the first layer's fan-in is the mean number of on-bits
+        // (the inputs that are actually summed), the output layer is Glorot-uniform.
+        var rng = root.split(0)
+        let meanBits = Double(rows.indices.count) / Double(max(rows.rows, 1))
+        for l in 0..<(sizes.count - 1) {
+            let fanIn = l == 0 ? max(1, meanBits) : Double(sizes[l])
+            let last = l == sizes.count - 2
+            let bound = last ? (6 / (Double(sizes[l]) + Double(sizes[l + 1]))).squareRoot() : (6 / fanIn).squareRoot()
+            for i in 0..<(sizes[l] * sizes[l + 1]) {
+                params[weightOffsets[l] + i] = Float((rng.nextUnit() * 2 - 1) * bound)
+            }
+        }
+    }
+
+    deinit {
+        params.deallocate(); firstMoment.deallocate(); secondMoment.deallocate(); grads.deallocate(); touched.deallocate()
+    }
+
+    func snapshot() -> [Float] { Array(UnsafeBufferPointer(start: params, count: count)) }
+
+    /// One pass over the training rows in a seeded order; returns the mean training loss.
+    func epoch(_ e: Int, parallelism: Int) async -> Double {
+        let n = rows.rows
+        var order = Array(0..<n)
+        var shuffle = root.split(1 << 40 | UInt64(e))
+        if n > 1 { for i in stride(from: n - 1, to: 0, by: -1) { order.swapAt(i, Int(shuffle.next() % UInt64(i + 1))) } }
+        var total = 0.0, weight = 0.0
+        let tasks = max(1, min(parallelism, shards))
+        let sizes = sizes, targets = targets, rows = rows, count = count, shards = shards
+        let keep = Float(1 - options.dropout)
+        let dropoutRoot = root.split(2 << 40 | UInt64(e))
+        let p = SharedPointer(pointer: params), g = SharedPointer(pointer: grads), tch = SharedPointer(pointer: touched)
+        var start = 0
+        while start < n {
+            let batch = Array(order[start..<min(n, start + options.batchSize)])
+            let batchStart = start
+            start += options.batchSize
+            let norm = targets.normalizer(batch)
+            guard norm > 0 else { continue }
+            let factor = Float(1 / norm)
+            let losses = await withTaskGroup(of: [(Int, Double)].self) { group in
+                for t in 0..<tasks {
+                    group.addTask {
+                        var net = Network(sizes)
+                        var out: [(Int, Double)] = []
+                        var gradient = [Float](repeating: 0, count: targets.taskCount)
+                        let params = UnsafeBufferPointer(start: UnsafePointer(p.pointer), count: count)
+                        for s in stride(from: t, to: shards, by: tasks) {
+                            let lo = batch.count * s / shards, hi = batch.count * (s + 1) / shards
+                            var loss = 0.0
+                            for pos in lo..<hi {
+                                let i = batch[pos]
+                                let bits = rows.indices[rows.offsets[i]..<rows.offsets[i + 1]]
+                                var rng = dropoutRoot.split(UInt64(batchStart + pos))
+                                net.forward(params, bits: bits, keep: keep, rng: &rng)
+                                gradient.withUnsafeMutableBufferPointer { gp in
+                                    guard let gb = gp.baseAddress else { return }
+                                    loss += targets.loss(row: i, logits: net.output, factor: factor, gradient: gb)
+                                    net.backward(params, bits: bits, outputGradient: gb, grad: g.pointer + s * count,
+                                                 touched: tch.pointer + s * sizes[0])
+                                }
+                            }
+                            out.append((s, loss))
+                        }
+                        return out
+                    }
+                }
+                var byShard = [Double](repeating: 0, count: shards)
+                for await part in group { for (s, l) in part { byShard[s] = l } }
+                return byShard
+            }
+            for l in losses { total += l }
+            weight += norm
+            await update(parallelism: tasks)
+        }
+        return weight > 0 ? total / weight : 0
+    }
+
+    /// Sums the shard gradients (in shard order), clears them, and takes one AdamW step.
+    func update(parallelism tasks: Int) async {
+        step += 1
+        let b1 = Float(options.beta1), b2 = Float(options.beta2), eps = Float(options.epsilon)
+        let lr = Float(options.learningRate), decay = Float(options.learningRate * options.weightDecay)
+        let bc1 = Float(1 - pow(options.beta1, Double(step))), bc2 = Float(1 - pow(options.beta2, Double(step)))
+        let p = SharedPointer(pointer: params), m = SharedPointer(pointer: firstMoment), v = SharedPointer(pointer: secondMoment)
+        let g = SharedPointer(pointer: grads), tch = SharedPointer(pointer: touched)
+        let count = count, shards = shards, inputs = sizes[0], width = sizes[1]
+        let weightOffsets = weightOffsets, biasOffsets = biasOffsets, layers = sizes.count - 1, sizes = sizes
+        @Sendable func adam(_ i: Int, _ grad: Float, _ decayed: Bool) {
+            var x = p.pointer[i]
+            if decayed { x -= decay * x }
+            let mi = b1 * m.pointer[i] + (1 - b1) * grad
+            let vi = b2 * v.pointer[i] + (1 - b2) * grad * grad
+            m.pointer[i] = mi; v.pointer[i] = vi
+            x -= lr * (mi / bc1) / ((vi / bc2).squareRoot() + eps)
+            p.pointer[i] = x
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for t in 0..<tasks {
+                group.addTask {
+                    // First-layer rows [lo, hi): only touched rows have non-zero gradients.
+                    let lo = inputs * t / tasks, hi = inputs * (t + 1) / tasks
+                    for r in lo..<hi {
+                        let base = weightOffsets[0] + r * width
+                        var any = false
+                        for s in 0..<shards where tch.pointer[s * inputs + r] { any = true }
+                        if any {
+                            for o in 0..<width {
+                                var sum: Float = 0
+                                for s in 0..<shards where tch.pointer[s * inputs + r] {
+                                    sum += g.pointer[s * count + base + o]
+                                    g.pointer[s * count + base + o] = 0
+                                }
+                                adam(base + o, sum, true)
+                            }
+                            for s in 0..<shards { tch.pointer[s * inputs + r] = false }
+                        } else {
+                            for o in 0..<width { adam(base + o, 0, true) }
+                        }
+                    }
+                    guard t == 0 else { return }
+                    // Everything after the first weight matrix.
+                    for l in 0..<layers {
+                        if l > 0 {
+                            for i in weightOffsets[l]..<(weightOffsets[l] + sizes[l] * sizes[l + 1]) {
+                                var sum: Float = 0
+                                for s in 0..<shards { sum += g.pointer[s * count + i]; g.pointer[s * count + i] = 0 }
+                                adam(i, sum, true)
+                            }
+                        }
+                        for i in biasOffsets[l]..<(biasOffsets[l] + sizes[l + 1]) {
+                            var sum: Float = 0
+                            for s in 0..<shards { sum += g.pointer[s * count + i]; g.pointer[s * count + i] = 0 }
+                            adam(i, sum, false)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Mean loss of the current parameters on `rows` (no dropout).
+    func loss(rows data: SparseRows, targets: PreparedTargets, parallelism: Int) async -> Double {
+        let sizes = sizes, count = count
+        let p = SharedPointer(pointer: params)
+        let perRow = await Parallel.mapChunks(Array(0..<data.rows), parallelism: parallelism, minimumChunk: 128) { chunk -> [Double] in
+            var net = Network(sizes)
+            var gradient = [Float](repeating: 0, count: targets.taskCount)
+            let params = UnsafeBufferPointer(start: UnsafePointer(p.pointer), count: count)
+            return chunk.map { i in
+                net.forward(params, bits: data.indices[data.offsets[i]..<data.offsets[i + 1]])
+                return gradient.withUnsafeMutableBufferPointer { gp in
+                    guard let gb = gp.baseAddress else { return 0 }
+                    return targets.loss(row: i, logits: net.output, factor: 1, gradient: gb)
+                }
+            }
+        }
+        let norm = targets.normalizer(0..<data.rows)
+        return norm > 0 ? perRow.reduce(0, +) / norm : 0
+    }
+}
