@@ -1,5 +1,8 @@
 /// Parameters of a Morgan (circular) fingerprint, mirroring RDKit's
 /// `rdFingerprintGenerator.GetMorganGenerator` arguments.
+///
+/// Not supported (RDKit defaults assumed): `includeChirality=False`,
+/// `onlyNonzeroInvariants=False`, custom feature patterns, `fromAtoms`/`ignoreAtoms`.
 public struct MorganOptions: Sendable, Hashable {
     /// Number of neighbourhood-growing iterations (ECFP4/FCFP4 use 2).
     public var radius: Int
