@@ -1,6 +1,6 @@
 /// A molecular graph: atoms, bonds and the perceived properties fingerprints need.
 ///
-/// A `Molecule` is produced by a parser (``SMILESParser``, the SDF reader) followed by
+/// A `Molecule` is produced by a parser (``SMILES``, the SDF reader) followed by
 /// perception (rings, implicit hydrogens, kekulisation, aromaticity). After perception
 /// the molecule is immutable and safe to share between tasks.
 ///

@@ -132,20 +132,42 @@ extension Molecule {
         let nc = cRings.count
         if nc == 0 { return }
         // neighbour map: candidate rings (<= 24 atoms) sharing exactly one bond
-        var bondMark = [Int32](repeating: -1, count: bonds.count)
-        var neigh = [[Int32]](repeating: [], count: nc)
-        for i in 0..<nc {
-            let ri = cRings[i]
-            if rings.size(of: ri) > 24 { continue }
-            for k in rings.range(of: ri) { bondMark[Int(rings.bonds[k])] = Int32(i) }
-            for j in (i + 1)..<max(nc, i + 1) {
-                let rj = cRings[j]
-                if rings.size(of: rj) > 24 { continue }
-                var shared = 0
-                for k in rings.range(of: rj) where bondMark[Int(rings.bonds[k])] == Int32(i) { shared += 1 }
-                if shared == 1 { neigh[i].append(Int32(j)); neigh[j].append(Int32(i)) }
+        // rings containing each bond (candidate rings of <= 24 atoms only)
+        var bondRingStart = [Int32](repeating: 0, count: bonds.count + 1)
+        for i in 0..<nc where rings.size(of: cRings[i]) <= 24 {
+            for k in rings.range(of: cRings[i]) { bondRingStart[Int(rings.bonds[k]) + 1] += 1 }
+        }
+        for b in 0..<bonds.count { bondRingStart[b + 1] += bondRingStart[b] }
+        var fillPos = bondRingStart
+        var bondRings = [Int32](repeating: 0, count: Int(bondRingStart[bonds.count]))
+        for i in 0..<nc where rings.size(of: cRings[i]) <= 24 {
+            for k in rings.range(of: cRings[i]) {
+                let b = Int(rings.bonds[k])
+                bondRings[Int(fillPos[b])] = Int32(i); fillPos[b] += 1
             }
         }
+        var neigh = [[Int32]](repeating: [], count: nc)
+        var sharedCount = [Int32](repeating: 0, count: nc)
+        var touchedRings = [Int32]()
+        for i in 0..<nc where rings.size(of: cRings[i]) <= 24 {
+            touchedRings.removeAll(keepingCapacity: true)
+            for k in rings.range(of: cRings[i]) {
+                let b = Int(rings.bonds[k])
+                for q in Int(bondRingStart[b])..<Int(bondRingStart[b + 1]) {
+                    let j = Int(bondRings[q])
+                    if j <= i { continue }
+                    if sharedCount[j] == 0 { touchedRings.append(Int32(j)) }
+                    sharedCount[j] += 1
+                }
+            }
+            touchedRings.sort()
+            for j32 in touchedRings {
+                let j = Int(j32)
+                if sharedCount[j] == 1 { neigh[i].append(j32); neigh[j].append(Int32(i)) }
+                sharedCount[j] = 0
+            }
+        }
+        var inCombo = [Bool](repeating: false, count: nc)
         // fused systems by DFS
         var fusDone = [Bool](repeating: false, count: nc)
         var atomCount = [Int16](repeating: 0, count: n)
@@ -161,12 +183,13 @@ extension Molecule {
             }
             fused.sort()
             huckelFused(fused, cRings: cRings, rings: rings, neigh: neigh, edon: edon,
-                        atomCount: &atomCount, bondCount: &bondCount, bondDone: &bondDone)
+                        atomCount: &atomCount, bondCount: &bondCount, bondDone: &bondDone, inCombo: &inCombo)
         }
     }
 
     private mutating func huckelFused(_ fused: [Int32], cRings: [Int], rings: RingSet, neigh: [[Int32]], edon: [Donor],
-                                      atomCount: inout [Int16], bondCount: inout [Int16], bondDone: inout [Bool]) {
+                                      atomCount: inout [Int16], bondCount: inout [Int16], bondDone: inout [Bool],
+                                      inCombo: inout [Bool]) {
         let nrings = fused.count
         // number of distinct bonds in the system
         var nRingBonds = 0
@@ -180,21 +203,28 @@ extension Molecule {
         for r in fused { for k in rings.range(of: cRings[Int(r)]) { bondCount[Int(rings.bonds[k])] = 0 } }
         var doneBonds = 0
         var doneList = [Int32]()
-        var inCombo = [Bool](repeating: false, count: neigh.count)
         var comb = [Int]()
+        var budget = 2_000_000   // combinations evaluated per ring system (RDKit has no limit; we never hang)
+        var curRs = [Int]()
+        var touched = [Int32]()
+        var bl = [Int32]()
+        var connStack = [Int]()
         var curSize = 0
         let maxSize = min(nrings, 6)
         while true {
             if curSize == 2 && nrings > 300 { break }
             curSize += 1
-            if curSize > maxSize || doneBonds >= nRingBonds { break }
+            if curSize > maxSize || doneBonds >= nRingBonds || budget < 0 { break }
             comb = Array(0..<curSize)
             while true {
+                budget -= 1
+                if budget < 0 { break }
                 // evaluate combination
-                let curRs = comb.map { Int(fused[$0]) }
-                if isConnected(curRs, neigh: neigh, inCombo: &inCombo) {
+                curRs.removeAll(keepingCapacity: true)
+                for c in comb { curRs.append(Int(fused[c])) }
+                if isConnected(curRs, neigh: neigh, inCombo: &inCombo, stack: &connStack) {
                     // atoms in one or two of the rings
-                    var touched = [Int32]()
+                    touched.removeAll(keepingCapacity: true)
                     for ci in curRs {
                         for k in rings.range(of: cRings[ci]) {
                             let a = Int(rings.atoms[k])
@@ -230,7 +260,7 @@ extension Molecule {
                         }
                     }
                     if aromatic {
-                        var bl = [Int32]()
+                        bl.removeAll(keepingCapacity: true)
                         for ci in curRs {
                             for k in rings.range(of: cRings[ci]) {
                                 let b = Int(rings.bonds[k])
@@ -264,20 +294,21 @@ extension Molecule {
         for b in doneList { bondDone[Int(b)] = false }
     }
 
-    private func isConnected(_ curRs: [Int], neigh: [[Int32]], inCombo: inout [Bool]) -> Bool {
+    private func isConnected(_ curRs: [Int], neigh: [[Int32]], inCombo: inout [Bool], stack: inout [Int]) -> Bool {
         if curRs.count == 1 { return true }
         for r in curRs { inCombo[r] = true }
-        var visited = [Int]()
-        var stack = [curRs[0]]
+        var visited = 0
+        stack.removeAll(keepingCapacity: true)
+        stack.append(curRs[0])
         inCombo[curRs[0]] = false
         while let r = stack.popLast() {
-            visited.append(r)
+            visited += 1
             for x in neigh[r] where inCombo[Int(x)] {
                 inCombo[Int(x)] = false
                 stack.append(Int(x))
             }
         }
         for r in curRs { inCombo[r] = false }
-        return visited.count == curRs.count
+        return visited == curRs.count
     }
 }

@@ -17,7 +17,7 @@ extension Molecule {
         }
         var usable = [Bool](repeating: false, count: nr)
         var firstRingOfBond = [Int32](repeating: -1, count: m)
-        var ringCountOfAtom = [Int16](repeating: 0, count: n)
+        var ringCountOfAtom = [Int32](repeating: 0, count: n)
         for r in 0..<nr {
             for k in rings.range(of: r) {
                 ringCountOfAtom[Int(rings.atoms[k])] += 1
@@ -39,12 +39,20 @@ extension Molecule {
         var match = [Int32](repeating: -1, count: n)
         var makeSingle = [Int32]()
         var sysAtoms = [Int32]()
-        var done = [Bool](repeating: false, count: nr)
-        for r0 in 0..<nr where usable[r0] && !done[r0] {
-            let root = find(r0)
+        // group rings by system root (counting sort keeps ring order within a system)
+        var rootOf = [Int32](repeating: -1, count: nr)
+        var bucketStart = [Int32](repeating: 0, count: nr + 1)
+        for r in 0..<nr where usable[r] { let root = find(r); rootOf[r] = Int32(root); bucketStart[root + 1] += 1 }
+        for k in 0..<nr { bucketStart[k + 1] += bucketStart[k] }
+        var fill = bucketStart
+        var ringsBySystem = [Int32](repeating: 0, count: nr)
+        for r in 0..<nr where rootOf[r] >= 0 { let root = Int(rootOf[r]); ringsBySystem[Int(fill[root])] = Int32(r); fill[root] += 1 }
+        var scratch = KekulizeScratch(atomCount: n, bondCount: m)
+        for root in 0..<nr where bucketStart[root + 1] > bucketStart[root] {
+            let r0 = Int(ringsBySystem[Int(bucketStart[root])])
             sysAtoms.removeAll(keepingCapacity: true)
-            for r in r0..<nr where usable[r] && !done[r] && find(r) == root {
-                done[r] = true
+            for q in Int(bucketStart[root])..<Int(bucketStart[root + 1]) {
+                let r = Int(ringsBySystem[q])
                 for k in rings.range(of: r) {
                     let a = Int(rings.atoms[k])
                     if inSys[a] != Int32(r0) { inSys[a] = Int32(r0); sysAtoms.append(Int32(a)) }
@@ -107,8 +115,10 @@ extension Molecule {
             }
             for b in makeSingle { bonds[Int(b)].order = .single }
             if !required.isEmpty || sysAtoms.contains(where: { optional[Int($0)] }) {
-                var candCopy = cand
-                if !rdkitKekulizeWorker(sysAtoms: sysAtoms, inSys: inSys, sysId: sysId, cands: &candCopy) {
+                if !rdkitKekulizeWorker(sysAtoms: sysAtoms, inSys: inSys, sysId: sysId, cands: &cand, scratch: &scratch) {
+                    // restore the candidate flags the search consumed
+                    for a in required { cand[Int(a)] = true }
+                    for a in sysAtoms where optional[Int(a)] { cand[Int(a)] = true }
                     // fall back to an exhaustive pairing where dummy atoms are optional
                     guard pairCandidates(required: required, inSys: inSys, sysId: sysId, cand: cand, match: &match) else {
                         throw ChemError(.kekulization,
@@ -220,29 +230,44 @@ extension Molecule {
     /// the first available candidate neighbour, remembering alternatives and backtracking at
     /// most 100 times. Reproduces RDKit's choice of Kekulé structure.
     private mutating func rdkitKekulizeWorker(sysAtoms: [Int32], inSys: [Int32], sysId: Int32,
-                                              cands: inout [Bool]) -> Bool {
+                                              cands: inout [Bool], scratch: inout KekulizeScratch) -> Bool {
         let maxBackTracks = 100
         let sorted = sysAtoms.sorted()
         var done = [Int32]()
-        var inDone = [Bool](repeating: false, count: atoms.count)
+        var inDone = scratch.inDone
+        var inStack = scratch.inStack
+        var options = scratch.options
+        var optionCount = scratch.optionCount
+        var hasOptions = scratch.hasOptions
+        var isAdded = scratch.isAdded
+        scratch.inDone = []; scratch.inStack = []; scratch.options = []; scratch.optionCount = []
+        scratch.hasOptions = []; scratch.isAdded = []
+        var added = [Int32]()           // bonds set double in this run (dBndAdds / localBondsAdded)
+        defer {
+            for a in sysAtoms {
+                inDone[Int(a)] = false; inStack[Int(a)] = 0
+                if hasOptions[Int(a)] { hasOptions[Int(a)] = false; optionCount[Int(a)] = 0 }
+            }
+            for b in added { isAdded[Int(b)] = false }
+            scratch.inDone = inDone; scratch.inStack = inStack; scratch.options = options
+            scratch.optionCount = optionCount
+            scratch.hasOptions = hasOptions; scratch.isAdded = isAdded
+        }
         for a in sysAtoms where atoms[Int(a)].atomicNumber != 0 && !isAromaticAtom(Int(a)) {
             done.append(a); inDone[Int(a)] = true
         }
         var astack = [Int32]()          // deque: front at index astackHead
         var astackHead = 0
-        var inStack = [Int32](repeating: 0, count: atoms.count) // count of occurrences in astack
-        var options = [[Int32]](repeating: [], count: atoms.count)
-        var hasOptions = [Bool](repeating: false, count: atoms.count)
         var btmoves = [Int32]()
         var lastOpt = -1
         var numBT = 0
-        var added = [Int32]()           // bonds set double in this run (dBndAdds / localBondsAdded)
-        var isAdded = [Bool](repeating: false, count: bonds.count)
         @inline(__always) func bondBetween(_ a: Int, _ b: Int) -> Int {
             for k in neighborRange(of: a) where Int(neighborAtoms[k]) == b { return Int(neighborBonds[k]) }
             return -1
         }
         var nbrs = [Int32]()
+        var lstack = [Int32]()
+        var opts = [Int32]()
         while done.count < sorted.count || astackHead < astack.count {
             var curr: Int
             if astackHead < astack.count {
@@ -256,9 +281,10 @@ extension Molecule {
             }
             done.append(Int32(curr)); inDone[curr] = true
             let cCand = cands[curr]
-            var opts: [Int32]
+            opts.removeAll(keepingCapacity: true)
             if hasOptions[curr] {
-                opts = options[curr]
+                let base = Int(neighborOffsets[curr])
+                for q in 0..<Int(optionCount[curr]) { opts.append(options[base + q]) }
             } else {
                 nbrs.removeAll(keepingCapacity: true)
                 for k in neighborRange(of: curr) {
@@ -266,9 +292,8 @@ extension Molecule {
                     if inSys[Int(o)] != sysId || inDone[Int(o)] { continue }
                     nbrs.append(o)
                 }
-                nbrs.sort()
-                opts = []
-                var lstack = [Int32]()
+                if nbrs.count > 1 { nbrs.sort() }
+                lstack.removeAll(keepingCapacity: true)
                 for o32 in nbrs {
                     let o = Int(o32)
                     if inStack[o] == 0 { lstack.append(o32) }
@@ -290,16 +315,21 @@ extension Molecule {
                     if !isAdded[b] { isAdded[b] = true; added.append(Int32(b)) }
                     if hasOptions[curr] {
                         if opts.isEmpty {
-                            hasOptions[curr] = false; options[curr] = []
+                            hasOptions[curr] = false; optionCount[curr] = 0
                             btmoves.removeLast()
                             lastOpt = btmoves.last.map { Int($0) } ?? -1
                         } else {
-                            options[curr] = opts
+                            let base = Int(neighborOffsets[curr])
+                            for q in 0..<opts.count { options[base + q] = opts[q] }
+                            optionCount[curr] = Int32(opts.count)
                         }
                     } else if !opts.isEmpty {
                         lastOpt = curr
                         btmoves.append(Int32(curr))
-                        options[curr] = opts; hasOptions[curr] = true
+                        let base = Int(neighborOffsets[curr])
+                        for q in 0..<opts.count { options[base + q] = opts[q] }
+                        optionCount[curr] = Int32(opts.count)
+                        hasOptions[curr] = true
                     }
                 } else if atoms[curr].atomicNumber != 0 {
                     if lastOpt >= 0 && numBT < maxBackTracks {
@@ -336,5 +366,25 @@ extension Molecule {
             }
         }
         return true
+    }
+}
+
+/// Per-molecule scratch for the kekulisation search, reset after each ring system so that
+/// the cost stays linear in the molecule size.
+struct KekulizeScratch {
+    var inDone: [Bool]
+    var inStack: [Int32]
+    /// Remaining alternatives per atom, stored in that atom's neighbour slots.
+    var options: [Int32]
+    var optionCount: [Int32]
+    var hasOptions: [Bool]
+    var isAdded: [Bool]
+    init(atomCount n: Int, bondCount m: Int) {
+        inDone = [Bool](repeating: false, count: n)
+        inStack = [Int32](repeating: 0, count: n)
+        options = [Int32](repeating: 0, count: 2 * m)
+        optionCount = [Int32](repeating: 0, count: n)
+        hasOptions = [Bool](repeating: false, count: n)
+        isAdded = [Bool](repeating: false, count: m)
     }
 }

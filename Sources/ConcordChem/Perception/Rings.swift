@@ -298,7 +298,8 @@ extension Molecule {
             for q in Int(adjOff[Int(a)])..<Int(adjOff[Int(a) + 1]) where adjV[q] == b { return adjE[q] }
             return -1
         }
-        func addCandidate(_ px: [Int32], _ py: [Int32], _ e: Int32) throws(ChemError) {
+        var rootStart = 0   // candidates found from the current root start here
+        func addCandidate(_ px: [Int32], _ py: [Int32], _ e: Int32, dedupe: Bool) throws(ChemError) {
             // px: x ... r ; py: y ... r ; e joins x and y
             for w in 0..<W { bits[w] = 0 }
             var len = 1
@@ -312,8 +313,9 @@ extension Molecule {
                     k += 1
                 }
             }
-            // duplicate?
-            var c = 0
+            // duplicate? (a cycle is only ever found from its lowest vertex, and only the
+            // multiple-shortest-path branch can find it twice)
+            var c = dedupe ? rootStart : candLen.count
             while c < candLen.count {
                 if Int(candLen[c]) == len {
                     var same = true
@@ -343,7 +345,7 @@ extension Molecule {
                 u = y
                 while u != r { pathY.append(Int32(u)); u = Int(parent[u]) }
                 pathY.append(Int32(r))
-                try addCandidate(pathX, pathY, edge)
+                try addCandidate(pathX, pathY, edge, dedupe: false)
                 return
             }
             allPaths(x, r, &altX)
@@ -355,12 +357,13 @@ extension Molecule {
                 for py in altY {
                     var ok = true
                     for v in py where Int(v) != r && stamp[Int(v)] == stampVal { ok = false; break }
-                    if ok { try addCandidate(px, py, edge) }
+                    if ok { try addCandidate(px, py, edge, dedupe: true) }
                 }
             }
         }
 
         for r in 0..<V {
+            rootStart = candLen.count
             for v in r..<V { dist[v] = -1; npaths[v] = 0 }
             dist[r] = 0; npaths[r] = 1; branch[r] = -1; parent[r] = -1
             bfs.removeAll(keepingCapacity: true)

@@ -16,11 +16,11 @@ extension Molecule {
     ///   ``ChemError/Code/kekulization`` or ``ChemError/Code/aromaticity`` when RDKit
     ///   would reject the molecule.
     public mutating func sanitize() throws(ChemError) {
+        for b in bonds where b.begin < 0 || b.end < 0 || Int(b.begin) >= atoms.count || Int(b.end) >= atoms.count || b.begin == b.end {
+            throw ChemError(.syntax, "bond \(b.begin + 1)-\(b.end + 1) refers to a missing atom or bonds an atom to itself")
+        }
         if neighborOffsets.count != atoms.count + 1 || neighborAtoms.count != 2 * bonds.count {
             rebuildAdjacency()
-        }
-        for b in bonds where b.begin < 0 || b.end < 0 || Int(b.begin) >= atoms.count || Int(b.end) >= atoms.count {
-            throw ChemError(.syntax, "bond refers to a missing atom")
         }
         let n = atoms.count
         cleanUp()
@@ -173,6 +173,9 @@ extension Molecule {
     /// become dative bonds pointing at the metal.
     mutating func cleanUpOrganometallics() {
         let n = atoms.count
+        var anyMetal = false
+        for a in atoms where Self.isMetal(Int(a.atomicNumber)) { anyMetal = true; break }
+        if !anyMetal { return }
         var needsFixing = false
         outer: for i in 0..<n {
             let z = Int(atoms[i].atomicNumber)

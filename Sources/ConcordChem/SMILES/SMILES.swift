@@ -55,11 +55,15 @@ public enum SMILES {
 
 extension Molecule {
     /// Removes hydrogen atoms the way RDKit's default `removeHs` (as used by
-    /// `MolFromSmiles`) does, adding them to the neighbour's explicit hydrogen count.
-    /// Kept: isotopic H, H without neighbours, H bonded to H or to a dummy atom, H with
-    /// more than one neighbour, and H defining double-bond stereo (`[H]/C=C/C`).
-    mutating func removeExplicitHydrogens() {
+    /// `MolFromSmiles`, i.e. with `updateExplicitCount`) does, adding each to its
+    /// neighbour's ``Atom/explicitHydrogens``. Kept: isotopic H, H without neighbours,
+    /// H bonded to H or to a dummy atom, H with more than one neighbour, and H defining
+    /// double-bond stereo (`[H]/C=C/C`). Call before ``sanitize()``.
+    public mutating func removeExplicitHydrogens() {
         let n = atoms.count
+        var anyH = false
+        for a in atoms where a.atomicNumber == 1 { anyH = true; break }
+        if !anyH { return }
         var remove = [Bool](repeating: false, count: n)
         var any = false
         for i in 0..<n where atoms[i].atomicNumber == 1 && atoms[i].isotope == 0 && degree(of: i) == 1 {
@@ -84,7 +88,7 @@ extension Molecule {
         for i in 0..<n {
             if remove[i] {
                 let nb = Int(neighborAtoms[Int(neighborOffsets[i])])
-                atoms[nb].explicitHydrogens = atoms[nb].explicitHydrogens &+ 1
+                if atoms[nb].explicitHydrogens < 255 { atoms[nb].explicitHydrogens += 1 }
             }
         }
         for i in 0..<n where !remove[i] {

@@ -34,8 +34,9 @@ struct SMILESParser {
     var bonds: [Bond] = []
     private var branchStack: [Int32] = []
     /// Ring numbers 0...99 indexed directly; larger `%(nnnnn)` numbers in `bigOpen`.
-    private var smallOpen: [RingOpen?] = Array(repeating: nil, count: 100)
-    private var bigOpen: [(Int32, RingOpen)] = []
+    private var smallOpen: [RingOpen] = []          // atom == -1: not open; allocated lazily
+    private var bigNumbers: [Int32] = []
+    private var bigOpen: [RingOpen] = []
     private var closures: [RingClosure] = []
     private var openCount = 0
 
@@ -209,8 +210,11 @@ struct SMILESParser {
         if openCount > 0 {
             // report the first still-open ring
             var first: (Int32, RingOpen)? = nil
-            for k in 0..<100 { if let o = smallOpen[k] { if first == nil || o.position < first!.1.position { first = (Int32(k), o) } } }
-            for (num, o) in bigOpen { if first == nil || o.position < first!.1.position { first = (num, o) } }
+            for k in 0..<smallOpen.count where smallOpen[k].atom >= 0 {
+                let o = smallOpen[k]
+                if first == nil || o.position < first!.1.position { first = (Int32(k), o) }
+            }
+            for q in 0..<bigOpen.count { let o = bigOpen[q]; if first == nil || o.position < first!.1.position { first = (bigNumbers[q], o) } }
             if let (num, o) = first {
                 throw fail(.unclosedRing, "ring closure \(num) is never closed", at: o.position)
             }
@@ -250,22 +254,26 @@ struct SMILESParser {
     private mutating func ringBond(_ number: Int32, atom: Int32, bond: PendingBond, position: Int) throws(ChemError) {
         let here = RingOpen(atom: atom, bond: bond, position: position)
         if number < 100 {
-            if let o = smallOpen[Int(number)] {
+            if smallOpen.isEmpty { smallOpen = [RingOpen](repeating: RingOpen(atom: -1, bond: .none, position: 0), count: 100) }
+            let o = smallOpen[Int(number)]
+            if o.atom >= 0 {
                 closures.append(RingClosure(ringNumber: number, open: o, close: here))
-                smallOpen[Int(number)] = nil
+                smallOpen[Int(number)].atom = -1
                 openCount -= 1
             } else {
                 smallOpen[Int(number)] = here
                 openCount += 1
             }
         } else {
-            if let k = bigOpen.firstIndex(where: { $0.0 == number }) {
-                closures.append(RingClosure(ringNumber: number, open: bigOpen[k].1, close: here))
+            if let k = bigNumbers.firstIndex(of: number) {
+                closures.append(RingClosure(ringNumber: number, open: bigOpen[k], close: here))
                 bigOpen.remove(at: k)
+                bigNumbers.remove(at: k)
                 openCount -= 1
             } else {
                 if bigOpen.count > 10_000 { throw fail(.tooLarge, "too many simultaneously open ring closures", at: position) }
-                bigOpen.append((number, here))
+                bigOpen.append(here)
+                bigNumbers.append(number)
                 openCount += 1
             }
         }
@@ -277,9 +285,17 @@ struct SMILESParser {
         if closures.isEmpty { return }
         // stable sort by ring number
         if closures.count > 1 {
-            var sorted = closures.enumerated().map { ($0.element.ringNumber, $0.offset) }
-            sorted.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
-            closures = sorted.map { closures[$0.1] }
+            var inOrder = true
+            for k in 1..<closures.count where closures[k].ringNumber < closures[k - 1].ringNumber { inOrder = false; break }
+            if !inOrder {
+                var idx = [Int32](0..<Int32(closures.count))
+                let cl = closures
+                idx.sort { cl[Int($0)].ringNumber != cl[Int($1)].ringNumber ? cl[Int($0)].ringNumber < cl[Int($1)].ringNumber : $0 < $1 }
+                var out = [RingClosure]()
+                out.reserveCapacity(cl.count)
+                for k in idx { out.append(cl[Int(k)]) }
+                closures = out
+            }
         }
         let chainBondCount = bonds.count
         for rc in closures {
