@@ -1,5 +1,8 @@
 /// Parameters of a Morgan (circular) fingerprint, mirroring RDKit's
 /// `rdFingerprintGenerator.GetMorganGenerator` arguments.
+///
+/// Not supported (RDKit defaults assumed): `includeChirality=False`,
+/// `onlyNonzeroInvariants=False`, custom feature patterns, `fromAtoms`/`ignoreAtoms`.
 public struct MorganOptions: Sendable, Hashable {
     /// Number of neighbourhood-growing iterations (ECFP4/FCFP4 use 2).
     public var radius: Int
@@ -214,8 +217,8 @@ public struct MorganGenerator: Sendable {
         let words = max(1, (m + 63) >> 6)
         var tableSize = 16
         while tableSize < radius * n * 2 { tableSize <<= 1 }
-        let oCur = 0, oNext = n, oDead = 2 * n, oOrder = 3 * n, oPairs = 4 * n
-        let oBondInv = 5 * n
+        let oCur = 0, oNext = n, oDead = 2 * n, oOrder = 3 * n, oPairs = 5 * n
+        let oBondInv = 6 * n
         let oPrevEnv = oBondInv + m
         let oRoundEnv = oPrevEnv + n * words
         let oTable = oRoundEnv + n * words
@@ -295,31 +298,23 @@ public struct MorganGenerator: Sendable {
                         emitted += 1
                     }
                 } else {
-                    if orderCount <= 48 {
-                        for i in 1..<max(1, orderCount) {
-                            let x = order[i]
-                            var j = i
-                            while j > 0 && order[j - 1] > x {
-                                order[j] = order[j - 1]
-                                j -= 1
-                            }
-                            order[j] = x
-                        }
-                    } else {
-                        var sorted = UnsafeMutableBufferPointer(start: order, count: orderCount)
-                        sorted.sort()
-                    }
+                    // RDKit sorts the round's (environment, code, atom) triples and keeps, for
+                    // each environment not emitted before, the smallest (code, atom). Same
+                    // result without sorting: the first atom with a new environment claims it;
+                    // a later atom with the same environment in this round and a smaller
+                    // (code, atom) takes over the emitted slot.
+                    let roundStart = seenCount
                     for k in 0..<orderCount {
-                        let atom = Int(UInt32(truncatingIfNeeded: order[k]))
+                        let entryKey = order[k]
+                        let atom = Int(UInt32(truncatingIfNeeded: entryKey))
                         let env = roundEnv + atom * words
-                        // Look the environment up in the emitted set; insert if new.
                         var h: UInt64 = 0x9e37_79b9_7f4a_7c15
                         for w in 0..<words {
                             h = (h ^ env[w]) &* 0xff51_afd7_ed55_8ccd
                             h ^= h >> 33
                         }
                         var slot = Int(truncatingIfNeeded: h) & (tableSize - 1)
-                        var isNew = true
+                        var found = -1
                         while table[slot] != UInt64.max {
                             let entry = Int(table[slot])
                             if seenHash[entry] == h {
@@ -330,19 +325,27 @@ public struct MorganGenerator: Sendable {
                                     break
                                 }
                                 if equal {
-                                    isNew = false
+                                    found = entry
                                     break
                                 }
                             }
                             slot = (slot + 1) & (tableSize - 1)
                         }
-                        if isNew {
+                        if found < 0 {
                             table[slot] = UInt64(seenCount)
                             seenHash[seenCount] = h
                             (seenStore + seenCount * words).update(from: env, count: words)
+                            // Remember the owner (code << 32 | atom) and its output slot.
+                            order[n + seenCount - roundStart] = entryKey
+                            pairs[seenCount - roundStart] = UInt64(emitted)
                             seenCount += 1
-                            out[emitted] = UInt32(truncatingIfNeeded: order[k] >> 32)
+                            out[emitted] = UInt32(truncatingIfNeeded: entryKey >> 32)
                             emitted += 1
+                        } else if found >= roundStart && entryKey < order[n + found - roundStart] {
+                            let previous = order[n + found - roundStart]
+                            dead[Int(UInt32(truncatingIfNeeded: previous))] = 1
+                            order[n + found - roundStart] = entryKey
+                            out[Int(pairs[found - roundStart])] = UInt32(truncatingIfNeeded: entryKey >> 32)
                         } else {
                             dead[atom] = 1
                         }
