@@ -185,15 +185,27 @@ final class TreeBuilder {
                     hist = gather(t)
                     reset(t)
                 }
-                // Non-constant features: set in some but not all of the node's rows. A uniform
-                // random subset of them is examined, as scikit-learn's draw does (constant
-                // features do not count towards max_features).
+                // Non-constant features: set in some but not all of the node's rows.
                 var candidates = 0
                 for e in 0..<hist.features.count where Int(hist.counts[e]) < rows {
                     touched[candidates] = Int32(e); candidates += 1
                 }
+                // scikit-learn draws max_features of all features without replacement, constant
+                // ones included, and evaluates the non-constant ones among them; when none is,
+                // it draws on until it finds one. The number it evaluates is hypergeometric;
+                // draw it, then a uniform random subset of that size of the non-constant ones.
+                var k = 0
+                if candidatesPerSplit >= data.bitCount {
+                    k = candidates
+                } else {
+                    var remaining = data.bitCount, nonConstant = candidates
+                    for _ in 0..<candidatesPerSplit where nonConstant > 0 {
+                        if rng.below(remaining) < nonConstant { k += 1; nonConstant -= 1 }
+                        remaining -= 1
+                    }
+                    if k == 0 && candidates > 0 { k = 1 }
+                }
                 var best = -1, bestProxy = -Double.infinity
-                let k = min(candidatesPerSplit, candidates)
                 for c in 0..<k {
                     let j = c + rng.below(candidates - c)
                     touched.swapAt(c, j)
