@@ -102,6 +102,10 @@ struct RandomForestTests {
         #expect(r2 > 0.9, "test R² \(r2)")
         let oob = try #require(f.outOfBag)
         #expect(oob.coveredRows.count > 590)
+        let viaDataset = try await RandomForestRegressor.fit(
+            FingerprintDataset(features: train.0, labels: .continuous(train.2), ids: train.2.indices.map(String.init)),
+            options: ForestOptions(treeCount: 30, maxFeatures: .fraction(0.3), seed: 4))
+        #expect(viaDataset.trees == f.trees)
         let loaded = try RandomForestRegressor(decoding: f.encoded())
         #expect(await loaded.predict(test.0) == p)
     }
