@@ -16,6 +16,7 @@ let package = Package(
             dependencies: [
                 .product(name: "ConcordChem", package: "Concord"),
                 .product(name: "ConcordData", package: "Concord"),
+                .product(name: "ConcordML", package: "Concord"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

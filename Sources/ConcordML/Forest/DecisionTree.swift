@@ -64,27 +64,28 @@ public struct DecisionTree: Sendable, Hashable {
 
 /// All trees of a forest flattened into one set of arrays for fast prediction.
 struct FlatForest: Sendable {
-    /// Per node: tested bit (−1 leaf).
-    let feature: [Int32]
-    /// Per node: absolute index of the left child (right is left + 1).
-    let left: [Int32]
+    /// Per node, packed so one load serves a step: the tested bit in the high 32 bits (−1 for
+    /// a leaf) and the absolute index of the left child in the low 32 (right is left + 1).
+    let link: [Int64]
     /// Per node: prediction.
     let value: [Double]
     /// Root node of each tree.
     let roots: [Int32]
 
     init(_ trees: [DecisionTree]) {
-        var f: [Int32] = [], l: [Int32] = [], v: [Double] = [], r: [Int32] = []
+        var k: [Int64] = [], v: [Double] = [], r: [Int32] = []
         let total = trees.reduce(0) { $0 + $1.nodeCount }
-        f.reserveCapacity(total); l.reserveCapacity(total); v.reserveCapacity(total)
+        k.reserveCapacity(total); v.reserveCapacity(total)
         for tree in trees {
-            let base = Int32(f.count)
+            let base = Int32(k.count)
             r.append(base)
-            f += tree.feature
-            l += tree.left.map { $0 < 0 ? -1 : $0 + base }
+            for i in 0..<tree.nodeCount {
+                let child = tree.left[i] < 0 ? UInt32(0) : UInt32(tree.left[i] + base)
+                k.append(Int64(tree.feature[i]) << 32 | Int64(child))
+            }
             v += tree.value
         }
-        feature = f; left = l; value = v; roots = r
+        link = k; value = v; roots = r
     }
 
     /// Mean prediction over the trees for `rows` of `storage` (`wordsPerRow` words per row),
@@ -92,10 +93,9 @@ struct FlatForest: Sendable {
     /// sum, and the result, do not depend on how rows are chunked.
     func predict(storage: UnsafeBufferPointer<UInt64>, wordsPerRow: Int, rows: Range<Int>, into out: UnsafeMutableBufferPointer<Double>) {
         let block = 256
-        feature.withUnsafeBufferPointer { fp in
-            left.withUnsafeBufferPointer { lp in
+        link.withUnsafeBufferPointer { kp in
                 value.withUnsafeBufferPointer { vp in
-                    guard let f = fp.baseAddress, let l = lp.baseAddress, let v = vp.baseAddress,
+                    guard let links = kp.baseAddress, let v = vp.baseAddress,
                           let x = storage.baseAddress, let o = out.baseAddress else {
                         for k in 0..<rows.count { out[k] = .nan }
                         return
@@ -108,11 +108,12 @@ struct FlatForest: Sendable {
                             for r in blockStart..<blockEnd {
                                 let row = x + r &* wordsPerRow
                                 var node = Int(root)
-                                var feat = f[node]
-                                while feat >= 0 {
-                                    let bit = (row[Int(feat &>> 6)] &>> UInt64(feat & 63)) & 1
-                                    node = Int(l[node]) &+ Int(bit)
-                                    feat = f[node]
+                                var step = links[node]
+                                while step >= 0 {
+                                    let feat = Int(truncatingIfNeeded: step &>> 32)
+                                    let bit = (row[feat &>> 6] &>> UInt64(feat & 63)) & 1
+                                    node = Int(truncatingIfNeeded: step & 0xFFFF_FFFF) &+ Int(bit)
+                                    step = links[node]
                                 }
                                 o[r - rows.lowerBound] += v[node]
                             }
@@ -122,7 +123,6 @@ struct FlatForest: Sendable {
                         blockStart = blockEnd
                     }
                 }
-            }
         }
     }
 }

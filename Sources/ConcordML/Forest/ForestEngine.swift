@@ -82,6 +82,7 @@ final class TreeBuilder {
     let weightSum: UnsafeMutablePointer<Double>
     let targetSum: UnsafeMutablePointer<Double>
     let touched: UnsafeMutablePointer<Int32>
+    let touchedFeatures: UnsafeMutablePointer<Int32>
     // Per-row scratch.
     let weight: UnsafeMutablePointer<Double>
     let samples: UnsafeMutablePointer<Int32>
@@ -99,6 +100,7 @@ final class TreeBuilder {
         weightSum = .allocate(capacity: m); weightSum.initialize(repeating: 0, count: m)
         targetSum = .allocate(capacity: m); targetSum.initialize(repeating: 0, count: m)
         touched = .allocate(capacity: m); touched.initialize(repeating: 0, count: m)
+        touchedFeatures = .allocate(capacity: m); touchedFeatures.initialize(repeating: 0, count: m)
         weight = .allocate(capacity: n); weight.initialize(repeating: 0, count: n)
         samples = .allocate(capacity: n); samples.initialize(repeating: 0, count: n)
         var positives = 0.0
@@ -107,7 +109,7 @@ final class TreeBuilder {
     }
 
     deinit {
-        count.deallocate(); weightSum.deallocate(); targetSum.deallocate(); touched.deallocate()
+        count.deallocate(); weightSum.deallocate(); targetSum.deallocate(); touched.deallocate(); touchedFeatures.deallocate()
         weight.deallocate(); samples.deallocate()
     }
 
@@ -143,17 +145,23 @@ final class TreeBuilder {
         for i in 0..<n where weight[i] > 0 { samples[inBag] = Int32(i); inBag += 1 }
 
         var feature: [Int32] = [-1], left: [Int32] = [-1], right: [Int32] = [-1], value: [Double] = [0]
-        var stack: [(node: Int, start: Int, end: Int, depth: Int)] = [(0, 0, inBag, 0)]
+        // Each pending node may carry its per-feature set-bit counts (sparse), computed when its
+        // parent was split: the smaller child by counting, the larger as parent minus smaller.
+        var stack: [(node: Int, start: Int, end: Int, depth: Int, hist: FeatureCounts?)] = [(0, 0, inBag, 0, nil)]
         let maxDepth = options.maxDepth ?? Int.max
         let minLeaf = options.minSamplesLeaf
+        let classifier = self.classifier
+
+        func splittable(rows: Int, depth: Int, w: Double, s: Double) -> Bool {
+            if depth >= maxDepth || rows < options.minSamplesSplit || rows < 2 * minLeaf || w <= 0 { return false }
+            return classifier ? (s > 0 && s < w) : true
+        }
 
         target.withUnsafeBufferPointer { y in
         data.storage.withUnsafeBufferPointer { x in
-        data.onBitOffsets.withUnsafeBufferPointer { offsets in
-        data.onBits.withUnsafeBufferPointer { bits in
             let wpr = data.wordsPerRow
             while let item = stack.popLast() {
-                let (node, start, end, depth) = item
+                let (node, start, end, depth) = (item.node, item.start, item.end, item.depth)
                 // Node totals.
                 var w = 0.0, s = 0.0, s2 = 0.0
                 for k in start..<end {
@@ -171,35 +179,40 @@ final class TreeBuilder {
                 }
                 if pure || depth >= maxDepth || rows < options.minSamplesSplit || rows < 2 * minLeaf || w <= 0 { continue }
 
-                // Count set bits per feature over the node's rows (weighted, and weighted target).
-                var touchedCount = 0
-                for k in start..<end {
-                    let i = Int(samples[k]), wi = weight[i], wy = wi * y[i]
-                    for b in Int(offsets[i])..<Int(offsets[i + 1]) {
-                        let f = Int(bits[b])
-                        if count[f] == 0 { touched[touchedCount] = Int32(f); touchedCount += 1 }
-                        count[f] += 1
-                        weightSum[f] += wi
-                        targetSum[f] += wy
-                    }
+                let hist: FeatureCounts
+                if let h = item.hist { hist = h } else {
+                    let t = accumulate(start, end, y)
+                    hist = gather(t)
+                    reset(t)
                 }
-                // Non-constant features: set in some but not all of the node's rows. Move them
-                // to the front of `touched`; a uniform random subset of them is examined, as
-                // scikit-learn's draw does (constant features do not count towards max_features).
+                // Non-constant features: set in some but not all of the node's rows.
                 var candidates = 0
-                for t in 0..<touchedCount {
-                    let f = Int(touched[t])
-                    if Int(count[f]) < rows { touched.swapAt(t, candidates); candidates += 1 }
+                for e in 0..<hist.features.count where Int(hist.counts[e]) < rows {
+                    touched[candidates] = Int32(e); candidates += 1
                 }
-                var bestFeature = -1, bestProxy = -Double.infinity
-                let k = min(candidatesPerSplit, candidates)
+                // scikit-learn draws max_features of all features without replacement, constant
+                // ones included, and evaluates the non-constant ones among them; when none is,
+                // it draws on until it finds one. The number it evaluates is hypergeometric;
+                // draw it, then a uniform random subset of that size of the non-constant ones.
+                var k = 0
+                if candidatesPerSplit >= data.bitCount {
+                    k = candidates
+                } else {
+                    var remaining = data.bitCount, nonConstant = candidates
+                    for _ in 0..<candidatesPerSplit where nonConstant > 0 {
+                        if rng.below(remaining) < nonConstant { k += 1; nonConstant -= 1 }
+                        remaining -= 1
+                    }
+                    if k == 0 && candidates > 0 { k = 1 }
+                }
+                var best = -1, bestProxy = -Double.infinity
                 for c in 0..<k {
                     let j = c + rng.below(candidates - c)
                     touched.swapAt(c, j)
-                    let f = Int(touched[c])
-                    let nRight = Int(count[f]), nLeft = rows - nRight
+                    let e = Int(touched[c])
+                    let nRight = Int(hist.counts[e]), nLeft = rows - nRight
                     if nRight < minLeaf || nLeft < minLeaf { continue }
-                    let wR = weightSum[f], sR = targetSum[f]
+                    let wR = hist.weights[e], sR = hist.targets[e]
                     let wL = w - wR, sL = s - sR
                     guard wL > 0, wR > 0 else { continue }
                     let proxy: Double
@@ -209,13 +222,10 @@ final class TreeBuilder {
                     } else {
                         proxy = sL * sL / wL + sR * sR / wR
                     }
-                    if proxy > bestProxy { bestProxy = proxy; bestFeature = f }
+                    if proxy > bestProxy { bestProxy = proxy; best = e }
                 }
-                for t in 0..<touchedCount {
-                    let f = Int(touched[t])
-                    count[f] = 0; weightSum[f] = 0; targetSum[f] = 0
-                }
-                guard bestFeature >= 0 else { continue }
+                guard best >= 0 else { continue }
+                let bestFeature = Int(hist.features[best])
 
                 // Partition the node's rows: bit unset first (left), set after (right).
                 let word = bestFeature >> 6, mask = UInt64(1) << UInt64(bestFeature & 63)
@@ -226,10 +236,37 @@ final class TreeBuilder {
                 let l = feature.count
                 feature += [-1, -1]; left += [-1, -1]; right += [-1, -1]; value += [0, 0]
                 feature[node] = Int32(bestFeature); left[node] = Int32(l); right[node] = Int32(l + 1)
-                stack.append((l + 1, lo, end, depth + 1))
-                stack.append((l, start, lo, depth + 1))
+
+                // Children's counts, when they may be split.
+                let wR = hist.weights[best], sR = hist.targets[best]
+                let needLeft = splittable(rows: lo - start, depth: depth + 1, w: w - wR, s: s - sR)
+                let needRight = splittable(rows: end - lo, depth: depth + 1, w: wR, s: sR)
+                var leftHist: FeatureCounts?, rightHist: FeatureCounts?
+                if needLeft || needRight {
+                    let leftSmaller = lo - start <= end - lo
+                    let (smallStart, smallEnd) = leftSmaller ? (start, lo) : (lo, end)
+                    let t = accumulate(smallStart, smallEnd, y)
+                    let small = gather(t)
+                    var large: FeatureCounts?
+                    if leftSmaller ? needRight : needLeft {
+                        var h = FeatureCounts(capacity: hist.features.count)
+                        for e in 0..<hist.features.count {
+                            let f = Int(hist.features[e])
+                            let c = hist.counts[e] - count[f]
+                            if c > 0 {
+                                h.features.append(Int32(f)); h.counts.append(c)
+                                h.weights.append(hist.weights[e] - weightSum[f]); h.targets.append(hist.targets[e] - targetSum[f])
+                            }
+                        }
+                        large = h
+                    }
+                    reset(t)
+                    if leftSmaller { leftHist = needLeft ? small : nil; rightHist = large } else { rightHist = needRight ? small : nil; leftHist = large }
+                }
+                stack.append((l + 1, lo, end, depth + 1, rightHist))
+                stack.append((l, start, lo, depth + 1, leftHist))
             }
-        }}}}
+        }}
         let tree = DecisionTree(feature: feature, left: left, right: right, value: value)
         var oob: [(Int32, Double)] = []
         if outOfBag {
@@ -246,6 +283,62 @@ final class TreeBuilder {
             }
         }
         return (tree, oob)
+    }
+}
+
+/// Per-feature set-bit statistics of one node, for the features set in at least one row.
+struct FeatureCounts {
+    var features: [Int32] = []
+    var counts: [Int32] = []
+    var weights: [Double] = []
+    var targets: [Double] = []
+
+    init(capacity: Int) {
+        features.reserveCapacity(capacity); counts.reserveCapacity(capacity)
+        weights.reserveCapacity(capacity); targets.reserveCapacity(capacity)
+    }
+}
+
+extension TreeBuilder {
+    /// Adds the set bits of rows `samples[start..<end]` into the dense per-feature scratch;
+    /// returns how many features were touched (listed in `touchedFeatures`).
+    @inline(__always)
+    func accumulate(_ start: Int, _ end: Int, _ y: UnsafeBufferPointer<Double>) -> Int {
+        var touchedCount = 0
+        data.onBitOffsets.withUnsafeBufferPointer { offsets in
+            data.onBits.withUnsafeBufferPointer { bits in
+                for k in start..<end {
+                    let i = Int(samples[k]), wi = weight[i], wy = wi * y[i]
+                    for b in Int(offsets[i])..<Int(offsets[i + 1]) {
+                        let f = Int(bits[b])
+                        if count[f] == 0 { touchedFeatures[touchedCount] = Int32(f); touchedCount += 1 }
+                        count[f] += 1
+                        weightSum[f] += wi
+                        targetSum[f] += wy
+                    }
+                }
+            }
+        }
+        return touchedCount
+    }
+
+    /// The dense scratch of the `touchedCount` touched features as sparse counts.
+    func gather(_ touchedCount: Int) -> FeatureCounts {
+        var h = FeatureCounts(capacity: touchedCount)
+        for t in 0..<touchedCount {
+            let f = Int(touchedFeatures[t])
+            h.features.append(Int32(f)); h.counts.append(count[f])
+            h.weights.append(weightSum[f]); h.targets.append(targetSum[f])
+        }
+        return h
+    }
+
+    /// Zeroes the dense scratch of the touched features.
+    func reset(_ touchedCount: Int) {
+        for t in 0..<touchedCount {
+            let f = Int(touchedFeatures[t])
+            count[f] = 0; weightSum[f] = 0; targetSum[f] = 0
+        }
     }
 }
 

@@ -51,7 +51,9 @@ public struct ForestOptions: Sendable, Hashable {
     /// becoming sample weights, as scikit-learn does (default `true`).
     public var bootstrap: Bool
     /// Candidate features per split (default ``MaxFeatures/sqrt``; scikit-learn's regressor
-    /// default is ``MaxFeatures/all``, see ``regressorDefaults``).
+    /// default is ``MaxFeatures/all``, see ``regressorDefaults``). As in scikit-learn, the
+    /// candidates are drawn from all features, including bits constant over the node's rows,
+    /// which cannot split; when every drawn bit is constant, drawing goes on until one is not.
     public var maxFeatures: MaxFeatures
     /// Maximum depth (root at depth 0); `nil` grows until leaves are pure or too small.
     public var maxDepth: Int?

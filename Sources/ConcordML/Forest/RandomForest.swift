@@ -120,6 +120,13 @@ public struct RandomForestRegressor: Regressor, PersistableModel, Sendable {
         return RandomForestRegressor(bitCount: x.bitCount, trees: trees, outOfBag: oob, parallelism: options.parallelism)
     }
 
+    /// Trains on a dataset with ``Labels/continuous(_:)`` labels.
+    /// - Throws: ``ForestError/invalidOption(_:)`` for other kinds of labels, and as ``fit(_:targets:options:)``.
+    public static func fit(_ dataset: FingerprintDataset, options: ForestOptions = .regressorDefaults) async throws(ForestError) -> RandomForestRegressor {
+        guard case .continuous(let y) = dataset.labels else { throw .invalidOption("a regressor needs continuous labels") }
+        return try await fit(dataset.features, targets: y, options: options)
+    }
+
     /// The predicted value for every row, predicting on up to `parallelism` cores.
     /// - Throws: ``ForestError/bitCountMismatch(model:input:)`` for fingerprints of another length.
     public func values(_ x: FingerprintMatrix, parallelism: Int? = nil) async throws(ForestError) -> [Double] {

@@ -35,7 +35,7 @@ struct RandomForestTests {
         let p2 = try await two.probabilities(test.0, parallelism: 2)
         #expect(p1 == p2)
         let auc = try Metrics.rocAUC(truth: test.1, scores: p1)
-        #expect(auc > 0.9, "test ROC-AUC \(auc)")
+        #expect(auc > 0.85, "test ROC-AUC \(auc)")
         let other = try await RandomForestClassifier.fit(train.0, labels: train.1, options: ForestOptions(treeCount: 40, seed: 10))
         #expect(other.trees != one.trees)
         #expect(p1.allSatisfy { $0 >= 0 && $0 <= 1 })
@@ -102,6 +102,10 @@ struct RandomForestTests {
         #expect(r2 > 0.9, "test R² \(r2)")
         let oob = try #require(f.outOfBag)
         #expect(oob.coveredRows.count > 590)
+        let viaDataset = try await RandomForestRegressor.fit(
+            FingerprintDataset(features: train.0, labels: .continuous(train.2), ids: train.2.indices.map(String.init)),
+            options: ForestOptions(treeCount: 30, maxFeatures: .fraction(0.3), seed: 4))
+        #expect(viaDataset.trees == f.trees)
         let loaded = try RandomForestRegressor(decoding: f.encoded())
         #expect(await loaded.predict(test.0) == p)
     }

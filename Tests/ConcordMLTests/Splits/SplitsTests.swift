@@ -1,3 +1,4 @@
+import ConcordChem
 import Testing
 @testable import ConcordML
 
@@ -31,6 +32,17 @@ struct SplitsTests {
             let rows = keys.indices.filter { keys[$0] == group }
             #expect(rows.allSatisfy(balanced.train.contains) || rows.allSatisfy(balanced.test.contains))
         }
+    }
+
+    @Test("scaffold split of molecules groups by Bemis–Murcko scaffold")
+    func scaffoldMolecules() throws {
+        let smiles = ["Cc1ccccc1", "CCc1ccccc1", "c1ccccc1O", "C1CCNCC1", "CN1CCCCC1", "CCO", "c1ccncc1", "OCCc1ccncc1"]
+        let molecules = try smiles.map { try SMILES.parse($0) }
+        let s = try Splits.scaffold(molecules: molecules, testFraction: 0.25)
+        // Train cap 8 − ⌈0.25·8⌉ = 6: benzene ×3, piperidine ×2 → 5; pyridine ×2 would make 7, so
+        // it goes to test; the acyclic group (1) still fits in train.
+        #expect(s.train == [0, 1, 2, 3, 4, 5])
+        #expect(s.test == [6, 7])
     }
 
     @Test("cluster split, given column, under-sampling")
