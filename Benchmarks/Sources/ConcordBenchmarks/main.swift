@@ -87,5 +87,6 @@ func fingerprintBenchmark(count: Int) async {
 
 switch which {
 case "fingerprints": await fingerprintBenchmark(count: countArgument ?? 100_000)
-default: die("unknown benchmark '\(which)'; available: fingerprints")
+case "forest": await forestBenchmark()
+default: die("unknown benchmark '\(which)'; available: fingerprints, forest")
 }
