@@ -50,17 +50,17 @@ concord_setup_oracle_venv() {
 }
 
 # concord_oracle SCRIPT NAME ARGS...: runs an oracle once and prints the path of its cached output.
-# The cache key covers the script's content, its arguments and the RDKit version.
+# The cache key covers the script's content, its arguments and the RDKit and scikit-learn versions.
 concord_oracle() {
     local script=$1 name=$2; shift 2
     [ -f "$script" ] || die "oracle script $script is missing"
     local version key out
-    version=$("$ORACLE_PYTHON" -c 'import rdkit; print(rdkit.__version__)')
+    version=$("$ORACLE_PYTHON" -c 'import rdkit, sklearn; print("RDKit", rdkit.__version__, "scikit-learn", sklearn.__version__)')
     key=$( { cat "$script"; echo "$*" "$version"; } | sha256sum | cut -c1-16)
     out="$CONCORD_CACHE/oracle/$name-$key.tsv"
     if [ ! -s "$out" ]; then
         mkdir -p "$CONCORD_CACHE/oracle"
-        step "running $script (RDKit $version) -> $out"
+        step "running $script ($version) -> $out"
         "$ORACLE_PYTHON" "$script" --cache "$CONCORD_CACHE" --out "$out.tmp" "$@" >&2
         mv "$out.tmp" "$out"
     fi
