@@ -168,7 +168,8 @@ struct PreparedTargets: Sendable {
         case .probabilities(let p):
             v = p; m = [Bool](repeating: true, count: p.count); taskCount = 1; loss = .binaryCrossEntropy
         case .multiTask(let values, let mask, let t):
-            guard t >= 1, values.count == mask.count, values.count == rows * t else {
+            let (size, overflow) = rows.multipliedReportingOverflow(by: t)
+            guard t >= 1, !overflow, values.count == mask.count, values.count == size else {
                 throw MLPError("multi-task targets need rows × taskCount values and mask entries (\(rows) × \(t))")
             }
             v = values; m = mask; taskCount = t; loss = .binaryCrossEntropy
