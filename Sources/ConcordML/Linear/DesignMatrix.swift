@@ -13,8 +13,9 @@ public struct DenseMatrix: Sendable, Hashable {
     /// - Throws: ``LinearModelError`` when `values.count != rows × columns`, a size is
     ///   negative or a value is not finite.
     public init(rows: Int, columns: Int, values: [Double]) throws(LinearModelError) {
-        guard rows >= 0, columns >= 0, rows * columns == values.count else {
-            throw LinearModelError("a \(rows) × \(columns) matrix needs \(max(0, rows * columns)) values, got \(values.count)")
+        let (size, overflow) = rows.multipliedReportingOverflow(by: columns)
+        guard rows >= 0, columns >= 0, !overflow, size == values.count else {
+            throw LinearModelError("a \(rows) × \(columns) matrix needs rows × columns values, got \(values.count)")
         }
         if let bad = values.firstIndex(where: { !$0.isFinite }) {
             throw LinearModelError("feature value at row \(bad / max(columns, 1)), column \(bad % max(columns, 1)) is not finite (\(values[bad])); impute or drop it first")

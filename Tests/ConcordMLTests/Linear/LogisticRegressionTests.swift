@@ -60,6 +60,7 @@ struct LogisticRegressionTests {
         #expect(throws: LinearModelError.self) { try LogisticRegression.fit(m, labels: Array(y.dropLast())) }
         #expect(throws: LinearModelError.self) { try LogisticRegression.fit(m, labels: y, options: .init(c: 0)) }
         #expect(throws: LinearModelError.self) { try DenseMatrix(rows: 2, columns: 2, values: [1, 2, 3]) }
+        #expect(throws: LinearModelError.self) { try DenseMatrix(rows: Int.max, columns: 2, values: []) }
         #expect(throws: LinearModelError.self) { try DenseMatrix(rows: 1, columns: 2, values: [1, .nan]) }
         #expect(throws: LinearModelError.self) { try model.probabilities(FingerprintMatrix(bitCount: 64)) }
         #expect(throws: ModelFileError.self) { try LogisticRegression(decoding: ModelFile.encode(kind: "knn", formatVersion: 1, payload: [])) }

@@ -103,6 +103,7 @@ struct MLPTests {
         await #expect(throws: MLPError.self) { try await MLP.train(x, targets: .probabilities(soft.map { $0 + 0.5 }), options: options) }
         await #expect(throws: MLPError.self) { try await MLP.train(x, targets: .binary(Array(y.dropFirst())), options: options) }
         await #expect(throws: MLPError.self) { try await MLP.train(x, targets: .binary(y), options: .init(hidden: [])) }
+        await #expect(throws: MLPError.self) { try await MLP.train(x, targets: .multiTask(values: [], mask: [], taskCount: Int.max)) }
     }
 
     @Test("regression with sample weights; save and load round-trip")
