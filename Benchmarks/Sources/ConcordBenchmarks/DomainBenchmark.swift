@@ -1,6 +1,3 @@
-// Needs `.product(name: "ConcordML", package: "Concord")` in Benchmarks/Package.swift; without
-// it this file compiles to a stub that says so.
-#if canImport(ConcordML)
 import ConcordChem
 import ConcordData
 import ConcordML
@@ -78,12 +75,3 @@ func domainBenchmark() async {
     let pairs = Double(queries.rowCount) * Double(references.rowCount)
     if let t = results[.tanimoto]?.seconds { print(String(format: "Tanimoto kNN throughput: %.2f × 10⁹ pairs/s", pairs / t / 1e9)) }
 }
-
-#else
-import Foundation
-
-/// Stub: the benchmark needs the ConcordML product in Benchmarks/Package.swift.
-func domainBenchmark() async {
-    die("this benchmark needs ConcordML: add .product(name: \"ConcordML\", package: \"Concord\") to Benchmarks/Package.swift")
-}
-#endif

@@ -1,6 +1,3 @@
-// Needs `.product(name: "ConcordML", package: "Concord")` in Benchmarks/Package.swift; without
-// it this file compiles to a stub that says so.
-#if canImport(ConcordML)
 import ConcordChem
 import ConcordData
 import ConcordML
@@ -55,7 +52,7 @@ func mlpBenchmark() async {
         } catch { die("\(error)") }
         let elapsed = seconds(ContinuousClock.now - start)
         let p = await trained.model.predictProbability(test)
-        let auc = rocAUC(p, yTest), mcc = matthews(p, yTest)
+        let auc = benchmarkROCAUC(p, yTest), mcc = benchmarkMCC(p, yTest)
         aucs.append(auc)
         let peerRow = seed < rf.count ? rf[seed] : [:]
         let rfAuc = peerRow["roc_auc"] as? Double ?? .nan
@@ -84,43 +81,12 @@ enum MLPBenchmarkSettings {
     }
 }
 
-/// ROC-AUC by the rank statistic (ties share their average rank).
-func rocAUC(_ scores: [Double], _ labels: [UInt8]) -> Double {
-    let order = scores.indices.sorted { scores[$0] < scores[$1] }
-    var ranks = [Double](repeating: 0, count: scores.count)
-    var i = 0
-    while i < order.count {
-        var j = i
-        while j + 1 < order.count && scores[order[j + 1]] == scores[order[i]] { j += 1 }
-        for k in i...j { ranks[order[k]] = Double(i + j) / 2 + 1 }
-        i = j + 1
-    }
-    let positives = labels.filter { $0 == 1 }.count, negatives = labels.count - positives
-    guard positives > 0 && negatives > 0 else { return .nan }
-    let sum = zip(ranks, labels).filter { $1 == 1 }.map(\.0).reduce(0, +)
-    return (sum - Double(positives * (positives + 1)) / 2) / Double(positives * negatives)
+/// ROC-AUC through the library's scikit-learn-parity implementation (NaN with one class).
+func benchmarkROCAUC(_ scores: [Double], _ labels: [UInt8]) -> Double {
+    (try? Metrics.rocAUC(truth: labels, scores: scores)) ?? .nan
 }
 
-/// Matthews correlation at threshold 0.5.
-func matthews(_ scores: [Double], _ labels: [UInt8]) -> Double {
-    var tp = 0.0, tn = 0.0, fp = 0.0, fn = 0.0
-    for (s, y) in zip(scores, labels) {
-        switch (s >= 0.5, y == 1) {
-        case (true, true): tp += 1
-        case (false, false): tn += 1
-        case (true, false): fp += 1
-        case (false, true): fn += 1
-        }
-    }
-    let d = ((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn)).squareRoot()
-    return d > 0 ? (tp * tn - fp * fn) / d : 0
+/// Matthews correlation at threshold 0.5, through the library's confusion matrix.
+func benchmarkMCC(_ scores: [Double], _ labels: [UInt8]) -> Double {
+    (try? ConfusionMatrix(truth: labels, scores: scores, threshold: 0.5).mcc) ?? .nan
 }
-
-#else
-import Foundation
-
-/// Stub: the benchmark needs the ConcordML product in Benchmarks/Package.swift.
-func mlpBenchmark() async {
-    die("this benchmark needs ConcordML: add .product(name: \"ConcordML\", package: \"Concord\") to Benchmarks/Package.swift")
-}
-#endif

@@ -88,5 +88,7 @@ func fingerprintBenchmark(count: Int) async {
 switch which {
 case "fingerprints": await fingerprintBenchmark(count: countArgument ?? 100_000)
 case "forest": await forestBenchmark()
-default: die("unknown benchmark '\(which)'; available: fingerprints, forest")
+case "domain": await domainBenchmark()
+case "mlp": await mlpBenchmark()
+default: die("unknown benchmark '\(which)'; available: fingerprints, forest, domain, mlp")
 }
