@@ -62,11 +62,11 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "rf/logreg: class weights: none, balanced, balanced-subsample (rf only).") var classWeight: ClassWeightChoice = .none
 
     // MLP.
-    @Option(help: "mlp: hidden layer widths, comma separated.") var hidden: String = "512,128"
+    @Option(help: "mlp: hidden layer widths, comma separated.") var hidden: String = "1024"
     @Option(help: "mlp: maximum epochs.") var epochs: Int = 60
-    @Option(help: "mlp: dropout probability.") var dropout: Double = 0.2
-    @Option(help: "mlp: Adam learning rate.") var learningRate: Double = 1e-3
-    @Option(help: "mlp: decoupled weight decay.") var weightDecay: Double = 1e-2
+    @Option(help: "mlp: dropout probability.") var dropout: Double = 0.5
+    @Option(help: "mlp: Adam learning rate.") var learningRate: Double = 5e-4
+    @Option(help: "mlp: decoupled weight decay.") var weightDecay: Double = 5e-2
     @Option(help: "mlp: fraction of the training rows held out for early stopping.") var validationFraction: Double = 0.1
 
     // Logistic regression and kNN.
