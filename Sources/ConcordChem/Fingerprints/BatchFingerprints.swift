@@ -1,40 +1,3 @@
-/// Order-preserving parallel map over index ranges with structured concurrency.
-enum ParallelChunks {
-    /// Splits `0 ..< count` into contiguous chunks of about `chunkSize`, runs `body` on them in
-    /// at most `maxTasks` concurrent child tasks and concatenates the results in order.
-    static func map<T: Sendable>(
-        count: Int, chunkSize: Int, maxTasks: Int,
-        _ body: @escaping @Sendable (Range<Int>) -> [T]
-    ) async -> [T] {
-        guard count > 0 else { return [] }
-        let chunk = max(1, chunkSize)
-        let chunks = (count + chunk - 1) / chunk
-        if chunks == 1 || maxTasks <= 1 { return body(0..<count) }
-        return await withTaskGroup(of: (Int, [T]).self) { group in
-            var parts = [[T]](repeating: [], count: chunks)
-            var nextChunk = 0
-            func range(_ c: Int) -> Range<Int> { (c * chunk)..<min(count, (c + 1) * chunk) }
-            while nextChunk < min(chunks, maxTasks) {
-                let c = nextChunk, r = range(c)
-                group.addTask { (c, body(r)) }
-                nextChunk += 1
-            }
-            for await (c, values) in group {
-                parts[c] = values
-                if nextChunk < chunks {
-                    let n = nextChunk, r = range(n)
-                    group.addTask { (n, body(r)) }
-                    nextChunk += 1
-                }
-            }
-            var result: [T] = []
-            result.reserveCapacity(count)
-            for part in parts { result.append(contentsOf: part) }
-            return result
-        }
-    }
-}
-
 extension MorganGenerator {
     /// Parses (``SMILES/parse(_:)``, which sanitises) and fingerprints one SMILES string;
     /// `nil` when the SMILES is rejected.
@@ -49,7 +12,7 @@ extension MorganGenerator {
         _ molecules: [Molecule], options: MorganOptions = .ecfp4,
         maxTasks: Int = defaultParallelism, chunkSize: Int = 512
     ) async -> [BitFingerprint] {
-        await ParallelChunks.map(count: molecules.count, chunkSize: chunkSize, maxTasks: maxTasks) { range in
+        await Parallel.map(count: molecules.count, chunkSize: chunkSize, maxTasks: maxTasks) { range in
             var generator = MorganGenerator(options: options)
             var out: [BitFingerprint] = []
             out.reserveCapacity(range.count)
@@ -64,7 +27,7 @@ extension MorganGenerator {
         smiles: [String], options: MorganOptions = .ecfp4,
         maxTasks: Int = defaultParallelism, chunkSize: Int = 512
     ) async -> [BitFingerprint?] {
-        await ParallelChunks.map(count: smiles.count, chunkSize: chunkSize, maxTasks: maxTasks) { range in
+        await Parallel.map(count: smiles.count, chunkSize: chunkSize, maxTasks: maxTasks) { range in
             var generator = MorganGenerator(options: options)
             var out: [BitFingerprint?] = []
             out.reserveCapacity(range.count)
@@ -81,7 +44,7 @@ extension Molecule {
         _ molecules: [Molecule], includeIsotopes: Bool = true,
         maxTasks: Int = defaultParallelism, chunkSize: Int = 1024
     ) async -> [MoleculeIdentityKey] {
-        await ParallelChunks.map(count: molecules.count, chunkSize: chunkSize, maxTasks: maxTasks) { range in
+        await Parallel.map(count: molecules.count, chunkSize: chunkSize, maxTasks: maxTasks) { range in
             range.map { molecules[$0].identityKey(includeIsotopes: includeIsotopes) }
         }
     }

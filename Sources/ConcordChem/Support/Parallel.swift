@@ -13,20 +13,42 @@ public enum Parallel {
         _ transform: @escaping @Sendable (ArraySlice<Item>) -> [Result]
     ) async -> [Result] {
         let workers = max(1, min(parallelism, items.count / max(1, minimumChunk)))
-        if workers == 1 { return transform(items[...]) }
-        let size = (items.count + workers - 1) / workers
-        return await withTaskGroup(of: (Int, [Result]).self) { group in
-            for w in 0..<workers {
-                let lower = w * size, upper = min(items.count, lower + size)
-                guard lower < upper else { continue }
-                group.addTask { (w, transform(items[lower..<upper])) }
+        let size = max(1, (items.count + workers - 1) / workers)
+        return await map(count: items.count, chunkSize: size, maxTasks: workers) { range in transform(items[range]) }
+    }
+
+    /// Splits `0 ..< count` into contiguous chunks of about `chunkSize`, runs `body` on them in
+    /// at most `maxTasks` concurrent child tasks (a new chunk starts as one finishes) and
+    /// concatenates the results in chunk order.
+    public static func map<T: Sendable>(
+        count: Int, chunkSize: Int, maxTasks: Int,
+        _ body: @escaping @Sendable (Range<Int>) -> [T]
+    ) async -> [T] {
+        guard count > 0 else { return [] }
+        let chunk = max(1, chunkSize)
+        let chunks = (count + chunk - 1) / chunk
+        if chunks == 1 || maxTasks <= 1 { return body(0..<count) }
+        return await withTaskGroup(of: (Int, [T]).self) { group in
+            var parts = [[T]](repeating: [], count: chunks)
+            var nextChunk = 0
+            func range(_ c: Int) -> Range<Int> { (c * chunk)..<min(count, (c + 1) * chunk) }
+            while nextChunk < min(chunks, maxTasks) {
+                let c = nextChunk, r = range(c)
+                group.addTask { (c, body(r)) }
+                nextChunk += 1
             }
-            var parts = [[Result]](repeating: [], count: workers)
-            for await (w, part) in group { parts[w] = part }
-            var out: [Result] = []
-            out.reserveCapacity(items.count)
-            for part in parts { out.append(contentsOf: part) }
-            return out
+            for await (c, values) in group {
+                parts[c] = values
+                if nextChunk < chunks {
+                    let n = nextChunk, r = range(n)
+                    group.addTask { (n, body(r)) }
+                    nextChunk += 1
+                }
+            }
+            var result: [T] = []
+            result.reserveCapacity(count)
+            for part in parts { result.append(contentsOf: part) }
+            return result
         }
     }
 }
