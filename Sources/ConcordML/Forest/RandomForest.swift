@@ -36,10 +36,7 @@ public struct RandomForestClassifier: ProbabilisticClassifier, PersistableModel,
     /// - Throws: ``ForestError`` for an empty set, a label count mismatch, a label other than
     ///   0/1 or an invalid option.
     public static func fit(_ x: FingerprintMatrix, labels: [UInt8], options: ForestOptions = ForestOptions()) async throws(ForestError) -> RandomForestClassifier {
-        try options.validate()
-        guard x.rowCount > 0 else { throw .emptyTrainingSet }
-        guard x.bitCount >= 1, x.bitCount <= 65_536 else { throw .invalidOption("fingerprints must have 1 to 65,536 bits, not \(x.bitCount)") }
-        guard labels.count == x.rowCount else { throw .labelCountMismatch(rows: x.rowCount, labels: labels.count) }
+        try ForestPrediction.checkTrainingInput(x, targetCount: labels.count, options: options)
         for (i, v) in labels.enumerated() where v > 1 { throw .invalidLabel(row: i, value: Int(v)) }
         let data = TrainingData(x, target: labels.map(Double.init))
         let (trees, oob) = await ForestEngine.fit(data, classifier: true, options: options)
@@ -110,10 +107,7 @@ public struct RandomForestRegressor: Regressor, PersistableModel, Sendable {
     /// - Throws: ``ForestError`` for an empty set, a count mismatch, a non-finite target or
     ///   an invalid option. ``ForestOptions/classWeight`` is ignored.
     public static func fit(_ x: FingerprintMatrix, targets: [Double], options: ForestOptions = .regressorDefaults) async throws(ForestError) -> RandomForestRegressor {
-        try options.validate()
-        guard x.rowCount > 0 else { throw .emptyTrainingSet }
-        guard x.bitCount >= 1, x.bitCount <= 65_536 else { throw .invalidOption("fingerprints must have 1 to 65,536 bits, not \(x.bitCount)") }
-        guard targets.count == x.rowCount else { throw .labelCountMismatch(rows: x.rowCount, labels: targets.count) }
+        try ForestPrediction.checkTrainingInput(x, targetCount: targets.count, options: options)
         for (i, v) in targets.enumerated() where !v.isFinite { throw .nonFiniteTarget(row: i) }
         let data = TrainingData(x, target: targets)
         let (trees, oob) = await ForestEngine.fit(data, classifier: false, options: options)
@@ -154,6 +148,15 @@ public struct RandomForestRegressor: Regressor, PersistableModel, Sendable {
 }
 
 enum ForestPrediction {
+    /// The checks both forests make before training: valid options, at least one row, a
+    /// supported fingerprint length and one target per row.
+    static func checkTrainingInput(_ x: FingerprintMatrix, targetCount: Int, options: ForestOptions) throws(ForestError) {
+        try options.validate()
+        guard x.rowCount > 0 else { throw .emptyTrainingSet }
+        guard x.bitCount >= 1, x.bitCount <= 65_536 else { throw .invalidOption("fingerprints must have 1 to 65,536 bits, not \(x.bitCount)") }
+        guard targetCount == x.rowCount else { throw .labelCountMismatch(rows: x.rowCount, labels: targetCount) }
+    }
+
     static func run(_ flat: FlatForest, _ x: FingerprintMatrix, parallelism: Int) async -> [Double] {
         let rows = x.rowCount
         guard rows > 0 else { return [] }
