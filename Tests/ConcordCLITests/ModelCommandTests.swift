@@ -65,6 +65,22 @@ struct ModelCommandTests {
         #expect(files[0] == files[1])
     }
 
+    @Test("a regression forest uses every feature by default, and an explicit --max-features is honoured")
+    func regressionMaxFeatures() throws {
+        let input = try CLI.temporaryFile("train.csv", Self.csv)
+        let dir = input.deletingLastPathComponent()
+        func train(_ extra: [String], _ name: String) throws -> Data {
+            let path = dir.appendingPathComponent(name).path
+            let r = try CLI.run(["train", "--input", input.path, "--label-column", "value", "--task", "regression",
+                                 "--model", "rf", "--trees", "10", "--seed", "5", "--output", path] + extra)
+            #expect(r.status == 0, "\(r.stderr)")
+            return try Data(contentsOf: URL(fileURLWithPath: path))
+        }
+        let byDefault = try train([], "default.model")
+        #expect(byDefault == (try train(["--max-features", "all"], "all.model")))
+        #expect(byDefault != (try train(["--max-features", "sqrt"], "sqrt.model")))
+    }
+
     @Test("a corrupt or foreign model file is refused with a reason")
     func corruptModel() throws {
         let input = try CLI.temporaryFile("train.csv", Self.csv)

@@ -58,7 +58,7 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "rf: number of trees.") var trees: Int = 100
     @Option(help: "rf: maximum depth (default: unlimited).") var maxDepth: Int?
     @Option(help: "rf: minimum samples per leaf.") var minSamplesLeaf: Int = 1
-    @Option(help: "rf: features per split: sqrt, log2, all, a fraction in (0,1] or a count.") var maxFeatures: String = "sqrt"
+    @Option(help: "rf: features per split: sqrt, log2, all, a fraction in (0,1] or a count (default: sqrt for classification, all for regression, as scikit-learn).") var maxFeatures: String?
     @Option(help: "rf/logreg: class weights: none, balanced, balanced-subsample (rf only).") var classWeight: ClassWeightChoice = .none
 
     // MLP.
@@ -91,6 +91,7 @@ struct TrainCommand: AsyncParsableCommand {
     }
 
     func parsedMaxFeatures() throws -> MaxFeatures {
+        guard let maxFeatures else { return task == .regression ? .all : .sqrt }
         switch maxFeatures {
         case "sqrt": return .sqrt
         case "log2": return .log2
@@ -126,7 +127,6 @@ struct TrainCommand: AsyncParsableCommand {
             (inner, kind) = (forest.encoded(), RandomForestClassifier.modelKind)
         case (.rf, .continuous(let y)):
             var options = try forestOptions()
-            options.maxFeatures = maxFeatures == "sqrt" ? .all : options.maxFeatures
             options.classWeight = .none
             let forest = try await RandomForestRegressor.fit(data.features, targets: y, options: options)
             (inner, kind) = (forest.encoded(), RandomForestRegressor.modelKind)
