@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "ConcordChem", targets: ["ConcordChem"]),
         .library(name: "ConcordML", targets: ["ConcordML"]),
         .library(name: "ConcordData", targets: ["ConcordData"]),
+        .library(name: "ConcordFederation", targets: ["ConcordFederation"]),
+        .library(name: "ConcordReport", targets: ["ConcordReport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -49,12 +51,24 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(
+            name: "ConcordFederation",
+            dependencies: ["ConcordChem", "ConcordML"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ConcordReport",
+            dependencies: ["ConcordFederation"],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "concord",
             dependencies: [
                 "ConcordChem",
                 "ConcordML",
                 "ConcordData",
+                "ConcordFederation",
+                "ConcordReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -73,6 +87,16 @@ let package = Package(
         .testTarget(
             name: "ConcordMLTests",
             dependencies: ["ConcordML", "ConcordChem", "ConcordData"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ConcordFederationTests",
+            dependencies: ["ConcordFederation", "ConcordML", "ConcordChem", "ConcordData"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ConcordReportTests",
+            dependencies: ["ConcordReport", "ConcordFederation"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,0 +1,257 @@
+public import Foundation
+
+/// The metrics of one model on one labelled set (classification).
+///
+/// Encoded with snake-case keys (`balanced_accuracy`, `roc_auc`, …).
+/// A metric that is undefined on the set (for example ROC-AUC when the set has one class)
+/// is `nil` and encoded as `null`.
+public struct MetricSet: Sendable, Hashable, Codable {
+    public var n: Int
+    public var mcc: Double?
+    public var balancedAccuracy: Double?
+    public var rocAUC: Double?
+    public var prAUC: Double?
+    public var f1: Double?
+    public var sensitivity: Double?
+    public var specificity: Double?
+    public var ppv: Double?
+    public var npv: Double?
+    public var accuracy: Double?
+    public var brier: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case n, mcc, f1, sensitivity, specificity, ppv, npv, accuracy, brier
+        case balancedAccuracy = "balanced_accuracy", rocAUC = "roc_auc", prAUC = "pr_auc"
+    }
+
+    public init(n: Int, mcc: Double? = nil, balancedAccuracy: Double? = nil, rocAUC: Double? = nil, prAUC: Double? = nil,
+                f1: Double? = nil, sensitivity: Double? = nil, specificity: Double? = nil, ppv: Double? = nil,
+                npv: Double? = nil, accuracy: Double? = nil, brier: Double? = nil) {
+        self.n = n; self.mcc = mcc; self.balancedAccuracy = balancedAccuracy; self.rocAUC = rocAUC; self.prAUC = prAUC
+        self.f1 = f1; self.sensitivity = sensitivity; self.specificity = specificity; self.ppv = ppv; self.npv = npv
+        self.accuracy = accuracy; self.brier = brier
+    }
+
+    /// The metric names in report order, with their values.
+    public var named: [(name: String, value: Double?)] {
+        [("mcc", mcc), ("balanced_accuracy", balancedAccuracy), ("roc_auc", rocAUC), ("pr_auc", prAUC), ("f1", f1),
+         ("sensitivity", sensitivity), ("specificity", specificity), ("ppv", ppv), ("npv", npv),
+         ("accuracy", accuracy), ("brier", brier)]
+    }
+
+    /// One metric by its snake-case name.
+    public func value(_ name: String) -> Double? { named.first { $0.name == name }?.value }
+}
+
+/// What a model is in the consortium.
+public enum ModelRole: String, Sendable, Hashable, Codable, CaseIterable {
+    /// T0: one teacher on all partners' data (no real consortium has it).
+    case upperBound = "upper_bound"
+    /// T1…Tk: a partner's own model.
+    case teacher
+    /// T-mean, T-max, T-min: summaries over the partners' teachers.
+    case teacherMean = "teacher_mean"
+    /// S-F<k>: the federated student; S-T<i>: a student distilled from one teacher alone.
+    case student
+    /// H0…Hk: a partner's own data plus the student's training selection.
+    case hybrid
+}
+
+/// One model's results: means over seeds, with 95% confidence half-widths when there are several seeds.
+public struct ModelResult: Sendable, Hashable, Codable {
+    public var name: String
+    public var role: ModelRole
+    public var trainSize: Int
+    public var test: MetricSet
+    public var validation: MetricSet
+    /// Half-width of the 95% confidence interval of each test metric over seeds (t distribution); empty for one seed.
+    public var testCI95: [String: Double]
+    /// The test MCC of each seed, in seed order.
+    public var testMCCBySeed: [Double?]
+
+    public init(name: String, role: ModelRole, trainSize: Int, test: MetricSet, validation: MetricSet,
+                testCI95: [String: Double] = [:], testMCCBySeed: [Double?] = []) {
+        self.name = name; self.role = role; self.trainSize = trainSize; self.test = test; self.validation = validation
+        self.testCI95 = testCI95; self.testMCCBySeed = testMCCBySeed
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, role, test, validation
+        case trainSize = "train_size"
+        case testCI95 = "test_ci95"
+        case testMCCBySeed = "test_mcc_by_seed"
+    }
+}
+
+/// One partner of the virtual consortium (first seed).
+public struct PartnerSummary: Sendable, Hashable, Codable {
+    public var name: String
+    public var trainSize: Int
+    public var actives: Int
+    /// The partner's share of the consensus: the sum of its normalised domain weights over the transfer set.
+    public var contribution: Double
+    /// Mean applicability-domain weight it gave the transfer set (before normalisation over partners).
+    public var meanDomainWeight: Double
+    /// The teacher's model, e.g. "rf".
+    public var model: String
+
+    enum CodingKeys: String, CodingKey {
+        case name, actives, contribution, model
+        case trainSize = "train_size", meanDomainWeight = "mean_domain_weight"
+    }
+
+    public init(name: String, trainSize: Int, actives: Int, contribution: Double, meanDomainWeight: Double, model: String) {
+        self.name = name; self.trainSize = trainSize; self.actives = actives; self.contribution = contribution
+        self.meanDomainWeight = meanDomainWeight; self.model = model
+    }
+}
+
+/// The consensus over the transfer set and the student's selection from it (first seed).
+public struct ConsensusSummary: Sendable, Hashable, Codable {
+    /// The federation scheme the student used: "weighted", "uniform" or "majority".
+    public var scheme: String
+    public var transferSize: Int
+    /// Transfer molecules the consensus labels active (probability > 0.5).
+    public var consensusActives: Int
+    /// Counts of consensus P(active) in 20 equal bins over [0, 1], per scheme.
+    public var histograms: [String: [Int]]
+    /// The selection mode, e.g. "balanced".
+    public var selectionMode: String
+    public var requestedSize: Int
+    public var selectedSize: Int
+    public var selectedActives: Int
+    /// Why fewer molecules were selected than asked, when that happened.
+    public var shortfall: String?
+
+    enum CodingKeys: String, CodingKey {
+        case scheme, histograms, shortfall
+        case transferSize = "transfer_size", consensusActives = "consensus_actives", selectionMode = "selection_mode"
+        case requestedSize = "requested_size", selectedSize = "selected_size", selectedActives = "selected_actives"
+    }
+
+    public init(scheme: String, transferSize: Int, consensusActives: Int, histograms: [String: [Int]], selectionMode: String,
+                requestedSize: Int, selectedSize: Int, selectedActives: Int, shortfall: String?) {
+        self.scheme = scheme; self.transferSize = transferSize; self.consensusActives = consensusActives
+        self.histograms = histograms; self.selectionMode = selectionMode; self.requestedSize = requestedSize
+        self.selectedSize = selectedSize; self.selectedActives = selectedActives; self.shortfall = shortfall
+    }
+}
+
+/// A point of the 2-D chemical-space map: `group` is a partner name, "transfer", "test" or "validation".
+public struct MapPoint: Sendable, Hashable, Codable {
+    public var x: Double
+    public var y: Double
+    public var group: String
+    public init(x: Double, y: Double, group: String) { self.x = x; self.y = y; self.group = group }
+}
+
+/// Wall-clock seconds of each stage, summed over seeds.
+public struct StageTimings: Sendable, Hashable, Codable {
+    public var fingerprints = 0.0
+    public var teachers = 0.0
+    public var annotation = 0.0
+    public var federation = 0.0
+    public var student = 0.0
+    public var hybrids = 0.0
+    public var evaluation = 0.0
+    public var total = 0.0
+    public init() {}
+}
+
+/// Everything `concord simulate` writes to `results.json`.
+public struct SimulationResults: Sendable, Hashable, Codable {
+    public var concordVersion: String
+    public var dataset: String
+    public var preset: String
+    public var partners: Int
+    public var transferSize: Int
+    public var studentSize: Int
+    public var seeds: [UInt64]
+    /// Test and validation molecules, and public molecules removed from the transfer pool because they were test or validation molecules.
+    public var testSize: Int
+    public var validationSize: Int
+    public var transferRemovedAsHeldOut: Int
+    public var models: [ModelResult]
+    public var consortium: [PartnerSummary]
+    public var consensus: ConsensusSummary?
+    public var map: [MapPoint]
+    public var timingsS: StageTimings
+    /// Settings in words, for the report.
+    public var settings: [String: String]
+
+    enum CodingKeys: String, CodingKey {
+        case dataset, preset, partners, seeds, models, consortium, consensus, map, settings
+        case concordVersion = "concord_version", transferSize = "transfer_size", studentSize = "student_size"
+        case testSize = "test_size", validationSize = "validation_size", transferRemovedAsHeldOut = "transfer_removed_as_held_out"
+        case timingsS = "timings_s"
+    }
+
+    public init(concordVersion: String, dataset: String, preset: String, partners: Int, transferSize: Int, studentSize: Int,
+                seeds: [UInt64], testSize: Int, validationSize: Int, transferRemovedAsHeldOut: Int, models: [ModelResult],
+                consortium: [PartnerSummary], consensus: ConsensusSummary?, map: [MapPoint], timingsS: StageTimings,
+                settings: [String: String]) {
+        self.concordVersion = concordVersion; self.dataset = dataset; self.preset = preset; self.partners = partners
+        self.transferSize = transferSize; self.studentSize = studentSize; self.seeds = seeds; self.testSize = testSize
+        self.validationSize = validationSize; self.transferRemovedAsHeldOut = transferRemovedAsHeldOut; self.models = models
+        self.consortium = consortium; self.consensus = consensus; self.map = map; self.timingsS = timingsS; self.settings = settings
+    }
+
+    /// The model with this name, if present.
+    public func model(_ name: String) -> ModelResult? { models.first { $0.name == name } }
+}
+
+/// One point of a study curve: a setting (`x`, with a label) and a metric's mean and 95% interval over seeds and repeats.
+public struct StudyPoint: Sendable, Hashable, Codable {
+    public var series: String
+    public var x: Double
+    public var label: String
+    public var mean: Double
+    public var lower: Double
+    public var upper: Double
+    public var samples: Int
+    public init(series: String, x: Double, label: String, mean: Double, lower: Double, upper: Double, samples: Int) {
+        self.series = series; self.x = x; self.label = label; self.mean = mean; self.lower = lower; self.upper = upper; self.samples = samples
+    }
+}
+
+/// Everything `concord study …` writes to `results.json`.
+public struct StudyResults: Sendable, Hashable, Codable {
+    public var concordVersion: String
+    /// "teacher-count", "student-size", "selection" or "domain".
+    public var study: String
+    public var dataset: String
+    public var preset: String
+    public var seeds: [UInt64]
+    /// The metric on the y axis, e.g. "mcc".
+    public var metric: String
+    /// What the x axis is, in words.
+    public var xLabel: String
+    public var points: [StudyPoint]
+    /// Extra rows the study reports (for the domain study: per partner counts), as column → value text.
+    public var table: [[String: String]]
+    public var timingsS: StageTimings
+
+    enum CodingKeys: String, CodingKey {
+        case study, dataset, preset, seeds, metric, points, table
+        case concordVersion = "concord_version", xLabel = "x_label", timingsS = "timings_s"
+    }
+
+    public init(concordVersion: String, study: String, dataset: String, preset: String, seeds: [UInt64], metric: String,
+                xLabel: String, points: [StudyPoint], table: [[String: String]], timingsS: StageTimings) {
+        self.concordVersion = concordVersion; self.study = study; self.dataset = dataset; self.preset = preset
+        self.seeds = seeds; self.metric = metric; self.xLabel = xLabel; self.points = points; self.table = table; self.timingsS = timingsS
+    }
+}
+
+/// The JSON coding of results: sorted keys, pretty-printed (every type declares its snake-case keys).
+public enum ResultsJSON {
+    /// A pretty-printing encoder with sorted keys; non-finite numbers are not allowed (undefined metrics are `nil`).
+    public static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return encoder
+    }
+
+    /// The matching decoder.
+    public static func decoder() -> JSONDecoder { JSONDecoder() }
+}

@@ -1,0 +1,9 @@
+public import ConcordFederation
+
+/// Renders Concord's results as one self-contained HTML page (placeholder until the report lands).
+public enum HTMLReport {
+    /// The report of a simulation.
+    public static func render(_ results: SimulationResults) -> String {
+        "<!doctype html><title>Concord</title><p>\(results.dataset)</p>"
+    }
+}

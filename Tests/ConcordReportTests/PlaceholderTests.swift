@@ -1,0 +1,7 @@
+import ConcordFederation
+import ConcordReport
+import Testing
+
+@Test func placeholderCompiles() {
+    #expect(HTMLReport.self == HTMLReport.self)
+}
