@@ -43,6 +43,27 @@ public struct FingerprintMatrix: Sendable, Hashable {
         popcounts.append(Int32(fingerprint.popcount))
     }
 
+    /// The rows at `indices`, in that order (an index may repeat).
+    ///
+    /// - Precondition: every index is in `0..<rowCount`.
+    public func rows(_ indices: some Collection<Int>) -> FingerprintMatrix {
+        var result = FingerprintMatrix(bitCount: bitCount, reservingRows: indices.count)
+        for row in indices {
+            precondition(row >= 0 && row < rowCount, "row out of range")
+            let base = row * wordsPerRow
+            result.storage.append(contentsOf: storage[base..<base + wordsPerRow])
+            result.popcounts.append(popcounts[row])
+        }
+        return result
+    }
+
+    /// Appends every row of `other` (same bit count).
+    public mutating func append(contentsOf other: FingerprintMatrix) {
+        precondition(other.bitCount == bitCount, "matrices differ in length")
+        storage.append(contentsOf: other.storage)
+        popcounts.append(contentsOf: other.popcounts)
+    }
+
     /// The fingerprint in row `row`.
     public subscript(row: Int) -> BitFingerprint {
         precondition(row >= 0 && row < rowCount, "row out of range")

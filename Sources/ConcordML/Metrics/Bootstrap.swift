@@ -61,7 +61,7 @@ extension Metrics {
 extension SeededRandom {
     /// A uniform integer in `0 ..< bound` (multiply-shift; bias below `bound / 2⁶⁴`).
     /// `bound` must be positive.
-    @inlinable mutating func below(_ bound: Int) -> Int {
+    @inlinable public mutating func below(_ bound: Int) -> Int {
         Int(truncatingIfNeeded: next().multipliedFullWidth(by: UInt64(bound)).high)
     }
 }

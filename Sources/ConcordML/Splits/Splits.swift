@@ -50,7 +50,8 @@ public enum Splits {
 
     static func testCount(_ n: Int, _ f: Double) -> Int { min(n, Int((f * Double(n)).rounded(.up))) }
 
-    static func shuffled(_ items: [Int], _ rng: inout SeededRandom) -> [Int] {
+    /// A seeded Fisher–Yates shuffle of `items` (the same seed gives the same order on every platform).
+    public static func shuffled(_ items: [Int], _ rng: inout SeededRandom) -> [Int] {
         var a = items
         if a.count > 1 {
             for i in stride(from: a.count - 1, to: 0, by: -1) { a.swapAt(i, rng.below(i + 1)) }

@@ -1,0 +1,125 @@
+/// How the coordinator combines the partners' annotations into consensus probabilities.
+public enum FederationScheme: String, Sendable, Hashable, CaseIterable {
+    /// FLuID: each partner's P(active) weighted by its applicability-domain weight for the molecule.
+    case weighted
+    /// The plain mean of the partners' P(active).
+    case uniform
+    /// The share of partners whose P(active) exceeds 0.5 (the consensus is active when more than half vote active).
+    case majority
+}
+
+/// Consensus labels for the transfer set.
+public struct Consensus: Sendable, Hashable {
+    /// The scheme that produced it.
+    public var scheme: FederationScheme
+    /// The partners federated, in order.
+    public var partners: [String]
+    /// Consensus P(active) per transfer molecule.
+    public var probabilities: [Double]
+    /// Each partner's share of the consensus: the sum over molecules of its normalised weight.
+    public var contributions: [Double]
+
+    /// Hard consensus labels: active when P(active) > 0.5 (a tie is inactive, as in FLuID).
+    public var labels: [UInt8] { probabilities.map { $0 > 0.5 ? 1 : 0 } }
+    /// Confidence per molecule: max(p, 1 − p).
+    public var confidences: [Double] { probabilities.map { max($0, 1 - $0) } }
+}
+
+/// The coordinator's federation step: pure functions of the partners' annotations.
+public enum Federation {
+    /// FLuID's domain weights, partner-major (`weights[partner][molecule]`), summing to 1 over partners per molecule.
+    ///
+    /// Distances are min-max scaled with one global minimum and maximum over every partner and
+    /// molecule, turned into `(1 − d)²`, then normalised over partners per molecule. When every
+    /// distance is equal, or a molecule's weights are all zero, its weights are uniform.
+    /// - Throws: ``FederationError/inconsistentAnnotations(_:)`` when lengths differ or a distance is not finite.
+    public static func domainWeights(_ annotations: [Annotation]) throws(FederationError) -> [[Double]] {
+        let n = try checkedLength(annotations)
+        var lo = Double.infinity, hi = -Double.infinity
+        for a in annotations {
+            for d in a.domainDistances {
+                guard d.isFinite else { throw .inconsistentAnnotations("\(a.partner) sent a non-finite distance") }
+                lo = min(lo, d); hi = max(hi, d)
+            }
+        }
+        let span = hi - lo
+        var weights = annotations.map { a in
+            a.domainDistances.map { d -> Double in
+                guard span > 0 else { return 1 }
+                let scaled = 1 - (d - lo) / span
+                return scaled * scaled
+            }
+        }
+        let uniform = 1 / Double(max(annotations.count, 1))
+        for m in 0..<n {
+            var sum = 0.0
+            for p in weights.indices { sum += weights[p][m] }
+            for p in weights.indices { weights[p][m] = sum > 0 ? weights[p][m] / sum : uniform }
+        }
+        return weights
+    }
+
+    /// Federates the annotations of the partners at `subset` (default: all) with `scheme`.
+    ///
+    /// The weighted scheme renormalises the weights over the subset, so a consensus of fewer
+    /// teachers is still a weighted average of their probabilities. Domain weights are computed
+    /// over all annotations (the global scaling FLuID uses) before the subset is taken.
+    /// - Throws: ``FederationError/inconsistentAnnotations(_:)``.
+    public static func consensus(_ annotations: [Annotation], scheme: FederationScheme, subset: [Int]? = nil,
+                                 weights precomputed: [[Double]]? = nil) throws(FederationError) -> Consensus {
+        let n = try checkedLength(annotations)
+        let members = subset ?? Array(annotations.indices)
+        guard !members.isEmpty else { throw .inconsistentAnnotations("no partners to federate") }
+        guard members.allSatisfy({ annotations.indices.contains($0) }) else { throw .inconsistentAnnotations("partner index out of range") }
+        for a in annotations {
+            if let bad = a.probabilities.first(where: { !($0 >= 0 && $0 <= 1) }) {
+                throw .inconsistentAnnotations("\(a.partner) sent probability \(bad), outside [0, 1]")
+            }
+        }
+        let weights: [[Double]]
+        if let precomputed { weights = precomputed } else { weights = try domainWeights(annotations) }
+        guard weights.count == annotations.count, weights.allSatisfy({ $0.count == n }) else {
+            throw .inconsistentAnnotations("weights do not match the annotations")
+        }
+        var probabilities = [Double](repeating: 0, count: n)
+        var contributions = [Double](repeating: 0, count: members.count)
+        let share = 1 / Double(members.count)
+        for m in 0..<n {
+            switch scheme {
+            case .weighted:
+                var total = 0.0, sum = 0.0
+                for p in members { total += weights[p][m]; sum += weights[p][m] * annotations[p].probabilities[m] }
+                if total > 0 {
+                    probabilities[m] = sum / total
+                    for (j, p) in members.enumerated() { contributions[j] += weights[p][m] / total }
+                } else {
+                    var mean = 0.0
+                    for p in members { mean += annotations[p].probabilities[m] }
+                    probabilities[m] = mean * share
+                    for j in members.indices { contributions[j] += share }
+                }
+            case .uniform:
+                var mean = 0.0
+                for p in members { mean += annotations[p].probabilities[m] }
+                probabilities[m] = mean * share
+                for j in members.indices { contributions[j] += share }
+            case .majority:
+                var votes = 0
+                for p in members where annotations[p].probabilities[m] > 0.5 { votes += 1 }
+                probabilities[m] = Double(votes) * share
+                for j in members.indices { contributions[j] += share }
+            }
+        }
+        return Consensus(scheme: scheme, partners: members.map { annotations[$0].partner },
+                         probabilities: probabilities, contributions: contributions)
+    }
+
+    static func checkedLength(_ annotations: [Annotation]) throws(FederationError) -> Int {
+        guard let first = annotations.first else { throw .inconsistentAnnotations("no annotations") }
+        let n = first.probabilities.count
+        for a in annotations where a.probabilities.count != n || a.domainDistances.count != n {
+            throw .inconsistentAnnotations("\(a.partner) annotated \(a.probabilities.count) probabilities and \(a.domainDistances.count) distances; expected \(n) of each")
+        }
+        return n
+    }
+}

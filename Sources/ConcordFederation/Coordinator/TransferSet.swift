@@ -1,0 +1,54 @@
+public import ConcordChem
+import ConcordML
+
+/// The public, unlabelled molecules every partner annotates.
+public struct TransferSet: Sendable {
+    /// SMILES as in the pool.
+    public var smiles: [String]
+    /// Model features.
+    public var features: FingerprintMatrix
+    /// Identity keys (isotopes ignored).
+    public var keys: [MoleculeIdentityKey]
+    /// Pool molecules examined to build it.
+    public var examined: Int
+    /// Pool molecules that did not parse.
+    public var unparsable: Int
+    /// Pool molecules dropped as repeats of an earlier one.
+    public var duplicates: Int
+    /// Pool molecules dropped because they are test or validation molecules.
+    public var removedAsHeldOut: Int
+
+    /// Number of molecules.
+    public var count: Int { smiles.count }
+
+    /// Draws `size` distinct molecules from `pool` in a seeded random order, skipping any that do
+    /// not parse, repeat an earlier molecule, or whose identity key is in `excluding`.
+    ///
+    /// Only as many pool molecules as needed are parsed (in parallel batches), so a pool of
+    /// millions costs little more than the sample.
+    public static func sample(pool: [String], size: Int, excluding: Set<MoleculeIdentityKey>, options: MorganOptions,
+                              seed: UInt64, parallelism: Int = defaultParallelism) async -> TransferSet {
+        var rng = SeededRandom(seed: seed)
+        let order = Splits.shuffled(Array(pool.indices), &rng)
+        var set = TransferSet(smiles: [], features: FingerprintMatrix(bitCount: options.fpSize, reservingRows: min(size, pool.count)),
+                              keys: [], examined: 0, unparsable: 0, duplicates: 0, removedAsHeldOut: 0)
+        var seen = Set<MoleculeIdentityKey>()
+        var next = 0
+        while set.count < size && next < order.count {
+            let want = size - set.count
+            let batch = Array(order[next..<min(order.count, next + want + want / 16 + 64)])
+            next += batch.count
+            let smiles = batch.map { pool[$0] }
+            let outcomes = await MoleculeFeaturizer.featurize(smiles, options: options, parallelism: parallelism)
+            for (s, outcome) in zip(smiles, outcomes) {
+                if set.count == size { break }
+                set.examined += 1
+                guard case .success(let parsed) = outcome else { set.unparsable += 1; continue }
+                if excluding.contains(parsed.key) { set.removedAsHeldOut += 1; continue }
+                guard seen.insert(parsed.key).inserted else { set.duplicates += 1; continue }
+                set.smiles.append(s); set.features.append(parsed.fingerprint); set.keys.append(parsed.key)
+            }
+        }
+        return set
+    }
+}

@@ -1,0 +1,81 @@
+public import ConcordChem
+public import ConcordML
+
+/// The kind of model a party trains, with its settings; the seed is given at training time.
+///
+/// Partners may each choose a different kind; FLuID uses a random forest everywhere.
+public enum ModelSpec: Sendable, Hashable {
+    /// A random forest (FLuID: 150 trees, depth 15, balanced class weights).
+    case randomForest(ForestOptions)
+    /// A multilayer perceptron with a sparse first layer; `validationFraction` of the training rows drive early stopping.
+    case mlp(MLP.TrainingOptions, validationFraction: Double)
+    /// L2 logistic regression.
+    case logisticRegression(LogisticRegression.Options)
+    /// k nearest neighbours on Tanimoto similarity.
+    case knn(k: Int)
+
+    /// FLuID's random forest: 150 trees, max depth 15, balanced class weights, √features per split.
+    public static var fluidForest: ModelSpec {
+        .randomForest(ForestOptions(treeCount: 150, maxDepth: 15, classWeight: .balanced))
+    }
+
+    /// A short name for reports: "rf", "mlp", "logreg", "knn".
+    public var shortName: String {
+        switch self {
+        case .randomForest: "rf"
+        case .mlp: "mlp"
+        case .logisticRegression: "logreg"
+        case .knn: "knn"
+        }
+    }
+
+    /// Trains a classifier on `features` (rows) with binary `labels`, seeded.
+    ///
+    /// A training set with a single class yields a ``ConstantClassifier`` that predicts that class
+    /// with certainty (a partner with no actives can still take part); an empty one throws.
+    /// - Throws: ``FederationError/training(_:)`` with the model's own reason.
+    public func fitClassifier(_ features: FingerprintMatrix, labels: [UInt8], seed: UInt64,
+                              parallelism: Int = defaultParallelism) async throws(FederationError) -> any ProbabilisticClassifier {
+        guard features.rowCount > 0, features.rowCount == labels.count else {
+            throw .training("cannot train a \(shortName) model on \(features.rowCount) rows and \(labels.count) labels")
+        }
+        let actives = labels.reduce(0) { $0 + Int($1) }
+        if actives == 0 || actives == labels.count {
+            return ConstantClassifier(probability: actives == 0 ? 0 : 1)
+        }
+        do {
+            switch self {
+            case .randomForest(var options):
+                options.seed = seed
+                options.parallelism = parallelism
+                return try await RandomForestClassifier.fit(features, labels: labels, options: options)
+            case .mlp(var options, let validationFraction):
+                options.seed = seed
+                var training = Array(0..<labels.count), validation: [Int] = []
+                if validationFraction > 0, labels.count >= 20,
+                   let split = try? Splits.stratified(labels: labels, testFraction: validationFraction, seed: seed) {
+                    training = split.train; validation = split.test
+                }
+                let x = features.rows(training), y = training.map { labels[$0] }
+                let v = validation.isEmpty ? nil : (x: features.rows(validation), targets: MLP.Targets.binary(validation.map { labels[$0] }))
+                return try await MLP.train(x, targets: .binary(y), validation: v, options: options, parallelism: parallelism).model
+            case .logisticRegression(let options):
+                return try LogisticRegression.fit(features, labels: labels, options: options)
+            case .knn(let k):
+                return try TanimotoKNN.classifier(training: features, labels: labels, k: min(k, labels.count))
+            }
+        } catch {
+            throw .training("\(shortName): \(error)")
+        }
+    }
+}
+
+/// A model that gives every molecule the same probability: what a party with one class can offer.
+public struct ConstantClassifier: ProbabilisticClassifier, Hashable {
+    /// P(active) for every molecule.
+    public let probability: Double
+    public init(probability: Double) { self.probability = probability }
+    public func predictProbability(_ x: FingerprintMatrix) async -> [Double] {
+        [Double](repeating: probability, count: x.rowCount)
+    }
+}
