@@ -6,4 +6,9 @@ public enum HTMLReport {
     public static func render(_ results: SimulationResults) -> String {
         "<!doctype html><title>Concord</title><p>\(results.dataset)</p>"
     }
+
+    /// The report of a study.
+    public static func render(_ study: StudyResults) -> String {
+        "<!doctype html><title>Concord</title><p>\(study.study)</p>"
+    }
 }

@@ -52,4 +52,13 @@ public enum MoleculeFeaturizer {
             }
         }
     }
+
+    /// Fingerprints and identity keys of already parsed molecules, in input order.
+    public static func featurize(molecules: [Molecule], options: MorganOptions,
+                                 parallelism: Int = defaultParallelism) async -> [(fingerprint: BitFingerprint, key: MoleculeIdentityKey)] {
+        await Parallel.mapChunks(molecules, parallelism: parallelism, minimumChunk: 64) { chunk in
+            var generator = MorganGenerator(options: options)
+            return chunk.map { (generator.fingerprint($0), $0.identityKeyIgnoringIsotopes) }
+        }
+    }
 }

@@ -1,0 +1,146 @@
+import ConcordChem
+import ConcordML
+
+extension Simulation {
+    /// Runs every seed and gathers the results `concord simulate` writes.
+    /// - Parameters:
+    ///   - datasetName: how the dataset is named in the results.
+    ///   - featurizationSeconds: time already spent fingerprinting `data` (added to `timings_s.fingerprints`).
+    /// - Throws: ``FederationError``.
+    public static func run(data: LabelledMolecules, pool: [String], datasetName: String, settings: SimulationSettings,
+                           seeds: [UInt64], featurizationSeconds: Double = 0, version: String,
+                           progress: ProgressHandler? = nil) async throws(FederationError) -> (results: SimulationResults, runs: [SeedRun]) {
+        guard !seeds.isEmpty else { throw .invalidSetting("at least one seed is needed") }
+        var runs: [SeedRun] = []
+        for seed in seeds {
+            runs.append(try await runSeed(data: data, pool: pool, settings: settings, seed: seed, progress: progress))
+        }
+        var results = summarize(runs, data: data, datasetName: datasetName, settings: settings, version: version)
+        results.timingsS.fingerprints += featurizationSeconds
+        results.timingsS.total += featurizationSeconds
+        return (results, runs)
+    }
+
+    /// Aggregates seed runs: metric means over seeds, 95% confidence half-widths, and the first seed's consortium, consensus and map.
+    public static func summarize(_ runs: [SeedRun], data: LabelledMolecules, datasetName: String, settings: SimulationSettings,
+                                 version: String) -> SimulationResults {
+        var timings = StageTimings()
+        for r in runs {
+            timings.fingerprints += r.timings.fingerprints; timings.teachers += r.timings.teachers
+            timings.annotation += r.timings.annotation; timings.federation += r.timings.federation
+            timings.student += r.timings.student; timings.hybrids += r.timings.hybrids
+            timings.evaluation += r.timings.evaluation; timings.total += r.timings.total
+        }
+        var models: [ModelResult] = []
+        if let first = runs.first {
+            for (index, model) in first.models.enumerated() {
+                let outcomes = runs.compactMap { $0.models.indices.contains(index) && $0.models[index].name == model.name ? $0.models[index] : nil }
+                models.append(aggregate(outcomes))
+            }
+        }
+        var consortium: [PartnerSummary] = []
+        var consensusSummary: ConsensusSummary?
+        var map: [MapPoint] = []
+        if let first = runs.first {
+            let chosen = first.consensus[settings.scheme]
+            let hi = first.annotations.flatMap(\.domainDistances).max() ?? 0
+            let lo = first.annotations.flatMap(\.domainDistances).min() ?? 0
+            for (i, rows) in first.plan.partners.enumerated() {
+                let distances = first.annotations[i].domainDistances
+                let raw = distances.reduce(0.0) { sum, d in
+                    let s = hi > lo ? 1 - (d - lo) / (hi - lo) : 1
+                    return sum + s * s
+                } / Double(max(distances.count, 1))
+                let recipe = settings.teacherRecipe(partner: i)
+                consortium.append(PartnerSummary(name: "T\(i + 1)", trainSize: rows.count, actives: data.actives(rows),
+                                                 contribution: chosen?.contributions[i] ?? 0, meanDomainWeight: raw,
+                                                 model: recipe.model.shortName))
+            }
+            if let chosen {
+                var histograms: [String: [Int]] = [:]
+                for (scheme, c) in first.consensus { histograms[scheme.rawValue] = histogram(c.probabilities, bins: 20) }
+                consensusSummary = ConsensusSummary(scheme: settings.scheme.rawValue, transferSize: first.transfer.count,
+                                                    consensusActives: chosen.labels.reduce(0) { $0 + Int($1) }, histograms: histograms,
+                                                    selectionMode: settings.selection.rawValue, requestedSize: first.selection.requested,
+                                                    selectedSize: first.selection.rows.count, selectedActives: first.selection.actives,
+                                                    shortfall: first.selection.shortfall)
+            }
+            map = chemicalSpace(first, data: data)
+        }
+        let first = runs.first
+        return SimulationResults(concordVersion: version, dataset: datasetName, preset: settings.preset,
+                                 partners: first?.plan.partners.count ?? settings.consortium.partners,
+                                 transferSize: first?.transfer.count ?? 0, studentSize: settings.studentSize,
+                                 seeds: runs.map(\.seed), testSize: first?.plan.test.count ?? 0,
+                                 validationSize: first?.plan.validation.count ?? 0,
+                                 transferRemovedAsHeldOut: first?.transfer.removedAsHeldOut ?? 0, models: models,
+                                 consortium: consortium, consensus: consensusSummary, map: map, timingsS: timings,
+                                 settings: settings.described)
+    }
+
+    static func aggregate(_ outcomes: [ModelOutcome]) -> ModelResult {
+        let first = outcomes[0]
+        func meanSet(_ sets: [MetricSet]) -> MetricSet {
+            func m(_ key: KeyPath<MetricSet, Double?>) -> Double? { Statistics.mean(sets.compactMap { $0[keyPath: key] }) }
+            return MetricSet(n: sets[0].n, mcc: m(\.mcc), balancedAccuracy: m(\.balancedAccuracy), rocAUC: m(\.rocAUC), prAUC: m(\.prAUC),
+                             f1: m(\.f1), sensitivity: m(\.sensitivity), specificity: m(\.specificity), ppv: m(\.ppv), npv: m(\.npv),
+                             accuracy: m(\.accuracy), brier: m(\.brier))
+        }
+        var ci: [String: Double] = [:]
+        if outcomes.count > 1 {
+            for (name, _) in first.test.named {
+                let values = outcomes.compactMap { $0.test.value(name) }
+                if let half = Statistics.confidenceHalfWidth(values) { ci[name] = half }
+            }
+        }
+        let size = outcomes.reduce(0) { $0 + $1.trainSize } / outcomes.count
+        return ModelResult(name: first.name, role: first.role, trainSize: size, test: meanSet(outcomes.map(\.test)),
+                           validation: meanSet(outcomes.map(\.validation)), testCI95: ci, testMCCBySeed: outcomes.map(\.test.mcc))
+    }
+
+    static func histogram(_ values: [Double], bins: Int) -> [Int] {
+        var counts = [Int](repeating: 0, count: bins)
+        for v in values where v.isFinite { counts[min(bins - 1, max(0, Int(v * Double(bins))))] += 1 }
+        return counts
+    }
+
+    /// A PCA map of up to 120 molecules per partner, 400 transfer and 250 test molecules.
+    static func chemicalSpace(_ run: SeedRun, data: LabelledMolecules) -> [MapPoint] {
+        var rng = SeededRandom(seed: derive(run.seed, 900))
+        var matrix = FingerprintMatrix(bitCount: data.features.bitCount)
+        var groups: [String] = []
+        func take(_ rows: [Int], _ limit: Int, from source: FingerprintMatrix, group: String) {
+            for r in Splits.shuffled(rows, &rng).prefix(limit) { matrix.append(source[r]); groups.append(group) }
+        }
+        take(Array(0..<run.transfer.count), 400, from: run.transfer.features, group: "transfer")
+        for (i, rows) in run.plan.partners.enumerated() { take(rows, 120, from: data.features, group: "T\(i + 1)") }
+        take(run.plan.test, 250, from: data.features, group: "test")
+        let xy = ChemicalSpaceMap.project(matrix, seed: derive(run.seed, 901))
+        return zip(xy, groups).map { MapPoint(x: $0.0.x, y: $0.0.y, group: $0.1) }
+    }
+}
+
+/// Small statistics over seeds and repeats.
+public enum Statistics {
+    /// The mean, or `nil` for no values.
+    public static func mean(_ values: [Double]) -> Double? {
+        values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
+    }
+
+    /// Half-width of the 95% confidence interval of the mean (Student's t), or `nil` for fewer than two values.
+    public static func confidenceHalfWidth(_ values: [Double]) -> Double? {
+        guard values.count > 1, let m = mean(values) else { return nil }
+        let variance = values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(values.count - 1)
+        return tQuantile975(degreesOfFreedom: values.count - 1) * (variance / Double(values.count)).squareRoot()
+    }
+
+    /// The 0.975 quantile of Student's t distribution (table to 30 degrees of freedom, then the normal 1.96 with a correction).
+    public static func tQuantile975(degreesOfFreedom df: Int) -> Double {
+        let table: [Double] = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+                               2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+                               2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042]
+        if df >= 1 && df <= table.count { return table[df - 1] }
+        let d = Double(max(df, 1))
+        return 1.959964 + 2.372 / d  // Cornish–Fisher first term, within 0.001 beyond 30
+    }
+}

@@ -1,0 +1,217 @@
+import ConcordChem
+import ConcordML
+
+/// A stage of a simulation, reported as it progresses.
+public struct ProgressEvent: Sendable, Hashable {
+    /// The stage, e.g. "teachers".
+    public var stage: String
+    /// Steps done and the stage's total.
+    public var done: Int, total: Int
+    /// The seed being run.
+    public var seed: UInt64
+    public init(stage: String, done: Int, total: Int, seed: UInt64) { self.stage = stage; self.done = done; self.total = total; self.seed = seed }
+}
+
+/// A receiver of progress events (called from the simulation's task; keep it cheap).
+public typealias ProgressHandler = @Sendable (ProgressEvent) -> Void
+
+/// One model's metrics for one seed.
+public struct ModelOutcome: Sendable, Hashable {
+    public var name: String
+    public var role: ModelRole
+    public var trainSize: Int
+    public var test: MetricSet
+    public var validation: MetricSet
+}
+
+/// Everything one seed of a simulation produced, including what the studies build on.
+public struct SeedRun: Sendable {
+    public var seed: UInt64
+    public var plan: ConsortiumPlan
+    public var transfer: TransferSet
+    /// T1…Tk's annotations (what left the partners).
+    public var annotations: [Annotation]
+    /// T0's annotation (simulation only: for S-T0).
+    public var upperBoundAnnotation: Annotation
+    /// Domain weights `[partner][molecule]`.
+    public var weights: [[Double]]
+    /// The consensus under every scheme; the student used `settings.scheme`.
+    public var consensus: [FederationScheme: Consensus]
+    /// The federated student's selection.
+    public var selection: StudentSelection
+    public var models: [ModelOutcome]
+    public var timings: StageTimings
+}
+
+/// FLuID-style federated distillation run in one process, with the partner-side and
+/// coordinator-side steps kept apart: partners exchange only ``Annotation`` values and
+/// receive only the transfer set and the student's selection.
+public enum Simulation {
+    /// Runs one seed of the federation on `data`, drawing the transfer set from `pool`.
+    /// - Throws: ``FederationError``.
+    public static func runSeed(data: LabelledMolecules, pool: [String], settings: SimulationSettings, seed: UInt64,
+                               progress: ProgressHandler? = nil) async throws(FederationError) -> SeedRun {
+        try settings.validate()
+        guard data.features.bitCount == settings.fingerprint.fpSize else {
+            throw .invalidSetting("the data were fingerprinted with \(data.features.bitCount) bits, the settings ask for \(settings.fingerprint.fpSize)")
+        }
+        let par = settings.parallelism
+        var timings = StageTimings()
+        let clock = ContinuousClock()
+        let start = clock.now
+        func report(_ stage: String, _ done: Int, _ total: Int) { progress?(ProgressEvent(stage: stage, done: done, total: total, seed: seed)) }
+
+        // Partners: the consortium plan and each partner's private data.
+        let plan = try await VirtualConsortium.plan(data, settings: settings.consortium, seed: seed, parallelism: par)
+        let k = plan.partners.count
+        let names = (0...k).map { "T\($0)" }
+        let partnerRows = [plan.allPartnerRows] + plan.partners
+        let testX = data.features.rows(plan.test), testY = plan.test.map { data.labels[$0] }
+        let validX = data.features.rows(plan.validation), validY = plan.validation.map { data.labels[$0] }
+
+        // Teachers, trained where the data live.
+        var stageStart = clock.now
+        var teachers: [Teacher] = []
+        for (i, rows) in partnerRows.enumerated() {
+            report("teachers", i, k + 1)
+            let recipe = i == 0 ? settings.teacher : settings.teacherRecipe(partner: i - 1)
+            teachers.append(try await Teacher.train(partner: names[i], features: data.features.rows(rows),
+                                                    labels: rows.map { data.labels[$0] }, recipe: recipe, domain: settings.domain,
+                                                    seed: derive(seed, 100 + UInt64(i)), parallelism: par))
+        }
+        report("teachers", k + 1, k + 1)
+        timings.teachers = (clock.now - stageStart).seconds
+
+        // Coordinator: the transfer set, without any held-out molecule.
+        stageStart = clock.now
+        report("transfer set", 0, 1)
+        let heldOut = Set((plan.test + plan.validation).map { data.identityKeys[$0] })
+        let transfer = await TransferSet.sample(pool: pool, size: settings.transferSize, excluding: heldOut,
+                                                options: settings.fingerprint, seed: derive(seed, 200), parallelism: par)
+        guard transfer.count >= 2 else { throw .invalidData("the public pool yielded \(transfer.count) usable transfer molecules") }
+        report("transfer set", 1, 1)
+        timings.fingerprints = (clock.now - stageStart).seconds
+
+        // Partners annotate.
+        stageStart = clock.now
+        var allAnnotations: [Annotation] = []
+        for (i, teacher) in teachers.enumerated() {
+            report("annotation", i, k + 1)
+            allAnnotations.append(try await teacher.annotate(transfer.features, parallelism: par))
+        }
+        report("annotation", k + 1, k + 1)
+        timings.annotation = (clock.now - stageStart).seconds
+        let upperBoundAnnotation = allAnnotations[0]
+        let annotations = Array(allAnnotations.dropFirst())
+
+        // Coordinator federates.
+        stageStart = clock.now
+        let weights = try Federation.domainWeights(annotations)
+        var consensus: [FederationScheme: Consensus] = [:]
+        for scheme in FederationScheme.allCases {
+            consensus[scheme] = try Federation.consensus(annotations, scheme: scheme, weights: weights)
+        }
+        timings.federation = (clock.now - stageStart).seconds
+        guard let chosen = consensus[settings.scheme] else { throw .invalidSetting("unknown scheme") }
+
+        // Coordinator selects and trains the student(s).
+        stageStart = clock.now
+        var models: [ModelOutcome] = []
+        var predictions: [(name: String, role: ModelRole, size: Int, model: any ProbabilisticClassifier)] = []
+        let selection = try await StudentSelection.select(chosen, mode: settings.selection, size: settings.studentSize,
+                                                          seed: derive(seed, 300), features: transfer.features)
+        let studentCount = settings.singleTeacherStudents ? k + 2 : 1
+        report("students", 0, studentCount)
+        let student = try await settings.student.train(transfer.features.rows(selection.rows), labels: selection.labels,
+                                                       seed: derive(seed, 301), parallelism: par)
+        predictions.append(("S-F\(k)", .student, selection.rows.count, student.model))
+        if settings.singleTeacherStudents {
+            for (i, annotation) in allAnnotations.enumerated() {
+                report("students", i + 1, studentCount)
+                let single = Consensus(scheme: .uniform, partners: [annotation.partner], probabilities: annotation.probabilities,
+                                       contributions: [Double(annotation.probabilities.count)])
+                let pick = try await StudentSelection.select(single, mode: settings.selection, size: settings.studentSize,
+                                                             seed: derive(seed, 300), features: transfer.features)
+                let model = try await settings.student.train(transfer.features.rows(pick.rows), labels: pick.labels,
+                                                             seed: derive(seed, 302 + UInt64(i)), parallelism: par)
+                predictions.append(("S-\(names[i])", .student, pick.rows.count, model.model))
+            }
+        }
+        report("students", studentCount, studentCount)
+        timings.student = (clock.now - stageStart).seconds
+
+        // Partners build hybrids: own data plus the student's selection with consensus labels.
+        stageStart = clock.now
+        if settings.hybrids {
+            let selectedX = transfer.features.rows(selection.rows)
+            for (i, rows) in partnerRows.enumerated() {
+                report("hybrids", i, k + 1)
+                var x = data.features.rows(rows)
+                x.append(contentsOf: selectedX)
+                let y = rows.map { data.labels[$0] } + selection.labels
+                let model = try await settings.hybrid.train(x, labels: y, seed: derive(seed, 400 + UInt64(i)), parallelism: par)
+                predictions.append(("H\(i)", .hybrid, model.rows, model.model))
+            }
+            report("hybrids", k + 1, k + 1)
+        }
+        timings.hybrids = (clock.now - stageStart).seconds
+
+        // Everyone is evaluated on the external test set and the validation set.
+        stageStart = clock.now
+        var teacherOutcomes: [ModelOutcome] = []
+        for (i, teacher) in teachers.enumerated() {
+            let outcome = ModelOutcome(name: names[i], role: i == 0 ? .upperBound : .teacher, trainSize: teacher.trainSize,
+                                       test: Evaluation.metrics(truth: testY, probabilities: await teacher.model.predictProbability(testX)),
+                                       validation: Evaluation.metrics(truth: validY, probabilities: await teacher.model.predictProbability(validX)))
+            teacherOutcomes.append(outcome)
+        }
+        models.append(contentsOf: teacherOutcomes)
+        models.append(contentsOf: summaries(of: Array(teacherOutcomes.dropFirst())))
+        for entry in predictions {
+            models.append(ModelOutcome(name: entry.name, role: entry.role, trainSize: entry.size,
+                                       test: Evaluation.metrics(truth: testY, probabilities: await entry.model.predictProbability(testX)),
+                                       validation: Evaluation.metrics(truth: validY, probabilities: await entry.model.predictProbability(validX))))
+        }
+        timings.evaluation = (clock.now - stageStart).seconds
+        timings.total = (clock.now - start).seconds
+        return SeedRun(seed: seed, plan: plan, transfer: transfer, annotations: annotations, upperBoundAnnotation: upperBoundAnnotation,
+                       weights: weights, consensus: consensus, selection: selection, models: models, timings: timings)
+    }
+
+    /// T-mean, T-max and T-min: each metric aggregated on its own over the partners' teachers (as FLuID does).
+    static func summaries(of teachers: [ModelOutcome]) -> [ModelOutcome] {
+        func combine(_ sets: [MetricSet], _ f: ([Double]) -> Double) -> MetricSet {
+            func agg(_ key: KeyPath<MetricSet, Double?>) -> Double? {
+                let values = sets.compactMap { $0[keyPath: key] }
+                return values.isEmpty ? nil : f(values)
+            }
+            return MetricSet(n: sets.first?.n ?? 0, mcc: agg(\.mcc), balancedAccuracy: agg(\.balancedAccuracy), rocAUC: agg(\.rocAUC),
+                             prAUC: agg(\.prAUC), f1: agg(\.f1), sensitivity: agg(\.sensitivity), specificity: agg(\.specificity),
+                             ppv: agg(\.ppv), npv: agg(\.npv), accuracy: agg(\.accuracy), brier: agg(\.brier))
+        }
+        guard !teachers.isEmpty else { return [] }
+        let size = teachers.reduce(0) { $0 + $1.trainSize } / teachers.count
+        let tests = teachers.map(\.test), valids = teachers.map(\.validation)
+        let rules: [(String, ([Double]) -> Double)] = [
+            ("T-mean", { $0.reduce(0, +) / Double($0.count) }),
+            ("T-max", { $0.max() ?? .nan }),
+            ("T-min", { $0.min() ?? .nan }),
+        ]
+        return rules.map { name, f in
+            ModelOutcome(name: name, role: .teacherMean, trainSize: size, test: combine(tests, f), validation: combine(valids, f))
+        }
+    }
+}
+
+/// A sub-seed for a stage: SplitMix64 of the seed mixed with the stage's tag.
+func derive(_ seed: UInt64, _ tag: UInt64) -> UInt64 {
+    var z = seed &+ 0x9E37_79B9_7F4A_7C15 &* (tag &+ 1)
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
+}

@@ -1,0 +1,99 @@
+public import ConcordChem
+import ConcordML
+
+/// Every choice of a simulated federation. ``poc`` is FLuID's published configuration.
+public struct SimulationSettings: Sendable, Hashable {
+    /// The preset's name, reported in results.
+    public var preset: String
+    /// How the consortium is cut.
+    public var consortium: ConsortiumSettings
+    /// Model features (FLuID: FCFP4, 2048 bits).
+    public var fingerprint: MorganOptions
+    /// How every partner trains its teacher (FLuID: random forest, no under-sampling).
+    public var teacher: TrainingRecipe
+    /// Per-partner overrides of ``teacher`` (index i is partner T(i+1)); missing entries use ``teacher``.
+    public var partnerTeachers: [TrainingRecipe]
+    /// The partners' applicability-domain measure.
+    public var domain: DomainSettings
+    /// Public molecules to annotate (FLuID: 50,000).
+    public var transferSize: Int
+    /// How consensus probabilities are formed.
+    public var scheme: FederationScheme
+    /// How the student's molecules are chosen (FLuID: balanced).
+    public var selection: SelectionMode
+    /// Molecules asked for the student (FLuID: 10,000).
+    public var studentSize: Int
+    /// How the student is trained (FLuID: random forest on hard consensus labels, no under-sampling).
+    public var student: TrainingRecipe
+    /// How hybrids are trained (FLuID: random forest after under-sampling to 1:1).
+    public var hybrid: TrainingRecipe
+    /// Also distil a student from each single teacher (S-T0 … S-Tk), as FLuID's benchmark does.
+    public var singleTeacherStudents: Bool
+    /// Build hybrids H0 … Hk.
+    public var hybrids: Bool
+    /// Worker threads for heavy loops.
+    public var parallelism: Int
+
+    /// FLuID's published configuration (Hanser et al. 2025 and the authors' proof-of-concept code).
+    public static var poc: SimulationSettings {
+        SimulationSettings(preset: "poc", consortium: ConsortiumSettings(), fingerprint: .fcfp4,
+                           teacher: TrainingRecipe(model: .fluidForest, undersample: false), partnerTeachers: [],
+                           domain: DomainSettings(), transferSize: 50_000, scheme: .weighted, selection: .balanced,
+                           studentSize: 10_000, student: TrainingRecipe(model: .fluidForest, undersample: false),
+                           hybrid: TrainingRecipe(model: .fluidForest, undersample: true), singleTeacherStudents: true,
+                           hybrids: true, parallelism: defaultParallelism)
+    }
+
+    /// Concord's default: FLuID's method with a class-stratified validation hold-out, and
+    /// without the single-teacher students (which only a simulation can have).
+    public static var standard: SimulationSettings {
+        var settings = poc
+        settings.preset = "default"
+        settings.consortium.stratifiedValidation = true
+        settings.singleTeacherStudents = false
+        return settings
+    }
+
+    /// The recipe partner `index` (0-based) uses.
+    public func teacherRecipe(partner index: Int) -> TrainingRecipe {
+        index < partnerTeachers.count ? partnerTeachers[index] : teacher
+    }
+
+    /// Checks every setting.
+    public func validate() throws(FederationError) {
+        try consortium.validate()
+        guard transferSize >= 2 else { throw .invalidSetting("the transfer size must be at least 2, not \(transferSize)") }
+        guard studentSize >= 2 else { throw .invalidSetting("the student size must be at least 2, not \(studentSize)") }
+        guard parallelism >= 1 else { throw .invalidSetting("parallelism must be at least 1") }
+        guard domain.k >= 1, domain.sampleFraction > 0, domain.sampleFraction <= 1 else {
+            throw .invalidSetting("the domain needs k ≥ 1 and a sample fraction in (0, 1]")
+        }
+    }
+
+    /// The settings in words, for reports.
+    public var described: [String: String] {
+        func recipe(_ r: TrainingRecipe) -> String {
+            var text: String
+            switch r.model {
+            case .randomForest(let o):
+                text = "random forest: \(o.treeCount) trees, max depth \(o.maxDepth.map(String.init) ?? "none"), class weight \(o.classWeight == .balanced ? "balanced" : "none")"
+            case .mlp(let o, _): text = "MLP: hidden \(o.hidden.map(String.init).joined(separator: "×")), dropout \(o.dropout)"
+            case .logisticRegression(let o): text = "logistic regression, C = \(o.c)"
+            case .knn(let k): text = "Tanimoto kNN, k = \(k)"
+            }
+            return text + (r.undersample ? ", under-sampled 1:1" : "")
+        }
+        return [
+            "fingerprint": "\(fingerprint.atomInvariants == .feature ? "FCFP" : "ECFP")\(2 * fingerprint.radius), \(fingerprint.fpSize) bits",
+            "partners": "\(consortium.partners), k-means (\(consortium.kMeansRestarts) restarts) with \(Int(consortium.smoothing * 100))% smoothing",
+            "validation": "\(Int(consortium.validationFraction * 100))% of the training molecules, \(consortium.stratifiedValidation ? "stratified" : "random")",
+            "teachers": recipe(teacher) + (partnerTeachers.isEmpty ? "" : " (\(partnerTeachers.count) partners override it)"),
+            "domain weight": "mean \(domain.metric.rawValue) distance to the \(domain.k) nearest of a \(Int(domain.sampleFraction * 100))% sample, min-max scaled, (1 − d)², normalised over partners",
+            "federation": scheme.rawValue,
+            "selection": "\(selection.rawValue), \(studentSize) molecules asked",
+            "student": recipe(student),
+            "hybrids": hybrids ? recipe(hybrid) : "not built",
+            "transfer": "\(transferSize) public molecules, de-duplicated, test and validation molecules removed",
+        ]
+    }
+}

@@ -1,0 +1,147 @@
+import ArgumentParser
+import ConcordChem
+import ConcordData
+import ConcordFederation
+import ConcordML
+import Foundation
+
+/// Where the consortium's labelled molecules come from: a MoleculeACE set or the user's own file.
+struct DatasetOptions: ParsableArguments {
+    @Option(help: "A public labelled set, e.g. moleculeace:CHEMBL214_Ki (split from its 'split' column).")
+    var dataset: String?
+
+    @Option(help: "Your own labelled file (.csv, .tsv, .smi, .sdf, optionally .gz) instead of --dataset.")
+    var data: String?
+
+    @Option(help: "SMILES column of --data.")
+    var smilesColumn: String = "smiles"
+
+    @Option(help: "Identifier column of --data (default: row number).")
+    var idColumn: String?
+
+    @Option(help: "Label column of --data: 0/1, or a measured value with --active-below.")
+    var labelColumn: String?
+
+    @Option(help: "Column of --data marking the external test set ('test'; anything else is training). Without it a random 20% is the test set.")
+    var splitColumn: String?
+
+    @Option(help: "Active when the value ≤ this (for MoleculeACE: exp_mean in nM, e.g. 100).")
+    var activeBelow: Double?
+
+    @Option(help: "Cache directory for public data (default: $CONCORD_CACHE or ~/.cache/concord).")
+    var cache: String?
+
+    func validate() throws {
+        switch (dataset, data) {
+        case (nil, nil): throw ValidationError("give --dataset moleculeace:NAME or --data FILE")
+        case (.some, .some): throw ValidationError("give either --dataset or --data, not both")
+        case (.some(let name), nil):
+            guard name.hasPrefix("moleculeace:"), name.count > "moleculeace:".count else {
+                throw ValidationError("--dataset must look like moleculeace:CHEMBL214_Ki (see 'concord data list')")
+            }
+            guard activeBelow != nil else {
+                throw ValidationError("MoleculeACE activities are continuous (exp_mean in nM): give --active-below, e.g. --active-below 100")
+            }
+        case (nil, .some):
+            guard labelColumn != nil else { throw ValidationError("--data needs --label-column") }
+        }
+        if let activeBelow, !activeBelow.isFinite { throw ValidationError("--active-below must be a finite number") }
+    }
+
+    /// The dataset's name for reports.
+    var name: String { dataset ?? data.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "?" }
+}
+
+/// A labelled set after parsing, with what had to be skipped.
+struct LoadedDataset {
+    var molecules: LabelledMolecules
+    var skipped: [String]
+    var seconds: Double
+}
+
+enum FederationInput {
+    /// Loads and fingerprints the labelled set described by `options`.
+    static func load(_ options: DatasetOptions, fingerprint: MorganOptions) async throws -> LoadedDataset {
+        let clock = ContinuousClock(), start = clock.now
+        var ids: [String] = [], labels: [UInt8] = [], isTest: [Bool] = [], smiles: [String] = []
+        var parsed: [Result<Molecule, RecordError>] = []
+        var skipped: [String] = []
+        var hasSplit = true
+        if let name = options.dataset, let threshold = options.activeBelow {
+            let setName = String(name.dropFirst("moleculeace:".count))
+            let url = try WheelFetcher(cache: CacheOption.cache(options.cache)).fetch(.moleculeACE).url
+            let ace = try MoleculeACE(wheelAt: url)
+            guard ace.setNames.contains(setName) else {
+                throw ValidationError("MoleculeACE has no set '\(setName)'; sets: \(ace.setNames.joined(separator: ", "))")
+            }
+            let records = try ace.load(setName)
+            let results = await Parallel.mapChunks(records, minimumChunk: 64) { chunk in
+                chunk.map { r in Result { () throws(RecordError) -> Molecule in
+                    do throws(ChemError) { return try SMILES.parse(r.smiles) } catch { throw RecordError(line: r.line, position: error.position, reason: error.message) }
+                } }
+            }
+            for (r, result) in zip(records, results) {
+                ids.append("\(setName):\(r.line)"); smiles.append(r.smiles); labels.append(r.experimentalNM <= threshold ? 1 : 0)
+                isTest.append(r.isTest); parsed.append(result)
+            }
+        } else if let path = options.data, let labelColumn = options.labelColumn {
+            let records = try MoleculeFile.read(URL(fileURLWithPath: path), columns: .init(smiles: options.smilesColumn, id: options.idColumn))
+            hasSplit = options.splitColumn != nil
+            let results = await Parallel.mapChunks(records, minimumChunk: 64) { chunk in
+                chunk.map { r in Result { () throws(RecordError) -> Molecule in try r.molecule() } }
+            }
+            for (r, result) in zip(records, results) {
+                guard let raw = r.properties[labelColumn] else {
+                    throw ValidationError("no column named '\(labelColumn)'; columns: \(r.properties.keys.sorted().joined(separator: ", "))")
+                }
+                guard let value = Double(raw.trimmingCharacters(in: .whitespaces)), value.isFinite else {
+                    skipped.append("line \(r.line): label '\(raw)' is not a number"); continue
+                }
+                let label: UInt8
+                if let threshold = options.activeBelow { label = value <= threshold ? 1 : 0 }
+                else if value == 0 || value == 1 { label = UInt8(value) }
+                else { skipped.append("line \(r.line): label \(raw) is not 0 or 1 (use --active-below to threshold)"); continue }
+                if let splitColumn = options.splitColumn {
+                    guard let split = r.properties[splitColumn] else {
+                        throw ValidationError("no column named '\(splitColumn)'; columns: \(r.properties.keys.sorted().joined(separator: ", "))")
+                    }
+                    isTest.append(split.trimmingCharacters(in: .whitespaces).lowercased() == "test")
+                } else { isTest.append(false) }
+                ids.append(r.id); labels.append(label); parsed.append(result)
+                if case .smiles(let s) = r.structure { smiles.append(s) } else { smiles.append("") }
+            }
+        }
+        // Keep the parsed molecules; report the others with their line and position.
+        var keep: [Int] = [], molecules: [Molecule] = []
+        for (i, result) in parsed.enumerated() {
+            switch result {
+            case .success(let m): keep.append(i); molecules.append(m)
+            case .failure(let e): skipped.append("\(ids[i]): \(e)")
+            }
+        }
+        let features = await MoleculeFeaturizer.featurize(molecules: molecules, options: fingerprint)
+        let data = LabelledMolecules(ids: keep.map { ids[$0] }, features: FingerprintMatrix(bitCount: fingerprint.fpSize, fingerprints: features.map(\.fingerprint)),
+                                     labels: keep.map { labels[$0] }, identityKeys: features.map(\.key),
+                                     isTest: hasSplit ? keep.map { isTest[$0] } : nil, smiles: keep.map { smiles[$0] })
+        guard data.count > 0 else { throw ValidationError("no usable molecules in \(options.name)") }
+        return LoadedDataset(molecules: data, skipped: skipped, seconds: (clock.now - start).seconds)
+    }
+
+    /// The public pool: MOSES (the training split, 1.58 M ZINC molecules) or a user's file of SMILES.
+    static func pool(transfer: String, smilesColumn: String, cache: String?) throws -> [String] {
+        if transfer == "moses" {
+            let url = try WheelFetcher(cache: CacheOption.cache(cache)).fetch(.moses).url
+            return try MOSES(wheelAt: url).smiles(.train)
+        }
+        let records = try MoleculeFile.read(URL(fileURLWithPath: transfer), columns: .init(smiles: smilesColumn, id: nil))
+        return records.compactMap { if case .smiles(let s) = $0.structure { s } else { nil } }
+    }
+
+    static func skippedSummary(_ skipped: [String]) -> String? {
+        guard !skipped.isEmpty else { return nil }
+        var text = "\(skipped.count) molecules skipped:\n"
+        for line in skipped.prefix(5) { text += "  \(line)\n" }
+        if skipped.count > 5 { text += "  … and \(skipped.count - 5) more\n" }
+        return text
+    }
+}

@@ -1,0 +1,108 @@
+public import ArgumentParser
+import ConcordChem
+import ConcordFederation
+import ConcordML
+import Foundation
+
+enum PresetChoice: String, ExpressibleByArgument, CaseIterable {
+    case poc, `default`
+}
+
+extension SelectionMode: ArgumentParser.ExpressibleByArgument {}
+extension FederationScheme: ArgumentParser.ExpressibleByArgument {}
+
+/// The federation's settings as command-line options, applied over a preset.
+struct FederationOptions: ParsableArguments {
+    @Option(help: "poc: FLuID's published configuration exactly; default: Concord's.")
+    var preset: PresetChoice = .default
+
+    @Option(help: "Partners in the virtual consortium (k-means clusters).")
+    var partners: Int?
+
+    @Option(help: "Public transfer molecules: 'moses' (1.58 M ZINC molecules) or a file of SMILES.")
+    var transfer: String = "moses"
+
+    @Option(help: "SMILES column of a --transfer file.")
+    var transferSmilesColumn: String = "smiles"
+
+    @Option(help: "Transfer molecules to sample and annotate (FLuID: 50000).")
+    var transferSize: Int?
+
+    @Option(help: "Student molecules to select (FLuID: 10000).")
+    var studentSize: Int?
+
+    @Option(help: "Student selection: balanced, random, best, worst or mixed.")
+    var selection: SelectionMode?
+
+    @Option(help: "Consensus: weighted (FLuID), uniform or majority.")
+    var scheme: FederationScheme?
+
+    @Option(help: "Fraction of training molecules held out for validation.")
+    var validationFraction: Double?
+
+    @Option(help: "Fraction of molecules moved to a random partner after k-means.")
+    var smoothing: Double?
+
+    @Option(help: "Teacher model for every partner (rf, mlp, logreg, knn), or a comma-separated list, one per partner.")
+    var teacher: String?
+
+    @Option(help: "Number of seeds (0, 1, …), each a full repetition.")
+    var seeds: Int = 1
+
+    @Option(help: "First seed.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Worker threads (default: all cores).")
+    var threads: Int?
+
+    func validate() throws {
+        if let partners, partners < 1 { throw ValidationError("--partners must be at least 1") }
+        if let transferSize, transferSize < 2 { throw ValidationError("--transfer-size must be at least 2") }
+        if let studentSize, studentSize < 2 { throw ValidationError("--student-size must be at least 2") }
+        guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let v = validationFraction, !(v >= 0 && v < 1) { throw ValidationError("--validation-fraction must lie in [0, 1)") }
+        if let s = smoothing, !(s >= 0 && s <= 1) { throw ValidationError("--smoothing must lie in [0, 1]") }
+        _ = try teacherRecipes()
+    }
+
+    var seedList: [UInt64] { (0..<UInt64(seeds)).map { seed &+ $0 } }
+
+    func teacherRecipes() throws -> [TrainingRecipe]? {
+        guard let teacher else { return nil }
+        return try teacher.split(separator: ",").map { name in
+            let trimmed = name.trimmingCharacters(in: .whitespaces)
+            guard let choice = ModelChoice(rawValue: trimmed) else {
+                throw ValidationError("--teacher: unknown model '\(trimmed)'; choose rf, mlp, logreg or knn")
+            }
+            switch choice {
+            case .rf: return TrainingRecipe(model: .fluidForest)
+            case .mlp: return TrainingRecipe(model: .mlp(MLP.TrainingOptions(), validationFraction: 0.1))
+            case .logreg: return TrainingRecipe(model: .logisticRegression(LogisticRegression.Options(classWeight: .balanced)))
+            case .knn: return TrainingRecipe(model: .knn(k: 5))
+            }
+        }
+    }
+
+    /// The preset with every given option applied.
+    func settings() throws -> SimulationSettings {
+        var s = preset == .poc ? SimulationSettings.poc : SimulationSettings.standard
+        if let partners { s.consortium.partners = partners }
+        if let transferSize { s.transferSize = transferSize }
+        if let studentSize { s.studentSize = studentSize }
+        if let selection { s.selection = selection }
+        if let scheme { s.scheme = scheme }
+        if let validationFraction { s.consortium.validationFraction = validationFraction }
+        if let smoothing { s.consortium.smoothing = smoothing }
+        if let threads { s.parallelism = threads }
+        if let recipes = try teacherRecipes() {
+            if recipes.count == 1 { s.teacher = recipes[0] } else {
+                guard recipes.count == s.consortium.partners else {
+                    throw ValidationError("--teacher lists \(recipes.count) models for \(s.consortium.partners) partners; give one, or one per partner")
+                }
+                s.partnerTeachers = recipes
+            }
+        }
+        return s
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import ConcordChem
+import ConcordFederation
+import Foundation
+
+struct SimulateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Run a federated-distillation consortium (FLuID) on one machine and report every model.",
+        discussion: """
+            A labelled set is cut into a virtual consortium (external test set, validation hold-out, \
+            k partners by k-means). Each partner trains a teacher and annotates public transfer \
+            molecules; the coordinator federates the annotations, trains a student and gives it back; \
+            partners build hybrids. Writes results.json, models.csv, partners.csv, timings.csv and report.html to --out.
+
+            Example: concord simulate --dataset moleculeace:CHEMBL214_Ki --active-below 100 --partners 8 \
+            --transfer moses --transfer-size 50000 --student-size 10000 --seeds 3 --preset poc --out runs/chembl214
+            """
+    )
+
+    @OptionGroup var dataset: DatasetOptions
+    @OptionGroup var federation: FederationOptions
+
+    @Option(help: "Output directory.")
+    var out: String
+
+    @Flag(help: "No progress output.")
+    var quiet = false
+
+    func run() async throws {
+        let settings = try federation.settings()
+        let log = Log(quiet: quiet)
+        log("Loading \(dataset.name) …")
+        let loaded = try await FederationInput.load(dataset, fingerprint: settings.fingerprint)
+        if let skipped = FederationInput.skippedSummary(loaded.skipped) { log(skipped) }
+        let data = loaded.molecules
+        log("  \(data.count) molecules (\(data.labels.reduce(0) { $0 + Int($1) }) active), \(data.isTest.map { "\($0.filter { $0 }.count) in the test split" } ?? "random 20% test split")")
+        log("Loading the public pool (\(federation.transfer)) …")
+        let clock = ContinuousClock(), poolStart = clock.now
+        let pool = try FederationInput.pool(transfer: federation.transfer, smilesColumn: federation.transferSmilesColumn, cache: dataset.cache)
+        log("  \(pool.count) public molecules in \(String(format: "%.1f", (clock.now - poolStart).seconds)) s")
+        let bar = ProgressBar(quiet: quiet)
+        let (results, _) = try await Simulation.run(data: data, pool: pool, datasetName: dataset.name, settings: settings,
+                                                    seeds: federation.seedList, featurizationSeconds: loaded.seconds,
+                                                    version: Concord.configuration.version, progress: bar.handler)
+        let report = try ResultsWriter.write(results, to: URL(fileURLWithPath: out, isDirectory: true))
+        print(ResultsWriter.headline(results))
+        if let c = results.consensus {
+            print("Consensus (\(c.scheme)): \(c.consensusActives) of \(c.transferSize) transfer molecules active; student selection \(c.selectedSize) of \(c.requestedSize) asked (\(c.selectedActives) active).")
+            if let shortfall = c.shortfall { print("Note: \(shortfall)") }
+        }
+        print(String(format: "Transfer set: %d held-out molecules removed. Total %.1f s.", results.transferRemovedAsHeldOut, results.timingsS.total))
+        print("Report: \(report.path)")
+    }
+}
+
+/// Prints progress lines to standard error unless quiet.
+struct Log: Sendable {
+    var quiet: Bool
+    func callAsFunction(_ text: String) {
+        guard !quiet else { return }
+        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    }
+}
