@@ -19,6 +19,10 @@ public struct Consensus: Sendable, Hashable {
     /// Each partner's share of the consensus: the sum over molecules of its normalised weight.
     public var contributions: [Double]
 
+    public init(scheme: FederationScheme, partners: [String], probabilities: [Double], contributions: [Double]) {
+        self.scheme = scheme; self.partners = partners; self.probabilities = probabilities; self.contributions = contributions
+    }
+
     /// Hard consensus labels: active when P(active) > 0.5 (a tie is inactive, as in FLuID).
     public var labels: [UInt8] { probabilities.map { $0 > 0.5 ? 1 : 0 } }
     /// Confidence per molecule: max(p, 1 − p).

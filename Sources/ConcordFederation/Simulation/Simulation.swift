@@ -40,6 +40,9 @@ public struct SeedRun: Sendable {
     /// The federated student's selection.
     public var selection: StudentSelection
     public var models: [ModelOutcome]
+    /// Each model's P(active) on the external test set (rows in `plan.test` order), by model name.
+    public var testProbabilities: [String: [Double]]
+    /// Each hybrid's transfer part is `selection`; its private part is the partner's rows.
     public var timings: StageTimings
 }
 
@@ -159,23 +162,29 @@ public enum Simulation {
         // Everyone is evaluated on the external test set and the validation set.
         stageStart = clock.now
         var teacherOutcomes: [ModelOutcome] = []
+        var testProbabilities: [String: [Double]] = [:]
         for (i, teacher) in teachers.enumerated() {
+            let p = await teacher.model.predictProbability(testX)
+            testProbabilities[names[i]] = p
             let outcome = ModelOutcome(name: names[i], role: i == 0 ? .upperBound : .teacher, trainSize: teacher.trainSize,
-                                       test: Evaluation.metrics(truth: testY, probabilities: await teacher.model.predictProbability(testX)),
+                                       test: Evaluation.metrics(truth: testY, probabilities: p),
                                        validation: Evaluation.metrics(truth: validY, probabilities: await teacher.model.predictProbability(validX)))
             teacherOutcomes.append(outcome)
         }
         models.append(contentsOf: teacherOutcomes)
         models.append(contentsOf: summaries(of: Array(teacherOutcomes.dropFirst())))
         for entry in predictions {
+            let p = await entry.model.predictProbability(testX)
+            testProbabilities[entry.name] = p
             models.append(ModelOutcome(name: entry.name, role: entry.role, trainSize: entry.size,
-                                       test: Evaluation.metrics(truth: testY, probabilities: await entry.model.predictProbability(testX)),
+                                       test: Evaluation.metrics(truth: testY, probabilities: p),
                                        validation: Evaluation.metrics(truth: validY, probabilities: await entry.model.predictProbability(validX))))
         }
         timings.evaluation = (clock.now - stageStart).seconds
         timings.total = (clock.now - start).seconds
         return SeedRun(seed: seed, plan: plan, transfer: transfer, annotations: annotations, upperBoundAnnotation: upperBoundAnnotation,
-                       weights: weights, consensus: consensus, selection: selection, models: models, timings: timings)
+                       weights: weights, consensus: consensus, selection: selection, models: models,
+                       testProbabilities: testProbabilities, timings: timings)
     }
 
     /// T-mean, T-max and T-min: each metric aggregated on its own over the partners' teachers (as FLuID does).

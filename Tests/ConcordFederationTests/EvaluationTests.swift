@@ -1,0 +1,41 @@
+import ConcordFederation
+import ConcordML
+import Testing
+
+@Suite("Evaluation metrics")
+struct EvaluationTests {
+    @Test("hard metrics at p > 0.5, ROC-AUC from probabilities")
+    func metrics() throws {
+        let truth: [UInt8] = [1, 1, 0, 0, 1, 0]
+        let p = [0.9, 0.4, 0.6, 0.1, 0.7, 0.5]
+        let m = Evaluation.metrics(truth: truth, probabilities: p)
+        let confusion = try ConfusionMatrix(truth: truth, predicted: [1, 0, 1, 0, 1, 0])
+        #expect(m.mcc == confusion.mcc)
+        #expect(m.sensitivity == confusion.sensitivity)
+        #expect(m.rocAUC == (try Metrics.rocAUC(truth: truth, scores: p)))
+        #expect(m.rocAUC != m.balancedAccuracy, "ROC-AUC is not computed from hard labels")
+        #expect(m.n == 6)
+    }
+
+    @Test("one class: ROC-AUC and specificity are undefined, not NaN")
+    func oneClass() {
+        let m = Evaluation.metrics(truth: [1, 1, 1], probabilities: [0.9, 0.2, 0.7])
+        #expect(m.rocAUC == nil)
+        #expect(m.specificity == nil)
+        #expect(m.sensitivity != nil)
+    }
+
+    @Test("empty input gives only n = 0")
+    func empty() {
+        let m = Evaluation.metrics(truth: [], probabilities: [])
+        #expect(m.n == 0 && m.mcc == nil)
+    }
+
+    @Test("t quantiles and confidence half-widths")
+    func confidence() throws {
+        #expect(Statistics.tQuantile975(degreesOfFreedom: 2) == 4.303)
+        let half = try #require(Statistics.confidenceHalfWidth([1, 2, 3]))
+        #expect(abs(half - 4.303 * (1.0 / 3).squareRoot()) < 1e-12)
+        #expect(Statistics.confidenceHalfWidth([1]) == nil)
+    }
+}

@@ -1,0 +1,148 @@
+import ConcordChem
+import ConcordFederation
+import ConcordML
+import Foundation
+import Testing
+
+/// A small combinatorial library: ring templates with two substituents; "active" when the first substituent has nitrogen.
+enum Library {
+    static let templates = ["{A}c1ccc({B})cc1", "{A}c1ccnc({B})c1", "{A}C1CCC({B})CC1", "{A}c1ccc2cc({B})ccc2c1",
+                            "{A}N1CCN({B})CC1", "{A}c1cc({B})on1", "{A}c1ccc({B})s1", "{A}C(=O)NC{B}"]
+    static let groups = ["C", "CC", "O", "N", "Cl", "F", "C(=O)O", "C1CC1", "OC", "CN", "NC(C)=O", "C(F)(F)F"]
+
+    static func smiles(templates: ArraySlice<String>, groups a: [String], _ b: [String]) -> [String] {
+        var out: [String] = []
+        for t in templates { for x in a { for y in b {
+            out.append(t.replacingOccurrences(of: "{A}", with: x).replacingOccurrences(of: "{B}", with: y))
+        } } }
+        return out
+    }
+
+    static func labelled() async -> LabelledMolecules {
+        let all = smiles(templates: templates[...], groups: groups, groups)
+        let outcomes = await MoleculeFeaturizer.featurize(all, options: .fcfp4)
+        var features = FingerprintMatrix(bitCount: 2048), keys: [MoleculeIdentityKey] = [], labels: [UInt8] = []
+        var kept: [String] = [], isTest: [Bool] = []
+        for (i, (s, o)) in zip(all, outcomes).enumerated() {
+            guard case .success(let r) = o else { continue }
+            features.append(r.fingerprint); keys.append(r.key); kept.append(s); isTest.append(i % 5 == 0)
+            let first = groups[(i / groups.count) % groups.count]
+            labels.append(first.contains("N") ? 1 : 0)
+        }
+        return LabelledMolecules(ids: kept.indices.map(String.init), features: features, labels: labels, identityKeys: keys,
+                                 isTest: isTest, smiles: kept)
+    }
+
+    /// Public molecules: other substituent pairs, plus every test molecule again (written differently for some).
+    static func pool(_ data: LabelledMolecules) -> [String] {
+        let extra = ["Br", "I", "S", "C(=O)C", "CCC", "OCC"]
+        var pool = smiles(templates: templates[...], groups: extra, groups) + smiles(templates: templates[...], groups: groups, extra)
+        for (i, s) in data.smiles.enumerated() where data.isTest?[i] == true { pool.append(s) }
+        pool.append("this is not SMILES")
+        pool.append(pool[0])
+        return pool
+    }
+
+    static var settings: SimulationSettings {
+        var s = SimulationSettings.poc
+        let forest = ModelSpec.randomForest(ForestOptions(treeCount: 15, maxDepth: 8, classWeight: .balanced))
+        s.consortium.partners = 3
+        s.teacher = TrainingRecipe(model: forest)
+        s.student = TrainingRecipe(model: forest)
+        s.hybrid = TrainingRecipe(model: forest, undersample: true)
+        s.transferSize = 400
+        s.studentSize = 120
+        return s
+    }
+}
+
+@Suite("Simulated consortium")
+struct SimulationTests {
+    @Test("the virtual consortium partitions the training molecules, keeps the test split and is seeded")
+    func plan() async throws {
+        let data = await Library.labelled()
+        let settings = ConsortiumSettings(partners: 4)
+        let plan = try await VirtualConsortium.plan(data, settings: settings, seed: 7)
+        let partnerRows = plan.partners.flatMap { $0 }
+        #expect(Set(partnerRows).count == partnerRows.count, "no molecule is at two partners")
+        #expect(Set(partnerRows + plan.validation + plan.test) == Set(0..<data.count))
+        #expect(Set(plan.test) == Set((0..<data.count).filter { data.isTest?[$0] == true }))
+        let nonTest = data.count - plan.test.count
+        #expect(plan.validation.count == Int((0.2 * Double(nonTest)).rounded(.up)))
+        #expect(plan.partners.allSatisfy { !$0.isEmpty })
+        let again = try await VirtualConsortium.plan(data, settings: settings, seed: 7)
+        #expect(again == plan)
+        let other = try await VirtualConsortium.plan(data, settings: settings, seed: 8)
+        #expect(other != plan)
+    }
+
+    @Test("too many partners for the data is a clear error")
+    func tooManyPartners() async {
+        let data = await Library.labelled()
+        await #expect(throws: FederationError.self) {
+            try await VirtualConsortium.plan(data, settings: ConsortiumSettings(partners: 1000), seed: 0)
+        }
+    }
+
+    @Test("the transfer set is de-duplicated and never contains a held-out molecule")
+    func transfer() async throws {
+        let data = await Library.labelled()
+        let pool = Library.pool(data)
+        let testKeys = Set((0..<data.count).filter { data.isTest?[$0] == true }.map { data.identityKeys[$0] })
+        let set = await TransferSet.sample(pool: pool, size: pool.count, excluding: testKeys, options: .fcfp4, seed: 1)
+        #expect(Set(set.keys).count == set.count)
+        #expect(Set(set.keys).isDisjoint(with: testKeys))
+        #expect(set.removedAsHeldOut >= testKeys.count)
+        let unparsable = pool.filter { (try? SMILES.parse($0)) == nil }.count
+        #expect(unparsable >= 1)
+        #expect(set.unparsable == unparsable)
+        #expect(set.duplicates >= 1)
+        #expect(set.examined == pool.count)
+        let small = await TransferSet.sample(pool: pool, size: 50, excluding: testKeys, options: .fcfp4, seed: 1)
+        #expect(small.count == 50)
+        let again = await TransferSet.sample(pool: pool, size: 50, excluding: testKeys, options: .fcfp4, seed: 1)
+        #expect(again.smiles == small.smiles)
+    }
+
+    @Test("a whole run yields every model, only public molecules in the transfer set, and the same figures for the same seed")
+    func endToEnd() async throws {
+        let data = await Library.labelled()
+        let pool = Library.pool(data)
+        let settings = Library.settings
+        let (results, runs) = try await Simulation.run(data: data, pool: pool, datasetName: "library", settings: settings,
+                                                       seeds: [3], version: "test")
+        let names = results.models.map(\.name)
+        #expect(names == ["T0", "T1", "T2", "T3", "T-mean", "T-max", "T-min", "S-F3", "S-T0", "S-T1", "S-T2", "S-T3", "H0", "H1", "H2", "H3"])
+        #expect(results.model("T0")?.role == .upperBound)
+        #expect(results.model("S-F3")?.role == .student)
+        #expect(results.model("H2")?.role == .hybrid)
+        #expect(results.consortium.count == 3)
+        let contributions = results.consortium.reduce(0) { $0 + $1.contribution }
+        #expect(abs(contributions - Double(results.transferSize)) < 1e-6, "weights sum to one per molecule")
+        let run = try #require(runs.first)
+        let heldOut = Set((run.plan.test + run.plan.validation).map { data.identityKeys[$0] })
+        #expect(Set(run.transfer.keys).isDisjoint(with: heldOut))
+        #expect(run.annotations.allSatisfy { $0.probabilities.count == run.transfer.count })
+        let t0 = try #require(results.model("T0")?.test.rocAUC)
+        #expect(t0 > 0.8, "the library's rule is learnable (ROC-AUC \(t0))")
+        #expect(results.map.contains { $0.group == "test" } && results.map.contains { $0.group == "T1" })
+        let (again, _) = try await Simulation.run(data: data, pool: pool, datasetName: "library", settings: settings,
+                                                  seeds: [3], version: "test")
+        #expect(again.models == results.models)
+        #expect(again.consensus == results.consensus)
+    }
+
+    @Test("several seeds give confidence intervals")
+    func seeds() async throws {
+        let data = await Library.labelled()
+        var settings = Library.settings
+        settings.singleTeacherStudents = false
+        settings.hybrids = false
+        let (results, _) = try await Simulation.run(data: data, pool: Library.pool(data), datasetName: "library",
+                                                    settings: settings, seeds: [0, 1, 2], version: "test")
+        let student = try #require(results.model("S-F3"))
+        #expect(student.testMCCBySeed.count == 3)
+        #expect(student.testCI95["mcc"] != nil)
+        #expect(results.seeds == [0, 1, 2])
+    }
+}
