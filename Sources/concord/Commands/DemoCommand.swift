@@ -1,84 +1,94 @@
 import ArgumentParser
 import ConcordChem
 import ConcordData
+import ConcordFederation
 import Foundation
 
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "The main job: fetch the public data and fingerprint it, printing a summary.",
+        abstract: "The main job: a federated-distillation consortium of 8 partners on CHEMBL214_Ki, with a report.",
         discussion: """
-            Fetches MoleculeACE, MOSES and lifelines (pinned, SHA-256 verified; no network work \
-            when cached), parses every MoleculeACE molecule and the first MOSES training molecules \
-            and computes ECFP4 and FCFP4 on all cores. Later releases turn this into the demo federation.
+            Fetches the public data if needed (pinned, SHA-256 verified; no network work when cached), \
+            splits MoleculeACE's CHEMBL214_Ki (5-HT1A Ki, active ≤ 100 nM) into 8 partners by k-means, \
+            trains a random-forest teacher per partner, annotates 50,000 public MOSES molecules, federates \
+            the annotations, trains the student and each partner's hybrid, and evaluates everything on the \
+            external test set. Same as 'concord simulate --dataset moleculeace:CHEMBL214_Ki --active-below 100 \
+            --preset default --out concord-demo'.
             """
     )
 
-    @Option(help: "How many MOSES training molecules to fingerprint.")
-    var mosesCount: Int = 100_000
+    @Option(help: "Output directory for results.json, the CSV tables and report.html.")
+    var out: String = "concord-demo"
+
+    @Option(help: "MoleculeACE set.")
+    var set: String = "CHEMBL214_Ki"
+
+    @Option(help: "Active when exp_mean ≤ this many nM.")
+    var activeBelow: Double = 100
+
+    @Option(help: "Transfer molecules.")
+    var transferSize: Int = 50_000
+
+    @Option(help: "Seed.")
+    var seed: UInt64 = 0
 
     @Option(help: "Cache directory (default: $CONCORD_CACHE or ~/.cache/concord).")
     var cache: String?
 
     func validate() throws {
-        guard mosesCount >= 0 else { throw ValidationError("--moses-count must not be negative") }
+        guard transferSize >= 2 else { throw ValidationError("--transfer-size must be at least 2") }
+        guard activeBelow.isFinite else { throw ValidationError("--active-below must be a finite number") }
     }
 
     func run() async throws {
+        let clock = ContinuousClock(), start = clock.now
         let fetcher = WheelFetcher(cache: CacheOption.cache(cache))
         print("Public data (\(fetcher.cache.wheelsDirectory.path)):")
-        var urls: [PublicWheel: URL] = [:]
-        for wheel in PublicWheel.all {
-            let (url, outcome) = try fetcher.fetch(wheel)
-            urls[wheel] = url
+        for wheel in [PublicWheel.moleculeACE, .moses] {
+            let (_, outcome) = try fetcher.fetch(wheel)
             print("  \(wheel.requirement.padding(toLength: 20, withPad: " ", startingAt: 0)) \(outcome == .cached ? "cached    " : "downloaded") \(wheel.summary)")
         }
-        guard let aceURL = urls[.moleculeACE], let mosesURL = urls[.moses] else { return }
-
-        let ace = try MoleculeACE(wheelAt: aceURL)
-        var sets: [(name: String, smiles: [String])] = []
-        for name in ace.setNames { sets.append((name, try ace.load(name).map(\.smiles))) }
-        let moses = try MOSES(wheelAt: mosesURL).smiles(.train, limit: mosesCount)
-        sets.append(("MOSES train (first \(moses.count))", moses))
-
-        print("\nFingerprints (ECFP4 and FCFP4, 2048 bits, \(defaultParallelism) cores):")
-        print("  set                              molecules  rejected  mean on-bits ECFP4  FCFP4")
-        var total = 0, rejectedTotal = 0
-        let start = ContinuousClock.now
-        for (name, smiles) in sets {
-            let stats = await Self.fingerprint(smiles)
-            total += smiles.count
-            rejectedTotal += stats.rejected
-            let line = "  " + name.padding(toLength: 32, withPad: " ", startingAt: 0)
-                + String(format: " %9d %9d %18.1f %6.1f", smiles.count, stats.rejected, stats.meanECFP, stats.meanFCFP)
-            print(line)
+        var settings = SimulationSettings.standard
+        settings.transferSize = transferSize
+        var options = try DatasetOptions.parse(["--dataset", "moleculeace:\(set)", "--active-below", "\(activeBelow)"])
+        options.cache = cache
+        print("\nConsortium: MoleculeACE \(set), active when exp_mean ≤ \(activeBelow) nM, 8 partners by k-means, preset default")
+        let loaded = try await FederationInput.load(options, fingerprint: settings.fingerprint)
+        let data = loaded.molecules
+        print("  \(data.count) molecules, \(data.labels.reduce(0) { $0 + Int($1) }) active, \(data.isTest?.filter { $0 }.count ?? 0) in MoleculeACE's test split")
+        let pool = try FederationInput.pool(transfer: "moses", smilesColumn: "smiles", cache: cache)
+        print("  public pool: \(pool.count) MOSES molecules; \(transferSize) drawn as the transfer set\n")
+        let bar = ProgressBar()
+        let (results, _) = try await Simulation.run(data: data, pool: pool, datasetName: "moleculeace:\(set)", settings: settings,
+                                                    seeds: [seed], featurizationSeconds: loaded.seconds,
+                                                    version: Concord.configuration.version, progress: bar.handler)
+        let report = try ResultsWriter.write(results, to: URL(fileURLWithPath: out, isDirectory: true))
+        print("\nExternal test set (\(results.testSize) molecules):")
+        print("  model                         train    MCC  bal.acc  ROC-AUC")
+        func row(_ label: String, _ m: ModelResult?) {
+            guard let m else { return }
+            print("  " + label.padding(toLength: 28, withPad: " ", startingAt: 0)
+                  + String(format: " %6d  %s  %s  %s", m.trainSize, f(m.test.mcc), f(m.test.balancedAccuracy), f(m.test.rocAUC)))
         }
-        let seconds = (ContinuousClock.now - start).seconds
-        print(String(format: "\n%d molecules, %d rejected, parsed and fingerprinted twice in %.1f s (%.0f molecules/s).",
-                     total, rejectedTotal, seconds, Double(total) / max(seconds, 1e-9)))
-    }
-
-    struct Stats: Sendable { var rejected = 0; var ecfpBits = 0; var fcfpBits = 0; var accepted = 0
-        var meanECFP: Double { accepted == 0 ? 0 : Double(ecfpBits) / Double(accepted) }
-        var meanFCFP: Double { accepted == 0 ? 0 : Double(fcfpBits) / Double(accepted) }
-    }
-
-    static func fingerprint(_ smiles: [String]) async -> Stats {
-        let parts = await Parallel.mapChunks(smiles, minimumChunk: 64) { chunk -> [Stats] in
-            var ecfp = MorganGenerator(options: .ecfp4)
-            var fcfp = MorganGenerator(options: .fcfp4)
-            var stats = Stats()
-            for s in chunk {
-                guard let molecule = try? SMILES.parse(s) else { stats.rejected += 1; continue }
-                stats.accepted += 1
-                stats.ecfpBits += ecfp.fingerprint(molecule).popcount
-                stats.fcfpBits += fcfp.fingerprint(molecule).popcount
-            }
-            return [stats]
+        func f(_ v: Double?) -> String { v.map { String(format: "%6.3f", $0) } ?? "     –" }
+        let k = results.partners
+        row("T0 all data (upper bound)", results.model("T0"))
+        row("T-mean average partner", results.model("T-mean"))
+        row("S-F\(k) federated student", results.model("S-F\(k)"))
+        row("H0 all data + student data", results.model("H0"))
+        let hybrids = (1...max(k, 1)).compactMap { results.model("H\($0)") }
+        if !hybrids.isEmpty {
+            let mcc = Statistics.mean(hybrids.compactMap(\.test.mcc))
+            let bac = Statistics.mean(hybrids.compactMap(\.test.balancedAccuracy))
+            let auc = Statistics.mean(hybrids.compactMap(\.test.rocAUC))
+            print("  " + "H-mean partner + student data".padding(toLength: 28, withPad: " ", startingAt: 0)
+                  + String(format: " %6d  %s  %s  %s", hybrids.reduce(0) { $0 + $1.trainSize } / hybrids.count, f(mcc), f(bac), f(auc)))
         }
-        return parts.reduce(into: Stats()) { sum, part in
-            sum.rejected += part.rejected; sum.accepted += part.accepted
-            sum.ecfpBits += part.ecfpBits; sum.fcfpBits += part.fcfpBits
+        if let c = results.consensus {
+            print("\nConsensus: \(c.consensusActives) of \(c.transferSize) public molecules labelled active; student trained on \(c.selectedSize) (\(c.selectedActives) active).")
+            if let shortfall = c.shortfall { print("Note: \(shortfall)") }
         }
+        print(String(format: "\nDone in %.1f s. Report: %@", (clock.now - start).seconds, report.path))
     }
 }

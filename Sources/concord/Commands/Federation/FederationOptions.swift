@@ -46,6 +46,12 @@ struct FederationOptions: ParsableArguments {
     @Option(help: "Teacher model for every partner (rf, mlp, logreg, knn), or a comma-separated list, one per partner.")
     var teacher: String?
 
+    @Option(help: "Trees of every random forest (FLuID: 150).")
+    var trees: Int?
+
+    @Option(help: "Maximum depth of every random forest (FLuID: 15).")
+    var maxDepth: Int?
+
     @Option(help: "Number of seeds (0, 1, …), each a full repetition.")
     var seeds: Int = 1
 
@@ -61,6 +67,8 @@ struct FederationOptions: ParsableArguments {
         if let studentSize, studentSize < 2 { throw ValidationError("--student-size must be at least 2") }
         guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let trees, trees < 1 { throw ValidationError("--trees must be at least 1") }
+        if let maxDepth, maxDepth < 1 { throw ValidationError("--max-depth must be at least 1") }
         if let v = validationFraction, !(v >= 0 && v < 1) { throw ValidationError("--validation-fraction must lie in [0, 1)") }
         if let s = smoothing, !(s >= 0 && s <= 1) { throw ValidationError("--smoothing must lie in [0, 1]") }
         _ = try teacherRecipes()
@@ -102,6 +110,16 @@ struct FederationOptions: ParsableArguments {
                 }
                 s.partnerTeachers = recipes
             }
+        }
+        if trees != nil || maxDepth != nil {
+            func adjust(_ r: inout TrainingRecipe) {
+                guard case .randomForest(var o) = r.model else { return }
+                if let trees { o.treeCount = trees }
+                if let maxDepth { o.maxDepth = maxDepth }
+                r.model = .randomForest(o)
+            }
+            adjust(&s.teacher); adjust(&s.student); adjust(&s.hybrid)
+            for i in s.partnerTeachers.indices { adjust(&s.partnerTeachers[i]) }
         }
         return s
     }

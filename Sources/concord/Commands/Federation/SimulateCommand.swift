@@ -32,7 +32,7 @@ struct SimulateCommand: AsyncParsableCommand {
         let log = Log(quiet: quiet)
         log("Loading \(dataset.name) …")
         let loaded = try await FederationInput.load(dataset, fingerprint: settings.fingerprint)
-        if let skipped = FederationInput.skippedSummary(loaded.skipped) { log(skipped) }
+        if let skipped = FederationInput.skippedSummary(loaded.skipped) { Log(quiet: false)(skipped) }
         let data = loaded.molecules
         log("  \(data.count) molecules (\(data.labels.reduce(0) { $0 + Int($1) }) active), \(data.isTest.map { "\($0.filter { $0 }.count) in the test split" } ?? "random 20% test split")")
         log("Loading the public pool (\(federation.transfer)) …")

@@ -1,0 +1,119 @@
+import ArgumentParser
+import ConcordFederation
+import Foundation
+
+enum StudyKind: String, ExpressibleByArgument, CaseIterable {
+    case teacherCount = "teacher-count"
+    case studentSize = "student-size"
+    case selection
+    case domain
+}
+
+struct StudyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "study",
+        abstract: "Repeat the paper's analyses over seeds: teacher count, student size, selection modes, domain expansion.",
+        discussion: """
+            teacher-count: students federated from 1…k randomly chosen teachers (--repeats subsets per count).
+            student-size: students of --sizes molecules, beside T0's own data at the same sizes.
+            selection: the federated student under each selection mode (balanced, random, best, worst, mixed).
+            domain: FLuID's strict feature-dictionary domain; how many test molecules each hybrid brings into domain, and MCC on them.
+            Every study runs the federation once per seed (--seeds) and reports means with 95% confidence intervals.
+
+            Example: concord study student-size --dataset moleculeace:CHEMBL214_Ki --active-below 100 --seeds 3 --out runs/size
+            """
+    )
+
+    @Argument(help: "teacher-count, student-size, selection or domain.")
+    var study: StudyKind
+
+    @OptionGroup var dataset: DatasetOptions
+    @OptionGroup var federation: FederationOptions
+
+    @Option(help: "Random teacher subsets per count (teacher-count) or draws per size (student-size).")
+    var repeats: Int = 5
+
+    @Option(help: "Student sizes (student-size), comma-separated.")
+    var sizes: String = "100,250,500,1000,2500,5000,10000,25000,50000"
+
+    @Option(help: "Output directory.")
+    var out: String
+
+    @Flag(help: "No progress output.")
+    var quiet = false
+
+    func validate() throws {
+        guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
+        _ = try sizeList()
+    }
+
+    func sizeList() throws -> [Int] {
+        try sizes.split(separator: ",").map {
+            guard let n = Int($0.trimmingCharacters(in: .whitespaces)), n >= 2 else { throw ValidationError("--sizes: '\($0)' is not a size ≥ 2") }
+            return n
+        }
+    }
+
+    func run() async throws {
+        var settings = try federation.settings()
+        settings.singleTeacherStudents = false
+        settings.hybrids = study == .domain
+        let log = Log(quiet: quiet)
+        log("Loading \(dataset.name) …")
+        let loaded = try await FederationInput.load(dataset, fingerprint: settings.fingerprint)
+        if let skipped = FederationInput.skippedSummary(loaded.skipped) { Log(quiet: false)(skipped) }
+        let pool = try FederationInput.pool(transfer: federation.transfer, smilesColumn: federation.transferSmilesColumn, cache: dataset.cache)
+        let bar = ProgressBar(quiet: quiet)
+        let clock = ContinuousClock(), start = clock.now
+        var samples: [Studies.Sample] = [], table: [[String: String]] = []
+        var timings = StageTimings()
+        let sizes = try sizeList()
+        for seed in federation.seedList {
+            let run = try await Simulation.runSeed(data: loaded.molecules, pool: pool, settings: settings, seed: seed, progress: bar.handler)
+            timings.fingerprints += run.timings.fingerprints; timings.teachers += run.timings.teachers
+            timings.annotation += run.timings.annotation; timings.federation += run.timings.federation
+            timings.student += run.timings.student; timings.hybrids += run.timings.hybrids
+            let studyStart = clock.now
+            switch study {
+            case .teacherCount:
+                samples += try await Studies.teacherCount(run, data: loaded.molecules, settings: settings, repeats: repeats,
+                                                          reselect: settings.preset != "poc", progress: bar.handler)
+            case .studentSize:
+                samples += try await Studies.studentSize(run, data: loaded.molecules, settings: settings, sizes: sizes, repeats: repeats,
+                                                         progress: bar.handler)
+            case .selection:
+                let result = try await Studies.selection(run, data: loaded.molecules, settings: settings, progress: bar.handler)
+                samples += result.samples; table += result.table
+            case .domain:
+                let result = try await Studies.domain(run, data: loaded.molecules, progress: bar.handler)
+                samples += result.samples; table += result.table
+            }
+            timings.student += (clock.now - studyStart).seconds
+        }
+        timings.total = (clock.now - start).seconds + loaded.seconds
+        timings.fingerprints += loaded.seconds
+        let (metric, xLabel): (String, String) = switch study {
+        case .teacherCount: ("mcc", "teachers federated")
+        case .studentSize: ("mcc", "training molecules")
+        case .selection: ("mcc", "selection mode")
+        case .domain: ("fraction of test molecules in domain", "partner")
+        }
+        let results = StudyResults(concordVersion: Concord.configuration.version, study: study.rawValue, dataset: dataset.name,
+                                   preset: settings.preset, seeds: federation.seedList, metric: metric, xLabel: xLabel,
+                                   points: Studies.points(samples), table: table, timingsS: timings)
+        let report = try ResultsWriter.write(results, to: URL(fileURLWithPath: out, isDirectory: true))
+        print("\(study.rawValue) on \(dataset.name), preset \(settings.preset), seeds \(federation.seedList.map(String.init).joined(separator: ","))")
+        print("series                          x        mean    95% interval       n")
+        for p in results.points {
+            print(p.series.padding(toLength: 30, withPad: " ", startingAt: 0) + " " + p.label.padding(toLength: 8, withPad: " ", startingAt: 0)
+                  + String(format: " %7.3f  [%6.3f, %6.3f]  %4d", p.mean, p.lower, p.upper, p.samples))
+        }
+        if study == .domain {
+            print("\npartner  seed  in teacher domain  in hybrid domain  brought in  teacher MCC  hybrid MCC  (on brought-in: teacher / hybrid)")
+            for row in table {
+                print("\(row["partner"] ?? "")      \(row["seed"] ?? "")  \((row["in_teacher_domain"] ?? "").padding(toLength: 17, withPad: " ", startingAt: 0))  \((row["in_hybrid_domain"] ?? "").padding(toLength: 16, withPad: " ", startingAt: 0))  \((row["brought_into_domain"] ?? "").padding(toLength: 10, withPad: " ", startingAt: 0))  \((row["teacher_mcc_in_domain"] ?? "–").padding(toLength: 11, withPad: " ", startingAt: 0))  \((row["hybrid_mcc_in_domain"] ?? "–").padding(toLength: 10, withPad: " ", startingAt: 0))  \(row["teacher_mcc_brought_in"] ?? "–") / \(row["hybrid_mcc_brought_in"] ?? "–")")
+            }
+        }
+        print(String(format: "Total %.1f s. Report: %@", timings.total, report.path))
+    }
+}

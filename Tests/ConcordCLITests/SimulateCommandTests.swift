@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+
+@Suite("concord simulate and study")
+struct SimulateCommandTests {
+    static let templates = ["{A}c1ccc({B})cc1", "{A}c1ccnc({B})c1", "{A}C1CCC({B})CC1", "{A}N1CCN({B})CC1", "{A}c1ccc({B})s1", "{A}C(=O)NC{B}"]
+    static let groups = ["C", "CC", "O", "N", "Cl", "F", "OC", "CN", "C(F)(F)F", "Br"]
+
+    /// A labelled CSV (active when the first substituent has nitrogen), every 5th row in the test split, and one broken SMILES.
+    static func files() throws -> (data: URL, transfer: URL) {
+        var rows = ["id,smiles,label,split"], publicRows = ["smiles"]
+        var i = 0
+        for t in templates { for a in groups { for b in groups {
+            let smiles = t.replacingOccurrences(of: "{A}", with: a).replacingOccurrences(of: "{B}", with: b)
+            if b == "Br" { publicRows.append(smiles); continue }
+            rows.append("m\(i),\(smiles),\(a.contains("N") ? 1 : 0),\(i % 5 == 0 ? "test" : "train")")
+            i += 1
+        } } }
+        rows.insert("broken,C1CC(,1,train", at: 7)
+        let data = try CLI.temporaryFile("consortium.csv", rows.joined(separator: "\n") + "\n")
+        let transfer = data.deletingLastPathComponent().appendingPathComponent("public.csv")
+        try (publicRows + Array(rows.dropFirst().prefix(40).map { $0.split(separator: ",")[1] }).map(String.init))
+            .joined(separator: "\n").appending("\n").write(to: transfer, atomically: true, encoding: .utf8)
+        return (data, transfer)
+    }
+
+    static let small = ["--partners", "3", "--transfer-size", "200", "--student-size", "80", "--trees", "15", "--max-depth", "8"]
+
+    @Test("a user's own file runs end to end into results.json, CSV tables and a report")
+    func simulate() throws {
+        let (data, transfer) = try Self.files()
+        let out = data.deletingLastPathComponent().appendingPathComponent("run")
+        let result = try CLI.run(["simulate", "--data", data.path, "--id-column", "id", "--label-column", "label", "--split-column", "split",
+                                  "--transfer", transfer.path, "--preset", "poc", "--out", out.path, "--quiet"] + Self.small)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("broken: line 8, position"), "the broken SMILES is named with line and position: \(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("results.json"))) as? [String: Any])
+        for key in ["dataset", "partners", "transfer_size", "seeds", "models", "timings_s"] { #expect(json[key] != nil, "\(key)") }
+        #expect(json["partners"] as? Int == 3)
+        let models = try #require(json["models"] as? [[String: Any]])
+        let names = models.compactMap { $0["name"] as? String }
+        for name in ["T0", "T1", "T2", "T3", "T-mean", "S-F3", "S-T1", "H0", "H3"] { #expect(names.contains(name), "\(name)") }
+        let roles = Set(models.compactMap { $0["role"] as? String })
+        #expect(roles == ["upper_bound", "teacher", "teacher_mean", "student", "hybrid"])
+        let test = try #require(models.first?["test"] as? [String: Any])
+        for key in ["mcc", "balanced_accuracy", "roc_auc", "f1", "sensitivity", "specificity", "ppv", "npv", "accuracy"] {
+            #expect(test.keys.contains(key), "\(key)")
+        }
+        let timings = try #require(json["timings_s"] as? [String: Any])
+        for key in ["fingerprints", "teachers", "annotation", "federation", "student", "hybrids", "total"] { #expect(timings[key] != nil, "\(key)") }
+        for file in ["models.csv", "partners.csv", "timings.csv", "report.html"] {
+            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), "\(file)")
+        }
+        #expect(result.stdout.contains("S-F3"))
+    }
+
+    @Test("the same seed gives the same models")
+    func deterministic() throws {
+        let (data, transfer) = try Self.files()
+        func models(_ dir: String) throws -> String {
+            let out = data.deletingLastPathComponent().appendingPathComponent(dir)
+            let r = try CLI.run(["simulate", "--data", data.path, "--label-column", "label", "--split-column", "split",
+                                 "--transfer", transfer.path, "--out", out.path, "--quiet", "--seed", "5"] + Self.small)
+            #expect(r.status == 0, "\(r.stderr)")
+            return try String(contentsOf: out.appendingPathComponent("models.csv"), encoding: .utf8)
+        }
+        #expect(try models("a") == models("b"))
+    }
+
+    @Test("a missing label column or a bad option is a clear error")
+    func errors() throws {
+        let (data, transfer) = try Self.files()
+        let out = data.deletingLastPathComponent().appendingPathComponent("bad").path
+        let missing = try CLI.run(["simulate", "--data", data.path, "--label-column", "pIC50", "--transfer", transfer.path, "--out", out])
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("no column named 'pIC50'"))
+        let noThreshold = try CLI.run(["simulate", "--dataset", "moleculeace:CHEMBL214_Ki", "--out", out])
+        #expect(noThreshold.status != 0 && noThreshold.stderr.contains("--active-below"))
+        let teachers = try CLI.run(["simulate", "--data", data.path, "--label-column", "label", "--transfer", transfer.path,
+                                    "--partners", "3", "--teacher", "rf,mlp", "--out", out])
+        #expect(teachers.status != 0 && teachers.stderr.contains("2 models for 3 partners"))
+    }
+
+    @Test("study student-size writes points with intervals", .timeLimit(.minutes(5)))
+    func study() throws {
+        let (data, transfer) = try Self.files()
+        let out = data.deletingLastPathComponent().appendingPathComponent("study")
+        let r = try CLI.run(["study", "student-size", "--data", data.path, "--label-column", "label", "--split-column", "split",
+                             "--transfer", transfer.path, "--sizes", "20,40", "--repeats", "2", "--seeds", "2", "--out", out.path, "--quiet"] + Self.small)
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("results.json"))) as? [String: Any])
+        let points = try #require(json["points"] as? [[String: Any]])
+        let student = points.filter { $0["series"] as? String == "federated student" }
+        #expect(student.count == 2)
+        #expect(student.allSatisfy { ($0["samples"] as? Int) == 4 })
+        #expect(student.allSatisfy { ($0["lower"] as? Double ?? 1) <= ($0["mean"] as? Double ?? 0) })
+    }
+}
