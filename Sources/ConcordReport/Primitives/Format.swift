@@ -1,0 +1,72 @@
+import Foundation
+
+/// Number formatting for tables, labels and SVG coordinates (locale-independent).
+enum Format {
+    /// What a missing or undefined value shows as.
+    static let missing = "–"
+
+    /// `value` with `digits` decimals; `nil` and non-finite values are ``missing``; never "-0.00".
+    static func fixed(_ value: Double?, _ digits: Int = 3) -> String {
+        guard let value, value.isFinite else { return missing }
+        let digits = max(0, min(digits, 12))
+        let scale = pow(10.0, Double(digits))
+        let rounded = (value * scale).rounded() / scale
+        let text = String(format: "%.\(digits)f", rounded == 0 ? 0 : rounded)
+        return text.replacingOccurrences(of: "-", with: "−")
+    }
+
+    /// An integer with thin-space thousands separators, e.g. "12 345".
+    static func integer(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var groups: [Substring] = []
+        var end = digits.endIndex
+        while end > digits.startIndex {
+            let start = digits.index(end, offsetBy: -3, limitedBy: digits.startIndex) ?? digits.startIndex
+            groups.insert(digits[start..<end], at: 0)
+            end = start
+        }
+        return (value < 0 ? "−" : "") + groups.joined(separator: "\u{202F}")
+    }
+
+    /// A fraction as a percentage, e.g. 0.273 → "27%"; `nil` and non-finite values are ``missing``.
+    static func percent(_ fraction: Double?, digits: Int = 0) -> String {
+        guard let fraction, fraction.isFinite else { return missing }
+        return fixed(fraction * 100, digits) + "%"
+    }
+
+    /// A duration in words: "0.42 s", "12.3 s", "4 min 05 s", "1 h 02 min".
+    static func duration(_ seconds: Double) -> String {
+        guard seconds.isFinite, seconds >= 0 else { return missing }
+        if seconds < 10 { return fixed(seconds, 2) + " s" }
+        if seconds < 60 { return fixed(seconds, 1) + " s" }
+        let whole = Int(seconds.rounded())
+        if whole < 3600 { return "\(whole / 60) min " + twoDigits(whole % 60) + " s" }
+        return "\(whole / 3600) h " + twoDigits((whole % 3600) / 60) + " min"
+    }
+
+    /// A compact SVG coordinate: at most one decimal, no trailing ".0".
+    static func coordinate(_ value: Double) -> String {
+        guard value.isFinite else { return "0" }
+        let tenths = (value * 10).rounded()
+        if tenths == 0 { return "0" }
+        let whole = Int(tenths)
+        return whole % 10 == 0 ? String(whole / 10) : String(format: "%.1f", tenths / 10)
+    }
+
+    /// A metric's display name: "mcc" → "MCC", "roc_auc" → "ROC-AUC".
+    static func metricName(_ key: String) -> String {
+        switch key.lowercased() {
+        case "mcc": "MCC"
+        case "roc_auc": "ROC-AUC"
+        case "pr_auc": "PR-AUC"
+        case "balanced_accuracy": "balanced accuracy"
+        case "f1": "F1"
+        case "ppv": "PPV"
+        case "npv": "NPV"
+        case "brier": "Brier score"
+        default: key.replacingOccurrences(of: "_", with: " ")
+        }
+    }
+
+    private static func twoDigits(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+}

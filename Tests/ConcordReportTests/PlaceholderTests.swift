@@ -1,7 +1,0 @@
-import ConcordFederation
-import ConcordReport
-import Testing
-
-@Test func placeholderCompiles() {
-    #expect(HTMLReport.self == HTMLReport.self)
-}
