@@ -91,9 +91,4 @@ public enum HTMLReport {
         if seeds.count <= 6 { return seeds.map(String.init).joined(separator: ", ") + (seeds.count > 1 ? " (\(seeds.count) seeds)" : "") }
         return seeds.prefix(3).map(String.init).joined(separator: ", ") + " … \(seeds.last.map(String.init) ?? "") (\(seeds.count) seeds)"
     }
-
-    /// The report of a study.
-    public static func render(_ study: StudyResults) -> String {
-        "<!doctype html><title>Concord</title><p>\(study.study)</p>"
-    }
 }
