@@ -17,6 +17,7 @@ let package = Package(
                 .product(name: "ConcordChem", package: "Concord"),
                 .product(name: "ConcordData", package: "Concord"),
                 .product(name: "ConcordML", package: "Concord"),
+                .product(name: "ConcordFederation", package: "Concord"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

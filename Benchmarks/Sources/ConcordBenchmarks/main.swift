@@ -90,5 +90,10 @@ case "fingerprints": await fingerprintBenchmark(count: countArgument ?? 100_000)
 case "forest": await forestBenchmark()
 case "domain": await domainBenchmark()
 case "mlp": await mlpBenchmark()
-default: die("unknown benchmark '\(which)'; available: fingerprints, forest, domain, mlp")
+case "federation":
+    let dataset = arguments.firstIndex(of: "--dataset").flatMap { $0 + 1 < arguments.endIndex ? arguments[$0 + 1] : nil } ?? "CHEMBL214_Ki"
+    let seeds = arguments.firstIndex(of: "--seeds").flatMap { $0 + 1 < arguments.endIndex ? Int(arguments[$0 + 1]) : nil } ?? 1
+    await federationBenchmark(dataset: dataset, seeds: seeds)
+case "annotation": await annotationBenchmark(count: countArgument ?? 1_000_000)
+default: die("unknown benchmark '\(which)'; available: fingerprints, forest, domain, mlp, federation, annotation")
 }

@@ -65,11 +65,11 @@ struct DemoCommand: AsyncParsableCommand {
                                                     version: Concord.configuration.version, progress: bar.handler)
         let report = try ResultsWriter.write(results, to: URL(fileURLWithPath: out, isDirectory: true))
         print("\nExternal test set (\(results.testSize) molecules):")
-        print("  model                         train    MCC  bal.acc  ROC-AUC")
+        print("  model                            train     MCC  bal.acc  ROC-AUC")
         func row(_ label: String, _ m: ModelResult?) {
             guard let m else { return }
-            print("  " + label.padding(toLength: 28, withPad: " ", startingAt: 0)
-                  + String(format: " %6d  %s  %s  %s", m.trainSize, f(m.test.mcc), f(m.test.balancedAccuracy), f(m.test.rocAUC)))
+            print("  " + label.padding(toLength: 30, withPad: " ", startingAt: 0)
+                  + String(format: " %6d  ", m.trainSize) + "\(f(m.test.mcc))  \(f(m.test.balancedAccuracy))  \(f(m.test.rocAUC))")
         }
         func f(_ v: Double?) -> String { v.map { String(format: "%6.3f", $0) } ?? "     –" }
         let k = results.partners
@@ -82,13 +82,13 @@ struct DemoCommand: AsyncParsableCommand {
             let mcc = Statistics.mean(hybrids.compactMap(\.test.mcc))
             let bac = Statistics.mean(hybrids.compactMap(\.test.balancedAccuracy))
             let auc = Statistics.mean(hybrids.compactMap(\.test.rocAUC))
-            print("  " + "H-mean partner + student data".padding(toLength: 28, withPad: " ", startingAt: 0)
-                  + String(format: " %6d  %s  %s  %s", hybrids.reduce(0) { $0 + $1.trainSize } / hybrids.count, f(mcc), f(bac), f(auc)))
+            print("  " + "H-mean partner + student data".padding(toLength: 30, withPad: " ", startingAt: 0)
+                  + String(format: " %6d  ", hybrids.reduce(0) { $0 + $1.trainSize } / hybrids.count) + "\(f(mcc))  \(f(bac))  \(f(auc))")
         }
         if let c = results.consensus {
             print("\nConsensus: \(c.consensusActives) of \(c.transferSize) public molecules labelled active; student trained on \(c.selectedSize) (\(c.selectedActives) active).")
             if let shortfall = c.shortfall { print("Note: \(shortfall)") }
         }
-        print(String(format: "\nDone in %.1f s. Report: %@", (clock.now - start).seconds, report.path))
+        print(String(format: "\nDone in %.1f s. Report: ", (clock.now - start).seconds) + report.path)
     }
 }

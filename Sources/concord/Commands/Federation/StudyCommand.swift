@@ -114,6 +114,6 @@ struct StudyCommand: AsyncParsableCommand {
                 print("\(row["partner"] ?? "")      \(row["seed"] ?? "")  \((row["in_teacher_domain"] ?? "").padding(toLength: 17, withPad: " ", startingAt: 0))  \((row["in_hybrid_domain"] ?? "").padding(toLength: 16, withPad: " ", startingAt: 0))  \((row["brought_into_domain"] ?? "").padding(toLength: 10, withPad: " ", startingAt: 0))  \((row["teacher_mcc_in_domain"] ?? "–").padding(toLength: 11, withPad: " ", startingAt: 0))  \((row["hybrid_mcc_in_domain"] ?? "–").padding(toLength: 10, withPad: " ", startingAt: 0))  \(row["teacher_mcc_brought_in"] ?? "–") / \(row["hybrid_mcc_brought_in"] ?? "–")")
             }
         }
-        print(String(format: "Total %.1f s. Report: %@", timings.total, report.path))
+        print(String(format: "Total %.1f s. Report: ", timings.total) + report.path)
     }
 }
