@@ -39,3 +39,30 @@ struct EvaluationTests {
         #expect(Statistics.confidenceHalfWidth([1]) == nil)
     }
 }
+
+@Suite("Federated calibration")
+struct FederatedCalibrationTests {
+    @Test("summed partner counts equal the pooled counts, and the best threshold maximises MCC")
+    func calibration() throws {
+        var rng = SeededRandom(seed: 4)
+        let truth = (0..<400).map { _ in UInt8(rng.next() % 2) }
+        // Scores shifted low: the best threshold is well below 0.5.
+        let p = truth.map { y in (y == 1 ? 0.35 : 0.1) + 0.2 * rng.nextUnit() }
+        let pooled = FederatedCalibration.counts(truth: truth, probabilities: p)
+        let parts = (0..<3).map { part in
+            let rows = truth.indices.filter { $0 % 3 == part }
+            return FederatedCalibration.counts(truth: rows.map { truth[$0] }, probabilities: rows.map { p[$0] })
+        }
+        let total = try FederatedCalibration.sum(parts)
+        #expect(total == pooled)
+        let t = FederatedCalibration.choose(total)
+        #expect(t >= 0.3 && t <= 0.35, "threshold \(t) (ties go to the candidate nearest 0.5)")
+        let best = try ConfusionMatrix(truth: truth, scores: p, threshold: t).mcc
+        for candidate in FederatedCalibration.grid {
+            #expect(try ConfusionMatrix(truth: truth, scores: p, threshold: candidate).mcc <= best + 1e-12)
+        }
+        #expect(throws: FederationError.self) {
+            try FederatedCalibration.sum([pooled, FederatedCalibration.counts(truth: truth, probabilities: p, thresholds: [0.5])])
+        }
+    }
+}

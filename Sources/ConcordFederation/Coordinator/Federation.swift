@@ -14,7 +14,7 @@ public struct Consensus: Sendable, Hashable {
     public var scheme: FederationScheme
     /// The partners federated, in order.
     public var partners: [String]
-    /// Consensus P(active) per transfer molecule.
+    /// Consensus P(active) per transfer molecule; NaN where every partner abstained.
     public var probabilities: [Double]
     /// Each partner's share of the consensus: the sum over molecules of its normalised weight.
     public var contributions: [Double]
@@ -22,6 +22,9 @@ public struct Consensus: Sendable, Hashable {
     public init(scheme: FederationScheme, partners: [String], probabilities: [Double], contributions: [Double]) {
         self.scheme = scheme; self.partners = partners; self.probabilities = probabilities; self.contributions = contributions
     }
+
+    /// Molecules some partner annotated (the others carry no consensus).
+    public var covered: [Int] { probabilities.indices.filter { !probabilities[$0].isNaN } }
 
     /// Hard consensus labels: active when P(active) > 0.5 (a tie is inactive, as in FLuID).
     public var labels: [UInt8] { probabilities.map { $0 > 0.5 ? 1 : 0 } }
@@ -41,24 +44,27 @@ public enum Federation {
         let n = try checkedLength(annotations)
         var lo = Double.infinity, hi = -Double.infinity
         for a in annotations {
-            for d in a.domainDistances {
+            for (m, d) in a.domainDistances.enumerated() where !a.abstains(m) {
                 guard d.isFinite else { throw .inconsistentAnnotations("\(a.partner) sent a non-finite distance") }
                 lo = min(lo, d); hi = max(hi, d)
             }
         }
         let span = hi - lo
         var weights = annotations.map { a in
-            a.domainDistances.map { d -> Double in
+            a.domainDistances.enumerated().map { m, d -> Double in
+                if a.abstains(m) { return 0 }
                 guard span > 0 else { return 1 }
                 let scaled = 1 - (d - lo) / span
                 return scaled * scaled
             }
         }
-        let uniform = 1 / Double(max(annotations.count, 1))
         for m in 0..<n {
-            var sum = 0.0
-            for p in weights.indices { sum += weights[p][m] }
-            for p in weights.indices { weights[p][m] = sum > 0 ? weights[p][m] / sum : uniform }
+            var sum = 0.0, voters = 0
+            for p in weights.indices where !annotations[p].abstains(m) { sum += weights[p][m]; voters += 1 }
+            for p in weights.indices {
+                if annotations[p].abstains(m) { weights[p][m] = 0 }
+                else { weights[p][m] = sum > 0 ? weights[p][m] / sum : 1 / Double(voters) }
+            }
         }
         return weights
     }
@@ -87,31 +93,33 @@ public enum Federation {
         }
         var probabilities = [Double](repeating: 0, count: n)
         var contributions = [Double](repeating: 0, count: members.count)
-        let share = 1 / Double(members.count)
         for m in 0..<n {
+            let voters = members.enumerated().filter { !annotations[$0.element].abstains(m) }
+            guard !voters.isEmpty else { probabilities[m] = .nan; continue }
+            let share = 1 / Double(voters.count)
             switch scheme {
             case .weighted:
                 var total = 0.0, sum = 0.0
-                for p in members { total += weights[p][m]; sum += weights[p][m] * annotations[p].probabilities[m] }
+                for (_, p) in voters { total += weights[p][m]; sum += weights[p][m] * annotations[p].probabilities[m] }
                 if total > 0 {
                     probabilities[m] = sum / total
-                    for (j, p) in members.enumerated() { contributions[j] += weights[p][m] / total }
+                    for (j, p) in voters { contributions[j] += weights[p][m] / total }
                 } else {
                     var mean = 0.0
-                    for p in members { mean += annotations[p].probabilities[m] }
+                    for (_, p) in voters { mean += annotations[p].probabilities[m] }
                     probabilities[m] = mean * share
-                    for j in members.indices { contributions[j] += share }
+                    for (j, _) in voters { contributions[j] += share }
                 }
             case .uniform:
                 var mean = 0.0
-                for p in members { mean += annotations[p].probabilities[m] }
+                for (_, p) in voters { mean += annotations[p].probabilities[m] }
                 probabilities[m] = mean * share
-                for j in members.indices { contributions[j] += share }
+                for (j, _) in voters { contributions[j] += share }
             case .majority:
                 var votes = 0
-                for p in members where annotations[p].probabilities[m] > 0.5 { votes += 1 }
+                for (_, p) in voters where annotations[p].probabilities[m] > 0.5 { votes += 1 }
                 probabilities[m] = Double(votes) * share
-                for j in members.indices { contributions[j] += share }
+                for (j, _) in voters { contributions[j] += share }
             }
         }
         return Consensus(scheme: scheme, partners: members.map { annotations[$0].partner },

@@ -14,6 +14,10 @@ public enum SelectionMode: String, Sendable, Hashable, CaseIterable {
     /// FLuID's described (unimplemented) mode: a random batch is clustered and each class takes
     /// the most confident molecules cluster by cluster in turn, so the selection is both confident and diverse.
     case mixed
+    /// Class-aware: the top half by consensus probability is labelled active and the bottom half
+    /// inactive, so the student sees both classes even when the consensus finds few actives
+    /// (the labels are ranks, not the arg-max; soft-label students use the probabilities).
+    case ranked
 }
 
 /// The student's training selection.
@@ -42,17 +46,25 @@ public struct StudentSelection: Sendable, Hashable {
         guard size >= 2 else { throw .invalidSetting("the student size must be at least 2, not \(size)") }
         let p = consensus.probabilities
         let labels = consensus.labels
+        let eligible = consensus.covered
         var rng = SeededRandom(seed: seed)
         let activeHalf = (size + 1) / 2, inactiveHalf = size / 2
         var rows: [Int]
+        var rankLabels: [UInt8]?
         switch mode {
         case .random:
-            rows = Array(Splits.shuffled(Array(p.indices), &rng).prefix(size))
+            rows = Array(Splits.shuffled(eligible, &rng).prefix(size))
         case .balanced:
-            let order = Splits.shuffled(Array(p.indices), &rng)
+            let order = Splits.shuffled(eligible, &rng)
             rows = Self.perClass(order, labels: labels, actives: activeHalf, inactives: inactiveHalf)
+        case .ranked:
+            let order = eligible.sorted { a, b in p[a] != p[b] ? p[a] > p[b] : a < b }
+            let top = order.count >= size ? activeHalf : (order.count + 1) / 2
+            let bottom = min(order.count - top, order.count >= size ? inactiveHalf : order.count / 2)
+            rows = Array(order.prefix(top)) + Array(order.suffix(bottom))
+            rankLabels = [UInt8](repeating: 1, count: top) + [UInt8](repeating: 0, count: bottom)
         case .best, .worst:
-            let order = p.indices.sorted { a, b in
+            let order = eligible.sorted { a, b in
                 let ca = max(p[a], 1 - p[a]), cb = max(p[b], 1 - p[b])
                 if ca != cb { return mode == .best ? ca > cb : ca < cb }
                 return a < b
@@ -62,15 +74,15 @@ public struct StudentSelection: Sendable, Hashable {
             guard let features, features.rowCount == p.count else {
                 throw .invalidSetting("mixed selection needs the transfer set's fingerprints")
             }
-            rows = try await Self.mixed(p, labels: labels, features: features, size: size, rng: &rng)
+            rows = try await Self.mixed(p, eligible: eligible, labels: labels, features: features, size: size, rng: &rng)
         }
-        let chosen = rows.map { labels[$0] }
+        let chosen = rankLabels ?? rows.map { labels[$0] }
         let actives = chosen.reduce(0) { $0 + Int($1) }
         var shortfall: String?
         if rows.count < size {
-            let available = labels.reduce(0) { $0 + Int($1) }
+            let available = eligible.reduce(0) { $0 + Int(labels[$1]) }
             shortfall = "asked for \(size) molecules (\(mode == .random ? "any label" : "\(activeHalf) active, \(inactiveHalf) inactive")) "
-                + "but the consensus labels only \(available) of \(p.count) transfer molecules active and \(p.count - available) inactive; "
+                + "but the consensus labels only \(available) of \(eligible.count) annotated transfer molecules active and \(eligible.count - available) inactive; "
                 + "selected \(rows.count) (\(actives) active, \(rows.count - actives) inactive)"
         }
         return StudentSelection(rows: rows, labels: chosen, requested: size, shortfall: shortfall)
@@ -87,9 +99,9 @@ public struct StudentSelection: Sendable, Hashable {
         return a + i
     }
 
-    static func mixed(_ p: [Double], labels: [UInt8], features: FingerprintMatrix, size: Int,
+    static func mixed(_ p: [Double], eligible: [Int], labels: [UInt8], features: FingerprintMatrix, size: Int,
                       rng: inout SeededRandom) async throws(FederationError) -> [Int] {
-        let batch = Array(Splits.shuffled(Array(p.indices), &rng).prefix(min(p.count, 2 * size)))
+        let batch = Array(Splits.shuffled(eligible, &rng).prefix(min(eligible.count, 2 * size)))
         let clusterCount = max(2, min(100, size / 100, batch.count))
         let kmeans: KMeans
         do {

@@ -26,10 +26,12 @@ public struct TransferSet: Sendable {
     ///
     /// Only as many pool molecules as needed are parsed (in parallel batches), so a pool of
     /// millions costs little more than the sample.
+    /// - Parameter preferred: the first `preferred` pool molecules are drawn before any other (each part in a seeded random order), for mixtures such as "all ChEMBL molecules, then MOSES".
     public static func sample(pool: [String], size: Int, excluding: Set<MoleculeIdentityKey>, options: MorganOptions,
-                              seed: UInt64, parallelism: Int = defaultParallelism) async -> TransferSet {
+                              seed: UInt64, preferred: Int = 0, parallelism: Int = defaultParallelism) async -> TransferSet {
         var rng = SeededRandom(seed: seed)
-        let order = Splits.shuffled(Array(pool.indices), &rng)
+        let head = min(max(preferred, 0), pool.count)
+        let order = Splits.shuffled(Array(0..<head), &rng) + Splits.shuffled(Array(head..<pool.count), &rng)
         var set = TransferSet(smiles: [], features: FingerprintMatrix(bitCount: options.fpSize, reservingRows: min(size, pool.count)),
                               keys: [], examined: 0, unparsable: 0, duplicates: 0, removedAsHeldOut: 0)
         var seen = Set<MoleculeIdentityKey>()

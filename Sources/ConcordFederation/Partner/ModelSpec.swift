@@ -79,3 +79,58 @@ public struct ConstantClassifier: ProbabilisticClassifier, Hashable {
         [Double](repeating: probability, count: x.rowCount)
     }
 }
+
+extension ModelSpec {
+    /// Trains on soft targets (P(active) per row) for distillation, seeded.
+    ///
+    /// The MLP fits the probabilities with binary cross-entropy; a random forest or kNN
+    /// regresses them (predictions clamped to [0, 1]); logistic regression, which has no soft
+    /// fit here, falls back to the labels `probability > 0.5`.
+    /// - Throws: ``FederationError/training(_:)``.
+    public func fitSoft(_ features: FingerprintMatrix, probabilities: [Double], seed: UInt64,
+                        parallelism: Int = defaultParallelism) async throws(FederationError) -> any ProbabilisticClassifier {
+        guard features.rowCount > 0, features.rowCount == probabilities.count else {
+            throw .training("cannot train a \(shortName) model on \(features.rowCount) rows and \(probabilities.count) targets")
+        }
+        guard probabilities.allSatisfy({ $0 >= 0 && $0 <= 1 }) else { throw .training("soft targets must lie in [0, 1]") }
+        do {
+            switch self {
+            case .randomForest(var options):
+                options.seed = seed
+                options.parallelism = parallelism
+                options.classWeight = .none
+                return RegressorClassifier(model: try await RandomForestRegressor.fit(features, targets: probabilities, options: options))
+            case .mlp(var options, let validationFraction):
+                options.seed = seed
+                var training = Array(0..<probabilities.count), validation: [Int] = []
+                if validationFraction > 0, probabilities.count >= 20,
+                   let split = try? Splits.random(count: probabilities.count, testFraction: validationFraction, seed: seed) {
+                    training = split.train; validation = split.test
+                }
+                let x = features.rows(training)
+                let v = validation.isEmpty ? nil : (x: features.rows(validation), targets: MLP.Targets.probabilities(validation.map { probabilities[$0] }))
+                return try await MLP.train(x, targets: .probabilities(training.map { probabilities[$0] }), validation: v,
+                                           options: options, parallelism: parallelism).model
+            case .logisticRegression:
+                return try await fitClassifier(features, labels: probabilities.map { $0 > 0.5 ? 1 : 0 }, seed: seed, parallelism: parallelism)
+            case .knn(let k):
+                return RegressorClassifier(model: try TanimotoKNN.regressor(training: features, targets: probabilities, k: min(k, probabilities.count)))
+            }
+        } catch let error as FederationError {
+            throw error
+        } catch {
+            throw .training("\(shortName): \(error)")
+        }
+    }
+}
+
+/// A regressor of probabilities used as a classifier (predictions clamped to [0, 1]).
+public struct RegressorClassifier: ProbabilisticClassifier {
+    /// The underlying regressor.
+    public let model: any Regressor
+    public init(model: any Regressor) { self.model = model }
+    public func predictProbability(_ x: FingerprintMatrix) async -> [Double] {
+        await model.predict(x).map { min(1, max(0, $0)) }
+    }
+}
+

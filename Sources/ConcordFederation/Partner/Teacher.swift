@@ -26,10 +26,36 @@ public struct Annotation: Sendable, Hashable {
     public var probabilities: [Double]
     /// Mean distance to the partner's k nearest reference molecules, per transfer molecule.
     public var domainDistances: [Double]
+    /// `true` where the partner declines to annotate: the public molecule is one of its own
+    /// private molecules (or too similar to one), so its teacher's answer would reveal a private
+    /// label. Empty means no abstentions. Abstained entries carry no information (probability 0.5, distance 0).
+    public var abstained: [Bool]
 
-    public init(partner: String, probabilities: [Double], domainDistances: [Double]) {
+    public init(partner: String, probabilities: [Double], domainDistances: [Double], abstained: [Bool] = []) {
         self.partner = partner; self.probabilities = probabilities; self.domainDistances = domainDistances
+        self.abstained = abstained
     }
+
+    /// Whether the partner abstained on molecule `m`.
+    @inlinable public func abstains(_ m: Int) -> Bool { !abstained.isEmpty && abstained[m] }
+
+    /// How many molecules the partner abstained on.
+    public var abstentionCount: Int { abstained.reduce(0) { $0 + ($1 ? 1 : 0) } }
+}
+
+/// The partner-side guard against annotating one's own molecules.
+public struct SelfAnnotationGuard: Sendable, Hashable {
+    /// Abstain on public molecules whose identity key equals a private molecule's.
+    public var identical: Bool
+    /// Also abstain when the Tanimoto similarity to a private molecule is at least this (nil: identity only).
+    public var similarityThreshold: Double?
+
+    public init(identical: Bool = true, similarityThreshold: Double? = nil) {
+        self.identical = identical; self.similarityThreshold = similarityThreshold
+    }
+
+    /// No guard (FLuID's behaviour).
+    public static let off = SelfAnnotationGuard(identical: false, similarityThreshold: nil)
 }
 
 /// How a party trains its model on its private data.
@@ -70,14 +96,18 @@ public struct Teacher: Sendable {
     public let domain: DistanceDomain
     /// Rows the model was fitted on.
     public let trainSize: Int
+    /// The partner's private fingerprints and identity keys, for the self-annotation guard (never sent).
+    let privateFeatures: FingerprintMatrix
+    let privateKeys: Set<MoleculeIdentityKey>
 
     /// Trains a teacher on a partner's private data.
     ///
     /// The domain reference is a seeded `sampleFraction` of the partner's molecules (at least
     /// `k` of them, or all when the partner has fewer).
     /// - Throws: ``FederationError``.
-    public static func train(partner: String, features: FingerprintMatrix, labels: [UInt8], recipe: TrainingRecipe,
-                             domain: DomainSettings, seed: UInt64, parallelism: Int = defaultParallelism) async throws(FederationError) -> Teacher {
+    public static func train(partner: String, features: FingerprintMatrix, labels: [UInt8], keys: [MoleculeIdentityKey] = [],
+                             recipe: TrainingRecipe, domain: DomainSettings, seed: UInt64,
+                             parallelism: Int = defaultParallelism) async throws(FederationError) -> Teacher {
         guard domain.k >= 1, domain.sampleFraction > 0, domain.sampleFraction <= 1 else {
             throw .invalidSetting("domain needs k ≥ 1 and a sample fraction in (0, 1]")
         }
@@ -89,16 +119,35 @@ public struct Teacher: Sendable {
         let distance: DistanceDomain
         do { distance = try DistanceDomain(training: reference, k: min(domain.k, reference.rowCount), metric: domain.metric) }
         catch { throw .training("domain reference: \(error)") }
-        return Teacher(partner: partner, model: model, domain: distance, trainSize: rows)
+        return Teacher(partner: partner, model: model, domain: distance, trainSize: rows, privateFeatures: features, privateKeys: Set(keys))
     }
 
     /// Annotates the public transfer set: class probabilities and domain distances.
     /// - Throws: ``FederationError/inconsistentAnnotations(_:)`` when the fingerprint length differs.
-    public func annotate(_ transfer: FingerprintMatrix, parallelism: Int = defaultParallelism) async throws(FederationError) -> Annotation {
-        let probabilities = await model.predictProbability(transfer)
-        let distances: [Double]
+    /// - Parameters:
+    ///   - keys: the transfer molecules' identity keys (needed by the guard's identity test).
+    ///   - guard: when to abstain on a public molecule that is (or nearly is) a private one.
+    public func annotate(_ transfer: FingerprintMatrix, keys: [MoleculeIdentityKey] = [], guard selfGuard: SelfAnnotationGuard = .off,
+                         parallelism: Int = defaultParallelism) async throws(FederationError) -> Annotation {
+        var probabilities = await model.predictProbability(transfer)
+        var distances: [Double]
         do { distances = try await domain.meanDistances(transfer, parallelism: parallelism) }
         catch { throw .inconsistentAnnotations("\(partner): \(error)") }
-        return Annotation(partner: partner, probabilities: probabilities, domainDistances: distances)
+        var abstained: [Bool] = []
+        if selfGuard.identical || selfGuard.similarityThreshold != nil {
+            abstained = [Bool](repeating: false, count: transfer.rowCount)
+            if selfGuard.identical, keys.count == transfer.rowCount {
+                for (m, key) in keys.enumerated() where privateKeys.contains(key) { abstained[m] = true }
+            }
+            if let threshold = selfGuard.similarityThreshold, privateFeatures.rowCount > 0 {
+                do {
+                    let nearest = try await NeighborSearch.kNearest(queries: transfer, references: privateFeatures, k: 1,
+                                                                    metric: .tanimoto, parallelism: parallelism)
+                    for m in 0..<transfer.rowCount where nearest.values[m] >= threshold { abstained[m] = true }
+                } catch { throw .inconsistentAnnotations("\(partner): \(error)") }
+            }
+            for m in abstained.indices where abstained[m] { probabilities[m] = 0.5; distances[m] = 0 }
+        }
+        return Annotation(partner: partner, probabilities: probabilities, domainDistances: distances, abstained: abstained)
     }
 }

@@ -68,15 +68,17 @@ public struct ModelResult: Sendable, Hashable, Codable {
     public var testCI95: [String: Double]
     /// The test MCC of each seed, in seed order.
     public var testMCCBySeed: [Double?]
+    /// The decision threshold on P(active) behind the hard-label metrics (mean over seeds); 0.5 unless calibrated.
+    public var threshold: Double?
 
     public init(name: String, role: ModelRole, trainSize: Int, test: MetricSet, validation: MetricSet,
-                testCI95: [String: Double] = [:], testMCCBySeed: [Double?] = []) {
+                testCI95: [String: Double] = [:], testMCCBySeed: [Double?] = [], threshold: Double? = nil) {
         self.name = name; self.role = role; self.trainSize = trainSize; self.test = test; self.validation = validation
-        self.testCI95 = testCI95; self.testMCCBySeed = testMCCBySeed
+        self.testCI95 = testCI95; self.testMCCBySeed = testMCCBySeed; self.threshold = threshold
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, role, test, validation
+        case name, role, test, validation, threshold
         case trainSize = "train_size"
         case testCI95 = "test_ci95"
         case testMCCBySeed = "test_mcc_by_seed"
@@ -94,15 +96,18 @@ public struct PartnerSummary: Sendable, Hashable, Codable {
     public var meanDomainWeight: Double
     /// The teacher's model, e.g. "rf".
     public var model: String
+    /// Public molecules the partner declined to annotate because they are its own.
+    public var abstentions: Int
 
     enum CodingKeys: String, CodingKey {
-        case name, actives, contribution, model
+        case name, actives, contribution, model, abstentions
         case trainSize = "train_size", meanDomainWeight = "mean_domain_weight"
     }
 
-    public init(name: String, trainSize: Int, actives: Int, contribution: Double, meanDomainWeight: Double, model: String) {
+    public init(name: String, trainSize: Int, actives: Int, contribution: Double, meanDomainWeight: Double, model: String,
+                abstentions: Int = 0) {
         self.name = name; self.trainSize = trainSize; self.actives = actives; self.contribution = contribution
-        self.meanDomainWeight = meanDomainWeight; self.model = model
+        self.meanDomainWeight = meanDomainWeight; self.model = model; self.abstentions = abstentions
     }
 }
 

@@ -7,13 +7,13 @@ extension Simulation {
     ///   - datasetName: how the dataset is named in the results.
     ///   - featurizationSeconds: time already spent fingerprinting `data` (added to `timings_s.fingerprints`).
     /// - Throws: ``FederationError``.
-    public static func run(data: LabelledMolecules, pool: [String], datasetName: String, settings: SimulationSettings,
+    public static func run(data: LabelledMolecules, pool: [String], preferred: Int = 0, datasetName: String, settings: SimulationSettings,
                            seeds: [UInt64], featurizationSeconds: Double = 0, version: String,
                            progress: ProgressHandler? = nil) async throws(FederationError) -> (results: SimulationResults, runs: [SeedRun]) {
         guard !seeds.isEmpty else { throw .invalidSetting("at least one seed is needed") }
         var runs: [SeedRun] = []
         for seed in seeds {
-            runs.append(try await runSeed(data: data, pool: pool, settings: settings, seed: seed, progress: progress))
+            runs.append(try await runSeed(data: data, pool: pool, preferred: preferred, settings: settings, seed: seed, progress: progress))
         }
         var results = summarize(runs, data: data, datasetName: datasetName, settings: settings, version: version)
         results.timingsS.fingerprints += featurizationSeconds
@@ -43,8 +43,8 @@ extension Simulation {
         var map: [MapPoint] = []
         if let first = runs.first {
             let chosen = first.consensus[settings.scheme]
-            let hi = first.annotations.flatMap(\.domainDistances).max() ?? 0
-            let lo = first.annotations.flatMap(\.domainDistances).min() ?? 0
+            let kept = first.annotations.flatMap { a in a.domainDistances.indices.filter { !a.abstains($0) }.map { a.domainDistances[$0] } }
+            let hi = kept.max() ?? 0, lo = kept.min() ?? 0
             for (i, rows) in first.plan.partners.enumerated() {
                 let distances = first.annotations[i].domainDistances
                 let raw = distances.reduce(0.0) { sum, d in
@@ -54,7 +54,7 @@ extension Simulation {
                 let recipe = settings.teacherRecipe(partner: i)
                 consortium.append(PartnerSummary(name: "T\(i + 1)", trainSize: rows.count, actives: data.actives(rows),
                                                  contribution: chosen?.contributions[i] ?? 0, meanDomainWeight: raw,
-                                                 model: recipe.model.shortName))
+                                                 model: recipe.model.shortName, abstentions: first.annotations[i].abstentionCount))
             }
             if let chosen {
                 var histograms: [String: [Int]] = [:]
@@ -95,7 +95,8 @@ extension Simulation {
         }
         let size = outcomes.reduce(0) { $0 + $1.trainSize } / outcomes.count
         return ModelResult(name: first.name, role: first.role, trainSize: size, test: meanSet(outcomes.map(\.test)),
-                           validation: meanSet(outcomes.map(\.validation)), testCI95: ci, testMCCBySeed: outcomes.map(\.test.mcc))
+                           validation: meanSet(outcomes.map(\.validation)), testCI95: ci, testMCCBySeed: outcomes.map(\.test.mcc),
+                           threshold: Statistics.mean(outcomes.map(\.threshold)))
     }
 
     static func histogram(_ values: [Double], bins: Int) -> [Int] {

@@ -22,6 +22,8 @@ public struct ModelOutcome: Sendable, Hashable {
     public var trainSize: Int
     public var test: MetricSet
     public var validation: MetricSet
+    /// The decision threshold on P(active) the hard-label metrics used.
+    public var threshold: Double = 0.5
 }
 
 /// Everything one seed of a simulation produced, including what the studies build on.
@@ -52,7 +54,8 @@ public struct SeedRun: Sendable {
 public enum Simulation {
     /// Runs one seed of the federation on `data`, drawing the transfer set from `pool`.
     /// - Throws: ``FederationError``.
-    public static func runSeed(data: LabelledMolecules, pool: [String], settings: SimulationSettings, seed: UInt64,
+    /// - Parameter preferred: how many leading pool molecules are drawn before the rest (see ``TransferSet/sample(pool:size:excluding:options:seed:preferred:parallelism:)``).
+    public static func runSeed(data: LabelledMolecules, pool: [String], preferred: Int = 0, settings: SimulationSettings, seed: UInt64,
                                progress: ProgressHandler? = nil) async throws(FederationError) -> SeedRun {
         try settings.validate()
         guard data.features.bitCount == settings.fingerprint.fpSize else {
@@ -79,7 +82,8 @@ public enum Simulation {
             report("teachers", i, k + 1)
             let recipe = i == 0 ? settings.teacher : settings.teacherRecipe(partner: i - 1)
             teachers.append(try await Teacher.train(partner: names[i], features: data.features.rows(rows),
-                                                    labels: rows.map { data.labels[$0] }, recipe: recipe, domain: settings.domain,
+                                                    labels: rows.map { data.labels[$0] }, keys: rows.map { data.identityKeys[$0] },
+                                                    recipe: recipe, domain: settings.domain,
                                                     seed: derive(seed, 100 + UInt64(i)), parallelism: par))
         }
         report("teachers", k + 1, k + 1)
@@ -90,7 +94,7 @@ public enum Simulation {
         report("transfer set", 0, 1)
         let heldOut = Set((plan.test + plan.validation).map { data.identityKeys[$0] })
         let transfer = await TransferSet.sample(pool: pool, size: settings.transferSize, excluding: heldOut,
-                                                options: settings.fingerprint, seed: derive(seed, 200), parallelism: par)
+                                                options: settings.fingerprint, seed: derive(seed, 200), preferred: preferred, parallelism: par)
         guard transfer.count >= 2 else { throw .invalidData("the public pool yielded \(transfer.count) usable transfer molecules") }
         report("transfer set", 1, 1)
         timings.fingerprints = (clock.now - stageStart).seconds
@@ -100,7 +104,7 @@ public enum Simulation {
         var allAnnotations: [Annotation] = []
         for (i, teacher) in teachers.enumerated() {
             report("annotation", i, k + 1)
-            allAnnotations.append(try await teacher.annotate(transfer.features, parallelism: par))
+            allAnnotations.append(try await teacher.annotate(transfer.features, keys: transfer.keys, guard: settings.selfGuard, parallelism: par))
         }
         report("annotation", k + 1, k + 1)
         timings.annotation = (clock.now - stageStart).seconds
@@ -120,14 +124,41 @@ public enum Simulation {
         // Coordinator selects and trains the student(s).
         stageStart = clock.now
         var models: [ModelOutcome] = []
-        var predictions: [(name: String, role: ModelRole, size: Int, model: any ProbabilisticClassifier)] = []
+        var predictions: [(name: String, role: ModelRole, size: Int, model: any ProbabilisticClassifier, threshold: Double)] = []
+        func distil(_ consensus: Consensus, _ pick: StudentSelection, seed: UInt64) async throws(FederationError) -> any ProbabilisticClassifier {
+            let x = transfer.features.rows(pick.rows)
+            if settings.softLabels {
+                return try await settings.student.model.fitSoft(x, probabilities: pick.rows.map { consensus.probabilities[$0] },
+                                                                seed: seed, parallelism: par)
+            }
+            return try await settings.student.train(x, labels: pick.labels, seed: seed, parallelism: par).model
+        }
+        // Which partner holds each validation molecule (its nearest partner molecule), for federated calibration.
+        var validationOwner: [Int] = []
+        if settings.calibrate, !plan.validation.isEmpty {
+            let owners = plan.partners.enumerated().flatMap { p, rows in rows.map { ($0, p) } }
+            do {
+                let nearest = try await NeighborSearch.kNearest(queries: validX, references: data.features.rows(owners.map(\.0)), k: 1,
+                                                                metric: .tanimoto, parallelism: par)
+                validationOwner = nearest.indices.map { owners[Int($0)].1 }
+            } catch { throw .invalidData("cannot assign validation molecules to partners: \(error)") }
+        }
+        func calibrated(_ model: any ProbabilisticClassifier) async throws(FederationError) -> Double {
+            guard settings.calibrate, !validationOwner.isEmpty else { return 0.5 }
+            let p = await model.predictProbability(validX)
+            var parts: [ThresholdCounts] = []
+            for partner in 0..<k {  // each partner scores its own validation molecules and returns counts only
+                let mine = validationOwner.indices.filter { validationOwner[$0] == partner }
+                parts.append(FederatedCalibration.counts(truth: mine.map { validY[$0] }, probabilities: mine.map { p[$0] }))
+            }
+            return FederatedCalibration.choose(try FederatedCalibration.sum(parts))
+        }
         let selection = try await StudentSelection.select(chosen, mode: settings.selection, size: settings.studentSize,
                                                           seed: derive(seed, 300), features: transfer.features)
         let studentCount = settings.singleTeacherStudents ? k + 2 : 1
         report("students", 0, studentCount)
-        let student = try await settings.student.train(transfer.features.rows(selection.rows), labels: selection.labels,
-                                                       seed: derive(seed, 301), parallelism: par)
-        predictions.append(("S-F\(k)", .student, selection.rows.count, student.model))
+        let student = try await distil(chosen, selection, seed: derive(seed, 301))
+        predictions.append(("S-F\(k)", .student, selection.rows.count, student, try await calibrated(student)))
         if settings.singleTeacherStudents {
             for (i, annotation) in allAnnotations.enumerated() {
                 report("students", i + 1, studentCount)
@@ -135,9 +166,8 @@ public enum Simulation {
                                        contributions: [Double(annotation.probabilities.count)])
                 let pick = try await StudentSelection.select(single, mode: settings.selection, size: settings.studentSize,
                                                              seed: derive(seed, 300), features: transfer.features)
-                let model = try await settings.student.train(transfer.features.rows(pick.rows), labels: pick.labels,
-                                                             seed: derive(seed, 302 + UInt64(i)), parallelism: par)
-                predictions.append(("S-\(names[i])", .student, pick.rows.count, model.model))
+                let model = try await distil(single, pick, seed: derive(seed, 302 + UInt64(i)))
+                predictions.append(("S-\(names[i])", .student, pick.rows.count, model, try await calibrated(model)))
             }
         }
         report("students", studentCount, studentCount)
@@ -153,7 +183,7 @@ public enum Simulation {
                 x.append(contentsOf: selectedX)
                 let y = rows.map { data.labels[$0] } + selection.labels
                 let model = try await settings.hybrid.train(x, labels: y, seed: derive(seed, 400 + UInt64(i)), parallelism: par)
-                predictions.append(("H\(i)", .hybrid, model.rows, model.model))
+                predictions.append(("H\(i)", .hybrid, model.rows, model.model, 0.5))
             }
             report("hybrids", k + 1, k + 1)
         }
@@ -177,8 +207,10 @@ public enum Simulation {
             let p = await entry.model.predictProbability(testX)
             testProbabilities[entry.name] = p
             models.append(ModelOutcome(name: entry.name, role: entry.role, trainSize: entry.size,
-                                       test: Evaluation.metrics(truth: testY, probabilities: p),
-                                       validation: Evaluation.metrics(truth: validY, probabilities: await entry.model.predictProbability(validX))))
+                                       test: Evaluation.metrics(truth: testY, probabilities: p, threshold: entry.threshold),
+                                       validation: Evaluation.metrics(truth: validY, probabilities: await entry.model.predictProbability(validX),
+                                                                      threshold: entry.threshold),
+                                       threshold: entry.threshold))
         }
         timings.evaluation = (clock.now - stageStart).seconds
         timings.total = (clock.now - start).seconds

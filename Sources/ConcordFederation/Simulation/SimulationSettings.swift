@@ -1,5 +1,5 @@
 public import ConcordChem
-import ConcordML
+public import ConcordML
 
 /// Every choice of a simulated federation. ``poc`` is FLuID's published configuration.
 public struct SimulationSettings: Sendable, Hashable {
@@ -33,6 +33,12 @@ public struct SimulationSettings: Sendable, Hashable {
     public var hybrids: Bool
     /// Worker threads for heavy loops.
     public var parallelism: Int
+    /// When partners decline to annotate public molecules that are their own (FLuID: never).
+    public var selfGuard: SelfAnnotationGuard
+    /// Train the student on consensus probabilities instead of hard labels (FLuID: hard labels).
+    public var softLabels: Bool
+    /// Choose the student's threshold by federated calibration on the partners' validation molecules (FLuID: 0.5).
+    public var calibrate: Bool
 
     /// FLuID's published configuration (Hanser et al. 2025 and the authors' proof-of-concept code).
     public static var poc: SimulationSettings {
@@ -41,17 +47,29 @@ public struct SimulationSettings: Sendable, Hashable {
                            domain: DomainSettings(), transferSize: 50_000, scheme: .weighted, selection: .balanced,
                            studentSize: 10_000, student: TrainingRecipe(model: .fluidForest, undersample: false),
                            hybrid: TrainingRecipe(model: .fluidForest, undersample: true), singleTeacherStudents: true,
-                           hybrids: true, parallelism: defaultParallelism)
+                           hybrids: true, parallelism: defaultParallelism, selfGuard: .off, softLabels: false, calibrate: false)
     }
 
-    /// Concord's default: FLuID's method with a class-stratified validation hold-out, and
-    /// without the single-teacher students (which only a simulation can have).
+    /// Concord's default: FLuID's teachers and weights, with partners that never annotate their own
+    /// molecules, a class-aware (ranked) selection, a soft-label MLP student and a threshold chosen
+    /// by federated calibration; a class-stratified validation hold-out; no single-teacher students
+    /// (which only a simulation can have).
     public static var standard: SimulationSettings {
         var settings = poc
         settings.preset = "default"
         settings.consortium.stratifiedValidation = true
         settings.singleTeacherStudents = false
+        settings.selfGuard = SelfAnnotationGuard(identical: true, similarityThreshold: nil)
+        settings.selection = .ranked
+        settings.softLabels = true
+        settings.student = TrainingRecipe(model: .mlp(studentMLP, validationFraction: 0.1))
+        settings.calibrate = true
         return settings
+    }
+
+    /// The default student network: one hidden layer of 256, trained for at most 30 epochs (early stopping, patience 5).
+    public static var studentMLP: MLP.TrainingOptions {
+        MLP.TrainingOptions(hidden: [256], dropout: 0.3, learningRate: 1e-3, weightDecay: 1e-2, batchSize: 128, maxEpochs: 30, patience: 5)
     }
 
     /// The recipe partner `index` (0-based) uses.
@@ -94,6 +112,9 @@ public struct SimulationSettings: Sendable, Hashable {
             "student": recipe(student),
             "hybrids": hybrids ? recipe(hybrid) : "not built",
             "transfer": "\(transferSize) public molecules, de-duplicated, test and validation molecules removed",
+            "self-annotation guard": selfGuard.identical ? "partners abstain on their own molecules" + (selfGuard.similarityThreshold.map { " and on any with Tanimoto ≥ \($0) to one" } ?? "") : "off",
+            "student labels": softLabels ? "consensus probabilities (soft)" : "hard consensus labels",
+            "student threshold": calibrate ? "federated calibration (max MCC on the partners' validation counts)" : "0.5",
         ]
     }
 }

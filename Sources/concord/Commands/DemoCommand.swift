@@ -57,10 +57,10 @@ struct DemoCommand: AsyncParsableCommand {
         let loaded = try await FederationInput.load(options, fingerprint: settings.fingerprint)
         let data = loaded.molecules
         print("  \(data.count) molecules, \(data.labels.reduce(0) { $0 + Int($1) }) active, \(data.isTest?.filter { $0 }.count ?? 0) in MoleculeACE's test split")
-        let pool = try FederationInput.pool(transfer: "moses", smilesColumn: "smiles", cache: cache)
-        print("  public pool: \(pool.count) MOSES molecules; \(transferSize) drawn as the transfer set\n")
+        let (pool, preferred) = try FederationInput.pool(transfer: "chembl+moses", smilesColumn: "smiles", cache: cache, excludingSet: set)
+        print("  public pool: \(preferred) ChEMBL molecules of the other MoleculeACE sets, then \(pool.count - preferred) MOSES molecules; \(transferSize) drawn as the transfer set\n")
         let bar = ProgressBar()
-        let (results, _) = try await Simulation.run(data: data, pool: pool, datasetName: "moleculeace:\(set)", settings: settings,
+        let (results, _) = try await Simulation.run(data: data, pool: pool, preferred: preferred, datasetName: "moleculeace:\(set)", settings: settings,
                                                     seeds: [seed], featurizationSeconds: loaded.seconds,
                                                     version: Concord.configuration.version, progress: bar.handler)
         let report = try ResultsWriter.write(results, to: URL(fileURLWithPath: out, isDirectory: true))

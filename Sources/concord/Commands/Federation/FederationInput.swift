@@ -48,6 +48,9 @@ struct DatasetOptions: ParsableArguments {
         if let activeBelow, !activeBelow.isFinite { throw ValidationError("--active-below must be a finite number") }
     }
 
+    /// The MoleculeACE set named by --dataset, if any.
+    var moleculeACESet: String? { dataset.map { String($0.dropFirst("moleculeace:".count)) } }
+
     /// The dataset's name for reports.
     var name: String { dataset ?? data.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "?" }
 }
@@ -127,14 +130,26 @@ enum FederationInput {
         return LoadedDataset(molecules: data, skipped: skipped, seconds: (clock.now - start).seconds)
     }
 
-    /// The public pool: MOSES (the training split, 1.58 M ZINC molecules) or a user's file of SMILES.
-    static func pool(transfer: String, smilesColumn: String, cache: String?) throws -> [String] {
-        if transfer == "moses" {
-            let url = try WheelFetcher(cache: CacheOption.cache(cache)).fetch(.moses).url
-            return try MOSES(wheelAt: url).smiles(.train)
+    /// The public pool: MOSES (the training split, 1.58 M ZINC molecules), the ChEMBL molecules of the other
+    /// MoleculeACE sets (`chembl`, unlabelled; the set named by `excludingSet` is left out), a mixture
+    /// (`chembl+moses`), or a user's file of SMILES. Held-out molecules are removed later by identity key.
+    /// Returns the pool and how many of its leading molecules are drawn first (the ChEMBL part of a mixture).
+    static func pool(transfer: String, smilesColumn: String, cache: String?, excludingSet: String? = nil) throws -> (smiles: [String], preferred: Int) {
+        let sources = transfer.split(separator: "+").map(String.init)
+        if sources.allSatisfy({ $0 == "moses" || $0 == "chembl" }) {
+            var pool: [String] = []
+            var preferred = 0
+            let fetcher = WheelFetcher(cache: CacheOption.cache(cache))
+            if sources.contains("chembl") {
+                let ace = try MoleculeACE(wheelAt: try fetcher.fetch(.moleculeACE).url)
+                for name in ace.setNames where name != excludingSet { pool += try ace.load(name).map(\.smiles) }
+                preferred = sources.count > 1 ? pool.count : 0
+            }
+            if sources.contains("moses") { pool += try MOSES(wheelAt: try fetcher.fetch(.moses).url).smiles(.train) }
+            return (pool, preferred)
         }
         let records = try MoleculeFile.read(URL(fileURLWithPath: transfer), columns: .init(smiles: smilesColumn, id: nil))
-        return records.compactMap { if case .smiles(let s) = $0.structure { s } else { nil } }
+        return (records.compactMap { if case .smiles(let s) = $0.structure { s } else { nil } }, 0)
     }
 
     static func skippedSummary(_ skipped: [String]) -> String? {

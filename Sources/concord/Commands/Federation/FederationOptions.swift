@@ -19,8 +19,8 @@ struct FederationOptions: ParsableArguments {
     @Option(help: "Partners in the virtual consortium (k-means clusters).")
     var partners: Int?
 
-    @Option(help: "Public transfer molecules: 'moses' (1.58 M ZINC molecules) or a file of SMILES.")
-    var transfer: String = "moses"
+    @Option(help: "Public transfer molecules: 'moses' (1.58 M ZINC molecules), 'chembl' (the molecules of the other 29 MoleculeACE sets, unlabelled), 'chembl+moses', or a file of SMILES. Default: moses for --preset poc, chembl+moses otherwise.")
+    var transfer: String?
 
     @Option(help: "SMILES column of a --transfer file.")
     var transferSmilesColumn: String = "smiles"
@@ -45,6 +45,18 @@ struct FederationOptions: ParsableArguments {
 
     @Option(help: "Teacher model for every partner (rf, mlp, logreg, knn), or a comma-separated list, one per partner.")
     var teacher: String?
+
+    @Option(help: "Student model: rf, mlp, logreg or knn.")
+    var student: String?
+
+    @Option(help: "Train the student on consensus probabilities (true) or hard labels (false).")
+    var softLabels: Bool?
+
+    @Option(help: "Choose the student's threshold by federated calibration (true) or use 0.5 (false).")
+    var calibrate: Bool?
+
+    @Option(help: "Partners abstain on their own molecules: off, identity, or a Tanimoto threshold such as 0.9 (identity and similarity).")
+    var selfGuard: String?
 
     @Option(help: "Trees of every random forest (FLuID: 150).")
     var trees: Int?
@@ -72,6 +84,35 @@ struct FederationOptions: ParsableArguments {
         if let v = validationFraction, !(v >= 0 && v < 1) { throw ValidationError("--validation-fraction must lie in [0, 1)") }
         if let s = smoothing, !(s >= 0 && s <= 1) { throw ValidationError("--smoothing must lie in [0, 1]") }
         _ = try teacherRecipes()
+        _ = try guardSetting()
+        if let student { _ = try Self.recipe(student) }
+    }
+
+    var transferSource: String { transfer ?? (preset == .poc ? "moses" : "chembl+moses") }
+
+    func guardSetting() throws -> SelfAnnotationGuard? {
+        guard let selfGuard else { return nil }
+        switch selfGuard {
+        case "off": return .off
+        case "identity": return SelfAnnotationGuard(identical: true)
+        default:
+            guard let t = Double(selfGuard), t > 0, t <= 1 else {
+                throw ValidationError("--self-guard must be off, identity or a Tanimoto threshold in (0, 1]")
+            }
+            return SelfAnnotationGuard(identical: true, similarityThreshold: t)
+        }
+    }
+
+    static func recipe(_ name: String) throws -> TrainingRecipe {
+        guard let choice = ModelChoice(rawValue: name) else {
+            throw ValidationError("unknown model '\(name)'; choose rf, mlp, logreg or knn")
+        }
+        switch choice {
+        case .rf: return TrainingRecipe(model: .fluidForest)
+        case .mlp: return TrainingRecipe(model: .mlp(MLP.TrainingOptions(), validationFraction: 0.1))
+        case .logreg: return TrainingRecipe(model: .logisticRegression(LogisticRegression.Options(classWeight: .balanced)))
+        case .knn: return TrainingRecipe(model: .knn(k: 5))
+        }
     }
 
     var seedList: [UInt64] { (0..<UInt64(seeds)).map { seed &+ $0 } }
@@ -79,16 +120,7 @@ struct FederationOptions: ParsableArguments {
     func teacherRecipes() throws -> [TrainingRecipe]? {
         guard let teacher else { return nil }
         return try teacher.split(separator: ",").map { name in
-            let trimmed = name.trimmingCharacters(in: .whitespaces)
-            guard let choice = ModelChoice(rawValue: trimmed) else {
-                throw ValidationError("--teacher: unknown model '\(trimmed)'; choose rf, mlp, logreg or knn")
-            }
-            switch choice {
-            case .rf: return TrainingRecipe(model: .fluidForest)
-            case .mlp: return TrainingRecipe(model: .mlp(MLP.TrainingOptions(), validationFraction: 0.1))
-            case .logreg: return TrainingRecipe(model: .logisticRegression(LogisticRegression.Options(classWeight: .balanced)))
-            case .knn: return TrainingRecipe(model: .knn(k: 5))
-            }
+            try Self.recipe(name.trimmingCharacters(in: .whitespaces))
         }
     }
 
@@ -103,6 +135,10 @@ struct FederationOptions: ParsableArguments {
         if let validationFraction { s.consortium.validationFraction = validationFraction }
         if let smoothing { s.consortium.smoothing = smoothing }
         if let threads { s.parallelism = threads }
+        if let student { s.student = try Self.recipe(student) }
+        if let softLabels { s.softLabels = softLabels }
+        if let calibrate { s.calibrate = calibrate }
+        if let g = try guardSetting() { s.selfGuard = g }
         if let recipes = try teacherRecipes() {
             if recipes.count == 1 { s.teacher = recipes[0] } else {
                 guard recipes.count == s.consortium.partners else {

@@ -35,12 +35,13 @@ struct SimulateCommand: AsyncParsableCommand {
         if let skipped = FederationInput.skippedSummary(loaded.skipped) { Log(quiet: false)(skipped) }
         let data = loaded.molecules
         log("  \(data.count) molecules (\(data.labels.reduce(0) { $0 + Int($1) }) active), \(data.isTest.map { "\($0.filter { $0 }.count) in the test split" } ?? "random 20% test split")")
-        log("Loading the public pool (\(federation.transfer)) …")
+        log("Loading the public pool (\(federation.transferSource)) …")
         let clock = ContinuousClock(), poolStart = clock.now
-        let pool = try FederationInput.pool(transfer: federation.transfer, smilesColumn: federation.transferSmilesColumn, cache: dataset.cache)
+        let (pool, preferred) = try FederationInput.pool(transfer: federation.transferSource, smilesColumn: federation.transferSmilesColumn,
+                                                         cache: dataset.cache, excludingSet: dataset.moleculeACESet)
         log("  \(pool.count) public molecules in \(String(format: "%.1f", (clock.now - poolStart).seconds)) s")
         let bar = ProgressBar(quiet: quiet)
-        let (results, _) = try await Simulation.run(data: data, pool: pool, datasetName: dataset.name, settings: settings,
+        let (results, _) = try await Simulation.run(data: data, pool: pool, preferred: preferred, datasetName: dataset.name, settings: settings,
                                                     seeds: federation.seedList, featurizationSeconds: loaded.seconds,
                                                     version: Concord.configuration.version, progress: bar.handler)
         let report = try ResultsWriter.write(results, to: URL(fileURLWithPath: out, isDirectory: true))

@@ -62,14 +62,15 @@ struct StudyCommand: AsyncParsableCommand {
         log("Loading \(dataset.name) …")
         let loaded = try await FederationInput.load(dataset, fingerprint: settings.fingerprint)
         if let skipped = FederationInput.skippedSummary(loaded.skipped) { Log(quiet: false)(skipped) }
-        let pool = try FederationInput.pool(transfer: federation.transfer, smilesColumn: federation.transferSmilesColumn, cache: dataset.cache)
+        let (pool, preferred) = try FederationInput.pool(transfer: federation.transferSource, smilesColumn: federation.transferSmilesColumn,
+                                                         cache: dataset.cache, excludingSet: dataset.moleculeACESet)
         let bar = ProgressBar(quiet: quiet)
         let clock = ContinuousClock(), start = clock.now
         var samples: [Studies.Sample] = [], table: [[String: String]] = []
         var timings = StageTimings()
         let sizes = try sizeList()
         for seed in federation.seedList {
-            let run = try await Simulation.runSeed(data: loaded.molecules, pool: pool, settings: settings, seed: seed, progress: bar.handler)
+            let run = try await Simulation.runSeed(data: loaded.molecules, pool: pool, preferred: preferred, settings: settings, seed: seed, progress: bar.handler)
             timings.fingerprints += run.timings.fingerprints; timings.teachers += run.timings.teachers
             timings.annotation += run.timings.annotation; timings.federation += run.timings.federation
             timings.student += run.timings.student; timings.hybrids += run.timings.hybrids
