@@ -177,11 +177,15 @@ public enum Simulation {
         stageStart = clock.now
         if settings.hybrids {
             let selectedX = transfer.features.rows(selection.rows)
+            var publicLabels = selection.labels
+            if settings.hybridLabelsFromStudent, let threshold = predictions.first?.threshold {
+                publicLabels = await student.predictProbability(selectedX).map { $0 > threshold ? 1 : 0 }
+            }
             for (i, rows) in partnerRows.enumerated() {
                 report("hybrids", i, k + 1)
                 var x = data.features.rows(rows)
                 x.append(contentsOf: selectedX)
-                let y = rows.map { data.labels[$0] } + selection.labels
+                let y = rows.map { data.labels[$0] } + publicLabels
                 let model = try await settings.hybrid.train(x, labels: y, seed: derive(seed, 400 + UInt64(i)), parallelism: par)
                 predictions.append(("H\(i)", .hybrid, model.rows, model.model, 0.5))
             }

@@ -39,6 +39,9 @@ public struct SimulationSettings: Sendable, Hashable {
     public var softLabels: Bool
     /// Choose the student's threshold by federated calibration on the partners' validation molecules (FLuID: 0.5).
     public var calibrate: Bool
+    /// Label the public part of each hybrid with the calibrated student's predictions instead of the
+    /// selection's consensus labels (FLuID: consensus labels).
+    public var hybridLabelsFromStudent: Bool = false
 
     /// FLuID's published configuration (Hanser et al. 2025 and the authors' proof-of-concept code).
     public static var poc: SimulationSettings {
@@ -64,6 +67,7 @@ public struct SimulationSettings: Sendable, Hashable {
         settings.softLabels = true
         settings.student = TrainingRecipe(model: .mlp(studentMLP, validationFraction: 0.1))
         settings.calibrate = true
+        settings.hybridLabelsFromStudent = true
         return settings
     }
 
@@ -110,7 +114,7 @@ public struct SimulationSettings: Sendable, Hashable {
             "federation": scheme.rawValue,
             "selection": "\(selection.rawValue), \(studentSize) molecules asked",
             "student": recipe(student),
-            "hybrids": hybrids ? recipe(hybrid) : "not built",
+            "hybrids": hybrids ? recipe(hybrid) + (hybridLabelsFromStudent ? "; public molecules labelled by the calibrated student" : "; public molecules with consensus labels") : "not built",
             "transfer": "\(transferSize) public molecules, de-duplicated, test and validation molecules removed",
             "self-annotation guard": selfGuard.identical ? "partners abstain on their own molecules" + (selfGuard.similarityThreshold.map { " and on any with Tanimoto ≥ \($0) to one" } ?? "") : "off",
             "student labels": softLabels ? "consensus probabilities (soft)" : "hard consensus labels",
