@@ -54,7 +54,7 @@ extension HTMLReport {
     }
 
     private static func partnerTable(_ r: SimulationResults, colours: [String: String], total: Double) -> String {
-        let headers = ["Partner", "Teacher", "Train n", "Actives", "Active %", "Contribution", "Share", "Mean domain weight"]
+        let headers = ["Partner", "Teacher", "Train n", "Actives", "Active %", "Contribution", "Share", "Abstained", "Mean domain weight"]
         let head = "<tr>" + headers.enumerated().map { HTML.cell(HTML.escape($0.element), numeric: $0.offset >= 2, header: true) }.joined() + "</tr>"
         let rows = r.consortium.map { p in
             let colour = colours[p.name] ?? Palette.partner(0)
@@ -68,6 +68,7 @@ extension HTMLReport {
                 HTML.cell(p.trainSize > 0 ? Format.percent(Double(p.actives) / Double(p.trainSize), digits: 1) : Format.missing, numeric: true),
                 HTML.cell(Format.fixed(p.contribution, 1), numeric: true),
                 HTML.cell(total > 0 ? Format.percent(p.contribution / total, digits: 1) : Format.missing, numeric: true),
+                HTML.cell(Format.integer(p.abstentions), numeric: true),
                 HTML.cell(Format.fixed(p.meanDomainWeight, 3) + meter, numeric: true),
             ].joined() + "</tr>"
         }

@@ -9,9 +9,10 @@ extension HTMLReport {
     /// The headline table of every model, grouped by role.
     static func modelTable(_ r: SimulationResults) -> String {
         let lead = "Test metrics are on the external test set (means over seeds, ± the 95% confidence half-width when there "
-            + "are several seeds); validation MCC is on the validation set. “\(Format.missing)” marks a metric that is undefined."
+            + "are several seeds); validation MCC is on the validation set. Hard-label metrics count a molecule active when P(active) "
+            + "exceeds the model's threshold (0.5, or the student's federated calibration). “\(Format.missing)” marks a metric that is undefined."
         guard !r.models.isEmpty else { return section(id: "models", title: "Models", lead: lead, body: HTML.empty("No models in these results.")) }
-        let headers = ["Model", "Role", "Train n", "Test MCC", "Bal. acc.", "ROC-AUC", "F1", "Sens.", "Spec.", "PPV", "NPV", "Val. MCC"]
+        let headers = ["Model", "Role", "Train n", "Test MCC", "Bal. acc.", "ROC-AUC", "F1", "Sens.", "Spec.", "PPV", "NPV", "Val. MCC", "Threshold"]
         var rows: [String] = []
         let student = Headline(r).student?.name
         for role in ModelRole.reportOrder {
@@ -35,6 +36,7 @@ extension HTMLReport {
                     HTML.cell(Format.fixed(t.ppv), numeric: true),
                     HTML.cell(Format.fixed(t.npv), numeric: true),
                     HTML.cell(Format.fixed(m.validation.mcc), numeric: true),
+                    HTML.cell(m.threshold.map { Format.fixed($0, 2) } ?? Format.missing, numeric: true),
                 ]
                 let cls = m.name == student ? " class=\"highlight\"" : ""
                 rows.append("<tr\(cls)>\(cells.joined())</tr>")
