@@ -73,7 +73,7 @@ struct SimulationReportTests {
         #expect(!html.contains(">nil<") && !html.contains(">nan<") && !html.contains("NaN") && !html.contains(">inf<") && !html.contains("Infinity"))
         #expect(html.contains("No test metrics in these results."))
         let table = HTMLReport.modelTable(r)
-        #expect(table.components(separatedBy: "<td class=\"num\">–</td>").count - 1 == 2 * 9)  // test MCC, 7 other test metrics and validation MCC per model
+        #expect(table.components(separatedBy: "<td class=\"num\">–</td>").count - 1 == 2 * 10)  // test MCC, 7 other test metrics, validation MCC and the (unknown) threshold per model
     }
 
     @Test("empty and degenerate inputs render every section without crashing", arguments: [0, 1])
