@@ -95,5 +95,10 @@ case "federation":
     let seeds = arguments.firstIndex(of: "--seeds").flatMap { $0 + 1 < arguments.endIndex ? Int(arguments[$0 + 1]) : nil } ?? 1
     await federationBenchmark(dataset: dataset, seeds: seeds)
 case "annotation": await annotationBenchmark(count: countArgument ?? 1_000_000)
-default: die("unknown benchmark '\(which)'; available: fingerprints, forest, domain, mlp, federation, annotation")
+case "closure":
+    let list = arguments.firstIndex(of: "--datasets").flatMap { $0 + 1 < arguments.endIndex ? arguments[$0 + 1] : nil }
+        ?? "CHEMBL214_Ki,CHEMBL204_Ki,CHEMBL234_Ki,CHEMBL237_Ki,CHEMBL2047_EC50,CHEMBL1862_Ki,CHEMBL264_Ki"
+    let seeds = arguments.firstIndex(of: "--seeds").flatMap { $0 + 1 < arguments.endIndex ? Int(arguments[$0 + 1]) : nil } ?? 3
+    await closureBenchmark(datasets: list.split(separator: ",").map(String.init), seeds: seeds)
+default: die("unknown benchmark '\(which)'; available: fingerprints, forest, domain, mlp, federation, annotation, closure")
 }
