@@ -262,16 +262,27 @@ extension TreeBuilder {
         let tree = DecisionTree(feature: feature, left: left, right: right, value: value)
         var oob: [(Int32, Double)] = []
         if outOfBag {
+            // Out-of-bag rows walk the tree eight at a time (FlatForest's lockstep walk).
+            let links = (0..<feature.count).map { FlatForest.link(feature: feature[$0], left: left[$0], node: $0, base: 0) }
+            let depth = tree.depth
+            var rowPointers: [UnsafePointer<UInt64>] = []
+            var oobRows: [Int32] = []
             data.storage.withUnsafeBufferPointer { x in
                 for i in 0..<n where multiplicity[i] == 0 {
-                    var node = 0
-                    while feature[node] >= 0 {
-                        let f = Int(feature[node])
-                        let bit = x[i * data.wordsPerRow + f >> 6] >> UInt64(f & 63) & 1
-                        node = Int(bit == 0 ? left[node] : right[node])
-                    }
-                    oob.append((Int32(i), value[node]))
+                    rowPointers.append(x.baseAddress! + i * data.wordsPerRow)
+                    oobRows.append(Int32(i))
                 }
+                var leaves = [Int](repeating: 0, count: oobRows.count)
+                links.withUnsafeBufferPointer { lp in
+                    rowPointers.withUnsafeBufferPointer { rp in
+                        leaves.withUnsafeMutableBufferPointer { out in
+                            guard let l = lp.baseAddress, let r = rp.baseAddress, let o = out.baseAddress else { return }
+                            FlatForest.leaves(l, root: 0, depth: depth, rows: r, count: oobRows.count, into: o)
+                        }
+                    }
+                }
+                oob.reserveCapacity(oobRows.count)
+                for (k, i) in oobRows.enumerated() { oob.append((i, value[leaves[k]])) }
             }
         }
         return (tree, oob)
