@@ -208,7 +208,7 @@ extension TreeBuilder {
                     hi &-= set ? 1 : 0
                 }
                 let l = feature.count
-                feature += [-1, -1]; left += [-1, -1]; right += [-1, -1]; value += [0, 0]
+                for _ in 0..<2 { feature.append(-1); left.append(-1); right.append(-1); value.append(0) }
                 feature[node] = Int32(bestFeature); left[node] = Int32(l); right[node] = Int32(l + 1)
 
                 let rightTotals = hc[best], leftTotals = totals &- rightTotals
