@@ -13,11 +13,12 @@ final class TrainingData: Sendable {
     let target: [Double]
     /// Column-major copy: feature `f`'s bits over the rows are words
     /// `f * wordsPerColumn ..< (f + 1) * wordsPerColumn` (row `r` is bit `r & 63` of word `r >> 6`),
-    /// so partitioning a node by one feature reads one small column.
+    /// so partitioning a node by one feature reads one small column. Empty unless asked for.
     let wordsPerColumn: Int
     let columns: [UInt64]
 
-    init(_ x: FingerprintMatrix, target: [Double]) {
+    /// `columnMajor`: also build ``columns`` (the packed classifier builder partitions with them).
+    init(_ x: FingerprintMatrix, target: [Double], columnMajor: Bool = false) {
         bitCount = x.bitCount
         wordsPerRow = x.wordsPerRow
         rowCount = x.rowCount
@@ -38,9 +39,9 @@ final class TrainingData: Sendable {
         }
         onBitOffsets = offsets
         onBits = bits
-        let wpc = (x.rowCount + 63) >> 6
+        let wpc = columnMajor ? (x.rowCount + 63) >> 6 : 0
         var cols = [UInt64](repeating: 0, count: max(1, x.bitCount * wpc))
-        for r in 0..<x.rowCount {
+        for r in 0..<(columnMajor ? x.rowCount : 0) {
             for b in Int(offsets[r])..<Int(offsets[r + 1]) {
                 cols[Int(bits[b]) * wpc + r >> 6] |= 1 << UInt64(r & 63)
             }
@@ -70,7 +71,7 @@ enum ForestEngine {
         let wantOOB = options.bootstrap && options.computeOutOfBag
         let results = await Parallel.mapChunks(treeIndices, parallelism: max(1, options.parallelism), minimumChunk: 1) { chunk -> [(DecisionTree, [(Int32, Double)])] in
             let builder = TreeBuilder(data: data, classifier: classifier, options: options)
-            let packed = classifier && data.rowCount <= PackedCounts.maxRows
+            let packed = classifier && data.rowCount <= PackedCounts.maxRows && data.wordsPerColumn > 0
             return chunk.map { packed ? builder.buildClassifier(tree: $0, outOfBag: wantOOB) : builder.build(tree: $0, outOfBag: wantOOB) }
         }
         let trees = results.map(\.0)

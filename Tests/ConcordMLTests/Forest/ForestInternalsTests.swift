@@ -11,7 +11,7 @@ struct ForestInternalsTests {
     func columns(rows: Int) {
         for bits in [12, 64, 100, 2048] {
             let (x, labels, _) = syntheticForestData(rows: rows, bits: bits, density: 0.1, seed: UInt64(rows * 7 + bits))
-            let data = TrainingData(x, target: labels.map(Double.init))
+            let data = TrainingData(x, target: labels.map(Double.init), columnMajor: true)
             #expect(data.wordsPerColumn == (rows + 63) / 64)
             var mismatches = 0
             for r in 0..<rows {
@@ -55,7 +55,7 @@ struct ForestInternalsTests {
     func packedBuilderMatches(rows: Int) {
         for (k, options) in Self.exactOptions.enumerated() {
             let (x, labels, _) = syntheticForestData(rows: rows, bits: 200, density: 0.1, seed: UInt64(rows + k))
-            let data = TrainingData(x, target: labels.map(Double.init))
+            let data = TrainingData(x, target: labels.map(Double.init), columnMajor: true)
             let builder = TreeBuilder(data: data, classifier: true, options: options)
             for t in 0..<options.treeCount {
                 let (general, generalOOB) = builder.build(tree: t, outOfBag: true)
@@ -72,7 +72,7 @@ struct ForestInternalsTests {
         let (x, labels, _) = syntheticForestData(rows: 800, bits: 256, seed: 11)
         let (xt, yt, _) = syntheticForestData(rows: 400, bits: 256, seed: 12)
         let options = ForestOptions(treeCount: 60, classWeight: .balanced, seed: 2)
-        let data = TrainingData(x, target: labels.map(Double.init))
+        let data = TrainingData(x, target: labels.map(Double.init), columnMajor: true)
         let builder = TreeBuilder(data: data, classifier: true, options: options)
         let general = RandomForestClassifier(bitCount: 256, trees: (0..<60).map { builder.build(tree: $0, outOfBag: false).0 }, outOfBag: nil)
         let packed = RandomForestClassifier(bitCount: 256, trees: (0..<60).map { builder.buildClassifier(tree: $0, outOfBag: false).0 }, outOfBag: nil)
@@ -97,7 +97,7 @@ struct ForestInternalsTests {
         let (x, labels, _) = syntheticForestData(rows: 500, bits: 130, seed: 21)
         let (xt, _, _) = syntheticForestData(rows: rows, bits: 130, seed: 22)
         for options in [ForestOptions(treeCount: 7, seed: 1), ForestOptions(treeCount: 5, maxDepth: 3, seed: 2)] {
-            let data = TrainingData(x, target: labels.map(Double.init))
+            let data = TrainingData(x, target: labels.map(Double.init), columnMajor: true)
             let (trees, _) = await ForestEngine.fit(data, classifier: true, options: options)
             let flat = FlatForest(trees)
             var out = [Double](repeating: -1, count: rows)
