@@ -11,8 +11,14 @@ final class TrainingData: Sendable {
     let onBits: [UInt16]
     /// 0/1 for a classifier, the target for a regressor.
     let target: [Double]
+    /// Column-major copy: feature `f`'s bits over the rows are words
+    /// `f * wordsPerColumn ..< (f + 1) * wordsPerColumn` (row `r` is bit `r & 63` of word `r >> 6`),
+    /// so partitioning a node by one feature reads one small column. Empty unless asked for.
+    let wordsPerColumn: Int
+    let columns: [UInt64]
 
-    init(_ x: FingerprintMatrix, target: [Double]) {
+    /// `columnMajor`: also build ``columns`` (the packed classifier builder partitions with them).
+    init(_ x: FingerprintMatrix, target: [Double], columnMajor: Bool = false) {
         bitCount = x.bitCount
         wordsPerRow = x.wordsPerRow
         rowCount = x.rowCount
@@ -33,6 +39,15 @@ final class TrainingData: Sendable {
         }
         onBitOffsets = offsets
         onBits = bits
+        let wpc = columnMajor ? (x.rowCount + 63) >> 6 : 0
+        var cols = [UInt64](repeating: 0, count: max(1, x.bitCount * wpc))
+        for r in 0..<(columnMajor ? x.rowCount : 0) {
+            for b in Int(offsets[r])..<Int(offsets[r + 1]) {
+                cols[Int(bits[b]) * wpc + r >> 6] |= 1 << UInt64(r & 63)
+            }
+        }
+        wordsPerColumn = wpc
+        columns = cols
     }
 }
 
@@ -56,7 +71,8 @@ enum ForestEngine {
         let wantOOB = options.bootstrap && options.computeOutOfBag
         let results = await Parallel.mapChunks(treeIndices, parallelism: max(1, options.parallelism), minimumChunk: 1) { chunk -> [(DecisionTree, [(Int32, Double)])] in
             let builder = TreeBuilder(data: data, classifier: classifier, options: options)
-            return chunk.map { builder.build(tree: $0, outOfBag: wantOOB) }
+            let packed = classifier && data.rowCount <= PackedCounts.maxRows && data.wordsPerColumn > 0
+            return chunk.map { packed ? builder.buildClassifier(tree: $0, outOfBag: wantOOB) : builder.build(tree: $0, outOfBag: wantOOB) }
         }
         let trees = results.map(\.0)
         guard wantOOB else { return (trees, nil) }
@@ -88,6 +104,12 @@ final class TreeBuilder {
     let samples: UnsafeMutablePointer<Int32>
     /// `balanced` class weights over the whole training set.
     let fullClassWeight: (Double, Double)
+    // Scratch of buildClassifier(tree:outOfBag:): per row, the bootstrap multiplicity and
+    // the packed increment; per feature, packed counts (zero between nodes); pending nodes' counts.
+    let multiplicity: UnsafeMutablePointer<Int32>
+    let packedRow: UnsafeMutablePointer<UInt64>
+    let packedScratch: UnsafeMutablePointer<UInt64>
+    let arena: CountArena
 
     init(data: TrainingData, classifier: Bool, options: ForestOptions) {
         self.data = data
@@ -100,9 +122,13 @@ final class TreeBuilder {
         weightSum = .allocate(capacity: m); weightSum.initialize(repeating: 0, count: m)
         targetSum = .allocate(capacity: m); targetSum.initialize(repeating: 0, count: m)
         touched = .allocate(capacity: m); touched.initialize(repeating: 0, count: m)
-        touchedFeatures = .allocate(capacity: m); touchedFeatures.initialize(repeating: 0, count: m)
+        touchedFeatures = .allocate(capacity: m + 1); touchedFeatures.initialize(repeating: 0, count: m + 1)
         weight = .allocate(capacity: n); weight.initialize(repeating: 0, count: n)
         samples = .allocate(capacity: n); samples.initialize(repeating: 0, count: n)
+        multiplicity = .allocate(capacity: n); multiplicity.initialize(repeating: 0, count: n)
+        packedRow = .allocate(capacity: n); packedRow.initialize(repeating: 0, count: n)
+        packedScratch = .allocate(capacity: m); packedScratch.initialize(repeating: 0, count: m)
+        arena = CountArena(capacity: 8 * m)
         var positives = 0.0
         for y in data.target { positives += y }
         fullClassWeight = Self.balanced(total: Double(data.rowCount), positives: positives)
@@ -111,6 +137,7 @@ final class TreeBuilder {
     deinit {
         count.deallocate(); weightSum.deallocate(); targetSum.deallocate(); touched.deallocate(); touchedFeatures.deallocate()
         weight.deallocate(); samples.deallocate()
+        multiplicity.deallocate(); packedRow.deallocate(); packedScratch.deallocate()
     }
 
     /// scikit-learn's `compute_class_weight("balanced")`: n / (classes present · n_c).

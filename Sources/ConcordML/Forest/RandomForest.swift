@@ -38,7 +38,7 @@ public struct RandomForestClassifier: ProbabilisticClassifier, PersistableModel,
     public static func fit(_ x: FingerprintMatrix, labels: [UInt8], options: ForestOptions = ForestOptions()) async throws(ForestError) -> RandomForestClassifier {
         try ForestPrediction.checkTrainingInput(x, targetCount: labels.count, options: options)
         for (i, v) in labels.enumerated() where v > 1 { throw .invalidLabel(row: i, value: Int(v)) }
-        let data = TrainingData(x, target: labels.map(Double.init))
+        let data = TrainingData(x, target: labels.map(Double.init), columnMajor: x.rowCount <= PackedCounts.maxRows)
         let (trees, oob) = await ForestEngine.fit(data, classifier: true, options: options)
         return RandomForestClassifier(bitCount: x.bitCount, trees: trees, outOfBag: oob, parallelism: options.parallelism)
     }
