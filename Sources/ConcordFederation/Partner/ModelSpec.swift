@@ -16,7 +16,7 @@ public enum ModelSpec: Sendable, Hashable {
 
     /// FLuID's random forest: 150 trees, max depth 15, balanced class weights, √features per split.
     public static var fluidForest: ModelSpec {
-        .randomForest(ForestOptions(treeCount: 150, maxDepth: 15, classWeight: .balanced))
+        .randomForest(ForestOptions(treeCount: 150, maxDepth: 15, classWeight: .balanced, computeOutOfBag: false))
     }
 
     /// A short name for reports: "rf", "mlp", "logreg", "knn".
