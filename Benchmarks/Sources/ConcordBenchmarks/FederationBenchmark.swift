@@ -74,7 +74,7 @@ func federationBenchmark(dataset: String, seeds: Int) async {
         let out = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0, let json = (try? JSONSerialization.jsonObject(with: out)) as? [String: Any],
-              let timings = json["timings_s"] as? [String: Any], let peerTotal = timings["total"] as? Double else {
+              let timings = json["timings_s"] as? [String: Any], let peerTotal = (timings["total_s"] ?? timings["total"]) as? Double else {
             die("the FLuID peer failed (status \(process.terminationStatus))")
         }
         print(String(format: "\n  Concord %.2f s (mean of %d)   FLuID_POC %.2f s   ratio %.1fx (goal ≥ 20x)", mean, totals.count, peerTotal, peerTotal / mean))
