@@ -79,6 +79,18 @@ struct SimulateCommandTests {
         let teachers = try CLI.run(["simulate", "--data", data.path, "--label-column", "label", "--transfer", transfer.path,
                                     "--partners", "3", "--teacher", "rf,mlp", "--out", out])
         #expect(teachers.status != 0 && teachers.stderr.contains("2 models for 3 partners"))
+        let guardValue = try CLI.run(["simulate", "--data", data.path, "--label-column", "label", "--transfer", transfer.path,
+                                      "--self-guard", "sometimes", "--out", out])
+        #expect(guardValue.status != 0 && guardValue.stderr.contains("--self-guard must be off, identity or a Tanimoto threshold"))
+        let size = try CLI.run(["simulate", "--data", data.path, "--label-column", "label", "--transfer", transfer.path,
+                                "--transfer-size", "1", "--out", out])
+        #expect(size.status != 0 && size.stderr.contains("--transfer-size must be at least 2"))
+        let student = try CLI.run(["simulate", "--data", data.path, "--label-column", "label", "--transfer", transfer.path,
+                                   "--student", "svm", "--out", out])
+        #expect(student.status != 0 && student.stderr.contains("unknown model 'svm'"))
+        let study = try CLI.run(["study", "student-size", "--data", data.path, "--label-column", "label", "--transfer", transfer.path,
+                                 "--sizes", "10,x", "--out", out])
+        #expect(study.status != 0 && study.stderr.contains("--sizes: 'x' is not a size"))
     }
 
     @Test("study student-size writes points with intervals", .timeLimit(.minutes(5)))
