@@ -94,32 +94,32 @@ public enum Federation {
         var probabilities = [Double](repeating: 0, count: n)
         var contributions = [Double](repeating: 0, count: members.count)
         for m in 0..<n {
-            let voters = members.enumerated().filter { !annotations[$0.element].abstains(m) }
-            guard !voters.isEmpty else { probabilities[m] = .nan; continue }
-            let share = 1 / Double(voters.count)
+            var voters = 0
+            for p in members where !annotations[p].abstains(m) { voters += 1 }
+            guard voters > 0 else { probabilities[m] = .nan; continue }
+            let share = 1 / Double(voters)
             switch scheme {
             case .weighted:
                 var total = 0.0, sum = 0.0
-                for (_, p) in voters { total += weights[p][m]; sum += weights[p][m] * annotations[p].probabilities[m] }
+                for p in members where !annotations[p].abstains(m) {
+                    total += weights[p][m]; sum += weights[p][m] * annotations[p].probabilities[m]
+                }
                 if total > 0 {
                     probabilities[m] = sum / total
-                    for (j, p) in voters { contributions[j] += weights[p][m] / total }
-                } else {
-                    var mean = 0.0
-                    for (_, p) in voters { mean += annotations[p].probabilities[m] }
-                    probabilities[m] = mean * share
-                    for (j, _) in voters { contributions[j] += share }
+                    for (j, p) in members.enumerated() where !annotations[p].abstains(m) { contributions[j] += weights[p][m] / total }
+                    continue
                 }
+                fallthrough  // no weight anywhere: the plain mean of the voters
             case .uniform:
                 var mean = 0.0
-                for (_, p) in voters { mean += annotations[p].probabilities[m] }
+                for p in members where !annotations[p].abstains(m) { mean += annotations[p].probabilities[m] }
                 probabilities[m] = mean * share
-                for (j, _) in voters { contributions[j] += share }
+                for (j, p) in members.enumerated() where !annotations[p].abstains(m) { contributions[j] += share }
             case .majority:
                 var votes = 0
-                for (_, p) in voters where annotations[p].probabilities[m] > 0.5 { votes += 1 }
+                for p in members where !annotations[p].abstains(m) && annotations[p].probabilities[m] > 0.5 { votes += 1 }
                 probabilities[m] = Double(votes) * share
-                for (j, _) in voters { contributions[j] += share }
+                for (j, p) in members.enumerated() where !annotations[p].abstains(m) { contributions[j] += share }
             }
         }
         return Consensus(scheme: scheme, partners: members.map { annotations[$0].partner },

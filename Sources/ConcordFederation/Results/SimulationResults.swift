@@ -161,6 +161,13 @@ public struct StageTimings: Sendable, Hashable, Codable {
     public var evaluation = 0.0
     public var total = 0.0
     public init() {}
+
+    /// Adds every stage of `other` to this one.
+    public mutating func add(_ other: StageTimings) {
+        fingerprints += other.fingerprints; teachers += other.teachers; annotation += other.annotation
+        federation += other.federation; student += other.student; hybrids += other.hybrids
+        evaluation += other.evaluation; total += other.total
+    }
 }
 
 /// Everything `concord simulate` writes to `results.json`.

@@ -25,12 +25,7 @@ extension Simulation {
     public static func summarize(_ runs: [SeedRun], data: LabelledMolecules, datasetName: String, settings: SimulationSettings,
                                  version: String) -> SimulationResults {
         var timings = StageTimings()
-        for r in runs {
-            timings.fingerprints += r.timings.fingerprints; timings.teachers += r.timings.teachers
-            timings.annotation += r.timings.annotation; timings.federation += r.timings.federation
-            timings.student += r.timings.student; timings.hybrids += r.timings.hybrids
-            timings.evaluation += r.timings.evaluation; timings.total += r.timings.total
-        }
+        for r in runs { timings.add(r.timings) }
         var models: [ModelResult] = []
         if let first = runs.first {
             for (index, model) in first.models.enumerated() {

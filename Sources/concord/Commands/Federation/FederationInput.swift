@@ -80,7 +80,7 @@ enum FederationInput {
             let records = try ace.load(setName)
             let results = await Parallel.mapChunks(records, minimumChunk: 64) { chunk in
                 chunk.map { r in Result { () throws(RecordError) -> Molecule in
-                    do throws(ChemError) { return try SMILES.parse(r.smiles) } catch { throw RecordError(line: r.line, position: error.position, reason: error.message) }
+                    try MoleculeRecord(id: "\(r.line)", line: r.line, structure: .smiles(r.smiles)).molecule()
                 } }
             }
             for (r, result) in zip(records, results) {

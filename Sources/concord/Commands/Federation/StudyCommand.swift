@@ -71,9 +71,7 @@ struct StudyCommand: AsyncParsableCommand {
         let sizes = try sizeList()
         for seed in federation.seedList {
             let run = try await Simulation.runSeed(data: loaded.molecules, pool: pool, preferred: preferred, settings: settings, seed: seed, progress: bar.handler)
-            timings.fingerprints += run.timings.fingerprints; timings.teachers += run.timings.teachers
-            timings.annotation += run.timings.annotation; timings.federation += run.timings.federation
-            timings.student += run.timings.student; timings.hybrids += run.timings.hybrids
+            timings.add(run.timings)  // its total is replaced by the wall clock below
             let studyStart = clock.now
             switch study {
             case .teacherCount:
