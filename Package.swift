@@ -17,6 +17,10 @@ let package = Package(
         .library(name: "ConcordData", targets: ["ConcordData"]),
         .library(name: "ConcordFederation", targets: ["ConcordFederation"]),
         .library(name: "ConcordReport", targets: ["ConcordReport"]),
+        .library(name: "ConcordSecurity", targets: ["ConcordSecurity"]),
+        .library(name: "ConcordWire", targets: ["ConcordWire"]),
+        .library(name: "ConcordStorage", targets: ["ConcordStorage"]),
+        .library(name: "ConcordNetwork", targets: ["ConcordNetwork"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -25,6 +29,15 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.19"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.4.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.10.0"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.3.0"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", "5.0.0"..<"7.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
     ],
     targets: [
         .target(
@@ -61,6 +74,55 @@ let package = Package(
             dependencies: ["ConcordFederation"],
             swiftSettings: strict
         ),
+        .target(
+            name: "ConcordSecurity",
+            dependencies: [
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ConcordWire",
+            dependencies: [
+                "ConcordFederation",
+                "ConcordML",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            exclude: ["Generated/README.md"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ConcordStorage",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ConcordNetwork",
+            dependencies: [
+                "ConcordChem",
+                "ConcordML",
+                "ConcordFederation",
+                "ConcordReport",
+                "ConcordSecurity",
+                "ConcordWire",
+                "ConcordStorage",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "concord",
             dependencies: [
@@ -69,6 +131,8 @@ let package = Package(
                 "ConcordData",
                 "ConcordFederation",
                 "ConcordReport",
+                "ConcordSecurity",
+                "ConcordNetwork",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -97,6 +161,26 @@ let package = Package(
         .testTarget(
             name: "ConcordReportTests",
             dependencies: ["ConcordReport", "ConcordFederation"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ConcordSecurityTests",
+            dependencies: ["ConcordSecurity", .product(name: "X509", package: "swift-certificates")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ConcordWireTests",
+            dependencies: ["ConcordWire", "ConcordFederation"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ConcordStorageTests",
+            dependencies: ["ConcordStorage"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ConcordNetworkTests",
+            dependencies: ["ConcordNetwork", "ConcordSecurity", "ConcordWire", "ConcordFederation"],
             swiftSettings: strict
         ),
         .testTarget(
