@@ -108,6 +108,7 @@ let package = Package(
             dependencies: [
                 "ConcordChem",
                 "ConcordML",
+                "ConcordData",
                 "ConcordFederation",
                 "ConcordReport",
                 "ConcordSecurity",

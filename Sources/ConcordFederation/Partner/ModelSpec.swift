@@ -134,3 +134,18 @@ public struct RegressorClassifier: ProbabilisticClassifier {
     }
 }
 
+
+extension TrainingRecipe {
+    /// The recipe a short model name stands for, as a teacher or as a student:
+    /// `rf` (FLuID's forest), `mlp` (the default student network when `student`), `logreg` (balanced) or `knn` (k = 5).
+    /// Returns nil for an unknown name.
+    public static func named(_ name: String, student: Bool = false) -> TrainingRecipe? {
+        switch name {
+        case "rf": TrainingRecipe(model: .fluidForest)
+        case "mlp": TrainingRecipe(model: .mlp(student ? SimulationSettings.studentMLP : MLP.TrainingOptions(), validationFraction: 0.1))
+        case "logreg": TrainingRecipe(model: .logisticRegression(LogisticRegression.Options(classWeight: .balanced)))
+        case "knn": TrainingRecipe(model: .knn(k: 5))
+        default: nil
+        }
+    }
+}

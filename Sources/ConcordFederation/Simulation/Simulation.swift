@@ -260,3 +260,10 @@ extension Duration {
     /// The duration in seconds.
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }
+
+/// Seeds for the stages of a federation, derived from one job seed.
+public enum Seeds {
+    /// A sub-seed for the stage `tag` (SplitMix64 of the seed mixed with the tag); the
+    /// simulation and the networked coordinator use the same tags, so the same seed gives the same run.
+    public static func derive(_ seed: UInt64, _ tag: UInt64) -> UInt64 { ConcordFederation.derive(seed, tag) }
+}

@@ -1,0 +1,549 @@
+public import ConcordStorage
+public import ConcordWire
+import ConcordChem
+import ConcordFederation
+import ConcordML
+import Foundation
+import Logging
+import SwiftProtobuf
+
+/// Where the coordinator reads public transfer molecules from: given a job's `transfer_source`,
+/// returns the pool of SMILES (and how many leading ones are drawn first).
+public typealias TransferSource = @Sendable (String) async throws -> (smiles: [String], preferred: Int)
+
+/// A refusal the coordinator sends back, with the gRPC status it maps to.
+public struct CoordinatorRefusal: Error, Sendable, CustomStringConvertible {
+    public enum Kind: Sendable { case notFound, permissionDenied, invalidArgument, failedPrecondition, internalError }
+    public var kind: Kind
+    public var reason: String
+    public init(_ kind: Kind, _ reason: String) { self.kind = kind; self.reason = reason }
+    public var description: String { reason }
+}
+
+/// The coordinator's job logic, with no network in it: every gRPC handler calls one of these
+/// methods with the caller's authenticated name, and ``advance()`` moves jobs through their states.
+///
+/// All state lives in the ``CoordinatorStore``; what this actor keeps in memory (the transfer
+/// set's fingerprints) is rebuilt from the store after a restart, so a coordinator killed at any
+/// moment resumes where it stopped.
+public actor CoordinatorEngine {
+    let store: CoordinatorStore
+    let transferSource: TransferSource
+    let reportDirectory: URL?
+    let parallelism: Int
+    let logger: Logger
+    private var transferCache: [String: TransferSet] = [:]
+    private var advancing = false
+
+    /// Artifact names in the store.
+    enum Artifact {
+        static let transfer = "transfer", consensus = "consensus", student = "student", selection = "selection", report = "report"
+    }
+    enum Submission { static let calibration = "calibration", evaluation = "evaluation" }
+
+    public init(store: CoordinatorStore, transferSource: @escaping TransferSource, reportDirectory: URL? = nil,
+                parallelism: Int = defaultParallelism, logger: Logger = Logger(label: "concord.coordinator")) {
+        self.store = store; self.transferSource = transferSource; self.reportDirectory = reportDirectory
+        self.parallelism = parallelism; self.logger = logger
+    }
+
+    // MARK: Operator
+
+    /// Accepts a job. - Throws: ``CoordinatorRefusal`` for an invalid specification.
+    public func submit(_ spec: Concord_V1_JobSpec) throws(CoordinatorRefusal) -> Concord_V1_JobStatus {
+        try JobSettings.validate(spec)
+        let id = "job-" + Digests.hex(Digests.sha256(Data("\(spec.name)|\(Date().timeIntervalSince1970)|\(UUID().uuidString)".utf8)).prefix(12)
+        let data: Data
+        do { data = try spec.serializedBytes() } catch { throw CoordinatorRefusal(.invalidArgument, "job spec: \(error)") }
+        do {
+            try store.insert(job: JobRecord(id: id, name: spec.name, spec: data, state: Concord_V1_JobState.created.rawValue,
+                                            message: "preparing the transfer set"), partners: spec.partners.sorted())
+        } catch { throw CoordinatorRefusal(.internalError, "\(error)") }
+        logger.info("job submitted", metadata: ["job": "\(id)", "partners": "\(spec.partners.sorted().joined(separator: ","))"])
+        return try status(jobID: id)
+    }
+
+    /// A job's status (the most recent job when `jobID` is empty).
+    public func status(jobID: String) throws(CoordinatorRefusal) -> Concord_V1_JobStatus {
+        let job = try record(jobID)
+        let spec = try Self.spec(job)
+        var status = Concord_V1_JobStatus()
+        status.jobID = job.id
+        status.name = job.name
+        status.state = Concord_V1_JobState(rawValue: job.state) ?? .unspecified
+        status.transferSize = spec.transferSize
+        status.threshold = job.threshold ?? 0
+        status.message = job.message
+        status.createdUnixMs = job.createdMs
+        status.updatedUnixMs = job.updatedMs
+        let total = UInt32(Chunking.chunkCount(Int(spec.transferSize)))
+        let consensus = try? consensusContributions(job.id)
+        do {
+            let calibrations = Set(try store.submissions(Submission.calibration, job: job.id).map(\.partner))
+            let evaluations = Set(try store.submissions(Submission.evaluation, job: job.id).map(\.partner))
+            for partner in try store.partners(job: job.id) {
+                var p = Concord_V1_PartnerProgress()
+                p.name = partner.partner
+                p.enrolled = partner.enrolled
+                p.teacher = partner.teacher
+                p.lastSeenUnixMs = partner.lastSeenMs
+                p.annotationChunksReceived = UInt32(try store.annotationChunkIndices(job: job.id, partner: partner.partner).count)
+                p.annotationChunksTotal = total
+                p.annotationComplete = p.annotationChunksReceived == total
+                p.calibrationReceived = calibrations.contains(partner.partner)
+                p.evaluationReceived = evaluations.contains(partner.partner)
+                if let c = consensus?[partner.partner] { p.contribution = c.contribution; p.abstentions = UInt32(c.abstentions) }
+                status.partners.append(p)
+            }
+            if let student = try store.artifact(Artifact.student, job: job.id) { status.studentSha256 = Digests.hex(student.sha256) }
+        } catch { throw CoordinatorRefusal(.internalError, "\(error)") }
+        status.latePartners = late(job: job, status: status)
+        return status
+    }
+
+    /// Cancels a job that has not finished.
+    public func cancel(jobID: String) throws(CoordinatorRefusal) -> Concord_V1_JobStatus {
+        let job = try record(jobID)
+        guard !Self.finished(job.state) else { throw CoordinatorRefusal(.failedPrecondition, "job \(job.id) has already finished") }
+        try update(job.id, .cancelled, "cancelled by the operator")
+        return try status(jobID: job.id)
+    }
+
+    /// The job's HTML report, once complete.
+    public func report(jobID: String) throws(CoordinatorRefusal) -> Data {
+        let job = try record(jobID)
+        guard let report = try artifact(Artifact.report, job.id) else {
+            throw CoordinatorRefusal(.failedPrecondition, "job \(job.id) has no report yet (state \(Self.stateName(job.state)))")
+        }
+        return report.data
+    }
+
+    // MARK: Partners
+
+    /// Enrols the caller in a job it is a member of. Idempotent.
+    public func enrol(partner: String, request: Concord_V1_EnrolRequest) throws(CoordinatorRefusal) -> Concord_V1_EnrolResponse {
+        guard request.protocolVersion == WireLimits.protocolVersion else {
+            throw CoordinatorRefusal(.failedPrecondition, "protocol version \(request.protocolVersion) is not served (this coordinator speaks \(WireLimits.protocolVersion))")
+        }
+        let job = try membership(partner: partner, jobID: request.jobID)
+        guard request.teacher.count <= 32 else { throw CoordinatorRefusal(.invalidArgument, "teacher name longer than 32 characters") }
+        do { try store.enrol(job: job.id, partner: partner, teacher: request.teacher) } catch { throw CoordinatorRefusal(.internalError, "\(error)") }
+        var response = Concord_V1_EnrolResponse()
+        response.jobID = job.id
+        response.partner = partner
+        response.job = try view(partner: partner, jobID: job.id)
+        return response
+    }
+
+    /// The job as the caller sees it.
+    public func view(partner: String, jobID: String) throws(CoordinatorRefusal) -> Concord_V1_JobView {
+        let job = try membership(partner: partner, jobID: jobID)
+        let spec = try Self.spec(job)
+        var view = Concord_V1_JobView()
+        view.jobID = job.id
+        view.state = Concord_V1_JobState(rawValue: job.state) ?? .unspecified
+        view.fingerprint = spec.fingerprint
+        view.chunkSize = UInt32(WireLimits.moleculesPerChunk)
+        view.threshold = job.threshold ?? 0
+        view.message = job.message
+        view.candidateThresholds = FederatedCalibration.grid
+        do {
+            try store.touch(job: job.id, partner: partner)
+            if let transfer = try store.artifact(Artifact.transfer, job: job.id) {
+                let count = Self.smiles(transfer.data).count
+                view.transferSize = UInt32(count)
+                view.transferChunks = UInt32(Chunking.chunkCount(count))
+                view.transferSha256 = transfer.sha256
+            }
+            view.annotationChunksReceived = try store.annotationChunkIndices(job: job.id, partner: partner).map { UInt32($0) }
+            view.calibrationReceived = try store.submissions(Submission.calibration, job: job.id).contains { $0.partner == partner }
+            view.evaluationReceived = try store.submissions(Submission.evaluation, job: job.id).contains { $0.partner == partner }
+            if let student = try store.artifact(Artifact.student, job: job.id) { view.studentSha256 = student.sha256 }
+        } catch { throw CoordinatorRefusal(.internalError, "\(error)") }
+        return view
+    }
+
+    /// The transfer set's SMILES and digest for a member.
+    public func transferSet(partner: String, jobID: String) throws(CoordinatorRefusal) -> (jobID: String, smiles: [String], sha256: Data) {
+        let job = try membership(partner: partner, jobID: jobID)
+        guard let transfer = try artifact(Artifact.transfer, job.id) else {
+            throw CoordinatorRefusal(.failedPrecondition, "job \(job.id) has no transfer set yet (state \(Self.stateName(job.state)))")
+        }
+        return (job.id, Self.smiles(transfer.data), transfer.sha256)
+    }
+
+    /// Stores one validated annotation chunk from the caller; returns whether it was new.
+    public func receive(partner: String, chunk: Concord_V1_AnnotationChunk) throws(CoordinatorRefusal) -> Bool {
+        let job = try membership(partner: partner, jobID: chunk.jobID)
+        guard job.state == Concord_V1_JobState.transferReady.rawValue else {
+            throw CoordinatorRefusal(.failedPrecondition, "job \(job.id) is not collecting annotations (state \(Self.stateName(job.state)))")
+        }
+        let transfer = try transferSet(partner: partner, jobID: job.id)
+        do { try Chunking.validate(chunk, transferSize: transfer.smiles.count) }
+        catch { throw CoordinatorRefusal(.invalidArgument, "\(partner): \(error)") }
+        if let existing = try? store.annotationChunks(job: job.id, partner: partner).first,
+           let first = try? Concord_V1_AnnotationChunk(serializedBytes: existing), first.annotationSha256 != chunk.annotationSha256 {
+            throw CoordinatorRefusal(.invalidArgument, "\(partner): annotation chunk \(chunk.index) belongs to a different annotation than the chunks already received")
+        }
+        do {
+            let inserted = try store.putAnnotationChunk(job: job.id, partner: partner, index: Int(chunk.index), payload: try chunk.serializedBytes())
+            return inserted
+        } catch { throw CoordinatorRefusal(.internalError, "\(error)") }
+    }
+
+    /// The caller's upload receipt.
+    public func receipt(partner: String, jobID: String, duplicates: Int) throws(CoordinatorRefusal) -> Concord_V1_UploadReceipt {
+        let job = try membership(partner: partner, jobID: jobID)
+        var receipt = Concord_V1_UploadReceipt()
+        receipt.jobID = job.id
+        receipt.duplicates = UInt32(duplicates)
+        do { receipt.stored = try store.annotationChunkIndices(job: job.id, partner: partner).map { UInt32($0) } }
+        catch { throw CoordinatorRefusal(.internalError, "\(error)") }
+        let spec = try Self.spec(job)
+        receipt.complete = receipt.stored.count == Chunking.chunkCount(Int(spec.transferSize))
+        return receipt
+    }
+
+    /// A student artifact for a member, once trained.
+    public func studentArtifact(partner: String, jobID: String, kind: Concord_V1_ArtifactKind) throws(CoordinatorRefusal) -> (jobID: String, data: Data) {
+        let job = try membership(partner: partner, jobID: jobID)
+        let name: String
+        switch kind {
+        case .studentModel: name = Artifact.student
+        case .studentSelection: name = Artifact.selection
+        default: throw CoordinatorRefusal(.invalidArgument, "partners may fetch the student model or selection only")
+        }
+        guard let artifact = try artifact(name, job.id) else {
+            throw CoordinatorRefusal(.failedPrecondition, "job \(job.id) has no student yet (state \(Self.stateName(job.state)))")
+        }
+        return (job.id, artifact.data)
+    }
+
+    /// Stores the caller's calibration counts (the first submission is kept).
+    public func calibrate(partner: String, counts: Concord_V1_CalibrationCounts) throws(CoordinatorRefusal) -> Concord_V1_Ack {
+        let job = try membership(partner: partner, jobID: counts.jobID)
+        guard job.state >= Concord_V1_JobState.studentTrained.rawValue, !Self.finished(job.state) else {
+            throw CoordinatorRefusal(.failedPrecondition, "job \(job.id) is not calibrating (state \(Self.stateName(job.state)))")
+        }
+        do { _ = try ThresholdCounts(wire: counts, expected: FederatedCalibration.grid) }
+        catch { throw CoordinatorRefusal(.invalidArgument, "\(partner): \(error)") }
+        return try submit(Submission.calibration, job: job.id, partner: partner, message: counts)
+    }
+
+    /// Stores the caller's evaluation report (the first submission is kept).
+    public func evaluate(partner: String, report: Concord_V1_EvaluationReport) throws(CoordinatorRefusal) -> Concord_V1_Ack {
+        let job = try membership(partner: partner, jobID: report.jobID)
+        guard job.state >= Concord_V1_JobState.studentPublished.rawValue, !Self.finished(job.state) else {
+            throw CoordinatorRefusal(.failedPrecondition, "job \(job.id) is not collecting evaluations (state \(Self.stateName(job.state)))")
+        }
+        guard report.models.count <= 8 else { throw CoordinatorRefusal(.invalidArgument, "\(partner): at most 8 models per evaluation report") }
+        for model in report.models {
+            guard ["student", "teacher", "hybrid"].contains(model.model) else {
+                throw CoordinatorRefusal(.invalidArgument, "\(partner): unknown model '\(model.model)' in the evaluation report")
+            }
+            do { _ = try MetricSet(wire: model.test); _ = try MetricSet(wire: model.validation) }
+            catch { throw CoordinatorRefusal(.invalidArgument, "\(partner): \(model.model): \(error)") }
+        }
+        return try submit(Submission.evaluation, job: job.id, partner: partner, message: report)
+    }
+
+    private func submit(_ kind: String, job: String, partner: String, message: some SwiftProtobuf.Message) throws(CoordinatorRefusal) -> Concord_V1_Ack {
+        var ack = Concord_V1_Ack()
+        ack.jobID = job
+        do {
+            let new = try store.put(submission: kind, job: job, partner: partner, payload: try message.serializedBytes())
+            ack.message = new ? "\(kind) stored" : "\(kind) already held; the first submission is kept"
+        } catch { throw CoordinatorRefusal(.internalError, "\(error)") }
+        return ack
+    }
+
+    // MARK: Driving jobs
+
+    /// Moves every unfinished job as far as it can go now. Safe to call at any time and after a
+    /// restart; each transition is one durable write, taken only once its inputs are stored.
+    public func advance() async {
+        guard !advancing else { return }
+        advancing = true
+        defer { advancing = false }
+        let jobs: [JobRecord]
+        do { jobs = try store.jobs() } catch { logger.error("cannot read jobs: \(error)"); return }
+        for job in jobs where !Self.finished(job.state) {
+            var current = job
+            while true {
+                let before = current.state
+                do {
+                    try await step(current)
+                } catch {
+                    logger.error("job failed", metadata: ["job": "\(job.id)", "reason": "\(error)"])
+                    try? update(job.id, .failed, "\(error)")
+                    break
+                }
+                guard let next = try? store.job(id: job.id), next.state != before, !Self.finished(next.state) else { break }
+                current = next
+            }
+        }
+    }
+
+    private func step(_ job: JobRecord) async throws(CoordinatorRefusal) {
+        let spec = try Self.spec(job)
+        let settings = try JobSettings(spec)
+        let state = Concord_V1_JobState(rawValue: job.state) ?? .unspecified
+        switch state {
+        case .created:
+            let pool: (smiles: [String], preferred: Int)
+            do { pool = try await transferSource(spec.transferSource) }
+            catch { throw CoordinatorRefusal(.failedPrecondition, "transfer source '\(spec.transferSource)': \(error)") }
+            let transfer = await TransferSet.sample(pool: pool.smiles, size: Int(spec.transferSize), excluding: [],
+                                                    options: settings.fingerprint.morganOptions, seed: Seeds.derive(spec.seed, 200),
+                                                    preferred: pool.preferred, parallelism: parallelism)
+            guard transfer.count >= 2 else { throw CoordinatorRefusal(.failedPrecondition, "the transfer source yielded \(transfer.count) usable molecules") }
+            let data = Data(transfer.smiles.joined(separator: "\n").utf8)
+            do { try store.put(artifact: Artifact.transfer, job: job.id, data: data, sha256: Digests.smiles(transfer.smiles)) }
+            catch { throw CoordinatorRefusal(.internalError, "\(error)") }
+            transferCache[job.id] = transfer
+            try update(job.id, .transferReady, "waiting for annotations of \(transfer.count) public molecules (\(transfer.unparsable) unparsable and \(transfer.duplicates) duplicates skipped)")
+
+        case .transferReady:
+            let status = try self.status(jobID: job.id)
+            let complete = status.partners.filter(\.annotationComplete).map(\.name)
+            let quorum = spec.quorum == 0 ? status.partners.count : Int(spec.quorum)
+            let deadlinePassed = spec.annotationDeadlineS > 0 && Self.nowMs() - job.stateSinceMs > Int64(spec.annotationDeadlineS) * 1000
+            if complete.count == status.partners.count || (deadlinePassed && complete.count >= quorum) {
+                let missing = status.partners.filter { !$0.annotationComplete }.map(\.name)
+                try update(job.id, .annotationsCollected, missing.isEmpty ? "all \(complete.count) partners annotated"
+                    : "annotation deadline passed: federating \(complete.count) partners; late: \(missing.joined(separator: ", "))")
+            } else {
+                let waiting = status.partners.filter { !$0.annotationComplete }.map(\.name)
+                let text = "waiting for annotations from \(waiting.joined(separator: ", "))"
+                if text != job.message { try update(job.id, .transferReady, text) }
+            }
+
+        case .annotationsCollected:
+            let annotations = try collectedAnnotations(job.id, transferSize: Int(spec.transferSize))
+            let weights: [[Double]], consensus: Consensus
+            do {
+                weights = try Federation.domainWeights(annotations)
+                consensus = try Federation.consensus(annotations, scheme: settings.scheme, weights: weights)
+            } catch { throw CoordinatorRefusal(.failedPrecondition, "federation: \(error)") }
+            let record = ConsensusRecord(partners: consensus.partners, probabilities: consensus.probabilities,
+                                         contributions: consensus.contributions, abstentions: annotations.map(\.abstentionCount))
+            let data = record.encoded()
+            do { try store.put(artifact: Artifact.consensus, job: job.id, data: data, sha256: Digests.sha256(data)) }
+            catch { throw CoordinatorRefusal(.internalError, "\(error)") }
+            try update(job.id, .federated, "consensus of \(annotations.count) partners (\(settings.scheme.rawValue))")
+
+        case .federated:
+            let transfer = try await transferSet(job.id, spec: spec, settings: settings)
+            guard let consensusData = try artifact(Artifact.consensus, job.id), let record = ConsensusRecord(decoding: consensusData.data) else {
+                throw CoordinatorRefusal(.internalError, "the stored consensus is missing or unreadable")
+            }
+            let consensus = Consensus(scheme: settings.scheme, partners: record.partners, probabilities: record.probabilities,
+                                      contributions: record.contributions)
+            let selection: StudentSelection
+            let model: any ProbabilisticClassifier
+            do {
+                selection = try await StudentSelection.select(consensus, mode: settings.selection, size: Int(spec.studentSize),
+                                                              seed: Seeds.derive(spec.seed, 300), features: transfer.features)
+                let x = transfer.features.rows(selection.rows)
+                if spec.softLabels {
+                    model = try await settings.student.model.fitSoft(x, probabilities: selection.rows.map { consensus.probabilities[$0] },
+                                                                     seed: Seeds.derive(spec.seed, 301), parallelism: parallelism)
+                } else {
+                    model = try await settings.student.train(x, labels: selection.labels, seed: Seeds.derive(spec.seed, 301), parallelism: parallelism).model
+                }
+            } catch { throw CoordinatorRefusal(.failedPrecondition, "student: \(error)") }
+            var artifact = Concord_V1_StudentSelectionArtifact()
+            artifact.rows = selection.rows.map { UInt32($0) }
+            artifact.labels = selection.labels.map { UInt32($0) }
+            artifact.probabilities = selection.rows.map { consensus.probabilities[$0] }
+            do {
+                let modelData = try StudentCodec.encode(model)
+                let selectionData: Data = try artifact.serializedBytes()
+                try store.put(artifact: Artifact.selection, job: job.id, data: selectionData, sha256: Digests.sha256(selectionData))
+                try store.put(artifact: Artifact.student, job: job.id, data: modelData, sha256: Digests.sha256(modelData))
+            } catch { throw CoordinatorRefusal(.internalError, "\(error)") }
+            let note = "student trained on \(selection.rows.count) molecules (\(selection.actives) active)" + (selection.shortfall.map { "; \($0)" } ?? "")
+            if spec.calibrate {
+                try update(job.id, .studentTrained, note + "; waiting for calibration counts")
+            } else {
+                try update(job.id, .studentTrained, note)
+                try update(job.id, .studentPublished, "published with threshold 0.5 (no calibration)", threshold: 0.5)
+            }
+
+        case .studentTrained:
+            let participants = try participants(job.id)
+            let received: [(partner: String, payload: Data)]
+            do { received = try store.submissions(Submission.calibration, job: job.id) } catch { throw CoordinatorRefusal(.internalError, "\(error)") }
+            let have = Set(received.map(\.partner))
+            let deadlinePassed = spec.evaluationDeadlineS > 0 && Self.nowMs() - job.stateSinceMs > Int64(spec.evaluationDeadlineS) * 1000
+            guard participants.allSatisfy(have.contains) || (deadlinePassed && !have.isEmpty) else { return }
+            var parts: [ThresholdCounts] = []
+            for item in received where participants.contains(item.partner) {
+                guard let message = try? Concord_V1_CalibrationCounts(serializedBytes: item.payload),
+                      let counts = try? ThresholdCounts(wire: message, expected: FederatedCalibration.grid) else { continue }
+                parts.append(counts)
+            }
+            let threshold: Double
+            do { threshold = FederatedCalibration.choose(try FederatedCalibration.sum(parts)) }
+            catch { throw CoordinatorRefusal(.failedPrecondition, "calibration: \(error)") }
+            try update(job.id, .thresholdCalibrated, "threshold \(threshold) chosen from \(parts.count) partners' counts", threshold: threshold)
+            try update(job.id, .studentPublished, "student published; waiting for evaluations", threshold: threshold)
+
+        case .thresholdCalibrated:
+            try update(job.id, .studentPublished, "student published; waiting for evaluations")
+
+        case .studentPublished:
+            let participants = try participants(job.id)
+            let have: Set<String>
+            do { have = Set(try store.submissions(Submission.evaluation, job: job.id).map(\.partner)) } catch { throw CoordinatorRefusal(.internalError, "\(error)") }
+            let deadlinePassed = spec.evaluationDeadlineS > 0 && Self.nowMs() - job.stateSinceMs > Int64(spec.evaluationDeadlineS) * 1000
+            guard participants.allSatisfy(have.contains) || (deadlinePassed && !have.isEmpty) else { return }
+            try update(job.id, .evaluationsCollected, "evaluations from \(have.count) of \(participants.count) partners")
+
+        case .evaluationsCollected:
+            let html = try JobReport.render(status: try status(jobID: job.id), spec: spec, evaluations: try evaluations(job.id),
+                                            consensus: (try? artifact(Artifact.consensus, job.id)).flatMap { $0.flatMap { ConsensusRecord(decoding: $0.data) } },
+                                            events: (try? store.events(job: job.id)) ?? [])
+            let data = Data(html.utf8)
+            do { try store.put(artifact: Artifact.report, job: job.id, data: data, sha256: Digests.sha256(data)) }
+            catch { throw CoordinatorRefusal(.internalError, "\(error)") }
+            if let reportDirectory {
+                let url = reportDirectory.appendingPathComponent("\(job.id).html")
+                try? FileManager.default.createDirectory(at: reportDirectory, withIntermediateDirectories: true)
+                try? data.write(to: url, options: .atomic)
+            }
+            try update(job.id, .complete, "complete")
+
+        case .unspecified, .complete, .cancelled, .failed, .UNRECOGNIZED:
+            return
+        }
+    }
+
+    // MARK: Helpers
+
+    /// The partners whose annotations went into the consensus (those who must calibrate and evaluate).
+    private func participants(_ jobID: String) throws(CoordinatorRefusal) -> [String] {
+        guard let data = try artifact(Artifact.consensus, jobID), let record = ConsensusRecord(decoding: data.data) else {
+            throw CoordinatorRefusal(.internalError, "the stored consensus is missing")
+        }
+        return record.partners
+    }
+
+    /// The evaluation reports received, by partner.
+    func evaluations(_ jobID: String) throws(CoordinatorRefusal) -> [(partner: String, report: Concord_V1_EvaluationReport)] {
+        do {
+            return try store.submissions(Submission.evaluation, job: jobID).compactMap { item in
+                (try? Concord_V1_EvaluationReport(serializedBytes: item.payload)).map { (item.partner, $0) }
+            }
+        } catch { throw CoordinatorRefusal(.internalError, "\(error)") }
+    }
+
+    private func consensusContributions(_ jobID: String) throws -> [String: (contribution: Double, abstentions: Int)] {
+        guard let data = try store.artifact(Artifact.consensus, job: jobID), let record = ConsensusRecord(decoding: data.data) else { return [:] }
+        var out: [String: (Double, Int)] = [:]
+        for (i, p) in record.partners.enumerated() { out[p] = (record.contributions[i], record.abstentions[i]) }
+        return out
+    }
+
+    private func collectedAnnotations(_ jobID: String, transferSize: Int) throws(CoordinatorRefusal) -> [Annotation] {
+        var annotations: [Annotation] = []
+        do {
+            for partner in try store.partners(job: jobID) {
+                let chunks = try store.annotationChunks(job: jobID, partner: partner.partner).compactMap { try? Concord_V1_AnnotationChunk(serializedBytes: $0) }
+                guard chunks.count == Chunking.chunkCount(transferSize) else { continue }
+                annotations.append(try Chunking.assemble(partner: partner.partner, chunks: chunks, transferSize: transferSize))
+            }
+        } catch { throw CoordinatorRefusal(.failedPrecondition, "assembling annotations: \(error)") }
+        guard !annotations.isEmpty else { throw CoordinatorRefusal(.failedPrecondition, "no complete annotation") }
+        return annotations
+    }
+
+    private func transferSet(_ jobID: String, spec: Concord_V1_JobSpec, settings: JobSettings) async throws(CoordinatorRefusal) -> TransferSet {
+        if let cached = transferCache[jobID] { return cached }
+        guard let stored = try artifact(Artifact.transfer, jobID) else { throw CoordinatorRefusal(.internalError, "the transfer set is missing") }
+        let smiles = Self.smiles(stored.data)
+        // The stored molecules all parsed when they were drawn; re-fingerprinting them gives the same rows.
+        let transfer = await TransferSet.sample(pool: smiles, size: smiles.count, excluding: [], options: settings.fingerprint.morganOptions,
+                                                seed: 0, preferred: smiles.count, parallelism: parallelism)
+        guard transfer.smiles == smiles else { throw CoordinatorRefusal(.internalError, "the stored transfer set does not re-fingerprint to the same molecules") }
+        transferCache[jobID] = transfer
+        return transfer
+    }
+
+    private func late(job: JobRecord, status: Concord_V1_JobStatus) -> [String] {
+        switch Concord_V1_JobState(rawValue: job.state) ?? .unspecified {
+        case .annotationsCollected, .federated, .studentTrained, .thresholdCalibrated, .studentPublished, .evaluationsCollected, .complete:
+            return status.partners.filter { !$0.annotationComplete }.map(\.name)
+        default: return []
+        }
+    }
+
+    private func record(_ jobID: String) throws(CoordinatorRefusal) -> JobRecord {
+        do {
+            if jobID.isEmpty {
+                guard let last = try store.jobs().last else { throw CoordinatorRefusal(.notFound, "no job has been submitted") }
+                return last
+            }
+            guard let job = try store.job(id: jobID) else { throw CoordinatorRefusal(.notFound, "no job \(jobID)") }
+            return job
+        } catch let refusal as CoordinatorRefusal {
+            throw refusal
+        } catch { throw CoordinatorRefusal(.internalError, "\(error)") }
+    }
+
+    /// The job, if the caller is one of its members (the most recent such job for an empty id).
+    private func membership(partner: String, jobID: String) throws(CoordinatorRefusal) -> JobRecord {
+        do {
+            let candidates = jobID.isEmpty ? try store.jobs().reversed() : [try record(jobID)]
+            for job in candidates where try store.partners(job: job.id).contains(where: { $0.partner == partner }) {
+                guard job.state != Concord_V1_JobState.cancelled.rawValue else { throw CoordinatorRefusal(.failedPrecondition, "job \(job.id) was cancelled") }
+                return job
+            }
+        } catch let refusal as CoordinatorRefusal {
+            throw refusal
+        } catch { throw CoordinatorRefusal(.internalError, "\(error)") }
+        throw CoordinatorRefusal(.permissionDenied, jobID.isEmpty ? "\(partner) takes part in no job" : "\(partner) is not a member of job \(jobID)")
+    }
+
+    private func artifact(_ kind: String, _ jobID: String) throws(CoordinatorRefusal) -> (data: Data, sha256: Data)? {
+        do { return try store.artifact(kind, job: jobID) } catch { throw CoordinatorRefusal(.internalError, "\(error)") }
+    }
+
+    private func update(_ jobID: String, _ state: Concord_V1_JobState, _ message: String, threshold: Double? = nil) throws(CoordinatorRefusal) {
+        do { try store.update(job: jobID, state: state.rawValue, message: message, threshold: threshold) }
+        catch { throw CoordinatorRefusal(.internalError, "\(error)") }
+        logger.info("\(Self.stateName(state.rawValue)): \(message)", metadata: ["job": "\(jobID)"])
+    }
+
+    static func spec(_ job: JobRecord) throws(CoordinatorRefusal) -> Concord_V1_JobSpec {
+        do { return try Concord_V1_JobSpec(serializedBytes: job.spec) } catch { throw CoordinatorRefusal(.internalError, "stored job spec: \(error)") }
+    }
+
+    static func smiles(_ data: Data) -> [String] {
+        data.isEmpty ? [] : String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    }
+
+    static func finished(_ state: Int) -> Bool {
+        [Concord_V1_JobState.complete, .cancelled, .failed].map(\.rawValue).contains(state)
+    }
+
+    /// A state's name for logs and pages, e.g. "transfer ready".
+    public static func stateName(_ state: Int) -> String {
+        switch Concord_V1_JobState(rawValue: state) ?? .unspecified {
+        case .created: "created"
+        case .transferReady: "transfer set distributed"
+        case .annotationsCollected: "annotations collected"
+        case .federated: "federated"
+        case .studentTrained: "student trained"
+        case .thresholdCalibrated: "threshold calibrated"
+        case .studentPublished: "student published"
+        case .evaluationsCollected: "evaluations collected"
+        case .complete: "complete"
+        case .cancelled: "cancelled"
+        case .failed: "failed"
+        case .unspecified, .UNRECOGNIZED: "unknown"
+        }
+    }
+
+    static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+}

@@ -1,0 +1,43 @@
+public import Foundation
+import Crypto
+
+/// The canonical encodings the protocol's SHA-256 digests are computed over.
+public enum Digests {
+    /// SHA-256 of arbitrary bytes.
+    public static func sha256<D: DataProtocol>(_ data: D) -> Data { Data(SHA256.hash(data: data)) }
+
+    /// The digest of a list of SMILES: the strings joined by "\n", UTF-8.
+    public static func smiles<S: Sequence<String>>(_ list: S) -> Data {
+        var hasher = SHA256()
+        var first = true
+        for s in list {
+            if !first { hasher.update(data: [UInt8(ascii: "\n")]) }
+            hasher.update(data: Array(s.utf8))
+            first = false
+        }
+        return Data(hasher.finalize())
+    }
+
+    /// The digest of annotation values: per molecule, P as binary64 little-endian, the
+    /// distance likewise, then one byte 1/0 for abstained.
+    public static func annotation(probabilities: ArraySlice<Double>, distances: ArraySlice<Double>,
+                                  abstained: ArraySlice<Bool>) -> Data {
+        var hasher = SHA256()
+        var buffer = [UInt8]()
+        buffer.reserveCapacity(17 * 1024)
+        let hasAbstentions = !abstained.isEmpty
+        for (i, (p, d)) in zip(probabilities, distances).enumerated() {
+            withUnsafeBytes(of: p.bitPattern.littleEndian) { buffer.append(contentsOf: $0) }
+            withUnsafeBytes(of: d.bitPattern.littleEndian) { buffer.append(contentsOf: $0) }
+            buffer.append(hasAbstentions && abstained[abstained.startIndex + i] ? 1 : 0)
+            if buffer.count >= 16 * 1024 { hasher.update(data: buffer); buffer.removeAll(keepingCapacity: true) }
+        }
+        hasher.update(data: buffer)
+        return Data(hasher.finalize())
+    }
+
+    /// Lower-case hexadecimal.
+    public static func hex<D: DataProtocol>(_ data: D) -> String {
+        data.map { String(format: "%02x", $0) }.joined()
+    }
+}
