@@ -200,6 +200,15 @@ public final class CoordinatorStore: Sendable {
         }
     }
 
+    /// Bytes of payload stored from a partner (annotation chunks and submissions).
+    public func bytesReceived(job: String, partner: String) throws(StorageError) -> Int64 {
+        try read { db in
+            let chunks = try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(length(payload)), 0) FROM annotation_chunks WHERE job_id = ? AND partner = ?", arguments: [job, partner]) ?? 0
+            let submissions = try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(length(payload)), 0) FROM submissions WHERE job_id = ? AND partner = ?", arguments: [job, partner]) ?? 0
+            return chunks + submissions
+        }
+    }
+
     // MARK: Submissions (calibration counts, evaluations)
 
     /// Stores a partner's submission of `kind`; returns `false` when one was already held (the first is kept).

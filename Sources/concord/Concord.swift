@@ -10,6 +10,6 @@ struct Concord: AsyncParsableCommand {
             Start with 'concord demo'.
             """,
         version: "0.1.0",
-        subcommands: [DemoCommand.self, SimulateCommand.self, StudyCommand.self, DataCommand.self, FingerprintCommand.self, TrainCommand.self, PredictCommand.self, EvaluateCommand.self]
+        subcommands: [DemoCommand.self, SimulateCommand.self, StudyCommand.self, ProvisionCommand.self, CoordinatorCommand.self, NodeCommand.self, JobCommand.self, ConsortiumCommand.self, DataCommand.self, FingerprintCommand.self, TrainCommand.self, PredictCommand.self, EvaluateCommand.self]
     )
 }

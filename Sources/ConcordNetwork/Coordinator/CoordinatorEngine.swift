@@ -1,10 +1,11 @@
 public import ConcordStorage
 public import ConcordWire
-import ConcordChem
+public import ConcordChem
 import ConcordFederation
 import ConcordML
-import Foundation
-import Logging
+public import ConcordReport
+public import Foundation
+public import Logging
 import SwiftProtobuf
 
 /// Where the coordinator reads public transfer molecules from: given a job's `transfer_source`,
@@ -33,6 +34,7 @@ public actor CoordinatorEngine {
     let parallelism: Int
     let logger: Logger
     private var transferCache: [String: TransferSet] = [:]
+    private var transferCounts: [String: Int] = [:]
     private var advancing = false
 
     /// Artifact names in the store.
@@ -52,7 +54,8 @@ public actor CoordinatorEngine {
     /// Accepts a job. - Throws: ``CoordinatorRefusal`` for an invalid specification.
     public func submit(_ spec: Concord_V1_JobSpec) throws(CoordinatorRefusal) -> Concord_V1_JobStatus {
         try JobSettings.validate(spec)
-        let id = "job-" + Digests.hex(Digests.sha256(Data("\(spec.name)|\(Date().timeIntervalSince1970)|\(UUID().uuidString)".utf8)).prefix(12)
+        let token = spec.name + "/" + UUID().uuidString
+        let id = "job-" + String(Digests.hex(Digests.sha256(Data(token.utf8))).prefix(12))
         let data: Data
         do { data = try spec.serializedBytes() } catch { throw CoordinatorRefusal(.invalidArgument, "job spec: \(error)") }
         do {
@@ -71,12 +74,13 @@ public actor CoordinatorEngine {
         status.jobID = job.id
         status.name = job.name
         status.state = Concord_V1_JobState(rawValue: job.state) ?? .unspecified
-        status.transferSize = spec.transferSize
+        let transferCount = try self.transferCount(job.id)
+        status.transferSize = UInt32(transferCount ?? Int(spec.transferSize))
         status.threshold = job.threshold ?? 0
         status.message = job.message
         status.createdUnixMs = job.createdMs
         status.updatedUnixMs = job.updatedMs
-        let total = UInt32(Chunking.chunkCount(Int(spec.transferSize)))
+        let total = UInt32(transferCount.map { Chunking.chunkCount($0) } ?? 0)
         let consensus = try? consensusContributions(job.id)
         do {
             let calibrations = Set(try store.submissions(Submission.calibration, job: job.id).map(\.partner))
@@ -89,7 +93,7 @@ public actor CoordinatorEngine {
                 p.lastSeenUnixMs = partner.lastSeenMs
                 p.annotationChunksReceived = UInt32(try store.annotationChunkIndices(job: job.id, partner: partner.partner).count)
                 p.annotationChunksTotal = total
-                p.annotationComplete = p.annotationChunksReceived == total
+                p.annotationComplete = total > 0 && p.annotationChunksReceived == total
                 p.calibrationReceived = calibrations.contains(partner.partner)
                 p.evaluationReceived = evaluations.contains(partner.partner)
                 if let c = consensus?[partner.partner] { p.contribution = c.contribution; p.abstentions = UInt32(c.abstentions) }
@@ -199,8 +203,7 @@ public actor CoordinatorEngine {
         receipt.duplicates = UInt32(duplicates)
         do { receipt.stored = try store.annotationChunkIndices(job: job.id, partner: partner).map { UInt32($0) } }
         catch { throw CoordinatorRefusal(.internalError, "\(error)") }
-        let spec = try Self.spec(job)
-        receipt.complete = receipt.stored.count == Chunking.chunkCount(Int(spec.transferSize))
+        receipt.complete = receipt.stored.count == Chunking.chunkCount(try transferCount(job.id) ?? 0)
         return receipt
     }
 
@@ -319,7 +322,7 @@ public actor CoordinatorEngine {
             }
 
         case .annotationsCollected:
-            let annotations = try collectedAnnotations(job.id, transferSize: Int(spec.transferSize))
+            let annotations = try collectedAnnotations(job.id, transferSize: try transferCount(job.id) ?? 0)
             let weights: [[Double]], consensus: Consensus
             do {
                 weights = try Federation.domainWeights(annotations)
@@ -401,9 +404,7 @@ public actor CoordinatorEngine {
             try update(job.id, .evaluationsCollected, "evaluations from \(have.count) of \(participants.count) partners")
 
         case .evaluationsCollected:
-            let html = try JobReport.render(status: try status(jobID: job.id), spec: spec, evaluations: try evaluations(job.id),
-                                            consensus: (try? artifact(Artifact.consensus, job.id)).flatMap { $0.flatMap { ConsensusRecord(decoding: $0.data) } },
-                                            events: (try? store.events(job: job.id)) ?? [])
+            let html = JobReport.render(try snapshot(jobID: job.id))
             let data = Data(html.utf8)
             do { try store.put(artifact: Artifact.report, job: job.id, data: data, sha256: Digests.sha256(data)) }
             catch { throw CoordinatorRefusal(.internalError, "\(error)") }
@@ -417,6 +418,51 @@ public actor CoordinatorEngine {
         case .unspecified, .complete, .cancelled, .failed, .UNRECOGNIZED:
             return
         }
+    }
+
+    // MARK: Pages
+
+    /// Every job's snapshot, most recent first (for the status page and metrics).
+    public func snapshots() -> [JobSnapshot] {
+        guard let jobs = try? store.jobs() else { return [] }
+        return jobs.reversed().compactMap { try? snapshot(jobID: $0.id) }
+    }
+
+    /// A job as plain values for pages and reports.
+    public func snapshot(jobID: String) throws(CoordinatorRefusal) -> JobSnapshot {
+        let status = try status(jobID: jobID)
+        let job = try record(status.jobID)
+        let spec = try Self.spec(job)
+        let consensus = (try? artifact(Artifact.consensus, job.id)).flatMap { $0.flatMap { ConsensusRecord(decoding: $0.data) } }
+        let reports = Dictionary((try? evaluations(job.id)) ?? [], uniquingKeysWith: { a, _ in a })
+        let partners = status.partners.map { p in
+            PartnerSnapshot(name: p.name, enrolled: p.enrolled, teacher: p.teacher, annotationChunksReceived: Int(p.annotationChunksReceived),
+                            annotationChunksTotal: Int(p.annotationChunksTotal), calibrationReceived: p.calibrationReceived,
+                            evaluationReceived: p.evaluationReceived, contribution: consensus == nil ? nil : p.contribution,
+                            abstentions: consensus == nil ? nil : Int(p.abstentions), lastSeenMs: p.lastSeenUnixMs,
+                            bytesReceived: (try? store.bytesReceived(job: job.id, partner: p.name)) ?? 0,
+                            metrics: (reports[p.name]?.models ?? []).compactMap { m in
+                                guard let test = try? MetricSet(wire: m.test), let validation = try? MetricSet(wire: m.validation) else { return nil }
+                                return PartnerSnapshot.ReportedMetrics(model: m.model, trainSize: Int(m.trainSize), test: test, validation: validation)
+                            })
+        }
+        let settings: [JobSnapshot.Setting] = [
+            .init(name: "partners", value: spec.partners.sorted().joined(separator: ", ")),
+            .init(name: "quorum", value: spec.quorum == 0 ? "all partners" : "\(spec.quorum)"),
+            .init(name: "transfer set", value: "\(spec.transferSize) public molecules from \(spec.transferSource)"),
+            .init(name: "fingerprint", value: (try? FeaturizerSpec(wire: spec.fingerprint).name) ?? "?"),
+            .init(name: "federation", value: spec.scheme),
+            .init(name: "selection", value: "\(spec.selection), \(spec.studentSize) molecules asked"),
+            .init(name: "student", value: spec.studentModel + (spec.softLabels ? ", soft consensus labels" : ", hard consensus labels")),
+            .init(name: "threshold", value: spec.calibrate ? "federated calibration (max MCC over the partners' summed counts)" : "0.5"),
+            .init(name: "seed", value: "\(spec.seed)"),
+        ]
+        return JobSnapshot(jobID: job.id, name: job.name, stateIndex: job.state, state: Self.stateName(job.state), message: job.message,
+                           createdMs: job.createdMs, updatedMs: job.updatedMs, transferSize: Int(status.transferSize),
+                           studentSize: Int(spec.studentSize), threshold: job.threshold, studentSHA256: status.studentSha256.isEmpty ? nil : status.studentSha256,
+                           settings: settings, partners: partners, consensus: consensus?.probabilities ?? [],
+                           latePartners: status.latePartners,
+                           events: ((try? store.events(job: job.id)) ?? []).map { JobSnapshot.Event(timeMs: $0.timeMs, message: $0.message) })
     }
 
     // MARK: Helpers
@@ -470,6 +516,15 @@ public actor CoordinatorEngine {
         return transfer
     }
 
+    /// Molecules in the job's transfer set (nil before it is drawn); the pool may give fewer than asked.
+    private func transferCount(_ jobID: String) throws(CoordinatorRefusal) -> Int? {
+        if let cached = transferCounts[jobID] { return cached }
+        guard let stored = try artifact(Artifact.transfer, jobID) else { return nil }
+        let count = Self.smiles(stored.data).count
+        transferCounts[jobID] = count
+        return count
+    }
+
     private func late(job: JobRecord, status: Concord_V1_JobStatus) -> [String] {
         switch Concord_V1_JobState(rawValue: job.state) ?? .unspecified {
         case .annotationsCollected, .federated, .studentTrained, .thresholdCalibrated, .studentPublished, .evaluationsCollected, .complete:
@@ -502,7 +557,8 @@ public actor CoordinatorEngine {
         } catch let refusal as CoordinatorRefusal {
             throw refusal
         } catch { throw CoordinatorRefusal(.internalError, "\(error)") }
-        throw CoordinatorRefusal(.permissionDenied, jobID.isEmpty ? "\(partner) takes part in no job" : "\(partner) is not a member of job \(jobID)")
+        if jobID.isEmpty { throw CoordinatorRefusal(.notFound, "\(partner) takes part in no job yet") }
+        throw CoordinatorRefusal(.permissionDenied, "\(partner) is not a member of job \(jobID)")
     }
 
     private func artifact(_ kind: String, _ jobID: String) throws(CoordinatorRefusal) -> (data: Data, sha256: Data)? {

@@ -1,0 +1,209 @@
+public import Foundation
+import Yams
+
+/// A configuration file that could not be used, with the file and the reason.
+public struct ConfigError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+    public init(path: String, reason: String) { self.path = path; self.reason = reason }
+    public var description: String { "\(path): \(reason)" }
+}
+
+/// A host and port.
+public struct Endpoint: Codable, Sendable, Hashable {
+    public var host: String
+    public var port: Int
+    public init(host: String, port: Int) { self.host = host; self.port = port }
+}
+
+/// Where a party's TLS files are: a kit directory (`ca.crt`, `<name>.crt`, `<name>.key`).
+public struct TLSFiles: Codable, Sendable, Hashable {
+    /// The party's directory from `concord provision`.
+    public var directory: String
+    /// The party's name (the files' stem); when absent the directory must hold one key.
+    public var name: String?
+    public init(directory: String, name: String? = nil) { self.directory = directory; self.name = name }
+}
+
+enum ConfigFile {
+    /// Reads a YAML (or JSON) file into `T`; relative paths in it are later resolved against the file's directory.
+    static func load<T: Decodable>(_ type: T.Type, from path: String) throws(ConfigError) -> (T, URL) {
+        let url = URL(fileURLWithPath: path)
+        let text: String
+        do { text = try String(contentsOf: url, encoding: .utf8) } catch { throw ConfigError(path: path, reason: "cannot read the file (\(error.localizedDescription))") }
+        do {
+            return (try YAMLDecoder().decode(T.self, from: text), url.deletingLastPathComponent())
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw ConfigError(path: path, reason: "missing key '\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))'")
+        } catch let DecodingError.typeMismatch(_, context) {
+            throw ConfigError(path: path, reason: "wrong type at '\(context.codingPath.map(\.stringValue).joined(separator: "."))': \(context.debugDescription)")
+        } catch let DecodingError.dataCorrupted(context) {
+            throw ConfigError(path: path, reason: "invalid value at '\(context.codingPath.map(\.stringValue).joined(separator: "."))': \(context.debugDescription)")
+        } catch {
+            throw ConfigError(path: path, reason: "\(error)")
+        }
+    }
+
+    /// `path` relative to `base` unless absolute; `~` expanded.
+    static func resolve(_ path: String, against base: URL) -> URL {
+        let expanded = (path as NSString).expandingTildeInPath
+        return expanded.hasPrefix("/") ? URL(fileURLWithPath: expanded) : base.appendingPathComponent(expanded)
+    }
+}
+
+/// The coordinator's configuration (`coordinator.yaml`).
+///
+/// ```yaml
+/// listen: {host: 0.0.0.0, port: 7443}       # gRPC with mutual TLS
+/// status: {host: 0.0.0.0, port: 7444}       # HTTPS status page and /metrics (optional)
+/// tls: {directory: kit/coordinator}
+/// kit: kit                                  # enrolment.json (and revocations.json) live here
+/// database: state/coordinator.sqlite
+/// reports: state/reports                    # optional: a copy of each report.html
+/// cache: ~/.cache/concord                   # optional: where public data are cached
+/// threads: 2                                # optional
+/// ```
+public struct CoordinatorConfig: Codable, Sendable {
+    public var listen: Endpoint
+    public var status: Endpoint?
+    public var tls: TLSFiles
+    public var kit: String
+    public var database: String
+    public var reports: String?
+    public var cache: String?
+    public var threads: Int?
+    /// Seconds between checks that advance jobs (default 0.5).
+    public var tick: Double?
+
+    /// The directory relative paths are resolved against.
+    public var base = URL(fileURLWithPath: ".")
+
+    private enum CodingKeys: String, CodingKey { case listen, status, tls, kit, database, reports, cache, threads, tick }
+
+    public init(listen: Endpoint, status: Endpoint?, tls: TLSFiles, kit: String, database: String, reports: String? = nil,
+                cache: String? = nil, threads: Int? = nil, tick: Double? = nil) {
+        self.listen = listen; self.status = status; self.tls = tls; self.kit = kit; self.database = database
+        self.reports = reports; self.cache = cache; self.threads = threads; self.tick = tick
+    }
+
+    /// Reads a configuration file. - Throws: ``ConfigError``.
+    public static func load(_ path: String) throws(ConfigError) -> CoordinatorConfig {
+        var (config, base) = try ConfigFile.load(CoordinatorConfig.self, from: path)
+        config.base = base
+        return config
+    }
+
+    public func url(_ path: String) -> URL { ConfigFile.resolve(path, against: base) }
+}
+
+/// A partner node's configuration (`node.yaml`). It never leaves the partner.
+///
+/// ```yaml
+/// partner: acme                             # must equal the certificate's name
+/// coordinator: {host: coordinator.example.org, port: 7443}
+/// server_name: coordinator                  # the name in the coordinator's certificate (default: host)
+/// tls: {directory: kit/acme}
+/// data:
+///   path: private/acme.csv
+///   smiles_column: smiles
+///   label_column: label                     # 0/1, or a measured value with active_below
+///   active_below: 100                       # optional
+///   split_column: split                     # optional: train / validation / test
+///   validation_fraction: 0.2                # used when there is no split column
+/// teacher: rf                               # rf, mlp, logreg or knn
+/// self_guard: identity                      # off, identity, or a Tanimoto threshold such as 0.9
+/// hybrid: true                              # build a hybrid model locally
+/// seed: 1
+/// state: state/acme.sqlite
+/// audit: state/acme-audit.jsonl
+/// job: ""                                   # a job id, or empty for the latest job naming this partner
+/// ```
+public struct NodeConfig: Codable, Sendable {
+    public struct DataSource: Codable, Sendable {
+        public var path: String
+        public var smilesColumn: String?
+        public var labelColumn: String
+        public var activeBelow: Double?
+        public var splitColumn: String?
+        public var validationFraction: Double?
+        private enum CodingKeys: String, CodingKey {
+            case path, smilesColumn = "smiles_column", labelColumn = "label_column", activeBelow = "active_below"
+            case splitColumn = "split_column", validationFraction = "validation_fraction"
+        }
+        public init(path: String, smilesColumn: String? = nil, labelColumn: String, activeBelow: Double? = nil,
+                    splitColumn: String? = nil, validationFraction: Double? = nil) {
+            self.path = path; self.smilesColumn = smilesColumn; self.labelColumn = labelColumn; self.activeBelow = activeBelow
+            self.splitColumn = splitColumn; self.validationFraction = validationFraction
+        }
+    }
+
+    public var partner: String
+    public var coordinator: Endpoint
+    public var serverName: String?
+    public var tls: TLSFiles
+    public var data: DataSource
+    public var teacher: String?
+    public var selfGuard: String?
+    public var hybrid: Bool?
+    public var seed: UInt64?
+    public var state: String
+    public var audit: String
+    public var job: String?
+    /// Also keep every sent message's bytes beside the audit log (for privacy tests and reviews).
+    public var recordPayloads: Bool?
+    public var threads: Int?
+    /// Seconds between polls while waiting for the coordinator (default 0.5).
+    public var poll: Double?
+
+    public var base = URL(fileURLWithPath: ".")
+
+    private enum CodingKeys: String, CodingKey {
+        case partner, coordinator, serverName = "server_name", tls, data, teacher, selfGuard = "self_guard", hybrid, seed, state, audit, job
+        case recordPayloads = "record_payloads", threads, poll
+    }
+
+    public init(partner: String, coordinator: Endpoint, serverName: String? = nil, tls: TLSFiles, data: DataSource, teacher: String? = nil,
+                selfGuard: String? = nil, hybrid: Bool? = nil, seed: UInt64? = nil, state: String, audit: String, job: String? = nil,
+                recordPayloads: Bool? = nil, threads: Int? = nil, poll: Double? = nil) {
+        self.partner = partner; self.coordinator = coordinator; self.serverName = serverName; self.tls = tls; self.data = data
+        self.teacher = teacher; self.selfGuard = selfGuard; self.hybrid = hybrid; self.seed = seed; self.state = state; self.audit = audit
+        self.job = job; self.recordPayloads = recordPayloads; self.threads = threads; self.poll = poll
+    }
+
+    /// Reads a configuration file. - Throws: ``ConfigError``.
+    public static func load(_ path: String) throws(ConfigError) -> NodeConfig {
+        var (config, base) = try ConfigFile.load(NodeConfig.self, from: path)
+        config.base = base
+        return config
+    }
+
+    public func url(_ path: String) -> URL { ConfigFile.resolve(path, against: base) }
+}
+
+/// The consortium operator's configuration (`operator.yaml`).
+///
+/// ```yaml
+/// coordinator: {host: coordinator.example.org, port: 7443}
+/// server_name: coordinator
+/// tls: {directory: kit/operator}
+/// ```
+public struct OperatorConfig: Codable, Sendable {
+    public var coordinator: Endpoint
+    public var serverName: String?
+    public var tls: TLSFiles
+    public var base = URL(fileURLWithPath: ".")
+    private enum CodingKeys: String, CodingKey { case coordinator, serverName = "server_name", tls }
+
+    public init(coordinator: Endpoint, serverName: String? = nil, tls: TLSFiles) {
+        self.coordinator = coordinator; self.serverName = serverName; self.tls = tls
+    }
+
+    /// Reads a configuration file. - Throws: ``ConfigError``.
+    public static func load(_ path: String) throws(ConfigError) -> OperatorConfig {
+        var (config, base) = try ConfigFile.load(OperatorConfig.self, from: path)
+        config.base = base
+        return config
+    }
+
+    public func url(_ path: String) -> URL { ConfigFile.resolve(path, against: base) }
+}

@@ -1,0 +1,80 @@
+public import Logging
+public import ServiceLifecycle
+import ConcordData
+import ConcordChem
+import ConcordML
+import ConcordSecurity
+import ConcordStorage
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import X509
+
+/// The coordinator as a long-running service: the gRPC port with mutual TLS, the loop that
+/// advances jobs, and (when configured) the HTTPS status page. Stops gracefully on SIGTERM
+/// when run under a `ServiceGroup`.
+public struct CoordinatorServer: Service {
+    public let config: CoordinatorConfig
+    public let logger: Logger
+    /// Called once the gRPC port is bound, with its address (e.g. "127.0.0.1:7443").
+    public var onListening: @Sendable (String) -> Void = { _ in }
+    /// Called once the status port is bound.
+    public var onStatusListening: @Sendable (String) -> Void = { _ in }
+
+    public init(config: CoordinatorConfig, logger: Logger) {
+        self.config = config; self.logger = logger
+    }
+
+    public func run() async throws {
+        let material = try TLSMaterial.load(directory: config.url(config.tls.directory), name: config.tls.name)
+        for warning in material.warnings { logger.warning("\(warning)") }
+        let authoriser = try Authoriser(kitDirectory: config.url(config.kit))
+        let databaseURL = config.url(config.database)
+        try FileManager.default.createDirectory(at: databaseURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let store = try CoordinatorStore(path: databaseURL.path)
+        let cache = config.cache.map { DataCache(root: config.url($0)) } ?? DataCache.standard()
+        let base = config.base
+        let engine = CoordinatorEngine(store: store, transferSource: { source in
+            let path = source.split(separator: "+").allSatisfy({ $0 == "moses" || $0 == "chembl" }) ? source : ConfigFile.resolve(source, against: base).path
+            return try PublicPool.load(path, cache: cache)
+        }, reportDirectory: config.reports.map { config.url($0) }, parallelism: config.threads ?? defaultParallelism, logger: logger)
+
+        let check = CallerCheck(authoriser: authoriser, logger: logger)
+        let wake: @Sendable () -> Void = { Task { await engine.advance() } }
+        let transport = HTTP2ServerTransport.Posix(address: .ipv4(host: config.listen.host, port: config.listen.port),
+                                                   transportSecurity: MutualTLS.server(material), config: MutualTLS.serverConfig)
+        let server = GRPCServer(transport: transport, services: [
+            FederationService(engine: engine, check: check, wake: wake),
+            OperatorService(engine: engine, check: check, wake: wake),
+        ])
+        let tick = Duration.milliseconds(Int(((config.tick ?? 0.5) * 1000).rounded()))
+        let statusServer = config.status.map { StatusServer(endpoint: $0, material: material, engine: engine, logger: logger) }
+
+        try await withGracefulShutdownHandler {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await server.serve() }
+                group.addTask {
+                    let address = try await transport.listeningAddress
+                    let text = address.ipv4.map { "\($0.host):\($0.port)" } ?? "\(address)"
+                    logger.info("listening on \(text) (mutual TLS, consortium CA \(material.caCertificate.subject))")
+                    onListening(text)
+                }
+                if let statusServer {
+                    group.addTask { try await statusServer.run(onListening: onStatusListening) }
+                }
+                group.addTask {
+                    // Resume whatever was under way, then keep advancing.
+                    while !Task.isCancelled {
+                        await engine.advance()
+                        try? await Task.sleep(for: tick)
+                    }
+                }
+                try await group.next()
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            logger.info("shutting down")
+            server.beginGracefulShutdown()
+        }
+    }
+}

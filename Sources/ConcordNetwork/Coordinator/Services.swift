@@ -1,0 +1,152 @@
+import ConcordSecurity
+import ConcordWire
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import Logging
+import X509
+
+/// Turns the TLS peer of a call into an authorised party, or refuses the call with the reason.
+struct CallerCheck: Sendable {
+    let authoriser: Authoriser
+    let logger: Logger
+
+    func caller(_ context: ServerContext, role: Role, method: String) throws -> String {
+        guard let specific = context.transportSpecific as? HTTP2ServerTransport.Posix.Context, let certificate = specific.peerCertificate else {
+            logger.warning("refused \(method): no client certificate", metadata: ["peer": "\(context.remotePeer)"])
+            throw RPCError(code: .unauthenticated, message: "a client certificate from the consortium CA is required")
+        }
+        do {
+            return try authoriser.authorise(peer: certificate, expectedRole: role).name
+        } catch {
+            logger.warning("refused \(method): \(error)", metadata: ["peer": "\(context.remotePeer)"])
+            throw RPCError(code: .permissionDenied, message: "\(error)")
+        }
+    }
+}
+
+extension CoordinatorRefusal {
+    var rpcError: RPCError {
+        let code: RPCError.Code = switch kind {
+        case .notFound: .notFound
+        case .permissionDenied: .permissionDenied
+        case .invalidArgument: .invalidArgument
+        case .failedPrecondition: .failedPrecondition
+        case .internalError: .internalError
+        }
+        return RPCError(code: code, message: reason)
+    }
+}
+
+/// Runs an engine call, logging a refusal with the caller's name and mapping it to a gRPC status.
+func refusing<T: Sendable>(_ logger: Logger, _ method: String, _ caller: String, _ body: () async throws(CoordinatorRefusal) -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch {
+        logger.warning("refused \(method) from \(caller): \(error.reason)")
+        throw error.rpcError
+    }
+}
+
+/// The partner-facing service: every call is authorised as a partner and scoped to the caller's own data.
+struct FederationService: Concord_V1_Federation.SimpleServiceProtocol {
+    let engine: CoordinatorEngine
+    let check: CallerCheck
+    let wake: @Sendable () -> Void
+    var logger: Logger { check.logger }
+
+    func enrol(request: Concord_V1_EnrolRequest, context: ServerContext) async throws -> Concord_V1_EnrolResponse {
+        let partner = try check.caller(context, role: .partner, method: "Enrol")
+        let response = try await refusing(logger, "Enrol", partner) { () async throws(CoordinatorRefusal) in try await engine.enrol(partner: partner, request: request) }
+        logger.info("enrolled \(partner)", metadata: ["job": "\(response.jobID)", "teacher": "\(request.teacher)"])
+        return response
+    }
+
+    func getJob(request: Concord_V1_GetJobRequest, context: ServerContext) async throws -> Concord_V1_JobView {
+        let partner = try check.caller(context, role: .partner, method: "GetJob")
+        return try await refusing(logger, "GetJob", partner) { () async throws(CoordinatorRefusal) in try await engine.view(partner: partner, jobID: request.jobID) }
+    }
+
+    func fetchTransferSet(request: Concord_V1_FetchTransferSetRequest, response: RPCWriter<Concord_V1_TransferChunk>,
+                          context: ServerContext) async throws {
+        let partner = try check.caller(context, role: .partner, method: "FetchTransferSet")
+        let transfer = try await refusing(logger, "FetchTransferSet", partner) { () async throws(CoordinatorRefusal) in
+            try await engine.transferSet(partner: partner, jobID: request.jobID)
+        }
+        let total = Chunking.chunkCount(transfer.smiles.count)
+        guard Int(request.fromChunk) <= total else { throw RPCError(code: .outOfRange, message: "from_chunk \(request.fromChunk) beyond the \(total) chunks") }
+        for index in Int(request.fromChunk)..<total {
+            try await response.write(Chunking.transferChunk(jobID: transfer.jobID, smiles: transfer.smiles, index: index, transferDigest: transfer.sha256))
+        }
+    }
+
+    func uploadAnnotations(request: RPCAsyncSequence<Concord_V1_AnnotationChunk, any Error>, context: ServerContext) async throws -> Concord_V1_UploadReceipt {
+        let partner = try check.caller(context, role: .partner, method: "UploadAnnotations")
+        var jobID = "", duplicates = 0
+        for try await chunk in request {
+            if jobID.isEmpty { jobID = chunk.jobID }
+            guard chunk.jobID == jobID else { throw RPCError(code: .invalidArgument, message: "one upload carries chunks of one job") }
+            let new = try await refusing(logger, "UploadAnnotations", partner) { () async throws(CoordinatorRefusal) in
+                try await engine.receive(partner: partner, chunk: chunk)
+            }
+            if !new { duplicates += 1 }
+        }
+        wake()
+        return try await refusing(logger, "UploadAnnotations", partner) { () async throws(CoordinatorRefusal) in
+            try await engine.receipt(partner: partner, jobID: jobID, duplicates: duplicates)
+        }
+    }
+
+    func fetchStudent(request: Concord_V1_FetchStudentRequest, response: RPCWriter<Concord_V1_ArtifactChunk>,
+                      context: ServerContext) async throws {
+        let partner = try check.caller(context, role: .partner, method: "FetchStudent")
+        let artifact = try await refusing(logger, "FetchStudent", partner) { () async throws(CoordinatorRefusal) in
+            try await engine.studentArtifact(partner: partner, jobID: request.jobID, kind: request.kind)
+        }
+        let chunks = Chunking.artifactChunks(jobID: artifact.jobID, kind: request.kind, data: artifact.data)
+        for chunk in chunks.dropFirst(Int(request.fromChunk)) { try await response.write(chunk) }
+    }
+
+    func submitCalibration(request: Concord_V1_CalibrationCounts, context: ServerContext) async throws -> Concord_V1_Ack {
+        let partner = try check.caller(context, role: .partner, method: "SubmitCalibration")
+        defer { wake() }
+        return try await refusing(logger, "SubmitCalibration", partner) { () async throws(CoordinatorRefusal) in try await engine.calibrate(partner: partner, counts: request) }
+    }
+
+    func submitEvaluation(request: Concord_V1_EvaluationReport, context: ServerContext) async throws -> Concord_V1_Ack {
+        let partner = try check.caller(context, role: .partner, method: "SubmitEvaluation")
+        defer { wake() }
+        return try await refusing(logger, "SubmitEvaluation", partner) { () async throws(CoordinatorRefusal) in try await engine.evaluate(partner: partner, report: request) }
+    }
+}
+
+/// The operator-facing service: submit, watch, cancel jobs and fetch reports.
+struct OperatorService: Concord_V1_Operator.SimpleServiceProtocol {
+    let engine: CoordinatorEngine
+    let check: CallerCheck
+    let wake: @Sendable () -> Void
+    var logger: Logger { check.logger }
+
+    func submitJob(request: Concord_V1_JobSpec, context: ServerContext) async throws -> Concord_V1_JobStatus {
+        let caller = try check.caller(context, role: .operator, method: "SubmitJob")
+        defer { wake() }
+        return try await refusing(logger, "SubmitJob", caller) { () async throws(CoordinatorRefusal) in try await engine.submit(request) }
+    }
+
+    func getStatus(request: Concord_V1_StatusRequest, context: ServerContext) async throws -> Concord_V1_JobStatus {
+        let caller = try check.caller(context, role: .operator, method: "GetStatus")
+        return try await refusing(logger, "GetStatus", caller) { () async throws(CoordinatorRefusal) in try await engine.status(jobID: request.jobID) }
+    }
+
+    func cancelJob(request: Concord_V1_StatusRequest, context: ServerContext) async throws -> Concord_V1_JobStatus {
+        let caller = try check.caller(context, role: .operator, method: "CancelJob")
+        return try await refusing(logger, "CancelJob", caller) { () async throws(CoordinatorRefusal) in try await engine.cancel(jobID: request.jobID) }
+    }
+
+    func getReport(request: Concord_V1_StatusRequest, response: RPCWriter<Concord_V1_ArtifactChunk>, context: ServerContext) async throws {
+        let caller = try check.caller(context, role: .operator, method: "GetReport")
+        let status = try await refusing(logger, "GetReport", caller) { () async throws(CoordinatorRefusal) in try await engine.status(jobID: request.jobID) }
+        let report = try await refusing(logger, "GetReport", caller) { () async throws(CoordinatorRefusal) in try await engine.report(jobID: status.jobID) }
+        for chunk in Chunking.artifactChunks(jobID: status.jobID, kind: .report, data: report) { try await response.write(chunk) }
+    }
+}

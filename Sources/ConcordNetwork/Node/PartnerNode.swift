@@ -1,0 +1,394 @@
+public import Logging
+import ConcordChem
+public import ConcordFederation
+import ConcordML
+import ConcordSecurity
+import ConcordStorage
+import ConcordWire
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import SwiftProtobuf
+import Synchronization
+
+/// Why a node stopped without finishing its job.
+public struct NodeError: Error, Sendable, CustomStringConvertible {
+    public var reason: String
+    public init(_ reason: String) { self.reason = reason }
+    public var description: String { reason }
+}
+
+/// What a node did in one run, for its operator.
+public struct NodeOutcome: Sendable {
+    public var jobID: String
+    public var state: String
+    public var threshold: Double
+    /// Metrics on the partner's own data (student, teacher, hybrid), as reported to the coordinator.
+    public var metrics: [(model: String, test: MetricSet, validation: MetricSet)]
+    /// Messages sent and their bytes in this run.
+    public var messagesSent: Int
+    public var bytesSent: Int
+}
+
+/// A partner's node: trains the teacher where the data live, annotates the public transfer set,
+/// uploads the annotation, fetches the student, returns calibration counts and aggregate metrics,
+/// and builds a hybrid locally.
+///
+/// Every finished step is kept in the node's SQLite store, so a node killed at any moment and
+/// started again continues where it stopped; every message it sends is first written to the
+/// audit log. Transport failures are retried with exponential backoff; refusals stop the node
+/// with the coordinator's reason.
+public struct PartnerNode: Sendable {
+    public let config: NodeConfig
+    public let logger: Logger
+    /// When true, nothing that would disclose anything is sent: the node enrols nowhere, only
+    /// reads the job and the transfer set, and reports what it would upload.
+    public var dryRun = false
+
+    public init(config: NodeConfig, logger: Logger) { self.config = config; self.logger = logger }
+
+    /// Runs the node until its job is complete (or, in a dry run, until the annotation is ready).
+    public func run() async throws -> NodeOutcome {
+        let material = try TLSMaterial.load(directory: config.url(config.tls.directory), name: config.tls.name)
+        for warning in material.warnings { logger.warning("\(warning)") }
+        guard material.identity.name == config.partner else {
+            throw NodeError("the certificate in \(config.tls.directory) is for '\(material.identity.name)', not the configured partner '\(config.partner)'")
+        }
+        let stateURL = config.url(config.state)
+        try FileManager.default.createDirectory(at: stateURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let store = try NodeStore(path: stateURL.path)
+        let audit = try AuditLog(url: config.url(config.audit), recordPayloads: config.recordPayloads ?? false)
+        let transport = try MutualTLS.clientTransport(host: config.coordinator.host, port: config.coordinator.port,
+                                                      serverName: config.serverName ?? config.coordinator.host, material: material)
+        return try await withGRPCClient(transport: transport) { client in
+            let session = NodeSession(config: config, logger: logger, store: store, audit: audit,
+                                      client: Concord_V1_Federation.Client(wrapping: client), dryRun: dryRun)
+            return try await session.run()
+        }
+    }
+}
+
+/// One run of a node: the steps, each resumable from the store.
+struct NodeSession {
+    let config: NodeConfig
+    let logger: Logger
+    let store: NodeStore
+    let audit: AuditLog
+    let client: Concord_V1_Federation.Client<HTTP2ClientTransport.Posix>
+    let dryRun: Bool
+    let sent = SentCounter()
+    var parallelism: Int { config.threads ?? defaultParallelism }
+    var seed: UInt64 { config.seed ?? 1 }
+    var poll: Duration { .milliseconds(Int(((config.poll ?? 0.5) * 1000).rounded())) }
+
+    init(config: NodeConfig, logger: Logger, store: NodeStore, audit: AuditLog,
+         client: Concord_V1_Federation.Client<HTTP2ClientTransport.Posix>, dryRun: Bool) {
+        self.config = config; self.logger = logger; self.store = store; self.audit = audit; self.client = client; self.dryRun = dryRun
+    }
+
+    // MARK: The steps
+
+    func run() async throws -> NodeOutcome {
+        let teacherName = config.teacher ?? "rf"
+        guard let recipe = TrainingRecipe.named(teacherName) else { throw NodeError("unknown teacher '\(teacherName)'; choose rf, mlp, logreg or knn") }
+
+        // 1. Find the job (enrolling, unless this is a dry run).
+        var view: Concord_V1_JobView
+        if dryRun {
+            var request = Concord_V1_GetJobRequest()
+            request.jobID = config.job ?? ""
+            view = try await call("GetJob", job: request.jobID, request, summary: "which job (\(request.jobID.isEmpty ? "latest" : request.jobID))",
+                                  waitForJob: request.jobID.isEmpty) { r, o in
+                try await client.getJob(r, options: o)
+            }
+        } else {
+            var request = Concord_V1_EnrolRequest()
+            request.jobID = config.job ?? ""
+            request.protocolVersion = WireLimits.protocolVersion
+            request.softwareVersion = "concord 0.1"
+            request.teacher = teacherName
+            let response = try await call("Enrol", job: request.jobID, request, summary: "enrol with teacher kind '\(teacherName)'",
+                                          waitForJob: request.jobID.isEmpty) { r, o in
+                try await client.enrol(r, options: o)
+            }
+            view = response.job
+            logger.info("enrolled in job \(response.jobID) as \(response.partner)")
+        }
+        let jobID = view.jobID
+        let fingerprint: FeaturizerSpec
+        do { fingerprint = try FeaturizerSpec(wire: view.fingerprint) } catch { throw NodeError("the job's fingerprint: \(error)") }
+
+        // 2. The private data, fingerprinted as the job asks.
+        let data = try await PrivateData.load(config.data, base: config.base, fingerprint: fingerprint.morganOptions, seed: seed, parallelism: parallelism)
+        for line in data.skipped.prefix(10) { logger.warning("skipped: \(line)") }
+        if data.skipped.count > 10 { logger.warning("… and \(data.skipped.count - 10) more records skipped") }
+        logger.info("private data: \(data.train.count) training (\(data.train.actives) active), \(data.validation.count) validation, \(data.test.count) test molecules")
+
+        // 3. Wait for the transfer set, then fetch whatever is not yet stored.
+        view = try await wait(for: .transferReady, job: jobID, view: view)
+        let transfer = try await fetchTransferSet(view)
+        let transferFeatures = await MoleculeFeaturizer.featurize(transfer, options: fingerprint.morganOptions, parallelism: parallelism)
+        var rows: [BitFingerprint] = [], keys: [MoleculeIdentityKey] = []
+        for (i, outcome) in transferFeatures.enumerated() {
+            guard case .success(let value) = outcome else { throw NodeError("transfer molecule \(i) does not parse here; the coordinator's set is unusable") }
+            rows.append(value.fingerprint); keys.append(value.key)
+        }
+        let transferMatrix = FingerprintMatrix(bitCount: fingerprint.bits, fingerprints: rows)
+
+        // 4. The teacher and the annotation (kept once made).
+        var chunks = try storedAnnotation(jobID)
+        var teacherModel: (any ProbabilisticClassifier)?
+        if chunks.isEmpty {
+            let teacher = try await Teacher.train(partner: config.partner, features: data.train.features, labels: data.train.labels, keys: data.train.keys,
+                                                  recipe: recipe, domain: DomainSettings(), seed: Seeds.derive(seed, 100), parallelism: parallelism)
+            teacherModel = teacher.model
+            if let encoded = try? StudentCodec.encode(teacher.model) { try store.put("teacher", job: jobID, data: encoded) }
+            let annotation = try await teacher.annotate(transferMatrix, keys: keys, guard: try selfGuard(), parallelism: parallelism)
+            chunks = Chunking.annotationChunks(jobID: jobID, annotation: annotation)
+            for chunk in chunks { try store.put(String(format: "annotation/%06d", Int(chunk.index)), job: jobID, data: try chunk.serializedBytes()) }
+            logger.info("annotated \(annotation.probabilities.count) public molecules (abstained on \(annotation.abstentionCount) of our own)")
+        }
+        if dryRun { return try dryRunOutcome(jobID: jobID, chunks: chunks) }
+
+        // 5. Upload the chunks the coordinator does not hold.
+        try await upload(chunks, view: try await refreshed(jobID))
+
+        // 6. The student and its selection.
+        view = try await wait(for: .studentTrained, job: jobID, view: try await refreshed(jobID))
+        let student = try await fetchStudent(jobID, view: view)
+        let selection = try await fetchSelection(jobID)
+
+        // 7. Calibration counts on our validation molecules (only counts leave).
+        if view.state == .studentTrained, !view.calibrationReceived, !data.validation.labels.isEmpty {
+            let p = await student.predictProbability(data.validation.features)
+            let counts = FederatedCalibration.counts(truth: data.validation.labels, probabilities: p, thresholds: view.candidateThresholds)
+            let ack = try await call("SubmitCalibration", job: jobID, counts.wire(jobID: jobID),
+                                     summary: "confusion counts at \(view.candidateThresholds.count) thresholds over \(data.validation.count) validation molecules") { r, o in
+                try await client.submitCalibration(r, options: o)
+            }
+            logger.info("calibration: \(ack.message)")
+        }
+
+        // 8. Once published: evaluate student, teacher and hybrid on our own data; send the aggregates.
+        view = try await wait(for: .studentPublished, job: jobID, view: try await refreshed(jobID))
+        let threshold = view.threshold
+        var report = Concord_V1_EvaluationReport()
+        report.jobID = jobID
+        var outcomes: [(String, MetricSet, MetricSet)] = []
+        func add(_ name: String, _ model: any ProbabilisticClassifier, threshold: Double, trainSize: Int) async {
+            let test = Evaluation.metrics(truth: data.test.labels, probabilities: await model.predictProbability(data.test.features), threshold: threshold)
+            let validation = Evaluation.metrics(truth: data.validation.labels, probabilities: await model.predictProbability(data.validation.features), threshold: threshold)
+            var m = Concord_V1_ModelMetrics()
+            m.model = name; m.test = test.wire; m.validation = validation.wire; m.trainSize = UInt32(trainSize)
+            report.models.append(m)
+            outcomes.append((name, test, validation))
+        }
+        await add("student", student, threshold: threshold, trainSize: selection.rows.count)
+        if teacherModel == nil, let stored = try store.get("teacher", job: jobID) { teacherModel = try? StudentCodec.decode(stored) }
+        if teacherModel == nil {  // trained before a crash but not kept: the same seed gives the same teacher
+            teacherModel = try await recipe.train(data.train.features, labels: data.train.labels, seed: Seeds.derive(seed, 100), parallelism: parallelism).model
+        }
+        if let teacherModel { await add("teacher", teacherModel, threshold: 0.5, trainSize: data.train.count) }
+        if config.hybrid ?? true, !selection.rows.isEmpty {
+            let selected = transferMatrix.rows(selection.rows.map { Int($0) })
+            let publicLabels = await student.predictProbability(selected).map { UInt8($0 > threshold ? 1 : 0) }
+            var x = data.train.features
+            x.append(contentsOf: selected)
+            let hybridRecipe = TrainingRecipe(model: .fluidForest, undersample: true)
+            let hybrid = try await hybridRecipe.train(x, labels: data.train.labels + publicLabels, seed: Seeds.derive(seed, 400), parallelism: parallelism)
+            await add("hybrid", hybrid.model, threshold: 0.5, trainSize: hybrid.rows)
+        }
+        if !view.evaluationReceived {
+            let ack = try await call("SubmitEvaluation", job: jobID, report,
+                                     summary: "aggregate metrics of \(report.models.map(\.model).joined(separator: ", ")) on \(data.test.count) test and \(data.validation.count) validation molecules") { r, o in
+                try await client.submitEvaluation(r, options: o)
+            }
+            logger.info("evaluation: \(ack.message)")
+        }
+        for (name, test, _) in outcomes {
+            logger.info("\(name) on our test set: MCC \(test.mcc.map { String(format: "%.3f", $0) } ?? "—"), ROC-AUC \(test.rocAUC.map { String(format: "%.3f", $0) } ?? "—")")
+        }
+        let final = try await wait(for: .complete, job: jobID, view: try await refreshed(jobID))
+        return NodeOutcome(jobID: jobID, state: "\(final.state)", threshold: threshold, metrics: outcomes.map { (model: $0.0, test: $0.1, validation: $0.2) },
+                           messagesSent: sent.messages, bytesSent: sent.bytes)
+    }
+
+    // MARK: Transfer set
+
+    private func fetchTransferSet(_ view: Concord_V1_JobView) async throws -> [String] {
+        let jobID = view.jobID
+        let total = Int(view.transferChunks)
+        while true {
+            let held = Set(try store.keys(job: jobID, prefix: "transfer/").compactMap { Int($0.dropFirst("transfer/".count)) })
+            guard let first = (0..<total).first(where: { !held.contains($0) }) else { break }
+            var request = Concord_V1_FetchTransferSetRequest()
+            request.jobID = jobID
+            request.fromChunk = UInt32(first)
+            let store = self.store
+            let got: Int = try await call("FetchTransferSet", job: jobID, request, summary: "request transfer chunks from \(first)") { r, o in
+                try await client.fetchTransferSet(r, options: o) { response in
+                    var n = 0
+                    for try await chunk in response.messages {
+                        try Chunking.validate(chunk, job: view)
+                        try store.put(String(format: "transfer/%06d", Int(chunk.index)), job: jobID, data: try chunk.serializedBytes())
+                        n += 1
+                    }
+                    return n
+                }
+            }
+            logger.info("received \(got) transfer chunks (from \(first) of \(total))")
+        }
+        var smiles: [String] = []
+        for index in 0..<total {
+            guard let data = try store.get(String(format: "transfer/%06d", index), job: jobID) else { throw NodeError("transfer chunk \(index) vanished from the store") }
+            smiles += try Concord_V1_TransferChunk(serializedBytes: data).smiles
+        }
+        guard Digests.smiles(smiles) == view.transferSha256 else { throw NodeError("the transfer set's SHA-256 does not match the job's") }
+        return smiles
+    }
+
+    // MARK: Annotation
+
+    private func storedAnnotation(_ jobID: String) throws -> [Concord_V1_AnnotationChunk] {
+        try store.keys(job: jobID, prefix: "annotation/").compactMap { key in
+            try store.get(key, job: jobID).flatMap { try? Concord_V1_AnnotationChunk(serializedBytes: $0) }
+        }
+    }
+
+    private func selfGuard() throws -> SelfAnnotationGuard {
+        switch config.selfGuard ?? "identity" {
+        case "off": return .off
+        case "identity": return SelfAnnotationGuard(identical: true)
+        case let text:
+            guard let t = Double(text), t > 0, t <= 1 else { throw NodeError("self_guard must be off, identity or a Tanimoto threshold in (0, 1]") }
+            return SelfAnnotationGuard(identical: true, similarityThreshold: t)
+        }
+    }
+
+    private func upload(_ chunks: [Concord_V1_AnnotationChunk], view: Concord_V1_JobView) async throws {
+        let held = Set(view.annotationChunksReceived.map(Int.init))
+        let missing = chunks.filter { !held.contains(Int($0.index)) }
+        guard !missing.isEmpty else { return }
+        let audit = self.audit
+        // Each chunk is audited just before it is written to the stream.
+        for chunk in missing {
+            let data: Data = try chunk.serializedBytes()
+            try audit.record(job: view.jobID, kind: "UploadAnnotations/AnnotationChunk", bytes: data,
+                             summary: "annotation of public molecules \(chunk.offset)..<\(Int(chunk.offset) + chunk.probabilities.count): P(active), domain distance, \(chunk.abstained.filter { $0 }.count) abstentions")
+            sent.add(data)
+        }
+        let receipt = try await retrying("UploadAnnotations") {
+            try await client.uploadAnnotations(options: CallDefaults.options(timeout: .seconds(600)), requestProducer: { writer in
+                for chunk in missing { try await writer.write(chunk) }
+            })
+        }
+        logger.info("uploaded \(missing.count) annotation chunks; the coordinator holds \(receipt.stored.count) (\(receipt.duplicates) duplicates)")
+        guard receipt.complete else { throw NodeError("the coordinator holds \(receipt.stored.count) of \(chunks.count) annotation chunks after the upload") }
+    }
+
+    // MARK: Student
+
+    private func fetchStudent(_ jobID: String, view: Concord_V1_JobView) async throws -> any ProbabilisticClassifier {
+        let data = try await artifact(jobID, kind: .studentModel, key: "student")
+        guard Digests.sha256(data) == view.studentSha256 else { throw NodeError("the student's SHA-256 does not match the job's") }
+        do { return try StudentCodec.decode(data) } catch { throw NodeError("the student model: \(error)") }
+    }
+
+    private func fetchSelection(_ jobID: String) async throws -> Concord_V1_StudentSelectionArtifact {
+        let data = try await artifact(jobID, kind: .studentSelection, key: "selection")
+        return try Concord_V1_StudentSelectionArtifact(serializedBytes: data)
+    }
+
+    private func artifact(_ jobID: String, kind: Concord_V1_ArtifactKind, key: String) async throws -> Data {
+        if let data = try store.get(key, job: jobID) { return data }
+        var request = Concord_V1_FetchStudentRequest()
+        request.jobID = jobID
+        request.kind = kind
+        let chunks: [Concord_V1_ArtifactChunk] = try await call("FetchStudent", job: jobID, request, summary: "request artifact \(key)") { r, o in
+            try await client.fetchStudent(r, options: o) { response in
+                var out: [Concord_V1_ArtifactChunk] = []
+                for try await chunk in response.messages { out.append(chunk) }
+                return out
+            }
+        }
+        let data = try Chunking.assembleArtifact(chunks)
+        try store.put(key, job: jobID, data: data)
+        return data
+    }
+
+    // MARK: Waiting and calling
+
+    private func refreshed(_ jobID: String) async throws -> Concord_V1_JobView {
+        var request = Concord_V1_GetJobRequest()
+        request.jobID = jobID
+        return try await call("GetJob", job: jobID, request, summary: "job status", quiet: true) { r, o in try await client.getJob(r, options: o) }
+    }
+
+    /// Polls until the job reaches `state` (or a later one); stops on cancellation or failure.
+    private func wait(for state: Concord_V1_JobState, job jobID: String, view: Concord_V1_JobView) async throws -> Concord_V1_JobView {
+        var view = view
+        var last = ""
+        while true {
+            if view.state == .cancelled { throw NodeError("job \(jobID) was cancelled: \(view.message)") }
+            if view.state == .failed { throw NodeError("job \(jobID) failed at the coordinator: \(view.message)") }
+            if view.state.rawValue >= state.rawValue { return view }
+            if view.message != last { logger.info("waiting: \(view.message)"); last = view.message }
+            try await Task.sleep(for: poll)
+            view = try await refreshed(jobID)
+        }
+    }
+
+    /// Sends one message (auditing it first), retrying transport failures with exponential backoff.
+    private func call<Request: SwiftProtobuf.Message & Sendable, Result: Sendable>(
+        _ method: String, job: String, _ request: Request, summary: String, quiet: Bool = false, waitForJob: Bool = false,
+        _ body: @escaping @Sendable (Request, CallOptions) async throws -> Result
+    ) async throws -> Result {
+        let data: Data = try request.serializedBytes()
+        try audit.record(job: job, kind: "\(method)/\(Request.protoMessageName.split(separator: ".").last ?? "")", bytes: data, summary: summary)
+        sent.add(data)
+        return try await retrying(method, waitForJob: waitForJob) { try await body(request, CallDefaults.options(timeout: .seconds(600))) }
+    }
+
+    private func retrying<T: Sendable>(_ method: String, waitForJob: Bool = false, _ body: () async throws -> T) async throws -> T {
+        var delay = 0.2
+        var attempt = 0
+        while true {
+            do {
+                return try await body()
+            } catch let error as RPCError where [.unavailable, .deadlineExceeded, .unknown, .aborted, .cancelled].contains(error.code) {
+                attempt += 1
+                logger.warning("\(method): coordinator unreachable (\(error.code): \(error.message)); retry \(attempt) in \(String(format: "%.1f", delay)) s")
+                try await Task.sleep(for: .milliseconds(Int(delay * 1000)))
+                delay = min(delay * 2, 10)
+            } catch let error as RPCError where waitForJob && error.code == .notFound {
+                if attempt == 0 { logger.info("no job for us yet (\(error.message)); waiting") }
+                attempt += 1
+                try await Task.sleep(for: poll)
+            } catch let error as RPCError {
+                throw NodeError("the coordinator refused \(method): \(error.message) (\(error.code))")
+            }
+        }
+    }
+
+    private func dryRunOutcome(jobID: String, chunks: [Concord_V1_AnnotationChunk]) throws -> NodeOutcome {
+        let sizes = try chunks.map { chunk -> Int in let data: Data = try chunk.serializedBytes(); return data.count }
+        let total = sizes.reduce(0, +)
+        print("dry run for job \(jobID): nothing below was sent")
+        print("  Enrol                       1 message   (partner name from the certificate, teacher kind '\(config.teacher ?? "rf")')")
+        print("  UploadAnnotations   \(String(format: "%6d", chunks.count)) chunks    \(total) bytes: P(active), domain distance and abstention flag per public molecule")
+        let abstained = chunks.reduce(0) { $0 + $1.abstained.filter { $0 }.count }
+        print("                                          \(abstained) public molecules abstained on (identical to our own)")
+        print("  SubmitCalibration           1 message   confusion counts at the job's candidate thresholds")
+        print("  SubmitEvaluation            1 message   aggregate metrics of student, teacher and hybrid")
+        print("no SMILES, identity key, fingerprint or label of a private molecule is in any of them")
+        return NodeOutcome(jobID: jobID, state: "dry run", threshold: 0, metrics: [], messagesSent: sent.messages, bytesSent: sent.bytes)
+    }
+}
+
+/// Messages and bytes a node has sent in this run.
+final class SentCounter: Sendable {
+    private let state = Mutex<(messages: Int, bytes: Int)>((0, 0))
+    func add(_ data: Data) { state.withLock { $0.messages += 1; $0.bytes += data.count } }
+    var messages: Int { state.withLock { $0.messages } }
+    var bytes: Int { state.withLock { $0.bytes } }
+}

@@ -1,0 +1,59 @@
+public import ConcordSecurity
+public import GRPCNIOTransportHTTP2
+public import GRPCCore
+import ConcordWire
+
+/// Mutual-TLS settings for both ends, built from a party's ``TLSMaterial``.
+///
+/// Both sides trust only the consortium CA. The server requires a client certificate chaining to
+/// it (hostname not checked: clients are identified by their certificate's subject, which the
+/// coordinator then authorises against the enrolment list). A client verifies the coordinator's
+/// certificate fully, including that it was issued for `serverName`.
+public enum MutualTLS {
+    /// The coordinator's transport security.
+    public static func server(_ material: TLSMaterial) -> HTTP2ServerTransport.Posix.TransportSecurity {
+        .mTLS(certificateChain: [.bytes(Array(material.certificatePEM.utf8), format: .pem)],
+              privateKey: .bytes(Array(material.privateKeyPEM.utf8), format: .pem)) { config in
+            config.trustRoots = .certificates([.bytes(Array(material.caCertificatePEM.utf8), format: .pem)])
+            config.clientCertificateVerification = .noHostnameVerification
+        }
+    }
+
+    /// A node's or operator's transport security.
+    public static func client(_ material: TLSMaterial) -> HTTP2ClientTransport.Posix.TransportSecurity {
+        .mTLS(certificateChain: [.bytes(Array(material.certificatePEM.utf8), format: .pem)],
+              privateKey: .bytes(Array(material.privateKeyPEM.utf8), format: .pem)) { config in
+            config.trustRoots = .certificates([.bytes(Array(material.caCertificatePEM.utf8), format: .pem)])
+            config.serverCertificateVerification = .fullVerification
+        }
+    }
+
+    /// The server's transport configuration: requests larger than ``WireLimits/maxMessageBytes`` are refused.
+    public static var serverConfig: HTTP2ServerTransport.Posix.Config {
+        var config = HTTP2ServerTransport.Posix.Config.defaults
+        config.rpc.maxRequestPayloadSize = WireLimits.maxMessageBytes
+        return config
+    }
+
+    /// A client transport to `host:port` that verifies the server as `serverName`.
+    public static func clientTransport(host: String, port: Int, serverName: String,
+                                       material: TLSMaterial) throws -> HTTP2ClientTransport.Posix {
+        var config = HTTP2ClientTransport.Posix.Config.defaults
+        config.http2.authority = serverName
+        config.backoff = .init(initial: .milliseconds(200), max: .seconds(5), multiplier: 1.6, jitter: 0.2)
+        let target: any ResolvableTarget = host.split(separator: ".").count == 4 && host.allSatisfy({ $0.isNumber || $0 == "." })
+            ? .ipv4(host: host, port: port) : .dns(host: host, port: port)
+        return try HTTP2ClientTransport.Posix(target: target, transportSecurity: client(material), config: config)
+    }
+}
+
+/// The client-side call options every Concord call uses: size limits and a deadline.
+public enum CallDefaults {
+    public static func options(timeout: Duration = .seconds(120)) -> CallOptions {
+        var options = CallOptions.defaults
+        options.maxRequestMessageBytes = WireLimits.maxMessageBytes
+        options.maxResponseMessageBytes = WireLimits.maxMessageBytes
+        options.timeout = timeout
+        return options
+    }
+}

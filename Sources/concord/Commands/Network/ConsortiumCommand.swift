@@ -1,0 +1,118 @@
+import ArgumentParser
+import ConcordChem
+import ConcordFederation
+import ConcordML
+import ConcordSecurity
+import Foundation
+
+/// `concord consortium init`: a complete local consortium (kit, configurations, partner data) from a public set.
+struct ConsortiumCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "consortium",
+        abstract: "Set up a consortium on one machine for trying the networked federation.",
+        subcommands: [Init.self])
+
+    struct Init: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Cut a labelled set into partners (k-means, as in a virtual consortium) and write the kit, configurations and each partner's private file.",
+            discussion: """
+                DIR/kit (from 'concord provision', loopback names included), DIR/coordinator.yaml, DIR/operator.yaml,
+                DIR/nodes/<partner>.yaml and DIR/private/<partner>.csv (smiles,label,split with train/validation/test;
+                every partner holds the same external test set so that results can be compared).
+                """)
+
+        @OptionGroup var dataset: DatasetOptions
+
+        @Option(help: "Number of partners.")
+        var partners: Int = 3
+
+        @Option(help: "The output directory.")
+        var out: String = "consortium"
+
+        @Option(help: "The coordinator's gRPC port on 127.0.0.1.")
+        var port: Int = 7443
+
+        @Option(help: "The coordinator's HTTPS status port on 127.0.0.1.")
+        var statusPort: Int = 7444
+
+        @Option(help: "The seed of the partition.")
+        var seed: UInt64 = 1
+
+        @Option(help: "Teacher model of every node: rf, mlp, logreg or knn.")
+        var teacher: String = "rf"
+
+        @Flag(help: "Replace an existing directory's kit.")
+        var force = false
+
+        func run() async throws {
+            guard partners >= 1, partners <= 64 else { throw ValidationError("--partners must be 1…64") }
+            let loaded = try await FederationInput.load(dataset, fingerprint: .fcfp4)
+            if let summary = FederationInput.skippedSummary(loaded.skipped) { FileHandle.standardError.write(Data(summary.utf8)) }
+            let data = loaded.molecules
+            var settings = ConsortiumSettings(partners: partners, stratifiedValidation: true)
+            settings.validationFraction = 0.2
+            let plan = try await VirtualConsortium.plan(data, settings: settings, seed: seed)
+            // Each validation molecule goes to the partner holding its nearest training molecule.
+            let owners = plan.partners.enumerated().flatMap { p, rows in rows.map { ($0, p) } }
+            let nearest = try await NeighborSearch.kNearest(queries: data.features.rows(plan.validation), references: data.features.rows(owners.map(\.0)),
+                                                            k: 1, metric: .tanimoto)
+            let names = (1...partners).map { "partner\($0)" }
+            let root = URL(fileURLWithPath: out, isDirectory: true)
+            for sub in ["private", "nodes", "state"] {
+                try FileManager.default.createDirectory(at: root.appendingPathComponent(sub), withIntermediateDirectories: true)
+            }
+            func csvField(_ s: String) -> String { s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
+            for (p, name) in names.enumerated() {
+                var text = "smiles,label,split\n"
+                for row in plan.partners[p] { text += "\(csvField(data.smiles[row])),\(data.labels[row]),train\n" }
+                for (i, row) in plan.validation.enumerated() where owners[Int(nearest.indices[i])].1 == p {
+                    text += "\(csvField(data.smiles[row])),\(data.labels[row]),validation\n"
+                }
+                for row in plan.test { text += "\(csvField(data.smiles[row])),\(data.labels[row]),test\n" }
+                try text.write(to: root.appendingPathComponent("private/\(name).csv"), atomically: true, encoding: .utf8)
+                try """
+                    partner: \(name)
+                    coordinator: {host: 127.0.0.1, port: \(port)}
+                    server_name: localhost
+                    tls: {directory: kit/\(name)}
+                    data: {path: private/\(name).csv, smiles_column: smiles, label_column: label, split_column: split}
+                    teacher: \(teacher)
+                    self_guard: identity
+                    hybrid: true
+                    seed: \(seed &+ UInt64(p) &+ 1)
+                    state: state/\(name).sqlite
+                    audit: state/\(name)-audit.jsonl
+
+                    """.write(to: root.appendingPathComponent("nodes/\(name).yaml"), atomically: true, encoding: .utf8)
+            }
+            _ = try Provisioner.provision(consortium: "concord-local", coordinatorHost: "localhost", partners: names,
+                                          outputDirectory: root.appendingPathComponent("kit", isDirectory: true), includeLoopback: true, overwrite: force)
+            try """
+                listen: {host: 127.0.0.1, port: \(port)}
+                status: {host: 127.0.0.1, port: \(statusPort)}
+                tls: {directory: kit/coordinator}
+                kit: kit
+                database: state/coordinator.sqlite
+                reports: state/reports
+
+                """.write(to: root.appendingPathComponent("coordinator.yaml"), atomically: true, encoding: .utf8)
+            try """
+                coordinator: {host: 127.0.0.1, port: \(port)}
+                server_name: localhost
+                tls: {directory: kit/operator}
+
+                """.write(to: root.appendingPathComponent("operator.yaml"), atomically: true, encoding: .utf8)
+            print("consortium of \(partners) partners from \(dataset.name) in \(out)/:")
+            for (p, name) in names.enumerated() {
+                let rows = plan.partners[p]
+                print("  \(name): \(rows.count) training molecules (\(data.actives(rows)) active)  private/\(name).csv")
+            }
+            print("""
+                next:
+                  concord coordinator serve --config \(out)/coordinator.yaml
+                  concord node run --config \(out)/nodes/partner1.yaml      (one per partner)
+                  concord job submit --config \(out)/operator.yaml --partners \(names.joined(separator: ",")) --wait
+                """)
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import ArgumentParser
+import ConcordNetwork
+import ConcordWire
+import Foundation
+
+/// `concord job submit|status|cancel|report` for the consortium operator.
+struct JobCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "job",
+        abstract: "Submit, watch, cancel jobs and fetch their reports (the operator's commands).",
+        subcommands: [Submit.self, Status.self, Cancel.self, Report.self])
+
+    struct Submit: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Submit a federated-distillation job.")
+        @Option(help: "The operator's configuration file (YAML).") var config: String
+        @Option(help: "A name for the job.") var name: String = "federated distillation"
+        @Option(help: "Partners taking part (comma-separated certificate names).") var partners: String
+        @Option(help: "Annotations needed to federate after the deadline (0: all).") var quorum: UInt32 = 0
+        @Option(help: "Seconds to wait for annotations before federating with the quorum (0: wait for all).") var annotationDeadline: UInt32 = 0
+        @Option(help: "Seconds to wait for calibration counts and evaluations (0: wait for all).") var evaluationDeadline: UInt32 = 0
+        @Option(help: "Public molecules: moses, chembl, chembl+moses, or a SMILES file readable by the coordinator.") var transfer: String = "chembl+moses"
+        @Option(help: "Public molecules to annotate.") var transferSize: UInt32 = 50_000
+        @Option(help: "Molecules asked for the student.") var studentSize: UInt32 = 10_000
+        @Option(help: "Student selection: balanced, random, best, worst, mixed, ranked.") var selection: String = "ranked"
+        @Option(help: "Consensus: weighted, uniform, majority.") var scheme: String = "weighted"
+        @Option(help: "Student model: rf, mlp, logreg, knn.") var student: String = "mlp"
+        @Flag(inversion: .prefixedNo, help: "Train the student on consensus probabilities.") var softLabels = true
+        @Flag(inversion: .prefixedNo, help: "Choose the threshold by federated calibration.") var calibrate = true
+        @Option(help: "The job's seed.") var seed: UInt64 = 1
+        @Flag(help: "Wait until the job completes, printing its progress.") var wait = false
+
+        func run() async throws {
+            var spec = Concord_V1_JobSpec()
+            spec.name = name
+            spec.partners = partners.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            spec.quorum = quorum
+            spec.annotationDeadlineS = annotationDeadline
+            spec.evaluationDeadlineS = evaluationDeadline
+            spec.transferSource = transfer
+            spec.transferSize = transferSize
+            spec.studentSize = studentSize
+            spec.selection = selection
+            spec.scheme = scheme
+            spec.studentModel = student
+            spec.softLabels = softLabels
+            spec.calibrate = calibrate
+            spec.seed = seed
+            var fingerprint = Concord_V1_Fingerprint()
+            fingerprint.radius = 2; fingerprint.bits = 2048; fingerprint.features = true
+            spec.fingerprint = fingerprint
+            let client = OperatorClient(config: try OperatorConfig.load(config))
+            var status = try await client.submit(spec)
+            print("submitted \(status.jobID) (\(status.name))")
+            if wait { status = try await Status.watch(client, jobID: status.jobID) }
+            Status.printStatus(status)
+        }
+    }
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a job's state and every partner's progress.")
+        @Option(help: "The operator's configuration file (YAML).") var config: String
+        @Option(help: "The job (default: the most recent).") var job: String = ""
+        @Flag(help: "Keep watching until the job finishes.") var watch = false
+
+        func run() async throws {
+            let client = OperatorClient(config: try OperatorConfig.load(config))
+            let status = watch ? try await Self.watch(client, jobID: job) : try await client.status(jobID: job)
+            Self.printStatus(status)
+        }
+
+        static func watch(_ client: OperatorClient, jobID: String) async throws -> Concord_V1_JobStatus {
+            var last = ""
+            while true {
+                let status = try await client.status(jobID: jobID)
+                let line = "\(CoordinatorEngine.stateName(status.state.rawValue)): \(status.message)"
+                if line != last { Console.line(line); last = line }
+                if [.complete, .cancelled, .failed].contains(status.state) { return status }
+                try await Task.sleep(for: .seconds(1))
+            }
+        }
+
+        static func printStatus(_ s: Concord_V1_JobStatus) {
+            print("job \(s.jobID) \"\(s.name)\": \(CoordinatorEngine.stateName(s.state.rawValue)) — \(s.message)")
+            if s.threshold > 0 { print("student threshold \(String(format: "%.2f", s.threshold)), SHA-256 \(s.studentSha256)") }
+            for p in s.partners {
+                let mark = { (b: Bool) in b ? "✓" : "·" }
+                print("  \(p.name.padding(toLength: 16, withPad: " ", startingAt: 0)) enrolled \(mark(p.enrolled))  annotation \(p.annotationChunksReceived)/\(p.annotationChunksTotal)  calibration \(mark(p.calibrationReceived))  evaluation \(mark(p.evaluationReceived))  teacher \(p.teacher.isEmpty ? "?" : p.teacher)")
+            }
+            if !s.latePartners.isEmpty { print("late: \(s.latePartners.joined(separator: ", "))") }
+        }
+    }
+
+    struct Cancel: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Cancel an unfinished job.")
+        @Option(help: "The operator's configuration file (YAML).") var config: String
+        @Option(help: "The job.") var job: String
+
+        func run() async throws {
+            let status = try await OperatorClient(config: try OperatorConfig.load(config)).cancel(jobID: job)
+            Status.printStatus(status)
+        }
+    }
+
+    struct Report: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Download a finished job's HTML report.")
+        @Option(help: "The operator's configuration file (YAML).") var config: String
+        @Option(help: "The job (default: the most recent).") var job: String = ""
+        @Option(help: "Where to write the report.") var out: String = "report.html"
+
+        func run() async throws {
+            let data = try await OperatorClient(config: try OperatorConfig.load(config)).report(jobID: job)
+            try data.write(to: URL(fileURLWithPath: out), options: .atomic)
+            print("report written to \(out) (\(data.count) bytes)")
+        }
+    }
+}

@@ -1,0 +1,143 @@
+import ConcordFederation
+import ConcordStorage
+import ConcordWire
+import Foundation
+import Testing
+@testable import ConcordNetwork
+
+/// The coordinator's job logic without a network: partners are played in-process.
+@Suite("Coordinator engine")
+struct CoordinatorEngineTests {
+    /// Runs a job to completion; `restartAfterFederation` reopens the store in a new engine midway.
+    func runJob(seed: UInt64, restartAfterFederation: Bool = false) async throws -> (status: Concord_V1_JobStatus, report: Data, store: URL) {
+        let (partners, pool) = Fixtures.split()
+        let directory = Fixtures.temporaryDirectory()
+        let path = directory.appendingPathComponent("coordinator.sqlite").path
+        var engine = Fixtures.engine(store: try CoordinatorStore(path: path), pool: pool)
+        let submitted = try await engine.submit(Fixtures.spec(partners: partners.keys.sorted(), seed: seed))
+        await engine.advance()
+        #expect(try await engine.status(jobID: submitted.jobID).state == .transferReady)
+        for name in partners.keys.sorted() {
+            _ = try await engine.enrol(partner: name, request: { var r = Concord_V1_EnrolRequest(); r.protocolVersion = 1; r.teacher = "rf"; return r }())
+            let transfer = try await engine.transferSet(partner: name, jobID: submitted.jobID)
+            for chunk in try await Fixtures.annotate(partner: name, data: partners[name] ?? [], transfer: transfer.smiles, jobID: submitted.jobID) {
+                #expect(try await engine.receive(partner: name, chunk: chunk))
+            }
+        }
+        await engine.advance()
+        #expect(try await engine.status(jobID: submitted.jobID).state == .studentTrained)
+        if restartAfterFederation {
+            engine = Fixtures.engine(store: try CoordinatorStore(path: path), pool: pool)
+            await engine.advance()
+            #expect(try await engine.status(jobID: submitted.jobID).state == .studentTrained)
+        }
+        let model = try StudentCodec.decode(try await engine.studentArtifact(partner: "alpha", jobID: submitted.jobID, kind: .studentModel).data)
+        for name in partners.keys.sorted() {
+            let (counts, report) = try await Fixtures.calibration(jobID: submitted.jobID, student: model, data: partners[name] ?? [])
+            _ = try await engine.calibrate(partner: name, counts: counts)
+            await engine.advance()
+            if name != partners.keys.sorted().last {
+                #expect(try await engine.status(jobID: submitted.jobID).state == .studentTrained, "waits for every partner's counts")
+            }
+            _ = report
+        }
+        #expect(try await engine.status(jobID: submitted.jobID).state == .studentPublished)
+        for name in partners.keys.sorted() {
+            let (_, report) = try await Fixtures.calibration(jobID: submitted.jobID, student: model, data: partners[name] ?? [])
+            _ = try await engine.evaluate(partner: name, report: report)
+        }
+        await engine.advance()
+        let status = try await engine.status(jobID: submitted.jobID)
+        return (status, try await engine.report(jobID: submitted.jobID), directory)
+    }
+
+    @Test func aJobRunsToAReportAndTheSameSeedGivesTheSameStudent() async throws {
+        let first = try await runJob(seed: 7)
+        #expect(first.status.state == .complete)
+        #expect(first.status.threshold > 0 && first.status.threshold < 1)
+        #expect(first.status.partners.allSatisfy { $0.annotationComplete && $0.calibrationReceived && $0.evaluationReceived })
+        #expect(first.status.partners.reduce(0) { $0 + $1.contribution } > 0)
+        #expect(String(decoding: first.report, as: UTF8.self).contains(first.status.jobID))
+        let second = try await runJob(seed: 7, restartAfterFederation: true)
+        #expect(second.status.studentSha256 == first.status.studentSha256, "a restart midway changes nothing")
+        #expect(second.status.threshold == first.status.threshold)
+        let other = try await runJob(seed: 8)
+        #expect(other.status.studentSha256 != first.status.studentSha256, "another seed gives another student")
+    }
+
+    @Test func chunksAreStoredOnceAndMalformedOnesAreRefusedWithAReason() async throws {
+        let (partners, pool) = Fixtures.split()
+        let store = try CoordinatorStore(path: Fixtures.temporaryDirectory().appendingPathComponent("c.sqlite").path)
+        let engine = Fixtures.engine(store: store, pool: pool)
+        let job = try await engine.submit(Fixtures.spec(partners: ["alpha", "beta"]))
+        await engine.advance()
+        let transfer = try await engine.transferSet(partner: "alpha", jobID: job.jobID)
+        let chunks = try await Fixtures.annotate(partner: "alpha", data: partners["alpha"] ?? [], transfer: transfer.smiles, jobID: job.jobID)
+        let good = try #require(chunks.first)
+
+        func refusal(_ chunk: Concord_V1_AnnotationChunk, partner: String = "alpha") async -> CoordinatorRefusal? {
+            do { _ = try await engine.receive(partner: partner, chunk: chunk); return nil } catch { return error }
+        }
+        var nan = good; nan.probabilities[3] = .nan
+        #expect(await refusal(nan)?.reason.contains("molecule 3: probability nan is not in [0, 1]") == true)
+        var outside = good; outside.probabilities[0] = 1.5
+        #expect(await refusal(outside)?.kind == .invalidArgument)
+        var short = good; short.probabilities.removeLast()
+        #expect(await refusal(short)?.reason.contains("probabilities, expected") == true)
+        var tampered = good; tampered.probabilities[0] = tampered.probabilities[0] == 0 ? 0.25 : 0
+        tampered.domainDistances = good.domainDistances
+        #expect(await refusal(tampered)?.reason.contains("digest mismatch") == true)
+        #expect(await refusal(good, partner: "mallory")?.kind == .permissionDenied, "a partner not in the job is refused")
+
+        #expect(try await engine.receive(partner: "alpha", chunk: good))
+        #expect(try await engine.receive(partner: "alpha", chunk: good) == false, "a chunk received twice is stored once")
+        #expect(try store.annotationChunkIndices(job: job.jobID, partner: "alpha") == [0])
+        let receipt = try await engine.receipt(partner: "alpha", jobID: job.jobID, duplicates: 1)
+        #expect(receipt.complete && receipt.stored == [0])
+        // beta cannot see alpha's progress: its own view shows none of alpha's chunks.
+        #expect(try await engine.view(partner: "beta", jobID: job.jobID).annotationChunksReceived.isEmpty)
+        // Nothing is federated until every partner (or the quorum after the deadline) has annotated.
+        await engine.advance()
+        #expect(try await engine.status(jobID: job.jobID).state == .transferReady)
+    }
+
+    @Test func aQuorumAfterTheDeadlineFederatesAndNamesTheLatePartner() async throws {
+        let (partners, pool) = Fixtures.split()
+        let store = try CoordinatorStore(path: Fixtures.temporaryDirectory().appendingPathComponent("c.sqlite").path)
+        let engine = Fixtures.engine(store: store, pool: pool)
+        var spec = Fixtures.spec(partners: ["alpha", "beta", "gamma"])
+        spec.quorum = 2
+        spec.annotationDeadlineS = 4
+        let job = try await engine.submit(spec)
+        await engine.advance()
+        let transfer = try await engine.transferSet(partner: "alpha", jobID: job.jobID)
+        for name in ["alpha", "beta"] {
+            for chunk in try await Fixtures.annotate(partner: name, data: partners[name] ?? [], transfer: transfer.smiles, jobID: job.jobID) {
+                _ = try await engine.receive(partner: name, chunk: chunk)
+            }
+        }
+        await engine.advance()
+        #expect(try await engine.status(jobID: job.jobID).state == .transferReady, "before the deadline it waits for gamma")
+        try await Task.sleep(for: .milliseconds(4200))
+        await engine.advance()
+        let status = try await engine.status(jobID: job.jobID)
+        #expect(status.state == .studentTrained)
+        #expect(status.latePartners == ["gamma"])
+        #expect(status.message.contains("waiting for calibration"))
+    }
+
+    @Test func invalidJobsAreRefusedBeforeTheyStart() async throws {
+        let store = try CoordinatorStore(path: Fixtures.temporaryDirectory().appendingPathComponent("c.sqlite").path)
+        let engine = Fixtures.engine(store: store, pool: [])
+        var spec = Fixtures.spec(partners: ["alpha"])
+        spec.scheme = "loudest"
+        await #expect(throws: CoordinatorRefusal.self) { try await engine.submit(spec) }
+        spec = Fixtures.spec(partners: ["alpha", "alpha"])
+        await #expect(throws: CoordinatorRefusal.self) { try await engine.submit(spec) }
+        spec = Fixtures.spec(partners: ["alpha"]); spec.quorum = 3
+        await #expect(throws: CoordinatorRefusal.self) { try await engine.submit(spec) }
+        spec = Fixtures.spec(partners: ["alpha"]); spec.fingerprint.bits = 1000
+        await #expect(throws: CoordinatorRefusal.self) { try await engine.submit(spec) }
+        #expect(try store.jobs().isEmpty)
+    }
+}

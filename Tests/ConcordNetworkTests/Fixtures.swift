@@ -1,0 +1,104 @@
+import ConcordChem
+import ConcordFederation
+import ConcordML
+import ConcordStorage
+import ConcordWire
+import Foundation
+@testable import ConcordNetwork
+
+/// Small, deterministic chemistry for coordinator tests: para-disubstituted rings; a molecule is
+/// active when a substituent carries nitrogen.
+enum Fixtures {
+    static let substituents = ["C", "O", "N", "Cl", "F", "CC", "OC", "NC", "C(=O)O", "C#N", "CN", "CCO", "S", "Br"]
+    static let cores = ["c1ccc(X)cc1Y", "c1cnc(X)cc1Y", "C1CCC(X)CC1Y", "c1cc(X)sc1Y"]
+
+    static var molecules: [(smiles: String, label: UInt8)] {
+        var out: [(String, UInt8)] = []
+        for core in cores {
+            for x in substituents {
+                for y in substituents {
+                    let s = core.replacingOccurrences(of: "X", with: x).replacingOccurrences(of: "Y", with: y)
+                    out.append((s, x.contains("N") || y.contains("N") ? 1 : 0))
+                }
+            }
+        }
+        return out
+    }
+
+    /// Three partners' private sets (disjoint by core) and the public pool (everything else).
+    static func split() -> (partners: [String: [(smiles: String, label: UInt8)]], pool: [String]) {
+        let all = molecules
+        var partners: [String: [(String, UInt8)]] = ["alpha": [], "beta": [], "gamma": []]
+        var pool: [String] = []
+        for (i, m) in all.enumerated() {
+            switch i % 7 {
+            case 0: partners["alpha"]?.append(m)
+            case 1: partners["beta"]?.append(m)
+            case 2: partners["gamma"]?.append(m)
+            default: pool.append(m.smiles)
+            }
+        }
+        return (partners, pool)
+    }
+
+    static func spec(partners: [String], seed: UInt64 = 7, calibrate: Bool = true) -> Concord_V1_JobSpec {
+        var spec = Concord_V1_JobSpec()
+        spec.name = "test job"
+        spec.partners = partners
+        spec.transferSource = "fixture"
+        spec.transferSize = 400
+        spec.studentSize = 120
+        spec.selection = "balanced"
+        spec.scheme = "weighted"
+        spec.studentModel = "rf"
+        spec.softLabels = false
+        spec.calibrate = calibrate
+        spec.seed = seed
+        spec.fingerprint = FeaturizerSpec(radius: 2, bits: 1024, features: true).wire
+        return spec
+    }
+
+    static func temporaryDirectory() -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("concord-network-\(UUID().uuidString)", isDirectory: true)
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    static func engine(store: CoordinatorStore, pool: [String]) -> CoordinatorEngine {
+        CoordinatorEngine(store: store, transferSource: { _ in (pool, 0) }, parallelism: 2)
+    }
+
+    /// What a partner does in-process: train a teacher on its molecules and annotate the transfer set.
+    static func annotate(partner: String, data: [(smiles: String, label: UInt8)], transfer: [String], bits: Int = 1024,
+                         jobID: String) async throws -> [Concord_V1_AnnotationChunk] {
+        let options = FeaturizerSpec(radius: 2, bits: bits, features: true).morganOptions
+        let own = await MoleculeFeaturizer.featurize(data.map(\.smiles), options: options)
+        let fps = try own.map { try $0.get().fingerprint }
+        let keys = try own.map { try $0.get().key }
+        let teacher = try await Teacher.train(partner: partner, features: FingerprintMatrix(bitCount: bits, fingerprints: fps),
+                                              labels: data.map(\.label), keys: keys,
+                                              recipe: TrainingRecipe(model: .randomForest(ForestOptions(treeCount: 20, maxDepth: 8, classWeight: .balanced, computeOutOfBag: false))),
+                                              domain: DomainSettings(), seed: 11, parallelism: 2)
+        let public_ = await MoleculeFeaturizer.featurize(transfer, options: options)
+        let matrix = FingerprintMatrix(bitCount: bits, fingerprints: try public_.map { try $0.get().fingerprint })
+        let annotation = try await teacher.annotate(matrix, keys: try public_.map { try $0.get().key }, guard: SelfAnnotationGuard(identical: true))
+        return Chunking.annotationChunks(jobID: jobID, annotation: annotation)
+    }
+
+    /// Calibration counts and an evaluation report for a partner, from a student.
+    static func calibration(jobID: String, student: any ProbabilisticClassifier, data: [(smiles: String, label: UInt8)],
+                            bits: Int = 1024) async throws -> (Concord_V1_CalibrationCounts, Concord_V1_EvaluationReport) {
+        let options = FeaturizerSpec(radius: 2, bits: bits, features: true).morganOptions
+        let fps = try await MoleculeFeaturizer.featurize(data.map(\.smiles), options: options).map { try $0.get().fingerprint }
+        let p = await student.predictProbability(FingerprintMatrix(bitCount: bits, fingerprints: fps))
+        let counts = FederatedCalibration.counts(truth: data.map(\.label), probabilities: p).wire(jobID: jobID)
+        var report = Concord_V1_EvaluationReport()
+        report.jobID = jobID
+        var m = Concord_V1_ModelMetrics()
+        m.model = "student"
+        m.test = Evaluation.metrics(truth: data.map(\.label), probabilities: p).wire
+        m.validation = m.test
+        report.models = [m]
+        return (counts, report)
+    }
+}
