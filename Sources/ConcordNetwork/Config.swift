@@ -154,12 +154,14 @@ public struct NodeConfig: Codable, Sendable {
     public var threads: Int?
     /// Seconds between polls while waiting for the coordinator (default 0.5).
     public var poll: Double?
+    /// Stop after the coordinator has been unreachable for this many seconds (default: keep trying).
+    public var giveUpAfter: Double?
 
     public var base = URL(fileURLWithPath: ".")
 
     private enum CodingKeys: String, CodingKey {
         case partner, coordinator, serverName = "server_name", tls, data, teacher, selfGuard = "self_guard", hybrid, seed, state, audit, job
-        case recordPayloads = "record_payloads", threads, poll
+        case recordPayloads = "record_payloads", threads, poll, giveUpAfter = "give_up_after"
     }
 
     public init(partner: String, coordinator: Endpoint, serverName: String? = nil, tls: TLSFiles, data: DataSource, teacher: String? = nil,

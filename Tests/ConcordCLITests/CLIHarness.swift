@@ -18,7 +18,8 @@ struct CLI {
         return url.deletingLastPathComponent()
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
+    /// Runs `concord` with `arguments`; a run longer than `timeout` seconds is killed (and fails).
+    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Double? = nil) throws -> Output {
         let process = Process()
         process.executableURL = productsDirectory.appendingPathComponent("concord")
         process.arguments = arguments
@@ -29,6 +30,10 @@ struct CLI {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        if let timeout {
+            let pid = process.processIdentifier
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { kill(pid, SIGKILL) }
+        }
         // Read both pipes concurrently-safe: outputs here are small.
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()

@@ -42,7 +42,7 @@ public struct CoordinatorServer: Service {
         let check = CallerCheck(authoriser: authoriser, logger: logger)
         let wake: @Sendable () -> Void = { Task { await engine.advance() } }
         let transport = HTTP2ServerTransport.Posix(address: .ipv4(host: config.listen.host, port: config.listen.port),
-                                                   transportSecurity: MutualTLS.server(material), config: MutualTLS.serverConfig)
+                                                   transportSecurity: MutualTLS.server(material, logger: logger), config: MutualTLS.serverConfig)
         let server = GRPCServer(transport: transport, services: [
             FederationService(engine: engine, check: check, wake: wake),
             OperatorService(engine: engine, check: check, wake: wake),
@@ -51,16 +51,17 @@ public struct CoordinatorServer: Service {
         let statusServer = config.status.map { StatusServer(endpoint: $0, material: material, engine: engine, logger: logger) }
 
         try await withGracefulShutdownHandler {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await server.serve() }
+            try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask { try await server.serve(); return true }
                 group.addTask {
                     let address = try await transport.listeningAddress
                     let text = address.ipv4.map { "\($0.host):\($0.port)" } ?? "\(address)"
                     logger.info("listening on \(text) (mutual TLS, consortium CA \(material.caCertificate.subject))")
                     onListening(text)
+                    return false
                 }
                 if let statusServer {
-                    group.addTask { try await statusServer.run(onListening: onStatusListening) }
+                    group.addTask { try await statusServer.run(onListening: onStatusListening); return false }
                 }
                 group.addTask {
                     // Resume whatever was under way, then keep advancing.
@@ -68,8 +69,12 @@ public struct CoordinatorServer: Service {
                         await engine.advance()
                         try? await Task.sleep(for: tick)
                     }
+                    return false
                 }
-                try await group.next()
+                // The service lives as long as the gRPC server does.
+                while let serverEnded = try await group.next() {
+                    if serverEnded { break }
+                }
                 group.cancelAll()
             }
         } onGracefulShutdown: {

@@ -352,12 +352,17 @@ struct NodeSession {
     private func retrying<T: Sendable>(_ method: String, waitForJob: Bool = false, _ body: () async throws -> T) async throws -> T {
         var delay = 0.2
         var attempt = 0
+        let started = Date()
         while true {
             do {
                 return try await body()
             } catch let error as RPCError where [.unavailable, .deadlineExceeded, .unknown, .aborted, .cancelled].contains(error.code) {
                 attempt += 1
-                logger.warning("\(method): coordinator unreachable (\(error.code): \(error.message)); retry \(attempt) in \(String(format: "%.1f", delay)) s")
+                let cause = error.cause.map { " — \($0)" } ?? ""
+                if let limit = config.giveUpAfter, Date().timeIntervalSince(started) > limit {
+                    throw NodeError("\(method): the coordinator has been unreachable for \(Int(limit)) s: \(error.message)\(cause)")
+                }
+                logger.warning("\(method): coordinator unreachable (\(error.code): \(error.message)\(cause)); retry \(attempt) in \(String(format: "%.1f", delay)) s")
                 try await Task.sleep(for: .milliseconds(Int(delay * 1000)))
                 delay = min(delay * 2, 10)
             } catch let error as RPCError where waitForJob && error.code == .notFound {

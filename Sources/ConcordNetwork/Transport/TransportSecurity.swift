@@ -1,7 +1,13 @@
 public import ConcordSecurity
 public import GRPCNIOTransportHTTP2
 public import GRPCCore
+public import Logging
 import ConcordWire
+import Foundation
+import NIOCore
+import NIOSSL
+import SwiftASN1
+import X509
 
 /// Mutual-TLS settings for both ends, built from a party's ``TLSMaterial``.
 ///
@@ -11,11 +17,32 @@ import ConcordWire
 /// certificate fully, including that it was issued for `serverName`.
 public enum MutualTLS {
     /// The coordinator's transport security.
-    public static func server(_ material: TLSMaterial) -> HTTP2ServerTransport.Posix.TransportSecurity {
+    ///
+    /// Client chains are verified by swift-certificates against the consortium CA (RFC 5280:
+    /// signature, validity dates, CA constraints), so that every refused handshake is logged
+    /// with its reason (another CA, expired, not yet valid) instead of failing silently.
+    public static func server(_ material: TLSMaterial, logger: Logger) -> HTTP2ServerTransport.Posix.TransportSecurity {
         .mTLS(certificateChain: [.bytes(Array(material.certificatePEM.utf8), format: .pem)],
               privateKey: .bytes(Array(material.privateKeyPEM.utf8), format: .pem)) { config in
             config.trustRoots = .certificates([.bytes(Array(material.caCertificatePEM.utf8), format: .pem)])
             config.clientCertificateVerification = .noHostnameVerification
+            let ca = material.caCertificate
+            config.customVerificationCallback = { certificates, promise in
+                guard let first = certificates.first, let der = try? first.toDERBytes(), let leaf = try? Certificate(derEncoded: der) else {
+                    logger.warning("refused a TLS client: no readable client certificate")
+                    promise.succeed(.failed)
+                    return
+                }
+                Task {
+                    do {
+                        try await verifyChain(leaf: leaf, ca: ca, now: Date())
+                        promise.succeed(.certificateVerified(VerificationMetadata(ValidatedCertificateChain(certificates))))
+                    } catch {
+                        logger.warning("refused a TLS client: \(error)")
+                        promise.succeed(.failed)
+                    }
+                }
+            }
         }
     }
 
@@ -42,7 +69,7 @@ public enum MutualTLS {
         config.http2.authority = serverName
         config.backoff = .init(initial: .milliseconds(200), max: .seconds(5), multiplier: 1.6, jitter: 0.2)
         let target: any ResolvableTarget = host.split(separator: ".").count == 4 && host.allSatisfy({ $0.isNumber || $0 == "." })
-            ? .ipv4(host: host, port: port) : .dns(host: host, port: port)
+            ? .ipv4(address: host, port: port) : .dns(host: host, port: port)
         return try HTTP2ClientTransport.Posix(target: target, transportSecurity: client(material), config: config)
     }
 }

@@ -74,14 +74,14 @@ struct ConsortiumCommand: AsyncParsableCommand {
                     partner: \(name)
                     coordinator: {host: 127.0.0.1, port: \(port)}
                     server_name: localhost
-                    tls: {directory: kit/\(name)}
-                    data: {path: private/\(name).csv, smiles_column: smiles, label_column: label, split_column: split}
+                    tls: {directory: ../kit/\(name)}
+                    data: {path: ../private/\(name).csv, smiles_column: smiles, label_column: label, split_column: split}
                     teacher: \(teacher)
                     self_guard: identity
                     hybrid: true
                     seed: \(seed &+ UInt64(p) &+ 1)
-                    state: state/\(name).sqlite
-                    audit: state/\(name)-audit.jsonl
+                    state: ../state/\(name).sqlite
+                    audit: ../state/\(name)-audit.jsonl
 
                     """.write(to: root.appendingPathComponent("nodes/\(name).yaml"), atomically: true, encoding: .utf8)
             }

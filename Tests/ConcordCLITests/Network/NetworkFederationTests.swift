@@ -1,0 +1,186 @@
+import ConcordChem
+import ConcordData
+import ConcordSecurity
+import Foundation
+import Testing
+
+/// The networked federation with real processes on loopback: a coordinator and three partner
+/// nodes, gRPC with mutual TLS, SQLite state, signals. Serialized: each test owns its ports and
+/// the machine's cores.
+@Suite("Networked federation (processes)", .serialized, .enabled(if: NetworkDataGate.enabled))
+struct NetworkFederationTests {
+    /// The uninterrupted run every fault run is compared with (same consortium, same seed).
+    @Test func threeNodesRunAJobToAReportAndNothingPrivateLeaves() throws {
+        let consortium = try LocalConsortium()
+        defer { consortium.stopAll() }
+        try consortium.startCoordinator()
+        try consortium.startNodes()
+        let job = try consortium.submit()
+        let status = try consortium.waitForState("complete", job: job)
+        try consortium.waitForNodes()
+        for name in consortium.partners {
+            #expect(consortium.nodes[name]?.terminationStatus == 0, "\(name): \(consortium.logText(name).suffix(600))")
+            #expect(status.contains("\(name)") && !status.contains("late:"))
+        }
+        let result = try #require(LocalConsortium.result(status), "status: \(status)")
+        #expect(result.sha.count == 64)
+
+        // The report, over the operator's mutual-TLS channel.
+        let reportURL = consortium.root.appendingPathComponent("report.html")
+        let report = try CLI.run(["job", "report", "--config", consortium.operatorConfig, "--job", job, "--out", reportURL.path])
+        #expect(report.status == 0, "\(report.stderr)")
+        let html = try String(contentsOf: reportURL, encoding: .utf8)
+        #expect(html.contains(job))
+
+        // Every byte each node sent: none of its private SMILES, identity keys or fingerprints.
+        for name in consortium.partners {
+            let audit = consortium.root.appendingPathComponent("state/\(name)-audit.jsonl")
+            let payloads = try Data(contentsOf: audit.appendingPathExtension("payloads"))
+            let (entries, bad) = try auditEntries(audit)
+            #expect(bad.isEmpty)
+            #expect(entries.count > 5)
+            #expect(entries.reduce(0) { $0 + $1.bytes } + 4 * entries.count == payloads.count, "the audit log accounts for every recorded byte")
+            #expect(Set(entries.map(\.kind)).isSuperset(of: ["Enrol/EnrolRequest", "UploadAnnotations/AnnotationChunk", "SubmitCalibration/CalibrationCounts", "SubmitEvaluation/EvaluationReport"]))
+            let privateRows = try privateMolecules(consortium.root.appendingPathComponent("private/\(name).csv"))
+            #expect(privateRows.count > 20)
+            var generator = MorganGenerator(options: .fcfp4)
+            for smiles in privateRows {
+                #expect(payloads.range(of: Data(smiles.utf8)) == nil, "\(name) sent its private SMILES \(smiles)")
+                let molecule = try SMILES.parse(smiles)
+                let key = molecule.identityKeyIgnoringIsotopes
+                #expect(payloads.range(of: Data(key.description.utf8)) == nil, "\(name) sent an identity key")
+                var raw = Data()
+                for word in [key.high, key.low] { withUnsafeBytes(of: word.littleEndian) { raw.append(contentsOf: $0) } }
+                #expect(payloads.range(of: raw) == nil, "\(name) sent an identity key's bytes")
+                let fingerprint = generator.fingerprint(molecule)
+                var bits = Data()
+                for word in fingerprint.words { withUnsafeBytes(of: word.littleEndian) { bits.append(contentsOf: $0) } }
+                #expect(payloads.range(of: bits) == nil, "\(name) sent a private fingerprint")
+            }
+        }
+        // The audit command shows what left.
+        let audit = try CLI.run(["node", "audit", "--config", consortium.nodeConfig("partner1")])
+        #expect(audit.status == 0 && audit.stdout.contains("UploadAnnotations/AnnotationChunk"))
+        try Self.recordReference(result)
+    }
+
+    /// A node killed mid-annotation and the coordinator killed -9 while collecting: both restart
+    /// and the job ends with exactly the student and threshold of the uninterrupted run.
+    @Test func killedNodeAndKilledCoordinatorResumeToTheSameResult() throws {
+        let consortium = try LocalConsortium()
+        defer { consortium.stopAll() }
+        // Reference: the uninterrupted run on this consortium.
+        try consortium.startCoordinator()
+        try consortium.startNodes()
+        let reference = try #require(LocalConsortium.result(try consortium.waitForState("complete", job: try consortium.submit())))
+        try consortium.waitForNodes()
+        try consortium.resetState()
+
+        try consortium.startCoordinator()
+        try consortium.startNodes()
+        let job = try consortium.submit()
+        // partner1 is killed once it has the transfer set (it is then annotating), and restarted.
+        try consortium.waitFor("partner1 to receive the transfer set", timeout: 120) { consortium.logText("partner1").contains("transfer chunks") }
+        consortium.kill(consortium.nodes["partner1"], SIGKILL)
+        #expect(!consortium.logText("partner1").contains("uploaded"), "killed before uploading")
+        // The coordinator is killed -9 once another partner's annotation is stored, then restarted.
+        try consortium.waitFor("a first annotation at the coordinator", timeout: 120) {
+            consortium.logText("coordinator").contains("waiting for annotations from partner1")
+                && !consortium.logText("coordinator").contains("waiting for annotations from partner1, partner2, partner3")
+        }
+        consortium.kill(consortium.coordinator, SIGKILL)
+        Thread.sleep(forTimeInterval: 1)
+        try consortium.startCoordinator()
+        try consortium.startNode("partner1")
+        let status = try consortium.waitForState("complete", job: job)
+        try consortium.waitForNodes()
+        let result = try #require(LocalConsortium.result(status))
+        #expect(result.sha == reference.sha, "the student after the faults equals the uninterrupted run's")
+        #expect(result.threshold == reference.threshold)
+        // The restarted node did not redo its finished transfer: it fetched the set only once.
+        let log = consortium.logText("partner1")
+        #expect(log.components(separatedBy: "received 3 transfer chunks").count == 2, "\(log)")
+        #expect(consortium.nodes["partner1"]?.terminationStatus == 0)
+    }
+
+    /// Parties the coordinator must refuse, each with a reason in its log.
+    @Test func strangersAndStaleCertificatesAreRefusedWithAReason() throws {
+        let consortium = try LocalConsortium(partners: 2)
+        defer { consortium.stopAll() }
+        try consortium.startCoordinator()
+        _ = try consortium.submit()
+
+        // 1. A certificate from another consortium's CA: the TLS handshake fails; the node says so.
+        let other = consortium.root.appendingPathComponent("other-kit")
+        _ = try Provisioner.provision(consortium: "elsewhere", coordinatorHost: "localhost", partners: ["partner1"], outputDirectory: other, includeLoopback: true)
+        try variantNode(consortium, name: "partner1", kit: other.appendingPathComponent("partner1").path, as: "foreign")
+        let foreign = try CLI.run(["node", "run", "--config", consortium.root.appendingPathComponent("nodes/foreign.yaml").path], timeout: 30)
+        #expect(foreign.status != 0)
+
+        // 2. A partner with a valid certificate from our CA but not in this job.
+        var kit = try ProvisioningKit.open(consortium.root.appendingPathComponent("kit"))
+        try Provisioner.issue(kit: &kit, name: "partner9", role: .partner)
+        try variantNode(consortium, name: "partner9", kit: consortium.root.appendingPathComponent("kit/partner9").path, as: "partner9")
+        let stranger = try CLI.run(["node", "run", "--config", consortium.root.appendingPathComponent("nodes/partner9.yaml").path], timeout: 30)
+        // The enrolment list is read at start-up: partner9 was issued afterwards, so it is not enrolled.
+        #expect(stranger.status != 0)
+        #expect((stranger.stderr + stranger.stdout).contains("not enrolled"), "\(stranger.stderr)")
+
+        // 3. An expired certificate from our CA, enrolled: refused (at the handshake or by the authoriser).
+        try Provisioner.issue(kit: &kit, name: "partner1", role: .partner, notBefore: Date().addingTimeInterval(-86_400 * 3),
+                              notAfter: Date().addingTimeInterval(-86_400), replacing: true)
+        try variantNode(consortium, name: "partner1", kit: consortium.root.appendingPathComponent("kit/partner1").path, as: "expired")
+        let expired = try CLI.run(["node", "run", "--config", consortium.root.appendingPathComponent("nodes/expired.yaml").path], timeout: 30)
+        #expect(expired.status != 0)
+
+        // 4. The operator's commands need the operator's certificate: a partner's is refused.
+        let wrongRole = consortium.root.appendingPathComponent("operator-as-partner.yaml")
+        try "coordinator: {host: 127.0.0.1, port: \(consortium.port)}\nserver_name: localhost\ntls: {directory: kit/partner2}\n"
+            .write(to: wrongRole, atomically: true, encoding: .utf8)
+        let status = try CLI.run(["job", "status", "--config", wrongRole.path])
+        #expect(status.status != 0)
+        #expect(status.stderr.contains("permissionDenied") || status.stderr.contains("role"), "\(status.stderr)")
+
+        let log = consortium.logText("coordinator")
+        #expect(log.contains("refused Enrol") && log.contains("partner9"), "the coordinator names the refused party")
+        #expect(log.contains("refused a TLS client") && log.contains("elsewhere") || log.contains("refused a TLS client"), "a foreign CA is refused at the handshake, with the reason logged")
+        #expect(log.contains("expired") || log.contains("Expired") || log.contains("validity"), "the expired certificate is named in the log")
+        #expect(log.contains("refused GetStatus"), "and the refused operator call")
+    }
+
+    // MARK: Helpers
+
+    static let referenceFile = FileManager.default.temporaryDirectory.appendingPathComponent("concord-network-reference.txt")
+    static func recordReference(_ r: (sha: String, threshold: String)) throws {
+        try "\(r.sha) \(r.threshold)\n".write(to: referenceFile, atomically: true, encoding: .utf8)
+    }
+
+    /// A node configuration like `name`'s but with another TLS directory, saved as nodes/<as>.yaml.
+    func variantNode(_ consortium: LocalConsortium, name: String, kit: String, as newName: String) throws {
+        var text = try String(contentsOfFile: consortium.nodeConfig(name.hasPrefix("partner9") ? "partner1" : name), encoding: .utf8)
+        text = text.replacingOccurrences(of: "tls: {directory: ../kit/partner1}", with: "tls: {directory: \(kit)}")
+        text = text.replacingOccurrences(of: "state: ../state/partner1.sqlite", with: "state: ../state/\(newName).sqlite")
+        text = text.replacingOccurrences(of: "audit: ../state/partner1-audit.jsonl", with: "audit: ../state/\(newName)-audit.jsonl")
+        text = text.replacingOccurrences(of: "give_up_after: 60", with: "give_up_after: 4")
+        if name == "partner9" { text = text.replacingOccurrences(of: "partner: partner1", with: "partner: partner9") }
+        try text.write(toFile: consortium.root.appendingPathComponent("nodes/\(newName).yaml").path, atomically: true, encoding: .utf8)
+    }
+
+    struct Entry: Decodable { var kind: String; var bytes: Int }
+    func auditEntries(_ url: URL) throws -> ([Entry], [Int]) {
+        var entries: [Entry] = [], bad: [Int] = []
+        for (i, line) in try String(contentsOf: url, encoding: .utf8).split(separator: "\n").enumerated() {
+            if let e = try? JSONDecoder().decode(Entry.self, from: Data(line.utf8)) { entries.append(e) } else { bad.append(i + 1) }
+        }
+        return (entries, bad)
+    }
+
+    /// The training and validation SMILES of a partner's private file (the test rows are shared by all partners).
+    func privateMolecules(_ url: URL) throws -> [String] {
+        try String(contentsOf: url, encoding: .utf8).split(separator: "\n").dropFirst().compactMap { line in
+            let fields = line.split(separator: ",")
+            guard fields.count >= 3, fields.last != "test", !line.contains("\"") else { return nil }
+            return String(fields[0])
+        }
+    }
+}
