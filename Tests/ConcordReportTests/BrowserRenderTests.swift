@@ -53,13 +53,17 @@ struct BrowserRenderTests {
     @Test("Chromium renders the reports: exit 0, a non-blank screenshot, every chart drawn",
           .enabled(if: Browser.shouldRun, "chromium is not installed (apt-get install chromium; CONCORD_REQUIRE_BROWSER=1 makes this a failure)"),
           .timeLimit(.minutes(5)),
-          arguments: ["simulation", "study"])
+          arguments: ["simulation", "study", "job"])
     func renders(kind: String) throws {
         let executable = try #require(Browser.executable, "CONCORD_REQUIRE_BROWSER=1 but no chromium on PATH (or CONCORD_CHROMIUM)")
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("concord-report-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let html = kind == "simulation" ? HTMLReport.render(Fixture.simulation()) : HTMLReport.render(Fixture.study())
+        let html = switch kind {
+        case "simulation": HTMLReport.render(Fixture.simulation())
+        case "study": HTMLReport.render(Fixture.study())
+        default: JobReport.render(JobFixture.job())
+        }
         let page = dir.appendingPathComponent("report.html"), png = dir.appendingPathComponent("screenshot.png")
         try html.write(to: page, atomically: true, encoding: .utf8)
         let profile = dir.appendingPathComponent("profile")
@@ -84,7 +88,12 @@ struct BrowserRenderTests {
         let counts = svgShapeCounts(dom)
         #expect(expected > 0 && counts.count == expected, "DOM has \(counts.count) charts, the page \(expected)")
         #expect(counts.allSatisfy { $0 > 0 }, "charts without drawn elements: \(counts)")
-        for id in kind == "simulation" ? SimulationReportTests.sections : ["summary", "curves", "points", "table", "timings"] {
+        let sections = switch kind {
+        case "simulation": SimulationReportTests.sections
+        case "study": ["summary", "curves", "points", "table", "timings"]
+        default: JobReportTests.sections
+        }
+        for id in sections {
             #expect(dom.contains("id=\"\(id)\""), "section \(id) missing from the rendered DOM")
         }
 

@@ -68,5 +68,46 @@ enum Format {
         }
     }
 
+    /// A byte count in SI units: "812 B", "4.2 kB", "13.1 MB", "2.05 GB".
+    static func bytes(_ count: Int64) -> String {
+        if count < 1000 { return count < 0 ? missing : "\(count) B" }
+        let units = ["kB", "MB", "GB", "TB", "PB"]
+        var value = Double(count) / 1000, unit = 0
+        while value >= 999.95 && unit < units.count - 1 { value /= 1000; unit += 1 }
+        return fixed(value, value < 10 ? 2 : 1) + " " + units[unit]
+    }
+
+    /// A Unix time in milliseconds as a UTC date and time, e.g. "2025-03-14 09:26:53 UTC"; 0 or less is ``missing``.
+    ///
+    /// Computed from the day count (proleptic Gregorian calendar), so it needs no locale or time-zone database.
+    static func date(ms: Int64) -> String {
+        guard ms > 0 else { return missing }
+        let seconds = ms / 1000
+        let days = seconds / 86_400, secondOfDay = Int(seconds % 86_400)
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = Int(dayOfYear - (153 * mp + 2) / 5 + 1)
+        let month = Int(mp < 10 ? mp + 3 : mp - 9)
+        let year = Int(yearOfEra + era * 400) + (month <= 2 ? 1 : 0)
+        return "\(year)-\(twoDigits(month))-\(twoDigits(day)) \(twoDigits(secondOfDay / 3600)):\(twoDigits(secondOfDay % 3600 / 60)):"
+            + "\(twoDigits(secondOfDay % 60)) UTC"
+    }
+
+    /// How long ago something happened, in words: "just now", "12 s ago", "4 min ago", "3 h ago", "2 d ago".
+    /// Times in the future (clock skew) read "just now".
+    static func ago(ms elapsed: Int64) -> String {
+        let seconds = elapsed / 1000
+        if seconds < 1 { return "just now" }
+        if seconds < 60 { return "\(seconds) s ago" }
+        if seconds < 3600 { return "\(seconds / 60) min ago" }
+        if seconds < 86_400 { return "\(seconds / 3600) h ago" }
+        return "\(seconds / 86_400) d ago"
+    }
+
     private static func twoDigits(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 }

@@ -1,0 +1,371 @@
+import ConcordFederation
+
+/// The final report of a networked federation job, for the scientists of the consortium.
+///
+/// Like ``HTMLReport`` it is one self-contained HTML page (inline CSS and SVG, no JavaScript, nothing
+/// loaded from the network) and every string from the snapshot — job, partner, model and setting names,
+/// messages, events — is HTML-escaped; missing or undefined metrics show as "–".
+///
+/// The page holds only what left the partners: annotations of the public transfer set, calibration counts
+/// (folded into the threshold) and the aggregate metrics each partner reported on its own private test set.
+public enum JobReport {
+    /// The job's report: summary, means over partners of the reported test metrics, each partner's metrics
+    /// (table and bars), the partners' progress and contributions, the consensus, late partners, the event
+    /// log and the settings.
+    ///
+    /// - Parameter job: the job as the coordinator stores it (normally once complete; earlier states render too).
+    /// - Returns: a complete HTML document.
+    public static func render(_ job: JobSnapshot) -> String {
+        let body = [
+            header(job),
+            results(job),
+            evaluation(job),
+            partners(job),
+            consensus(job),
+            deadlines(job),
+            events(job),
+            settings(job),
+        ].joined(separator: "\n")
+        let nav: [(String, String)] = [
+            ("summary", "Summary"), ("results", "Results"), ("evaluation", "Per partner"), ("partners", "Partners"),
+            ("consensus", "Consensus"), ("deadlines", "Deadlines"), ("events", "Events"), ("settings", "Settings"),
+        ]
+        return HTMLReport.page(title: "Concord job report · \(job.name)", nav: nav, body: body, version: nil, style: Deployment.style)
+    }
+
+    /// The test metrics whose means over partners the report shows, in order.
+    static let meanMetrics = ["mcc", "roc_auc", "pr_auc", "balanced_accuracy", "f1", "sensitivity", "specificity", "brier"]
+
+    /// The mean over partners of `model`'s test `metric`, over the partners that reported a finite value, and their number;
+    /// `nil` when none did.
+    static func mean(_ job: JobSnapshot, model: String, metric: String) -> (mean: Double, count: Int)? {
+        let values = job.partners.compactMap { Deployment.reported($0, model)?.test.value(metric) }.filter(\.isFinite)
+        guard !values.isEmpty else { return nil }
+        return (values.reduce(0, +) / Double(values.count), values.count)
+    }
+
+    /// The colour of each partner, by its position in the job.
+    static func partnerColours(_ job: JobSnapshot) -> [String: String] {
+        var colours: [String: String] = [:]
+        for (i, p) in job.partners.enumerated() where colours[p.name] == nil { colours[p.name] = Palette.partner(i) }
+        return colours
+    }
+
+    // MARK: Summary
+
+    static func header(_ job: JobSnapshot) -> String {
+        var tiles: [String] = []
+        for (model, caption) in [("student", "federated student"), ("teacher", "partners' own teachers"), ("hybrid", "hybrids")] {
+            guard let m = mean(job, model: model, metric: "mcc") else { continue }
+            tiles.append("<div class=\"tile\" style=\"--c:\(Deployment.colour(model: model, in: []))\"><div class=\"tile-label\">"
+                + "\(HTML.escape(caption))</div><div class=\"tile-value\">\(Format.fixed(m.mean, 3))</div>"
+                + "<div class=\"tile-note\">mean test MCC over \(partnerCount(m.count))</div></div>")
+        }
+        let enrolled = job.partners.filter(\.enrolled).count
+        let facts = HTMLReport.facts([
+            ("Job ID", "<span class=\"sha\">\(HTML.escape(job.jobID))</span>"),
+            ("Created", Format.date(ms: job.createdMs)),
+            ("Last update", Format.date(ms: job.updatedMs)),
+            ("Partners", enrolled == job.partners.count ? Format.integer(job.partners.count)
+                : "\(Format.integer(enrolled)) of \(Format.integer(job.partners.count)) enrolled"),
+            ("Transfer set", Format.integer(job.transferSize) + " molecules"),
+            ("Student size", Format.integer(job.studentSize) + " molecules"),
+            ("Threshold", job.threshold.map { Format.fixed($0, 3) } ?? "not calibrated"),
+            ("Student SHA-256", job.studentSHA256.map { "<span class=\"sha\">\(HTML.escape($0))</span>" } ?? "not trained"),
+        ])
+        let state = "<span class=\"chip \(Deployment.stateClass(job))\">\(HTML.escape(Deployment.stateLabel(job)))</span>"
+        var message = ""
+        if Deployment.stopped(job) {
+            message = "<div class=\"callout bad\"><strong>\(HTML.escape(Deployment.stateLabel(job).capitalizedFirst)).</strong> "
+                + "\(HTML.escape(job.message.isEmpty ? "No reason recorded." : job.message))</div>"
+        } else if !job.message.isEmpty {
+            message = "<p class=\"job-meta\">\(HTML.escape(job.message))</p>"
+        }
+        return """
+        <header id="summary" class="masthead">
+        <div class="kicker">Concord · federated job report</div>
+        <h1>\(HTML.escape(job.name))\(state)</h1>
+        \(message)
+        <p class="headline">\(headline(job))</p>
+        <p class="privacy"><strong>What left each partner.</strong> \(privacyNote)</p>
+        \(tiles.isEmpty ? "" : "<div class=\"tiles\">\(tiles.joined())</div>")
+        \(facts)
+        </header>
+        """
+    }
+
+    /// What the protocol lets leave a partner's site, in one short paragraph.
+    static let privacyNote = "Its teacher's annotations of the public transfer-set molecules (P(active), applicability-domain "
+        + "distance, abstentions), the confusion counts of the student on its own validation molecules at each candidate threshold "
+        + "(summed by the coordinator to calibrate the threshold), and aggregate metrics of the student, its teacher and its hybrid "
+        + "on its private validation and test sets. Nothing else: no private molecule, label or model left any partner."
+
+    /// The headline sentence (HTML): mean test MCC of the student against the teachers and hybrids.
+    static func headline(_ job: JobSnapshot) -> String {
+        guard let student = mean(job, model: "student", metric: "mcc") else {
+            if job.partners.contains(where: { !$0.metrics.isEmpty }) {
+                return "The partners' reports hold no test MCC for the student."
+            }
+            return "No partner has reported test metrics yet; the job is \(HTML.escape(Deployment.stateLabel(job)))."
+        }
+        var text = "Averaged over \(partnerCount(student.count)), the federated student reaches test MCC "
+            + "<strong>\(Format.fixed(student.mean, 2))</strong> on the partners' private test sets"
+        var against: [String] = []
+        if let t = mean(job, model: "teacher", metric: "mcc") { against.append("<strong>\(Format.fixed(t.mean, 2))</strong> for their own teachers") }
+        if let h = mean(job, model: "hybrid", metric: "mcc") { against.append("<strong>\(Format.fixed(h.mean, 2))</strong> for their hybrids") }
+        if !against.isEmpty { text += ", against " + against.joined(separator: " and ") }
+        return text + "."
+    }
+
+    static func partnerCount(_ n: Int) -> String { n == 1 ? "1 partner" : "\(Format.integer(n)) partners" }
+
+    // MARK: Results
+
+    /// The headline table: the mean over partners of each model's reported test metrics.
+    static func results(_ job: JobSnapshot) -> String {
+        let lead = "Means over partners of the test metrics each partner reported for the federated student, its own teacher and its "
+            + "hybrid. These are averages of partner-reported metrics on private test sets: every partner evaluated the models on "
+            + "molecules only it holds, so the sets differ from partner to partner and the coordinator never saw them. "
+            + "“n” is the number of partners a mean is over."
+        let models = Deployment.models(job).filter { model in job.partners.contains { Deployment.reported($0, model) != nil } }
+        guard !models.isEmpty else {
+            return HTMLReport.section(id: "results", title: "Results", lead: lead, body: HTML.empty("No partner has reported test metrics yet."))
+        }
+        let head = "<tr>" + HTML.cell("Test metric", header: true) + models.map { model in
+            HTML.cell("<span class=\"swatch\" style=\"--c:\(Deployment.colour(model: model, in: models))\"></span>"
+                + "\(HTML.escape(model)) mean", numeric: true, header: true)
+        }.joined() + "</tr>"
+        let rows = meanMetrics.map { metric in
+            let name = Format.metricName(metric) + (metric == "brier" ? " (lower is better)" : "")
+            return "<tr>" + HTML.cell(HTML.escape(name)) + models.map { model in
+                guard let m = mean(job, model: model, metric: metric) else { return HTML.cell(Format.missing, numeric: true) }
+                return HTML.cell("\(Format.fixed(m.mean, 3))<span class=\"ci\"> n = \(m.count)</span>", numeric: true)
+            }.joined() + "</tr>"
+        }
+        let table = "<div class=\"table-wrap\"><table class=\"means\"><thead>\(head)</thead><tbody>\(rows.joined())</tbody></table></div>"
+        return HTMLReport.section(id: "results", title: "Results", lead: lead, body: table)
+    }
+
+    // MARK: Per-partner metrics
+
+    /// Each partner's reported metrics per model: a table and grouped bars of MCC and ROC-AUC.
+    static func evaluation(_ job: JobSnapshot) -> String {
+        let lead = "The metrics each partner reported on its own private test set (validation MCC on its validation set). "
+            + "“\(Format.missing)” marks a metric the partner did not report or that is undefined on its data."
+        let models = Deployment.models(job)
+        guard job.partners.contains(where: { !$0.metrics.isEmpty }) else {
+            return HTMLReport.section(id: "evaluation", title: "Per-partner metrics", lead: lead,
+                                      body: HTML.empty("No partner has reported metrics yet."))
+        }
+        let colours = partnerColours(job)
+        // The standard models for every partner, any other model only where the partner reported it.
+        func rowsModels(_ p: PartnerSnapshot) -> [String] {
+            models.filter { ["student", "teacher", "hybrid"].contains($0) || Deployment.reported(p, $0) != nil }
+        }
+        var bars: [BarRow] = []
+        for p in job.partners {
+            for (i, model) in rowsModels(p).enumerated() {
+                let test = Deployment.reported(p, model)?.test
+                bars.append(BarRow(label: "\(p.name) · \(model)", colour: Deployment.colour(model: model, in: models),
+                                   values: [BarValue(value: test?.mcc), BarValue(value: test?.rocAUC)], gapBefore: i == 0))
+            }
+        }
+        let chart = Charts.bars(title: "Test MCC and ROC-AUC each partner reported, per model", rows: bars, panels: [
+            BarPanel(title: "Test MCC", axisTitle: "Matthews correlation (−1 … 1)"),
+            BarPanel(title: "Test ROC-AUC", domain: 0...1, references: [(0.5, "chance", Palette.subtle)], axisTitle: "area under the ROC curve"),
+        ])
+        let shown = models.filter { model in bars.contains { $0.label.hasSuffix(" · \(model)") } }
+        let legend = HTML.legend(shown.map { HTML.legendKey($0, colour: Deployment.colour(model: $0, in: models)) })
+        let figure = HTML.figure(chart, legend: legend, caption: "One group of bars per partner, one bar per model, each on that partner's "
+            + "own test set; “\(Format.missing)” marks a value the partner did not report.")
+
+        let headers = ["Model", "Train n", "Test n", "MCC", "ROC-AUC", "PR-AUC", "Bal. acc.", "F1", "Sens.", "Spec.", "Brier", "Val. MCC"]
+        let head = "<tr>" + headers.enumerated().map { HTML.cell(HTML.escape($0.element), numeric: $0.offset >= 1, header: true) }.joined() + "</tr>"
+        var rows: [String] = []
+        for p in job.partners {
+            let note = p.evaluationReceived ? "" : " <span class=\"muted\">· no evaluation received</span>"
+            rows.append("<tr class=\"group\" style=\"--c:\(colours[p.name] ?? Palette.partner(0))\"><th colspan=\"\(headers.count)\">"
+                + "\(HTML.escape(p.name))\(note)</th></tr>")
+            for model in rowsModels(p) {
+                let r = Deployment.reported(p, model)
+                let t = r?.test
+                let cells = [
+                    HTML.cell("<span class=\"swatch\" style=\"--c:\(Deployment.colour(model: model, in: models))\"></span>"
+                        + "<span class=\"model\">\(HTML.escape(model))</span>"),
+                    HTML.cell(r.map { Format.integer($0.trainSize) } ?? Format.missing, numeric: true),
+                    HTML.cell(t.map { Format.integer($0.n) } ?? Format.missing, numeric: true),
+                    HTML.cell(Format.fixed(t?.mcc), numeric: true),
+                    HTML.cell(Format.fixed(t?.rocAUC), numeric: true),
+                    HTML.cell(Format.fixed(t?.prAUC), numeric: true),
+                    HTML.cell(Format.fixed(t?.balancedAccuracy), numeric: true),
+                    HTML.cell(Format.fixed(t?.f1), numeric: true),
+                    HTML.cell(Format.fixed(t?.sensitivity), numeric: true),
+                    HTML.cell(Format.fixed(t?.specificity), numeric: true),
+                    HTML.cell(Format.fixed(t?.brier), numeric: true),
+                    HTML.cell(Format.fixed(r?.validation.mcc), numeric: true),
+                ]
+                rows.append("<tr>\(cells.joined())</tr>")
+            }
+        }
+        let table = "<div class=\"table-wrap\"><table class=\"partner-metrics\"><thead>\(head)</thead><tbody>\(rows.joined())</tbody></table></div>"
+        return HTMLReport.section(id: "evaluation", title: "Per-partner metrics", lead: lead, body: figure + table)
+    }
+
+    // MARK: Partners
+
+    /// The partners: a table of their progress and contribution, and bars of their contribution.
+    static func partners(_ job: JobSnapshot) -> String {
+        let lead = "Every partner of the job: its teacher, how much of its annotation arrived, the public molecules it declined to "
+            + "annotate, its contribution to the consensus (the sum of its domain weights over the transfer set) and the bytes "
+            + "the coordinator received from it."
+        guard !job.partners.isEmpty else {
+            return HTMLReport.section(id: "partners", title: "Partners", lead: lead, body: HTML.empty("No partners in this job."))
+        }
+        let colours = partnerColours(job)
+        let total = job.partners.reduce(0.0) { $0 + max(0, $1.contribution.flatMap { $0.isFinite ? $0 : nil } ?? 0) }
+        func share(_ p: PartnerSnapshot) -> Double? {
+            guard let c = p.contribution, c.isFinite, total > 0 else { return nil }
+            return c / total
+        }
+        let headers = ["Partner", "Teacher", "Annotation", "Abstained", "Contribution", "Share", "Calibration", "Evaluation", "Received"]
+        let head = "<tr>" + headers.enumerated().map { HTML.cell(HTML.escape($0.element), numeric: [3, 4, 5, 8].contains($0.offset), header: true) }
+            .joined() + "</tr>"
+        let rows = job.partners.map { p in
+            let colour = colours[p.name] ?? Palette.partner(0)
+            let name = "<span class=\"swatch\" style=\"--c:\(colour)\"></span>\(HTML.escape(p.name))"
+                + (p.enrolled ? "" : " <span class=\"muted\">(not enrolled)</span>")
+            return "<tr>" + [
+                HTML.cell(name),
+                HTML.cell(HTML.escape(p.teacher)),
+                HTML.cell(annotation(p, colour: colour)),
+                HTML.cell(p.abstentions.map(Format.integer) ?? Format.missing, numeric: true),
+                HTML.cell(Format.fixed(p.contribution, 1), numeric: true),
+                HTML.cell(Format.percent(share(p), digits: 1), numeric: true),
+                HTML.cell(mark(p.calibrationReceived)),
+                HTML.cell(mark(p.evaluationReceived)),
+                HTML.cell(Format.bytes(p.bytesReceived), numeric: true),
+            ].joined() + "</tr>"
+        }
+        let table = "<div class=\"table-wrap\"><table class=\"partners\"><thead>\(head)</thead><tbody>\(rows.joined())</tbody></table></div>"
+        let figure: String
+        if job.partners.contains(where: { $0.contribution?.isFinite == true }) {
+            let bars = job.partners.map { p in
+                BarRow(label: p.name, colour: colours[p.name] ?? Palette.partner(0), values: [
+                    BarValue(value: p.contribution, text: p.contribution.map { Format.fixed($0, 1) + " · " + Format.percent(share(p), digits: 1) }),
+                ])
+            }
+            let chart = Charts.bars(title: "Contribution of each partner to the consensus", rows: bars,
+                                    panels: [BarPanel(title: "", digits: 1, axisTitle: "summed domain weight (transfer molecules)")],
+                                    width: 760, rowHeight: 22)
+            figure = HTML.figure(chart, title: "Contribution to the consensus", caption: "How much each partner's teacher shaped the "
+                + "consensus labels: the sum of its normalised domain weights over the \(Format.integer(job.transferSize)) transfer "
+                + "molecules; percentages are shares of the total.")
+        } else {
+            figure = HTML.empty("No contributions yet: the consensus has not been computed.")
+        }
+        return HTMLReport.section(id: "partners", title: "Partners", lead: lead, body: table + figure)
+    }
+
+    /// Annotation chunks received out of the total, with a meter.
+    static func annotation(_ p: PartnerSnapshot, colour: String) -> String {
+        guard p.annotationChunksTotal > 0 else { return Format.missing }
+        let fraction = Double(p.annotationChunksReceived) / Double(p.annotationChunksTotal)
+        return Deployment.meter(fraction, colour: colour, wide: true)
+            + "\(Format.integer(p.annotationChunksReceived)) / \(Format.integer(p.annotationChunksTotal)) chunks"
+    }
+
+    /// "✓ received" or "… waiting".
+    static func mark(_ received: Bool) -> String {
+        received ? "<span class=\"ok-mark\">✓</span> received" : "<span class=\"wait-mark\">…</span> <span class=\"muted\">waiting</span>"
+    }
+
+    // MARK: Consensus
+
+    /// Histograms of consensus P(active) and of its confidence max(p, 1 − p), NaN (nobody annotated) left out.
+    static func consensus(_ job: JobSnapshot) -> String {
+        let lead = "The coordinator federates the partners' annotations into one consensus P(active) per public molecule; the "
+            + "student learns from these labels. Molecules no partner annotated have no consensus and are left out."
+        let values = job.consensus.filter(\.isFinite).map { min(max($0, 0), 1) }
+        guard !values.isEmpty else {
+            let message = job.consensus.isEmpty ? "No consensus yet: the job has not been federated."
+                : "No molecule has a consensus: no partner annotated any."
+            return HTMLReport.section(id: "consensus", title: "Consensus", lead: lead, body: HTML.empty(message))
+        }
+        let (probability, confidence) = consensusHistograms(values)
+        let pChart = Charts.histograms(title: "Distribution of consensus P(active) over the transfer set",
+                                       panels: [HistogramPanel(title: "consensus P(active)", counts: probability)],
+                                       xTitle: "consensus P(active)", width: 540)
+        let cChart = Charts.histograms(title: "Distribution of consensus confidence max(p, 1 − p) over the transfer set",
+                                       panels: [HistogramPanel(title: "confidence max(p, 1 − p)", counts: confidence)],
+                                       xTitle: "confidence", threshold: nil, domain: 0.5...1, valueName: "confidence", width: 540)
+        let legend = HTML.legend([
+            HTML.legendKey("labelled inactive (P < 0.5)", colour: Palette.inactive),
+            HTML.legendKey("labelled active (P ≥ 0.5)", colour: Palette.active),
+        ])
+        let pFigure = HTML.figure(pChart, legend: legend,
+                                  caption: "Mass near 0 or 1 means the teachers agree; the dashed line is 0.5 (20 bins).")
+        let cFigure = HTML.figure(cChart, legend: HTML.legend([HTML.legendKey("public molecules", colour: Palette.timing)]), caption: "The same molecules by how far their consensus is from a coin "
+            + "flip: 0.5 is undecided, 1 is unanimous and certain (20 bins).")
+        let actives = values.filter { $0 >= 0.5 }.count
+        let meanConfidence = values.reduce(0) { $0 + max($1, 1 - $1) } / Double(values.count)
+        let missing = job.consensus.count - values.count
+        let stats: [(String, String, String)] = [
+            ("With a consensus", Format.integer(values.count), "of \(Format.integer(job.consensus.count)) public molecules"),
+            ("Nobody annotated", Format.integer(missing), missing == 0 ? "every molecule has a consensus" : "left out of the histograms"),
+            ("Consensus actives", Format.integer(actives), "\(Format.percent(Double(actives) / Double(values.count), digits: 1)) with P ≥ 0.5"),
+            ("Mean confidence", Format.fixed(meanConfidence, 3), "mean of max(p, 1 − p)"),
+        ]
+        let statsHTML = "<div class=\"stats\">" + stats.map { label, value, note in
+            "<div class=\"stat\"><div class=\"stat-label\">\(HTML.escape(label))</div><div class=\"stat-value\">\(value)</div>"
+                + "<div class=\"stat-note\">\(HTML.escape(note))</div></div>"
+        }.joined() + "</div>"
+        return HTMLReport.section(id: "consensus", title: "Consensus", lead: lead,
+                                  body: "<div class=\"grid2\">\(pFigure)\(cFigure)</div>" + statsHTML)
+    }
+
+    /// 20-bin counts of P(active) over [0, 1] and of max(p, 1 − p) over [0.5, 1]; `values` are finite and in [0, 1].
+    static func consensusHistograms(_ values: [Double]) -> (probability: [Int], confidence: [Int]) {
+        var probability = Array(repeating: 0, count: 20), confidence = Array(repeating: 0, count: 20)
+        for p in values {
+            probability[min(max(Int(p * 20), 0), 19)] += 1
+            confidence[min(max(Int((max(p, 1 - p) - 0.5) * 40), 0), 19)] += 1
+        }
+        return (probability, confidence)
+    }
+
+    // MARK: Deadlines, events, settings
+
+    static func deadlines(_ job: JobSnapshot) -> String {
+        let lead = "Partners the coordinator was still waiting for when a deadline passed; the job went on without their missing part."
+        guard !job.latePartners.isEmpty else {
+            return HTMLReport.section(id: "deadlines", title: "Late partners", lead: lead, body: HTML.empty("No partner missed a deadline."))
+        }
+        let colours = partnerColours(job)
+        let items = job.latePartners.map { name in
+            "<li><span class=\"swatch\" style=\"--c:\(colours[name] ?? Palette.subtle)\"></span>\(HTML.escape(name))</li>"
+        }
+        return HTMLReport.section(id: "deadlines", title: "Late partners", lead: lead,
+                                  body: "<ul class=\"late\">\(items.joined())</ul>")
+    }
+
+    static func events(_ job: JobSnapshot) -> String {
+        let lead = "What happened to the job, oldest first (times in UTC)."
+        guard !job.events.isEmpty else {
+            return HTMLReport.section(id: "events", title: "Event log", lead: lead, body: HTML.empty("No events recorded."))
+        }
+        let rows = job.events.map { e in "<tr><td class=\"num\">\(Format.date(ms: e.timeMs))</td><td>\(HTML.escape(e.message))</td></tr>" }
+        let head = "<tr>\(HTML.cell("Time", numeric: true, header: true))\(HTML.cell("Event", header: true))</tr>"
+        return HTMLReport.section(id: "events", title: "Event log", lead: lead,
+                                  body: "<div class=\"table-wrap\"><table class=\"events\"><thead>\(head)</thead><tbody>\(rows.joined())</tbody></table></div>")
+    }
+
+    static func settings(_ job: JobSnapshot) -> String {
+        let lead = "The job's settings, as the coordinator recorded them."
+        guard !job.settings.isEmpty else {
+            return HTMLReport.section(id: "settings", title: "Settings", lead: lead, body: HTML.empty("No settings recorded."))
+        }
+        let rows = job.settings.map { "<tr><th scope=\"row\">\(HTML.escape($0.name))</th><td>\(HTML.escape($0.value))</td></tr>" }
+        return HTMLReport.section(id: "settings", title: "Settings", lead: lead,
+                                  body: "<div class=\"table-wrap\"><table class=\"settings\"><tbody>\(rows.joined())</tbody></table></div>")
+    }
+}
