@@ -8,8 +8,8 @@ import Testing
 /// The coordinator's job logic without a network: partners are played in-process.
 @Suite("Coordinator engine")
 struct CoordinatorEngineTests {
-    /// Runs a job to completion; `restartAfterFederation` reopens the store in a new engine midway.
-    func runJob(seed: UInt64, restartAfterFederation: Bool = false) async throws -> (status: Concord_V1_JobStatus, report: Data, store: URL) {
+    /// Runs a job to completion; `restart` reopens the store in a new engine once the annotations are in.
+    func runJob(seed: UInt64, restart: Bool = false) async throws -> (status: Concord_V1_JobStatus, report: Data, store: URL) {
         let (partners, pool) = Fixtures.split()
         let directory = Fixtures.temporaryDirectory()
         let path = directory.appendingPathComponent("coordinator.sqlite").path
@@ -24,13 +24,11 @@ struct CoordinatorEngineTests {
                 #expect(try await engine.receive(partner: name, chunk: chunk))
             }
         }
+        if restart {  // a new process on the same database: the transfer set is re-read, nothing received is lost
+            engine = Fixtures.engine(store: try CoordinatorStore(path: path), pool: [])
+        }
         await engine.advance()
         #expect(try await engine.status(jobID: submitted.jobID).state == .studentTrained)
-        if restartAfterFederation {
-            engine = Fixtures.engine(store: try CoordinatorStore(path: path), pool: pool)
-            await engine.advance()
-            #expect(try await engine.status(jobID: submitted.jobID).state == .studentTrained)
-        }
         let model = try StudentCodec.decode(try await engine.studentArtifact(partner: "alpha", jobID: submitted.jobID, kind: .studentModel).data)
         for name in partners.keys.sorted() {
             let (counts, report) = try await Fixtures.calibration(jobID: submitted.jobID, student: model, data: partners[name] ?? [])
@@ -58,7 +56,7 @@ struct CoordinatorEngineTests {
         #expect(first.status.partners.allSatisfy { $0.annotationComplete && $0.calibrationReceived && $0.evaluationReceived })
         #expect(first.status.partners.reduce(0) { $0 + $1.contribution } > 0)
         #expect(String(decoding: first.report, as: UTF8.self).contains(first.status.jobID))
-        let second = try await runJob(seed: 7, restartAfterFederation: true)
+        let second = try await runJob(seed: 7, restart: true)
         #expect(second.status.studentSha256 == first.status.studentSha256, "a restart midway changes nothing")
         #expect(second.status.threshold == first.status.threshold)
         let other = try await runJob(seed: 8)

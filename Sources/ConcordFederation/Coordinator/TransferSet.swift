@@ -21,6 +21,21 @@ public struct TransferSet: Sendable {
     /// Number of molecules.
     public var count: Int { smiles.count }
 
+    /// Re-reads a transfer set drawn earlier (e.g. after a restart), in the given order.
+    /// - Returns: nil when a molecule no longer parses (the set would not be the same).
+    public static func restoring(_ smiles: [String], options: MorganOptions, parallelism: Int = defaultParallelism) async -> TransferSet? {
+        let outcomes = await MoleculeFeaturizer.featurize(smiles, options: options, parallelism: parallelism)
+        var features = FingerprintMatrix(bitCount: options.fpSize, reservingRows: smiles.count)
+        var keys: [MoleculeIdentityKey] = []
+        keys.reserveCapacity(smiles.count)
+        for outcome in outcomes {
+            guard case .success(let value) = outcome else { return nil }
+            features.append(value.fingerprint)
+            keys.append(value.key)
+        }
+        return TransferSet(smiles: smiles, features: features, keys: keys, examined: smiles.count, unparsable: 0, duplicates: 0, removedAsHeldOut: 0)
+    }
+
     /// Draws `size` distinct molecules from `pool` in a seeded random order, skipping any that do
     /// not parse, repeat an earlier molecule, or whose identity key is in `excluding`.
     ///

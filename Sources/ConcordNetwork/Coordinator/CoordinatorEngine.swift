@@ -509,9 +509,9 @@ public actor CoordinatorEngine {
         guard let stored = try artifact(Artifact.transfer, jobID) else { throw CoordinatorRefusal(.internalError, "the transfer set is missing") }
         let smiles = Self.smiles(stored.data)
         // The stored molecules all parsed when they were drawn; re-fingerprinting them gives the same rows.
-        let transfer = await TransferSet.sample(pool: smiles, size: smiles.count, excluding: [], options: settings.fingerprint.morganOptions,
-                                                seed: 0, preferred: smiles.count, parallelism: parallelism)
-        guard transfer.smiles == smiles else { throw CoordinatorRefusal(.internalError, "the stored transfer set does not re-fingerprint to the same molecules") }
+        guard let transfer = await TransferSet.restoring(smiles, options: settings.fingerprint.morganOptions, parallelism: parallelism) else {
+            throw CoordinatorRefusal(.internalError, "the stored transfer set no longer parses")
+        }
         transferCache[jobID] = transfer
         return transfer
     }

@@ -60,7 +60,7 @@ public final class AuditLog: Sendable {
                 withUnsafeBytes(of: UInt32(bytes.count).littleEndian) { framed.append(contentsOf: $0) }
                 framed.append(bytes)
                 if !FileManager.default.fileExists(atPath: payloadURL.path) {
-                    FileManager.default.createFile(atPath: payloadURL.path, contents: nil, attributes: [.posixPermissions: 0o600])
+                    _ = FileManager.default.createFile(atPath: payloadURL.path, contents: nil, attributes: [.posixPermissions: 0o600])
                 }
                 try Self.append(framed, to: payloadURL)
             }
