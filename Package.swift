@@ -155,7 +155,8 @@ let package = Package(
         ),
         .testTarget(
             name: "ConcordCLITests",
-            dependencies: ["concord", "ConcordChem", "ConcordData", "ConcordSecurity"],
+            dependencies: ["concord", "ConcordChem", "ConcordData", "ConcordSecurity",
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: strict
         ),
         .testTarget(

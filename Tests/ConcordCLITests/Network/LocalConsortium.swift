@@ -135,6 +135,18 @@ final class LocalConsortium: @unchecked Sendable {
 
     func logText(_ name: String) -> String { (try? String(contentsOf: log(name), encoding: .utf8)) ?? "" }
 
+    /// Moves the coordinator to a new port and puts a proxy on the old one (the nodes' address);
+    /// the operator talks to the coordinator directly.
+    func routeNodesThroughProxy() throws -> TCPProxy {
+        let direct = try Self.freePort()
+        for file in ["coordinator.yaml", "operator.yaml"] {
+            let url = root.appendingPathComponent(file)
+            let text = try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "port: \(port)}", with: "port: \(direct)}")
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        return TCPProxy(port: port, target: direct)
+    }
+
     /// Removes every party's state (the coordinator's database, the nodes' stores and audit logs) for a fresh run.
     func resetState() throws {
         stopAll()

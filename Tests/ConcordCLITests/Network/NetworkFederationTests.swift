@@ -64,9 +64,10 @@ struct NetworkFederationTests {
         try Self.recordReference(result)
     }
 
-    /// A node killed mid-annotation and the coordinator killed -9 while collecting: both restart
-    /// and the job ends with exactly the student and threshold of the uninterrupted run.
-    @Test func killedNodeAndKilledCoordinatorResumeToTheSameResult() throws {
+    /// A node killed mid-annotation and the coordinator killed -9 while collecting (both restarted),
+    /// then, in a second run, the network between nodes and coordinator cut and restored: each
+    /// job ends with exactly the student and threshold of the uninterrupted run.
+    @Test func killedNodeKilledCoordinatorAndACutNetworkAllResumeToTheSameResult() throws {
         let consortium = try LocalConsortium()
         defer { consortium.stopAll() }
         // Reference: the uninterrupted run on this consortium.
@@ -101,6 +102,28 @@ struct NetworkFederationTests {
         let log = consortium.logText("partner1")
         #expect(log.components(separatedBy: "received 3 transfer chunks").count == 2, "\(log)")
         #expect(consortium.nodes["partner1"]?.terminationStatus == 0)
+
+        // The network cut while the nodes work, and restored: the nodes reconnect with backoff.
+        try consortium.resetState()
+        let proxy = try consortium.routeNodesThroughProxy()
+        try consortium.startCoordinator()
+        try proxy.start()
+        try consortium.startNodes()
+        let cutJob = try consortium.submit()
+        try consortium.waitFor("the nodes to have the transfer set", timeout: 120) {
+            consortium.partners.allSatisfy { consortium.logText($0).contains("transfer chunks") }
+        }
+        proxy.cut()
+        try consortium.waitFor("a node to notice the cut", timeout: 60) {
+            consortium.partners.contains { consortium.logText($0).contains("coordinator unreachable") }
+        }
+        Thread.sleep(forTimeInterval: 2)
+        try proxy.start()
+        let afterCut = try #require(LocalConsortium.result(try consortium.waitForState("complete", job: cutJob)))
+        try consortium.waitForNodes()
+        #expect(afterCut.sha == reference.sha, "the student after the network cut equals the uninterrupted run's")
+        #expect(afterCut.threshold == reference.threshold)
+        proxy.cut()
     }
 
     /// Parties the coordinator must refuse, each with a reason in its log.
