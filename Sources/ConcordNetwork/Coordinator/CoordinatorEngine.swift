@@ -404,7 +404,11 @@ public actor CoordinatorEngine {
             try update(job.id, .evaluationsCollected, "evaluations from \(have.count) of \(participants.count) partners")
 
         case .evaluationsCollected:
-            let html = JobReport.render(try snapshot(jobID: job.id))
+            var final = try snapshot(jobID: job.id)
+            final.stateIndex = Concord_V1_JobState.complete.rawValue  // the report is the last step of the job
+            final.state = Self.stateName(final.stateIndex)
+            final.message = "complete"
+            let html = JobReport.render(final)
             let data = Data(html.utf8)
             do { try store.put(artifact: Artifact.report, job: job.id, data: data, sha256: Digests.sha256(data)) }
             catch { throw CoordinatorRefusal(.internalError, "\(error)") }

@@ -123,27 +123,20 @@ struct NodeSession {
         for line in data.skipped.prefix(10) { logger.warning("skipped: \(line)") }
         if data.skipped.count > 10 { logger.warning("… and \(data.skipped.count - 10) more records skipped") }
         logger.info("private data: \(data.train.count) training (\(data.train.actives) active), \(data.validation.count) validation, \(data.test.count) test molecules")
+        let work = PartnerWork(partner: config.partner, data: data, recipe: recipe, selfGuard: try PartnerWork.selfGuard(config.selfGuard),
+                               seed: seed, parallelism: parallelism)
 
         // 3. Wait for the transfer set, then fetch whatever is not yet stored.
         view = try await wait(for: .transferReady, job: jobID, view: view)
-        let transfer = try await fetchTransferSet(view)
-        let transferFeatures = await MoleculeFeaturizer.featurize(transfer, options: fingerprint.morganOptions, parallelism: parallelism)
-        var rows: [BitFingerprint] = [], keys: [MoleculeIdentityKey] = []
-        for (i, outcome) in transferFeatures.enumerated() {
-            guard case .success(let value) = outcome else { throw NodeError("transfer molecule \(i) does not parse here; the coordinator's set is unusable") }
-            rows.append(value.fingerprint); keys.append(value.key)
-        }
-        let transferMatrix = FingerprintMatrix(bitCount: fingerprint.bits, fingerprints: rows)
+        let transfer = try await PartnerWork.transfer(try await fetchTransferSet(view), fingerprint: fingerprint, parallelism: parallelism)
 
         // 4. The teacher and the annotation (kept once made).
         var chunks = try storedAnnotation(jobID)
         var teacherModel: (any ProbabilisticClassifier)?
         if chunks.isEmpty {
-            let teacher = try await Teacher.train(partner: config.partner, features: data.train.features, labels: data.train.labels, keys: data.train.keys,
-                                                  recipe: recipe, domain: DomainSettings(), seed: Seeds.derive(seed, 100), parallelism: parallelism)
-            teacherModel = teacher.model
-            if let encoded = try? StudentCodec.encode(teacher.model) { try store.put("teacher", job: jobID, data: encoded) }
-            let annotation = try await teacher.annotate(transferMatrix, keys: keys, guard: try selfGuard(), parallelism: parallelism)
+            let (teacher, annotation) = try await work.teach(transfer: transfer.features, keys: transfer.keys)
+            teacherModel = teacher
+            if let encoded = try? StudentCodec.encode(teacher) { try store.put("teacher", job: jobID, data: encoded) }
             chunks = Chunking.annotationChunks(jobID: jobID, annotation: annotation)
             for chunk in chunks { try store.put(String(format: "annotation/%06d", Int(chunk.index)), job: jobID, data: try chunk.serializedBytes()) }
             logger.info("annotated \(annotation.probabilities.count) public molecules (abstained on \(annotation.abstentionCount) of our own)")
@@ -160,8 +153,7 @@ struct NodeSession {
 
         // 7. Calibration counts on our validation molecules (only counts leave).
         if view.state == .studentTrained, !view.calibrationReceived, !data.validation.labels.isEmpty {
-            let p = await student.predictProbability(data.validation.features)
-            let counts = FederatedCalibration.counts(truth: data.validation.labels, probabilities: p, thresholds: view.candidateThresholds)
+            let counts = await work.calibrationCounts(student: student, thresholds: view.candidateThresholds)
             let ack = try await call("SubmitCalibration", job: jobID, counts.wire(jobID: jobID),
                                      summary: "confusion counts at \(view.candidateThresholds.count) thresholds over \(data.validation.count) validation molecules") { r, o in
                 try await client.submitCalibration(r, options: o)
@@ -172,32 +164,14 @@ struct NodeSession {
         // 8. Once published: evaluate student, teacher and hybrid on our own data; send the aggregates.
         view = try await wait(for: .studentPublished, job: jobID, view: try await refreshed(jobID))
         let threshold = view.threshold
-        var report = Concord_V1_EvaluationReport()
-        report.jobID = jobID
-        var outcomes: [(String, MetricSet, MetricSet)] = []
-        func add(_ name: String, _ model: any ProbabilisticClassifier, threshold: Double, trainSize: Int) async {
-            let test = Evaluation.metrics(truth: data.test.labels, probabilities: await model.predictProbability(data.test.features), threshold: threshold)
-            let validation = Evaluation.metrics(truth: data.validation.labels, probabilities: await model.predictProbability(data.validation.features), threshold: threshold)
-            var m = Concord_V1_ModelMetrics()
-            m.model = name; m.test = test.wire; m.validation = validation.wire; m.trainSize = UInt32(trainSize)
-            report.models.append(m)
-            outcomes.append((name, test, validation))
-        }
-        await add("student", student, threshold: threshold, trainSize: selection.rows.count)
         if teacherModel == nil, let stored = try store.get("teacher", job: jobID) { teacherModel = try? StudentCodec.decode(stored) }
-        if teacherModel == nil {  // trained before a crash but not kept: the same seed gives the same teacher
-            teacherModel = try await recipe.train(data.train.features, labels: data.train.labels, seed: Seeds.derive(seed, 100), parallelism: parallelism).model
-        }
-        if let teacherModel { await add("teacher", teacherModel, threshold: 0.5, trainSize: data.train.count) }
-        if config.hybrid ?? true, !selection.rows.isEmpty {
-            let selected = transferMatrix.rows(selection.rows.map { Int($0) })
-            let publicLabels = await student.predictProbability(selected).map { UInt8($0 > threshold ? 1 : 0) }
-            var x = data.train.features
-            x.append(contentsOf: selected)
-            let hybridRecipe = TrainingRecipe(model: .fluidForest, undersample: true)
-            let hybrid = try await hybridRecipe.train(x, labels: data.train.labels + publicLabels, seed: Seeds.derive(seed, 400), parallelism: parallelism)
-            await add("hybrid", hybrid.model, threshold: 0.5, trainSize: hybrid.rows)
-        }
+        let teacher = try await { () async throws -> any ProbabilisticClassifier in
+            if let teacherModel { return teacherModel }
+            return try await work.retrainTeacher()  // trained before a crash but not kept: the same seed gives the same teacher
+        }()
+        let outcomes = try await work.evaluate(student: student, threshold: threshold, studentRows: selection.rows.count, teacher: teacher,
+                                               selection: selection.rows.map { Int($0) }, transfer: transfer.features, hybrid: config.hybrid ?? true)
+        let report = PartnerWork.report(jobID: jobID, outcomes)
         if !view.evaluationReceived {
             let ack = try await call("SubmitEvaluation", job: jobID, report,
                                      summary: "aggregate metrics of \(report.models.map(\.model).joined(separator: ", ")) on \(data.test.count) test and \(data.validation.count) validation molecules") { r, o in
@@ -205,11 +179,11 @@ struct NodeSession {
             }
             logger.info("evaluation: \(ack.message)")
         }
-        for (name, test, _) in outcomes {
-            logger.info("\(name) on our test set: MCC \(test.mcc.map { String(format: "%.3f", $0) } ?? "—"), ROC-AUC \(test.rocAUC.map { String(format: "%.3f", $0) } ?? "—")")
+        for o in outcomes {
+            logger.info("\(o.model) on our test set: MCC \(o.test.mcc.map { String(format: "%.3f", $0) } ?? "—"), ROC-AUC \(o.test.rocAUC.map { String(format: "%.3f", $0) } ?? "—")")
         }
         let final = try await wait(for: .complete, job: jobID, view: try await refreshed(jobID))
-        return NodeOutcome(jobID: jobID, state: "\(final.state)", threshold: threshold, metrics: outcomes.map { (model: $0.0, test: $0.1, validation: $0.2) },
+        return NodeOutcome(jobID: jobID, state: "\(final.state)", threshold: threshold, metrics: outcomes.map { (model: $0.model, test: $0.test, validation: $0.validation) },
                            messagesSent: sent.messages, bytesSent: sent.bytes)
     }
 
@@ -252,16 +226,6 @@ struct NodeSession {
     private func storedAnnotation(_ jobID: String) throws -> [Concord_V1_AnnotationChunk] {
         try store.keys(job: jobID, prefix: "annotation/").compactMap { key in
             try store.get(key, job: jobID).flatMap { try? Concord_V1_AnnotationChunk(serializedBytes: $0) }
-        }
-    }
-
-    private func selfGuard() throws -> SelfAnnotationGuard {
-        switch config.selfGuard ?? "identity" {
-        case "off": return .off
-        case "identity": return SelfAnnotationGuard(identical: true)
-        case let text:
-            guard let t = Double(text), t > 0, t <= 1 else { throw NodeError("self_guard must be off, identity or a Tanimoto threshold in (0, 1]") }
-            return SelfAnnotationGuard(identical: true, similarityThreshold: t)
         }
     }
 

@@ -97,10 +97,11 @@ final class LocalConsortium: @unchecked Sendable {
         kill(coordinator, SIGKILL)
     }
 
+    /// The job every test submits: 9,000 MOSES molecules (three chunks), a forest student.
+    static let jobArguments = ["--transfer", "moses", "--transfer-size", "9000", "--student-size", "600", "--student", "rf", "--selection", "ranked", "--seed", "5"]
+
     func submit(_ extra: [String] = []) throws -> String {
-        let result = try CLI.run(["job", "submit", "--config", operatorConfig, "--partners", partners.joined(separator: ","),
-                                  "--transfer", "moses", "--transfer-size", "9000", "--student-size", "600", "--student", "rf",
-                                  "--selection", "ranked", "--seed", "5"] + extra)
+        let result = try CLI.run(["job", "submit", "--config", operatorConfig, "--partners", partners.joined(separator: ",")] + Self.jobArguments + extra)
         guard result.status == 0, let line = result.stdout.split(separator: "\n").first(where: { $0.hasPrefix("submitted ") }) else {
             throw Failure("job submit failed: \(result.stderr)\(result.stdout)")
         }

@@ -25,6 +25,12 @@ struct NetworkFederationTests {
         let result = try #require(LocalConsortium.result(status), "status: \(status)")
         #expect(result.sha.count == 64)
 
+        // The same job in one process, without a network, gives the same student.
+        let local = try CLI.run(["consortium", "run", "--dir", consortium.root.path] + LocalConsortium.jobArguments)
+        #expect(local.status == 0, "\(local.stderr)")
+        let localResult = try #require(LocalConsortium.result(local.stdout), "\(local.stdout)")
+        #expect(localResult.sha == result.sha && localResult.threshold == result.threshold, "networked and in-process runs agree")
+
         // The report, over the operator's mutual-TLS channel.
         let reportURL = consortium.root.appendingPathComponent("report.html")
         let report = try CLI.run(["job", "report", "--config", consortium.operatorConfig, "--job", job, "--out", reportURL.path])

@@ -2,15 +2,19 @@ import ArgumentParser
 import ConcordChem
 import ConcordFederation
 import ConcordML
+import ConcordData
+import ConcordNetwork
 import ConcordSecurity
+import ConcordWire
 import Foundation
+import Logging
 
 /// `concord consortium init`: a complete local consortium (kit, configurations, partner data) from a public set.
 struct ConsortiumCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "consortium",
         abstract: "Set up a consortium on one machine for trying the networked federation.",
-        subcommands: [Init.self])
+        subcommands: [Init.self, Run.self])
 
     struct Init: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -113,6 +117,43 @@ struct ConsortiumCommand: AsyncParsableCommand {
                   concord node run --config \(out)/nodes/partner1.yaml      (one per partner)
                   concord job submit --config \(out)/operator.yaml --partners \(names.joined(separator: ",")) --wait
                 """)
+        }
+    }
+}
+
+extension ConsortiumCommand {
+    /// `concord consortium run`: the same job with every party in this one process.
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run a job of a local consortium in one process, without a network (the coordinator's engine and each partner's work called directly).",
+            discussion: "The baseline of the networked benchmark: the same messages, validation, storage and computations, minus gRPC, TLS and separate processes.")
+
+        @Option(help: "The directory from 'concord consortium init'.")
+        var dir: String = "consortium"
+
+        @OptionGroup var job: JobOptions
+
+        @Option(help: "Worker threads in all.")
+        var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+        func run() async throws {
+            let root = URL(fileURLWithPath: dir, isDirectory: true)
+            let nodeFiles = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("nodes").path).filter { $0.hasSuffix(".yaml") }.sorted()
+            let nodes = try nodeFiles.map { try NodeConfig.load(root.appendingPathComponent("nodes/\($0)").path) }
+            guard !nodes.isEmpty else { throw ValidationError("no node configurations in \(dir)/nodes") }
+            let database = root.appendingPathComponent("state/local-\(UUID().uuidString.prefix(8)).sqlite")
+            try FileManager.default.createDirectory(at: database.deletingLastPathComponent(), withIntermediateDirectories: true)
+            let clock = ContinuousClock(), start = clock.now
+            var logger = Logger(label: "concord.local")
+            logger.logLevel = .warning
+            let status = try await LocalFederation.run(spec: job.spec(partners: nodes.map(\.partner)), nodes: nodes, database: database,
+                                                       transferSource: { source in
+                                                           let path = source.split(separator: "+").allSatisfy({ $0 == "moses" || $0 == "chembl" }) ? source : root.appendingPathComponent(source).path
+                                                           return try PublicPool.load(path, cache: DataCache.standard())
+                                                       }, parallelism: threads, logger: logger)
+            let seconds = Double((clock.now - start).components.seconds) + Double((clock.now - start).components.attoseconds) * 1e-18
+            JobCommand.Status.printStatus(status)
+            print(String(format: "in-process job: %.1f s wall-clock", seconds))
         }
     }
 }

@@ -13,44 +13,15 @@ struct JobCommand: AsyncParsableCommand {
     struct Submit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Submit a federated-distillation job.")
         @Option(help: "The operator's configuration file (YAML).") var config: String
-        @Option(help: "A name for the job.") var name: String = "federated distillation"
         @Option(help: "Partners taking part (comma-separated certificate names).") var partners: String
-        @Option(help: "Annotations needed to federate after the deadline (0: all).") var quorum: UInt32 = 0
-        @Option(help: "Seconds to wait for annotations before federating with the quorum (0: wait for all).") var annotationDeadline: UInt32 = 0
-        @Option(help: "Seconds to wait for calibration counts and evaluations (0: wait for all).") var evaluationDeadline: UInt32 = 0
-        @Option(help: "Public molecules: moses, chembl, chembl+moses, or a SMILES file readable by the coordinator.") var transfer: String = "chembl+moses"
-        @Option(help: "Public molecules to annotate.") var transferSize: UInt32 = 50_000
-        @Option(help: "Molecules asked for the student.") var studentSize: UInt32 = 10_000
-        @Option(help: "Student selection: balanced, random, best, worst, mixed, ranked.") var selection: String = "ranked"
-        @Option(help: "Consensus: weighted, uniform, majority.") var scheme: String = "weighted"
-        @Option(help: "Student model: rf, mlp, logreg, knn.") var student: String = "mlp"
-        @Flag(inversion: .prefixedNo, help: "Train the student on consensus probabilities.") var softLabels = true
-        @Flag(inversion: .prefixedNo, help: "Choose the threshold by federated calibration.") var calibrate = true
-        @Option(help: "The job's seed.") var seed: UInt64 = 1
+        @OptionGroup var job: JobOptions
         @Flag(help: "Wait until the job completes, printing its progress.") var wait = false
 
         func run() async throws {
-            var spec = Concord_V1_JobSpec()
-            spec.name = name
-            spec.partners = partners.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            spec.quorum = quorum
-            spec.annotationDeadlineS = annotationDeadline
-            spec.evaluationDeadlineS = evaluationDeadline
-            spec.transferSource = transfer
-            spec.transferSize = transferSize
-            spec.studentSize = studentSize
-            spec.selection = selection
-            spec.scheme = scheme
-            spec.studentModel = student
-            spec.softLabels = softLabels
-            spec.calibrate = calibrate
-            spec.seed = seed
-            var fingerprint = Concord_V1_Fingerprint()
-            fingerprint.radius = 2; fingerprint.bits = 2048; fingerprint.features = true
-            spec.fingerprint = fingerprint
+            let spec = job.spec(partners: partners.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
             let client = OperatorClient(config: try OperatorConfig.load(config))
             var status = try await client.submit(spec)
-            print("submitted \(status.jobID) (\(status.name))")
+            Console.line("submitted \(status.jobID) (\(status.name))")
             if wait { status = try await Status.watch(client, jobID: status.jobID) }
             Status.printStatus(status)
         }
@@ -112,5 +83,44 @@ struct JobCommand: AsyncParsableCommand {
             try data.write(to: URL(fileURLWithPath: out), options: .atomic)
             print("report written to \(out) (\(data.count) bytes)")
         }
+    }
+}
+
+/// A job's settings, as the operator gives them (`job submit`, `consortium run`).
+struct JobOptions: ParsableArguments {
+    @Option(help: "A name for the job.") var name: String = "federated distillation"
+    @Option(help: "Annotations needed to federate after the deadline (0: all).") var quorum: UInt32 = 0
+    @Option(help: "Seconds to wait for annotations before federating with the quorum (0: wait for all).") var annotationDeadline: UInt32 = 0
+    @Option(help: "Seconds to wait for calibration counts and evaluations (0: wait for all).") var evaluationDeadline: UInt32 = 0
+    @Option(help: "Public molecules: moses, chembl, chembl+moses, or a SMILES file readable by the coordinator.") var transfer: String = "chembl+moses"
+    @Option(help: "Public molecules to annotate.") var transferSize: UInt32 = 50_000
+    @Option(help: "Molecules asked for the student.") var studentSize: UInt32 = 10_000
+    @Option(help: "Student selection: balanced, random, best, worst, mixed, ranked.") var selection: String = "ranked"
+    @Option(help: "Consensus: weighted, uniform, majority.") var scheme: String = "weighted"
+    @Option(help: "Student model: rf, mlp, logreg, knn.") var student: String = "mlp"
+    @Flag(inversion: .prefixedNo, help: "Train the student on consensus probabilities.") var softLabels = true
+    @Flag(inversion: .prefixedNo, help: "Choose the threshold by federated calibration.") var calibrate = true
+    @Option(help: "The job's seed.") var seed: UInt64 = 1
+
+    func spec(partners: [String]) -> Concord_V1_JobSpec {
+        var spec = Concord_V1_JobSpec()
+        spec.name = name
+        spec.partners = partners
+        spec.quorum = quorum
+        spec.annotationDeadlineS = annotationDeadline
+        spec.evaluationDeadlineS = evaluationDeadline
+        spec.transferSource = transfer
+        spec.transferSize = transferSize
+        spec.studentSize = studentSize
+        spec.selection = selection
+        spec.scheme = scheme
+        spec.studentModel = student
+        spec.softLabels = softLabels
+        spec.calibrate = calibrate
+        spec.seed = seed
+        var fingerprint = Concord_V1_Fingerprint()
+        fingerprint.radius = 2; fingerprint.bits = 2048; fingerprint.features = true
+        spec.fingerprint = fingerprint
+        return spec
     }
 }

@@ -1,0 +1,109 @@
+public import ConcordChem
+public import ConcordFederation
+public import ConcordML
+public import ConcordWire
+
+/// What a partner computes with its private data, with no I/O: the teacher and its annotation,
+/// calibration counts, and the evaluation of the student, its teacher and its hybrid. The node
+/// (over the network) and ``LocalFederation`` (in one process) both call these.
+public struct PartnerWork: Sendable {
+    public let partner: String
+    public let data: PrivateData
+    public let recipe: TrainingRecipe
+    public let selfGuard: SelfAnnotationGuard
+    public let seed: UInt64
+    public let parallelism: Int
+
+    public init(partner: String, data: PrivateData, recipe: TrainingRecipe, selfGuard: SelfAnnotationGuard, seed: UInt64, parallelism: Int) {
+        self.partner = partner; self.data = data; self.recipe = recipe; self.selfGuard = selfGuard; self.seed = seed; self.parallelism = parallelism
+    }
+
+    /// The transfer set's fingerprints and identity keys, computed here from its SMILES.
+    /// - Throws: ``NodeError`` when a public molecule does not parse (the set would differ from the coordinator's).
+    public static func transfer(_ smiles: [String], fingerprint: FeaturizerSpec, parallelism: Int) async throws(NodeError) -> (features: FingerprintMatrix, keys: [MoleculeIdentityKey]) {
+        let outcomes = await MoleculeFeaturizer.featurize(smiles, options: fingerprint.morganOptions, parallelism: parallelism)
+        var features = FingerprintMatrix(bitCount: fingerprint.bits, reservingRows: smiles.count)
+        var keys: [MoleculeIdentityKey] = []
+        keys.reserveCapacity(smiles.count)
+        for (i, outcome) in outcomes.enumerated() {
+            guard case .success(let value) = outcome else { throw NodeError("transfer molecule \(i) does not parse here; the coordinator's set is unusable") }
+            features.append(value.fingerprint)
+            keys.append(value.key)
+        }
+        return (features, keys)
+    }
+
+    /// Trains the teacher and annotates the transfer set (abstaining on our own molecules).
+    public func teach(transfer: FingerprintMatrix, keys: [MoleculeIdentityKey]) async throws(FederationError) -> (teacher: any ProbabilisticClassifier, annotation: Annotation) {
+        let teacher = try await Teacher.train(partner: partner, features: data.train.features, labels: data.train.labels, keys: data.train.keys,
+                                              recipe: recipe, domain: DomainSettings(), seed: Seeds.derive(seed, 100), parallelism: parallelism)
+        let annotation = try await teacher.annotate(transfer, keys: keys, guard: selfGuard, parallelism: parallelism)
+        return (teacher.model, annotation)
+    }
+
+    /// The teacher again, from the same seed (the same model as ``teach(transfer:keys:)``'s).
+    public func retrainTeacher() async throws(FederationError) -> any ProbabilisticClassifier {
+        try await recipe.train(data.train.features, labels: data.train.labels, seed: Seeds.derive(seed, 100), parallelism: parallelism).model
+    }
+
+    /// Confusion counts of the student on our validation molecules at each candidate threshold.
+    public func calibrationCounts(student: any ProbabilisticClassifier, thresholds: [Double]) async -> ThresholdCounts {
+        let p = await student.predictProbability(data.validation.features)
+        return FederatedCalibration.counts(truth: data.validation.labels, probabilities: p, thresholds: thresholds)
+    }
+
+    /// One model's aggregate metrics on our private data.
+    public struct Outcome: Sendable {
+        public var model: String
+        public var trainSize: Int
+        public var test: MetricSet
+        public var validation: MetricSet
+    }
+
+    /// The student (at the published threshold), our teacher and, when asked, our hybrid — our
+    /// training data plus the student's public selection labelled by the calibrated student.
+    public func evaluate(student: any ProbabilisticClassifier, threshold: Double, studentRows: Int, teacher: any ProbabilisticClassifier,
+                         selection: [Int], transfer: FingerprintMatrix, hybrid: Bool) async throws(FederationError) -> [Outcome] {
+        var outcomes: [Outcome] = []
+        func add(_ name: String, _ model: any ProbabilisticClassifier, threshold: Double, trainSize: Int) async {
+            let test = Evaluation.metrics(truth: data.test.labels, probabilities: await model.predictProbability(data.test.features), threshold: threshold)
+            let validation = Evaluation.metrics(truth: data.validation.labels, probabilities: await model.predictProbability(data.validation.features), threshold: threshold)
+            outcomes.append(Outcome(model: name, trainSize: trainSize, test: test, validation: validation))
+        }
+        await add("student", student, threshold: threshold, trainSize: studentRows)
+        await add("teacher", teacher, threshold: 0.5, trainSize: data.train.count)
+        if hybrid, !selection.isEmpty {
+            let selected = transfer.rows(selection)
+            let publicLabels = await student.predictProbability(selected).map { UInt8($0 > threshold ? 1 : 0) }
+            var x = data.train.features
+            x.append(contentsOf: selected)
+            let model = try await TrainingRecipe(model: .fluidForest, undersample: true)
+                .train(x, labels: data.train.labels + publicLabels, seed: Seeds.derive(seed, 400), parallelism: parallelism)
+            await add("hybrid", model.model, threshold: 0.5, trainSize: model.rows)
+        }
+        return outcomes
+    }
+
+    /// The evaluation report that leaves the partner: aggregates only.
+    public static func report(jobID: String, _ outcomes: [Outcome]) -> Concord_V1_EvaluationReport {
+        var report = Concord_V1_EvaluationReport()
+        report.jobID = jobID
+        report.models = outcomes.map { o in
+            var m = Concord_V1_ModelMetrics()
+            m.model = o.model; m.test = o.test.wire; m.validation = o.validation.wire; m.trainSize = UInt32(o.trainSize)
+            return m
+        }
+        return report
+    }
+
+    /// The self-annotation guard a configuration names: off, identity, or a Tanimoto threshold.
+    public static func selfGuard(_ text: String?) throws(NodeError) -> SelfAnnotationGuard {
+        switch text ?? "identity" {
+        case "off": return .off
+        case "identity": return SelfAnnotationGuard(identical: true)
+        case let value:
+            guard let t = Double(value), t > 0, t <= 1 else { throw NodeError("self_guard must be off, identity or a Tanimoto threshold in (0, 1]") }
+            return SelfAnnotationGuard(identical: true, similarityThreshold: t)
+        }
+    }
+}
