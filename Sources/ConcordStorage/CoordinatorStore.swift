@@ -171,6 +171,11 @@ public final class CoordinatorStore: Sendable {
         }
     }
 
+    /// A job's artifact's digest, without reading the artifact.
+    public func artifactDigest(_ kind: String, job: String) throws(StorageError) -> Data? {
+        try read { db in try Data.fetchOne(db, sql: "SELECT sha256 FROM artifacts WHERE job_id = ? AND kind = ?", arguments: [job, kind]) }
+    }
+
     // MARK: Annotation chunks
 
     /// Stores one annotation chunk; returns `false` when that chunk was already held (it is not stored twice).
@@ -190,6 +195,13 @@ public final class CoordinatorStore: Sendable {
     public func annotationChunkIndices(job: String, partner: String) throws(StorageError) -> [Int] {
         try read { db in
             try Int.fetchAll(db, sql: "SELECT idx FROM annotation_chunks WHERE job_id = ? AND partner = ? ORDER BY idx", arguments: [job, partner])
+        }
+    }
+
+    /// A partner's lowest-numbered stored chunk, if any.
+    public func firstAnnotationChunk(job: String, partner: String) throws(StorageError) -> Data? {
+        try read { db in
+            try Data.fetchOne(db, sql: "SELECT payload FROM annotation_chunks WHERE job_id = ? AND partner = ? ORDER BY idx LIMIT 1", arguments: [job, partner])
         }
     }
 

@@ -99,7 +99,7 @@ public actor CoordinatorEngine {
                 if let c = consensus?[partner.partner] { p.contribution = c.contribution; p.abstentions = UInt32(c.abstentions) }
                 status.partners.append(p)
             }
-            if let student = try store.artifact(Artifact.student, job: job.id) { status.studentSha256 = Digests.hex(student.sha256) }
+            if let digest = try store.artifactDigest(Artifact.student, job: job.id) { status.studentSha256 = Digests.hex(digest) }
         } catch { throw CoordinatorRefusal(.internalError, "\(error)") }
         status.latePartners = late(job: job, status: status)
         return status
@@ -153,16 +153,15 @@ public actor CoordinatorEngine {
         view.candidateThresholds = FederatedCalibration.grid
         do {
             try store.touch(job: job.id, partner: partner)
-            if let transfer = try store.artifact(Artifact.transfer, job: job.id) {
-                let count = Self.smiles(transfer.data).count
+            if let count = try transferCount(job.id), let digest = try store.artifactDigest(Artifact.transfer, job: job.id) {
                 view.transferSize = UInt32(count)
                 view.transferChunks = UInt32(Chunking.chunkCount(count))
-                view.transferSha256 = transfer.sha256
+                view.transferSha256 = digest
             }
             view.annotationChunksReceived = try store.annotationChunkIndices(job: job.id, partner: partner).map { UInt32($0) }
             view.calibrationReceived = try store.submissions(Submission.calibration, job: job.id).contains { $0.partner == partner }
             view.evaluationReceived = try store.submissions(Submission.evaluation, job: job.id).contains { $0.partner == partner }
-            if let student = try store.artifact(Artifact.student, job: job.id) { view.studentSha256 = student.sha256 }
+            if let digest = try store.artifactDigest(Artifact.student, job: job.id) { view.studentSha256 = digest }
         } catch { throw CoordinatorRefusal(.internalError, "\(error)") }
         return view
     }
@@ -182,10 +181,10 @@ public actor CoordinatorEngine {
         guard job.state == Concord_V1_JobState.transferReady.rawValue else {
             throw CoordinatorRefusal(.failedPrecondition, "job \(job.id) is not collecting annotations (state \(Self.stateName(job.state)))")
         }
-        let transfer = try transferSet(partner: partner, jobID: job.id)
-        do { try Chunking.validate(chunk, transferSize: transfer.smiles.count) }
+        guard let transferSize = try transferCount(job.id) else { throw CoordinatorRefusal(.internalError, "the transfer set is missing") }
+        do { try Chunking.validate(chunk, transferSize: transferSize) }
         catch { throw CoordinatorRefusal(.invalidArgument, "\(partner): \(error)") }
-        if let existing = try? store.annotationChunks(job: job.id, partner: partner).first,
+        if let existing = try? store.firstAnnotationChunk(job: job.id, partner: partner),
            let first = try? Concord_V1_AnnotationChunk(serializedBytes: existing), first.annotationSha256 != chunk.annotationSha256 {
             throw CoordinatorRefusal(.invalidArgument, "\(partner): annotation chunk \(chunk.index) belongs to a different annotation than the chunks already received")
         }

@@ -64,6 +64,13 @@ struct NetworkFederationTests {
                 #expect(payloads.range(of: bits) == nil, "\(name) sent a private fingerprint")
             }
         }
+        // A dry run shows what would be sent and sends no annotation.
+        let uploadsBefore = try auditEntries(consortium.root.appendingPathComponent("state/partner1-audit.jsonl")).0.filter { $0.kind.hasPrefix("UploadAnnotations") }.count
+        let dry = try CLI.run(["node", "dry-run", "--config", consortium.nodeConfig("partner1")], timeout: 120)
+        #expect(dry.status == 0 && dry.stdout.contains("nothing below was sent"), "\(dry.stderr)")
+        let uploadsAfter = try auditEntries(consortium.root.appendingPathComponent("state/partner1-audit.jsonl")).0.filter { $0.kind.hasPrefix("UploadAnnotations") }.count
+        #expect(uploadsAfter == uploadsBefore)
+
         // The audit command shows what left.
         let audit = try CLI.run(["node", "audit", "--config", consortium.nodeConfig("partner1")])
         #expect(audit.status == 0 && audit.stdout.contains("UploadAnnotations/AnnotationChunk"))
