@@ -182,7 +182,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ConcordWireTests",
-            dependencies: ["ConcordWire", "ConcordFederation"],
+            dependencies: ["ConcordWire", "ConcordFederation", "ConcordML", "ConcordChem"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -192,7 +192,11 @@ let package = Package(
         ),
         .testTarget(
             name: "ConcordNetworkTests",
-            dependencies: ["ConcordNetwork", "ConcordSecurity", "ConcordWire", "ConcordFederation"],
+            dependencies: ["ConcordNetwork", "ConcordSecurity", "ConcordWire", "ConcordFederation", "ConcordStorage", "ConcordML", "ConcordChem",
+                           .product(name: "NIOHTTP1", package: "swift-nio"),
+                           .product(name: "GRPCCore", package: "grpc-swift-2"),
+                           .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                           .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .testTarget(

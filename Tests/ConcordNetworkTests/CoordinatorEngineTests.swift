@@ -2,6 +2,7 @@ import ConcordFederation
 import ConcordStorage
 import ConcordWire
 import Foundation
+import NIOHTTP1
 import Testing
 @testable import ConcordNetwork
 
@@ -137,5 +138,19 @@ struct CoordinatorEngineTests {
         spec = Fixtures.spec(partners: ["alpha"]); spec.fingerprint.bits = 1000
         await #expect(throws: CoordinatorRefusal.self) { try await engine.submit(spec) }
         #expect(try store.jobs().isEmpty)
+    }
+
+    @Test func theStatusPortServesThePageMetricsAndReports() async throws {
+        let first = try await runJob(seed: 7)
+        let engine = Fixtures.engine(store: try CoordinatorStore(path: first.store.appendingPathComponent("coordinator.sqlite").path), pool: [])
+        let page = await StatusHandler.respond(path: "/", engine: engine)
+        #expect(page.0 == .ok && page.2.contains(first.status.jobID) && page.2.contains("report/\(first.status.jobID)"))
+        let metrics = await StatusHandler.respond(path: "/metrics", engine: engine)
+        #expect(metrics.1.hasPrefix("text/plain; version=0.0.4"))
+        #expect(metrics.2.contains("concord_job_state{job=\"\(first.status.jobID)\"} 9"))
+        let report = await StatusHandler.respond(path: "/report/\(first.status.jobID)", engine: engine)
+        #expect(report.0 == .ok && report.2 == String(decoding: first.report, as: UTF8.self))
+        #expect(await StatusHandler.respond(path: "/report/job-none", engine: engine).0 == .notFound)
+        #expect(await StatusHandler.respond(path: "/secrets", engine: engine).0 == .notFound)
     }
 }

@@ -4,6 +4,7 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import Logging
+import SwiftProtobuf
 import X509
 
 /// Turns the TLS peer of a call into an authorised party, or refuses the call with the reason.
@@ -35,6 +36,16 @@ extension CoordinatorRefusal {
         case .internalError: .internalError
         }
         return RPCError(code: code, message: reason)
+    }
+}
+
+/// Refuses a message over ``WireLimits/maxMessageBytes``, with its size, and logs it.
+func checkSize(_ message: some SwiftProtobuf.Message, _ logger: Logger, _ method: String, _ caller: String) throws {
+    let size = ((try? message.serializedBytes()) as Data?)?.count ?? 0
+    guard size <= WireLimits.maxMessageBytes else {
+        let reason = "\(method): a message of \(size) bytes is over the protocol's limit of \(WireLimits.maxMessageBytes) bytes"
+        logger.warning("refused \(method) from \(caller): \(reason)")
+        throw RPCError(code: .resourceExhausted, message: reason)
     }
 }
 
@@ -86,6 +97,7 @@ struct FederationService: Concord_V1_Federation.SimpleServiceProtocol {
         for try await chunk in request {
             if jobID.isEmpty { jobID = chunk.jobID }
             guard chunk.jobID == jobID else { throw RPCError(code: .invalidArgument, message: "one upload carries chunks of one job") }
+            try checkSize(chunk, logger, "UploadAnnotations", partner)
             let new = try await refusing(logger, "UploadAnnotations", partner) { () async throws(CoordinatorRefusal) in
                 try await engine.receive(partner: partner, chunk: chunk)
             }
@@ -109,12 +121,14 @@ struct FederationService: Concord_V1_Federation.SimpleServiceProtocol {
 
     func submitCalibration(request: Concord_V1_CalibrationCounts, context: ServerContext) async throws -> Concord_V1_Ack {
         let partner = try check.caller(context, role: .partner, method: "SubmitCalibration")
+        try checkSize(request, logger, "SubmitCalibration", partner)
         defer { wake() }
         return try await refusing(logger, "SubmitCalibration", partner) { () async throws(CoordinatorRefusal) in try await engine.calibrate(partner: partner, counts: request) }
     }
 
     func submitEvaluation(request: Concord_V1_EvaluationReport, context: ServerContext) async throws -> Concord_V1_Ack {
         let partner = try check.caller(context, role: .partner, method: "SubmitEvaluation")
+        try checkSize(request, logger, "SubmitEvaluation", partner)
         defer { wake() }
         return try await refusing(logger, "SubmitEvaluation", partner) { () async throws(CoordinatorRefusal) in try await engine.evaluate(partner: partner, report: request) }
     }

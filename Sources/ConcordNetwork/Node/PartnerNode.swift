@@ -28,6 +28,8 @@ public struct NodeOutcome: Sendable {
     /// Messages sent and their bytes in this run.
     public var messagesSent: Int
     public var bytesSent: Int
+    /// Bytes of the transfer set and student artifacts received in this run.
+    public var bytesReceived: Int = 0
 }
 
 /// A partner's node: trains the teacher where the data live, annotates the public transfer set,
@@ -184,7 +186,7 @@ struct NodeSession {
         }
         let final = try await wait(for: .complete, job: jobID, view: try await refreshed(jobID))
         return NodeOutcome(jobID: jobID, state: "\(final.state)", threshold: threshold, metrics: outcomes.map { (model: $0.model, test: $0.test, validation: $0.validation) },
-                           messagesSent: sent.messages, bytesSent: sent.bytes)
+                           messagesSent: sent.messages, bytesSent: sent.bytes, bytesReceived: sent.bytesReceived)
     }
 
     // MARK: Transfer set
@@ -198,13 +200,15 @@ struct NodeSession {
             var request = Concord_V1_FetchTransferSetRequest()
             request.jobID = jobID
             request.fromChunk = UInt32(first)
-            let store = self.store
+            let store = self.store, sent = self.sent
             let got: Int = try await call("FetchTransferSet", job: jobID, request, summary: "request transfer chunks from \(first)") { r, o in
                 try await client.fetchTransferSet(r, options: o) { response in
                     var n = 0
                     for try await chunk in response.messages {
                         try Chunking.validate(chunk, job: view)
-                        try store.put(String(format: "transfer/%06d", Int(chunk.index)), job: jobID, data: try chunk.serializedBytes())
+                        let bytes: Data = try chunk.serializedBytes()
+                        try store.put(String(format: "transfer/%06d", Int(chunk.index)), job: jobID, data: bytes)
+                        sent.received(bytes.count)
                         n += 1
                     }
                     return n
@@ -237,6 +241,9 @@ struct NodeSession {
         // Each chunk is audited just before it is written to the stream.
         for chunk in missing {
             let data: Data = try chunk.serializedBytes()
+            guard data.count <= WireLimits.maxMessageBytes else {
+                throw NodeError("annotation chunk \(chunk.index) is \(data.count) bytes, over the protocol's limit of \(WireLimits.maxMessageBytes) bytes; nothing was sent")
+            }
             try audit.record(job: view.jobID, kind: "UploadAnnotations/AnnotationChunk", bytes: data,
                              summary: "annotation of public molecules \(chunk.offset)..<\(Int(chunk.offset) + chunk.probabilities.count): P(active), domain distance, \(chunk.abstained.filter { $0 }.count) abstentions")
             sent.add(data)
@@ -276,6 +283,7 @@ struct NodeSession {
             }
         }
         let data = try Chunking.assembleArtifact(chunks)
+        sent.received(chunks.reduce(0) { $0 + $1.data.count })
         try store.put(key, job: jobID, data: data)
         return data
     }
@@ -308,6 +316,9 @@ struct NodeSession {
         _ body: @escaping @Sendable (Request, CallOptions) async throws -> Result
     ) async throws -> Result {
         let data: Data = try request.serializedBytes()
+        guard data.count <= WireLimits.maxMessageBytes else {
+            throw NodeError("\(method): a message of \(data.count) bytes is over the protocol's limit of \(WireLimits.maxMessageBytes) bytes; nothing was sent")
+        }
         try audit.record(job: job, kind: "\(method)/\(Request.protoMessageName.split(separator: ".").last ?? "")", bytes: data, summary: summary)
         sent.add(data)
         return try await retrying(method, waitForJob: waitForJob) { try await body(request, CallDefaults.options(timeout: .seconds(600))) }
@@ -354,10 +365,12 @@ struct NodeSession {
     }
 }
 
-/// Messages and bytes a node has sent in this run.
+/// Messages and bytes a node has sent in this run, and the bytes of the messages it received.
 final class SentCounter: Sendable {
-    private let state = Mutex<(messages: Int, bytes: Int)>((0, 0))
+    private let state = Mutex<(messages: Int, bytes: Int, received: Int)>((0, 0, 0))
     func add(_ data: Data) { state.withLock { $0.messages += 1; $0.bytes += data.count } }
+    func received(_ count: Int) { state.withLock { $0.received += count } }
     var messages: Int { state.withLock { $0.messages } }
     var bytes: Int { state.withLock { $0.bytes } }
+    var bytesReceived: Int { state.withLock { $0.received } }
 }

@@ -55,10 +55,12 @@ public enum MutualTLS {
         }
     }
 
-    /// The server's transport configuration: requests larger than ``WireLimits/maxMessageBytes`` are refused.
+    /// The server's transport configuration. The services refuse any message over
+    /// ``WireLimits/maxMessageBytes`` with the reason; the transport resets streams carrying a
+    /// message over twice that, before it is even decoded.
     public static var serverConfig: HTTP2ServerTransport.Posix.Config {
         var config = HTTP2ServerTransport.Posix.Config.defaults
-        config.rpc.maxRequestPayloadSize = WireLimits.maxMessageBytes
+        config.rpc.maxRequestPayloadSize = 2 * WireLimits.maxMessageBytes
         return config
     }
 

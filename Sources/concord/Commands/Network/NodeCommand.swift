@@ -27,7 +27,7 @@ struct NodeCommand: AsyncParsableCommand {
             for m in outcome.metrics {
                 print("  \(m.model.padding(toLength: 8, withPad: " ", startingAt: 0)) test MCC \(m.test.mcc.map { String(format: "%.3f", $0) } ?? "—")  ROC-AUC \(m.test.rocAUC.map { String(format: "%.3f", $0) } ?? "—")  (n = \(m.test.n))")
             }
-            print("\(outcome.messagesSent) messages, \(outcome.bytesSent) bytes sent this run; see 'concord node audit --config \(config)'")
+            print("\(outcome.messagesSent) messages, \(outcome.bytesSent) bytes sent and \(outcome.bytesReceived) bytes received this run; see 'concord node audit --config \(config)'")
         }
     }
 

@@ -1,0 +1,128 @@
+import ConcordFederation
+import ConcordChem
+import ConcordML
+import Foundation
+import Testing
+@testable import ConcordWire
+
+@Suite("Chunking and validation")
+struct ChunkingTests {
+    func annotation(_ n: Int, abstainAt: Set<Int> = []) -> Annotation {
+        Annotation(partner: "p", probabilities: (0..<n).map { Double($0 % 97) / 96 }, domainDistances: (0..<n).map { Double($0 % 13) * 0.5 },
+                   abstained: abstainAt.isEmpty ? [] : (0..<n).map { abstainAt.contains($0) })
+    }
+
+    @Test func annotationsSurviveChunkingInAnyOrder() throws {
+        let original = annotation(10_000, abstainAt: [5, 9_999])
+        let chunks = Chunking.annotationChunks(jobID: "j", annotation: original, perChunk: 4096)
+        #expect(chunks.count == 3)
+        #expect(chunks.map(\.probabilities.count) == [4096, 4096, 1808])
+        #expect(chunks[1].abstained.isEmpty, "a chunk without abstentions sends no flags")
+        for chunk in chunks { try Chunking.validate(chunk, transferSize: 10_000, perChunk: 4096) }
+        let back = try Chunking.assemble(partner: "p", chunks: chunks.reversed(), transferSize: 10_000, perChunk: 4096)
+        #expect(back.probabilities == original.probabilities)
+        #expect(back.domainDistances == original.domainDistances)
+        #expect(back.abstained == original.abstained)
+    }
+
+    @Test func everyKindOfDamageIsRefusedWithWhatAndWhere() throws {
+        let chunks = Chunking.annotationChunks(jobID: "j", annotation: annotation(5_000), perChunk: 4096)
+        func reason(_ chunk: Concord_V1_AnnotationChunk) -> String? {
+            do { try Chunking.validate(chunk, transferSize: 5_000, perChunk: 4096); return nil } catch { return "\(error)" }
+        }
+        #expect(reason(chunks[1]) == nil)
+        var c = chunks[1]; c.probabilities[2] = -0.1
+        #expect(reason(c)?.contains("molecule 4098: probability -0.1 is not in [0, 1]") == true)
+        c = chunks[1]; c.domainDistances[0] = .infinity
+        #expect(reason(c)?.contains("domain distance inf") == true)
+        c = chunks[1]; c.offset = 4000
+        #expect(reason(c)?.contains("starts at 4000, expected 4096") == true)
+        c = chunks[1]; c.abstained = [true]
+        #expect(reason(c)?.contains("abstention flags") == true)
+        c = chunks[1]; c.index = 7
+        #expect(reason(c)?.contains("index beyond the last chunk") == true)
+        c = chunks[1]; c.sha256 = Data(repeating: 0, count: 32)
+        #expect(reason(c)?.contains("digest mismatch") == true)
+        #expect(throws: WireError.self) { try Chunking.assemble(partner: "p", chunks: [chunks[0]], transferSize: 5_000, perChunk: 4096) }
+    }
+
+    @Test func chunksOfTwoDifferentAnnotationsDoNotAssemble() throws {
+        let a = Chunking.annotationChunks(jobID: "j", annotation: annotation(5_000), perChunk: 4096)
+        var other = annotation(5_000); other.probabilities[4500] = 0.123
+        let b = Chunking.annotationChunks(jobID: "j", annotation: other, perChunk: 4096)
+        #expect(throws: WireError.self) { try Chunking.assemble(partner: "p", chunks: [a[0], b[1]], transferSize: 5_000, perChunk: 4096) }
+    }
+
+    @Test func transferChunksAndArtifactsCarryTheirDigests() throws {
+        let smiles = (0..<9_000).map { "C" + String(repeating: "C", count: $0 % 20) + "O" }
+        let digest = Digests.smiles(smiles)
+        var view = Concord_V1_JobView()
+        view.jobID = "j"; view.transferSize = 9_000; view.transferChunks = UInt32(Chunking.chunkCount(9_000)); view.chunkSize = 4096
+        view.transferSha256 = digest
+        var rebuilt: [String] = []
+        for index in 0..<Int(view.transferChunks) {
+            let chunk = Chunking.transferChunk(jobID: "j", smiles: smiles, index: index, transferDigest: digest)
+            try Chunking.validate(chunk, job: view)
+            rebuilt += chunk.smiles
+        }
+        #expect(Digests.smiles(rebuilt) == digest)
+        var bad = Chunking.transferChunk(jobID: "j", smiles: smiles, index: 1, transferDigest: digest)
+        bad.smiles[0] = "CCN"
+        #expect(throws: WireError.self) { try Chunking.validate(bad, job: view) }
+
+        let data = Data((0..<3_000_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        let parts = Chunking.artifactChunks(jobID: "j", kind: .studentModel, data: data)
+        #expect(parts.count == 3)
+        #expect(try Chunking.assembleArtifact(parts.reversed()) == data)
+        var corrupt = parts
+        corrupt[2].data[0] ^= 1
+        #expect(throws: WireError.self) { try Chunking.assembleArtifact(corrupt) }
+        #expect(throws: WireError.self) { try Chunking.assembleArtifact(Array(parts.prefix(2))) }
+    }
+}
+
+@Suite("Conversions and the student codec")
+struct ConversionTests {
+    @Test func metricsRoundTripAndOutOfRangeValuesAreRefused() throws {
+        let m = MetricSet(n: 120, mcc: 0.41, balancedAccuracy: 0.7, rocAUC: 0.8, prAUC: nil, f1: 0.6)
+        #expect(try MetricSet(wire: m.wire) == m)
+        var wire = m.wire
+        wire.mcc = 1.5
+        #expect(throws: WireError.self) { try MetricSet(wire: wire) }
+    }
+
+    @Test func calibrationCountsMustMatchTheCandidatesAndCountTheSameMolecules() throws {
+        let counts = FederatedCalibration.counts(truth: [1, 0, 1, 0, 0], probabilities: [0.9, 0.2, 0.4, 0.6, 0.1])
+        let wire = counts.wire(jobID: "j")
+        #expect(try ThresholdCounts(wire: wire, expected: FederatedCalibration.grid) == counts)
+        #expect(throws: WireError.self) { try ThresholdCounts(wire: wire, expected: [0.5]) }
+        var uneven = wire
+        uneven.counts[3].tp += 1
+        #expect(throws: WireError.self) { try ThresholdCounts(wire: uneven, expected: FederatedCalibration.grid) }
+    }
+
+    @Test func studentsOfEveryKindRoundTripAndPredictTheSame() async throws {
+        var x = FingerprintMatrix(bitCount: 128)
+        var labels: [UInt8] = []
+        for i in 0..<60 {
+            var words = [UInt64](repeating: 0, count: 2)
+            words[0] = UInt64(truncatingIfNeeded: i &* 2654435761) | (i % 2 == 0 ? 1 : 0)
+            words[1] = UInt64(i)
+            x.append(BitFingerprint(bitCount: 128, words: words))
+            labels.append(UInt8(i % 2))
+        }
+        let probabilities = labels.map { $0 == 1 ? 0.8 : 0.2 }
+        let models: [any ProbabilisticClassifier] = [
+            try await RandomForestClassifier.fit(x, labels: labels, options: ForestOptions(treeCount: 5, seed: 1)),
+            RegressorClassifier(model: try await RandomForestRegressor.fit(x, targets: probabilities, options: ForestOptions(treeCount: 5, seed: 1))),
+            try await TrainingRecipe(model: .logisticRegression(LogisticRegression.Options())).train(x, labels: labels, seed: 1).model,
+        ]
+        for model in models {
+            let back = try StudentCodec.decode(try StudentCodec.encode(model))
+            #expect(await back.predictProbability(x) == (await model.predictProbability(x)))
+        }
+        var damaged = try StudentCodec.encode(models[0])
+        damaged[damaged.count / 2] ^= 0xFF
+        #expect(throws: WireError.self) { try StudentCodec.decode(damaged) }
+    }
+}
