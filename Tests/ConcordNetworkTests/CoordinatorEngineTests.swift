@@ -103,10 +103,11 @@ struct CoordinatorEngineTests {
     @Test func aQuorumAfterTheDeadlineFederatesAndNamesTheLatePartner() async throws {
         let (partners, pool) = Fixtures.split()
         let store = try CoordinatorStore(path: Fixtures.temporaryDirectory().appendingPathComponent("c.sqlite").path)
-        let engine = Fixtures.engine(store: store, pool: pool)
+        let clock = TestClock()
+        let engine = Fixtures.engine(store: store, pool: pool, clock: clock)
         var spec = Fixtures.spec(partners: ["alpha", "beta", "gamma"])
         spec.quorum = 2
-        spec.annotationDeadlineS = 4
+        spec.annotationDeadlineS = 60
         let job = try await engine.submit(spec)
         await engine.advance()
         let transfer = try await engine.transferSet(partner: "alpha", jobID: job.jobID)
@@ -117,7 +118,7 @@ struct CoordinatorEngineTests {
         }
         await engine.advance()
         #expect(try await engine.status(jobID: job.jobID).state == .transferReady, "before the deadline it waits for gamma")
-        try await Task.sleep(for: .milliseconds(4200))
+        clock.advance(seconds: 61)
         await engine.advance()
         let status = try await engine.status(jobID: job.jobID)
         #expect(status.state == .studentTrained)

@@ -4,6 +4,7 @@ import ConcordML
 import ConcordStorage
 import ConcordWire
 import Foundation
+import Synchronization
 @testable import ConcordNetwork
 
 /// Small, deterministic chemistry for coordinator tests: para-disubstituted rings; a molecule is
@@ -64,8 +65,9 @@ enum Fixtures {
         return url
     }
 
-    static func engine(store: CoordinatorStore, pool: [String]) -> CoordinatorEngine {
-        CoordinatorEngine(store: store, transferSource: { _ in (pool, 0) }, parallelism: 2)
+    static func engine(store: CoordinatorStore, pool: [String], clock: TestClock? = nil) -> CoordinatorEngine {
+        CoordinatorEngine(store: store, transferSource: { _ in (pool, 0) }, parallelism: 2,
+                          clock: { CoordinatorEngine.nowMs() + (clock?.offsetMs ?? 0) })
     }
 
     /// What a partner does in-process: train a teacher on its molecules and annotate the transfer set.
@@ -101,4 +103,11 @@ enum Fixtures {
         report.models = [m]
         return (counts, report)
     }
+}
+
+/// Wall-clock time plus an offset the test moves forward, for deadlines.
+final class TestClock: Sendable {
+    private let offset = Mutex<Int64>(0)
+    var offsetMs: Int64 { offset.withLock { $0 } }
+    func advance(seconds: Int64) { offset.withLock { $0 += seconds * 1000 } }
 }

@@ -33,6 +33,8 @@ public actor CoordinatorEngine {
     let reportDirectory: URL?
     let parallelism: Int
     let logger: Logger
+    /// Unix milliseconds now (deadlines are measured with it; tests move it forward).
+    let clock: @Sendable () -> Int64
     private var transferCache: [String: TransferSet] = [:]
     private var transferCounts: [String: Int] = [:]
     private var advancing = false
@@ -44,9 +46,10 @@ public actor CoordinatorEngine {
     enum Submission { static let calibration = "calibration", evaluation = "evaluation" }
 
     public init(store: CoordinatorStore, transferSource: @escaping TransferSource, reportDirectory: URL? = nil,
-                parallelism: Int = defaultParallelism, logger: Logger = Logger(label: "concord.coordinator")) {
+                parallelism: Int = defaultParallelism, logger: Logger = Logger(label: "concord.coordinator"),
+                clock: @escaping @Sendable () -> Int64 = { CoordinatorEngine.nowMs() }) {
         self.store = store; self.transferSource = transferSource; self.reportDirectory = reportDirectory
-        self.parallelism = parallelism; self.logger = logger
+        self.parallelism = parallelism; self.logger = logger; self.clock = clock
     }
 
     // MARK: Operator
@@ -309,7 +312,7 @@ public actor CoordinatorEngine {
             let status = try self.status(jobID: job.id)
             let complete = status.partners.filter(\.annotationComplete).map(\.name)
             let quorum = spec.quorum == 0 ? status.partners.count : Int(spec.quorum)
-            let deadlinePassed = spec.annotationDeadlineS > 0 && Self.nowMs() - job.stateSinceMs > Int64(spec.annotationDeadlineS) * 1000
+            let deadlinePassed = spec.annotationDeadlineS > 0 && clock() - job.stateSinceMs > Int64(spec.annotationDeadlineS) * 1000
             if complete.count == status.partners.count || (deadlinePassed && complete.count >= quorum) {
                 let missing = status.partners.filter { !$0.annotationComplete }.map(\.name)
                 try update(job.id, .annotationsCollected, missing.isEmpty ? "all \(complete.count) partners annotated"
@@ -377,7 +380,7 @@ public actor CoordinatorEngine {
             let received: [(partner: String, payload: Data)]
             do { received = try store.submissions(Submission.calibration, job: job.id) } catch { throw CoordinatorRefusal(.internalError, "\(error)") }
             let have = Set(received.map(\.partner))
-            let deadlinePassed = spec.evaluationDeadlineS > 0 && Self.nowMs() - job.stateSinceMs > Int64(spec.evaluationDeadlineS) * 1000
+            let deadlinePassed = spec.evaluationDeadlineS > 0 && clock() - job.stateSinceMs > Int64(spec.evaluationDeadlineS) * 1000
             guard participants.allSatisfy(have.contains) || (deadlinePassed && !have.isEmpty) else { return }
             var parts: [ThresholdCounts] = []
             for item in received where participants.contains(item.partner) {
@@ -398,7 +401,7 @@ public actor CoordinatorEngine {
             let participants = try participants(job.id)
             let have: Set<String>
             do { have = Set(try store.submissions(Submission.evaluation, job: job.id).map(\.partner)) } catch { throw CoordinatorRefusal(.internalError, "\(error)") }
-            let deadlinePassed = spec.evaluationDeadlineS > 0 && Self.nowMs() - job.stateSinceMs > Int64(spec.evaluationDeadlineS) * 1000
+            let deadlinePassed = spec.evaluationDeadlineS > 0 && clock() - job.stateSinceMs > Int64(spec.evaluationDeadlineS) * 1000
             guard participants.allSatisfy(have.contains) || (deadlinePassed && !have.isEmpty) else { return }
             try update(job.id, .evaluationsCollected, "evaluations from \(have.count) of \(participants.count) partners")
 
@@ -604,5 +607,6 @@ public actor CoordinatorEngine {
         }
     }
 
-    static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+    /// Unix milliseconds now.
+    public static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 }

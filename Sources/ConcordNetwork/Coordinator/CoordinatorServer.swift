@@ -28,7 +28,7 @@ public struct CoordinatorServer: Service {
     public func run() async throws {
         let material = try TLSMaterial.load(directory: config.url(config.tls.directory), name: config.tls.name)
         for warning in material.warnings { logger.warning("\(warning)") }
-        let authoriser = try Authoriser(kitDirectory: config.url(config.kit))
+        let lists = try KitLists(kit: config.url(config.kit), logger: logger)
         let databaseURL = config.url(config.database)
         try FileManager.default.createDirectory(at: databaseURL.deletingLastPathComponent(), withIntermediateDirectories: true)
         let store = try CoordinatorStore(path: databaseURL.path)
@@ -39,7 +39,7 @@ public struct CoordinatorServer: Service {
             return try PublicPool.load(path, cache: cache)
         }, reportDirectory: config.reports.map { config.url($0) }, parallelism: config.threads ?? defaultParallelism, logger: logger)
 
-        let check = CallerCheck(authoriser: authoriser, logger: logger)
+        let check = CallerCheck(lists: lists, logger: logger)
         let wake: @Sendable () -> Void = { Task { await engine.advance() } }
         let transport = HTTP2ServerTransport.Posix(address: .ipv4(host: config.listen.host, port: config.listen.port),
                                                    transportSecurity: MutualTLS.server(material, logger: logger), config: MutualTLS.serverConfig)

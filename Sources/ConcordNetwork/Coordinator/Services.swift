@@ -5,12 +5,52 @@ import GRPCCore
 import GRPCNIOTransportHTTP2
 import Logging
 import SwiftProtobuf
+import Synchronization
 import X509
+
+/// The kit's enrolment and revocation lists, re-read when either file changes (checked at most
+/// once a second), so that `concord provision --revoke` takes effect without a restart.
+final class KitLists: Sendable {
+    let kit: URL
+    let logger: Logger
+    private let state: Mutex<(authoriser: Authoriser, stamp: [Date?], checked: Date)>
+
+    init(kit: URL, logger: Logger) throws {
+        self.kit = kit
+        self.logger = logger
+        state = Mutex((try Authoriser(kitDirectory: kit), Self.stamp(kit), Date()))
+    }
+
+    private static func stamp(_ kit: URL) -> [Date?] {
+        [ProvisioningKit.enrolmentFileName, ProvisioningKit.revocationsFileName].map {
+            (try? FileManager.default.attributesOfItem(atPath: kit.appendingPathComponent($0).path))?[.modificationDate] as? Date
+        }
+    }
+
+    var authoriser: Authoriser {
+        state.withLock { current in
+            let now = Date()
+            guard now.timeIntervalSince(current.checked) >= 1 else { return current.authoriser }
+            current.checked = now
+            let stamp = Self.stamp(kit)
+            guard stamp != current.stamp else { return current.authoriser }
+            do {
+                current.authoriser = try Authoriser(kitDirectory: kit)
+                current.stamp = stamp
+                logger.info("re-read the enrolment and revocation lists")
+            } catch {
+                logger.error("cannot re-read the enrolment or revocation list; keeping the previous ones: \(error)")
+            }
+            return current.authoriser
+        }
+    }
+}
 
 /// Turns the TLS peer of a call into an authorised party, or refuses the call with the reason.
 struct CallerCheck: Sendable {
-    let authoriser: Authoriser
+    let lists: KitLists
     let logger: Logger
+    var authoriser: Authoriser { lists.authoriser }
 
     func caller(_ context: ServerContext, role: Role, method: String) throws -> String {
         guard let specific = context.transportSpecific as? HTTP2ServerTransport.Posix.Context, let certificate = specific.peerCertificate else {

@@ -153,16 +153,18 @@ struct NetworkFederationTests {
         let foreign = try CLI.run(["node", "run", "--config", consortium.root.appendingPathComponent("nodes/foreign.yaml").path], timeout: 30)
         #expect(foreign.status != 0)
 
-        // 2. A partner with a valid certificate from our CA but not in this job.
+        // 2. A valid certificate from our CA whose party is not in the enrolment list.
         var kit = try ProvisioningKit.open(consortium.root.appendingPathComponent("kit"))
+        let enrolment = try Data(contentsOf: kit.enrolmentURL)
         try Provisioner.issue(kit: &kit, name: "partner9", role: .partner)
+        try enrolment.write(to: kit.enrolmentURL)  // issued by the CA, never enrolled
         try variantNode(consortium, name: "partner9", kit: consortium.root.appendingPathComponent("kit/partner9").path, as: "partner9")
         let stranger = try CLI.run(["node", "run", "--config", consortium.root.appendingPathComponent("nodes/partner9.yaml").path], timeout: 30)
-        // The enrolment list is read at start-up: partner9 was issued afterwards, so it is not enrolled.
         #expect(stranger.status != 0)
         #expect((stranger.stderr + stranger.stdout).contains("not in the enrolment list"), "\(stranger.stderr)")
 
         // 3. An expired certificate from our CA, enrolled: refused (at the handshake or by the authoriser).
+        kit = try ProvisioningKit.open(consortium.root.appendingPathComponent("kit"))
         try Provisioner.issue(kit: &kit, name: "partner1", role: .partner, notBefore: Date().addingTimeInterval(-86_400 * 3),
                               notAfter: Date().addingTimeInterval(-86_400), replacing: true)
         try variantNode(consortium, name: "partner1", kit: consortium.root.appendingPathComponent("kit/partner1").path, as: "expired")
@@ -183,6 +185,14 @@ struct NetworkFederationTests {
         #expect(tlsRefusals.count >= 2, "the foreign and the expired certificates are refused at the handshake, each logged: \(tlsRefusals)")
         #expect(tlsRefusals.contains { $0.contains("partner1") }, "the log names the party")
         #expect(log.contains("refused GetStatus"), "and the refused operator call")
+
+        // 5. A revoked certificate, refused without restarting the coordinator.
+        let revoke = try CLI.run(["provision", "--revoke", "partner2", "--reason", "laptop stolen", "--out", consortium.root.appendingPathComponent("kit").path])
+        #expect(revoke.status == 0, "\(revoke.stderr)")
+        Thread.sleep(forTimeInterval: 1.5)
+        let revoked = try CLI.run(["node", "run", "--config", consortium.nodeConfig("partner2")], timeout: 30)
+        #expect(revoked.status != 0)
+        #expect((revoked.stderr + revoked.stdout).contains("revoked"), "\(revoked.stderr)")
 
         // SIGTERM: the coordinator shuts down gracefully.
         consortium.kill(consortium.coordinator, SIGTERM)

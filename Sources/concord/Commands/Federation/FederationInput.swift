@@ -3,6 +3,7 @@ import ConcordChem
 import ConcordData
 import ConcordFederation
 import ConcordML
+import ConcordNetwork
 import Foundation
 
 /// Where the consortium's labelled molecules come from: a MoleculeACE set or the user's own file.
@@ -135,21 +136,7 @@ enum FederationInput {
     /// (`chembl+moses`), or a user's file of SMILES. Held-out molecules are removed later by identity key.
     /// Returns the pool and how many of its leading molecules are drawn first (the ChEMBL part of a mixture).
     static func pool(transfer: String, smilesColumn: String, cache: String?, excludingSet: String? = nil) throws -> (smiles: [String], preferred: Int) {
-        let sources = transfer.split(separator: "+").map(String.init)
-        if sources.allSatisfy({ $0 == "moses" || $0 == "chembl" }) {
-            var pool: [String] = []
-            var preferred = 0
-            let fetcher = WheelFetcher(cache: CacheOption.cache(cache))
-            if sources.contains("chembl") {
-                let ace = try MoleculeACE(wheelAt: try fetcher.fetch(.moleculeACE).url)
-                for name in ace.setNames where name != excludingSet { pool += try ace.load(name).map(\.smiles) }
-                preferred = sources.count > 1 ? pool.count : 0
-            }
-            if sources.contains("moses") { pool += try MOSES(wheelAt: try fetcher.fetch(.moses).url).smiles(.train) }
-            return (pool, preferred)
-        }
-        let records = try MoleculeFile.read(URL(fileURLWithPath: transfer), columns: .init(smiles: smilesColumn, id: nil))
-        return (records.compactMap { if case .smiles(let s) = $0.structure { s } else { nil } }, 0)
+        try PublicPool.load(transfer, smilesColumn: smilesColumn, cache: CacheOption.cache(cache), excludingSet: excludingSet)
     }
 
     static func skippedSummary(_ skipped: [String]) -> String? {
