@@ -40,13 +40,12 @@ public struct PrivateData: Sendable {
             guard let raw = record.properties[source.labelColumn] else {
                 throw ConfigError(path: url.path, reason: "no column '\(source.labelColumn)'; columns: \(record.properties.keys.sorted().joined(separator: ", "))")
             }
-            guard let value = Double(raw.trimmingCharacters(in: .whitespaces)), value.isFinite else {
-                skipped.append("line \(record.line): label '\(raw)' is not a number"); continue
-            }
             let label: UInt8
-            if let threshold = source.activeBelow { label = value <= threshold ? 1 : 0 }
-            else if value == 0 || value == 1 { label = UInt8(value) }
-            else { skipped.append("line \(record.line): label \(raw) is not 0 or 1 (set active_below to threshold it)"); continue }
+            switch BinaryLabel(parsing: raw, activeBelow: source.activeBelow) {
+            case .label(let value): label = value
+            case .notANumber: skipped.append("line \(record.line): label '\(raw)' is not a number"); continue
+            case .notBinary: skipped.append("line \(record.line): label \(raw) is not 0 or 1 (set active_below to threshold it)"); continue
+            }
             var split = "train"
             if let column = source.splitColumn {
                 guard let value = record.properties[column] else {

@@ -60,14 +60,11 @@ enum Featurization {
                 case .regression:
                     values.append(value)
                 case .classification:
-                    if let activeBelow {
-                        binary.append(value <= activeBelow ? 1 : 0)
-                    } else if value == 0 || value == 1 {
-                        binary.append(UInt8(value))
-                    } else {
+                    guard case .label(let label) = BinaryLabel(parsing: raw, activeBelow: activeBelow) else {
                         skip(record, RecordError(line: record.line, reason: "label \(raw) is not 0 or 1 (use --active-below to threshold)"))
                         continue
                     }
+                    binary.append(label)
                 }
             }
             outcomes.append(.success(ids.count))

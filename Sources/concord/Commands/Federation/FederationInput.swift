@@ -98,13 +98,12 @@ enum FederationInput {
                 guard let raw = r.properties[labelColumn] else {
                     throw ValidationError("no column named '\(labelColumn)'; columns: \(r.properties.keys.sorted().joined(separator: ", "))")
                 }
-                guard let value = Double(raw.trimmingCharacters(in: .whitespaces)), value.isFinite else {
-                    skipped.append("line \(r.line): label '\(raw)' is not a number"); continue
-                }
                 let label: UInt8
-                if let threshold = options.activeBelow { label = value <= threshold ? 1 : 0 }
-                else if value == 0 || value == 1 { label = UInt8(value) }
-                else { skipped.append("line \(r.line): label \(raw) is not 0 or 1 (use --active-below to threshold)"); continue }
+                switch BinaryLabel(parsing: raw, activeBelow: options.activeBelow) {
+                case .label(let value): label = value
+                case .notANumber: skipped.append("line \(r.line): label '\(raw)' is not a number"); continue
+                case .notBinary: skipped.append("line \(r.line): label \(raw) is not 0 or 1 (use --active-below to threshold)"); continue
+                }
                 if let splitColumn = options.splitColumn {
                     guard let split = r.properties[splitColumn] else {
                         throw ValidationError("no column named '\(splitColumn)'; columns: \(r.properties.keys.sorted().joined(separator: ", "))")
