@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import ConcordChem
 public import ConcordData
 
@@ -7,9 +7,10 @@ public enum PublicPool {
     /// Loads a pool: `moses` (MOSES's training split, 1.58 M ZINC molecules), `chembl` (the ChEMBL
     /// molecules of the MoleculeACE sets, unlabelled; `excludingSet` is left out), a mixture
     /// (`chembl+moses`, ChEMBL first), or a file of SMILES (.smi, .csv with `smilesColumn`, …).
+    /// A relative file path is read against `base` (default: the working directory).
     /// - Returns: the SMILES and how many leading ones are drawn before the rest.
     public static func load(_ source: String, smilesColumn: String = "smiles", cache: DataCache = .standard(),
-                            excludingSet: String? = nil) throws -> (smiles: [String], preferred: Int) {
+                            excludingSet: String? = nil, relativeTo base: URL? = nil) throws -> (smiles: [String], preferred: Int) {
         let sources = source.split(separator: "+").map(String.init)
         if !sources.isEmpty, sources.allSatisfy({ $0 == "moses" || $0 == "chembl" }) {
             var pool: [String] = []
@@ -23,7 +24,8 @@ public enum PublicPool {
             if sources.contains("moses") { pool += try MOSES(wheelAt: try fetcher.fetch(.moses).url).smiles(.train) }
             return (pool, preferred)
         }
-        let records = try MoleculeFile.read(URL(fileURLWithPath: source), columns: .init(smiles: smilesColumn, id: nil))
+        let url = base.map { ConfigFile.resolve(source, against: $0) } ?? URL(fileURLWithPath: source)
+        let records = try MoleculeFile.read(url, columns: .init(smiles: smilesColumn, id: nil))
         return (records.compactMap { if case .smiles(let s) = $0.structure { s } else { nil } }, 0)
     }
 }

@@ -37,6 +37,7 @@ public actor CoordinatorEngine {
     let clock: @Sendable () -> Int64
     private var transferCache: [String: TransferSet] = [:]
     private var transferCounts: [String: Int] = [:]
+    private var consensusCache: [String: ConsensusRecord] = [:]
     private var advancing = false
 
     /// Artifact names in the store.
@@ -84,7 +85,7 @@ public actor CoordinatorEngine {
         status.createdUnixMs = job.createdMs
         status.updatedUnixMs = job.updatedMs
         let total = UInt32(transferCount.map { Chunking.chunkCount($0) } ?? 0)
-        let consensus = try? consensusContributions(job.id)
+        let consensus = try consensusRecord(job.id)
         do {
             let calibrations = Set(try store.submissions(Submission.calibration, job: job.id).map(\.partner))
             let evaluations = Set(try store.submissions(Submission.evaluation, job: job.id).map(\.partner))
@@ -99,7 +100,10 @@ public actor CoordinatorEngine {
                 p.annotationComplete = total > 0 && p.annotationChunksReceived == total
                 p.calibrationReceived = calibrations.contains(partner.partner)
                 p.evaluationReceived = evaluations.contains(partner.partner)
-                if let c = consensus?[partner.partner] { p.contribution = c.contribution; p.abstentions = UInt32(c.abstentions) }
+                if let consensus, let i = consensus.partners.firstIndex(of: partner.partner) {
+                    p.contribution = consensus.contributions[i]
+                    p.abstentions = UInt32(consensus.abstentions[i])
+                }
                 status.partners.append(p)
             }
             if let digest = try store.artifactDigest(Artifact.student, job: job.id) { status.studentSha256 = Digests.hex(digest) }
@@ -312,7 +316,7 @@ public actor CoordinatorEngine {
             let status = try self.status(jobID: job.id)
             let complete = status.partners.filter(\.annotationComplete).map(\.name)
             let quorum = spec.quorum == 0 ? status.partners.count : Int(spec.quorum)
-            let deadlinePassed = spec.annotationDeadlineS > 0 && clock() - job.stateSinceMs > Int64(spec.annotationDeadlineS) * 1000
+            let deadlinePassed = deadlinePassed(job, seconds: spec.annotationDeadlineS)
             if complete.count == status.partners.count || (deadlinePassed && complete.count >= quorum) {
                 let missing = status.partners.filter { !$0.annotationComplete }.map(\.name)
                 try update(job.id, .annotationsCollected, missing.isEmpty ? "all \(complete.count) partners annotated"
@@ -338,8 +342,8 @@ public actor CoordinatorEngine {
             try update(job.id, .federated, "consensus of \(annotations.count) partners (\(settings.scheme.rawValue))")
 
         case .federated:
-            let transfer = try await transferSet(job.id, spec: spec, settings: settings)
-            guard let consensusData = try artifact(Artifact.consensus, job.id), let record = ConsensusRecord(decoding: consensusData.data) else {
+            let transfer = try await transferSet(job.id, settings: settings)
+            guard let record = try consensusRecord(job.id) else {
                 throw CoordinatorRefusal(.internalError, "the stored consensus is missing or unreadable")
             }
             let consensus = Consensus(scheme: settings.scheme, partners: record.partners, probabilities: record.probabilities,
@@ -380,7 +384,7 @@ public actor CoordinatorEngine {
             let received: [(partner: String, payload: Data)]
             do { received = try store.submissions(Submission.calibration, job: job.id) } catch { throw CoordinatorRefusal(.internalError, "\(error)") }
             let have = Set(received.map(\.partner))
-            let deadlinePassed = spec.evaluationDeadlineS > 0 && clock() - job.stateSinceMs > Int64(spec.evaluationDeadlineS) * 1000
+            let deadlinePassed = deadlinePassed(job, seconds: spec.evaluationDeadlineS)
             guard participants.allSatisfy(have.contains) || (deadlinePassed && !have.isEmpty) else { return }
             var parts: [ThresholdCounts] = []
             for item in received where participants.contains(item.partner) {
@@ -401,7 +405,7 @@ public actor CoordinatorEngine {
             let participants = try participants(job.id)
             let have: Set<String>
             do { have = Set(try store.submissions(Submission.evaluation, job: job.id).map(\.partner)) } catch { throw CoordinatorRefusal(.internalError, "\(error)") }
-            let deadlinePassed = spec.evaluationDeadlineS > 0 && clock() - job.stateSinceMs > Int64(spec.evaluationDeadlineS) * 1000
+            let deadlinePassed = deadlinePassed(job, seconds: spec.evaluationDeadlineS)
             guard participants.allSatisfy(have.contains) || (deadlinePassed && !have.isEmpty) else { return }
             try update(job.id, .evaluationsCollected, "evaluations from \(have.count) of \(participants.count) partners")
 
@@ -439,7 +443,7 @@ public actor CoordinatorEngine {
         let status = try status(jobID: jobID)
         let job = try record(status.jobID)
         let spec = try Self.spec(job)
-        let consensus = (try? artifact(Artifact.consensus, job.id)).flatMap { $0.flatMap { ConsensusRecord(decoding: $0.data) } }
+        let consensus = try consensusRecord(job.id)
         let reports = Dictionary((try? evaluations(job.id)) ?? [], uniquingKeysWith: { a, _ in a })
         let partners = status.partners.map { p in
             PartnerSnapshot(name: p.name, enrolled: p.enrolled, teacher: p.teacher, annotationChunksReceived: Int(p.annotationChunksReceived),
@@ -475,10 +479,21 @@ public actor CoordinatorEngine {
 
     /// The partners whose annotations went into the consensus (those who must calibrate and evaluate).
     private func participants(_ jobID: String) throws(CoordinatorRefusal) -> [String] {
-        guard let data = try artifact(Artifact.consensus, jobID), let record = ConsensusRecord(decoding: data.data) else {
-            throw CoordinatorRefusal(.internalError, "the stored consensus is missing")
-        }
+        guard let record = try consensusRecord(jobID) else { throw CoordinatorRefusal(.internalError, "the stored consensus is missing") }
         return record.partners
+    }
+
+    /// The job's consensus once federated (nil before); read once, since it never changes after it is stored.
+    private func consensusRecord(_ jobID: String) throws(CoordinatorRefusal) -> ConsensusRecord? {
+        if let cached = consensusCache[jobID] { return cached }
+        guard let stored = try artifact(Artifact.consensus, jobID), let record = ConsensusRecord(decoding: stored.data) else { return nil }
+        consensusCache[jobID] = record
+        return record
+    }
+
+    /// Whether a deadline of `seconds` (0: none) has passed since the job entered its state.
+    private func deadlinePassed(_ job: JobRecord, seconds: UInt32) -> Bool {
+        seconds > 0 && clock() - job.stateSinceMs > Int64(seconds) * 1000
     }
 
     /// The evaluation reports received, by partner.
@@ -488,13 +503,6 @@ public actor CoordinatorEngine {
                 (try? Concord_V1_EvaluationReport(serializedBytes: item.payload)).map { (item.partner, $0) }
             }
         } catch { throw CoordinatorRefusal(.internalError, "\(error)") }
-    }
-
-    private func consensusContributions(_ jobID: String) throws -> [String: (contribution: Double, abstentions: Int)] {
-        guard let data = try store.artifact(Artifact.consensus, job: jobID), let record = ConsensusRecord(decoding: data.data) else { return [:] }
-        var out: [String: (Double, Int)] = [:]
-        for (i, p) in record.partners.enumerated() { out[p] = (record.contributions[i], record.abstentions[i]) }
-        return out
     }
 
     private func collectedAnnotations(_ jobID: String, transferSize: Int) throws(CoordinatorRefusal) -> [Annotation] {
@@ -510,7 +518,7 @@ public actor CoordinatorEngine {
         return annotations
     }
 
-    private func transferSet(_ jobID: String, spec: Concord_V1_JobSpec, settings: JobSettings) async throws(CoordinatorRefusal) -> TransferSet {
+    private func transferSet(_ jobID: String, settings: JobSettings) async throws(CoordinatorRefusal) -> TransferSet {
         if let cached = transferCache[jobID] { return cached }
         guard let stored = try artifact(Artifact.transfer, jobID) else { throw CoordinatorRefusal(.internalError, "the transfer set is missing") }
         let smiles = Self.smiles(stored.data)

@@ -35,8 +35,7 @@ public struct CoordinatorServer: Service {
         let cache = config.cache.map { DataCache(root: config.url($0)) } ?? DataCache.standard()
         let base = config.base
         let engine = CoordinatorEngine(store: store, transferSource: { source in
-            let path = source.split(separator: "+").allSatisfy({ $0 == "moses" || $0 == "chembl" }) ? source : ConfigFile.resolve(source, against: base).path
-            return try PublicPool.load(path, cache: cache)
+            try PublicPool.load(source, cache: cache, relativeTo: base)
         }, reportDirectory: config.reports.map { config.url($0) }, parallelism: config.threads ?? defaultParallelism, logger: logger)
 
         let check = CallerCheck(lists: lists, logger: logger)

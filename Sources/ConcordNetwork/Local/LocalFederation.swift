@@ -31,7 +31,7 @@ public enum LocalFederation {
         let smiles = try await engine.transferSet(partner: nodes.first?.partner ?? "", jobID: job).smiles
 
         // Partners: private data, teacher, annotation — concurrently.
-        let works = try await withThrowingTaskGroup(of: (PartnerWork, (features: FingerprintMatrixBox, teacher: any ProbabilisticClassifier)).self) { group in
+        let works = try await withThrowingTaskGroup(of: (PartnerWork, (features: FingerprintMatrix, teacher: any ProbabilisticClassifier)).self) { group in
             for node in nodes {
                 group.addTask {
                     guard let recipe = TrainingRecipe.named(node.teacher ?? "rf") else { throw NodeError("unknown teacher '\(node.teacher ?? "")'") }
@@ -44,10 +44,10 @@ public enum LocalFederation {
                     for chunk in Chunking.annotationChunks(jobID: job, annotation: annotation) {
                         _ = try await engine.receive(partner: node.partner, chunk: chunk)
                     }
-                    return (work, (FingerprintMatrixBox(transfer.features), teacher))
+                    return (work, (transfer.features, teacher))
                 }
             }
-            var out: [(PartnerWork, (features: FingerprintMatrixBox, teacher: any ProbabilisticClassifier))] = []
+            var out: [(PartnerWork, (features: FingerprintMatrix, teacher: any ProbabilisticClassifier))] = []
             for try await item in group { out.append(item) }
             return out
         }
@@ -69,7 +69,7 @@ public enum LocalFederation {
             for (work, state) in works {
                 group.addTask {
                     let outcomes = try await work.evaluate(student: student, threshold: threshold, studentRows: selection.rows.count, teacher: state.teacher,
-                                                           selection: selection.rows.map { Int($0) }, transfer: state.features.matrix,
+                                                           selection: selection.rows.map { Int($0) }, transfer: state.features,
                                                            hybrid: hybrid[work.partner] ?? true)
                     return (work.partner, PartnerWork.report(jobID: job, outcomes))
                 }
@@ -83,10 +83,3 @@ public enum LocalFederation {
         return try await engine.status(jobID: job)
     }
 }
-
-/// A fingerprint matrix passed between tasks.
-struct FingerprintMatrixBox: Sendable {
-    let matrix: FingerprintMatrix
-    init(_ matrix: FingerprintMatrix) { self.matrix = matrix }
-}
-

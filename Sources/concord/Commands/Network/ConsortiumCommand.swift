@@ -147,10 +147,8 @@ extension ConsortiumCommand {
             var logger = Logger(label: "concord.local")
             logger.logLevel = .warning
             let status = try await LocalFederation.run(spec: job.spec(partners: nodes.map(\.partner)), nodes: nodes, database: database,
-                                                       transferSource: { source in
-                                                           let path = source.split(separator: "+").allSatisfy({ $0 == "moses" || $0 == "chembl" }) ? source : root.appendingPathComponent(source).path
-                                                           return try PublicPool.load(path, cache: DataCache.standard())
-                                                       }, parallelism: threads, logger: logger)
+                                                       transferSource: { try PublicPool.load($0, relativeTo: root) },
+                                                       parallelism: threads, logger: logger)
             let seconds = Double((clock.now - start).components.seconds) + Double((clock.now - start).components.attoseconds) * 1e-18
             JobCommand.Status.printStatus(status)
             print(String(format: "in-process job: %.1f s wall-clock", seconds))
