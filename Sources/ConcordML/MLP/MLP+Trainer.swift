@@ -119,62 +119,59 @@ final class Trainer {
     }
 
     /// Sums the shard gradients (in shard order), clears them, and takes one AdamW step.
+    ///
+    /// Two passes, each split over `tasks` disjoint ranges: the shard gradients are added into
+    /// shard 0 (the first layer only for rows some shard touched), then one tight AdamW loop runs
+    /// over every parameter, reading and clearing shard 0. The sum is taken in shard order, so
+    /// the result does not depend on `tasks`.
     func update(parallelism tasks: Int) async {
         step += 1
-        let b1 = Float(options.beta1), b2 = Float(options.beta2), eps = Float(options.epsilon)
-        let lr = Float(options.learningRate), decay = Float(options.learningRate * options.weightDecay)
-        let bc1 = Float(1 - pow(options.beta1, Double(step))), bc2 = Float(1 - pow(options.beta2, Double(step)))
+        let constants = AdamConstants(
+            b1: Float(options.beta1), b2: Float(options.beta2), eps: Float(options.epsilon), lr: Float(options.learningRate),
+            decay: Float(options.learningRate * options.weightDecay),
+            bc1: Float(1 - pow(options.beta1, Double(step))), bc2: Float(1 - pow(options.beta2, Double(step))))
         let p = SharedPointer(pointer: params), m = SharedPointer(pointer: firstMoment), v = SharedPointer(pointer: secondMoment)
         let g = SharedPointer(pointer: grads), tch = SharedPointer(pointer: touched)
         let count = count, shards = shards, inputs = sizes[0], width = sizes[1]
-        let weightOffsets = weightOffsets, biasOffsets = biasOffsets, layers = sizes.count - 1, sizes = sizes
-        @Sendable func adam(_ i: Int, _ grad: Float, _ decayed: Bool) {
-            var x = p.pointer[i]
-            if decayed { x -= decay * x }
-            let mi = b1 * m.pointer[i] + (1 - b1) * grad
-            let vi = b2 * v.pointer[i] + (1 - b2) * grad * grad
-            m.pointer[i] = mi; v.pointer[i] = vi
-            x -= lr * (mi / bc1) / ((vi / bc2).squareRoot() + eps)
-            p.pointer[i] = x
+        let w0 = weightOffsets[0]
+        // Parameter segments with or without weight decay (weights decay, biases do not).
+        var segments: [(range: Range<Int>, decayed: Bool)] = []
+        for l in 0..<(sizes.count - 1) {
+            segments.append((weightOffsets[l]..<(weightOffsets[l] + sizes[l] * sizes[l + 1]), true))
+            segments.append((biasOffsets[l]..<(biasOffsets[l] + sizes[l + 1]), false))
         }
+        let parts = segments
         await withTaskGroup(of: Void.self) { group in
             for t in 0..<tasks {
                 group.addTask {
-                    // First-layer rows [lo, hi): only touched rows have non-zero gradients.
-                    let lo = inputs * t / tasks, hi = inputs * (t + 1) / tasks
-                    for r in lo..<hi {
-                        let base = weightOffsets[0] + r * width
-                        var any = false
-                        for s in 0..<shards where tch.pointer[s * inputs + r] { any = true }
-                        if any {
-                            for o in 0..<width {
-                                var sum: Float = 0
-                                for s in 0..<shards where tch.pointer[s * inputs + r] {
-                                    sum += g.pointer[s * count + base + o]
-                                    g.pointer[s * count + base + o] = 0
-                                }
-                                adam(base + o, sum, true)
-                            }
-                            for s in 0..<shards { tch.pointer[s * inputs + r] = false }
-                        } else {
-                            for o in 0..<width { adam(base + o, 0, true) }
+                    let g0 = g.pointer
+                    // First layer: only rows a shard touched carry gradients in shards 1…
+                    for r in (inputs * t / tasks)..<(inputs * (t + 1) / tasks) {
+                        let base = w0 + r * width
+                        for s in 0..<shards where tch.pointer[s * inputs + r] {
+                            tch.pointer[s * inputs + r] = false
+                            guard s > 0 else { continue }
+                            let src = g0 + s * count + base, dst = g0 + base
+                            for o in 0..<width { dst[o] += src[o]; src[o] = 0 }
                         }
                     }
-                    guard t == 0 else { return }
-                    // Everything after the first weight matrix.
-                    for l in 0..<layers {
-                        if l > 0 {
-                            for i in weightOffsets[l]..<(weightOffsets[l] + sizes[l] * sizes[l + 1]) {
-                                var sum: Float = 0
-                                for s in 0..<shards { sum += g.pointer[s * count + i]; g.pointer[s * count + i] = 0 }
-                                adam(i, sum, true)
+                    // One AdamW loop over this task's share of every segment; after the first weight
+                    // matrix every shard is summed here, over exactly the same share.
+                    for (index, segment) in parts.enumerated() {
+                        let a: Int, b: Int
+                        if index == 0 {  // the first weight matrix, split by the rows reduced above
+                            a = w0 + inputs * t / tasks * width; b = w0 + inputs * (t + 1) / tasks * width
+                        } else {
+                            let n = segment.range.count
+                            a = segment.range.lowerBound + n * t / tasks; b = segment.range.lowerBound + n * (t + 1) / tasks
+                            for s in 1..<max(shards, 1) {
+                                let src = g0 + s * count
+                                for i in a..<b { g0[i] += src[i]; src[i] = 0 }
                             }
                         }
-                        for i in biasOffsets[l]..<(biasOffsets[l] + sizes[l + 1]) {
-                            var sum: Float = 0
-                            for s in 0..<shards { sum += g.pointer[s * count + i]; g.pointer[s * count + i] = 0 }
-                            adam(i, sum, false)
-                        }
+                        guard a < b else { continue }
+                        adamStep(p.pointer + a, m.pointer + a, v.pointer + a, g0 + a, count: b - a,
+                                 decayed: segment.decayed, constants)
                     }
                 }
             }
@@ -199,5 +196,49 @@ final class Trainer {
         }
         let norm = targets.normalizer(0..<data.rows)
         return norm > 0 ? perRow.reduce(0, +) / norm : 0
+    }
+}
+
+/// AdamW's per-step constants.
+struct AdamConstants {
+    let b1: Float, b2: Float, eps: Float, lr: Float, decay: Float, bc1: Float, bc2: Float
+}
+
+/// One AdamW step on `count` contiguous parameters, reading and clearing their gradients.
+/// Eight lanes at a time (the same IEEE operations per element as the scalar tail, so the
+/// result does not depend on where a range starts).
+@inline(__always)
+private func adamStep(_ x: UnsafeMutablePointer<Float>, _ m: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>,
+                      _ g: UnsafeMutablePointer<Float>, count: Int, decayed: Bool, _ c: AdamConstants) {
+    typealias Lanes = SIMD8<Float>
+    let decay: Float = decayed ? c.decay : 0
+    let b1 = Lanes(repeating: c.b1), b2 = Lanes(repeating: c.b2), ob1 = Lanes(repeating: 1 - c.b1), ob2 = Lanes(repeating: 1 - c.b2)
+    let bc1 = Lanes(repeating: c.bc1), bc2 = Lanes(repeating: c.bc2), lr = Lanes(repeating: c.lr), eps = Lanes(repeating: c.eps)
+    let dk = Lanes(repeating: decay)
+    var i = 0
+    while i + 8 <= count {
+        let grad = UnsafeRawPointer(g + i).loadUnaligned(as: Lanes.self)
+        UnsafeMutableRawPointer(g + i).storeBytes(of: Lanes(), as: Lanes.self)
+        var value = UnsafeRawPointer(x + i).loadUnaligned(as: Lanes.self)
+        value -= dk * value
+        let mi = b1 * UnsafeRawPointer(m + i).loadUnaligned(as: Lanes.self) + ob1 * grad
+        let vi = b2 * UnsafeRawPointer(v + i).loadUnaligned(as: Lanes.self) + ob2 * grad * grad
+        UnsafeMutableRawPointer(m + i).storeBytes(of: mi, as: Lanes.self)
+        UnsafeMutableRawPointer(v + i).storeBytes(of: vi, as: Lanes.self)
+        value -= lr * (mi / bc1) / ((vi / bc2).squareRoot() + eps)
+        UnsafeMutableRawPointer(x + i).storeBytes(of: value, as: Lanes.self)
+        i += 8
+    }
+    while i < count {
+        let grad = g[i]
+        g[i] = 0
+        var value = x[i]
+        value -= decay * value
+        let mi = c.b1 * m[i] + (1 - c.b1) * grad
+        let vi = c.b2 * v[i] + (1 - c.b2) * grad * grad
+        m[i] = mi; v[i] = vi
+        value -= c.lr * (mi / c.bc1) / ((vi / c.bc2).squareRoot() + c.eps)
+        x[i] = value
+        i += 1
     }
 }
