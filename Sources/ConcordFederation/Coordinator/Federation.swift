@@ -6,6 +6,11 @@ public enum FederationScheme: String, Sendable, Hashable, CaseIterable {
     case uniform
     /// The share of partners whose P(active) exceeds 0.5 (the consensus is active when more than half vote active).
     case majority
+    /// Confidence-weighted: FLuID's domain weight times the teacher's own reliability (its
+    /// out-of-bag or cross-validated ROC-AUC on its private data, as 2·AUC − 1), so a teacher
+    /// that barely beats chance counts for little even inside its domain. Partners that report
+    /// no reliability count as fully reliable.
+    case confidence
 }
 
 /// Consensus labels for the transfer set.
@@ -85,12 +90,17 @@ public enum Federation {
             if let bad = a.probabilities.first(where: { !($0 >= 0 && $0 <= 1) }) {
                 throw .inconsistentAnnotations("\(a.partner) sent probability \(bad), outside [0, 1]")
             }
+            if let r = a.reliability, !(r >= 0 && r <= 1) {
+                throw .inconsistentAnnotations("\(a.partner) sent reliability \(r); a ROC-AUC lies in [0, 1]")
+            }
         }
         let weights: [[Double]]
         if let precomputed { weights = precomputed } else { weights = try domainWeights(annotations) }
         guard weights.count == annotations.count, weights.allSatisfy({ $0.count == n }) else {
             throw .inconsistentAnnotations("weights do not match the annotations")
         }
+        // Reliability 2·AUC − 1 clamped to [0, 1]; unreported counts as 1.
+        let reliability = annotations.map { a in a.reliability.map { min(1, max(0, 2 * $0 - 1)) } ?? 1 }
         var probabilities = [Double](repeating: 0, count: n)
         var contributions = [Double](repeating: 0, count: members.count)
         for m in 0..<n {
@@ -99,14 +109,17 @@ public enum Federation {
             guard voters > 0 else { probabilities[m] = .nan; continue }
             let share = 1 / Double(voters)
             switch scheme {
-            case .weighted:
+            case .weighted, .confidence:
                 var total = 0.0, sum = 0.0
                 for p in members where !annotations[p].abstains(m) {
-                    total += weights[p][m]; sum += weights[p][m] * annotations[p].probabilities[m]
+                    let w = weights[p][m] * (scheme == .confidence ? reliability[p] : 1)
+                    total += w; sum += w * annotations[p].probabilities[m]
                 }
                 if total > 0 {
                     probabilities[m] = sum / total
-                    for (j, p) in members.enumerated() where !annotations[p].abstains(m) { contributions[j] += weights[p][m] / total }
+                    for (j, p) in members.enumerated() where !annotations[p].abstains(m) {
+                        contributions[j] += weights[p][m] * (scheme == .confidence ? reliability[p] : 1) / total
+                    }
                     continue
                 }
                 fallthrough  // no weight anywhere: the plain mean of the voters

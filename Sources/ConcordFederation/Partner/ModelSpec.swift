@@ -83,9 +83,8 @@ public struct ConstantClassifier: ProbabilisticClassifier, Hashable {
 extension ModelSpec {
     /// Trains on soft targets (P(active) per row) for distillation, seeded.
     ///
-    /// The MLP fits the probabilities with binary cross-entropy; a random forest or kNN
-    /// regresses them (predictions clamped to [0, 1]); logistic regression, which has no soft
-    /// fit here, falls back to the labels `probability > 0.5`.
+    /// The MLP and logistic regression fit the probabilities with binary cross-entropy; a random
+    /// forest or kNN regresses them (predictions clamped to [0, 1]).
     /// - Throws: ``FederationError/training(_:)``.
     public func fitSoft(_ features: FingerprintMatrix, probabilities: [Double], seed: UInt64,
                         parallelism: Int = defaultParallelism) async throws(FederationError) -> any ProbabilisticClassifier {
@@ -111,8 +110,15 @@ extension ModelSpec {
                 let v = validation.isEmpty ? nil : (x: features.rows(validation), targets: MLP.Targets.probabilities(validation.map { probabilities[$0] }))
                 return try await MLP.train(x, targets: .probabilities(training.map { probabilities[$0] }), validation: v,
                                            options: options, parallelism: parallelism).model
-            case .logisticRegression:
-                return try await fitClassifier(features, labels: probabilities.map { $0 > 0.5 ? 1 : 0 }, seed: seed, parallelism: parallelism)
+            case .logisticRegression(var options):
+                // Cross-entropy against a probability p is the weighted sum of the two labels:
+                // each row appears once as active with weight p and once as inactive with weight 1 − p.
+                options.classWeight = .none
+                let n = probabilities.count
+                var x = features
+                x.append(contentsOf: features)
+                let labels = [UInt8](repeating: 1, count: n) + [UInt8](repeating: 0, count: n)
+                return try LogisticRegression.fit(x, labels: labels, sampleWeights: probabilities + probabilities.map { 1 - $0 }, options: options)
             case .knn(let k):
                 return RegressorClassifier(model: try TanimotoKNN.regressor(training: features, targets: probabilities, k: min(k, probabilities.count)))
             }

@@ -30,10 +30,13 @@ public struct Annotation: Sendable, Hashable {
     /// private molecules (or too similar to one), so its teacher's answer would reveal a private
     /// label. Empty means no abstentions. Abstained entries carry no information (probability 0.5, distance 0).
     public var abstained: [Bool]
+    /// The teacher's own ROC-AUC on its private data, out-of-bag (forests) or cross-validated
+    /// (other models); one number per partner, used by ``FederationScheme/confidence``. Nil when not reported.
+    public var reliability: Double?
 
-    public init(partner: String, probabilities: [Double], domainDistances: [Double], abstained: [Bool] = []) {
+    public init(partner: String, probabilities: [Double], domainDistances: [Double], abstained: [Bool] = [], reliability: Double? = nil) {
         self.partner = partner; self.probabilities = probabilities; self.domainDistances = domainDistances
-        self.abstained = abstained
+        self.abstained = abstained; self.reliability = reliability
     }
 
     /// Whether the partner abstained on molecule `m`.
@@ -84,6 +87,34 @@ public struct TrainingRecipe: Sendable, Hashable {
         let model = try await self.model.fitClassifier(x, labels: y, seed: seed, parallelism: parallelism)
         return (model, y.count)
     }
+
+    /// The model's ROC-AUC on its own training data without looking at it: out-of-bag for a
+    /// forest fitted on every row, otherwise 3-fold stratified cross-validation with this recipe.
+    /// Nil when one class is missing or a fold cannot be trained.
+    public func reliability(of model: any ProbabilisticClassifier, features: FingerprintMatrix, labels: [UInt8], seed: UInt64,
+                            parallelism: Int = defaultParallelism) async -> Double? {
+        let actives = labels.reduce(0) { $0 + Int($1) }
+        guard actives > 0, actives < labels.count else { return nil }
+        if !undersample, let forest = model as? RandomForestClassifier, let oob = forest.outOfBag, oob.predictions.count == labels.count {
+            let rows = oob.coveredRows
+            return try? Metrics.rocAUC(truth: rows.map { labels[$0] }, scores: rows.map { oob.predictions[$0] })
+        }
+        let folds = 3
+        var rng = SeededRandom(seed: seed ^ 0xC0_FFEE)
+        var fold = [Int](repeating: 0, count: labels.count)
+        for cls in [UInt8(0), 1] {  // stratified: each class dealt round-robin in a seeded order
+            for (j, r) in Splits.shuffled(labels.indices.filter { labels[$0] == cls }, &rng).enumerated() { fold[r] = j % folds }
+        }
+        var scores = [Double](repeating: 0, count: labels.count)
+        for f in 0..<folds {
+            let train = labels.indices.filter { fold[$0] != f }, held = labels.indices.filter { fold[$0] == f }
+            guard let fitted = try? await self.train(features.rows(train), labels: train.map { labels[$0] },
+                                                     seed: seed &+ UInt64(f + 1), parallelism: parallelism) else { return nil }
+            let p = await fitted.model.predictProbability(features.rows(held))
+            for (j, r) in held.enumerated() { scores[r] = p[j] }
+        }
+        return try? Metrics.rocAUC(truth: labels, scores: scores)
+    }
 }
 
 /// A partner's trained teacher with its applicability-domain reference. It never leaves the partner.
@@ -96,6 +127,8 @@ public struct Teacher: Sendable {
     public let domain: DistanceDomain
     /// Rows the model was fitted on.
     public let trainSize: Int
+    /// ROC-AUC on the partner's own data, out-of-bag or cross-validated (nil when it cannot be measured, e.g. one class).
+    public let reliability: Double?
     /// The partner's private fingerprints and identity keys, for the self-annotation guard (never sent).
     let privateFeatures: FingerprintMatrix
     let privateKeys: Set<MoleculeIdentityKey>
@@ -112,6 +145,7 @@ public struct Teacher: Sendable {
             throw .invalidSetting("domain needs k ≥ 1 and a sample fraction in (0, 1]")
         }
         let (model, rows) = try await recipe.train(features, labels: labels, seed: seed, parallelism: parallelism)
+        let reliability = await recipe.reliability(of: model, features: features, labels: labels, seed: seed, parallelism: parallelism)
         var rng = SeededRandom(seed: seed ^ 0xD0_3A1A)
         let wanted = min(features.rowCount, max(domain.k, Int((domain.sampleFraction * Double(features.rowCount)).rounded())))
         let sample = Splits.shuffled(Array(0..<features.rowCount), &rng).prefix(wanted).sorted()
@@ -119,7 +153,8 @@ public struct Teacher: Sendable {
         let distance: DistanceDomain
         do { distance = try DistanceDomain(training: reference, k: min(domain.k, reference.rowCount), metric: domain.metric) }
         catch { throw .training("domain reference: \(error)") }
-        return Teacher(partner: partner, model: model, domain: distance, trainSize: rows, privateFeatures: features, privateKeys: Set(keys))
+        return Teacher(partner: partner, model: model, domain: distance, trainSize: rows, reliability: reliability,
+                       privateFeatures: features, privateKeys: Set(keys))
     }
 
     /// Annotates the public transfer set: class probabilities and domain distances.
@@ -133,21 +168,28 @@ public struct Teacher: Sendable {
         var distances: [Double]
         do { distances = try await domain.meanDistances(transfer, parallelism: parallelism) }
         catch { throw .inconsistentAnnotations("\(partner): \(error)") }
-        var abstained: [Bool] = []
-        if selfGuard.identical || selfGuard.similarityThreshold != nil {
-            abstained = [Bool](repeating: false, count: transfer.rowCount)
-            if selfGuard.identical, keys.count == transfer.rowCount {
-                for (m, key) in keys.enumerated() where privateKeys.contains(key) { abstained[m] = true }
-            }
-            if let threshold = selfGuard.similarityThreshold, privateFeatures.rowCount > 0 {
-                do {
-                    let nearest = try await NeighborSearch.kNearest(queries: transfer, references: privateFeatures, k: 1,
-                                                                    metric: .tanimoto, parallelism: parallelism)
-                    for m in 0..<transfer.rowCount where nearest.values[m] >= threshold { abstained[m] = true }
-                } catch { throw .inconsistentAnnotations("\(partner): \(error)") }
-            }
-            for m in abstained.indices where abstained[m] { probabilities[m] = 0.5; distances[m] = 0 }
+        let abstained = try await abstentions(transfer, keys: keys, guard: selfGuard, parallelism: parallelism)
+        for m in abstained.indices where abstained[m] { probabilities[m] = 0.5; distances[m] = 0 }
+        return Annotation(partner: partner, probabilities: probabilities, domainDistances: distances, abstained: abstained,
+                          reliability: reliability)
+    }
+
+    /// Where the guard makes the partner abstain: public molecules identical to a private one
+    /// (identity key) or, with a threshold, at least that Tanimoto-similar to one. Empty when the guard is off.
+    func abstentions(_ molecules: FingerprintMatrix, keys: [MoleculeIdentityKey], guard selfGuard: SelfAnnotationGuard,
+                     parallelism: Int) async throws(FederationError) -> [Bool] {
+        guard selfGuard.identical || selfGuard.similarityThreshold != nil else { return [] }
+        var abstained = [Bool](repeating: false, count: molecules.rowCount)
+        if selfGuard.identical, keys.count == molecules.rowCount {
+            for (m, key) in keys.enumerated() where privateKeys.contains(key) { abstained[m] = true }
         }
-        return Annotation(partner: partner, probabilities: probabilities, domainDistances: distances, abstained: abstained)
+        if let threshold = selfGuard.similarityThreshold, privateFeatures.rowCount > 0 {
+            do {
+                let nearest = try await NeighborSearch.kNearest(queries: molecules, references: privateFeatures, k: 1,
+                                                                metric: .tanimoto, parallelism: parallelism)
+                for m in 0..<molecules.rowCount where nearest.values[m] >= threshold { abstained[m] = true }
+            } catch { throw .inconsistentAnnotations("\(partner): \(error)") }
+        }
+        return abstained
     }
 }

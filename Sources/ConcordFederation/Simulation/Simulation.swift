@@ -93,8 +93,17 @@ public enum Simulation {
         stageStart = clock.now
         report("transfer set", 0, 1)
         let heldOut = Set((plan.test + plan.validation).map { data.identityKeys[$0] })
-        let transfer = await TransferSet.sample(pool: pool, size: settings.transferSize, excluding: heldOut,
-                                                options: settings.fingerprint, seed: derive(seed, 200), preferred: preferred, parallelism: par)
+        var transfer = await TransferSet.sample(pool: pool, size: settings.transferSelection.screens ? settings.transferSelection.poolSize : settings.transferSize,
+                                                excluding: heldOut, options: settings.fingerprint, seed: derive(seed, 200), preferred: preferred, parallelism: par)
+        if settings.transferSelection.screens, transfer.count > settings.transferSize {
+            // Partners screen the pool (domain distances only); the coordinator keeps what lies in their domains.
+            var screenings: [Screening] = []
+            for teacher in teachers.dropFirst() {
+                screenings.append(try await teacher.screen(transfer.features, keys: transfer.keys, guard: settings.selfGuard, parallelism: par))
+            }
+            transfer = transfer.subset(try DomainSelection.choose(screenings, size: settings.transferSize,
+                                                                  domainFraction: settings.transferSelection.domainFraction, seed: derive(seed, 201)))
+        }
         guard transfer.count >= 2 else { throw .invalidData("the public pool yielded \(transfer.count) usable transfer molecules") }
         report("transfer set", 1, 1)
         timings.fingerprints = (clock.now - stageStart).seconds
@@ -135,7 +144,7 @@ public enum Simulation {
         }
         // Which partner holds each validation molecule (its nearest partner molecule), for federated calibration.
         var validationOwner: [Int] = []
-        if settings.calibrate, !plan.validation.isEmpty {
+        if settings.calibrate || settings.calibrateHybrids, !plan.validation.isEmpty {
             let owners = plan.partners.enumerated().flatMap { p, rows in rows.map { ($0, p) } }
             do {
                 let nearest = try await NeighborSearch.kNearest(queries: validX, references: data.features.rows(owners.map(\.0)), k: 1,
@@ -144,7 +153,7 @@ public enum Simulation {
             } catch { throw .invalidData("cannot assign validation molecules to partners: \(error)") }
         }
         func calibrated(_ model: any ProbabilisticClassifier) async throws(FederationError) -> Double {
-            guard settings.calibrate, !validationOwner.isEmpty else { return 0.5 }
+            guard settings.calibrate, !validationOwner.isEmpty else { return 0.5 }  // (owners may exist for the hybrids alone)
             let p = await model.predictProbability(validX)
             var parts: [ThresholdCounts] = []
             for partner in 0..<k {  // each partner scores its own validation molecules and returns counts only
@@ -184,10 +193,24 @@ public enum Simulation {
             for (i, rows) in partnerRows.enumerated() {
                 report("hybrids", i, k + 1)
                 var x = data.features.rows(rows)
-                x.append(contentsOf: selectedX)
-                let y = rows.map { data.labels[$0] } + publicLabels
+                var publicRows = Array(0..<selection.rows.count)
+                if let ratio = settings.hybridPublicRatio {
+                    var rng = SeededRandom(seed: derive(seed, 450 + UInt64(i)))
+                    publicRows = Array(Splits.shuffled(publicRows, &rng).prefix(Int((ratio * Double(rows.count)).rounded()))).sorted()
+                }
+                x.append(contentsOf: selectedX.rows(publicRows))
+                let y = rows.map { data.labels[$0] } + publicRows.map { publicLabels[$0] }
                 let model = try await settings.hybrid.train(x, labels: y, seed: derive(seed, 400 + UInt64(i)), parallelism: par)
-                predictions.append(("H\(i)", .hybrid, model.rows, model.model, 0.5))
+                var threshold = 0.5
+                if settings.calibrateHybrids, !plan.validation.isEmpty {
+                    // The partner's own validation molecules (all of them for H0, the union of the partners' data).
+                    let mine = i == 0 ? Array(validY.indices) : validationOwner.indices.filter { validationOwner[$0] == i - 1 }
+                    if !mine.isEmpty {
+                        let p = await model.model.predictProbability(validX.rows(mine))
+                        threshold = FederatedCalibration.choose(FederatedCalibration.counts(truth: mine.map { validY[$0] }, probabilities: p))
+                    }
+                }
+                predictions.append(("H\(i)", .hybrid, model.rows, model.model, threshold))
             }
             report("hybrids", k + 1, k + 1)
         }

@@ -17,6 +17,8 @@ public struct SimulationSettings: Sendable, Hashable {
     public var domain: DomainSettings
     /// Public molecules to annotate (FLuID: 50,000).
     public var transferSize: Int
+    /// How the transfer set is chosen from the public pool (FLuID: at random).
+    public var transferSelection: TransferSelection = .random
     /// How consensus probabilities are formed.
     public var scheme: FederationScheme
     /// How the student's molecules are chosen (FLuID: balanced).
@@ -42,6 +44,12 @@ public struct SimulationSettings: Sendable, Hashable {
     /// Label the public part of each hybrid with the calibrated student's predictions instead of the
     /// selection's consensus labels (FLuID: consensus labels).
     public var hybridLabelsFromStudent: Bool = false
+    /// Each partner picks its hybrid's threshold on its own validation molecules (max MCC; no
+    /// federation needed, the labels are its own) instead of 0.5 (FLuID).
+    public var calibrateHybrids: Bool = false
+    /// Public molecules per private molecule in a hybrid (a seeded draw from the student's
+    /// selection); nil takes the whole selection (FLuID).
+    public var hybridPublicRatio: Double? = nil
 
     /// FLuID's published configuration (Hanser et al. 2025 and the authors' proof-of-concept code).
     public static var poc: SimulationSettings {
@@ -85,7 +93,12 @@ public struct SimulationSettings: Sendable, Hashable {
     public func validate() throws(FederationError) {
         try consortium.validate()
         guard transferSize >= 2 else { throw .invalidSetting("the transfer size must be at least 2, not \(transferSize)") }
+        guard transferSelection.poolSize == 0 || transferSelection.poolSize >= transferSize else {
+            throw .invalidSetting("the screened pool (\(transferSelection.poolSize)) must hold at least the transfer size (\(transferSize))")
+        }
+        guard (0...1).contains(transferSelection.domainFraction) else { throw .invalidSetting("the domain fraction must lie in [0, 1]") }
         guard studentSize >= 2 else { throw .invalidSetting("the student size must be at least 2, not \(studentSize)") }
+        if let ratio = hybridPublicRatio, !(ratio >= 0 && ratio.isFinite) { throw .invalidSetting("the hybrids' public ratio must be a non-negative number") }
         guard parallelism >= 1 else { throw .invalidSetting("parallelism must be at least 1") }
         guard domain.k >= 1, domain.sampleFraction > 0, domain.sampleFraction <= 1 else {
             throw .invalidSetting("the domain needs k ≥ 1 and a sample fraction in (0, 1]")
@@ -114,8 +127,11 @@ public struct SimulationSettings: Sendable, Hashable {
             "federation": scheme.rawValue,
             "selection": "\(selection.rawValue), \(studentSize) molecules asked",
             "student": recipe(student),
-            "hybrids": hybrids ? recipe(hybrid) + (hybridLabelsFromStudent ? "; public molecules labelled by the calibrated student" : "; public molecules with consensus labels") : "not built",
-            "transfer": "\(transferSize) public molecules, de-duplicated, test and validation molecules removed",
+            "hybrids": hybrids ? recipe(hybrid) + (hybridLabelsFromStudent ? "; public molecules labelled by the calibrated student" : "; public molecules with consensus labels")
+                + (hybridPublicRatio.map { "; \($0) public molecules per private one" } ?? "; the whole selection")
+                + (calibrateHybrids ? "; threshold chosen on the partner's own validation molecules" : "; threshold 0.5") : "not built",
+            "transfer": "\(transferSize) public molecules, de-duplicated, test and validation molecules removed"
+                + (transferSelection.screens ? "; chosen from \(transferSelection.poolSize) screened: \(Int((transferSelection.domainFraction * 100).rounded()))% nearest the partners' domains (partners in turn), the rest at random" : ", drawn at random"),
             "self-annotation guard": selfGuard.identical ? "partners abstain on their own molecules" + (selfGuard.similarityThreshold.map { " and on any with Tanimoto ≥ \($0) to one" } ?? "") : "off",
             "student labels": softLabels ? "consensus probabilities (soft)" : "hard consensus labels",
             "student threshold": calibrate ? "federated calibration (max MCC on the partners' validation counts)" : "0.5",

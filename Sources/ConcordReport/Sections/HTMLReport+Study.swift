@@ -9,6 +9,7 @@ extension HTMLReport {
         case "student-size": "Student size"
         case "selection": "Selection modes"
         case "domain": "Domain expansion"
+        case "options": "Options against the published method"
         default: study.replacingOccurrences(of: "-", with: " ").capitalizedFirst
         }
     }
@@ -58,6 +59,7 @@ extension HTMLReport {
     }
 
     static func studyCurves(_ s: StudyResults) -> String {
+        if s.study == "options" { return optionBars(s) }
         let metric = Format.metricName(s.metric)
         let lead = "Mean test \(HTML.escape(metric)) for each setting; the shaded band is the 95% confidence interval over seeds and repeats."
         let names = seriesNames(s)
@@ -77,6 +79,31 @@ extension HTMLReport {
             + [HTML.legendKey("95% CI", colour: Palette.subtle, shape: "box light")])
         let caption = "How \(HTML.escape(metric)) changes with \(HTML.escape(s.xLabel))" + (logX ? " (x on a log scale, as the settings span a wide range)." : ".")
         return section(id: "curves", title: "Curves", lead: lead, body: HTML.figure(chart, legend: legend, caption: caption))
+    }
+
+    /// The options study: one row per configuration, one panel per series (student MCC and
+    /// closure), whiskers for the 95% interval; the poc row is the reference line.
+    static func optionBars(_ s: StudyResults) -> String {
+        let names = seriesNames(s)
+        var labels: [(x: Double, label: String)] = []
+        for p in s.points where !labels.contains(where: { $0.x == p.x }) { labels.append((p.x, p.label)) }
+        labels.sort { $0.x < $1.x }
+        let rows = labels.map { x, label in
+            BarRow(label: label, colour: label == "poc" ? Palette.subtle : label.hasPrefix("default") ? Palette.series(0) : Palette.series(1),
+                   values: names.map { name in
+                       guard let p = s.points.first(where: { $0.series == name && $0.x == x }) else { return BarValue(value: nil) }
+                       return BarValue(value: p.mean, error: (p.upper - p.lower) / 2)
+                   }, gapBefore: label == "default")
+        }
+        let panels = names.map { name in
+            let poc = s.points.first { $0.series == name && $0.label == "poc" }
+            return BarPanel(title: name, digits: 2,
+                            references: poc.map { [($0.mean, "poc", Palette.subtle)] } ?? [])
+        }
+        let chart = Charts.bars(title: "Each option alone on top of poc, and together (default)", rows: rows, panels: panels)
+        let lead = "Mean over seeds; whiskers are the 95% confidence interval. Closure is (student − T-mean) / (T0 − T-mean) on the external test set, per seed."
+        return section(id: "curves", title: "Options compared", lead: lead,
+                       body: HTML.figure(chart, legend: "", caption: "Grey: the published method (poc); orange: one option added to poc; blue: the default preset and its extensions. The dashed line marks poc."))
     }
 
     static func studyPoints(_ s: StudyResults) -> String {

@@ -28,6 +28,12 @@ struct FederationOptions: ParsableArguments {
     @Option(help: "Transfer molecules to sample and annotate (FLuID: 50000).")
     var transferSize: Int?
 
+    @Option(help: "Public molecules to screen before choosing the transfer set by the partners' domains (0: a random transfer set, as FLuID).")
+    var transferPool: Int?
+
+    @Option(help: "Share of a screened transfer set chosen by the partners' domains (the rest at random from the pool).")
+    var domainFraction: Double?
+
     @Option(help: "Student molecules to select (FLuID: 10000).")
     var studentSize: Int?
 
@@ -55,6 +61,12 @@ struct FederationOptions: ParsableArguments {
     @Option(help: "Choose the student's threshold by federated calibration (true) or use 0.5 (false).")
     var calibrate: Bool?
 
+    @Option(help: "Each partner chooses its hybrid's threshold on its own validation molecules (true) or uses 0.5 (false).")
+    var calibrateHybrids: Bool?
+
+    @Option(help: "Public molecules per private molecule in each hybrid (default: the whole student selection, as FLuID).")
+    var hybridPublicRatio: Double?
+
     @Option(help: "Partners abstain on their own molecules: off, identity, or a Tanimoto threshold such as 0.9 (identity and similarity).")
     var selfGuard: String?
 
@@ -76,6 +88,9 @@ struct FederationOptions: ParsableArguments {
     func validate() throws {
         if let partners, partners < 1 { throw ValidationError("--partners must be at least 1") }
         if let transferSize, transferSize < 2 { throw ValidationError("--transfer-size must be at least 2") }
+        if let hybridPublicRatio, !(hybridPublicRatio >= 0) { throw ValidationError("--hybrid-public-ratio must be a non-negative number") }
+        if let transferPool, transferPool < 0 { throw ValidationError("--transfer-pool must be 0 (no screening) or a number of molecules") }
+        if let domainFraction, !(0...1).contains(domainFraction) { throw ValidationError("--domain-fraction must lie in [0, 1]") }
         if let studentSize, studentSize < 2 { throw ValidationError("--student-size must be at least 2") }
         guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
@@ -129,6 +144,8 @@ struct FederationOptions: ParsableArguments {
         var s = preset == .poc ? SimulationSettings.poc : SimulationSettings.standard
         if let partners { s.consortium.partners = partners }
         if let transferSize { s.transferSize = transferSize }
+        if let transferPool { s.transferSelection.poolSize = transferPool }
+        if let domainFraction { s.transferSelection.domainFraction = domainFraction }
         if let studentSize { s.studentSize = studentSize }
         if let selection { s.selection = selection }
         if let scheme { s.scheme = scheme }
@@ -138,6 +155,8 @@ struct FederationOptions: ParsableArguments {
         if let student { s.student = try Self.recipe(student) }
         if let softLabels { s.softLabels = softLabels }
         if let calibrate { s.calibrate = calibrate }
+        if let calibrateHybrids { s.calibrateHybrids = calibrateHybrids }
+        if let hybridPublicRatio { s.hybridPublicRatio = hybridPublicRatio }
         if let g = try guardSetting() { s.selfGuard = g }
         if let recipes = try teacherRecipes() {
             if recipes.count == 1 { s.teacher = recipes[0] } else {

@@ -7,6 +7,7 @@ enum StudyKind: String, ExpressibleByArgument, CaseIterable {
     case studentSize = "student-size"
     case selection
     case domain
+    case options
 }
 
 struct StudyCommand: AsyncParsableCommand {
@@ -18,13 +19,16 @@ struct StudyCommand: AsyncParsableCommand {
             student-size: students of --sizes molecules, beside T0's own data at the same sizes.
             selection: the federated student under each selection mode (balanced, random, best, worst, mixed).
             domain: FLuID's strict feature-dictionary domain; how many test molecules each hybrid brings into domain, and MCC on them.
+            options: each option of the default preset alone on top of --preset poc, all together (the default), and the default
+              with domain-aware transfer selection or confidence-weighted consensus; the student's test MCC and the closure of the
+              gap between the average partner and T0. Always draws from ChEMBL + MOSES (MOSES only for the poc variants).
             Every study runs the federation once per seed (--seeds) and reports means with 95% confidence intervals.
 
             Example: concord study student-size --dataset moleculeace:CHEMBL214_Ki --active-below 100 --seeds 3 --out runs/size
             """
     )
 
-    @Argument(help: "teacher-count, student-size, selection or domain.")
+    @Argument(help: "teacher-count, student-size, selection, domain or options.")
     var study: StudyKind
 
     @OptionGroup var dataset: DatasetOptions
@@ -62,14 +66,19 @@ struct StudyCommand: AsyncParsableCommand {
         log("Loading \(dataset.name) …")
         let loaded = try await FederationInput.load(dataset, fingerprint: settings.fingerprint)
         if let skipped = FederationInput.skippedSummary(loaded.skipped) { Log(quiet: false)(skipped) }
-        let (pool, preferred) = try FederationInput.pool(transfer: federation.transferSource, smilesColumn: federation.transferSmilesColumn,
+        let (pool, preferred) = try FederationInput.pool(transfer: study == .options ? "chembl+moses" : federation.transferSource, smilesColumn: federation.transferSmilesColumn,
                                                          cache: dataset.cache, excludingSet: dataset.moleculeACESet)
         let bar = ProgressBar(quiet: quiet)
         let clock = ContinuousClock(), start = clock.now
         var samples: [Studies.Sample] = [], table: [[String: String]] = []
         var timings = StageTimings()
         let sizes = try sizeList()
-        for seed in federation.seedList {
+        for seed in federation.seedList where study == .options {
+            let result = try await Studies.options(data: loaded.molecules, pool: pool, preferred: preferred, common: settings, seed: seed,
+                                                   progress: bar.handler)
+            samples += result.samples; table += result.table
+        }
+        for seed in federation.seedList where study != .options {
             let run = try await Simulation.runSeed(data: loaded.molecules, pool: pool, preferred: preferred, settings: settings, seed: seed, progress: bar.handler)
             timings.add(run.timings)  // its total is replaced by the wall clock below
             let studyStart = clock.now
@@ -86,6 +95,8 @@ struct StudyCommand: AsyncParsableCommand {
             case .domain:
                 let result = try await Studies.domain(run, data: loaded.molecules, progress: bar.handler)
                 samples += result.samples; table += result.table
+            case .options:
+                break
             }
             timings.student += (clock.now - studyStart).seconds
         }
@@ -96,6 +107,7 @@ struct StudyCommand: AsyncParsableCommand {
         case .studentSize: ("mcc", "training molecules")
         case .selection: ("mcc", "selection mode")
         case .domain: ("fraction of test molecules in domain", "partner")
+        case .options: ("mcc", "configuration")
         }
         let results = StudyResults(concordVersion: Concord.configuration.version, study: study.rawValue, dataset: dataset.name,
                                    preset: settings.preset, seeds: federation.seedList, metric: metric, xLabel: xLabel,
@@ -106,6 +118,12 @@ struct StudyCommand: AsyncParsableCommand {
         for p in results.points {
             print(p.series.padding(toLength: 30, withPad: " ", startingAt: 0) + " " + p.label.padding(toLength: 8, withPad: " ", startingAt: 0)
                   + String(format: " %7.3f  [%6.3f, %6.3f]  %4d", p.mean, p.lower, p.upper, p.samples))
+        }
+        if study == .options {
+            print("\nseed  T0     T-mean  student  closure  configuration")
+            for row in table {
+                print("\(row["seed"] ?? "")     \(row["t0_mcc"] ?? "")  \(row["t_mean_mcc"] ?? "")  \(row["student_mcc"] ?? "")   \(row["closure"] ?? "–")  \(row["variant"] ?? "")")
+            }
         }
         if study == .domain {
             print("\npartner  seed  in teacher domain  in hybrid domain  brought in  teacher MCC  hybrid MCC  (on brought-in: teacher / hybrid)")

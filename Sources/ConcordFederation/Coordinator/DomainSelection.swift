@@ -1,0 +1,106 @@
+public import ConcordChem
+import ConcordML
+
+/// How the transfer set is chosen from the public pool.
+public struct TransferSelection: Sendable, Hashable {
+    /// Public molecules screened before the transfer set is chosen; `0` (FLuID) draws the
+    /// transfer set at random with no screening.
+    public var poolSize: Int
+    /// Share of the transfer set chosen by the partners' domains; the rest is drawn at random
+    /// from the screened pool, so the student still sees the wider chemistry.
+    public var domainFraction: Double
+
+    public init(poolSize: Int = 0, domainFraction: Double = 0.5) {
+        self.poolSize = poolSize; self.domainFraction = domainFraction
+    }
+
+    /// No screening: FLuID's random transfer set.
+    public static let random = TransferSelection(poolSize: 0)
+
+    /// Whether the pool is screened.
+    public var screens: Bool { poolSize > 0 }
+}
+
+/// One partner's answer to a screening: how close each screened public molecule lies to its
+/// own chemistry. It is the distance half of an ``Annotation`` — no prediction — on the
+/// screened pool; abstentions (the partner's own molecules) carry no distance.
+public struct Screening: Sendable, Hashable {
+    /// The partner's name.
+    public var partner: String
+    /// Mean distance to the partner's k nearest reference molecules, per screened molecule.
+    public var distances: [Double]
+    /// `true` where the partner declined to answer (a molecule of its own). Empty: none.
+    public var abstained: [Bool]
+
+    public init(partner: String, distances: [Double], abstained: [Bool] = []) {
+        self.partner = partner; self.distances = distances; self.abstained = abstained
+    }
+}
+
+/// Domain-aware transfer selection at the coordinator: from a screened public pool, the
+/// molecules that lie inside the partners' applicability domains, balanced across partners.
+public enum DomainSelection {
+    /// Chooses `size` of the screened molecules.
+    ///
+    /// `round(size × domainFraction)` are taken partner by partner in turn, each partner's
+    /// nearest not-yet-chosen molecule (its abstentions skipped), so every partner's chemistry
+    /// is represented equally however large its data set; the rest are drawn at random (seeded)
+    /// from the molecules not chosen. The result is in pool order.
+    /// - Throws: ``FederationError/inconsistentAnnotations(_:)`` when screenings differ in length.
+    public static func choose(_ screenings: [Screening], size: Int, domainFraction: Double,
+                              seed: UInt64) throws(FederationError) -> [Int] {
+        guard let n = screenings.first?.distances.count else { return [] }
+        for s in screenings where s.distances.count != n || (!s.abstained.isEmpty && s.abstained.count != n) {
+            throw .inconsistentAnnotations("\(s.partner) screened \(s.distances.count) molecules, expected \(n)")
+        }
+        guard size < n else { return Array(0..<n) }
+        let byDomain = min(size, max(0, Int((Double(size) * min(max(domainFraction, 0), 1)).rounded())))
+        var chosen = [Bool](repeating: false, count: n)
+        var taken = 0
+        if byDomain > 0 && !screenings.isEmpty {
+            let orders: [[Int]] = screenings.map { s in
+                (0..<n).filter { !(s.abstained.isEmpty ? false : s.abstained[$0]) && s.distances[$0].isFinite }
+                    .sorted { a, b in s.distances[a] != s.distances[b] ? s.distances[a] < s.distances[b] : a < b }
+            }
+            var cursors = [Int](repeating: 0, count: orders.count)
+            var progressed = true
+            while taken < byDomain && progressed {
+                progressed = false
+                for p in orders.indices where taken < byDomain {
+                    while cursors[p] < orders[p].count && chosen[orders[p][cursors[p]]] { cursors[p] += 1 }
+                    guard cursors[p] < orders[p].count else { continue }
+                    chosen[orders[p][cursors[p]]] = true
+                    taken += 1; progressed = true
+                }
+            }
+        }
+        var rng = SeededRandom(seed: seed)
+        for m in Splits.shuffled((0..<n).filter { !chosen[$0] }, &rng) where taken < size {
+            chosen[m] = true; taken += 1
+        }
+        return (0..<n).filter { chosen[$0] }
+    }
+}
+
+extension TransferSet {
+    /// The molecules at `rows` (in that order), with the counts of how this set was drawn.
+    public func subset(_ rows: [Int]) -> TransferSet {
+        TransferSet(smiles: rows.map { smiles[$0] }, features: features.rows(rows), keys: rows.map { keys[$0] },
+                    examined: examined, unparsable: unparsable, duplicates: duplicates, removedAsHeldOut: removedAsHeldOut)
+    }
+}
+
+extension Teacher {
+    /// Screens public molecules: the domain distance of each (no prediction), with the same
+    /// self-annotation guard as ``annotate(_:keys:guard:parallelism:)``.
+    /// - Throws: ``FederationError/inconsistentAnnotations(_:)`` when the fingerprint length differs.
+    public func screen(_ pool: FingerprintMatrix, keys: [MoleculeIdentityKey] = [], guard selfGuard: SelfAnnotationGuard = .off,
+                       parallelism: Int = defaultParallelism) async throws(FederationError) -> Screening {
+        var distances: [Double]
+        do { distances = try await domain.meanDistances(pool, parallelism: parallelism) }
+        catch { throw .inconsistentAnnotations("\(partner): \(error)") }
+        let abstained = try await abstentions(pool, keys: keys, guard: selfGuard, parallelism: parallelism)
+        for m in abstained.indices where abstained[m] { distances[m] = 0 }
+        return Screening(partner: partner, distances: distances, abstained: abstained)
+    }
+}

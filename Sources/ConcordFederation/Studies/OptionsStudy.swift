@@ -1,0 +1,91 @@
+import ConcordChem
+import ConcordML
+
+extension Studies {
+    /// One configuration compared by ``options(data:pool:preferred:common:seed:progress:)``.
+    public struct Variant: Sendable {
+        /// Short name, e.g. "poc + soft MLP student".
+        public var name: String
+        /// Whether the transfer set is drawn from ChEMBL then MOSES (`true`) or MOSES only.
+        public var chemblPool: Bool
+        /// The full settings.
+        public var settings: SimulationSettings
+    }
+
+    /// Every option of the default preset alone on top of `poc`, all of them together (the
+    /// default), and the default with the options that are not in it (domain-aware transfer
+    /// selection, confidence-weighted consensus), each sharing `common`'s consortium, sizes,
+    /// features, teachers and parallelism.
+    public static func variants(common: SimulationSettings) -> [Variant] {
+        func shared(_ s: SimulationSettings) -> SimulationSettings {
+            var s = s
+            s.consortium.partners = common.consortium.partners
+            s.consortium.validationFraction = common.consortium.validationFraction
+            s.fingerprint = common.fingerprint
+            s.teacher = common.teacher
+            s.partnerTeachers = common.partnerTeachers
+            s.transferSize = common.transferSize
+            s.studentSize = common.studentSize
+            s.parallelism = common.parallelism
+            s.singleTeacherStudents = false
+            s.hybrids = false
+            return s
+        }
+        let poc = shared(.poc), standard = shared(.standard)
+        func alone(_ name: String, chembl: Bool = false, _ change: (inout SimulationSettings) -> Void) -> Variant {
+            var s = poc
+            change(&s)
+            s.preset = name
+            return Variant(name: name, chemblPool: chembl, settings: s)
+        }
+        var domainAware = standard
+        domainAware.transferSelection = TransferSelection(poolSize: max(4 * standard.transferSize, 200_000), domainFraction: 0.5)
+        domainAware.preset = "default + domain-aware transfer"
+        var confidence = standard
+        confidence.scheme = .confidence
+        confidence.preset = "default + confidence consensus"
+        return [
+            Variant(name: "poc", chemblPool: false, settings: poc),
+            alone("poc + self-guard") { $0.selfGuard = SelfAnnotationGuard(identical: true) },
+            alone("poc + ChEMBL pool", chembl: true) { _ in },
+            alone("poc + domain-aware transfer") { $0.transferSelection = domainAware.transferSelection },
+            alone("poc + ranked selection") { $0.selection = .ranked },
+            alone("poc + soft forest student") { $0.softLabels = true },
+            alone("poc + soft MLP student") { $0.softLabels = true; $0.student = standard.student },
+            alone("poc + confidence consensus") { $0.scheme = .confidence },
+            alone("poc + federated calibration") { $0.calibrate = true },
+            Variant(name: "default", chemblPool: true, settings: standard),
+            Variant(name: domainAware.preset, chemblPool: true, settings: domainAware),
+            Variant(name: confidence.preset, chemblPool: true, settings: confidence),
+        ]
+    }
+
+    /// Runs every variant of ``variants(common:)`` on one seed and reports the federated
+    /// student's test MCC and closure, (S − T-mean) / (T0 − T-mean), per variant.
+    ///
+    /// - Parameters:
+    ///   - pool: ChEMBL molecules first (`preferred` of them), then MOSES; MOSES-only variants
+    ///     draw from the part after `preferred`.
+    public static func options(data: LabelledMolecules, pool: [String], preferred: Int, common: SimulationSettings, seed: UInt64,
+                               progress: ProgressHandler? = nil) async throws(FederationError) -> (samples: [Sample], table: [[String: String]]) {
+        let all = variants(common: common)
+        let moses = Array(pool[min(max(preferred, 0), pool.count)...])
+        var samples: [Sample] = [], table: [[String: String]] = []
+        for (i, variant) in all.enumerated() {
+            progress?(ProgressEvent(stage: "options", done: i, total: all.count, seed: seed))
+            let run = try await Simulation.runSeed(data: data, pool: variant.chemblPool ? pool : moses,
+                                                   preferred: variant.chemblPool ? preferred : 0, settings: variant.settings, seed: seed)
+            let byName = Dictionary(run.models.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+            let student = byName["S-F\(run.annotations.count)"]
+            guard let s = student?.test.mcc, let t0 = byName["T0"]?.test.mcc, let tMean = byName["T-mean"]?.test.mcc else { continue }
+            let closure = t0 > tMean ? (s - tMean) / (t0 - tMean) : Double.nan
+            samples.append(Sample(series: "student test MCC", x: Double(i), label: variant.name, value: s))
+            if closure.isFinite { samples.append(Sample(series: "closure of the T-mean → T0 gap", x: Double(i), label: variant.name, value: closure)) }
+            table.append(["seed": "\(seed)", "variant": variant.name, "t0_mcc": fmt(t0), "t_mean_mcc": fmt(tMean), "student_mcc": fmt(s),
+                          "student_roc_auc": student?.test.rocAUC.map(fmt) ?? "", "closure": closure.isFinite ? fmt(closure) : "",
+                          "seconds": fmt(run.timings.total)])
+        }
+        progress?(ProgressEvent(stage: "options", done: all.count, total: all.count, seed: seed))
+        return (samples, table)
+    }
+}
