@@ -63,7 +63,9 @@ public struct SimulationSettings: Sendable, Hashable {
 
     /// Concord's default: FLuID's teachers and weights, with partners that never annotate their own
     /// molecules, a class-aware (ranked) selection, a soft-label MLP student and a threshold chosen
-    /// by federated calibration; a class-stratified validation hold-out; no single-teacher students
+    /// by federated calibration; hybrids of the partner's own molecules plus as many public ones,
+    /// labelled by the calibrated student, each with a threshold chosen on the partner's own
+    /// validation molecules; a class-stratified validation hold-out; no single-teacher students
     /// (which only a simulation can have).
     public static var standard: SimulationSettings {
         var settings = poc
@@ -76,6 +78,8 @@ public struct SimulationSettings: Sendable, Hashable {
         settings.student = TrainingRecipe(model: .mlp(studentMLP, validationFraction: 0.1))
         settings.calibrate = true
         settings.hybridLabelsFromStudent = true
+        settings.calibrateHybrids = true
+        settings.hybridPublicRatio = 1
         return settings
     }
 

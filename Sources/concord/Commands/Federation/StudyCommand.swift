@@ -115,8 +115,9 @@ struct StudyCommand: AsyncParsableCommand {
         let report = try ResultsWriter.write(results, to: URL(fileURLWithPath: out, isDirectory: true))
         print("\(study.rawValue) on \(dataset.name), preset \(settings.preset), seeds \(federation.seedList.map(String.init).joined(separator: ","))")
         print("series                          x        mean    95% interval       n")
+        let labelWidth = max(8, results.points.map(\.label.count).max() ?? 8)
         for p in results.points {
-            print(p.series.padding(toLength: 30, withPad: " ", startingAt: 0) + " " + p.label.padding(toLength: 8, withPad: " ", startingAt: 0)
+            print(p.series.padding(toLength: 30, withPad: " ", startingAt: 0) + " " + p.label.padding(toLength: labelWidth, withPad: " ", startingAt: 0)
                   + String(format: " %7.3f  [%6.3f, %6.3f]  %4d", p.mean, p.lower, p.upper, p.samples))
         }
         if study == .options {
