@@ -183,4 +183,24 @@ struct OptionsStudyTests {
         #expect(alone.first { $0.name == "poc + confidence consensus" }?.settings.scheme == .confidence)
         #expect(Set(variants.map(\.name)).count == variants.count, "names are unique")
     }
+
+    @Test("the study runs every variant on a seed and reports the student's MCC and closure for each")
+    func runs() async throws {
+        let data = await Library.labelled()
+        let pool = Library.pool(data)
+        var common = Library.settings
+        common.transferSize = 200
+        common.studentSize = 60
+        let result = try await Studies.options(data: data, pool: pool, preferred: 100, common: common, seed: 2)
+        let names = Studies.variants(common: common).map(\.name)
+        #expect(Set(result.table.compactMap { $0["variant"] }) == Set(names), "one row per variant")
+        #expect(result.samples.filter { $0.series == "student test MCC" }.count == names.count)
+        for row in result.table {
+            let s = try #require(row["student_mcc"].flatMap(Double.init)), t0 = try #require(row["t0_mcc"].flatMap(Double.init))
+            let tMean = try #require(row["t_mean_mcc"].flatMap(Double.init))
+            if let closure = row["closure"].flatMap(Double.init) {
+                #expect(abs(closure - (s - tMean) / (t0 - tMean)) < 1e-3, "closure is (S − T-mean) / (T0 − T-mean)")
+            }
+        }
+    }
 }

@@ -132,6 +132,8 @@ struct CoordinatorEngineTests {
         var spec = Fixtures.spec(partners: ["alpha"])
         spec.scheme = "loudest"
         await #expect(throws: CoordinatorRefusal.self) { try await engine.submit(spec) }
+        spec.scheme = "confidence"  // needs reliabilities the wire does not carry yet: refused, not silently weighted
+        await #expect(throws: CoordinatorRefusal.self) { try await engine.submit(spec) }
         spec = Fixtures.spec(partners: ["alpha", "alpha"])
         await #expect(throws: CoordinatorRefusal.self) { try await engine.submit(spec) }
         spec = Fixtures.spec(partners: ["alpha"]); spec.quorum = 3

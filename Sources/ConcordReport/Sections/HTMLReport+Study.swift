@@ -27,6 +27,12 @@ extension HTMLReport {
             let pts = s.points.filter { $0.series == name && $0.mean.isFinite }.sorted { $0.x < $1.x }
             guard let first = pts.first, let last = pts.last, let best = pts.max(by: { $0.mean < $1.mean }) else { continue }
             var text = "<span class=\"model\">\(HTML.escape(name))</span>: \(HTML.escape(metric)) "
+            if s.study == "options", let poc = pts.first(where: { $0.label == "poc" }), let standard = pts.first(where: { $0.label == "default" }) {
+                text += "<strong>\(Format.fixed(poc.mean, 2))</strong> for poc, <strong>\(Format.fixed(standard.mean, 2))</strong> for the default"
+                text += best.label == standard.label ? "." : "; best <strong>\(Format.fixed(best.mean, 2))</strong> for \(HTML.escape(best.label))."
+                sentences.append(text)
+                continue
+            }
             if pts.count == 1 {
                 text += "<strong>\(Format.fixed(first.mean, 2))</strong> at \(HTML.escape(first.label))."
             } else {

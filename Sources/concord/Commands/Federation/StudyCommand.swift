@@ -110,7 +110,7 @@ struct StudyCommand: AsyncParsableCommand {
         case .options: ("mcc", "configuration")
         }
         let results = StudyResults(concordVersion: Concord.configuration.version, study: study.rawValue, dataset: dataset.name,
-                                   preset: settings.preset, seeds: federation.seedList, metric: metric, xLabel: xLabel,
+                                   preset: study == .options ? "poc and default" : settings.preset, seeds: federation.seedList, metric: metric, xLabel: xLabel,
                                    points: Studies.points(samples), table: table, timingsS: timings)
         let report = try ResultsWriter.write(results, to: URL(fileURLWithPath: out, isDirectory: true))
         print("\(study.rawValue) on \(dataset.name), preset \(settings.preset), seeds \(federation.seedList.map(String.init).joined(separator: ","))")
