@@ -63,7 +63,7 @@ public struct SimulationSettings: Sendable, Hashable {
 
     /// Concord's default: FLuID's teachers and weights, with partners that never annotate their own
     /// molecules, a class-aware (ranked) selection, a soft-label MLP student and a threshold chosen
-    /// by federated calibration; hybrids of the partner's own molecules plus as many public ones,
+    /// by federated calibration; hybrids (FLuID's forest, not under-sampled) of the partner's own molecules plus as many public ones,
     /// labelled by the calibrated student, each with a threshold chosen on the partner's own
     /// validation molecules; a class-stratified validation hold-out; no single-teacher students
     /// (which only a simulation can have).
@@ -80,6 +80,7 @@ public struct SimulationSettings: Sendable, Hashable {
         settings.hybridLabelsFromStudent = true
         settings.calibrateHybrids = true
         settings.hybridPublicRatio = 1
+        settings.hybrid.undersample = false
         return settings
     }
 

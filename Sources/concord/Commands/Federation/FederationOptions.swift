@@ -64,6 +64,9 @@ struct FederationOptions: ParsableArguments {
     @Option(help: "Each partner chooses its hybrid's threshold on its own validation molecules (true) or uses 0.5 (false).")
     var calibrateHybrids: Bool?
 
+    @Option(help: "Under-sample the majority class 1:1 before training each hybrid (FLuID: true).")
+    var hybridUndersample: Bool?
+
     @Option(help: "Public molecules per private molecule in each hybrid (default: the whole student selection, as FLuID).")
     var hybridPublicRatio: Double?
 
@@ -157,6 +160,7 @@ struct FederationOptions: ParsableArguments {
         if let calibrate { s.calibrate = calibrate }
         if let calibrateHybrids { s.calibrateHybrids = calibrateHybrids }
         if let hybridPublicRatio { s.hybridPublicRatio = hybridPublicRatio }
+        if let hybridUndersample { s.hybrid.undersample = hybridUndersample }
         if let g = try guardSetting() { s.selfGuard = g }
         if let recipes = try teacherRecipes() {
             if recipes.count == 1 { s.teacher = recipes[0] } else {
