@@ -24,7 +24,9 @@ extension HTMLReport {
         var sentences: [String] = []
         for name in seriesNames(s).prefix(6) {
             let pts = s.points.filter { $0.series == name && $0.mean.isFinite }.sorted { $0.x < $1.x }
-            guard let first = pts.first, let last = pts.last, let best = pts.max(by: { $0.mean < $1.mean }) else { continue }
+            let lowerIsBetter = RegressionMetrics.lowerIsBetter(s.metric)
+            guard let first = pts.first, let last = pts.last,
+                  let best = pts.max(by: { lowerIsBetter ? $0.mean > $1.mean : $0.mean < $1.mean }) else { continue }
             var text = "<span class=\"model\">\(HTML.escape(name))</span>: \(HTML.escape(metric)) "
             if pts.count == 1 {
                 text += "<strong>\(Format.fixed(first.mean, 2))</strong> at \(HTML.escape(first.label))."

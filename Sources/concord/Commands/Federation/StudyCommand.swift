@@ -19,6 +19,7 @@ struct StudyCommand: AsyncParsableCommand {
             selection: the federated student under each selection mode (balanced, random, best, worst, mixed).
             domain: FLuID's strict feature-dictionary domain; how many test molecules each hybrid brings into domain, and MCC on them.
             Every study runs the federation once per seed (--seeds) and reports means with 95% confidence intervals.
+            With --task regression, teacher-count, student-size and selection (random, best) report test RMSE instead of MCC.
 
             Example: concord study student-size --dataset moleculeace:CHEMBL214_Ki --active-below 100 --seeds 3 --out runs/size
             """
@@ -55,6 +56,7 @@ struct StudyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if dataset.task == .regression { return try await runRegression() }
         var settings = try federation.settings()
         settings.singleTeacherStudents = false
         settings.hybrids = study == .domain
