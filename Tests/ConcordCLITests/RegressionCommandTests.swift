@@ -1,3 +1,4 @@
+import ConcordData
 import Foundation
 import Testing
 
@@ -80,6 +81,29 @@ struct RegressionCommandTests {
         #expect(classification.status != 0)
         let help = try CLI.run(["simulate", "--help"])
         #expect(help.stdout.contains("--task"))
+    }
+
+    @Test("a MoleculeACE set regresses pKi = 9 + y without --active-below", .timeLimit(.minutes(5)),
+          .enabled(if: FileManager.default.fileExists(atPath: DataCache.standard().path(of: .moleculeACE).path)))
+    func moleculeACE() throws {
+        let (_, transfer) = try Self.files()
+        let ace = try MoleculeACE(wheelAt: DataCache.standard().path(of: .moleculeACE))
+        let records = try ace.load("CHEMBL1871_Ki")
+        let out = transfer.deletingLastPathComponent().appendingPathComponent("ace")
+        let r = try CLI.run(["simulate", "--task", "regression", "--dataset", "moleculeace:CHEMBL1871_Ki", "--transfer", transfer.path,
+                             "--out", out.path, "--selection", "random"] + Self.small)
+        #expect(r.status == 0, "\(r.stderr)")
+        let pki = records.map { 9 + $0.y }
+        #expect(r.stderr.contains(String(format: "pKi from %.2f to %.2f", pki.min() ?? 0, pki.max() ?? 0)), "\(r.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("results.json"))) as? [String: Any])
+        #expect(json["value_name"] as? String == "pKi")
+        #expect(json["test_size"] as? Int == records.filter(\.isTest).count)
+        let models = try #require(json["models"] as? [[String: Any]])
+        let t0 = try #require(models.first { $0["name"] as? String == "T0" }?["test"] as? [String: Any])
+        let truth = records.filter(\.isTest).map { 9 + $0.y }
+        let mean = truth.reduce(0, +) / Double(truth.count)
+        let spread = (truth.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(truth.count)).squareRoot()
+        #expect((t0["rmse"] as? Double ?? .infinity) < 1.5 * spread, "T0 is on the pKi scale, not the nM one")
     }
 
     @Test("study teacher-count --task regression reports RMSE per teacher count", .timeLimit(.minutes(5)))
