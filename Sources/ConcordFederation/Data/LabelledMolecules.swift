@@ -18,11 +18,14 @@ public struct LabelledMolecules: Sendable {
     public var isTest: [Bool]?
     /// The SMILES of each row (kept for the feature-dictionary domain study and the report).
     public var smiles: [String]
+    /// The measured value of each row for regression (e.g. pKi); `nil` for a classification set.
+    /// ``labels`` still hold a binary split of the values (for stratification and the consortium plan).
+    public var values: [Double]?
 
     public init(ids: [String], features: FingerprintMatrix, labels: [UInt8], identityKeys: [MoleculeIdentityKey],
-                isTest: [Bool]?, smiles: [String]) {
+                isTest: [Bool]?, smiles: [String], values: [Double]? = nil) {
         self.ids = ids; self.features = features; self.labels = labels; self.identityKeys = identityKeys
-        self.isTest = isTest; self.smiles = smiles
+        self.isTest = isTest; self.smiles = smiles; self.values = values
     }
 
     /// Number of rows.

@@ -64,6 +64,11 @@ enum Format {
         case "ppv": "PPV"
         case "npv": "NPV"
         case "brier": "Brier score"
+        case "rmse": "RMSE"
+        case "mae": "MAE"
+        case "r2": "R²"
+        case "spearman": "Spearman ρ"
+        case "pearson": "Pearson r"
         default: key.replacingOccurrences(of: "_", with: " ")
         }
     }

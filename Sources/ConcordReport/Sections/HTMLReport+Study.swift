@@ -25,7 +25,9 @@ extension HTMLReport {
         var sentences: [String] = []
         for name in seriesNames(s).prefix(6) {
             let pts = s.points.filter { $0.series == name && $0.mean.isFinite }.sorted { $0.x < $1.x }
-            guard let first = pts.first, let last = pts.last, let best = pts.max(by: { $0.mean < $1.mean }) else { continue }
+            let lowerIsBetter = RegressionMetrics.lowerIsBetter(s.metric)
+            guard let first = pts.first, let last = pts.last,
+                  let best = pts.max(by: { lowerIsBetter ? $0.mean > $1.mean : $0.mean < $1.mean }) else { continue }
             var text = "<span class=\"model\">\(HTML.escape(name))</span>: \(HTML.escape(metric)) "
             if s.study == "options", let poc = pts.first(where: { $0.label == "poc" }), let standard = pts.first(where: { $0.label == "default" }) {
                 text += "<strong>\(Format.fixed(poc.mean, 2))</strong> for poc, <strong>\(Format.fixed(standard.mean, 2))</strong> for the default"

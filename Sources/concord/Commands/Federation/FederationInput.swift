@@ -20,8 +20,11 @@ struct DatasetOptions: ParsableArguments {
     @Option(help: "Identifier column of --data (default: row number).")
     var idColumn: String?
 
-    @Option(help: "Label column of --data: 0/1, or a measured value with --active-below.")
+    @Option(help: "Label column of --data: 0/1, or a measured value with --active-below (with --task regression: the value to regress, e.g. pKi).")
     var labelColumn: String?
+
+    @Option(help: "classification (active/inactive, FLuID) or regression (teachers, consensus and student regress the measured value; MoleculeACE: pKi or pEC50).")
+    var task: FederationTask = .classification
 
     @Option(help: "Column of --data marking the external test set ('test'; anything else is training). Without it a random 20% is the test set.")
     var splitColumn: String?
@@ -40,8 +43,8 @@ struct DatasetOptions: ParsableArguments {
             guard name.hasPrefix("moleculeace:"), name.count > "moleculeace:".count else {
                 throw ValidationError("--dataset must look like moleculeace:CHEMBL214_Ki (see 'concord data list')")
             }
-            guard activeBelow != nil else {
-                throw ValidationError("MoleculeACE activities are continuous (exp_mean in nM): give --active-below, e.g. --active-below 100")
+            guard activeBelow != nil || task == .regression else {
+                throw ValidationError("MoleculeACE activities are continuous (exp_mean in nM): give --active-below, e.g. --active-below 100, or regress them with --task regression")
             }
         case (nil, .some):
             guard labelColumn != nil else { throw ValidationError("--data needs --label-column") }
@@ -66,6 +69,7 @@ struct LoadedDataset {
 enum FederationInput {
     /// Loads and fingerprints the labelled set described by `options`.
     static func load(_ options: DatasetOptions, fingerprint: MorganOptions) async throws -> LoadedDataset {
+        if options.task == .regression { return try await loadRegression(options, fingerprint: fingerprint) }
         let clock = ContinuousClock(), start = clock.now
         var ids: [String] = [], labels: [UInt8] = [], isTest: [Bool] = [], smiles: [String] = []
         var parsed: [Result<Molecule, RecordError>] = []

@@ -10,6 +10,7 @@ enum PresetChoice: String, ExpressibleByArgument, CaseIterable {
 
 extension SelectionMode: ArgumentParser.ExpressibleByArgument {}
 extension FederationScheme: ArgumentParser.ExpressibleByArgument {}
+extension FederationTask: ArgumentParser.ExpressibleByArgument {}
 
 /// The federation's settings as command-line options, applied over a preset.
 struct FederationOptions: ParsableArguments {

@@ -15,6 +15,7 @@ struct SimulateCommand: AsyncParsableCommand {
 
             Example: concord simulate --dataset moleculeace:CHEMBL214_Ki --active-below 100 --partners 8 \
             --transfer moses --transfer-size 50000 --student-size 10000 --seeds 3 --preset poc --out runs/chembl214
+            Regression (pKi): concord simulate --task regression --dataset moleculeace:CHEMBL214_Ki --seeds 3 --out runs/chembl214-pki
             """
     )
 
@@ -28,6 +29,7 @@ struct SimulateCommand: AsyncParsableCommand {
     var quiet = false
 
     func run() async throws {
+        if dataset.task == .regression { return try await runRegression() }
         let settings = try federation.settings()
         let log = Log(quiet: quiet)
         log("Loading \(dataset.name) …")

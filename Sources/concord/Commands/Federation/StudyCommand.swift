@@ -23,6 +23,7 @@ struct StudyCommand: AsyncParsableCommand {
               with domain-aware transfer selection or confidence-weighted consensus; the student's test MCC and the closure of the
               gap between the average partner and T0. Always draws from ChEMBL + MOSES (MOSES only for the poc variants).
             Every study runs the federation once per seed (--seeds) and reports means with 95% confidence intervals.
+            With --task regression, teacher-count, student-size and selection (random, best) report test RMSE instead of MCC.
 
             Example: concord study student-size --dataset moleculeace:CHEMBL214_Ki --active-below 100 --seeds 3 --out runs/size
             """
@@ -59,6 +60,7 @@ struct StudyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if dataset.task == .regression { return try await runRegression() }
         var settings = try federation.settings()
         settings.singleTeacherStudents = false
         settings.hybrids = study == .domain
