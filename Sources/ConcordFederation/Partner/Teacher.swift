@@ -146,15 +146,20 @@ public struct Teacher: Sendable {
         }
         let (model, rows) = try await recipe.train(features, labels: labels, seed: seed, parallelism: parallelism)
         let reliability = await recipe.reliability(of: model, features: features, labels: labels, seed: seed, parallelism: parallelism)
+        let distance = try domainReference(features, domain: domain, seed: seed)
+        return Teacher(partner: partner, model: model, domain: distance, trainSize: rows, reliability: reliability,
+                       privateFeatures: features, privateKeys: Set(keys))
+    }
+
+    /// The domain reference: a seeded `sampleFraction` of the partner's molecules (at least `k`, or all when fewer).
+    /// - Throws: ``FederationError/training(_:)`` when the reference cannot be built.
+    static func domainReference(_ features: FingerprintMatrix, domain: DomainSettings, seed: UInt64) throws(FederationError) -> DistanceDomain {
         var rng = SeededRandom(seed: seed ^ 0xD0_3A1A)
         let wanted = min(features.rowCount, max(domain.k, Int((domain.sampleFraction * Double(features.rowCount)).rounded())))
         let sample = Splits.shuffled(Array(0..<features.rowCount), &rng).prefix(wanted).sorted()
         let reference = features.rows(sample)
-        let distance: DistanceDomain
-        do { distance = try DistanceDomain(training: reference, k: min(domain.k, reference.rowCount), metric: domain.metric) }
+        do { return try DistanceDomain(training: reference, k: min(domain.k, reference.rowCount), metric: domain.metric) }
         catch { throw .training("domain reference: \(error)") }
-        return Teacher(partner: partner, model: model, domain: distance, trainSize: rows, reliability: reliability,
-                       privateFeatures: features, privateKeys: Set(keys))
     }
 
     /// Annotates the public transfer set: class probabilities and domain distances.

@@ -58,15 +58,9 @@ public struct RegressionTeacher: Sendable {
             throw .invalidSetting("domain needs k ≥ 1 and a sample fraction in (0, 1]")
         }
         let (model, rows) = try await recipe.train(features, values: values, seed: seed, parallelism: parallelism)
-        var rng = SeededRandom(seed: seed ^ 0xD0_3A1A)
-        let wanted = min(features.rowCount, max(domain.k, Int((domain.sampleFraction * Double(features.rowCount)).rounded())))
-        let sample = Splits.shuffled(Array(0..<features.rowCount), &rng).prefix(wanted).sorted()
-        let reference = features.rows(sample)
-        let distance: DistanceDomain
-        do { distance = try DistanceDomain(training: reference, k: min(domain.k, reference.rowCount), metric: domain.metric) }
-        catch { throw .training("domain reference: \(error)") }
+        let distance = try Teacher.domainReference(features, domain: domain, seed: seed)
         let domainTeacher = Teacher(partner: partner, model: ConstantClassifier(probability: 0.5), domain: distance, trainSize: rows,
-                                    privateFeatures: features, privateKeys: Set(keys))
+                                    reliability: nil, privateFeatures: features, privateKeys: Set(keys))
         return RegressionTeacher(partner: partner, model: model, trainSize: rows, domainTeacher: domainTeacher)
     }
 

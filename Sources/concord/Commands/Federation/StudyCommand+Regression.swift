@@ -5,8 +5,8 @@ import Foundation
 extension StudyCommand {
     /// `concord study teacher-count|student-size|selection --task regression`: the studies on a regression federation, in test RMSE.
     func runRegression() async throws {
-        guard study != .domain else {
-            throw ValidationError("the domain study is for classification (it reports MCC); regression runs teacher-count, student-size and selection")
+        guard study != .domain && study != .options else {
+            throw ValidationError("the \(study.rawValue) study is for classification (it reports MCC); regression runs teacher-count, student-size and selection")
         }
         var settings = try federation.regressionSettings(valueName: FederationInput.valueName(dataset))
         settings.hybrids = false
@@ -36,7 +36,7 @@ extension StudyCommand {
             case .selection:
                 let result = try await RegressionStudies.selection(run, data: loaded.molecules, settings: settings, progress: bar.handler)
                 samples += result.samples; table += result.table
-            case .domain:
+            case .domain, .options:
                 break
             }
             timings.student += (clock.now - studyStart).seconds
@@ -46,7 +46,7 @@ extension StudyCommand {
         let xLabel = switch study {
         case .teacherCount: "teachers federated"
         case .studentSize: "training molecules"
-        case .selection, .domain: "selection mode"
+        case .selection, .domain, .options: "selection mode"
         }
         let results = StudyResults(concordVersion: Concord.configuration.version, study: study.rawValue, dataset: dataset.name,
                                    preset: settings.preset, seeds: federation.seedList, metric: RegressionStudies.metric, xLabel: xLabel,
