@@ -76,6 +76,15 @@ struct RegressionCommandTests {
         let domain = try CLI.run(["study", "domain", "--task", "regression", "--data", data.path, "--label-column", "pki",
                                   "--transfer", transfer.path, "--out", out])
         #expect(domain.status != 0 && domain.stderr.contains("domain study is for classification"), "\(domain.stderr)")
+        let options = try CLI.run(["study", "options", "--task", "regression", "--data", data.path, "--label-column", "pki",
+                                   "--transfer", transfer.path, "--out", out])
+        #expect(options.status != 0 && options.stderr.contains("options study is for classification"), "\(options.stderr)")
+        let pool = try CLI.run(base + ["--task", "regression", "--transfer-pool", "1000"])
+        #expect(pool.status != 0 && pool.stderr.contains("classification only"), "\(pool.stderr)")
+        let consortium = try CLI.run(["consortium", "init", "--task", "regression", "--data", data.path, "--label-column", "pki",
+                                      "--out", out + "-consortium"])
+        #expect(consortium.status != 0 && consortium.stderr.contains("classification only"), "\(consortium.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out + "-consortium"), "nothing is written before the refusal")
         // Without --task the same values are not binary labels, so classification skips them all.
         let classification = try CLI.run(base)
         #expect(classification.status != 0)

@@ -50,6 +50,9 @@ struct ConsortiumCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard partners >= 1, partners <= 64 else { throw ValidationError("--partners must be 1…64") }
+            guard dataset.task == .classification else {
+                throw ValidationError("a networked consortium federates classification only for now; regression runs in one process: 'concord simulate --task regression'")
+            }
             let loaded = try await FederationInput.load(dataset, fingerprint: .fcfp4)
             if let summary = FederationInput.skippedSummary(loaded.skipped) { FileHandle.standardError.write(Data(summary.utf8)) }
             let data = loaded.molecules
