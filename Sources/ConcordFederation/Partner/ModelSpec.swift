@@ -99,17 +99,9 @@ extension ModelSpec {
                 options.parallelism = parallelism
                 options.classWeight = .none
                 return RegressorClassifier(model: try await RandomForestRegressor.fit(features, targets: probabilities, options: options))
-            case .mlp(var options, let validationFraction):
-                options.seed = seed
-                var training = Array(0..<probabilities.count), validation: [Int] = []
-                if validationFraction > 0, probabilities.count >= 20,
-                   let split = try? Splits.random(count: probabilities.count, testFraction: validationFraction, seed: seed) {
-                    training = split.train; validation = split.test
-                }
-                let x = features.rows(training)
-                let v = validation.isEmpty ? nil : (x: features.rows(validation), targets: MLP.Targets.probabilities(validation.map { probabilities[$0] }))
-                return try await MLP.train(x, targets: .probabilities(training.map { probabilities[$0] }), validation: v,
-                                           options: options, parallelism: parallelism).model
+            case .mlp(let options, let validationFraction):
+                return try await Self.fitMLP(features, values: probabilities, as: MLP.Targets.probabilities, options: options,
+                                             validationFraction: validationFraction, seed: seed, parallelism: parallelism)
             case .logisticRegression(var options):
                 // Cross-entropy against a probability p is the weighted sum of the two labels:
                 // each row appears once as active with weight p and once as inactive with weight 1 − p.
@@ -127,6 +119,25 @@ extension ModelSpec {
         } catch {
             throw .training("\(shortName): \(error)")
         }
+    }
+}
+
+extension ModelSpec {
+    /// An MLP fitted to one value per row (`targets` says how: probabilities or continuous values),
+    /// with a seeded random `validationFraction` of the rows (when there are at least 20) for early stopping.
+    static func fitMLP(_ features: FingerprintMatrix, values: [Double], as targets: ([Double]) -> MLP.Targets,
+                       options: MLP.TrainingOptions, validationFraction: Double, seed: UInt64,
+                       parallelism: Int) async throws(MLPError) -> MLP {
+        var options = options
+        options.seed = seed
+        var training = Array(0..<values.count), validation: [Int] = []
+        if validationFraction > 0, values.count >= 20,
+           let split = try? Splits.random(count: values.count, testFraction: validationFraction, seed: seed) {
+            training = split.train; validation = split.test
+        }
+        let v = validation.isEmpty ? nil : (x: features.rows(validation), targets: targets(validation.map { values[$0] }))
+        return try await MLP.train(features.rows(training), targets: targets(training.map { values[$0] }), validation: v,
+                                   options: options, parallelism: parallelism).model
     }
 }
 

@@ -35,17 +35,9 @@ extension ModelSpec {
                 options.parallelism = parallelism
                 options.classWeight = .none
                 return try await RandomForestRegressor.fit(features, targets: values, options: options)
-            case .mlp(var options, let validationFraction):
-                options.seed = seed
-                var training = Array(0..<values.count), validation: [Int] = []
-                if validationFraction > 0, values.count >= 20,
-                   let split = try? Splits.random(count: values.count, testFraction: validationFraction, seed: seed) {
-                    training = split.train; validation = split.test
-                }
-                let x = features.rows(training)
-                let v = validation.isEmpty ? nil : (x: features.rows(validation), targets: MLP.Targets.continuous(validation.map { values[$0] }))
-                return try await MLP.train(x, targets: .continuous(training.map { values[$0] }), validation: v,
-                                           options: options, parallelism: parallelism).model
+            case .mlp(let options, let validationFraction):
+                return try await Self.fitMLP(features, values: values, as: MLP.Targets.continuous, options: options,
+                                             validationFraction: validationFraction, seed: seed, parallelism: parallelism)
             case .knn(let k):
                 return try TanimotoKNN.regressor(training: features, targets: values, k: min(k, values.count))
             case .logisticRegression:
