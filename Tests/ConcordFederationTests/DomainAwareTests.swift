@@ -94,24 +94,29 @@ struct ConfidenceConsensusTests {
         let data = await Library.labelled()
         let forest = TrainingRecipe(model: .randomForest(ForestOptions(treeCount: 25, maxDepth: 8)))
         let teacher = try await Teacher.train(partner: "T1", features: data.features, labels: data.labels, recipe: forest,
-                                              domain: DomainSettings(), seed: 3)
+                                              domain: DomainSettings(), seed: 3, measureReliability: true)
         let oob = try #require(teacher.reliability)
         #expect(oob > 0.8 && oob <= 1, "the library's rule is learnable (out-of-bag ROC-AUC \(oob))")
         let logistic = TrainingRecipe(model: .logisticRegression(LogisticRegression.Options()))
         let cv = try #require(try await Teacher.train(partner: "T1", features: data.features, labels: data.labels, recipe: logistic,
-                                                      domain: DomainSettings(), seed: 3).reliability)
+                                                      domain: DomainSettings(), seed: 3, measureReliability: true).reliability)
         #expect(cv > 0.6 && cv <= 1, "cross-validated ROC-AUC \(cv)")
         // Labels shuffled against the molecules: nothing to learn, so reliability falls to about chance.
         var rng = SeededRandom(seed: 9)
         let shuffled = Splits.shuffled(Array(data.labels.indices), &rng).map { data.labels[$0] }
         let noise = try #require(try await Teacher.train(partner: "T1", features: data.features, labels: shuffled, recipe: forest,
-                                                         domain: DomainSettings(), seed: 3).reliability)
+                                                         domain: DomainSettings(), seed: 3, measureReliability: true).reliability)
         #expect(noise < 0.65, "shuffled labels give a chance-level reliability (\(noise))")
         let annotation = try await teacher.annotate(data.features.rows([0, 1]))
         #expect(annotation.reliability == oob, "the annotation carries the teacher's reliability")
         let oneClass = try await Teacher.train(partner: "T1", features: data.features, labels: [UInt8](repeating: 0, count: data.count),
-                                               recipe: forest, domain: DomainSettings(), seed: 3)
+                                               recipe: forest, domain: DomainSettings(), seed: 3, measureReliability: true)
         #expect(oneClass.reliability == nil)
+        // Not asked for (every scheme but confidence): not measured, not sent.
+        let unasked = try await Teacher.train(partner: "T1", features: data.features, labels: data.labels, recipe: logistic,
+                                              domain: DomainSettings(), seed: 3)
+        #expect(unasked.reliability == nil)
+        #expect(try await unasked.annotate(data.features.rows([0, 1])).reliability == nil)
     }
 }
 

@@ -104,6 +104,33 @@ struct SimulationTests {
         #expect(again.smiles == small.smiles)
     }
 
+    @Test("a pool cache shared by seeds gives exactly the draws made without it, and is ignored for other fingerprints")
+    func poolCache() async throws {
+        let data = await Library.labelled()
+        let pool = Library.pool(data)
+        let testKeys = Set((0..<data.count).filter { data.isTest?[$0] == true }.map { data.identityKeys[$0] })
+        let cache = PoolFeatureCache(pool: pool, options: .fcfp4)
+        for seed: UInt64 in [1, 2, 1] {
+            let plain = await TransferSet.sample(pool: pool, size: 40, excluding: testKeys, options: .fcfp4, seed: seed)
+            let cached = await TransferSet.sample(pool: pool, size: 40, excluding: testKeys, options: .fcfp4, seed: seed, cache: cache)
+            #expect(cached.smiles == plain.smiles && cached.keys == plain.keys && cached.features == plain.features)
+            #expect(cached.unparsable == plain.unparsable && cached.duplicates == plain.duplicates
+                    && cached.removedAsHeldOut == plain.removedAsHeldOut && cached.examined == plain.examined)
+        }
+        let held = cache.count
+        #expect(held >= 40 && held <= pool.count)
+        // The whole pool, half of it already parsed: unparsable SMILES are counted the same from the cache.
+        let whole = await TransferSet.sample(pool: pool, size: pool.count, excluding: testKeys, options: .fcfp4, seed: 1, cache: cache)
+        let wholePlain = await TransferSet.sample(pool: pool, size: pool.count, excluding: testKeys, options: .fcfp4, seed: 1)
+        #expect(whole.smiles == wholePlain.smiles && whole.unparsable == wholePlain.unparsable)
+        #expect(cache.count == pool.count)
+        // A cache made for another fingerprint is not used (its bits would be wrong).
+        let other = PoolFeatureCache(pool: pool, options: .ecfp4)
+        let viaFCFP = await TransferSet.sample(pool: pool, size: 40, excluding: testKeys, options: .fcfp4, seed: 1, cache: other)
+        #expect(viaFCFP.features == (await TransferSet.sample(pool: pool, size: 40, excluding: testKeys, options: .fcfp4, seed: 1)).features)
+        #expect(other.count == 0)
+    }
+
     @Test("a whole run yields every model, only public molecules in the transfer set, and the same figures for the same seed")
     func endToEnd() async throws {
         let data = await Library.labelled()

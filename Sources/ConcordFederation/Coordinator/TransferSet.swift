@@ -42,8 +42,11 @@ public struct TransferSet: Sendable {
     /// Only as many pool molecules as needed are parsed (in parallel batches), so a pool of
     /// millions costs little more than the sample.
     /// - Parameter preferred: the first `preferred` pool molecules are drawn before any other (each part in a seeded random order), for mixtures such as "all ChEMBL molecules, then MOSES".
+    /// - Parameter cache: molecules featurised by earlier draws from the same pool (it learns this draw's); the result is the same with or without it.
     public static func sample(pool: [String], size: Int, excluding: Set<MoleculeIdentityKey>, options: MorganOptions,
-                              seed: UInt64, preferred: Int = 0, parallelism: Int = defaultParallelism) async -> TransferSet {
+                              seed: UInt64, preferred: Int = 0, cache: PoolFeatureCache? = nil,
+                              parallelism: Int = defaultParallelism) async -> TransferSet {
+        let cache = cache.flatMap { $0.fits(pool: pool, options: options) ? $0 : nil }
         var rng = SeededRandom(seed: seed)
         let head = min(max(preferred, 0), pool.count)
         let order = Splits.shuffled(Array(0..<head), &rng) + Splits.shuffled(Array(head..<pool.count), &rng)
@@ -56,7 +59,21 @@ public struct TransferSet: Sendable {
             let batch = Array(order[next..<min(order.count, next + want + want / 16 + 64)])
             next += batch.count
             let smiles = batch.map { pool[$0] }
-            let outcomes = await MoleculeFeaturizer.featurize(smiles, options: options, parallelism: parallelism)
+            var outcomes: [MoleculeFeaturizer.Outcome]
+            if let cache {
+                let known = cache.lookup(batch)
+                let missing = batch.indices.filter { known[$0] == nil }
+                let computed = await MoleculeFeaturizer.featurize(missing.map { smiles[$0] }, options: options, parallelism: parallelism)
+                cache.store(missing.map { batch[$0] }, computed)
+                var fresh = computed.makeIterator()
+                outcomes = []
+                outcomes.reserveCapacity(batch.count)
+                for k in known {
+                    if let k { outcomes.append(k) } else if let c = fresh.next() { outcomes.append(c) }
+                }
+            } else {
+                outcomes = await MoleculeFeaturizer.featurize(smiles, options: options, parallelism: parallelism)
+            }
             for (s, outcome) in zip(smiles, outcomes) {
                 if set.count == size { break }
                 set.examined += 1

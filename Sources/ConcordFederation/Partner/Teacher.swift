@@ -127,7 +127,8 @@ public struct Teacher: Sendable {
     public let domain: DistanceDomain
     /// Rows the model was fitted on.
     public let trainSize: Int
-    /// ROC-AUC on the partner's own data, out-of-bag or cross-validated (nil when it cannot be measured, e.g. one class).
+    /// ROC-AUC on the partner's own data, out-of-bag or cross-validated (nil when it was not
+    /// asked for or cannot be measured, e.g. one class).
     public let reliability: Double?
     /// The partner's private fingerprints and identity keys, for the self-annotation guard (never sent).
     let privateFeatures: FingerprintMatrix
@@ -137,15 +138,19 @@ public struct Teacher: Sendable {
     ///
     /// The domain reference is a seeded `sampleFraction` of the partner's molecules (at least
     /// `k` of them, or all when the partner has fewer).
+    /// - Parameter measureReliability: also measure ``reliability`` (only the
+    ///   ``FederationScheme/confidence`` scheme uses it). Free for a forest (out-of-bag); any
+    ///   other model is trained three more times for cross-validation.
     /// - Throws: ``FederationError``.
     public static func train(partner: String, features: FingerprintMatrix, labels: [UInt8], keys: [MoleculeIdentityKey] = [],
-                             recipe: TrainingRecipe, domain: DomainSettings, seed: UInt64,
+                             recipe: TrainingRecipe, domain: DomainSettings, seed: UInt64, measureReliability: Bool = false,
                              parallelism: Int = defaultParallelism) async throws(FederationError) -> Teacher {
         guard domain.k >= 1, domain.sampleFraction > 0, domain.sampleFraction <= 1 else {
             throw .invalidSetting("domain needs k ≥ 1 and a sample fraction in (0, 1]")
         }
         let (model, rows) = try await recipe.train(features, labels: labels, seed: seed, parallelism: parallelism)
-        let reliability = await recipe.reliability(of: model, features: features, labels: labels, seed: seed, parallelism: parallelism)
+        let reliability = measureReliability
+            ? await recipe.reliability(of: model, features: features, labels: labels, seed: seed, parallelism: parallelism) : nil
         let distance = try domainReference(features, domain: domain, seed: seed)
         return Teacher(partner: partner, model: model, domain: distance, trainSize: rows, reliability: reliability,
                        privateFeatures: features, privateKeys: Set(keys))

@@ -10,8 +10,10 @@ extension RegressionSimulation {
                            progress: ProgressHandler? = nil) async throws(FederationError) -> (results: RegressionResults, runs: [RegressionSeedRun]) {
         guard !seeds.isEmpty else { throw .invalidSetting("at least one seed is needed") }
         var runs: [RegressionSeedRun] = []
+        let cache = PoolFeatureCache(pool: pool, options: settings.fingerprint)  // each public molecule is parsed once
         for seed in seeds {
-            runs.append(try await runSeed(data: data, pool: pool, preferred: preferred, settings: settings, seed: seed, progress: progress))
+            runs.append(try await runSeed(data: data, pool: pool, preferred: preferred, settings: settings, seed: seed,
+                                          poolCache: cache, progress: progress))
         }
         var results = summarize(runs, data: data, datasetName: datasetName, settings: settings, version: version)
         results.timingsS.fingerprints += featurizationSeconds

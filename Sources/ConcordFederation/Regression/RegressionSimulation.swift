@@ -47,7 +47,7 @@ public enum RegressionSimulation {
     /// Runs one seed of the regression federation on `data` (which must carry ``LabelledMolecules/values``).
     /// - Throws: ``FederationError``.
     public static func runSeed(data: LabelledMolecules, pool: [String], preferred: Int = 0, settings: RegressionSettings, seed: UInt64,
-                               progress: ProgressHandler? = nil) async throws(FederationError) -> RegressionSeedRun {
+                               poolCache: PoolFeatureCache? = nil, progress: ProgressHandler? = nil) async throws(FederationError) -> RegressionSeedRun {
         try settings.validate()
         guard data.features.bitCount == settings.fingerprint.fpSize else {
             throw .invalidSetting("the data were fingerprinted with \(data.features.bitCount) bits, the settings ask for \(settings.fingerprint.fpSize)")
@@ -86,7 +86,7 @@ public enum RegressionSimulation {
         report("transfer set", 0, 1)
         let heldOut = Set((plan.test + plan.validation).map { data.identityKeys[$0] })
         let transfer = await TransferSet.sample(pool: pool, size: settings.transferSize, excluding: heldOut, options: settings.fingerprint,
-                                                seed: derive(seed, Tag.transfer), preferred: preferred, parallelism: par)
+                                                seed: derive(seed, Tag.transfer), preferred: preferred, cache: poolCache, parallelism: par)
         guard transfer.count >= 2 else { throw .invalidData("the public pool yielded \(transfer.count) usable transfer molecules") }
         report("transfer set", 1, 1)
         timings.fingerprints = (clock.now - stageStart).seconds

@@ -12,8 +12,10 @@ extension Simulation {
                            progress: ProgressHandler? = nil) async throws(FederationError) -> (results: SimulationResults, runs: [SeedRun]) {
         guard !seeds.isEmpty else { throw .invalidSetting("at least one seed is needed") }
         var runs: [SeedRun] = []
+        let cache = PoolFeatureCache(pool: pool, options: settings.fingerprint)  // each public molecule is parsed once
         for seed in seeds {
-            runs.append(try await runSeed(data: data, pool: pool, preferred: preferred, settings: settings, seed: seed, progress: progress))
+            runs.append(try await runSeed(data: data, pool: pool, preferred: preferred, settings: settings, seed: seed,
+                                          poolCache: cache, progress: progress))
         }
         var results = summarize(runs, data: data, datasetName: datasetName, settings: settings, version: version)
         results.timingsS.fingerprints += featurizationSeconds

@@ -54,9 +54,10 @@ public struct SeedRun: Sendable {
 public enum Simulation {
     /// Runs one seed of the federation on `data`, drawing the transfer set from `pool`.
     /// - Throws: ``FederationError``.
-    /// - Parameter preferred: how many leading pool molecules are drawn before the rest (see ``TransferSet/sample(pool:size:excluding:options:seed:preferred:parallelism:)``).
+    /// - Parameter preferred: how many leading pool molecules are drawn before the rest (see ``TransferSet/sample(pool:size:excluding:options:seed:preferred:cache:parallelism:)``).
+    /// - Parameter poolCache: pool molecules featurised by earlier seeds (the result is the same without it).
     public static func runSeed(data: LabelledMolecules, pool: [String], preferred: Int = 0, settings: SimulationSettings, seed: UInt64,
-                               progress: ProgressHandler? = nil) async throws(FederationError) -> SeedRun {
+                               poolCache: PoolFeatureCache? = nil, progress: ProgressHandler? = nil) async throws(FederationError) -> SeedRun {
         try settings.validate()
         guard data.features.bitCount == settings.fingerprint.fpSize else {
             throw .invalidSetting("the data were fingerprinted with \(data.features.bitCount) bits, the settings ask for \(settings.fingerprint.fpSize)")
@@ -83,8 +84,8 @@ public enum Simulation {
             let recipe = i == 0 ? settings.teacher : settings.teacherRecipe(partner: i - 1)
             teachers.append(try await Teacher.train(partner: names[i], features: data.features.rows(rows),
                                                     labels: rows.map { data.labels[$0] }, keys: rows.map { data.identityKeys[$0] },
-                                                    recipe: recipe, domain: settings.domain,
-                                                    seed: derive(seed, 100 + UInt64(i)), parallelism: par))
+                                                    recipe: recipe, domain: settings.domain, seed: derive(seed, 100 + UInt64(i)),
+                                                    measureReliability: settings.scheme == .confidence, parallelism: par))
         }
         report("teachers", k + 1, k + 1)
         timings.teachers = (clock.now - stageStart).seconds
@@ -94,7 +95,7 @@ public enum Simulation {
         report("transfer set", 0, 1)
         let heldOut = Set((plan.test + plan.validation).map { data.identityKeys[$0] })
         var transfer = await TransferSet.sample(pool: pool, size: settings.transferSelection.screens ? settings.transferSelection.poolSize : settings.transferSize,
-                                                excluding: heldOut, options: settings.fingerprint, seed: derive(seed, 200), preferred: preferred, parallelism: par)
+                                                excluding: heldOut, options: settings.fingerprint, seed: derive(seed, 200), preferred: preferred, cache: poolCache, parallelism: par)
         if settings.transferSelection.screens, transfer.count > settings.transferSize {
             // Partners screen the pool (domain distances only); the coordinator keeps what lies in their domains.
             var screenings: [Screening] = []

@@ -84,9 +84,11 @@ public struct SimulationSettings: Sendable, Hashable {
         return settings
     }
 
-    /// The default student network: one hidden layer of 256, trained for at most 30 epochs (early stopping, patience 5).
+    /// The default student network: one hidden layer of 256, trained for at most 30 epochs (early stopping,
+    /// patience 5), stepping only the first-layer rows of bits seen in each mini-batch.
     public static var studentMLP: MLP.TrainingOptions {
-        MLP.TrainingOptions(hidden: [256], dropout: 0.3, learningRate: 1e-3, weightDecay: 1e-2, batchSize: 128, maxEpochs: 30, patience: 5)
+        MLP.TrainingOptions(hidden: [256], dropout: 0.3, learningRate: 1e-3, weightDecay: 1e-2, batchSize: 128, maxEpochs: 30, patience: 5,
+                            lazyFirstLayer: true)
     }
 
     /// The recipe partner `index` (0-based) uses.

@@ -1,4 +1,4 @@
-import ConcordChem
+public import ConcordChem
 import ConcordML
 
 extension Studies {
@@ -66,15 +66,20 @@ extension Studies {
     /// - Parameters:
     ///   - pool: ChEMBL molecules first (`preferred` of them), then MOSES; MOSES-only variants
     ///     draw from the part after `preferred`.
+    ///   - caches: molecules featurised by earlier seeds, for `pool` and for its MOSES part (made
+    ///     here when nil; the results are the same either way).
     public static func options(data: LabelledMolecules, pool: [String], preferred: Int, common: SimulationSettings, seed: UInt64,
+                               caches: (pool: PoolFeatureCache, moses: PoolFeatureCache)? = nil,
                                progress: ProgressHandler? = nil) async throws(FederationError) -> (samples: [Sample], table: [[String: String]]) {
         let all = variants(common: common)
         let moses = Array(pool[min(max(preferred, 0), pool.count)...])
+        let caches = caches ?? optionsCaches(pool: pool, preferred: preferred, options: common.fingerprint)
         var samples: [Sample] = [], table: [[String: String]] = []
         for (i, variant) in all.enumerated() {
             progress?(ProgressEvent(stage: "options", done: i, total: all.count, seed: seed))
             let run = try await Simulation.runSeed(data: data, pool: variant.chemblPool ? pool : moses,
-                                                   preferred: variant.chemblPool ? preferred : 0, settings: variant.settings, seed: seed)
+                                                   preferred: variant.chemblPool ? preferred : 0, settings: variant.settings, seed: seed,
+                                                   poolCache: variant.chemblPool ? caches.pool : caches.moses)
             let byName = Dictionary(run.models.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
             let student = byName["S-F\(run.annotations.count)"]
             guard let s = student?.test.mcc, let t0 = byName["T0"]?.test.mcc, let tMean = byName["T-mean"]?.test.mcc else { continue }
@@ -87,5 +92,12 @@ extension Studies {
         }
         progress?(ProgressEvent(stage: "options", done: all.count, total: all.count, seed: seed))
         return (samples, table)
+    }
+
+    /// Empty caches for ``options(data:pool:preferred:common:seed:caches:progress:)``: one for
+    /// the whole pool, one for its MOSES part (after `preferred`).
+    public static func optionsCaches(pool: [String], preferred: Int, options: MorganOptions) -> (pool: PoolFeatureCache, moses: PoolFeatureCache) {
+        (PoolFeatureCache(pool: pool, options: options),
+         PoolFeatureCache(poolCount: pool.count - min(max(preferred, 0), pool.count), options: options))
     }
 }

@@ -61,9 +61,15 @@ struct Network {
                 if l < L - 1 {
                     let mk = m + outputOffsets[l]
                     if keep < 1 {
+                        // One 64-bit draw decides four units: a unit is kept when its 16-bit
+                        // lane is below keep × 2¹⁶.
                         let scale = 1 / keep
+                        let threshold = UInt64((Double(keep) * 65_536).rounded())
+                        var word: UInt64 = 0
                         for o in 0..<out {
-                            let s: Float = Float(rng.nextUnit()) < keep ? scale : 0
+                            if o & 3 == 0 { word = rng.next() }
+                            let s: Float = (word & 0xFFFF) < threshold ? scale : 0
+                            word >>= 16
                             mk[o] = s
                             z[o] = z[o] > 0 ? z[o] * s : 0
                         }

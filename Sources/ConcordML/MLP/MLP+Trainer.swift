@@ -134,6 +134,7 @@ final class Trainer {
         let g = SharedPointer(pointer: grads), tch = SharedPointer(pointer: touched)
         let count = count, shards = shards, inputs = sizes[0], width = sizes[1]
         let w0 = weightOffsets[0]
+        let lazy = options.lazyFirstLayer
         // Parameter segments with or without weight decay (weights decay, biases do not).
         var segments: [(range: Range<Int>, decayed: Bool)] = []
         for l in 0..<(sizes.count - 1) {
@@ -148,11 +149,18 @@ final class Trainer {
                     // First layer: only rows a shard touched carry gradients in shards 1…
                     for r in (inputs * t / tasks)..<(inputs * (t + 1) / tasks) {
                         let base = w0 + r * width
+                        var any = false
                         for s in 0..<shards where tch.pointer[s * inputs + r] {
                             tch.pointer[s * inputs + r] = false
+                            any = true
                             guard s > 0 else { continue }
                             let src = g0 + s * count + base, dst = g0 + base
                             for o in 0..<width { dst[o] += src[o]; src[o] = 0 }
+                        }
+                        // Lazy: a row no molecule in the batch switched on keeps its weights and moments.
+                        if lazy && any {
+                            adamStep(p.pointer + base, m.pointer + base, v.pointer + base, g0 + base, count: width,
+                                     decayed: true, constants)
                         }
                     }
                     // One AdamW loop over this task's share of every segment; after the first weight
@@ -160,6 +168,7 @@ final class Trainer {
                     for (index, segment) in parts.enumerated() {
                         let a: Int, b: Int
                         if index == 0 {  // the first weight matrix, split by the rows reduced above
+                            if lazy { continue }  // stepped row by row above
                             a = w0 + inputs * t / tasks * width; b = w0 + inputs * (t + 1) / tasks * width
                         } else {
                             let n = segment.range.count

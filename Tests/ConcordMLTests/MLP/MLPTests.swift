@@ -73,6 +73,32 @@ struct MLPTests {
         #expect(accuracy > 0.85, "test accuracy \(accuracy) (majority class: about 0.73)")
     }
 
+    @Test("lazy first-layer steps: rows of bits never switched on keep their initial weights, the rest learn as well, on any core count")
+    func lazyFirstLayer() async throws {
+        let (x, y) = mlpProblem(rows: 600, seed: 1)
+        let (tx, ty) = mlpProblem(rows: 300, seed: 2)
+        // Bit 127 is switched off everywhere: no molecule ever has it.
+        var sparse = FingerprintMatrix(bitCount: 128)
+        for r in 0..<x.rowCount { sparse.append(BitFingerprint(bitCount: 128, onBits: x[r].onBits.filter { $0 != 127 })) }
+        func options(lazy: Bool, epochs: Int) -> MLP.TrainingOptions {
+            MLP.TrainingOptions(hidden: [32, 16], dropout: 0.1, learningRate: 3e-3, batchSize: 32, maxEpochs: epochs, patience: 40,
+                                seed: 5, lazyFirstLayer: lazy)
+        }
+        let (short, _) = try await MLP.train(sparse, targets: .binary(y), options: options(lazy: true, epochs: 1), parallelism: 1)
+        let (long, _) = try await MLP.train(sparse, targets: .binary(y), options: options(lazy: true, epochs: 40), parallelism: 1)
+        let (again, _) = try await MLP.train(sparse, targets: .binary(y), options: options(lazy: true, epochs: 40), parallelism: 3)
+        let (dense, _) = try await MLP.train(sparse, targets: .binary(y), options: options(lazy: false, epochs: 40), parallelism: 1)
+        let width = 32, row127 = 127 * width
+        let unseen = { (m: MLP) in Array(m.parameters[row127..<(row127 + width)]) }
+        #expect(unseen(short) == unseen(long), "an unseen bit's row is never stepped")
+        #expect(unseen(long) != unseen(dense), "standard AdamW decays it")
+        #expect(long == again)
+        #expect(long.parameters[0..<width] != short.parameters[0..<width], "a seen bit's row learns")
+        let p = await long.predictProbability(tx)
+        let accuracy = Double(zip(p, ty).filter { ($0 > 0.5) == ($1 == 1) }.count) / Double(ty.count)
+        #expect(accuracy > 0.85, "test accuracy \(accuracy) (majority class: about 0.73)")
+    }
+
     @Test("masked labels have no influence; soft targets train; early stopping restores the best epoch")
     func masksSoftTargetsAndEarlyStopping() async throws {
         let (x, y) = mlpProblem(rows: 200, seed: 4)

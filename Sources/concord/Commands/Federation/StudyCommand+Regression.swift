@@ -21,9 +21,10 @@ extension StudyCommand {
         var samples: [Studies.Sample] = [], table: [[String: String]] = []
         var timings = StageTimings()
         let sizes = try sizeList()
+        let cache = PoolFeatureCache(pool: pool, options: settings.fingerprint)  // each public molecule is parsed once
         for seed in federation.seedList {
             let run = try await RegressionSimulation.runSeed(data: loaded.molecules, pool: pool, preferred: preferred, settings: settings,
-                                                             seed: seed, progress: bar.handler)
+                                                             seed: seed, poolCache: cache, progress: bar.handler)
             timings.add(run.timings)
             let studyStart = clock.now
             switch study {

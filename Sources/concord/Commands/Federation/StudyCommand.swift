@@ -75,13 +75,15 @@ struct StudyCommand: AsyncParsableCommand {
         var samples: [Studies.Sample] = [], table: [[String: String]] = []
         var timings = StageTimings()
         let sizes = try sizeList()
+        let caches = Studies.optionsCaches(pool: pool, preferred: preferred, options: settings.fingerprint)  // shared by every seed
         for seed in federation.seedList where study == .options {
             let result = try await Studies.options(data: loaded.molecules, pool: pool, preferred: preferred, common: settings, seed: seed,
-                                                   progress: bar.handler)
+                                                   caches: caches, progress: bar.handler)
             samples += result.samples; table += result.table
         }
         for seed in federation.seedList where study != .options {
-            let run = try await Simulation.runSeed(data: loaded.molecules, pool: pool, preferred: preferred, settings: settings, seed: seed, progress: bar.handler)
+            let run = try await Simulation.runSeed(data: loaded.molecules, pool: pool, preferred: preferred, settings: settings, seed: seed,
+                                                   poolCache: caches.pool, progress: bar.handler)
             timings.add(run.timings)  // its total is replaced by the wall clock below
             let studyStart = clock.now
             switch study {
