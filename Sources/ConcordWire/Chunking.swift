@@ -74,6 +74,7 @@ public enum Chunking {
                                               abstained: flags)
             chunk.totalChunks = UInt32(total)
             chunk.annotationSha256 = whole
+            if let reliability = annotation.reliability { chunk.reliability = reliability }
             return chunk
         }
     }
@@ -107,6 +108,9 @@ public enum Chunking {
         if let bad = chunk.domainDistances.firstIndex(where: { !($0.isFinite && $0 >= 0) }) {
             throw .invalidField("\(name), molecule \(Int(chunk.offset) + bad): domain distance \(chunk.domainDistances[bad]) is not a finite non-negative number")
         }
+        if chunk.hasReliability, !(chunk.reliability >= 0 && chunk.reliability <= 1) {
+            throw .invalidField("\(name): reliability \(chunk.reliability) is not a ROC-AUC in [0, 1]")
+        }
         guard chunk.sha256.count == 32, chunk.annotationSha256.count == 32 else { throw .invalidField("\(name): digests must be 32 bytes") }
         let flags = chunk.abstained.isEmpty ? [Bool](repeating: false, count: expected)[...] : chunk.abstained[...]
         guard Digests.annotation(probabilities: chunk.probabilities[...], distances: chunk.domainDistances[...], abstained: flags) == chunk.sha256 else {
@@ -124,10 +128,14 @@ public enum Chunking {
         var p = [Double](), d = [Double](), a = [Bool]()
         p.reserveCapacity(transferSize); d.reserveCapacity(transferSize); a.reserveCapacity(transferSize)
         var digest: Data?
+        var reliability: Double??
         for (i, chunk) in byIndex.enumerated() {
             guard let chunk else { throw .inconsistent("\(partner): annotation chunk \(i) is missing") }
             if let digest, digest != chunk.annotationSha256 { throw .inconsistent("\(partner): chunks of two different annotations") }
             digest = chunk.annotationSha256
+            let stated: Double? = chunk.hasReliability ? chunk.reliability : nil
+            if let reliability, reliability != stated { throw .inconsistent("\(partner): chunks state different reliabilities") }
+            reliability = stated
             p += chunk.probabilities
             d += chunk.domainDistances
             a += chunk.abstained.isEmpty ? [Bool](repeating: false, count: chunk.probabilities.count) : chunk.abstained
@@ -136,7 +144,8 @@ public enum Chunking {
         guard Digests.annotation(probabilities: p[...], distances: d[...], abstained: a[...]) == digest else {
             throw .digestMismatch("\(partner): the whole annotation")
         }
-        return Annotation(partner: partner, probabilities: p, domainDistances: d, abstained: a.contains(true) ? a : [])
+        return Annotation(partner: partner, probabilities: p, domainDistances: d, abstained: a.contains(true) ? a : [],
+                          reliability: reliability ?? nil)
     }
 
     // MARK: Artifacts

@@ -132,8 +132,6 @@ struct CoordinatorEngineTests {
         var spec = Fixtures.spec(partners: ["alpha"])
         spec.scheme = "loudest"
         await #expect(throws: CoordinatorRefusal.self) { try await engine.submit(spec) }
-        spec.scheme = "confidence"  // needs reliabilities the wire does not carry yet: refused, not silently weighted
-        await #expect(throws: CoordinatorRefusal.self) { try await engine.submit(spec) }
         spec = Fixtures.spec(partners: ["alpha", "alpha"])
         await #expect(throws: CoordinatorRefusal.self) { try await engine.submit(spec) }
         spec = Fixtures.spec(partners: ["alpha"]); spec.quorum = 3
@@ -141,6 +139,49 @@ struct CoordinatorEngineTests {
         spec = Fixtures.spec(partners: ["alpha"]); spec.fingerprint.bits = 1000
         await #expect(throws: CoordinatorRefusal.self) { try await engine.submit(spec) }
         #expect(try store.jobs().isEmpty)
+    }
+
+    @Test func aConfidenceJobAsksForReliabilitiesRefusesAnnotationsWithoutAndWeighsTeachersByThem() async throws {
+        let (partners, pool) = Fixtures.split()
+        let store = try CoordinatorStore(path: Fixtures.temporaryDirectory().appendingPathComponent("c.sqlite").path)
+        let engine = Fixtures.engine(store: store, pool: pool)
+        var spec = Fixtures.spec(partners: ["alpha", "beta"])
+        spec.scheme = "confidence"
+        let job = try await engine.submit(spec)
+        await engine.advance()
+        #expect(try await engine.view(partner: "alpha", jobID: job.jobID).wantsReliability)
+        #expect(try await !engine.view(partner: "alpha", jobID: try await engine.submit(Fixtures.spec(partners: ["alpha"])).jobID).wantsReliability)
+        let transfer = try await engine.transferSet(partner: "alpha", jobID: job.jobID).smiles
+        // Silence would count as full reliability: refused, with the reason.
+        let silent = try await Fixtures.annotate(partner: "alpha", data: partners["alpha"] ?? [], transfer: transfer, jobID: job.jobID)
+        await #expect(throws: CoordinatorRefusal.self) { try await engine.receive(partner: "alpha", chunk: silent[0]) }
+        // Out of range: refused by validation.
+        var wild = try await Fixtures.annotate(partner: "alpha", data: partners["alpha"] ?? [], transfer: transfer, jobID: job.jobID, reliability: .some(1.5))
+        await #expect(throws: CoordinatorRefusal.self) { try await engine.receive(partner: "alpha", chunk: wild[0]) }
+        // alpha measures its teacher (out-of-bag is off in the fixture, so cross-validated); beta's teacher is at chance.
+        let alpha = try await Fixtures.annotate(partner: "alpha", data: partners["alpha"] ?? [], transfer: transfer, jobID: job.jobID, reliability: .some(nil))
+        let measured = try #require(alpha.first?.hasReliability == true ? alpha.first?.reliability : nil)
+        #expect(measured > 0.5 && measured <= 1 && alpha.allSatisfy { $0.reliability == measured })
+        let beta = try await Fixtures.annotate(partner: "beta", data: partners["beta"] ?? [], transfer: transfer, jobID: job.jobID, reliability: .some(0.5))
+        for chunk in alpha { #expect(try await engine.receive(partner: "alpha", chunk: chunk)) }
+        // A chunk of the same annotation stating another reliability is refused.
+        wild = alpha; wild[0].reliability = 0.9
+        await #expect(throws: CoordinatorRefusal.self) { try await engine.receive(partner: "alpha", chunk: wild[0]) }
+        for chunk in beta { #expect(try await engine.receive(partner: "beta", chunk: chunk)) }
+        await engine.advance()
+        let status = try await engine.status(jobID: job.jobID)
+        #expect(status.state == .studentTrained)
+        let contribution = Dictionary(uniqueKeysWithValues: status.partners.map { ($0.name, $0.contribution) })
+        // The coordinator's consensus is the confidence consensus of what was sent, reliabilities included.
+        let sent = try [("alpha", alpha), ("beta", beta)].map { name, chunks in
+            try Chunking.assemble(partner: name, chunks: chunks, transferSize: transfer.count)
+        }
+        #expect(sent.map(\.reliability) == [measured, 0.5])
+        let confidence = try Federation.consensus(sent, scheme: .confidence)
+        let weighted = try Federation.consensus(sent, scheme: .weighted)
+        #expect([contribution["alpha"], contribution["beta"]] == confidence.contributions.map { Optional($0) })
+        // A teacher at chance (ROC-AUC 0.5) has weight 0: beta counts only where alpha's domain weight is 0 as well.
+        #expect(confidence.contributions[1] < weighted.contributions[1] && confidence.contributions[0] > weighted.contributions[0])
     }
 
     @Test func theStatusPortServesThePageMetricsAndReports() async throws {

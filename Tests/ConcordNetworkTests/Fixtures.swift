@@ -71,8 +71,9 @@ enum Fixtures {
     }
 
     /// What a partner does in-process: train a teacher on its molecules and annotate the transfer set.
+    /// - Parameter reliability: measure the teacher's reliability (`.some(nil)`), state this one, or send none (`nil`).
     static func annotate(partner: String, data: [(smiles: String, label: UInt8)], transfer: [String], bits: Int = 1024,
-                         jobID: String) async throws -> [Concord_V1_AnnotationChunk] {
+                         jobID: String, reliability: Double?? = nil) async throws -> [Concord_V1_AnnotationChunk] {
         let options = FeaturizerSpec(radius: 2, bits: bits, features: true).morganOptions
         let own = await MoleculeFeaturizer.featurize(data.map(\.smiles), options: options)
         let fps = try own.map { try $0.get().fingerprint }
@@ -80,10 +81,11 @@ enum Fixtures {
         let teacher = try await Teacher.train(partner: partner, features: FingerprintMatrix(bitCount: bits, fingerprints: fps),
                                               labels: data.map(\.label), keys: keys,
                                               recipe: TrainingRecipe(model: .randomForest(ForestOptions(treeCount: 20, maxDepth: 8, classWeight: .balanced, computeOutOfBag: false))),
-                                              domain: DomainSettings(), seed: 11, parallelism: 2)
+                                              domain: DomainSettings(), seed: 11, measureReliability: reliability != nil, parallelism: 2)
         let public_ = await MoleculeFeaturizer.featurize(transfer, options: options)
         let matrix = FingerprintMatrix(bitCount: bits, fingerprints: try public_.map { try $0.get().fingerprint })
-        let annotation = try await teacher.annotate(matrix, keys: try public_.map { try $0.get().key }, guard: SelfAnnotationGuard(identical: true))
+        var annotation = try await teacher.annotate(matrix, keys: try public_.map { try $0.get().key }, guard: SelfAnnotationGuard(identical: true))
+        if case .some(.some(let stated)) = reliability { annotation.reliability = stated }
         return Chunking.annotationChunks(jobID: jobID, annotation: annotation)
     }
 

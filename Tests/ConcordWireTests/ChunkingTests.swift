@@ -46,6 +46,25 @@ struct ChunkingTests {
         #expect(throws: WireError.self) { try Chunking.assemble(partner: "p", chunks: [chunks[0]], transferSize: 5_000, perChunk: 4096) }
     }
 
+    @Test func aTeachersReliabilityTravelsInEveryChunkAndMustAgree() throws {
+        var original = annotation(10_000)
+        #expect(Chunking.annotationChunks(jobID: "j", annotation: original, perChunk: 4096).allSatisfy { !$0.hasReliability })
+        #expect(try Chunking.assemble(partner: "p", chunks: Chunking.annotationChunks(jobID: "j", annotation: original, perChunk: 4096),
+                                      transferSize: 10_000, perChunk: 4096).reliability == nil)
+        original.reliability = 0.8125
+        let chunks = Chunking.annotationChunks(jobID: "j", annotation: original, perChunk: 4096)
+        #expect(chunks.allSatisfy { $0.hasReliability && $0.reliability == 0.8125 })
+        #expect(try Chunking.assemble(partner: "p", chunks: chunks, transferSize: 10_000, perChunk: 4096).reliability == 0.8125)
+        var mixed = chunks; mixed[2].reliability = 0.9
+        #expect(throws: WireError.self) { try Chunking.assemble(partner: "p", chunks: mixed, transferSize: 10_000, perChunk: 4096) }
+        mixed = chunks; mixed[1].clearReliability()
+        #expect(throws: WireError.self) { try Chunking.assemble(partner: "p", chunks: mixed, transferSize: 10_000, perChunk: 4096) }
+        var wild = chunks[0]; wild.reliability = .nan
+        #expect(throws: WireError.self) { try Chunking.validate(wild, transferSize: 10_000, perChunk: 4096) }
+        wild.reliability = -0.1
+        #expect(throws: WireError.self) { try Chunking.validate(wild, transferSize: 10_000, perChunk: 4096) }
+    }
+
     @Test func chunksOfTwoDifferentAnnotationsDoNotAssemble() throws {
         let a = Chunking.annotationChunks(jobID: "j", annotation: annotation(5_000), perChunk: 4096)
         var other = annotation(5_000); other.probabilities[4500] = 0.123

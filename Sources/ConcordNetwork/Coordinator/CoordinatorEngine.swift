@@ -158,6 +158,7 @@ public actor CoordinatorEngine {
         view.threshold = job.threshold ?? 0
         view.message = job.message
         view.candidateThresholds = FederatedCalibration.grid
+        view.wantsReliability = spec.scheme == FederationScheme.confidence.rawValue
         do {
             try store.touch(job: job.id, partner: partner)
             if let count = try transferCount(job.id), let digest = try store.artifactDigest(Artifact.transfer, job: job.id) {
@@ -191,8 +192,13 @@ public actor CoordinatorEngine {
         guard let transferSize = try transferCount(job.id) else { throw CoordinatorRefusal(.internalError, "the transfer set is missing") }
         do { try Chunking.validate(chunk, transferSize: transferSize) }
         catch { throw CoordinatorRefusal(.invalidArgument, "\(partner): \(error)") }
+        if !chunk.hasReliability, try Self.spec(job).scheme == FederationScheme.confidence.rawValue {
+            // Without it the teacher would count as fully reliable: no partner gains weight by staying silent.
+            throw CoordinatorRefusal(.invalidArgument, "\(partner): annotation chunk \(chunk.index) carries no reliability; this job's confidence scheme needs the teacher's own ROC-AUC in every chunk")
+        }
         if let existing = try? store.firstAnnotationChunk(job: job.id, partner: partner),
-           let first = try? Concord_V1_AnnotationChunk(serializedBytes: existing), first.annotationSha256 != chunk.annotationSha256 {
+           let first = try? Concord_V1_AnnotationChunk(serializedBytes: existing),
+           first.annotationSha256 != chunk.annotationSha256 || first.hasReliability != chunk.hasReliability || first.reliability != chunk.reliability {
             throw CoordinatorRefusal(.invalidArgument, "\(partner): annotation chunk \(chunk.index) belongs to a different annotation than the chunks already received")
         }
         do {

@@ -13,10 +13,7 @@ struct JobSettings: Sendable {
     init(_ spec: Concord_V1_JobSpec) throws(CoordinatorRefusal) {
         do { fingerprint = try FeaturizerSpec(wire: spec.fingerprint) } catch { throw CoordinatorRefusal(.invalidArgument, "\(error)") }
         guard let scheme = FederationScheme(rawValue: spec.scheme) else {
-            throw CoordinatorRefusal(.invalidArgument, "unknown scheme '\(spec.scheme)'; choose weighted, uniform or majority")
-        }
-        guard scheme != .confidence else {
-            throw CoordinatorRefusal(.invalidArgument, "the 'confidence' scheme needs each teacher's reliability, which partners do not send over the network yet; use it in 'concord simulate', or choose weighted, uniform or majority")
+            throw CoordinatorRefusal(.invalidArgument, "unknown scheme '\(spec.scheme)'; choose weighted, uniform, majority or confidence")
         }
         guard let selection = SelectionMode(rawValue: spec.selection) else {
             throw CoordinatorRefusal(.invalidArgument, "unknown selection '\(spec.selection)'; choose \(SelectionMode.allCases.map(\.rawValue).joined(separator: ", "))")

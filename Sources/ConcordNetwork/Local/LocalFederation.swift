@@ -40,7 +40,8 @@ public enum LocalFederation {
                     let work = PartnerWork(partner: node.partner, data: data, recipe: recipe, selfGuard: try PartnerWork.selfGuard(node.selfGuard),
                                            seed: node.seed ?? 1, parallelism: threads)
                     let transfer = try await PartnerWork.transfer(smiles, fingerprint: fingerprint, parallelism: threads)
-                    let (teacher, annotation) = try await work.teach(transfer: transfer.features, keys: transfer.keys)
+                    let (teacher, annotation) = try await work.teach(transfer: transfer.features, keys: transfer.keys,
+                                                                     reliability: view.wantsReliability)
                     for chunk in Chunking.annotationChunks(jobID: job, annotation: annotation) {
                         _ = try await engine.receive(partner: node.partner, chunk: chunk)
                     }

@@ -136,12 +136,13 @@ struct NodeSession {
         var chunks = try storedAnnotation(jobID)
         var teacherModel: (any ProbabilisticClassifier)?
         if chunks.isEmpty {
-            let (teacher, annotation) = try await work.teach(transfer: transfer.features, keys: transfer.keys)
+            let (teacher, annotation) = try await work.teach(transfer: transfer.features, keys: transfer.keys, reliability: view.wantsReliability)
             teacherModel = teacher
             if let encoded = try? StudentCodec.encode(teacher) { try store.put("teacher", job: jobID, data: encoded) }
             chunks = Chunking.annotationChunks(jobID: jobID, annotation: annotation)
             for chunk in chunks { try store.put(String(format: "annotation/%06d", Int(chunk.index)), job: jobID, data: try chunk.serializedBytes()) }
-            logger.info("annotated \(annotation.probabilities.count) public molecules (abstained on \(annotation.abstentionCount) of our own)")
+            let sent = annotation.reliability.map { String(format: "; our teacher's own ROC-AUC, sent with it: %.3f", $0) } ?? ""
+            logger.info("annotated \(annotation.probabilities.count) public molecules (abstained on \(annotation.abstentionCount) of our own)\(sent)")
         }
         if dryRun { return try dryRunOutcome(jobID: jobID, chunks: chunks) }
 

@@ -34,9 +34,13 @@ public struct PartnerWork: Sendable {
     }
 
     /// Trains the teacher and annotates the transfer set (abstaining on our own molecules).
-    public func teach(transfer: FingerprintMatrix, keys: [MoleculeIdentityKey]) async throws(FederationError) -> (teacher: any ProbabilisticClassifier, annotation: Annotation) {
+    /// - Parameter reliability: also measure the teacher's reliability on our own molecules and
+    ///   send it with the annotation (when the job's scheme weighs teachers by it).
+    public func teach(transfer: FingerprintMatrix, keys: [MoleculeIdentityKey],
+                      reliability: Bool = false) async throws(FederationError) -> (teacher: any ProbabilisticClassifier, annotation: Annotation) {
         let teacher = try await Teacher.train(partner: partner, features: data.train.features, labels: data.train.labels, keys: data.train.keys,
-                                              recipe: recipe, domain: DomainSettings(), seed: Seeds.derive(seed, 100), parallelism: parallelism)
+                                              recipe: recipe, domain: DomainSettings(), seed: Seeds.derive(seed, 100),
+                                              measureReliability: reliability, parallelism: parallelism)
         let annotation = try await teacher.annotate(transfer, keys: keys, guard: selfGuard, parallelism: parallelism)
         return (teacher.model, annotation)
     }

@@ -242,7 +242,7 @@ public nonisolated struct Concord_V1_JobSpec: @unchecked Sendable {
     set {_uniqueStorage()._selection = newValue}
   }
 
-  /// weighted | uniform | majority
+  /// weighted | uniform | majority | confidence
   public var scheme: String {
     get {_storage._scheme}
     set {_uniqueStorage()._scheme = newValue}
@@ -412,36 +412,30 @@ public nonisolated struct Concord_V1_EnrolRequest: Sendable {
   public init() {}
 }
 
-public nonisolated struct Concord_V1_EnrolResponse: @unchecked Sendable {
+public nonisolated struct Concord_V1_EnrolResponse: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  public var jobID: String {
-    get {_storage._jobID}
-    set {_uniqueStorage()._jobID = newValue}
-  }
+  public var jobID: String = String()
 
   /// the name the coordinator read from the certificate
-  public var partner: String {
-    get {_storage._partner}
-    set {_uniqueStorage()._partner = newValue}
-  }
+  public var partner: String = String()
 
   public var job: Concord_V1_JobView {
-    get {_storage._job ?? Concord_V1_JobView()}
-    set {_uniqueStorage()._job = newValue}
+    get {_job ?? Concord_V1_JobView()}
+    set {_job = newValue}
   }
   /// Returns true if `job` has been explicitly set.
-  public var hasJob: Bool {_storage._job != nil}
+  public var hasJob: Bool {self._job != nil}
   /// Clears the value of `job`. Subsequent reads from it will return its default value.
-  public mutating func clearJob() {_uniqueStorage()._job = nil}
+  public mutating func clearJob() {self._job = nil}
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
-  fileprivate var _storage = _StorageClass.defaultInstance
+  fileprivate var _job: Concord_V1_JobView? = nil
 }
 
 public nonisolated struct Concord_V1_GetJobRequest: Sendable {
@@ -458,54 +452,99 @@ public nonisolated struct Concord_V1_GetJobRequest: Sendable {
 }
 
 /// The job as one partner sees it (nothing about other partners).
-public nonisolated struct Concord_V1_JobView: Sendable {
+public nonisolated struct Concord_V1_JobView: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  public var jobID: String = String()
+  public var jobID: String {
+    get {_storage._jobID}
+    set {_uniqueStorage()._jobID = newValue}
+  }
 
-  public var state: Concord_V1_JobState = .unspecified
+  public var state: Concord_V1_JobState {
+    get {_storage._state}
+    set {_uniqueStorage()._state = newValue}
+  }
 
   public var fingerprint: Concord_V1_Fingerprint {
-    get {_fingerprint ?? Concord_V1_Fingerprint()}
-    set {_fingerprint = newValue}
+    get {_storage._fingerprint ?? Concord_V1_Fingerprint()}
+    set {_uniqueStorage()._fingerprint = newValue}
   }
   /// Returns true if `fingerprint` has been explicitly set.
-  public var hasFingerprint: Bool {self._fingerprint != nil}
+  public var hasFingerprint: Bool {_storage._fingerprint != nil}
   /// Clears the value of `fingerprint`. Subsequent reads from it will return its default value.
-  public mutating func clearFingerprint() {self._fingerprint = nil}
+  public mutating func clearFingerprint() {_uniqueStorage()._fingerprint = nil}
 
-  public var transferSize: UInt32 = 0
+  public var transferSize: UInt32 {
+    get {_storage._transferSize}
+    set {_uniqueStorage()._transferSize = newValue}
+  }
 
-  public var transferChunks: UInt32 = 0
+  public var transferChunks: UInt32 {
+    get {_storage._transferChunks}
+    set {_uniqueStorage()._transferChunks = newValue}
+  }
 
   /// SHA-256 of the SMILES joined by "\n"
-  public var transferSha256: Data = Data()
+  public var transferSha256: Data {
+    get {_storage._transferSha256}
+    set {_uniqueStorage()._transferSha256 = newValue}
+  }
 
   /// molecules per chunk
-  public var chunkSize: UInt32 = 0
+  public var chunkSize: UInt32 {
+    get {_storage._chunkSize}
+    set {_uniqueStorage()._chunkSize = newValue}
+  }
 
   /// this partner's chunks already stored
-  public var annotationChunksReceived: [UInt32] = []
+  public var annotationChunksReceived: [UInt32] {
+    get {_storage._annotationChunksReceived}
+    set {_uniqueStorage()._annotationChunksReceived = newValue}
+  }
 
-  public var calibrationReceived: Bool = false
+  public var calibrationReceived: Bool {
+    get {_storage._calibrationReceived}
+    set {_uniqueStorage()._calibrationReceived = newValue}
+  }
 
-  public var evaluationReceived: Bool = false
+  public var evaluationReceived: Bool {
+    get {_storage._evaluationReceived}
+    set {_uniqueStorage()._evaluationReceived = newValue}
+  }
 
-  public var threshold: Double = 0
+  public var threshold: Double {
+    get {_storage._threshold}
+    set {_uniqueStorage()._threshold = newValue}
+  }
 
-  public var candidateThresholds: [Double] = []
+  public var candidateThresholds: [Double] {
+    get {_storage._candidateThresholds}
+    set {_uniqueStorage()._candidateThresholds = newValue}
+  }
 
-  public var studentSha256: Data = Data()
+  public var studentSha256: Data {
+    get {_storage._studentSha256}
+    set {_uniqueStorage()._studentSha256 = newValue}
+  }
 
-  public var message: String = String()
+  public var message: String {
+    get {_storage._message}
+    set {_uniqueStorage()._message = newValue}
+  }
+
+  /// the scheme weighs teachers by their reliability: send it with the annotation
+  public var wantsReliability: Bool {
+    get {_storage._wantsReliability}
+    set {_uniqueStorage()._wantsReliability = newValue}
+  }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
-  fileprivate var _fingerprint: Concord_V1_Fingerprint? = nil
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 public nonisolated struct Concord_V1_FetchTransferSetRequest: Sendable {
@@ -551,7 +590,9 @@ public nonisolated struct Concord_V1_TransferChunk: Sendable {
 /// One chunk of a partner's annotation, covering molecules [offset, offset + count).
 /// `sha256` is over, for each molecule in order: the probability as IEEE-754 binary64
 /// little-endian, the distance likewise, and one byte 1/0 for abstained.
-/// `annotation_sha256` is the same encoding over the whole annotation.
+/// `annotation_sha256` is the same encoding over the whole annotation. `reliability` (only when
+/// the job view asks for it) is the teacher's ROC-AUC on the partner's own molecules, out-of-bag or
+/// cross-validated: one number, the same in every chunk.
 public nonisolated struct Concord_V1_AnnotationChunk: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -576,9 +617,20 @@ public nonisolated struct Concord_V1_AnnotationChunk: Sendable {
 
   public var annotationSha256: Data = Data()
 
+  public var reliability: Double {
+    get {_reliability ?? 0}
+    set {_reliability = newValue}
+  }
+  /// Returns true if `reliability` has been explicitly set.
+  public var hasReliability: Bool {self._reliability != nil}
+  /// Clears the value of `reliability`. Subsequent reads from it will return its default value.
+  public mutating func clearReliability() {self._reliability = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+
+  fileprivate var _reliability: Double? = nil
 }
 
 public nonisolated struct Concord_V1_UploadReceipt: Sendable {
@@ -1351,81 +1403,41 @@ nonisolated extension Concord_V1_EnrolResponse: SwiftProtobuf.Message, SwiftProt
   public static let protoMessageName: String = _protobuf_package + ".EnrolResponse"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{1}partner\0\u{1}job\0")
 
-  fileprivate class _StorageClass {
-    var _jobID: String = String()
-    var _partner: String = String()
-    var _job: Concord_V1_JobView? = nil
-
-      // This property is used as the initial default value for new instances of the type.
-      // The type itself is protecting the reference to its storage via CoW semantics.
-      // This will force a copy to be made of this reference when the first mutation occurs;
-      // hence, it is safe to mark this as `nonisolated(unsafe)`.
-      static nonisolated(unsafe) let defaultInstance = _StorageClass()
-
-    private init() {}
-
-    init(copying source: _StorageClass) {
-      _jobID = source._jobID
-      _partner = source._partner
-      _job = source._job
-    }
-  }
-
-  fileprivate mutating func _uniqueStorage() -> _StorageClass {
-    if !isKnownUniquelyReferenced(&_storage) {
-      _storage = _StorageClass(copying: _storage)
-    }
-    return _storage
-  }
-
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    _ = _uniqueStorage()
-    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
-      while let fieldNumber = try decoder.nextFieldNumber() {
-        // The use of inline closures is to circumvent an issue where the compiler
-        // allocates stack space for every case branch when no optimizations are
-        // enabled. https://github.com/apple/swift-protobuf/issues/1034
-        switch fieldNumber {
-        case 1: try { try decoder.decodeSingularStringField(value: &_storage._jobID) }()
-        case 2: try { try decoder.decodeSingularStringField(value: &_storage._partner) }()
-        case 3: try { try decoder.decodeSingularMessageField(value: &_storage._job) }()
-        default: break
-        }
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.jobID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.partner) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._job) }()
+      default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every if/case branch local when no optimizations
-      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-      // https://github.com/apple/swift-protobuf/issues/1182
-      if !_storage._jobID.isEmpty {
-        try visitor.visitSingularStringField(value: _storage._jobID, fieldNumber: 1)
-      }
-      if !_storage._partner.isEmpty {
-        try visitor.visitSingularStringField(value: _storage._partner, fieldNumber: 2)
-      }
-      try { if let v = _storage._job {
-        try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
-      } }()
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.jobID.isEmpty {
+      try visitor.visitSingularStringField(value: self.jobID, fieldNumber: 1)
     }
+    if !self.partner.isEmpty {
+      try visitor.visitSingularStringField(value: self.partner, fieldNumber: 2)
+    }
+    try { if let v = self._job {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Concord_V1_EnrolResponse, rhs: Concord_V1_EnrolResponse) -> Bool {
-    if lhs._storage !== rhs._storage {
-      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
-        let _storage = _args.0
-        let rhs_storage = _args.1
-        if _storage._jobID != rhs_storage._jobID {return false}
-        if _storage._partner != rhs_storage._partner {return false}
-        if _storage._job != rhs_storage._job {return false}
-        return true
-      }
-      if !storagesAreEqual {return false}
-    }
+    if lhs.jobID != rhs.jobID {return false}
+    if lhs.partner != rhs.partner {return false}
+    if lhs._job != rhs._job {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1463,98 +1475,167 @@ nonisolated extension Concord_V1_GetJobRequest: SwiftProtobuf.Message, SwiftProt
 
 nonisolated extension Concord_V1_JobView: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".JobView"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{1}state\0\u{1}fingerprint\0\u{3}transfer_size\0\u{3}transfer_chunks\0\u{3}transfer_sha256\0\u{3}chunk_size\0\u{3}annotation_chunks_received\0\u{3}calibration_received\0\u{3}evaluation_received\0\u{1}threshold\0\u{3}candidate_thresholds\0\u{3}student_sha256\0\u{1}message\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{1}state\0\u{1}fingerprint\0\u{3}transfer_size\0\u{3}transfer_chunks\0\u{3}transfer_sha256\0\u{3}chunk_size\0\u{3}annotation_chunks_received\0\u{3}calibration_received\0\u{3}evaluation_received\0\u{1}threshold\0\u{3}candidate_thresholds\0\u{3}student_sha256\0\u{1}message\0\u{3}wants_reliability\0")
+
+  fileprivate class _StorageClass {
+    var _jobID: String = String()
+    var _state: Concord_V1_JobState = .unspecified
+    var _fingerprint: Concord_V1_Fingerprint? = nil
+    var _transferSize: UInt32 = 0
+    var _transferChunks: UInt32 = 0
+    var _transferSha256: Data = Data()
+    var _chunkSize: UInt32 = 0
+    var _annotationChunksReceived: [UInt32] = []
+    var _calibrationReceived: Bool = false
+    var _evaluationReceived: Bool = false
+    var _threshold: Double = 0
+    var _candidateThresholds: [Double] = []
+    var _studentSha256: Data = Data()
+    var _message: String = String()
+    var _wantsReliability: Bool = false
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _jobID = source._jobID
+      _state = source._state
+      _fingerprint = source._fingerprint
+      _transferSize = source._transferSize
+      _transferChunks = source._transferChunks
+      _transferSha256 = source._transferSha256
+      _chunkSize = source._chunkSize
+      _annotationChunksReceived = source._annotationChunksReceived
+      _calibrationReceived = source._calibrationReceived
+      _evaluationReceived = source._evaluationReceived
+      _threshold = source._threshold
+      _candidateThresholds = source._candidateThresholds
+      _studentSha256 = source._studentSha256
+      _message = source._message
+      _wantsReliability = source._wantsReliability
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularStringField(value: &self.jobID) }()
-      case 2: try { try decoder.decodeSingularEnumField(value: &self.state) }()
-      case 3: try { try decoder.decodeSingularMessageField(value: &self._fingerprint) }()
-      case 4: try { try decoder.decodeSingularUInt32Field(value: &self.transferSize) }()
-      case 5: try { try decoder.decodeSingularUInt32Field(value: &self.transferChunks) }()
-      case 6: try { try decoder.decodeSingularBytesField(value: &self.transferSha256) }()
-      case 7: try { try decoder.decodeSingularUInt32Field(value: &self.chunkSize) }()
-      case 8: try { try decoder.decodeRepeatedUInt32Field(value: &self.annotationChunksReceived) }()
-      case 9: try { try decoder.decodeSingularBoolField(value: &self.calibrationReceived) }()
-      case 10: try { try decoder.decodeSingularBoolField(value: &self.evaluationReceived) }()
-      case 11: try { try decoder.decodeSingularDoubleField(value: &self.threshold) }()
-      case 12: try { try decoder.decodeRepeatedDoubleField(value: &self.candidateThresholds) }()
-      case 13: try { try decoder.decodeSingularBytesField(value: &self.studentSha256) }()
-      case 14: try { try decoder.decodeSingularStringField(value: &self.message) }()
-      default: break
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._jobID) }()
+        case 2: try { try decoder.decodeSingularEnumField(value: &_storage._state) }()
+        case 3: try { try decoder.decodeSingularMessageField(value: &_storage._fingerprint) }()
+        case 4: try { try decoder.decodeSingularUInt32Field(value: &_storage._transferSize) }()
+        case 5: try { try decoder.decodeSingularUInt32Field(value: &_storage._transferChunks) }()
+        case 6: try { try decoder.decodeSingularBytesField(value: &_storage._transferSha256) }()
+        case 7: try { try decoder.decodeSingularUInt32Field(value: &_storage._chunkSize) }()
+        case 8: try { try decoder.decodeRepeatedUInt32Field(value: &_storage._annotationChunksReceived) }()
+        case 9: try { try decoder.decodeSingularBoolField(value: &_storage._calibrationReceived) }()
+        case 10: try { try decoder.decodeSingularBoolField(value: &_storage._evaluationReceived) }()
+        case 11: try { try decoder.decodeSingularDoubleField(value: &_storage._threshold) }()
+        case 12: try { try decoder.decodeRepeatedDoubleField(value: &_storage._candidateThresholds) }()
+        case 13: try { try decoder.decodeSingularBytesField(value: &_storage._studentSha256) }()
+        case 14: try { try decoder.decodeSingularStringField(value: &_storage._message) }()
+        case 15: try { try decoder.decodeSingularBoolField(value: &_storage._wantsReliability) }()
+        default: break
+        }
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    // The use of inline closures is to circumvent an issue where the compiler
-    // allocates stack space for every if/case branch local when no optimizations
-    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-    // https://github.com/apple/swift-protobuf/issues/1182
-    if !self.jobID.isEmpty {
-      try visitor.visitSingularStringField(value: self.jobID, fieldNumber: 1)
-    }
-    if self.state != .unspecified {
-      try visitor.visitSingularEnumField(value: self.state, fieldNumber: 2)
-    }
-    try { if let v = self._fingerprint {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
-    } }()
-    if self.transferSize != 0 {
-      try visitor.visitSingularUInt32Field(value: self.transferSize, fieldNumber: 4)
-    }
-    if self.transferChunks != 0 {
-      try visitor.visitSingularUInt32Field(value: self.transferChunks, fieldNumber: 5)
-    }
-    if !self.transferSha256.isEmpty {
-      try visitor.visitSingularBytesField(value: self.transferSha256, fieldNumber: 6)
-    }
-    if self.chunkSize != 0 {
-      try visitor.visitSingularUInt32Field(value: self.chunkSize, fieldNumber: 7)
-    }
-    if !self.annotationChunksReceived.isEmpty {
-      try visitor.visitPackedUInt32Field(value: self.annotationChunksReceived, fieldNumber: 8)
-    }
-    if self.calibrationReceived != false {
-      try visitor.visitSingularBoolField(value: self.calibrationReceived, fieldNumber: 9)
-    }
-    if self.evaluationReceived != false {
-      try visitor.visitSingularBoolField(value: self.evaluationReceived, fieldNumber: 10)
-    }
-    if self.threshold.bitPattern != 0 {
-      try visitor.visitSingularDoubleField(value: self.threshold, fieldNumber: 11)
-    }
-    if !self.candidateThresholds.isEmpty {
-      try visitor.visitPackedDoubleField(value: self.candidateThresholds, fieldNumber: 12)
-    }
-    if !self.studentSha256.isEmpty {
-      try visitor.visitSingularBytesField(value: self.studentSha256, fieldNumber: 13)
-    }
-    if !self.message.isEmpty {
-      try visitor.visitSingularStringField(value: self.message, fieldNumber: 14)
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._jobID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._jobID, fieldNumber: 1)
+      }
+      if _storage._state != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._state, fieldNumber: 2)
+      }
+      try { if let v = _storage._fingerprint {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+      } }()
+      if _storage._transferSize != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._transferSize, fieldNumber: 4)
+      }
+      if _storage._transferChunks != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._transferChunks, fieldNumber: 5)
+      }
+      if !_storage._transferSha256.isEmpty {
+        try visitor.visitSingularBytesField(value: _storage._transferSha256, fieldNumber: 6)
+      }
+      if _storage._chunkSize != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._chunkSize, fieldNumber: 7)
+      }
+      if !_storage._annotationChunksReceived.isEmpty {
+        try visitor.visitPackedUInt32Field(value: _storage._annotationChunksReceived, fieldNumber: 8)
+      }
+      if _storage._calibrationReceived != false {
+        try visitor.visitSingularBoolField(value: _storage._calibrationReceived, fieldNumber: 9)
+      }
+      if _storage._evaluationReceived != false {
+        try visitor.visitSingularBoolField(value: _storage._evaluationReceived, fieldNumber: 10)
+      }
+      if _storage._threshold.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._threshold, fieldNumber: 11)
+      }
+      if !_storage._candidateThresholds.isEmpty {
+        try visitor.visitPackedDoubleField(value: _storage._candidateThresholds, fieldNumber: 12)
+      }
+      if !_storage._studentSha256.isEmpty {
+        try visitor.visitSingularBytesField(value: _storage._studentSha256, fieldNumber: 13)
+      }
+      if !_storage._message.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._message, fieldNumber: 14)
+      }
+      if _storage._wantsReliability != false {
+        try visitor.visitSingularBoolField(value: _storage._wantsReliability, fieldNumber: 15)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Concord_V1_JobView, rhs: Concord_V1_JobView) -> Bool {
-    if lhs.jobID != rhs.jobID {return false}
-    if lhs.state != rhs.state {return false}
-    if lhs._fingerprint != rhs._fingerprint {return false}
-    if lhs.transferSize != rhs.transferSize {return false}
-    if lhs.transferChunks != rhs.transferChunks {return false}
-    if lhs.transferSha256 != rhs.transferSha256 {return false}
-    if lhs.chunkSize != rhs.chunkSize {return false}
-    if lhs.annotationChunksReceived != rhs.annotationChunksReceived {return false}
-    if lhs.calibrationReceived != rhs.calibrationReceived {return false}
-    if lhs.evaluationReceived != rhs.evaluationReceived {return false}
-    if lhs.threshold != rhs.threshold {return false}
-    if lhs.candidateThresholds != rhs.candidateThresholds {return false}
-    if lhs.studentSha256 != rhs.studentSha256 {return false}
-    if lhs.message != rhs.message {return false}
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._jobID != rhs_storage._jobID {return false}
+        if _storage._state != rhs_storage._state {return false}
+        if _storage._fingerprint != rhs_storage._fingerprint {return false}
+        if _storage._transferSize != rhs_storage._transferSize {return false}
+        if _storage._transferChunks != rhs_storage._transferChunks {return false}
+        if _storage._transferSha256 != rhs_storage._transferSha256 {return false}
+        if _storage._chunkSize != rhs_storage._chunkSize {return false}
+        if _storage._annotationChunksReceived != rhs_storage._annotationChunksReceived {return false}
+        if _storage._calibrationReceived != rhs_storage._calibrationReceived {return false}
+        if _storage._evaluationReceived != rhs_storage._evaluationReceived {return false}
+        if _storage._threshold != rhs_storage._threshold {return false}
+        if _storage._candidateThresholds != rhs_storage._candidateThresholds {return false}
+        if _storage._studentSha256 != rhs_storage._studentSha256 {return false}
+        if _storage._message != rhs_storage._message {return false}
+        if _storage._wantsReliability != rhs_storage._wantsReliability {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1657,7 +1738,7 @@ nonisolated extension Concord_V1_TransferChunk: SwiftProtobuf.Message, SwiftProt
 
 nonisolated extension Concord_V1_AnnotationChunk: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".AnnotationChunk"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{1}index\0\u{1}offset\0\u{1}probabilities\0\u{3}domain_distances\0\u{1}abstained\0\u{1}sha256\0\u{3}total_chunks\0\u{3}annotation_sha256\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{1}index\0\u{1}offset\0\u{1}probabilities\0\u{3}domain_distances\0\u{1}abstained\0\u{1}sha256\0\u{3}total_chunks\0\u{3}annotation_sha256\0\u{1}reliability\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1674,12 +1755,17 @@ nonisolated extension Concord_V1_AnnotationChunk: SwiftProtobuf.Message, SwiftPr
       case 7: try { try decoder.decodeSingularBytesField(value: &self.sha256) }()
       case 8: try { try decoder.decodeSingularUInt32Field(value: &self.totalChunks) }()
       case 9: try { try decoder.decodeSingularBytesField(value: &self.annotationSha256) }()
+      case 10: try { try decoder.decodeSingularDoubleField(value: &self._reliability) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
     if !self.jobID.isEmpty {
       try visitor.visitSingularStringField(value: self.jobID, fieldNumber: 1)
     }
@@ -1707,6 +1793,9 @@ nonisolated extension Concord_V1_AnnotationChunk: SwiftProtobuf.Message, SwiftPr
     if !self.annotationSha256.isEmpty {
       try visitor.visitSingularBytesField(value: self.annotationSha256, fieldNumber: 9)
     }
+    try { if let v = self._reliability {
+      try visitor.visitSingularDoubleField(value: v, fieldNumber: 10)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1720,6 +1809,7 @@ nonisolated extension Concord_V1_AnnotationChunk: SwiftProtobuf.Message, SwiftPr
     if lhs.sha256 != rhs.sha256 {return false}
     if lhs.totalChunks != rhs.totalChunks {return false}
     if lhs.annotationSha256 != rhs.annotationSha256 {return false}
+    if lhs._reliability != rhs._reliability {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

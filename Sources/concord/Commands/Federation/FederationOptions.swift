@@ -38,10 +38,10 @@ struct FederationOptions: ParsableArguments {
     @Option(help: "Student molecules to select (FLuID: 10000).")
     var studentSize: Int?
 
-    @Option(help: "Student selection: balanced, random, best, worst or mixed.")
+    @Option(help: "Student selection: balanced, random, best, worst, mixed or ranked.")
     var selection: SelectionMode?
 
-    @Option(help: "Consensus: weighted (FLuID), uniform or majority.")
+    @Option(help: "Consensus: weighted (FLuID), uniform, majority, or confidence (domain weight × each teacher's own reliability).")
     var scheme: FederationScheme?
 
     @Option(help: "Fraction of training molecules held out for validation.")

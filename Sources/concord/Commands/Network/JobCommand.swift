@@ -96,7 +96,7 @@ struct JobOptions: ParsableArguments {
     @Option(help: "Public molecules to annotate.") var transferSize: UInt32 = 50_000
     @Option(help: "Molecules asked for the student.") var studentSize: UInt32 = 10_000
     @Option(help: "Student selection: balanced, random, best, worst, mixed, ranked.") var selection: String = "ranked"
-    @Option(help: "Consensus: weighted, uniform, majority.") var scheme: String = "weighted"
+    @Option(help: "Consensus: weighted, uniform, majority, confidence (nodes then send their teacher's own ROC-AUC with the annotation).") var scheme: String = "weighted"
     @Option(help: "Student model: rf, mlp, logreg, knn.") var student: String = "mlp"
     @Flag(inversion: .prefixedNo, help: "Train the student on consensus probabilities.") var softLabels = true
     @Flag(inversion: .prefixedNo, help: "Choose the threshold by federated calibration.") var calibrate = true
