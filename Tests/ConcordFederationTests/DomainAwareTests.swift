@@ -183,7 +183,8 @@ struct OptionsStudyTests {
         #expect(alone.count >= 8)
         // Each "alone" variant differs from poc in its option only.
         let poc = variants[0].settings
-        let soft = try? #require(alone.first { $0.name == "poc + soft forest student" })
+        let soft = alone.first { $0.name == "poc + soft forest student" }
+        #expect(soft != nil)
         #expect(soft?.settings.softLabels == true && soft?.settings.student == poc.student && soft?.settings.selection == poc.selection)
         #expect(alone.first { $0.name == "poc + confidence consensus" }?.settings.scheme == .confidence)
         #expect(Set(variants.map(\.name)).count == variants.count, "names are unique")

@@ -62,7 +62,7 @@ public struct SimulationSettings: Sendable, Hashable {
     }
 
     /// Concord's default: FLuID's teachers and weights, with partners that never annotate their own
-    /// molecules, a class-aware (ranked) selection, a soft-label MLP student and a threshold chosen
+    /// molecules, a class-aware (ranked) selection of 20,000 molecules, a soft-label MLP student and a threshold chosen
     /// by federated calibration; hybrids (FLuID's forest, not under-sampled) of the partner's own molecules plus as many public ones,
     /// labelled by the calibrated student, each with a threshold chosen on the partner's own
     /// validation molecules; a class-stratified validation hold-out; no single-teacher students
@@ -76,6 +76,7 @@ public struct SimulationSettings: Sendable, Hashable {
         settings.selection = .ranked
         settings.softLabels = true
         settings.student = TrainingRecipe(model: .mlp(studentMLP, validationFraction: 0.1))
+        settings.studentSize = 20_000
         settings.calibrate = true
         settings.hybridLabelsFromStudent = true
         settings.calibrateHybrids = true
