@@ -39,6 +39,14 @@ public struct PartnerRecord: Sendable, Hashable {
 /// exactly what it had acknowledged: a chunk is stored once (its primary key is job, partner
 /// and index), a submission once per partner.
 public final class CoordinatorStore: Sendable {
+    /// What a partner uploads in chunks, each kind in its own table.
+    public enum UploadKind: String, Sendable, CaseIterable {
+        /// Annotations of the transfer set.
+        case annotation = "annotation_chunks"
+        /// Screenings of a domain-aware job's pool (distances only).
+        case screening = "screening_chunks"
+    }
+
     /// The database file.
     public let path: String
     private let queue: DatabaseQueue
@@ -66,6 +74,13 @@ public final class CoordinatorStore: Sendable {
                                           PRIMARY KEY (job_id, partner, kind));
                 CREATE TABLE events (id INTEGER PRIMARY KEY AUTOINCREMENT, job_id TEXT NOT NULL, time_ms INTEGER NOT NULL,
                                      message TEXT NOT NULL);
+                """)
+        }
+        migrator.registerMigration("v2 screening") { db in
+            try db.execute(sql: """
+                CREATE TABLE screening_chunks (job_id TEXT NOT NULL REFERENCES jobs(id), partner TEXT NOT NULL,
+                                               idx INTEGER NOT NULL, payload BLOB NOT NULL, received_ms INTEGER NOT NULL,
+                                               PRIMARY KEY (job_id, partner, idx));
                 """)
         }
         queue = try Database.open(path: path, migrator: migrator)
@@ -178,12 +193,14 @@ public final class CoordinatorStore: Sendable {
 
     // MARK: Annotation chunks
 
-    /// Stores one annotation chunk; returns `false` when that chunk was already held (it is not stored twice).
+    /// Stores one chunk a partner uploaded (an annotation's by default, or a screening's); returns
+    /// `false` when that chunk was already held (it is not stored twice).
     @discardableResult
-    public func putAnnotationChunk(job: String, partner: String, index: Int, payload: Data) throws(StorageError) -> Bool {
+    public func putAnnotationChunk(job: String, partner: String, index: Int, payload: Data,
+                                   kind: UploadKind = .annotation) throws(StorageError) -> Bool {
         let now = Database.now()
         return try write { db in
-            try db.execute(sql: "INSERT OR IGNORE INTO annotation_chunks (job_id, partner, idx, payload, received_ms) VALUES (?, ?, ?, ?, ?)",
+            try db.execute(sql: "INSERT OR IGNORE INTO \(kind.rawValue) (job_id, partner, idx, payload, received_ms) VALUES (?, ?, ?, ?, ?)",
                            arguments: [job, partner, index, payload, now])
             let inserted = db.changesCount > 0
             try db.execute(sql: "UPDATE partners SET last_seen_ms = ? WHERE job_id = ? AND partner = ?", arguments: [now, job, partner])
@@ -192,30 +209,33 @@ public final class CoordinatorStore: Sendable {
     }
 
     /// The chunk indices held for a partner, ascending.
-    public func annotationChunkIndices(job: String, partner: String) throws(StorageError) -> [Int] {
+    public func annotationChunkIndices(job: String, partner: String, kind: UploadKind = .annotation) throws(StorageError) -> [Int] {
         try read { db in
-            try Int.fetchAll(db, sql: "SELECT idx FROM annotation_chunks WHERE job_id = ? AND partner = ? ORDER BY idx", arguments: [job, partner])
+            try Int.fetchAll(db, sql: "SELECT idx FROM \(kind.rawValue) WHERE job_id = ? AND partner = ? ORDER BY idx", arguments: [job, partner])
         }
     }
 
     /// A partner's lowest-numbered stored chunk, if any.
-    public func firstAnnotationChunk(job: String, partner: String) throws(StorageError) -> Data? {
+    public func firstAnnotationChunk(job: String, partner: String, kind: UploadKind = .annotation) throws(StorageError) -> Data? {
         try read { db in
-            try Data.fetchOne(db, sql: "SELECT payload FROM annotation_chunks WHERE job_id = ? AND partner = ? ORDER BY idx LIMIT 1", arguments: [job, partner])
+            try Data.fetchOne(db, sql: "SELECT payload FROM \(kind.rawValue) WHERE job_id = ? AND partner = ? ORDER BY idx LIMIT 1", arguments: [job, partner])
         }
     }
 
     /// A partner's stored chunks, by ascending index.
-    public func annotationChunks(job: String, partner: String) throws(StorageError) -> [Data] {
+    public func annotationChunks(job: String, partner: String, kind: UploadKind = .annotation) throws(StorageError) -> [Data] {
         try read { db in
-            try Data.fetchAll(db, sql: "SELECT payload FROM annotation_chunks WHERE job_id = ? AND partner = ? ORDER BY idx", arguments: [job, partner])
+            try Data.fetchAll(db, sql: "SELECT payload FROM \(kind.rawValue) WHERE job_id = ? AND partner = ? ORDER BY idx", arguments: [job, partner])
         }
     }
 
-    /// Bytes of payload stored from a partner (annotation chunks and submissions).
+    /// Bytes of payload stored from a partner (screening and annotation chunks, and submissions).
     public func bytesReceived(job: String, partner: String) throws(StorageError) -> Int64 {
         try read { db in
-            let chunks = try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(length(payload)), 0) FROM annotation_chunks WHERE job_id = ? AND partner = ?", arguments: [job, partner]) ?? 0
+            var chunks: Int64 = 0
+            for kind in UploadKind.allCases {
+                chunks += try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(length(payload)), 0) FROM \(kind.rawValue) WHERE job_id = ? AND partner = ?", arguments: [job, partner]) ?? 0
+            }
             let submissions = try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(length(payload)), 0) FROM submissions WHERE job_id = ? AND partner = ?", arguments: [job, partner]) ?? 0
             return chunks + submissions
         }

@@ -31,23 +31,30 @@ public enum Chunking {
     /// Checks a received transfer chunk against the job's view of the transfer set.
     /// - Throws: ``WireError`` naming what is wrong.
     public static func validate(_ chunk: Concord_V1_TransferChunk, job: Concord_V1_JobView) throws(WireError) {
-        guard chunk.jobID == job.jobID else { throw .inconsistent("transfer chunk for job \(chunk.jobID), expected \(job.jobID)") }
-        guard chunk.index < job.transferChunks, chunk.totalChunks == job.transferChunks else {
-            throw .inconsistent("transfer chunk \(chunk.index) of \(chunk.totalChunks); the job has \(job.transferChunks)")
+        try validate(chunk, jobID: job.jobID, size: Int(job.transferSize), chunks: Int(job.transferChunks), chunkSize: Int(job.chunkSize),
+                     digest: job.transferSha256, name: "transfer")
+    }
+
+    /// Checks a received chunk of SMILES (a transfer set's or a screening pool's) against what the job view states.
+    /// - Throws: ``WireError`` naming what is wrong.
+    static func validate(_ chunk: Concord_V1_TransferChunk, jobID: String, size: Int, chunks: Int, chunkSize per: Int,
+                         digest: Data, name: String) throws(WireError) {
+        guard chunk.jobID == jobID else { throw .inconsistent("\(name) chunk for job \(chunk.jobID), expected \(jobID)") }
+        guard chunk.index < chunks, chunk.totalChunks == chunks else {
+            throw .inconsistent("\(name) chunk \(chunk.index) of \(chunk.totalChunks); the job has \(chunks)")
         }
-        let per = Int(job.chunkSize)
         guard Int(chunk.offset) == Int(chunk.index) * per else {
-            throw .inconsistent("transfer chunk \(chunk.index) starts at \(chunk.offset), expected \(Int(chunk.index) * per)")
+            throw .inconsistent("\(name) chunk \(chunk.index) starts at \(chunk.offset), expected \(Int(chunk.index) * per)")
         }
-        let expected = min(per, Int(job.transferSize) - Int(chunk.offset))
+        let expected = min(per, size - Int(chunk.offset))
         guard chunk.smiles.count == expected else {
-            throw .inconsistent("transfer chunk \(chunk.index) has \(chunk.smiles.count) molecules, expected \(expected)")
+            throw .inconsistent("\(name) chunk \(chunk.index) has \(chunk.smiles.count) molecules, expected \(expected)")
         }
         if let long = chunk.smiles.firstIndex(where: { $0.utf8.count > WireLimits.maxSMILESLength }) {
-            throw .tooLarge("transfer chunk \(chunk.index), molecule \(long): SMILES longer than \(WireLimits.maxSMILESLength) bytes")
+            throw .tooLarge("\(name) chunk \(chunk.index), molecule \(long): SMILES longer than \(WireLimits.maxSMILESLength) bytes")
         }
-        guard chunk.transferSha256 == job.transferSha256 else { throw .digestMismatch("transfer chunk \(chunk.index) belongs to another transfer set") }
-        guard Digests.smiles(chunk.smiles) == chunk.sha256 else { throw .digestMismatch("transfer chunk \(chunk.index)") }
+        guard chunk.transferSha256 == digest else { throw .digestMismatch("\(name) chunk \(chunk.index) belongs to another \(name == "transfer" ? "transfer set" : name)") }
+        guard Digests.smiles(chunk.smiles) == chunk.sha256 else { throw .digestMismatch("\(name) chunk \(chunk.index)") }
     }
 
     // MARK: Annotations

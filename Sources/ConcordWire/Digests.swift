@@ -36,6 +36,22 @@ public enum Digests {
         return Data(hasher.finalize())
     }
 
+    /// The digest of screening values: per molecule, the distance as binary64 little-endian,
+    /// then one byte 1/0 for abstained.
+    public static func screening(distances: ArraySlice<Double>, abstained: ArraySlice<Bool>) -> Data {
+        var hasher = SHA256()
+        var buffer = [UInt8]()
+        buffer.reserveCapacity(17 * 1024)
+        let hasAbstentions = !abstained.isEmpty
+        for (i, d) in distances.enumerated() {
+            withUnsafeBytes(of: d.bitPattern.littleEndian) { buffer.append(contentsOf: $0) }
+            buffer.append(hasAbstentions && abstained[abstained.startIndex + i] ? 1 : 0)
+            if buffer.count >= 16 * 1024 { hasher.update(data: buffer); buffer.removeAll(keepingCapacity: true) }
+        }
+        hasher.update(data: buffer)
+        return Data(hasher.finalize())
+    }
+
     /// Lower-case hexadecimal.
     public static func hex<D: DataProtocol>(_ data: D) -> String {
         data.map { String(format: "%02x", $0) }.joined()

@@ -89,6 +89,21 @@ enum Fixtures {
         return Chunking.annotationChunks(jobID: jobID, annotation: annotation)
     }
 
+    /// What a partner does in-process for a screened job: train a teacher on its molecules and screen the pool.
+    static func screen(partner: String, data: [(smiles: String, label: UInt8)], pool: [String], bits: Int = 1024,
+                       jobID: String) async throws -> [Concord_V1_ScreeningChunk] {
+        let options = FeaturizerSpec(radius: 2, bits: bits, features: true).morganOptions
+        let own = await MoleculeFeaturizer.featurize(data.map(\.smiles), options: options)
+        let teacher = try await Teacher.train(partner: partner, features: FingerprintMatrix(bitCount: bits, fingerprints: try own.map { try $0.get().fingerprint }),
+                                              labels: data.map(\.label), keys: try own.map { try $0.get().key },
+                                              recipe: TrainingRecipe(model: .randomForest(ForestOptions(treeCount: 5, maxDepth: 4, computeOutOfBag: false))),
+                                              domain: DomainSettings(), seed: 11, parallelism: 2)
+        let molecules = await MoleculeFeaturizer.featurize(pool, options: options)
+        let matrix = FingerprintMatrix(bitCount: bits, fingerprints: try molecules.map { try $0.get().fingerprint })
+        let screening = try await teacher.screen(matrix, keys: try molecules.map { try $0.get().key }, guard: SelfAnnotationGuard(identical: true))
+        return Chunking.screeningChunks(jobID: jobID, screening: screening)
+    }
+
     /// Calibration counts and an evaluation report for a partner, from a student.
     static func calibration(jobID: String, student: any ProbabilisticClassifier, data: [(smiles: String, label: UInt8)],
                             bits: Int = 1024) async throws -> (Concord_V1_CalibrationCounts, Concord_V1_EvaluationReport) {

@@ -18,6 +18,8 @@ struct StoreTests {
             #expect(try store.putAnnotationChunk(job: "j1", partner: "a", index: 0, payload: Data(repeating: 7, count: 100)))
             #expect(try store.putAnnotationChunk(job: "j1", partner: "a", index: 0, payload: Data(repeating: 9, count: 100)) == false)
             #expect(try store.putAnnotationChunk(job: "j1", partner: "a", index: 2, payload: Data(repeating: 8, count: 50)))
+            #expect(try store.putAnnotationChunk(job: "j1", partner: "a", index: 0, payload: Data(repeating: 6, count: 30), kind: .screening),
+                    "a screening chunk has its own table: index 0 is new there")
             #expect(try store.put(submission: "calibration", job: "j1", partner: "b", payload: Data([1])))
             #expect(try store.put(submission: "calibration", job: "j1", partner: "b", payload: Data([2])) == false)
             try store.update(job: "j1", state: 2, message: "next", threshold: 0.4)
@@ -30,7 +32,9 @@ struct StoreTests {
         #expect(try reopened.annotationChunkIndices(job: "j1", partner: "a") == [0, 2])
         #expect(try reopened.firstAnnotationChunk(job: "j1", partner: "a") == Data(repeating: 7, count: 100), "the first copy is kept")
         #expect(try reopened.submissions("calibration", job: "j1").map(\.payload) == [Data([1])])
-        #expect(try reopened.bytesReceived(job: "j1", partner: "a") == 150)
+        #expect(try reopened.annotationChunkIndices(job: "j1", partner: "a", kind: .screening) == [0])
+        #expect(try reopened.annotationChunks(job: "j1", partner: "a", kind: .screening) == [Data(repeating: 6, count: 30)])
+        #expect(try reopened.bytesReceived(job: "j1", partner: "a") == 180, "screening and annotation bytes both count")
         #expect(try reopened.artifactDigest("student", job: "j1") == Data([0xAB]))
         #expect(try reopened.events(job: "j1").map(\.message) == ["job submitted", "next"])
     }

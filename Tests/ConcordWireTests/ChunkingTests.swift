@@ -65,6 +65,50 @@ struct ChunkingTests {
         #expect(throws: WireError.self) { try Chunking.validate(wild, transferSize: 10_000, perChunk: 4096) }
     }
 
+    @Test func screeningsSurviveChunkingAndDamageIsRefused() throws {
+        let original = Screening(partner: "p", distances: (0..<10_000).map { Double($0 % 13) * 0.05 },
+                                 abstained: (0..<10_000).map { $0 == 17 || $0 == 9_000 })
+        let chunks = Chunking.screeningChunks(jobID: "j", screening: original, perChunk: 4096)
+        #expect(chunks.map(\.domainDistances.count) == [4096, 4096, 1808])
+        #expect(chunks[1].abstained.isEmpty, "a chunk without abstentions sends no flags")
+        for chunk in chunks { try Chunking.validate(chunk, poolSize: 10_000, perChunk: 4096) }
+        let back = try Chunking.assemble(partner: "p", screeningChunks: chunks.reversed(), poolSize: 10_000, perChunk: 4096)
+        #expect(back == original)
+
+        func reason(_ chunk: Concord_V1_ScreeningChunk) -> String? {
+            do { try Chunking.validate(chunk, poolSize: 10_000, perChunk: 4096); return nil } catch { return "\(error)" }
+        }
+        var c = chunks[1]; c.domainDistances[2] = -0.5
+        #expect(reason(c)?.contains("molecule 4098: domain distance -0.5") == true)
+        c = chunks[1]; c.domainDistances[0] = .nan
+        #expect(reason(c)?.contains("domain distance nan") == true)
+        c = chunks[1]; c.domainDistances.removeLast()
+        #expect(reason(c)?.contains("4095 domain distances, expected 4096") == true)
+        c = chunks[1]; c.offset = 0
+        #expect(reason(c)?.contains("starts at 0, expected 4096") == true)
+        c = chunks[1]; c.totalChunks = 2
+        #expect(reason(c)?.contains("the pool makes 3") == true)
+        c = chunks[1]; c.domainDistances[5] += 0.01
+        #expect(reason(c)?.contains("digest mismatch") == true)
+        #expect(throws: WireError.self) { try Chunking.assemble(partner: "p", screeningChunks: [chunks[0], chunks[2]], poolSize: 10_000, perChunk: 4096) }
+        var other = original; other.distances[9_999] = 0.001
+        let foreign = Chunking.screeningChunks(jobID: "j", screening: other, perChunk: 4096)
+        #expect(throws: WireError.self) { try Chunking.assemble(partner: "p", screeningChunks: [chunks[0], chunks[1], foreign[2]], poolSize: 10_000, perChunk: 4096) }
+    }
+
+    @Test func poolChunksAreCheckedAgainstThePoolNotTheTransferSet() throws {
+        let smiles = (0..<5_000).map { "C" + String(repeating: "C", count: $0 % 20) + "N" }
+        var view = Concord_V1_JobView()
+        view.jobID = "j"; view.chunkSize = 4096
+        view.screeningSize = 5_000; view.screeningChunks = 2; view.screeningSha256 = Digests.smiles(smiles)
+        view.transferSize = 100; view.transferChunks = 1; view.transferSha256 = Digests.smiles(smiles.prefix(100))
+        let chunk = Chunking.transferChunk(jobID: "j", smiles: smiles, index: 1, transferDigest: view.screeningSha256, perChunk: 4096)
+        try Chunking.validatePool(chunk, job: view)
+        #expect(throws: WireError.self) { try Chunking.validate(chunk, job: view) }
+        var wrong = chunk; wrong.transferSha256 = view.transferSha256
+        #expect(throws: WireError.self) { try Chunking.validatePool(wrong, job: view) }
+    }
+
     @Test func chunksOfTwoDifferentAnnotationsDoNotAssemble() throws {
         let a = Chunking.annotationChunks(jobID: "j", annotation: annotation(5_000), perChunk: 4096)
         var other = annotation(5_000); other.probabilities[4500] = 0.123

@@ -37,12 +37,14 @@ public actor CoordinatorEngine {
     let clock: @Sendable () -> Int64
     private var transferCache: [String: TransferSet] = [:]
     private var transferCounts: [String: Int] = [:]
+    private var screeningCache: [String: TransferSet] = [:]
+    private var screeningCounts: [String: Int] = [:]
     private var consensusCache: [String: ConsensusRecord] = [:]
     private var advancing = false
 
     /// Artifact names in the store.
     enum Artifact {
-        static let transfer = "transfer", consensus = "consensus", student = "student", selection = "selection", report = "report"
+        static let transfer = "transfer", screening = "screening", consensus = "consensus", student = "student", selection = "selection", report = "report"
     }
     enum Submission { static let calibration = "calibration", evaluation = "evaluation" }
 
@@ -97,6 +99,10 @@ public actor CoordinatorEngine {
                 p.lastSeenUnixMs = partner.lastSeenMs
                 p.annotationChunksReceived = UInt32(try store.annotationChunkIndices(job: job.id, partner: partner.partner).count)
                 p.annotationChunksTotal = total
+                if let poolSize = try screeningCount(job.id) {
+                    p.screeningChunksReceived = UInt32(try store.annotationChunkIndices(job: job.id, partner: partner.partner, kind: .screening).count)
+                    p.screeningComplete = p.screeningChunksReceived == UInt32(Chunking.chunkCount(poolSize))
+                }
                 p.annotationComplete = total > 0 && p.annotationChunksReceived == total
                 p.calibrationReceived = calibrations.contains(partner.partner)
                 p.evaluationReceived = evaluations.contains(partner.partner)
@@ -166,6 +172,12 @@ public actor CoordinatorEngine {
                 view.transferChunks = UInt32(Chunking.chunkCount(count))
                 view.transferSha256 = digest
             }
+            if let poolSize = try screeningCount(job.id), let digest = try store.artifactDigest(Artifact.screening, job: job.id) {
+                view.screeningSize = UInt32(poolSize)
+                view.screeningChunks = UInt32(Chunking.chunkCount(poolSize))
+                view.screeningSha256 = digest
+                view.screeningChunksReceived = try store.annotationChunkIndices(job: job.id, partner: partner, kind: .screening).map { UInt32($0) }
+            }
             view.annotationChunksReceived = try store.annotationChunkIndices(job: job.id, partner: partner).map { UInt32($0) }
             view.calibrationReceived = try store.submissions(Submission.calibration, job: job.id).contains { $0.partner == partner }
             view.evaluationReceived = try store.submissions(Submission.evaluation, job: job.id).contains { $0.partner == partner }
@@ -181,6 +193,33 @@ public actor CoordinatorEngine {
             throw CoordinatorRefusal(.failedPrecondition, "job \(job.id) has no transfer set yet (state \(Self.stateName(job.state)))")
         }
         return (job.id, Self.smiles(transfer.data), transfer.sha256)
+    }
+
+    /// A screened job's pool (SMILES and digest) for a member.
+    public func screeningPool(partner: String, jobID: String) throws(CoordinatorRefusal) -> (jobID: String, smiles: [String], sha256: Data) {
+        let job = try membership(partner: partner, jobID: jobID)
+        guard let pool = try artifact(Artifact.screening, job.id) else {
+            throw CoordinatorRefusal(.failedPrecondition, "job \(job.id) has no screening pool (\(try Self.spec(job).screenPool == 0 ? "it is not screened" : "state \(Self.stateName(job.state))"))")
+        }
+        return (job.id, Self.smiles(pool.data), pool.sha256)
+    }
+
+    /// Stores one validated screening chunk from the caller; returns whether it was new.
+    public func receive(partner: String, screening chunk: Concord_V1_ScreeningChunk) throws(CoordinatorRefusal) -> Bool {
+        let job = try membership(partner: partner, jobID: chunk.jobID)
+        guard job.state == Concord_V1_JobState.screening.rawValue else {
+            throw CoordinatorRefusal(.failedPrecondition, "job \(job.id) is not collecting screenings (state \(Self.stateName(job.state)))")
+        }
+        guard let poolSize = try screeningCount(job.id) else { throw CoordinatorRefusal(.internalError, "the screening pool is missing") }
+        do { try Chunking.validate(chunk, poolSize: poolSize) }
+        catch { throw CoordinatorRefusal(.invalidArgument, "\(partner): \(error)") }
+        if let existing = try? store.firstAnnotationChunk(job: job.id, partner: partner, kind: .screening),
+           let first = try? Concord_V1_ScreeningChunk(serializedBytes: existing), first.screeningSha256 != chunk.screeningSha256 {
+            throw CoordinatorRefusal(.invalidArgument, "\(partner): screening chunk \(chunk.index) belongs to a different screening than the chunks already received")
+        }
+        do {
+            return try store.putAnnotationChunk(job: job.id, partner: partner, index: Int(chunk.index), payload: try chunk.serializedBytes(), kind: .screening)
+        } catch { throw CoordinatorRefusal(.internalError, "\(error)") }
     }
 
     /// Stores one validated annotation chunk from the caller; returns whether it was new.
@@ -208,14 +247,16 @@ public actor CoordinatorEngine {
     }
 
     /// The caller's upload receipt.
-    public func receipt(partner: String, jobID: String, duplicates: Int) throws(CoordinatorRefusal) -> Concord_V1_UploadReceipt {
+    public func receipt(partner: String, jobID: String, duplicates: Int,
+                        kind: CoordinatorStore.UploadKind = .annotation) throws(CoordinatorRefusal) -> Concord_V1_UploadReceipt {
         let job = try membership(partner: partner, jobID: jobID)
         var receipt = Concord_V1_UploadReceipt()
         receipt.jobID = job.id
         receipt.duplicates = UInt32(duplicates)
-        do { receipt.stored = try store.annotationChunkIndices(job: job.id, partner: partner).map { UInt32($0) } }
+        do { receipt.stored = try store.annotationChunkIndices(job: job.id, partner: partner, kind: kind).map { UInt32($0) } }
         catch { throw CoordinatorRefusal(.internalError, "\(error)") }
-        receipt.complete = receipt.stored.count == Chunking.chunkCount(try transferCount(job.id) ?? 0)
+        let size = kind == .screening ? try screeningCount(job.id) : try transferCount(job.id)
+        receipt.complete = receipt.stored.count == Chunking.chunkCount(size ?? 0)
         return receipt
     }
 
@@ -237,7 +278,7 @@ public actor CoordinatorEngine {
     /// Stores the caller's calibration counts (the first submission is kept).
     public func calibrate(partner: String, counts: Concord_V1_CalibrationCounts) throws(CoordinatorRefusal) -> Concord_V1_Ack {
         let job = try membership(partner: partner, jobID: counts.jobID)
-        guard job.state >= Concord_V1_JobState.studentTrained.rawValue, !Self.finished(job.state) else {
+        guard Self.reached(job.state, .studentTrained), !Self.finished(job.state) else {
             throw CoordinatorRefusal(.failedPrecondition, "job \(job.id) is not calibrating (state \(Self.stateName(job.state)))")
         }
         do { _ = try ThresholdCounts(wire: counts, expected: FederatedCalibration.grid) }
@@ -248,7 +289,7 @@ public actor CoordinatorEngine {
     /// Stores the caller's evaluation report (the first submission is kept).
     public func evaluate(partner: String, report: Concord_V1_EvaluationReport) throws(CoordinatorRefusal) -> Concord_V1_Ack {
         let job = try membership(partner: partner, jobID: report.jobID)
-        guard job.state >= Concord_V1_JobState.studentPublished.rawValue, !Self.finished(job.state) else {
+        guard Self.reached(job.state, .studentPublished), !Self.finished(job.state) else {
             throw CoordinatorRefusal(.failedPrecondition, "job \(job.id) is not collecting evaluations (state \(Self.stateName(job.state)))")
         }
         guard report.models.count <= 8 else { throw CoordinatorRefusal(.invalidArgument, "\(partner): at most 8 models per evaluation report") }
@@ -308,15 +349,49 @@ public actor CoordinatorEngine {
             let pool: (smiles: [String], preferred: Int)
             do { pool = try await transferSource(spec.transferSource) }
             catch { throw CoordinatorRefusal(.failedPrecondition, "transfer source '\(spec.transferSource)': \(error)") }
-            let transfer = await TransferSet.sample(pool: pool.smiles, size: Int(spec.transferSize), excluding: [],
-                                                    options: settings.fingerprint.morganOptions, seed: Seeds.derive(spec.seed, 200),
-                                                    preferred: pool.preferred, parallelism: parallelism)
-            guard transfer.count >= 2 else { throw CoordinatorRefusal(.failedPrecondition, "the transfer source yielded \(transfer.count) usable molecules") }
-            let data = Data(transfer.smiles.joined(separator: "\n").utf8)
-            do { try store.put(artifact: Artifact.transfer, job: job.id, data: data, sha256: Digests.smiles(transfer.smiles)) }
-            catch { throw CoordinatorRefusal(.internalError, "\(error)") }
-            transferCache[job.id] = transfer
-            try update(job.id, .transferReady, "waiting for annotations of \(transfer.count) public molecules (\(transfer.unparsable) unparsable and \(transfer.duplicates) duplicates skipped)")
+            let screened = spec.screenPool > 0
+            let drawn = await TransferSet.sample(pool: pool.smiles, size: Int(screened ? spec.screenPool : spec.transferSize), excluding: [],
+                                                 options: settings.fingerprint.morganOptions, seed: Seeds.derive(spec.seed, 200),
+                                                 preferred: pool.preferred, parallelism: parallelism)
+            guard drawn.count >= 2 else { throw CoordinatorRefusal(.failedPrecondition, "the transfer source yielded \(drawn.count) usable molecules") }
+            let skipped = "\(drawn.unparsable) unparsable and \(drawn.duplicates) duplicates skipped"
+            if screened && drawn.count > Int(spec.transferSize) {
+                let data = Data(drawn.smiles.joined(separator: "\n").utf8)
+                do { try store.put(artifact: Artifact.screening, job: job.id, data: data, sha256: Digests.smiles(drawn.smiles)) }
+                catch { throw CoordinatorRefusal(.internalError, "\(error)") }
+                screeningCache[job.id] = drawn
+                try update(job.id, .screening, "waiting for screenings of \(drawn.count) public molecules (\(skipped))")
+            } else {
+                try storeTransfer(drawn, job: job.id, note: screened ? "; the pool held no more than the transfer size, so nothing was screened" : "", skipped: skipped)
+            }
+
+        case .screening:
+            let status = try self.status(jobID: job.id)
+            let complete = status.partners.filter(\.screeningComplete).map(\.name)
+            let quorum = spec.quorum == 0 ? status.partners.count : Int(spec.quorum)
+            guard complete.count == status.partners.count || (deadlinePassed(job, seconds: spec.annotationDeadlineS) && complete.count >= quorum) else {
+                let text = "waiting for screenings from \(status.partners.filter { !$0.screeningComplete }.map(\.name).joined(separator: ", "))"
+                if text != job.message { try update(job.id, .screening, text) }
+                return
+            }
+            guard let poolSize = try screeningCount(job.id) else { throw CoordinatorRefusal(.internalError, "the screening pool is missing") }
+            var screenings: [Screening] = []
+            do {
+                for partner in complete.sorted() {
+                    let chunks = try store.annotationChunks(job: job.id, partner: partner, kind: .screening).compactMap { try? Concord_V1_ScreeningChunk(serializedBytes: $0) }
+                    screenings.append(try Chunking.assemble(partner: partner, screeningChunks: chunks, poolSize: poolSize))
+                }
+            } catch { throw CoordinatorRefusal(.failedPrecondition, "assembling screenings: \(error)") }
+            let pool = try await screeningSet(job.id, settings: settings)
+            let rows: [Int]
+            do {
+                rows = try DomainSelection.choose(screenings, size: Int(spec.transferSize), domainFraction: spec.domainFraction,
+                                                  seed: Seeds.derive(spec.seed, 210))
+            } catch { throw CoordinatorRefusal(.failedPrecondition, "domain selection: \(error)") }
+            let byDomain = Int((Double(spec.transferSize) * spec.domainFraction).rounded())
+            try storeTransfer(pool.subset(rows), job: job.id,
+                              note: "; chosen from \(poolSize) screened by \(screenings.count) partners (\(byDomain) nearest their domains, the rest at random)",
+                              skipped: nil)
 
         case .transferReady:
             let status = try self.status(jobID: job.id)
@@ -465,7 +540,8 @@ public actor CoordinatorEngine {
         let settings: [JobSnapshot.Setting] = [
             .init(name: "partners", value: spec.partners.sorted().joined(separator: ", ")),
             .init(name: "quorum", value: spec.quorum == 0 ? "all partners" : "\(spec.quorum)"),
-            .init(name: "transfer set", value: "\(spec.transferSize) public molecules from \(spec.transferSource)"),
+            .init(name: "transfer set", value: "\(spec.transferSize) public molecules from \(spec.transferSource)"
+                  + (spec.screenPool > 0 ? "; chosen from \(spec.screenPool) screened by the partners' domains (\(Int((spec.domainFraction * 100).rounded()))% nearest their domains, the rest at random)" : ", drawn at random")),
             .init(name: "fingerprint", value: (try? FeaturizerSpec(wire: spec.fingerprint).name) ?? "?"),
             .init(name: "federation", value: spec.scheme),
             .init(name: "selection", value: "\(spec.selection), \(spec.studentSize) molecules asked"),
@@ -522,6 +598,35 @@ public actor CoordinatorEngine {
         } catch { throw CoordinatorRefusal(.failedPrecondition, "assembling annotations: \(error)") }
         guard !annotations.isEmpty else { throw CoordinatorRefusal(.failedPrecondition, "no complete annotation") }
         return annotations
+    }
+
+    /// Stores the transfer set and opens the annotation phase.
+    private func storeTransfer(_ transfer: TransferSet, job jobID: String, note: String, skipped: String?) throws(CoordinatorRefusal) {
+        let data = Data(transfer.smiles.joined(separator: "\n").utf8)
+        do { try store.put(artifact: Artifact.transfer, job: jobID, data: data, sha256: Digests.smiles(transfer.smiles)) }
+        catch { throw CoordinatorRefusal(.internalError, "\(error)") }
+        transferCache[jobID] = transfer
+        try update(jobID, .transferReady, "waiting for annotations of \(transfer.count) public molecules" + (skipped.map { " (\($0))" } ?? "") + note)
+    }
+
+    /// The screening pool's fingerprints, rebuilt from the stored SMILES after a restart.
+    private func screeningSet(_ jobID: String, settings: JobSettings) async throws(CoordinatorRefusal) -> TransferSet {
+        if let cached = screeningCache[jobID] { return cached }
+        guard let stored = try artifact(Artifact.screening, jobID) else { throw CoordinatorRefusal(.internalError, "the screening pool is missing") }
+        guard let pool = await TransferSet.restoring(Self.smiles(stored.data), options: settings.fingerprint.morganOptions, parallelism: parallelism) else {
+            throw CoordinatorRefusal(.internalError, "the stored screening pool no longer parses")
+        }
+        screeningCache[jobID] = pool
+        return pool
+    }
+
+    /// Molecules in a screened job's pool (nil when the job is not screened or the pool is not drawn yet).
+    private func screeningCount(_ jobID: String) throws(CoordinatorRefusal) -> Int? {
+        if let cached = screeningCounts[jobID] { return cached }
+        guard let stored = try artifact(Artifact.screening, jobID) else { return nil }
+        let count = Self.smiles(stored.data).count
+        screeningCounts[jobID] = count
+        return count
     }
 
     private func transferSet(_ jobID: String, settings: JobSettings) async throws(CoordinatorRefusal) -> TransferSet {
@@ -599,6 +704,16 @@ public actor CoordinatorEngine {
         data.isEmpty ? [] : String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     }
 
+    /// Whether a job in `state` has reached `target` (screening lies between created and transfer ready).
+    public static func reached(_ state: Int, _ target: Concord_V1_JobState) -> Bool {
+        order(state) >= order(target.rawValue)
+    }
+
+    /// A state's place in the job's sequence (its number, except screening, which comes before transfer ready).
+    static func order(_ state: Int) -> Double {
+        state == Concord_V1_JobState.screening.rawValue ? Double(Concord_V1_JobState.transferReady.rawValue) - 0.5 : Double(state)
+    }
+
     static func finished(_ state: Int) -> Bool {
         [Concord_V1_JobState.complete, .cancelled, .failed].map(\.rawValue).contains(state)
     }
@@ -607,6 +722,7 @@ public actor CoordinatorEngine {
     public static func stateName(_ state: Int) -> String {
         switch Concord_V1_JobState(rawValue: state) ?? .unspecified {
         case .created: "created"
+        case .screening: "screening pool distributed"
         case .transferReady: "transfer set distributed"
         case .annotationsCollected: "annotations collected"
         case .federated: "federated"

@@ -35,6 +35,14 @@ struct JobSettings: Sendable {
         guard spec.transferSize >= 2, spec.transferSize <= WireLimits.maxTransferSize else {
             throw CoordinatorRefusal(.invalidArgument, "transfer size \(spec.transferSize) (2…\(WireLimits.maxTransferSize))")
         }
+        if spec.screenPool > 0 {
+            guard spec.screenPool >= spec.transferSize, spec.screenPool <= WireLimits.maxTransferSize else {
+                throw CoordinatorRefusal(.invalidArgument, "screening pool \(spec.screenPool) must hold at least the transfer size (\(spec.transferSize)) and at most \(WireLimits.maxTransferSize) molecules")
+            }
+        }
+        guard spec.domainFraction >= 0 && spec.domainFraction <= 1 else {
+            throw CoordinatorRefusal(.invalidArgument, "domain fraction \(spec.domainFraction) is not in [0, 1]")
+        }
         guard spec.studentSize >= 2 else { throw CoordinatorRefusal(.invalidArgument, "student size \(spec.studentSize) (at least 2)") }
         guard !spec.transferSource.isEmpty else { throw CoordinatorRefusal(.invalidArgument, "the job names no transfer source") }
         guard spec.name.count <= 200 else { throw CoordinatorRefusal(.invalidArgument, "job name longer than 200 characters") }

@@ -1,4 +1,5 @@
 import ConcordSecurity
+import ConcordStorage
 import ConcordWire
 import Foundation
 import GRPCCore
@@ -146,6 +147,37 @@ struct FederationService: Concord_V1_Federation.SimpleServiceProtocol {
         wake()
         return try await refusing(logger, "UploadAnnotations", partner) { () async throws(CoordinatorRefusal) in
             try await engine.receipt(partner: partner, jobID: jobID, duplicates: duplicates)
+        }
+    }
+
+    func fetchScreeningPool(request: Concord_V1_FetchTransferSetRequest, response: RPCWriter<Concord_V1_TransferChunk>,
+                            context: ServerContext) async throws {
+        let partner = try check.caller(context, role: .partner, method: "FetchScreeningPool")
+        let pool = try await refusing(logger, "FetchScreeningPool", partner) { () async throws(CoordinatorRefusal) in
+            try await engine.screeningPool(partner: partner, jobID: request.jobID)
+        }
+        let total = Chunking.chunkCount(pool.smiles.count)
+        guard Int(request.fromChunk) <= total else { throw RPCError(code: .outOfRange, message: "from_chunk \(request.fromChunk) beyond the \(total) chunks") }
+        for index in Int(request.fromChunk)..<total {
+            try await response.write(Chunking.transferChunk(jobID: pool.jobID, smiles: pool.smiles, index: index, transferDigest: pool.sha256))
+        }
+    }
+
+    func uploadScreening(request: RPCAsyncSequence<Concord_V1_ScreeningChunk, any Error>, context: ServerContext) async throws -> Concord_V1_UploadReceipt {
+        let partner = try check.caller(context, role: .partner, method: "UploadScreening")
+        var jobID = "", duplicates = 0
+        for try await chunk in request {
+            if jobID.isEmpty { jobID = chunk.jobID }
+            guard chunk.jobID == jobID else { throw RPCError(code: .invalidArgument, message: "one upload carries chunks of one job") }
+            try checkSize(chunk, logger, "UploadScreening", partner)
+            let new = try await refusing(logger, "UploadScreening", partner) { () async throws(CoordinatorRefusal) in
+                try await engine.receive(partner: partner, screening: chunk)
+            }
+            if !new { duplicates += 1 }
+        }
+        wake()
+        return try await refusing(logger, "UploadScreening", partner) { () async throws(CoordinatorRefusal) in
+            try await engine.receipt(partner: partner, jobID: jobID, duplicates: duplicates, kind: .screening)
         }
     }
 

@@ -26,24 +26,56 @@ public enum LocalFederation {
             _ = try await engine.enrol(partner: node.partner, request: enrol)
         }
         await engine.advance()
-        let view = try await engine.view(partner: nodes.first?.partner ?? "", jobID: job)
+        let first = nodes.first?.partner ?? ""
+        var view = try await engine.view(partner: first, jobID: job)
         let fingerprint = try FeaturizerSpec(wire: view.fingerprint)
-        let smiles = try await engine.transferSet(partner: nodes.first?.partner ?? "", jobID: job).smiles
+        let threads = max(1, parallelism / max(1, nodes.count))
 
-        // Partners: private data, teacher, annotation — concurrently.
-        let works = try await withThrowingTaskGroup(of: (PartnerWork, (features: FingerprintMatrix, teacher: any ProbabilisticClassifier)).self) { group in
+        // Partners: private data — concurrently.
+        let loaded = try await withThrowingTaskGroup(of: PartnerWork.self) { group in
             for node in nodes {
                 group.addTask {
                     guard let recipe = TrainingRecipe.named(node.teacher ?? "rf") else { throw NodeError("unknown teacher '\(node.teacher ?? "")'") }
-                    let threads = max(1, parallelism / max(1, nodes.count))
                     let data = try await PrivateData.load(node.data, base: node.base, fingerprint: fingerprint.morganOptions, seed: node.seed ?? 1, parallelism: threads)
-                    let work = PartnerWork(partner: node.partner, data: data, recipe: recipe, selfGuard: try PartnerWork.selfGuard(node.selfGuard),
-                                           seed: node.seed ?? 1, parallelism: threads)
+                    return PartnerWork(partner: node.partner, data: data, recipe: recipe, selfGuard: try PartnerWork.selfGuard(node.selfGuard),
+                                       seed: node.seed ?? 1, parallelism: threads)
+                }
+            }
+            var out: [PartnerWork] = []
+            for try await item in group { out.append(item) }
+            return out.sorted { $0.partner < $1.partner }
+        }
+
+        // A screened job: every partner's domain distances on the pool.
+        if view.state == .screening {
+            let pool = try await engine.screeningPool(partner: first, jobID: job).smiles
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for work in loaded {
+                    group.addTask {
+                        let molecules = try await PartnerWork.transfer(pool, fingerprint: fingerprint, parallelism: threads)
+                        let screening = try await work.screen(pool: molecules.features, keys: molecules.keys)
+                        for chunk in Chunking.screeningChunks(jobID: job, screening: screening) {
+                            _ = try await engine.receive(partner: work.partner, screening: chunk)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            await engine.advance()
+            view = try await engine.view(partner: first, jobID: job)
+        }
+        let smiles = try await engine.transferSet(partner: first, jobID: job).smiles
+        let wantsReliability = view.wantsReliability
+
+        // Partners: teacher and annotation — concurrently.
+        let works = try await withThrowingTaskGroup(of: (PartnerWork, (features: FingerprintMatrix, teacher: any ProbabilisticClassifier)).self) { group in
+            for work in loaded {
+                group.addTask {
                     let transfer = try await PartnerWork.transfer(smiles, fingerprint: fingerprint, parallelism: threads)
                     let (teacher, annotation) = try await work.teach(transfer: transfer.features, keys: transfer.keys,
-                                                                     reliability: view.wantsReliability)
+                                                                     reliability: wantsReliability)
                     for chunk in Chunking.annotationChunks(jobID: job, annotation: annotation) {
-                        _ = try await engine.receive(partner: node.partner, chunk: chunk)
+                        _ = try await engine.receive(partner: work.partner, chunk: chunk)
                     }
                     return (work, (transfer.features, teacher))
                 }

@@ -128,11 +128,24 @@ struct NodeSession {
         let work = PartnerWork(partner: config.partner, data: data, recipe: recipe, selfGuard: try PartnerWork.selfGuard(config.selfGuard),
                                seed: seed, parallelism: parallelism)
 
-        // 3. Wait for the transfer set, then fetch whatever is not yet stored.
-        view = try await wait(for: .transferReady, job: jobID, view: view)
+        // 3. A screened job: the pool's domain distances (no predictions), unless the coordinator holds them.
+        view = try await wait(for: .screening, job: jobID, view: view)
+        if view.state == .screening, view.screeningChunksReceived.count < Int(view.screeningChunks) {
+            let chunks = try await screen(view, work: work, fingerprint: fingerprint)
+            if dryRun {
+                let bytes = try chunks.reduce(0) { total, chunk in let data: Data = try chunk.serializedBytes(); return total + data.count }
+                print("dry run for job \(jobID): the job is screening its public pool; nothing below was sent")
+                print("  UploadScreening     \(String(format: "%6d", chunks.count)) chunks    \(bytes) bytes: domain distance and abstention flag per public pool molecule (no prediction)")
+                print("no SMILES, identity key, fingerprint or label of a private molecule is in any of them")
+                return NodeOutcome(jobID: jobID, state: "dry run (screening)", threshold: 0, metrics: [], messagesSent: sent.messages, bytesSent: sent.bytes)
+            }
+        }
+
+        // 4. Wait for the transfer set, then fetch whatever is not yet stored.
+        view = try await wait(for: .transferReady, job: jobID, view: try await refreshed(jobID))
         let transfer = try await PartnerWork.transfer(try await fetchTransferSet(view), fingerprint: fingerprint, parallelism: parallelism)
 
-        // 4. The teacher and the annotation (kept once made).
+        // 5. The teacher and the annotation (kept once made).
         var chunks = try storedAnnotation(jobID)
         var teacherModel: (any ProbabilisticClassifier)?
         if chunks.isEmpty {
@@ -146,15 +159,15 @@ struct NodeSession {
         }
         if dryRun { return try dryRunOutcome(jobID: jobID, chunks: chunks) }
 
-        // 5. Upload the chunks the coordinator does not hold.
+        // 6. Upload the chunks the coordinator does not hold.
         try await upload(chunks, view: try await refreshed(jobID))
 
-        // 6. The student and its selection.
+        // 7. The student and its selection.
         view = try await wait(for: .studentTrained, job: jobID, view: try await refreshed(jobID))
         let student = try await fetchStudent(jobID, view: view)
         let selection = try await fetchSelection(jobID)
 
-        // 7. Calibration counts on our validation molecules (only counts leave).
+        // 8. Calibration counts on our validation molecules (only counts leave).
         if view.state == .studentTrained, !view.calibrationReceived, !data.validation.labels.isEmpty {
             let counts = await work.calibrationCounts(student: student, thresholds: view.candidateThresholds)
             let ack = try await call("SubmitCalibration", job: jobID, counts.wire(jobID: jobID),
@@ -164,7 +177,7 @@ struct NodeSession {
             logger.info("calibration: \(ack.message)")
         }
 
-        // 8. Once published: evaluate student, teacher and hybrid on our own data; send the aggregates.
+        // 9. Once published: evaluate student, teacher and hybrid on our own data; send the aggregates.
         view = try await wait(for: .studentPublished, job: jobID, view: try await refreshed(jobID))
         let threshold = view.threshold
         if teacherModel == nil, let stored = try store.get("teacher", job: jobID) { teacherModel = try? StudentCodec.decode(stored) }
@@ -190,40 +203,88 @@ struct NodeSession {
                            messagesSent: sent.messages, bytesSent: sent.bytes, bytesReceived: sent.bytesReceived)
     }
 
-    // MARK: Transfer set
+    // MARK: Transfer set and screening pool
 
     private func fetchTransferSet(_ view: Concord_V1_JobView) async throws -> [String] {
+        try await fetchMolecules(view, pool: false)
+    }
+
+    /// The transfer set's SMILES (or, with `pool`, the screening pool's), fetching the chunks not yet stored.
+    private func fetchMolecules(_ view: Concord_V1_JobView, pool: Bool) async throws -> [String] {
         let jobID = view.jobID
-        let total = Int(view.transferChunks)
+        let total = Int(pool ? view.screeningChunks : view.transferChunks)
+        let prefix = pool ? "pool/" : "transfer/", what = pool ? "screening pool" : "transfer"
+        let method = pool ? "FetchScreeningPool" : "FetchTransferSet"
         while true {
-            let held = Set(try store.keys(job: jobID, prefix: "transfer/").compactMap { Int($0.dropFirst("transfer/".count)) })
+            let held = Set(try store.keys(job: jobID, prefix: prefix).compactMap { Int($0.dropFirst(prefix.count)) })
             guard let first = (0..<total).first(where: { !held.contains($0) }) else { break }
             var request = Concord_V1_FetchTransferSetRequest()
             request.jobID = jobID
             request.fromChunk = UInt32(first)
-            let store = self.store, sent = self.sent
-            let got: Int = try await call("FetchTransferSet", job: jobID, request, summary: "request transfer chunks from \(first)") { r, o in
-                try await client.fetchTransferSet(r, options: o) { response in
+            let store = self.store, sent = self.sent, client = self.client
+            let got: Int = try await call(method, job: jobID, request, summary: "request \(what) chunks from \(first)") { r, o in
+                let handle: @Sendable (StreamingClientResponse<Concord_V1_TransferChunk>) async throws -> Int = { response in
                     var n = 0
                     for try await chunk in response.messages {
-                        try Chunking.validate(chunk, job: view)
+                        if pool { try Chunking.validatePool(chunk, job: view) } else { try Chunking.validate(chunk, job: view) }
                         let bytes: Data = try chunk.serializedBytes()
-                        try store.put(String(format: "transfer/%06d", Int(chunk.index)), job: jobID, data: bytes)
+                        try store.put(prefix + String(format: "%06d", Int(chunk.index)), job: jobID, data: bytes)
                         sent.received(bytes.count)
                         n += 1
                     }
                     return n
                 }
+                return pool ? try await client.fetchScreeningPool(r, options: o, onResponse: handle)
+                            : try await client.fetchTransferSet(r, options: o, onResponse: handle)
             }
-            logger.info("received \(got) transfer chunks (from \(first) of \(total))")
+            logger.info("received \(got) \(what) chunks (from \(first) of \(total))")
         }
         var smiles: [String] = []
         for index in 0..<total {
-            guard let data = try store.get(String(format: "transfer/%06d", index), job: jobID) else { throw NodeError("transfer chunk \(index) vanished from the store") }
+            guard let data = try store.get(prefix + String(format: "%06d", index), job: jobID) else { throw NodeError("\(what) chunk \(index) vanished from the store") }
             smiles += try Concord_V1_TransferChunk(serializedBytes: data).smiles
         }
-        guard Digests.smiles(smiles) == view.transferSha256 else { throw NodeError("the transfer set's SHA-256 does not match the job's") }
+        guard Digests.smiles(smiles) == (pool ? view.screeningSha256 : view.transferSha256) else {
+            throw NodeError("the \(what)'s SHA-256 does not match the job's")
+        }
         return smiles
+    }
+
+    /// Screens the pool (distances only, kept once made) and uploads the chunks the coordinator does not hold.
+    @discardableResult
+    private func screen(_ view: Concord_V1_JobView, work: PartnerWork, fingerprint: FeaturizerSpec) async throws -> [Concord_V1_ScreeningChunk] {
+        let jobID = view.jobID
+        var chunks = try store.keys(job: jobID, prefix: "screening/").compactMap { key in
+            try store.get(key, job: jobID).flatMap { try? Concord_V1_ScreeningChunk(serializedBytes: $0) }
+        }
+        if chunks.isEmpty {
+            let pool = try await PartnerWork.transfer(try await fetchMolecules(view, pool: true), fingerprint: fingerprint, parallelism: parallelism)
+            let screening = try await work.screen(pool: pool.features, keys: pool.keys)
+            chunks = Chunking.screeningChunks(jobID: jobID, screening: screening)
+            for chunk in chunks { try store.put(String(format: "screening/%06d", Int(chunk.index)), job: jobID, data: try chunk.serializedBytes()) }
+            logger.info("screened \(screening.distances.count) public molecules (abstained on \(screening.abstained.filter { $0 }.count) of our own)")
+        }
+        if dryRun { return chunks }
+        let held = Set(view.screeningChunksReceived.map(Int.init))
+        let missing = chunks.filter { !held.contains(Int($0.index)) }
+        for chunk in missing {
+            let data: Data = try chunk.serializedBytes()
+            guard data.count <= WireLimits.maxMessageBytes else {
+                throw NodeError("screening chunk \(chunk.index) is \(data.count) bytes, over the protocol's limit of \(WireLimits.maxMessageBytes) bytes; nothing was sent")
+            }
+            try audit.record(job: jobID, kind: "UploadScreening/ScreeningChunk", bytes: data,
+                             summary: "screening of public molecules \(chunk.offset)..<\(Int(chunk.offset) + chunk.domainDistances.count): domain distance, \(chunk.abstained.filter { $0 }.count) abstentions")
+            sent.add(data)
+        }
+        guard !missing.isEmpty else { return chunks }
+        let receipt = try await retrying("UploadScreening") {
+            try await client.uploadScreening(options: CallDefaults.options(timeout: .seconds(600)), requestProducer: { writer in
+                for chunk in missing { try await writer.write(chunk) }
+            })
+        }
+        logger.info("uploaded \(missing.count) screening chunks; the coordinator holds \(receipt.stored.count) (\(receipt.duplicates) duplicates)")
+        guard receipt.complete else { throw NodeError("the coordinator holds \(receipt.stored.count) of \(chunks.count) screening chunks after the upload") }
+        return chunks
     }
 
     // MARK: Annotation
@@ -304,7 +365,7 @@ struct NodeSession {
         while true {
             if view.state == .cancelled { throw NodeError("job \(jobID) was cancelled: \(view.message)") }
             if view.state == .failed { throw NodeError("job \(jobID) failed at the coordinator: \(view.message)") }
-            if view.state.rawValue >= state.rawValue { return view }
+            if CoordinatorEngine.reached(view.state.rawValue, state) { return view }
             if view.message != last { logger.info("waiting: \(view.message)"); last = view.message }
             try await Task.sleep(for: poll)
             view = try await refreshed(jobID)

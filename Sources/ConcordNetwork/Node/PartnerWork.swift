@@ -45,6 +45,15 @@ public struct PartnerWork: Sendable {
         return (teacher.model, annotation)
     }
 
+    /// Screens a domain-aware job's pool: the mean distance of each public molecule to our own
+    /// chemistry (no prediction), nothing for our own molecules. The teacher trained here is the
+    /// same one ``teach(transfer:keys:reliability:)`` trains later (same seed).
+    public func screen(pool: FingerprintMatrix, keys: [MoleculeIdentityKey]) async throws(FederationError) -> Screening {
+        let teacher = try await Teacher.train(partner: partner, features: data.train.features, labels: data.train.labels, keys: data.train.keys,
+                                              recipe: recipe, domain: DomainSettings(), seed: Seeds.derive(seed, 100), parallelism: parallelism)
+        return try await teacher.screen(pool, keys: keys, guard: selfGuard, parallelism: parallelism)
+    }
+
     /// The teacher again, from the same seed (the same model as ``teach(transfer:keys:)``'s).
     public func retrainTeacher() async throws(FederationError) -> any ProbabilisticClassifier {
         try await recipe.train(data.train.features, labels: data.train.labels, seed: Seeds.derive(seed, 100), parallelism: parallelism).model

@@ -8,8 +8,9 @@
 ///     jobs and download reports.
 ///
 /// What leaves a partner, and only this: its enrolment (name, teacher kind, software version),
-/// the annotation of every *public* transfer molecule (P(active), a domain distance, an
-/// abstention flag), confusion counts of the student on its private validation set at the
+/// for a screened job, a domain distance and an abstention flag for every *public* molecule of the
+/// screening pool (no prediction), the annotation of every *public* transfer molecule
+/// (P(active), a domain distance, an abstention flag), confusion counts of the student on its private validation set at the
 /// candidate thresholds, and aggregate metrics of the student (and its hybrid) on its private
 /// test set. No private structure, identity key, fingerprint or label is ever sent.
 ///
@@ -95,6 +96,32 @@ public enum Concord_V1_Federation: Sendable {
                 type: .clientStreaming
             )
         }
+        /// Namespace for "FetchScreeningPool" metadata.
+        public enum FetchScreeningPool: Sendable {
+            /// Request type for "FetchScreeningPool".
+            public typealias Input = Concord_V1_FetchTransferSetRequest
+            /// Response type for "FetchScreeningPool".
+            public typealias Output = Concord_V1_TransferChunk
+            /// Descriptor for "FetchScreeningPool".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "concord.v1.Federation"),
+                method: "FetchScreeningPool",
+                type: .serverStreaming
+            )
+        }
+        /// Namespace for "UploadScreening" metadata.
+        public enum UploadScreening: Sendable {
+            /// Request type for "UploadScreening".
+            public typealias Input = Concord_V1_ScreeningChunk
+            /// Response type for "UploadScreening".
+            public typealias Output = Concord_V1_UploadReceipt
+            /// Descriptor for "UploadScreening".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "concord.v1.Federation"),
+                method: "UploadScreening",
+                type: .clientStreaming
+            )
+        }
         /// Namespace for "FetchStudent" metadata.
         public enum FetchStudent: Sendable {
             /// Request type for "FetchStudent".
@@ -140,6 +167,8 @@ public enum Concord_V1_Federation: Sendable {
             GetJob.descriptor,
             FetchTransferSet.descriptor,
             UploadAnnotations.descriptor,
+            FetchScreeningPool.descriptor,
+            UploadScreening.descriptor,
             FetchStudent.descriptor,
             SubmitCalibration.descriptor,
             SubmitEvaluation.descriptor
@@ -238,6 +267,42 @@ extension Concord_V1_Federation {
         /// - Returns: A streaming response of `Concord_V1_UploadReceipt` messages.
         func uploadAnnotations(
             request: GRPCCore.StreamingServerRequest<Concord_V1_AnnotationChunk>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Concord_V1_UploadReceipt>
+
+        /// Handle the "FetchScreeningPool" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A screened job's public pool, as SMILES in chunks (state SCREENING), from `from_chunk` on.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Concord_V1_FetchTransferSetRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Concord_V1_TransferChunk` messages.
+        func fetchScreeningPool(
+            request: GRPCCore.StreamingServerRequest<Concord_V1_FetchTransferSetRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Concord_V1_TransferChunk>
+
+        /// Handle the "UploadScreening" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The caller's screening of the pool: domain distances only. A chunk received twice is stored once.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Concord_V1_ScreeningChunk` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Concord_V1_UploadReceipt` messages.
+        func uploadScreening(
+            request: GRPCCore.StreamingServerRequest<Concord_V1_ScreeningChunk>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Concord_V1_UploadReceipt>
 
@@ -376,6 +441,42 @@ extension Concord_V1_Federation {
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Concord_V1_UploadReceipt>
 
+        /// Handle the "FetchScreeningPool" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A screened job's public pool, as SMILES in chunks (state SCREENING), from `from_chunk` on.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Concord_V1_FetchTransferSetRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Concord_V1_TransferChunk` messages.
+        func fetchScreeningPool(
+            request: GRPCCore.ServerRequest<Concord_V1_FetchTransferSetRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Concord_V1_TransferChunk>
+
+        /// Handle the "UploadScreening" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The caller's screening of the pool: domain distances only. A chunk received twice is stored once.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Concord_V1_ScreeningChunk` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Concord_V1_UploadReceipt` message.
+        func uploadScreening(
+            request: GRPCCore.StreamingServerRequest<Concord_V1_ScreeningChunk>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Concord_V1_UploadReceipt>
+
         /// Handle the "FetchStudent" method.
         ///
         /// > Source IDL Documentation:
@@ -510,6 +611,43 @@ extension Concord_V1_Federation {
             context: GRPCCore.ServerContext
         ) async throws -> Concord_V1_UploadReceipt
 
+        /// Handle the "FetchScreeningPool" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A screened job's public pool, as SMILES in chunks (state SCREENING), from `from_chunk` on.
+        ///
+        /// - Parameters:
+        ///   - request: A `Concord_V1_FetchTransferSetRequest` message.
+        ///   - response: A response stream of `Concord_V1_TransferChunk` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        func fetchScreeningPool(
+            request: Concord_V1_FetchTransferSetRequest,
+            response: GRPCCore.RPCWriter<Concord_V1_TransferChunk>,
+            context: GRPCCore.ServerContext
+        ) async throws
+
+        /// Handle the "UploadScreening" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The caller's screening of the pool: domain distances only. A chunk received twice is stored once.
+        ///
+        /// - Parameters:
+        ///   - request: A stream of `Concord_V1_ScreeningChunk` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Concord_V1_UploadReceipt` to respond with.
+        func uploadScreening(
+            request: GRPCCore.RPCAsyncSequence<Concord_V1_ScreeningChunk, any Swift.Error>,
+            context: GRPCCore.ServerContext
+        ) async throws -> Concord_V1_UploadReceipt
+
         /// Handle the "FetchStudent" method.
         ///
         /// > Source IDL Documentation:
@@ -616,6 +754,28 @@ extension Concord_V1_Federation.StreamingServiceProtocol {
             }
         )
         router.registerHandler(
+            forMethod: Concord_V1_Federation.Method.FetchScreeningPool.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Concord_V1_FetchTransferSetRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Concord_V1_TransferChunk>(),
+            handler: { request, context in
+                try await self.fetchScreeningPool(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Concord_V1_Federation.Method.UploadScreening.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Concord_V1_ScreeningChunk>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Concord_V1_UploadReceipt>(),
+            handler: { request, context in
+                try await self.uploadScreening(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
             forMethod: Concord_V1_Federation.Method.FetchStudent.descriptor,
             deserializer: GRPCProtobuf.ProtobufDeserializer<Concord_V1_FetchStudentRequest>(),
             serializer: GRPCProtobuf.ProtobufSerializer<Concord_V1_ArtifactChunk>(),
@@ -692,6 +852,28 @@ extension Concord_V1_Federation.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Concord_V1_UploadReceipt> {
         let response = try await self.uploadAnnotations(
+            request: request,
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func fetchScreeningPool(
+        request: GRPCCore.StreamingServerRequest<Concord_V1_FetchTransferSetRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Concord_V1_TransferChunk> {
+        let response = try await self.fetchScreeningPool(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return response
+    }
+
+    public func uploadScreening(
+        request: GRPCCore.StreamingServerRequest<Concord_V1_ScreeningChunk>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Concord_V1_UploadReceipt> {
+        let response = try await self.uploadScreening(
             request: request,
             context: context
         )
@@ -784,6 +966,36 @@ extension Concord_V1_Federation.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Concord_V1_UploadReceipt> {
         return GRPCCore.ServerResponse<Concord_V1_UploadReceipt>(
             message: try await self.uploadAnnotations(
+                request: request.messages,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func fetchScreeningPool(
+        request: GRPCCore.ServerRequest<Concord_V1_FetchTransferSetRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Concord_V1_TransferChunk> {
+        return GRPCCore.StreamingServerResponse<Concord_V1_TransferChunk>(
+            metadata: [:],
+            producer: { writer in
+                try await self.fetchScreeningPool(
+                    request: request.message,
+                    response: writer,
+                    context: context
+                )
+                return [:]
+            }
+        )
+    }
+
+    public func uploadScreening(
+        request: GRPCCore.StreamingServerRequest<Concord_V1_ScreeningChunk>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Concord_V1_UploadReceipt> {
+        return GRPCCore.ServerResponse<Concord_V1_UploadReceipt>(
+            message: try await self.uploadScreening(
                 request: request.messages,
                 context: context
             ),
@@ -931,6 +1143,52 @@ extension Concord_V1_Federation {
         func uploadAnnotations<Result>(
             request: GRPCCore.StreamingClientRequest<Concord_V1_AnnotationChunk>,
             serializer: some GRPCCore.MessageSerializer<Concord_V1_AnnotationChunk>,
+            deserializer: some GRPCCore.MessageDeserializer<Concord_V1_UploadReceipt>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Concord_V1_UploadReceipt>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "FetchScreeningPool" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A screened job's public pool, as SMILES in chunks (state SCREENING), from `from_chunk` on.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Concord_V1_FetchTransferSetRequest` message.
+        ///   - serializer: A serializer for `Concord_V1_FetchTransferSetRequest` messages.
+        ///   - deserializer: A deserializer for `Concord_V1_TransferChunk` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func fetchScreeningPool<Result>(
+            request: GRPCCore.ClientRequest<Concord_V1_FetchTransferSetRequest>,
+            serializer: some GRPCCore.MessageSerializer<Concord_V1_FetchTransferSetRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Concord_V1_TransferChunk>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Concord_V1_TransferChunk>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "UploadScreening" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The caller's screening of the pool: domain distances only. A chunk received twice is stored once.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request producing `Concord_V1_ScreeningChunk` messages.
+        ///   - serializer: A serializer for `Concord_V1_ScreeningChunk` messages.
+        ///   - deserializer: A deserializer for `Concord_V1_UploadReceipt` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func uploadScreening<Result>(
+            request: GRPCCore.StreamingClientRequest<Concord_V1_ScreeningChunk>,
+            serializer: some GRPCCore.MessageSerializer<Concord_V1_ScreeningChunk>,
             deserializer: some GRPCCore.MessageDeserializer<Concord_V1_UploadReceipt>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Concord_V1_UploadReceipt>) async throws -> Result
@@ -1149,6 +1407,72 @@ extension Concord_V1_Federation {
             try await self.client.clientStreaming(
                 request: request,
                 descriptor: Concord_V1_Federation.Method.UploadAnnotations.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "FetchScreeningPool" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A screened job's public pool, as SMILES in chunks (state SCREENING), from `from_chunk` on.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Concord_V1_FetchTransferSetRequest` message.
+        ///   - serializer: A serializer for `Concord_V1_FetchTransferSetRequest` messages.
+        ///   - deserializer: A deserializer for `Concord_V1_TransferChunk` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func fetchScreeningPool<Result>(
+            request: GRPCCore.ClientRequest<Concord_V1_FetchTransferSetRequest>,
+            serializer: some GRPCCore.MessageSerializer<Concord_V1_FetchTransferSetRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Concord_V1_TransferChunk>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Concord_V1_TransferChunk>) async throws -> Result
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.serverStreaming(
+                request: request,
+                descriptor: Concord_V1_Federation.Method.FetchScreeningPool.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "UploadScreening" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The caller's screening of the pool: domain distances only. A chunk received twice is stored once.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request producing `Concord_V1_ScreeningChunk` messages.
+        ///   - serializer: A serializer for `Concord_V1_ScreeningChunk` messages.
+        ///   - deserializer: A deserializer for `Concord_V1_UploadReceipt` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func uploadScreening<Result>(
+            request: GRPCCore.StreamingClientRequest<Concord_V1_ScreeningChunk>,
+            serializer: some GRPCCore.MessageSerializer<Concord_V1_ScreeningChunk>,
+            deserializer: some GRPCCore.MessageDeserializer<Concord_V1_UploadReceipt>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Concord_V1_UploadReceipt>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.clientStreaming(
+                request: request,
+                descriptor: Concord_V1_Federation.Method.UploadScreening.descriptor,
                 serializer: serializer,
                 deserializer: deserializer,
                 options: options,
@@ -1375,6 +1699,62 @@ extension Concord_V1_Federation.ClientProtocol {
         )
     }
 
+    /// Call the "FetchScreeningPool" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A screened job's public pool, as SMILES in chunks (state SCREENING), from `from_chunk` on.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Concord_V1_FetchTransferSetRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func fetchScreeningPool<Result>(
+        request: GRPCCore.ClientRequest<Concord_V1_FetchTransferSetRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Concord_V1_TransferChunk>) async throws -> Result
+    ) async throws -> Result where Result: Sendable {
+        try await self.fetchScreeningPool(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Concord_V1_FetchTransferSetRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Concord_V1_TransferChunk>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "UploadScreening" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The caller's screening of the pool: domain distances only. A chunk received twice is stored once.
+    ///
+    /// - Parameters:
+    ///   - request: A streaming request producing `Concord_V1_ScreeningChunk` messages.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func uploadScreening<Result>(
+        request: GRPCCore.StreamingClientRequest<Concord_V1_ScreeningChunk>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Concord_V1_UploadReceipt>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.uploadScreening(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Concord_V1_ScreeningChunk>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Concord_V1_UploadReceipt>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
     /// Call the "FetchStudent" method.
     ///
     /// > Source IDL Documentation:
@@ -1589,6 +1969,71 @@ extension Concord_V1_Federation.ClientProtocol {
             producer: producer
         )
         return try await self.uploadAnnotations(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "FetchScreeningPool" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A screened job's public pool, as SMILES in chunks (state SCREENING), from `from_chunk` on.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func fetchScreeningPool<Result>(
+        _ message: Concord_V1_FetchTransferSetRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Concord_V1_TransferChunk>) async throws -> Result
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Concord_V1_FetchTransferSetRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.fetchScreeningPool(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "UploadScreening" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The caller's screening of the pool: domain distances only. A chunk received twice is stored once.
+    ///
+    /// - Parameters:
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - producer: A closure producing request messages to send to the server. Returning
+    ///       from the closure closes the request stream.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func uploadScreening<Result>(
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        requestProducer producer: @Sendable @escaping (GRPCCore.RPCWriter<Concord_V1_ScreeningChunk>) async throws -> Void,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Concord_V1_UploadReceipt>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.StreamingClientRequest<Concord_V1_ScreeningChunk>(
+            metadata: metadata,
+            producer: producer
+        )
+        return try await self.uploadScreening(
             request: request,
             options: options,
             onResponse: handleResponse

@@ -18,8 +18,9 @@
 ///     jobs and download reports.
 ///
 /// What leaves a partner, and only this: its enrolment (name, teacher kind, software version),
-/// the annotation of every *public* transfer molecule (P(active), a domain distance, an
-/// abstention flag), confusion counts of the student on its private validation set at the
+/// for a screened job, a domain distance and an abstention flag for every *public* molecule of the
+/// screening pool (no prediction), the annotation of every *public* transfer molecule
+/// (P(active), a domain distance, an abstention flag), confusion counts of the student on its private validation set at the
 /// candidate thresholds, and aggregate metrics of the student (and its hybrid) on its private
 /// test set. No private structure, identity key, fingerprint or label is ever sent.
 ///
@@ -81,6 +82,10 @@ public nonisolated enum Concord_V1_JobState: SwiftProtobuf.Enum, Swift.CaseItera
   case complete // = 9
   case cancelled // = 10
   case failed // = 11
+
+  /// A screened job only, between CREATED and TRANSFER_READY (numbered last because values are
+  /// only ever added): the public pool is prepared; nodes fetch it and return domain distances.
+  case screening // = 12
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -101,6 +106,7 @@ public nonisolated enum Concord_V1_JobState: SwiftProtobuf.Enum, Swift.CaseItera
     case 9: self = .complete
     case 10: self = .cancelled
     case 11: self = .failed
+    case 12: self = .screening
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -119,6 +125,7 @@ public nonisolated enum Concord_V1_JobState: SwiftProtobuf.Enum, Swift.CaseItera
     case .complete: return 9
     case .cancelled: return 10
     case .failed: return 11
+    case .screening: return 12
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -137,6 +144,7 @@ public nonisolated enum Concord_V1_JobState: SwiftProtobuf.Enum, Swift.CaseItera
     .complete,
     .cancelled,
     .failed,
+    .screening,
   ]
 
 }
@@ -284,6 +292,20 @@ public nonisolated struct Concord_V1_JobSpec: @unchecked Sendable {
     set {_uniqueStorage()._evaluationDeadlineS = newValue}
   }
 
+  /// Domain-aware transfer selection: screen this many public molecules first (0 = no screening,
+  /// the transfer set is drawn at random). Partners return domain distances on the pool; the
+  /// coordinator takes round(transfer_size × domain_fraction) nearest the partners' domains
+  /// (partners in turn) and the rest at random from the pool.
+  public var screenPool: UInt32 {
+    get {_storage._screenPool}
+    set {_uniqueStorage()._screenPool = newValue}
+  }
+
+  public var domainFraction: Double {
+    get {_storage._domainFraction}
+    set {_uniqueStorage()._domainFraction = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -351,6 +373,10 @@ public nonisolated struct Concord_V1_PartnerProgress: Sendable {
 
   /// sum of the partner's domain weights (after federation)
   public var contribution: Double = 0
+
+  public var screeningChunksReceived: UInt32 = 0
+
+  public var screeningComplete: Bool = false
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -540,6 +566,29 @@ public nonisolated struct Concord_V1_JobView: @unchecked Sendable {
     set {_uniqueStorage()._wantsReliability = newValue}
   }
 
+  /// a screened job: molecules in the pool (0: the job is not screened)
+  public var screeningSize: UInt32 {
+    get {_storage._screeningSize}
+    set {_uniqueStorage()._screeningSize = newValue}
+  }
+
+  public var screeningChunks: UInt32 {
+    get {_storage._screeningChunks}
+    set {_uniqueStorage()._screeningChunks = newValue}
+  }
+
+  /// SHA-256 of the pool's SMILES joined by "\n"
+  public var screeningSha256: Data {
+    get {_storage._screeningSha256}
+    set {_uniqueStorage()._screeningSha256 = newValue}
+  }
+
+  /// this partner's screening chunks already stored
+  public var screeningChunksReceived: [UInt32] {
+    get {_storage._screeningChunksReceived}
+    set {_uniqueStorage()._screeningChunksReceived = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -631,6 +680,37 @@ public nonisolated struct Concord_V1_AnnotationChunk: Sendable {
   public init() {}
 
   fileprivate var _reliability: Double? = nil
+}
+
+/// One chunk of a partner's screening of the pool, covering molecules [offset, offset + count):
+/// the distance half of an annotation, no prediction. `sha256` is over, for each molecule in
+/// order, the distance as IEEE-754 binary64 little-endian and one byte 1/0 for abstained;
+/// `screening_sha256` is the same encoding over the whole screening.
+public nonisolated struct Concord_V1_ScreeningChunk: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var jobID: String = String()
+
+  public var index: UInt32 = 0
+
+  public var offset: UInt32 = 0
+
+  public var domainDistances: [Double] = []
+
+  /// empty: no abstentions in this chunk
+  public var abstained: [Bool] = []
+
+  public var sha256: Data = Data()
+
+  public var totalChunks: UInt32 = 0
+
+  public var screeningSha256: Data = Data()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
 }
 
 public nonisolated struct Concord_V1_UploadReceipt: Sendable {
@@ -949,7 +1029,7 @@ public nonisolated struct Concord_V1_Ack: Sendable {
 fileprivate nonisolated let _protobuf_package = "concord.v1"
 
 nonisolated extension Concord_V1_JobState: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0JOB_STATE_UNSPECIFIED\0\u{1}JOB_STATE_CREATED\0\u{1}JOB_STATE_TRANSFER_READY\0\u{1}JOB_STATE_ANNOTATIONS_COLLECTED\0\u{1}JOB_STATE_FEDERATED\0\u{1}JOB_STATE_STUDENT_TRAINED\0\u{1}JOB_STATE_THRESHOLD_CALIBRATED\0\u{1}JOB_STATE_STUDENT_PUBLISHED\0\u{1}JOB_STATE_EVALUATIONS_COLLECTED\0\u{1}JOB_STATE_COMPLETE\0\u{1}JOB_STATE_CANCELLED\0\u{1}JOB_STATE_FAILED\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0JOB_STATE_UNSPECIFIED\0\u{1}JOB_STATE_CREATED\0\u{1}JOB_STATE_TRANSFER_READY\0\u{1}JOB_STATE_ANNOTATIONS_COLLECTED\0\u{1}JOB_STATE_FEDERATED\0\u{1}JOB_STATE_STUDENT_TRAINED\0\u{1}JOB_STATE_THRESHOLD_CALIBRATED\0\u{1}JOB_STATE_STUDENT_PUBLISHED\0\u{1}JOB_STATE_EVALUATIONS_COLLECTED\0\u{1}JOB_STATE_COMPLETE\0\u{1}JOB_STATE_CANCELLED\0\u{1}JOB_STATE_FAILED\0\u{1}JOB_STATE_SCREENING\0")
 }
 
 nonisolated extension Concord_V1_ArtifactKind: SwiftProtobuf._ProtoNameProviding {
@@ -958,7 +1038,7 @@ nonisolated extension Concord_V1_ArtifactKind: SwiftProtobuf._ProtoNameProviding
 
 nonisolated extension Concord_V1_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".JobSpec"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}partners\0\u{1}quorum\0\u{3}annotation_deadline_s\0\u{3}transfer_source\0\u{3}transfer_size\0\u{3}student_size\0\u{1}selection\0\u{1}scheme\0\u{3}student_model\0\u{3}soft_labels\0\u{1}calibrate\0\u{1}seed\0\u{1}fingerprint\0\u{3}evaluation_deadline_s\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}partners\0\u{1}quorum\0\u{3}annotation_deadline_s\0\u{3}transfer_source\0\u{3}transfer_size\0\u{3}student_size\0\u{1}selection\0\u{1}scheme\0\u{3}student_model\0\u{3}soft_labels\0\u{1}calibrate\0\u{1}seed\0\u{1}fingerprint\0\u{3}evaluation_deadline_s\0\u{3}screen_pool\0\u{3}domain_fraction\0")
 
   fileprivate class _StorageClass {
     var _name: String = String()
@@ -976,6 +1056,8 @@ nonisolated extension Concord_V1_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._
     var _seed: UInt64 = 0
     var _fingerprint: Concord_V1_Fingerprint? = nil
     var _evaluationDeadlineS: UInt32 = 0
+    var _screenPool: UInt32 = 0
+    var _domainFraction: Double = 0
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1001,6 +1083,8 @@ nonisolated extension Concord_V1_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._
       _seed = source._seed
       _fingerprint = source._fingerprint
       _evaluationDeadlineS = source._evaluationDeadlineS
+      _screenPool = source._screenPool
+      _domainFraction = source._domainFraction
     }
   }
 
@@ -1034,6 +1118,8 @@ nonisolated extension Concord_V1_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._
         case 13: try { try decoder.decodeSingularUInt64Field(value: &_storage._seed) }()
         case 14: try { try decoder.decodeSingularMessageField(value: &_storage._fingerprint) }()
         case 15: try { try decoder.decodeSingularUInt32Field(value: &_storage._evaluationDeadlineS) }()
+        case 16: try { try decoder.decodeSingularUInt32Field(value: &_storage._screenPool) }()
+        case 17: try { try decoder.decodeSingularDoubleField(value: &_storage._domainFraction) }()
         default: break
         }
       }
@@ -1091,6 +1177,12 @@ nonisolated extension Concord_V1_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._
       if _storage._evaluationDeadlineS != 0 {
         try visitor.visitSingularUInt32Field(value: _storage._evaluationDeadlineS, fieldNumber: 15)
       }
+      if _storage._screenPool != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._screenPool, fieldNumber: 16)
+      }
+      if _storage._domainFraction.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._domainFraction, fieldNumber: 17)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1115,6 +1207,8 @@ nonisolated extension Concord_V1_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._
         if _storage._seed != rhs_storage._seed {return false}
         if _storage._fingerprint != rhs_storage._fingerprint {return false}
         if _storage._evaluationDeadlineS != rhs_storage._evaluationDeadlineS {return false}
+        if _storage._screenPool != rhs_storage._screenPool {return false}
+        if _storage._domainFraction != rhs_storage._domainFraction {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -1196,7 +1290,7 @@ nonisolated extension Concord_V1_StatusRequest: SwiftProtobuf.Message, SwiftProt
 
 nonisolated extension Concord_V1_PartnerProgress: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".PartnerProgress"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}enrolled\0\u{3}annotation_chunks_received\0\u{3}annotation_chunks_total\0\u{3}annotation_complete\0\u{3}calibration_received\0\u{3}evaluation_received\0\u{1}abstentions\0\u{1}teacher\0\u{3}last_seen_unix_ms\0\u{1}contribution\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}enrolled\0\u{3}annotation_chunks_received\0\u{3}annotation_chunks_total\0\u{3}annotation_complete\0\u{3}calibration_received\0\u{3}evaluation_received\0\u{1}abstentions\0\u{1}teacher\0\u{3}last_seen_unix_ms\0\u{1}contribution\0\u{3}screening_chunks_received\0\u{3}screening_complete\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1215,6 +1309,8 @@ nonisolated extension Concord_V1_PartnerProgress: SwiftProtobuf.Message, SwiftPr
       case 9: try { try decoder.decodeSingularStringField(value: &self.teacher) }()
       case 10: try { try decoder.decodeSingularInt64Field(value: &self.lastSeenUnixMs) }()
       case 11: try { try decoder.decodeSingularDoubleField(value: &self.contribution) }()
+      case 12: try { try decoder.decodeSingularUInt32Field(value: &self.screeningChunksReceived) }()
+      case 13: try { try decoder.decodeSingularBoolField(value: &self.screeningComplete) }()
       default: break
       }
     }
@@ -1254,6 +1350,12 @@ nonisolated extension Concord_V1_PartnerProgress: SwiftProtobuf.Message, SwiftPr
     if self.contribution.bitPattern != 0 {
       try visitor.visitSingularDoubleField(value: self.contribution, fieldNumber: 11)
     }
+    if self.screeningChunksReceived != 0 {
+      try visitor.visitSingularUInt32Field(value: self.screeningChunksReceived, fieldNumber: 12)
+    }
+    if self.screeningComplete != false {
+      try visitor.visitSingularBoolField(value: self.screeningComplete, fieldNumber: 13)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1269,6 +1371,8 @@ nonisolated extension Concord_V1_PartnerProgress: SwiftProtobuf.Message, SwiftPr
     if lhs.teacher != rhs.teacher {return false}
     if lhs.lastSeenUnixMs != rhs.lastSeenUnixMs {return false}
     if lhs.contribution != rhs.contribution {return false}
+    if lhs.screeningChunksReceived != rhs.screeningChunksReceived {return false}
+    if lhs.screeningComplete != rhs.screeningComplete {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1475,7 +1579,7 @@ nonisolated extension Concord_V1_GetJobRequest: SwiftProtobuf.Message, SwiftProt
 
 nonisolated extension Concord_V1_JobView: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".JobView"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{1}state\0\u{1}fingerprint\0\u{3}transfer_size\0\u{3}transfer_chunks\0\u{3}transfer_sha256\0\u{3}chunk_size\0\u{3}annotation_chunks_received\0\u{3}calibration_received\0\u{3}evaluation_received\0\u{1}threshold\0\u{3}candidate_thresholds\0\u{3}student_sha256\0\u{1}message\0\u{3}wants_reliability\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{1}state\0\u{1}fingerprint\0\u{3}transfer_size\0\u{3}transfer_chunks\0\u{3}transfer_sha256\0\u{3}chunk_size\0\u{3}annotation_chunks_received\0\u{3}calibration_received\0\u{3}evaluation_received\0\u{1}threshold\0\u{3}candidate_thresholds\0\u{3}student_sha256\0\u{1}message\0\u{3}wants_reliability\0\u{3}screening_size\0\u{3}screening_chunks\0\u{3}screening_sha256\0\u{3}screening_chunks_received\0")
 
   fileprivate class _StorageClass {
     var _jobID: String = String()
@@ -1493,6 +1597,10 @@ nonisolated extension Concord_V1_JobView: SwiftProtobuf.Message, SwiftProtobuf._
     var _studentSha256: Data = Data()
     var _message: String = String()
     var _wantsReliability: Bool = false
+    var _screeningSize: UInt32 = 0
+    var _screeningChunks: UInt32 = 0
+    var _screeningSha256: Data = Data()
+    var _screeningChunksReceived: [UInt32] = []
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1518,6 +1626,10 @@ nonisolated extension Concord_V1_JobView: SwiftProtobuf.Message, SwiftProtobuf._
       _studentSha256 = source._studentSha256
       _message = source._message
       _wantsReliability = source._wantsReliability
+      _screeningSize = source._screeningSize
+      _screeningChunks = source._screeningChunks
+      _screeningSha256 = source._screeningSha256
+      _screeningChunksReceived = source._screeningChunksReceived
     }
   }
 
@@ -1551,6 +1663,10 @@ nonisolated extension Concord_V1_JobView: SwiftProtobuf.Message, SwiftProtobuf._
         case 13: try { try decoder.decodeSingularBytesField(value: &_storage._studentSha256) }()
         case 14: try { try decoder.decodeSingularStringField(value: &_storage._message) }()
         case 15: try { try decoder.decodeSingularBoolField(value: &_storage._wantsReliability) }()
+        case 16: try { try decoder.decodeSingularUInt32Field(value: &_storage._screeningSize) }()
+        case 17: try { try decoder.decodeSingularUInt32Field(value: &_storage._screeningChunks) }()
+        case 18: try { try decoder.decodeSingularBytesField(value: &_storage._screeningSha256) }()
+        case 19: try { try decoder.decodeRepeatedUInt32Field(value: &_storage._screeningChunksReceived) }()
         default: break
         }
       }
@@ -1608,6 +1724,18 @@ nonisolated extension Concord_V1_JobView: SwiftProtobuf.Message, SwiftProtobuf._
       if _storage._wantsReliability != false {
         try visitor.visitSingularBoolField(value: _storage._wantsReliability, fieldNumber: 15)
       }
+      if _storage._screeningSize != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._screeningSize, fieldNumber: 16)
+      }
+      if _storage._screeningChunks != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._screeningChunks, fieldNumber: 17)
+      }
+      if !_storage._screeningSha256.isEmpty {
+        try visitor.visitSingularBytesField(value: _storage._screeningSha256, fieldNumber: 18)
+      }
+      if !_storage._screeningChunksReceived.isEmpty {
+        try visitor.visitPackedUInt32Field(value: _storage._screeningChunksReceived, fieldNumber: 19)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1632,6 +1760,10 @@ nonisolated extension Concord_V1_JobView: SwiftProtobuf.Message, SwiftProtobuf._
         if _storage._studentSha256 != rhs_storage._studentSha256 {return false}
         if _storage._message != rhs_storage._message {return false}
         if _storage._wantsReliability != rhs_storage._wantsReliability {return false}
+        if _storage._screeningSize != rhs_storage._screeningSize {return false}
+        if _storage._screeningChunks != rhs_storage._screeningChunks {return false}
+        if _storage._screeningSha256 != rhs_storage._screeningSha256 {return false}
+        if _storage._screeningChunksReceived != rhs_storage._screeningChunksReceived {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -1810,6 +1942,71 @@ nonisolated extension Concord_V1_AnnotationChunk: SwiftProtobuf.Message, SwiftPr
     if lhs.totalChunks != rhs.totalChunks {return false}
     if lhs.annotationSha256 != rhs.annotationSha256 {return false}
     if lhs._reliability != rhs._reliability {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Concord_V1_ScreeningChunk: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ScreeningChunk"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{1}index\0\u{1}offset\0\u{3}domain_distances\0\u{1}abstained\0\u{1}sha256\0\u{3}total_chunks\0\u{3}screening_sha256\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.jobID) }()
+      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.index) }()
+      case 3: try { try decoder.decodeSingularUInt32Field(value: &self.offset) }()
+      case 4: try { try decoder.decodeRepeatedDoubleField(value: &self.domainDistances) }()
+      case 5: try { try decoder.decodeRepeatedBoolField(value: &self.abstained) }()
+      case 6: try { try decoder.decodeSingularBytesField(value: &self.sha256) }()
+      case 7: try { try decoder.decodeSingularUInt32Field(value: &self.totalChunks) }()
+      case 8: try { try decoder.decodeSingularBytesField(value: &self.screeningSha256) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.jobID.isEmpty {
+      try visitor.visitSingularStringField(value: self.jobID, fieldNumber: 1)
+    }
+    if self.index != 0 {
+      try visitor.visitSingularUInt32Field(value: self.index, fieldNumber: 2)
+    }
+    if self.offset != 0 {
+      try visitor.visitSingularUInt32Field(value: self.offset, fieldNumber: 3)
+    }
+    if !self.domainDistances.isEmpty {
+      try visitor.visitPackedDoubleField(value: self.domainDistances, fieldNumber: 4)
+    }
+    if !self.abstained.isEmpty {
+      try visitor.visitPackedBoolField(value: self.abstained, fieldNumber: 5)
+    }
+    if !self.sha256.isEmpty {
+      try visitor.visitSingularBytesField(value: self.sha256, fieldNumber: 6)
+    }
+    if self.totalChunks != 0 {
+      try visitor.visitSingularUInt32Field(value: self.totalChunks, fieldNumber: 7)
+    }
+    if !self.screeningSha256.isEmpty {
+      try visitor.visitSingularBytesField(value: self.screeningSha256, fieldNumber: 8)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Concord_V1_ScreeningChunk, rhs: Concord_V1_ScreeningChunk) -> Bool {
+    if lhs.jobID != rhs.jobID {return false}
+    if lhs.index != rhs.index {return false}
+    if lhs.offset != rhs.offset {return false}
+    if lhs.domainDistances != rhs.domainDistances {return false}
+    if lhs.abstained != rhs.abstained {return false}
+    if lhs.sha256 != rhs.sha256 {return false}
+    if lhs.totalChunks != rhs.totalChunks {return false}
+    if lhs.screeningSha256 != rhs.screeningSha256 {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -77,6 +77,41 @@ struct NetworkFederationTests {
         try Self.recordReference(result)
     }
 
+    /// Domain-aware transfer selection over the network: the nodes screen a 20,000-molecule pool
+    /// (distances only), one node is killed while screening and restarted, and the job ends with
+    /// the student of the same job run in one process.
+    @Test func aScreenedJobRunsOverTheNetworkAndANodeKilledWhileScreeningResumes() throws {
+        let consortium = try LocalConsortium()
+        defer { consortium.stopAll() }
+        let screened = ["--screen-pool", "20000", "--domain-fraction", "0.5"]
+        try consortium.startCoordinator()
+        try consortium.startNodes()
+        let job = try consortium.submit(screened)
+        try consortium.waitFor("partner1 to receive the screening pool", timeout: 120) { consortium.logText("partner1").contains("screening pool chunks") }
+        consortium.kill(consortium.nodes["partner1"], SIGKILL)
+        #expect(!consortium.logText("partner1").contains("uploaded"), "killed before uploading")
+        try consortium.startNode("partner1")
+        let status = try consortium.waitForState("complete", job: job)
+        try consortium.waitForNodes()
+        for name in consortium.partners {
+            #expect(consortium.nodes[name]?.terminationStatus == 0, "\(name): \(consortium.logText(name).suffix(600))")
+            #expect(consortium.logText(name).contains("screened 20000 public molecules"), "\(name) screened the whole pool")
+        }
+        let coordinatorLog = consortium.logText("coordinator")
+        #expect(coordinatorLog.contains("chosen from 20000 screened by 3 partners (4500 nearest their domains"), "\(coordinatorLog.suffix(2000))")
+        // The restarted node did not fetch the pool again.
+        #expect(consortium.logText("partner1").components(separatedBy: "received 5 screening pool chunks").count == 2)
+        // The audit log names the screening and nothing else new.
+        let (entries, bad) = try auditEntries(consortium.root.appendingPathComponent("state/partner1-audit.jsonl"))
+        #expect(bad.isEmpty)
+        #expect(entries.filter { $0.kind == "UploadScreening/ScreeningChunk" }.count == 5)
+        let result = try #require(LocalConsortium.result(status), "status: \(status)")
+        let local = try CLI.run(["consortium", "run", "--dir", consortium.root.path] + LocalConsortium.jobArguments + screened)
+        #expect(local.status == 0, "\(local.stderr)")
+        let localResult = try #require(LocalConsortium.result(local.stdout), "\(local.stdout)")
+        #expect(localResult.sha == result.sha && localResult.threshold == result.threshold, "networked and in-process screened runs agree")
+    }
+
     /// A node killed mid-annotation and the coordinator killed -9 while collecting (both restarted),
     /// then, in a second run, the network between nodes and coordinator cut and restored: each
     /// job ends with exactly the student and threshold of the uninterrupted run.

@@ -53,9 +53,10 @@ struct JobCommand: AsyncParsableCommand {
         static func printStatus(_ s: Concord_V1_JobStatus) {
             print("job \(s.jobID) \"\(s.name)\": \(CoordinatorEngine.stateName(s.state.rawValue)) — \(s.message)")
             if s.threshold > 0 { print("student threshold \(String(format: "%.2f", s.threshold)), SHA-256 \(s.studentSha256)") }
+            let screened = s.state == .screening || s.partners.contains { $0.screeningChunksReceived > 0 }
             for p in s.partners {
                 let mark = { (b: Bool) in b ? "✓" : "·" }
-                print("  \(p.name.padding(toLength: 16, withPad: " ", startingAt: 0)) enrolled \(mark(p.enrolled))  annotation \(p.annotationChunksReceived)/\(p.annotationChunksTotal)  calibration \(mark(p.calibrationReceived))  evaluation \(mark(p.evaluationReceived))  teacher \(p.teacher.isEmpty ? "?" : p.teacher)")
+                print("  \(p.name.padding(toLength: 16, withPad: " ", startingAt: 0)) enrolled \(mark(p.enrolled))  \(screened ? "screening \(mark(p.screeningComplete))  " : "")annotation \(p.annotationChunksReceived)/\(p.annotationChunksTotal)  calibration \(mark(p.calibrationReceived))  evaluation \(mark(p.evaluationReceived))  teacher \(p.teacher.isEmpty ? "?" : p.teacher)")
             }
             if !s.latePartners.isEmpty { print("late: \(s.latePartners.joined(separator: ", "))") }
         }
@@ -94,6 +95,8 @@ struct JobOptions: ParsableArguments {
     @Option(help: "Seconds to wait for calibration counts and evaluations (0: wait for all).") var evaluationDeadline: UInt32 = 0
     @Option(help: "Public molecules: moses, chembl, chembl+moses, or a SMILES file readable by the coordinator.") var transfer: String = "chembl+moses"
     @Option(help: "Public molecules to annotate.") var transferSize: UInt32 = 50_000
+    @Option(help: "Domain-aware transfer selection: public molecules the partners screen first (domain distances only); 0 draws the transfer set at random.") var screenPool: UInt32 = 0
+    @Option(help: "Share of a screened transfer set chosen nearest the partners' domains (partners in turn); the rest is drawn at random from the pool.") var domainFraction: Double = 0.5
     @Option(help: "Molecules asked for the student.") var studentSize: UInt32 = 10_000
     @Option(help: "Student selection: balanced, random, best, worst, mixed, ranked.") var selection: String = "ranked"
     @Option(help: "Consensus: weighted, uniform, majority, confidence (nodes then send their teacher's own ROC-AUC with the annotation).") var scheme: String = "weighted"
@@ -111,6 +114,8 @@ struct JobOptions: ParsableArguments {
         spec.evaluationDeadlineS = evaluationDeadline
         spec.transferSource = transfer
         spec.transferSize = transferSize
+        spec.screenPool = screenPool
+        spec.domainFraction = domainFraction
         spec.studentSize = studentSize
         spec.selection = selection
         spec.scheme = scheme
