@@ -1,4 +1,5 @@
 import ConcordFederation
+import Foundation
 import Testing
 
 @Suite("Federation of annotations")
@@ -12,6 +13,27 @@ struct FederationTests {
         // d scaled with min 1, max 5: T1 → [0, .5, 1], T2 → [1, .5, 0]; (1 − d)² → [1, .25, 0] and [0, .25, 1].
         #expect(w[0] == [1, 0.5, 0])
         #expect(w[1] == [0, 0.5, 1])
+    }
+
+    @Test("a larger power hands each molecule to the partners nearest it")
+    func sharperWeights() throws {
+        // Three partners at scaled distances 0, 0.25 and 1 from molecule 0 (global min 0, max 4).
+        let near = Annotation(partner: "T1", probabilities: [0.9, 0.5], domainDistances: [0, 4])
+        let middle = Annotation(partner: "T2", probabilities: [0.1, 0.5], domainDistances: [1, 4])
+        let far = Annotation(partner: "T3", probabilities: [0.1, 0.5], domainDistances: [4, 0])
+        let two = try Federation.domainWeights([near, middle, far])
+        #expect(two == (try Federation.domainWeights([near, middle, far], power: 2)), "2 is FLuID's default")
+        // (1 − d)²: 1, 0.5625, 0 → T1 1 / 1.5625 = 0.64; (1 − d)⁸: 1, 0.1001129…, 0 → T1 ≈ 0.909.
+        #expect(abs(two[0][0] - 0.64) < 1e-12)
+        let eight = try Federation.domainWeights([near, middle, far], power: 8)
+        let expected = 1 / (1 + Foundation.pow(0.75, 8.0))
+        #expect(abs(eight[0][0] - expected) < 1e-12)
+        #expect(abs(eight[0][0] + eight[1][0] + eight[2][0] - 1) < 1e-12)
+        let consensus = try Federation.consensus([near, middle, far], scheme: .weighted, weights: eight)
+        #expect(abs(consensus.probabilities[0] - (0.9 * expected + 0.1 * (1 - expected))) < 1e-12)
+        for bad in [0.0, -1, .nan, .infinity] {
+            #expect(throws: FederationError.self) { try Federation.domainWeights([near, middle], power: bad) }
+        }
     }
 
     @Test("weighted, uniform and majority consensus")

@@ -18,6 +18,7 @@ struct ScreeningTests {
         spec.studentSize = 60
         spec.screenPool = 400
         spec.domainFraction = 0.5
+        spec.domainWeightPower = 8
         return spec
     }
 
@@ -82,14 +83,21 @@ struct ScreeningTests {
         let insideMean = inside.reduce(0, +) / Double(inside.count), outsideMean = outside.reduce(0, +) / Double(outside.count)
         #expect(insideMean < outsideMean)
 
-        // The job goes on as any other.
+        // The job goes on as any other, federating with the job's weight power.
+        var annotations: [Annotation] = []
         for name in names {
-            for chunk in try await Fixtures.annotate(partner: name, data: partners[name] ?? [], transfer: transfer, jobID: job) {
-                _ = try await engine.receive(partner: name, chunk: chunk)
-            }
+            let chunks = try await Fixtures.annotate(partner: name, data: partners[name] ?? [], transfer: transfer, jobID: job)
+            for chunk in chunks { _ = try await engine.receive(partner: name, chunk: chunk) }
+            annotations.append(try Chunking.assemble(partner: name, chunks: chunks, transferSize: transfer.count))
         }
         await engine.advance()
-        #expect(try await engine.status(jobID: job).state == .studentTrained)
+        let trained = try await engine.status(jobID: job)
+        #expect(trained.state == .studentTrained)
+        let contributions = names.map { name in trained.partners.first { $0.name == name }?.contribution ?? -1 }
+        let eighth = try Federation.consensus(annotations, scheme: .weighted, weights: try Federation.domainWeights(annotations, power: 8))
+        let fluid = try Federation.consensus(annotations, scheme: .weighted)
+        #expect(zip(contributions, eighth.contributions).allSatisfy { abs($0 - $1) < 1e-9 }, "\(contributions) vs \(eighth.contributions)")
+        #expect(!zip(contributions, fluid.contributions).allSatisfy { abs($0 - $1) < 1e-9 }, "the power changes the weights")
         let settings = try await engine.snapshot(jobID: job).settings.first { $0.name == "transfer set" }?.value ?? ""
         #expect(settings.contains("chosen from 400 screened"))
     }
@@ -147,6 +155,9 @@ struct ScreeningTests {
         catch { #expect(error.reason.contains("domain fraction")) }
         spec.domainFraction = .nan
         await #expect(throws: CoordinatorRefusal.self) { try await engine.submit(spec) }
+        spec = Self.screenedSpec(partners: ["alpha"]); spec.domainWeightPower = -2
+        do { _ = try await engine.submit(spec); Issue.record("accepted a negative weight power") }
+        catch { #expect(error.reason.contains("domain weight power")) }
     }
 
     @Test func theJobsOrderPutsScreeningBetweenCreatedAndTransferReady() {

@@ -1,3 +1,4 @@
+import Foundation
 /// How the coordinator combines the partners' annotations into consensus probabilities.
 public enum FederationScheme: String, Sendable, Hashable, CaseIterable {
     /// FLuID: each partner's P(active) weighted by its applicability-domain weight for the molecule.
@@ -39,13 +40,20 @@ public struct Consensus: Sendable, Hashable {
 
 /// The coordinator's federation step: pure functions of the partners' annotations.
 public enum Federation {
+    /// FLuID's exponent of the domain weights, `(1 − d)²`.
+    public static let fluidWeightPower = 2.0
+
     /// FLuID's domain weights, partner-major (`weights[partner][molecule]`), summing to 1 over partners per molecule.
     ///
     /// Distances are min-max scaled with one global minimum and maximum over every partner and
-    /// molecule, turned into `(1 − d)²`, then normalised over partners per molecule. When every
-    /// distance is equal, or a molecule's weights are all zero, its weights are uniform.
-    /// - Throws: ``FederationError/inconsistentAnnotations(_:)`` when lengths differ or a distance is not finite.
-    public static func domainWeights(_ annotations: [Annotation]) throws(FederationError) -> [[Double]] {
+    /// molecule, turned into `(1 − d)^power` (FLuID: `power` 2), then normalised over partners per
+    /// molecule. A larger power hands a public molecule more completely to the partners whose
+    /// chemistry lies nearest it. When every distance is equal, or a molecule's weights are all
+    /// zero, its weights are uniform.
+    /// - Throws: ``FederationError/inconsistentAnnotations(_:)`` when lengths differ, a distance is
+    ///   not finite, or the power is not a positive number.
+    public static func domainWeights(_ annotations: [Annotation], power: Double = fluidWeightPower) throws(FederationError) -> [[Double]] {
+        guard power > 0, power.isFinite else { throw .invalidSetting("the domain weights' power must be a positive number, not \(power)") }
         let n = try checkedLength(annotations)
         var lo = Double.infinity, hi = -Double.infinity
         for a in annotations {
@@ -60,7 +68,7 @@ public enum Federation {
                 if a.abstains(m) { return 0 }
                 guard span > 0 else { return 1 }
                 let scaled = 1 - (d - lo) / span
-                return scaled * scaled
+                return power == 2 ? scaled * scaled : Foundation.pow(scaled, power)
             }
         }
         for m in 0..<n {

@@ -123,7 +123,7 @@ public enum Simulation {
 
         // Coordinator federates.
         stageStart = clock.now
-        let weights = try Federation.domainWeights(annotations)
+        let weights = try Federation.domainWeights(annotations, power: settings.weightPower)
         var consensus: [FederationScheme: Consensus] = [:]
         for scheme in FederationScheme.allCases {
             consensus[scheme] = try Federation.consensus(annotations, scheme: scheme, weights: weights)

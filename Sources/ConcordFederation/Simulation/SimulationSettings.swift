@@ -21,6 +21,8 @@ public struct SimulationSettings: Sendable, Hashable {
     public var transferSelection: TransferSelection = .random
     /// How consensus probabilities are formed.
     public var scheme: FederationScheme
+    /// Exponent of the domain weights `(1 − d)^power` (FLuID: 2); see ``Federation/domainWeights(_:power:)``.
+    public var weightPower: Double = Federation.fluidWeightPower
     /// How the student's molecules are chosen (FLuID: balanced).
     public var selection: SelectionMode
     /// Molecules asked for the student (FLuID: 10,000).
@@ -106,6 +108,7 @@ public struct SimulationSettings: Sendable, Hashable {
         }
         guard (0...1).contains(transferSelection.domainFraction) else { throw .invalidSetting("the domain fraction must lie in [0, 1]") }
         guard studentSize >= 2 else { throw .invalidSetting("the student size must be at least 2, not \(studentSize)") }
+        guard weightPower > 0, weightPower.isFinite else { throw .invalidSetting("the domain weights' power must be a positive number, not \(weightPower)") }
         if let ratio = hybridPublicRatio, !(ratio >= 0 && ratio.isFinite) { throw .invalidSetting("the hybrids' public ratio must be a non-negative number") }
         guard parallelism >= 1 else { throw .invalidSetting("parallelism must be at least 1") }
         guard domain.k >= 1, domain.sampleFraction > 0, domain.sampleFraction <= 1 else {
@@ -131,7 +134,7 @@ public struct SimulationSettings: Sendable, Hashable {
             "partners": "\(consortium.partners), k-means (\(consortium.kMeansRestarts) restarts) with \(Int(consortium.smoothing * 100))% smoothing",
             "validation": "\(Int(consortium.validationFraction * 100))% of the training molecules, \(consortium.stratifiedValidation ? "stratified" : "random")",
             "teachers": recipe(teacher) + (partnerTeachers.isEmpty ? "" : " (\(partnerTeachers.count) partners override it)"),
-            "domain weight": "mean \(domain.metric.rawValue) distance to the \(domain.k) nearest of a \(Int(domain.sampleFraction * 100))% sample, min-max scaled, (1 − d)², normalised over partners",
+            "domain weight": "mean \(domain.metric.rawValue) distance to the \(domain.k) nearest of a \(Int(domain.sampleFraction * 100))% sample, min-max scaled, (1 − d)^\(weightPower == weightPower.rounded() && abs(weightPower) < 1e6 ? String(Int(weightPower)) : String(weightPower)), normalised over partners",
             "federation": scheme.rawValue,
             "selection": "\(selection.rawValue), \(studentSize) molecules asked",
             "student": recipe(student),

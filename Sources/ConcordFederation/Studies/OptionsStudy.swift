@@ -53,6 +53,7 @@ extension Studies {
             alone("poc + soft forest student") { $0.softLabels = true },
             alone("poc + soft MLP student") { $0.softLabels = true; $0.student = standard.student },
             alone("poc + confidence consensus") { $0.scheme = .confidence },
+            alone("poc + sharper domain weights") { $0.weightPower = standard.weightPower },
             alone("poc + federated calibration") { $0.calibrate = true },
             Variant(name: "default", chemblPool: true, settings: standard),
             Variant(name: domainAware.preset, chemblPool: true, settings: domainAware),

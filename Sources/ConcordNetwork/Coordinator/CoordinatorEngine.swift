@@ -412,7 +412,7 @@ public actor CoordinatorEngine {
             let annotations = try collectedAnnotations(job.id, transferSize: try transferCount(job.id) ?? 0)
             let weights: [[Double]], consensus: Consensus
             do {
-                weights = try Federation.domainWeights(annotations)
+                weights = try Federation.domainWeights(annotations, power: spec.domainWeightPower > 0 ? spec.domainWeightPower : Federation.fluidWeightPower)
                 consensus = try Federation.consensus(annotations, scheme: settings.scheme, weights: weights)
             } catch { throw CoordinatorRefusal(.failedPrecondition, "federation: \(error)") }
             let record = ConsensusRecord(partners: consensus.partners, probabilities: consensus.probabilities,
@@ -543,7 +543,8 @@ public actor CoordinatorEngine {
             .init(name: "transfer set", value: "\(spec.transferSize) public molecules from \(spec.transferSource)"
                   + (spec.screenPool > 0 ? "; chosen from \(spec.screenPool) screened by the partners' domains (\(Int((spec.domainFraction * 100).rounded()))% nearest their domains, the rest at random)" : ", drawn at random")),
             .init(name: "fingerprint", value: (try? FeaturizerSpec(wire: spec.fingerprint).name) ?? "?"),
-            .init(name: "federation", value: spec.scheme),
+            .init(name: "federation", value: spec.scheme + (spec.scheme == "weighted" || spec.scheme == "confidence"
+                  ? ", domain weights (1 − d)^\(spec.domainWeightPower > 0 ? spec.domainWeightPower : Federation.fluidWeightPower)" : "")),
             .init(name: "selection", value: "\(spec.selection), \(spec.studentSize) molecules asked"),
             .init(name: "student", value: spec.studentModel + (spec.softLabels ? ", soft consensus labels" : ", hard consensus labels")),
             .init(name: "threshold", value: spec.calibrate ? "federated calibration (max MCC over the partners' summed counts)" : "0.5"),

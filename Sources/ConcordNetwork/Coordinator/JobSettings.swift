@@ -40,6 +40,9 @@ struct JobSettings: Sendable {
                 throw CoordinatorRefusal(.invalidArgument, "screening pool \(spec.screenPool) must hold at least the transfer size (\(spec.transferSize)) and at most \(WireLimits.maxTransferSize) molecules")
             }
         }
+        guard spec.domainWeightPower >= 0 && spec.domainWeightPower.isFinite else {
+            throw CoordinatorRefusal(.invalidArgument, "domain weight power \(spec.domainWeightPower) must be a positive number (0: FLuID's 2)")
+        }
         guard spec.domainFraction >= 0 && spec.domainFraction <= 1 else {
             throw CoordinatorRefusal(.invalidArgument, "domain fraction \(spec.domainFraction) is not in [0, 1]")
         }

@@ -306,6 +306,12 @@ public nonisolated struct Concord_V1_JobSpec: @unchecked Sendable {
     set {_uniqueStorage()._domainFraction = newValue}
   }
 
+  /// Exponent of the domain weights (1 − d)^p in the weighted and confidence schemes; 0 = FLuID's 2.
+  public var domainWeightPower: Double {
+    get {_storage._domainWeightPower}
+    set {_uniqueStorage()._domainWeightPower = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1038,7 +1044,7 @@ nonisolated extension Concord_V1_ArtifactKind: SwiftProtobuf._ProtoNameProviding
 
 nonisolated extension Concord_V1_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".JobSpec"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}partners\0\u{1}quorum\0\u{3}annotation_deadline_s\0\u{3}transfer_source\0\u{3}transfer_size\0\u{3}student_size\0\u{1}selection\0\u{1}scheme\0\u{3}student_model\0\u{3}soft_labels\0\u{1}calibrate\0\u{1}seed\0\u{1}fingerprint\0\u{3}evaluation_deadline_s\0\u{3}screen_pool\0\u{3}domain_fraction\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}partners\0\u{1}quorum\0\u{3}annotation_deadline_s\0\u{3}transfer_source\0\u{3}transfer_size\0\u{3}student_size\0\u{1}selection\0\u{1}scheme\0\u{3}student_model\0\u{3}soft_labels\0\u{1}calibrate\0\u{1}seed\0\u{1}fingerprint\0\u{3}evaluation_deadline_s\0\u{3}screen_pool\0\u{3}domain_fraction\0\u{3}domain_weight_power\0")
 
   fileprivate class _StorageClass {
     var _name: String = String()
@@ -1058,6 +1064,7 @@ nonisolated extension Concord_V1_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._
     var _evaluationDeadlineS: UInt32 = 0
     var _screenPool: UInt32 = 0
     var _domainFraction: Double = 0
+    var _domainWeightPower: Double = 0
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1085,6 +1092,7 @@ nonisolated extension Concord_V1_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._
       _evaluationDeadlineS = source._evaluationDeadlineS
       _screenPool = source._screenPool
       _domainFraction = source._domainFraction
+      _domainWeightPower = source._domainWeightPower
     }
   }
 
@@ -1120,6 +1128,7 @@ nonisolated extension Concord_V1_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._
         case 15: try { try decoder.decodeSingularUInt32Field(value: &_storage._evaluationDeadlineS) }()
         case 16: try { try decoder.decodeSingularUInt32Field(value: &_storage._screenPool) }()
         case 17: try { try decoder.decodeSingularDoubleField(value: &_storage._domainFraction) }()
+        case 18: try { try decoder.decodeSingularDoubleField(value: &_storage._domainWeightPower) }()
         default: break
         }
       }
@@ -1183,6 +1192,9 @@ nonisolated extension Concord_V1_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._
       if _storage._domainFraction.bitPattern != 0 {
         try visitor.visitSingularDoubleField(value: _storage._domainFraction, fieldNumber: 17)
       }
+      if _storage._domainWeightPower.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._domainWeightPower, fieldNumber: 18)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1209,6 +1221,7 @@ nonisolated extension Concord_V1_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._
         if _storage._evaluationDeadlineS != rhs_storage._evaluationDeadlineS {return false}
         if _storage._screenPool != rhs_storage._screenPool {return false}
         if _storage._domainFraction != rhs_storage._domainFraction {return false}
+        if _storage._domainWeightPower != rhs_storage._domainWeightPower {return false}
         return true
       }
       if !storagesAreEqual {return false}

@@ -32,8 +32,8 @@ extension FederationOptions {
         if softLabels != nil || calibrate != nil {
             throw ValidationError("--soft-labels and --calibrate apply to classification; a regression student always learns the consensus values")
         }
-        if transferPool != nil || domainFraction != nil || calibrateHybrids != nil || hybridPublicRatio != nil || hybridUndersample != nil {
-            throw ValidationError("--transfer-pool, --domain-fraction and the --hybrid-… options apply to classification only for now")
+        if transferPool != nil || domainFraction != nil || weightPower != nil || calibrateHybrids != nil || hybridPublicRatio != nil || hybridUndersample != nil {
+            throw ValidationError("--transfer-pool, --domain-fraction, --weight-power and the --hybrid-… options apply to classification only for now")
         }
         if let student { s.student = try Self.regressionRecipe(student, student: true) }
         if let g = try guardSetting() { s.selfGuard = g }

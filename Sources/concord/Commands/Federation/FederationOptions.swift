@@ -44,6 +44,9 @@ struct FederationOptions: ParsableArguments {
     @Option(help: "Consensus: weighted (FLuID), uniform, majority, or confidence (domain weight × each teacher's own reliability).")
     var scheme: FederationScheme?
 
+    @Option(help: "Exponent of the domain weights (1 − d)^p: 2 is FLuID's; larger hands each public molecule more completely to the partners nearest it.")
+    var weightPower: Double?
+
     @Option(help: "Fraction of training molecules held out for validation.")
     var validationFraction: Double?
 
@@ -153,6 +156,7 @@ struct FederationOptions: ParsableArguments {
         if let studentSize { s.studentSize = studentSize }
         if let selection { s.selection = selection }
         if let scheme { s.scheme = scheme }
+        if let weightPower { s.weightPower = weightPower }
         if let validationFraction { s.consortium.validationFraction = validationFraction }
         if let smoothing { s.consortium.smoothing = smoothing }
         if let threads { s.parallelism = threads }

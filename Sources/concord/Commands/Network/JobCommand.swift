@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConcordFederation
 import ConcordNetwork
 import ConcordWire
 import Foundation
@@ -100,6 +101,7 @@ struct JobOptions: ParsableArguments {
     @Option(help: "Molecules asked for the student.") var studentSize: UInt32 = 10_000
     @Option(help: "Student selection: balanced, random, best, worst, mixed, ranked.") var selection: String = "ranked"
     @Option(help: "Consensus: weighted, uniform, majority, confidence (nodes then send their teacher's own ROC-AUC with the annotation).") var scheme: String = "weighted"
+    @Option(help: "Exponent of the domain weights (1 − d)^p (2: FLuID's).") var weightPower: Double = SimulationSettings.standard.weightPower
     @Option(help: "Student model: rf, mlp, logreg, knn.") var student: String = "mlp"
     @Flag(inversion: .prefixedNo, help: "Train the student on consensus probabilities.") var softLabels = true
     @Flag(inversion: .prefixedNo, help: "Choose the threshold by federated calibration.") var calibrate = true
@@ -119,6 +121,7 @@ struct JobOptions: ParsableArguments {
         spec.studentSize = studentSize
         spec.selection = selection
         spec.scheme = scheme
+        spec.domainWeightPower = weightPower
         spec.studentModel = student
         spec.softLabels = softLabels
         spec.calibrate = calibrate
