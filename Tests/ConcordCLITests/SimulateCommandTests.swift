@@ -85,6 +85,9 @@ struct SimulateCommandTests {
         let size = try CLI.run(["simulate", "--data", data.path, "--label-column", "label", "--transfer", transfer.path,
                                 "--transfer-size", "1", "--out", out])
         #expect(size.status != 0 && size.stderr.contains("--transfer-size must be at least 2"))
+        let power = try CLI.run(["simulate", "--data", data.path, "--label-column", "label", "--transfer", transfer.path,
+                                 "--weight-power", "0", "--out", out])
+        #expect(power.status != 0 && power.stderr.contains("power must be a positive number"), "\(power.stderr)")
         let student = try CLI.run(["simulate", "--data", data.path, "--label-column", "label", "--transfer", transfer.path,
                                    "--student", "svm", "--out", out])
         #expect(student.status != 0 && student.stderr.contains("unknown model 'svm'"))

@@ -31,6 +31,7 @@ struct FederationTests {
         #expect(abs(eight[0][0] + eight[1][0] + eight[2][0] - 1) < 1e-12)
         let consensus = try Federation.consensus([near, middle, far], scheme: .weighted, weights: eight)
         #expect(abs(consensus.probabilities[0] - (0.9 * expected + 0.1 * (1 - expected))) < 1e-12)
+        #expect(SimulationSettings.poc.weightPower == 2 && SimulationSettings.standard.weightPower == 16)
         for bad in [0.0, -1, .nan, .infinity] {
             #expect(throws: FederationError.self) { try Federation.domainWeights([near, middle], power: bad) }
         }

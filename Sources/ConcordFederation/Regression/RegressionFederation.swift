@@ -30,7 +30,7 @@ public struct RegressionConsensus: Sendable, Hashable {
 
 /// The coordinator's regression federation step: pure functions of the partners' annotations.
 public enum RegressionFederation {
-    /// FLuID's domain weights for regression annotations, partner-major; see ``Federation/domainWeights(_:)``.
+    /// FLuID's domain weights for regression annotations, partner-major; see ``Federation/domainWeights(_:power:)``.
     /// - Throws: ``FederationError/inconsistentAnnotations(_:)``.
     public static func domainWeights(_ annotations: [RegressionAnnotation]) throws(FederationError) -> [[Double]] {
         try Federation.domainWeights(annotations.map(\.domainAnnotation))

@@ -27,7 +27,7 @@ public struct RegressionAnnotation: Sendable, Hashable {
     public var abstentionCount: Int { abstained.reduce(0) { $0 + ($1 ? 1 : 0) } }
 
     /// The distances and abstentions as a classification ``Annotation`` (every probability 0.5),
-    /// so that ``Federation/domainWeights(_:)`` weights regression teachers exactly as classification ones.
+    /// so that ``Federation/domainWeights(_:power:)`` weights regression teachers exactly as classification ones.
     public var domainAnnotation: Annotation {
         Annotation(partner: partner, probabilities: [Double](repeating: 0.5, count: values.count),
                    domainDistances: domainDistances, abstained: abstained)

@@ -63,7 +63,7 @@ public struct SimulationSettings: Sendable, Hashable {
                            hybrids: true, parallelism: defaultParallelism, selfGuard: .off, softLabels: false, calibrate: false)
     }
 
-    /// Concord's default: FLuID's teachers and weights, with partners that never annotate their own
+    /// Concord's default: FLuID's teachers with sharper domain weights, `(1 − d)¹⁶`, partners that never annotate their own
     /// molecules, a class-aware (ranked) selection of 20,000 molecules, a soft-label MLP student and a threshold chosen
     /// by federated calibration; hybrids (FLuID's forest, not under-sampled) of the partner's own molecules plus as many public ones,
     /// labelled by the calibrated student, each with a threshold chosen on the partner's own
@@ -74,6 +74,7 @@ public struct SimulationSettings: Sendable, Hashable {
         settings.preset = "default"
         settings.consortium.stratifiedValidation = true
         settings.singleTeacherStudents = false
+        settings.weightPower = 16
         settings.selfGuard = SelfAnnotationGuard(identical: true, similarityThreshold: nil)
         settings.selection = .ranked
         settings.softLabels = true
