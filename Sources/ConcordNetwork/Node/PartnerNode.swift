@@ -265,7 +265,13 @@ struct NodeSession {
             logger.info("screened \(screening.distances.count) public molecules (abstained on \(screening.abstained.filter { $0 }.count) of our own)")
         }
         if dryRun { return chunks }
-        let held = Set(view.screeningChunksReceived.map(Int.init))
+        // Screening takes long on a large pool: the coordinator may have gone on with a quorum meanwhile.
+        let current = try await refreshed(jobID)
+        guard current.state == .screening else {
+            logger.warning("the coordinator chose the transfer set without our screening (we were late); going on to annotate")
+            return chunks
+        }
+        let held = Set(current.screeningChunksReceived.map(Int.init))
         let missing = chunks.filter { !held.contains(Int($0.index)) }
         for chunk in missing {
             let data: Data = try chunk.serializedBytes()
