@@ -35,10 +35,9 @@ public actor CoordinatorEngine {
     let logger: Logger
     /// Unix milliseconds now (deadlines are measured with it; tests move it forward).
     let clock: @Sendable () -> Int64
-    private var transferCache: [String: TransferSet] = [:]
-    private var transferCounts: [String: Int] = [:]
-    private var screeningCache: [String: TransferSet] = [:]
-    private var screeningCounts: [String: Int] = [:]
+    /// Stored molecule sets and their sizes, keyed by "artifact/job".
+    private var setCache: [String: TransferSet] = [:]
+    private var setCounts: [String: Int] = [:]
     private var consensusCache: [String: ConsensusRecord] = [:]
     private var advancing = false
 
@@ -359,7 +358,7 @@ public actor CoordinatorEngine {
                 let data = Data(drawn.smiles.joined(separator: "\n").utf8)
                 do { try store.put(artifact: Artifact.screening, job: job.id, data: data, sha256: Digests.smiles(drawn.smiles)) }
                 catch { throw CoordinatorRefusal(.internalError, "\(error)") }
-                screeningCache[job.id] = drawn
+                setCache[Artifact.screening + "/" + job.id] = drawn
                 try update(job.id, .screening, "waiting for screenings of \(drawn.count) public molecules (\(skipped))")
             } else {
                 try storeTransfer(drawn, job: job.id, note: screened ? "; the pool held no more than the transfer size, so nothing was screened" : "", skipped: skipped)
@@ -382,7 +381,7 @@ public actor CoordinatorEngine {
                     screenings.append(try Chunking.assemble(partner: partner, screeningChunks: chunks, poolSize: poolSize))
                 }
             } catch { throw CoordinatorRefusal(.failedPrecondition, "assembling screenings: \(error)") }
-            let pool = try await screeningSet(job.id, settings: settings)
+            let pool = try await molecules(Artifact.screening, job.id, settings: settings)
             let rows: [Int]
             do {
                 rows = try DomainSelection.choose(screenings, size: Int(spec.transferSize), domainFraction: spec.domainFraction,
@@ -423,7 +422,7 @@ public actor CoordinatorEngine {
             try update(job.id, .federated, "consensus of \(annotations.count) partners (\(settings.scheme.rawValue))")
 
         case .federated:
-            let transfer = try await transferSet(job.id, settings: settings)
+            let transfer = try await molecules(Artifact.transfer, job.id, settings: settings)
             guard let record = try consensusRecord(job.id) else {
                 throw CoordinatorRefusal(.internalError, "the stored consensus is missing or unreadable")
             }
@@ -606,50 +605,38 @@ public actor CoordinatorEngine {
         let data = Data(transfer.smiles.joined(separator: "\n").utf8)
         do { try store.put(artifact: Artifact.transfer, job: jobID, data: data, sha256: Digests.smiles(transfer.smiles)) }
         catch { throw CoordinatorRefusal(.internalError, "\(error)") }
-        transferCache[jobID] = transfer
+        setCache[Artifact.transfer + "/" + jobID] = transfer
         try update(jobID, .transferReady, "waiting for annotations of \(transfer.count) public molecules" + (skipped.map { " (\($0))" } ?? "") + note)
     }
 
-    /// The screening pool's fingerprints, rebuilt from the stored SMILES after a restart.
-    private func screeningSet(_ jobID: String, settings: JobSettings) async throws(CoordinatorRefusal) -> TransferSet {
-        if let cached = screeningCache[jobID] { return cached }
-        guard let stored = try artifact(Artifact.screening, jobID) else { throw CoordinatorRefusal(.internalError, "the screening pool is missing") }
-        guard let pool = await TransferSet.restoring(Self.smiles(stored.data), options: settings.fingerprint.morganOptions, parallelism: parallelism) else {
-            throw CoordinatorRefusal(.internalError, "the stored screening pool no longer parses")
+    /// A stored set of public molecules (the transfer set, or a screened job's pool) with its
+    /// fingerprints, rebuilt from the stored SMILES after a restart. The stored molecules all
+    /// parsed when they were drawn, so re-fingerprinting them gives the same rows.
+    private func molecules(_ artifact: String, _ jobID: String, settings: JobSettings) async throws(CoordinatorRefusal) -> TransferSet {
+        let key = artifact + "/" + jobID
+        if let cached = setCache[key] { return cached }
+        let name = artifact == Artifact.screening ? "screening pool" : "transfer set"
+        guard let stored = try self.artifact(artifact, jobID) else { throw CoordinatorRefusal(.internalError, "the \(name) is missing") }
+        guard let set = await TransferSet.restoring(Self.smiles(stored.data), options: settings.fingerprint.morganOptions, parallelism: parallelism) else {
+            throw CoordinatorRefusal(.internalError, "the stored \(name) no longer parses")
         }
-        screeningCache[jobID] = pool
-        return pool
+        setCache[key] = set
+        return set
     }
 
-    /// Molecules in a screened job's pool (nil when the job is not screened or the pool is not drawn yet).
-    private func screeningCount(_ jobID: String) throws(CoordinatorRefusal) -> Int? {
-        if let cached = screeningCounts[jobID] { return cached }
-        guard let stored = try artifact(Artifact.screening, jobID) else { return nil }
+    /// Molecules in a stored set (nil before it is drawn, or for a job that has no such set); the
+    /// pool may give fewer than asked.
+    private func moleculeCount(_ artifact: String, _ jobID: String) throws(CoordinatorRefusal) -> Int? {
+        let key = artifact + "/" + jobID
+        if let cached = setCounts[key] { return cached }
+        guard let stored = try self.artifact(artifact, jobID) else { return nil }
         let count = Self.smiles(stored.data).count
-        screeningCounts[jobID] = count
+        setCounts[key] = count
         return count
     }
 
-    private func transferSet(_ jobID: String, settings: JobSettings) async throws(CoordinatorRefusal) -> TransferSet {
-        if let cached = transferCache[jobID] { return cached }
-        guard let stored = try artifact(Artifact.transfer, jobID) else { throw CoordinatorRefusal(.internalError, "the transfer set is missing") }
-        let smiles = Self.smiles(stored.data)
-        // The stored molecules all parsed when they were drawn; re-fingerprinting them gives the same rows.
-        guard let transfer = await TransferSet.restoring(smiles, options: settings.fingerprint.morganOptions, parallelism: parallelism) else {
-            throw CoordinatorRefusal(.internalError, "the stored transfer set no longer parses")
-        }
-        transferCache[jobID] = transfer
-        return transfer
-    }
-
-    /// Molecules in the job's transfer set (nil before it is drawn); the pool may give fewer than asked.
-    private func transferCount(_ jobID: String) throws(CoordinatorRefusal) -> Int? {
-        if let cached = transferCounts[jobID] { return cached }
-        guard let stored = try artifact(Artifact.transfer, jobID) else { return nil }
-        let count = Self.smiles(stored.data).count
-        transferCounts[jobID] = count
-        return count
-    }
+    private func transferCount(_ jobID: String) throws(CoordinatorRefusal) -> Int? { try moleculeCount(Artifact.transfer, jobID) }
+    private func screeningCount(_ jobID: String) throws(CoordinatorRefusal) -> Int? { try moleculeCount(Artifact.screening, jobID) }
 
     private func late(job: JobRecord, status: Concord_V1_JobStatus) -> [String] {
         switch Concord_V1_JobState(rawValue: job.state) ?? .unspecified {

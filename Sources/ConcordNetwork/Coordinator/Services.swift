@@ -125,28 +125,13 @@ struct FederationService: Concord_V1_Federation.SimpleServiceProtocol {
         let transfer = try await refusing(logger, "FetchTransferSet", partner) { () async throws(CoordinatorRefusal) in
             try await engine.transferSet(partner: partner, jobID: request.jobID)
         }
-        let total = Chunking.chunkCount(transfer.smiles.count)
-        guard Int(request.fromChunk) <= total else { throw RPCError(code: .outOfRange, message: "from_chunk \(request.fromChunk) beyond the \(total) chunks") }
-        for index in Int(request.fromChunk)..<total {
-            try await response.write(Chunking.transferChunk(jobID: transfer.jobID, smiles: transfer.smiles, index: index, transferDigest: transfer.sha256))
-        }
+        try await write(transfer, from: request.fromChunk, to: response)
     }
 
     func uploadAnnotations(request: RPCAsyncSequence<Concord_V1_AnnotationChunk, any Error>, context: ServerContext) async throws -> Concord_V1_UploadReceipt {
         let partner = try check.caller(context, role: .partner, method: "UploadAnnotations")
-        var jobID = "", duplicates = 0
-        for try await chunk in request {
-            if jobID.isEmpty { jobID = chunk.jobID }
-            guard chunk.jobID == jobID else { throw RPCError(code: .invalidArgument, message: "one upload carries chunks of one job") }
-            try checkSize(chunk, logger, "UploadAnnotations", partner)
-            let new = try await refusing(logger, "UploadAnnotations", partner) { () async throws(CoordinatorRefusal) in
-                try await engine.receive(partner: partner, chunk: chunk)
-            }
-            if !new { duplicates += 1 }
-        }
-        wake()
-        return try await refusing(logger, "UploadAnnotations", partner) { () async throws(CoordinatorRefusal) in
-            try await engine.receipt(partner: partner, jobID: jobID, duplicates: duplicates)
+        return try await collect(request, method: "UploadAnnotations", partner: partner, kind: .annotation, jobID: \.jobID) { chunk throws(CoordinatorRefusal) in
+            try await engine.receive(partner: partner, chunk: chunk)
         }
     }
 
@@ -156,28 +141,42 @@ struct FederationService: Concord_V1_Federation.SimpleServiceProtocol {
         let pool = try await refusing(logger, "FetchScreeningPool", partner) { () async throws(CoordinatorRefusal) in
             try await engine.screeningPool(partner: partner, jobID: request.jobID)
         }
-        let total = Chunking.chunkCount(pool.smiles.count)
-        guard Int(request.fromChunk) <= total else { throw RPCError(code: .outOfRange, message: "from_chunk \(request.fromChunk) beyond the \(total) chunks") }
-        for index in Int(request.fromChunk)..<total {
-            try await response.write(Chunking.transferChunk(jobID: pool.jobID, smiles: pool.smiles, index: index, transferDigest: pool.sha256))
-        }
+        try await write(pool, from: request.fromChunk, to: response)
     }
 
     func uploadScreening(request: RPCAsyncSequence<Concord_V1_ScreeningChunk, any Error>, context: ServerContext) async throws -> Concord_V1_UploadReceipt {
         let partner = try check.caller(context, role: .partner, method: "UploadScreening")
-        var jobID = "", duplicates = 0
+        return try await collect(request, method: "UploadScreening", partner: partner, kind: .screening, jobID: \.jobID) { chunk throws(CoordinatorRefusal) in
+            try await engine.receive(partner: partner, screening: chunk)
+        }
+    }
+
+    /// Streams a set of SMILES (a transfer set or a screening pool) in chunks, from `first` on.
+    private func write(_ set: (jobID: String, smiles: [String], sha256: Data), from first: UInt32,
+                       to response: RPCWriter<Concord_V1_TransferChunk>) async throws {
+        let total = Chunking.chunkCount(set.smiles.count)
+        guard Int(first) <= total else { throw RPCError(code: .outOfRange, message: "from_chunk \(first) beyond the \(total) chunks") }
+        for index in Int(first)..<total {
+            try await response.write(Chunking.transferChunk(jobID: set.jobID, smiles: set.smiles, index: index, transferDigest: set.sha256))
+        }
+    }
+
+    /// Stores every chunk of one upload (all of one job, each within the size limit) and returns the caller's receipt.
+    private func collect<Chunk: SwiftProtobuf.Message>(
+        _ request: RPCAsyncSequence<Chunk, any Error>, method: String, partner: String, kind: CoordinatorStore.UploadKind,
+        jobID: (Chunk) -> String, receive: (Chunk) async throws(CoordinatorRefusal) -> Bool
+    ) async throws -> Concord_V1_UploadReceipt {
+        var job = "", duplicates = 0
         for try await chunk in request {
-            if jobID.isEmpty { jobID = chunk.jobID }
-            guard chunk.jobID == jobID else { throw RPCError(code: .invalidArgument, message: "one upload carries chunks of one job") }
-            try checkSize(chunk, logger, "UploadScreening", partner)
-            let new = try await refusing(logger, "UploadScreening", partner) { () async throws(CoordinatorRefusal) in
-                try await engine.receive(partner: partner, screening: chunk)
-            }
+            if job.isEmpty { job = jobID(chunk) }
+            guard jobID(chunk) == job else { throw RPCError(code: .invalidArgument, message: "one upload carries chunks of one job") }
+            try checkSize(chunk, logger, method, partner)
+            let new = try await refusing(logger, method, partner) { () async throws(CoordinatorRefusal) in try await receive(chunk) }
             if !new { duplicates += 1 }
         }
         wake()
-        return try await refusing(logger, "UploadScreening", partner) { () async throws(CoordinatorRefusal) in
-            try await engine.receipt(partner: partner, jobID: jobID, duplicates: duplicates, kind: .screening)
+        return try await refusing(logger, method, partner) { () async throws(CoordinatorRefusal) in
+            try await engine.receipt(partner: partner, jobID: job, duplicates: duplicates, kind: kind)
         }
     }
 

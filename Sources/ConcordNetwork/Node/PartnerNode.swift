@@ -272,24 +272,14 @@ struct NodeSession {
             return chunks
         }
         let held = Set(current.screeningChunksReceived.map(Int.init))
-        let missing = chunks.filter { !held.contains(Int($0.index)) }
-        for chunk in missing {
-            let data: Data = try chunk.serializedBytes()
-            guard data.count <= WireLimits.maxMessageBytes else {
-                throw NodeError("screening chunk \(chunk.index) is \(data.count) bytes, over the protocol's limit of \(WireLimits.maxMessageBytes) bytes; nothing was sent")
-            }
-            try audit.record(job: jobID, kind: "UploadScreening/ScreeningChunk", bytes: data,
-                             summary: "screening of public molecules \(chunk.offset)..<\(Int(chunk.offset) + chunk.domainDistances.count): domain distance, \(chunk.abstained.filter { $0 }.count) abstentions")
-            sent.add(data)
-        }
-        guard !missing.isEmpty else { return chunks }
-        let receipt = try await retrying("UploadScreening") {
+        try await send(chunks.filter { !held.contains(Int($0.index)) }, of: chunks.count, job: jobID, method: "UploadScreening", what: "screening",
+                       index: \.index, summary: { chunk in
+            "screening of public molecules \(chunk.offset)..<\(Int(chunk.offset) + chunk.domainDistances.count): domain distance, \(chunk.abstained.filter { $0 }.count) abstentions"
+        }) { [client] missing in
             try await client.uploadScreening(options: CallDefaults.options(timeout: .seconds(600)), requestProducer: { writer in
                 for chunk in missing { try await writer.write(chunk) }
             })
         }
-        logger.info("uploaded \(missing.count) screening chunks; the coordinator holds \(receipt.stored.count) (\(receipt.duplicates) duplicates)")
-        guard receipt.complete else { throw NodeError("the coordinator holds \(receipt.stored.count) of \(chunks.count) screening chunks after the upload") }
         return chunks
     }
 
@@ -303,26 +293,35 @@ struct NodeSession {
 
     private func upload(_ chunks: [Concord_V1_AnnotationChunk], view: Concord_V1_JobView) async throws {
         let held = Set(view.annotationChunksReceived.map(Int.init))
-        let missing = chunks.filter { !held.contains(Int($0.index)) }
-        guard !missing.isEmpty else { return }
-        let audit = self.audit
-        // Each chunk is audited just before it is written to the stream.
-        for chunk in missing {
-            let data: Data = try chunk.serializedBytes()
-            guard data.count <= WireLimits.maxMessageBytes else {
-                throw NodeError("annotation chunk \(chunk.index) is \(data.count) bytes, over the protocol's limit of \(WireLimits.maxMessageBytes) bytes; nothing was sent")
-            }
-            try audit.record(job: view.jobID, kind: "UploadAnnotations/AnnotationChunk", bytes: data,
-                             summary: "annotation of public molecules \(chunk.offset)..<\(Int(chunk.offset) + chunk.probabilities.count): P(active), domain distance, \(chunk.abstained.filter { $0 }.count) abstentions")
-            sent.add(data)
-        }
-        let receipt = try await retrying("UploadAnnotations") {
+        try await send(chunks.filter { !held.contains(Int($0.index)) }, of: chunks.count, job: view.jobID, method: "UploadAnnotations", what: "annotation",
+                       index: \.index, summary: { chunk in
+            "annotation of public molecules \(chunk.offset)..<\(Int(chunk.offset) + chunk.probabilities.count): P(active), domain distance, \(chunk.abstained.filter { $0 }.count) abstentions"
+        }) { [client] missing in
             try await client.uploadAnnotations(options: CallDefaults.options(timeout: .seconds(600)), requestProducer: { writer in
                 for chunk in missing { try await writer.write(chunk) }
             })
         }
-        logger.info("uploaded \(missing.count) annotation chunks; the coordinator holds \(receipt.stored.count) (\(receipt.duplicates) duplicates)")
-        guard receipt.complete else { throw NodeError("the coordinator holds \(receipt.stored.count) of \(chunks.count) annotation chunks after the upload") }
+    }
+
+    /// Uploads the `missing` chunks of an upload of `total`: each is checked against the size
+    /// limit and written to the audit log before anything is sent, then all go in one retried
+    /// call; the coordinator must then hold every chunk.
+    private func send<Chunk: SwiftProtobuf.Message & Sendable>(
+        _ missing: [Chunk], of total: Int, job: String, method: String, what: String, index: (Chunk) -> UInt32,
+        summary: (Chunk) -> String, _ call: @escaping @Sendable ([Chunk]) async throws -> Concord_V1_UploadReceipt
+    ) async throws {
+        guard !missing.isEmpty else { return }
+        for chunk in missing {
+            let data: Data = try chunk.serializedBytes()
+            guard data.count <= WireLimits.maxMessageBytes else {
+                throw NodeError("\(what) chunk \(index(chunk)) is \(data.count) bytes, over the protocol's limit of \(WireLimits.maxMessageBytes) bytes; nothing was sent")
+            }
+            try audit.record(job: job, kind: "\(method)/\(Chunk.protoMessageName.split(separator: ".").last ?? "")", bytes: data, summary: summary(chunk))
+            sent.add(data)
+        }
+        let receipt = try await retrying(method) { try await call(missing) }
+        logger.info("uploaded \(missing.count) \(what) chunks; the coordinator holds \(receipt.stored.count) (\(receipt.duplicates) duplicates)")
+        guard receipt.complete else { throw NodeError("the coordinator holds \(receipt.stored.count) of \(total) \(what) chunks after the upload") }
     }
 
     // MARK: Student
