@@ -45,10 +45,12 @@ let package = Package(
             name: "ConcordChem",
             swiftSettings: strict
         ),
+        .target(name: "CConcordKernels"),
         .target(
             name: "ConcordML",
             dependencies: [
                 "ConcordChem",
+                "CConcordKernels",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict

@@ -96,9 +96,9 @@ public final class CoordinatorStore: Sendable {
 
     // MARK: Jobs
 
-    /// Stores a new job and its partners (not yet enrolled).
-    public func insert(job: JobRecord, partners: [String]) throws(StorageError) {
-        let now = Database.now()
+    /// Stores a new job and its partners (not yet enrolled); `now` (Unix milliseconds, default the wall clock) stamps it.
+    public func insert(job: JobRecord, partners: [String], now time: Int64? = nil) throws(StorageError) {
+        let now = time ?? Database.now()
         try write { db in
             try db.execute(sql: "INSERT INTO jobs (id, name, spec, state, message, threshold, created_ms, updated_ms, state_since_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                            arguments: [job.id, job.name, job.spec, job.state, job.message, job.threshold, now, now, now])
@@ -124,9 +124,10 @@ public final class CoordinatorStore: Sendable {
         try read { db in try Row.fetchAll(db, sql: "SELECT * FROM jobs ORDER BY created_ms, id").map(Self.job) }
     }
 
-    /// Moves a job to `state` (and records the event), optionally setting its message and threshold.
-    public func update(job id: String, state: Int, message: String, threshold: Double? = nil) throws(StorageError) {
-        let now = Database.now()
+    /// Moves a job to `state` (and records the event), optionally setting its message and threshold;
+    /// `now` (Unix milliseconds, default the wall clock) stamps the change, so deadlines measured from it use the caller's clock.
+    public func update(job id: String, state: Int, message: String, threshold: Double? = nil, now time: Int64? = nil) throws(StorageError) {
+        let now = time ?? Database.now()
         try write { db in
             let previous = try Int.fetchOne(db, sql: "SELECT state FROM jobs WHERE id = ?", arguments: [id])
             if previous == state {

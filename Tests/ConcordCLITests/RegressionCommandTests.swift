@@ -73,14 +73,12 @@ struct RegressionCommandTests {
         #expect(logreg.status != 0 && logreg.stderr.contains("logreg cannot regress"), "\(logreg.stderr)")
         let soft = try CLI.run(base + ["--task", "regression", "--soft-labels", "true"])
         #expect(soft.status != 0 && soft.stderr.contains("apply to classification"), "\(soft.stderr)")
-        let domain = try CLI.run(["study", "domain", "--task", "regression", "--data", data.path, "--label-column", "pki",
-                                  "--transfer", transfer.path, "--out", out])
-        #expect(domain.status != 0 && domain.stderr.contains("domain study is for classification"), "\(domain.stderr)")
-        let options = try CLI.run(["study", "options", "--task", "regression", "--data", data.path, "--label-column", "pki",
-                                   "--transfer", transfer.path, "--out", out])
-        #expect(options.status != 0 && options.stderr.contains("options study is for classification"), "\(options.stderr)")
-        let pool = try CLI.run(base + ["--task", "regression", "--transfer-pool", "1000"])
-        #expect(pool.status != 0 && pool.stderr.contains("classification only"), "\(pool.stderr)")
+        let hybrid = try CLI.run(base + ["--task", "regression", "--calibrate-hybrids", "true"])
+        #expect(hybrid.status != 0 && hybrid.stderr.contains("apply to classification"), "\(hybrid.stderr)")
+        let power = try CLI.run(base + ["--task", "regression", "--weight-power", "0"])
+        #expect(power.status != 0 && power.stderr.contains("power must be a positive number"), "\(power.stderr)")
+        let pool = try CLI.run(base + ["--task", "regression", "--transfer-pool", "10"])
+        #expect(pool.status != 0 && pool.stderr.contains("must hold at least the transfer size"), "\(pool.stderr)")
         let consortium = try CLI.run(["consortium", "init", "--task", "regression", "--data", data.path, "--label-column", "pki",
                                       "--out", out + "-consortium"])
         #expect(consortium.status != 0 && consortium.stderr.contains("classification only"), "\(consortium.stderr)")
@@ -128,5 +126,32 @@ struct RegressionCommandTests {
         #expect(points.compactMap { $0["label"] as? String } == ["F-1", "F-2", "F-3"])
         #expect(points.compactMap { $0["samples"] as? Int } == [2, 2, 1])
         #expect(points.allSatisfy { ($0["mean"] as? Double ?? 0) > 0 })
+    }
+
+    @Test("study options and domain --task regression compare the regression options in RMSE and the hybrids' domains", .timeLimit(.minutes(10)))
+    func optionsAndDomain() throws {
+        let (data, transfer) = try Self.files()
+        let dir = data.deletingLastPathComponent()
+        let options = try CLI.run(["study", "options", "--task", "regression", "--data", data.path, "--label-column", "pki", "--split-column", "split",
+                                   "--transfer", transfer.path, "--out", dir.appendingPathComponent("options").path, "--quiet"] + Self.small)
+        #expect(options.status == 0, "\(options.stderr)")
+        #expect(options.stdout.contains("closure") && options.stdout.contains("poc + MLP student") && options.stdout.contains("(RMSE)"), "\(options.stdout)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("options/results.json"))) as? [String: Any])
+        #expect(json["metric"] as? String == "rmse" && json["study"] as? String == "options")
+        let table = try #require(json["table"] as? [[String: Any]])
+        #expect(table.contains { $0["variant"] as? String == "default" && $0["student_rmse"] != nil })
+        let domain = try CLI.run(["study", "domain", "--task", "regression", "--data", data.path, "--label-column", "pki", "--split-column", "split",
+                                  "--transfer", transfer.path, "--out", dir.appendingPathComponent("domain").path, "--quiet"] + Self.small)
+        #expect(domain.status == 0, "\(domain.stderr)")
+        #expect(domain.stdout.contains("teacher RMSE") && domain.stdout.contains("T0"), "\(domain.stdout)")
+        let page = try String(contentsOf: dir.appendingPathComponent("domain/report.html"), encoding: .utf8)
+        #expect(page.contains("Domain expansion") && page.contains("hybrid_rmse_in_domain"))
+        let screened = try CLI.run(["simulate", "--task", "regression", "--data", data.path, "--label-column", "pki", "--split-column", "split",
+                                    "--transfer", transfer.path, "--out", dir.appendingPathComponent("screened").path, "--quiet",
+                                    "--transfer-pool", "300", "--weight-power", "8"] + Self.small)
+        #expect(screened.status == 0, "\(screened.stderr)")
+        let settings = try #require((try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("screened/results.json"))) as? [String: Any])?["settings"] as? [String: String])
+        #expect(settings["transfer"]?.contains("chosen from 300 screened") == true, "\(settings)")
+        #expect(settings["domain weight"]?.contains("(1 − d)^8") == true, "\(settings)")
     }
 }

@@ -88,6 +88,15 @@ struct SimulateCommandTests {
         let power = try CLI.run(["simulate", "--data", data.path, "--label-column", "label", "--transfer", transfer.path,
                                  "--weight-power", "0", "--out", out])
         #expect(power.status != 0 && power.stderr.contains("power must be a positive number"), "\(power.stderr)")
+        let base = ["simulate", "--data", data.path, "--label-column", "label", "--transfer", transfer.path, "--out", out]
+        let temperature = try CLI.run(base + ["--soft-temperature", "0"])
+        #expect(temperature.status != 0 && temperature.stderr.contains("temperature must be a positive number"), "\(temperature.stderr)")
+        let weighting = try CLI.run(base + ["--student-weighting", "loudest"])
+        #expect(weighting.status != 0 && weighting.stderr.contains("--student-weighting"), "\(weighting.stderr)")
+        let forestWeighting = try CLI.run(base + ["--student", "rf", "--student-weighting", "confidence"])
+        #expect(forestWeighting.status != 0 && forestWeighting.stderr.contains("need an MLP student"), "\(forestWeighting.stderr)")
+        let forestHeads = try CLI.run(base + ["--student", "rf", "--teacher-heads", "true"])
+        #expect(forestHeads.status != 0 && forestHeads.stderr.contains("teacher heads are outputs of an MLP student"), "\(forestHeads.stderr)")
         let student = try CLI.run(["simulate", "--data", data.path, "--label-column", "label", "--transfer", transfer.path,
                                    "--student", "svm", "--out", out])
         #expect(student.status != 0 && student.stderr.contains("unknown model 'svm'"))

@@ -1,4 +1,5 @@
 import ConcordFederation
+import ConcordML
 import ConcordStorage
 import ConcordWire
 import Foundation
@@ -138,6 +139,12 @@ struct CoordinatorEngineTests {
         await #expect(throws: CoordinatorRefusal.self) { try await engine.submit(spec) }
         spec = Fixtures.spec(partners: ["alpha"]); spec.fingerprint.bits = 1000
         await #expect(throws: CoordinatorRefusal.self) { try await engine.submit(spec) }
+        spec = Fixtures.spec(partners: ["alpha"]); spec.softTemperature = -1
+        await #expect(throws: CoordinatorRefusal.self) { try await engine.submit(spec) }
+        spec = Fixtures.spec(partners: ["alpha"]); spec.studentWeighting = "loudest"
+        await #expect(throws: CoordinatorRefusal.self) { try await engine.submit(spec) }
+        spec = Fixtures.spec(partners: ["alpha"]); spec.studentWeighting = "confidence"  // the fixture's student is a forest
+        await #expect(throws: CoordinatorRefusal.self) { try await engine.submit(spec) }
         #expect(try store.jobs().isEmpty)
     }
 
@@ -182,6 +189,46 @@ struct CoordinatorEngineTests {
         #expect([contribution["alpha"], contribution["beta"]] == confidence.contributions.map { Optional($0) })
         // A teacher at chance (ROC-AUC 0.5) has weight 0: beta counts only where alpha's domain weight is 0 as well.
         #expect(confidence.contributions[1] < weighted.contributions[1] && confidence.contributions[0] > weighted.contributions[0])
+    }
+
+    @Test func aJobWithTeacherHeadsPublishesAConsensusOnlyStudentEqualToTheSharedTraining() async throws {
+        let (partners, pool) = Fixtures.split()
+        let store = try CoordinatorStore(path: Fixtures.temporaryDirectory().appendingPathComponent("c.sqlite").path)
+        let engine = Fixtures.engine(store: store, pool: pool)
+        // Teacher heads belong to a soft-label MLP: refused for a forest, or for hard labels, with the reason.
+        var bad = Fixtures.spec(partners: ["alpha", "beta"])
+        bad.teacherHeads = true
+        await #expect(throws: CoordinatorRefusal.self) { try await engine.submit(bad) }
+        bad.studentModel = "mlp"
+        await #expect(throws: CoordinatorRefusal.self) { try await engine.submit(bad) }
+        var spec = bad
+        spec.softLabels = true
+        spec.selection = "ranked"
+        let job = try await engine.submit(spec)
+        await engine.advance()
+        let transfer = try await engine.transferSet(partner: "alpha", jobID: job.jobID).smiles
+        var sent: [Annotation] = []
+        for name in ["alpha", "beta"] {
+            let chunks = try await Fixtures.annotate(partner: name, data: partners[name] ?? [], transfer: transfer, jobID: job.jobID)
+            for chunk in chunks { #expect(try await engine.receive(partner: name, chunk: chunk)) }
+            sent.append(try Chunking.assemble(partner: name, chunks: chunks, transferSize: transfer.count))
+        }
+        await engine.advance()
+        #expect(try await engine.status(jobID: job.jobID).state == .studentTrained)
+        let published = try StudentCodec.decode(try await engine.studentArtifact(partner: "alpha", jobID: job.jobID, kind: .studentModel).data)
+        let student = try #require(published as? MLP)
+        #expect(student.taskCount == 1, "the partners' heads never leave the coordinator")
+        // The same student as the shared training code on what was sent.
+        let consensus = try Federation.consensus(sent, scheme: .weighted, weights: try Federation.domainWeights(sent))
+        let features = try await PartnerWork.transfer(transfer, fingerprint: FeaturizerSpec(radius: 2, bits: 1024, features: true), parallelism: 2).features
+        let selection = try await StudentSelection.select(consensus, mode: .ranked, size: Int(spec.studentSize), seed: Seeds.derive(spec.seed, 300))
+        let recipe = try #require(TrainingRecipe.named("mlp", student: true))
+        let expected = try await StudentTraining.fit(recipe: recipe, softLabels: true, teacherHeads: true, consensus: consensus, annotations: sent,
+                                                     selection: selection, transfer: features, seed: Seeds.derive(spec.seed, 301))
+        #expect(expected as? MLP == student)
+        let plain = try await StudentTraining.fit(recipe: recipe, softLabels: true, teacherHeads: false, consensus: consensus, annotations: sent,
+                                                  selection: selection, transfer: features, seed: Seeds.derive(spec.seed, 301))
+        #expect(plain as? MLP != student, "the heads were used")
     }
 
     @Test func theStatusPortServesThePageMetricsAndReports() async throws {

@@ -67,7 +67,7 @@ enum Fixtures {
 
     static func engine(store: CoordinatorStore, pool: [String], clock: TestClock? = nil) -> CoordinatorEngine {
         CoordinatorEngine(store: store, transferSource: { _ in (pool, 0) }, parallelism: 2,
-                          clock: { CoordinatorEngine.nowMs() + (clock?.offsetMs ?? 0) })
+                          clock: { clock?.nowMs ?? CoordinatorEngine.nowMs() })
     }
 
     /// What a partner does in-process: train a teacher on its molecules and annotate the transfer set.
@@ -122,9 +122,11 @@ enum Fixtures {
     }
 }
 
-/// Wall-clock time plus an offset the test moves forward, for deadlines.
+/// A clock that stands still until the test moves it forward, for deadlines: however slowly
+/// the machine runs the test, no deadline passes before the test says so.
 final class TestClock: Sendable {
+    private let start = CoordinatorEngine.nowMs()
     private let offset = Mutex<Int64>(0)
-    var offsetMs: Int64 { offset.withLock { $0 } }
+    var nowMs: Int64 { start + offset.withLock { $0 } }
     func advance(seconds: Int64) { offset.withLock { $0 += seconds * 1000 } }
 }

@@ -32,8 +32,8 @@ public struct RegressionConsensus: Sendable, Hashable {
 public enum RegressionFederation {
     /// FLuID's domain weights for regression annotations, partner-major; see ``Federation/domainWeights(_:power:)``.
     /// - Throws: ``FederationError/inconsistentAnnotations(_:)``.
-    public static func domainWeights(_ annotations: [RegressionAnnotation]) throws(FederationError) -> [[Double]] {
-        try Federation.domainWeights(annotations.map(\.domainAnnotation))
+    public static func domainWeights(_ annotations: [RegressionAnnotation], power: Double = Federation.fluidWeightPower) throws(FederationError) -> [[Double]] {
+        try Federation.domainWeights(annotations.map(\.domainAnnotation), power: power)
     }
 
     /// Federates the values of the partners at `subset` (default: all) with `scheme`.

@@ -22,6 +22,10 @@ public struct RegressionSettings: Sendable, Hashable {
     public var domain: DomainSettings
     /// Public molecules to annotate.
     public var transferSize: Int
+    /// How the transfer set is chosen from the public pool (FLuID: at random); as in classification.
+    public var transferSelection: TransferSelection = .random
+    /// Exponent of the domain weights `(1 − d)^power` (FLuID: 2); see ``Federation/domainWeights(_:power:)``.
+    public var weightPower: Double = Federation.fluidWeightPower
     /// How consensus values are formed.
     public var scheme: RegressionScheme
     /// How the student's molecules are chosen.
@@ -72,8 +76,12 @@ public struct RegressionSettings: Sendable, Hashable {
         return settings
     }
 
-    /// The regression student network: one hidden layer of 256, at most 30 epochs (early stopping, patience 5).
-    public static var studentMLP: MLP.TrainingOptions { SimulationSettings.studentMLP }
+    /// The regression student network: one hidden layer of 256, at most 30 epochs at learning rate 10⁻³ (early
+    /// stopping, patience 5), stepping only the first-layer rows of bits seen in each mini-batch.
+    public static var studentMLP: MLP.TrainingOptions {
+        MLP.TrainingOptions(hidden: [256], dropout: 0.3, learningRate: 1e-3, weightDecay: 1e-2, batchSize: 128, maxEpochs: 30, patience: 5,
+                            lazyFirstLayer: true)
+    }
 
     /// The recipe partner `index` (0-based) uses.
     public func teacherRecipe(partner index: Int) -> RegressionRecipe {
@@ -84,6 +92,11 @@ public struct RegressionSettings: Sendable, Hashable {
     public func validate() throws(FederationError) {
         try consortium.validate()
         guard transferSize >= 2 else { throw .invalidSetting("the transfer size must be at least 2, not \(transferSize)") }
+        guard transferSelection.poolSize == 0 || transferSelection.poolSize >= transferSize else {
+            throw .invalidSetting("the screened pool (\(transferSelection.poolSize)) must hold at least the transfer size (\(transferSize))")
+        }
+        guard (0...1).contains(transferSelection.domainFraction) else { throw .invalidSetting("the domain fraction must lie in [0, 1]") }
+        guard weightPower > 0, weightPower.isFinite else { throw .invalidSetting("the domain weights' power must be a positive number, not \(weightPower)") }
         guard studentSize >= 2 else { throw .invalidSetting("the student size must be at least 2, not \(studentSize)") }
         guard parallelism >= 1 else { throw .invalidSetting("parallelism must be at least 1") }
         guard domain.k >= 1, domain.sampleFraction > 0, domain.sampleFraction <= 1 else {
@@ -102,13 +115,13 @@ public struct RegressionSettings: Sendable, Hashable {
             "partners": "\(consortium.partners), k-means (\(consortium.kMeansRestarts) restarts) with \(Int(consortium.smoothing * 100))% smoothing",
             "validation": "\(Int(consortium.validationFraction * 100))% of the training molecules, \(consortium.stratifiedValidation ? "stratified by the binary split of the values" : "random")",
             "teachers": teacher.described + (partnerTeachers.isEmpty ? "" : " (\(partnerTeachers.count) partners override it)"),
-            "domain weight": "mean \(domain.metric.rawValue) distance to the \(domain.k) nearest of a \(Int(domain.sampleFraction * 100))% sample, min-max scaled, (1 − d)², normalised over partners",
+            "domain weight": "mean \(domain.metric.rawValue) distance to the \(domain.k) nearest of a \(Int(domain.sampleFraction * 100))% sample, min-max scaled, (1 − d)^\(SimulationSettings.powerText(weightPower)), normalised over partners",
             "federation": scheme == .weighted ? "weighted: domain-weighted mean of the teachers' values, spread = weighted standard deviation"
                 : "uniform: plain mean of the teachers' values, spread = standard deviation",
             "selection": "\(selection == .best ? "best (lowest consensus spread first)" : "random"), \(studentSize) molecules asked",
             "student": student.described + ", on consensus values",
             "hybrids": hybrids ? hybrid.described + "; own measured values plus the student's selection with consensus values" : "not built",
-            "transfer": "\(transferSize) public molecules, de-duplicated, test and validation molecules removed",
+            "transfer": SimulationSettings.transferText(size: transferSize, selection: transferSelection),
             "self-annotation guard": selfGuard.identical ? "partners abstain on their own molecules" + (selfGuard.similarityThreshold.map { " and on any with Tanimoto ≥ \($0) to one" } ?? "") : "off",
             "teacher summaries": "T-mean: mean of each metric over T1…Tk; T-max: the best partner per metric (lowest RMSE and MAE, highest R², Spearman, Pearson); T-min: the worst",
         ]

@@ -40,7 +40,7 @@ public struct RegressionSeedRun: Sendable {
 public enum RegressionSimulation {
     /// Seed tags of the regression stages (sub-seeds of `derive(seed, tag)`; distinct from classification's).
     enum Tag {
-        static let transfer: UInt64 = 500, selection: UInt64 = 501, student: UInt64 = 502
+        static let transfer: UInt64 = 500, selection: UInt64 = 501, student: UInt64 = 502, screening: UInt64 = 503
         static let teachers: UInt64 = 510, hybrids: UInt64 = 520, map: UInt64 = 530, mapProjection: UInt64 = 531
     }
 
@@ -85,8 +85,20 @@ public enum RegressionSimulation {
         stageStart = clock.now
         report("transfer set", 0, 1)
         let heldOut = Set((plan.test + plan.validation).map { data.identityKeys[$0] })
-        let transfer = await TransferSet.sample(pool: pool, size: settings.transferSize, excluding: heldOut, options: settings.fingerprint,
-                                                seed: derive(seed, Tag.transfer), preferred: preferred, cache: poolCache, parallelism: par)
+        let screens = settings.transferSelection.screens
+        var transfer = await TransferSet.sample(pool: pool, size: screens ? settings.transferSelection.poolSize : settings.transferSize,
+                                                excluding: heldOut, options: settings.fingerprint, seed: derive(seed, Tag.transfer),
+                                                preferred: preferred, cache: poolCache, parallelism: par)
+        if screens, transfer.count > settings.transferSize {
+            // Partners screen the pool (domain distances only); the coordinator keeps what lies in their domains.
+            var screenings: [Screening] = []
+            for teacher in teachers.dropFirst() {
+                screenings.append(try await teacher.screen(transfer.features, keys: transfer.keys, guard: settings.selfGuard, parallelism: par))
+            }
+            transfer = transfer.subset(try DomainSelection.choose(screenings, size: settings.transferSize,
+                                                                  domainFraction: settings.transferSelection.domainFraction,
+                                                                  seed: derive(seed, Tag.screening)))
+        }
         guard transfer.count >= 2 else { throw .invalidData("the public pool yielded \(transfer.count) usable transfer molecules") }
         report("transfer set", 1, 1)
         timings.fingerprints = (clock.now - stageStart).seconds
@@ -104,7 +116,7 @@ public enum RegressionSimulation {
 
         // Coordinator federates.
         stageStart = clock.now
-        let weights = try RegressionFederation.domainWeights(annotations)
+        let weights = try RegressionFederation.domainWeights(annotations, power: settings.weightPower)
         var consensus: [RegressionScheme: RegressionConsensus] = [:]
         for scheme in RegressionScheme.allCases {
             consensus[scheme] = try RegressionFederation.consensus(annotations, scheme: scheme, weights: weights)

@@ -135,13 +135,11 @@ public enum Simulation {
         stageStart = clock.now
         var models: [ModelOutcome] = []
         var predictions: [(name: String, role: ModelRole, size: Int, model: any ProbabilisticClassifier, threshold: Double)] = []
-        func distil(_ consensus: Consensus, _ pick: StudentSelection, seed: UInt64) async throws(FederationError) -> any ProbabilisticClassifier {
-            let x = transfer.features.rows(pick.rows)
-            if settings.softLabels {
-                return try await settings.student.model.fitSoft(x, probabilities: pick.rows.map { consensus.probabilities[$0] },
-                                                                seed: seed, parallelism: par)
-            }
-            return try await settings.student.train(x, labels: pick.labels, seed: seed, parallelism: par).model
+        func distil(_ consensus: Consensus, _ pick: StudentSelection, seed: UInt64,
+                    teachers: [Annotation] = []) async throws(FederationError) -> any ProbabilisticClassifier {
+            try await StudentTraining.fit(recipe: settings.student, softLabels: settings.softLabels, teacherHeads: settings.teacherHeads,
+                                          soft: settings.soft, consensus: consensus, annotations: teachers, selection: pick, transfer: transfer.features,
+                                          seed: seed, parallelism: par)
         }
         // Which partner holds each validation molecule (its nearest partner molecule), for federated calibration.
         var validationOwner: [Int] = []
@@ -167,7 +165,7 @@ public enum Simulation {
                                                           seed: derive(seed, 300), features: transfer.features)
         let studentCount = settings.singleTeacherStudents ? k + 2 : 1
         report("students", 0, studentCount)
-        let student = try await distil(chosen, selection, seed: derive(seed, 301))
+        let student = try await distil(chosen, selection, seed: derive(seed, 301), teachers: annotations)
         predictions.append(("S-F\(k)", .student, selection.rows.count, student, try await calibrated(student)))
         if settings.singleTeacherStudents {
             for (i, annotation) in allAnnotations.enumerated() {
@@ -193,25 +191,12 @@ public enum Simulation {
             }
             for (i, rows) in partnerRows.enumerated() {
                 report("hybrids", i, k + 1)
-                var x = data.features.rows(rows)
-                var publicRows = Array(0..<selection.rows.count)
-                if let ratio = settings.hybridPublicRatio {
-                    var rng = SeededRandom(seed: derive(seed, 450 + UInt64(i)))
-                    publicRows = Array(Splits.shuffled(publicRows, &rng).prefix(Int((ratio * Double(rows.count)).rounded()))).sorted()
-                }
-                x.append(contentsOf: selectedX.rows(publicRows))
-                let y = rows.map { data.labels[$0] } + publicRows.map { publicLabels[$0] }
-                let model = try await settings.hybrid.train(x, labels: y, seed: derive(seed, 400 + UInt64(i)), parallelism: par)
-                var threshold = 0.5
-                if settings.calibrateHybrids, !plan.validation.isEmpty {
-                    // The partner's own validation molecules (all of them for H0, the union of the partners' data).
-                    let mine = i == 0 ? Array(validY.indices) : validationOwner.indices.filter { validationOwner[$0] == i - 1 }
-                    if !mine.isEmpty {
-                        let p = await model.model.predictProbability(validX.rows(mine))
-                        threshold = FederatedCalibration.choose(FederatedCalibration.counts(truth: mine.map { validY[$0] }, probabilities: p))
-                    }
-                }
-                predictions.append(("H\(i)", .hybrid, model.rows, model.model, threshold))
+                // The partner's own validation molecules (all of them for H0, the union of the partners' data).
+                let mine = i == 0 ? Array(validY.indices) : validationOwner.indices.filter { validationOwner[$0] == i - 1 }
+                let hybrid = try await Hybrid.train(own: (data.features.rows(rows), rows.map { data.labels[$0] }), selected: (selectedX, publicLabels),
+                                                    validation: (validX.rows(mine), mine.map { validY[$0] }), options: Hybrid.Options(settings),
+                                                    seed: derive(seed, 400 + UInt64(i)), drawSeed: derive(seed, 450 + UInt64(i)), parallelism: par)
+                predictions.append(("H\(i)", .hybrid, hybrid.rows, hybrid.model, hybrid.threshold))
             }
             report("hybrids", k + 1, k + 1)
         }

@@ -41,6 +41,12 @@ public struct SimulationSettings: Sendable, Hashable {
     public var selfGuard: SelfAnnotationGuard
     /// Train the student on consensus probabilities instead of hard labels (FLuID: hard labels).
     public var softLabels: Bool
+    /// Train the MLP student with one auxiliary output per teacher (its annotated probability)
+    /// beside the consensus output, and keep the consensus output only (FLuID: no); see
+    /// ``StudentTraining/fit(recipe:softLabels:teacherHeads:consensus:annotations:selection:transfer:seed:parallelism:)``.
+    public var teacherHeads: Bool = false
+    /// Temperature and weighting of a soft-label student (default: the consensus probabilities, every molecule once).
+    public var soft: StudentTraining.SoftOptions = StudentTraining.SoftOptions()
     /// Choose the student's threshold by federated calibration on the partners' validation molecules (FLuID: 0.5).
     public var calibrate: Bool
     /// Label the public part of each hybrid with the calibrated student's predictions instead of the
@@ -64,8 +70,9 @@ public struct SimulationSettings: Sendable, Hashable {
     }
 
     /// Concord's default: FLuID's teachers with sharper domain weights, `(1 − d)¹⁶`, partners that never annotate their own
-    /// molecules, a class-aware (ranked) selection of 20,000 molecules, a soft-label MLP student and a threshold chosen
-    /// by federated calibration; hybrids (FLuID's forest, not under-sampled) of the partner's own molecules plus as many public ones,
+    /// molecules, a class-aware (ranked) selection of 20,000 molecules, a soft-label MLP student trained with one auxiliary
+    /// output per teacher (published with its consensus output alone) and a threshold chosen by federated calibration;
+    /// hybrids (FLuID's forest, not under-sampled) of the partner's own molecules plus half as many public ones,
     /// labelled by the calibrated student, each with a threshold chosen on the partner's own
     /// validation molecules; a class-stratified validation hold-out; no single-teacher students
     /// (which only a simulation can have).
@@ -78,21 +85,33 @@ public struct SimulationSettings: Sendable, Hashable {
         settings.selfGuard = SelfAnnotationGuard(identical: true, similarityThreshold: nil)
         settings.selection = .ranked
         settings.softLabels = true
+        settings.teacherHeads = true
         settings.student = TrainingRecipe(model: .mlp(studentMLP, validationFraction: 0.1))
         settings.studentSize = 20_000
         settings.calibrate = true
         settings.hybridLabelsFromStudent = true
         settings.calibrateHybrids = true
-        settings.hybridPublicRatio = 1
+        settings.hybridPublicRatio = 0.5
         settings.hybrid.undersample = false
         return settings
     }
 
-    /// The default student network: one hidden layer of 256, trained for at most 30 epochs (early stopping,
-    /// patience 5), stepping only the first-layer rows of bits seen in each mini-batch.
+    /// The default student network: one hidden layer of 256, trained for at most 20 epochs at learning rate 3·10⁻³
+    /// (early stopping, patience 5), stepping only the first-layer rows of bits seen in each mini-batch.
     public static var studentMLP: MLP.TrainingOptions {
-        MLP.TrainingOptions(hidden: [256], dropout: 0.3, learningRate: 1e-3, weightDecay: 1e-2, batchSize: 128, maxEpochs: 30, patience: 5,
+        MLP.TrainingOptions(hidden: [256], dropout: 0.3, learningRate: 3e-3, weightDecay: 1e-2, batchSize: 128, maxEpochs: 20, patience: 5,
                             lazyFirstLayer: true)
+    }
+
+    /// A domain weights' power in words: "16", or "2.5".
+    static func powerText(_ power: Double) -> String {
+        power == power.rounded() && abs(power) < 1e6 ? String(Int(power)) : String(power)
+    }
+
+    /// How a transfer set is drawn, in words.
+    static func transferText(size: Int, selection: TransferSelection) -> String {
+        "\(size) public molecules, de-duplicated, test and validation molecules removed"
+            + (selection.screens ? "; chosen from \(selection.poolSize) screened: \(Int((selection.domainFraction * 100).rounded()))% nearest the partners' domains (partners in turn), the rest at random" : ", drawn at random")
     }
 
     /// The recipe partner `index` (0-based) uses.
@@ -110,6 +129,17 @@ public struct SimulationSettings: Sendable, Hashable {
         guard (0...1).contains(transferSelection.domainFraction) else { throw .invalidSetting("the domain fraction must lie in [0, 1]") }
         guard studentSize >= 2 else { throw .invalidSetting("the student size must be at least 2, not \(studentSize)") }
         guard weightPower > 0, weightPower.isFinite else { throw .invalidSetting("the domain weights' power must be a positive number, not \(weightPower)") }
+        if teacherHeads {
+            guard softLabels, case .mlp = student.model else {
+                throw .invalidSetting("teacher heads are outputs of an MLP student trained on soft labels; use --student mlp --soft-labels true")
+            }
+        }
+        try soft.validate()
+        if soft.weighting != .none {
+            guard softLabels, case .mlp = student.model else {
+                throw .invalidSetting("weighted soft labels need an MLP student trained on soft labels; use --student mlp --soft-labels true")
+            }
+        }
         if let ratio = hybridPublicRatio, !(ratio >= 0 && ratio.isFinite) { throw .invalidSetting("the hybrids' public ratio must be a non-negative number") }
         guard parallelism >= 1 else { throw .invalidSetting("parallelism must be at least 1") }
         guard domain.k >= 1, domain.sampleFraction > 0, domain.sampleFraction <= 1 else {
@@ -135,17 +165,19 @@ public struct SimulationSettings: Sendable, Hashable {
             "partners": "\(consortium.partners), k-means (\(consortium.kMeansRestarts) restarts) with \(Int(consortium.smoothing * 100))% smoothing",
             "validation": "\(Int(consortium.validationFraction * 100))% of the training molecules, \(consortium.stratifiedValidation ? "stratified" : "random")",
             "teachers": recipe(teacher) + (partnerTeachers.isEmpty ? "" : " (\(partnerTeachers.count) partners override it)"),
-            "domain weight": "mean \(domain.metric.rawValue) distance to the \(domain.k) nearest of a \(Int(domain.sampleFraction * 100))% sample, min-max scaled, (1 − d)^\(weightPower == weightPower.rounded() && abs(weightPower) < 1e6 ? String(Int(weightPower)) : String(weightPower)), normalised over partners",
+            "domain weight": "mean \(domain.metric.rawValue) distance to the \(domain.k) nearest of a \(Int(domain.sampleFraction * 100))% sample, min-max scaled, (1 − d)^\(Self.powerText(weightPower)), normalised over partners",
             "federation": scheme.rawValue,
             "selection": "\(selection.rawValue), \(studentSize) molecules asked",
             "student": recipe(student),
             "hybrids": hybrids ? recipe(hybrid) + (hybridLabelsFromStudent ? "; public molecules labelled by the calibrated student" : "; public molecules with consensus labels")
                 + (hybridPublicRatio.map { "; \($0) public molecules per private one" } ?? "; the whole selection")
                 + (calibrateHybrids ? "; threshold chosen on the partner's own validation molecules" : "; threshold 0.5") : "not built",
-            "transfer": "\(transferSize) public molecules, de-duplicated, test and validation molecules removed"
-                + (transferSelection.screens ? "; chosen from \(transferSelection.poolSize) screened: \(Int((transferSelection.domainFraction * 100).rounded()))% nearest the partners' domains (partners in turn), the rest at random" : ", drawn at random"),
+            "transfer": Self.transferText(size: transferSize, selection: transferSelection),
             "self-annotation guard": selfGuard.identical ? "partners abstain on their own molecules" + (selfGuard.similarityThreshold.map { " and on any with Tanimoto ≥ \($0) to one" } ?? "") : "off",
-            "student labels": softLabels ? "consensus probabilities (soft)" : "hard consensus labels",
+            "student labels": (softLabels ? "consensus probabilities (soft)" : "hard consensus labels")
+                + (softLabels && soft.temperature != 1 ? "; temperature \(soft.temperature)" : "")
+                + (softLabels && soft.weighting != .none ? "; molecules weighted by \(soft.weighting == .confidence ? "the consensus's confidence |2p − 1|" : "nearness to the nearest partner's chemistry")" : "")
+                + (teacherHeads ? "; one auxiliary output per teacher (its own probabilities) in training, the consensus output alone kept" : ""),
             "student threshold": calibrate ? "federated calibration (max MCC on the partners' validation counts)" : "0.5",
         ]
     }

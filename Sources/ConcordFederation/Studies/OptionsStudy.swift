@@ -52,6 +52,7 @@ extension Studies {
             alone("poc + ranked selection") { $0.selection = .ranked },
             alone("poc + soft forest student") { $0.softLabels = true },
             alone("poc + soft MLP student") { $0.softLabels = true; $0.student = standard.student },
+            alone("poc + soft MLP student with teacher heads") { $0.softLabels = true; $0.student = standard.student; $0.teacherHeads = true },
             alone("poc + confidence consensus") { $0.scheme = .confidence },
             alone("poc + sharper domain weights") { $0.weightPower = standard.weightPower },
             alone("poc + federated calibration") { $0.calibrate = true },
@@ -75,24 +76,17 @@ extension Studies {
         let all = variants(common: common)
         let moses = Array(pool[min(max(preferred, 0), pool.count)...])
         let caches = caches ?? optionsCaches(pool: pool, preferred: preferred, options: common.fingerprint)
-        var samples: [Sample] = [], table: [[String: String]] = []
-        for (i, variant) in all.enumerated() {
-            progress?(ProgressEvent(stage: "options", done: i, total: all.count, seed: seed))
+        return try await compare(all.map(\.name), metric: "mcc", seed: seed, progress: progress) { i throws(FederationError) -> Headline? in
+            let variant = all[i]
             let run = try await Simulation.runSeed(data: data, pool: variant.chemblPool ? pool : moses,
                                                    preferred: variant.chemblPool ? preferred : 0, settings: variant.settings, seed: seed,
                                                    poolCache: variant.chemblPool ? caches.pool : caches.moses)
             let byName = Dictionary(run.models.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
             let student = byName["S-F\(run.annotations.count)"]
-            guard let s = student?.test.mcc, let t0 = byName["T0"]?.test.mcc, let tMean = byName["T-mean"]?.test.mcc else { continue }
-            let closure = t0 > tMean ? (s - tMean) / (t0 - tMean) : Double.nan
-            samples.append(Sample(series: "student test MCC", x: Double(i), label: variant.name, value: s))
-            if closure.isFinite { samples.append(Sample(series: "closure of the T-mean → T0 gap", x: Double(i), label: variant.name, value: closure)) }
-            table.append(["seed": "\(seed)", "variant": variant.name, "t0_mcc": fmt(t0), "t_mean_mcc": fmt(tMean), "student_mcc": fmt(s),
-                          "student_roc_auc": student?.test.rocAUC.map(fmt) ?? "", "closure": closure.isFinite ? fmt(closure) : "",
-                          "seconds": fmt(run.timings.total)])
+            guard let s = student?.test.mcc, let t0 = byName["T0"]?.test.mcc, let tMean = byName["T-mean"]?.test.mcc else { return nil }
+            return Headline(t0: t0, tMean: tMean, student: s, extra: ["student_roc_auc": student?.test.rocAUC.map(fmt) ?? ""],
+                            seconds: run.timings.total)
         }
-        progress?(ProgressEvent(stage: "options", done: all.count, total: all.count, seed: seed))
-        return (samples, table)
     }
 
     /// Empty caches for ``options(data:pool:preferred:common:seed:caches:progress:)``: one for

@@ -110,53 +110,19 @@ public enum Studies {
     /// A molecule is in a model's domain when every one of its unfolded radius-2 feature
     /// environments (FCFP4 identifiers) occurs in the model's training molecules. For each
     /// partner: test molecules in the teacher's domain, in the hybrid's (own data plus the
-    /// student's selection), those the hybrid brings into domain, and MCC on each subset.
-    /// The run must have built hybrids.
+    /// student's selection), those the hybrid brings into domain, and MCC on each subset (each
+    /// model at its own decision threshold). The run must have built hybrids.
     public static func domain(_ run: SeedRun, data: LabelledMolecules, progress: ProgressHandler? = nil) async throws(FederationError) -> (samples: [Sample], table: [[String: String]]) {
-        let radius = 2
-        let options = MorganOptions(radius: radius, atomInvariants: .feature)
-        func identifiers(_ smiles: [String]) async -> [[UInt32]] {
-            await Parallel.mapChunks(smiles, minimumChunk: 64) { chunk -> [[UInt32]] in
-                var generator = MorganGenerator(options: options)
-                return chunk.map { s in (try? SMILES.parse(s)).map { generator.sparseCountFingerprint($0).keys } ?? [] }
-            }
-        }
-        let testIDs = await identifiers(run.plan.test.map { data.smiles[$0] })
-        let selectedIDs = await identifiers(run.selection.rows.map { run.transfer.smiles[$0] })
-        var studentDictionary = Set<UInt32>()
-        for ids in selectedIDs { studentDictionary.formUnion(ids) }
         let testY = run.plan.test.map { data.labels[$0] }
-        let partners = [run.plan.allPartnerRows] + run.plan.partners
-        var samples: [Sample] = [], table: [[String: String]] = []
-        for (i, rows) in partners.enumerated() {
-            progress?(ProgressEvent(stage: "domain", done: i, total: partners.count, seed: run.seed))
-            guard let teacherP = run.testProbabilities["T\(i)"], let hybridP = run.testProbabilities["H\(i)"] else {
-                throw .invalidSetting("the domain study needs the run's hybrids")
-            }
-            var teacherDictionary = Set<UInt32>()
-            for ids in await identifiers(rows.map { data.smiles[$0] }) { teacherDictionary.formUnion(ids) }
-            let hybridDictionary = teacherDictionary.union(studentDictionary)
-            let inTeacher = testIDs.map { $0.allSatisfy(teacherDictionary.contains) }
-            let inHybrid = testIDs.map { $0.allSatisfy(hybridDictionary.contains) }
-            let brought = zip(inTeacher, inHybrid).map { !$0 && $1 }
-            func mcc(_ p: [Double], _ mask: [Bool]) -> Double? {
-                let idx = mask.indices.filter { mask[$0] }
-                return Evaluation.metrics(truth: idx.map { testY[$0] }, probabilities: idx.map { p[$0] }).mcc
-            }
-            let n = Double(max(testIDs.count, 1))
-            let name = "T\(i)"
-            let countT = inTeacher.filter { $0 }.count, countH = inHybrid.filter { $0 }.count, countB = brought.filter { $0 }.count
-            samples.append(Sample(series: "teacher's domain", x: Double(i), label: name, value: Double(countT) / n))
-            samples.append(Sample(series: "hybrid's domain", x: Double(i), label: name, value: Double(countH) / n))
-            table.append(["seed": "\(run.seed)", "partner": name, "test": "\(testIDs.count)",
-                          "in_teacher_domain": "\(countT)", "in_hybrid_domain": "\(countH)", "brought_into_domain": "\(countB)",
-                          "teacher_mcc_in_domain": mcc(teacherP, inTeacher).map(fmt) ?? "",
-                          "hybrid_mcc_in_domain": mcc(hybridP, inHybrid).map(fmt) ?? "",
-                          "teacher_mcc_brought_in": mcc(teacherP, brought).map(fmt) ?? "",
-                          "hybrid_mcc_brought_in": mcc(hybridP, brought).map(fmt) ?? ""])
-        }
-        progress?(ProgressEvent(stage: "domain", done: partners.count, total: partners.count, seed: run.seed))
-        return (samples, table)
+        let thresholds = Dictionary(run.models.map { ($0.name, $0.threshold) }, uniquingKeysWith: { a, _ in a })
+        return try await domainExpansion(
+            seed: run.seed, testSmiles: run.plan.test.map { data.smiles[$0] }, selectionSmiles: run.selection.rows.map { run.transfer.smiles[$0] },
+            partnerSmiles: ([run.plan.allPartnerRows] + run.plan.partners).map { rows in rows.map { data.smiles[$0] } }, metric: "mcc",
+            hasModel: { run.testProbabilities[$0] != nil },
+            score: { model, rows in
+                guard let p = run.testProbabilities[model] else { return nil }
+                return Evaluation.metrics(truth: rows.map { testY[$0] }, probabilities: rows.map { p[$0] }, threshold: thresholds[model] ?? 0.5).mcc
+            }, progress: progress)
     }
 
     /// Means and 95% intervals per (series, x) over every sample.

@@ -1,3 +1,4 @@
+import CConcordKernels
 import ConcordChem
 import Foundation
 
@@ -25,7 +26,7 @@ final class Trainer {
     var step = 0
     let root: SeededRandom
 
-    init(sizes: [Int], options: MLP.TrainingOptions, targets: PreparedTargets, rows: SparseRows) {
+    init(sizes: [Int], options: MLP.TrainingOptions, targets: PreparedTargets, rows: SparseRows, initial: [Float]? = nil) {
         self.sizes = sizes
         let layout = MLP.layout(sizes)
         weightOffsets = layout.weights
@@ -42,6 +43,10 @@ final class Trainer {
         touched = .allocate(capacity: shards * sizes[0]); touched.initialize(repeating: false, count: shards * sizes[0])
         // He-uniform initialisation; the first layer's fan-in is the mean number of on-bits
         // (the inputs that are actually summed), the output layer is Glorot-uniform.
+        if let initial, initial.count == count {
+            _ = UnsafeMutableBufferPointer(start: params, count: count).initialize(from: initial)
+            return
+        }
         var rng = root.split(0)
         let meanBits = Double(rows.indices.count) / Double(max(rows.rows, 1))
         for l in 0..<(sizes.count - 1) {
@@ -154,8 +159,7 @@ final class Trainer {
                             tch.pointer[s * inputs + r] = false
                             any = true
                             guard s > 0 else { continue }
-                            let src = g0 + s * count + base, dst = g0 + base
-                            for o in 0..<width { dst[o] += src[o]; src[o] = 0 }
+                            addAndClear(g0 + s * count + base, into: g0 + base, count: width)
                         }
                         // Lazy: a row no molecule in the batch switched on keeps its weights and moments.
                         if lazy && any {
@@ -173,9 +177,8 @@ final class Trainer {
                         } else {
                             let n = segment.range.count
                             a = segment.range.lowerBound + n * t / tasks; b = segment.range.lowerBound + n * (t + 1) / tasks
-                            for s in 1..<max(shards, 1) {
-                                let src = g0 + s * count
-                                for i in a..<b { g0[i] += src[i]; src[i] = 0 }
+                            for s in 1..<max(shards, 1) where b > a {
+                                addAndClear(g0 + s * count + a, into: g0 + a, count: b - a)
                             }
                         }
                         guard a < b else { continue }
@@ -208,46 +211,31 @@ final class Trainer {
     }
 }
 
+/// `dst[i] += src[i]; src[i] = 0` for `count` floats, eight lanes at a time (the same
+/// additions as one element at a time).
+@inline(__always)
+private func addAndClear(_ src: UnsafeMutablePointer<Float>, into dst: UnsafeMutablePointer<Float>, count: Int) {
+    typealias Lanes = SIMD8<Float>
+    var i = 0
+    while i + 8 <= count {
+        let sum = UnsafeRawPointer(dst + i).loadUnaligned(as: Lanes.self) + UnsafeRawPointer(src + i).loadUnaligned(as: Lanes.self)
+        UnsafeMutableRawPointer(dst + i).storeBytes(of: sum, as: Lanes.self)
+        UnsafeMutableRawPointer(src + i).storeBytes(of: Lanes(), as: Lanes.self)
+        i += 8
+    }
+    while i < count { dst[i] += src[i]; src[i] = 0; i += 1 }
+}
+
 /// AdamW's per-step constants.
 struct AdamConstants {
     let b1: Float, b2: Float, eps: Float, lr: Float, decay: Float, bc1: Float, bc2: Float
 }
 
-/// One AdamW step on `count` contiguous parameters, reading and clearing their gradients.
-/// Eight lanes at a time (the same IEEE operations per element as the scalar tail, so the
-/// result does not depend on where a range starts).
+/// One AdamW step on `count` contiguous parameters, reading and clearing their gradients
+/// (``concord_adam_step``: the same IEEE operations per element in C, where the compiler emits
+/// packed square roots, which Swift's `squareRoot()` on Linux does not).
 @inline(__always)
 private func adamStep(_ x: UnsafeMutablePointer<Float>, _ m: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>,
                       _ g: UnsafeMutablePointer<Float>, count: Int, decayed: Bool, _ c: AdamConstants) {
-    typealias Lanes = SIMD8<Float>
-    let decay: Float = decayed ? c.decay : 0
-    let b1 = Lanes(repeating: c.b1), b2 = Lanes(repeating: c.b2), ob1 = Lanes(repeating: 1 - c.b1), ob2 = Lanes(repeating: 1 - c.b2)
-    let bc1 = Lanes(repeating: c.bc1), bc2 = Lanes(repeating: c.bc2), lr = Lanes(repeating: c.lr), eps = Lanes(repeating: c.eps)
-    let dk = Lanes(repeating: decay)
-    var i = 0
-    while i + 8 <= count {
-        let grad = UnsafeRawPointer(g + i).loadUnaligned(as: Lanes.self)
-        UnsafeMutableRawPointer(g + i).storeBytes(of: Lanes(), as: Lanes.self)
-        var value = UnsafeRawPointer(x + i).loadUnaligned(as: Lanes.self)
-        value -= dk * value
-        let mi = b1 * UnsafeRawPointer(m + i).loadUnaligned(as: Lanes.self) + ob1 * grad
-        let vi = b2 * UnsafeRawPointer(v + i).loadUnaligned(as: Lanes.self) + ob2 * grad * grad
-        UnsafeMutableRawPointer(m + i).storeBytes(of: mi, as: Lanes.self)
-        UnsafeMutableRawPointer(v + i).storeBytes(of: vi, as: Lanes.self)
-        value -= lr * (mi / bc1) / ((vi / bc2).squareRoot() + eps)
-        UnsafeMutableRawPointer(x + i).storeBytes(of: value, as: Lanes.self)
-        i += 8
-    }
-    while i < count {
-        let grad = g[i]
-        g[i] = 0
-        var value = x[i]
-        value -= decay * value
-        let mi = c.b1 * m[i] + (1 - c.b1) * grad
-        let vi = c.b2 * v[i] + (1 - c.b2) * grad * grad
-        m[i] = mi; v[i] = vi
-        value -= c.lr * (mi / c.bc1) / ((vi / c.bc2).squareRoot() + c.eps)
-        x[i] = value
-        i += 1
-    }
+    concord_adam_step(x, m, v, g, count, decayed ? c.decay : 0, c.b1, c.b2, 1 - c.b1, 1 - c.b2, c.bc1, c.bc2, c.lr, c.eps)
 }

@@ -98,13 +98,17 @@ extension MLP {
     /// - Parameters:
     ///   - sampleWeights: optional non-negative weight per row.
     ///   - validation: rows and targets for early stopping.
-    /// - Throws: ``MLPError`` on inconsistent sizes, targets outside [0, 1] for
+    ///   - initial: a trained model to start from (fine-tuning) instead of a seeded random
+    ///     initialisation; it must have the layer sizes and loss this training asks for.
+    /// - Throws: ``MLPError`` on inconsistent sizes, an `initial` model of another shape, targets outside [0, 1] for
     ///   cross-entropy, non-finite values or invalid options.
     public static func train(_ x: FingerprintMatrix, targets: Targets, sampleWeights: [Double]? = nil,
                              validation: (x: FingerprintMatrix, targets: Targets)? = nil,
-                             options: TrainingOptions = TrainingOptions(),
+                             options: TrainingOptions = TrainingOptions(), initial: MLP? = nil,
                              parallelism: Int = defaultParallelism) async throws(MLPError) -> (model: MLP, report: TrainingReport) {
-        let train = try PreparedTargets(targets, rows: x.rowCount, weights: sampleWeights, standardizeWith: nil)
+        // A fine-tuned regressor keeps the scale its output layer was trained on.
+        let train = try PreparedTargets(targets, rows: x.rowCount, weights: sampleWeights, standardizeWith: nil,
+                                        scale: initial.map { ($0.targetMean, $0.targetScale) })
         guard x.rowCount > 0 else { throw MLPError("no training rows") }
         guard !options.hidden.isEmpty, options.hidden.allSatisfy({ $0 >= 1 }) else { throw MLPError("give at least one hidden layer, each at least 1 wide") }
         guard options.dropout >= 0 && options.dropout < 1 else { throw MLPError("dropout must be in 0 ..< 1 (got \(options.dropout))") }
@@ -119,7 +123,13 @@ extension MLP {
             guard t.taskCount == train.taskCount, t.loss == train.loss else { throw MLPError("validation targets are of another kind than the training targets") }
             valid = (SparseRows(validation.x), t)
         }
-        let trainer = Trainer(sizes: [x.bitCount] + options.hidden + [train.taskCount], options: options, targets: train, rows: SparseRows(x))
+        let sizes = [x.bitCount] + options.hidden + [train.taskCount]
+        if let initial {
+            guard initial.layerSizes == sizes, initial.loss == train.loss else {
+                throw MLPError("the initial model has layers \(initial.layerSizes) and another loss or shape than the network asked for (\(sizes))")
+            }
+        }
+        let trainer = Trainer(sizes: sizes, options: options, targets: train, rows: SparseRows(x), initial: initial?.parameters)
         var report = TrainingReport(epochs: 0, bestEpoch: 0, trainingLoss: [], validationLoss: [])
         var best: [Float]?
         var bestLoss = Double.infinity, wait = 0
@@ -166,7 +176,10 @@ struct PreparedTargets: Sendable {
     var mean: [Double]
     var scale: [Double]
 
-    init(_ targets: MLP.Targets, rows: Int, weights: [Double]?, standardizeWith reference: PreparedTargets?) throws(MLPError) {
+    /// - Parameter scale: the mean and scale of a regression's targets when they are fixed
+    ///   beforehand (fine-tuning), rather than measured on these targets or taken from `reference`.
+    init(_ targets: MLP.Targets, rows: Int, weights: [Double]?, standardizeWith reference: PreparedTargets?,
+         scale fixed: (mean: [Double], scale: [Double])? = nil) throws(MLPError) {
         var v: [Double], m: [Bool]
         switch targets {
         case .binary(let y):
@@ -197,6 +210,8 @@ struct PreparedTargets: Sendable {
         if loss == .meanSquaredError {
             if let reference {
                 mean = reference.mean; scale = reference.scale
+            } else if let fixed, fixed.mean.count == taskCount, fixed.scale.count == taskCount {
+                mean = fixed.mean; scale = fixed.scale
             } else {
                 let tc = taskCount, values = v, observed = m
                 for t in 0..<tc {

@@ -80,6 +80,28 @@ public struct MLP: ProbabilisticClassifier, Regressor, PersistableModel, Hashabl
         return perRow
     }
 
+    /// The same network with only output head `head`: the hidden layers unchanged, the output
+    /// layer reduced to that head's weights and bias (and its target scale). Its outputs equal
+    /// this model's outputs for that head.
+    ///
+    /// A student trained with auxiliary heads (one per teacher) is published with its consensus
+    /// head alone, so the model that leaves the coordinator predicts only the consensus.
+    /// - Throws: ``MLPError`` when `head` is not one of the model's heads.
+    public func keepingHead(_ head: Int) throws(MLPError) -> MLP {
+        guard head >= 0, head < taskCount, layerSizes.count >= 2 else {
+            throw MLPError("the model has \(taskCount) heads; head \(head) does not exist")
+        }
+        let layout = Self.layout(layerSizes)
+        let last = layerSizes.count - 2
+        let inputs = layerSizes[last], heads = layerSizes[last + 1]
+        var kept = Array(parameters[0..<layout.weights[last]])
+        for i in 0..<inputs { kept.append(parameters[layout.weights[last] + i * heads + head]) }
+        kept.append(parameters[layout.biases[last] + head])
+        var sizes = layerSizes
+        sizes[sizes.count - 1] = 1
+        return MLP(layerSizes: sizes, loss: loss, parameters: kept, targetMean: [targetMean[head]], targetScale: [targetScale[head]])
+    }
+
     func transform(_ z: Double, task t: Int) -> Double {
         switch loss {
         case .binaryCrossEntropy: z >= 0 ? 1 / (1 + exp(-z)) : exp(z) / (1 + exp(z))

@@ -65,7 +65,7 @@ public actor CoordinatorEngine {
         do { data = try spec.serializedBytes() } catch { throw CoordinatorRefusal(.invalidArgument, "job spec: \(error)") }
         do {
             try store.insert(job: JobRecord(id: id, name: spec.name, spec: data, state: Concord_V1_JobState.created.rawValue,
-                                            message: "preparing the transfer set"), partners: spec.partners.sorted())
+                                            message: "preparing the transfer set"), partners: spec.partners.sorted(), now: clock())
         } catch { throw CoordinatorRefusal(.internalError, "\(error)") }
         logger.info("job submitted", metadata: ["job": "\(id)", "partners": "\(spec.partners.sorted().joined(separator: ","))"])
         return try status(jobID: id)
@@ -433,13 +433,13 @@ public actor CoordinatorEngine {
             do {
                 selection = try await StudentSelection.select(consensus, mode: settings.selection, size: Int(spec.studentSize),
                                                               seed: Seeds.derive(spec.seed, 300), features: transfer.features)
-                let x = transfer.features.rows(selection.rows)
-                if spec.softLabels {
-                    model = try await settings.student.model.fitSoft(x, probabilities: selection.rows.map { consensus.probabilities[$0] },
-                                                                     seed: Seeds.derive(spec.seed, 301), parallelism: parallelism)
-                } else {
-                    model = try await settings.student.train(x, labels: selection.labels, seed: Seeds.derive(spec.seed, 301), parallelism: parallelism).model
-                }
+                // Teacher heads learn from each partner's annotation, which the coordinator holds already.
+                // Only the partners the consensus was federated from (a late annotation after a quorum is not among them).
+                let annotations = spec.teacherHeads || settings.soft.weighting == .domain
+                    ? try collectedAnnotations(job.id, transferSize: transfer.features.rowCount).filter { consensus.partners.contains($0.partner) } : []
+                model = try await StudentTraining.fit(recipe: settings.student, softLabels: spec.softLabels, teacherHeads: spec.teacherHeads,
+                                                      soft: settings.soft, consensus: consensus, annotations: annotations, selection: selection,
+                                                      transfer: transfer.features, seed: Seeds.derive(spec.seed, 301), parallelism: parallelism)
             } catch { throw CoordinatorRefusal(.failedPrecondition, "student: \(error)") }
             var artifact = Concord_V1_StudentSelectionArtifact()
             artifact.rows = selection.rows.map { UInt32($0) }
@@ -536,6 +536,10 @@ public actor CoordinatorEngine {
                                 return PartnerSnapshot.ReportedMetrics(model: m.model, trainSize: Int(m.trainSize), test: test, validation: validation)
                             })
         }
+        var student = spec.studentModel + (spec.softLabels ? ", soft consensus labels" : ", hard consensus labels")
+        if spec.softLabels, spec.softTemperature > 0, spec.softTemperature != 1 { student += ", temperature \(spec.softTemperature)" }
+        if spec.softLabels, !spec.studentWeighting.isEmpty, spec.studentWeighting != "none" { student += ", molecules weighted by \(spec.studentWeighting)" }
+        if spec.teacherHeads { student += ", one auxiliary output per partner in training (published: the consensus output alone)" }
         let settings: [JobSnapshot.Setting] = [
             .init(name: "partners", value: spec.partners.sorted().joined(separator: ", ")),
             .init(name: "quorum", value: spec.quorum == 0 ? "all partners" : "\(spec.quorum)"),
@@ -545,7 +549,7 @@ public actor CoordinatorEngine {
             .init(name: "federation", value: spec.scheme + (spec.scheme == "weighted" || spec.scheme == "confidence"
                   ? ", domain weights (1 − d)^\(spec.domainWeightPower > 0 ? spec.domainWeightPower : Federation.fluidWeightPower)" : "")),
             .init(name: "selection", value: "\(spec.selection), \(spec.studentSize) molecules asked"),
-            .init(name: "student", value: spec.studentModel + (spec.softLabels ? ", soft consensus labels" : ", hard consensus labels")),
+            .init(name: "student", value: student),
             .init(name: "threshold", value: spec.calibrate ? "federated calibration (max MCC over the partners' summed counts)" : "0.5"),
             .init(name: "seed", value: "\(spec.seed)"),
         ]
@@ -679,7 +683,7 @@ public actor CoordinatorEngine {
     }
 
     private func update(_ jobID: String, _ state: Concord_V1_JobState, _ message: String, threshold: Double? = nil) throws(CoordinatorRefusal) {
-        do { try store.update(job: jobID, state: state.rawValue, message: message, threshold: threshold) }
+        do { try store.update(job: jobID, state: state.rawValue, message: message, threshold: threshold, now: clock()) }
         catch { throw CoordinatorRefusal(.internalError, "\(error)") }
         logger.info("\(Self.stateName(state.rawValue)): \(message)", metadata: ["job": "\(jobID)"])
     }

@@ -74,9 +74,12 @@ public struct PartnerWork: Sendable {
     }
 
     /// The student (at the published threshold), our teacher and, when asked, our hybrid — our
-    /// training data plus the student's public selection labelled by the calibrated student.
+    /// training data plus public molecules of the student's selection labelled by the calibrated
+    /// student, built as the default preset builds hybrids (``Hybrid/Options``: FLuID's forest, not
+    /// under-sampled, half as many public molecules as our own, threshold chosen on our validation molecules).
     public func evaluate(student: any ProbabilisticClassifier, threshold: Double, studentRows: Int, teacher: any ProbabilisticClassifier,
-                         selection: [Int], transfer: FingerprintMatrix, hybrid: Bool) async throws(FederationError) -> [Outcome] {
+                         selection: [Int], transfer: FingerprintMatrix, hybrid: Bool,
+                         hybridOptions: Hybrid.Options = Hybrid.Options(SimulationSettings.standard)) async throws(FederationError) -> [Outcome] {
         var outcomes: [Outcome] = []
         func add(_ name: String, _ model: any ProbabilisticClassifier, threshold: Double, trainSize: Int) async {
             let test = Evaluation.metrics(truth: data.test.labels, probabilities: await model.predictProbability(data.test.features), threshold: threshold)
@@ -88,11 +91,10 @@ public struct PartnerWork: Sendable {
         if hybrid, !selection.isEmpty {
             let selected = transfer.rows(selection)
             let publicLabels = await student.predictProbability(selected).map { UInt8($0 > threshold ? 1 : 0) }
-            var x = data.train.features
-            x.append(contentsOf: selected)
-            let model = try await TrainingRecipe(model: .fluidForest, undersample: true)
-                .train(x, labels: data.train.labels + publicLabels, seed: Seeds.derive(seed, 400), parallelism: parallelism)
-            await add("hybrid", model.model, threshold: 0.5, trainSize: model.rows)
+            let model = try await Hybrid.train(own: (data.train.features, data.train.labels), selected: (selected, publicLabels),
+                                               validation: (data.validation.features, data.validation.labels), options: hybridOptions,
+                                               seed: Seeds.derive(seed, 400), drawSeed: Seeds.derive(seed, 450), parallelism: parallelism)
+            await add("hybrid", model.model, threshold: model.threshold, trainSize: model.rows)
         }
         return outcomes
     }

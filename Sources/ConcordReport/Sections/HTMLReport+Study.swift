@@ -25,7 +25,7 @@ extension HTMLReport {
         var sentences: [String] = []
         for name in seriesNames(s).prefix(6) {
             let pts = s.points.filter { $0.series == name && $0.mean.isFinite }.sorted { $0.x < $1.x }
-            let lowerIsBetter = RegressionMetrics.lowerIsBetter(s.metric)
+            let lowerIsBetter = RegressionMetrics.lowerIsBetter(s.metric) && name != Studies.closureSeries
             guard let first = pts.first, let last = pts.last,
                   let best = pts.max(by: { lowerIsBetter ? $0.mean > $1.mean : $0.mean < $1.mean }) else { continue }
             var text = "<span class=\"model\">\(HTML.escape(name))</span>: \(HTML.escape(metric)) "
@@ -146,7 +146,7 @@ extension HTMLReport {
         guard !s.table.isEmpty, !keys.isEmpty else {
             return section(id: "table", title: "Table", lead: lead, body: HTML.empty("No extra rows for this study."))
         }
-        let first = ["partner", "name", "model", "series", "setting"]
+        let first = ["partner", "variant", "name", "model", "series", "setting", "seed"]
         let columns = keys.sorted { a, b in
             let ia = first.firstIndex(of: a.lowercased()) ?? first.count, ib = first.firstIndex(of: b.lowercased()) ?? first.count
             return ia != ib ? ia < ib : a < b

@@ -312,6 +312,27 @@ public nonisolated struct Concord_V1_JobSpec: @unchecked Sendable {
     set {_uniqueStorage()._domainWeightPower = newValue}
   }
 
+  /// An MLP student on soft labels is trained with one auxiliary output per partner (that partner's
+  /// annotated probabilities, which the coordinator holds already) beside the consensus output;
+  /// only the consensus output is published, so the student predicts nothing but the consensus.
+  public var teacherHeads: Bool {
+    get {_storage._teacherHeads}
+    set {_uniqueStorage()._teacherHeads = newValue}
+  }
+
+  /// Soft labels at a temperature: targets σ(logit(p) / T); 0 means 1 (the consensus probabilities).
+  public var softTemperature: Double {
+    get {_storage._softTemperature}
+    set {_uniqueStorage()._softTemperature = newValue}
+  }
+
+  /// How an MLP student's molecules are weighted: "" or "none", "confidence" (|2p − 1|), "domain"
+  /// (nearness to the nearest partner's chemistry, from the distances the partners sent).
+  public var studentWeighting: String {
+    get {_storage._studentWeighting}
+    set {_uniqueStorage()._studentWeighting = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1044,7 +1065,7 @@ nonisolated extension Concord_V1_ArtifactKind: SwiftProtobuf._ProtoNameProviding
 
 nonisolated extension Concord_V1_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".JobSpec"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}partners\0\u{1}quorum\0\u{3}annotation_deadline_s\0\u{3}transfer_source\0\u{3}transfer_size\0\u{3}student_size\0\u{1}selection\0\u{1}scheme\0\u{3}student_model\0\u{3}soft_labels\0\u{1}calibrate\0\u{1}seed\0\u{1}fingerprint\0\u{3}evaluation_deadline_s\0\u{3}screen_pool\0\u{3}domain_fraction\0\u{3}domain_weight_power\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}partners\0\u{1}quorum\0\u{3}annotation_deadline_s\0\u{3}transfer_source\0\u{3}transfer_size\0\u{3}student_size\0\u{1}selection\0\u{1}scheme\0\u{3}student_model\0\u{3}soft_labels\0\u{1}calibrate\0\u{1}seed\0\u{1}fingerprint\0\u{3}evaluation_deadline_s\0\u{3}screen_pool\0\u{3}domain_fraction\0\u{3}domain_weight_power\0\u{3}teacher_heads\0\u{3}soft_temperature\0\u{3}student_weighting\0")
 
   fileprivate class _StorageClass {
     var _name: String = String()
@@ -1065,6 +1086,9 @@ nonisolated extension Concord_V1_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._
     var _screenPool: UInt32 = 0
     var _domainFraction: Double = 0
     var _domainWeightPower: Double = 0
+    var _teacherHeads: Bool = false
+    var _softTemperature: Double = 0
+    var _studentWeighting: String = String()
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1093,6 +1117,9 @@ nonisolated extension Concord_V1_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._
       _screenPool = source._screenPool
       _domainFraction = source._domainFraction
       _domainWeightPower = source._domainWeightPower
+      _teacherHeads = source._teacherHeads
+      _softTemperature = source._softTemperature
+      _studentWeighting = source._studentWeighting
     }
   }
 
@@ -1129,6 +1156,9 @@ nonisolated extension Concord_V1_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._
         case 16: try { try decoder.decodeSingularUInt32Field(value: &_storage._screenPool) }()
         case 17: try { try decoder.decodeSingularDoubleField(value: &_storage._domainFraction) }()
         case 18: try { try decoder.decodeSingularDoubleField(value: &_storage._domainWeightPower) }()
+        case 19: try { try decoder.decodeSingularBoolField(value: &_storage._teacherHeads) }()
+        case 20: try { try decoder.decodeSingularDoubleField(value: &_storage._softTemperature) }()
+        case 21: try { try decoder.decodeSingularStringField(value: &_storage._studentWeighting) }()
         default: break
         }
       }
@@ -1195,6 +1225,15 @@ nonisolated extension Concord_V1_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._
       if _storage._domainWeightPower.bitPattern != 0 {
         try visitor.visitSingularDoubleField(value: _storage._domainWeightPower, fieldNumber: 18)
       }
+      if _storage._teacherHeads != false {
+        try visitor.visitSingularBoolField(value: _storage._teacherHeads, fieldNumber: 19)
+      }
+      if _storage._softTemperature.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._softTemperature, fieldNumber: 20)
+      }
+      if !_storage._studentWeighting.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._studentWeighting, fieldNumber: 21)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1222,6 +1261,9 @@ nonisolated extension Concord_V1_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._
         if _storage._screenPool != rhs_storage._screenPool {return false}
         if _storage._domainFraction != rhs_storage._domainFraction {return false}
         if _storage._domainWeightPower != rhs_storage._domainWeightPower {return false}
+        if _storage._teacherHeads != rhs_storage._teacherHeads {return false}
+        if _storage._softTemperature != rhs_storage._softTemperature {return false}
+        if _storage._studentWeighting != rhs_storage._studentWeighting {return false}
         return true
       }
       if !storagesAreEqual {return false}

@@ -132,6 +132,64 @@ struct MLPTests {
         await #expect(throws: MLPError.self) { try await MLP.train(x, targets: .multiTask(values: [], mask: [], taskCount: Int.max)) }
     }
 
+    @Test("one head kept from a multi-task network predicts exactly that head; an absent head is refused")
+    func keepingHead() async throws {
+        let (x, y) = mlpProblem(rows: 200, seed: 6)
+        var values: [Double] = [], mask: [Bool] = []
+        for (i, label) in y.enumerated() { values += [Double(label), x[i][7] ? 1 : 0, 0.25]; mask += [true, true, i % 2 == 0] }
+        let (m, _) = try await MLP.train(x, targets: .multiTask(values: values, mask: mask, taskCount: 3),
+                                         options: .init(hidden: [16, 8], batchSize: 16, maxEpochs: 3, patience: 3, seed: 4))
+        let all = try await m.outputs(x)
+        for head in 0..<3 {
+            let one = try m.keepingHead(head)
+            #expect(one.taskCount == 1 && one.layerSizes.dropLast() == m.layerSizes.dropLast())
+            let p = try await one.outputs(x)
+            #expect(p.indices.allSatisfy { abs(p[$0] - all[$0 * 3 + head]) < 1e-6 }, "head \(head)")
+            #expect(try MLP(decoding: one.encoded()) == one)
+        }
+        #expect(throws: MLPError.self) { try m.keepingHead(3) }
+        #expect(throws: MLPError.self) { try m.keepingHead(-1) }
+    }
+
+    @Test("fine-tuning starts from the given model: a step too small to move it keeps it, one gentle epoch keeps what it learnt, a wrong shape is refused")
+    func fineTuning() async throws {
+        let (x, y) = mlpProblem(rows: 300, seed: 11)
+        let options = MLP.TrainingOptions(hidden: [16], batchSize: 16, maxEpochs: 10, patience: 10, seed: 3)
+        let (base, _) = try await MLP.train(x, targets: .binary(y), options: options)
+        // A learning rate too small to move Float weights keeps the starting model exactly.
+        var still = options
+        still.learningRate = 1e-30; still.weightDecay = 0; still.maxEpochs = 1
+        let (kept, _) = try await MLP.train(x, targets: .binary(y), options: still, initial: base)
+        #expect(kept.parameters == base.parameters)
+        let (fresh, _) = try await MLP.train(x, targets: .binary(y), options: still)
+        #expect(fresh.parameters != base.parameters, "without an initial model the weights start from the seed")
+        // One epoch from the trained model keeps what it learnt; one epoch from scratch has not learnt it yet.
+        let (lx, ly) = mlpProblem(rows: 600, seed: 1)
+        let (tx, ty) = mlpProblem(rows: 300, seed: 2)
+        func accuracy(_ m: MLP) async -> Double {
+            let p = await m.predictProbability(tx)
+            return Double(zip(p, ty).filter { ($0 > 0.5) == ($1 == 1) }.count) / Double(ty.count)
+        }
+        let long = MLP.TrainingOptions(hidden: [32, 16], dropout: 0.1, learningRate: 3e-3, batchSize: 32, maxEpochs: 40, patience: 40, seed: 5)
+        let (trained, _) = try await MLP.train(lx, targets: .binary(ly), options: long)
+        var one = long
+        one.maxEpochs = 1
+        one.learningRate = 3e-4  // fine-tuning steps gently: Adam's first steps are full-size whatever the gradient
+        let (tuned, _) = try await MLP.train(lx, targets: .binary(ly), options: one, initial: trained)
+        let (scratch, _) = try await MLP.train(lx, targets: .binary(ly), options: one)
+        let tunedAccuracy = await accuracy(tuned), scratchAccuracy = await accuracy(scratch)
+        let trainedAccuracy = await accuracy(trained)
+        #expect(tunedAccuracy > 0.85, "one epoch from the trained model (\(trainedAccuracy)): \(tunedAccuracy)")
+        #expect(tunedAccuracy > scratchAccuracy + 0.05, "one epoch from scratch: \(scratchAccuracy)")
+        #expect(tuned != trained, "the epoch moved the weights")
+        await #expect(throws: MLPError.self) {
+            try await MLP.train(x, targets: .binary(y), options: .init(hidden: [8], maxEpochs: 1), initial: base)
+        }
+        await #expect(throws: MLPError.self) {
+            try await MLP.train(x, targets: .continuous(y.map(Double.init)), options: options, initial: base)
+        }
+    }
+
     @Test("regression with sample weights; save and load round-trip")
     func regressionAndPersistence() async throws {
         let (x, _) = mlpProblem(rows: 400, seed: 9)

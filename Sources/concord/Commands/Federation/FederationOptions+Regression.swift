@@ -29,12 +29,15 @@ extension FederationOptions {
             }
             s.scheme = regression
         }
-        if softLabels != nil || calibrate != nil {
-            throw ValidationError("--soft-labels and --calibrate apply to classification; a regression student always learns the consensus values")
+        if softLabels != nil || calibrate != nil || teacherHeads != nil || softTemperature != nil || studentWeighting != nil {
+            throw ValidationError("--soft-labels, --teacher-heads, --soft-temperature, --student-weighting and --calibrate apply to classification; a regression student always learns the consensus values")
         }
-        if transferPool != nil || domainFraction != nil || weightPower != nil || calibrateHybrids != nil || hybridPublicRatio != nil || hybridUndersample != nil {
-            throw ValidationError("--transfer-pool, --domain-fraction, --weight-power and the --hybrid-… options apply to classification only for now")
+        if calibrateHybrids != nil || hybridPublicRatio != nil || hybridUndersample != nil {
+            throw ValidationError("--calibrate-hybrids, --hybrid-public-ratio and --hybrid-undersample apply to classification; a regression hybrid learns its own values and the selection's consensus values")
         }
+        if let transferPool { s.transferSelection.poolSize = transferPool }
+        if let domainFraction { s.transferSelection.domainFraction = domainFraction }
+        if let weightPower { s.weightPower = weightPower }
         if let student { s.student = try Self.regressionRecipe(student, student: true) }
         if let g = try guardSetting() { s.selfGuard = g }
         if let teacher {

@@ -11,6 +11,7 @@ enum PresetChoice: String, ExpressibleByArgument, CaseIterable {
 extension SelectionMode: ArgumentParser.ExpressibleByArgument {}
 extension FederationScheme: ArgumentParser.ExpressibleByArgument {}
 extension FederationTask: ArgumentParser.ExpressibleByArgument {}
+extension StudentTraining.Weighting: ArgumentParser.ExpressibleByArgument {}
 
 /// The federation's settings as command-line options, applied over a preset.
 struct FederationOptions: ParsableArguments {
@@ -61,6 +62,15 @@ struct FederationOptions: ParsableArguments {
 
     @Option(help: "Train the student on consensus probabilities (true) or hard labels (false).")
     var softLabels: Bool?
+
+    @Option(help: "Train an MLP student on soft labels with one auxiliary output per teacher, keeping the consensus output alone (true), or with the consensus output only (false).")
+    var teacherHeads: Bool?
+
+    @Option(help: "Temperature of soft labels: targets σ(logit(p) / T); below 1 sharpens them, above 1 softens them (default 1).")
+    var softTemperature: Double?
+
+    @Option(help: "Weighting of a soft-label MLP student's molecules: none, confidence (|2p − 1|) or domain (nearness to the nearest partner).")
+    var studentWeighting: StudentTraining.Weighting?
 
     @Option(help: "Choose the student's threshold by federated calibration (true) or use 0.5 (false).")
     var calibrate: Bool?
@@ -125,13 +135,14 @@ struct FederationOptions: ParsableArguments {
         }
     }
 
-    static func recipe(_ name: String) throws -> TrainingRecipe {
+    /// The recipe a model name stands for; as the student, `mlp` is the default student network.
+    static func recipe(_ name: String, student: Bool = false) throws -> TrainingRecipe {
         guard let choice = ModelChoice(rawValue: name) else {
             throw ValidationError("unknown model '\(name)'; choose rf, mlp, logreg or knn")
         }
         switch choice {
         case .rf: return TrainingRecipe(model: .fluidForest)
-        case .mlp: return TrainingRecipe(model: .mlp(MLP.TrainingOptions(), validationFraction: 0.1))
+        case .mlp: return TrainingRecipe(model: .mlp(student ? SimulationSettings.studentMLP : MLP.TrainingOptions(), validationFraction: 0.1))
         case .logreg: return TrainingRecipe(model: .logisticRegression(LogisticRegression.Options(classWeight: .balanced)))
         case .knn: return TrainingRecipe(model: .knn(k: 5))
         }
@@ -160,8 +171,14 @@ struct FederationOptions: ParsableArguments {
         if let validationFraction { s.consortium.validationFraction = validationFraction }
         if let smoothing { s.consortium.smoothing = smoothing }
         if let threads { s.parallelism = threads }
-        if let student { s.student = try Self.recipe(student) }
+        if let student { s.student = try Self.recipe(student, student: true) }
         if let softLabels { s.softLabels = softLabels }
+        if let softTemperature { s.soft.temperature = softTemperature }
+        if let studentWeighting { s.soft.weighting = studentWeighting }
+        // Teacher heads follow the student unless asked for: on for the default's soft MLP student, off otherwise.
+        if let teacherHeads { s.teacherHeads = teacherHeads } else if s.teacherHeads {
+            if case .mlp = s.student.model, s.softLabels {} else { s.teacherHeads = false }
+        }
         if let calibrate { s.calibrate = calibrate }
         if let calibrateHybrids { s.calibrateHybrids = calibrateHybrids }
         if let hybridPublicRatio { s.hybridPublicRatio = hybridPublicRatio }

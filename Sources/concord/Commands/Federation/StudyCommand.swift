@@ -23,7 +23,8 @@ struct StudyCommand: AsyncParsableCommand {
               with domain-aware transfer selection or confidence-weighted consensus; the student's test MCC and the closure of the
               gap between the average partner and T0. Always draws from ChEMBL + MOSES (MOSES only for the poc variants).
             Every study runs the federation once per seed (--seeds) and reports means with 95% confidence intervals.
-            With --task regression, teacher-count, student-size and selection (random, best) report test RMSE instead of MCC.
+            With --task regression every study reports test RMSE instead of MCC (selection compares random and best; options
+              compares the regression default's options against regression poc, with the closure measured in RMSE).
 
             Example: concord study student-size --dataset moleculeace:CHEMBL214_Ki --active-below 100 --seeds 3 --out runs/size
             """
@@ -117,25 +118,39 @@ struct StudyCommand: AsyncParsableCommand {
                                    preset: study == .options ? "poc and default" : settings.preset, seeds: federation.seedList, metric: metric, xLabel: xLabel,
                                    points: Studies.points(samples), table: table, timingsS: timings)
         let report = try ResultsWriter.write(results, to: URL(fileURLWithPath: out, isDirectory: true))
-        print("\(study.rawValue) on \(dataset.name), preset \(settings.preset), seeds \(federation.seedList.map(String.init).joined(separator: ","))")
-        print("series                          x        mean    95% interval       n")
+        print("\(study.rawValue) on \(dataset.name), preset \(results.preset), seeds \(federation.seedList.map(String.init).joined(separator: ","))")
+        printSummary(results, metric: "mcc")
+        print(String(format: "Total %.1f s. Report: ", timings.total) + report.path)
+    }
+}
+
+extension StudyCommand {
+    /// Prints a study's points and, for the options and domain studies, their tables; `metric`
+    /// is the task's headline metric (mcc or rmse).
+    func printSummary(_ results: StudyResults, metric: String) {
+        let lower = metric == "rmse"
+        print("series                          x        mean    95% interval       n" + (lower ? "   (RMSE: lower is better)" : ""))
         let labelWidth = max(8, results.points.map(\.label.count).max() ?? 8)
         for p in results.points {
             print(p.series.padding(toLength: 30, withPad: " ", startingAt: 0) + " " + p.label.padding(toLength: labelWidth, withPad: " ", startingAt: 0)
                   + String(format: " %7.3f  [%6.3f, %6.3f]  %4d", p.mean, p.lower, p.upper, p.samples))
         }
+        func pad(_ text: String?, _ width: Int) -> String { (text.flatMap { $0.isEmpty ? nil : $0 } ?? "–").padding(toLength: width, withPad: " ", startingAt: 0) }
         if study == .options {
-            print("\nseed  T0     T-mean  student  closure  configuration")
-            for row in table {
-                print("\(row["seed"] ?? "")     \(row["t0_mcc"] ?? "")  \(row["t_mean_mcc"] ?? "")  \(row["student_mcc"] ?? "")   \(row["closure"] ?? "–")  \(row["variant"] ?? "")")
+            print("\nseed  T0      T-mean  student  closure  configuration   (\(metric == "mcc" ? "MCC" : "RMSE"))")
+            for row in results.table {
+                print(pad(row["seed"], 6) + pad(row["t0_\(metric)"], 8) + pad(row["t_mean_\(metric)"], 8) + pad(row["student_\(metric)"], 9)
+                      + pad(row["closure"], 9) + (row["variant"] ?? ""))
             }
         }
         if study == .domain {
-            print("\npartner  seed  in teacher domain  in hybrid domain  brought in  teacher MCC  hybrid MCC  (on brought-in: teacher / hybrid)")
-            for row in table {
-                print("\(row["partner"] ?? "")      \(row["seed"] ?? "")  \((row["in_teacher_domain"] ?? "").padding(toLength: 17, withPad: " ", startingAt: 0))  \((row["in_hybrid_domain"] ?? "").padding(toLength: 16, withPad: " ", startingAt: 0))  \((row["brought_into_domain"] ?? "").padding(toLength: 10, withPad: " ", startingAt: 0))  \((row["teacher_mcc_in_domain"] ?? "–").padding(toLength: 11, withPad: " ", startingAt: 0))  \((row["hybrid_mcc_in_domain"] ?? "–").padding(toLength: 10, withPad: " ", startingAt: 0))  \(row["teacher_mcc_brought_in"] ?? "–") / \(row["hybrid_mcc_brought_in"] ?? "–")")
+            let name = metric == "mcc" ? "MCC" : "RMSE"
+            print("\npartner  seed  in teacher domain  in hybrid domain  brought in  teacher \(name)  hybrid \(name)  (on brought-in: teacher / hybrid)")
+            for row in results.table {
+                print(pad(row["partner"], 9) + pad(row["seed"], 6) + pad(row["in_teacher_domain"], 19) + pad(row["in_hybrid_domain"], 18)
+                      + pad(row["brought_into_domain"], 12) + pad(row["teacher_\(metric)_in_domain"], 13) + pad(row["hybrid_\(metric)_in_domain"], 12)
+                      + "\(row["teacher_\(metric)_brought_in"].flatMap { $0.isEmpty ? nil : $0 } ?? "–") / \(row["hybrid_\(metric)_brought_in"].flatMap { $0.isEmpty ? nil : $0 } ?? "–")")
             }
         }
-        print(String(format: "Total %.1f s. Report: ", timings.total) + report.path)
     }
 }

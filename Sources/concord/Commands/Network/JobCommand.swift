@@ -98,12 +98,15 @@ struct JobOptions: ParsableArguments {
     @Option(help: "Public molecules to annotate.") var transferSize: UInt32 = 50_000
     @Option(help: "Domain-aware transfer selection: public molecules the partners screen first (domain distances only); 0 draws the transfer set at random.") var screenPool: UInt32 = 0
     @Option(help: "Share of a screened transfer set chosen nearest the partners' domains (partners in turn); the rest is drawn at random from the pool.") var domainFraction: Double = 0.5
-    @Option(help: "Molecules asked for the student.") var studentSize: UInt32 = 10_000
+    @Option(help: "Molecules asked for the student.") var studentSize: UInt32 = UInt32(SimulationSettings.standard.studentSize)
     @Option(help: "Student selection: balanced, random, best, worst, mixed, ranked.") var selection: String = "ranked"
     @Option(help: "Consensus: weighted, uniform, majority, confidence (nodes then send their teacher's own ROC-AUC with the annotation).") var scheme: String = "weighted"
     @Option(help: "Exponent of the domain weights (1 − d)^p (2: FLuID's).") var weightPower: Double = SimulationSettings.standard.weightPower
     @Option(help: "Student model: rf, mlp, logreg, knn.") var student: String = "mlp"
     @Flag(inversion: .prefixedNo, help: "Train the student on consensus probabilities.") var softLabels = true
+    @Flag(inversion: .prefixedNo, help: "Train an MLP student on soft labels with one auxiliary output per partner (published with the consensus output only).") var teacherHeads = true
+    @Option(help: "Temperature of soft labels: targets σ(logit(p) / T) (1: the consensus probabilities).") var softTemperature: Double = 1
+    @Option(help: "Weighting of a soft-label MLP student's molecules: none, confidence or domain.") var studentWeighting: String = "none"
     @Flag(inversion: .prefixedNo, help: "Choose the threshold by federated calibration.") var calibrate = true
     @Option(help: "The job's seed.") var seed: UInt64 = 1
 
@@ -124,6 +127,9 @@ struct JobOptions: ParsableArguments {
         spec.domainWeightPower = weightPower
         spec.studentModel = student
         spec.softLabels = softLabels
+        spec.teacherHeads = teacherHeads && softLabels && student == "mlp"
+        spec.softTemperature = softTemperature
+        spec.studentWeighting = studentWeighting
         spec.calibrate = calibrate
         spec.seed = seed
         var fingerprint = Concord_V1_Fingerprint()
