@@ -113,6 +113,7 @@ public struct CoordinatorConfig: Codable, Sendable {
 /// teacher: rf                               # rf, mlp, logreg or knn
 /// self_guard: identity                      # off, identity, or a Tanimoto threshold such as 0.9
 /// hybrid: true                              # build a hybrid model locally
+/// hybrid_model: recipe                      # recipe (a fresh forest, the default) or finetune (the student fine-tuned here)
 /// seed: 1
 /// state: state/acme.sqlite
 /// audit: state/acme-audit.jsonl
@@ -145,6 +146,8 @@ public struct NodeConfig: Codable, Sendable {
     public var teacher: String?
     public var selfGuard: String?
     public var hybrid: Bool?
+    /// What the hybrid is: "recipe" (default) or "finetune" (see ``ConcordFederation/Hybrid/Model``).
+    public var hybridModel: String?
     public var seed: UInt64?
     public var state: String
     public var audit: String
@@ -160,7 +163,8 @@ public struct NodeConfig: Codable, Sendable {
     public var base = URL(fileURLWithPath: ".")
 
     private enum CodingKeys: String, CodingKey {
-        case partner, coordinator, serverName = "server_name", tls, data, teacher, selfGuard = "self_guard", hybrid, seed, state, audit, job
+        case partner, coordinator, serverName = "server_name", tls, data, teacher, selfGuard = "self_guard", hybrid, hybridModel = "hybrid_model"
+        case seed, state, audit, job
         case recordPayloads = "record_payloads", threads, poll, giveUpAfter = "give_up_after"
     }
 

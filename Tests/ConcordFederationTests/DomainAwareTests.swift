@@ -36,6 +36,26 @@ struct DomainSelectionTests {
         #expect(throws: FederationError.self) { try DomainSelection.choose([t1, short], size: 2, domainFraction: 1, seed: 1) }
     }
 
+    @Test("screening without a model gives exactly the trained teacher's screening")
+    func screeningWithoutModel() async throws {
+        let data = await Library.labelled()
+        let rows = Array(0..<200)
+        let pool = data.features.rows(Array(150..<400))
+        let poolKeys = (150..<400).map { data.identityKeys[$0] }
+        let recipe = TrainingRecipe(model: .randomForest(ForestOptions(treeCount: 5, maxDepth: 4)))
+        let guardBoth = SelfAnnotationGuard(identical: true, similarityThreshold: 0.9)
+        let trained = try await Teacher.train(partner: "T1", features: data.features.rows(rows), labels: rows.map { data.labels[$0] },
+                                              keys: rows.map { data.identityKeys[$0] }, recipe: recipe, domain: DomainSettings(), seed: 11)
+        let expected = try await trained.screen(pool, keys: poolKeys, guard: guardBoth)
+        let screened = try await Teacher.screen(partner: "T1", features: data.features.rows(rows), keys: rows.map { data.identityKeys[$0] },
+                                                domain: DomainSettings(), seed: 11, pool: pool, poolKeys: poolKeys, guard: guardBoth)
+        #expect(screened == expected)
+        #expect(screened.abstained.filter { $0 }.count >= 50, "the 50 shared molecules are the partner's own")
+        let other = try await Teacher.screen(partner: "T1", features: data.features.rows(rows), keys: rows.map { data.identityKeys[$0] },
+                                             domain: DomainSettings(), seed: 12, pool: pool, poolKeys: poolKeys, guard: guardBoth)
+        #expect(other.distances != screened.distances, "the domain reference is a seeded sample")
+    }
+
     @Test("a simulation with screening draws a transfer set of the size asked from the larger pool, reproducibly")
     func simulation() async throws {
         let data = await Library.labelled()

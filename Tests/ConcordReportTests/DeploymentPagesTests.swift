@@ -259,6 +259,14 @@ struct StatusPageTests {
         #expect(html.contains("<span class=\"wait-mark\">…</span>"))
         #expect(html.contains("<span class=\"ok-mark\">✓</span> received"))
         #expect(html.contains("<strong>Late at a deadline:</strong> Gamma Labs."))
+        #expect(!html.contains(">Screening<"), "a job that screens nothing has no screening column")
+        // A screened job: each partner's screening chunks, on the status page and in the report.
+        for i in job.partners.indices { job.partners[i].screeningChunksTotal = 5; job.partners[i].screeningChunksReceived = i == 2 ? 2 : 5 }
+        let screened = StatusPage.render(jobs: [job], now: JobFixture.t0)
+        #expect(screened.contains(">Screening<") && screened.contains("2 / 5 chunks") && screened.contains("5 / 5 chunks"))
+        #expect(screened.contains("width:40.0%"))
+        let report = JobReport.render(job)
+        #expect(JobFixture.section(report, "partners").contains("2 / 5 chunks"))
     }
 
     @Test("jobs are listed most recently created first; an empty list gives a friendly page")
@@ -343,6 +351,13 @@ struct PrometheusMetricsTests {
         #expect(text.contains("concord_partner_bytes_received_total{job=\"job-b\",partner=\"Beta Bio\"} 1234567\n"))
         #expect(text.contains("concord_partner_last_seen_seconds{job=\"job-b\",partner=\"Beta Bio\"} 1710412013\n"))
         #expect(text.contains("concord_partner_contribution{job=\"job-b\",partner=\"Alpha Pharma\"} 300.0\n"))
+        #expect(!text.contains("concord_partner_screening_chunks_total{"), "no screening samples for jobs that screen nothing")
+        var screened = Self.jobs()
+        screened[0].partners[0].screeningChunksTotal = 5; screened[0].partners[0].screeningChunksReceived = 3
+        let withScreening = PrometheusMetrics.render(jobs: screened)
+        #expect(withScreening.contains("concord_partner_screening_chunks_received{job=\"job-b\",partner=\"Alpha Pharma\"} 3\n"))
+        #expect(withScreening.contains("concord_partner_screening_chunks_total{job=\"job-b\",partner=\"Alpha Pharma\"} 5\n"))
+        #expect(!withScreening.contains("concord_partner_screening_chunks_total{job=\"job-b\",partner=\"Beta Bio\"}"))
         // Job samples sorted by job ID.
         let a = text.range(of: "concord_job_state{job=\"job-a\"}"), b = text.range(of: "concord_job_state{job=\"job-b\"}")
         #expect(a != nil && b != nil && a!.lowerBound < b!.lowerBound)

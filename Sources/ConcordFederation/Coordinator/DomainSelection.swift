@@ -91,6 +91,25 @@ extension TransferSet {
 }
 
 extension Teacher {
+    /// Screens public molecules without training a model: exactly the ``Screening`` that a
+    /// teacher trained by ``train(partner:features:labels:keys:recipe:domain:seed:measureReliability:parallelism:)``
+    /// with the same molecules, domain settings and seed would give (the domain reference depends
+    /// on those alone), at the cost of the domain reference only.
+    /// - Throws: ``FederationError``.
+    public static func screen(partner: String, features: FingerprintMatrix, keys: [MoleculeIdentityKey] = [], domain: DomainSettings,
+                              seed: UInt64, pool: FingerprintMatrix, poolKeys: [MoleculeIdentityKey] = [],
+                              guard selfGuard: SelfAnnotationGuard = .off,
+                              parallelism: Int = defaultParallelism) async throws(FederationError) -> Screening {
+        guard domain.k >= 1, domain.sampleFraction > 0, domain.sampleFraction <= 1 else {
+            throw .invalidSetting("domain needs k ≥ 1 and a sample fraction in (0, 1]")
+        }
+        // A teacher whose model is never asked: screening reads only its domain and its private molecules.
+        let screener = Teacher(partner: partner, model: ConstantClassifier(probability: 0.5),
+                               domain: try domainReference(features, domain: domain, seed: seed), trainSize: 0, reliability: nil,
+                               privateFeatures: features, privateKeys: Set(keys))
+        return try await screener.screen(pool, keys: poolKeys, guard: selfGuard, parallelism: parallelism)
+    }
+
     /// Screens public molecules: the domain distance of each (no prediction), with the same
     /// self-annotation guard as ``annotate(_:keys:guard:parallelism:)``.
     /// - Throws: ``FederationError/inconsistentAnnotations(_:)`` when the fingerprint length differs.

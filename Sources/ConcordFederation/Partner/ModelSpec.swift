@@ -126,7 +126,7 @@ extension ModelSpec {
     /// An MLP fitted to one value per row (`targets` says how: probabilities or continuous values),
     /// with a seeded random `validationFraction` of the rows (when there are at least 20) for early stopping.
     static func fitMLP(_ features: FingerprintMatrix, values: [Double], as targets: ([Double]) -> MLP.Targets,
-                       options: MLP.TrainingOptions, validationFraction: Double, seed: UInt64,
+                       options: MLP.TrainingOptions, validationFraction: Double, seed: UInt64, initial: MLP? = nil,
                        parallelism: Int) async throws(MLPError) -> MLP {
         var options = options
         options.seed = seed
@@ -137,7 +137,7 @@ extension ModelSpec {
         }
         let v = validation.isEmpty ? nil : (x: features.rows(validation), targets: targets(validation.map { values[$0] }))
         return try await MLP.train(features.rows(training), targets: targets(training.map { values[$0] }), validation: v,
-                                   options: options, parallelism: parallelism).model
+                                   options: options, initial: initial, parallelism: parallelism).model
     }
 }
 

@@ -60,8 +60,12 @@ public struct RegressionSettings: Sendable, Hashable {
     public static var poc: RegressionSettings { RegressionSettings(preset: "poc") }
 
     /// Concord's default for regression: as ``poc`` with a class-stratified validation hold-out
-    /// (on the binary split of the values), partners that never annotate their own molecules, and
-    /// an MLP student (``studentMLP``) on a random selection.
+    /// (on the binary split of the values), partners that never annotate their own molecules,
+    /// sharper domain weights `(1 − d)¹⁶` (as classification's default), and an MLP student
+    /// (``studentMLP``) on a random selection.
+    ///
+    /// Sharper weights measured over 3 seeds: student test RMSE 1.043 → 0.994 on CHEMBL214_Ki and
+    /// 1.363 → 1.238 on CHEMBL204_Ki (T-mean 1.069 and 1.482, T0 0.802 and 0.909).
     ///
     /// Measured on CHEMBL214_Ki (seed 0, 10,000 of 50,000 transfer molecules): the MLP student
     /// reached test RMSE 1.050 (random selection) and 1.055 (lowest spread first) against 1.109 and
@@ -72,6 +76,7 @@ public struct RegressionSettings: Sendable, Hashable {
         settings.consortium.stratifiedValidation = true
         settings.selfGuard = SelfAnnotationGuard(identical: true, similarityThreshold: nil)
         settings.selection = .random
+        settings.weightPower = SimulationSettings.standard.weightPower
         settings.student = RegressionRecipe(model: .mlp(studentMLP, validationFraction: 0.1))
         return settings
     }

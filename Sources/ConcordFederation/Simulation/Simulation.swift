@@ -189,12 +189,13 @@ public enum Simulation {
             if settings.hybridLabelsFromStudent, let threshold = predictions.first?.threshold {
                 publicLabels = await student.predictProbability(selectedX).map { $0 > threshold ? 1 : 0 }
             }
+            let studentProbabilities = settings.hybridModel == .fineTunedStudent ? await student.predictProbability(selectedX) : []
             for (i, rows) in partnerRows.enumerated() {
                 report("hybrids", i, k + 1)
                 // The partner's own validation molecules (all of them for H0, the union of the partners' data).
                 let mine = i == 0 ? Array(validY.indices) : validationOwner.indices.filter { validationOwner[$0] == i - 1 }
                 let hybrid = try await Hybrid.train(own: (data.features.rows(rows), rows.map { data.labels[$0] }), selected: (selectedX, publicLabels),
-                                                    validation: (validX.rows(mine), mine.map { validY[$0] }), options: Hybrid.Options(settings),
+                                                    student: (student, studentProbabilities), validation: (validX.rows(mine), mine.map { validY[$0] }), options: Hybrid.Options(settings),
                                                     seed: derive(seed, 400 + UInt64(i)), drawSeed: derive(seed, 450 + UInt64(i)), parallelism: par)
                 predictions.append(("H\(i)", .hybrid, hybrid.rows, hybrid.model, hybrid.threshold))
             }

@@ -58,6 +58,8 @@ public struct SimulationSettings: Sendable, Hashable {
     /// Public molecules per private molecule in a hybrid (a seeded draw from the student's
     /// selection); nil takes the whole selection (FLuID).
     public var hybridPublicRatio: Double? = nil
+    /// What a hybrid is: a fresh `hybrid` model (FLuID), or the student fine-tuned at the partner.
+    public var hybridModel: Hybrid.Model = .recipe
 
     /// FLuID's published configuration (Hanser et al. 2025 and the authors' proof-of-concept code).
     public static var poc: SimulationSettings {
@@ -140,6 +142,11 @@ public struct SimulationSettings: Sendable, Hashable {
                 throw .invalidSetting("weighted soft labels need an MLP student trained on soft labels; use --student mlp --soft-labels true")
             }
         }
+        if hybrids, hybridModel == .fineTunedStudent {
+            guard softLabels, student == Self.standard.student else {
+                throw .invalidSetting("a fine-tuned hybrid starts from the default soft-label MLP student; use --student mlp --soft-labels true")
+            }
+        }
         if let ratio = hybridPublicRatio, !(ratio >= 0 && ratio.isFinite) { throw .invalidSetting("the hybrids' public ratio must be a non-negative number") }
         guard parallelism >= 1 else { throw .invalidSetting("parallelism must be at least 1") }
         guard domain.k >= 1, domain.sampleFraction > 0, domain.sampleFraction <= 1 else {
@@ -169,7 +176,7 @@ public struct SimulationSettings: Sendable, Hashable {
             "federation": scheme.rawValue,
             "selection": "\(selection.rawValue), \(studentSize) molecules asked",
             "student": recipe(student),
-            "hybrids": hybrids ? recipe(hybrid) + (hybridLabelsFromStudent ? "; public molecules labelled by the calibrated student" : "; public molecules with consensus labels")
+            "hybrids": hybrids ? (hybridModel == .fineTunedStudent ? "the student fine-tuned on the partner's own molecules and public ones (the student's probabilities as targets), at most \(Hybrid.fineTuneEpochs) epochs" : recipe(hybrid)) + (hybridLabelsFromStudent ? "; public molecules labelled by the calibrated student" : "; public molecules with consensus labels")
                 + (hybridPublicRatio.map { "; \($0) public molecules per private one" } ?? "; the whole selection")
                 + (calibrateHybrids ? "; threshold chosen on the partner's own validation molecules" : "; threshold 0.5") : "not built",
             "transfer": Self.transferText(size: transferSize, selection: transferSelection),

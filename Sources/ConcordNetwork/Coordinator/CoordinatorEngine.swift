@@ -525,6 +525,7 @@ public actor CoordinatorEngine {
         let spec = try Self.spec(job)
         let consensus = try consensusRecord(job.id)
         let reports = Dictionary((try? evaluations(job.id)) ?? [], uniquingKeysWith: { a, _ in a })
+        let screeningTotal = try screeningCount(job.id).map { Chunking.chunkCount($0) } ?? 0
         let partners = status.partners.map { p in
             PartnerSnapshot(name: p.name, enrolled: p.enrolled, teacher: p.teacher, annotationChunksReceived: Int(p.annotationChunksReceived),
                             annotationChunksTotal: Int(p.annotationChunksTotal), calibrationReceived: p.calibrationReceived,
@@ -534,7 +535,7 @@ public actor CoordinatorEngine {
                             metrics: (reports[p.name]?.models ?? []).compactMap { m in
                                 guard let test = try? MetricSet(wire: m.test), let validation = try? MetricSet(wire: m.validation) else { return nil }
                                 return PartnerSnapshot.ReportedMetrics(model: m.model, trainSize: Int(m.trainSize), test: test, validation: validation)
-                            })
+                            }, screeningChunksReceived: Int(p.screeningChunksReceived), screeningChunksTotal: screeningTotal)
         }
         var student = spec.studentModel + (spec.softLabels ? ", soft consensus labels" : ", hard consensus labels")
         if spec.softLabels, spec.softTemperature > 0, spec.softTemperature != 1 { student += ", temperature \(spec.softTemperature)" }

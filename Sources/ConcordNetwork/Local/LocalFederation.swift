@@ -38,7 +38,7 @@ public enum LocalFederation {
                     guard let recipe = TrainingRecipe.named(node.teacher ?? "rf") else { throw NodeError("unknown teacher '\(node.teacher ?? "")'") }
                     let data = try await PrivateData.load(node.data, base: node.base, fingerprint: fingerprint.morganOptions, seed: node.seed ?? 1, parallelism: threads)
                     return PartnerWork(partner: node.partner, data: data, recipe: recipe, selfGuard: try PartnerWork.selfGuard(node.selfGuard),
-                                       seed: node.seed ?? 1, parallelism: threads)
+                                       seed: node.seed ?? 1, parallelism: threads, hybrid: try PartnerWork.hybridOptions(node.hybridModel))
                 }
             }
             var out: [PartnerWork] = []

@@ -126,7 +126,7 @@ struct NodeSession {
         if data.skipped.count > 10 { logger.warning("… and \(data.skipped.count - 10) more records skipped") }
         logger.info("private data: \(data.train.count) training (\(data.train.actives) active), \(data.validation.count) validation, \(data.test.count) test molecules")
         let work = PartnerWork(partner: config.partner, data: data, recipe: recipe, selfGuard: try PartnerWork.selfGuard(config.selfGuard),
-                               seed: seed, parallelism: parallelism)
+                               seed: seed, parallelism: parallelism, hybrid: try PartnerWork.hybridOptions(config.hybridModel))
 
         // 3. A screened job: the pool's domain distances (no predictions), unless the coordinator holds them.
         view = try await wait(for: .screening, job: jobID, view: view)

@@ -13,9 +13,23 @@ public struct PartnerWork: Sendable {
     public let selfGuard: SelfAnnotationGuard
     public let seed: UInt64
     public let parallelism: Int
+    /// How the hybrid is built (default: as the default preset builds it).
+    public let hybrid: Hybrid.Options
 
-    public init(partner: String, data: PrivateData, recipe: TrainingRecipe, selfGuard: SelfAnnotationGuard, seed: UInt64, parallelism: Int) {
+    public init(partner: String, data: PrivateData, recipe: TrainingRecipe, selfGuard: SelfAnnotationGuard, seed: UInt64, parallelism: Int,
+                hybrid: Hybrid.Options = Hybrid.Options(SimulationSettings.standard)) {
         self.partner = partner; self.data = data; self.recipe = recipe; self.selfGuard = selfGuard; self.seed = seed; self.parallelism = parallelism
+        self.hybrid = hybrid
+    }
+
+    /// The hybrid a configuration names: "recipe" (or nothing: the default preset's forest) or "finetune"
+    /// (the published student fine-tuned here; a job whose student is not an MLP gets the forest).
+    public static func hybridOptions(_ text: String?) throws(NodeError) -> Hybrid.Options {
+        var options = Hybrid.Options(SimulationSettings.standard)
+        guard let text else { return options }
+        guard let model = Hybrid.Model(rawValue: text) else { throw NodeError("hybrid_model must be recipe or finetune, not '\(text)'") }
+        options.model = model
+        return options
     }
 
     /// The transfer set's fingerprints and identity keys, computed here from its SMILES.
@@ -46,12 +60,11 @@ public struct PartnerWork: Sendable {
     }
 
     /// Screens a domain-aware job's pool: the mean distance of each public molecule to our own
-    /// chemistry (no prediction), nothing for our own molecules. The teacher trained here is the
-    /// same one ``teach(transfer:keys:reliability:)`` trains later (same seed).
+    /// chemistry (no prediction), nothing for our own molecules. No model is trained for it: the
+    /// distances are those of the teacher ``teach(transfer:keys:reliability:)`` trains later (same seed).
     public func screen(pool: FingerprintMatrix, keys: [MoleculeIdentityKey]) async throws(FederationError) -> Screening {
-        let teacher = try await Teacher.train(partner: partner, features: data.train.features, labels: data.train.labels, keys: data.train.keys,
-                                              recipe: recipe, domain: DomainSettings(), seed: Seeds.derive(seed, 100), parallelism: parallelism)
-        return try await teacher.screen(pool, keys: keys, guard: selfGuard, parallelism: parallelism)
+        try await Teacher.screen(partner: partner, features: data.train.features, keys: data.train.keys, domain: DomainSettings(),
+                                 seed: Seeds.derive(seed, 100), pool: pool, poolKeys: keys, guard: selfGuard, parallelism: parallelism)
     }
 
     /// The teacher again, from the same seed (the same model as ``teach(transfer:keys:)``'s).
@@ -75,11 +88,11 @@ public struct PartnerWork: Sendable {
 
     /// The student (at the published threshold), our teacher and, when asked, our hybrid — our
     /// training data plus public molecules of the student's selection labelled by the calibrated
-    /// student, built as the default preset builds hybrids (``Hybrid/Options``: FLuID's forest, not
-    /// under-sampled, half as many public molecules as our own, threshold chosen on our validation molecules).
+    /// student, built as ``hybrid`` says (by default as the default preset builds hybrids: FLuID's
+    /// forest, not under-sampled, half as many public molecules as our own, threshold chosen on our
+    /// validation molecules).
     public func evaluate(student: any ProbabilisticClassifier, threshold: Double, studentRows: Int, teacher: any ProbabilisticClassifier,
-                         selection: [Int], transfer: FingerprintMatrix, hybrid: Bool,
-                         hybridOptions: Hybrid.Options = Hybrid.Options(SimulationSettings.standard)) async throws(FederationError) -> [Outcome] {
+                         selection: [Int], transfer: FingerprintMatrix, hybrid build: Bool) async throws(FederationError) -> [Outcome] {
         var outcomes: [Outcome] = []
         func add(_ name: String, _ model: any ProbabilisticClassifier, threshold: Double, trainSize: Int) async {
             let test = Evaluation.metrics(truth: data.test.labels, probabilities: await model.predictProbability(data.test.features), threshold: threshold)
@@ -88,11 +101,16 @@ public struct PartnerWork: Sendable {
         }
         await add("student", student, threshold: threshold, trainSize: studentRows)
         await add("teacher", teacher, threshold: 0.5, trainSize: data.train.count)
-        if hybrid, !selection.isEmpty {
+        if build, !selection.isEmpty {
             let selected = transfer.rows(selection)
-            let publicLabels = await student.predictProbability(selected).map { UInt8($0 > threshold ? 1 : 0) }
+            // A job whose student is not the default MLP cannot be fine-tuned: such a node builds the forest hybrid.
+            var options = hybrid
+            if options.model == .fineTunedStudent, !(student is MLP) { options.model = .recipe }
+            let probabilities = await student.predictProbability(selected)
+            let publicLabels = probabilities.map { UInt8($0 > threshold ? 1 : 0) }
             let model = try await Hybrid.train(own: (data.train.features, data.train.labels), selected: (selected, publicLabels),
-                                               validation: (data.validation.features, data.validation.labels), options: hybridOptions,
+                                               student: (student, probabilities),
+                                               validation: (data.validation.features, data.validation.labels), options: options,
                                                seed: Seeds.derive(seed, 400), drawSeed: Seeds.derive(seed, 450), parallelism: parallelism)
             await add("hybrid", model.model, threshold: model.threshold, trainSize: model.rows)
         }

@@ -227,8 +227,10 @@ public enum JobReport {
             guard let c = p.contribution, c.isFinite, total > 0 else { return nil }
             return c / total
         }
-        let headers = ["Partner", "Teacher", "Annotation", "Abstained", "Contribution", "Share", "Calibration", "Evaluation", "Received"]
-        let head = "<tr>" + headers.enumerated().map { HTML.cell(HTML.escape($0.element), numeric: [3, 4, 5, 8].contains($0.offset), header: true) }
+        let screened = job.partners.contains { $0.screeningChunksTotal > 0 }
+        let headers = ["Partner", "Teacher"] + (screened ? ["Screening"] : []) + ["Annotation", "Abstained", "Contribution", "Share", "Calibration", "Evaluation", "Received"]
+        let numeric: Set<String> = ["Abstained", "Contribution", "Share", "Received"]
+        let head = "<tr>" + headers.map { HTML.cell(HTML.escape($0), numeric: numeric.contains($0), header: true) }
             .joined() + "</tr>"
         let rows = job.partners.map { p in
             let colour = colours[p.name] ?? Palette.partner(0)
@@ -237,6 +239,7 @@ public enum JobReport {
             return "<tr>" + [
                 HTML.cell(name),
                 HTML.cell(HTML.escape(p.teacher)),
+            ].joined() + (screened ? HTML.cell(screening(p, colour: colour)) : "") + [
                 HTML.cell(annotation(p, colour: colour)),
                 HTML.cell(p.abstentions.map(Format.integer) ?? Format.missing, numeric: true),
                 HTML.cell(Format.fixed(p.contribution, 1), numeric: true),
@@ -268,10 +271,18 @@ public enum JobReport {
 
     /// Annotation chunks received out of the total, with a meter.
     static func annotation(_ p: PartnerSnapshot, colour: String) -> String {
-        guard p.annotationChunksTotal > 0 else { return Format.missing }
-        let fraction = Double(p.annotationChunksReceived) / Double(p.annotationChunksTotal)
-        return Deployment.meter(fraction, colour: colour, wide: true)
-            + "\(Format.integer(p.annotationChunksReceived)) / \(Format.integer(p.annotationChunksTotal)) chunks"
+        chunks(p.annotationChunksReceived, of: p.annotationChunksTotal, colour: colour)
+    }
+
+    /// A screened job's screening chunks (domain distances on the pool) received out of the total, with a meter.
+    static func screening(_ p: PartnerSnapshot, colour: String) -> String {
+        chunks(p.screeningChunksReceived, of: p.screeningChunksTotal, colour: colour)
+    }
+
+    static func chunks(_ received: Int, of total: Int, colour: String) -> String {
+        guard total > 0 else { return Format.missing }
+        return Deployment.meter(Double(received) / Double(total), colour: colour, wide: true)
+            + "\(Format.integer(received)) / \(Format.integer(total)) chunks"
     }
 
     /// "✓ received" or "… waiting".

@@ -74,6 +74,8 @@ public struct PartnerSnapshot: Sendable, Hashable {
     public var bytesReceived: Int64
     /// Metrics the partner reported on its private data, by model ("student", "teacher", "hybrid").
     public var metrics: [ReportedMetrics]
+    /// A screened job's screening chunks received from the partner and expected (both 0 when the job screens nothing).
+    public var screeningChunksReceived: Int = 0, screeningChunksTotal: Int = 0
 
     public struct ReportedMetrics: Sendable, Hashable {
         public var model: String
@@ -87,10 +89,11 @@ public struct PartnerSnapshot: Sendable, Hashable {
 
     public init(name: String, enrolled: Bool, teacher: String, annotationChunksReceived: Int, annotationChunksTotal: Int,
                 calibrationReceived: Bool, evaluationReceived: Bool, contribution: Double?, abstentions: Int?, lastSeenMs: Int64,
-                bytesReceived: Int64, metrics: [ReportedMetrics]) {
+                bytesReceived: Int64, metrics: [ReportedMetrics], screeningChunksReceived: Int = 0, screeningChunksTotal: Int = 0) {
         self.name = name; self.enrolled = enrolled; self.teacher = teacher; self.annotationChunksReceived = annotationChunksReceived
         self.annotationChunksTotal = annotationChunksTotal; self.calibrationReceived = calibrationReceived
         self.evaluationReceived = evaluationReceived; self.contribution = contribution; self.abstentions = abstentions
         self.lastSeenMs = lastSeenMs; self.bytesReceived = bytesReceived; self.metrics = metrics
+        self.screeningChunksReceived = screeningChunksReceived; self.screeningChunksTotal = screeningChunksTotal
     }
 }

@@ -10,6 +10,7 @@
 /// - `concord_job_last_update_seconds{job}` — Unix time of the job's last change;
 /// - `concord_job_threshold{job}` — the student's decision threshold, once calibrated;
 /// - `concord_partner_annotation_chunks_received{job,partner}`, `concord_partner_annotation_chunks_total{job,partner}`;
+/// - `concord_partner_screening_chunks_received{job,partner}`, `concord_partner_screening_chunks_total{job,partner}` — a screened job only;
 /// - `concord_partner_calibration_received{job,partner}`, `concord_partner_evaluation_received{job,partner}` — 0 or 1;
 /// - `concord_partner_bytes_received_total{job,partner}` — counter of bytes received from the partner;
 /// - `concord_partner_last_seen_seconds{job,partner}` — Unix time the partner was last seen (absent if never);
@@ -47,6 +48,8 @@ public enum PrometheusMetrics {
         var threshold = Family("concord_job_threshold", .gauge, "The student's decision threshold, once calibrated.")
         var received = Family("concord_partner_annotation_chunks_received", .gauge, "Annotation chunks received from the partner.")
         var total = Family("concord_partner_annotation_chunks_total", .gauge, "Annotation chunks expected from the partner.")
+        var screeningReceived = Family("concord_partner_screening_chunks_received", .gauge, "Screening chunks (domain distances on the pool) received from the partner.")
+        var screeningTotal = Family("concord_partner_screening_chunks_total", .gauge, "Screening chunks expected from the partner.")
         var calibration = Family("concord_partner_calibration_received", .gauge, "1 once the partner's calibration counts arrived, else 0.")
         var evaluation = Family("concord_partner_evaluation_received", .gauge, "1 once the partner's evaluation report arrived, else 0.")
         var bytes = Family("concord_partner_bytes_received_total", .counter, "Bytes the coordinator received from the partner.")
@@ -64,6 +67,10 @@ public enum PrometheusMetrics {
                 let jp = j + [("partner", p.name)]
                 received.add(jp, p.annotationChunksReceived)
                 total.add(jp, p.annotationChunksTotal)
+                if p.screeningChunksTotal > 0 {
+                    screeningReceived.add(jp, p.screeningChunksReceived)
+                    screeningTotal.add(jp, p.screeningChunksTotal)
+                }
                 calibration.add(jp, p.calibrationReceived ? 1 : 0)
                 evaluation.add(jp, p.evaluationReceived ? 1 : 0)
                 bytes.add(jp, String(p.bytesReceived))
@@ -72,7 +79,7 @@ public enum PrometheusMetrics {
                 if let a = p.abstentions { abstentions.add(jp, a) }
             }
         }
-        families += [state, partners, late, updated, threshold, received, total, calibration, evaluation, bytes, seen, contribution, abstentions]
+        families += [state, partners, late, updated, threshold, received, total, screeningReceived, screeningTotal, calibration, evaluation, bytes, seen, contribution, abstentions]
         return families.map(\.text).joined()
     }
 

@@ -86,12 +86,13 @@ public enum StatusPage {
         return "<ol class=\"stepper\" aria-label=\"job progress\">\(items.joined())</ol>"
     }
 
-    /// Each partner's progress: annotation chunks, calibration and evaluation, when it was last seen and what it sent.
+    /// Each partner's progress: screening (a screened job), annotation chunks, calibration and evaluation, when it was last seen and what it sent.
     static func partnerTable(_ job: JobSnapshot, now: Int64) -> String {
         guard !job.partners.isEmpty else { return HTML.empty("No partners in this job.") }
         let colours = JobReport.partnerColours(job)
-        let headers = ["Partner", "Teacher", "Annotation", "Calibration", "Evaluation", "Last seen", "Received"]
-        let head = "<tr>" + headers.enumerated().map { HTML.cell(HTML.escape($0.element), numeric: $0.offset == 6, header: true) }.joined() + "</tr>"
+        let screened = job.partners.contains { $0.screeningChunksTotal > 0 }
+        let headers = ["Partner", "Teacher"] + (screened ? ["Screening"] : []) + ["Annotation", "Calibration", "Evaluation", "Last seen", "Received"]
+        let head = "<tr>" + headers.map { HTML.cell(HTML.escape($0), numeric: $0 == "Received", header: true) }.joined() + "</tr>"
         let rows = job.partners.map { p in
             let colour = colours[p.name] ?? Palette.partner(0)
             let name = "<span class=\"swatch\" style=\"--c:\(colour)\"></span>\(HTML.escape(p.name))"
@@ -100,6 +101,7 @@ public enum StatusPage {
             return "<tr>" + [
                 HTML.cell(name),
                 HTML.cell(HTML.escape(p.teacher)),
+            ].joined() + (screened ? HTML.cell(JobReport.screening(p, colour: colour)) : "") + [
                 HTML.cell(JobReport.annotation(p, colour: colour)),
                 HTML.cell(JobReport.mark(p.calibrationReceived)),
                 HTML.cell(JobReport.mark(p.evaluationReceived)),

@@ -12,6 +12,7 @@ extension SelectionMode: ArgumentParser.ExpressibleByArgument {}
 extension FederationScheme: ArgumentParser.ExpressibleByArgument {}
 extension FederationTask: ArgumentParser.ExpressibleByArgument {}
 extension StudentTraining.Weighting: ArgumentParser.ExpressibleByArgument {}
+extension Hybrid.Model: ArgumentParser.ExpressibleByArgument {}
 
 /// The federation's settings as command-line options, applied over a preset.
 struct FederationOptions: ParsableArguments {
@@ -81,8 +82,11 @@ struct FederationOptions: ParsableArguments {
     @Option(help: "Under-sample the majority class 1:1 before training each hybrid (FLuID: true).")
     var hybridUndersample: Bool?
 
-    @Option(help: "Public molecules per private molecule in each hybrid (default: the whole student selection, as FLuID).")
+    @Option(help: "Public molecules per private molecule in each hybrid (default preset: 0.5; poc: the whole student selection, as FLuID).")
     var hybridPublicRatio: Double?
+
+    @Option(help: "What each hybrid is: recipe (a fresh forest on own and public molecules, as FLuID) or finetune (the student fine-tuned on them).")
+    var hybridModel: Hybrid.Model?
 
     @Option(help: "Partners abstain on their own molecules: off, identity, or a Tanimoto threshold such as 0.9 (identity and similarity).")
     var selfGuard: String?
@@ -183,6 +187,7 @@ struct FederationOptions: ParsableArguments {
         if let calibrateHybrids { s.calibrateHybrids = calibrateHybrids }
         if let hybridPublicRatio { s.hybridPublicRatio = hybridPublicRatio }
         if let hybridUndersample { s.hybrid.undersample = hybridUndersample }
+        if let hybridModel { s.hybridModel = hybridModel }
         if let g = try guardSetting() { s.selfGuard = g }
         if let recipes = try teacherRecipes() {
             if recipes.count == 1 { s.teacher = recipes[0] } else {
