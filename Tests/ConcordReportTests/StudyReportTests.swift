@@ -18,6 +18,22 @@ struct StudyReportTests {
         #expect(!html.contains("http://") && !html.contains("https://") && !html.contains("<script"))
     }
 
+    @Test("a regression options study names poc and the default in RMSE, the closure without a unit, and the highest closure as best")
+    func regressionOptions() {
+        var s = Fixture.study(kind: "options")
+        s.metric = "rmse"
+        let rows: [(String, Double, Double)] = [("poc", 1.47, 0.03), ("poc + MLP student", 1.35, 0.25), ("default", 1.24, 0.43),
+                                                ("default + domain-aware transfer", 1.19, 0.50)]
+        s.points = rows.enumerated().flatMap { i, row in
+            [StudyPoint(series: "student test RMSE", x: Double(i), label: row.0, mean: row.1, lower: row.1 - 0.05, upper: row.1 + 0.05, samples: 3),
+             StudyPoint(series: Studies.closureSeries, x: Double(i), label: row.0, mean: row.2, lower: row.2 - 0.1, upper: row.2 + 0.1, samples: 3)]
+        }
+        let html = HTMLReport.render(s)
+        #expect(html.contains("RMSE <strong>1.47</strong> for poc, <strong>1.24</strong> for the default; best <strong>1.19</strong> for default + domain-aware transfer."))
+        #expect(html.contains("gap</span>: <strong>0.03</strong> for poc, <strong>0.43</strong> for the default; best <strong>0.50</strong> for default + domain-aware transfer."),
+                "the closure has no unit, and its best is the highest even when the metric's best is the lowest")
+    }
+
     @Test("a teacher-count study with a narrow x range stays linear")
     func linearStudy() {
         var s = Fixture.study(kind: "teacher-count")

@@ -28,7 +28,7 @@ extension HTMLReport {
             let lowerIsBetter = RegressionMetrics.lowerIsBetter(s.metric) && name != Studies.closureSeries
             guard let first = pts.first, let last = pts.last,
                   let best = pts.max(by: { lowerIsBetter ? $0.mean > $1.mean : $0.mean < $1.mean }) else { continue }
-            var text = "<span class=\"model\">\(HTML.escape(name))</span>: \(HTML.escape(metric)) "
+            var text = "<span class=\"model\">\(HTML.escape(name))</span>: " + (name == Studies.closureSeries ? "" : "\(HTML.escape(metric)) ")
             if s.study == "options", let poc = pts.first(where: { $0.label == "poc" }), let standard = pts.first(where: { $0.label == "default" }) {
                 text += "<strong>\(Format.fixed(poc.mean, 2))</strong> for poc, <strong>\(Format.fixed(standard.mean, 2))</strong> for the default"
                 text += best.label == standard.label ? "." : "; best <strong>\(Format.fixed(best.mean, 2))</strong> for \(HTML.escape(best.label))."
