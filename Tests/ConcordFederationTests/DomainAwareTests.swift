@@ -219,17 +219,7 @@ struct OptionsStudyTests {
         common.studentSize = 60
         let result = try await Studies.options(data: data, pool: pool, preferred: 100, common: common, seed: 2)
         let names = Studies.variants(common: common).map(\.name)
-        #expect(Set(result.table.compactMap { $0["variant"] }) == Set(names), "one row per variant")
         #expect(result.samples.filter { $0.series == "student test MCC" }.count == names.count)
-        for row in result.table {
-            let s = try #require(row["student_mcc"].flatMap(Double.init)), t0 = try #require(row["t0_mcc"].flatMap(Double.init))
-            let tMean = try #require(row["t_mean_mcc"].flatMap(Double.init))
-            if let closure = row["closure"].flatMap(Double.init) {
-                // The table rounds each MCC to 4 decimals (±5·10⁻⁵); the closure recomputed from them is off by at most this.
-                let gap = t0 - tMean, rounding = 5e-5
-                let bound = (2 * rounding + abs(closure) * 2 * rounding) / gap + rounding
-                #expect(abs(closure - (s - tMean) / gap) <= bound, "closure is (S − T-mean) / (T0 − T-mean)")
-            }
-        }
+        try checkOptionsTable(result.table, variants: names, metric: "mcc")
     }
 }

@@ -40,21 +40,9 @@ struct RegressionStudiesTests {
         common.studentSize = 60
         let result = try await RegressionStudies.options(data: data, pool: pool, preferred: 100, common: common, seed: 1)
         let names = RegressionStudies.variants(common: common).map(\.name)
-        #expect(result.table.compactMap { $0["variant"] } == names, "one row per variant, in order")
         #expect(result.samples.filter { $0.series == "student test RMSE" }.count == names.count)
-        var closures = 0
-        for row in result.table {
-            let s = try #require(row["student_rmse"].flatMap(Double.init)), t0 = try #require(row["t0_rmse"].flatMap(Double.init))
-            let tMean = try #require(row["t_mean_rmse"].flatMap(Double.init))
-            #expect(s > 0 && t0 > 0 && tMean > 0)
-            if let closure = row["closure"].flatMap(Double.init) {
-                closures += 1
-                #expect(t0 < tMean, "a closure exists only when T0's RMSE is below T-mean's")
-                // The table rounds each RMSE to 4 decimals (±5·10⁻⁵); the closure recomputed from them is off by at most this.
-                let gap = tMean - t0, rounding = 5e-5
-                #expect(abs(closure - (tMean - s) / gap) <= (2 * rounding + abs(closure) * 2 * rounding) / gap + rounding)
-            }
-        }
+        #expect(result.table.allSatisfy { row in ["student_rmse", "t0_rmse", "t_mean_rmse"].allSatisfy { (row[$0].flatMap(Double.init) ?? 0) > 0 } })
+        let closures = try checkOptionsTable(result.table, variants: names, metric: "rmse")
         #expect(closures > 0, "T0 beats the average partner on this library")
     }
 
