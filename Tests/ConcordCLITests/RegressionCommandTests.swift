@@ -75,6 +75,8 @@ struct RegressionCommandTests {
         #expect(soft.status != 0 && soft.stderr.contains("apply to classification"), "\(soft.stderr)")
         let hybrid = try CLI.run(base + ["--task", "regression", "--calibrate-hybrids", "true"])
         #expect(hybrid.status != 0 && hybrid.stderr.contains("apply to classification"), "\(hybrid.stderr)")
+        let hybridModel = try CLI.run(base + ["--task", "regression", "--hybrid-model", "finetune"])
+        #expect(hybridModel.status != 0 && hybridModel.stderr.contains("--hybrid-model apply to classification"), "\(hybridModel.stderr)")
         let power = try CLI.run(base + ["--task", "regression", "--weight-power", "0"])
         #expect(power.status != 0 && power.stderr.contains("power must be a positive number"), "\(power.stderr)")
         let pool = try CLI.run(base + ["--task", "regression", "--transfer-pool", "10"])

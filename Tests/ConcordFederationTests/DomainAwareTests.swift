@@ -185,6 +185,22 @@ struct SoftStudentTests {
         var bad = settings
         bad.hybridPublicRatio = -1
         await #expect(throws: FederationError.self) { try await Simulation.runSeed(data: data, pool: pool, settings: bad, seed: 5) }
+        // A fine-tuned hybrid needs a soft-label MLP student: refused for the forest student, in the settings and in Hybrid itself.
+        var forestTuned = settings
+        forestTuned.hybridModel = .fineTunedStudent
+        #expect(throws: FederationError.self) { try forestTuned.validate() }
+        let own = (x: data.features.rows(Array(0..<40)), y: Array(data.labels[0..<40]))
+        let selected = (x: data.features.rows(Array(40..<80)), y: Array(data.labels[40..<80]))
+        var options = Hybrid.Options(recipe: settings.hybrid)
+        options.model = .fineTunedStudent
+        let forest = try await settings.hybrid.train(own.x, labels: own.y, seed: 1).model
+        await #expect(throws: FederationError.self) {
+            try await Hybrid.train(own: own, selected: selected, student: (forest, [Double](repeating: 0.5, count: 40)), validation: nil,
+                                   options: options, seed: 1, drawSeed: 1)
+        }
+        await #expect(throws: FederationError.self, "no student at all") {
+            try await Hybrid.train(own: own, selected: selected, validation: nil, options: options, seed: 1, drawSeed: 1)
+        }
     }
 }
 

@@ -83,6 +83,28 @@ public enum DomainSelection {
 }
 
 extension TransferSet {
+    /// A simulated coordinator's transfer set: `size` molecules drawn from `pool` (held-out
+    /// molecules excluded), or, when `selection` screens, its pool screened by the partners'
+    /// `teachers` (domain distances only) and the molecules ``DomainSelection`` chooses kept.
+    /// Classification and regression simulations draw their transfer sets here.
+    /// - Parameters:
+    ///   - seed: seeds the draw; `choiceSeed` the random share of a screened choice.
+    ///   - teachers: the partners' teachers (not T0), which screen at the partners.
+    /// - Throws: ``FederationError`` from a screening or the choice.
+    static func simulated(pool: [String], size: Int, selection: TransferSelection, excluding heldOut: Set<MoleculeIdentityKey>,
+                          options: MorganOptions, seed: UInt64, choiceSeed: UInt64, preferred: Int, cache: PoolFeatureCache?,
+                          teachers: [Teacher], guard selfGuard: SelfAnnotationGuard,
+                          parallelism: Int) async throws(FederationError) -> TransferSet {
+        let drawn = await sample(pool: pool, size: selection.screens ? selection.poolSize : size, excluding: heldOut, options: options,
+                                 seed: seed, preferred: preferred, cache: cache, parallelism: parallelism)
+        guard selection.screens, drawn.count > size else { return drawn }
+        var screenings: [Screening] = []
+        for teacher in teachers {
+            screenings.append(try await teacher.screen(drawn.features, keys: drawn.keys, guard: selfGuard, parallelism: parallelism))
+        }
+        return drawn.subset(try DomainSelection.choose(screenings, size: size, domainFraction: selection.domainFraction, seed: choiceSeed))
+    }
+
     /// The molecules at `rows` (in that order), with the counts of how this set was drawn.
     public func subset(_ rows: [Int]) -> TransferSet {
         TransferSet(smiles: rows.map { smiles[$0] }, features: features.rows(rows), keys: rows.map { keys[$0] },

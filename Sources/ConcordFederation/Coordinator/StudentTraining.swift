@@ -43,6 +43,24 @@ public enum StudentTraining {
         }
     }
 
+    /// Checks that a student's options fit together: teacher heads and weighted soft labels are
+    /// for an MLP trained on soft labels, and the temperature is a positive number. The simulation's
+    /// settings, the coordinator's job check and ``fit(recipe:softLabels:teacherHeads:soft:consensus:annotations:selection:transfer:seed:parallelism:)``
+    /// all ask this one check.
+    /// - Throws: ``FederationError/invalidSetting(_:)`` saying what does not fit.
+    public static func check(recipe: TrainingRecipe, softLabels: Bool, teacherHeads: Bool, soft: SoftOptions) throws(FederationError) {
+        try soft.validate()
+        let softMLP: Bool
+        if case .mlp = recipe.model { softMLP = softLabels } else { softMLP = false }
+        let asked = "this student is \(recipe.model.shortName) on \(softLabels ? "soft" : "hard") labels"
+        guard !teacherHeads || softMLP else {
+            throw .invalidSetting("teacher heads are outputs of an MLP student trained on soft labels; \(asked)")
+        }
+        guard soft.weighting == .none || softMLP else {
+            throw .invalidSetting("weighted soft labels need an MLP student trained on soft labels; \(asked)")
+        }
+    }
+
     /// The weight of each transfer molecule under `weighting` (mean 1 over `rows`, never 0), or nil for `.none`.
     static func weights(_ weighting: Weighting, rows: [Int], consensus: Consensus, annotations: [Annotation]) -> [Double]? {
         let floor = 0.05
@@ -79,8 +97,8 @@ public enum StudentTraining {
     /// - Parameters:
     ///   - annotations: the partners' annotations the consensus was federated from (used for `teacherHeads`).
     ///   - transfer: the transfer set's fingerprints (the selection's rows index it).
-    /// - Throws: ``FederationError/training(_:)`` or ``FederationError/invalidSetting(_:)`` for
-    ///   teacher heads on a model that has none.
+    /// - Throws: ``FederationError/training(_:)``, or ``FederationError/invalidSetting(_:)`` from
+    ///   ``check(recipe:softLabels:teacherHeads:soft:)``.
     public static func fit(recipe: TrainingRecipe, softLabels: Bool, teacherHeads: Bool, soft: SoftOptions = SoftOptions(),
                            consensus: Consensus, annotations: [Annotation],
                            selection: StudentSelection, transfer: FingerprintMatrix, seed: UInt64,
@@ -89,22 +107,15 @@ public enum StudentTraining {
         guard softLabels else {
             return try await recipe.train(x, labels: selection.labels, seed: seed, parallelism: parallelism).model
         }
-        try soft.validate()
+        try check(recipe: recipe, softLabels: softLabels, teacherHeads: teacherHeads, soft: soft)
         let probabilities = selection.rows.map { soft.target(consensus.probabilities[$0]) }
-        if soft.weighting != .none || teacherHeads {
-            guard case .mlp = recipe.model else {
-                throw .invalidSetting("teacher heads and weighted soft labels need an MLP student, not \(recipe.model.shortName)")
-            }
-        }
         for a in annotations where a.probabilities.count != transfer.rowCount {
             throw .inconsistentAnnotations("\(a.partner) annotated \(a.probabilities.count) molecules; the transfer set has \(transfer.rowCount)")
         }
         let weights = Self.weights(soft.weighting, rows: selection.rows, consensus: consensus, annotations: annotations)
-        guard (teacherHeads && !annotations.isEmpty) || weights != nil else {
+        // The check leaves heads and weights to MLP students; without them the plain soft fit serves.
+        guard case .mlp(var options, let validationFraction) = recipe.model, (teacherHeads && !annotations.isEmpty) || weights != nil else {
             return try await recipe.model.fitSoft(x, probabilities: probabilities, seed: seed, parallelism: parallelism)
-        }
-        guard case .mlp(var options, let validationFraction) = recipe.model else {
-            throw .invalidSetting("teacher heads and weighted soft labels need an MLP student, not \(recipe.model.shortName)")
         }
         guard probabilities.allSatisfy({ $0 >= 0 && $0 <= 1 }) else { throw .training("soft targets must lie in [0, 1]") }
         let teachers = teacherHeads ? annotations : []

@@ -53,7 +53,7 @@ public enum Hybrid {
     ///   - drawSeed: seeds the draw of public molecules; `seed` seeds training.
     /// - Returns: the model, the rows it was trained on, and its decision threshold.
     /// - Throws: ``FederationError/training(_:)``, or ``FederationError/invalidSetting(_:)`` when a
-    ///   fine-tuned hybrid is asked of a student that is not an MLP.
+    ///   fine-tuned hybrid is asked of a student that is not a one-output MLP.
     public static func train(own: (x: FingerprintMatrix, y: [UInt8]), selected: (x: FingerprintMatrix, y: [UInt8]),
                              student: (model: any ProbabilisticClassifier, probabilities: [Double])? = nil,
                              validation: (x: FingerprintMatrix, y: [UInt8])?, options: Options, seed: UInt64, drawSeed: UInt64,
@@ -75,11 +75,12 @@ public enum Hybrid {
             let y = own.y + publicRows.map { selected.y[$0] }
             (model, rows) = try await options.recipe.train(x, labels: y, seed: seed, parallelism: parallelism)
         case .fineTunedStudent:
-            guard let student, let start = student.model as? MLP, start.taskCount == 1, student.probabilities.count == selected.y.count,
-                  case .mlp(var training, _) = SimulationSettings.standard.student.model,
-                  Array(start.layerSizes.dropFirst().dropLast()) == training.hidden else {
-                throw .invalidSetting("a fine-tuned hybrid starts from an MLP student of the default shape; this student is \(type(of: student?.model))")
+            guard let student, let start = student.model as? MLP, start.taskCount == 1, student.probabilities.count == selected.y.count else {
+                throw .invalidSetting("a fine-tuned hybrid starts from a one-output MLP student and its probabilities on the selection")
             }
+            // The student network's own training options, its own shape, gentler and shorter.
+            var training = SimulationSettings.studentMLP
+            training.hidden = Array(start.layerSizes.dropFirst().dropLast())
             training.maxEpochs = fineTuneEpochs
             training.patience = 3
             training.learningRate = fineTuneLearningRate

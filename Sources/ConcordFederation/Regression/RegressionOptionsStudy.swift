@@ -3,57 +3,28 @@ import ConcordML
 
 extension RegressionStudies {
     /// One configuration compared by ``options(data:pool:preferred:common:seed:caches:progress:)``.
-    public struct Variant: Sendable {
-        /// Short name, e.g. "poc + MLP student".
-        public var name: String
-        /// Whether the transfer set is drawn from ChEMBL then MOSES (`true`) or MOSES only.
-        public var chemblPool: Bool
-        /// The full settings.
-        public var settings: RegressionSettings
-    }
+    public typealias Variant = Studies.OptionVariant<RegressionSettings>
 
     /// Every option of the regression default alone on top of regression `poc`, all of them
     /// together (the default), and the default with domain-aware transfer selection (not in it),
     /// each sharing `common`'s consortium, sizes, features, teachers and parallelism.
     public static func variants(common: RegressionSettings) -> [Variant] {
-        func shared(_ s: RegressionSettings) -> RegressionSettings {
-            var s = s
-            s.valueName = common.valueName
-            s.consortium.partners = common.consortium.partners
-            s.consortium.validationFraction = common.consortium.validationFraction
-            s.fingerprint = common.fingerprint
-            s.teacher = common.teacher
-            s.partnerTeachers = common.partnerTeachers
-            s.transferSize = common.transferSize
-            s.studentSize = common.studentSize
-            s.parallelism = common.parallelism
-            s.hybrids = false
-            return s
-        }
-        let poc = shared(.poc), standard = shared(.standard)
-        func alone(_ name: String, chembl: Bool = false, _ change: (inout RegressionSettings) -> Void) -> Variant {
-            var s = poc
-            change(&s)
-            s.preset = name
-            return Variant(name: name, chemblPool: chembl, settings: s)
-        }
-        var domainAware = standard
-        domainAware.transferSelection = TransferSelection(poolSize: max(4 * standard.transferSize, 200_000), domainFraction: 0.5)
-        domainAware.preset = "default + domain-aware transfer"
+        let build = Studies.VariantBuilder(poc: .poc, standard: .standard, common: common) { $0.valueName = common.valueName }
+        let poc = build.poc, standard = build.standard
         var list = [
-            Variant(name: "poc", chemblPool: false, settings: poc),
-            alone("poc + self-guard") { $0.selfGuard = standard.selfGuard },
-            alone("poc + ChEMBL pool", chembl: true) { _ in },
-            alone("poc + domain-aware transfer") { $0.transferSelection = domainAware.transferSelection },
+            build.pocVariant,
+            build.alone("poc + self-guard") { $0.selfGuard = standard.selfGuard },
+            build.alone("poc + ChEMBL pool", chembl: true) { _ in },
+            build.alone("poc + domain-aware transfer") { $0.transferSelection = build.domainAwareSelection },
         ]
         if standard.weightPower != poc.weightPower {
-            list.append(alone("poc + sharper domain weights") { $0.weightPower = standard.weightPower })
+            list.append(build.alone("poc + sharper domain weights") { $0.weightPower = standard.weightPower })
         }
         list += [
-            alone("poc + lowest-spread selection") { $0.selection = .best },
-            alone("poc + MLP student") { $0.student = standard.student },
-            Variant(name: "default", chemblPool: true, settings: standard),
-            Variant(name: domainAware.preset, chemblPool: true, settings: domainAware),
+            build.alone("poc + lowest-spread selection") { $0.selection = .best },
+            build.alone("poc + MLP student") { $0.student = standard.student },
+            build.defaultVariant,
+            build.extended("default + domain-aware transfer") { $0.transferSelection = build.domainAwareSelection },
         ]
         return list
     }

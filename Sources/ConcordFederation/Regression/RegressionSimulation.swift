@@ -85,20 +85,12 @@ public enum RegressionSimulation {
         stageStart = clock.now
         report("transfer set", 0, 1)
         let heldOut = Set((plan.test + plan.validation).map { data.identityKeys[$0] })
-        let screens = settings.transferSelection.screens
-        var transfer = await TransferSet.sample(pool: pool, size: screens ? settings.transferSelection.poolSize : settings.transferSize,
-                                                excluding: heldOut, options: settings.fingerprint, seed: derive(seed, Tag.transfer),
-                                                preferred: preferred, cache: poolCache, parallelism: par)
-        if screens, transfer.count > settings.transferSize {
-            // Partners screen the pool (domain distances only); the coordinator keeps what lies in their domains.
-            var screenings: [Screening] = []
-            for teacher in teachers.dropFirst() {
-                screenings.append(try await teacher.screen(transfer.features, keys: transfer.keys, guard: settings.selfGuard, parallelism: par))
-            }
-            transfer = transfer.subset(try DomainSelection.choose(screenings, size: settings.transferSize,
-                                                                  domainFraction: settings.transferSelection.domainFraction,
-                                                                  seed: derive(seed, Tag.screening)))
-        }
+        // With screening, partners screen the pool (domain distances only); the coordinator keeps what lies in their domains.
+        let transfer = try await TransferSet.simulated(pool: pool, size: settings.transferSize, selection: settings.transferSelection,
+                                                       excluding: heldOut, options: settings.fingerprint, seed: derive(seed, Tag.transfer),
+                                                       choiceSeed: derive(seed, Tag.screening), preferred: preferred, cache: poolCache,
+                                                       teachers: teachers.dropFirst().map(\.domainTeacher), guard: settings.selfGuard,
+                                                       parallelism: par)
         guard transfer.count >= 2 else { throw .invalidData("the public pool yielded \(transfer.count) usable transfer molecules") }
         report("transfer set", 1, 1)
         timings.fingerprints = (clock.now - stageStart).seconds

@@ -81,13 +81,3 @@ public struct RegressionTeacher: Sendable {
         return RegressionAnnotation(partner: partner, values: values, domainDistances: domain.domainDistances, abstained: domain.abstained)
     }
 }
-
-extension RegressionTeacher {
-    /// Screens public molecules: the domain distance of each (no prediction), exactly as a
-    /// classification teacher's ``Teacher/screen(_:keys:guard:parallelism:)``.
-    /// - Throws: ``FederationError/inconsistentAnnotations(_:)`` when the fingerprint length differs.
-    public func screen(_ pool: FingerprintMatrix, keys: [MoleculeIdentityKey] = [], guard selfGuard: SelfAnnotationGuard = .off,
-                       parallelism: Int = defaultParallelism) async throws(FederationError) -> Screening {
-        try await domainTeacher.screen(pool, keys: keys, guard: selfGuard, parallelism: parallelism)
-    }
-}

@@ -94,17 +94,11 @@ public enum Simulation {
         stageStart = clock.now
         report("transfer set", 0, 1)
         let heldOut = Set((plan.test + plan.validation).map { data.identityKeys[$0] })
-        var transfer = await TransferSet.sample(pool: pool, size: settings.transferSelection.screens ? settings.transferSelection.poolSize : settings.transferSize,
-                                                excluding: heldOut, options: settings.fingerprint, seed: derive(seed, 200), preferred: preferred, cache: poolCache, parallelism: par)
-        if settings.transferSelection.screens, transfer.count > settings.transferSize {
-            // Partners screen the pool (domain distances only); the coordinator keeps what lies in their domains.
-            var screenings: [Screening] = []
-            for teacher in teachers.dropFirst() {
-                screenings.append(try await teacher.screen(transfer.features, keys: transfer.keys, guard: settings.selfGuard, parallelism: par))
-            }
-            transfer = transfer.subset(try DomainSelection.choose(screenings, size: settings.transferSize,
-                                                                  domainFraction: settings.transferSelection.domainFraction, seed: derive(seed, 201)))
-        }
+        // With screening, partners screen the pool (domain distances only); the coordinator keeps what lies in their domains.
+        let transfer = try await TransferSet.simulated(pool: pool, size: settings.transferSize, selection: settings.transferSelection,
+                                                       excluding: heldOut, options: settings.fingerprint, seed: derive(seed, 200),
+                                                       choiceSeed: derive(seed, 201), preferred: preferred, cache: poolCache,
+                                                       teachers: Array(teachers.dropFirst()), guard: settings.selfGuard, parallelism: par)
         guard transfer.count >= 2 else { throw .invalidData("the public pool yielded \(transfer.count) usable transfer molecules") }
         report("transfer set", 1, 1)
         timings.fingerprints = (clock.now - stageStart).seconds
@@ -185,11 +179,13 @@ public enum Simulation {
         stageStart = clock.now
         if settings.hybrids {
             let selectedX = transfer.features.rows(selection.rows)
+            // The student's probabilities on its selection, once, for whichever hybrid needs them.
+            let studentProbabilities = settings.hybridLabelsFromStudent || settings.hybridModel == .fineTunedStudent
+                ? await student.predictProbability(selectedX) : []
             var publicLabels = selection.labels
             if settings.hybridLabelsFromStudent, let threshold = predictions.first?.threshold {
-                publicLabels = await student.predictProbability(selectedX).map { $0 > threshold ? 1 : 0 }
+                publicLabels = studentProbabilities.map { $0 > threshold ? 1 : 0 }
             }
-            let studentProbabilities = settings.hybridModel == .fineTunedStudent ? await student.predictProbability(selectedX) : []
             for (i, rows) in partnerRows.enumerated() {
                 report("hybrids", i, k + 1)
                 // The partner's own validation molecules (all of them for H0, the union of the partners' data).

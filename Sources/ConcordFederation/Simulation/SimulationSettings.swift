@@ -131,20 +131,10 @@ public struct SimulationSettings: Sendable, Hashable {
         guard (0...1).contains(transferSelection.domainFraction) else { throw .invalidSetting("the domain fraction must lie in [0, 1]") }
         guard studentSize >= 2 else { throw .invalidSetting("the student size must be at least 2, not \(studentSize)") }
         guard weightPower > 0, weightPower.isFinite else { throw .invalidSetting("the domain weights' power must be a positive number, not \(weightPower)") }
-        if teacherHeads {
-            guard softLabels, case .mlp = student.model else {
-                throw .invalidSetting("teacher heads are outputs of an MLP student trained on soft labels; use --student mlp --soft-labels true")
-            }
-        }
-        try soft.validate()
-        if soft.weighting != .none {
-            guard softLabels, case .mlp = student.model else {
-                throw .invalidSetting("weighted soft labels need an MLP student trained on soft labels; use --student mlp --soft-labels true")
-            }
-        }
+        try StudentTraining.check(recipe: student, softLabels: softLabels, teacherHeads: teacherHeads, soft: soft)
         if hybrids, hybridModel == .fineTunedStudent {
-            guard softLabels, student == Self.standard.student else {
-                throw .invalidSetting("a fine-tuned hybrid starts from the default soft-label MLP student; use --student mlp --soft-labels true")
+            guard softLabels, case .mlp = student.model else {
+                throw .invalidSetting("a fine-tuned hybrid starts from an MLP student trained on soft labels; use --student mlp --soft-labels true")
             }
         }
         if let ratio = hybridPublicRatio, !(ratio >= 0 && ratio.isFinite) { throw .invalidSetting("the hybrids' public ratio must be a non-negative number") }

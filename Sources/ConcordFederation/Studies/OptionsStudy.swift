@@ -2,63 +2,31 @@ public import ConcordChem
 import ConcordML
 
 extension Studies {
-    /// One configuration compared by ``options(data:pool:preferred:common:seed:progress:)``.
-    public struct Variant: Sendable {
-        /// Short name, e.g. "poc + soft MLP student".
-        public var name: String
-        /// Whether the transfer set is drawn from ChEMBL then MOSES (`true`) or MOSES only.
-        public var chemblPool: Bool
-        /// The full settings.
-        public var settings: SimulationSettings
-    }
+    /// One configuration compared by ``options(data:pool:preferred:common:seed:caches:progress:)``.
+    public typealias Variant = OptionVariant<SimulationSettings>
 
     /// Every option of the default preset alone on top of `poc`, all of them together (the
     /// default), and the default with the options that are not in it (domain-aware transfer
     /// selection, confidence-weighted consensus), each sharing `common`'s consortium, sizes,
     /// features, teachers and parallelism.
     public static func variants(common: SimulationSettings) -> [Variant] {
-        func shared(_ s: SimulationSettings) -> SimulationSettings {
-            var s = s
-            s.consortium.partners = common.consortium.partners
-            s.consortium.validationFraction = common.consortium.validationFraction
-            s.fingerprint = common.fingerprint
-            s.teacher = common.teacher
-            s.partnerTeachers = common.partnerTeachers
-            s.transferSize = common.transferSize
-            s.studentSize = common.studentSize
-            s.parallelism = common.parallelism
-            s.singleTeacherStudents = false
-            s.hybrids = false
-            return s
-        }
-        let poc = shared(.poc), standard = shared(.standard)
-        func alone(_ name: String, chembl: Bool = false, _ change: (inout SimulationSettings) -> Void) -> Variant {
-            var s = poc
-            change(&s)
-            s.preset = name
-            return Variant(name: name, chemblPool: chembl, settings: s)
-        }
-        var domainAware = standard
-        domainAware.transferSelection = TransferSelection(poolSize: max(4 * standard.transferSize, 200_000), domainFraction: 0.5)
-        domainAware.preset = "default + domain-aware transfer"
-        var confidence = standard
-        confidence.scheme = .confidence
-        confidence.preset = "default + confidence consensus"
+        let build = VariantBuilder(poc: .poc, standard: .standard, common: common) { $0.singleTeacherStudents = false }
+        let standard = build.standard
         return [
-            Variant(name: "poc", chemblPool: false, settings: poc),
-            alone("poc + self-guard") { $0.selfGuard = SelfAnnotationGuard(identical: true) },
-            alone("poc + ChEMBL pool", chembl: true) { _ in },
-            alone("poc + domain-aware transfer") { $0.transferSelection = domainAware.transferSelection },
-            alone("poc + ranked selection") { $0.selection = .ranked },
-            alone("poc + soft forest student") { $0.softLabels = true },
-            alone("poc + soft MLP student") { $0.softLabels = true; $0.student = standard.student },
-            alone("poc + soft MLP student with teacher heads") { $0.softLabels = true; $0.student = standard.student; $0.teacherHeads = true },
-            alone("poc + confidence consensus") { $0.scheme = .confidence },
-            alone("poc + sharper domain weights") { $0.weightPower = standard.weightPower },
-            alone("poc + federated calibration") { $0.calibrate = true },
-            Variant(name: "default", chemblPool: true, settings: standard),
-            Variant(name: domainAware.preset, chemblPool: true, settings: domainAware),
-            Variant(name: confidence.preset, chemblPool: true, settings: confidence),
+            build.pocVariant,
+            build.alone("poc + self-guard") { $0.selfGuard = SelfAnnotationGuard(identical: true) },
+            build.alone("poc + ChEMBL pool", chembl: true) { _ in },
+            build.alone("poc + domain-aware transfer") { $0.transferSelection = build.domainAwareSelection },
+            build.alone("poc + ranked selection") { $0.selection = .ranked },
+            build.alone("poc + soft forest student") { $0.softLabels = true },
+            build.alone("poc + soft MLP student") { $0.softLabels = true; $0.student = standard.student },
+            build.alone("poc + soft MLP student with teacher heads") { $0.softLabels = true; $0.student = standard.student; $0.teacherHeads = true },
+            build.alone("poc + confidence consensus") { $0.scheme = .confidence },
+            build.alone("poc + sharper domain weights") { $0.weightPower = standard.weightPower },
+            build.alone("poc + federated calibration") { $0.calibrate = true },
+            build.defaultVariant,
+            build.extended("default + domain-aware transfer") { $0.transferSelection = build.domainAwareSelection },
+            build.extended("default + confidence consensus") { $0.scheme = .confidence },
         ]
     }
 

@@ -1,5 +1,24 @@
-import ConcordChem
+public import ConcordChem
 import ConcordML
+
+/// The settings an options study varies, which classification and regression presets share.
+public protocol StudyPreset: Sendable {
+    /// How a teacher is trained in this task.
+    associatedtype Recipe: Sendable
+    var preset: String { get set }
+    var consortium: ConsortiumSettings { get set }
+    var fingerprint: MorganOptions { get set }
+    var teacher: Recipe { get set }
+    var partnerTeachers: [Recipe] { get set }
+    var transferSize: Int { get set }
+    var transferSelection: TransferSelection { get set }
+    var studentSize: Int { get set }
+    var parallelism: Int { get set }
+    var hybrids: Bool { get set }
+}
+
+extension SimulationSettings: StudyPreset {}
+extension RegressionSettings: StudyPreset {}
 
 /// Parts the classification and regression studies share: comparing configurations by the
 /// closure of the gap between the average partner and T0, and FLuID's domain expansion.
@@ -48,6 +67,66 @@ extension Studies {
         }
         progress?(ProgressEvent(stage: "options", done: names.count, total: names.count, seed: seed))
         return (samples, table)
+    }
+
+    /// One configuration an options study compares.
+    public struct OptionVariant<Settings: StudyPreset>: Sendable {
+        /// Short name, e.g. "poc + soft MLP student".
+        public var name: String
+        /// Whether the transfer set is drawn from ChEMBL then MOSES (`true`) or MOSES only.
+        public var chemblPool: Bool
+        /// The full settings.
+        public var settings: Settings
+    }
+
+    /// A task's `poc` and default presets made to share `common`'s consortium size, validation
+    /// fraction, features, teachers, sizes and parallelism, with no hybrids (and whatever else
+    /// `adjust` says), from which an options study's variants are built.
+    struct VariantBuilder<Settings: StudyPreset> {
+        let poc: Settings, standard: Settings
+
+        init(poc: Settings, standard: Settings, common: Settings, adjust: (inout Settings) -> Void) {
+            func shared(_ s: Settings) -> Settings {
+                var s = s
+                s.consortium.partners = common.consortium.partners
+                s.consortium.validationFraction = common.consortium.validationFraction
+                s.fingerprint = common.fingerprint
+                s.teacher = common.teacher
+                s.partnerTeachers = common.partnerTeachers
+                s.transferSize = common.transferSize
+                s.studentSize = common.studentSize
+                s.parallelism = common.parallelism
+                s.hybrids = false
+                adjust(&s)
+                return s
+            }
+            self.poc = shared(poc); self.standard = shared(standard)
+        }
+
+        /// `poc` with one option changed, named `name`.
+        func alone(_ name: String, chembl: Bool = false, _ change: (inout Settings) -> Void) -> OptionVariant<Settings> {
+            var s = poc
+            change(&s)
+            s.preset = name
+            return OptionVariant(name: name, chemblPool: chembl, settings: s)
+        }
+
+        /// Domain-aware transfer selection: a pool of four times the transfer set (at least
+        /// 200,000), half of the transfer set chosen nearest the partners' domains.
+        var domainAwareSelection: TransferSelection {
+            TransferSelection(poolSize: max(4 * standard.transferSize, 200_000), domainFraction: 0.5)
+        }
+
+        /// The default preset with one more change, named `name`, drawn from ChEMBL then MOSES.
+        func extended(_ name: String, _ change: (inout Settings) -> Void) -> OptionVariant<Settings> {
+            var s = standard
+            change(&s)
+            s.preset = name
+            return OptionVariant(name: name, chemblPool: true, settings: s)
+        }
+
+        var pocVariant: OptionVariant<Settings> { OptionVariant(name: "poc", chemblPool: false, settings: poc) }
+        var defaultVariant: OptionVariant<Settings> { OptionVariant(name: "default", chemblPool: true, settings: standard) }
     }
 
     /// The series name of closures in the options studies.

@@ -22,21 +22,12 @@ struct JobSettings: Sendable {
         guard let student = TrainingRecipe.named(spec.studentModel, student: true) else {
             throw CoordinatorRefusal(.invalidArgument, "unknown student model '\(spec.studentModel)'; choose rf, mlp, logreg or knn")
         }
-        if spec.teacherHeads {
-            guard spec.softLabels, case .mlp = student.model else {
-                throw CoordinatorRefusal(.invalidArgument, "teacher heads are outputs of an MLP student on soft labels; this job asks for \(spec.studentModel) on \(spec.softLabels ? "soft" : "hard") labels")
-            }
-        }
         guard let weighting = StudentTraining.Weighting(rawValue: spec.studentWeighting.isEmpty ? "none" : spec.studentWeighting) else {
             throw CoordinatorRefusal(.invalidArgument, "unknown student weighting '\(spec.studentWeighting)'; choose none, confidence or domain")
         }
         soft = StudentTraining.SoftOptions(temperature: spec.softTemperature == 0 ? 1 : spec.softTemperature, weighting: weighting)
-        do { try soft.validate() } catch { throw CoordinatorRefusal(.invalidArgument, "\(error)") }
-        if weighting != .none {
-            guard spec.softLabels, case .mlp = student.model else {
-                throw CoordinatorRefusal(.invalidArgument, "a weighted student is an MLP on soft labels; this job asks for \(spec.studentModel) on \(spec.softLabels ? "soft" : "hard") labels")
-            }
-        }
+        do { try StudentTraining.check(recipe: student, softLabels: spec.softLabels, teacherHeads: spec.teacherHeads, soft: soft) }
+        catch { throw CoordinatorRefusal(.invalidArgument, "\(error)") }
         self.scheme = scheme; self.selection = selection; self.student = student
     }
 

@@ -103,7 +103,7 @@ public struct PartnerWork: Sendable {
         await add("teacher", teacher, threshold: 0.5, trainSize: data.train.count)
         if build, !selection.isEmpty {
             let selected = transfer.rows(selection)
-            // A job whose student is not the default MLP cannot be fine-tuned: such a node builds the forest hybrid.
+            // A job whose student is not an MLP cannot be fine-tuned: such a node builds the forest hybrid.
             var options = hybrid
             if options.model == .fineTunedStudent, !(student is MLP) { options.model = .recipe }
             let probabilities = await student.predictProbability(selected)

@@ -33,7 +33,7 @@ extension FederationOptions {
             throw ValidationError("--soft-labels, --teacher-heads, --soft-temperature, --student-weighting and --calibrate apply to classification; a regression student always learns the consensus values")
         }
         if calibrateHybrids != nil || hybridPublicRatio != nil || hybridUndersample != nil || hybridModel != nil {
-            throw ValidationError("--calibrate-hybrids, --hybrid-public-ratio and --hybrid-undersample apply to classification; a regression hybrid learns its own values and the selection's consensus values")
+            throw ValidationError("--calibrate-hybrids, --hybrid-public-ratio, --hybrid-undersample and --hybrid-model apply to classification; a regression hybrid learns its own values and the selection's consensus values")
         }
         if let transferPool { s.transferSelection.poolSize = transferPool }
         if let domainFraction { s.transferSelection.domainFraction = domainFraction }
