@@ -16,6 +16,8 @@ public struct DataError: Error, Sendable, CustomStringConvertible, Equatable {
         case tooLarge
         /// An I/O failure.
         case io
+        /// Options that contradict each other or do not fit the data (e.g. two thresholds, or none for measured values).
+        case invalidOption
     }
 
     /// The category of the error.

@@ -106,8 +106,9 @@ public struct CoordinatorConfig: Codable, Sendable {
 /// data:
 ///   path: private/acme.csv
 ///   smiles_column: smiles
-///   label_column: label                     # 0/1, or a measured value with active_below
-///   active_below: 100                       # optional
+///   label_column: label                     # 0/1, or a measured value with active_below or active_above
+///   active_below: 100                       # optional: active when value ≤ 100 (K_i, IC50 in nM)
+///   active_above: 6                         # optional, instead: active when value ≥ 6 (pIC50, pKi, % inhibition)
 ///   split_column: split                     # optional: train / validation / test
 ///   validation_fraction: 0.2                # used when there is no split column
 /// teacher: rf                               # rf, mlp, logreg or knn
@@ -125,15 +126,18 @@ public struct NodeConfig: Codable, Sendable {
         public var smilesColumn: String?
         public var labelColumn: String
         public var activeBelow: Double?
+        /// Active when the label is at least this value (pIC50, pKi, % inhibition); excludes ``activeBelow``.
+        public var activeAbove: Double?
         public var splitColumn: String?
         public var validationFraction: Double?
         private enum CodingKeys: String, CodingKey {
-            case path, smilesColumn = "smiles_column", labelColumn = "label_column", activeBelow = "active_below"
+            case path, smilesColumn = "smiles_column", labelColumn = "label_column", activeBelow = "active_below", activeAbove = "active_above"
             case splitColumn = "split_column", validationFraction = "validation_fraction"
         }
         public init(path: String, smilesColumn: String? = nil, labelColumn: String, activeBelow: Double? = nil,
-                    splitColumn: String? = nil, validationFraction: Double? = nil) {
+                    activeAbove: Double? = nil, splitColumn: String? = nil, validationFraction: Double? = nil) {
             self.path = path; self.smilesColumn = smilesColumn; self.labelColumn = labelColumn; self.activeBelow = activeBelow
+            self.activeAbove = activeAbove
             self.splitColumn = splitColumn; self.validationFraction = validationFraction
         }
     }

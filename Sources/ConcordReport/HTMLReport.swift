@@ -91,10 +91,12 @@ public enum HTMLReport {
         "<dl class=\"facts\">" + items.map { "<div><dt>\(HTML.escape($0.label))</dt><dd>\($0.value)</dd></div>" }.joined() + "</dl>"
     }
 
-    /// Seeds in words: all of them when few, otherwise the first ones and the count.
+    /// Seeds in words, the count first: "1 seed: 0", "3 seeds: 0, 1, 2", "20 seeds: 0, 1, 2 … 19".
     static func seedList(_ seeds: [UInt64]) -> String {
-        if seeds.isEmpty { return Format.missing }
-        if seeds.count <= 6 { return seeds.map(String.init).joined(separator: ", ") + (seeds.count > 1 ? " (\(seeds.count) seeds)" : "") }
-        return seeds.prefix(3).map(String.init).joined(separator: ", ") + " … \(seeds.last.map(String.init) ?? "") (\(seeds.count) seeds)"
+        if seeds.isEmpty { return "none" }
+        let count = seeds.count == 1 ? "1 seed" : "\(seeds.count) seeds"
+        let list = seeds.count <= 6 ? seeds.map(String.init).joined(separator: ", ")
+            : seeds.prefix(3).map(String.init).joined(separator: ", ") + " … \(seeds.last.map(String.init) ?? "")"
+        return "\(count): <span class=\"muted\">\(list)</span>"
     }
 }

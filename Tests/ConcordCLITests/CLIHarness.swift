@@ -19,8 +19,10 @@ struct CLI {
     }
 
     /// Runs `concord` with `arguments`; a run longer than `timeout` seconds is killed (and fails).
-    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Double? = nil) throws -> Output {
+    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Double? = nil,
+                    in directory: URL? = nil) throws -> Output {
         let process = Process()
+        if let directory { process.currentDirectoryURL = directory }
         process.executableURL = productsDirectory.appendingPathComponent("concord")
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment

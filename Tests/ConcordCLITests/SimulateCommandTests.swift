@@ -41,7 +41,21 @@ struct SimulateCommandTests {
         let names = models.compactMap { $0["name"] as? String }
         for name in ["T0", "T1", "T2", "T3", "T-mean", "S-F3", "S-T1", "H0", "H3"] { #expect(names.contains(name), "\(name)") }
         let roles = Set(models.compactMap { $0["role"] as? String })
-        #expect(roles == ["upper_bound", "teacher", "teacher_mean", "student", "hybrid"])
+        #expect(roles == ["upper_bound", "teacher", "teacher_mean", "student", "hybrid", "deployed"])
+        for name in ["D1", "D2", "D3"] { #expect(names.contains(name), "\(name)") }
+        let deployments = try #require(json["deployments"] as? [[String: Any]])
+        #expect(deployments.count == 3 && deployments.allSatisfy { ($0["choice_by_seed"] as? [String])?.count == 1 })
+        // One seed: every headline figure has a bootstrap interval, printed beside it.
+        let student = try #require(models.first { $0["name"] as? String == "S-F3" })
+        let interval = try #require(student["test_mcc_ci95"] as? [String: Any])
+        #expect(interval["method"] as? String == "bootstrap")
+        let mcc = try #require((student["test"] as? [String: Any])?["mcc"] as? Double)
+        let lower = try #require(interval["lower"] as? Double), upper = try #require(interval["upper"] as? Double)
+        #expect(lower <= mcc && mcc <= upper && lower < upper)
+        let line = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("S-F3") })
+        #expect(line.contains(String(format: "[%6.3f, %6.3f]", lower, upper)), "\(line)")
+        #expect(result.stdout.contains("95% CI: 95% bootstrap CI over the test molecules"))
+        #expect(result.stdout.contains("Deployed models"))
         let test = try #require(models.first?["test"] as? [String: Any])
         for key in ["mcc", "balanced_accuracy", "roc_auc", "f1", "sensitivity", "specificity", "ppv", "npv", "accuracy"] {
             #expect(test.keys.contains(key), "\(key)")
@@ -52,6 +66,26 @@ struct SimulateCommandTests {
             #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), "\(file)")
         }
         #expect(result.stdout.contains("S-F3"))
+    }
+
+    @Test("27 molecules are refused with the sizes named, not reported as a perfect student")
+    func tooSmall() throws {
+        let (data, transfer) = try Self.files()
+        let lines = try String(contentsOf: data, encoding: .utf8).split(separator: "\n").map(String.init)
+        // 27 molecules, a random test split: four partners would get a few molecules each and the test set 6.
+        let rows = lines.dropFirst().filter { !$0.hasPrefix("broken") }.enumerated().filter { $0.offset % 7 == 0 }.prefix(27)
+            .map { $0.element.split(separator: ",").prefix(3).joined(separator: ",") }
+        #expect(Set(rows.map { $0.split(separator: ",")[2] }) == ["0", "1"], "both classes")
+        let tiny = try CLI.temporaryFile("tiny.csv", (["id,smiles,label"] + rows).joined(separator: "\n") + "\n")
+        let out = data.deletingLastPathComponent().appendingPathComponent("tiny-run")
+        let result = try CLI.run(["simulate", "--data", tiny.path, "--label-column", "label", "--transfer", transfer.path,
+                                  "--partners", "4", "--out", out.path, "--quiet", "--trees", "5", "--transfer-size", "50", "--student-size", "20"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("too few molecules for meaningful figures"), "\(result.stderr)")
+        #expect(result.stderr.contains(#/the external test set has \d molecules \(\d active, \d inactive\)/#), "\(result.stderr)")
+        #expect(result.stderr.contains("at least 20 are needed"), "\(result.stderr)")
+        #expect(result.stderr.contains("partner T"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("results.json").path))
     }
 
     @Test("the same seed gives the same models")

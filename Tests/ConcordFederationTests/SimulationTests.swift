@@ -139,7 +139,7 @@ struct SimulationTests {
         let (results, runs) = try await Simulation.run(data: data, pool: pool, datasetName: "library", settings: settings,
                                                        seeds: [3], version: "test")
         let names = results.models.map(\.name)
-        #expect(names == ["T0", "T1", "T2", "T3", "T-mean", "T-max", "T-min", "S-F3", "S-T0", "S-T1", "S-T2", "S-T3", "H0", "H1", "H2", "H3"])
+        #expect(names == ["T0", "T1", "T2", "T3", "T-mean", "T-max", "T-min", "S-F3", "S-T0", "S-T1", "S-T2", "S-T3", "H0", "H1", "H2", "H3", "D1", "D2", "D3"])
         #expect(results.model("T0")?.role == .upperBound)
         #expect(results.model("S-F3")?.role == .student)
         #expect(results.model("H2")?.role == .hybrid)

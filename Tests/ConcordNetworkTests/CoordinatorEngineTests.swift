@@ -15,7 +15,7 @@ struct CoordinatorEngineTests {
         let (partners, pool) = Fixtures.split()
         let directory = Fixtures.temporaryDirectory()
         let path = directory.appendingPathComponent("coordinator.sqlite").path
-        var engine = Fixtures.engine(store: try CoordinatorStore(path: path), pool: pool)
+        var engine = Fixtures.engine(store: try SQLiteCoordinatorStore(path: path), pool: pool)
         let submitted = try await engine.submit(Fixtures.spec(partners: partners.keys.sorted(), seed: seed))
         await engine.advance()
         #expect(try await engine.status(jobID: submitted.jobID).state == .transferReady)
@@ -27,7 +27,7 @@ struct CoordinatorEngineTests {
             }
         }
         if restart {  // a new process on the same database: the transfer set is re-read, nothing received is lost
-            engine = Fixtures.engine(store: try CoordinatorStore(path: path), pool: [])
+            engine = Fixtures.engine(store: try SQLiteCoordinatorStore(path: path), pool: [])
         }
         await engine.advance()
         #expect(try await engine.status(jobID: submitted.jobID).state == .studentTrained)
@@ -67,7 +67,7 @@ struct CoordinatorEngineTests {
 
     @Test func chunksAreStoredOnceAndMalformedOnesAreRefusedWithAReason() async throws {
         let (partners, pool) = Fixtures.split()
-        let store = try CoordinatorStore(path: Fixtures.temporaryDirectory().appendingPathComponent("c.sqlite").path)
+        let store = try SQLiteCoordinatorStore(path: Fixtures.temporaryDirectory().appendingPathComponent("c.sqlite").path)
         let engine = Fixtures.engine(store: store, pool: pool)
         let job = try await engine.submit(Fixtures.spec(partners: ["alpha", "beta"]))
         await engine.advance()
@@ -91,7 +91,7 @@ struct CoordinatorEngineTests {
 
         #expect(try await engine.receive(partner: "alpha", chunk: good))
         #expect(try await engine.receive(partner: "alpha", chunk: good) == false, "a chunk received twice is stored once")
-        #expect(try store.annotationChunkIndices(job: job.jobID, partner: "alpha") == [0])
+        #expect(try await store.uploadIndices(job: job.jobID, kind: "annotation", partner: "alpha") == [0])
         let receipt = try await engine.receipt(partner: "alpha", jobID: job.jobID, duplicates: 1)
         #expect(receipt.complete && receipt.stored == [0])
         // beta cannot see alpha's progress: its own view shows none of alpha's chunks.
@@ -103,7 +103,7 @@ struct CoordinatorEngineTests {
 
     @Test func aQuorumAfterTheDeadlineFederatesAndNamesTheLatePartner() async throws {
         let (partners, pool) = Fixtures.split()
-        let store = try CoordinatorStore(path: Fixtures.temporaryDirectory().appendingPathComponent("c.sqlite").path)
+        let store = try SQLiteCoordinatorStore(path: Fixtures.temporaryDirectory().appendingPathComponent("c.sqlite").path)
         let clock = TestClock()
         let engine = Fixtures.engine(store: store, pool: pool, clock: clock)
         var spec = Fixtures.spec(partners: ["alpha", "beta", "gamma"])
@@ -128,7 +128,7 @@ struct CoordinatorEngineTests {
     }
 
     @Test func invalidJobsAreRefusedBeforeTheyStart() async throws {
-        let store = try CoordinatorStore(path: Fixtures.temporaryDirectory().appendingPathComponent("c.sqlite").path)
+        let store = try SQLiteCoordinatorStore(path: Fixtures.temporaryDirectory().appendingPathComponent("c.sqlite").path)
         let engine = Fixtures.engine(store: store, pool: [])
         var spec = Fixtures.spec(partners: ["alpha"])
         spec.scheme = "loudest"
@@ -145,12 +145,12 @@ struct CoordinatorEngineTests {
         await #expect(throws: CoordinatorRefusal.self) { try await engine.submit(spec) }
         spec = Fixtures.spec(partners: ["alpha"]); spec.studentWeighting = "confidence"  // the fixture's student is a forest
         await #expect(throws: CoordinatorRefusal.self) { try await engine.submit(spec) }
-        #expect(try store.jobs().isEmpty)
+        #expect(try await store.jobs().isEmpty)
     }
 
     @Test func aConfidenceJobAsksForReliabilitiesRefusesAnnotationsWithoutAndWeighsTeachersByThem() async throws {
         let (partners, pool) = Fixtures.split()
-        let store = try CoordinatorStore(path: Fixtures.temporaryDirectory().appendingPathComponent("c.sqlite").path)
+        let store = try SQLiteCoordinatorStore(path: Fixtures.temporaryDirectory().appendingPathComponent("c.sqlite").path)
         let engine = Fixtures.engine(store: store, pool: pool)
         var spec = Fixtures.spec(partners: ["alpha", "beta"])
         spec.scheme = "confidence"
@@ -193,7 +193,7 @@ struct CoordinatorEngineTests {
 
     @Test func aJobWithTeacherHeadsPublishesAConsensusOnlyStudentEqualToTheSharedTraining() async throws {
         let (partners, pool) = Fixtures.split()
-        let store = try CoordinatorStore(path: Fixtures.temporaryDirectory().appendingPathComponent("c.sqlite").path)
+        let store = try SQLiteCoordinatorStore(path: Fixtures.temporaryDirectory().appendingPathComponent("c.sqlite").path)
         let engine = Fixtures.engine(store: store, pool: pool)
         // Teacher heads belong to a soft-label MLP: refused for a forest, or for hard labels, with the reason.
         var bad = Fixtures.spec(partners: ["alpha", "beta"])
@@ -233,7 +233,7 @@ struct CoordinatorEngineTests {
 
     @Test func theStatusPortServesThePageMetricsAndReports() async throws {
         let first = try await runJob(seed: 7)
-        let engine = Fixtures.engine(store: try CoordinatorStore(path: first.store.appendingPathComponent("coordinator.sqlite").path), pool: [])
+        let engine = Fixtures.engine(store: try SQLiteCoordinatorStore(path: first.store.appendingPathComponent("coordinator.sqlite").path), pool: [])
         let page = await StatusHandler.respond(path: "/", engine: engine)
         #expect(page.0 == .ok && page.2.contains(first.status.jobID) && page.2.contains("report/\(first.status.jobID)"))
         let metrics = await StatusHandler.respond(path: "/metrics", engine: engine)

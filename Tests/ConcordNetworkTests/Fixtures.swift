@@ -65,7 +65,7 @@ enum Fixtures {
         return url
     }
 
-    static func engine(store: CoordinatorStore, pool: [String], clock: TestClock? = nil) -> CoordinatorEngine {
+    static func engine(store: any CoordinatorStoring, pool: [String], clock: TestClock? = nil) -> CoordinatorEngine {
         CoordinatorEngine(store: store, transferSource: { _ in (pool, 0) }, parallelism: 2,
                           clock: { clock?.nowMs ?? CoordinatorEngine.nowMs() })
     }

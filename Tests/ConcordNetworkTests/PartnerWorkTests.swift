@@ -39,7 +39,13 @@ struct PartnerWorkTests {
         let own = data.train.count, extra = Int((0.5 * Double(own)).rounded())
         let standard = try await evaluate(nil, student: mlp)
         let tuned = try await evaluate("finetune", student: mlp)
-        #expect(standard.map(\.model) == ["student", "teacher", "hybrid"] && tuned.map(\.model) == standard.map(\.model))
+        #expect(standard.map(\.model) == ["student", "teacher", "hybrid", "deployed"] && tuned.map(\.model) == standard.map(\.model))
+        // The model the partner deploys is its hybrid or its teacher, never worse than the teacher on its validation molecules.
+        for outcomes in [standard, tuned] {
+            let teacherMCC = outcomes[1].validation.mcc ?? 0, deployed = outcomes[3]
+            #expect(deployed.validation.mcc ?? 0 >= teacherMCC, "deployed \(deployed.validation.mcc ?? .nan), teacher \(teacherMCC)")
+            #expect(deployed.test == outcomes[2].test || deployed.trainSize == data.train.count, "the hybrid, or the teacher")
+        }
         #expect(standard[2].trainSize == own + extra, "own molecules plus half as many public ones")
         #expect(tuned[2].trainSize == own + extra)
         #expect(tuned[2].test != standard[2].test, "the fine-tuned student is another model than the forest")

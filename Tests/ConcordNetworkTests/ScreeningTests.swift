@@ -32,7 +32,7 @@ struct ScreeningTests {
         let (partners, pool) = Fixtures.split()
         let names = partners.keys.sorted()
         let path = Fixtures.temporaryDirectory().appendingPathComponent("coordinator.sqlite").path
-        var engine = Fixtures.engine(store: try CoordinatorStore(path: path), pool: pool)
+        var engine = Fixtures.engine(store: try SQLiteCoordinatorStore(path: path), pool: pool)
         let job = try await engine.submit(Self.screenedSpec(partners: names)).jobID
         for name in names { try await Self.enrol(engine, name, job: job) }
         await engine.advance()
@@ -59,7 +59,7 @@ struct ScreeningTests {
             }
         }
         // A new process on the same database: the pool is re-read from the store, nothing received is lost.
-        engine = Fixtures.engine(store: try CoordinatorStore(path: path), pool: [])
+        engine = Fixtures.engine(store: try SQLiteCoordinatorStore(path: path), pool: [])
         await engine.advance()
         let status = try await engine.status(jobID: job)
         #expect(status.state == .transferReady, "\(status.message)")
@@ -104,7 +104,7 @@ struct ScreeningTests {
 
     @Test func screeningsAreCheckedAndOnlyTakenWhileTheJobScreens() async throws {
         let (partners, pool) = Fixtures.split()
-        let store = try CoordinatorStore(path: Fixtures.temporaryDirectory().appendingPathComponent("c.sqlite").path)
+        let store = try SQLiteCoordinatorStore(path: Fixtures.temporaryDirectory().appendingPathComponent("c.sqlite").path)
         let engine = Fixtures.engine(store: store, pool: pool)
         let job = try await engine.submit(Self.screenedSpec(partners: ["alpha", "beta"])).jobID
         await engine.advance()
@@ -145,7 +145,7 @@ struct ScreeningTests {
     }
 
     @Test func invalidScreeningSettingsAreRefused() async throws {
-        let engine = Fixtures.engine(store: try CoordinatorStore(path: Fixtures.temporaryDirectory().appendingPathComponent("c.sqlite").path), pool: [])
+        let engine = Fixtures.engine(store: try SQLiteCoordinatorStore(path: Fixtures.temporaryDirectory().appendingPathComponent("c.sqlite").path), pool: [])
         var spec = Self.screenedSpec(partners: ["alpha"])
         spec.screenPool = 100  // smaller than the transfer set
         do { _ = try await engine.submit(spec); Issue.record("accepted a pool smaller than the transfer set") }

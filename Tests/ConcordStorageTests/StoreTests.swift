@@ -10,48 +10,48 @@ struct StoreTests {
         return dir.appendingPathComponent("state.sqlite").path
     }
 
-    @Test func whatWasAcknowledgedSurvivesReopeningAndNothingIsCountedTwice() throws {
+    @Test func whatWasAcknowledgedSurvivesReopeningAndNothingIsCountedTwice() async throws {
         let file = path()
         do {
-            let store = try CoordinatorStore(path: file)
-            try store.insert(job: JobRecord(id: "j1", name: "job", spec: Data([1, 2, 3]), state: 1), partners: ["b", "a"])
-            #expect(try store.putAnnotationChunk(job: "j1", partner: "a", index: 0, payload: Data(repeating: 7, count: 100)))
-            #expect(try store.putAnnotationChunk(job: "j1", partner: "a", index: 0, payload: Data(repeating: 9, count: 100)) == false)
-            #expect(try store.putAnnotationChunk(job: "j1", partner: "a", index: 2, payload: Data(repeating: 8, count: 50)))
-            #expect(try store.putAnnotationChunk(job: "j1", partner: "a", index: 0, payload: Data(repeating: 6, count: 30), kind: .screening),
-                    "a screening chunk has its own table: index 0 is new there")
-            #expect(try store.put(submission: "calibration", job: "j1", partner: "b", payload: Data([1])))
-            #expect(try store.put(submission: "calibration", job: "j1", partner: "b", payload: Data([2])) == false)
-            try store.update(job: "j1", state: 2, message: "next", threshold: 0.4)
-            try store.put(artifact: "student", job: "j1", data: Data([5, 5]), sha256: Data([0xAB]))
+            let store = try SQLiteCoordinatorStore(path: file)
+            try await store.insert(job: JobRecord(id: "j1", name: "job", kind: "distillation", spec: Data([1, 2, 3]), phase: "one"), partners: ["b", "a"], now: 1)
+            #expect(try await store.putUpload(job: "j1", kind: "annotation", partner: "a", index: 0, payload: Data(repeating: 7, count: 100), now: 2))
+            #expect(try await store.putUpload(job: "j1", kind: "annotation", partner: "a", index: 0, payload: Data(repeating: 9, count: 100), now: 2) == false)
+            #expect(try await store.putUpload(job: "j1", kind: "annotation", partner: "a", index: 2, payload: Data(repeating: 8, count: 50), now: 2))
+            #expect(try await store.putUpload(job: "j1", kind: "screening", partner: "a", index: 0, payload: Data(repeating: 6, count: 30), now: 2),
+                    "a screening chunk is another kind of upload: index 0 is new there")
+            #expect(try await store.putSubmission(kind: "calibration", job: "j1", partner: "b", payload: Data([1]), now: 3))
+            #expect(try await store.putSubmission(kind: "calibration", job: "j1", partner: "b", payload: Data([2]), now: 3) == false)
+            try await store.update(job: "j1", phase: "two", message: "next", threshold: 0.4, now: 4)
+            try await store.putArtifact(ArtifactRecord(name: "student", data: Data([5, 5]), sha256: Data([0xAB])), job: "j1")
         }
-        let reopened = try CoordinatorStore(path: file)
-        let job = try #require(try reopened.job(id: "j1"))
-        #expect(job.state == 2 && job.threshold == 0.4 && job.spec == Data([1, 2, 3]))
-        #expect(try reopened.partners(job: "j1").map(\.partner) == ["a", "b"])
-        #expect(try reopened.annotationChunkIndices(job: "j1", partner: "a") == [0, 2])
-        #expect(try reopened.firstAnnotationChunk(job: "j1", partner: "a") == Data(repeating: 7, count: 100), "the first copy is kept")
-        #expect(try reopened.submissions("calibration", job: "j1").map(\.payload) == [Data([1])])
-        #expect(try reopened.annotationChunkIndices(job: "j1", partner: "a", kind: .screening) == [0])
-        #expect(try reopened.annotationChunks(job: "j1", partner: "a", kind: .screening) == [Data(repeating: 6, count: 30)])
-        #expect(try reopened.bytesReceived(job: "j1", partner: "a") == 180, "screening and annotation bytes both count")
-        #expect(try reopened.artifactDigest("student", job: "j1") == Data([0xAB]))
-        #expect(try reopened.events(job: "j1").map(\.message) == ["job submitted", "next"])
+        let reopened = try SQLiteCoordinatorStore(path: file)
+        let job = try #require(try await reopened.job(id: "j1"))
+        #expect(job.phase == "two" && job.threshold == 0.4 && job.spec == Data([1, 2, 3]))
+        #expect(try await reopened.partners(job: "j1").map(\.partner) == ["a", "b"])
+        #expect(try await reopened.uploadIndices(job: "j1", kind: "annotation", partner: "a") == [0, 2])
+        #expect(try await reopened.firstUpload(job: "j1", kind: "annotation", partner: "a")?.payload == Data(repeating: 7, count: 100), "the first copy is kept")
+        #expect(try await reopened.submissions(kind: "calibration", job: "j1").map(\.payload) == [Data([1])])
+        #expect(try await reopened.uploadIndices(job: "j1", kind: "screening", partner: "a") == [0])
+        #expect(try await reopened.uploads(job: "j1", kind: "screening", partner: "a").map(\.payload) == [Data(repeating: 6, count: 30)])
+        #expect(try await reopened.bytesReceived(job: "j1", partner: "a") == 180, "screening and annotation bytes both count")
+        #expect(try await reopened.artifactDigest("student", job: "j1") == Data([0xAB]))
+        #expect(try await reopened.events(job: "j1").map(\.message) == ["job submitted", "next"])
     }
 
-    @Test func aNodeStoreKeepsItsFinishedSteps() throws {
+    @Test func aNodeStoreKeepsItsFinishedSteps() async throws {
         let file = path()
         do {
-            let store = try NodeStore(path: file)
-            try store.put("transfer/000001", job: "j", data: Data([1]))
-            try store.put("transfer/000000", job: "j", data: Data([0]))
-            try store.put("teacher", job: "j", data: Data([9]))
-            try store.put("teacher", job: "other", data: Data([8]))
+            let store = try SQLiteNodeStore(path: file)
+            try await store.put("transfer/000001", job: "j", data: Data([1]))
+            try await store.put("transfer/000000", job: "j", data: Data([0]))
+            try await store.put("teacher", job: "j", data: Data([9]))
+            try await store.put("teacher", job: "other", data: Data([8]))
         }
-        let store = try NodeStore(path: file)
-        #expect(try store.keys(job: "j", prefix: "transfer/") == ["transfer/000000", "transfer/000001"])
-        #expect(try store.get("teacher", job: "j") == Data([9]))
-        #expect(try store.get("missing", job: "j") == nil)
+        let store = try SQLiteNodeStore(path: file)
+        #expect(try await store.keys(job: "j", prefix: "transfer/") == ["transfer/000000", "transfer/000001"])
+        #expect(try await store.get("teacher", job: "j") == Data([9]))
+        #expect(try await store.get("missing", job: "j") == nil)
     }
 
     @Test func anUnusableFileIsAClearError() throws {
@@ -59,6 +59,43 @@ struct StoreTests {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let notADatabase = dir.appendingPathComponent("junk.sqlite")
         try Data("this is not SQLite, just text that is long enough to look like a header".utf8).write(to: notADatabase)
-        #expect(throws: StorageError.self) { try CoordinatorStore(path: notADatabase.path) }
+        #expect(throws: StorageError.self) { try SQLiteCoordinatorStore(path: notADatabase.path) }
+    }
+}
+
+/// An actor that calls a store, as the coordinator engine does.
+private actor StoreCaller {
+    let store: any CoordinatorStoring
+    private(set) var otherCalls = 0
+    init(store: any CoordinatorStoring) { self.store = store }
+
+    /// Other calls on this actor that ran while it made `count` store calls in a row.
+    func interleavedCalls(_ count: Int) async throws -> Int {
+        let before = otherCalls
+        for i in 0..<count {
+            _ = try await store.putUpload(job: "j", kind: "k", partner: "a", index: i, payload: Data(count: 100_000), now: 1)
+            _ = try await store.uploads(job: "j", kind: "k", partner: "a")
+        }
+        return otherCalls - before
+    }
+
+    func other() { otherCalls += 1 }
+}
+
+@Suite("SQLite stores on an actor")
+struct SQLiteStoreIsolationTests {
+    @Test("the SQLite store runs on its caller's executor without suspending: an actor's method is not interleaved")
+    func noInterleaving() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("concord-store-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let store = try SQLiteCoordinatorStore(path: directory.appendingPathComponent("c.sqlite").path)
+        try await store.insert(job: JobRecord(id: "j", name: "j", kind: "k", spec: Data(), phase: "p"), partners: ["a"], now: 0)
+        let caller = StoreCaller(store: store)
+        async let interleaved = caller.interleavedCalls(40)
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<50 { group.addTask { await caller.other() } }
+        }
+        #expect(try await interleaved == 0)
+        #expect(await caller.otherCalls == 50)
     }
 }

@@ -79,7 +79,8 @@ public struct FingerprintMatrix: Sendable, Hashable {
     public func tanimoto(_ query: BitFingerprint) -> [Double] {
         precondition(query.bitCount == bitCount, "query length differs from the matrix")
         return [Double](unsafeUninitializedCapacity: rowCount) { out, initialized in
-            fillTanimoto(query, rows: 0..<rowCount, into: out.baseAddress!)
+            // An empty buffer may have no base address: nothing to fill then.
+            if let base = out.baseAddress { fillTanimoto(query, rows: 0..<rowCount, into: base) }
             initialized = rowCount
         }
     }
@@ -99,7 +100,7 @@ public struct FingerprintMatrix: Sendable, Hashable {
                 let range = (t * chunk)..<min(rowCount, (t + 1) * chunk)
                 group.addTask {
                     let values = [Double](unsafeUninitializedCapacity: range.count) { out, initialized in
-                        self.fillTanimoto(query, rows: range, into: out.baseAddress!)
+                        if let base = out.baseAddress { self.fillTanimoto(query, rows: range, into: base) }
                         initialized = range.count
                     }
                     return (t, values)

@@ -38,6 +38,14 @@ public struct PublicWheel: Sendable, Hashable {
     /// Every wheel Concord knows, in fetch order.
     public static let all: [PublicWheel] = [.moleculeACE, .moses, .lifelines]
 
+    /// The short name ``named(_:)`` takes: `moleculeace`, `moses` or `lifelines`.
+    public static func shortName(_ wheel: PublicWheel) -> String {
+        switch wheel.project {
+        case "molsets": "moses"
+        default: wheel.project.lowercased()
+        }
+    }
+
     /// Looks a wheel up by a short name: `moleculeace`, `moses` or `lifelines`.
     public static func named(_ name: String) -> PublicWheel? {
         switch name.lowercased() {

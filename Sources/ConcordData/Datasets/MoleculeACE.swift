@@ -33,11 +33,8 @@ public struct MoleculeACE: Sendable {
     /// Loads one set by name.
     /// - Throws: ``DataError`` `.notFound` listing the available names when `name` is unknown.
     public func load(_ name: String) throws(DataError) -> [MoleculeACERecord] {
-        guard setNames.contains(name) else {
-            throw DataError(.notFound, "no MoleculeACE set named '\(name)'; available: \(setNames.joined(separator: ", "))")
-        }
-        let path = Self.prefix + name + ".csv"
-        let table = try DelimitedTable.parse(try wheel.data(of: path), delimiter: UInt8(ascii: ","), name: path)
+        let table = try self.table(name)
+        let path = table.name
         let s = try table.column("smiles"), e = try table.column("exp_mean [nM]"), y = try table.column("y")
         let c = try table.column("cliff_mol"), split = try table.column("split")
         var out: [MoleculeACERecord] = []

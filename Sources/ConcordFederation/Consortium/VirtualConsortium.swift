@@ -44,6 +44,11 @@ public struct ConsortiumPlan: Sendable, Hashable {
     /// Each partner's private rows, ascending; partner `i` is named `T\(i + 1)`.
     public var partners: [[Int]]
 
+    /// A plan of the given rows (as ``VirtualConsortium/plan(_:settings:seed:parallelism:)`` makes them).
+    public init(test: [Int], validation: [Int], partners: [[Int]]) {
+        self.test = test; self.validation = validation; self.partners = partners
+    }
+
     /// T0's rows: every partner's data together (the upper bound no real consortium has).
     public var allPartnerRows: [Int] { partners.flatMap { $0 }.sorted() }
 }

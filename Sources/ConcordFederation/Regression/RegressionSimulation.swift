@@ -62,6 +62,7 @@ public enum RegressionSimulation {
 
         // Partners: the consortium plan (on the binary labels, as classification) and each partner's private data.
         let plan = try await VirtualConsortium.plan(data, settings: settings.consortium, seed: seed, parallelism: par)
+        try SizeCheck(plan: plan, labels: nil, validationNeeded: false).enforce()
         let k = plan.partners.count
         let names = (0...k).map { "T\($0)" }
         let partnerRows = [plan.allPartnerRows] + plan.partners

@@ -55,6 +55,29 @@ public enum ModelRole: String, Sendable, Hashable, Codable, CaseIterable {
     case student
     /// H0…Hk: a partner's own data plus the student's training selection.
     case hybrid
+    /// D1…Dk: the model partner *i* deploys — its hybrid Hi or its teacher Ti, whichever has the
+    /// higher MCC on the partner's own validation molecules (chosen per seed).
+    case deployed
+}
+
+/// A 95% confidence interval of a test metric, and how it was obtained.
+public struct ConfidenceInterval: Sendable, Hashable, Codable {
+    public var lower: Double
+    public var upper: Double
+    /// "seeds" (Student's t over the seeds' values) or "bootstrap" (percentiles over resampled test molecules, one seed).
+    public var method: String
+    /// Seeds, or bootstrap resamples, behind the interval.
+    public var samples: Int
+
+    public init(lower: Double, upper: Double, method: String, samples: Int) {
+        self.lower = lower; self.upper = upper; self.method = method; self.samples = samples
+    }
+
+    /// "95% CI over 3 seeds" or "95% bootstrap CI over test molecules (1 seed)".
+    public var explanation: String {
+        method == "bootstrap" ? "95% bootstrap CI over the test molecules (\(samples) resamples; one seed)"
+            : "95% CI over \(samples) seeds"
+    }
 }
 
 /// One model's results: means over seeds, with 95% confidence half-widths when there are several seeds.
@@ -70,11 +93,15 @@ public struct ModelResult: Sendable, Hashable, Codable {
     public var testMCCBySeed: [Double?]
     /// The decision threshold on P(active) behind the hard-label metrics (mean over seeds); 0.5 unless calibrated.
     public var threshold: Double?
+    /// The 95% confidence interval of the test MCC: over seeds when there are several, otherwise a
+    /// bootstrap over the test molecules seeded from the run's seed; `nil` when the MCC is undefined.
+    public var testMCCInterval: ConfidenceInterval?
 
     public init(name: String, role: ModelRole, trainSize: Int, test: MetricSet, validation: MetricSet,
-                testCI95: [String: Double] = [:], testMCCBySeed: [Double?] = [], threshold: Double? = nil) {
+                testCI95: [String: Double] = [:], testMCCBySeed: [Double?] = [], threshold: Double? = nil,
+                testMCCInterval: ConfidenceInterval? = nil) {
         self.name = name; self.role = role; self.trainSize = trainSize; self.test = test; self.validation = validation
-        self.testCI95 = testCI95; self.testMCCBySeed = testMCCBySeed; self.threshold = threshold
+        self.testCI95 = testCI95; self.testMCCBySeed = testMCCBySeed; self.threshold = threshold; self.testMCCInterval = testMCCInterval
     }
 
     enum CodingKeys: String, CodingKey {
@@ -82,6 +109,39 @@ public struct ModelResult: Sendable, Hashable, Codable {
         case trainSize = "train_size"
         case testCI95 = "test_ci95"
         case testMCCBySeed = "test_mcc_by_seed"
+        case testMCCInterval = "test_mcc_ci95"
+    }
+}
+
+/// A partner's choice between its hybrid and its own teacher, made on its own validation molecules.
+public struct PartnerDeployment: Sendable, Hashable, Codable {
+    /// The partner's teacher ("T1"), hybrid ("H1") and deployed model ("D1").
+    public var partner: String
+    public var hybrid: String
+    public var deployed: String
+    /// The model deployed in each seed, in seed order.
+    public var choiceBySeed: [Hybrid.Choice]
+    /// The hybrid's and the teacher's MCC on the partner's validation molecules, per seed (`nil` when undefined).
+    public var hybridValidationMCCBySeed: [Double?]
+    public var teacherValidationMCCBySeed: [Double?]
+    /// The partner's validation molecules in the first seed.
+    public var validationSize: Int
+    /// Why the first seed's model was chosen.
+    public var reason: String
+
+    enum CodingKeys: String, CodingKey {
+        case partner, hybrid, deployed, reason
+        case choiceBySeed = "choice_by_seed"
+        case hybridValidationMCCBySeed = "hybrid_validation_mcc_by_seed"
+        case teacherValidationMCCBySeed = "teacher_validation_mcc_by_seed"
+        case validationSize = "validation_size"
+    }
+
+    public init(partner: String, hybrid: String, deployed: String, choiceBySeed: [Hybrid.Choice], hybridValidationMCCBySeed: [Double?],
+                teacherValidationMCCBySeed: [Double?], validationSize: Int, reason: String) {
+        self.partner = partner; self.hybrid = hybrid; self.deployed = deployed; self.choiceBySeed = choiceBySeed
+        self.hybridValidationMCCBySeed = hybridValidationMCCBySeed; self.teacherValidationMCCBySeed = teacherValidationMCCBySeed
+        self.validationSize = validationSize; self.reason = reason
     }
 }
 
@@ -142,6 +202,27 @@ public struct ConsensusSummary: Sendable, Hashable, Codable {
     }
 }
 
+/// How the chemical-space map was sampled: at most this many molecules per group, of how many.
+public struct MapSample: Sendable, Hashable, Codable {
+    /// The projection, e.g. "PCA of the fingerprint bits (first two components)".
+    public var projection: String
+    /// Molecules drawn per group at most: partners, transfer set and test set.
+    public var perPartner: Int
+    public var transfer: Int
+    public var test: Int
+    /// Molecules the map draws from (partners' training, transfer and test molecules).
+    public var population: Int
+
+    public init(projection: String = "", perPartner: Int = 0, transfer: Int = 0, test: Int = 0, population: Int = 0) {
+        self.projection = projection; self.perPartner = perPartner; self.transfer = transfer; self.test = test; self.population = population
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case projection, transfer, test, population
+        case perPartner = "per_partner"
+    }
+}
+
 /// A point of the 2-D chemical-space map: `group` is a partner name, "transfer", "test" or "validation".
 public struct MapPoint: Sendable, Hashable, Codable {
     public var x: Double
@@ -190,12 +271,46 @@ public struct SimulationResults: Sendable, Hashable, Codable {
     public var timingsS: StageTimings
     /// Settings in words, for the report.
     public var settings: [String: String]
+    /// Each partner's choice between its hybrid and its teacher (empty without hybrids).
+    public var deployments: [PartnerDeployment] = []
+    /// Sets small enough to make the figures uncertain (see ``SizeCheck``).
+    public var warnings: [String] = []
+    /// Molecules in the chemical-space map (a subsample of each group, projected by PCA); 0 when unknown.
+    public var mapSampled: MapSample = MapSample()
+    /// The 95% interval of the share of the T-mean → T0 gap in test MCC the federated student recovers
+    /// (over seeds, or by bootstrap over the test molecules for one seed); `nil` when undefined.
+    public var gapRecoveredInterval: ConfidenceInterval?
 
     enum CodingKeys: String, CodingKey {
-        case dataset, preset, partners, seeds, models, consortium, consensus, map, settings
+        case dataset, preset, partners, seeds, models, consortium, consensus, map, settings, deployments, warnings
         case concordVersion = "concord_version", transferSize = "transfer_size", studentSize = "student_size"
         case testSize = "test_size", validationSize = "validation_size", transferRemovedAsHeldOut = "transfer_removed_as_held_out"
-        case timingsS = "timings_s"
+        case timingsS = "timings_s", mapSampled = "map_sample", gapRecoveredInterval = "gap_recovered_ci95"
+    }
+
+    /// Decodes results, older ones (without deployments, warnings or the map sample) too.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        concordVersion = try c.decode(String.self, forKey: .concordVersion)
+        dataset = try c.decode(String.self, forKey: .dataset)
+        preset = try c.decode(String.self, forKey: .preset)
+        partners = try c.decode(Int.self, forKey: .partners)
+        transferSize = try c.decode(Int.self, forKey: .transferSize)
+        studentSize = try c.decode(Int.self, forKey: .studentSize)
+        seeds = try c.decode([UInt64].self, forKey: .seeds)
+        testSize = try c.decode(Int.self, forKey: .testSize)
+        validationSize = try c.decode(Int.self, forKey: .validationSize)
+        transferRemovedAsHeldOut = try c.decode(Int.self, forKey: .transferRemovedAsHeldOut)
+        models = try c.decode([ModelResult].self, forKey: .models)
+        consortium = try c.decode([PartnerSummary].self, forKey: .consortium)
+        consensus = try c.decodeIfPresent(ConsensusSummary.self, forKey: .consensus)
+        map = try c.decode([MapPoint].self, forKey: .map)
+        timingsS = try c.decode(StageTimings.self, forKey: .timingsS)
+        settings = try c.decode([String: String].self, forKey: .settings)
+        deployments = try c.decodeIfPresent([PartnerDeployment].self, forKey: .deployments) ?? []
+        warnings = try c.decodeIfPresent([String].self, forKey: .warnings) ?? []
+        mapSampled = try c.decodeIfPresent(MapSample.self, forKey: .mapSampled) ?? MapSample()
+        gapRecoveredInterval = try c.decodeIfPresent(ConfidenceInterval.self, forKey: .gapRecoveredInterval)
     }
 
     public init(concordVersion: String, dataset: String, preset: String, partners: Int, transferSize: Int, studentSize: Int,
@@ -210,6 +325,19 @@ public struct SimulationResults: Sendable, Hashable, Codable {
 
     /// The model with this name, if present.
     public func model(_ name: String) -> ModelResult? { models.first { $0.name == name } }
+
+    /// The federated student S-F*k* (or the first student).
+    public var federatedStudent: ModelResult? {
+        models.first { $0.role == .student && $0.name.hasPrefix("S-F") } ?? models.first { $0.role == .student }
+    }
+
+    /// The share of the T-mean → T0 gap in test MCC the federated student recovers, (S − T-mean) / (T0 − T-mean);
+    /// `nil` when a figure is missing or T0 is not above T-mean.
+    public var gapRecovered: Double? {
+        guard let s = federatedStudent?.test.mcc, let m = model("T-mean")?.test.mcc, let u = model("T0")?.test.mcc,
+              s.isFinite, m.isFinite, u.isFinite, u - m > 1e-9 else { return nil }
+        return (s - m) / (u - m)
+    }
 }
 
 /// One point of a study curve: a setting (`x`, with a label) and a metric's mean and 95% interval over seeds and repeats.

@@ -65,7 +65,37 @@ extension Simulation {
             map = chemicalSpace(first, data: data)
         }
         let first = runs.first
-        return SimulationResults(concordVersion: version, dataset: datasetName, preset: settings.preset,
+        // 95% intervals of the test MCC: over seeds, or (one seed) by bootstrap over the test molecules.
+        var gapInterval: ConfidenceInterval?
+        if runs.count > 1 {
+            for i in models.indices { models[i].testMCCInterval = HeadlineIntervals.overSeeds(models[i].testMCCBySeed) }
+            let gaps = runs.map { run -> Double? in
+                func mcc(_ name: String?) -> Double? { run.models.first { $0.name == name }?.test.mcc }
+                let student = run.models.first { $0.role == .student && $0.name.hasPrefix("S-F") }?.name
+                guard let s = mcc(student), let m = mcc("T-mean"), let u = mcc("T0"), u - m > 1e-9 else { return nil }
+                return (s - m) / (u - m)
+            }
+            gapInterval = HeadlineIntervals.overSeeds(gaps)
+        } else if let run = first {
+            let (intervals, gap) = HeadlineIntervals.bootstrap(run, truth: run.plan.test.map { data.labels[$0] })
+            for i in models.indices where models[i].test.mcc != nil { models[i].testMCCInterval = intervals[models[i].name] }
+            gapInterval = gap
+        }
+        // Each partner's deployed model, per seed.
+        var deployments: [PartnerDeployment] = []
+        if let first, !first.deployments.isEmpty {
+            for (i, d) in first.deployments.enumerated() {
+                let perSeed = runs.map { $0.deployments.indices.contains(i) ? $0.deployments[i] : nil }
+                deployments.append(PartnerDeployment(partner: "T\(i + 1)", hybrid: "H\(i + 1)", deployed: "D\(i + 1)",
+                                                     choiceBySeed: perSeed.map { $0?.choice ?? .teacher },
+                                                     hybridValidationMCCBySeed: perSeed.map { $0?.hybridValidationMCC },
+                                                     teacherValidationMCCBySeed: perSeed.map { $0?.teacherValidationMCC },
+                                                     validationSize: d.validationSize, reason: d.reason))
+            }
+        }
+        var warnings: [String] = []
+        for run in runs { for w in run.warnings where !warnings.contains(w) { warnings.append(w) } }
+        var results = SimulationResults(concordVersion: version, dataset: datasetName, preset: settings.preset,
                                  partners: first?.plan.partners.count ?? settings.consortium.partners,
                                  transferSize: first?.transfer.count ?? 0, studentSize: settings.studentSize,
                                  seeds: runs.map(\.seed), testSize: first?.plan.test.count ?? 0,
@@ -73,7 +103,20 @@ extension Simulation {
                                  transferRemovedAsHeldOut: first?.transfer.removedAsHeldOut ?? 0, models: models,
                                  consortium: consortium, consensus: consensusSummary, map: map, timingsS: timings,
                                  settings: settings.described)
+        results.deployments = deployments
+        results.warnings = warnings
+        results.gapRecoveredInterval = gapInterval
+        if let first {
+            let population = first.plan.partners.reduce(0) { $0 + $1.count } + first.transfer.count + first.plan.test.count
+            results.mapSampled = MapSample(projection: "PCA of the fingerprint bits (first two principal components)",
+                                           perPartner: mapLimits.partner, transfer: mapLimits.transfer, test: mapLimits.test,
+                                           population: population)
+        }
+        return results
     }
+
+    /// The most molecules the chemical-space map draws from each partner, the transfer set and the test set.
+    static let mapLimits = (partner: 120, transfer: 400, test: 250)
 
     static func aggregate(_ outcomes: [ModelOutcome]) -> ModelResult {
         let first = outcomes[0]
@@ -102,7 +145,7 @@ extension Simulation {
         return counts
     }
 
-    /// A PCA map of up to 120 molecules per partner, 400 transfer and 250 test molecules.
+    /// A PCA map of up to ``mapLimits`` molecules: 120 per partner, 400 transfer and 250 test molecules.
     static func chemicalSpace(_ run: SeedRun, data: LabelledMolecules) -> [MapPoint] {
         var rng = SeededRandom(seed: derive(run.seed, 900))
         var matrix = FingerprintMatrix(bitCount: data.features.bitCount)
@@ -110,9 +153,9 @@ extension Simulation {
         func take(_ rows: [Int], _ limit: Int, from source: FingerprintMatrix, group: String) {
             for r in Splits.shuffled(rows, &rng).prefix(limit) { matrix.append(source[r]); groups.append(group) }
         }
-        take(Array(0..<run.transfer.count), 400, from: run.transfer.features, group: "transfer")
-        for (i, rows) in run.plan.partners.enumerated() { take(rows, 120, from: data.features, group: "T\(i + 1)") }
-        take(run.plan.test, 250, from: data.features, group: "test")
+        take(Array(0..<run.transfer.count), mapLimits.transfer, from: run.transfer.features, group: "transfer")
+        for (i, rows) in run.plan.partners.enumerated() { take(rows, mapLimits.partner, from: data.features, group: "T\(i + 1)") }
+        take(run.plan.test, mapLimits.test, from: data.features, group: "test")
         let xy = ChemicalSpaceMap.project(matrix, seed: derive(run.seed, 901))
         return zip(xy, groups).map { MapPoint(x: $0.0.x, y: $0.0.y, group: $0.1) }
     }

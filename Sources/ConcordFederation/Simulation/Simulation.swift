@@ -37,7 +37,7 @@ public struct SeedRun: Sendable {
     public var upperBoundAnnotation: Annotation
     /// Domain weights `[partner][molecule]`.
     public var weights: [[Double]]
-    /// The consensus under every scheme; the student used `settings.scheme`.
+    /// The consensus under every scheme computed (all but "confidence", unless it is `settings.scheme`); the student used `settings.scheme`.
     public var consensus: [FederationScheme: Consensus]
     /// The federated student's selection.
     public var selection: StudentSelection
@@ -46,6 +46,10 @@ public struct SeedRun: Sendable {
     public var testProbabilities: [String: [Double]]
     /// Each hybrid's transfer part is `selection`; its private part is the partner's rows.
     public var timings: StageTimings
+    /// Each partner's choice between its hybrid and its teacher (partner order; empty without hybrids).
+    public var deployments: [Hybrid.Deployment] = []
+    /// Sets whose size makes the figures uncertain (see ``SizeCheck``).
+    public var warnings: [String] = []
 }
 
 /// FLuID-style federated distillation run in one process, with the partner-side and
@@ -70,6 +74,8 @@ public enum Simulation {
 
         // Partners: the consortium plan and each partner's private data.
         let plan = try await VirtualConsortium.plan(data, settings: settings.consortium, seed: seed, parallelism: par)
+        let sizes = SizeCheck(plan: plan, labels: data.labels, validationNeeded: settings.consortium.validationFraction > 0)
+        try sizes.enforce()
         let k = plan.partners.count
         let names = (0...k).map { "T\($0)" }
         let partnerRows = [plan.allPartnerRows] + plan.partners
@@ -119,7 +125,9 @@ public enum Simulation {
         stageStart = clock.now
         let weights = try Federation.domainWeights(annotations, power: settings.weightPower)
         var consensus: [FederationScheme: Consensus] = [:]
-        for scheme in FederationScheme.allCases {
+        // Every scheme for comparison, except "confidence" unless chosen: only then are the teachers'
+        // reliabilities measured, and without them it would repeat "weighted" molecule for molecule.
+        for scheme in FederationScheme.allCases where scheme != .confidence || settings.scheme == .confidence {
             consensus[scheme] = try Federation.consensus(annotations, scheme: scheme, weights: weights)
         }
         timings.federation = (clock.now - stageStart).seconds
@@ -137,7 +145,8 @@ public enum Simulation {
         }
         // Which partner holds each validation molecule (its nearest partner molecule), for federated calibration.
         var validationOwner: [Int] = []
-        if settings.calibrate || settings.calibrateHybrids, !plan.validation.isEmpty {
+        // (Hybrids always need it: each partner chooses between its hybrid and its teacher on its own validation molecules.)
+        if settings.calibrate || settings.calibrateHybrids || settings.hybrids, !plan.validation.isEmpty {
             let owners = plan.partners.enumerated().flatMap { p, rows in rows.map { ($0, p) } }
             do {
                 let nearest = try await NeighborSearch.kNearest(queries: validX, references: data.features.rows(owners.map(\.0)), k: 1,
@@ -177,6 +186,9 @@ public enum Simulation {
 
         // Partners build hybrids: own data plus the student's selection with consensus labels.
         stageStart = clock.now
+        var deployments: [Hybrid.Deployment] = []
+        var partnerWarnings: [String] = []
+        var deployed: [(name: String, role: ModelRole, size: Int, model: any ProbabilisticClassifier, threshold: Double)] = []
         if settings.hybrids {
             let selectedX = transfer.features.rows(selection.rows)
             // The student's probabilities on its selection, once, for whichever hybrid needs them.
@@ -190,11 +202,26 @@ public enum Simulation {
                 report("hybrids", i, k + 1)
                 // The partner's own validation molecules (all of them for H0, the union of the partners' data).
                 let mine = i == 0 ? Array(validY.indices) : validationOwner.indices.filter { validationOwner[$0] == i - 1 }
+                // A partner (not H0, the simulation's reference) deploys its hybrid or its teacher, whichever is better on its validation molecules.
+                let own = i == 0 ? nil : (model: teachers[i].model, threshold: 0.5)
                 let hybrid = try await Hybrid.train(own: (data.features.rows(rows), rows.map { data.labels[$0] }), selected: (selectedX, publicLabels),
-                                                    student: (student, studentProbabilities), validation: (validX.rows(mine), mine.map { validY[$0] }), options: Hybrid.Options(settings),
+                                                    student: (student, studentProbabilities), validation: (validX.rows(mine), mine.map { validY[$0] }),
+                                                    teacher: own, options: Hybrid.Options(settings),
                                                     seed: derive(seed, 400 + UInt64(i)), drawSeed: derive(seed, 450 + UInt64(i)), parallelism: par)
                 predictions.append(("H\(i)", .hybrid, hybrid.rows, hybrid.model, hybrid.threshold))
+                if let deployment = hybrid.deployment {
+                    deployments.append(deployment)
+                    let minority = min(deployment.validationActives, deployment.validationSize - deployment.validationActives)
+                    if deployment.validationSize < SizeCheck.Minimums.comfortable.validationMolecules / 2 || minority < SizeCheck.Minimums.comfortable.perClass / 2 {
+                        partnerWarnings.append("partner T\(i) holds \(deployment.validationSize) validation molecules (\(deployment.validationActives) active): "
+                            + "its choice between hybrid and teacher rests on little evidence")
+                    }
+                    deployed.append(deployment.choice == .hybrid
+                        ? ("D\(i)", .deployed, hybrid.rows, hybrid.model, hybrid.threshold)
+                        : ("D\(i)", .deployed, teachers[i].trainSize, teachers[i].model, deployment.teacherThreshold))
+                }
             }
+            predictions += deployed
             report("hybrids", k + 1, k + 1)
         }
         timings.hybrids = (clock.now - stageStart).seconds
@@ -226,30 +253,35 @@ public enum Simulation {
         timings.total = (clock.now - start).seconds
         return SeedRun(seed: seed, plan: plan, transfer: transfer, annotations: annotations, upperBoundAnnotation: upperBoundAnnotation,
                        weights: weights, consensus: consensus, selection: selection, models: models,
-                       testProbabilities: testProbabilities, timings: timings)
+                       testProbabilities: testProbabilities, timings: timings, deployments: deployments, warnings: sizes.warnings + partnerWarnings)
     }
 
     /// T-mean, T-max and T-min: each metric aggregated on its own over the partners' teachers (as FLuID does).
+    ///
+    /// T-max is each metric's best partner value and T-min its worst, so one row can mix teachers (the
+    /// best sensitivity of one beside the best specificity of another). Higher is better for every
+    /// metric but the Brier score, where T-max takes the lowest and T-min the highest.
     static func summaries(of teachers: [ModelOutcome]) -> [ModelOutcome] {
-        func combine(_ sets: [MetricSet], _ f: ([Double]) -> Double) -> MetricSet {
-            func agg(_ key: KeyPath<MetricSet, Double?>) -> Double? {
+        enum Rule { case mean, best, worst }
+        func combine(_ sets: [MetricSet], _ rule: Rule) -> MetricSet {
+            func agg(_ key: KeyPath<MetricSet, Double?>, lowerIsBetter: Bool = false) -> Double? {
                 let values = sets.compactMap { $0[keyPath: key] }
-                return values.isEmpty ? nil : f(values)
+                guard !values.isEmpty else { return nil }
+                switch rule {
+                case .mean: return values.reduce(0, +) / Double(values.count)
+                case .best: return lowerIsBetter ? values.min() : values.max()
+                case .worst: return lowerIsBetter ? values.max() : values.min()
+                }
             }
             return MetricSet(n: sets.first?.n ?? 0, mcc: agg(\.mcc), balancedAccuracy: agg(\.balancedAccuracy), rocAUC: agg(\.rocAUC),
                              prAUC: agg(\.prAUC), f1: agg(\.f1), sensitivity: agg(\.sensitivity), specificity: agg(\.specificity),
-                             ppv: agg(\.ppv), npv: agg(\.npv), accuracy: agg(\.accuracy), brier: agg(\.brier))
+                             ppv: agg(\.ppv), npv: agg(\.npv), accuracy: agg(\.accuracy), brier: agg(\.brier, lowerIsBetter: true))
         }
         guard !teachers.isEmpty else { return [] }
         let size = teachers.reduce(0) { $0 + $1.trainSize } / teachers.count
         let tests = teachers.map(\.test), valids = teachers.map(\.validation)
-        let rules: [(String, ([Double]) -> Double)] = [
-            ("T-mean", { $0.reduce(0, +) / Double($0.count) }),
-            ("T-max", { $0.max() ?? .nan }),
-            ("T-min", { $0.min() ?? .nan }),
-        ]
-        return rules.map { name, f in
-            ModelOutcome(name: name, role: .teacherMean, trainSize: size, test: combine(tests, f), validation: combine(valids, f))
+        return [("T-mean", Rule.mean), ("T-max", Rule.best), ("T-min", Rule.worst)].map { name, rule in
+            ModelOutcome(name: name, role: .teacherMean, trainSize: size, test: combine(tests, rule), validation: combine(valids, rule))
         }
     }
 }

@@ -169,6 +169,8 @@ public struct SimulationSettings: Sendable, Hashable {
             "hybrids": hybrids ? (hybridModel == .fineTunedStudent ? "the student fine-tuned on the partner's own molecules and public ones (the student's probabilities as targets), at most \(Hybrid.fineTuneEpochs) epochs" : recipe(hybrid)) + (hybridLabelsFromStudent ? "; public molecules labelled by the calibrated student" : "; public molecules with consensus labels")
                 + (hybridPublicRatio.map { "; \($0) public molecules per private one" } ?? "; the whole selection")
                 + (calibrateHybrids ? "; threshold chosen on the partner's own validation molecules" : "; threshold 0.5") : "not built",
+            "deployed model": hybrids ? "each partner's hybrid or its own teacher, whichever has the higher MCC on the partner's own validation molecules"
+                + (calibrateHybrids ? " (both thresholds chosen there)" : "") : "its teacher (no hybrids)",
             "transfer": Self.transferText(size: transferSize, selection: transferSelection),
             "self-annotation guard": selfGuard.identical ? "partners abstain on their own molecules" + (selfGuard.similarityThreshold.map { " and on any with Tanimoto ≥ \($0) to one" } ?? "") : "off",
             "student labels": (softLabels ? "consensus probabilities (soft)" : "hard consensus labels")

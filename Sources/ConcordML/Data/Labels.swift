@@ -28,10 +28,15 @@ public struct FingerprintDataset: Sendable {
     /// Row identifiers (for reports and prediction files).
     public var ids: [String]
 
-    /// Creates a dataset; `labels` and `ids` must have one entry per row.
-    public init(features: FingerprintMatrix, labels: Labels, ids: [String]) {
-        precondition(labels.count == features.rowCount && ids.count == features.rowCount,
-                     "labels and ids must have one entry per fingerprint row")
+    /// Creates a dataset.
+    /// - Throws: ``FingerprintDatasetError`` when `labels` or `ids` do not have one entry per fingerprint row.
+    public init(features: FingerprintMatrix, labels: Labels, ids: [String]) throws(FingerprintDatasetError) {
+        guard labels.count == features.rowCount else {
+            throw FingerprintDatasetError("\(labels.count) labels for \(features.rowCount) fingerprints; a dataset needs one per row")
+        }
+        guard ids.count == features.rowCount else {
+            throw FingerprintDatasetError("\(ids.count) identifiers for \(features.rowCount) fingerprints; a dataset needs one per row")
+        }
         self.features = features
         self.labels = labels
         self.ids = ids
@@ -39,4 +44,14 @@ public struct FingerprintDataset: Sendable {
 
     /// Number of rows.
     public var count: Int { features.rowCount }
+}
+
+/// Fingerprints, labels and identifiers that do not line up.
+public struct FingerprintDatasetError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What does not match.
+    public var message: String
+    /// Creates an error.
+    public init(_ message: String) { self.message = message }
+    /// The message.
+    public var description: String { message }
 }

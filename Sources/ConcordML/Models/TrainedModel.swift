@@ -28,6 +28,11 @@ public struct FeaturizerSpec: Sendable, Hashable, Codable {
         MorganOptions(radius: radius, fpSize: bits, atomInvariants: features ? .feature : .connectivity())
     }
 
+    /// The largest radius a model file may name.
+    public static let maximumRadius = 10
+    /// The longest fingerprint a model file may name, in bits.
+    public static let maximumBits = 1 << 20
+
     /// A short name such as `FCFP4-2048`.
     public var name: String { "\(features ? "FCFP" : "ECFP")\(2 * radius)-\(bits)" }
 }
@@ -54,6 +59,9 @@ public struct TrainedModel: Sendable {
         public var labelColumn: String
         /// For classification from a continuous column: active when value ≤ this.
         public var activeBelow: Double?
+        /// For classification from a continuous column: active when value ≥ this (pIC50, % inhibition).
+        /// At most one of ``activeBelow`` and `activeAbove` is set; files written before it existed have neither.
+        public var activeAbove: Double?
         /// The inner model's kind (e.g. `random-forest-classifier`).
         public var modelKind: String
         /// Rows used in training.
@@ -63,11 +71,12 @@ public struct TrainedModel: Sendable {
 
         /// Creates a header.
         public init(featurizer: FeaturizerSpec, task: ModelTask, labelColumn: String, activeBelow: Double?,
-                    modelKind: String, trainingRows: Int, seed: UInt64) {
+                    activeAbove: Double? = nil, modelKind: String, trainingRows: Int, seed: UInt64) {
             self.featurizer = featurizer
             self.task = task
             self.labelColumn = labelColumn
             self.activeBelow = activeBelow
+            self.activeAbove = activeAbove
             self.modelKind = modelKind
             self.trainingRows = trainingRows
             self.seed = seed
@@ -113,6 +122,14 @@ public struct TrainedModel: Sendable {
         let json = try reader.bytes(Int(length))
         do { header = try JSONDecoder().decode(Header.self, from: Data(json)) } catch {
             throw .corruptPayload("model header is not valid JSON (\(error))")
+        }
+        // The header decides how molecules are fingerprinted: refuse what no model of ours can have.
+        guard (0...FeaturizerSpec.maximumRadius).contains(header.featurizer.radius),
+              (1...FeaturizerSpec.maximumBits).contains(header.featurizer.bits) else {
+            throw .corruptPayload("model header names an impossible fingerprint (radius \(header.featurizer.radius), \(header.featurizer.bits) bits)")
+        }
+        if header.activeBelow != nil && header.activeAbove != nil {
+            throw .corruptPayload("model header sets both activeBelow and activeAbove")
         }
         inner = Data(payload[reader.offset...])
     }

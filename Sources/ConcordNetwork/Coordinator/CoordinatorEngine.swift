@@ -24,11 +24,11 @@ public struct CoordinatorRefusal: Error, Sendable, CustomStringConvertible {
 /// The coordinator's job logic, with no network in it: every gRPC handler calls one of these
 /// methods with the caller's authenticated name, and ``advance()`` moves jobs through their states.
 ///
-/// All state lives in the ``CoordinatorStore``; what this actor keeps in memory (the transfer
+/// All state lives in the store (any ``CoordinatorStoring``); what this actor keeps in memory (the transfer
 /// set's fingerprints) is rebuilt from the store after a restart, so a coordinator killed at any
 /// moment resumes where it stopped.
 public actor CoordinatorEngine {
-    let store: CoordinatorStore
+    let store: any CoordinatorStoring
     let transferSource: TransferSource
     let reportDirectory: URL?
     let parallelism: Int
@@ -46,8 +46,15 @@ public actor CoordinatorEngine {
         static let transfer = "transfer", screening = "screening", consensus = "consensus", student = "student", selection = "selection", report = "report"
     }
     enum Submission { static let calibration = "calibration", evaluation = "evaluation" }
+    /// What partners upload in chunks; the raw value is the store's upload kind.
+    public enum Upload: String, Sendable, CaseIterable {
+        /// Annotations of the transfer set.
+        case annotation
+        /// Screenings of a domain-aware job's pool (distances only).
+        case screening
+    }
 
-    public init(store: CoordinatorStore, transferSource: @escaping TransferSource, reportDirectory: URL? = nil,
+    public init(store: any CoordinatorStoring, transferSource: @escaping TransferSource, reportDirectory: URL? = nil,
                 parallelism: Int = defaultParallelism, logger: Logger = Logger(label: "concord.coordinator"),
                 clock: @escaping @Sendable () -> Int64 = { CoordinatorEngine.nowMs() }) {
         self.store = store; self.transferSource = transferSource; self.reportDirectory = reportDirectory
@@ -57,49 +64,50 @@ public actor CoordinatorEngine {
     // MARK: Operator
 
     /// Accepts a job. - Throws: ``CoordinatorRefusal`` for an invalid specification.
-    public func submit(_ spec: Concord_V1_JobSpec) throws(CoordinatorRefusal) -> Concord_V1_JobStatus {
+    public func submit(_ spec: Concord_V1_JobSpec) async throws(CoordinatorRefusal) -> Concord_V1_JobStatus {
         try JobSettings.validate(spec)
         let token = spec.name + "/" + UUID().uuidString
         let id = "job-" + String(Digests.hex(Digests.sha256(Data(token.utf8))).prefix(12))
         let data: Data
         do { data = try spec.serializedBytes() } catch { throw CoordinatorRefusal(.invalidArgument, "job spec: \(error)") }
         do {
-            try store.insert(job: JobRecord(id: id, name: spec.name, spec: data, state: Concord_V1_JobState.created.rawValue,
-                                            message: "preparing the transfer set"), partners: spec.partners.sorted(), now: clock())
+            try await store.insert(job: JobRecord(id: id, name: spec.name, kind: DistillationPhase.kind, spec: data,
+                                                  phase: DistillationPhase.name(.created), message: "preparing the transfer set"),
+                                   partners: spec.partners.sorted(), now: clock())
         } catch { throw CoordinatorRefusal(.internalError, "\(error)") }
         logger.info("job submitted", metadata: ["job": "\(id)", "partners": "\(spec.partners.sorted().joined(separator: ","))"])
-        return try status(jobID: id)
+        return try await status(jobID: id)
     }
 
     /// A job's status (the most recent job when `jobID` is empty).
-    public func status(jobID: String) throws(CoordinatorRefusal) -> Concord_V1_JobStatus {
-        let job = try record(jobID)
+    public func status(jobID: String) async throws(CoordinatorRefusal) -> Concord_V1_JobStatus {
+        let job = try await record(jobID)
         let spec = try Self.spec(job)
         var status = Concord_V1_JobStatus()
         status.jobID = job.id
         status.name = job.name
         status.state = Concord_V1_JobState(rawValue: job.state) ?? .unspecified
-        let transferCount = try self.transferCount(job.id)
+        let transferCount = try await self.transferCount(job.id)
         status.transferSize = UInt32(transferCount ?? Int(spec.transferSize))
         status.threshold = job.threshold ?? 0
         status.message = job.message
         status.createdUnixMs = job.createdMs
         status.updatedUnixMs = job.updatedMs
         let total = UInt32(transferCount.map { Chunking.chunkCount($0) } ?? 0)
-        let consensus = try consensusRecord(job.id)
+        let consensus = try await consensusRecord(job.id)
         do {
-            let calibrations = Set(try store.submissions(Submission.calibration, job: job.id).map(\.partner))
-            let evaluations = Set(try store.submissions(Submission.evaluation, job: job.id).map(\.partner))
-            for partner in try store.partners(job: job.id) {
+            let calibrations = Set(try await store.submissions(kind: Submission.calibration, job: job.id).map(\.partner))
+            let evaluations = Set(try await store.submissions(kind: Submission.evaluation, job: job.id).map(\.partner))
+            for partner in try await store.partners(job: job.id) {
                 var p = Concord_V1_PartnerProgress()
                 p.name = partner.partner
                 p.enrolled = partner.enrolled
                 p.teacher = partner.teacher
                 p.lastSeenUnixMs = partner.lastSeenMs
-                p.annotationChunksReceived = UInt32(try store.annotationChunkIndices(job: job.id, partner: partner.partner).count)
+                p.annotationChunksReceived = UInt32(try await store.uploadIndices(job: job.id, kind: Upload.annotation.rawValue, partner: partner.partner).count)
                 p.annotationChunksTotal = total
-                if let poolSize = try screeningCount(job.id) {
-                    p.screeningChunksReceived = UInt32(try store.annotationChunkIndices(job: job.id, partner: partner.partner, kind: .screening).count)
+                if let poolSize = try await screeningCount(job.id) {
+                    p.screeningChunksReceived = UInt32(try await store.uploadIndices(job: job.id, kind: Upload.screening.rawValue, partner: partner.partner).count)
                     p.screeningComplete = p.screeningChunksReceived == UInt32(Chunking.chunkCount(poolSize))
                 }
                 p.annotationComplete = total > 0 && p.annotationChunksReceived == total
@@ -111,24 +119,24 @@ public actor CoordinatorEngine {
                 }
                 status.partners.append(p)
             }
-            if let digest = try store.artifactDigest(Artifact.student, job: job.id) { status.studentSha256 = Digests.hex(digest) }
+            if let digest = try await store.artifactDigest(Artifact.student, job: job.id) { status.studentSha256 = Digests.hex(digest) }
         } catch { throw CoordinatorRefusal(.internalError, "\(error)") }
         status.latePartners = late(job: job, status: status)
         return status
     }
 
     /// Cancels a job that has not finished.
-    public func cancel(jobID: String) throws(CoordinatorRefusal) -> Concord_V1_JobStatus {
-        let job = try record(jobID)
+    public func cancel(jobID: String) async throws(CoordinatorRefusal) -> Concord_V1_JobStatus {
+        let job = try await record(jobID)
         guard !Self.finished(job.state) else { throw CoordinatorRefusal(.failedPrecondition, "job \(job.id) has already finished") }
-        try update(job.id, .cancelled, "cancelled by the operator")
-        return try status(jobID: job.id)
+        try await update(job.id, .cancelled, "cancelled by the operator")
+        return try await status(jobID: job.id)
     }
 
     /// The job's HTML report, once complete.
-    public func report(jobID: String) throws(CoordinatorRefusal) -> Data {
-        let job = try record(jobID)
-        guard let report = try artifact(Artifact.report, job.id) else {
+    public func report(jobID: String) async throws(CoordinatorRefusal) -> Data {
+        let job = try await record(jobID)
+        guard let report = try await artifact(Artifact.report, job.id) else {
             throw CoordinatorRefusal(.failedPrecondition, "job \(job.id) has no report yet (state \(Self.stateName(job.state)))")
         }
         return report.data
@@ -137,23 +145,23 @@ public actor CoordinatorEngine {
     // MARK: Partners
 
     /// Enrols the caller in a job it is a member of. Idempotent.
-    public func enrol(partner: String, request: Concord_V1_EnrolRequest) throws(CoordinatorRefusal) -> Concord_V1_EnrolResponse {
+    public func enrol(partner: String, request: Concord_V1_EnrolRequest) async throws(CoordinatorRefusal) -> Concord_V1_EnrolResponse {
         guard request.protocolVersion == WireLimits.protocolVersion else {
             throw CoordinatorRefusal(.failedPrecondition, "protocol version \(request.protocolVersion) is not served (this coordinator speaks \(WireLimits.protocolVersion))")
         }
-        let job = try membership(partner: partner, jobID: request.jobID)
+        let job = try await membership(partner: partner, jobID: request.jobID)
         guard request.teacher.count <= 32 else { throw CoordinatorRefusal(.invalidArgument, "teacher name longer than 32 characters") }
-        do { try store.enrol(job: job.id, partner: partner, teacher: request.teacher) } catch { throw CoordinatorRefusal(.internalError, "\(error)") }
+        do { try await store.enrol(job: job.id, partner: partner, teacher: request.teacher, now: clock()) } catch { throw CoordinatorRefusal(.internalError, "\(error)") }
         var response = Concord_V1_EnrolResponse()
         response.jobID = job.id
         response.partner = partner
-        response.job = try view(partner: partner, jobID: job.id)
+        response.job = try await view(partner: partner, jobID: job.id)
         return response
     }
 
     /// The job as the caller sees it.
-    public func view(partner: String, jobID: String) throws(CoordinatorRefusal) -> Concord_V1_JobView {
-        let job = try membership(partner: partner, jobID: jobID)
+    public func view(partner: String, jobID: String) async throws(CoordinatorRefusal) -> Concord_V1_JobView {
+        let job = try await membership(partner: partner, jobID: jobID)
         let spec = try Self.spec(job)
         var view = Concord_V1_JobView()
         view.jobID = job.id
@@ -165,148 +173,150 @@ public actor CoordinatorEngine {
         view.candidateThresholds = FederatedCalibration.grid
         view.wantsReliability = spec.scheme == FederationScheme.confidence.rawValue
         do {
-            try store.touch(job: job.id, partner: partner)
-            if let count = try transferCount(job.id), let digest = try store.artifactDigest(Artifact.transfer, job: job.id) {
+            try await store.touch(job: job.id, partner: partner, now: clock())
+            if let count = try await transferCount(job.id), let digest = try await store.artifactDigest(Artifact.transfer, job: job.id) {
                 view.transferSize = UInt32(count)
                 view.transferChunks = UInt32(Chunking.chunkCount(count))
                 view.transferSha256 = digest
             }
-            if let poolSize = try screeningCount(job.id), let digest = try store.artifactDigest(Artifact.screening, job: job.id) {
+            if let poolSize = try await screeningCount(job.id), let digest = try await store.artifactDigest(Artifact.screening, job: job.id) {
                 view.screeningSize = UInt32(poolSize)
                 view.screeningChunks = UInt32(Chunking.chunkCount(poolSize))
                 view.screeningSha256 = digest
-                view.screeningChunksReceived = try store.annotationChunkIndices(job: job.id, partner: partner, kind: .screening).map { UInt32($0) }
+                view.screeningChunksReceived = try await store.uploadIndices(job: job.id, kind: Upload.screening.rawValue, partner: partner).map { UInt32($0) }
             }
-            view.annotationChunksReceived = try store.annotationChunkIndices(job: job.id, partner: partner).map { UInt32($0) }
-            view.calibrationReceived = try store.submissions(Submission.calibration, job: job.id).contains { $0.partner == partner }
-            view.evaluationReceived = try store.submissions(Submission.evaluation, job: job.id).contains { $0.partner == partner }
-            if let digest = try store.artifactDigest(Artifact.student, job: job.id) { view.studentSha256 = digest }
+            view.annotationChunksReceived = try await store.uploadIndices(job: job.id, kind: Upload.annotation.rawValue, partner: partner).map { UInt32($0) }
+            view.calibrationReceived = try await store.submissions(kind: Submission.calibration, job: job.id).contains { $0.partner == partner }
+            view.evaluationReceived = try await store.submissions(kind: Submission.evaluation, job: job.id).contains { $0.partner == partner }
+            if let digest = try await store.artifactDigest(Artifact.student, job: job.id) { view.studentSha256 = digest }
         } catch { throw CoordinatorRefusal(.internalError, "\(error)") }
         return view
     }
 
     /// The transfer set's SMILES and digest for a member.
-    public func transferSet(partner: String, jobID: String) throws(CoordinatorRefusal) -> (jobID: String, smiles: [String], sha256: Data) {
-        let job = try membership(partner: partner, jobID: jobID)
-        guard let transfer = try artifact(Artifact.transfer, job.id) else {
+    public func transferSet(partner: String, jobID: String) async throws(CoordinatorRefusal) -> (jobID: String, smiles: [String], sha256: Data) {
+        let job = try await membership(partner: partner, jobID: jobID)
+        guard let transfer = try await artifact(Artifact.transfer, job.id) else {
             throw CoordinatorRefusal(.failedPrecondition, "job \(job.id) has no transfer set yet (state \(Self.stateName(job.state)))")
         }
         return (job.id, Self.smiles(transfer.data), transfer.sha256)
     }
 
     /// A screened job's pool (SMILES and digest) for a member.
-    public func screeningPool(partner: String, jobID: String) throws(CoordinatorRefusal) -> (jobID: String, smiles: [String], sha256: Data) {
-        let job = try membership(partner: partner, jobID: jobID)
-        guard let pool = try artifact(Artifact.screening, job.id) else {
+    public func screeningPool(partner: String, jobID: String) async throws(CoordinatorRefusal) -> (jobID: String, smiles: [String], sha256: Data) {
+        let job = try await membership(partner: partner, jobID: jobID)
+        guard let pool = try await artifact(Artifact.screening, job.id) else {
             throw CoordinatorRefusal(.failedPrecondition, "job \(job.id) has no screening pool (\(try Self.spec(job).screenPool == 0 ? "it is not screened" : "state \(Self.stateName(job.state))"))")
         }
         return (job.id, Self.smiles(pool.data), pool.sha256)
     }
 
     /// Stores one validated screening chunk from the caller; returns whether it was new.
-    public func receive(partner: String, screening chunk: Concord_V1_ScreeningChunk) throws(CoordinatorRefusal) -> Bool {
-        let job = try membership(partner: partner, jobID: chunk.jobID)
+    public func receive(partner: String, screening chunk: Concord_V1_ScreeningChunk) async throws(CoordinatorRefusal) -> Bool {
+        let job = try await membership(partner: partner, jobID: chunk.jobID)
         guard job.state == Concord_V1_JobState.screening.rawValue else {
             throw CoordinatorRefusal(.failedPrecondition, "job \(job.id) is not collecting screenings (state \(Self.stateName(job.state)))")
         }
-        guard let poolSize = try screeningCount(job.id) else { throw CoordinatorRefusal(.internalError, "the screening pool is missing") }
+        guard let poolSize = try await screeningCount(job.id) else { throw CoordinatorRefusal(.internalError, "the screening pool is missing") }
         do { try Chunking.validate(chunk, poolSize: poolSize) }
         catch { throw CoordinatorRefusal(.invalidArgument, "\(partner): \(error)") }
-        if let existing = try? store.firstAnnotationChunk(job: job.id, partner: partner, kind: .screening),
-           let first = try? Concord_V1_ScreeningChunk(serializedBytes: existing), first.screeningSha256 != chunk.screeningSha256 {
+        if let existing = try? await store.firstUpload(job: job.id, kind: Upload.screening.rawValue, partner: partner),
+           let first = try? Concord_V1_ScreeningChunk(serializedBytes: existing.payload), first.screeningSha256 != chunk.screeningSha256 {
             throw CoordinatorRefusal(.invalidArgument, "\(partner): screening chunk \(chunk.index) belongs to a different screening than the chunks already received")
         }
         do {
-            return try store.putAnnotationChunk(job: job.id, partner: partner, index: Int(chunk.index), payload: try chunk.serializedBytes(), kind: .screening)
+            return try await store.putUpload(job: job.id, kind: Upload.screening.rawValue, partner: partner, index: Int(chunk.index),
+                                            payload: try chunk.serializedBytes(), now: clock())
         } catch { throw CoordinatorRefusal(.internalError, "\(error)") }
     }
 
     /// Stores one validated annotation chunk from the caller; returns whether it was new.
-    public func receive(partner: String, chunk: Concord_V1_AnnotationChunk) throws(CoordinatorRefusal) -> Bool {
-        let job = try membership(partner: partner, jobID: chunk.jobID)
+    public func receive(partner: String, chunk: Concord_V1_AnnotationChunk) async throws(CoordinatorRefusal) -> Bool {
+        let job = try await membership(partner: partner, jobID: chunk.jobID)
         guard job.state == Concord_V1_JobState.transferReady.rawValue else {
             throw CoordinatorRefusal(.failedPrecondition, "job \(job.id) is not collecting annotations (state \(Self.stateName(job.state)))")
         }
-        guard let transferSize = try transferCount(job.id) else { throw CoordinatorRefusal(.internalError, "the transfer set is missing") }
+        guard let transferSize = try await transferCount(job.id) else { throw CoordinatorRefusal(.internalError, "the transfer set is missing") }
         do { try Chunking.validate(chunk, transferSize: transferSize) }
         catch { throw CoordinatorRefusal(.invalidArgument, "\(partner): \(error)") }
         if !chunk.hasReliability, try Self.spec(job).scheme == FederationScheme.confidence.rawValue {
             // Without it the teacher would count as fully reliable: no partner gains weight by staying silent.
             throw CoordinatorRefusal(.invalidArgument, "\(partner): annotation chunk \(chunk.index) carries no reliability; this job's confidence scheme needs the teacher's own ROC-AUC in every chunk")
         }
-        if let existing = try? store.firstAnnotationChunk(job: job.id, partner: partner),
-           let first = try? Concord_V1_AnnotationChunk(serializedBytes: existing),
+        if let existing = try? await store.firstUpload(job: job.id, kind: Upload.annotation.rawValue, partner: partner),
+           let first = try? Concord_V1_AnnotationChunk(serializedBytes: existing.payload),
            first.annotationSha256 != chunk.annotationSha256 || first.hasReliability != chunk.hasReliability || first.reliability != chunk.reliability {
             throw CoordinatorRefusal(.invalidArgument, "\(partner): annotation chunk \(chunk.index) belongs to a different annotation than the chunks already received")
         }
         do {
-            let inserted = try store.putAnnotationChunk(job: job.id, partner: partner, index: Int(chunk.index), payload: try chunk.serializedBytes())
+            let inserted = try await store.putUpload(job: job.id, kind: Upload.annotation.rawValue, partner: partner, index: Int(chunk.index),
+                                                    payload: try chunk.serializedBytes(), now: clock())
             return inserted
         } catch { throw CoordinatorRefusal(.internalError, "\(error)") }
     }
 
     /// The caller's upload receipt.
     public func receipt(partner: String, jobID: String, duplicates: Int,
-                        kind: CoordinatorStore.UploadKind = .annotation) throws(CoordinatorRefusal) -> Concord_V1_UploadReceipt {
-        let job = try membership(partner: partner, jobID: jobID)
+                        kind: Upload = .annotation) async throws(CoordinatorRefusal) -> Concord_V1_UploadReceipt {
+        let job = try await membership(partner: partner, jobID: jobID)
         var receipt = Concord_V1_UploadReceipt()
         receipt.jobID = job.id
         receipt.duplicates = UInt32(duplicates)
-        do { receipt.stored = try store.annotationChunkIndices(job: job.id, partner: partner, kind: kind).map { UInt32($0) } }
+        do { receipt.stored = try await store.uploadIndices(job: job.id, kind: kind.rawValue, partner: partner).map { UInt32($0) } }
         catch { throw CoordinatorRefusal(.internalError, "\(error)") }
-        let size = kind == .screening ? try screeningCount(job.id) : try transferCount(job.id)
+        let size = try await (kind == .screening ? screeningCount(job.id) : transferCount(job.id))
         receipt.complete = receipt.stored.count == Chunking.chunkCount(size ?? 0)
         return receipt
     }
 
     /// A student artifact for a member, once trained.
-    public func studentArtifact(partner: String, jobID: String, kind: Concord_V1_ArtifactKind) throws(CoordinatorRefusal) -> (jobID: String, data: Data) {
-        let job = try membership(partner: partner, jobID: jobID)
+    public func studentArtifact(partner: String, jobID: String, kind: Concord_V1_ArtifactKind) async throws(CoordinatorRefusal) -> (jobID: String, data: Data) {
+        let job = try await membership(partner: partner, jobID: jobID)
         let name: String
         switch kind {
         case .studentModel: name = Artifact.student
         case .studentSelection: name = Artifact.selection
         default: throw CoordinatorRefusal(.invalidArgument, "partners may fetch the student model or selection only")
         }
-        guard let artifact = try artifact(name, job.id) else {
+        guard let artifact = try await artifact(name, job.id) else {
             throw CoordinatorRefusal(.failedPrecondition, "job \(job.id) has no student yet (state \(Self.stateName(job.state)))")
         }
         return (job.id, artifact.data)
     }
 
     /// Stores the caller's calibration counts (the first submission is kept).
-    public func calibrate(partner: String, counts: Concord_V1_CalibrationCounts) throws(CoordinatorRefusal) -> Concord_V1_Ack {
-        let job = try membership(partner: partner, jobID: counts.jobID)
+    public func calibrate(partner: String, counts: Concord_V1_CalibrationCounts) async throws(CoordinatorRefusal) -> Concord_V1_Ack {
+        let job = try await membership(partner: partner, jobID: counts.jobID)
         guard Self.reached(job.state, .studentTrained), !Self.finished(job.state) else {
             throw CoordinatorRefusal(.failedPrecondition, "job \(job.id) is not calibrating (state \(Self.stateName(job.state)))")
         }
         do { _ = try ThresholdCounts(wire: counts, expected: FederatedCalibration.grid) }
         catch { throw CoordinatorRefusal(.invalidArgument, "\(partner): \(error)") }
-        return try submit(Submission.calibration, job: job.id, partner: partner, message: counts)
+        return try await submit(Submission.calibration, job: job.id, partner: partner, message: counts)
     }
 
     /// Stores the caller's evaluation report (the first submission is kept).
-    public func evaluate(partner: String, report: Concord_V1_EvaluationReport) throws(CoordinatorRefusal) -> Concord_V1_Ack {
-        let job = try membership(partner: partner, jobID: report.jobID)
+    public func evaluate(partner: String, report: Concord_V1_EvaluationReport) async throws(CoordinatorRefusal) -> Concord_V1_Ack {
+        let job = try await membership(partner: partner, jobID: report.jobID)
         guard Self.reached(job.state, .studentPublished), !Self.finished(job.state) else {
             throw CoordinatorRefusal(.failedPrecondition, "job \(job.id) is not collecting evaluations (state \(Self.stateName(job.state)))")
         }
         guard report.models.count <= 8 else { throw CoordinatorRefusal(.invalidArgument, "\(partner): at most 8 models per evaluation report") }
         for model in report.models {
-            guard ["student", "teacher", "hybrid"].contains(model.model) else {
+            guard ["student", "teacher", "hybrid", "deployed"].contains(model.model) else {
                 throw CoordinatorRefusal(.invalidArgument, "\(partner): unknown model '\(model.model)' in the evaluation report")
             }
             do { _ = try MetricSet(wire: model.test); _ = try MetricSet(wire: model.validation) }
             catch { throw CoordinatorRefusal(.invalidArgument, "\(partner): \(model.model): \(error)") }
         }
-        return try submit(Submission.evaluation, job: job.id, partner: partner, message: report)
+        return try await submit(Submission.evaluation, job: job.id, partner: partner, message: report)
     }
 
-    private func submit(_ kind: String, job: String, partner: String, message: some SwiftProtobuf.Message) throws(CoordinatorRefusal) -> Concord_V1_Ack {
+    private func submit(_ kind: String, job: String, partner: String, message: some SwiftProtobuf.Message) async throws(CoordinatorRefusal) -> Concord_V1_Ack {
         var ack = Concord_V1_Ack()
         ack.jobID = job
         do {
-            let new = try store.put(submission: kind, job: job, partner: partner, payload: try message.serializedBytes())
+            let new = try await store.putSubmission(kind: kind, job: job, partner: partner, payload: try message.serializedBytes(), now: clock())
             ack.message = new ? "\(kind) stored" : "\(kind) already held; the first submission is kept"
         } catch { throw CoordinatorRefusal(.internalError, "\(error)") }
         return ack
@@ -321,7 +331,7 @@ public actor CoordinatorEngine {
         advancing = true
         defer { advancing = false }
         let jobs: [JobRecord]
-        do { jobs = try store.jobs() } catch { logger.error("cannot read jobs: \(error)"); return }
+        do { jobs = try await store.jobs() } catch { logger.error("cannot read jobs: \(error)"); return }
         for job in jobs where !Self.finished(job.state) {
             var current = job
             while true {
@@ -330,10 +340,10 @@ public actor CoordinatorEngine {
                     try await step(current)
                 } catch {
                     logger.error("job failed", metadata: ["job": "\(job.id)", "reason": "\(error)"])
-                    try? update(job.id, .failed, "\(error)")
+                    try? await update(job.id, .failed, "\(error)")
                     break
                 }
-                guard let next = try? store.job(id: job.id), next.state != before, !Self.finished(next.state) else { break }
+                guard let next = try? await store.job(id: job.id), next.state != before, !Self.finished(next.state) else { break }
                 current = next
             }
         }
@@ -356,28 +366,29 @@ public actor CoordinatorEngine {
             let skipped = "\(drawn.unparsable) unparsable and \(drawn.duplicates) duplicates skipped"
             if screened && drawn.count > Int(spec.transferSize) {
                 let data = Data(drawn.smiles.joined(separator: "\n").utf8)
-                do { try store.put(artifact: Artifact.screening, job: job.id, data: data, sha256: Digests.smiles(drawn.smiles)) }
+                do { try await store.putArtifact(ArtifactRecord(name: Artifact.screening, data: data, sha256: Digests.smiles(drawn.smiles)), job: job.id) }
                 catch { throw CoordinatorRefusal(.internalError, "\(error)") }
                 setCache[Artifact.screening + "/" + job.id] = drawn
-                try update(job.id, .screening, "waiting for screenings of \(drawn.count) public molecules (\(skipped))")
+                try await update(job.id, .screening, "waiting for screenings of \(drawn.count) public molecules (\(skipped))")
             } else {
-                try storeTransfer(drawn, job: job.id, note: screened ? "; the pool held no more than the transfer size, so nothing was screened" : "", skipped: skipped)
+                try await storeTransfer(drawn, job: job.id, note: screened ? "; the pool held no more than the transfer size, so nothing was screened" : "", skipped: skipped)
             }
 
         case .screening:
-            let status = try self.status(jobID: job.id)
+            let status = try await self.status(jobID: job.id)
             let complete = status.partners.filter(\.screeningComplete).map(\.name)
             let quorum = spec.quorum == 0 ? status.partners.count : Int(spec.quorum)
             guard complete.count == status.partners.count || (deadlinePassed(job, seconds: spec.annotationDeadlineS) && complete.count >= quorum) else {
                 let text = "waiting for screenings from \(status.partners.filter { !$0.screeningComplete }.map(\.name).joined(separator: ", "))"
-                if text != job.message { try update(job.id, .screening, text) }
+                if text != job.message { try await update(job.id, .screening, text) }
                 return
             }
-            guard let poolSize = try screeningCount(job.id) else { throw CoordinatorRefusal(.internalError, "the screening pool is missing") }
+            guard let poolSize = try await screeningCount(job.id) else { throw CoordinatorRefusal(.internalError, "the screening pool is missing") }
             var screenings: [Screening] = []
             do {
                 for partner in complete.sorted() {
-                    let chunks = try store.annotationChunks(job: job.id, partner: partner, kind: .screening).compactMap { try? Concord_V1_ScreeningChunk(serializedBytes: $0) }
+                    let chunks = try await store.uploads(job: job.id, kind: Upload.screening.rawValue, partner: partner)
+                        .compactMap { try? Concord_V1_ScreeningChunk(serializedBytes: $0.payload) }
                     screenings.append(try Chunking.assemble(partner: partner, screeningChunks: chunks, poolSize: poolSize))
                 }
             } catch { throw CoordinatorRefusal(.failedPrecondition, "assembling screenings: \(error)") }
@@ -388,27 +399,27 @@ public actor CoordinatorEngine {
                                                   seed: Seeds.derive(spec.seed, 210))
             } catch { throw CoordinatorRefusal(.failedPrecondition, "domain selection: \(error)") }
             let byDomain = Int((Double(spec.transferSize) * spec.domainFraction).rounded())
-            try storeTransfer(pool.subset(rows), job: job.id,
+            try await storeTransfer(pool.subset(rows), job: job.id,
                               note: "; chosen from \(poolSize) screened by \(screenings.count) partners (\(byDomain) nearest their domains, the rest at random)",
                               skipped: nil)
 
         case .transferReady:
-            let status = try self.status(jobID: job.id)
+            let status = try await self.status(jobID: job.id)
             let complete = status.partners.filter(\.annotationComplete).map(\.name)
             let quorum = spec.quorum == 0 ? status.partners.count : Int(spec.quorum)
             let deadlinePassed = deadlinePassed(job, seconds: spec.annotationDeadlineS)
             if complete.count == status.partners.count || (deadlinePassed && complete.count >= quorum) {
                 let missing = status.partners.filter { !$0.annotationComplete }.map(\.name)
-                try update(job.id, .annotationsCollected, missing.isEmpty ? "all \(complete.count) partners annotated"
+                try await update(job.id, .annotationsCollected, missing.isEmpty ? "all \(complete.count) partners annotated"
                     : "annotation deadline passed: federating \(complete.count) partners; late: \(missing.joined(separator: ", "))")
             } else {
                 let waiting = status.partners.filter { !$0.annotationComplete }.map(\.name)
                 let text = "waiting for annotations from \(waiting.joined(separator: ", "))"
-                if text != job.message { try update(job.id, .transferReady, text) }
+                if text != job.message { try await update(job.id, .transferReady, text) }
             }
 
         case .annotationsCollected:
-            let annotations = try collectedAnnotations(job.id, transferSize: try transferCount(job.id) ?? 0)
+            let annotations = try await collectedAnnotations(job.id, transferSize: try await transferCount(job.id) ?? 0)
             let weights: [[Double]], consensus: Consensus
             do {
                 weights = try Federation.domainWeights(annotations, power: spec.domainWeightPower > 0 ? spec.domainWeightPower : Federation.fluidWeightPower)
@@ -417,13 +428,13 @@ public actor CoordinatorEngine {
             let record = ConsensusRecord(partners: consensus.partners, probabilities: consensus.probabilities,
                                          contributions: consensus.contributions, abstentions: annotations.map(\.abstentionCount))
             let data = record.encoded()
-            do { try store.put(artifact: Artifact.consensus, job: job.id, data: data, sha256: Digests.sha256(data)) }
+            do { try await store.putArtifact(ArtifactRecord(name: Artifact.consensus, data: data, sha256: Digests.sha256(data)), job: job.id) }
             catch { throw CoordinatorRefusal(.internalError, "\(error)") }
-            try update(job.id, .federated, "consensus of \(annotations.count) partners (\(settings.scheme.rawValue))")
+            try await update(job.id, .federated, "consensus of \(annotations.count) partners (\(settings.scheme.rawValue))")
 
         case .federated:
             let transfer = try await molecules(Artifact.transfer, job.id, settings: settings)
-            guard let record = try consensusRecord(job.id) else {
+            guard let record = try await consensusRecord(job.id) else {
                 throw CoordinatorRefusal(.internalError, "the stored consensus is missing or unreadable")
             }
             let consensus = Consensus(scheme: settings.scheme, partners: record.partners, probabilities: record.probabilities,
@@ -436,7 +447,7 @@ public actor CoordinatorEngine {
                 // Teacher heads learn from each partner's annotation, which the coordinator holds already.
                 // Only the partners the consensus was federated from (a late annotation after a quorum is not among them).
                 let annotations = spec.teacherHeads || settings.soft.weighting == .domain
-                    ? try collectedAnnotations(job.id, transferSize: transfer.features.rowCount).filter { consensus.partners.contains($0.partner) } : []
+                    ? try await collectedAnnotations(job.id, transferSize: transfer.features.rowCount).filter { consensus.partners.contains($0.partner) } : []
                 model = try await StudentTraining.fit(recipe: settings.student, softLabels: spec.softLabels, teacherHeads: spec.teacherHeads,
                                                       soft: settings.soft, consensus: consensus, annotations: annotations, selection: selection,
                                                       transfer: transfer.features, seed: Seeds.derive(spec.seed, 301), parallelism: parallelism)
@@ -448,21 +459,21 @@ public actor CoordinatorEngine {
             do {
                 let modelData = try StudentCodec.encode(model)
                 let selectionData: Data = try artifact.serializedBytes()
-                try store.put(artifact: Artifact.selection, job: job.id, data: selectionData, sha256: Digests.sha256(selectionData))
-                try store.put(artifact: Artifact.student, job: job.id, data: modelData, sha256: Digests.sha256(modelData))
+                try await store.putArtifact(ArtifactRecord(name: Artifact.selection, data: selectionData, sha256: Digests.sha256(selectionData)), job: job.id)
+                try await store.putArtifact(ArtifactRecord(name: Artifact.student, data: modelData, sha256: Digests.sha256(modelData)), job: job.id)
             } catch { throw CoordinatorRefusal(.internalError, "\(error)") }
             let note = "student trained on \(selection.rows.count) molecules (\(selection.actives) active)" + (selection.shortfall.map { "; \($0)" } ?? "")
             if spec.calibrate {
-                try update(job.id, .studentTrained, note + "; waiting for calibration counts")
+                try await update(job.id, .studentTrained, note + "; waiting for calibration counts")
             } else {
-                try update(job.id, .studentTrained, note)
-                try update(job.id, .studentPublished, "published with threshold 0.5 (no calibration)", threshold: 0.5)
+                try await update(job.id, .studentTrained, note)
+                try await update(job.id, .studentPublished, "published with threshold 0.5 (no calibration)", threshold: 0.5)
             }
 
         case .studentTrained:
-            let participants = try participants(job.id)
-            let received: [(partner: String, payload: Data)]
-            do { received = try store.submissions(Submission.calibration, job: job.id) } catch { throw CoordinatorRefusal(.internalError, "\(error)") }
+            let participants = try await participants(job.id)
+            let received: [SubmissionRecord]
+            do { received = try await store.submissions(kind: Submission.calibration, job: job.id) } catch { throw CoordinatorRefusal(.internalError, "\(error)") }
             let have = Set(received.map(\.partner))
             let deadlinePassed = deadlinePassed(job, seconds: spec.evaluationDeadlineS)
             guard participants.allSatisfy(have.contains) || (deadlinePassed && !have.isEmpty) else { return }
@@ -475,35 +486,35 @@ public actor CoordinatorEngine {
             let threshold: Double
             do { threshold = FederatedCalibration.choose(try FederatedCalibration.sum(parts)) }
             catch { throw CoordinatorRefusal(.failedPrecondition, "calibration: \(error)") }
-            try update(job.id, .thresholdCalibrated, "threshold \(threshold) chosen from \(parts.count) partners' counts", threshold: threshold)
-            try update(job.id, .studentPublished, "student published; waiting for evaluations", threshold: threshold)
+            try await update(job.id, .thresholdCalibrated, "threshold \(threshold) chosen from \(parts.count) partners' counts", threshold: threshold)
+            try await update(job.id, .studentPublished, "student published; waiting for evaluations", threshold: threshold)
 
         case .thresholdCalibrated:
-            try update(job.id, .studentPublished, "student published; waiting for evaluations")
+            try await update(job.id, .studentPublished, "student published; waiting for evaluations")
 
         case .studentPublished:
-            let participants = try participants(job.id)
+            let participants = try await participants(job.id)
             let have: Set<String>
-            do { have = Set(try store.submissions(Submission.evaluation, job: job.id).map(\.partner)) } catch { throw CoordinatorRefusal(.internalError, "\(error)") }
+            do { have = Set(try await store.submissions(kind: Submission.evaluation, job: job.id).map(\.partner)) } catch { throw CoordinatorRefusal(.internalError, "\(error)") }
             let deadlinePassed = deadlinePassed(job, seconds: spec.evaluationDeadlineS)
             guard participants.allSatisfy(have.contains) || (deadlinePassed && !have.isEmpty) else { return }
-            try update(job.id, .evaluationsCollected, "evaluations from \(have.count) of \(participants.count) partners")
+            try await update(job.id, .evaluationsCollected, "evaluations from \(have.count) of \(participants.count) partners")
 
         case .evaluationsCollected:
-            var final = try snapshot(jobID: job.id)
+            var final = try await snapshot(jobID: job.id)
             final.stateIndex = Concord_V1_JobState.complete.rawValue  // the report is the last step of the job
             final.state = Self.stateName(final.stateIndex)
             final.message = "complete"
             let html = JobReport.render(final)
             let data = Data(html.utf8)
-            do { try store.put(artifact: Artifact.report, job: job.id, data: data, sha256: Digests.sha256(data)) }
+            do { try await store.putArtifact(ArtifactRecord(name: Artifact.report, data: data, sha256: Digests.sha256(data)), job: job.id) }
             catch { throw CoordinatorRefusal(.internalError, "\(error)") }
             if let reportDirectory {
                 let url = reportDirectory.appendingPathComponent("\(job.id).html")
                 try? FileManager.default.createDirectory(at: reportDirectory, withIntermediateDirectories: true)
                 try? data.write(to: url, options: .atomic)
             }
-            try update(job.id, .complete, "complete")
+            try await update(job.id, .complete, "complete")
 
         case .unspecified, .complete, .cancelled, .failed, .UNRECOGNIZED:
             return
@@ -513,25 +524,32 @@ public actor CoordinatorEngine {
     // MARK: Pages
 
     /// Every job's snapshot, most recent first (for the status page and metrics).
-    public func snapshots() -> [JobSnapshot] {
-        guard let jobs = try? store.jobs() else { return [] }
-        return jobs.reversed().compactMap { try? snapshot(jobID: $0.id) }
+    public func snapshots() async -> [JobSnapshot] {
+        guard let jobs = try? await store.jobs() else { return [] }
+        var snapshots: [JobSnapshot] = []
+        for job in jobs.reversed() {
+            if let snapshot = try? await snapshot(jobID: job.id) { snapshots.append(snapshot) }
+        }
+        return snapshots
     }
 
     /// A job as plain values for pages and reports.
-    public func snapshot(jobID: String) throws(CoordinatorRefusal) -> JobSnapshot {
-        let status = try status(jobID: jobID)
-        let job = try record(status.jobID)
+    public func snapshot(jobID: String) async throws(CoordinatorRefusal) -> JobSnapshot {
+        let status = try await status(jobID: jobID)
+        let job = try await record(status.jobID)
         let spec = try Self.spec(job)
-        let consensus = try consensusRecord(job.id)
-        let reports = Dictionary((try? evaluations(job.id)) ?? [], uniquingKeysWith: { a, _ in a })
-        let screeningTotal = try screeningCount(job.id).map { Chunking.chunkCount($0) } ?? 0
+        let consensus = try await consensusRecord(job.id)
+        let reports = Dictionary((try? await evaluations(job.id)) ?? [], uniquingKeysWith: { a, _ in a })
+        var bytesReceived: [String: Int64] = [:]
+        for p in status.partners { bytesReceived[p.name] = (try? await store.bytesReceived(job: job.id, partner: p.name)) ?? 0 }
+        let events = ((try? await store.events(job: job.id)) ?? []).map { JobSnapshot.Event(timeMs: $0.timeMs, message: $0.message) }
+        let screeningTotal = try await screeningCount(job.id).map { Chunking.chunkCount($0) } ?? 0
         let partners = status.partners.map { p in
             PartnerSnapshot(name: p.name, enrolled: p.enrolled, teacher: p.teacher, annotationChunksReceived: Int(p.annotationChunksReceived),
                             annotationChunksTotal: Int(p.annotationChunksTotal), calibrationReceived: p.calibrationReceived,
                             evaluationReceived: p.evaluationReceived, contribution: consensus == nil ? nil : p.contribution,
                             abstentions: consensus == nil ? nil : Int(p.abstentions), lastSeenMs: p.lastSeenUnixMs,
-                            bytesReceived: (try? store.bytesReceived(job: job.id, partner: p.name)) ?? 0,
+                            bytesReceived: bytesReceived[p.name] ?? 0,
                             metrics: (reports[p.name]?.models ?? []).compactMap { m in
                                 guard let test = try? MetricSet(wire: m.test), let validation = try? MetricSet(wire: m.validation) else { return nil }
                                 return PartnerSnapshot.ReportedMetrics(model: m.model, trainSize: Int(m.trainSize), test: test, validation: validation)
@@ -559,44 +577,45 @@ public actor CoordinatorEngine {
                            studentSize: Int(spec.studentSize), threshold: job.threshold, studentSHA256: status.studentSha256.isEmpty ? nil : status.studentSha256,
                            settings: settings, partners: partners, consensus: consensus?.probabilities ?? [],
                            latePartners: status.latePartners,
-                           events: ((try? store.events(job: job.id)) ?? []).map { JobSnapshot.Event(timeMs: $0.timeMs, message: $0.message) })
+                           events: events)
     }
 
     // MARK: Helpers
 
     /// The partners whose annotations went into the consensus (those who must calibrate and evaluate).
-    private func participants(_ jobID: String) throws(CoordinatorRefusal) -> [String] {
-        guard let record = try consensusRecord(jobID) else { throw CoordinatorRefusal(.internalError, "the stored consensus is missing") }
+    private func participants(_ jobID: String) async throws(CoordinatorRefusal) -> [String] {
+        guard let record = try await consensusRecord(jobID) else { throw CoordinatorRefusal(.internalError, "the stored consensus is missing") }
         return record.partners
     }
 
     /// The job's consensus once federated (nil before); read once, since it never changes after it is stored.
-    private func consensusRecord(_ jobID: String) throws(CoordinatorRefusal) -> ConsensusRecord? {
+    private func consensusRecord(_ jobID: String) async throws(CoordinatorRefusal) -> ConsensusRecord? {
         if let cached = consensusCache[jobID] { return cached }
-        guard let stored = try artifact(Artifact.consensus, jobID), let record = ConsensusRecord(decoding: stored.data) else { return nil }
+        guard let stored = try await artifact(Artifact.consensus, jobID), let record = ConsensusRecord(decoding: stored.data) else { return nil }
         consensusCache[jobID] = record
         return record
     }
 
     /// Whether a deadline of `seconds` (0: none) has passed since the job entered its state.
     private func deadlinePassed(_ job: JobRecord, seconds: UInt32) -> Bool {
-        seconds > 0 && clock() - job.stateSinceMs > Int64(seconds) * 1000
+        seconds > 0 && clock() - job.phaseSinceMs > Int64(seconds) * 1000
     }
 
     /// The evaluation reports received, by partner.
-    func evaluations(_ jobID: String) throws(CoordinatorRefusal) -> [(partner: String, report: Concord_V1_EvaluationReport)] {
+    func evaluations(_ jobID: String) async throws(CoordinatorRefusal) -> [(partner: String, report: Concord_V1_EvaluationReport)] {
         do {
-            return try store.submissions(Submission.evaluation, job: jobID).compactMap { item in
+            return try await store.submissions(kind: Submission.evaluation, job: jobID).compactMap { item in
                 (try? Concord_V1_EvaluationReport(serializedBytes: item.payload)).map { (item.partner, $0) }
             }
         } catch { throw CoordinatorRefusal(.internalError, "\(error)") }
     }
 
-    private func collectedAnnotations(_ jobID: String, transferSize: Int) throws(CoordinatorRefusal) -> [Annotation] {
+    private func collectedAnnotations(_ jobID: String, transferSize: Int) async throws(CoordinatorRefusal) -> [Annotation] {
         var annotations: [Annotation] = []
         do {
-            for partner in try store.partners(job: jobID) {
-                let chunks = try store.annotationChunks(job: jobID, partner: partner.partner).compactMap { try? Concord_V1_AnnotationChunk(serializedBytes: $0) }
+            for partner in try await store.partners(job: jobID) {
+                let chunks = try await store.uploads(job: jobID, kind: Upload.annotation.rawValue, partner: partner.partner)
+                    .compactMap { try? Concord_V1_AnnotationChunk(serializedBytes: $0.payload) }
                 guard chunks.count == Chunking.chunkCount(transferSize) else { continue }
                 annotations.append(try Chunking.assemble(partner: partner.partner, chunks: chunks, transferSize: transferSize))
             }
@@ -606,12 +625,12 @@ public actor CoordinatorEngine {
     }
 
     /// Stores the transfer set and opens the annotation phase.
-    private func storeTransfer(_ transfer: TransferSet, job jobID: String, note: String, skipped: String?) throws(CoordinatorRefusal) {
+    private func storeTransfer(_ transfer: TransferSet, job jobID: String, note: String, skipped: String?) async throws(CoordinatorRefusal) {
         let data = Data(transfer.smiles.joined(separator: "\n").utf8)
-        do { try store.put(artifact: Artifact.transfer, job: jobID, data: data, sha256: Digests.smiles(transfer.smiles)) }
+        do { try await store.putArtifact(ArtifactRecord(name: Artifact.transfer, data: data, sha256: Digests.smiles(transfer.smiles)), job: jobID) }
         catch { throw CoordinatorRefusal(.internalError, "\(error)") }
         setCache[Artifact.transfer + "/" + jobID] = transfer
-        try update(jobID, .transferReady, "waiting for annotations of \(transfer.count) public molecules" + (skipped.map { " (\($0))" } ?? "") + note)
+        try await update(jobID, .transferReady, "waiting for annotations of \(transfer.count) public molecules" + (skipped.map { " (\($0))" } ?? "") + note)
     }
 
     /// A stored set of public molecules (the transfer set, or a screened job's pool) with its
@@ -621,7 +640,7 @@ public actor CoordinatorEngine {
         let key = artifact + "/" + jobID
         if let cached = setCache[key] { return cached }
         let name = artifact == Artifact.screening ? "screening pool" : "transfer set"
-        guard let stored = try self.artifact(artifact, jobID) else { throw CoordinatorRefusal(.internalError, "the \(name) is missing") }
+        guard let stored = try await self.artifact(artifact, jobID) else { throw CoordinatorRefusal(.internalError, "the \(name) is missing") }
         guard let set = await TransferSet.restoring(Self.smiles(stored.data), options: settings.fingerprint.morganOptions, parallelism: parallelism) else {
             throw CoordinatorRefusal(.internalError, "the stored \(name) no longer parses")
         }
@@ -631,17 +650,17 @@ public actor CoordinatorEngine {
 
     /// Molecules in a stored set (nil before it is drawn, or for a job that has no such set); the
     /// pool may give fewer than asked.
-    private func moleculeCount(_ artifact: String, _ jobID: String) throws(CoordinatorRefusal) -> Int? {
+    private func moleculeCount(_ artifact: String, _ jobID: String) async throws(CoordinatorRefusal) -> Int? {
         let key = artifact + "/" + jobID
         if let cached = setCounts[key] { return cached }
-        guard let stored = try self.artifact(artifact, jobID) else { return nil }
+        guard let stored = try await self.artifact(artifact, jobID) else { return nil }
         let count = Self.smiles(stored.data).count
         setCounts[key] = count
         return count
     }
 
-    private func transferCount(_ jobID: String) throws(CoordinatorRefusal) -> Int? { try moleculeCount(Artifact.transfer, jobID) }
-    private func screeningCount(_ jobID: String) throws(CoordinatorRefusal) -> Int? { try moleculeCount(Artifact.screening, jobID) }
+    private func transferCount(_ jobID: String) async throws(CoordinatorRefusal) -> Int? { try await moleculeCount(Artifact.transfer, jobID) }
+    private func screeningCount(_ jobID: String) async throws(CoordinatorRefusal) -> Int? { try await moleculeCount(Artifact.screening, jobID) }
 
     private func late(job: JobRecord, status: Concord_V1_JobStatus) -> [String] {
         switch Concord_V1_JobState(rawValue: job.state) ?? .unspecified {
@@ -651,13 +670,13 @@ public actor CoordinatorEngine {
         }
     }
 
-    private func record(_ jobID: String) throws(CoordinatorRefusal) -> JobRecord {
+    private func record(_ jobID: String) async throws(CoordinatorRefusal) -> JobRecord {
         do {
             if jobID.isEmpty {
-                guard let last = try store.jobs().last else { throw CoordinatorRefusal(.notFound, "no job has been submitted") }
+                guard let last = try await store.jobs().last else { throw CoordinatorRefusal(.notFound, "no job has been submitted") }
                 return last
             }
-            guard let job = try store.job(id: jobID) else { throw CoordinatorRefusal(.notFound, "no job \(jobID)") }
+            guard let job = try await store.job(id: jobID) else { throw CoordinatorRefusal(.notFound, "no job \(jobID)") }
             return job
         } catch let refusal as CoordinatorRefusal {
             throw refusal
@@ -665,10 +684,12 @@ public actor CoordinatorEngine {
     }
 
     /// The job, if the caller is one of its members (the most recent such job for an empty id).
-    private func membership(partner: String, jobID: String) throws(CoordinatorRefusal) -> JobRecord {
+    private func membership(partner: String, jobID: String) async throws(CoordinatorRefusal) -> JobRecord {
         do {
-            let candidates = jobID.isEmpty ? try store.jobs().reversed() : [try record(jobID)]
-            for job in candidates where try store.partners(job: job.id).contains(where: { $0.partner == partner }) {
+            let candidates: [JobRecord]
+            if jobID.isEmpty { candidates = try await store.jobs().reversed() } else { candidates = [try await record(jobID)] }
+            for job in candidates {
+                guard try await store.partners(job: job.id).contains(where: { $0.partner == partner }) else { continue }
                 guard job.state != Concord_V1_JobState.cancelled.rawValue else { throw CoordinatorRefusal(.failedPrecondition, "job \(job.id) was cancelled") }
                 return job
             }
@@ -679,12 +700,12 @@ public actor CoordinatorEngine {
         throw CoordinatorRefusal(.permissionDenied, "\(partner) is not a member of job \(jobID)")
     }
 
-    private func artifact(_ kind: String, _ jobID: String) throws(CoordinatorRefusal) -> (data: Data, sha256: Data)? {
-        do { return try store.artifact(kind, job: jobID) } catch { throw CoordinatorRefusal(.internalError, "\(error)") }
+    private func artifact(_ name: String, _ jobID: String) async throws(CoordinatorRefusal) -> ArtifactRecord? {
+        do { return try await store.artifact(name, job: jobID) } catch { throw CoordinatorRefusal(.internalError, "\(error)") }
     }
 
-    private func update(_ jobID: String, _ state: Concord_V1_JobState, _ message: String, threshold: Double? = nil) throws(CoordinatorRefusal) {
-        do { try store.update(job: jobID, state: state.rawValue, message: message, threshold: threshold, now: clock()) }
+    private func update(_ jobID: String, _ state: Concord_V1_JobState, _ message: String, threshold: Double? = nil) async throws(CoordinatorRefusal) {
+        do { try await store.update(job: jobID, phase: DistillationPhase.name(state), message: message, threshold: threshold, now: clock()) }
         catch { throw CoordinatorRefusal(.internalError, "\(error)") }
         logger.info("\(Self.stateName(state.rawValue)): \(message)", metadata: ["job": "\(jobID)"])
     }

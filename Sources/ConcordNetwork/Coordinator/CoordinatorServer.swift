@@ -31,7 +31,7 @@ public struct CoordinatorServer: Service {
         let lists = try KitLists(kit: config.url(config.kit), logger: logger)
         let databaseURL = config.url(config.database)
         try FileManager.default.createDirectory(at: databaseURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let store = try CoordinatorStore(path: databaseURL.path)
+        let store = try SQLiteCoordinatorStore(path: databaseURL.path)
         let cache = config.cache.map { DataCache(root: config.url($0)) } ?? DataCache.standard()
         let base = config.base
         let engine = CoordinatorEngine(store: store, transferSource: { source in

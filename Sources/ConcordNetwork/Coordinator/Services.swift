@@ -163,7 +163,7 @@ struct FederationService: Concord_V1_Federation.SimpleServiceProtocol {
 
     /// Stores every chunk of one upload (all of one job, each within the size limit) and returns the caller's receipt.
     private func collect<Chunk: SwiftProtobuf.Message>(
-        _ request: RPCAsyncSequence<Chunk, any Error>, method: String, partner: String, kind: CoordinatorStore.UploadKind,
+        _ request: RPCAsyncSequence<Chunk, any Error>, method: String, partner: String, kind: CoordinatorEngine.Upload,
         jobID: (Chunk) -> String, receive: (Chunk) async throws(CoordinatorRefusal) -> Bool
     ) async throws -> Concord_V1_UploadReceipt {
         var job = "", duplicates = 0

@@ -16,7 +16,7 @@ public enum LocalFederation {
     /// - Returns: the job's final status.
     public static func run(spec: Concord_V1_JobSpec, nodes: [NodeConfig], database: URL, transferSource: @escaping TransferSource,
                            parallelism: Int = 2, logger: Logger = Logger(label: "concord.local")) async throws -> Concord_V1_JobStatus {
-        let engine = CoordinatorEngine(store: try CoordinatorStore(path: database.path), transferSource: transferSource,
+        let engine = CoordinatorEngine(store: try SQLiteCoordinatorStore(path: database.path), transferSource: transferSource,
                                        parallelism: parallelism, logger: logger)
         let job = try await engine.submit(spec).jobID
         for node in nodes {

@@ -3,7 +3,7 @@ import ConcordChem
 public import ConcordFederation
 import ConcordML
 import ConcordSecurity
-import ConcordStorage
+public import ConcordStorage
 import ConcordWire
 import Foundation
 import GRPCCore
@@ -36,18 +36,22 @@ public struct NodeOutcome: Sendable {
 /// uploads the annotation, fetches the student, returns calibration counts and aggregate metrics,
 /// and builds a hybrid locally.
 ///
-/// Every finished step is kept in the node's SQLite store, so a node killed at any moment and
-/// started again continues where it stopped; every message it sends is first written to the
-/// audit log. Transport failures are retried with exponential backoff; refusals stop the node
-/// with the coordinator's reason.
+/// Every finished step is kept in the node's store (by default the SQLite file its configuration
+/// names), so a node killed at any moment and started again continues where it stopped; every
+/// message it sends is first written to the audit log. Transport failures are retried with
+/// exponential backoff; refusals stop the node with the coordinator's reason.
 public struct PartnerNode: Sendable {
     public let config: NodeConfig
     public let logger: Logger
     /// When true, nothing that would disclose anything is sent: the node enrols nowhere, only
     /// reads the job and the transfer set, and reports what it would upload.
     public var dryRun = false
+    /// Where the node keeps its finished steps; nil (the default) for the SQLite file at the configuration's `state`.
+    public var store: (any NodeStoring)?
 
-    public init(config: NodeConfig, logger: Logger) { self.config = config; self.logger = logger }
+    public init(config: NodeConfig, logger: Logger, store: (any NodeStoring)? = nil) {
+        self.config = config; self.logger = logger; self.store = store
+    }
 
     /// Runs the node until its job is complete (or, in a dry run, until the annotation is ready).
     public func run() async throws -> NodeOutcome {
@@ -56,9 +60,14 @@ public struct PartnerNode: Sendable {
         guard material.identity.name == config.partner else {
             throw NodeError("the certificate in \(config.tls.directory) is for '\(material.identity.name)', not the configured partner '\(config.partner)'")
         }
-        let stateURL = config.url(config.state)
-        try FileManager.default.createDirectory(at: stateURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let store = try NodeStore(path: stateURL.path)
+        let store: any NodeStoring
+        if let configured = self.store {
+            store = configured
+        } else {
+            let stateURL = config.url(config.state)
+            try FileManager.default.createDirectory(at: stateURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+            store = try SQLiteNodeStore(path: stateURL.path)
+        }
         let audit = try AuditLog(url: config.url(config.audit), recordPayloads: config.recordPayloads ?? false)
         let transport = try MutualTLS.clientTransport(host: config.coordinator.host, port: config.coordinator.port,
                                                       serverName: config.serverName ?? config.coordinator.host, material: material)
@@ -74,7 +83,7 @@ public struct PartnerNode: Sendable {
 struct NodeSession {
     let config: NodeConfig
     let logger: Logger
-    let store: NodeStore
+    let store: any NodeStoring
     let audit: AuditLog
     let client: Concord_V1_Federation.Client<HTTP2ClientTransport.Posix>
     let dryRun: Bool
@@ -83,7 +92,7 @@ struct NodeSession {
     var seed: UInt64 { config.seed ?? 1 }
     var poll: Duration { .milliseconds(Int(((config.poll ?? 0.5) * 1000).rounded())) }
 
-    init(config: NodeConfig, logger: Logger, store: NodeStore, audit: AuditLog,
+    init(config: NodeConfig, logger: Logger, store: any NodeStoring, audit: AuditLog,
          client: Concord_V1_Federation.Client<HTTP2ClientTransport.Posix>, dryRun: Bool) {
         self.config = config; self.logger = logger; self.store = store; self.audit = audit; self.client = client; self.dryRun = dryRun
     }
@@ -146,14 +155,14 @@ struct NodeSession {
         let transfer = try await PartnerWork.transfer(try await fetchTransferSet(view), fingerprint: fingerprint, parallelism: parallelism)
 
         // 5. The teacher and the annotation (kept once made).
-        var chunks = try storedAnnotation(jobID)
+        var chunks = try await storedAnnotation(jobID)
         var teacherModel: (any ProbabilisticClassifier)?
         if chunks.isEmpty {
             let (teacher, annotation) = try await work.teach(transfer: transfer.features, keys: transfer.keys, reliability: view.wantsReliability)
             teacherModel = teacher
-            if let encoded = try? StudentCodec.encode(teacher) { try store.put("teacher", job: jobID, data: encoded) }
+            if let encoded = try? StudentCodec.encode(teacher) { try await store.put("teacher", job: jobID, data: encoded) }
             chunks = Chunking.annotationChunks(jobID: jobID, annotation: annotation)
-            for chunk in chunks { try store.put(String(format: "annotation/%06d", Int(chunk.index)), job: jobID, data: try chunk.serializedBytes()) }
+            for chunk in chunks { try await store.put(String(format: "annotation/%06d", Int(chunk.index)), job: jobID, data: try chunk.serializedBytes()) }
             let sent = annotation.reliability.map { String(format: "; our teacher's own ROC-AUC, sent with it: %.3f", $0) } ?? ""
             logger.info("annotated \(annotation.probabilities.count) public molecules (abstained on \(annotation.abstentionCount) of our own)\(sent)")
         }
@@ -180,7 +189,7 @@ struct NodeSession {
         // 9. Once published: evaluate student, teacher and hybrid on our own data; send the aggregates.
         view = try await wait(for: .studentPublished, job: jobID, view: try await refreshed(jobID))
         let threshold = view.threshold
-        if teacherModel == nil, let stored = try store.get("teacher", job: jobID) { teacherModel = try? StudentCodec.decode(stored) }
+        if teacherModel == nil, let stored = try await store.get("teacher", job: jobID) { teacherModel = try? StudentCodec.decode(stored) }
         let teacher = try await { () async throws -> any ProbabilisticClassifier in
             if let teacherModel { return teacherModel }
             return try await work.retrainTeacher()  // trained before a crash but not kept: the same seed gives the same teacher
@@ -216,7 +225,7 @@ struct NodeSession {
         let prefix = pool ? "pool/" : "transfer/", what = pool ? "screening pool" : "transfer"
         let method = pool ? "FetchScreeningPool" : "FetchTransferSet"
         while true {
-            let held = Set(try store.keys(job: jobID, prefix: prefix).compactMap { Int($0.dropFirst(prefix.count)) })
+            let held = Set(try await store.keys(job: jobID, prefix: prefix).compactMap { Int($0.dropFirst(prefix.count)) })
             guard let first = (0..<total).first(where: { !held.contains($0) }) else { break }
             var request = Concord_V1_FetchTransferSetRequest()
             request.jobID = jobID
@@ -228,7 +237,7 @@ struct NodeSession {
                     for try await chunk in response.messages {
                         if pool { try Chunking.validatePool(chunk, job: view) } else { try Chunking.validate(chunk, job: view) }
                         let bytes: Data = try chunk.serializedBytes()
-                        try store.put(prefix + String(format: "%06d", Int(chunk.index)), job: jobID, data: bytes)
+                        try await store.put(prefix + String(format: "%06d", Int(chunk.index)), job: jobID, data: bytes)
                         sent.received(bytes.count)
                         n += 1
                     }
@@ -241,7 +250,7 @@ struct NodeSession {
         }
         var smiles: [String] = []
         for index in 0..<total {
-            guard let data = try store.get(prefix + String(format: "%06d", index), job: jobID) else { throw NodeError("\(what) chunk \(index) vanished from the store") }
+            guard let data = try await store.get(prefix + String(format: "%06d", index), job: jobID) else { throw NodeError("\(what) chunk \(index) vanished from the store") }
             smiles += try Concord_V1_TransferChunk(serializedBytes: data).smiles
         }
         guard Digests.smiles(smiles) == (pool ? view.screeningSha256 : view.transferSha256) else {
@@ -254,14 +263,12 @@ struct NodeSession {
     @discardableResult
     private func screen(_ view: Concord_V1_JobView, work: PartnerWork, fingerprint: FeaturizerSpec) async throws -> [Concord_V1_ScreeningChunk] {
         let jobID = view.jobID
-        var chunks = try store.keys(job: jobID, prefix: "screening/").compactMap { key in
-            try store.get(key, job: jobID).flatMap { try? Concord_V1_ScreeningChunk(serializedBytes: $0) }
-        }
+        var chunks: [Concord_V1_ScreeningChunk] = try await stored(jobID, prefix: "screening/")
         if chunks.isEmpty {
             let pool = try await PartnerWork.transfer(try await fetchMolecules(view, pool: true), fingerprint: fingerprint, parallelism: parallelism)
             let screening = try await work.screen(pool: pool.features, keys: pool.keys)
             chunks = Chunking.screeningChunks(jobID: jobID, screening: screening)
-            for chunk in chunks { try store.put(String(format: "screening/%06d", Int(chunk.index)), job: jobID, data: try chunk.serializedBytes()) }
+            for chunk in chunks { try await store.put(String(format: "screening/%06d", Int(chunk.index)), job: jobID, data: try chunk.serializedBytes()) }
             logger.info("screened \(screening.distances.count) public molecules (abstained on \(screening.abstained.filter { $0 }.count) of our own)")
         }
         if dryRun { return chunks }
@@ -285,10 +292,17 @@ struct NodeSession {
 
     // MARK: Annotation
 
-    private func storedAnnotation(_ jobID: String) throws -> [Concord_V1_AnnotationChunk] {
-        try store.keys(job: jobID, prefix: "annotation/").compactMap { key in
-            try store.get(key, job: jobID).flatMap { try? Concord_V1_AnnotationChunk(serializedBytes: $0) }
+    private func storedAnnotation(_ jobID: String) async throws -> [Concord_V1_AnnotationChunk] {
+        try await stored(jobID, prefix: "annotation/")
+    }
+
+    /// The chunks kept under `prefix`, in key order; one that no longer parses is left out.
+    private func stored<Chunk: SwiftProtobuf.Message>(_ jobID: String, prefix: String) async throws -> [Chunk] {
+        var chunks: [Chunk] = []
+        for key in try await store.keys(job: jobID, prefix: prefix) {
+            if let data = try await store.get(key, job: jobID), let chunk = try? Chunk(serializedBytes: data) { chunks.append(chunk) }
         }
+        return chunks
     }
 
     private func upload(_ chunks: [Concord_V1_AnnotationChunk], view: Concord_V1_JobView) async throws {
@@ -338,7 +352,7 @@ struct NodeSession {
     }
 
     private func artifact(_ jobID: String, kind: Concord_V1_ArtifactKind, key: String) async throws -> Data {
-        if let data = try store.get(key, job: jobID) { return data }
+        if let data = try await store.get(key, job: jobID) { return data }
         var request = Concord_V1_FetchStudentRequest()
         request.jobID = jobID
         request.kind = kind
@@ -351,7 +365,7 @@ struct NodeSession {
         }
         let data = try Chunking.assembleArtifact(chunks)
         sent.received(chunks.reduce(0) { $0 + $1.data.count })
-        try store.put(key, job: jobID, data: data)
+        try await store.put(key, job: jobID, data: data)
         return data
     }
 

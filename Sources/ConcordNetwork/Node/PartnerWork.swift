@@ -86,7 +86,10 @@ public struct PartnerWork: Sendable {
         public var validation: MetricSet
     }
 
-    /// The student (at the published threshold), our teacher and, when asked, our hybrid — our
+    /// The student (at the published threshold), our teacher and, when asked, our hybrid and the
+    /// model we deploy ("deployed": the hybrid, or the teacher when it has the higher MCC on our own
+    /// validation molecules, as ``Hybrid/train(own:selected:student:validation:teacher:options:seed:drawSeed:parallelism:)``
+    /// chooses in the simulation too). The hybrid is our
     /// training data plus public molecules of the student's selection labelled by the calibrated
     /// student, built as ``hybrid`` says (by default as the default preset builds hybrids: FLuID's
     /// forest, not under-sampled, half as many public molecules as our own, threshold chosen on our
@@ -110,9 +113,16 @@ public struct PartnerWork: Sendable {
             let publicLabels = probabilities.map { UInt8($0 > threshold ? 1 : 0) }
             let model = try await Hybrid.train(own: (data.train.features, data.train.labels), selected: (selected, publicLabels),
                                                student: (student, probabilities),
-                                               validation: (data.validation.features, data.validation.labels), options: options,
+                                               validation: (data.validation.features, data.validation.labels),
+                                               teacher: (teacher, 0.5), options: options,
                                                seed: Seeds.derive(seed, 400), drawSeed: Seeds.derive(seed, 450), parallelism: parallelism)
             await add("hybrid", model.model, threshold: model.threshold, trainSize: model.rows)
+            // The model this partner deploys: the hybrid, or its teacher when that is better on our validation molecules.
+            if let deployment = model.deployment, deployment.choice == .teacher {
+                await add("deployed", teacher, threshold: deployment.teacherThreshold, trainSize: data.train.count)
+            } else {
+                await add("deployed", model.model, threshold: model.threshold, trainSize: model.rows)
+            }
         }
         return outcomes
     }

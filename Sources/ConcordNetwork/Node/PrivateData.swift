@@ -33,6 +33,22 @@ public struct PrivateData: Sendable {
         let url = ConfigFile.resolve(source.path, against: base)
         let records = try MoleculeFile.read(url, columns: .init(smiles: source.smilesColumn ?? "smiles", id: nil))
         var molecules: [Molecule] = [], labels: [UInt8] = [], splits: [String] = [], skipped: [String] = []
+        let threshold: ActivityThreshold?
+        switch (source.activeBelow, source.activeAbove) {
+        case (.some, .some): throw ConfigError(path: url.path, reason: "give either active_below or active_above, not both")
+        case (.some(let v), nil) where !v.isFinite, (nil, .some(let v)) where !v.isFinite:
+            throw ConfigError(path: url.path, reason: "the activity threshold must be a finite number, not \(v)")
+        case (.some(let v), nil): threshold = .below(v)
+        case (nil, .some(let v)): threshold = .above(v)
+        case (nil, nil): threshold = nil
+        }
+        if threshold == nil, let examples = LabelColumn.measuredExamples(records.map { $0.properties[source.labelColumn] ?? "" }) {
+            throw ConfigError(path: url.path, reason: """
+                label column '\(source.labelColumn)' holds measured values (e.g. \(examples.joined(separator: ", "))), not classes 0/1: \
+                set active_below (active when value ≤ it, e.g. 100 for K_i in nM) or active_above (active when value ≥ it, \
+                e.g. 6 for pIC50) in the node's data section
+                """)
+        }
         let parsed = await Parallel.mapChunks(records, parallelism: parallelism, minimumChunk: 64) { chunk in
             chunk.map { r in Result { () throws(RecordError) -> Molecule in try r.molecule() } }
         }
@@ -41,10 +57,10 @@ public struct PrivateData: Sendable {
                 throw ConfigError(path: url.path, reason: "no column '\(source.labelColumn)'; columns: \(record.properties.keys.sorted().joined(separator: ", "))")
             }
             let label: UInt8
-            switch BinaryLabel(parsing: raw, activeBelow: source.activeBelow) {
+            switch BinaryLabel(parsing: raw, threshold: threshold) {
             case .label(let value): label = value
             case .notANumber: skipped.append("line \(record.line): label '\(raw)' is not a number"); continue
-            case .notBinary: skipped.append("line \(record.line): label \(raw) is not 0 or 1 (set active_below to threshold it)"); continue
+            case .notBinary: skipped.append("line \(record.line): label \(raw) is not 0 or 1 (set active_below or active_above to threshold it)"); continue
             }
             var split = "train"
             if let column = source.splitColumn {

@@ -41,7 +41,9 @@ extension Charts {
         let panelWidth = (width - labelWidth - gap * Double(panels.count - 1)) / Double(panels.count)
         let groupGaps = Double(rows.filter(\.gapBefore).count) * 8
         let hasTitles = panels.contains { !$0.title.isEmpty || !$0.references.isEmpty }
-        let top = hasTitles ? 38.0 : 8.0, hasAxisTitle = panels.contains { $0.axisTitle != nil }
+        // A second line of reference labels (when two would touch) needs room above the plot.
+        let stacked = panels.contains { $0.references.count > 1 }
+        let top = hasTitles ? (stacked ? 50.0 : 38.0) : 8.0, hasAxisTitle = panels.contains { $0.axisTitle != nil }
         let plotHeight = Double(rows.count) * rowHeight + groupGaps
         let height = top + plotHeight + (hasAxisTitle ? 44 : 26)
         var svg = SVG(width: width, height: height, title: title)
@@ -64,8 +66,13 @@ extension Charts {
             svg.xAxis(scale, area: area, title: panel.axisTitle)
             let zero = scale(scale.clamp(0))
             if scale.domain.lowerBound < 0 { svg.line(x1: zero, y1: area.top, x2: zero, y2: area.bottom, stroke: Palette.axis) }
-            for ref in panel.references where ref.value.isFinite {
-                svg.referenceLine(x: scale(scale.clamp(ref.value)), area: area, label: ref.label, colour: ref.colour)
+            // Reference labels left to right; one that would touch the previous label on its line goes one line up.
+            var lastRight: [Double] = [-.infinity, -.infinity]
+            for ref in panel.references.filter({ $0.value.isFinite }).sorted(by: { $0.value < $1.value }) {
+                let x = scale(scale.clamp(ref.value)), half = SVG.textWidth(ref.label, size: 9.5) / 2
+                let row = x - half >= lastRight[0] + 3 ? 0 : x - half >= lastRight[1] + 3 ? 1 : 0
+                lastRight[row] = x + half
+                svg.referenceLine(x: x, area: area, label: ref.label, colour: ref.colour, row: row)
             }
             for (i, row) in rows.enumerated() {
                 let v = p < row.values.count ? row.values[p] : BarValue(value: nil)

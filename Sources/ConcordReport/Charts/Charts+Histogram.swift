@@ -13,21 +13,25 @@ extension Charts {
                            domain: ClosedRange<Double> = 0...1, colour: String = Palette.timing, valueName: String = "P(active)",
                            width: Double = 1080, height: Double = 250) -> String {
         guard !panels.isEmpty else { return HTML.empty("No histograms in these results.") }
-        let gap = 26.0, left = 50.0
-        let panelWidth = (width - left - gap * Double(panels.count - 1) - 8) / Double(panels.count)
         let maxCount = panels.flatMap(\.counts).max() ?? 0
+        // At least 5 on the count axis, so that small counts get whole-number ticks; the axis is shared, labelled on the first panel only.
+        let counts = Scale.linear(covering: [Double(max(maxCount, 5))], range: (0, 1), includeZero: true, count: 5)
+        let left = SVG.titleClearance(counts) + 10
+        // Neighbouring panels are far enough apart that the last x tick label of one clears the first of the next.
+        let gap = 34.0
+        let panelWidth = (width - left - gap * Double(panels.count - 1) - 12) / Double(panels.count)
         let span = domain.upperBound - domain.lowerBound
         var svg = SVG(width: width, height: height, title: title)
         for (p, panel) in panels.enumerated() {
             let area = PlotArea(left: left + Double(p) * (panelWidth + gap), top: 26, width: panelWidth, height: height - 72)
             let x = Scale.linear(domain: domain, range: (area.left, area.right), count: 6)
-            // At least 5 on the count axis, so that small counts get whole-number ticks.
-            let y = Scale.linear(covering: [Double(max(maxCount, 5))], range: (area.bottom, area.top), includeZero: true, count: 5)
+            var y = counts
+            y.range = (area.bottom, area.top)
             if panel.highlighted {
                 svg.rect(x: area.left - 4, y: 2, width: area.width + 8, height: area.height + 28, fill: "#fff6e5", radius: 4)
             }
             svg.text(panel.title, x: area.left, y: 17, size: 12, weight: panel.highlighted ? "700" : "600", fill: Palette.ink)
-            svg.yAxis(y, area: area, title: p == 0 ? "molecules" : nil, titleOffset: 38)
+            svg.yAxis(y, area: area, title: p == 0 ? "molecules" : nil, titleOffset: 0, tickLabels: p == 0)
             svg.xAxis(x, area: area, title: xTitle, grid: false)
             let bins = panel.counts.count
             for (i, count) in panel.counts.enumerated() where count > 0 {

@@ -12,7 +12,11 @@ extension Charts {
                       xLabels: [(Double, String)]?, connect: Bool = true, width: Double = 1080, height: Double = 440) -> String {
         let all = series.flatMap(\.points).filter { $0.x.isFinite && $0.mean.isFinite }
         guard !all.isEmpty else { return HTML.empty("No points to plot.") }
-        let area = PlotArea(left: 64, top: 16, width: width - 92, height: height - 70)
+        let yValues = all.flatMap { [$0.lower, $0.upper, $0.mean] }.filter(\.isFinite)
+        var y = Scale.linear(covering: yValues, range: (0, 1), count: 6)
+        let left = max(64, SVG.titleClearance(y) + 10)
+        let area = PlotArea(left: left, top: 16, width: width - left - 28, height: height - 70)
+        y.range = (area.bottom, area.top)
         let xValues = all.map(\.x)
         var x: Scale
         if logX {
@@ -29,10 +33,8 @@ extension Charts {
             let pad = 1.08
             x.domain = ((xValues.min() ?? 1) / pad)...((xValues.max() ?? 10) * pad)
         }
-        let yValues = all.flatMap { [$0.lower, $0.upper, $0.mean] }.filter(\.isFinite)
-        let y = Scale.linear(covering: yValues, range: (area.bottom, area.top), count: 6)
         var svg = SVG(width: width, height: height, title: title)
-        svg.yAxis(y, area: area, title: yTitle, titleOffset: 46)
+        svg.yAxis(y, area: area, title: yTitle, titleOffset: 0)
         svg.xAxis(x, area: area, title: xTitle + (logX ? " (log scale)" : ""), labels: xLabels)
         if y.domain.contains(0), y.domain.lowerBound < 0 {
             svg.line(x1: area.left, y1: y(0), x2: area.right, y2: y(0), stroke: Palette.axis)

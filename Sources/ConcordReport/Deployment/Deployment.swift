@@ -46,6 +46,7 @@ enum Deployment {
         case "student": Palette.role(.student)
         case "teacher": Palette.role(.teacher)
         case "hybrid": Palette.role(.hybrid)
+        case "deployed": Palette.role(.deployed)
         default: Palette.series(4 + (models.firstIndex(of: model) ?? 0))
         }
     }

@@ -36,13 +36,14 @@ enum Palette {
         case .teacherMean: "#8C96A3"
         case .student: "#D55E00"
         case .hybrid: "#009E73"
+        case .deployed: "#CC79A7"
         }
     }
 }
 
 extension ModelRole {
     /// Report order of the roles.
-    static var reportOrder: [ModelRole] { [.upperBound, .teacher, .teacherMean, .student, .hybrid] }
+    static var reportOrder: [ModelRole] { [.upperBound, .teacher, .teacherMean, .student, .hybrid, .deployed] }
 
     /// A short name for tables and legends.
     var label: String {
@@ -52,6 +53,7 @@ extension ModelRole {
         case .teacherMean: "teacher summary"
         case .student: "student"
         case .hybrid: "hybrid"
+        case .deployed: "deployed"
         }
     }
 
@@ -60,9 +62,10 @@ extension ModelRole {
         switch self {
         case .upperBound: "Upper bound — one model trained on all partners' data"
         case .teacher: "Teachers — each partner's own model"
-        case .teacherMean: "Teacher summaries — mean, best and worst partner"
+        case .teacherMean: "Teacher summaries — mean, and each metric's best (T-max) and worst (T-min) partner value, which may come from different teachers"
         case .student: "Students — distilled from consensus labels on the transfer set"
         case .hybrid: "Hybrids — a partner's data plus the student's selection"
+        case .deployed: "Deployed — each partner's hybrid or its own teacher, whichever scores the higher MCC on the partner's own validation molecules"
         }
     }
 }

@@ -44,11 +44,12 @@ struct SVG {
         parts.append(Self.close("rect", open, tooltip: tooltip))
     }
 
-    /// A straight line.
+    /// A straight line; `className` marks it for styling or measurement (e.g. "grid").
     mutating func line(x1: Double, y1: Double, x2: Double, y2: Double, stroke: String, width: Double = 1, dash: String? = nil,
-                       opacity: Double? = nil) {
-        let open = " x1=\"\(Self.c(x1))\" y1=\"\(Self.c(y1))\" x2=\"\(Self.c(x2))\" y2=\"\(Self.c(y2))\""
+                       opacity: Double? = nil, className: String? = nil) {
+        var open = " x1=\"\(Self.c(x1))\" y1=\"\(Self.c(y1))\" x2=\"\(Self.c(x2))\" y2=\"\(Self.c(y2))\""
             + Self.style(fill: nil, stroke: stroke, strokeWidth: width, opacity: opacity, dash: dash)
+        if let className { open += " class=\"\(className)\"" }
         parts.append("<line\(open)/>")
     }
 

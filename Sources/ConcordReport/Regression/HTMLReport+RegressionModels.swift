@@ -40,7 +40,8 @@ extension HTMLReport {
 
     /// Bars of test RMSE, R² and Spearman ρ per model, coloured by role, with CI whiskers.
     static func regressionMetricBars(_ r: RegressionResults) -> String {
-        let lead = "Each bar is one model's test metric, coloured by role; whiskers span the 95% confidence interval over seeds, "
+        let severalSeeds = r.seeds.count > 1
+        let lead = "Each bar is one model's test metric, coloured by role; " + (severalSeeds ? "whiskers span the 95% confidence interval over seeds; " : "")
             + "dashed lines mark the average partner (T-mean) and the all-data upper bound (T0). For RMSE shorter bars are better."
         let models = ModelRole.reportOrder.flatMap { role in r.models.filter { $0.role == role } }
         guard !models.isEmpty else { return section(id: "metrics", title: "Metrics", lead: lead, body: HTML.empty("No models in these results.")) }
@@ -48,7 +49,7 @@ extension HTMLReport {
         var previous: ModelRole?
         let rows = models.map { m -> BarRow in
             defer { previous = m.role }
-            let values = keys.map { BarValue(value: m.test.value($0), error: m.testCI95[$0]) }
+            let values = keys.map { BarValue(value: m.test.value($0), error: severalSeeds ? m.testCI95[$0] : nil) }
             return BarRow(label: m.name, colour: Palette.role(m.role), values: values, gapBefore: previous != nil && previous != m.role)
         }
         let h = RegressionHeadline(r)
@@ -65,7 +66,7 @@ extension HTMLReport {
         ]
         let roles = ModelRole.reportOrder.filter { role in models.contains { $0.role == role } }
         let legend = HTML.legend(roles.map { HTML.legendKey($0.label, colour: Palette.role($0)) }
-            + [HTML.legendKey("95% CI over seeds", colour: Palette.ink, shape: "whisker")])
+            + (severalSeeds ? [HTML.legendKey("95% CI over seeds", colour: Palette.ink, shape: "whisker")] : []))
         let chart = Charts.bars(title: "Test RMSE, R² and Spearman ρ per model", rows: rows, panels: panels)
         let caption = "Test-set performance of every model; a student RMSE bar between the T-mean and T0 lines (or an R² / Spearman bar "
             + "between them) means federation helped."

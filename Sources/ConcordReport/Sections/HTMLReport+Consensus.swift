@@ -24,8 +24,11 @@ extension HTMLReport {
                 HTML.legendKey("labelled inactive (P < 0.5)", colour: Palette.inactive),
                 HTML.legendKey("labelled active (P ≥ 0.5)", colour: Palette.active),
             ])
+            let others = schemes.filter { $0 != c.scheme }
+            let shown = others.isEmpty ? "" : " Beside the scheme used, the consensus under " + others.joined(separator: ", ")
+                + " for comparison" + (c.scheme == "confidence" ? "." : "; “confidence” is not shown, as the teachers' reliabilities are measured only when it is chosen.")
             body += HTML.figure(chart, legend: legend, caption: "How confident the consensus is: mass near 0 or 1 means the teachers "
-                + "agree, mass near the dashed 0.5 line means they disagree (\(Format.integer(c.transferSize)) transfer molecules, 20 bins).")
+                + "agree, mass near the dashed 0.5 line means they disagree (\(Format.integer(c.transferSize)) transfer molecules, 20 bins)." + shown)
         }
         return section(id: "consensus", title: "Consensus", lead: lead, body: body + selection(c))
     }
@@ -39,13 +42,22 @@ extension HTMLReport {
             ("Selection mode", HTML.escape(c.selectionMode), "how the student's molecules were chosen"),
             ("Requested → selected", "\(Format.integer(c.requestedSize)) → \(Format.integer(c.selectedSize))",
              c.selectedSize < c.requestedSize ? "fewer than requested" : "as requested"),
-            ("Selected actives", Format.integer(c.selectedActives), "\(activeShare) of the selection"),
+            ("Selected actives", Format.integer(c.selectedActives), "\(activeShare) of the selection"
+                + (c.selectionMode == "ranked" ? " — labelled active by rank, see below" : "")),
             ("Consensus actives", Format.integer(c.consensusActives), "\(consensusShare) of \(Format.integer(c.transferSize)) transfer molecules"),
         ]
         var html = "<h3>Student selection</h3><div class=\"stats\">" + stats.map { label, value, note in
             "<div class=\"stat\"><div class=\"stat-label\">\(HTML.escape(label))</div><div class=\"stat-value\">\(value)</div>"
                 + "<div class=\"stat-note\">\(note)</div></div>"
         }.joined() + "</div>"
+        if c.selectionMode == "ranked" {
+            html += "<p class=\"note\" id=\"ranked-note\">Ranked selection sorts the transfer molecules by consensus P(active) and labels the top "
+                + "half of the selection active and the bottom half inactive, so the student sees both classes even when the consensus finds few "
+                + "actives. “Selected actives” counts these rank labels (\(Format.integer(c.selectedActives))); “consensus actives” counts the molecules "
+                + "whose consensus P(active) exceeds 0.5 (\(Format.integer(c.consensusActives))). "
+                + (c.selectedActives > c.consensusActives ? "Here the selection has more actives than the consensus, so some molecules labelled active by rank have P(active) below 0.5. " : "")
+                + "A soft-label student learns the probabilities themselves, not these labels.</p>"
+        }
         if let shortfall = c.shortfall, !shortfall.isEmpty {
             html += "<div class=\"callout warn\"><strong>Shortfall.</strong> \(HTML.escape(shortfall))</div>"
         } else if c.selectedSize < c.requestedSize {

@@ -50,7 +50,32 @@ extension HTMLReport {
                                              caption: "How much each partner's teacher shaped the consensus labels: "
             + "the sum of its normalised domain weights over the \(Format.integer(r.transferSize)) transfer molecules.")
         return section(id: "consortium", title: "Consortium", lead: lead,
-                       body: "<div class=\"grid2\">\(balanceFigure)\(contributionFigure)</div>" + partnerTable(r, colours: colours, total: total))
+                       body: "<div class=\"grid2\">\(balanceFigure)\(contributionFigure)</div>" + weightNote(r, total: total)
+                        + partnerTable(r, colours: colours, total: total))
+    }
+
+    /// Why a weak teacher can carry much of the consensus: domain weight measures nearness, not quality.
+    static func weightNote(_ r: SimulationResults, total: Double) -> String {
+        guard total > 0, let heaviest = r.consortium.max(by: { $0.contribution < $1.contribution }) else { return "" }
+        let teachers = r.consortium.compactMap { p in r.model(p.name)?.test.mcc.map { (p.name, $0) } }
+        var example = ""
+        if let mcc = r.model(heaviest.name)?.test.mcc {
+            let rank = teachers.filter { $0.1 < mcc }.count + 1
+            let place = rank == 1 ? "the lowest" : rank == 2 ? "the second lowest" : rank == teachers.count ? "the highest"
+                : rank <= teachers.count / 2 ? "in the lower half" : "in the upper half"
+            let share = heaviest.trainSize > 0 ? Format.percent(Double(heaviest.actives) / Double(heaviest.trainSize), digits: 1) : Format.missing
+            example = " Here \(HTML.escape(heaviest.name)) carries \(Format.percent(heaviest.contribution / total, digits: 1)) of the weight with a test MCC of "
+                + "\(Format.fixed(mcc, 2)), \(place) of the \(teachers.count) teachers; it holds \(Format.integer(heaviest.trainSize)) training "
+                + "molecules (\(share) active), whose chemistry lies near much of the transfer set."
+        }
+        let scheme = r.consensus?.scheme ?? "weighted"
+        let remedy = scheme == "confidence"
+            ? " This run's “confidence” scheme also multiplies each weight by the teacher's own cross-validated reliability."
+            : " The “confidence” scheme (--scheme confidence) also multiplies each weight by the teacher's own cross-validated reliability, so a poor teacher counts less."
+        return "<div class=\"callout info\" id=\"weight-note\"><strong>Why can a weak teacher carry the most weight?</strong> A teacher's weight on a public "
+            + "molecule is the nearness of that molecule to the partner's own chemistry (its applicability domain), not the teacher's quality: "
+            + "a partner whose molecules resemble much of the transfer set labels much of it, however well its teacher does on the external test set."
+            + example + remedy + "</div>"
     }
 
     private static func partnerTable(_ r: SimulationResults, colours: [String: String], total: Double) -> String {

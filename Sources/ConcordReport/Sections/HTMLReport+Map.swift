@@ -3,8 +3,8 @@ import ConcordFederation
 extension HTMLReport {
     /// The 2-D chemical-space map: the transfer set in grey, each partner's molecules in its colour, held-out sets outlined.
     static func chemicalSpace(_ r: SimulationResults) -> String {
-        let lead = "Where the molecules lie relative to each other: every dot is one molecule placed by a 2-D projection of its "
-            + "fingerprint, so nearby dots have similar structures."
+        let lead = "Where the molecules lie relative to each other: every dot is one molecule of a subsample, placed by a principal "
+            + "component analysis (PCA) of its fingerprint, so nearby dots tend to have similar structures."
         guard !r.map.isEmpty else {
             return section(id: "map", title: "Chemical space", lead: lead, body: HTML.empty("No map points in these results."))
         }
@@ -40,9 +40,16 @@ extension HTMLReport {
             keys.append(HTML.legendKey("external test", colour: Palette.test, shape: "ring", note: count("test")))
         }
         let chart = Charts.scatter(title: "Chemical-space map of partners, transfer and test molecules", layers: layers,
-                                   xTitle: "map dimension 1", yTitle: "map dimension 2", width: 1080, height: 560)
-        let caption = "\(Format.integer(r.map.count)) molecules: partners' private sets in their colours, the public transfer set "
-            + "in grey and the external test set as black rings — test molecules far from every partner are the hard ones."
+                                   xTitle: "principal component 1", yTitle: "principal component 2", width: 1080, height: 560)
+        let m = r.mapSampled
+        let sample = m.population > 0
+            ? "A PCA of the fingerprint bits (first two principal components) of a random subsample: \(Format.integer(r.map.count)) of "
+                + "\(Format.integer(m.population)) molecules (at most \(Format.integer(m.perPartner)) per partner, \(Format.integer(m.transfer)) "
+                + "transfer and \(Format.integer(m.test)) test molecules). "
+            : "A PCA of the fingerprint bits of a random subsample of \(Format.integer(r.map.count)) molecules. "
+        let caption = sample + "Partners' private sets in their colours, the public transfer set "
+            + "in grey and the external test set as black rings — test molecules far from every partner are the hard ones. "
+            + "Two components keep only part of the fingerprints' variance: molecules close on the map may still differ."
         return section(id: "map", title: "Chemical space", lead: lead,
                        body: HTML.figure(chart, legend: HTML.legend(keys), caption: caption))
     }

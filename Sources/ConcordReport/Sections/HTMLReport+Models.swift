@@ -8,9 +8,11 @@ extension HTMLReport {
 
     /// The headline table of every model, grouped by role.
     static func modelTable(_ r: SimulationResults) -> String {
-        let lead = "Test metrics are on the external test set (means over seeds, ± the 95% confidence half-width when there "
-            + "are several seeds); validation MCC is on the validation set. Hard-label metrics count a molecule active when P(active) "
-            + "exceeds the model's threshold (0.5, or the student's federated calibration). “\(Format.missing)” marks a metric that is undefined."
+        let lead = "Test metrics are on the external test set (means over seeds); the test MCC's 95% confidence interval is "
+            + intervalMethod(r) + "; validation MCC is on the validation set. Hard-label metrics count a molecule active when P(active) "
+            + "exceeds the model's threshold (0.5, or the student's federated calibration). “\(Format.missing)” marks a metric that is undefined. "
+            + "T-max and T-min are not models: each of their metrics is the best (T-max) or worst (T-min) partner's value of that metric, "
+            + "so one row can mix teachers — the best sensitivity of one beside the best specificity of another (for the Brier score, where lower is better, T-max takes the lowest)."
         guard !r.models.isEmpty else { return section(id: "models", title: "Models", lead: lead, body: HTML.empty("No models in these results.")) }
         let headers = ["Model", "Role", "Train n", "Test MCC", "Bal. acc.", "ROC-AUC", "F1", "Sens.", "Spec.", "PPV", "NPV", "Val. MCC", "Threshold"]
         var rows: [String] = []
@@ -22,7 +24,11 @@ extension HTMLReport {
             for m in group {
                 let t = m.test
                 var mcc = Format.fixed(t.mcc, 3)
-                if let ci = m.testCI95["mcc"], ci.isFinite, t.mcc != nil { mcc += "<span class=\"ci\"> ± \(Format.fixed(ci, 3))</span>" }
+                if let ci = m.testMCCInterval, t.mcc != nil {
+                    mcc += "<span class=\"ci\"> [\(Format.fixed(ci.lower, 3)), \(Format.fixed(ci.upper, 3))]</span>"
+                } else if let ci = m.testCI95["mcc"], ci.isFinite, t.mcc != nil {
+                    mcc += "<span class=\"ci\"> ± \(Format.fixed(ci, 3))</span>"
+                }
                 let cells = [
                     HTML.cell("<span class=\"swatch\" style=\"--c:\(Palette.role(role))\"></span><span class=\"model\">\(HTML.escape(m.name))</span>"),
                     HTML.cell(HTML.escape(role.label)),
@@ -44,35 +50,80 @@ extension HTMLReport {
         }
         let head = "<tr>" + headers.enumerated().map { HTML.cell(HTML.escape($0.element), numeric: $0.offset >= 2, header: true) }.joined() + "</tr>"
         let table = "<div class=\"table-wrap\"><table class=\"models\"><thead>\(head)</thead><tbody>\(rows.joined())</tbody></table></div>"
-        return section(id: "models", title: "Models", lead: lead, body: table)
+        return section(id: "models", title: "Models", lead: lead, body: table + deployments(r))
+    }
+
+    /// Each partner's choice between its hybrid and its teacher, with the validation evidence and the test outcome.
+    static func deployments(_ r: SimulationResults) -> String {
+        guard !r.deployments.isEmpty else { return "" }
+        let headers = ["Partner", "Deployed", "Teacher val. MCC", "Hybrid val. MCC", "Val. n", "Teacher test MCC", "Hybrid test MCC", "Deployed test MCC"]
+        let head = "<tr>" + headers.enumerated().map { HTML.cell(HTML.escape($0.element), numeric: $0.offset >= 2, header: true) }.joined() + "</tr>"
+        var below = 0, deployedBelow = 0
+        let rows = r.deployments.map { d -> String in
+            let seeds = d.choiceBySeed.count
+            let hybrids = d.choiceBySeed.filter { $0 == .hybrid }.count
+            let choice = seeds == 1 ? (hybrids == 1 ? "hybrid \(d.hybrid)" : "teacher \(d.partner)")
+                : "hybrid in \(hybrids) of \(seeds) seeds"
+            let teacherTest = r.model(d.partner)?.test.mcc, hybridTest = r.model(d.hybrid)?.test.mcc
+            if let t = teacherTest, let h = hybridTest, h < t { below += 1 }
+            if let t = teacherTest, let d = r.model(d.deployed)?.test.mcc, d < t { deployedBelow += 1 }
+            func mean(_ values: [Double?]) -> Double? { Statistics.mean(values.compactMap { $0 }) }
+            return "<tr>" + [
+                HTML.cell("<span class=\"model\">\(HTML.escape(d.partner))</span>"),
+                HTML.cell(HTML.escape(choice)),
+                HTML.cell(Format.fixed(mean(d.teacherValidationMCCBySeed), 3), numeric: true),
+                HTML.cell(Format.fixed(mean(d.hybridValidationMCCBySeed), 3), numeric: true),
+                HTML.cell(Format.integer(d.validationSize), numeric: true),
+                HTML.cell(Format.fixed(teacherTest, 3), numeric: true),
+                HTML.cell(Format.fixed(hybridTest, 3), numeric: true),
+                HTML.cell(Format.fixed(r.model(d.deployed)?.test.mcc, 3), numeric: true),
+            ].joined() + "</tr>"
+        }
+        let explanation = "A hybrid learns from the partner's own molecules and from public ones labelled by the consortium; where the "
+            + "consensus is wrong about the partner's chemistry, the hybrid can score below the partner's own teacher"
+            + (below > 0 ? " (here \(below) of \(r.deployments.count) hybrids do on the external test set)" : "")
+            + ". So each partner compares its hybrid with its teacher on its own validation molecules (MCC, each at its own threshold) "
+            + "and deploys the hybrid only when it is at least as good; without validation molecules of both classes it keeps its teacher. "
+            + "The choice is made at the partner and sends nothing new; the D rows above are the deployed models. "
+            + "It is judged on the partner's own validation molecules, which lie in its own chemistry; the external test set spans "
+            + "every partner's chemistry, so a deployed hybrid can still score below its teacher there"
+            + (deployedBelow > 0 ? " (here \(deployedBelow) of \(r.deployments.count) do)." : ".")
+        return "<h3 id=\"deployed\">Deployed model per partner</h3><p class=\"lead\">\(explanation)</p>"
+            + "<div class=\"table-wrap\"><table class=\"deployments\"><thead>\(head)</thead><tbody>\(rows.joined())</tbody></table></div>"
     }
 
     /// Bars of test MCC, ROC-AUC and balanced accuracy per model, coloured by role, with CI whiskers.
     static func metricBars(_ r: SimulationResults) -> String {
-        let lead = "Each bar is one model's test metric, coloured by role; whiskers span the 95% confidence interval over seeds, "
-            + "dashed lines mark the average partner (T-mean) and the all-data upper bound (T0)."
+        let severalSeeds = r.seeds.count > 1
+        let lead = "Each bar is one model's test metric, coloured by role; "
+            + (severalSeeds ? "whiskers span the 95% confidence interval over seeds; " : "")
+            + "dashed lines mark the average partner (T-mean) and the all-data upper bound (T0) in every panel."
         let models = orderedModels(r.models)
         guard !models.isEmpty else { return section(id: "metrics", title: "Metrics", lead: lead, body: HTML.empty("No models in these results.")) }
         let keys = ["mcc", "roc_auc", "balanced_accuracy"]
         var previous: ModelRole?
         let rows = models.map { m -> BarRow in
             defer { previous = m.role }
-            let values = keys.map { BarValue(value: m.test.value($0), error: m.testCI95[$0]) }
+            let values = keys.map { BarValue(value: m.test.value($0), error: severalSeeds ? m.testCI95[$0] : nil) }
             return BarRow(label: m.name, colour: Palette.role(m.role), values: values, gapBefore: previous != nil && previous != m.role)
         }
         let headline = Headline(r)
-        var references: [(value: Double, label: String, colour: String)] = []
-        if let m = headline.mean, let v = m.test.mcc { references.append((v, m.name, Palette.subtle)) }
-        if let u = headline.upper, let v = u.test.mcc { references.append((v, u.name, Palette.role(.upperBound))) }
+        func references(_ key: String) -> [(value: Double, label: String, colour: String)] {
+            var lines: [(value: Double, label: String, colour: String)] = []
+            if let m = headline.mean, let v = m.test.value(key) { lines.append((v, m.name, Palette.subtle)) }
+            if let u = headline.upper, let v = u.test.value(key) { lines.append((v, u.name, Palette.role(.upperBound))) }
+            return lines
+        }
+        let chance = (value: 0.5, label: "chance", colour: Palette.axis)
         let panels = [
-            BarPanel(title: "Test MCC", references: references, axisTitle: "Matthews correlation (−1 … 1)"),
-            BarPanel(title: "Test ROC-AUC", domain: 0...1, references: [(0.5, "chance", Palette.subtle)], axisTitle: "area under the ROC curve"),
-            BarPanel(title: "Test balanced accuracy", domain: 0...1, references: [(0.5, "chance", Palette.subtle)],
+            BarPanel(title: "Test MCC", references: references("mcc"), axisTitle: "Matthews correlation (−1 … 1)"),
+            BarPanel(title: "Test ROC-AUC", domain: 0...1, references: [chance] + references("roc_auc"), axisTitle: "area under the ROC curve"),
+            BarPanel(title: "Test balanced accuracy", domain: 0...1, references: [chance] + references("balanced_accuracy"),
                      axisTitle: "mean of sensitivity and specificity"),
         ]
         let roles = ModelRole.reportOrder.filter { role in models.contains { $0.role == role } }
         let legend = HTML.legend(roles.map { HTML.legendKey($0.label, colour: Palette.role($0)) }
-            + [HTML.legendKey("95% CI over seeds", colour: Palette.ink, shape: "whisker")])
+            + (severalSeeds ? [HTML.legendKey("95% CI over seeds", colour: Palette.ink, shape: "whisker")] : []))
         let chart = Charts.bars(title: "Test MCC, ROC-AUC and balanced accuracy per model", rows: rows, panels: panels)
         let caption = "Test-set performance of every model; longer bars are better, and a student bar between the T-mean "
             + "and T0 lines means federation helped."

@@ -25,6 +25,8 @@ extension HTMLReport {
     .tile-value{font-size:27px;font-weight:650;font-variant-numeric:tabular-nums;line-height:1.25}
     .tile-value small{font-size:14px;color:var(--subtle);font-weight:500}
     .tile-note{font-size:12px;color:var(--subtle)}
+    .tile-ci{font-size:12.5px;color:var(--ink);font-variant-numeric:tabular-nums}
+    .seg{white-space:nowrap}
     dl.facts{display:grid;grid-template-columns:repeat(auto-fit,minmax(140px,1fr));gap:10px 20px;margin:0;padding-top:14px;border-top:1px solid var(--line)}
     dl.facts dt{font-size:11px;color:var(--subtle);text-transform:uppercase;letter-spacing:.06em;font-weight:600}
     dl.facts dd{margin:2px 0 0;font-weight:600;font-variant-numeric:tabular-nums;overflow-wrap:anywhere}
@@ -65,6 +67,9 @@ extension HTMLReport {
     .stat-note{font-size:12px;color:var(--subtle)}
     .callout{margin-top:12px;padding:10px 14px;border-radius:8px;border-left:4px solid #E69F00}
     .callout.warn{background:#fff6dd}
+    .callout.info{background:#eef5fb;border-left-color:#0072B2}
+    .callout + .table-wrap{margin-top:14px}
+    p.note{font-size:13px;color:var(--ink);max-width:72em;margin:10px 0 0}
     .empty{color:var(--subtle);font-style:italic;padding:14px 16px;background:var(--soft);border-radius:8px;margin:4px 0}
     .meter{display:inline-block;width:64px;height:6px;background:#e9edf1;border-radius:3px;margin-left:10px;vertical-align:middle;overflow:hidden}
     .meter span{display:block;height:100%;background:var(--c)}

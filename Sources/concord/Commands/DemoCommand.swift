@@ -11,7 +11,8 @@ struct DemoCommand: AsyncParsableCommand {
         discussion: """
             Fetches the public data if needed (pinned, SHA-256 verified; no network work when cached), \
             splits MoleculeACE's CHEMBL214_Ki (5-HT1A Ki, active ≤ 100 nM) into 8 partners by k-means, \
-            trains a random-forest teacher per partner, annotates 50,000 public MOSES molecules, federates \
+            trains a random-forest teacher per partner, annotates 50,000 public molecules (first the \
+            molecules of ChEMBL's other 29 MoleculeACE sets, unlabelled, then MOSES's ZINC molecules), federates \
             the annotations, trains the student and each partner's hybrid, and evaluates everything on the \
             external test set. Same as 'concord simulate --dataset moleculeace:CHEMBL214_Ki --active-below 100 \
             --preset default --out concord-demo'.
@@ -24,13 +25,13 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "MoleculeACE set.")
     var set: String = "CHEMBL214_Ki"
 
-    @Option(help: "Active when exp_mean ≤ this many nM.")
+    @Option(parsing: .unconditional, help: "Active when exp_mean ≤ this many nM.")
     var activeBelow: Double = 100
 
-    @Option(help: "Transfer molecules.")
+    @Option(parsing: .unconditional, help: "Public transfer molecules to annotate (ChEMBL's other MoleculeACE sets first, then MOSES).")
     var transferSize: Int = 50_000
 
-    @Option(help: "Seed.")
+    @Option(parsing: .unconditional, help: "Seed.")
     var seed: UInt64 = 0
 
     @Option(help: "Cache directory (default: $CONCORD_CACHE or ~/.cache/concord).")

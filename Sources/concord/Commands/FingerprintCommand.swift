@@ -16,13 +16,13 @@ struct FingerprintCommand: AsyncParsableCommand {
 
     @OptionGroup var input: MoleculeInputOptions
 
-    @Option(help: "Morgan radius (2 gives ECFP4/FCFP4).")
+    @Option(parsing: .unconditional, help: "Morgan radius (2 gives ECFP4/FCFP4).")
     var radius: Int = 2
 
-    @Option(help: "Fingerprint length in bits.")
+    @Option(parsing: .unconditional, help: "Fingerprint length in bits.")
     var bits: Int = 2048
 
-    @Flag(help: "Feature invariants (FCFP) instead of connectivity invariants (ECFP).")
+    @Flag(help: "Feature invariants (FCFP) instead of connectivity invariants (ECFP). The default is ECFP, RDKit's default Morgan fingerprint; 'concord train' defaults to FCFP4 instead, FLuID's choice for teachers (pharmacophoric atom features generalise across scaffolds).")
     var features = false
 
     @Option(help: "Output format: onbits (sorted on-bit indices) or hex (little-endian words).")
@@ -34,7 +34,7 @@ struct FingerprintCommand: AsyncParsableCommand {
     @Flag(help: "Exit with a non-zero status if any molecule is rejected.")
     var strict = false
 
-    @Option(help: "Worker tasks (default: all cores).")
+    @Option(parsing: .unconditional, help: "Worker tasks (default: all cores).")
     var threads: Int = defaultParallelism
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case onbits, hex }
@@ -142,7 +142,7 @@ struct OutputSink {
         }
         guard FileManager.default.createFile(atPath: path, contents: nil),
               let h = FileHandle(forWritingAtPath: path) else {
-            throw ValidationError("cannot write the output file \(path)")
+            throw CLIError("cannot write the output file \(path)")
         }
         handle = h
         ownsHandle = true

@@ -45,37 +45,39 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "Model family: rf, mlp, logreg or knn.")
     var model: ModelChoice = .rf
 
-    @Option(help: "Fingerprint: ecfp4 or fcfp4 (2048 bits).")
+    @Option(help: "Fingerprint: ecfp4 or fcfp4 (2048 bits). Default fcfp4, FLuID's choice for teachers (pharmacophoric atom features generalise across scaffolds); 'concord fingerprint' defaults to ECFP, RDKit's default, and takes --features for FCFP.")
     var fingerprint: FingerprintChoice = .fcfp4
 
-    @Option(help: "Random seed; the same seed gives the same model.")
+    @Option(parsing: .unconditional, help: "Random seed; the same seed gives the same model.")
     var seed: UInt64 = 0
 
     @Option(name: .shortAndLong, help: "Where to write the model file.")
     var output: String
 
     // Random forest.
-    @Option(help: "rf: number of trees.") var trees: Int = 100
-    @Option(help: "rf: maximum depth (default: unlimited).") var maxDepth: Int?
-    @Option(help: "rf: minimum samples per leaf.") var minSamplesLeaf: Int = 1
+    @Option(parsing: .unconditional, help: "rf: number of trees.") var trees: Int = 100
+    @Option(parsing: .unconditional, help: "rf: maximum depth (default: unlimited).") var maxDepth: Int?
+    @Option(parsing: .unconditional, help: "rf: minimum samples per leaf.") var minSamplesLeaf: Int = 1
     @Option(help: "rf: features per split: sqrt, log2, all, a fraction in (0,1] or a count (default: sqrt for classification, all for regression, as scikit-learn).") var maxFeatures: String?
     @Option(help: "rf/logreg: class weights: none, balanced, balanced-subsample (rf only).") var classWeight: ClassWeightChoice = .none
 
     // MLP.
     @Option(help: "mlp: hidden layer widths, comma separated.") var hidden: String = "1024"
-    @Option(help: "mlp: maximum epochs.") var epochs: Int = 60
-    @Option(help: "mlp: dropout probability.") var dropout: Double = 0.5
-    @Option(help: "mlp: Adam learning rate.") var learningRate: Double = 5e-4
-    @Option(help: "mlp: decoupled weight decay.") var weightDecay: Double = 5e-2
-    @Option(help: "mlp: fraction of the training rows held out for early stopping.") var validationFraction: Double = 0.1
+    @Option(parsing: .unconditional, help: "mlp: maximum epochs.") var epochs: Int = 60
+    @Option(parsing: .unconditional, help: "mlp: dropout probability.") var dropout: Double = 0.5
+    @Option(parsing: .unconditional, help: "mlp: Adam learning rate.") var learningRate: Double = 5e-4
+    @Option(parsing: .unconditional, help: "mlp: decoupled weight decay.") var weightDecay: Double = 5e-2
+    @Option(parsing: .unconditional, help: "mlp: fraction of the training rows held out for early stopping.") var validationFraction: Double = 0.1
 
     // Logistic regression and kNN.
-    @Option(name: .customLong("c"), help: "logreg: inverse L2 regularisation strength C.") var inverseRegularization: Double = 1
-    @Option(help: "knn: neighbours.") var k: Int = 5
+    @Option(name: .customLong("c"), parsing: .unconditional, help: "logreg: inverse L2 regularisation strength C.") var inverseRegularization: Double = 1
+    @Option(parsing: .unconditional, help: "knn: neighbours.") var k: Int = 5
 
     func validate() throws {
         try input.validate()
-        if task == .regression && input.activeBelow != nil { throw ValidationError("--active-below only makes sense with --task classification") }
+        if task == .regression && (input.activeBelow != nil || input.activeAbove != nil) {
+            throw ValidationError("--active-below and --active-above turn values into classes; with --task regression the values are learnt as they are")
+        }
         if task == .regression && model == .logreg { throw ValidationError("logreg is a classifier; use rf, mlp or knn for regression") }
         guard trees >= 1 else { throw ValidationError("--trees must be at least 1") }
         if let maxDepth, maxDepth < 1 { throw ValidationError("--max-depth must be at least 1") }
@@ -114,11 +116,16 @@ struct TrainCommand: AsyncParsableCommand {
     func run() async throws {
         let start = ContinuousClock.now
         let records = try input.molecules.read()
-        let featurized = try await Featurization.dataset(records: records, labelColumn: input.labelColumn,
-                                                         activeBelow: input.activeBelow, task: task, featurizer: fingerprint.spec)
+        let threshold = try input.threshold()
+        let source = LabelSource(column: input.labelColumn, threshold: threshold, columns: input.columns, file: input.molecules.input)
+        let featurized = try await Featurization.dataset(records: records, labels: source, task: task, featurizer: fingerprint.spec)
         Featurization.reportSkipped(featurized.skipped)
         let data = featurized.dataset
-        guard data.count > 0 else { throw ValidationError("no usable rows in \(input.molecules.input)") }
+        guard data.count > 0 else { throw CLIError("no usable rows in \(input.molecules.input)") }
+        if data.count < Self.fewRows {
+            Featurization.warn("only \(data.count) training rows: a model learnt from so few molecules is unreliable, and figures measured on them mean little")
+        }
+        var notes: [String] = []
         let inner: Data
         let kind: String
         switch (model, data.labels) {
@@ -131,8 +138,12 @@ struct TrainCommand: AsyncParsableCommand {
             let forest = try await RandomForestRegressor.fit(data.features, targets: y, options: options)
             (inner, kind) = (forest.encoded(), RandomForestRegressor.modelKind)
         case (.mlp, _):
-            let mlp = try await trainMLP(data)
+            let (mlp, report) = try await trainMLP(data)
             (inner, kind) = (mlp.encoded(), MLP.modelKind)
+            notes.append("mlp: \(report.epochs) epochs, best epoch \(report.bestEpoch)")
+            if report.bestEpoch <= 1 && epochs > 1 {
+                Featurization.warn("the MLP's early stopping chose epoch 1 of \(report.epochs): it learnt nothing that generalised to its held-out rows (too few rows, or a learning rate too high or low); try rf, or more data")
+            }
         case (.logreg, .binary(let y)):
             let weight: LogisticRegression.ClassWeight = classWeight == .none ? .none : .balanced
             let model = try LogisticRegression.fit(data.features, labels: y,
@@ -145,16 +156,21 @@ struct TrainCommand: AsyncParsableCommand {
             let model = try TanimotoKNN.regressor(training: data.features, targets: y, k: min(k, data.count))
             (inner, kind) = (model.encoded(), TanimotoKNN.modelKind)
         default:
-            throw ValidationError("\(model.rawValue) does not support this task")
+            throw CLIError("\(model.rawValue) does not support this task")
         }
         let header = TrainedModel.Header(featurizer: fingerprint.spec, task: task, labelColumn: input.labelColumn,
-                                         activeBelow: input.activeBelow, modelKind: kind, trainingRows: data.count, seed: seed)
+                                         activeBelow: threshold?.activeBelow, activeAbove: threshold?.activeAbove,
+                                         modelKind: kind, trainingRows: data.count, seed: seed)
         let bundle = TrainedModel(header: header, inner: inner)
         try bundle.encoded().write(to: URL(fileURLWithPath: output))
         var summary = "trained \(kind) (\(fingerprint.spec.name), \(task.rawValue)) on \(data.count) rows"
-        if case .binary(let y) = data.labels { summary += " (\(y.filter { $0 == 1 }.count) active)" }
+        if case .binary(let y) = data.labels {
+            let rule = threshold?.describe(valueName: input.labelColumn) ?? "labels 0/1 as written"
+            summary += " (\(y.filter { $0 == 1 }.count) active), \(rule),"
+        }
         summary += String(format: " in %.2f s -> %@", (ContinuousClock.now - start).seconds, output)
         print(summary)
+        for note in notes { print("  \(note)") }
     }
 
     func forestOptions() throws -> ForestOptions {
@@ -167,7 +183,10 @@ struct TrainCommand: AsyncParsableCommand {
                              minSamplesLeaf: minSamplesLeaf, classWeight: weight, seed: seed)
     }
 
-    func trainMLP(_ data: FingerprintDataset) async throws -> MLP {
+    /// Fewer training rows than this draw a warning.
+    static let fewRows = 50
+
+    func trainMLP(_ data: FingerprintDataset) async throws -> (MLP, MLP.TrainingReport) {
         let options = MLP.TrainingOptions(hidden: try parsedHidden(), dropout: dropout, learningRate: learningRate,
                                           weightDecay: weightDecay, maxEpochs: epochs, seed: seed)
         let n = data.count
@@ -194,8 +213,7 @@ struct TrainCommand: AsyncParsableCommand {
         let valid = holdOut > 0 ? subset { validRows.contains($0) } : nil
         let (model, report) = try await MLP.train(train.0, targets: train.1,
                                                   validation: valid.map { (x: $0.0, targets: $0.1) }, options: options)
-        FileHandle.standardError.write(Data("mlp: \(report.epochs) epochs, best epoch \(report.bestEpoch)\n".utf8))
-        return model
+        return (model, report)
     }
 }
 
@@ -208,29 +226,28 @@ struct LoadedModel {
     init(path: String) throws {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw ValidationError("cannot read the model file \(path): \(error.localizedDescription)")
+            throw CLIError("cannot read the model file \(path): \(error.localizedDescription)")
         }
         let bundle: TrainedModel
-        do { bundle = try TrainedModel(decoding: data) } catch { throw ValidationError("\(path): \(error)") }
+        do { bundle = try TrainedModel(decoding: data) } catch { throw CLIError("\(path): \(error)") }
         header = bundle.header
-        do {
-            switch header.modelKind {
-            case RandomForestClassifier.modelKind:
-                let m = try RandomForestClassifier(decoding: bundle.inner); score = { await m.predictProbability($0) }
-            case RandomForestRegressor.modelKind:
-                let m = try RandomForestRegressor(decoding: bundle.inner); score = { await m.predict($0) }
-            case MLP.modelKind:
-                let m = try MLP(decoding: bundle.inner); score = { await m.predict($0) }
-            case LogisticRegression.modelKind:
-                let m = try LogisticRegression(decoding: bundle.inner); score = { await m.predictProbability($0) }
-            case TanimotoKNN.modelKind:
-                let m = try TanimotoKNN(decoding: bundle.inner); score = { await m.predict($0) }
-            default:
-                throw ValidationError("\(path): unknown model kind '\(header.modelKind)'")
-            }
-        } catch let error as ModelFileError {
-            throw ValidationError("\(path): \(error)")
-        }
+        let scorer: TrainedModel.Scorer
+        do { scorer = try bundle.scorer() } catch { throw CLIError("\(path): \(error)") }
+        score = { await scorer($0) }
+    }
+
+    /// The threshold rule the model was trained with, if its labels came from measured values.
+    var threshold: ActivityThreshold? {
+        if let below = header.activeBelow { return .below(below) }
+        if let above = header.activeAbove { return .above(above) }
+        return nil
+    }
+}
+
+/// Checks a classifier's decision threshold: a probability cut-off.
+func validateProbabilityThreshold(_ threshold: Double) throws {
+    guard threshold.isFinite, (0...1).contains(threshold) else {
+        throw ValidationError("--threshold is a cut-off on P(active) and must lie in [0, 1], not \(threshold)")
     }
 }
 
@@ -244,13 +261,18 @@ struct PredictCommand: AsyncParsableCommand {
     @Option(help: "Model file written by 'concord train'.") var model: String
     @OptionGroup var input: MoleculeInputOptions
     @Option(name: .shortAndLong, help: "Output CSV (default: standard output).") var output: String?
-    @Option(help: "Decision threshold for classifiers.") var threshold: Double = 0.5
+    @Option(parsing: .unconditional, help: "Decision threshold on P(active) for classifiers, in [0, 1].") var threshold: Double = 0.5
+
+    func validate() throws {
+        try input.validate()
+        try validateProbabilityThreshold(threshold)
+    }
 
     func run() async throws {
         let loaded = try LoadedModel(path: model)
         let records = try input.read()
-        let featurized = try await Featurization.dataset(records: records, labelColumn: nil, activeBelow: nil,
-                                                         task: loaded.header.task, featurizer: loaded.header.featurizer)
+        let featurized = try await Featurization.dataset(records: records, labels: nil, task: loaded.header.task,
+                                                         featurizer: loaded.header.featurizer)
         let scores = await loaded.score(featurized.dataset.features)
         var out = try OutputSink(path: output)
         try out.write("id,score,predicted,error\n")
@@ -272,23 +294,40 @@ struct PredictCommand: AsyncParsableCommand {
 struct EvaluateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
-        abstract: "Evaluate a trained model on labelled molecules; print the metrics and write them as JSON."
+        abstract: "Evaluate a trained model on labelled molecules; print the metrics and write them as JSON.",
+        discussion: """
+            A classifier's labels are read with the model's own threshold rule (--active-below or --active-above \
+            as it was trained) unless one is given here.
+            """
     )
 
     @Option(help: "Model file written by 'concord train'.") var model: String
     @OptionGroup var input: LabelledInputOptions
     @Option(help: "Where to write the metrics JSON.") var json: String?
-    @Option(help: "Decision threshold for classifiers.") var threshold: Double = 0.5
+    @Option(parsing: .unconditional, help: "Decision threshold on P(active) for classifiers, in [0, 1].") var threshold: Double = 0.5
+
+    func validate() throws {
+        try input.validate()
+        try validateProbabilityThreshold(threshold)
+    }
 
     func run() async throws {
         let loaded = try LoadedModel(path: model)
-        let activeBelow = input.activeBelow ?? loaded.header.activeBelow
+        let task = loaded.header.task
+        let given = try input.threshold()
+        if task == .regression && given != nil {
+            throw CLIError("the model is a regressor: it predicts the values themselves, so --active-below/--active-above do not apply")
+        }
+        let rule = given ?? loaded.threshold
         let records = try input.molecules.read()
-        let featurized = try await Featurization.dataset(records: records, labelColumn: input.labelColumn, activeBelow: activeBelow,
-                                                         task: loaded.header.task, featurizer: loaded.header.featurizer)
+        let source = LabelSource(column: input.labelColumn, threshold: rule, columns: input.columns, file: input.molecules.input)
+        let featurized = try await Featurization.dataset(records: records, labels: source, task: task, featurizer: loaded.header.featurizer)
         Featurization.reportSkipped(featurized.skipped)
         let data = featurized.dataset
-        guard data.count > 0 else { throw ValidationError("no usable labelled rows in \(input.molecules.input)") }
+        guard data.count > 0 else { throw CLIError("no usable labelled rows in \(input.molecules.input)") }
+        if task == .regression && LabelColumn.looksBinary(featurized.values) {
+            Featurization.warn("'\(input.labelColumn)' holds only 0 and 1, but the model is a regressor that predicts measured values; RMSE and R² against classes mean nothing (evaluate a classifier, or give the column of measured values)")
+        }
         let scores = await loaded.score(data.features)
         var metrics: [(String, Double)] = []
         switch data.labels {
@@ -304,9 +343,14 @@ struct EvaluateCommand: AsyncParsableCommand {
                        ("r2", try Metrics.r2(truth: y, predicted: scores)), ("pearson", try Metrics.pearson(truth: y, predicted: scores)),
                        ("spearman", try Metrics.spearman(truth: y, predicted: scores))]
         case .multiTask:
-            throw ValidationError("multi-task evaluation is not supported by this command")
+            throw CLIError("multi-task evaluation is not supported by this command")
         }
-        print("\(loaded.header.modelKind) on \(data.count) molecules (\(loaded.header.featurizer.name)):")
+        var heading = "\(loaded.header.modelKind) on \(data.count) molecules (\(loaded.header.featurizer.name)"
+        if case .binary(let y) = data.labels {
+            let ruleText = rule.map { $0.describe(valueName: input.labelColumn) + (given == nil ? ", the model's rule" : "") } ?? "labels 0/1 as written"
+            heading += "; \(y.filter { $0 == 1 }.count) active, \(ruleText); threshold P ≥ \(threshold)"
+        }
+        print(heading + "):")
         for (name, value) in metrics { print("  \(name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(String(format: "%.4f", value))") }
         if let json {
             // NaN (e.g. ROC-AUC with one class present) is written as null.

@@ -7,8 +7,8 @@ import Foundation
 
 extension FederationInput {
     /// Loads a labelled set for regression: every molecule's measured value, and binary labels for
-    /// stratifying the consortium plan (`value ≤ --active-below` when given — exp_mean in nM for
-    /// MoleculeACE — otherwise the upper half of the values at the median).
+    /// stratifying the consortium plan (by --active-below or --active-above when given — exp_mean in nM
+    /// for MoleculeACE — otherwise the upper half of the values at the median).
     ///
     /// MoleculeACE values are pKi (pEC50): 9 + `y`, where `y` is −log10 of the nM value.
     static func loadRegression(_ options: DatasetOptions, fingerprint: MorganOptions) async throws -> LoadedDataset {
@@ -17,11 +17,12 @@ extension FederationInput {
         var parsed: [Result<Molecule, RecordError>] = []
         var skipped: [String] = []
         var hasSplit = true
+        let rule = try options.threshold()
         if let name = options.moleculeACESet {
             let url = try WheelFetcher(cache: CacheOption.cache(options.cache)).fetch(.moleculeACE).url
             let ace = try MoleculeACE(wheelAt: url)
             guard ace.setNames.contains(name) else {
-                throw ValidationError("MoleculeACE has no set '\(name)'; sets: \(ace.setNames.joined(separator: ", "))")
+                throw CLIError("MoleculeACE has no set '\(name)'; sets: \(ace.setNames.joined(separator: ", "))")
             }
             let records = try ace.load(name)
             let results = await Parallel.mapChunks(records, minimumChunk: 64) { chunk in
@@ -31,30 +32,26 @@ extension FederationInput {
             }
             for (r, result) in zip(records, results) {
                 ids.append("\(name):\(r.line)"); smiles.append(r.smiles); values.append(9 + r.y)
-                thresholdLabels.append(options.activeBelow.map { r.experimentalNM <= $0 ? 1 : 0 } ?? 0)
+                thresholdLabels.append(rule?.label(r.experimentalNM) ?? 0)
                 isTest.append(r.isTest); parsed.append(result)
             }
         } else if let path = options.data, let labelColumn = options.labelColumn {
-            let records = try MoleculeFile.read(URL(fileURLWithPath: path), columns: .init(smiles: options.smilesColumn, id: options.idColumn))
+            let columns = MoleculeFile.Columns(smiles: options.smilesColumn, id: options.idColumn)
+            let records = try MoleculeFile.read(URL(fileURLWithPath: path), columns: columns)
             hasSplit = options.splitColumn != nil
+            let raws = try LabelColumn.values(of: records, column: labelColumn, columns: columns, file: path)
+            let splits = try options.splitColumn.map { column throws(DataError) in try LabelColumn.values(of: records, column: column, columns: columns, file: path) }
             let results = await Parallel.mapChunks(records, minimumChunk: 64) { chunk in
                 chunk.map { r in Result { () throws(RecordError) -> Molecule in try r.molecule() } }
             }
-            for (r, result) in zip(records, results) {
-                guard let raw = r.properties[labelColumn] else {
-                    throw ValidationError("no column named '\(labelColumn)'; columns: \(r.properties.keys.sorted().joined(separator: ", "))")
-                }
+            for (k, (r, result)) in zip(records, results).enumerated() {
+                let raw = raws[k]
                 guard let value = Double(raw.trimmingCharacters(in: .whitespaces)), value.isFinite else {
                     skipped.append("line \(r.line): value '\(raw)' is not a number"); continue
                 }
-                if let splitColumn = options.splitColumn {
-                    guard let split = r.properties[splitColumn] else {
-                        throw ValidationError("no column named '\(splitColumn)'; columns: \(r.properties.keys.sorted().joined(separator: ", "))")
-                    }
-                    isTest.append(split.trimmingCharacters(in: .whitespaces).lowercased() == "test")
-                } else { isTest.append(false) }
+                isTest.append(splits.map { $0[k].trimmingCharacters(in: .whitespaces).lowercased() == "test" } ?? false)
                 ids.append(r.id); values.append(value); parsed.append(result)
-                thresholdLabels.append(options.activeBelow.map { value <= $0 ? 1 : 0 } ?? 0)
+                thresholdLabels.append(rule?.label(value) ?? 0)
                 if case .smiles(let s) = r.structure { smiles.append(s) } else { smiles.append("") }
             }
         }
@@ -67,11 +64,11 @@ extension FederationInput {
         }
         let features = await MoleculeFeaturizer.featurize(molecules: molecules, options: fingerprint)
         let kept = keep.map { values[$0] }
-        let labels = options.activeBelow == nil ? LabelledMolecules.medianSplit(kept) : keep.map { thresholdLabels[$0] }
+        let labels = rule == nil ? LabelledMolecules.medianSplit(kept) : keep.map { thresholdLabels[$0] }
         let data = LabelledMolecules(ids: keep.map { ids[$0] }, features: FingerprintMatrix(bitCount: fingerprint.fpSize, fingerprints: features.map(\.fingerprint)),
                                      labels: labels, identityKeys: features.map(\.key), isTest: hasSplit ? keep.map { isTest[$0] } : nil,
                                      smiles: keep.map { smiles[$0] }, values: kept)
-        guard data.count > 0 else { throw ValidationError("no usable molecules in \(options.name)") }
+        guard data.count > 0 else { throw CLIError("no usable molecules in \(options.name)") }
         return LoadedDataset(molecules: data, skipped: skipped, seconds: (clock.now - start).seconds)
     }
 

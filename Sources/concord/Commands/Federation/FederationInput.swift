@@ -20,7 +20,7 @@ struct DatasetOptions: ParsableArguments {
     @Option(help: "Identifier column of --data (default: row number).")
     var idColumn: String?
 
-    @Option(help: "Label column of --data: 0/1, or a measured value with --active-below (with --task regression: the value to regress, e.g. pKi).")
+    @Option(help: "Label column of --data: 0/1, or a measured value with --active-below or --active-above (with --task regression: the value to regress, e.g. pKi).")
     var labelColumn: String?
 
     @Option(help: "classification (active/inactive, FLuID) or regression (teachers, consensus and student regress the measured value; MoleculeACE: pKi or pEC50).")
@@ -29,8 +29,11 @@ struct DatasetOptions: ParsableArguments {
     @Option(help: "Column of --data marking the external test set ('test'; anything else is training). Without it a random 20% is the test set.")
     var splitColumn: String?
 
-    @Option(help: "Active when the value ≤ this (for MoleculeACE: exp_mean in nM, e.g. 100).")
+    @Option(parsing: .unconditional, help: "Active when the value ≤ this: for values where lower is more potent (K_i, IC50 in nM; for MoleculeACE: exp_mean in nM, e.g. 100).")
     var activeBelow: Double?
+
+    @Option(parsing: .unconditional, help: "Active when the value ≥ this: for values where higher is more active (pIC50, pKi, e.g. 6; % inhibition, e.g. 50). Not for MoleculeACE's nM values.")
+    var activeAbove: Double?
 
     @Option(help: "Cache directory for public data (default: $CONCORD_CACHE or ~/.cache/concord).")
     var cache: String?
@@ -43,13 +46,27 @@ struct DatasetOptions: ParsableArguments {
             guard name.hasPrefix("moleculeace:"), name.count > "moleculeace:".count else {
                 throw ValidationError("--dataset must look like moleculeace:CHEMBL214_Ki (see 'concord data list')")
             }
+            guard activeAbove == nil else {
+                throw ValidationError("MoleculeACE's exp_mean is in nM, where lower is more potent: use --active-below (e.g. --active-below 100 for ≤ 100 nM), not --active-above")
+            }
             guard activeBelow != nil || task == .regression else {
                 throw ValidationError("MoleculeACE activities are continuous (exp_mean in nM): give --active-below, e.g. --active-below 100, or regress them with --task regression")
             }
         case (nil, .some):
             guard labelColumn != nil else { throw ValidationError("--data needs --label-column") }
         }
-        if let activeBelow, !activeBelow.isFinite { throw ValidationError("--active-below must be a finite number") }
+        do { _ = try threshold() } catch { throw ValidationError(error.message) }
+    }
+
+    /// The rule of --active-below/--active-above, `nil` when neither is given.
+    func threshold() throws(DataError) -> ActivityThreshold? {
+        try ActivityThreshold.from(activeBelow: activeBelow, activeAbove: activeAbove)
+    }
+
+    /// How labels are made, for progress output: ", active when exp_mean [nM] ≤ 100" (empty for regression or 0/1 labels).
+    var ruleNote: String {
+        guard task == .classification, let rule = try? threshold() else { return "" }
+        return ", " + rule.describe(valueName: moleculeACESet != nil ? "exp_mean [nM]" : labelColumn ?? "value")
     }
 
     /// The MoleculeACE set named by --dataset, if any.
@@ -75,12 +92,13 @@ enum FederationInput {
         var parsed: [Result<Molecule, RecordError>] = []
         var skipped: [String] = []
         var hasSplit = true
-        if let name = options.dataset, let threshold = options.activeBelow {
+        let rule = try options.threshold()
+        if let name = options.dataset, let threshold = rule {
             let setName = String(name.dropFirst("moleculeace:".count))
             let url = try WheelFetcher(cache: CacheOption.cache(options.cache)).fetch(.moleculeACE).url
             let ace = try MoleculeACE(wheelAt: url)
             guard ace.setNames.contains(setName) else {
-                throw ValidationError("MoleculeACE has no set '\(setName)'; sets: \(ace.setNames.joined(separator: ", "))")
+                throw CLIError("MoleculeACE has no set '\(setName)'; sets: \(ace.setNames.joined(separator: ", "))")
             }
             let records = try ace.load(setName)
             let results = await Parallel.mapChunks(records, minimumChunk: 64) { chunk in
@@ -89,31 +107,28 @@ enum FederationInput {
                 } }
             }
             for (r, result) in zip(records, results) {
-                ids.append("\(setName):\(r.line)"); smiles.append(r.smiles); labels.append(r.experimentalNM <= threshold ? 1 : 0)
+                ids.append("\(setName):\(r.line)"); smiles.append(r.smiles); labels.append(threshold.label(r.experimentalNM))
                 isTest.append(r.isTest); parsed.append(result)
             }
         } else if let path = options.data, let labelColumn = options.labelColumn {
-            let records = try MoleculeFile.read(URL(fileURLWithPath: path), columns: .init(smiles: options.smilesColumn, id: options.idColumn))
+            let columns = MoleculeFile.Columns(smiles: options.smilesColumn, id: options.idColumn)
+            let records = try MoleculeFile.read(URL(fileURLWithPath: path), columns: columns)
             hasSplit = options.splitColumn != nil
+            let raws = try LabelColumn.values(of: records, column: labelColumn, columns: columns, file: path)
+            if rule == nil { try LabelColumn.requireClasses(raws, column: labelColumn, file: path) }
+            let splits = try options.splitColumn.map { column throws(DataError) in try LabelColumn.values(of: records, column: column, columns: columns, file: path) }
             let results = await Parallel.mapChunks(records, minimumChunk: 64) { chunk in
                 chunk.map { r in Result { () throws(RecordError) -> Molecule in try r.molecule() } }
             }
-            for (r, result) in zip(records, results) {
-                guard let raw = r.properties[labelColumn] else {
-                    throw ValidationError("no column named '\(labelColumn)'; columns: \(r.properties.keys.sorted().joined(separator: ", "))")
-                }
+            for (k, (r, result)) in zip(records, results).enumerated() {
+                let raw = raws[k]
                 let label: UInt8
-                switch BinaryLabel(parsing: raw, activeBelow: options.activeBelow) {
+                switch BinaryLabel(parsing: raw, threshold: rule) {
                 case .label(let value): label = value
                 case .notANumber: skipped.append("line \(r.line): label '\(raw)' is not a number"); continue
-                case .notBinary: skipped.append("line \(r.line): label \(raw) is not 0 or 1 (use --active-below to threshold)"); continue
+                case .notBinary: skipped.append("line \(r.line): label \(raw) is not 0 or 1 (use --active-below or --active-above to threshold)"); continue
                 }
-                if let splitColumn = options.splitColumn {
-                    guard let split = r.properties[splitColumn] else {
-                        throw ValidationError("no column named '\(splitColumn)'; columns: \(r.properties.keys.sorted().joined(separator: ", "))")
-                    }
-                    isTest.append(split.trimmingCharacters(in: .whitespaces).lowercased() == "test")
-                } else { isTest.append(false) }
+                isTest.append(splits.map { $0[k].trimmingCharacters(in: .whitespaces).lowercased() == "test" } ?? false)
                 ids.append(r.id); labels.append(label); parsed.append(result)
                 if case .smiles(let s) = r.structure { smiles.append(s) } else { smiles.append("") }
             }
@@ -130,7 +145,7 @@ enum FederationInput {
         let data = LabelledMolecules(ids: keep.map { ids[$0] }, features: FingerprintMatrix(bitCount: fingerprint.fpSize, fingerprints: features.map(\.fingerprint)),
                                      labels: keep.map { labels[$0] }, identityKeys: features.map(\.key),
                                      isTest: hasSplit ? keep.map { isTest[$0] } : nil, smiles: keep.map { smiles[$0] })
-        guard data.count > 0 else { throw ValidationError("no usable molecules in \(options.name)") }
+        guard data.count > 0 else { throw CLIError("no usable molecules in \(options.name)") }
         return LoadedDataset(molecules: data, skipped: skipped, seconds: (clock.now - start).seconds)
     }
 

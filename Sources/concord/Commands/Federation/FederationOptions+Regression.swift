@@ -5,7 +5,7 @@ import Foundation
 
 extension FederationOptions {
     /// The regression preset (poc: forests everywhere, random selection; default: Concord's) with every given option applied.
-    /// - Throws: `ValidationError` for options that have no meaning in regression (a classification-only model,
+    /// - Throws: `CLIError` for options that have no meaning in regression (a classification-only model,
     ///   scheme or selection, soft labels, calibration).
     func regressionSettings(valueName: String) throws -> RegressionSettings {
         var s = preset == .poc ? RegressionSettings.poc : RegressionSettings.standard
@@ -20,20 +20,20 @@ extension FederationOptions {
             switch selection {
             case .random: s.selection = .random
             case .best: s.selection = .best
-            default: throw ValidationError("--selection \(selection.rawValue) is for classification; regression selects random or best (lowest consensus spread first)")
+            default: throw CLIError("--selection \(selection.rawValue) is for classification; regression selects random or best (lowest consensus spread first)")
             }
         }
         if let scheme {
             guard let regression = RegressionScheme(rawValue: scheme.rawValue) else {
-                throw ValidationError("--scheme \(scheme.rawValue) is for classification; regression federates weighted or uniform")
+                throw CLIError("--scheme \(scheme.rawValue) is for classification; regression federates weighted or uniform")
             }
             s.scheme = regression
         }
         if softLabels != nil || calibrate != nil || teacherHeads != nil || softTemperature != nil || studentWeighting != nil {
-            throw ValidationError("--soft-labels, --teacher-heads, --soft-temperature, --student-weighting and --calibrate apply to classification; a regression student always learns the consensus values")
+            throw CLIError("--soft-labels, --teacher-heads, --soft-temperature, --student-weighting and --calibrate apply to classification; a regression student always learns the consensus values")
         }
         if calibrateHybrids != nil || hybridPublicRatio != nil || hybridUndersample != nil || hybridModel != nil {
-            throw ValidationError("--calibrate-hybrids, --hybrid-public-ratio, --hybrid-undersample and --hybrid-model apply to classification; a regression hybrid learns its own values and the selection's consensus values")
+            throw CLIError("--calibrate-hybrids, --hybrid-public-ratio, --hybrid-undersample and --hybrid-model apply to classification; a regression hybrid learns its own values and the selection's consensus values")
         }
         if let transferPool { s.transferSelection.poolSize = transferPool }
         if let domainFraction { s.transferSelection.domainFraction = domainFraction }
@@ -44,7 +44,7 @@ extension FederationOptions {
             let recipes = try teacher.split(separator: ",").map { try Self.regressionRecipe($0.trimmingCharacters(in: .whitespaces), student: false) }
             if recipes.count == 1 { s.teacher = recipes[0] } else {
                 guard recipes.count == s.consortium.partners else {
-                    throw ValidationError("--teacher lists \(recipes.count) models for \(s.consortium.partners) partners; give one, or one per partner")
+                    throw CLIError("--teacher lists \(recipes.count) models for \(s.consortium.partners) partners; give one, or one per partner")
                 }
                 s.partnerTeachers = recipes
             }
@@ -65,7 +65,7 @@ extension FederationOptions {
     /// The regression recipe of a model name.
     static func regressionRecipe(_ name: String, student: Bool) throws -> RegressionRecipe {
         guard let recipe = RegressionRecipe.named(name, student: student) else {
-            throw ValidationError(name == "logreg" ? "logreg cannot regress a value; choose rf, mlp or knn"
+            throw CLIError(name == "logreg" ? "logreg cannot regress a value; choose rf, mlp or knn"
                                                   : "unknown model '\(name)'; choose rf, mlp or knn")
         }
         return recipe

@@ -19,7 +19,7 @@ struct FederationOptions: ParsableArguments {
     @Option(help: "poc: FLuID's published configuration exactly; default: Concord's.")
     var preset: PresetChoice = .default
 
-    @Option(help: "Partners in the virtual consortium (k-means clusters).")
+    @Option(parsing: .unconditional, help: "Partners in the virtual consortium (k-means clusters).")
     var partners: Int?
 
     @Option(help: "Public transfer molecules: 'moses' (1.58 M ZINC molecules), 'chembl' (the molecules of the other 29 MoleculeACE sets, unlabelled), 'chembl+moses', or a file of SMILES. Default: moses for --preset poc, chembl+moses otherwise.")
@@ -28,16 +28,16 @@ struct FederationOptions: ParsableArguments {
     @Option(help: "SMILES column of a --transfer file.")
     var transferSmilesColumn: String = "smiles"
 
-    @Option(help: "Transfer molecules to sample and annotate (FLuID: 50000).")
+    @Option(parsing: .unconditional, help: "Transfer molecules to sample and annotate (FLuID: 50000).")
     var transferSize: Int?
 
-    @Option(help: "Public molecules to screen before choosing the transfer set by the partners' domains (0: a random transfer set, as FLuID).")
+    @Option(parsing: .unconditional, help: "Public molecules to screen before choosing the transfer set by the partners' domains (0: a random transfer set, as FLuID).")
     var transferPool: Int?
 
-    @Option(help: "Share of a screened transfer set chosen by the partners' domains (the rest at random from the pool).")
+    @Option(parsing: .unconditional, help: "Share of a screened transfer set chosen by the partners' domains (the rest at random from the pool).")
     var domainFraction: Double?
 
-    @Option(help: "Student molecules to select (FLuID: 10000).")
+    @Option(parsing: .unconditional, help: "Student molecules to select (FLuID: 10000).")
     var studentSize: Int?
 
     @Option(help: "Student selection: balanced, random, best, worst, mixed or ranked.")
@@ -46,13 +46,13 @@ struct FederationOptions: ParsableArguments {
     @Option(help: "Consensus: weighted (FLuID), uniform, majority, or confidence (domain weight × each teacher's own reliability).")
     var scheme: FederationScheme?
 
-    @Option(help: "Exponent of the domain weights (1 − d)^p: 2 is FLuID's; larger hands each public molecule more completely to the partners nearest it.")
+    @Option(parsing: .unconditional, help: "Exponent of the domain weights (1 − d)^p: 2 is FLuID's; larger hands each public molecule more completely to the partners nearest it.")
     var weightPower: Double?
 
-    @Option(help: "Fraction of training molecules held out for validation.")
+    @Option(parsing: .unconditional, help: "Fraction of training molecules held out for validation.")
     var validationFraction: Double?
 
-    @Option(help: "Fraction of molecules moved to a random partner after k-means.")
+    @Option(parsing: .unconditional, help: "Fraction of molecules moved to a random partner after k-means.")
     var smoothing: Double?
 
     @Option(help: "Teacher model for every partner (rf, mlp, logreg, knn), or a comma-separated list, one per partner.")
@@ -67,7 +67,7 @@ struct FederationOptions: ParsableArguments {
     @Option(help: "Train an MLP student on soft labels with one auxiliary output per teacher, keeping the consensus output alone (true), or with the consensus output only (false).")
     var teacherHeads: Bool?
 
-    @Option(help: "Temperature of soft labels: targets σ(logit(p) / T); below 1 sharpens them, above 1 softens them (default 1).")
+    @Option(parsing: .unconditional, help: "Temperature of soft labels: targets σ(logit(p) / T); below 1 sharpens them, above 1 softens them (default 1).")
     var softTemperature: Double?
 
     @Option(help: "Weighting of a soft-label MLP student's molecules: none, confidence (|2p − 1|) or domain (nearness to the nearest partner).")
@@ -82,7 +82,7 @@ struct FederationOptions: ParsableArguments {
     @Option(help: "Under-sample the majority class 1:1 before training each hybrid (FLuID: true).")
     var hybridUndersample: Bool?
 
-    @Option(help: "Public molecules per private molecule in each hybrid (default preset: 0.5; poc: the whole student selection, as FLuID).")
+    @Option(parsing: .unconditional, help: "Public molecules per private molecule in each hybrid (default preset: 0.5; poc: the whole student selection, as FLuID).")
     var hybridPublicRatio: Double?
 
     @Option(help: "What each hybrid is: recipe (a fresh forest on own and public molecules, as FLuID) or finetune (the student fine-tuned on them).")
@@ -91,19 +91,19 @@ struct FederationOptions: ParsableArguments {
     @Option(help: "Partners abstain on their own molecules: off, identity, or a Tanimoto threshold such as 0.9 (identity and similarity).")
     var selfGuard: String?
 
-    @Option(help: "Trees of every random forest (FLuID: 150).")
+    @Option(parsing: .unconditional, help: "Trees of every random forest (FLuID: 150).")
     var trees: Int?
 
-    @Option(help: "Maximum depth of every random forest (FLuID: 15).")
+    @Option(parsing: .unconditional, help: "Maximum depth of every random forest (FLuID: 15).")
     var maxDepth: Int?
 
-    @Option(help: "Number of seeds (0, 1, …), each a full repetition.")
+    @Option(parsing: .unconditional, help: "Number of seeds (0, 1, …), each a full repetition.")
     var seeds: Int = 1
 
-    @Option(help: "First seed.")
+    @Option(parsing: .unconditional, help: "First seed.")
     var seed: UInt64 = 0
 
-    @Option(help: "Worker threads (default: all cores).")
+    @Option(parsing: .unconditional, help: "Worker threads (default: all cores).")
     var threads: Int?
 
     func validate() throws {
@@ -119,6 +119,8 @@ struct FederationOptions: ParsableArguments {
         if let maxDepth, maxDepth < 1 { throw ValidationError("--max-depth must be at least 1") }
         if let v = validationFraction, !(v >= 0 && v < 1) { throw ValidationError("--validation-fraction must lie in [0, 1)") }
         if let s = smoothing, !(s >= 0 && s <= 1) { throw ValidationError("--smoothing must lie in [0, 1]") }
+        if let p = weightPower, !(p > 0 && p.isFinite) { throw ValidationError("--weight-power must be a positive number") }
+        if let t = softTemperature, !(t > 0 && t.isFinite) { throw ValidationError("--soft-temperature must be a positive number") }
         _ = try teacherRecipes()
         _ = try guardSetting()
         if let student { _ = try Self.recipe(student) }
@@ -192,7 +194,7 @@ struct FederationOptions: ParsableArguments {
         if let recipes = try teacherRecipes() {
             if recipes.count == 1 { s.teacher = recipes[0] } else {
                 guard recipes.count == s.consortium.partners else {
-                    throw ValidationError("--teacher lists \(recipes.count) models for \(s.consortium.partners) partners; give one, or one per partner")
+                    throw CLIError("--teacher lists \(recipes.count) models for \(s.consortium.partners) partners; give one, or one per partner")
                 }
                 s.partnerTeachers = recipes
             }

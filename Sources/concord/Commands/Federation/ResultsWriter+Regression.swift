@@ -43,6 +43,8 @@ extension ResultsWriter {
                 + m.role.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0)
                 + String(format: " %6d ", m.trainSize) + "  \(f(m.test.rmse))  \(ci) \(f(m.test.r2))   \(f(m.test.spearman)) \(f(m.test.mae))     \(f(m.validation.rmse))\n"
         }
+        text += results.seeds.count > 1 ? "±95%: half-width of the 95% CI over \(results.seeds.count) seeds.\n"
+            : "±95%: one seed, no interval (run --seeds 3 or more for intervals).\n"
         return text + "(\(results.valueName); T-max is the best partner per metric — lowest RMSE/MAE, highest R²/Spearman — and T-min the worst)\n"
     }
 }

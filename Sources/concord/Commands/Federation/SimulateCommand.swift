@@ -32,7 +32,7 @@ struct SimulateCommand: AsyncParsableCommand {
         if dataset.task == .regression { return try await runRegression() }
         let settings = try federation.settings()
         let log = Log(quiet: quiet)
-        log("Loading \(dataset.name) …")
+        log("Loading \(dataset.name)\(dataset.ruleNote) …")
         let loaded = try await FederationInput.load(dataset, fingerprint: settings.fingerprint)
         if let skipped = FederationInput.skippedSummary(loaded.skipped) { Log(quiet: false)(skipped) }
         let data = loaded.molecules
@@ -46,6 +46,7 @@ struct SimulateCommand: AsyncParsableCommand {
         let (results, _) = try await Simulation.run(data: data, pool: pool, preferred: preferred, datasetName: dataset.name, settings: settings,
                                                     seeds: federation.seedList, featurizationSeconds: loaded.seconds,
                                                     version: Concord.configuration.version, progress: bar.handler)
+        for warning in results.warnings { Log(quiet: false)("Warning: \(warning).") }
         let report = try ResultsWriter.write(results, to: URL(fileURLWithPath: out, isDirectory: true))
         print(ResultsWriter.headline(results))
         if let c = results.consensus {

@@ -36,7 +36,7 @@ struct StudyCommand: AsyncParsableCommand {
     @OptionGroup var dataset: DatasetOptions
     @OptionGroup var federation: FederationOptions
 
-    @Option(help: "Random teacher subsets per count (teacher-count) or draws per size (student-size).")
+    @Option(parsing: .unconditional, help: "Random teacher subsets per count (teacher-count) or draws per size (student-size).")
     var repeats: Int = 5
 
     @Option(help: "Student sizes (student-size), comma-separated.")
@@ -66,7 +66,7 @@ struct StudyCommand: AsyncParsableCommand {
         settings.singleTeacherStudents = false
         settings.hybrids = study == .domain
         let log = Log(quiet: quiet)
-        log("Loading \(dataset.name) …")
+        log("Loading \(dataset.name)\(dataset.ruleNote) …")
         let loaded = try await FederationInput.load(dataset, fingerprint: settings.fingerprint)
         if let skipped = FederationInput.skippedSummary(loaded.skipped) { Log(quiet: false)(skipped) }
         let (pool, preferred) = try FederationInput.pool(transfer: study == .options ? "chembl+moses" : federation.transferSource, smilesColumn: federation.transferSmilesColumn,

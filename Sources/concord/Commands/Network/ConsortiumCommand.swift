@@ -27,19 +27,19 @@ struct ConsortiumCommand: AsyncParsableCommand {
 
         @OptionGroup var dataset: DatasetOptions
 
-        @Option(help: "Number of partners.")
+        @Option(parsing: .unconditional, help: "Number of partners.")
         var partners: Int = 3
 
         @Option(help: "The output directory.")
         var out: String = "consortium"
 
-        @Option(help: "The coordinator's gRPC port on 127.0.0.1.")
+        @Option(parsing: .unconditional, help: "The coordinator's gRPC port on 127.0.0.1.")
         var port: Int = 7443
 
-        @Option(help: "The coordinator's HTTPS status port on 127.0.0.1.")
+        @Option(parsing: .unconditional, help: "The coordinator's HTTPS status port on 127.0.0.1.")
         var statusPort: Int = 7444
 
-        @Option(help: "The seed of the partition.")
+        @Option(parsing: .unconditional, help: "The seed of the partition.")
         var seed: UInt64 = 1
 
         @Option(help: "Teacher model of every node: rf, mlp, logreg or knn.")
@@ -48,10 +48,15 @@ struct ConsortiumCommand: AsyncParsableCommand {
         @Flag(help: "Replace an existing directory's kit.")
         var force = false
 
-        func run() async throws {
+        func validate() throws {
             guard partners >= 1, partners <= 64 else { throw ValidationError("--partners must be 1…64") }
+            guard (1...65_535).contains(port) else { throw ValidationError("--port must be a TCP port, 1…65535") }
+            guard (1...65_535).contains(statusPort) else { throw ValidationError("--status-port must be a TCP port, 1…65535") }
+        }
+
+        func run() async throws {
             guard dataset.task == .classification else {
-                throw ValidationError("a networked consortium federates classification only for now; regression runs in one process: 'concord simulate --task regression'")
+                throw CLIError("a networked consortium federates classification only for now; regression runs in one process: 'concord simulate --task regression'")
             }
             let loaded = try await FederationInput.load(dataset, fingerprint: .fcfp4)
             if let summary = FederationInput.skippedSummary(loaded.skipped) { FileHandle.standardError.write(Data(summary.utf8)) }
@@ -109,7 +114,7 @@ struct ConsortiumCommand: AsyncParsableCommand {
                 tls: {directory: kit/operator}
 
                 """.write(to: root.appendingPathComponent("operator.yaml"), atomically: true, encoding: .utf8)
-            print("consortium of \(partners) partners from \(dataset.name) in \(out)/:")
+            print("consortium of \(partners) partners from \(dataset.name)\(dataset.ruleNote) in \(out)/:")
             for (p, name) in names.enumerated() {
                 let rows = plan.partners[p]
                 print("  \(name): \(rows.count) training molecules (\(data.actives(rows)) active)  private/\(name).csv")
@@ -136,14 +141,18 @@ extension ConsortiumCommand {
 
         @OptionGroup var job: JobOptions
 
-        @Option(help: "Worker threads in all.")
+        @Option(parsing: .unconditional, help: "Worker threads in all.")
         var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+        func validate() throws {
+            guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        }
 
         func run() async throws {
             let root = URL(fileURLWithPath: dir, isDirectory: true)
             let nodeFiles = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("nodes").path).filter { $0.hasSuffix(".yaml") }.sorted()
             let nodes = try nodeFiles.map { try NodeConfig.load(root.appendingPathComponent("nodes/\($0)").path) }
-            guard !nodes.isEmpty else { throw ValidationError("no node configurations in \(dir)/nodes") }
+            guard !nodes.isEmpty else { throw CLIError("no node configurations in \(dir)/nodes") }
             let database = root.appendingPathComponent("state/local-\(UUID().uuidString.prefix(8)).sqlite")
             try FileManager.default.createDirectory(at: database.deletingLastPathComponent(), withIntermediateDirectories: true)
             let clock = ContinuousClock(), start = clock.now

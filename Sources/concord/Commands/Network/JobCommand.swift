@@ -91,24 +91,30 @@ struct JobCommand: AsyncParsableCommand {
 /// A job's settings, as the operator gives them (`job submit`, `consortium run`).
 struct JobOptions: ParsableArguments {
     @Option(help: "A name for the job.") var name: String = "federated distillation"
-    @Option(help: "Annotations needed to federate after the deadline (0: all).") var quorum: UInt32 = 0
-    @Option(help: "Seconds to wait for annotations before federating with the quorum (0: wait for all).") var annotationDeadline: UInt32 = 0
-    @Option(help: "Seconds to wait for calibration counts and evaluations (0: wait for all).") var evaluationDeadline: UInt32 = 0
+    @Option(parsing: .unconditional, help: "Annotations needed to federate after the deadline (0: all).") var quorum: UInt32 = 0
+    @Option(parsing: .unconditional, help: "Seconds to wait for annotations before federating with the quorum (0: wait for all).") var annotationDeadline: UInt32 = 0
+    @Option(parsing: .unconditional, help: "Seconds to wait for calibration counts and evaluations (0: wait for all).") var evaluationDeadline: UInt32 = 0
     @Option(help: "Public molecules: moses, chembl, chembl+moses, or a SMILES file readable by the coordinator.") var transfer: String = "chembl+moses"
-    @Option(help: "Public molecules to annotate.") var transferSize: UInt32 = 50_000
-    @Option(help: "Domain-aware transfer selection: public molecules the partners screen first (domain distances only); 0 draws the transfer set at random.") var screenPool: UInt32 = 0
-    @Option(help: "Share of a screened transfer set chosen nearest the partners' domains (partners in turn); the rest is drawn at random from the pool.") var domainFraction: Double = 0.5
-    @Option(help: "Molecules asked for the student.") var studentSize: UInt32 = UInt32(SimulationSettings.standard.studentSize)
+    @Option(parsing: .unconditional, help: "Public molecules to annotate.") var transferSize: UInt32 = 50_000
+    @Option(parsing: .unconditional, help: "Domain-aware transfer selection: public molecules the partners screen first (domain distances only); 0 draws the transfer set at random.") var screenPool: UInt32 = 0
+    @Option(parsing: .unconditional, help: "Share of a screened transfer set chosen nearest the partners' domains (partners in turn); the rest is drawn at random from the pool.") var domainFraction: Double = 0.5
+    @Option(parsing: .unconditional, help: "Molecules asked for the student.") var studentSize: UInt32 = UInt32(SimulationSettings.standard.studentSize)
     @Option(help: "Student selection: balanced, random, best, worst, mixed, ranked.") var selection: String = "ranked"
     @Option(help: "Consensus: weighted, uniform, majority, confidence (nodes then send their teacher's own ROC-AUC with the annotation).") var scheme: String = "weighted"
-    @Option(help: "Exponent of the domain weights (1 − d)^p (2: FLuID's).") var weightPower: Double = SimulationSettings.standard.weightPower
+    @Option(parsing: .unconditional, help: "Exponent of the domain weights (1 − d)^p (2: FLuID's).") var weightPower: Double = SimulationSettings.standard.weightPower
     @Option(help: "Student model: rf, mlp, logreg, knn.") var student: String = "mlp"
     @Flag(inversion: .prefixedNo, help: "Train the student on consensus probabilities.") var softLabels = true
     @Flag(inversion: .prefixedNo, help: "Train an MLP student on soft labels with one auxiliary output per partner (published with the consensus output only).") var teacherHeads = true
-    @Option(help: "Temperature of soft labels: targets σ(logit(p) / T) (1: the consensus probabilities).") var softTemperature: Double = 1
+    @Option(parsing: .unconditional, help: "Temperature of soft labels: targets σ(logit(p) / T) (1: the consensus probabilities).") var softTemperature: Double = 1
     @Option(help: "Weighting of a soft-label MLP student's molecules: none, confidence or domain.") var studentWeighting: String = "none"
     @Flag(inversion: .prefixedNo, help: "Choose the threshold by federated calibration.") var calibrate = true
-    @Option(help: "The job's seed.") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "The job's seed.") var seed: UInt64 = 1
+
+    func validate() throws {
+        guard (0...1).contains(domainFraction) else { throw ValidationError("--domain-fraction must lie in [0, 1]") }
+        guard weightPower.isFinite, weightPower > 0 else { throw ValidationError("--weight-power must be a positive number") }
+        guard softTemperature.isFinite, softTemperature > 0 else { throw ValidationError("--soft-temperature must be a positive number") }
+    }
 
     func spec(partners: [String]) -> Concord_V1_JobSpec {
         var spec = Concord_V1_JobSpec()

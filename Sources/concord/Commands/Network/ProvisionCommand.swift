@@ -28,7 +28,7 @@ struct ProvisionCommand: ParsableCommand {
     @Flag(help: "Also let the coordinator's certificate name localhost and 127.0.0.1 (for a local test).")
     var loopback = false
 
-    @Option(help: "Certificate validity in days.")
+    @Option(parsing: .unconditional, help: "Certificate validity in days.")
     var days: Int = 730
 
     @Option(help: "The kit directory.")
@@ -46,6 +46,10 @@ struct ProvisionCommand: ParsableCommand {
     @Option(help: "Why the certificate is revoked.")
     var reason: String = "revoked by the consortium"
 
+    func validate() throws {
+        guard days >= 1 else { throw ValidationError("--days must be at least 1") }
+    }
+
     func run() throws {
         let directory = URL(fileURLWithPath: out, isDirectory: true)
         if let add {
@@ -60,8 +64,8 @@ struct ProvisionCommand: ParsableCommand {
             print("revoked \(revoke); \(list.revoked.count) certificate(s) revoked in \(kit.revocationsURL.path)")
             return
         }
-        guard let consortium, let coordinator else { throw ValidationError("give --consortium and --coordinator (or --add / --revoke for an existing kit)") }
-        guard !partners.isEmpty else { throw ValidationError("give at least one --partner") }
+        guard let consortium, let coordinator else { throw CLIError("give --consortium and --coordinator (or --add / --revoke for an existing kit)") }
+        guard !partners.isEmpty else { throw CLIError("give at least one --partner") }
         let kit = try Provisioner.provision(consortium: consortium, coordinatorHost: coordinator, partners: partners,
                                             operators: operators.isEmpty ? ["operator"] : operators, outputDirectory: directory,
                                             validityDays: days, includeLoopback: loopback, overwrite: force)

@@ -1,0 +1,57 @@
+import ConcordStorage
+import Foundation
+import Testing
+
+/// One implementation of the store protocols, as the conformance suite opens it.
+///
+/// To put a new store through the suite, add its factory to ``all``: `place` gives a fresh, empty
+/// place for one test's stores (a directory; a schema on a database server), and `coordinator` and
+/// `node` open (creating if needed) a store there. Opening the same place again, after the first
+/// store was closed, must give back what the first one stored.
+struct StoreFactory: Sendable, CustomTestStringConvertible {
+    let name: String
+    let place: @Sendable () throws -> String
+    let coordinator: @Sendable (String) async throws -> any CoordinatorStoring
+    let node: @Sendable (String) async throws -> any NodeStoring
+
+    var testDescription: String { name }
+
+    /// Every implementation the suite runs against.
+    static let all: [StoreFactory] = [.sqlite]
+
+    /// SQLite files in a fresh temporary directory.
+    static let sqlite = StoreFactory(
+        name: "SQLite",
+        place: {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("concord-conformance-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            return directory.path
+        },
+        coordinator: { place in try SQLiteCoordinatorStore(path: place + "/coordinator.sqlite") },
+        node: { place in try SQLiteNodeStore(path: place + "/node.sqlite") })
+
+    /// A fresh coordinator store and its place (to reopen it).
+    func freshCoordinator() async throws -> (store: any CoordinatorStoring, place: String) {
+        let place = try place()
+        return (try await coordinator(place), place)
+    }
+
+    /// A fresh node store and its place (to reopen it).
+    func freshNode() async throws -> (store: any NodeStoring, place: String) {
+        let place = try place()
+        return (try await node(place), place)
+    }
+}
+
+/// The `StorageError` code `body` throws, or nil when it throws nothing (any other error fails the test).
+func storageCode(_ body: () async throws -> Void) async -> StorageError.Code? {
+    do {
+        try await body()
+        return nil
+    } catch let error as StorageError {
+        return error.code
+    } catch {
+        Issue.record("expected a StorageError, got \(error)")
+        return nil
+    }
+}
