@@ -24,6 +24,18 @@ struct SizeCheckTests {
         #expect(SizeCheck(plan: plan, labels: nil, validationNeeded: false).refusals.count == 2)
     }
 
+    @Test("a partner needs one molecule of each class, not two: one active warns, none refuses")
+    func partnerClasses() throws {
+        let labels = Self.labels(400, every: 3)
+        // Rows 1, 2, 4, 5, … are inactive; row 3 is active: a partner of 18 with one active, and one of 18 with none.
+        let inactive = (100..<400).filter { $0 % 3 != 0 }
+        let one = [300] + Array(inactive.prefix(17)), none = Array(inactive.dropFirst(17).prefix(18))
+        let plan = ConsortiumPlan(test: Array(0..<100), validation: [], partners: [one, none])
+        let check = SizeCheck(plan: plan, labels: labels, validationNeeded: false)
+        #expect(check.refusals == ["partner T2's training set has 18 molecules (0 active, 18 inactive); at least 1 of each class is needed — use fewer partners or more molecules"])
+        #expect(check.warnings.contains { $0.hasPrefix("partner T1's training set has 18 molecules (1 active, 17 inactive)") })
+    }
+
     @Test("borderline sizes run with warnings; comfortable ones with none")
     func warnings() throws {
         let labels = Self.labels(2000, every: 4)

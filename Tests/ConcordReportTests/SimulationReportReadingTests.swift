@@ -130,10 +130,13 @@ struct SimulationReportReadingTests {
         #expect(!JobFixture.section(HTMLReport.render(Fixture.simulation()), "models").contains("Deployed model per partner"))
     }
 
-    @Test("small-set warnings are shown in the masthead")
+    @Test("small-set warnings are shown in the masthead, one list item each")
     func warnings() {
-        let header = JobFixture.section(HTMLReport.render(Fixture.oneSeed()), "summary")
+        let results = Fixture.oneSeed()
+        let header = JobFixture.section(HTMLReport.render(results), "summary")
         #expect(header.contains("Small sets.") && header.contains("below 100 its figures have wide confidence intervals"))
+        #expect(!results.warnings.isEmpty)
+        #expect(header.components(separatedBy: "<li>").count - 1 == results.warnings.count)
     }
 
     /// Boxes of axis titles, tick labels, reference labels and dataset-name segments, measured in the page.

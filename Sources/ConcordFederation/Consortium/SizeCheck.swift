@@ -14,18 +14,22 @@ public struct SizeCheck: Sendable, Hashable {
         public var testMolecules: Int
         /// Validation molecules, when thresholds are calibrated or models chosen on them.
         public var validationMolecules: Int
-        /// Molecules of each class a partner's training set and the test and validation sets need (classification only).
+        /// Molecules of each class the test and validation sets need (classification only).
         public var perClass: Int
+        /// Molecules of each class a partner's training set needs (classification only). A small partner with one
+        /// active is a real consortium member whose teacher is weak, not a meaningless run; a partner without
+        /// one of the classes has no teacher at all.
+        public var partnerPerClass: Int
 
-        public init(partnerMolecules: Int, testMolecules: Int, validationMolecules: Int, perClass: Int) {
+        public init(partnerMolecules: Int, testMolecules: Int, validationMolecules: Int, perClass: Int, partnerPerClass: Int) {
             self.partnerMolecules = partnerMolecules; self.testMolecules = testMolecules
-            self.validationMolecules = validationMolecules; self.perClass = perClass
+            self.validationMolecules = validationMolecules; self.perClass = perClass; self.partnerPerClass = partnerPerClass
         }
 
-        /// The refusal line: 10 molecules per partner, 20 test and 10 validation molecules, each with at least 2 of each class.
-        public static let required = Minimums(partnerMolecules: 10, testMolecules: 20, validationMolecules: 10, perClass: 2)
+        /// The refusal line: 10 molecules per partner with one of each class, 20 test and 10 validation molecules with at least 2 of each class.
+        public static let required = Minimums(partnerMolecules: 10, testMolecules: 20, validationMolecules: 10, perClass: 2, partnerPerClass: 1)
         /// Below these sizes the run warns: 50 per partner, 100 test and 50 validation molecules, 10 of each class.
-        public static let comfortable = Minimums(partnerMolecules: 50, testMolecules: 100, validationMolecules: 50, perClass: 10)
+        public static let comfortable = Minimums(partnerMolecules: 50, testMolecules: 100, validationMolecules: 50, perClass: 10, partnerPerClass: 10)
     }
 
     /// Why the run cannot give meaningful figures; empty when it can.
@@ -45,7 +49,7 @@ public struct SizeCheck: Sendable, Hashable {
             return rows.reduce(0) { $0 + (labels.indices.contains($1) ? Int(labels[$1]) : 0) }
         }
         /// Checks one set: its size, and with classes the smaller class.
-        func check(_ name: String, _ rows: [Int], minimum: Int, comfortable plenty: Int, advice: String) {
+        func check(_ name: String, _ rows: [Int], minimum: Int, comfortable plenty: Int, perClass: Int, advice: String) {
             let n = rows.count
             var text = "\(name) has \(n) molecule\(n == 1 ? "" : "s")"
             var minority: Int?
@@ -55,8 +59,8 @@ public struct SizeCheck: Sendable, Hashable {
             }
             if n < minimum {
                 refusals.append("\(text); at least \(minimum) are needed — \(advice)")
-            } else if let m = minority, m < required.perClass {
-                refusals.append("\(text); at least \(required.perClass) of each class are needed — \(advice)")
+            } else if let m = minority, m < perClass {
+                refusals.append("\(text); at least \(perClass) of each class \(perClass == 1 ? "is" : "are") needed — \(advice)")
             } else if n < plenty {
                 warnings.append("\(text); below \(plenty) its figures have wide confidence intervals")
             } else if let m = minority, m < comfortable.perClass {
@@ -66,13 +70,13 @@ public struct SizeCheck: Sendable, Hashable {
         let fewerPartners = "use fewer partners or more molecules"
         for (i, rows) in plan.partners.enumerated() {
             check("partner T\(i + 1)'s training set", rows, minimum: required.partnerMolecules, comfortable: comfortable.partnerMolecules,
-                  advice: fewerPartners)
+                  perClass: required.partnerPerClass, advice: fewerPartners)
         }
         check("the external test set", plan.test, minimum: required.testMolecules, comfortable: comfortable.testMolecules,
-              advice: "use more molecules or a larger test split")
+              perClass: required.perClass, advice: "use more molecules or a larger test split")
         if validationNeeded {
             check("the validation set", plan.validation, minimum: required.validationMolecules, comfortable: comfortable.validationMolecules,
-                  advice: "use more molecules or a larger validation fraction")
+                  perClass: required.perClass, advice: "use more molecules or a larger validation fraction")
         }
         self.refusals = refusals
         self.warnings = warnings

@@ -77,7 +77,7 @@ extension HTMLReport {
     /// The run's size warnings, as a callout.
     static func warnings(_ r: SimulationResults) -> String {
         guard !r.warnings.isEmpty else { return "" }
-        return "<div class=\"callout warn\"><strong>Small sets.</strong> The figures below are uncertain: "
-            + r.warnings.map(HTML.escape).joined(separator: "; ") + ".</div>"
+        return "<div class=\"callout warn\"><strong>Small sets.</strong> The figures below are uncertain:<ul>"
+            + r.warnings.map { "<li>\(HTML.escape($0)).</li>" }.joined() + "</ul></div>"
     }
 }

@@ -107,7 +107,7 @@ enum Featurization {
     /// Prints the skipped rows (the first few in full) to standard error.
     static func reportSkipped(_ skipped: [(id: String, reason: String)]) {
         guard !skipped.isEmpty else { return }
-        var text = "\(skipped.count) rows skipped:\n"
+        var text = "\(skipped.count) row\(skipped.count == 1 ? "" : "s") skipped:\n"
         for row in skipped.prefix(10) { text += "  \(row.id): \(row.reason)\n" }
         if skipped.count > 10 { text += "  … and \(skipped.count - 10) more\n" }
         FileHandle.standardError.write(Data(text.utf8))
