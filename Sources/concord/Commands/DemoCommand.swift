@@ -66,11 +66,13 @@ struct DemoCommand: AsyncParsableCommand {
                                                     version: Concord.configuration.version, progress: bar.handler)
         let report = try ResultsWriter.write(results, to: URL(fileURLWithPath: out, isDirectory: true))
         print("\nExternal test set (\(results.testSize) molecules):")
-        print("  model                            train     MCC  bal.acc  ROC-AUC")
+        print("  model                            train     MCC  95% CI            bal.acc  ROC-AUC")
         func row(_ label: String, _ m: ModelResult?) {
             guard let m else { return }
+            let interval = m.testMCCInterval.map { String(format: "[%6.3f, %6.3f]", $0.lower, $0.upper) } ?? ""
             print("  " + label.padding(toLength: 30, withPad: " ", startingAt: 0)
-                  + String(format: " %6d  ", m.trainSize) + "\(f(m.test.mcc))  \(f(m.test.balancedAccuracy))  \(f(m.test.rocAUC))")
+                  + String(format: " %6d  ", m.trainSize) + "\(f(m.test.mcc))  "
+                  + interval.padding(toLength: 16, withPad: " ", startingAt: 0) + "  \(f(m.test.balancedAccuracy))  \(f(m.test.rocAUC))")
         }
         func f(_ v: Double?) -> String { v.map { String(format: "%6.3f", $0) } ?? "     –" }
         let k = results.partners
@@ -84,7 +86,13 @@ struct DemoCommand: AsyncParsableCommand {
             let bac = Statistics.mean(hybrids.compactMap(\.test.balancedAccuracy))
             let auc = Statistics.mean(hybrids.compactMap(\.test.rocAUC))
             print("  " + "H-mean partner + student data".padding(toLength: 30, withPad: " ", startingAt: 0)
-                  + String(format: " %6d  ", hybrids.reduce(0) { $0 + $1.trainSize } / hybrids.count) + "\(f(mcc))  \(f(bac))  \(f(auc))")
+                  + String(format: " %6d  ", hybrids.reduce(0) { $0 + $1.trainSize } / hybrids.count) + "\(f(mcc))  "
+                  + String(repeating: " ", count: 16) + "  \(f(bac))  \(f(auc))")
+        }
+        if let interval = results.model("S-F\(k)")?.testMCCInterval { print("  95% CI: \(interval.explanation).") }
+        if let gap = results.gapRecovered {
+            let interval = results.gapRecoveredInterval.map { String(format: ", 95%% CI [%.0f%%, %.0f%%]", $0.lower * 100, $0.upper * 100) } ?? ""
+            print(String(format: "Gap recovered by the student (S − T-mean) / (T0 − T-mean): %.0f%%", gap * 100) + interval)
         }
         if let c = results.consensus {
             print("\nConsensus: \(c.consensusActives) of \(c.transferSize) public molecules labelled active; student trained on \(c.selectedSize) (\(c.selectedActives) active).")
