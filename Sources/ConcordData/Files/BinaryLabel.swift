@@ -30,17 +30,20 @@ public struct ActivityThreshold: Sendable, Hashable, CustomStringConvertible {
 
     /// The rule given by a pair of optional thresholds (`--active-below`, `--active-above`): `nil` when
     /// neither is given.
+    /// - Parameter names: how the two settings are spelt where the user gave them (command-line options by
+    ///   default; a node's configuration says `active_below` and `active_above`).
     /// - Throws: ``DataError`` `.invalidOption` when both are given or a threshold is not finite.
-    public static func from(activeBelow: Double?, activeAbove: Double?) throws(DataError) -> ActivityThreshold? {
+    public static func from(activeBelow: Double?, activeAbove: Double?,
+                            names: (below: String, above: String) = ("--active-below", "--active-above")) throws(DataError) -> ActivityThreshold? {
         switch (activeBelow, activeAbove) {
         case (nil, nil): return nil
         case (.some, .some):
-            throw DataError(.invalidOption, "give either --active-below or --active-above, not both")
+            throw DataError(.invalidOption, "give either \(names.below) or \(names.above), not both")
         case (.some(let v), nil):
-            guard v.isFinite else { throw DataError(.invalidOption, "--active-below must be a finite number, not \(v)") }
+            guard v.isFinite else { throw DataError(.invalidOption, "\(names.below) must be a finite number, not \(v)") }
             return .below(v)
         case (nil, .some(let v)):
-            guard v.isFinite else { throw DataError(.invalidOption, "--active-above must be a finite number, not \(v)") }
+            guard v.isFinite else { throw DataError(.invalidOption, "\(names.above) must be a finite number, not \(v)") }
             return .above(v)
         }
     }

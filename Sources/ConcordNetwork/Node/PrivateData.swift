@@ -34,14 +34,10 @@ public struct PrivateData: Sendable {
         let records = try MoleculeFile.read(url, columns: .init(smiles: source.smilesColumn ?? "smiles", id: nil))
         var molecules: [Molecule] = [], labels: [UInt8] = [], splits: [String] = [], skipped: [String] = []
         let threshold: ActivityThreshold?
-        switch (source.activeBelow, source.activeAbove) {
-        case (.some, .some): throw ConfigError(path: url.path, reason: "give either active_below or active_above, not both")
-        case (.some(let v), nil) where !v.isFinite, (nil, .some(let v)) where !v.isFinite:
-            throw ConfigError(path: url.path, reason: "the activity threshold must be a finite number, not \(v)")
-        case (.some(let v), nil): threshold = .below(v)
-        case (nil, .some(let v)): threshold = .above(v)
-        case (nil, nil): threshold = nil
-        }
+        do {
+            threshold = try ActivityThreshold.from(activeBelow: source.activeBelow, activeAbove: source.activeAbove,
+                                                   names: ("active_below", "active_above"))
+        } catch { throw ConfigError(path: url.path, reason: error.message) }
         if threshold == nil, let examples = LabelColumn.measuredExamples(records.map { $0.properties[source.labelColumn] ?? "" }) {
             throw ConfigError(path: url.path, reason: """
                 label column '\(source.labelColumn)' holds measured values (e.g. \(examples.joined(separator: ", "))), not classes 0/1: \
