@@ -45,14 +45,14 @@ struct DomainSelectionTests {
         let recipe = TrainingRecipe(model: .randomForest(ForestOptions(treeCount: 5, maxDepth: 4)))
         let guardBoth = SelfAnnotationGuard(identical: true, similarityThreshold: 0.9)
         let trained = try await Teacher.train(partner: "T1", features: data.features.rows(rows), labels: rows.map { data.labels[$0] },
-                                              keys: rows.map { data.identityKeys[$0] }, recipe: recipe, domain: DomainSettings(), seed: 11)
+                                              keys: rows.map { data.identityKeys[$0] }, recipe: recipe, domain: DomainSettings(), seeds: SeedTree(11))
         let expected = try await trained.screen(pool, keys: poolKeys, guard: guardBoth)
         let screened = try await Teacher.screen(partner: "T1", features: data.features.rows(rows), keys: rows.map { data.identityKeys[$0] },
-                                                domain: DomainSettings(), seed: 11, pool: pool, poolKeys: poolKeys, guard: guardBoth)
+                                                domain: DomainSettings(), seeds: SeedTree(11), pool: pool, poolKeys: poolKeys, guard: guardBoth)
         #expect(screened == expected)
         #expect(screened.abstained.filter { $0 }.count >= 50, "the 50 shared molecules are the partner's own")
         let other = try await Teacher.screen(partner: "T1", features: data.features.rows(rows), keys: rows.map { data.identityKeys[$0] },
-                                             domain: DomainSettings(), seed: 12, pool: pool, poolKeys: poolKeys, guard: guardBoth)
+                                             domain: DomainSettings(), seeds: SeedTree(12), pool: pool, poolKeys: poolKeys, guard: guardBoth)
         #expect(other.distances != screened.distances, "the domain reference is a seeded sample")
     }
 
@@ -114,27 +114,27 @@ struct ConfidenceConsensusTests {
         let data = await Library.labelled()
         let forest = TrainingRecipe(model: .randomForest(ForestOptions(treeCount: 25, maxDepth: 8)))
         let teacher = try await Teacher.train(partner: "T1", features: data.features, labels: data.labels, recipe: forest,
-                                              domain: DomainSettings(), seed: 3, measureReliability: true)
+                                              domain: DomainSettings(), seeds: SeedTree(3), measureReliability: true)
         let oob = try #require(teacher.reliability)
         #expect(oob > 0.8 && oob <= 1, "the library's rule is learnable (out-of-bag ROC-AUC \(oob))")
         let logistic = TrainingRecipe(model: .logisticRegression(LogisticRegression.Options()))
         let cv = try #require(try await Teacher.train(partner: "T1", features: data.features, labels: data.labels, recipe: logistic,
-                                                      domain: DomainSettings(), seed: 3, measureReliability: true).reliability)
+                                                      domain: DomainSettings(), seeds: SeedTree(3), measureReliability: true).reliability)
         #expect(cv > 0.6 && cv <= 1, "cross-validated ROC-AUC \(cv)")
         // Labels shuffled against the molecules: nothing to learn, so reliability falls to about chance.
         var rng = SeededRandom(seed: 9)
         let shuffled = Splits.shuffled(Array(data.labels.indices), &rng).map { data.labels[$0] }
         let noise = try #require(try await Teacher.train(partner: "T1", features: data.features, labels: shuffled, recipe: forest,
-                                                         domain: DomainSettings(), seed: 3, measureReliability: true).reliability)
+                                                         domain: DomainSettings(), seeds: SeedTree(3), measureReliability: true).reliability)
         #expect(noise < 0.65, "shuffled labels give a chance-level reliability (\(noise))")
         let annotation = try await teacher.annotate(data.features.rows([0, 1]))
         #expect(annotation.reliability == oob, "the annotation carries the teacher's reliability")
         let oneClass = try await Teacher.train(partner: "T1", features: data.features, labels: [UInt8](repeating: 0, count: data.count),
-                                               recipe: forest, domain: DomainSettings(), seed: 3, measureReliability: true)
+                                               recipe: forest, domain: DomainSettings(), seeds: SeedTree(3), measureReliability: true)
         #expect(oneClass.reliability == nil)
         // Not asked for (every scheme but confidence): not measured, not sent.
         let unasked = try await Teacher.train(partner: "T1", features: data.features, labels: data.labels, recipe: logistic,
-                                              domain: DomainSettings(), seed: 3)
+                                              domain: DomainSettings(), seeds: SeedTree(3))
         #expect(unasked.reliability == nil)
         #expect(try await unasked.annotate(data.features.rows([0, 1])).reliability == nil)
     }

@@ -33,7 +33,7 @@ struct PrivacyGuardTests {
         let pub = await MoleculeFeaturizer.featurize(publicSmiles, options: .fcfp4).compactMap { try? $0.get() }
         let x = FingerprintMatrix(bitCount: 2048, fingerprints: priv.map(\.fingerprint))
         let teacher = try await Teacher.train(partner: "T1", features: x, labels: [1, 1, 0, 0, 1, 0, 1, 0], keys: priv.map(\.key),
-                                              recipe: TrainingRecipe(model: .knn(k: 3)), domain: DomainSettings(k: 2, sampleFraction: 1), seed: 0)
+                                              recipe: TrainingRecipe(model: .knn(k: 3)), domain: DomainSettings(k: 2, sampleFraction: 1), seeds: SeedTree(0))
         let t = FingerprintMatrix(bitCount: 2048, fingerprints: pub.map(\.fingerprint))
         let identity = try await teacher.annotate(t, keys: pub.map(\.key), guard: SelfAnnotationGuard())
         #expect(identity.abstained == [true, true, false, false, false], "phenol written another way, and deuterated hexane, are still the partner's own")

@@ -221,13 +221,13 @@ struct CoordinatorEngineTests {
         // The same student as the shared training code on what was sent.
         let consensus = try Federation.consensus(sent, scheme: .weighted, weights: try Federation.domainWeights(sent))
         let features = try await PartnerWork.transfer(transfer, fingerprint: FeaturizerSpec(radius: 2, bits: 1024, features: true), parallelism: 2).features
-        let selection = try await StudentSelection.select(consensus, mode: .ranked, size: Int(spec.studentSize), seed: Seeds.derive(spec.seed, 300))
+        let selection = try await StudentSelection.select(consensus, mode: .ranked, size: Int(spec.studentSize), seed: SeedTree(spec.seed).stage(.selection).seed)
         let recipe = try #require(TrainingRecipe.named("mlp", student: true))
         let expected = try await StudentTraining.fit(recipe: recipe, softLabels: true, teacherHeads: true, consensus: consensus, annotations: sent,
-                                                     selection: selection, transfer: features, seed: Seeds.derive(spec.seed, 301))
+                                                     selection: selection, transfer: features, seed: SeedTree(spec.seed).stage(.student).seed)
         #expect(expected as? MLP == student)
         let plain = try await StudentTraining.fit(recipe: recipe, softLabels: true, teacherHeads: false, consensus: consensus, annotations: sent,
-                                                  selection: selection, transfer: features, seed: Seeds.derive(spec.seed, 301))
+                                                  selection: selection, transfer: features, seed: SeedTree(spec.seed).stage(.student).seed)
         #expect(plain as? MLP != student, "the heads were used")
     }
 

@@ -81,7 +81,7 @@ enum Fixtures {
         let teacher = try await Teacher.train(partner: partner, features: FingerprintMatrix(bitCount: bits, fingerprints: fps),
                                               labels: data.map(\.label), keys: keys,
                                               recipe: TrainingRecipe(model: .randomForest(ForestOptions(treeCount: 20, maxDepth: 8, classWeight: .balanced, computeOutOfBag: false))),
-                                              domain: DomainSettings(), seed: 11, measureReliability: reliability != nil, parallelism: 2)
+                                              domain: DomainSettings(), seeds: SeedTree(11), measureReliability: reliability != nil, parallelism: 2)
         let public_ = await MoleculeFeaturizer.featurize(transfer, options: options)
         let matrix = FingerprintMatrix(bitCount: bits, fingerprints: try public_.map { try $0.get().fingerprint })
         var annotation = try await teacher.annotate(matrix, keys: try public_.map { try $0.get().key }, guard: SelfAnnotationGuard(identical: true))
@@ -97,7 +97,7 @@ enum Fixtures {
         let teacher = try await Teacher.train(partner: partner, features: FingerprintMatrix(bitCount: bits, fingerprints: try own.map { try $0.get().fingerprint }),
                                               labels: data.map(\.label), keys: try own.map { try $0.get().key },
                                               recipe: TrainingRecipe(model: .randomForest(ForestOptions(treeCount: 5, maxDepth: 4, computeOutOfBag: false))),
-                                              domain: DomainSettings(), seed: 11, parallelism: 2)
+                                              domain: DomainSettings(), seeds: SeedTree(11), parallelism: 2)
         let molecules = await MoleculeFeaturizer.featurize(pool, options: options)
         let matrix = FingerprintMatrix(bitCount: bits, fingerprints: try molecules.map { try $0.get().fingerprint })
         let screening = try await teacher.screen(matrix, keys: try molecules.map { try $0.get().key }, guard: SelfAnnotationGuard(identical: true))

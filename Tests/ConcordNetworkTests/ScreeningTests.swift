@@ -69,7 +69,7 @@ struct ScreeningTests {
 
         // The coordinator's choice is DomainSelection over exactly what the partners sent.
         let screenings = try names.map { try Chunking.assemble(partner: $0, screeningChunks: sent[$0] ?? [], poolSize: drawn.smiles.count) }
-        let rows = try DomainSelection.choose(screenings, size: 120, domainFraction: 0.5, seed: Seeds.derive(7, 210))
+        let rows = try DomainSelection.choose(screenings, size: 120, domainFraction: 0.5, seed: SeedTree(7).stage(.screening).seed)
         #expect(transfer == rows.map { drawn.smiles[$0] })
         // And it lies nearer the partners than the pool does: mean distance to the nearest partner.
         func nearestDistance(_ m: Int) -> Double {

@@ -1,5 +1,5 @@
 public import ConcordChem
-import ConcordML
+public import ConcordML
 
 /// How the transfer set is chosen from the public pool.
 public struct TransferSelection: Sendable, Hashable {
@@ -88,21 +88,21 @@ extension TransferSet {
     /// `teachers` (domain distances only) and the molecules ``DomainSelection`` chooses kept.
     /// Classification and regression simulations draw their transfer sets here.
     /// - Parameters:
-    ///   - seed: seeds the draw; `choiceSeed` the random share of a screened choice.
+    ///   - seeds: the job's seed tree (its transfer stage seeds the draw, its screening stage the random share of a screened choice).
     ///   - teachers: the partners' teachers (not T0), which screen at the partners.
     /// - Throws: ``FederationError`` from a screening or the choice.
     static func simulated(pool: [String], size: Int, selection: TransferSelection, excluding heldOut: Set<MoleculeIdentityKey>,
-                          options: MorganOptions, seed: UInt64, choiceSeed: UInt64, preferred: Int, cache: PoolFeatureCache?,
+                          options: MorganOptions, seeds: SeedTree, preferred: Int, cache: PoolFeatureCache?,
                           teachers: [Teacher], guard selfGuard: SelfAnnotationGuard,
                           parallelism: Int) async throws(FederationError) -> TransferSet {
         let drawn = await sample(pool: pool, size: selection.screens ? selection.poolSize : size, excluding: heldOut, options: options,
-                                 seed: seed, preferred: preferred, cache: cache, parallelism: parallelism)
+                                 seed: seeds.stage(.transfer).seed, preferred: preferred, cache: cache, parallelism: parallelism)
         guard selection.screens, drawn.count > size else { return drawn }
         var screenings: [Screening] = []
         for teacher in teachers {
             screenings.append(try await teacher.screen(drawn.features, keys: drawn.keys, guard: selfGuard, parallelism: parallelism))
         }
-        return drawn.subset(try DomainSelection.choose(screenings, size: size, domainFraction: selection.domainFraction, seed: choiceSeed))
+        return drawn.subset(try DomainSelection.choose(screenings, size: size, domainFraction: selection.domainFraction, seed: seeds.stage(.screening).seed))
     }
 
     /// The molecules at `rows` (in that order), with the counts of how this set was drawn.
@@ -114,12 +114,12 @@ extension TransferSet {
 
 extension Teacher {
     /// Screens public molecules without training a model: exactly the ``Screening`` that a
-    /// teacher trained by ``train(partner:features:labels:keys:recipe:domain:seed:measureReliability:parallelism:)``
-    /// with the same molecules, domain settings and seed would give (the domain reference depends
+    /// teacher trained by ``train(partner:features:labels:keys:recipe:domain:seeds:measureReliability:parallelism:)``
+    /// with the same molecules, domain settings and seed tree would give (the domain reference depends
     /// on those alone), at the cost of the domain reference only.
     /// - Throws: ``FederationError``.
     public static func screen(partner: String, features: FingerprintMatrix, keys: [MoleculeIdentityKey] = [], domain: DomainSettings,
-                              seed: UInt64, pool: FingerprintMatrix, poolKeys: [MoleculeIdentityKey] = [],
+                              seeds: SeedTree, pool: FingerprintMatrix, poolKeys: [MoleculeIdentityKey] = [],
                               guard selfGuard: SelfAnnotationGuard = .off,
                               parallelism: Int = defaultParallelism) async throws(FederationError) -> Screening {
         guard domain.k >= 1, domain.sampleFraction > 0, domain.sampleFraction <= 1 else {
@@ -127,7 +127,7 @@ extension Teacher {
         }
         // A teacher whose model is never asked: screening reads only its domain and its private molecules.
         let screener = Teacher(partner: partner, model: ConstantClassifier(probability: 0.5),
-                               domain: try domainReference(features, domain: domain, seed: seed), trainSize: 0, reliability: nil,
+                               domain: try domainReference(features, domain: domain, seeds: seeds), trainSize: 0, reliability: nil,
                                privateFeatures: features, privateKeys: Set(keys))
         return try await screener.screen(pool, keys: poolKeys, guard: selfGuard, parallelism: parallelism)
     }

@@ -91,7 +91,8 @@ public struct TrainingRecipe: Sendable, Hashable {
     /// The model's ROC-AUC on its own training data without looking at it: out-of-bag for a
     /// forest fitted on every row, otherwise 3-fold stratified cross-validation with this recipe.
     /// Nil when one class is missing or a fold cannot be trained.
-    public func reliability(of model: any ProbabilisticClassifier, features: FingerprintMatrix, labels: [UInt8], seed: UInt64,
+    /// - Parameter seeds: the reliability's branch of the seed tree (the folds' order, then one branch per fold's model).
+    public func reliability(of model: any ProbabilisticClassifier, features: FingerprintMatrix, labels: [UInt8], seeds: SeedTree,
                             parallelism: Int = defaultParallelism) async -> Double? {
         let actives = labels.reduce(0) { $0 + Int($1) }
         guard actives > 0, actives < labels.count else { return nil }
@@ -100,7 +101,7 @@ public struct TrainingRecipe: Sendable, Hashable {
             return try? Metrics.rocAUC(truth: rows.map { labels[$0] }, scores: rows.map { oob.predictions[$0] })
         }
         let folds = 3
-        var rng = SeededRandom(seed: seed ^ 0xC0_FFEE)
+        var rng = seeds.random
         var fold = [Int](repeating: 0, count: labels.count)
         for cls in [UInt8(0), 1] {  // stratified: each class dealt round-robin in a seeded order
             for (j, r) in Splits.shuffled(labels.indices.filter { labels[$0] == cls }, &rng).enumerated() { fold[r] = j % folds }
@@ -109,7 +110,7 @@ public struct TrainingRecipe: Sendable, Hashable {
         for f in 0..<folds {
             let train = labels.indices.filter { fold[$0] != f }, held = labels.indices.filter { fold[$0] == f }
             guard let fitted = try? await self.train(features.rows(train), labels: train.map { labels[$0] },
-                                                     seed: seed &+ UInt64(f + 1), parallelism: parallelism) else { return nil }
+                                                     seed: seeds.index(f).seed, parallelism: parallelism) else { return nil }
             let p = await fitted.model.predictProbability(features.rows(held))
             for (j, r) in held.enumerated() { scores[r] = p[j] }
         }
@@ -141,25 +142,27 @@ public struct Teacher: Sendable {
     /// - Parameter measureReliability: also measure ``reliability`` (only the
     ///   ``FederationScheme/confidence`` scheme uses it). Free for a forest (out-of-bag); any
     ///   other model is trained three more times for cross-validation.
+    /// - Parameter seeds: the partner's branch of the seed tree (its teacher, reliability and domain reference stages).
     /// - Throws: ``FederationError``.
     public static func train(partner: String, features: FingerprintMatrix, labels: [UInt8], keys: [MoleculeIdentityKey] = [],
-                             recipe: TrainingRecipe, domain: DomainSettings, seed: UInt64, measureReliability: Bool = false,
+                             recipe: TrainingRecipe, domain: DomainSettings, seeds: SeedTree, measureReliability: Bool = false,
                              parallelism: Int = defaultParallelism) async throws(FederationError) -> Teacher {
         guard domain.k >= 1, domain.sampleFraction > 0, domain.sampleFraction <= 1 else {
             throw .invalidSetting("domain needs k ≥ 1 and a sample fraction in (0, 1]")
         }
-        let (model, rows) = try await recipe.train(features, labels: labels, seed: seed, parallelism: parallelism)
+        let (model, rows) = try await recipe.train(features, labels: labels, seed: seeds.stage(.teacher).seed, parallelism: parallelism)
         let reliability = measureReliability
-            ? await recipe.reliability(of: model, features: features, labels: labels, seed: seed, parallelism: parallelism) : nil
-        let distance = try domainReference(features, domain: domain, seed: seed)
+            ? await recipe.reliability(of: model, features: features, labels: labels, seeds: seeds.stage(.reliability), parallelism: parallelism) : nil
+        let distance = try domainReference(features, domain: domain, seeds: seeds)
         return Teacher(partner: partner, model: model, domain: distance, trainSize: rows, reliability: reliability,
                        privateFeatures: features, privateKeys: Set(keys))
     }
 
     /// The domain reference: a seeded `sampleFraction` of the partner's molecules (at least `k`, or all when fewer).
     /// - Throws: ``FederationError/training(_:)`` when the reference cannot be built.
-    static func domainReference(_ features: FingerprintMatrix, domain: DomainSettings, seed: UInt64) throws(FederationError) -> DistanceDomain {
-        var rng = SeededRandom(seed: seed ^ 0xD0_3A1A)
+    /// - Parameter seeds: the partner's branch of the seed tree (its domain reference stage draws the sample).
+    static func domainReference(_ features: FingerprintMatrix, domain: DomainSettings, seeds: SeedTree) throws(FederationError) -> DistanceDomain {
+        var rng = seeds.stage(.domainReference).random
         let wanted = min(features.rowCount, max(domain.k, Int((domain.sampleFraction * Double(features.rowCount)).rounded())))
         let sample = Splits.shuffled(Array(0..<features.rowCount), &rng).prefix(wanted).sorted()
         let reference = features.rows(sample)

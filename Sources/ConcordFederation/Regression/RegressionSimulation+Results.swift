@@ -106,7 +106,7 @@ extension RegressionSimulation {
 
     /// A PCA map of up to 120 molecules per partner, 400 transfer and 250 test molecules (as classification's).
     static func chemicalSpace(_ run: RegressionSeedRun, data: LabelledMolecules) -> [MapPoint] {
-        var rng = SeededRandom(seed: derive(run.seed, Tag.map))
+        var rng = SeedTree(run.seed).stage(.map).random
         var matrix = FingerprintMatrix(bitCount: data.features.bitCount)
         var groups: [String] = []
         func take(_ rows: [Int], _ limit: Int, from source: FingerprintMatrix, group: String) {
@@ -115,7 +115,7 @@ extension RegressionSimulation {
         take(Array(0..<run.transfer.count), 400, from: run.transfer.features, group: "transfer")
         for (i, rows) in run.plan.partners.enumerated() { take(rows, 120, from: data.features, group: "T\(i + 1)") }
         take(run.plan.test, 250, from: data.features, group: "test")
-        let xy = ChemicalSpaceMap.project(matrix, seed: derive(run.seed, Tag.mapProjection))
+        let xy = ChemicalSpaceMap.project(matrix, seed: SeedTree(run.seed).stage(.mapProjection).seed)
         return zip(xy, groups).map { MapPoint(x: $0.0.x, y: $0.0.y, group: $0.1) }
     }
 }

@@ -38,12 +38,6 @@ public struct RegressionSeedRun: Sendable {
 /// is the domain-weighted mean of the teachers' values with its weighted standard deviation.
 /// Partners exchange only ``RegressionAnnotation`` values.
 public enum RegressionSimulation {
-    /// Seed tags of the regression stages (sub-seeds of `derive(seed, tag)`; distinct from classification's).
-    enum Tag {
-        static let transfer: UInt64 = 500, selection: UInt64 = 501, student: UInt64 = 502, screening: UInt64 = 503
-        static let teachers: UInt64 = 510, hybrids: UInt64 = 520, map: UInt64 = 530, mapProjection: UInt64 = 531
-    }
-
     /// Runs one seed of the regression federation on `data` (which must carry ``LabelledMolecules/values``).
     /// - Throws: ``FederationError``.
     public static func runSeed(data: LabelledMolecules, pool: [String], preferred: Int = 0, settings: RegressionSettings, seed: UInt64,
@@ -59,9 +53,10 @@ public enum RegressionSimulation {
         let clock = ContinuousClock()
         let start = clock.now
         func report(_ stage: String, _ done: Int, _ total: Int) { progress?(ProgressEvent(stage: stage, done: done, total: total, seed: seed)) }
+        let tree = SeedTree(seed)
 
         // Partners: the consortium plan (on the binary labels, as classification) and each partner's private data.
-        let plan = try await VirtualConsortium.plan(data, settings: settings.consortium, seed: seed, parallelism: par)
+        let plan = try await VirtualConsortium.plan(data, settings: settings.consortium, seed: tree.stage(.consortium).seed, parallelism: par)
         try SizeCheck(plan: plan, labels: nil, validationNeeded: false).enforce()
         let k = plan.partners.count
         let names = (0...k).map { "T\($0)" }
@@ -77,7 +72,7 @@ public enum RegressionSimulation {
             let recipe = i == 0 ? settings.teacher : settings.teacherRecipe(partner: i - 1)
             teachers.append(try await RegressionTeacher.train(partner: names[i], features: data.features.rows(rows), values: rows.map { all[$0] },
                                                               keys: rows.map { data.identityKeys[$0] }, recipe: recipe, domain: settings.domain,
-                                                              seed: derive(derive(seed, Tag.teachers), UInt64(i)), parallelism: par))
+                                                              seeds: Simulation.partnerSeeds(tree, i), parallelism: par))
         }
         report("teachers", k + 1, k + 1)
         timings.teachers = (clock.now - stageStart).seconds
@@ -88,8 +83,8 @@ public enum RegressionSimulation {
         let heldOut = Set((plan.test + plan.validation).map { data.identityKeys[$0] })
         // With screening, partners screen the pool (domain distances only); the coordinator keeps what lies in their domains.
         let transfer = try await TransferSet.simulated(pool: pool, size: settings.transferSize, selection: settings.transferSelection,
-                                                       excluding: heldOut, options: settings.fingerprint, seed: derive(seed, Tag.transfer),
-                                                       choiceSeed: derive(seed, Tag.screening), preferred: preferred, cache: poolCache,
+                                                       excluding: heldOut, options: settings.fingerprint, seeds: tree,
+                                                       preferred: preferred, cache: poolCache,
                                                        teachers: teachers.dropFirst().map(\.domainTeacher), guard: settings.selfGuard,
                                                        parallelism: par)
         guard transfer.count >= 2 else { throw .invalidData("the public pool yielded \(transfer.count) usable transfer molecules") }
@@ -121,9 +116,9 @@ public enum RegressionSimulation {
         stageStart = clock.now
         report("students", 0, 1)
         let selection = try RegressionSelection.select(chosen, mode: settings.selection, size: settings.studentSize,
-                                                       seed: derive(seed, Tag.selection))
+                                                       seed: tree.stage(.selection).seed)
         let selectedX = transfer.features.rows(selection.rows)
-        let student = try await settings.student.train(selectedX, values: selection.values, seed: derive(seed, Tag.student), parallelism: par)
+        let student = try await settings.student.train(selectedX, values: selection.values, seed: tree.stage(.student).seed, parallelism: par)
         var trained: [(name: String, role: ModelRole, size: Int, model: any Regressor)] = [("S-F\(k)", .student, student.rows, student.model)]
         report("students", 1, 1)
         timings.student = (clock.now - stageStart).seconds
@@ -136,7 +131,7 @@ public enum RegressionSimulation {
                 var x = data.features.rows(rows)
                 x.append(contentsOf: selectedX)
                 let y = rows.map { all[$0] } + selection.values
-                let model = try await settings.hybrid.train(x, values: y, seed: derive(derive(seed, Tag.hybrids), UInt64(i)), parallelism: par)
+                let model = try await settings.hybrid.train(x, values: y, seed: Simulation.partnerSeeds(tree, i).stage(.hybrid).seed, parallelism: par)
                 trained.append(("H\(i)", .hybrid, model.rows, model.model))
             }
             report("hybrids", k + 1, k + 1)

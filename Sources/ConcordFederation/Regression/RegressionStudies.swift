@@ -18,7 +18,7 @@ public enum RegressionStudies {
     public static func teacherCount(_ run: RegressionSeedRun, data: LabelledMolecules, settings: RegressionSettings, repeats: Int,
                                     reselect: Bool, progress: ProgressHandler? = nil) async throws(FederationError) -> [Studies.Sample] {
         let k = run.annotations.count
-        var rng = SeededRandom(seed: derive(run.seed, 540))
+        var rng = SeedTree(run.seed).stage(.teacherCountStudy).random
         let (testX, testY) = try testSet(run, data)
         var samples: [Studies.Sample] = []
         for n in 1...max(k, 1) where k > 0 {
@@ -29,13 +29,13 @@ public enum RegressionStudies {
                 let rows: [Int]
                 if reselect {
                     rows = try RegressionSelection.select(consensus, mode: settings.selection, size: settings.studentSize,
-                                                          seed: derive(run.seed, RegressionSimulation.Tag.selection)).rows
+                                                          seed: SeedTree(run.seed).stage(.selection).seed).rows
                 } else {
                     rows = run.selection.rows.filter { consensus.values[$0].isFinite }
                 }
                 guard rows.count >= 2 else { continue }
                 let model = try await settings.hybrid.train(run.transfer.features.rows(rows), values: rows.map { consensus.values[$0] },
-                                                            seed: derive(derive(run.seed, 541), UInt64(n * 100 + r)), parallelism: settings.parallelism)
+                                                            seed: SeedTree(run.seed).stage(.teacherCountStudy).index(n).index(r).seed, parallelism: settings.parallelism)
                 if let rmse = RegressionMetrics.measure(truth: testY, predicted: await model.model.predict(testX)).rmse {
                     samples.append(Studies.Sample(series: "federated student", x: Double(n), label: "F-\(n)", value: rmse))
                 }
@@ -63,7 +63,7 @@ public enum RegressionStudies {
         for (i, size) in sizes.enumerated() {
             progress?(ProgressEvent(stage: "student size", done: i, total: sizes.count, seed: run.seed))
             for r in 0..<repeats {
-                let tag = derive(derive(run.seed, 542), UInt64(size) * 16 + UInt64(r))
+                let tag = SeedTree(run.seed).stage(.studentSizeStudy).index(size).index(r).seed
                 if size <= run.transfer.count {
                     let pick = try RegressionSelection.select(consensus, mode: .random, size: size, seed: tag)
                     if let rmse = try await score(run.transfer.features.rows(pick.rows), pick.values, tag) {
@@ -98,9 +98,9 @@ extension RegressionStudies {
         for (i, mode) in modes.enumerated() {
             progress?(ProgressEvent(stage: "selection", done: i, total: modes.count, seed: run.seed))
             let pick = try RegressionSelection.select(consensus, mode: mode, size: settings.studentSize,
-                                                      seed: derive(run.seed, RegressionSimulation.Tag.selection))
+                                                      seed: SeedTree(run.seed).stage(.selection).seed)
             let model = try await settings.student.train(run.transfer.features.rows(pick.rows), values: pick.values,
-                                                         seed: derive(derive(run.seed, 543), UInt64(i)), parallelism: settings.parallelism)
+                                                         seed: SeedTree(run.seed).stage(.selectionStudy).index(i).seed, parallelism: settings.parallelism)
             let metrics = RegressionMetrics.measure(truth: testY, predicted: await model.model.predict(testX))
             if let rmse = metrics.rmse { samples.append(Studies.Sample(series: "federated student", x: Double(i), label: mode.rawValue, value: rmse)) }
             func f(_ v: Double?) -> String { v.map { Studies.fmt($0) } ?? "" }

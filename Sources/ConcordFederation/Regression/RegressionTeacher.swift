@@ -50,15 +50,16 @@ public struct RegressionTeacher: Sendable {
     ///
     /// The domain reference is drawn exactly as a classification teacher's (a seeded
     /// `sampleFraction` of the partner's molecules, at least `k` of them).
+    /// - Parameter seeds: the partner's branch of the seed tree.
     /// - Throws: ``FederationError``.
     public static func train(partner: String, features: FingerprintMatrix, values: [Double], keys: [MoleculeIdentityKey] = [],
-                             recipe: RegressionRecipe, domain: DomainSettings, seed: UInt64,
+                             recipe: RegressionRecipe, domain: DomainSettings, seeds: SeedTree,
                              parallelism: Int = defaultParallelism) async throws(FederationError) -> RegressionTeacher {
         guard domain.k >= 1, domain.sampleFraction > 0, domain.sampleFraction <= 1 else {
             throw .invalidSetting("domain needs k ≥ 1 and a sample fraction in (0, 1]")
         }
-        let (model, rows) = try await recipe.train(features, values: values, seed: seed, parallelism: parallelism)
-        let distance = try Teacher.domainReference(features, domain: domain, seed: seed)
+        let (model, rows) = try await recipe.train(features, values: values, seed: seeds.stage(.teacher).seed, parallelism: parallelism)
+        let distance = try Teacher.domainReference(features, domain: domain, seeds: seeds)
         let domainTeacher = Teacher(partner: partner, model: ConstantClassifier(probability: 0.5), domain: distance, trainSize: rows,
                                     reliability: nil, privateFeatures: features, privateKeys: Set(keys))
         return RegressionTeacher(partner: partner, model: model, trainSize: rows, domainTeacher: domainTeacher)

@@ -53,7 +53,7 @@ enum HeadlineIntervals {
         var draws: [[Double]] = Array(repeating: [], count: names.count)
         var summaries: [String: [Double]] = ["T-mean": [], "T-max": [], "T-min": []]
         var gaps: [Double] = []
-        var rng = SeededRandom(seed: derive(run.seed, 950))
+        var rng = SeedTree(run.seed).stage(.bootstrap).random
         var index = [Int](repeating: 0, count: n)
         for _ in 0..<resamples {
             for i in 0..<n { index[i] = rng.below(n) }

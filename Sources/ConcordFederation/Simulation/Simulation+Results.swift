@@ -147,7 +147,7 @@ extension Simulation {
 
     /// A PCA map of up to ``mapLimits`` molecules: 120 per partner, 400 transfer and 250 test molecules.
     static func chemicalSpace(_ run: SeedRun, data: LabelledMolecules) -> [MapPoint] {
-        var rng = SeededRandom(seed: derive(run.seed, 900))
+        var rng = SeedTree(run.seed).stage(.map).random
         var matrix = FingerprintMatrix(bitCount: data.features.bitCount)
         var groups: [String] = []
         func take(_ rows: [Int], _ limit: Int, from source: FingerprintMatrix, group: String) {
@@ -156,7 +156,7 @@ extension Simulation {
         take(Array(0..<run.transfer.count), mapLimits.transfer, from: run.transfer.features, group: "transfer")
         for (i, rows) in run.plan.partners.enumerated() { take(rows, mapLimits.partner, from: data.features, group: "T\(i + 1)") }
         take(run.plan.test, mapLimits.test, from: data.features, group: "test")
-        let xy = ChemicalSpaceMap.project(matrix, seed: derive(run.seed, 901))
+        let xy = ChemicalSpaceMap.project(matrix, seed: SeedTree(run.seed).stage(.mapProjection).seed)
         return zip(xy, groups).map { MapPoint(x: $0.0.x, y: $0.0.y, group: $0.1) }
     }
 }

@@ -71,9 +71,10 @@ public enum Simulation {
         let clock = ContinuousClock()
         let start = clock.now
         func report(_ stage: String, _ done: Int, _ total: Int) { progress?(ProgressEvent(stage: stage, done: done, total: total, seed: seed)) }
+        let tree = SeedTree(seed)
 
         // Partners: the consortium plan and each partner's private data.
-        let plan = try await VirtualConsortium.plan(data, settings: settings.consortium, seed: seed, parallelism: par)
+        let plan = try await VirtualConsortium.plan(data, settings: settings.consortium, seed: tree.stage(.consortium).seed, parallelism: par)
         let sizes = SizeCheck(plan: plan, labels: data.labels, validationNeeded: settings.consortium.validationFraction > 0)
         try sizes.enforce()
         let k = plan.partners.count
@@ -90,7 +91,7 @@ public enum Simulation {
             let recipe = i == 0 ? settings.teacher : settings.teacherRecipe(partner: i - 1)
             teachers.append(try await Teacher.train(partner: names[i], features: data.features.rows(rows),
                                                     labels: rows.map { data.labels[$0] }, keys: rows.map { data.identityKeys[$0] },
-                                                    recipe: recipe, domain: settings.domain, seed: derive(seed, 100 + UInt64(i)),
+                                                    recipe: recipe, domain: settings.domain, seeds: Self.partnerSeeds(tree, i),
                                                     measureReliability: settings.scheme == .confidence, parallelism: par))
         }
         report("teachers", k + 1, k + 1)
@@ -102,8 +103,8 @@ public enum Simulation {
         let heldOut = Set((plan.test + plan.validation).map { data.identityKeys[$0] })
         // With screening, partners screen the pool (domain distances only); the coordinator keeps what lies in their domains.
         let transfer = try await TransferSet.simulated(pool: pool, size: settings.transferSize, selection: settings.transferSelection,
-                                                       excluding: heldOut, options: settings.fingerprint, seed: derive(seed, 200),
-                                                       choiceSeed: derive(seed, 201), preferred: preferred, cache: poolCache,
+                                                       excluding: heldOut, options: settings.fingerprint, seeds: tree,
+                                                       preferred: preferred, cache: poolCache,
                                                        teachers: Array(teachers.dropFirst()), guard: settings.selfGuard, parallelism: par)
         guard transfer.count >= 2 else { throw .invalidData("the public pool yielded \(transfer.count) usable transfer molecules") }
         report("transfer set", 1, 1)
@@ -165,10 +166,10 @@ public enum Simulation {
             return FederatedCalibration.choose(try FederatedCalibration.sum(parts))
         }
         let selection = try await StudentSelection.select(chosen, mode: settings.selection, size: settings.studentSize,
-                                                          seed: derive(seed, 300), features: transfer.features)
+                                                          seed: tree.stage(.selection).seed, features: transfer.features)
         let studentCount = settings.singleTeacherStudents ? k + 2 : 1
         report("students", 0, studentCount)
-        let student = try await distil(chosen, selection, seed: derive(seed, 301), teachers: annotations)
+        let student = try await distil(chosen, selection, seed: tree.stage(.student).seed, teachers: annotations)
         predictions.append(("S-F\(k)", .student, selection.rows.count, student, try await calibrated(student)))
         if settings.singleTeacherStudents {
             for (i, annotation) in allAnnotations.enumerated() {
@@ -176,8 +177,8 @@ public enum Simulation {
                 let single = Consensus(scheme: .uniform, partners: [annotation.partner], probabilities: annotation.probabilities,
                                        contributions: [Double(annotation.probabilities.count)])
                 let pick = try await StudentSelection.select(single, mode: settings.selection, size: settings.studentSize,
-                                                             seed: derive(seed, 300), features: transfer.features)
-                let model = try await distil(single, pick, seed: derive(seed, 302 + UInt64(i)))
+                                                             seed: tree.stage(.selection).seed, features: transfer.features)
+                let model = try await distil(single, pick, seed: tree.stage(.singleTeacherStudents).index(i).seed)
                 predictions.append(("S-\(names[i])", .student, pick.rows.count, model, try await calibrated(model)))
             }
         }
@@ -207,7 +208,7 @@ public enum Simulation {
                 let hybrid = try await Hybrid.train(own: (data.features.rows(rows), rows.map { data.labels[$0] }), selected: (selectedX, publicLabels),
                                                     student: (student, studentProbabilities), validation: (validX.rows(mine), mine.map { validY[$0] }),
                                                     teacher: own, options: Hybrid.Options(settings),
-                                                    seed: derive(seed, 400 + UInt64(i)), drawSeed: derive(seed, 450 + UInt64(i)), parallelism: par)
+                                                    seed: Self.partnerSeeds(tree, i).stage(.hybrid).seed, drawSeed: Self.partnerSeeds(tree, i).stage(.hybridDraw).seed, parallelism: par)
                 predictions.append(("H\(i)", .hybrid, hybrid.rows, hybrid.model, hybrid.threshold))
                 if let deployment = hybrid.deployment {
                     deployments.append(deployment)
@@ -256,6 +257,12 @@ public enum Simulation {
                        testProbabilities: testProbabilities, timings: timings, deployments: deployments, warnings: sizes.warnings + partnerWarnings)
     }
 
+    /// The seed branch of the simulation's partner `i`: T0, the all-data reference, for 0; the
+    /// partners 1…k are `tree.partner(0)`…`tree.partner(k − 1)`, as a node's tree is its own seed's.
+    static func partnerSeeds(_ tree: SeedTree, _ i: Int) -> SeedTree {
+        i == 0 ? tree.stage(.upperBound) : tree.partner(i - 1)
+    }
+
     /// T-mean, T-max and T-min: each metric aggregated on its own over the partners' teachers (as FLuID does).
     ///
     /// T-max is each metric's best partner value and T-min its worst, so one row can mix teachers (the
@@ -286,22 +293,8 @@ public enum Simulation {
     }
 }
 
-/// A sub-seed for a stage: SplitMix64 of the seed mixed with the stage's tag.
-func derive(_ seed: UInt64, _ tag: UInt64) -> UInt64 {
-    var z = seed &+ 0x9E37_79B9_7F4A_7C15 &* (tag &+ 1)
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-}
-
 extension Duration {
     /// The duration in seconds.
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }
 
-/// Seeds for the stages of a federation, derived from one job seed.
-public enum Seeds {
-    /// A sub-seed for the stage `tag` (SplitMix64 of the seed mixed with the tag); the
-    /// simulation and the networked coordinator use the same tags, so the same seed gives the same run.
-    public static func derive(_ seed: UInt64, _ tag: UInt64) -> UInt64 { ConcordFederation.derive(seed, tag) }
-}

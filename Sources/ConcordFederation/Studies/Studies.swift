@@ -24,7 +24,7 @@ public enum Studies {
     public static func teacherCount(_ run: SeedRun, data: LabelledMolecules, settings: SimulationSettings, repeats: Int,
                                     reselect: Bool, progress: ProgressHandler? = nil) async throws(FederationError) -> [Sample] {
         let k = run.annotations.count
-        var rng = SeededRandom(seed: derive(run.seed, 1000))
+        var rng = SeedTree(run.seed).stage(.teacherCountStudy).random
         var samples: [Sample] = []
         let (testX, testY) = testSet(run, data)
         for n in 1...k {
@@ -35,13 +35,13 @@ public enum Studies {
                 let rows: [Int], labels: [UInt8]
                 if reselect {
                     let pick = try await StudentSelection.select(consensus, mode: settings.selection, size: settings.studentSize,
-                                                                 seed: derive(run.seed, 300), features: run.transfer.features)
+                                                                 seed: SeedTree(run.seed).stage(.selection).seed, features: run.transfer.features)
                     rows = pick.rows; labels = pick.labels
                 } else {
                     rows = run.selection.rows; labels = rows.map { consensus.probabilities[$0] > 0.5 ? 1 : 0 }
                 }
                 let model = try await settings.hybrid.train(run.transfer.features.rows(rows), labels: labels,
-                                                            seed: derive(run.seed, 1100 + UInt64(n * 100 + r)), parallelism: settings.parallelism)
+                                                            seed: SeedTree(run.seed).stage(.teacherCountStudy).index(n).index(r).seed, parallelism: settings.parallelism)
                 let p = await model.model.predictProbability(testX)
                 if let mcc = Evaluation.metrics(truth: testY, probabilities: p).mcc {
                     samples.append(Sample(series: "federated student", x: Double(n), label: "F-\(n)", value: mcc))
@@ -65,7 +65,7 @@ public enum Studies {
         for (i, size) in sizes.enumerated() {
             progress?(ProgressEvent(stage: "student size", done: i, total: sizes.count, seed: run.seed))
             for r in 0..<repeats {
-                let tag = derive(run.seed, 2000 + UInt64(size) * 16 + UInt64(r))
+                let tag = SeedTree(run.seed).stage(.studentSizeStudy).index(size).index(r).seed
                 if size <= run.transfer.count {
                     let pick = try await StudentSelection.select(consensus, mode: .balanced, size: size, seed: tag, features: run.transfer.features)
                     if let mcc = try await score(settings.hybrid, run.transfer.features.rows(pick.rows), pick.labels, testX, testY, tag, settings) {
@@ -92,10 +92,10 @@ public enum Studies {
         var samples: [Sample] = [], table: [[String: String]] = []
         for (i, mode) in SelectionMode.allCases.enumerated() {
             progress?(ProgressEvent(stage: "selection", done: i, total: SelectionMode.allCases.count, seed: run.seed))
-            let pick = try await StudentSelection.select(consensus, mode: mode, size: settings.studentSize, seed: derive(run.seed, 300),
+            let pick = try await StudentSelection.select(consensus, mode: mode, size: settings.studentSize, seed: SeedTree(run.seed).stage(.selection).seed,
                                                          features: run.transfer.features)
             let model = try await settings.student.train(run.transfer.features.rows(pick.rows), labels: pick.labels,
-                                                         seed: derive(run.seed, 3000 + UInt64(i)), parallelism: settings.parallelism)
+                                                         seed: SeedTree(run.seed).stage(.selectionStudy).index(i).seed, parallelism: settings.parallelism)
             let metrics = Evaluation.metrics(truth: testY, probabilities: await model.model.predictProbability(testX))
             if let mcc = metrics.mcc { samples.append(Sample(series: "federated student", x: Double(i), label: mode.rawValue, value: mcc)) }
             table.append(["seed": "\(run.seed)", "mode": mode.rawValue, "selected": "\(pick.rows.count)", "actives": "\(pick.actives)",

@@ -360,7 +360,7 @@ public actor CoordinatorEngine {
             catch { throw CoordinatorRefusal(.failedPrecondition, "transfer source '\(spec.transferSource)': \(error)") }
             let screened = spec.screenPool > 0
             let drawn = await TransferSet.sample(pool: pool.smiles, size: Int(screened ? spec.screenPool : spec.transferSize), excluding: [],
-                                                 options: settings.fingerprint.morganOptions, seed: Seeds.derive(spec.seed, 200),
+                                                 options: settings.fingerprint.morganOptions, seed: SeedTree(spec.seed).stage(.transfer).seed,
                                                  preferred: pool.preferred, parallelism: parallelism)
             guard drawn.count >= 2 else { throw CoordinatorRefusal(.failedPrecondition, "the transfer source yielded \(drawn.count) usable molecules") }
             let skipped = "\(drawn.unparsable) unparsable and \(drawn.duplicates) duplicates skipped"
@@ -396,7 +396,7 @@ public actor CoordinatorEngine {
             let rows: [Int]
             do {
                 rows = try DomainSelection.choose(screenings, size: Int(spec.transferSize), domainFraction: spec.domainFraction,
-                                                  seed: Seeds.derive(spec.seed, 210))
+                                                  seed: SeedTree(spec.seed).stage(.screening).seed)
             } catch { throw CoordinatorRefusal(.failedPrecondition, "domain selection: \(error)") }
             let byDomain = Int((Double(spec.transferSize) * spec.domainFraction).rounded())
             try await storeTransfer(pool.subset(rows), job: job.id,
@@ -443,14 +443,14 @@ public actor CoordinatorEngine {
             let model: any ProbabilisticClassifier
             do {
                 selection = try await StudentSelection.select(consensus, mode: settings.selection, size: Int(spec.studentSize),
-                                                              seed: Seeds.derive(spec.seed, 300), features: transfer.features)
+                                                              seed: SeedTree(spec.seed).stage(.selection).seed, features: transfer.features)
                 // Teacher heads learn from each partner's annotation, which the coordinator holds already.
                 // Only the partners the consensus was federated from (a late annotation after a quorum is not among them).
                 let annotations = spec.teacherHeads || settings.soft.weighting == .domain
                     ? try await collectedAnnotations(job.id, transferSize: transfer.features.rowCount).filter { consensus.partners.contains($0.partner) } : []
                 model = try await StudentTraining.fit(recipe: settings.student, softLabels: spec.softLabels, teacherHeads: spec.teacherHeads,
                                                       soft: settings.soft, consensus: consensus, annotations: annotations, selection: selection,
-                                                      transfer: transfer.features, seed: Seeds.derive(spec.seed, 301), parallelism: parallelism)
+                                                      transfer: transfer.features, seed: SeedTree(spec.seed).stage(.student).seed, parallelism: parallelism)
             } catch { throw CoordinatorRefusal(.failedPrecondition, "student: \(error)") }
             var artifact = Concord_V1_StudentSelectionArtifact()
             artifact.rows = selection.rows.map { UInt32($0) }

@@ -53,7 +53,7 @@ public struct PartnerWork: Sendable {
     public func teach(transfer: FingerprintMatrix, keys: [MoleculeIdentityKey],
                       reliability: Bool = false) async throws(FederationError) -> (teacher: any ProbabilisticClassifier, annotation: Annotation) {
         let teacher = try await Teacher.train(partner: partner, features: data.train.features, labels: data.train.labels, keys: data.train.keys,
-                                              recipe: recipe, domain: DomainSettings(), seed: Seeds.derive(seed, 100),
+                                              recipe: recipe, domain: DomainSettings(), seeds: SeedTree(seed),
                                               measureReliability: reliability, parallelism: parallelism)
         let annotation = try await teacher.annotate(transfer, keys: keys, guard: selfGuard, parallelism: parallelism)
         return (teacher.model, annotation)
@@ -64,12 +64,12 @@ public struct PartnerWork: Sendable {
     /// distances are those of the teacher ``teach(transfer:keys:reliability:)`` trains later (same seed).
     public func screen(pool: FingerprintMatrix, keys: [MoleculeIdentityKey]) async throws(FederationError) -> Screening {
         try await Teacher.screen(partner: partner, features: data.train.features, keys: data.train.keys, domain: DomainSettings(),
-                                 seed: Seeds.derive(seed, 100), pool: pool, poolKeys: keys, guard: selfGuard, parallelism: parallelism)
+                                 seeds: SeedTree(seed), pool: pool, poolKeys: keys, guard: selfGuard, parallelism: parallelism)
     }
 
     /// The teacher again, from the same seed (the same model as ``teach(transfer:keys:)``'s).
     public func retrainTeacher() async throws(FederationError) -> any ProbabilisticClassifier {
-        try await recipe.train(data.train.features, labels: data.train.labels, seed: Seeds.derive(seed, 100), parallelism: parallelism).model
+        try await recipe.train(data.train.features, labels: data.train.labels, seed: SeedTree(seed).stage(.teacher).seed, parallelism: parallelism).model
     }
 
     /// Confusion counts of the student on our validation molecules at each candidate threshold.
@@ -115,7 +115,7 @@ public struct PartnerWork: Sendable {
                                                student: (student, probabilities),
                                                validation: (data.validation.features, data.validation.labels),
                                                teacher: (teacher, 0.5), options: options,
-                                               seed: Seeds.derive(seed, 400), drawSeed: Seeds.derive(seed, 450), parallelism: parallelism)
+                                               seed: SeedTree(seed).stage(.hybrid).seed, drawSeed: SeedTree(seed).stage(.hybridDraw).seed, parallelism: parallelism)
             await add("hybrid", model.model, threshold: model.threshold, trainSize: model.rows)
             // The model this partner deploys: the hybrid, or its teacher when that is better on our validation molecules.
             if let deployment = model.deployment, deployment.choice == .teacher {

@@ -27,6 +27,7 @@ public struct PrivateData: Sendable {
     /// With a split column, rows marked `test` form the test part and `validation`/`valid` the
     /// validation part; without one, a seeded stratified `validation_fraction` (default 0.2)
     /// of the rows is held out for validation and there is no test part.
+    /// - Parameter seed: the node's seed (the root of its seed tree; its split stage draws the validation molecules).
     /// - Throws: ``ConfigError`` for a missing column or a file with no usable molecule.
     public static func load(_ source: NodeConfig.DataSource, base: URL, fingerprint: MorganOptions, seed: UInt64,
                             parallelism: Int = defaultParallelism) async throws -> PrivateData {
@@ -86,7 +87,7 @@ public struct PrivateData: Sendable {
             let fraction = source.validationFraction ?? 0.2
             guard fraction >= 0, fraction < 1 else { throw ConfigError(path: url.path, reason: "validation_fraction must be in [0, 1)") }
             if fraction > 0, train.count >= 10 {
-                let split = try Splits.stratified(labels: train.map { labels[$0] }, testFraction: fraction, seed: seed)
+                let split = try Splits.stratified(labels: train.map { labels[$0] }, testFraction: fraction, seed: SeedTree(seed).stage(.split).seed)
                 validation = split.test.map { train[$0] }.sorted()
                 train = split.train.map { train[$0] }.sorted()
             }
