@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "ConcordWire", targets: ["ConcordWire"]),
         .library(name: "ConcordStorage", targets: ["ConcordStorage"]),
         .library(name: "ConcordNetwork", targets: ["ConcordNetwork"]),
+        .library(name: "ConcordTesting", targets: ["ConcordTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -120,6 +121,7 @@ let package = Package(
                 "ConcordStorage",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -132,6 +134,12 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ConcordTesting",
+            dependencies: ["ConcordChem", "ConcordML", "ConcordFederation", "ConcordSecurity",
+                           "ConcordNetwork", "ConcordWire", "ConcordStorage", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -159,7 +167,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ConcordCLITests",
-            dependencies: ["concord", "ConcordChem", "ConcordData", "ConcordSecurity",
+            dependencies: ["concord", "ConcordChem", "ConcordData", "ConcordSecurity", "ConcordTesting",
                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: strict
         ),
@@ -170,17 +178,17 @@ let package = Package(
         ),
         .testTarget(
             name: "ConcordFederationTests",
-            dependencies: ["ConcordFederation", "ConcordML", "ConcordChem", "ConcordData"],
+            dependencies: ["ConcordFederation", "ConcordML", "ConcordChem", "ConcordData", "ConcordTesting"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "ConcordReportTests",
-            dependencies: ["ConcordReport", "ConcordFederation"],
+            dependencies: ["ConcordReport", "ConcordFederation", "ConcordTesting"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "ConcordSecurityTests",
-            dependencies: ["ConcordSecurity", .product(name: "X509", package: "swift-certificates")],
+            dependencies: ["ConcordSecurity", "ConcordTesting", .product(name: "X509", package: "swift-certificates")],
             swiftSettings: strict
         ),
         .testTarget(
@@ -195,7 +203,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ConcordNetworkTests",
-            dependencies: ["ConcordNetwork", "ConcordSecurity", "ConcordWire", "ConcordFederation", "ConcordStorage", "ConcordML", "ConcordChem",
+            dependencies: ["ConcordTesting", "ConcordNetwork", "ConcordSecurity", "ConcordWire", "ConcordFederation", "ConcordStorage", "ConcordML", "ConcordChem",
                            .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "NIOHTTP1", package: "swift-nio"),
                            .product(name: "GRPCCore", package: "grpc-swift-2"),

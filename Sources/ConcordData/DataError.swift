@@ -1,4 +1,12 @@
-/// An error from fetching, verifying or reading data, carrying what a user needs to fix it.
+public import Foundation
+
+/// An error from fetching, verifying or reading data: what kind of problem (``code``), a message
+/// for the person who has to fix it, where it is (``file``, ``line``, ``column``) and the error
+/// that caused it, kept as it was thrown.
+///
+/// Modelled on grpc-swift's `RPCError`: callers branch on ``code``, show ``description``
+/// (`file:line: message`, then the cause) to people, and may inspect ``cause`` (a Foundation,
+/// ZIPFoundation or ``ConcordChem`` error).
 public struct DataError: Error, Sendable, CustomStringConvertible, Equatable {
     /// What kind of problem occurred.
     public enum Code: String, Sendable, Equatable {
@@ -28,16 +36,23 @@ public struct DataError: Error, Sendable, CustomStringConvertible, Equatable {
     public var file: String?
     /// The 1-based line in `file`, when known.
     public var line: Int?
+    /// The column (by name) in `file`, when the problem concerns one.
+    public var column: String?
+    /// The error that caused this one, if any.
+    public var cause: (any Error)?
 
     /// Creates an error.
-    public init(_ code: Code, _ message: String, file: String? = nil, line: Int? = nil) {
+    public init(_ code: Code, _ message: String, file: String? = nil, line: Int? = nil, column: String? = nil,
+                cause: (any Error)? = nil) {
         self.code = code
         self.message = message
         self.file = file
         self.line = line
+        self.column = column
+        self.cause = cause
     }
 
-    /// `file:line: message`, as compilers print it.
+    /// `file:line: message`, as compilers print it, followed by the cause when there is one.
     public var description: String {
         var prefix = ""
         if let file {
@@ -45,6 +60,22 @@ public struct DataError: Error, Sendable, CustomStringConvertible, Equatable {
             if let line { prefix += ":\(line)" }
             prefix += ": "
         }
-        return prefix + message
+        let head = prefix + message
+        return cause.map { "\(head) (\(describeCause($0)))" } ?? head
     }
+
+    /// Equal when code, message, file, line and column are (the cause is not compared).
+    public static func == (lhs: DataError, rhs: DataError) -> Bool {
+        lhs.code == rhs.code && lhs.message == rhs.message && lhs.file == rhs.file && lhs.line == rhs.line
+            && lhs.column == rhs.column
+    }
+}
+
+/// A cause as people should read it: Foundation's errors by their localized description (their
+/// `description` is a dump of the user-info dictionary), every other error by its description.
+func describeCause(_ cause: any Error) -> String {
+    if cause is CocoaError || cause is POSIXError || cause is URLError || type(of: cause) is NSError.Type {
+        return cause.localizedDescription
+    }
+    return String(describing: cause)
 }

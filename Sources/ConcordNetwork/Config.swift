@@ -1,12 +1,23 @@
 public import Foundation
 import Yams
 
-/// A configuration file that could not be used, with the file and the reason.
+/// A configuration or data file that could not be used: the file, the reason, and the error that caused it.
 public struct ConfigError: Error, Sendable, CustomStringConvertible {
+    /// The file.
     public var path: String
+    /// What is wrong with it, for people (without the cause).
     public var reason: String
-    public init(path: String, reason: String) { self.path = path; self.reason = reason }
-    public var description: String { "\(path): \(reason)" }
+    /// The error that caused this one (the YAML decoder's, a reader's), if any.
+    public var cause: (any Error)?
+
+    /// Creates an error.
+    public init(path: String, reason: String, cause: (any Error)? = nil) { self.path = path; self.reason = reason; self.cause = cause }
+
+    /// `path: reason`, followed by the cause when there is one.
+    public var description: String {
+        guard let cause else { return "\(path): \(reason)" }
+        return reason.isEmpty ? "\(path): \(cause)" : "\(path): \(reason): \(cause)"
+    }
 }
 
 /// A host and port.
@@ -40,7 +51,7 @@ enum ConfigFile {
         } catch let DecodingError.dataCorrupted(context) {
             throw ConfigError(path: path, reason: "invalid value at '\(context.codingPath.map(\.stringValue).joined(separator: "."))': \(context.debugDescription)")
         } catch {
-            throw ConfigError(path: path, reason: "\(error)")
+            throw ConfigError(path: path, reason: "", cause: error)
         }
     }
 

@@ -79,7 +79,7 @@ public struct ConsortiumCA: Sendable {
                 issuerPrivateKey: signingKey
             )
         } catch {
-            throw .certificateCreation("CA certificate for \"\(consortium)\": \(error)")
+            throw .certificateCreation("the CA certificate for \"\(consortium)\" could not be signed", party: consortium, cause: error)
         }
         return ConsortiumCA(consortium: consortium, certificate: certificate, privateKey: key)
     }
@@ -189,7 +189,7 @@ public struct ConsortiumCA: Sendable {
                 issuerPrivateKey: Certificate.PrivateKey(privateKey)
             )
         } catch {
-            throw .certificateCreation("certificate for \"\(name)\": \(error)")
+            throw .certificateCreation("the certificate for \"\(name)\" could not be signed", party: name, cause: error)
         }
         return try IssuedCredential(certificate: certificate, privateKey: key)
     }
@@ -325,7 +325,7 @@ func derBytes(_ certificate: Certificate) throws(SecurityError) -> [UInt8] {
         try serializer.serialize(certificate)
         return serializer.serializedBytes
     } catch {
-        throw .certificateCreation("cannot DER-encode \(certificate.subject): \(error)")
+        throw .certificateCreation("cannot DER-encode \(certificate.subject)", cause: error)
     }
 }
 
@@ -333,7 +333,7 @@ func pemString(_ certificate: Certificate) throws(SecurityError) -> String {
     do {
         return try certificate.serializeAsPEM().pemString
     } catch {
-        throw .certificateCreation("cannot PEM-encode \(certificate.subject): \(error)")
+        throw .certificateCreation("cannot PEM-encode \(certificate.subject)", cause: error)
     }
 }
 

@@ -21,7 +21,7 @@ public func parseCertificate(pem: String) throws(SecurityError) -> Certificate {
     do {
         return try Certificate(pemEncoded: pem)
     } catch {
-        throw .malformedFile(path: "<PEM text>", what: "PEM certificate", reason: "\(error)")
+        throw .malformedFile(path: "<PEM text>", what: "PEM certificate", cause: error)
     }
 }
 
@@ -38,7 +38,7 @@ enum PEMFiles {
         do {
             return try String(contentsOf: url, encoding: .utf8)
         } catch {
-            throw .io(path: path, reason: "cannot read the \(what): \(error.localizedDescription)")
+            throw .io(path: path, reason: "cannot read the \(what)", cause: error)
         }
     }
 
@@ -47,7 +47,7 @@ enum PEMFiles {
         do {
             return (try Certificate(pemEncoded: pem), pem)
         } catch {
-            throw .malformedFile(path: url.path(percentEncoded: false), what: "PEM certificate", reason: "\(error)")
+            throw .malformedFile(path: url.path(percentEncoded: false), what: "PEM certificate", cause: error)
         }
     }
 
@@ -56,7 +56,7 @@ enum PEMFiles {
         do {
             return (try P256.Signing.PrivateKey(pemRepresentation: pem), pem)
         } catch {
-            throw .malformedFile(path: url.path(percentEncoded: false), what: "PEM P-256 private key", reason: "\(error)")
+            throw .malformedFile(path: url.path(percentEncoded: false), what: "PEM P-256 private key", cause: error)
         }
     }
 
@@ -104,7 +104,7 @@ enum PEMFiles {
             try FileManager.default.createDirectory(
                 at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: Int(mode)])
         } catch {
-            throw .io(path: url.path(percentEncoded: false), reason: "cannot create the directory: \(error.localizedDescription)")
+            throw .io(path: url.path(percentEncoded: false), reason: "cannot create the directory", cause: error)
         }
     }
 
@@ -114,7 +114,7 @@ enum PEMFiles {
         do {
             try FileManager.default.removeItem(at: url)
         } catch {
-            throw .io(path: path, reason: "cannot remove it to overwrite the kit: \(error.localizedDescription)")
+            throw .io(path: path, reason: "cannot remove it to overwrite the kit", cause: error)
         }
     }
 
@@ -126,7 +126,7 @@ enum PEMFiles {
         do {
             data = try encoder.encode(value)
         } catch {
-            throw .io(path: url.path(percentEncoded: false), reason: "cannot encode JSON: \(error)")
+            throw .io(path: url.path(percentEncoded: false), reason: "cannot encode JSON", cause: error)
         }
         // Write beside the target and rename, so a reader never sees a half-written list.
         let temporary = url.deletingLastPathComponent().appending(path: "." + url.lastPathComponent + ".tmp")
@@ -143,7 +143,7 @@ enum PEMFiles {
         do {
             return try decoder.decode(type, from: Data(text.utf8))
         } catch {
-            throw .malformedFile(path: url.path(percentEncoded: false), what: what, reason: "\(error)")
+            throw .malformedFile(path: url.path(percentEncoded: false), what: what, cause: error)
         }
     }
 }

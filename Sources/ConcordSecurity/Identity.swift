@@ -43,7 +43,7 @@ public struct PartyIdentity: Sendable, Hashable, CustomStringConvertible {
         do {
             certificate = try Certificate(derEncoded: bytes)
         } catch {
-            throw .malformedFile(path: "<peer certificate>", what: "DER certificate", reason: "\(error)")
+            throw .malformedFile(path: "<peer certificate>", what: "DER certificate", cause: error)
         }
         try self.init(certificate: certificate)
     }

@@ -1,6 +1,7 @@
 import ConcordChem
 import ConcordFederation
 import ConcordML
+import ConcordTesting
 import Testing
 
 /// A classifier that returns fixed probabilities (one per row, by row index).

@@ -1,6 +1,7 @@
 import ConcordChem
 import ConcordFederation
 import ConcordML
+import ConcordTesting
 import Foundation
 import Testing
 

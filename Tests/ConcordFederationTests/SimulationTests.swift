@@ -1,48 +1,15 @@
 import ConcordChem
 import ConcordFederation
 import ConcordML
+import ConcordTesting
 import Foundation
 import Testing
 
-/// A small combinatorial library: ring templates with two substituents; "active" when the first substituent has nitrogen.
-enum Library {
-    static let templates = ["{A}c1ccc({B})cc1", "{A}c1ccnc({B})c1", "{A}C1CCC({B})CC1", "{A}c1ccc2cc({B})ccc2c1",
-                            "{A}N1CCN({B})CC1", "{A}c1cc({B})on1", "{A}c1ccc({B})s1", "{A}C(=O)NC{B}"]
-    static let groups = ["C", "CC", "O", "N", "Cl", "F", "C(=O)O", "C1CC1", "OC", "CN", "NC(C)=O", "C(F)(F)F"]
+/// The shared combinatorial library (``ConcordTesting/CombinatorialLibrary``), with the small
+/// simulation settings these tests train it with.
+typealias Library = CombinatorialLibrary
 
-    static func smiles(templates: ArraySlice<String>, groups a: [String], _ b: [String]) -> [String] {
-        var out: [String] = []
-        for t in templates { for x in a { for y in b {
-            out.append(t.replacingOccurrences(of: "{A}", with: x).replacingOccurrences(of: "{B}", with: y))
-        } } }
-        return out
-    }
-
-    static func labelled() async -> LabelledMolecules {
-        let all = smiles(templates: templates[...], groups: groups, groups)
-        let outcomes = await MoleculeFeaturizer.featurize(all, options: .fcfp4)
-        var features = FingerprintMatrix(bitCount: 2048), keys: [MoleculeIdentityKey] = [], labels: [UInt8] = []
-        var kept: [String] = [], isTest: [Bool] = []
-        for (i, (s, o)) in zip(all, outcomes).enumerated() {
-            guard case .success(let r) = o else { continue }
-            features.append(r.fingerprint); keys.append(r.key); kept.append(s); isTest.append(i % 5 == 0)
-            let first = groups[(i / groups.count) % groups.count]
-            labels.append(first.contains("N") ? 1 : 0)
-        }
-        return LabelledMolecules(ids: kept.indices.map(String.init), features: features, labels: labels, identityKeys: keys,
-                                 isTest: isTest, smiles: kept)
-    }
-
-    /// Public molecules: other substituent pairs, plus every test molecule again (written differently for some).
-    static func pool(_ data: LabelledMolecules) -> [String] {
-        let extra = ["Br", "I", "S", "C(=O)C", "CCC", "OCC"]
-        var pool = smiles(templates: templates[...], groups: extra, groups) + smiles(templates: templates[...], groups: groups, extra)
-        for (i, s) in data.smiles.enumerated() where data.isTest?[i] == true { pool.append(s) }
-        pool.append("this is not SMILES")
-        pool.append(pool[0])
-        return pool
-    }
-
+extension CombinatorialLibrary {
     static var settings: SimulationSettings {
         var s = SimulationSettings.poc
         let forest = ModelSpec.randomForest(ForestOptions(treeCount: 15, maxDepth: 8, classWeight: .balanced))

@@ -1,6 +1,7 @@
 import ConcordChem
 import ConcordFederation
 import ConcordML
+import ConcordTesting
 import Testing
 
 @Suite("Set sizes")
@@ -67,7 +68,8 @@ struct SizeCheckTests {
             _ = try await Simulation.runSeed(data: tiny, pool: Library.pool(all), settings: settings, seed: 1)
             Issue.record("27 molecules were not refused")
         } catch {
-            guard case .invalidData(let message) = error else { Issue.record("\(error)"); return }
+            guard error.code == .invalidData else { Issue.record("\(error)"); return }
+            let message = error.message
             #expect(message.contains(#/the external test set has \d molecules \(\d active, \d inactive\); at least 20 are needed/#), "\(message)")
             #expect(message.contains("partner T"), "\(message)")
         }

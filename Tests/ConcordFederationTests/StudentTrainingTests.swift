@@ -1,8 +1,9 @@
 import ConcordChem
-@testable import ConcordFederation
 import ConcordML
+import ConcordTesting
 import Foundation
 import Testing
+@testable import ConcordFederation
 
 @Suite("Student training")
 struct StudentTrainingTests {

@@ -33,7 +33,7 @@ struct LegacyDatabaseTests {
         // The same job as a coordinator of the previous version stored it: its own migrations, up to v2.
         let job = try #require(try await current.job(id: jobID))
         let partnerRows = try await current.partners(job: jobID)
-        let transfer = try #require(try await current.artifact(CoordinatorEngine.Artifact.transfer, job: jobID))
+        let transfer = try #require(try await current.artifact(DistillationCoordinator.Artifact.transfer, job: jobID))
         var chunks: [String: [UploadRecord]] = [:]
         for name in names { chunks[name] = try await current.uploads(job: jobID, kind: CoordinatorEngine.Upload.annotation.rawValue, partner: name) }
         let events = try await current.events(job: jobID)

@@ -1,4 +1,5 @@
 import ConcordFederation
+import ConcordTesting
 import Foundation
 import Testing
 @testable import ConcordReport
@@ -60,8 +61,8 @@ struct BrowserRenderTests {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let html = switch kind {
-        case "simulation": HTMLReport.render(Fixture.simulation())
-        case "study": HTMLReport.render(Fixture.study())
+        case "simulation": HTMLReport.render(SyntheticResults.simulation())
+        case "study": HTMLReport.render(SyntheticResults.study())
         default: JobReport.render(JobFixture.job())
         }
         let page = dir.appendingPathComponent("report.html"), png = dir.appendingPathComponent("screenshot.png")

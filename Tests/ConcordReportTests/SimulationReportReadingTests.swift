@@ -1,9 +1,10 @@
 import ConcordFederation
+import ConcordTesting
 import Foundation
 import Testing
 @testable import ConcordReport
 
-extension Fixture {
+extension SyntheticResults {
     /// One seed, with bootstrap intervals, ranked selection, size warnings and each partner's deployed model.
     static func oneSeed() -> SimulationResults {
         var r = simulation(dataset: "moleculeace:CHEMBL214_Ki", partnerName: { "T\($0)" })
@@ -25,7 +26,7 @@ extension Fixture {
         for i in 1...k {
             let teacher = r.model("T\(i)")?.test.mcc ?? 0
             let keepsTeacher = i % 3 == 0
-            r.models.append(Fixture.model("D\(i)", .deployed, train: 900, mcc: keepsTeacher ? teacher : teacher + 0.11, ci: nil))
+            r.models.append(SyntheticResults.model("D\(i)", .deployed, train: 900, mcc: keepsTeacher ? teacher : teacher + 0.11, ci: nil))
             r.deployments.append(PartnerDeployment(partner: "T\(i)", hybrid: "H\(i)", deployed: "D\(i)",
                                                    choiceBySeed: [keepsTeacher ? .teacher : .hybrid],
                                                    hybridValidationMCCBySeed: [keepsTeacher ? 0.2 : 0.5], teacherValidationMCCBySeed: [0.3],
@@ -41,14 +42,14 @@ extension Fixture {
 struct SimulationReportReadingTests {
     @Test("headline tiles carry the 95% CI (bootstrap for one seed), and say so when there is none")
     func tileIntervals() throws {
-        let html = HTMLReport.render(Fixture.oneSeed())
+        let html = HTMLReport.render(SyntheticResults.oneSeed())
         let header = JobFixture.section(html, "summary")
-        let student = try #require(Fixture.oneSeed().model("S-F8")?.test.mcc)
+        let student = try #require(SyntheticResults.oneSeed().model("S-F8")?.test.mcc)
         #expect(header.contains("95% CI \(Format.fixed(student - 0.07, 3)) … \(Format.fixed(student + 0.06, 3))"))
         #expect(header.contains("95% CI 12% … 58%"), "the gap recovered has its interval")
         #expect(header.components(separatedBy: "class=\"tile-ci\"").count - 1 == 4, "every tile has an interval line")
         #expect(header.contains("bootstrap over test molecules"))
-        var bare = Fixture.oneSeed()
+        var bare = SyntheticResults.oneSeed()
         for i in bare.models.indices { bare.models[i].testMCCInterval = nil }
         bare.gapRecoveredInterval = nil
         let plain = JobFixture.section(HTMLReport.render(bare), "summary")
@@ -66,52 +67,52 @@ struct SimulationReportReadingTests {
 
     @Test("one seed: no CI whiskers or their legend; T-mean and T0 lines in every metric panel, as the lead says")
     func metricPanels() {
-        let one = JobFixture.section(HTMLReport.render(Fixture.oneSeed()), "metrics")
+        let one = JobFixture.section(HTMLReport.render(SyntheticResults.oneSeed()), "metrics")
         #expect(!one.contains("whisker"))
         #expect(!one.contains("confidence interval over seeds"))
         // T-mean and T0 reference labels in each of the three panels.
         #expect(one.components(separatedBy: "class=\"ref-label\"").count - 1 == 3 * 2 + 2, "T-mean and T0 ×3, chance ×2")
         #expect(one.matches(of: #/class="ref-label"[^>]*>T-mean</text>/#).count == 3)
         #expect(one.matches(of: #/class="ref-label"[^>]*>T0</text>/#).count == 3)
-        let several = JobFixture.section(HTMLReport.render(Fixture.simulation()), "metrics")
+        let several = JobFixture.section(HTMLReport.render(SyntheticResults.simulation()), "metrics")
         #expect(several.contains("whisker"))
     }
 
     @Test("ranked selection is explained where selected and consensus actives are shown")
     func rankedSelection() {
-        let consensus = JobFixture.section(HTMLReport.render(Fixture.oneSeed()), "consensus")
+        let consensus = JobFixture.section(HTMLReport.render(SyntheticResults.oneSeed()), "consensus")
         #expect(consensus.contains("id=\"ranked-note\""))
         #expect(consensus.contains("labels the top half of the selection active"))
         #expect(consensus.contains("some molecules labelled active by rank have P(active) below 0.5"))
-        let balanced = JobFixture.section(HTMLReport.render(Fixture.simulation()), "consensus")
+        let balanced = JobFixture.section(HTMLReport.render(SyntheticResults.simulation()), "consensus")
         #expect(!balanced.contains("ranked-note"))
     }
 
     @Test("the consensus panels are the schemes computed; confidence is said to be absent when not chosen")
     func schemes() {
-        let consensus = JobFixture.section(HTMLReport.render(Fixture.oneSeed()), "consensus")
+        let consensus = JobFixture.section(HTMLReport.render(SyntheticResults.oneSeed()), "consensus")
         #expect(consensus.contains("“confidence” is not shown"))
         #expect(!consensus.contains(">confidence<"))
     }
 
     @Test("T-max and T-min are explained as per-metric best and worst, with the Brier direction")
     func summaries() {
-        let models = JobFixture.section(HTMLReport.render(Fixture.oneSeed()), "models")
+        let models = JobFixture.section(HTMLReport.render(SyntheticResults.oneSeed()), "models")
         #expect(models.contains("one row can mix teachers"))
         #expect(models.contains("T-max takes the lowest"))
     }
 
     @Test("the map says it is a PCA of a subsample and how large")
     func mapCaption() {
-        let map = JobFixture.section(HTMLReport.render(Fixture.oneSeed()), "map")
+        let map = JobFixture.section(HTMLReport.render(SyntheticResults.oneSeed()), "map")
         #expect(map.contains("A PCA of the fingerprint bits"))
-        #expect(map.contains("\(Format.integer(Fixture.oneSeed().map.count)) of \(Format.integer(9876)) molecules"))
+        #expect(map.contains("\(Format.integer(SyntheticResults.oneSeed().map.count)) of \(Format.integer(9876)) molecules"))
         #expect(map.contains("at most 120 per partner"))
     }
 
     @Test("why a weak teacher can carry the most weight: nearness, not quality, with this run's heaviest partner")
     func weightNote() throws {
-        let r = Fixture.oneSeed()
+        let r = SyntheticResults.oneSeed()
         let consortium = JobFixture.section(HTMLReport.render(r), "consortium")
         #expect(consortium.contains("id=\"weight-note\""))
         #expect(consortium.contains("not the teacher's quality"))
@@ -121,18 +122,18 @@ struct SimulationReportReadingTests {
 
     @Test("each partner's deployed model is reported beside its hybrid and teacher, with the hybrids below their teacher counted")
     func deployments() {
-        let r = Fixture.oneSeed()
+        let r = SyntheticResults.oneSeed()
         let models = JobFixture.section(HTMLReport.render(r), "models")
         #expect(models.contains("Deployed model per partner"))
         #expect(models.contains("teacher T3") && models.contains("hybrid H1"))
         #expect(models.contains("here 1 of 8 hybrids do on the external test set"))
         #expect(models.contains(HTML.escape(ModelRole.deployed.groupHeading)))
-        #expect(!JobFixture.section(HTMLReport.render(Fixture.simulation()), "models").contains("Deployed model per partner"))
+        #expect(!JobFixture.section(HTMLReport.render(SyntheticResults.simulation()), "models").contains("Deployed model per partner"))
     }
 
     @Test("small-set warnings are shown in the masthead, one list item each")
     func warnings() {
-        let results = Fixture.oneSeed()
+        let results = SyntheticResults.oneSeed()
         let header = JobFixture.section(HTMLReport.render(results), "summary")
         #expect(header.contains("Small sets.") && header.contains("below 100 its figures have wide confidence intervals"))
         #expect(!results.warnings.isEmpty)
@@ -179,7 +180,7 @@ struct SimulationReportReadingTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("concord-layout-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        var r = Fixture.oneSeed()
+        var r = SyntheticResults.oneSeed()
         r.dataset = "moleculeace:CHEMBL4203_Ki_with_a_rather_long_dataset_name"
         // Counts in the tens of thousands and map coordinates with two-decimal ticks: wide tick labels beside the axis titles.
         if var c = r.consensus { c.histograms = c.histograms.mapValues { $0.map { $0 * 90 } }; r.consensus = c }

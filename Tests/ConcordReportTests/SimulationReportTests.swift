@@ -1,4 +1,5 @@
 import ConcordFederation
+import ConcordTesting
 import Foundation
 import Testing
 @testable import ConcordReport
@@ -9,7 +10,7 @@ struct SimulationReportTests {
 
     @Test("every section is present, in order, in one complete document")
     func sections() {
-        let html = HTMLReport.render(Fixture.simulation())
+        let html = HTMLReport.render(SyntheticResults.simulation())
         #expect(html.hasPrefix("<!doctype html>"))
         #expect(html.contains("</html>"))
         var last = html.startIndex
@@ -26,7 +27,7 @@ struct SimulationReportTests {
 
     @Test("the headline compares the student with T-mean and T0 and states the gap recovered")
     func headline() {
-        let r = Fixture.simulation()
+        let r = SyntheticResults.simulation()
         let headline = Headline(r)
         let mean = r.model("T-mean")?.test.mcc ?? 0
         #expect(headline.student?.name == "S-F8" && headline.mean?.name == "T-mean" && headline.upper?.name == "T0")
@@ -41,7 +42,7 @@ struct SimulationReportTests {
     @Test("hostile dataset, partner, model and setting names are escaped everywhere")
     func hostileNames() {
         let evil = "<script>alert(1)</script>"
-        var r = Fixture.simulation(dataset: evil + "\"'&", partnerName: { "\(evil)P\($0)" })
+        var r = SyntheticResults.simulation(dataset: evil + "\"'&", partnerName: { "\(evil)P\($0)" })
         r.models[0].name = evil
         r.preset = "<img src=x onerror=alert(1)>"
         r.settings[evil] = evil
@@ -66,8 +67,8 @@ struct SimulationReportTests {
 
     @Test("nil metrics render as “–”, never as nil, nan or 0")
     func nilMetrics() {
-        var r = Fixture.simulation(partners: 2)
-        r.models = [Fixture.model("T0", .upperBound, train: 100, mcc: nil), Fixture.model("S-F2", .student, train: 50, mcc: nil)]
+        var r = SyntheticResults.simulation(partners: 2)
+        r.models = [SyntheticResults.model("T0", .upperBound, train: 100, mcc: nil), SyntheticResults.model("S-F2", .student, train: 50, mcc: nil)]
         let html = HTMLReport.render(r)
         #expect(html.contains("<td class=\"num\">–</td>"))
         #expect(!html.contains(">nil<") && !html.contains(">nan<") && !html.contains("NaN") && !html.contains(">inf<") && !html.contains("Infinity"))
@@ -78,7 +79,7 @@ struct SimulationReportTests {
 
     @Test("empty and degenerate inputs render every section without crashing", arguments: [0, 1])
     func emptyInputs(partners: Int) {
-        var r = Fixture.simulation(partners: partners, mapPoints: 0)
+        var r = SyntheticResults.simulation(partners: partners, mapPoints: 0)
         r.consensus = nil
         r.map = []
         r.settings = [:]
@@ -107,7 +108,7 @@ struct SimulationReportTests {
 
     @Test("the page is self-contained: no scripts, stylesheets, images or URLs outside text")
     func selfContained() {
-        var r = Fixture.simulation()
+        var r = SyntheticResults.simulation()
         r.settings["source"] = "downloaded from https://example.org/data.csv"
         let html = HTMLReport.render(r)
         for banned in ["<script", "<link", "<img", "<iframe", "<object", "<embed", "src=", "@import", "url(", "xlink:href", "href=\"http"] {
@@ -123,7 +124,7 @@ struct SimulationReportTests {
 
     @Test("every chart is inline SVG with drawn elements; partner colours are consistent across charts")
     func charts() {
-        let r = Fixture.simulation()
+        let r = SyntheticResults.simulation()
         let html = HTMLReport.render(r)
         let svgs = html.components(separatedBy: "<svg").dropFirst()
         #expect(svgs.count == 6)  // metrics, class balance, contributions, map, histograms, timings

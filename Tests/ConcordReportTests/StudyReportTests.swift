@@ -1,4 +1,5 @@
 import ConcordFederation
+import ConcordTesting
 import Foundation
 import Testing
 @testable import ConcordReport
@@ -7,7 +8,7 @@ import Testing
 struct StudyReportTests {
     @Test("a student-size study has every section, a log x axis, bands and the extra table")
     func studentSize() {
-        let html = HTMLReport.render(Fixture.study())
+        let html = HTMLReport.render(SyntheticResults.study())
         for id in ["summary", "curves", "points", "table", "timings"] { #expect(html.contains("id=\"\(id)\""), "section \(id)") }
         #expect(html.contains("(log scale)"))
         #expect(html.contains("Student size"))
@@ -20,7 +21,7 @@ struct StudyReportTests {
 
     @Test("a regression options study names poc and the default in RMSE, the closure without a unit, and the highest closure as best")
     func regressionOptions() {
-        var s = Fixture.study(kind: "options")
+        var s = SyntheticResults.study(kind: "options")
         s.metric = "rmse"
         let rows: [(String, Double, Double)] = [("poc", 1.47, 0.03), ("poc + MLP student", 1.35, 0.25), ("default", 1.24, 0.43),
                                                 ("default + domain-aware transfer", 1.19, 0.50)]
@@ -36,7 +37,7 @@ struct StudyReportTests {
 
     @Test("a teacher-count study with a narrow x range stays linear")
     func linearStudy() {
-        var s = Fixture.study(kind: "teacher-count")
+        var s = SyntheticResults.study(kind: "teacher-count")
         s.points = (1...8).map { StudyPoint(series: "S-F", x: Double($0), label: "\($0)", mean: 0.1 * Double($0), lower: 0.05 * Double($0),
                                             upper: 0.12 * Double($0), samples: 3) }
         let html = HTMLReport.render(s)
@@ -46,7 +47,7 @@ struct StudyReportTests {
 
     @Test("empty studies and selection studies render without crashing")
     func emptyStudy() {
-        var s = Fixture.study(kind: "selection")
+        var s = SyntheticResults.study(kind: "selection")
         s.points = s.points.filter { $0.series == "S-F8" }.prefix(3).enumerated().map { i, p in
             var p = p; p.x = Double(i); p.label = ["balanced", "random", "top-confidence"][i]; return p
         }

@@ -1,3 +1,4 @@
+import ConcordTesting
 import Foundation
 import Testing
 import X509
@@ -10,7 +11,7 @@ import X509
 
     init() throws {
         temporary = try TemporaryDirectory()
-        kit = try provisionKit(in: temporary)
+        kit = try TestCertificateAuthority.provisionKit(in: temporary)
     }
 
     func leaf(_ name: String) throws -> Certificate {
@@ -34,7 +35,7 @@ import X509
         let error = await #expect(throws: SecurityError.self) {
             try await verifyChain(leaf: impostor.certificate, ca: kit.ca.certificate)
         }
-        guard case .chainInvalid(let party, _) = error else {
+        guard let e = error, e.code == .chainInvalid, let party = e.context.party else {
             Issue.record("expected chainInvalid, got \(String(describing: error))")
             return
         }
@@ -56,7 +57,7 @@ import X509
         let chainError = await #expect(throws: SecurityError.self) {
             try await verifyChain(leaf: expired.certificate, ca: kit.ca.certificate, now: now)
         }
-        guard case .chainInvalid(let party, let reason) = chainError else {
+        guard let chain = chainError, chain.code == .chainInvalid, let party = chain.context.party, let reason = chain.context.reason else {
             Issue.record("expected chainInvalid, got \(String(describing: chainError))")
             return
         }
@@ -66,7 +67,7 @@ import X509
         let error = #expect(throws: SecurityError.self) {
             try Authoriser(enrolment: kit.enrolment).authorise(peer: expired.certificate, expectedRole: .partner, now: now)
         }
-        guard case .expired(let expiredParty, _, _) = error else {
+        guard let e = error, e.code == .expired, let expiredParty = e.context.party else {
             Issue.record("expected expired, got \(String(describing: error))")
             return
         }
@@ -116,7 +117,7 @@ import X509
         let error = #expect(throws: SecurityError.self) {
             try Authoriser(enrolment: kit.enrolment).authorise(peer: second.certificate, expectedRole: .partner)
         }
-        guard case .fingerprintMismatch(let party, let presented, _) = error else {
+        guard let e = error, e.code == .fingerprintMismatch, let party = e.context.party, let presented = e.context.presented else {
             Issue.record("expected fingerprintMismatch, got \(String(describing: error))")
             return
         }
@@ -147,7 +148,7 @@ import X509
         defer { temporary.cleanUp() }
         // The CA certificate has a CN and O but no OU.
         let error = #expect(throws: SecurityError.self) { try PartyIdentity(certificate: kit.ca.certificate) }
-        guard case .missingSubjectField(let field, _) = error else {
+        guard let e = error, e.code == .missingSubjectField, let field = e.context.field else {
             Issue.record("expected missingSubjectField, got \(String(describing: error))")
             return
         }

@@ -1,3 +1,4 @@
+import ConcordTesting
 import Foundation
 import Testing
 import X509
@@ -8,7 +9,7 @@ import X509
     @Test func loadsAPartyDirectory() throws {
         let temporary = try TemporaryDirectory()
         defer { temporary.cleanUp() }
-        let kit = try provisionKit(in: temporary, includeLoopback: true)
+        let kit = try TestCertificateAuthority.provisionKit(in: temporary, includeLoopback: true)
         let material = try TLSMaterial.load(directory: kit.partyDirectory("coordinator"))
         #expect(material.name == "coordinator")
         #expect(material.identity.role == .coordinator)
@@ -26,12 +27,12 @@ import X509
     @Test func detectsAKeyThatDoesNotMatchTheCertificate() throws {
         let temporary = try TemporaryDirectory()
         defer { temporary.cleanUp() }
-        let kit = try provisionKit(in: temporary)
+        let kit = try TestCertificateAuthority.provisionKit(in: temporary)
         let alice = kit.partyDirectory("alice")
         let bobKey = try String(contentsOf: kit.partyDirectory("bob").appending(path: "bob.key"), encoding: .utf8)
         try PEMFiles.write(bobKey, to: alice.appending(path: "alice.key"), mode: 0o600, replacing: true)
         let error = #expect(throws: SecurityError.self) { try TLSMaterial.load(directory: alice) }
-        guard case .keyMismatch(let certificatePath, let keyPath) = error else {
+        guard let e = error, e.code == .keyMismatch, let certificatePath = e.context.path, let keyPath = e.context.keyPath else {
             Issue.record("expected keyMismatch, got \(String(describing: error))")
             return
         }
@@ -42,7 +43,7 @@ import X509
     @Test func reportsMissingFilesBadPEMForeignCAAndLooseKeyModes() throws {
         let temporary = try TemporaryDirectory()
         defer { temporary.cleanUp() }
-        let kit = try provisionKit(in: temporary)
+        let kit = try TestCertificateAuthority.provisionKit(in: temporary)
         let bob = kit.partyDirectory("bob")
 
         // Loose key mode: a warning, not a failure.
@@ -60,7 +61,7 @@ import X509
         // Bad PEM.
         try PEMFiles.write("not a certificate\n", to: bob.appending(path: "ca.crt"), mode: 0o644, replacing: true)
         let bad = #expect(throws: SecurityError.self) { try TLSMaterial.load(directory: bob) }
-        guard case .malformedFile = bad else {
+        guard bad?.code == .malformedFile, bad?.cause != nil else {
             Issue.record("expected malformedFile, got \(String(describing: bad))")
             return
         }
@@ -68,7 +69,7 @@ import X509
         // Missing files.
         try FileManager.default.removeItem(at: bob.appending(path: "ca.crt"))
         let missing = #expect(throws: SecurityError.self) { try TLSMaterial.load(directory: bob) }
-        guard case .missingFile(let path, _) = missing else {
+        guard let e = missing, e.code == .missingFile, let path = e.context.path else {
             Issue.record("expected missingFile, got \(String(describing: missing))")
             return
         }
@@ -81,7 +82,7 @@ import X509
     @Test func caLoadsBackFromTheKitAndRefusesAForeignKey() throws {
         let temporary = try TemporaryDirectory()
         defer { temporary.cleanUp() }
-        let kit = try provisionKit(in: temporary)
+        let kit = try TestCertificateAuthority.provisionKit(in: temporary)
         let ca = try ConsortiumCA.load(certificate: kit.caCertificateURL, privateKey: kit.caKeyURL)
         #expect(ca.consortium == "Pharma Consortium")
         #expect(ca.certificate == kit.ca.certificate)

@@ -42,14 +42,14 @@ public struct DataCache: Sendable {
     public static func sha256(of url: URL) throws(DataError) -> String {
         let handle: FileHandle
         do { handle = try FileHandle(forReadingFrom: url) } catch {
-            throw DataError(.io, "cannot open: \(error.localizedDescription)", file: url.path)
+            throw DataError(.io, "cannot open", file: url.path, cause: error)
         }
         defer { try? handle.close() }
         var hasher = SHA256()
         while true {
             let chunk: Data?
             do { chunk = try handle.read(upToCount: 1 << 20) } catch {
-                throw DataError(.io, "read failed: \(error.localizedDescription)", file: url.path)
+                throw DataError(.io, "read failed", file: url.path, cause: error)
             }
             guard let chunk, !chunk.isEmpty else { break }
             hasher.update(data: chunk)

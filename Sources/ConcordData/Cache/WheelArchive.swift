@@ -22,7 +22,7 @@ public final class WheelArchive: @unchecked Sendable {
         do {
             archive = try Archive(url: url, accessMode: .read)
         } catch {
-            throw DataError(.malformed, "not a readable zip/wheel archive (\(error))", file: url.path)
+            throw DataError(.malformed, "not a readable zip/wheel archive", file: url.path, cause: error)
         }
     }
 
@@ -54,7 +54,7 @@ public final class WheelArchive: @unchecked Sendable {
         do {
             _ = try archive.extract(entry, skipCRC32: false) { out.append($0) }
         } catch {
-            throw DataError(.malformed, "member '\(path)' cannot be extracted (\(error))", file: url.path)
+            throw DataError(.malformed, "member '\(path)' cannot be extracted", file: url.path, cause: error)
         }
         return out
     }
@@ -87,7 +87,7 @@ public enum Gzip {
             var buffer = try input.decompress(with: .gzip())
             output = buffer.readBytes(length: buffer.readableBytes) ?? []
         } catch {
-            throw DataError(.malformed, "not valid gzip data (\(error))", file: name)
+            throw DataError(.malformed, "not valid gzip data", file: name, cause: error)
         }
         guard UInt32(truncatingIfNeeded: output.count) == expectedSize else {
             throw DataError(.malformed, "gzip data is truncated or corrupt (\(output.count) bytes inflated, trailer says \(expectedSize))", file: name)

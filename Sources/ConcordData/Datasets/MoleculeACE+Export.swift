@@ -27,7 +27,7 @@ extension MoleculeACE {
         let table = try self.table(name)
         let split = try table.column("split")
         do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
-            throw DataError(.io, "cannot create the directory (\(error.localizedDescription))", file: directory.path)
+            throw DataError(.io, "cannot create the directory", file: directory.path, cause: error)
         }
         func line(_ fields: [String]) -> String { fields.map(CSVField.quoted).joined(separator: ",") + "\n" }
         var train = line(table.header), test = train
@@ -38,7 +38,7 @@ extension MoleculeACE {
         let trainURL = directory.appendingPathComponent("train.csv"), testURL = directory.appendingPathComponent("test.csv")
         for (text, url) in [(train, trainURL), (test, testURL)] {
             do { try text.write(to: url, atomically: true, encoding: .utf8) } catch {
-                throw DataError(.io, "cannot write (\(error.localizedDescription))", file: url.path)
+                throw DataError(.io, "cannot write", file: url.path, cause: error)
             }
         }
         return (ExportedFile(url: trainURL, rows: counts.train), ExportedFile(url: testURL, rows: counts.test))

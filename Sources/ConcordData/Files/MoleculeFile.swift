@@ -52,7 +52,7 @@ public enum MoleculeFile {
         }
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw DataError(.notFound, "cannot read the file (\(error.localizedDescription))", file: url.path)
+            throw DataError(.notFound, "cannot read the file", file: url.path, cause: error)
         }
         let content = url.path.hasSuffix(".gz") ? try Gzip.decompress(data, name: url.path) : data
         return try read(content, format: format, columns: columns, name: url.path)

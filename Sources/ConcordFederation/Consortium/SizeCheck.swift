@@ -83,7 +83,7 @@ public struct SizeCheck: Sendable, Hashable {
     }
 
     /// Throws when any set is too small, naming every one of them.
-    /// - Throws: ``FederationError/invalidData(_:)``.
+    /// - Throws: ``FederationError/invalidData(_:partner:field:cause:)``.
     public func enforce() throws(FederationError) {
         guard refusals.isEmpty else {
             throw .invalidData("too few molecules for meaningful figures: " + refusals.joined(separator: "; "))

@@ -87,7 +87,7 @@ public enum VirtualConsortium {
             if settings.stratifiedValidation {
                 let split: DataSplit
                 do { split = try Splits.stratified(labels: rest.map { data.labels[$0] }, testFraction: settings.validationFraction, seed: rng.next()) }
-                catch { throw .invalidData("cannot stratify the validation set: \(error)") }
+                catch { throw .invalidData("cannot stratify the validation set", cause: error) }
                 validation = split.test.map { rest[$0] }.sorted(); training = split.train.map { rest[$0] }.sorted()
             } else {
                 let shuffled = Splits.shuffled(rest, &rng)
@@ -102,7 +102,7 @@ public enum VirtualConsortium {
         do {
             kmeans = try await KMeans.fit(x, options: .init(clusters: settings.partners, restarts: settings.kMeansRestarts, seed: rng.next()),
                                           parallelism: parallelism)
-        } catch { throw .invalidData("k-means failed: \(error)") }
+        } catch { throw .invalidData("k-means could not split the data into partners", cause: error) }
         var assignment = kmeans.assignments
         let moves = Int((settings.smoothing * Double(training.count)).rounded(.down))
         for _ in 0..<moves {

@@ -46,12 +46,12 @@ public enum DomainSelection {
     /// nearest not-yet-chosen molecule (its abstentions skipped), so every partner's chemistry
     /// is represented equally however large its data set; the rest are drawn at random (seeded)
     /// from the molecules not chosen. The result is in pool order.
-    /// - Throws: ``FederationError/inconsistentAnnotations(_:)`` when screenings differ in length.
+    /// - Throws: ``FederationError/inconsistentAnnotations(_:partner:cause:)`` when screenings differ in length.
     public static func choose(_ screenings: [Screening], size: Int, domainFraction: Double,
                               seed: UInt64) throws(FederationError) -> [Int] {
         guard let n = screenings.first?.distances.count else { return [] }
         for s in screenings where s.distances.count != n || (!s.abstained.isEmpty && s.abstained.count != n) {
-            throw .inconsistentAnnotations("\(s.partner) screened \(s.distances.count) molecules, expected \(n)")
+            throw .inconsistentAnnotations("\(s.partner) screened \(s.distances.count) molecules, expected \(n)", partner: s.partner)
         }
         guard size < n else { return Array(0..<n) }
         let byDomain = min(size, max(0, Int((Double(size) * min(max(domainFraction, 0), 1)).rounded())))
@@ -134,12 +134,12 @@ extension Teacher {
 
     /// Screens public molecules: the domain distance of each (no prediction), with the same
     /// self-annotation guard as ``annotate(_:keys:guard:parallelism:)``.
-    /// - Throws: ``FederationError/inconsistentAnnotations(_:)`` when the fingerprint length differs.
+    /// - Throws: ``FederationError/inconsistentAnnotations(_:partner:cause:)`` when the fingerprint length differs.
     public func screen(_ pool: FingerprintMatrix, keys: [MoleculeIdentityKey] = [], guard selfGuard: SelfAnnotationGuard = .off,
                        parallelism: Int = defaultParallelism) async throws(FederationError) -> Screening {
         var distances: [Double]
         do { distances = try await domain.meanDistances(pool, parallelism: parallelism) }
-        catch { throw .inconsistentAnnotations("\(partner): \(error)") }
+        catch { throw .inconsistentAnnotations("the partner's fingerprints do not fit", partner: partner, cause: error) }
         let abstained = try await abstentions(pool, keys: keys, guard: selfGuard, parallelism: parallelism)
         for m in abstained.indices where abstained[m] { distances[m] = 0 }
         return Screening(partner: partner, distances: distances, abstained: abstained)

@@ -38,7 +38,7 @@ public enum FederatedCalibration {
     }
 
     /// Coordinator side: the element-wise sum of the partners' counts.
-    /// - Throws: ``FederationError/inconsistentAnnotations(_:)`` when the partners used different thresholds.
+    /// - Throws: ``FederationError/inconsistentAnnotations(_:partner:cause:)`` when the partners used different thresholds.
     public static func sum(_ parts: [ThresholdCounts]) throws(FederationError) -> ThresholdCounts {
         guard let first = parts.first else { throw .inconsistentAnnotations("no calibration counts") }
         var total = first

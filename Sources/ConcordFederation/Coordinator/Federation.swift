@@ -50,7 +50,7 @@ public enum Federation {
     /// molecule. A larger power hands a public molecule more completely to the partners whose
     /// chemistry lies nearest it. When every distance is equal, or a molecule's weights are all
     /// zero, its weights are uniform.
-    /// - Throws: ``FederationError/inconsistentAnnotations(_:)`` when lengths differ, a distance is
+    /// - Throws: ``FederationError/inconsistentAnnotations(_:partner:cause:)`` when lengths differ, a distance is
     ///   not finite, or the power is not a positive number.
     public static func domainWeights(_ annotations: [Annotation], power: Double = fluidWeightPower) throws(FederationError) -> [[Double]] {
         guard power > 0, power.isFinite else { throw .invalidSetting("the domain weights' power must be a positive number, not \(power)") }
@@ -58,7 +58,7 @@ public enum Federation {
         var lo = Double.infinity, hi = -Double.infinity
         for a in annotations {
             for (m, d) in a.domainDistances.enumerated() where !a.abstains(m) {
-                guard d.isFinite else { throw .inconsistentAnnotations("\(a.partner) sent a non-finite distance") }
+                guard d.isFinite else { throw .inconsistentAnnotations("\(a.partner) sent a non-finite distance", partner: a.partner) }
                 lo = min(lo, d); hi = max(hi, d)
             }
         }
@@ -87,7 +87,7 @@ public enum Federation {
     /// The weighted scheme renormalises the weights over the subset, so a consensus of fewer
     /// teachers is still a weighted average of their probabilities. Domain weights are computed
     /// over all annotations (the global scaling FLuID uses) before the subset is taken.
-    /// - Throws: ``FederationError/inconsistentAnnotations(_:)``.
+    /// - Throws: ``FederationError/inconsistentAnnotations(_:partner:cause:)``.
     public static func consensus(_ annotations: [Annotation], scheme: FederationScheme, subset: [Int]? = nil,
                                  weights precomputed: [[Double]]? = nil) throws(FederationError) -> Consensus {
         let n = try checkedLength(annotations)
@@ -96,10 +96,10 @@ public enum Federation {
         guard members.allSatisfy({ annotations.indices.contains($0) }) else { throw .inconsistentAnnotations("partner index out of range") }
         for a in annotations {
             if let bad = a.probabilities.first(where: { !($0 >= 0 && $0 <= 1) }) {
-                throw .inconsistentAnnotations("\(a.partner) sent probability \(bad), outside [0, 1]")
+                throw .inconsistentAnnotations("\(a.partner) sent probability \(bad), outside [0, 1]", partner: a.partner)
             }
             if let r = a.reliability, !(r >= 0 && r <= 1) {
-                throw .inconsistentAnnotations("\(a.partner) sent reliability \(r); a ROC-AUC lies in [0, 1]")
+                throw .inconsistentAnnotations("\(a.partner) sent reliability \(r); a ROC-AUC lies in [0, 1]", partner: a.partner)
             }
         }
         let weights: [[Double]]
@@ -151,7 +151,7 @@ public enum Federation {
         guard let first = annotations.first else { throw .inconsistentAnnotations("no annotations") }
         let n = first.probabilities.count
         for a in annotations where a.probabilities.count != n || a.domainDistances.count != n {
-            throw .inconsistentAnnotations("\(a.partner) annotated \(a.probabilities.count) probabilities and \(a.domainDistances.count) distances; expected \(n) of each")
+            throw .inconsistentAnnotations("\(a.partner) annotated \(a.probabilities.count) probabilities and \(a.domainDistances.count) distances; expected \(n) of each", partner: a.partner)
         }
         return n
     }

@@ -40,7 +40,7 @@ public struct StudentSelection: Sendable, Hashable {
     /// class has fewer, all of it is taken, nothing is topped up, and ``shortfall`` says so —
     /// exactly as FLuID does.
     /// - Parameter features: the transfer set's fingerprints (used by `.mixed` only).
-    /// - Throws: ``FederationError/invalidSetting(_:)`` for a size below 2.
+    /// - Throws: ``FederationError/invalidSetting(_:field:cause:)`` for a size below 2.
     public static func select(_ consensus: Consensus, mode: SelectionMode, size: Int, seed: UInt64,
                               features: FingerprintMatrix? = nil) async throws(FederationError) -> StudentSelection {
         guard size >= 2 else { throw .invalidSetting("the student size must be at least 2, not \(size)") }
@@ -106,7 +106,7 @@ public struct StudentSelection: Sendable, Hashable {
         let kmeans: KMeans
         do {
             kmeans = try await KMeans.fit(features.rows(batch), options: .init(clusters: clusterCount, restarts: 1, seed: rng.next()))
-        } catch { throw .invalidSetting("mixed selection could not cluster the batch: \(error)") }
+        } catch { throw .invalidSetting("mixed selection could not cluster the batch", field: "selection", cause: error) }
         var result: [Int] = []
         for (cls, quota) in [(UInt8(1), (size + 1) / 2), (UInt8(0), size / 2)] {
             var queues = [[Int]](repeating: [], count: clusterCount)

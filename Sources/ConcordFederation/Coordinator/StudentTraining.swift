@@ -47,7 +47,7 @@ public enum StudentTraining {
     /// for an MLP trained on soft labels, and the temperature is a positive number. The simulation's
     /// settings, the coordinator's job check and ``fit(recipe:softLabels:teacherHeads:soft:consensus:annotations:selection:transfer:seed:parallelism:)``
     /// all ask this one check.
-    /// - Throws: ``FederationError/invalidSetting(_:)`` saying what does not fit.
+    /// - Throws: ``FederationError/invalidSetting(_:field:cause:)`` saying what does not fit.
     public static func check(recipe: TrainingRecipe, softLabels: Bool, teacherHeads: Bool, soft: SoftOptions) throws(FederationError) {
         try soft.validate()
         let softMLP: Bool
@@ -97,7 +97,7 @@ public enum StudentTraining {
     /// - Parameters:
     ///   - annotations: the partners' annotations the consensus was federated from (used for `teacherHeads`).
     ///   - transfer: the transfer set's fingerprints (the selection's rows index it).
-    /// - Throws: ``FederationError/training(_:)``, or ``FederationError/invalidSetting(_:)`` from
+    /// - Throws: ``FederationError/training(_:partner:model:cause:)``, or ``FederationError/invalidSetting(_:field:cause:)`` from
     ///   ``check(recipe:softLabels:teacherHeads:soft:)``.
     public static func fit(recipe: TrainingRecipe, softLabels: Bool, teacherHeads: Bool, soft: SoftOptions = SoftOptions(),
                            consensus: Consensus, annotations: [Annotation],
@@ -110,7 +110,7 @@ public enum StudentTraining {
         try check(recipe: recipe, softLabels: softLabels, teacherHeads: teacherHeads, soft: soft)
         let probabilities = selection.rows.map { soft.target(consensus.probabilities[$0]) }
         for a in annotations where a.probabilities.count != transfer.rowCount {
-            throw .inconsistentAnnotations("\(a.partner) annotated \(a.probabilities.count) molecules; the transfer set has \(transfer.rowCount)")
+            throw .inconsistentAnnotations("\(a.partner) annotated \(a.probabilities.count) molecules; the transfer set has \(transfer.rowCount)", partner: a.partner)
         }
         let weights = Self.weights(soft.weighting, rows: selection.rows, consensus: consensus, annotations: annotations)
         // The check leaves heads and weights to MLP students; without them the plain soft fit serves.
@@ -147,7 +147,7 @@ public enum StudentTraining {
                                             options: options, parallelism: parallelism).model
             return heads > 1 ? try model.keepingHead(0) : model
         } catch {
-            throw .training("mlp student: \(error)")
+            throw .training("the student could not be fitted", model: "mlp student", cause: error)
         }
     }
 }

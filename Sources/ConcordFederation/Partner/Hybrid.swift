@@ -60,7 +60,7 @@ public enum Hybrid {
     ///   - teacher: the partner's own teacher and its decision threshold; `nil` makes no deployment choice.
     ///   - drawSeed: seeds the draw of public molecules; `seed` seeds training.
     /// - Returns: the hybrid (model, the rows it was trained on, its decision threshold) and, with a teacher, the deployment choice.
-    /// - Throws: ``FederationError/training(_:)``, or ``FederationError/invalidSetting(_:)`` when a
+    /// - Throws: ``FederationError/training(_:partner:model:cause:)``, or ``FederationError/invalidSetting(_:field:cause:)`` when a
     ///   fine-tuned hybrid is asked of a student that is not a one-output MLP.
     public static func train(own: (x: FingerprintMatrix, y: [UInt8]), selected: (x: FingerprintMatrix, y: [UInt8]),
                              student: (model: any ProbabilisticClassifier, probabilities: [Double])? = nil,
@@ -97,7 +97,7 @@ public enum Hybrid {
             do {
                 model = try await ModelSpec.fitMLP(x, values: targets, as: MLP.Targets.probabilities, options: training, validationFraction: 0.1,
                                                    seed: seed, initial: start, parallelism: parallelism)
-            } catch { throw .training("fine-tuned hybrid: \(error)") }
+            } catch { throw .training("the fine-tuned hybrid could not be fitted", model: "hybrid", cause: error) }
             rows = x.rowCount
         }
         var threshold = 0.5

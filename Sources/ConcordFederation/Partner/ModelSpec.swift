@@ -33,7 +33,7 @@ public enum ModelSpec: Sendable, Hashable {
     ///
     /// A training set with a single class yields a ``ConstantClassifier`` that predicts that class
     /// with certainty (a partner with no actives can still take part); an empty one throws.
-    /// - Throws: ``FederationError/training(_:)`` with the model's own reason.
+    /// - Throws: ``FederationError/training(_:partner:model:cause:)`` with the model's own reason.
     public func fitClassifier(_ features: FingerprintMatrix, labels: [UInt8], seed: UInt64,
                               parallelism: Int = defaultParallelism) async throws(FederationError) -> any ProbabilisticClassifier {
         guard features.rowCount > 0, features.rowCount == labels.count else {
@@ -65,7 +65,7 @@ public enum ModelSpec: Sendable, Hashable {
                 return try TanimotoKNN.classifier(training: features, labels: labels, k: min(k, labels.count))
             }
         } catch {
-            throw .training("\(shortName): \(error)")
+            throw .training("the model could not be fitted", model: shortName, cause: error)
         }
     }
 }
@@ -85,7 +85,7 @@ extension ModelSpec {
     ///
     /// The MLP and logistic regression fit the probabilities with binary cross-entropy; a random
     /// forest or kNN regresses them (predictions clamped to [0, 1]).
-    /// - Throws: ``FederationError/training(_:)``.
+    /// - Throws: ``FederationError/training(_:partner:model:cause:)``.
     public func fitSoft(_ features: FingerprintMatrix, probabilities: [Double], seed: UInt64,
                         parallelism: Int = defaultParallelism) async throws(FederationError) -> any ProbabilisticClassifier {
         guard features.rowCount > 0, features.rowCount == probabilities.count else {
@@ -117,7 +117,7 @@ extension ModelSpec {
         } catch let error as FederationError {
             throw error
         } catch {
-            throw .training("\(shortName): \(error)")
+            throw .training("the model could not be fitted", model: shortName, cause: error)
         }
     }
 }

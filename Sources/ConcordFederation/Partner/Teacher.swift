@@ -73,7 +73,7 @@ public struct TrainingRecipe: Sendable, Hashable {
     }
 
     /// Trains on `features`/`labels` following the recipe; returns the model and the number of rows it was fitted on.
-    /// - Throws: ``FederationError/training(_:)``.
+    /// - Throws: ``FederationError/training(_:partner:model:cause:)``.
     public func train(_ features: FingerprintMatrix, labels: [UInt8], seed: UInt64,
                       parallelism: Int = defaultParallelism) async throws(FederationError) -> (model: any ProbabilisticClassifier, rows: Int) {
         var x = features, y = labels
@@ -81,7 +81,7 @@ public struct TrainingRecipe: Sendable, Hashable {
         if undersample, actives > 0, actives < labels.count {
             let keep: [Int]
             do { keep = try Splits.undersample(labels: labels, seed: seed) }
-            catch { throw .training("under-sampling failed: \(error)") }
+            catch { throw .training("under-sampling failed", cause: error) }
             x = features.rows(keep); y = keep.map { labels[$0] }
         }
         let model = try await self.model.fitClassifier(x, labels: y, seed: seed, parallelism: parallelism)
@@ -159,7 +159,7 @@ public struct Teacher: Sendable {
     }
 
     /// The domain reference: a seeded `sampleFraction` of the partner's molecules (at least `k`, or all when fewer).
-    /// - Throws: ``FederationError/training(_:)`` when the reference cannot be built.
+    /// - Throws: ``FederationError/training(_:partner:model:cause:)`` when the reference cannot be built.
     /// - Parameter seeds: the partner's branch of the seed tree (its domain reference stage draws the sample).
     static func domainReference(_ features: FingerprintMatrix, domain: DomainSettings, seeds: SeedTree) throws(FederationError) -> DistanceDomain {
         var rng = seeds.stage(.domainReference).random
@@ -167,11 +167,11 @@ public struct Teacher: Sendable {
         let sample = Splits.shuffled(Array(0..<features.rowCount), &rng).prefix(wanted).sorted()
         let reference = features.rows(sample)
         do { return try DistanceDomain(training: reference, k: min(domain.k, reference.rowCount), metric: domain.metric) }
-        catch { throw .training("domain reference: \(error)") }
+        catch { throw .training("the domain reference could not be built", cause: error) }
     }
 
     /// Annotates the public transfer set: class probabilities and domain distances.
-    /// - Throws: ``FederationError/inconsistentAnnotations(_:)`` when the fingerprint length differs.
+    /// - Throws: ``FederationError/inconsistentAnnotations(_:partner:cause:)`` when the fingerprint length differs.
     /// - Parameters:
     ///   - keys: the transfer molecules' identity keys (needed by the guard's identity test).
     ///   - guard: when to abstain on a public molecule that is (or nearly is) a private one.
@@ -180,7 +180,7 @@ public struct Teacher: Sendable {
         var probabilities = await model.predictProbability(transfer)
         var distances: [Double]
         do { distances = try await domain.meanDistances(transfer, parallelism: parallelism) }
-        catch { throw .inconsistentAnnotations("\(partner): \(error)") }
+        catch { throw .inconsistentAnnotations("the partner's fingerprints do not fit", partner: partner, cause: error) }
         let abstained = try await abstentions(transfer, keys: keys, guard: selfGuard, parallelism: parallelism)
         for m in abstained.indices where abstained[m] { probabilities[m] = 0.5; distances[m] = 0 }
         return Annotation(partner: partner, probabilities: probabilities, domainDistances: distances, abstained: abstained,
@@ -201,7 +201,7 @@ public struct Teacher: Sendable {
                 let nearest = try await NeighborSearch.kNearest(queries: molecules, references: privateFeatures, k: 1,
                                                                 metric: .tanimoto, parallelism: parallelism)
                 for m in 0..<molecules.rowCount where nearest.values[m] >= threshold { abstained[m] = true }
-            } catch { throw .inconsistentAnnotations("\(partner): \(error)") }
+            } catch { throw .inconsistentAnnotations("the partner's fingerprints do not fit", partner: partner, cause: error) }
         }
         return abstained
     }

@@ -38,9 +38,6 @@ public struct MetricSet: Sendable, Hashable, Codable {
          ("sensitivity", sensitivity), ("specificity", specificity), ("ppv", ppv), ("npv", npv),
          ("accuracy", accuracy), ("brier", brier)]
     }
-
-    /// One metric by its snake-case name.
-    public func value(_ name: String) -> Double? { named.first { $0.name == name }?.value }
 }
 
 /// What a model is in the consortium.

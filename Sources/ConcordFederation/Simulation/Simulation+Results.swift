@@ -2,16 +2,17 @@ import ConcordChem
 import ConcordML
 
 extension Simulation {
-    /// Runs every seed and gathers the results `concord simulate` writes.
+    /// Runs every seed and gathers the results `concord simulate` writes, for the settings' task.
     /// - Parameters:
     ///   - datasetName: how the dataset is named in the results.
     ///   - featurizationSeconds: time already spent fingerprinting `data` (added to `timings_s.fingerprints`).
     /// - Throws: ``FederationError``.
-    public static func run(data: LabelledMolecules, pool: [String], preferred: Int = 0, datasetName: String, settings: SimulationSettings,
-                           seeds: [UInt64], featurizationSeconds: Double = 0, version: String,
-                           progress: ProgressHandler? = nil) async throws(FederationError) -> (results: SimulationResults, runs: [SeedRun]) {
+    public static func run<Settings: DistillationSettings>(data: LabelledMolecules, pool: [String], preferred: Int = 0, datasetName: String,
+                                                          settings: Settings, seeds: [UInt64], featurizationSeconds: Double = 0, version: String,
+                                                          progress: ProgressHandler? = nil) async throws(FederationError)
+        -> (results: Settings.Task.Results, runs: [DistillationRun<Settings.Task>]) {
         guard !seeds.isEmpty else { throw .invalidSetting("at least one seed is needed") }
-        var runs: [SeedRun] = []
+        var runs: [DistillationRun<Settings.Task>] = []
         let cache = PoolFeatureCache(pool: pool, options: settings.fingerprint)  // each public molecule is parsed once
         for seed in seeds {
             runs.append(try await runSeed(data: data, pool: pool, preferred: preferred, settings: settings, seed: seed,
@@ -23,46 +24,79 @@ extension Simulation {
         return (results, runs)
     }
 
-    /// Aggregates seed runs: metric means over seeds, 95% confidence half-widths, and the first seed's consortium, consensus and map.
-    public static func summarize(_ runs: [SeedRun], data: LabelledMolecules, datasetName: String, settings: SimulationSettings,
-                                 version: String) -> SimulationResults {
+    /// Aggregates seed runs into the task's results (see ``DistillationTask/summarize(_:data:datasetName:settings:version:)``).
+    public static func summarize<Settings: DistillationSettings>(_ runs: [DistillationRun<Settings.Task>], data: LabelledMolecules,
+                                                                datasetName: String, settings: Settings, version: String) -> Settings.Task.Results {
+        Settings.Task.summarize(runs, data: data, datasetName: datasetName, settings: settings, version: version)
+    }
+
+    /// Stage timings summed over the runs.
+    static func timings<Task>(_ runs: [DistillationRun<Task>]) -> StageTimings {
         var timings = StageTimings()
         for r in runs { timings.add(r.timings) }
-        var models: [ModelResult] = []
-        if let first = runs.first {
-            for (index, model) in first.models.enumerated() {
-                let outcomes = runs.compactMap { $0.models.indices.contains(index) && $0.models[index].name == model.name ? $0.models[index] : nil }
-                models.append(aggregate(outcomes))
+        return timings
+    }
+
+    /// Each model of the first run with its outcome in every run that has it at the same place.
+    static func outcomesByModel<Task>(_ runs: [DistillationRun<Task>]) -> [[Outcome<Task.Metrics>]] {
+        guard let first = runs.first else { return [] }
+        return first.models.enumerated().map { index, model in
+            runs.compactMap { $0.models.indices.contains(index) && $0.models[index].name == model.name ? $0.models[index] : nil }
+        }
+    }
+
+    /// Means over seeds of one model's outcomes, the 95% half-width of each test metric (several seeds), and the mean training size.
+    static func aggregated<Metrics>(_ outcomes: [Outcome<Metrics>]) -> (test: Metrics, validation: Metrics, ci: [String: Double], size: Int) {
+        var ci: [String: Double] = [:]
+        if outcomes.count > 1, let first = outcomes.first {
+            for (name, _) in first.test.named {
+                if let half = Statistics.confidenceHalfWidth(outcomes.compactMap { $0.test.value(name) }) { ci[name] = half }
             }
         }
+        let size = outcomes.reduce(0) { $0 + $1.trainSize } / max(outcomes.count, 1)
+        return (Metrics.mean(outcomes.map(\.test)), Metrics.mean(outcomes.map(\.validation)), ci, size)
+    }
+
+    /// The partners of the first run: size, upper-half or active count, share of the chosen consensus,
+    /// mean domain weight over the transfer set and teacher model.
+    static func partnerSummaries<Settings: DistillationSettings>(_ first: DistillationRun<Settings.Task>, data: LabelledMolecules,
+                                                                 settings: Settings) -> [PartnerSummary] {
+        let chosen = first.consensus[settings.scheme]
+        let kept = first.annotations.flatMap { a in a.domainDistances.indices.filter { !a.abstains($0) }.map { a.domainDistances[$0] } }
+        let hi = kept.max() ?? 0, lo = kept.min() ?? 0
+        return first.plan.partners.enumerated().map { i, rows in
+            let distances = first.annotations[i].domainDistances
+            let raw = distances.reduce(0.0) { sum, d in
+                let s = hi > lo ? 1 - (d - lo) / (hi - lo) : 1
+                return sum + s * s
+            } / Double(max(distances.count, 1))
+            return PartnerSummary(name: "T\(i + 1)", trainSize: rows.count, actives: data.actives(rows),
+                                  contribution: chosen?.contributions[i] ?? 0, meanDomainWeight: raw,
+                                  model: settings.teacherRecipe(partner: i).model.shortName, abstentions: first.annotations[i].abstentionCount)
+        }
+    }
+}
+
+extension ClassificationTask {
+    public static func summarize(_ runs: [SeedRun], data: LabelledMolecules, datasetName: String, settings: SimulationSettings,
+                                 version: String) -> SimulationResults {
+        let timings = Simulation.timings(runs)
+        var models = Simulation.outcomesByModel(runs).map(aggregate)
         var consortium: [PartnerSummary] = []
         var consensusSummary: ConsensusSummary?
         var map: [MapPoint] = []
         if let first = runs.first {
-            let chosen = first.consensus[settings.scheme]
-            let kept = first.annotations.flatMap { a in a.domainDistances.indices.filter { !a.abstains($0) }.map { a.domainDistances[$0] } }
-            let hi = kept.max() ?? 0, lo = kept.min() ?? 0
-            for (i, rows) in first.plan.partners.enumerated() {
-                let distances = first.annotations[i].domainDistances
-                let raw = distances.reduce(0.0) { sum, d in
-                    let s = hi > lo ? 1 - (d - lo) / (hi - lo) : 1
-                    return sum + s * s
-                } / Double(max(distances.count, 1))
-                let recipe = settings.teacherRecipe(partner: i)
-                consortium.append(PartnerSummary(name: "T\(i + 1)", trainSize: rows.count, actives: data.actives(rows),
-                                                 contribution: chosen?.contributions[i] ?? 0, meanDomainWeight: raw,
-                                                 model: recipe.model.shortName, abstentions: first.annotations[i].abstentionCount))
-            }
-            if let chosen {
+            consortium = Simulation.partnerSummaries(first, data: data, settings: settings)
+            if let chosen = first.consensus[settings.scheme] {
                 var histograms: [String: [Int]] = [:]
-                for (scheme, c) in first.consensus { histograms[scheme.rawValue] = histogram(c.probabilities, bins: 20) }
+                for (scheme, c) in first.consensus { histograms[scheme.rawValue] = Simulation.histogram(c.probabilities, bins: 20) }
                 consensusSummary = ConsensusSummary(scheme: settings.scheme.rawValue, transferSize: first.transfer.count,
                                                     consensusActives: chosen.labels.reduce(0) { $0 + Int($1) }, histograms: histograms,
                                                     selectionMode: settings.selection.rawValue, requestedSize: first.selection.requested,
                                                     selectedSize: first.selection.rows.count, selectedActives: first.selection.actives,
                                                     shortfall: first.selection.shortfall)
             }
-            map = chemicalSpace(first, data: data)
+            map = Simulation.chemicalSpace(first, data: data)
         }
         let first = runs.first
         // 95% intervals of the test MCC: over seeds, or (one seed) by bootstrap over the test molecules.
@@ -107,6 +141,7 @@ extension Simulation {
         results.warnings = warnings
         results.gapRecoveredInterval = gapInterval
         if let first {
+            let mapLimits = Simulation.mapLimits
             let population = first.plan.partners.reduce(0) { $0 + $1.count } + first.transfer.count + first.plan.test.count
             results.mapSampled = MapSample(projection: "PCA of the fingerprint bits (first two principal components)",
                                            perPartner: mapLimits.partner, transfer: mapLimits.transfer, test: mapLimits.test,
@@ -115,29 +150,16 @@ extension Simulation {
         return results
     }
 
+    static func aggregate(_ outcomes: [ModelOutcome]) -> ModelResult {
+        let (test, validation, ci, size) = Simulation.aggregated(outcomes)
+        return ModelResult(name: outcomes[0].name, role: outcomes[0].role, trainSize: size, test: test, validation: validation,
+                           testCI95: ci, testMCCBySeed: outcomes.map(\.test.mcc), threshold: Statistics.mean(outcomes.map(\.threshold)))
+    }
+}
+
+extension Simulation {
     /// The most molecules the chemical-space map draws from each partner, the transfer set and the test set.
     static let mapLimits = (partner: 120, transfer: 400, test: 250)
-
-    static func aggregate(_ outcomes: [ModelOutcome]) -> ModelResult {
-        let first = outcomes[0]
-        func meanSet(_ sets: [MetricSet]) -> MetricSet {
-            func m(_ key: KeyPath<MetricSet, Double?>) -> Double? { Statistics.mean(sets.compactMap { $0[keyPath: key] }) }
-            return MetricSet(n: sets[0].n, mcc: m(\.mcc), balancedAccuracy: m(\.balancedAccuracy), rocAUC: m(\.rocAUC), prAUC: m(\.prAUC),
-                             f1: m(\.f1), sensitivity: m(\.sensitivity), specificity: m(\.specificity), ppv: m(\.ppv), npv: m(\.npv),
-                             accuracy: m(\.accuracy), brier: m(\.brier))
-        }
-        var ci: [String: Double] = [:]
-        if outcomes.count > 1 {
-            for (name, _) in first.test.named {
-                let values = outcomes.compactMap { $0.test.value(name) }
-                if let half = Statistics.confidenceHalfWidth(values) { ci[name] = half }
-            }
-        }
-        let size = outcomes.reduce(0) { $0 + $1.trainSize } / outcomes.count
-        return ModelResult(name: first.name, role: first.role, trainSize: size, test: meanSet(outcomes.map(\.test)),
-                           validation: meanSet(outcomes.map(\.validation)), testCI95: ci, testMCCBySeed: outcomes.map(\.test.mcc),
-                           threshold: Statistics.mean(outcomes.map(\.threshold)))
-    }
 
     static func histogram(_ values: [Double], bins: Int) -> [Int] {
         var counts = [Int](repeating: 0, count: bins)
@@ -146,7 +168,7 @@ extension Simulation {
     }
 
     /// A PCA map of up to ``mapLimits`` molecules: 120 per partner, 400 transfer and 250 test molecules.
-    static func chemicalSpace(_ run: SeedRun, data: LabelledMolecules) -> [MapPoint] {
+    static func chemicalSpace<Task>(_ run: DistillationRun<Task>, data: LabelledMolecules) -> [MapPoint] {
         var rng = SeedTree(run.seed).stage(.map).random
         var matrix = FingerprintMatrix(bitCount: data.features.bitCount)
         var groups: [String] = []

@@ -1,16 +1,13 @@
 public import ConcordChem
 import ConcordML
 
-extension Studies {
-    /// One configuration compared by ``options(data:pool:preferred:common:seed:caches:progress:)``.
-    public typealias Variant = OptionVariant<SimulationSettings>
-
+extension ClassificationTask {
     /// Every option of the default preset alone on top of `poc`, all of them together (the
     /// default), and the default with the options that are not in it (domain-aware transfer
     /// selection, confidence-weighted consensus), each sharing `common`'s consortium, sizes,
     /// features, teachers and parallelism.
-    public static func variants(common: SimulationSettings) -> [Variant] {
-        let build = VariantBuilder(poc: .poc, standard: .standard, common: common) { $0.singleTeacherStudents = false }
+    public static func optionVariants(common: SimulationSettings) -> [Studies.OptionVariant<SimulationSettings>] {
+        let build = Studies.VariantBuilder(poc: .poc, standard: .standard, common: common) { $0.singleTeacherStudents = false }
         let standard = build.standard
         return [
             build.pocVariant,
@@ -30,30 +27,60 @@ extension Studies {
         ]
     }
 
+    /// The options study's table also shows the student's ROC-AUC.
+    public static var optionsExtraMetrics: [String] { ["roc_auc"] }
+
+    public static func teacherCountStudy(_ run: SeedRun, data: LabelledMolecules, settings: SimulationSettings, repeats: Int, reselect: Bool,
+                                         progress: ProgressHandler?) async throws(FederationError) -> [Studies.Sample] {
+        try await Studies.teacherCount(run, data: data, settings: settings, repeats: repeats, reselect: reselect, progress: progress)
+    }
+
+    public static func studentSizeStudy(_ run: SeedRun, data: LabelledMolecules, settings: SimulationSettings, sizes: [Int], repeats: Int,
+                                        progress: ProgressHandler?) async throws(FederationError) -> [Studies.Sample] {
+        try await Studies.studentSize(run, data: data, settings: settings, sizes: sizes, repeats: repeats, progress: progress)
+    }
+
+    public static func selectionStudy(_ run: SeedRun, data: LabelledMolecules, settings: SimulationSettings,
+                                      progress: ProgressHandler?) async throws(FederationError) -> (samples: [Studies.Sample], table: [[String: String]]) {
+        try await Studies.selection(run, data: data, settings: settings, progress: progress)
+    }
+}
+
+extension Studies {
+    /// The configurations the options study of the settings' task compares (see ``DistillationTask/optionVariants(common:)``).
+    public static func variants<Settings: DistillationSettings>(common: Settings) -> [OptionVariant<Settings>] {
+        Settings.Task.optionVariants(common: common)
+    }
+
     /// Runs every variant of ``variants(common:)`` on one seed and reports the federated
-    /// student's test MCC and closure, (S − T-mean) / (T0 − T-mean), per variant.
+    /// student's test metric (the task's headline: MCC, RMSE) and closure, (S − T-mean) / (T0 − T-mean),
+    /// per variant (the closure follows the metric's direction).
     ///
     /// - Parameters:
     ///   - pool: ChEMBL molecules first (`preferred` of them), then MOSES; MOSES-only variants
     ///     draw from the part after `preferred`.
     ///   - caches: molecules featurised by earlier seeds, for `pool` and for its MOSES part (made
     ///     here when nil; the results are the same either way).
-    public static func options(data: LabelledMolecules, pool: [String], preferred: Int, common: SimulationSettings, seed: UInt64,
-                               caches: (pool: PoolFeatureCache, moses: PoolFeatureCache)? = nil,
-                               progress: ProgressHandler? = nil) async throws(FederationError) -> (samples: [Sample], table: [[String: String]]) {
+    public static func options<Settings: DistillationSettings>(data: LabelledMolecules, pool: [String], preferred: Int, common: Settings, seed: UInt64,
+                                                              caches: (pool: PoolFeatureCache, moses: PoolFeatureCache)? = nil,
+                                                              progress: ProgressHandler? = nil) async throws(FederationError) -> (samples: [Sample], table: [[String: String]]) {
+        typealias Task = Settings.Task
         let all = variants(common: common)
         let moses = Array(pool[min(max(preferred, 0), pool.count)...])
         let caches = caches ?? optionsCaches(pool: pool, preferred: preferred, options: common.fingerprint)
-        return try await compare(all.map(\.name), metric: "mcc", seed: seed, progress: progress) { i throws(FederationError) -> Headline? in
+        let metric = Task.Metrics.headline.key
+        return try await compare(all.map(\.name), metric: metric, seed: seed, progress: progress) { i throws(FederationError) -> Headline? in
             let variant = all[i]
             let run = try await Simulation.runSeed(data: data, pool: variant.chemblPool ? pool : moses,
                                                    preferred: variant.chemblPool ? preferred : 0, settings: variant.settings, seed: seed,
                                                    poolCache: variant.chemblPool ? caches.pool : caches.moses)
             let byName = Dictionary(run.models.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
             let student = byName["S-F\(run.annotations.count)"]
-            guard let s = student?.test.mcc, let t0 = byName["T0"]?.test.mcc, let tMean = byName["T-mean"]?.test.mcc else { return nil }
-            return Headline(t0: t0, tMean: tMean, student: s, extra: ["student_roc_auc": student?.test.rocAUC.map(fmt) ?? ""],
-                            seconds: run.timings.total)
+            guard let s = student?.test.value(metric), let t0 = byName["T0"]?.test.value(metric),
+                  let tMean = byName["T-mean"]?.test.value(metric) else { return nil }
+            var extra: [String: String] = [:]
+            for key in Task.optionsExtraMetrics { extra["student_\(key)"] = student?.test.value(key).map(fmt) ?? "" }
+            return Headline(t0: t0, tMean: tMean, student: s, extra: extra, seconds: run.timings.total)
         }
     }
 

@@ -105,23 +105,27 @@ public enum Studies {
         return (samples, table)
     }
 
-    /// FLuID's applicability-domain expansion with the strict feature-dictionary domain.
+    /// FLuID's applicability-domain expansion with the strict feature-dictionary domain, for any task.
     ///
     /// A molecule is in a model's domain when every one of its unfolded radius-2 feature
     /// environments (FCFP4 identifiers) occurs in the model's training molecules. For each
     /// partner: test molecules in the teacher's domain, in the hybrid's (own data plus the
-    /// student's selection), those the hybrid brings into domain, and MCC on each subset (each
-    /// model at its own decision threshold). The run must have built hybrids.
-    public static func domain(_ run: SeedRun, data: LabelledMolecules, progress: ProgressHandler? = nil) async throws(FederationError) -> (samples: [Sample], table: [[String: String]]) {
-        let testY = run.plan.test.map { data.labels[$0] }
+    /// student's selection), those the hybrid brings into domain, and the task's headline metric
+    /// (MCC, each model at its own decision threshold; RMSE) on each subset. The run must have built hybrids.
+    /// - Throws: ``FederationError/invalidSetting(_:)`` when the run has no hybrids.
+    public static func domain<Task>(_ run: DistillationRun<Task>, data: LabelledMolecules,
+                                    progress: ProgressHandler? = nil) async throws(FederationError) -> (samples: [Sample], table: [[String: String]]) {
+        let labels = try Task.labels(data)
+        let testY = run.plan.test.map { labels[$0] }
         let thresholds = Dictionary(run.models.map { ($0.name, $0.threshold) }, uniquingKeysWith: { a, _ in a })
+        let metric = Task.Metrics.headline.key
         return try await domainExpansion(
             seed: run.seed, testSmiles: run.plan.test.map { data.smiles[$0] }, selectionSmiles: run.selection.rows.map { run.transfer.smiles[$0] },
-            partnerSmiles: ([run.plan.allPartnerRows] + run.plan.partners).map { rows in rows.map { data.smiles[$0] } }, metric: "mcc",
-            hasModel: { run.testProbabilities[$0] != nil },
+            partnerSmiles: ([run.plan.allPartnerRows] + run.plan.partners).map { rows in rows.map { data.smiles[$0] } }, metric: metric,
+            hasModel: { run.testPredictions[$0] != nil },
             score: { model, rows in
-                guard let p = run.testProbabilities[model] else { return nil }
-                return Evaluation.metrics(truth: rows.map { testY[$0] }, probabilities: rows.map { p[$0] }, threshold: thresholds[model] ?? 0.5).mcc
+                guard let p = run.testPredictions[model] else { return nil }
+                return Task.measure(truth: rows.map { testY[$0] }, predicted: rows.map { p[$0] }, threshold: thresholds[model] ?? 0.5).value(metric)
             }, progress: progress)
     }
 

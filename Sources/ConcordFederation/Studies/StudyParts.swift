@@ -17,8 +17,8 @@ public protocol StudyPreset: Sendable {
     var hybrids: Bool { get set }
 }
 
-extension SimulationSettings: StudyPreset {}
-extension RegressionSettings: StudyPreset {}
+extension SimulationSettings: DistillationSettings { public typealias Task = ClassificationTask }
+extension RegressionSettings: DistillationSettings { public typealias Task = RegressionTask }
 
 /// Parts the classification and regression studies share: comparing configurations by the
 /// closure of the gap between the average partner and T0, and FLuID's domain expansion.
@@ -52,7 +52,7 @@ extension Studies {
     /// the student, the closure and `extra`.
     static func compare(_ names: [String], metric: String, seed: UInt64, progress: ProgressHandler?,
                         run: (Int) async throws(FederationError) -> Headline?) async throws(FederationError) -> (samples: [Sample], table: [[String: String]]) {
-        let lower = RegressionMetrics.lowerIsBetter(metric)
+        let lower = MetricFamilies.lowerIsBetter(metric)
         var samples: [Sample] = [], table: [[String: String]] = []
         for (i, name) in names.enumerated() {
             progress?(ProgressEvent(stage: "options", done: i, total: names.count, seed: seed))

@@ -15,7 +15,7 @@ public enum Butina {
     public static func cluster(_ x: FingerprintMatrix, distanceThreshold: Double,
                                parallelism: Int = defaultParallelism) async throws(ClusteringError) -> [[Int]] {
         guard distanceThreshold >= 0 && distanceThreshold <= 1 else {
-            throw ClusteringError("the Butina distance threshold must be between 0 and 1 (got \(distanceThreshold))")
+            throw ClusteringError(.invalidOption, "the Butina distance threshold must be between 0 and 1 (got \(distanceThreshold))")
         }
         let n = x.rowCount
         let neighbors: [[Int32]] = await Parallel.mapChunks(Array(0..<n), parallelism: parallelism, minimumChunk: 64) { rows in

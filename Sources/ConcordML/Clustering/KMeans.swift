@@ -2,12 +2,20 @@ public import ConcordChem
 import Foundation
 
 /// Why clustering was refused.
-public struct ClusteringError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct ClusteringError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What kind of input error this is.
+    public var code: InputErrorCode
     /// A sentence saying what was wrong and how to fix it.
-    public let message: String
+    public var message: String
+    /// The row, value and counts concerned, when the throw site knows them.
+    public var context: ErrorContext
 
-    /// Creates an error with a message.
-    public init(_ message: String) { self.message = message }
+    /// Creates an error (a leaf error: it has no underlying cause).
+    public init(_ code: InputErrorCode, _ message: String, context: ErrorContext = ErrorContext()) {
+        self.code = code
+        self.message = message
+        self.context = context
+    }
 
     /// The message.
     public var description: String { message }
@@ -65,11 +73,11 @@ public struct KMeans: Sendable, Hashable {
     ///   `maxIterations` are below 1 or `tolerance` is negative.
     public static func fit(_ x: FingerprintMatrix, options: Options, parallelism: Int = defaultParallelism) async throws(ClusteringError) -> KMeans {
         let n = x.rowCount, d = x.bitCount, k = options.clusters
-        guard k >= 1 && k <= n else { throw ClusteringError("k-means needs 1 ≤ clusters ≤ rows (got \(k) clusters for \(n) rows)") }
+        guard k >= 1 && k <= n else { throw ClusteringError(.invalidOption, "k-means needs 1 ≤ clusters ≤ rows (got \(k) clusters for \(n) rows)") }
         guard options.restarts >= 1, options.maxIterations >= 1, options.tolerance >= 0 else {
-            throw ClusteringError("restarts and maxIterations must be at least 1 and tolerance non-negative")
+            throw ClusteringError(.invalidOption, "restarts and maxIterations must be at least 1 and tolerance non-negative")
         }
-        guard d > 0 else { throw ClusteringError("fingerprints have no bits") }
+        guard d > 0 else { throw ClusteringError(.empty, "fingerprints have no bits") }
         let data = SparseRows(x)
         // Absolute tolerance: tol × mean per-feature variance.
         var frequency = [Double](repeating: 0, count: d)
@@ -84,14 +92,14 @@ public struct KMeans: Sendable, Hashable {
             let run = await lloyd(data, centers: initial, k: k, d: d, maxIterations: options.maxIterations, tolerance: tolerance, parallelism: parallelism)
             if best == nil || run.inertia < best?.inertia ?? .infinity { best = run }
         }
-        guard let best else { throw ClusteringError("no restart ran") }
+        guard let best else { throw ClusteringError(.internalError, "no restart ran") }
         return best
     }
 
     /// The nearest center of every row of `x`.
     /// - Throws: ``ClusteringError`` when the fingerprint length differs from the centers'.
     public func assign(_ x: FingerprintMatrix) throws(ClusteringError) -> [Int] {
-        guard x.bitCount == bitCount else { throw ClusteringError("fingerprints have \(x.bitCount) bits, the centers \(bitCount)") }
+        guard x.bitCount == bitCount else { throw ClusteringError(.bitCountMismatch, "fingerprints have \(x.bitCount) bits, the centers \(bitCount)") }
         let data = SparseRows(x)
         let norms = Self.norms(centers, k: clusterCount, d: bitCount)
         return (0..<x.rowCount).map { Self.nearest(data, row: $0, centers: centers, norms: norms, k: clusterCount, d: bitCount).cluster }

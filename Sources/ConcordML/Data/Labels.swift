@@ -32,10 +32,10 @@ public struct FingerprintDataset: Sendable {
     /// - Throws: ``FingerprintDatasetError`` when `labels` or `ids` do not have one entry per fingerprint row.
     public init(features: FingerprintMatrix, labels: Labels, ids: [String]) throws(FingerprintDatasetError) {
         guard labels.count == features.rowCount else {
-            throw FingerprintDatasetError("\(labels.count) labels for \(features.rowCount) fingerprints; a dataset needs one per row")
+            throw FingerprintDatasetError(.lengthMismatch, "\(labels.count) labels for \(features.rowCount) fingerprints; a dataset needs one per row")
         }
         guard ids.count == features.rowCount else {
-            throw FingerprintDatasetError("\(ids.count) identifiers for \(features.rowCount) fingerprints; a dataset needs one per row")
+            throw FingerprintDatasetError(.lengthMismatch, "\(ids.count) identifiers for \(features.rowCount) fingerprints; a dataset needs one per row")
         }
         self.features = features
         self.labels = labels
@@ -48,10 +48,20 @@ public struct FingerprintDataset: Sendable {
 
 /// Fingerprints, labels and identifiers that do not line up.
 public struct FingerprintDatasetError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// What does not match.
+    /// What kind of input error this is.
+    public var code: InputErrorCode
+    /// A sentence saying what was wrong and how to fix it.
     public var message: String
-    /// Creates an error.
-    public init(_ message: String) { self.message = message }
+    /// The row, value and counts concerned, when the throw site knows them.
+    public var context: ErrorContext
+
+    /// Creates an error (a leaf error: it has no underlying cause).
+    public init(_ code: InputErrorCode, _ message: String, context: ErrorContext = ErrorContext()) {
+        self.code = code
+        self.message = message
+        self.context = context
+    }
+
     /// The message.
     public var description: String { message }
 }

@@ -17,9 +17,9 @@ public struct DistanceDomain: Sendable {
     /// Creates a domain over `training`.
     /// - Throws: ``NeighborSearchError`` when `k` is not in `1 ... training.rowCount`.
     public init(training: FingerprintMatrix, k: Int = 8, metric: NeighborMetric = .tanimoto) throws(NeighborSearchError) {
-        guard k >= 1 else { throw NeighborSearchError("the applicability domain needs k ≥ 1 (got \(k))") }
+        guard k >= 1 else { throw NeighborSearchError(.invalidOption, "the applicability domain needs k ≥ 1 (got \(k))") }
         guard k <= training.rowCount else {
-            throw NeighborSearchError("k = \(k) exceeds the \(training.rowCount) training fingerprints; use k ≤ \(training.rowCount)")
+            throw NeighborSearchError(.invalidOption, "k = \(k) exceeds the \(training.rowCount) training fingerprints; use k ≤ \(training.rowCount)")
         }
         self.training = training
         self.k = k

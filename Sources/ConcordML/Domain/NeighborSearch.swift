@@ -9,12 +9,20 @@ public enum NeighborMetric: String, Sendable, Hashable, CaseIterable {
 }
 
 /// Why a neighbour search was refused.
-public struct NeighborSearchError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct NeighborSearchError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What kind of input error this is.
+    public var code: InputErrorCode
     /// A sentence saying what was wrong and how to fix it.
-    public let message: String
+    public var message: String
+    /// The row, value and counts concerned, when the throw site knows them.
+    public var context: ErrorContext
 
-    /// Creates an error with a message.
-    public init(_ message: String) { self.message = message }
+    /// Creates an error (a leaf error: it has no underlying cause).
+    public init(_ code: InputErrorCode, _ message: String, context: ErrorContext = ErrorContext()) {
+        self.code = code
+        self.message = message
+        self.context = context
+    }
 
     /// The message.
     public var description: String { message }
@@ -142,11 +150,11 @@ public enum NeighborSearch {
 
     static func validate(queries: FingerprintMatrix, references: FingerprintMatrix, k: Int) throws(NeighborSearchError) {
         guard queries.bitCount == references.bitCount else {
-            throw NeighborSearchError("query fingerprints have \(queries.bitCount) bits but the references have \(references.bitCount); use the same fingerprint settings for both")
+            throw NeighborSearchError(.bitCountMismatch, "query fingerprints have \(queries.bitCount) bits but the references have \(references.bitCount); use the same fingerprint settings for both")
         }
-        guard k >= 0 else { throw NeighborSearchError("k must be at least 0 (got \(k))") }
+        guard k >= 0 else { throw NeighborSearchError(.invalidOption, "k must be at least 0 (got \(k))") }
         guard k <= references.rowCount else {
-            throw NeighborSearchError("k = \(k) exceeds the \(references.rowCount) reference fingerprints; use k ≤ \(references.rowCount)")
+            throw NeighborSearchError(.invalidOption, "k = \(k) exceeds the \(references.rowCount) reference fingerprints; use k ≤ \(references.rowCount)")
         }
     }
 

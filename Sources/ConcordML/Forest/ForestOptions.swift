@@ -107,29 +107,82 @@ public struct ForestOptions: Sendable, Hashable {
 }
 
 /// Why a forest could not be trained or used.
-public enum ForestError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// No training rows.
-    case emptyTrainingSet
-    /// The labels do not have one entry per fingerprint row.
-    case labelCountMismatch(rows: Int, labels: Int)
-    /// A binary label other than 0 or 1.
-    case invalidLabel(row: Int, value: Int)
-    /// A NaN or infinite regression target.
-    case nonFiniteTarget(row: Int)
-    /// An option is out of range (the message says which).
-    case invalidOption(String)
-    /// The fingerprints to predict have another length than the training fingerprints.
-    case bitCountMismatch(model: Int, input: Int)
-
+///
+/// Modelled on grpc-swift's `RPCError`: callers branch on the opaque ``Code`` and read the row or
+/// counts from ``context``; ``description`` is the sentence for the user. Throw sites use the
+/// factories named after the codes. A leaf error: it has no underlying cause.
+public struct ForestError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What kind of error this is.
+    public var code: Code
     /// A sentence for the user.
-    public var description: String {
-        switch self {
-        case .emptyTrainingSet: "the training set is empty"
-        case .labelCountMismatch(let r, let l): "the training set has \(r) fingerprints but \(l) labels"
-        case .invalidLabel(let r, let v): "row \(r) has label \(v); classifier labels must be 0 or 1"
-        case .nonFiniteTarget(let r): "row \(r) has a NaN or infinite target value"
-        case .invalidOption(let m): m
-        case .bitCountMismatch(let m, let i): "the model was trained on \(m)-bit fingerprints but the input has \(i) bits"
+    public var message: String
+    /// The row, value and counts concerned.
+    public var context: ErrorContext
+
+    /// Creates an error.
+    public init(code: Code, message: String, context: ErrorContext = ErrorContext()) {
+        self.code = code
+        self.message = message
+        self.context = context
+    }
+
+    /// The sentence for the user.
+    public var description: String { message }
+}
+
+extension ForestError {
+    /// No training rows.
+    public static let emptyTrainingSet = ForestError(code: .emptyTrainingSet, message: "the training set is empty")
+
+    /// The labels do not have one entry per fingerprint row.
+    public static func labelCountMismatch(rows: Int, labels: Int) -> ForestError {
+        ForestError(code: .labelCountMismatch, message: "the training set has \(rows) fingerprints but \(labels) labels", context: ErrorContext(expected: rows, found: labels))
+    }
+
+    /// A binary label other than 0 or 1.
+    public static func invalidLabel(row: Int, value: Int) -> ForestError {
+        ForestError(code: .invalidLabel, message: "row \(row) has label \(value); classifier labels must be 0 or 1", context: ErrorContext(row: row, value: "\(value)"))
+    }
+
+    /// A NaN or infinite regression target.
+    public static func nonFiniteTarget(row: Int) -> ForestError {
+        ForestError(code: .nonFiniteTarget, message: "row \(row) has a NaN or infinite target value", context: ErrorContext(row: row))
+    }
+
+    /// An option is out of range (the message says which).
+    public static func invalidOption(_ message: String) -> ForestError {
+        ForestError(code: .invalidOption, message: message)
+    }
+
+    /// The fingerprints to predict have another length than the training fingerprints.
+    public static func bitCountMismatch(model: Int, input: Int) -> ForestError {
+        ForestError(code: .bitCountMismatch, message: "the model was trained on \(model)-bit fingerprints but the input has \(input) bits", context: ErrorContext(expected: model, found: input))
+    }
+}
+
+extension ForestError {
+    /// The kind of error. Opaque: new codes may be added.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Wrapped: String, Sendable {
+            case emptyTrainingSet, labelCountMismatch, invalidLabel, nonFiniteTarget, invalidOption, bitCountMismatch
         }
+        private let wrapped: Wrapped
+        private init(_ wrapped: Wrapped) { self.wrapped = wrapped }
+
+        /// No training rows.
+        public static let emptyTrainingSet = Code(.emptyTrainingSet)
+        /// The labels do not have one entry per fingerprint row.
+        public static let labelCountMismatch = Code(.labelCountMismatch)
+        /// A binary label other than 0 or 1.
+        public static let invalidLabel = Code(.invalidLabel)
+        /// A NaN or infinite regression target.
+        public static let nonFiniteTarget = Code(.nonFiniteTarget)
+        /// An option is out of range (the message says which).
+        public static let invalidOption = Code(.invalidOption)
+        /// The fingerprints to predict have another length than the training fingerprints.
+        public static let bitCountMismatch = Code(.bitCountMismatch)
+
+        /// The code's name.
+        public var description: String { wrapped.rawValue }
     }
 }

@@ -15,10 +15,10 @@ public struct DenseMatrix: Sendable, Hashable {
     public init(rows: Int, columns: Int, values: [Double]) throws(LinearModelError) {
         let (size, overflow) = rows.multipliedReportingOverflow(by: columns)
         guard rows >= 0, columns >= 0, !overflow, size == values.count else {
-            throw LinearModelError("a \(rows) × \(columns) matrix needs rows × columns values, got \(values.count)")
+            throw LinearModelError(.lengthMismatch, "a \(rows) × \(columns) matrix needs rows × columns values, got \(values.count)")
         }
         if let bad = values.firstIndex(where: { !$0.isFinite }) {
-            throw LinearModelError("feature value at row \(bad / max(columns, 1)), column \(bad % max(columns, 1)) is not finite (\(values[bad])); impute or drop it first")
+            throw LinearModelError(.nonFinite, "feature value at row \(bad / max(columns, 1)), column \(bad % max(columns, 1)) is not finite (\(values[bad])); impute or drop it first")
         }
         self.rows = rows
         self.columns = columns
@@ -30,12 +30,20 @@ public struct DenseMatrix: Sendable, Hashable {
 }
 
 /// Why a linear model could not be trained or applied.
-public struct LinearModelError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct LinearModelError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What kind of input error this is.
+    public var code: InputErrorCode
     /// A sentence saying what was wrong and how to fix it.
-    public let message: String
+    public var message: String
+    /// The row, value and counts concerned, when the throw site knows them.
+    public var context: ErrorContext
 
-    /// Creates an error with a message.
-    public init(_ message: String) { self.message = message }
+    /// Creates an error (a leaf error: it has no underlying cause).
+    public init(_ code: InputErrorCode, _ message: String, context: ErrorContext = ErrorContext()) {
+        self.code = code
+        self.message = message
+        self.context = context
+    }
 
     /// The message.
     public var description: String { message }

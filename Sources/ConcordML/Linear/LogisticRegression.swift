@@ -85,28 +85,28 @@ public struct LogisticRegression: ProbabilisticClassifier, PersistableModel, Has
 
     static func fit(_ x: DesignMatrix, labels: [UInt8], sampleWeights: [Double]?, options: Options) throws(LinearModelError) -> LogisticRegression {
         let n = x.rows, d = x.columns
-        guard labels.count == n else { throw LinearModelError("\(labels.count) labels for \(n) rows; give one label per row") }
-        if let bad = labels.firstIndex(where: { $0 > 1 }) { throw LinearModelError("label \(labels[bad]) at row \(bad) is not 0 or 1") }
-        guard options.c > 0, options.c.isFinite else { throw LinearModelError("C must be positive and finite (got \(options.c))") }
+        guard labels.count == n else { throw LinearModelError(.lengthMismatch, "\(labels.count) labels for \(n) rows; give one label per row") }
+        if let bad = labels.firstIndex(where: { $0 > 1 }) { throw LinearModelError(.invalidLabel, "label \(labels[bad]) at row \(bad) is not 0 or 1") }
+        guard options.c > 0, options.c.isFinite else { throw LinearModelError(.invalidOption, "C must be positive and finite (got \(options.c))") }
         var weights = sampleWeights ?? [Double](repeating: 1, count: n)
-        guard weights.count == n else { throw LinearModelError("\(weights.count) sample weights for \(n) rows") }
+        guard weights.count == n else { throw LinearModelError(.lengthMismatch, "\(weights.count) sample weights for \(n) rows") }
         if let bad = weights.firstIndex(where: { !($0 >= 0 && $0.isFinite) }) {
-            throw LinearModelError("sample weight \(weights[bad]) at row \(bad) is negative or not finite")
+            throw LinearModelError(.invalidValue, "sample weight \(weights[bad]) at row \(bad) is negative or not finite")
         }
         let positives = labels.filter { $0 == 1 }.count
         guard positives > 0 && positives < n else {
-            throw LinearModelError("training needs both classes; got \(positives) positive of \(n) rows")
+            throw LinearModelError(.insufficientData, "training needs both classes; got \(positives) positive of \(n) rows")
         }
         if options.classWeight == .balanced {
             // scikit-learn ≥ 1.8: weight S / (2 S_c) with S_c the sample-weight sum of class c.
             var s1 = 0.0, s0 = 0.0
             for i in 0..<n { if labels[i] == 1 { s1 += weights[i] } else { s0 += weights[i] } }
-            guard s1 > 0 && s0 > 0 else { throw LinearModelError("one class has zero total sample weight; class_weight balanced is undefined") }
+            guard s1 > 0 && s0 > 0 else { throw LinearModelError(.insufficientData, "one class has zero total sample weight; class_weight balanced is undefined") }
             let w1 = (s0 + s1) / (2 * s1), w0 = (s0 + s1) / (2 * s0)
             for i in 0..<n { weights[i] *= labels[i] == 1 ? w1 : w0 }
         }
         let total = weights.reduce(0, +)
-        guard total > 0 else { throw LinearModelError("all sample weights are zero") }
+        guard total > 0 else { throw LinearModelError(.insufficientData, "all sample weights are zero") }
         let scaled = weights.map { $0 / total }
         let lambda = 1 / (options.c * total)
         let y = labels.map { $0 == 1 ? 1.0 : -1.0 }
@@ -142,7 +142,7 @@ public struct LogisticRegression: ProbabilisticClassifier, PersistableModel, Has
     /// - Throws: ``LinearModelError`` when the bit count differs from the coefficient count.
     public func decisionFunction(_ x: FingerprintMatrix) throws(LinearModelError) -> [Double] {
         guard x.bitCount == coefficients.count else {
-            throw LinearModelError("the model has \(coefficients.count) features but the fingerprints have \(x.bitCount) bits")
+            throw LinearModelError(.bitCountMismatch, "the model has \(coefficients.count) features but the fingerprints have \(x.bitCount) bits")
         }
         return DesignMatrix(x).products(coefficients).map { $0 + intercept }
     }
@@ -151,7 +151,7 @@ public struct LogisticRegression: ProbabilisticClassifier, PersistableModel, Has
     /// - Throws: ``LinearModelError`` when the column count differs from the coefficient count.
     public func decisionFunction(dense x: DenseMatrix) throws(LinearModelError) -> [Double] {
         guard x.columns == coefficients.count else {
-            throw LinearModelError("the model has \(coefficients.count) features but the matrix has \(x.columns) columns")
+            throw LinearModelError(.bitCountMismatch, "the model has \(coefficients.count) features but the matrix has \(x.columns) columns")
         }
         return DesignMatrix.dense(x).products(coefficients).map { $0 + intercept }
     }

@@ -109,24 +109,24 @@ extension MLP {
         // A fine-tuned regressor keeps the scale its output layer was trained on.
         let train = try PreparedTargets(targets, rows: x.rowCount, weights: sampleWeights, standardizeWith: nil,
                                         scale: initial.map { ($0.targetMean, $0.targetScale) })
-        guard x.rowCount > 0 else { throw MLPError("no training rows") }
-        guard !options.hidden.isEmpty, options.hidden.allSatisfy({ $0 >= 1 }) else { throw MLPError("give at least one hidden layer, each at least 1 wide") }
-        guard options.dropout >= 0 && options.dropout < 1 else { throw MLPError("dropout must be in 0 ..< 1 (got \(options.dropout))") }
+        guard x.rowCount > 0 else { throw MLPError(.empty, "no training rows") }
+        guard !options.hidden.isEmpty, options.hidden.allSatisfy({ $0 >= 1 }) else { throw MLPError(.invalidOption, "give at least one hidden layer, each at least 1 wide") }
+        guard options.dropout >= 0 && options.dropout < 1 else { throw MLPError(.invalidOption, "dropout must be in 0 ..< 1 (got \(options.dropout))") }
         guard options.batchSize >= 1, options.maxEpochs >= 1, options.patience >= 1,
               options.learningRate > 0, options.weightDecay >= 0 else {
-            throw MLPError("batch size, epochs and patience must be at least 1, the learning rate positive and the weight decay non-negative")
+            throw MLPError(.invalidOption, "batch size, epochs and patience must be at least 1, the learning rate positive and the weight decay non-negative")
         }
         var valid: (rows: SparseRows, targets: PreparedTargets)?
         if let validation {
-            guard validation.x.bitCount == x.bitCount else { throw MLPError("validation fingerprints have \(validation.x.bitCount) bits, training \(x.bitCount)") }
+            guard validation.x.bitCount == x.bitCount else { throw MLPError(.bitCountMismatch, "validation fingerprints have \(validation.x.bitCount) bits, training \(x.bitCount)") }
             let t = try PreparedTargets(validation.targets, rows: validation.x.rowCount, weights: nil, standardizeWith: train)
-            guard t.taskCount == train.taskCount, t.loss == train.loss else { throw MLPError("validation targets are of another kind than the training targets") }
+            guard t.taskCount == train.taskCount, t.loss == train.loss else { throw MLPError(.invalidValue, "validation targets are of another kind than the training targets") }
             valid = (SparseRows(validation.x), t)
         }
         let sizes = [x.bitCount] + options.hidden + [train.taskCount]
         if let initial {
             guard initial.layerSizes == sizes, initial.loss == train.loss else {
-                throw MLPError("the initial model has layers \(initial.layerSizes) and another loss or shape than the network asked for (\(sizes))")
+                throw MLPError(.invalidOption, "the initial model has layers \(initial.layerSizes) and another loss or shape than the network asked for (\(sizes))")
             }
         }
         let trainer = Trainer(sizes: sizes, options: options, targets: train, rows: SparseRows(x), initial: initial?.parameters)
@@ -183,28 +183,28 @@ struct PreparedTargets: Sendable {
         var v: [Double], m: [Bool]
         switch targets {
         case .binary(let y):
-            guard y.allSatisfy({ $0 <= 1 }) else { throw MLPError("binary labels must be 0 or 1") }
+            guard y.allSatisfy({ $0 <= 1 }) else { throw MLPError(.invalidLabel, "binary labels must be 0 or 1") }
             v = y.map(Double.init); m = [Bool](repeating: true, count: y.count); taskCount = 1; loss = .binaryCrossEntropy
         case .probabilities(let p):
             v = p; m = [Bool](repeating: true, count: p.count); taskCount = 1; loss = .binaryCrossEntropy
         case .multiTask(let values, let mask, let t):
             let (size, overflow) = rows.multipliedReportingOverflow(by: t)
             guard t >= 1, !overflow, values.count == mask.count, values.count == size else {
-                throw MLPError("multi-task targets need rows × taskCount values and mask entries (\(rows) × \(t))")
+                throw MLPError(.lengthMismatch, "multi-task targets need rows × taskCount values and mask entries (\(rows) × \(t))")
             }
             v = values; m = mask; taskCount = t; loss = .binaryCrossEntropy
         case .continuous(let y):
             v = y; m = [Bool](repeating: true, count: y.count); taskCount = 1; loss = .meanSquaredError
         }
-        guard v.count == rows * taskCount else { throw MLPError("\(v.count / max(taskCount, 1)) targets for \(rows) rows; give one per row") }
+        guard v.count == rows * taskCount else { throw MLPError(.lengthMismatch, "\(v.count / max(taskCount, 1)) targets for \(rows) rows; give one per row") }
         for (i, value) in v.enumerated() where m[i] {
-            guard value.isFinite else { throw MLPError("target at row \(i / taskCount) is not finite") }
+            guard value.isFinite else { throw MLPError(.nonFinite, "target at row \(i / taskCount) is not finite") }
             if loss == .binaryCrossEntropy && !(value >= 0 && value <= 1) {
-                throw MLPError("cross-entropy target \(value) at row \(i / taskCount) is outside [0, 1]")
+                throw MLPError(.invalidValue, "cross-entropy target \(value) at row \(i / taskCount) is outside [0, 1]")
             }
         }
         let w = weights ?? [Double](repeating: 1, count: rows)
-        guard w.count == rows, w.allSatisfy({ $0 >= 0 && $0.isFinite }) else { throw MLPError("give one finite non-negative sample weight per row") }
+        guard w.count == rows, w.allSatisfy({ $0 >= 0 && $0.isFinite }) else { throw MLPError(.invalidValue, "give one finite non-negative sample weight per row") }
         mean = [Double](repeating: 0, count: taskCount)
         scale = [Double](repeating: 1, count: taskCount)
         if loss == .meanSquaredError {

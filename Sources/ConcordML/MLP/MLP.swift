@@ -61,7 +61,7 @@ public struct MLP: ProbabilisticClassifier, Regressor, PersistableModel, Hashabl
     /// values for a regressor.
     /// - Throws: ``MLPError`` when the fingerprint length differs from the model's input.
     public func outputs(_ x: FingerprintMatrix, parallelism: Int = defaultParallelism) async throws(MLPError) -> [Double] {
-        guard x.bitCount == inputBits else { throw MLPError("the model takes \(inputBits)-bit fingerprints, got \(x.bitCount) bits") }
+        guard x.bitCount == inputBits else { throw MLPError(.bitCountMismatch, "the model takes \(inputBits)-bit fingerprints, got \(x.bitCount) bits") }
         let rows = SparseRows(x)
         let model = self
         let perRow = await Parallel.mapChunks(Array(0..<x.rowCount), parallelism: parallelism, minimumChunk: 128) { chunk -> [Double] in
@@ -89,7 +89,7 @@ public struct MLP: ProbabilisticClassifier, Regressor, PersistableModel, Hashabl
     /// - Throws: ``MLPError`` when `head` is not one of the model's heads.
     public func keepingHead(_ head: Int) throws(MLPError) -> MLP {
         guard head >= 0, head < taskCount, layerSizes.count >= 2 else {
-            throw MLPError("the model has \(taskCount) heads; head \(head) does not exist")
+            throw MLPError(.invalidOption, "the model has \(taskCount) heads; head \(head) does not exist")
         }
         let layout = Self.layout(layerSizes)
         let last = layerSizes.count - 2
@@ -163,12 +163,20 @@ public struct MLP: ProbabilisticClassifier, Regressor, PersistableModel, Hashabl
 }
 
 /// Why an MLP could not be trained or applied.
-public struct MLPError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct MLPError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What kind of input error this is.
+    public var code: InputErrorCode
     /// A sentence saying what was wrong and how to fix it.
-    public let message: String
+    public var message: String
+    /// The row, value and counts concerned, when the throw site knows them.
+    public var context: ErrorContext
 
-    /// Creates an error with a message.
-    public init(_ message: String) { self.message = message }
+    /// Creates an error (a leaf error: it has no underlying cause).
+    public init(_ code: InputErrorCode, _ message: String, context: ErrorContext = ErrorContext()) {
+        self.code = code
+        self.message = message
+        self.context = context
+    }
 
     /// The message.
     public var description: String { message }

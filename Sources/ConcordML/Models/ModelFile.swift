@@ -62,30 +62,111 @@ public enum ModelFile {
     }
 }
 
-/// Why a model file was refused.
-public enum ModelFileError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// Not a Concord model file (wrong magic or too short).
-    case notAModel
-    /// Written by a newer Concord.
-    case unsupportedVersion(found: Int, supported: Int)
-    /// The file ends early.
-    case truncated
-    /// The content does not match its SHA-256: the file is corrupt.
-    case checksumMismatch
-    /// The file holds another kind of model.
-    case wrongKind(found: String, expected: String)
-    /// The payload is inconsistent (the message says where).
-    case corruptPayload(String)
+/// Why a model file could not be read: what kind of problem (``code``), a message for the user,
+/// what it concerned (``context``: versions or kinds found and expected) and the error that caused
+/// it (``cause``), kept as it was thrown.
+///
+/// Modelled on grpc-swift's `RPCError`: callers branch on the opaque ``Code`` and show
+/// ``description`` (which prints the cause) to people. Throw sites use the factories named after
+/// the codes, e.g. `throw .corruptPayload("no trees")`.
+public struct ModelFileError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What kind of problem this is.
+    public var code: Code
+    /// A sentence for the user (without the cause).
+    public var message: String
+    /// What was found and what was expected, when the problem is a mismatch.
+    public var context: Context
+    /// The error that caused this one (a JSON decoding error, a model's own error), if any.
+    public var cause: (any Error)?
 
-    /// A sentence for the user.
+    /// Creates an error.
+    public init(code: Code, message: String, context: Context = Context(), cause: (any Error)? = nil) {
+        self.code = code
+        self.message = message
+        self.context = context
+        self.cause = cause
+    }
+
+    /// The message, followed by the cause when there is one.
     public var description: String {
-        switch self {
-        case .notAModel: "not a Concord model file"
-        case .unsupportedVersion(let f, let s): "model file version \(f) is newer than this Concord supports (\(s)); upgrade Concord"
-        case .truncated: "the model file is truncated"
-        case .checksumMismatch: "the model file is corrupt (SHA-256 mismatch)"
-        case .wrongKind(let f, let e): "the file holds a \(f) model, not a \(e)"
-        case .corruptPayload(let m): "the model file is corrupt: \(m)"
+        cause.map { "\(message) (\($0))" } ?? message
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(code)
+        hasher.combine(message)
+        hasher.combine(context)
+    }
+
+    /// Equal when code, message and context are (the cause is not compared).
+    public static func == (lhs: ModelFileError, rhs: ModelFileError) -> Bool {
+        lhs.code == rhs.code && lhs.message == rhs.message && lhs.context == rhs.context
+    }
+}
+
+extension ModelFileError {
+    /// Not a Concord model file (wrong magic or too short).
+    public static let notAModel = ModelFileError(code: .notAModel, message: "not a Concord model file")
+    /// The file ends early.
+    public static let truncated = ModelFileError(code: .truncated, message: "the model file is truncated")
+    /// The content does not match its SHA-256: the file is corrupt.
+    public static let checksumMismatch = ModelFileError(code: .checksumMismatch, message: "the model file is corrupt (SHA-256 mismatch)")
+
+    /// Written by a newer Concord.
+    public static func unsupportedVersion(found: Int, supported: Int) -> ModelFileError {
+        ModelFileError(code: .unsupportedVersion,
+                       message: "model file version \(found) is newer than this Concord supports (\(supported)); upgrade Concord",
+                       context: Context(found: String(found), expected: String(supported)))
+    }
+
+    /// The file holds another kind of model.
+    public static func wrongKind(found: String, expected: String) -> ModelFileError {
+        ModelFileError(code: .wrongKind, message: "the file holds a \(found) model, not a \(expected)",
+                       context: Context(found: found, expected: expected))
+    }
+
+    /// The payload is inconsistent (the message says where); `cause` is the decoder's or model's error.
+    public static func corruptPayload(_ message: String, cause: (any Error)? = nil) -> ModelFileError {
+        ModelFileError(code: .corruptPayload, message: "the model file is corrupt: \(message)", cause: cause)
+    }
+}
+
+extension ModelFileError {
+    /// The kind of a model-file problem. Opaque: new codes may be added.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Wrapped: String, Sendable {
+            case notAModel = "not a model", unsupportedVersion = "unsupported version", truncated = "truncated"
+            case checksumMismatch = "checksum mismatch", wrongKind = "wrong kind", corruptPayload = "corrupt payload"
+        }
+        private let wrapped: Wrapped
+        private init(_ wrapped: Wrapped) { self.wrapped = wrapped }
+
+        /// Not a Concord model file (wrong magic or too short).
+        public static let notAModel = Code(.notAModel)
+        /// Written by a newer Concord.
+        public static let unsupportedVersion = Code(.unsupportedVersion)
+        /// The file ends early.
+        public static let truncated = Code(.truncated)
+        /// The content does not match its SHA-256.
+        public static let checksumMismatch = Code(.checksumMismatch)
+        /// The file holds another kind of model.
+        public static let wrongKind = Code(.wrongKind)
+        /// The payload is inconsistent.
+        public static let corruptPayload = Code(.corruptPayload)
+
+        public var description: String { wrapped.rawValue }
+    }
+
+    /// What was found and what was expected; both optional.
+    public struct Context: Hashable, Sendable {
+        /// What the file holds (a format version or a model kind).
+        public var found: String?
+        /// What the reader expected or supports.
+        public var expected: String?
+
+        /// Creates a context.
+        public init(found: String? = nil, expected: String? = nil) {
+            self.found = found; self.expected = expected
         }
     }
 }

@@ -37,11 +37,12 @@ public struct FeaturizerSpec: Sendable, Hashable, Codable {
     public var name: String { "\(features ? "FCFP" : "ECFP")\(2 * radius)-\(bits)" }
 }
 
-/// The prediction task a model was trained for.
-public enum ModelTask: String, Sendable, Hashable, Codable {
-    /// Binary classification; predictions are P(active).
+/// The prediction task: what a model predicts, and what a federation's partners, consensus and
+/// student predict (the one task enum of the command line, model files and federations).
+public enum ModelTask: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Binary classification (FLuID); predictions are P(active), a federation's consensus is a probability.
     case classification
-    /// Regression; predictions are values.
+    /// Regression of a measured value such as pKi; a federation's consensus is a weighted mean with a spread.
     case regression
 }
 
@@ -121,7 +122,7 @@ public struct TrainedModel: Sendable {
         let length: UInt32 = try reader.read()
         let json = try reader.bytes(Int(length))
         do { header = try JSONDecoder().decode(Header.self, from: Data(json)) } catch {
-            throw .corruptPayload("model header is not valid JSON (\(error))")
+            throw .corruptPayload("model header is not valid JSON", cause: error)
         }
         // The header decides how molecules are fingerprinted: refuse what no model of ours can have.
         guard (0...FeaturizerSpec.maximumRadius).contains(header.featurizer.radius),

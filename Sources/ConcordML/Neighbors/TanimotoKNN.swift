@@ -46,7 +46,7 @@ public struct TanimotoKNN: ProbabilisticClassifier, Regressor, PersistableModel 
     ///   `k` is not in `1 ... rows`.
     public static func classifier(training: FingerprintMatrix, labels: [UInt8], k: Int = 5,
                                   weighting: Weighting = .uniform) throws(NeighborSearchError) -> TanimotoKNN {
-        if let bad = labels.firstIndex(where: { $0 > 1 }) { throw NeighborSearchError("label \(labels[bad]) at row \(bad) is not 0 or 1") }
+        if let bad = labels.firstIndex(where: { $0 > 1 }) { throw NeighborSearchError(.invalidLabel, "label \(labels[bad]) at row \(bad) is not 0 or 1") }
         return try TanimotoKNN(training: training, targets: labels.map(Double.init), k: k, weighting: weighting, task: .classification)
     }
 
@@ -60,11 +60,11 @@ public struct TanimotoKNN: ProbabilisticClassifier, Regressor, PersistableModel 
 
     init(training: FingerprintMatrix, targets: [Double], k: Int, weighting: Weighting, task: Task) throws(NeighborSearchError) {
         guard targets.count == training.rowCount else {
-            throw NeighborSearchError("\(targets.count) targets for \(training.rowCount) training fingerprints; give one per row")
+            throw NeighborSearchError(.lengthMismatch, "\(targets.count) targets for \(training.rowCount) training fingerprints; give one per row")
         }
-        if let bad = targets.firstIndex(where: { !$0.isFinite }) { throw NeighborSearchError("target at row \(bad) is not finite") }
+        if let bad = targets.firstIndex(where: { !$0.isFinite }) { throw NeighborSearchError(.nonFinite, "target at row \(bad) is not finite") }
         guard k >= 1 && k <= training.rowCount else {
-            throw NeighborSearchError("k = \(k) must be between 1 and the \(training.rowCount) training fingerprints")
+            throw NeighborSearchError(.invalidOption, "k = \(k) must be between 1 and the \(training.rowCount) training fingerprints")
         }
         self.training = training
         self.targets = targets
@@ -142,7 +142,7 @@ public struct TanimotoKNN: ProbabilisticClassifier, Regressor, PersistableModel 
         do {
             try self.init(training: matrix, targets: targets, k: k, weighting: weighting, task: task)
         } catch {
-            throw .corruptPayload(error.message)
+            throw .corruptPayload(error.message, cause: error)
         }
     }
 }

@@ -13,27 +13,76 @@ public struct DataSplit: Sendable, Hashable {
 }
 
 /// Why a split could not be made.
-public enum SplitError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// No rows.
-    case empty
-    /// The test fraction is not in (0, 1).
-    case invalidFraction(Double)
-    /// A split column value that is neither train nor test.
-    case unknownSplitValue(row: Int, value: String)
-    /// Inputs of different lengths.
-    case lengthMismatch(expected: Int, found: Int)
-    /// A binary label other than 0 or 1.
-    case invalidLabel(row: Int, value: Int)
-
+///
+/// Modelled on grpc-swift's `RPCError`: callers branch on the opaque ``Code`` and read the row or
+/// counts from ``context``; ``description`` is the sentence for the user. Throw sites use the
+/// factories named after the codes. A leaf error: it has no underlying cause.
+public struct SplitError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What kind of error this is.
+    public var code: Code
     /// A sentence for the user.
-    public var description: String {
-        switch self {
-        case .empty: "there are no rows to split"
-        case .invalidFraction(let f): "the test fraction must lie strictly between 0 and 1, not \(f)"
-        case .unknownSplitValue(let r, let v): "row \(r) has split value '\(v)'; use 'train' or 'test'"
-        case .lengthMismatch(let e, let f): "expected \(e) values, found \(f)"
-        case .invalidLabel(let r, let v): "row \(r) has label \(v); labels must be 0 or 1"
+    public var message: String
+    /// The row, value and counts concerned.
+    public var context: ErrorContext
+
+    /// Creates an error.
+    public init(code: Code, message: String, context: ErrorContext = ErrorContext()) {
+        self.code = code
+        self.message = message
+        self.context = context
+    }
+
+    /// The sentence for the user.
+    public var description: String { message }
+}
+
+extension SplitError {
+    /// No rows.
+    public static let empty = SplitError(code: .empty, message: "there are no rows to split")
+
+    /// The test fraction is not in (0, 1).
+    public static func invalidFraction(_ fraction: Double) -> SplitError {
+        SplitError(code: .invalidFraction, message: "the test fraction must lie strictly between 0 and 1, not \(fraction)", context: ErrorContext(value: "\(fraction)"))
+    }
+
+    /// A split column value that is neither train nor test.
+    public static func unknownSplitValue(row: Int, value: String) -> SplitError {
+        SplitError(code: .unknownSplitValue, message: "row \(row) has split value '\(value)'; use 'train' or 'test'", context: ErrorContext(row: row, value: value))
+    }
+
+    /// Inputs of different lengths.
+    public static func lengthMismatch(expected: Int, found: Int) -> SplitError {
+        SplitError(code: .lengthMismatch, message: "expected \(expected) values, found \(found)", context: ErrorContext(expected: expected, found: found))
+    }
+
+    /// A binary label other than 0 or 1.
+    public static func invalidLabel(row: Int, value: Int) -> SplitError {
+        SplitError(code: .invalidLabel, message: "row \(row) has label \(value); labels must be 0 or 1", context: ErrorContext(row: row, value: "\(value)"))
+    }
+}
+
+extension SplitError {
+    /// The kind of error. Opaque: new codes may be added.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Wrapped: String, Sendable {
+            case empty, invalidFraction, unknownSplitValue, lengthMismatch, invalidLabel
         }
+        private let wrapped: Wrapped
+        private init(_ wrapped: Wrapped) { self.wrapped = wrapped }
+
+        /// No rows.
+        public static let empty = Code(.empty)
+        /// The test fraction is not in (0, 1).
+        public static let invalidFraction = Code(.invalidFraction)
+        /// A split column value that is neither train nor test.
+        public static let unknownSplitValue = Code(.unknownSplitValue)
+        /// Inputs of different lengths.
+        public static let lengthMismatch = Code(.lengthMismatch)
+        /// A binary label other than 0 or 1.
+        public static let invalidLabel = Code(.invalidLabel)
+
+        /// The code's name.
+        public var description: String { wrapped.rawValue }
     }
 }
 

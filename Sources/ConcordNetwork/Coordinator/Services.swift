@@ -47,36 +47,60 @@ final class KitLists: Sendable {
     }
 }
 
-/// Turns the TLS peer of a call into an authorised party, or refuses the call with the reason.
+/// Turns the peer of a call into an authorised party, or refuses the call with the reason.
+///
+/// Over mutual TLS the party is the one its certificate names, checked against the kit's
+/// enrolment and revocation lists. Over an in-process transport (a one-process consortium, tests)
+/// the pairing of one client with one server is the authentication: the server is built for one
+/// named party and role.
 struct CallerCheck: Sendable {
-    let lists: KitLists
+    private enum Source: Sendable {
+        case certificates(KitLists)
+        case inProcess(name: String, role: Role)
+    }
+    private let source: Source
     let logger: Logger
-    var authoriser: Authoriser { lists.authoriser }
+
+    /// Callers identified by their TLS certificates.
+    init(lists: KitLists, logger: Logger) { source = .certificates(lists); self.logger = logger }
+
+    /// Every caller is `name` in `role` (a server reached only through one in-process client).
+    init(inProcess name: String, role: Role, logger: Logger) { source = .inProcess(name: name, role: role); self.logger = logger }
 
     func caller(_ context: ServerContext, role: Role, method: String) throws -> String {
-        guard let specific = context.transportSpecific as? HTTP2ServerTransport.Posix.Context, let certificate = specific.peerCertificate else {
-            logger.warning("refused \(method): no client certificate", metadata: ["peer": "\(context.remotePeer)"])
-            throw RPCError(code: .unauthenticated, message: "a client certificate from the consortium CA is required")
-        }
-        do {
-            return try authoriser.authorise(peer: certificate, expectedRole: role).name
-        } catch {
-            logger.warning("refused \(method): \(error)", metadata: ["peer": "\(context.remotePeer)"])
-            throw RPCError(code: .permissionDenied, message: "\(error)")
+        switch source {
+        case .inProcess(let name, let granted):
+            guard granted == role else {
+                logger.warning("refused \(method): \(name) is not a party of this role", metadata: ["peer": "\(context.remotePeer)"])
+                throw RPCError(code: .permissionDenied, message: "\(name) may not call \(method)")
+            }
+            return name
+        case .certificates(let lists):
+            guard let specific = context.transportSpecific as? HTTP2ServerTransport.Posix.Context, let certificate = specific.peerCertificate else {
+                logger.warning("refused \(method): no client certificate", metadata: ["peer": "\(context.remotePeer)"])
+                throw RPCError(code: .unauthenticated, message: "a client certificate from the consortium CA is required")
+            }
+            do {
+                return try lists.authoriser.authorise(peer: certificate, expectedRole: role).name
+            } catch {
+                logger.warning("refused \(method): \(error)", metadata: ["peer": "\(context.remotePeer)"])
+                throw RPCError(code: .permissionDenied, message: "\(error)", cause: error)
+            }
         }
     }
 }
 
 extension CoordinatorRefusal {
+    /// The gRPC status a caller sees: the code's counterpart and the refusal's description.
     var rpcError: RPCError {
-        let code: RPCError.Code = switch kind {
+        let code: RPCError.Code = switch self.code {
         case .notFound: .notFound
         case .permissionDenied: .permissionDenied
         case .invalidArgument: .invalidArgument
         case .failedPrecondition: .failedPrecondition
-        case .internalError: .internalError
+        default: .internalError
         }
-        return RPCError(code: code, message: reason)
+        return RPCError(code: code, message: description, cause: cause)
     }
 }
 
@@ -95,7 +119,7 @@ func refusing<T: Sendable>(_ logger: Logger, _ method: String, _ caller: String,
     do {
         return try await body()
     } catch {
-        logger.warning("refused \(method) from \(caller): \(error.reason)")
+        logger.warning("refused \(method) from \(caller): \(error.description)")
         throw error.rpcError
     }
 }

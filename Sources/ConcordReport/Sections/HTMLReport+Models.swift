@@ -94,39 +94,9 @@ extension HTMLReport {
 
     /// Bars of test MCC, ROC-AUC and balanced accuracy per model, coloured by role, with CI whiskers.
     static func metricBars(_ r: SimulationResults) -> String {
-        let severalSeeds = r.seeds.count > 1
-        let lead = "Each bar is one model's test metric, coloured by role; "
-            + (severalSeeds ? "whiskers span the 95% confidence interval over seeds; " : "")
-            + "dashed lines mark the average partner (T-mean) and the all-data upper bound (T0) in every panel."
-        let models = orderedModels(r.models)
-        guard !models.isEmpty else { return section(id: "metrics", title: "Metrics", lead: lead, body: HTML.empty("No models in these results.")) }
-        let keys = ["mcc", "roc_auc", "balanced_accuracy"]
-        var previous: ModelRole?
-        let rows = models.map { m -> BarRow in
-            defer { previous = m.role }
-            let values = keys.map { BarValue(value: m.test.value($0), error: severalSeeds ? m.testCI95[$0] : nil) }
-            return BarRow(label: m.name, colour: Palette.role(m.role), values: values, gapBefore: previous != nil && previous != m.role)
-        }
-        let headline = Headline(r)
-        func references(_ key: String) -> [(value: Double, label: String, colour: String)] {
-            var lines: [(value: Double, label: String, colour: String)] = []
-            if let m = headline.mean, let v = m.test.value(key) { lines.append((v, m.name, Palette.subtle)) }
-            if let u = headline.upper, let v = u.test.value(key) { lines.append((v, u.name, Palette.role(.upperBound))) }
-            return lines
-        }
-        let chance = (value: 0.5, label: "chance", colour: Palette.axis)
-        let panels = [
-            BarPanel(title: "Test MCC", references: references("mcc"), axisTitle: "Matthews correlation (−1 … 1)"),
-            BarPanel(title: "Test ROC-AUC", domain: 0...1, references: [chance] + references("roc_auc"), axisTitle: "area under the ROC curve"),
-            BarPanel(title: "Test balanced accuracy", domain: 0...1, references: [chance] + references("balanced_accuracy"),
-                     axisTitle: "mean of sensitivity and specificity"),
-        ]
-        let roles = ModelRole.reportOrder.filter { role in models.contains { $0.role == role } }
-        let legend = HTML.legend(roles.map { HTML.legendKey($0.label, colour: Palette.role($0)) }
-            + (severalSeeds ? [HTML.legendKey("95% CI over seeds", colour: Palette.ink, shape: "whisker")] : []))
-        let chart = Charts.bars(title: "Test MCC, ROC-AUC and balanced accuracy per model", rows: rows, panels: panels)
-        let caption = "Test-set performance of every model; longer bars are better, and a student bar between the T-mean "
-            + "and T0 lines means federation helped."
-        return section(id: "metrics", title: "Metrics", lead: lead, body: HTML.figure(chart, legend: legend, caption: caption))
+        metricBars(r.models, seeds: r.seeds.count, metrics: ["mcc", "roc_auc", "balanced_accuracy"].compactMap(MetricSet.descriptor),
+                   note: "dashed lines mark the average partner (T-mean) and the all-data upper bound (T0) in every panel.",
+                   caption: "Test-set performance of every model; longer bars are better, and a student bar between the T-mean "
+                       + "and T0 lines means federation helped.")
     }
 }

@@ -25,7 +25,7 @@ extension HTMLReport {
         var sentences: [String] = []
         for name in seriesNames(s).prefix(6) {
             let pts = s.points.filter { $0.series == name && $0.mean.isFinite }.sorted { $0.x < $1.x }
-            let lowerIsBetter = RegressionMetrics.lowerIsBetter(s.metric) && name != Studies.closureSeries
+            let lowerIsBetter = MetricFamilies.lowerIsBetter(s.metric) && name != Studies.closureSeries
             guard let first = pts.first, let last = pts.last,
                   let best = pts.max(by: { lowerIsBetter ? $0.mean > $1.mean : $0.mean < $1.mean }) else { continue }
             var text = "<span class=\"model\">\(HTML.escape(name))</span>: " + (name == Studies.closureSeries ? "" : "\(HTML.escape(metric)) ")

@@ -14,11 +14,6 @@ enum FingerprintChoice: String, ExpressibleByArgument, CaseIterable {
     var spec: FeaturizerSpec { self == .ecfp4 ? .ecfp4 : .fcfp4 }
 }
 
-enum TaskChoice: String, ExpressibleByArgument, CaseIterable {
-    case classification, regression
-    var task: ModelTask { self == .classification ? .classification : .regression }
-}
-
 enum ClassWeightChoice: String, ExpressibleByArgument, CaseIterable {
     case none, balanced
     case balancedSubsample = "balanced-subsample"
@@ -38,9 +33,7 @@ struct TrainCommand: AsyncParsableCommand {
     @OptionGroup var input: LabelledInputOptions
 
     @Option(name: .customLong("task"), help: "classification or regression.")
-    var taskChoice: TaskChoice = .classification
-
-    var task: ModelTask { taskChoice.task }
+    var task: ModelTask = .classification
 
     @Option(help: "Model family: rf, mlp, logreg or knn.")
     var model: ModelChoice = .rf
@@ -226,13 +219,13 @@ struct LoadedModel {
     init(path: String) throws {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw CLIError("cannot read the model file \(path): \(error.localizedDescription)")
+            throw CLIError("cannot read the model file", file: path, cause: error)
         }
         let bundle: TrainedModel
-        do { bundle = try TrainedModel(decoding: data) } catch { throw CLIError("\(path): \(error)") }
+        do { bundle = try TrainedModel(decoding: data) } catch { throw CLIError("cannot load the model", file: path, cause: error) }
         header = bundle.header
         let scorer: TrainedModel.Scorer
-        do { scorer = try bundle.scorer() } catch { throw CLIError("\(path): \(error)") }
+        do { scorer = try bundle.scorer() } catch { throw CLIError("cannot use the model", file: path, cause: error) }
         score = { await scorer($0) }
     }
 

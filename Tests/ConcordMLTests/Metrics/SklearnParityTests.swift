@@ -63,7 +63,7 @@ final class ParityTally: @unchecked Sendable {
             switch result {
             case .success(let got): failures.append("case \(id) \(name): Concord \(got), scikit-learn error \(category)")
             case .failure(let e):
-                let same: Bool = switch (category, e) {
+                let same: Bool = switch (category, e.code) {
                 case ("empty", .empty), ("tooFewRows", .tooFewRows), ("undefined", .undefined): true
                 default: false
                 }

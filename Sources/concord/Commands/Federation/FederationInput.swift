@@ -24,7 +24,7 @@ struct DatasetOptions: ParsableArguments {
     var labelColumn: String?
 
     @Option(help: "classification (active/inactive, FLuID) or regression (teachers, consensus and student regress the measured value; MoleculeACE: pKi or pEC50).")
-    var task: FederationTask = .classification
+    var task: ModelTask = .classification
 
     @Option(help: "Column of --data marking the external test set ('test'; anything else is training). Without it a random 20% is the test set.")
     var splitColumn: String?
@@ -84,69 +84,48 @@ struct LoadedDataset {
 }
 
 enum FederationInput {
-    /// Loads and fingerprints the labelled set described by `options`.
+    /// Loads and fingerprints the labelled set described by `options`, for its task.
+    ///
+    /// For regression every molecule keeps its measured value, and binary labels stratify the
+    /// consortium plan (by --active-below or --active-above when given — exp_mean in nM for
+    /// MoleculeACE — otherwise the upper half of the values at the median). MoleculeACE values are
+    /// pKi (pEC50): 9 + `y`, where `y` is −log10 of the nM value.
     static func load(_ options: DatasetOptions, fingerprint: MorganOptions) async throws -> LoadedDataset {
-        if options.task == .regression { return try await loadRegression(options, fingerprint: fingerprint) }
         let clock = ContinuousClock(), start = clock.now
-        var ids: [String] = [], labels: [UInt8] = [], isTest: [Bool] = [], smiles: [String] = []
-        var parsed: [Result<Molecule, RecordError>] = []
-        var skipped: [String] = []
-        var hasSplit = true
         let rule = try options.threshold()
-        if let name = options.dataset, let threshold = rule {
-            let setName = String(name.dropFirst("moleculeace:".count))
-            let url = try WheelFetcher(cache: CacheOption.cache(options.cache)).fetch(.moleculeACE).url
-            let ace = try MoleculeACE(wheelAt: url)
-            guard ace.setNames.contains(setName) else {
-                throw CLIError("MoleculeACE has no set '\(setName)'; sets: \(ace.setNames.joined(separator: ", "))")
-            }
-            let records = try ace.load(setName)
-            let results = await Parallel.mapChunks(records, minimumChunk: 64) { chunk in
-                chunk.map { r in Result { () throws(RecordError) -> Molecule in
-                    try MoleculeRecord(id: "\(r.line)", line: r.line, structure: .smiles(r.smiles)).molecule()
-                } }
-            }
-            for (r, result) in zip(records, results) {
-                ids.append("\(setName):\(r.line)"); smiles.append(r.smiles); labels.append(threshold.label(r.experimentalNM))
-                isTest.append(r.isTest); parsed.append(result)
-            }
+        let labels: LabelledSet.Labels = options.task == .regression ? .values : .classes
+        var set = LabelledSet()
+        if let name = options.moleculeACESet {
+            let source = LabelledSet.Source.moleculeACE(set: name, cache: CacheOption.cache(options.cache))
+            do { set = try await LabelledSet.load(source, labels: labels, threshold: rule) } catch { throw refusal(error) }
         } else if let path = options.data, let labelColumn = options.labelColumn {
             let columns = MoleculeFile.Columns(smiles: options.smilesColumn, id: options.idColumn)
-            let records = try MoleculeFile.read(URL(fileURLWithPath: path), columns: columns)
-            hasSplit = options.splitColumn != nil
-            let raws = try LabelColumn.values(of: records, column: labelColumn, columns: columns, file: path)
-            if rule == nil { try LabelColumn.requireClasses(raws, column: labelColumn, file: path) }
-            let splits = try options.splitColumn.map { column throws(DataError) in try LabelColumn.values(of: records, column: column, columns: columns, file: path) }
-            let results = await Parallel.mapChunks(records, minimumChunk: 64) { chunk in
-                chunk.map { r in Result { () throws(RecordError) -> Molecule in try r.molecule() } }
-            }
-            for (k, (r, result)) in zip(records, results).enumerated() {
-                let raw = raws[k]
-                let label: UInt8
-                switch BinaryLabel(parsing: raw, threshold: rule) {
-                case .label(let value): label = value
-                case .notANumber: skipped.append("line \(r.line): label '\(raw)' is not a number"); continue
-                case .notBinary: skipped.append("line \(r.line): label \(raw) is not 0 or 1 (use --active-below or --active-above to threshold)"); continue
-                }
-                isTest.append(splits.map { $0[k].trimmingCharacters(in: .whitespaces).lowercased() == "test" } ?? false)
-                ids.append(r.id); labels.append(label); parsed.append(result)
-                if case .smiles(let s) = r.structure { smiles.append(s) } else { smiles.append("") }
-            }
+            set = try await LabelledSet.load(.file(path: path, columns: columns, labelColumn: labelColumn, splitColumn: options.splitColumn),
+                                             labels: labels, threshold: rule)
         }
         // Keep the parsed molecules; report the others with their line and position.
+        var skipped = set.skipped
         var keep: [Int] = [], molecules: [Molecule] = []
-        for (i, result) in parsed.enumerated() {
+        for (i, result) in set.molecules.enumerated() {
             switch result {
             case .success(let m): keep.append(i); molecules.append(m)
-            case .failure(let e): skipped.append("\(ids[i]): \(e)")
+            case .failure(let e): skipped.append("\(set.ids[i]): \(e)")
             }
         }
         let features = await MoleculeFeaturizer.featurize(molecules: molecules, options: fingerprint)
-        let data = LabelledMolecules(ids: keep.map { ids[$0] }, features: FingerprintMatrix(bitCount: fingerprint.fpSize, fingerprints: features.map(\.fingerprint)),
-                                     labels: keep.map { labels[$0] }, identityKeys: features.map(\.key),
-                                     isTest: hasSplit ? keep.map { isTest[$0] } : nil, smiles: keep.map { smiles[$0] })
+        let values = set.values.map { all in keep.map { all[$0] } }
+        let classes = values != nil && rule == nil ? LabelledMolecules.medianSplit(values ?? []) : keep.map { set.classes[$0] }
+        let data = LabelledMolecules(ids: keep.map { set.ids[$0] }, features: FingerprintMatrix(bitCount: fingerprint.fpSize, fingerprints: features.map(\.fingerprint)),
+                                     labels: classes, identityKeys: features.map(\.key),
+                                     isTest: set.isTest.map { isTest in keep.map { isTest[$0] } }, smiles: keep.map { set.smiles[$0] }, values: values)
         guard data.count > 0 else { throw CLIError("no usable molecules in \(options.name)") }
         return LoadedDataset(molecules: data, skipped: skipped, seconds: (clock.now - start).seconds)
+    }
+
+    /// An unknown MoleculeACE set as a command error (its message alone); any other error as it is.
+    static func refusal(_ error: any Error) -> any Error {
+        guard let data = error as? DataError, data.code == .notFound, data.message.hasPrefix("MoleculeACE has no set") else { return error }
+        return CLIError(data.message)
     }
 
     /// The public pool: MOSES (the training split, 1.58 M ZINC molecules), the ChEMBL molecules of the other
@@ -155,6 +134,16 @@ enum FederationInput {
     /// Returns the pool and how many of its leading molecules are drawn first (the ChEMBL part of a mixture).
     static func pool(transfer: String, smilesColumn: String, cache: String?, excludingSet: String? = nil) throws -> (smiles: [String], preferred: Int) {
         try PublicPool.load(transfer, smilesColumn: smilesColumn, cache: CacheOption.cache(cache), excludingSet: excludingSet)
+    }
+
+    /// What the regressed values are called in reports: pKi or pEC50 for MoleculeACE sets, the label column for a file.
+    static func valueName(_ options: DatasetOptions) -> String {
+        if let set = options.moleculeACESet {
+            if set.hasSuffix("_Ki") { return "pKi" }
+            if set.hasSuffix("_EC50") { return "pEC50" }
+            return "pActivity"
+        }
+        return options.labelColumn ?? "value"
     }
 
     static func skippedSummary(_ skipped: [String]) -> String? {

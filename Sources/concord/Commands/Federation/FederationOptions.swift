@@ -8,9 +8,10 @@ enum PresetChoice: String, ExpressibleByArgument, CaseIterable {
     case poc, `default`
 }
 
+/// `--task classification|regression` (train, simulate, study): the one task enum of the libraries.
+extension ModelTask: ArgumentParser.ExpressibleByArgument {}
 extension SelectionMode: ArgumentParser.ExpressibleByArgument {}
 extension FederationScheme: ArgumentParser.ExpressibleByArgument {}
-extension FederationTask: ArgumentParser.ExpressibleByArgument {}
 extension StudentTraining.Weighting: ArgumentParser.ExpressibleByArgument {}
 extension Hybrid.Model: ArgumentParser.ExpressibleByArgument {}
 
@@ -141,17 +142,9 @@ struct FederationOptions: ParsableArguments {
         }
     }
 
-    /// The recipe a model name stands for; as the student, `mlp` is the default student network.
+    /// The recipe a model name stands for (see ``SettingsRequest/recipe(_:student:)``), refused as an option error.
     static func recipe(_ name: String, student: Bool = false) throws -> TrainingRecipe {
-        guard let choice = ModelChoice(rawValue: name) else {
-            throw ValidationError("unknown model '\(name)'; choose rf, mlp, logreg or knn")
-        }
-        switch choice {
-        case .rf: return TrainingRecipe(model: .fluidForest)
-        case .mlp: return TrainingRecipe(model: .mlp(student ? SimulationSettings.studentMLP : MLP.TrainingOptions(), validationFraction: 0.1))
-        case .logreg: return TrainingRecipe(model: .logisticRegression(LogisticRegression.Options(classWeight: .balanced)))
-        case .knn: return TrainingRecipe(model: .knn(k: 5))
-        }
+        do { return try SettingsRequest.recipe(name, student: student) } catch { throw ValidationError(error.message) }
     }
 
     var seedList: [UInt64] { (0..<UInt64(seeds)).map { seed &+ $0 } }
@@ -163,52 +156,30 @@ struct FederationOptions: ParsableArguments {
         }
     }
 
-    /// The preset with every given option applied.
+    /// The request the options make: the preset and every option given.
+    func request() throws -> SettingsRequest {
+        var r = SettingsRequest(preset: preset == .poc ? .poc : .standard)
+        r.partners = partners; r.transferSize = transferSize; r.transferPool = transferPool; r.domainFraction = domainFraction
+        r.studentSize = studentSize; r.selection = selection; r.scheme = scheme; r.weightPower = weightPower
+        r.validationFraction = validationFraction; r.smoothing = smoothing; r.threads = threads; r.student = student
+        r.softLabels = softLabels; r.teacherHeads = teacherHeads; r.softTemperature = softTemperature; r.studentWeighting = studentWeighting
+        r.calibrate = calibrate; r.calibrateHybrids = calibrateHybrids; r.hybridUndersample = hybridUndersample
+        r.hybridPublicRatio = hybridPublicRatio; r.hybridModel = hybridModel; r.selfGuard = try guardSetting()
+        r.teachers = teacher.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        r.trees = trees; r.maxDepth = maxDepth
+        return r
+    }
+
+    /// The classification preset with every given option applied (see ``SettingsRequest/classification()``).
     func settings() throws -> SimulationSettings {
-        var s = preset == .poc ? SimulationSettings.poc : SimulationSettings.standard
-        if let partners { s.consortium.partners = partners }
-        if let transferSize { s.transferSize = transferSize }
-        if let transferPool { s.transferSelection.poolSize = transferPool }
-        if let domainFraction { s.transferSelection.domainFraction = domainFraction }
-        if let studentSize { s.studentSize = studentSize }
-        if let selection { s.selection = selection }
-        if let scheme { s.scheme = scheme }
-        if let weightPower { s.weightPower = weightPower }
-        if let validationFraction { s.consortium.validationFraction = validationFraction }
-        if let smoothing { s.consortium.smoothing = smoothing }
-        if let threads { s.parallelism = threads }
-        if let student { s.student = try Self.recipe(student, student: true) }
-        if let softLabels { s.softLabels = softLabels }
-        if let softTemperature { s.soft.temperature = softTemperature }
-        if let studentWeighting { s.soft.weighting = studentWeighting }
-        // Teacher heads follow the student unless asked for: on for the default's soft MLP student, off otherwise.
-        if let teacherHeads { s.teacherHeads = teacherHeads } else if s.teacherHeads {
-            if case .mlp = s.student.model, s.softLabels {} else { s.teacherHeads = false }
-        }
-        if let calibrate { s.calibrate = calibrate }
-        if let calibrateHybrids { s.calibrateHybrids = calibrateHybrids }
-        if let hybridPublicRatio { s.hybridPublicRatio = hybridPublicRatio }
-        if let hybridUndersample { s.hybrid.undersample = hybridUndersample }
-        if let hybridModel { s.hybridModel = hybridModel }
-        if let g = try guardSetting() { s.selfGuard = g }
-        if let recipes = try teacherRecipes() {
-            if recipes.count == 1 { s.teacher = recipes[0] } else {
-                guard recipes.count == s.consortium.partners else {
-                    throw CLIError("--teacher lists \(recipes.count) models for \(s.consortium.partners) partners; give one, or one per partner")
-                }
-                s.partnerTeachers = recipes
-            }
-        }
-        if trees != nil || maxDepth != nil {
-            func adjust(_ r: inout TrainingRecipe) {
-                guard case .randomForest(var o) = r.model else { return }
-                if let trees { o.treeCount = trees }
-                if let maxDepth { o.maxDepth = maxDepth }
-                r.model = .randomForest(o)
-            }
-            adjust(&s.teacher); adjust(&s.student); adjust(&s.hybrid)
-            for i in s.partnerTeachers.indices { adjust(&s.partnerTeachers[i]) }
-        }
-        return s
+        let request = try request()
+        do { return try request.classification() } catch { throw CLIError(error.message, cause: error.cause) }
+    }
+
+    /// The regression preset with every given option applied (see ``SettingsRequest/regression(valueName:)``).
+    /// - Throws: `CLIError` for options that have no meaning in regression.
+    func regressionSettings(valueName: String) throws -> RegressionSettings {
+        let request = try request()
+        do { return try request.regression(valueName: valueName) } catch { throw CLIError(error.message, cause: error.cause) }
     }
 }

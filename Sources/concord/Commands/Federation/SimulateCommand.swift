@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConcordChem
 import ConcordFederation
+import ConcordML
 import Foundation
 
 struct SimulateCommand: AsyncParsableCommand {
@@ -29,14 +30,21 @@ struct SimulateCommand: AsyncParsableCommand {
     var quiet = false
 
     func run() async throws {
-        if dataset.task == .regression { return try await runRegression() }
-        let settings = try federation.settings()
+        switch dataset.task {
+        case .classification: try await simulate(ClassificationTask.self)
+        case .regression: try await simulate(RegressionTask.self)
+        }
+    }
+
+    /// Loads the set and the public pool, runs every seed of `task` and writes the outputs.
+    func simulate<Task: CommandTask>(_ task: Task.Type) async throws {
+        let settings = try Task.settings(federation, dataset: dataset)
         let log = Log(quiet: quiet)
-        log("Loading \(dataset.name)\(dataset.ruleNote) …")
+        log(Task.loadingLine(dataset, settings: settings))
         let loaded = try await FederationInput.load(dataset, fingerprint: settings.fingerprint)
         if let skipped = FederationInput.skippedSummary(loaded.skipped) { Log(quiet: false)(skipped) }
         let data = loaded.molecules
-        log("  \(data.count) molecules (\(data.labels.reduce(0) { $0 + Int($1) }) active), \(data.isTest.map { "\($0.filter { $0 }.count) in the test split" } ?? "random 20% test split")")
+        log(Task.dataLine(data, settings: settings) + (data.isTest.map { "\($0.filter { $0 }.count) in the test split" } ?? "random 20% test split"))
         log("Loading the public pool (\(federation.transferSource)) …")
         let clock = ContinuousClock(), poolStart = clock.now
         let (pool, preferred) = try FederationInput.pool(transfer: federation.transferSource, smilesColumn: federation.transferSmilesColumn,
@@ -46,13 +54,10 @@ struct SimulateCommand: AsyncParsableCommand {
         let (results, _) = try await Simulation.run(data: data, pool: pool, preferred: preferred, datasetName: dataset.name, settings: settings,
                                                     seeds: federation.seedList, featurizationSeconds: loaded.seconds,
                                                     version: Concord.configuration.version, progress: bar.handler)
-        for warning in results.warnings { Log(quiet: false)("Warning: \(warning).") }
-        let report = try ResultsWriter.write(results, to: URL(fileURLWithPath: out, isDirectory: true))
-        print(ResultsWriter.headline(results))
-        if let c = results.consensus {
-            print("Consensus (\(c.scheme)): \(c.consensusActives) of \(c.transferSize) transfer molecules active; student selection \(c.selectedSize) of \(c.requestedSize) asked (\(c.selectedActives) active).")
-            if let shortfall = c.shortfall { print("Note: \(shortfall)") }
-        }
+        for warning in Task.warnings(results) { Log(quiet: false)("Warning: \(warning).") }
+        let report = try ResultsWriter.write(results, task: Task.self, to: URL(fileURLWithPath: out, isDirectory: true))
+        print(Task.headline(results))
+        for line in Task.consensusLines(results) { print(line) }
         print(String(format: "Transfer set: %d held-out molecules removed. Total %.1f s.", results.transferRemovedAsHeldOut, results.timingsS.total))
         print("Report: \(report.path)")
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConcordFederation
+import ConcordML
 import Foundation
 
 enum StudyKind: String, ExpressibleByArgument, CaseIterable {
@@ -61,12 +62,19 @@ struct StudyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        if dataset.task == .regression { return try await runRegression() }
-        var settings = try federation.settings()
-        settings.singleTeacherStudents = false
+        switch dataset.task {
+        case .classification: try await study(ClassificationTask.self)
+        case .regression: try await study(RegressionTask.self)
+        }
+    }
+
+    /// Runs the study on every seed of `task`'s federation and writes the outputs; the metric is the task's headline (MCC, RMSE).
+    func study<Task: CommandTask>(_ task: Task.Type) async throws {
+        var settings = try Task.settings(federation, dataset: dataset)
+        Task.prepareStudy(&settings)
         settings.hybrids = study == .domain
         let log = Log(quiet: quiet)
-        log("Loading \(dataset.name)\(dataset.ruleNote) …")
+        log(Task.loadingLine(dataset, settings: settings))
         let loaded = try await FederationInput.load(dataset, fingerprint: settings.fingerprint)
         if let skipped = FederationInput.skippedSummary(loaded.skipped) { Log(quiet: false)(skipped) }
         let (pool, preferred) = try FederationInput.pool(transfer: study == .options ? "chembl+moses" : federation.transferSource, smilesColumn: federation.transferSmilesColumn,
@@ -89,13 +97,13 @@ struct StudyCommand: AsyncParsableCommand {
             let studyStart = clock.now
             switch study {
             case .teacherCount:
-                samples += try await Studies.teacherCount(run, data: loaded.molecules, settings: settings, repeats: repeats,
-                                                          reselect: settings.preset != "poc", progress: bar.handler)
+                samples += try await Task.teacherCountStudy(run, data: loaded.molecules, settings: settings, repeats: repeats,
+                                                            reselect: settings.preset != "poc", progress: bar.handler)
             case .studentSize:
-                samples += try await Studies.studentSize(run, data: loaded.molecules, settings: settings, sizes: sizes, repeats: repeats,
-                                                         progress: bar.handler)
+                samples += try await Task.studentSizeStudy(run, data: loaded.molecules, settings: settings, sizes: sizes, repeats: repeats,
+                                                           progress: bar.handler)
             case .selection:
-                let result = try await Studies.selection(run, data: loaded.molecules, settings: settings, progress: bar.handler)
+                let result = try await Task.selectionStudy(run, data: loaded.molecules, settings: settings, progress: bar.handler)
                 samples += result.samples; table += result.table
             case .domain:
                 let result = try await Studies.domain(run, data: loaded.molecules, progress: bar.handler)
@@ -107,29 +115,31 @@ struct StudyCommand: AsyncParsableCommand {
         }
         timings.total = (clock.now - start).seconds + loaded.seconds
         timings.fingerprints += loaded.seconds
-        let (metric, xLabel): (String, String) = switch study {
-        case .teacherCount: ("mcc", "teachers federated")
-        case .studentSize: ("mcc", "training molecules")
-        case .selection: ("mcc", "selection mode")
+        let metric = Task.Metrics.headline.key
+        let (yAxis, xLabel): (String, String) = switch study {
+        case .teacherCount: (metric, "teachers federated")
+        case .studentSize: (metric, "training molecules")
+        case .selection: (metric, "selection mode")
         case .domain: ("fraction of test molecules in domain", "partner")
-        case .options: ("mcc", "configuration")
+        case .options: (metric, "configuration")
         }
         let results = StudyResults(concordVersion: Concord.configuration.version, study: study.rawValue, dataset: dataset.name,
-                                   preset: study == .options ? "poc and default" : settings.preset, seeds: federation.seedList, metric: metric, xLabel: xLabel,
+                                   preset: study == .options ? "poc and default" : settings.preset, seeds: federation.seedList, metric: yAxis, xLabel: xLabel,
                                    points: Studies.points(samples), table: table, timingsS: timings)
         let report = try ResultsWriter.write(results, to: URL(fileURLWithPath: out, isDirectory: true))
-        print("\(study.rawValue) on \(dataset.name), preset \(results.preset), seeds \(federation.seedList.map(String.init).joined(separator: ","))")
-        printSummary(results, metric: "mcc")
+        print("\(study.rawValue)\(Task.studyNote(settings)) on \(dataset.name), preset \(results.preset), seeds \(federation.seedList.map(String.init).joined(separator: ","))")
+        printSummary(results, metric: Task.Metrics.headline)
         print(String(format: "Total %.1f s. Report: ", timings.total) + report.path)
     }
 }
 
 extension StudyCommand {
-    /// Prints a study's points and, for the options and domain studies, their tables; `metric`
-    /// is the task's headline metric (mcc or rmse).
-    func printSummary(_ results: StudyResults, metric: String) {
-        let lower = metric == "rmse"
-        print("series                          x        mean    95% interval       n" + (lower ? "   (RMSE: lower is better)" : ""))
+    /// Prints a study's points and, for the options and domain studies, their tables; `headline`
+    /// is the task's headline metric (MCC, RMSE), whose direction the header states when lower is better.
+    func printSummary(_ results: StudyResults, metric headline: MetricDescriptor) {
+        let metric = headline.key
+        print("series                          x        mean    95% interval       n"
+              + (headline.lowerIsBetter ? "   (\(headline.title): lower is better)" : ""))
         let labelWidth = max(8, results.points.map(\.label.count).max() ?? 8)
         for p in results.points {
             print(p.series.padding(toLength: 30, withPad: " ", startingAt: 0) + " " + p.label.padding(toLength: labelWidth, withPad: " ", startingAt: 0)
@@ -137,14 +147,14 @@ extension StudyCommand {
         }
         func pad(_ text: String?, _ width: Int) -> String { (text.flatMap { $0.isEmpty ? nil : $0 } ?? "–").padding(toLength: width, withPad: " ", startingAt: 0) }
         if study == .options {
-            print("\nseed  T0      T-mean  student  closure  configuration   (\(metric == "mcc" ? "MCC" : "RMSE"))")
+            print("\nseed  T0      T-mean  student  closure  configuration   (\(headline.title))")
             for row in results.table {
                 print(pad(row["seed"], 6) + pad(row["t0_\(metric)"], 8) + pad(row["t_mean_\(metric)"], 8) + pad(row["student_\(metric)"], 9)
                       + pad(row["closure"], 9) + (row["variant"] ?? ""))
             }
         }
         if study == .domain {
-            let name = metric == "mcc" ? "MCC" : "RMSE"
+            let name = headline.title
             print("\npartner  seed  in teacher domain  in hybrid domain  brought in  teacher \(name)  hybrid \(name)  (on brought-in: teacher / hybrid)")
             for row in results.table {
                 print(pad(row["partner"], 9) + pad(row["seed"], 6) + pad(row["in_teacher_domain"], 19) + pad(row["in_hybrid_domain"], 18)

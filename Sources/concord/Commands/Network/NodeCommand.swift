@@ -42,7 +42,8 @@ struct NodeCommand: AsyncParsableCommand {
             let configuration = try NodeConfig.load(config)
             var node = PartnerNode(config: configuration, logger: Logger(label: "concord.node.\(configuration.partner)"))
             node.dryRun = true
-            _ = try await node.run()
+            let outcome = try await node.run()
+            for line in outcome.disclosure { print(line) }
         }
     }
 

@@ -1,0 +1,294 @@
+public import ConcordChem
+public import ConcordML
+
+/// What a federated distillation predicts, and how each of its steps is done for that task.
+///
+/// One pipeline (``Simulation/runSeed(data:pool:preferred:settings:seed:poolCache:progress:)``,
+/// the results, the studies and the report) runs every task; a task supplies its labels, its
+/// teachers and their annotations, its consensus, its student and hybrids, and its metric family.
+/// ``ClassificationTask`` (FLuID: P(active)) and ``RegressionTask`` (a measured value such as pKi)
+/// are the two tasks.
+///
+/// The stages every task shares — the consortium plan, the transfer set (with screening), the
+/// order of partners, the seed-tree paths and the evaluation on the test and validation sets —
+/// stay in the pipeline, so the same seed walks the same paths in every task.
+public protocol DistillationTask: Sendable {
+    /// The settings of a simulated federation of this task.
+    associatedtype Settings: DistillationSettings where Settings.Task == Self
+    /// The metric family models of this task are measured in.
+    associatedtype Metrics: MetricFamily
+    /// A molecule's training label: a class (0/1) or a value.
+    associatedtype Label: Sendable
+    /// A partner's trained teacher (never leaves the partner).
+    associatedtype PartnerTeacher: Sendable
+    /// What one partner's teacher says about the transfer set: all that leaves the partner.
+    associatedtype PartnerAnnotation: DomainAnnotated
+    /// A way to federate annotations.
+    associatedtype Scheme: Hashable & Sendable
+    /// The federated labels of the transfer set.
+    associatedtype TaskConsensus: FederatedConsensus
+    /// The student's training molecules chosen from the consensus.
+    associatedtype Selection: SelectedMolecules
+    /// A trained model of this task (a classifier giving P(active), or a regressor).
+    associatedtype Model: Sendable
+    /// What the student stage hands the hybrid stage (the student, and what the partners need).
+    associatedtype StudentState: Sendable
+    /// Everything `concord simulate` writes for this task.
+    associatedtype Results: DistillationResults
+
+    /// The task, as the command line and results name it.
+    static var task: ModelTask { get }
+
+    /// Every row's label (classes, or finite measured values).
+    /// - Throws: ``FederationError`` when the data cannot be labelled for this task.
+    static func labels(_ data: LabelledMolecules) throws(FederationError) -> [Label]
+
+    /// The size check of a consortium plan (refusals and warnings).
+    static func sizeCheck(_ plan: ConsortiumPlan, data: LabelledMolecules, settings: Settings) -> SizeCheck
+
+    /// Trains partner `name`'s teacher on its rows with `recipe`, seeded from the partner's branch.
+    static func trainTeacher(partner name: String, features: FingerprintMatrix, labels: [Label], keys: [MoleculeIdentityKey],
+                             recipe: Settings.Recipe, settings: Settings, seeds: SeedTree,
+                             parallelism: Int) async throws(FederationError) -> PartnerTeacher
+
+    /// The teacher's applicability-domain part, which screens the public pool.
+    static func domainTeacher(_ teacher: PartnerTeacher) -> Teacher
+
+    /// The teacher's model and the rows it was fitted on.
+    static func model(of teacher: PartnerTeacher) -> (model: Model, trainSize: Int)
+
+    /// The teacher annotates the transfer set, abstaining where `guard` says a molecule is its own.
+    static func annotate(_ teacher: PartnerTeacher, transfer: TransferSet, guard selfGuard: SelfAnnotationGuard,
+                         parallelism: Int) async throws(FederationError) -> PartnerAnnotation
+
+    /// FLuID's domain weights of the annotations, `[partner][molecule]`.
+    static func domainWeights(_ annotations: [PartnerAnnotation], power: Double) throws(FederationError) -> [[Double]]
+
+    /// The consensus under every scheme the run computes.
+    static func consensus(_ annotations: [PartnerAnnotation], weights: [[Double]],
+                          settings: Settings) throws(FederationError) -> [Scheme: TaskConsensus]
+
+    /// The coordinator selects from the consensus and trains the student (and any other student).
+    static func students(_ stage: StageInput<Self>, consensus: [Scheme: TaskConsensus])
+        async throws(FederationError) -> StudentStage<Self>
+
+    /// The partners build their hybrids (and choose what to deploy), when the settings ask for them.
+    static func hybrids(_ stage: StageInput<Self>, students: StudentStage<Self>) async throws(FederationError) -> HybridStage<Self>
+
+    /// A model's predictions on `features` (P(active), or values).
+    static func predict(_ model: Model, _ features: FingerprintMatrix) async -> [Double]
+
+    /// The metrics of `predicted` against `truth`, hard labels (if any) at `threshold`.
+    static func measure(truth: [Label], predicted: [Double], threshold: Double) -> Metrics
+
+    /// Students federated from 1…k randomly chosen teachers (``Studies``), in the task's headline metric.
+    static func teacherCountStudy(_ run: DistillationRun<Self>, data: LabelledMolecules, settings: Settings, repeats: Int, reselect: Bool,
+                                  progress: ProgressHandler?) async throws(FederationError) -> [Studies.Sample]
+
+    /// Students of each size beside T0's own data at the same sizes (``Studies``).
+    static func studentSizeStudy(_ run: DistillationRun<Self>, data: LabelledMolecules, settings: Settings, sizes: [Int], repeats: Int,
+                                 progress: ProgressHandler?) async throws(FederationError) -> [Studies.Sample]
+
+    /// The federated student under every selection mode of the task (``Studies``).
+    static func selectionStudy(_ run: DistillationRun<Self>, data: LabelledMolecules, settings: Settings,
+                               progress: ProgressHandler?) async throws(FederationError) -> (samples: [Studies.Sample], table: [[String: String]])
+
+    /// The configurations the options study compares, sharing `common`'s consortium, sizes, features, teachers and parallelism.
+    static func optionVariants(common: Settings) -> [Studies.OptionVariant<Settings>]
+
+    /// The student's further test metrics the options study tabulates beside the headline one.
+    static var optionsExtraMetrics: [String] { get }
+
+    /// Aggregates seed runs into the task's results: metric means over seeds, 95% confidence
+    /// half-widths, and the first seed's consortium, consensus and map.
+    static func summarize(_ runs: [DistillationRun<Self>], data: LabelledMolecules, datasetName: String, settings: Settings,
+                          version: String) -> Results
+}
+
+/// An annotation's domain part, which every task's annotations carry.
+public protocol DomainAnnotated: Sendable {
+    /// Mean distance to the partner's k nearest reference molecules, per transfer molecule.
+    var domainDistances: [Double] { get }
+    /// How many molecules the partner abstained on.
+    var abstentionCount: Int { get }
+    /// Whether the partner abstained on molecule `m`.
+    func abstains(_ m: Int) -> Bool
+}
+
+/// A student's selection: which transfer molecules it trains on.
+public protocol SelectedMolecules: Sendable {
+    /// Rows of the transfer set.
+    var rows: [Int] { get }
+}
+
+/// A consensus's part every task's consensus carries.
+public protocol FederatedConsensus: Sendable {
+    /// Each partner's share of the consensus: the sum over molecules of its normalised weight.
+    var contributions: [Double] { get }
+}
+
+/// A recipe of a task's model (a classifier's or a regressor's).
+public protocol ModelRecipe: Sendable {
+    /// The model kind and settings.
+    var model: ModelSpec { get }
+}
+
+/// What a task's results carry that the pipeline fills in and every writer reads.
+public protocol DistillationResults: Sendable, Codable {
+    /// One model's results.
+    associatedtype Model: ModelResultRow
+    /// Every model, in the run's order.
+    var models: [Model] { get }
+    /// The partners of the first seed.
+    var consortium: [PartnerSummary] { get }
+    /// Public molecules removed from the transfer pool because they were test or validation molecules.
+    var transferRemovedAsHeldOut: Int { get }
+    /// Wall-clock seconds of each stage, summed over seeds.
+    var timingsS: StageTimings { get set }
+}
+
+/// One model's results, in its task's metric family.
+public protocol ModelResultRow: Sendable {
+    associatedtype Metrics: MetricFamily
+    var name: String { get }
+    var role: ModelRole { get }
+    var trainSize: Int { get }
+    var test: Metrics { get }
+    var validation: Metrics { get }
+    /// Half-width of the 95% confidence interval of each test metric over seeds; empty for one seed.
+    var testCI95: [String: Double] { get }
+}
+
+extension ModelResult: ModelResultRow {}
+extension RegressionModelResult: ModelResultRow {}
+
+/// The settings of a simulated federation, which every task's settings share.
+public protocol DistillationSettings: StudyPreset where Recipe: ModelRecipe {
+    /// The task the settings configure.
+    associatedtype Task: DistillationTask where Task.Settings == Self
+    /// How the consensus the student learns from is formed.
+    var scheme: Task.Scheme { get set }
+    /// The partners' applicability-domain measure.
+    var domain: DomainSettings { get }
+    /// When partners decline to annotate public molecules that are their own.
+    var selfGuard: SelfAnnotationGuard { get set }
+    /// Exponent of the domain weights `(1 − d)^power`.
+    var weightPower: Double { get set }
+    /// The recipe partner `index` (0-based) trains its teacher with.
+    func teacherRecipe(partner index: Int) -> Recipe
+    /// Checks every setting.
+    /// - Throws: ``FederationError/invalidSetting(_:)``.
+    func validate() throws(FederationError)
+}
+
+/// A trained model of a run, before it is evaluated.
+public struct TrainedEntry<Task: DistillationTask>: Sendable {
+    public var name: String
+    public var role: ModelRole
+    public var size: Int
+    public var model: Task.Model
+    /// The decision threshold of hard labels (classification).
+    public var threshold: Double
+
+    public init(_ name: String, _ role: ModelRole, _ size: Int, _ model: Task.Model, threshold: Double = 0.5) {
+        self.name = name; self.role = role; self.size = size; self.model = model; self.threshold = threshold
+    }
+}
+
+/// What a task's student and hybrid stages start from: the run so far.
+public struct StageInput<Task: DistillationTask>: Sendable {
+    public var data: LabelledMolecules
+    /// Every row's label.
+    public var labels: [Task.Label]
+    public var plan: ConsortiumPlan
+    public var settings: Task.Settings
+    /// The run's seed tree.
+    public var tree: SeedTree
+    /// T0 then the partners 1…k, with their rows.
+    public var partnerRows: [[Int]]
+    public var teachers: [Task.PartnerTeacher]
+    /// T0's then T1…Tk's annotations.
+    public var annotations: [Task.PartnerAnnotation]
+    public var transfer: TransferSet
+    public var validation: (features: FingerprintMatrix, labels: [Task.Label])
+    /// Reports progress of a stage (name, done, total).
+    public var report: @Sendable (String, Int, Int) -> Void
+
+    /// The number of partners (T0 aside).
+    public var partnerCount: Int { plan.partners.count }
+}
+
+/// What the student stage produced.
+public struct StudentStage<Task: DistillationTask>: Sendable {
+    /// The federated student's selection.
+    public var selection: Task.Selection
+    /// The students, the federated one first.
+    public var trained: [TrainedEntry<Task>]
+    /// What the hybrid stage needs from the students.
+    public var state: Task.StudentState
+
+    public init(selection: Task.Selection, trained: [TrainedEntry<Task>], state: Task.StudentState) {
+        self.selection = selection; self.trained = trained; self.state = state
+    }
+}
+
+/// What the hybrid stage produced.
+public struct HybridStage<Task: DistillationTask>: Sendable {
+    /// Hybrids, then deployed models.
+    public var trained: [TrainedEntry<Task>] = []
+    /// Each partner's choice between its hybrid and its teacher (partner order).
+    public var deployments: [Hybrid.Deployment] = []
+    /// Choices that rest on little evidence.
+    public var warnings: [String] = []
+
+    public init(trained: [TrainedEntry<Task>] = [], deployments: [Hybrid.Deployment] = [], warnings: [String] = []) {
+        self.trained = trained; self.deployments = deployments; self.warnings = warnings
+    }
+}
+
+/// Everything one seed of a simulation produced, in any task, including what the studies build on.
+public struct DistillationRun<Task: DistillationTask>: Sendable {
+    public var seed: UInt64
+    public var plan: ConsortiumPlan
+    public var transfer: TransferSet
+    /// T1…Tk's annotations (what left the partners).
+    public var annotations: [Task.PartnerAnnotation]
+    /// T0's annotation (simulation only: for S-T0).
+    public var upperBoundAnnotation: Task.PartnerAnnotation
+    /// Domain weights `[partner][molecule]`.
+    public var weights: [[Double]]
+    /// The consensus under every scheme computed; the student used the settings' scheme.
+    public var consensus: [Task.Scheme: Task.TaskConsensus]
+    /// The federated student's selection (also the public part of every hybrid).
+    public var selection: Task.Selection
+    public var models: [Outcome<Task.Metrics>]
+    /// Each model's predictions on the external test set (P(active) or values; rows in `plan.test` order), by model name.
+    public var testPredictions: [String: [Double]]
+    public var timings: StageTimings
+    /// Each partner's choice between its hybrid and its teacher (partner order; empty without hybrids or for regression).
+    public var deployments: [Hybrid.Deployment] = []
+    /// Sets whose size makes the figures uncertain (see ``SizeCheck``).
+    public var warnings: [String] = []
+}
+
+/// One seed of a classification simulation.
+public typealias SeedRun = DistillationRun<ClassificationTask>
+
+/// One seed of a regression simulation.
+public typealias RegressionSeedRun = DistillationRun<RegressionTask>
+
+extension DistillationRun where Task == ClassificationTask {
+    /// Each model's P(active) on the external test set, by model name (``testPredictions``).
+    public var testProbabilities: [String: [Double]] { testPredictions }
+}
+
+extension Annotation: DomainAnnotated {}
+extension RegressionAnnotation: DomainAnnotated {}
+extension Consensus: FederatedConsensus {}
+extension StudentSelection: SelectedMolecules {}
+extension RegressionSelection: SelectedMolecules {}
+extension RegressionConsensus: FederatedConsensus {}
+extension TrainingRecipe: ModelRecipe {}
+extension RegressionRecipe: ModelRecipe {}
+extension SimulationResults: DistillationResults {}
+extension RegressionResults: DistillationResults {}

@@ -1,0 +1,193 @@
+public import ConcordFederation
+import ConcordChem
+import ConcordML
+import ConcordReport
+import ConcordStorage
+import ConcordWire
+import SwiftProtobuf
+import Foundation
+
+extension DistillationCoordinator {
+    /// Moves a distillation job on from its phase, as far as its inputs allow.
+    public func advance(_ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [JobTransition] {
+        let spec = try Self.spec(context.job.spec)
+        let settings = try JobSettings(spec)
+        switch JobPhase(context.job.phase) {
+        case .created: return try await drawTransfer(spec, settings, context)
+        case DistillationJob.screening: return try await chooseTransfer(spec, settings, context)
+        case DistillationJob.transferReady: return try await collectAnnotations(spec, context)
+        case DistillationJob.annotationsCollected: return try await federate(spec, settings, context)
+        case DistillationJob.federated: return try await trainStudent(spec, settings, context)
+        case DistillationJob.studentTrained: return try await calibrate(spec, context)
+        case DistillationJob.thresholdCalibrated: return [JobTransition(DistillationJob.studentPublished, "student published; waiting for evaluations")]
+        case DistillationJob.studentPublished: return try await collectEvaluations(spec, context)
+        case DistillationJob.evaluationsCollected: return try await writeReport(context)
+        default: return []
+        }
+    }
+
+    /// Draws the transfer set, or the pool partners screen when the job screens one.
+    private func drawTransfer(_ spec: Concord_V1_JobSpec, _ settings: JobSettings, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [JobTransition] {
+        let pool: (smiles: [String], preferred: Int)
+        do { pool = try await transferSource(spec.transferSource) }
+        catch { throw CoordinatorRefusal(.failedPrecondition, "transfer source '\(spec.transferSource)'", context: .init(job: context.job.id, field: "transfer_source"), cause: error) }
+        let screened = spec.screenPool > 0
+        let drawn = await TransferSet.sample(pool: pool.smiles, size: Int(screened ? spec.screenPool : spec.transferSize), excluding: [],
+                                             options: settings.fingerprint.morganOptions, seed: SeedTree(spec.seed).stage(.transfer).seed,
+                                             preferred: pool.preferred, parallelism: context.parallelism)
+        guard drawn.count >= 2 else {
+            throw CoordinatorRefusal(.failedPrecondition, "the transfer source yielded \(drawn.count) usable molecules", context: .init(job: context.job.id))
+        }
+        let skipped = "\(drawn.unparsable) unparsable and \(drawn.duplicates) duplicates skipped"
+        if screened && drawn.count > Int(spec.transferSize) {
+            try await store(drawn, as: Artifact.screening, context)
+            return [JobTransition(DistillationJob.screening, "waiting for screenings of \(drawn.count) public molecules (\(skipped))")]
+        }
+        return try await publish(drawn, context, note: screened ? "; the pool held no more than the transfer size, so nothing was screened" : "", skipped: skipped)
+    }
+
+    /// Chooses the transfer set from the pool once enough partners screened it.
+    private func chooseTransfer(_ spec: Concord_V1_JobSpec, _ settings: JobSettings, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [JobTransition] {
+        guard let poolSize = try await screeningCount(context.job.id, store: context.store) else {
+            throw CoordinatorRefusal(.internalError, "the screening pool is missing", context: .init(job: context.job.id))
+        }
+        let (complete, waiting) = try await completeUploaders(DistillationJob.Upload.screening, size: poolSize, context)
+        guard context.mayProceed(done: complete.count, of: complete.count + waiting.count, quorum: spec.quorum, deadlineS: spec.annotationDeadlineS) else {
+            let text = "waiting for screenings from \(waiting.joined(separator: ", "))"
+            return text == context.job.message ? [] : [JobTransition(DistillationJob.screening, text)]
+        }
+        var screenings: [Screening] = []
+        for partner in complete.sorted() {
+            let chunks = try await context.uploads(DistillationJob.Upload.screening, partner: partner)
+                .compactMap { try? Concord_V1_ScreeningChunk(serializedBytes: $0.payload) }
+            do { screenings.append(try Chunking.assemble(partner: partner, screeningChunks: chunks, poolSize: poolSize)) }
+            catch { throw CoordinatorRefusal(.failedPrecondition, "assembling screenings", context: .init(job: context.job.id, partner: partner), cause: error) }
+        }
+        let pool = try await molecules(Artifact.screening, context, settings: settings)
+        let rows: [Int]
+        do {
+            rows = try DomainSelection.choose(screenings, size: Int(spec.transferSize), domainFraction: spec.domainFraction,
+                                              seed: SeedTree(spec.seed).stage(.screening).seed)
+        } catch { throw CoordinatorRefusal(.failedPrecondition, "domain selection", context: .init(job: context.job.id), cause: error) }
+        let byDomain = Int((Double(spec.transferSize) * spec.domainFraction).rounded())
+        return try await publish(pool.subset(rows), context,
+                                 note: "; chosen from \(poolSize) screened by \(screenings.count) partners (\(byDomain) nearest their domains, the rest at random)",
+                                 skipped: nil)
+    }
+
+    /// Stores the transfer set and opens the annotation phase.
+    private func publish(_ transfer: TransferSet, _ context: CoordinatorJobContext, note: String, skipped: String?) async throws(CoordinatorRefusal) -> [JobTransition] {
+        try await store(transfer, as: Artifact.transfer, context)
+        return [JobTransition(DistillationJob.transferReady,
+                              "waiting for annotations of \(transfer.count) public molecules" + (skipped.map { " (\($0))" } ?? "") + note)]
+    }
+
+    /// Closes the annotation phase once every partner, or a quorum at the deadline, annotated.
+    private func collectAnnotations(_ spec: Concord_V1_JobSpec, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [JobTransition] {
+        let size = try await transferCount(context.job.id, store: context.store) ?? 0
+        let (complete, missing) = try await completeUploaders(DistillationJob.Upload.annotation, size: size, context)
+        guard context.mayProceed(done: complete.count, of: complete.count + missing.count, quorum: spec.quorum, deadlineS: spec.annotationDeadlineS) else {
+            let text = "waiting for annotations from \(missing.joined(separator: ", "))"
+            return text == context.job.message ? [] : [JobTransition(DistillationJob.transferReady, text)]
+        }
+        return [JobTransition(DistillationJob.annotationsCollected, missing.isEmpty ? "all \(complete.count) partners annotated"
+                              : "annotation deadline passed: federating \(complete.count) partners; late: \(missing.joined(separator: ", "))")]
+    }
+
+    /// Federates the annotations into the consensus.
+    private func federate(_ spec: Concord_V1_JobSpec, _ settings: JobSettings, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [JobTransition] {
+        let annotations = try await collectedAnnotations(context, transferSize: try await transferCount(context.job.id, store: context.store) ?? 0)
+        let weights: [[Double]], consensus: Consensus
+        do {
+            weights = try Federation.domainWeights(annotations, power: spec.domainWeightPower > 0 ? spec.domainWeightPower : Federation.fluidWeightPower)
+            consensus = try Federation.consensus(annotations, scheme: settings.scheme, weights: weights)
+        } catch { throw CoordinatorRefusal(.failedPrecondition, "federation", context: .init(job: context.job.id), cause: error) }
+        let record = ConsensusRecord(partners: consensus.partners, probabilities: consensus.probabilities,
+                                     contributions: consensus.contributions, abstentions: annotations.map(\.abstentionCount))
+        let data = record.encoded()
+        try await context.put(ArtifactRecord(name: Artifact.consensus, data: data, sha256: Digests.sha256(data)))
+        return [JobTransition(DistillationJob.federated, "consensus of \(annotations.count) partners (\(settings.scheme.rawValue))")]
+    }
+
+    /// Selects the student's molecules from the consensus and trains it.
+    private func trainStudent(_ spec: Concord_V1_JobSpec, _ settings: JobSettings, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [JobTransition] {
+        let transfer = try await molecules(Artifact.transfer, context, settings: settings)
+        guard let record = try await consensusRecord(context.job.id, store: context.store) else {
+            throw CoordinatorRefusal(.internalError, "the stored consensus is missing or unreadable", context: .init(job: context.job.id))
+        }
+        let consensus = Consensus(scheme: settings.scheme, partners: record.partners, probabilities: record.probabilities,
+                                  contributions: record.contributions)
+        // Teacher heads learn from each partner's annotation, which the coordinator holds already.
+        // Only the partners the consensus was federated from (a late annotation after a quorum is not among them).
+        let annotations = spec.teacherHeads || settings.soft.weighting == .domain
+            ? try await collectedAnnotations(context, transferSize: transfer.features.rowCount).filter { consensus.partners.contains($0.partner) } : []
+        let selection: StudentSelection
+        let model: any ProbabilisticClassifier
+        do {
+            selection = try await StudentSelection.select(consensus, mode: settings.selection, size: Int(spec.studentSize),
+                                                          seed: SeedTree(spec.seed).stage(.selection).seed, features: transfer.features)
+            model = try await StudentTraining.fit(recipe: settings.student, softLabels: spec.softLabels, teacherHeads: spec.teacherHeads,
+                                                  soft: settings.soft, consensus: consensus, annotations: annotations, selection: selection,
+                                                  transfer: transfer.features, seed: SeedTree(spec.seed).stage(.student).seed, parallelism: context.parallelism)
+        } catch { throw CoordinatorRefusal(.failedPrecondition, "student", context: .init(job: context.job.id), cause: error) }
+        var artifact = Concord_V1_StudentSelectionArtifact()
+        artifact.rows = selection.rows.map { UInt32($0) }
+        artifact.labels = selection.labels.map { UInt32($0) }
+        artifact.probabilities = selection.rows.map { consensus.probabilities[$0] }
+        let modelData: Data, selectionData: Data
+        do {
+            modelData = try StudentCodec.encode(model)
+            selectionData = try artifact.serializedBytes()
+        } catch { throw CoordinatorRefusal(.internalError, "encoding the student", context: .init(job: context.job.id), cause: error) }
+        try await context.put(ArtifactRecord(name: Artifact.selection, data: selectionData, sha256: Digests.sha256(selectionData)))
+        try await context.put(ArtifactRecord(name: Artifact.student, data: modelData, sha256: Digests.sha256(modelData)))
+        let note = "student trained on \(selection.rows.count) molecules (\(selection.actives) active)" + (selection.shortfall.map { "; \($0)" } ?? "")
+        guard spec.calibrate else {
+            return [JobTransition(DistillationJob.studentTrained, note),
+                    JobTransition(DistillationJob.studentPublished, "published with threshold 0.5 (no calibration)", threshold: 0.5)]
+        }
+        return [JobTransition(DistillationJob.studentTrained, note + "; waiting for calibration counts")]
+    }
+
+    /// Chooses the threshold from the participants' summed counts.
+    private func calibrate(_ spec: Concord_V1_JobSpec, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [JobTransition] {
+        let participants = try await participants(context)
+        let received = try await context.submissions(DistillationJob.Submission.calibration)
+        let have = Set(received.map(\.partner))
+        guard participants.allSatisfy(have.contains) || (context.deadlinePassed(seconds: spec.evaluationDeadlineS) && !have.isEmpty) else { return [] }
+        var parts: [ThresholdCounts] = []
+        for item in received where participants.contains(item.partner) {
+            guard let message = try? Concord_V1_CalibrationCounts(serializedBytes: item.payload),
+                  let counts = try? ThresholdCounts(wire: message, expected: FederatedCalibration.grid) else { continue }
+            parts.append(counts)
+        }
+        let threshold: Double
+        do { threshold = FederatedCalibration.choose(try FederatedCalibration.sum(parts)) }
+        catch { throw CoordinatorRefusal(.failedPrecondition, "calibration", context: .init(job: context.job.id), cause: error) }
+        return [JobTransition(DistillationJob.thresholdCalibrated, "threshold \(threshold) chosen from \(parts.count) partners' counts", threshold: threshold),
+                JobTransition(DistillationJob.studentPublished, "student published; waiting for evaluations", threshold: threshold)]
+    }
+
+    /// Closes the evaluation phase once every participant, or any at the deadline, reported.
+    private func collectEvaluations(_ spec: Concord_V1_JobSpec, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [JobTransition] {
+        let participants = try await participants(context)
+        let have = Set(try await context.submissions(DistillationJob.Submission.evaluation).map(\.partner))
+        guard participants.allSatisfy(have.contains) || (context.deadlinePassed(seconds: spec.evaluationDeadlineS) && !have.isEmpty) else { return [] }
+        return [JobTransition(DistillationJob.evaluationsCollected, "evaluations from \(have.count) of \(participants.count) partners")]
+    }
+
+    /// Writes the job's report (stored, and to the report directory when there is one).
+    private func writeReport(_ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [JobTransition] {
+        var final = try await context.snapshot()
+        final.stateIndex = Concord_V1_JobState.complete.rawValue  // the report is the last step of the job
+        final.state = DistillationJob.descriptor.title(.complete)
+        final.message = "complete"
+        let data = Data(JobReport.render(final).utf8)
+        try await context.put(ArtifactRecord(name: Artifact.report, data: data, sha256: Digests.sha256(data)))
+        if let directory = context.reportDirectory {
+            try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try? data.write(to: directory.appendingPathComponent("\(context.job.id).html"), options: .atomic)
+        }
+        return [JobTransition(.complete, "complete")]
+    }
+}

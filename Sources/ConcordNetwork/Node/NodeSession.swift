@@ -1,0 +1,200 @@
+public import ConcordStorage
+public import ConcordFederation
+import ConcordChem
+public import GRPCCore
+public import Logging
+import ConcordWire
+import Foundation
+import SwiftProtobuf
+
+/// One run of a node over any gRPC client transport: the generic steps every job kind's partner
+/// work uses — finding and polling the job, sending messages (each audited first, within the size
+/// limit, retried with backoff on transport failures), uploading chunks, fetching artifacts, and
+/// keeping finished steps in the node's store so a restarted node resumes.
+///
+/// The job kind's partner work (``PartnerJobKind``) decides what to compute and send; the session
+/// decides how. Being generic over `Transport`, the same session runs over mutual TLS in a
+/// deployment and over grpc-swift's in-process transport in tests.
+public struct NodeSession<Transport: ClientTransport>: Sendable {
+    /// The node's configuration.
+    public let config: NodeConfig
+    /// Where progress is reported.
+    public let logger: Logger
+    /// The node's finished steps.
+    public let store: any NodeStoring
+    /// Every message sent, written before it is sent.
+    let audit: AuditLog
+    /// The wire protocol v1 client.
+    let client: Concord_V1_Federation.Client<Transport>
+    /// When true, nothing that would disclose anything is sent.
+    public let dryRun: Bool
+    let sent = SentCounter()
+
+    /// Threads for model work.
+    public var parallelism: Int { config.threads ?? defaultParallelism }
+    /// The node's seed (its teacher, split and hybrid draw hang under it).
+    public var seed: UInt64 { config.seed ?? 1 }
+    /// How long to wait between polls of the job.
+    var poll: Duration { .milliseconds(Int(((config.poll ?? 0.5) * 1000).rounded())) }
+
+    init(config: NodeConfig, logger: Logger, store: any NodeStoring, audit: AuditLog,
+         client: Concord_V1_Federation.Client<Transport>, dryRun: Bool) {
+        self.config = config; self.logger = logger; self.store = store; self.audit = audit; self.client = client; self.dryRun = dryRun
+    }
+
+    /// Finds the configured job (the latest one for us when none is configured), enrolling with
+    /// `teacher` unless this is a dry run.
+    func findJob(teacher: String) async throws -> Concord_V1_JobView {
+        if dryRun {
+            var request = Concord_V1_GetJobRequest()
+            request.jobID = config.job ?? ""
+            return try await call("GetJob", job: request.jobID, request, summary: "which job (\(request.jobID.isEmpty ? "latest" : request.jobID))",
+                                  waitForJob: request.jobID.isEmpty) { [client] r, o in
+                try await client.getJob(r, options: o)
+            }
+        }
+        var request = Concord_V1_EnrolRequest()
+        request.jobID = config.job ?? ""
+        request.protocolVersion = WireLimits.protocolVersion
+        request.softwareVersion = "concord 0.1"
+        request.teacher = teacher
+        let response = try await call("Enrol", job: request.jobID, request, summary: "enrol with teacher kind '\(teacher)'",
+                                      waitForJob: request.jobID.isEmpty) { [client] r, o in
+            try await client.enrol(r, options: o)
+        }
+        logger.info("enrolled in job \(response.jobID) as \(response.partner)")
+        return response.job
+    }
+
+    // MARK: Waiting
+
+    /// The job as the coordinator sees it now.
+    func refreshed(_ jobID: String) async throws -> Concord_V1_JobView {
+        var request = Concord_V1_GetJobRequest()
+        request.jobID = jobID
+        return try await call("GetJob", job: jobID, request, summary: "job status", quiet: true) { [client] r, o in try await client.getJob(r, options: o) }
+    }
+
+    /// Polls until the job reaches `state` (or a later one); stops on cancellation or failure.
+    func wait(for state: Concord_V1_JobState, job jobID: String, view: Concord_V1_JobView) async throws -> Concord_V1_JobView {
+        var view = view
+        var last = ""
+        while true {
+            if view.state == .cancelled { throw NodeError("job \(jobID) was cancelled: \(view.message)", code: .jobEnded, context: .init(job: jobID)) }
+            if view.state == .failed { throw NodeError("job \(jobID) failed at the coordinator: \(view.message)", code: .jobEnded, context: .init(job: jobID)) }
+            if CoordinatorEngine.reached(view.state.rawValue, state) { return view }
+            if view.message != last { logger.info("waiting: \(view.message)"); last = view.message }
+            try await Task.sleep(for: poll)
+            view = try await refreshed(jobID)
+        }
+    }
+
+    // MARK: Sending
+
+    /// Sends one message (auditing it first), retrying transport failures with exponential backoff.
+    func call<Request: SwiftProtobuf.Message & Sendable, Result: Sendable>(
+        _ method: String, job: String, _ request: Request, summary: String, quiet: Bool = false, waitForJob: Bool = false,
+        _ body: @escaping @Sendable (Request, CallOptions) async throws -> Result
+    ) async throws -> Result {
+        let data: Data = try request.serializedBytes()
+        guard data.count <= WireLimits.maxMessageBytes else {
+            throw NodeError("\(method): a message of \(data.count) bytes is over the protocol's limit of \(WireLimits.maxMessageBytes) bytes; nothing was sent",
+                            context: .init(job: job, method: method))
+        }
+        try audit.record(job: job, kind: "\(method)/\(Request.protoMessageName.split(separator: ".").last ?? "")", bytes: data, summary: summary)
+        sent.add(data)
+        return try await retrying(method, waitForJob: waitForJob) { try await body(request, CallDefaults.options(timeout: .seconds(600))) }
+    }
+
+    /// Uploads the `missing` chunks of an upload of `total`: each is checked against the size
+    /// limit and written to the audit log before anything is sent, then all go in one retried
+    /// call; the coordinator must then hold every chunk.
+    func send<Chunk: SwiftProtobuf.Message & Sendable>(
+        _ missing: [Chunk], of total: Int, job: String, method: String, what: String, index: (Chunk) -> UInt32,
+        summary: (Chunk) -> String, _ call: @escaping @Sendable ([Chunk]) async throws -> Concord_V1_UploadReceipt
+    ) async throws {
+        guard !missing.isEmpty else { return }
+        for chunk in missing {
+            let data: Data = try chunk.serializedBytes()
+            guard data.count <= WireLimits.maxMessageBytes else {
+                throw NodeError("\(what) chunk \(index(chunk)) is \(data.count) bytes, over the protocol's limit of \(WireLimits.maxMessageBytes) bytes; nothing was sent",
+                                context: .init(job: job, method: method, chunk: Int(index(chunk))))
+            }
+            try audit.record(job: job, kind: "\(method)/\(Chunk.protoMessageName.split(separator: ".").last ?? "")", bytes: data, summary: summary(chunk))
+            sent.add(data)
+        }
+        let receipt = try await retrying(method) { try await call(missing) }
+        logger.info("uploaded \(missing.count) \(what) chunks; the coordinator holds \(receipt.stored.count) (\(receipt.duplicates) duplicates)")
+        guard receipt.complete else {
+            throw NodeError("the coordinator holds \(receipt.stored.count) of \(total) \(what) chunks after the upload", context: .init(job: job, method: method))
+        }
+    }
+
+    /// Runs `body`, retrying transport failures with exponential backoff (and, with `waitForJob`,
+    /// waiting while the coordinator has no job for us); a refusal stops the node with its reason.
+    func retrying<T: Sendable>(_ method: String, waitForJob: Bool = false, _ body: () async throws -> T) async throws -> T {
+        var delay = 0.2
+        var attempt = 0
+        let started = Date()
+        while true {
+            do {
+                return try await body()
+            } catch let error as RPCError where [.unavailable, .deadlineExceeded, .unknown, .aborted, .cancelled].contains(error.code) {
+                attempt += 1
+                let cause = error.cause.map { " — \($0)" } ?? ""
+                if let limit = config.giveUpAfter, Date().timeIntervalSince(started) > limit {
+                    throw NodeError("\(method): the coordinator has been unreachable for \(Int(limit)) s: \(error.message)\(cause)",
+                                    code: .unreachable, context: .init(method: method), cause: error)
+                }
+                logger.warning("\(method): coordinator unreachable (\(error.code): \(error.message)\(cause)); retry \(attempt) in \(String(format: "%.1f", delay)) s")
+                try await Task.sleep(for: .milliseconds(Int(delay * 1000)))
+                delay = min(delay * 2, 10)
+            } catch let error as RPCError where waitForJob && error.code == .notFound {
+                if attempt == 0 { logger.info("no job for us yet (\(error.message)); waiting") }
+                attempt += 1
+                try await Task.sleep(for: poll)
+            } catch let error as RPCError {
+                throw NodeError("the coordinator refused \(method): \(error.message) (\(error.code))", code: .refused, context: .init(method: method), cause: error)
+            }
+        }
+    }
+
+    // MARK: Kept steps
+
+    /// The messages kept under `prefix`, in key order; one that no longer parses is left out.
+    func stored<Message: SwiftProtobuf.Message>(_ jobID: String, prefix: String) async throws -> [Message] {
+        var messages: [Message] = []
+        for key in try await store.keys(job: jobID, prefix: prefix) {
+            if let data = try await store.get(key, job: jobID), let message = try? Message(serializedBytes: data) { messages.append(message) }
+        }
+        return messages
+    }
+
+    /// An artifact the coordinator publishes, fetched in chunks (kept once fetched).
+    func artifact(_ jobID: String, kind: Concord_V1_ArtifactKind, key: String) async throws -> Data {
+        if let data = try await store.get(key, job: jobID) { return data }
+        var request = Concord_V1_FetchStudentRequest()
+        request.jobID = jobID
+        request.kind = kind
+        let chunks: [Concord_V1_ArtifactChunk] = try await call("FetchStudent", job: jobID, request, summary: "request artifact \(key)") { [client] r, o in
+            try await client.fetchStudent(r, options: o) { response in
+                var out: [Concord_V1_ArtifactChunk] = []
+                for try await chunk in response.messages { out.append(chunk) }
+                return out
+            }
+        }
+        let data: Data
+        do { data = try Chunking.assembleArtifact(chunks) }
+        catch { throw NodeError("artifact \(key)", code: .integrity, context: .init(job: jobID, method: "FetchStudent"), cause: error) }
+        sent.received(chunks.reduce(0) { $0 + $1.data.count })
+        try await store.put(key, job: jobID, data: data)
+        return data
+    }
+
+    /// What this run sent and received so far, as an outcome.
+    func outcome(jobID: String, state: String, threshold: Double = 0, metrics: [(model: String, test: MetricSet, validation: MetricSet)] = [],
+                 disclosure: [String] = []) -> NodeOutcome {
+        NodeOutcome(jobID: jobID, state: state, threshold: threshold, metrics: metrics, messagesSent: sent.messages, bytesSent: sent.bytes,
+                    bytesReceived: sent.bytesReceived, disclosure: disclosure)
+    }
+}

@@ -1,0 +1,70 @@
+public import ConcordNetwork
+public import ConcordWire
+public import Foundation
+public import Logging
+import ConcordStorage
+
+/// A whole consortium in one process: a coordinator's engine on a SQLite store and one partner
+/// node per partner, each connected over grpc-swift's in-process transport — the same services,
+/// nodes and messages as a deployment over mutual TLS, without sockets, certificates or processes.
+///
+/// ```swift
+/// let temporary = try TemporaryDirectory()
+/// let (partners, pool) = DisubstitutedRings.split()
+/// let consortium = try InProcessConsortium(directory: temporary.url, partners: partners, pool: pool)
+/// let run = try await consortium.run(spec)
+/// #expect(run.status.state == .complete)
+/// ```
+public struct InProcessConsortium: Sendable {
+    /// Where the coordinator's database, the nodes' data, stores and audit logs are written.
+    public let directory: URL
+    /// The coordinator's engine.
+    public let engine: CoordinatorEngine
+    /// The partners' node configurations, by partner name.
+    public let nodes: [NodeConfig]
+    /// The public molecules the coordinator draws transfer sets from.
+    public let pool: [String]
+    let logger: Logger
+
+    /// A consortium of `partners` (each with its labelled molecules, written to a CSV file its node
+    /// reads), drawing public molecules from `pool`.
+    /// - Throws: when a file or the coordinator's database cannot be written.
+    public init(directory: URL, partners: [String: [(smiles: String, label: UInt8)]], pool: [String], seed: UInt64 = 5,
+                teacher: String = "rf", parallelism: Int = 2, logger: Logger = Logger(label: "concord.in-process")) throws {
+        self.directory = directory; self.pool = pool; self.logger = logger
+        nodes = try partners.keys.sorted().map { name in
+            let file = directory.appending(path: "\(name).csv")
+            let rows = (partners[name] ?? []).map { "\($0.smiles),\($0.label)" }
+            try (["smiles,label"] + rows).joined(separator: "\n").appending("\n").write(to: file, atomically: true, encoding: .utf8)
+            var config = NodeConfig(partner: name, coordinator: Endpoint(host: "in-process", port: 0), tls: TLSFiles(directory: "unused"),
+                                    data: .init(path: file.path(percentEncoded: false), labelColumn: "label"), teacher: teacher, seed: seed,
+                                    state: directory.appending(path: "\(name).sqlite").path(percentEncoded: false),
+                                    audit: directory.appending(path: "\(name).audit.jsonl").path(percentEncoded: false),
+                                    threads: 1, poll: 0.05)
+            config.base = directory
+            return config
+        }
+        let store = try SQLiteCoordinatorStore(path: directory.appending(path: "coordinator.sqlite").path(percentEncoded: false))
+        engine = CoordinatorEngine(store: store, transferSource: { [pool] _ in (pool, 0) }, parallelism: parallelism, logger: logger)
+    }
+
+    /// Submits `spec` and runs every node until the job is complete, the coordinator advancing
+    /// jobs on its tick as its server does.
+    /// - Returns: the job's final status and each node's outcome, by partner name.
+    public func run(_ spec: Concord_V1_JobSpec) async throws -> (status: Concord_V1_JobStatus, outcomes: [String: NodeOutcome]) {
+        let engine = self.engine, logger = self.logger
+        let jobID = try await engine.submit(spec).jobID
+        await engine.advance()
+        let ticker = Task { while !Task.isCancelled { await engine.advance(); try? await Task.sleep(for: .milliseconds(50)) } }
+        defer { ticker.cancel() }
+        let outcomes = try await withThrowingTaskGroup(of: (String, NodeOutcome).self) { group in
+            for config in nodes {
+                group.addTask { (config.partner, try await InProcessLink.run(PartnerNode(config: config, logger: logger), engine: engine, logger: logger)) }
+            }
+            var out: [String: NodeOutcome] = [:]
+            for try await (name, outcome) in group { out[name] = outcome }
+            return out
+        }
+        return (try await engine.status(jobID: jobID), outcomes)
+    }
+}
