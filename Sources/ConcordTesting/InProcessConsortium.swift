@@ -13,7 +13,7 @@ import ConcordStorage
 /// let (partners, pool) = DisubstitutedRings.split()
 /// let consortium = try InProcessConsortium(directory: temporary.url, partners: partners, pool: pool)
 /// let run = try await consortium.run(spec)
-/// #expect(run.status.state == .complete)
+/// #expect(run.status.phase == "complete")
 /// ```
 public struct InProcessConsortium: Sendable {
     /// Where the coordinator's database, the nodes' data, stores and audit logs are written.
@@ -31,13 +31,29 @@ public struct InProcessConsortium: Sendable {
     /// - Throws: when a file or the coordinator's database cannot be written.
     public init(directory: URL, partners: [String: [(smiles: String, label: UInt8)]], pool: [String], seed: UInt64 = 5,
                 teacher: String = "rf", parallelism: Int = 2, logger: Logger = Logger(label: "concord.in-process")) throws {
+        try self.init(directory: directory, rows: partners.mapValues { $0.map { "\($0.smiles),\($0.label)" } }, column: "label", pool: pool,
+                      seed: seed, teacher: teacher, parallelism: parallelism, logger: logger)
+    }
+
+    /// A consortium for regression jobs: each partner's molecules with their measured values (e.g.
+    /// ``DisubstitutedRings/regressionSplit()``), written to a CSV file whose `value` column its node
+    /// reads; every fifth of a partner's molecules is its test set (`split` column).
+    /// - Throws: when a file or the coordinator's database cannot be written.
+    public init(directory: URL, partners: [String: [(smiles: String, value: Double)]], pool: [String], seed: UInt64 = 5,
+                teacher: String = "rf", parallelism: Int = 2, logger: Logger = Logger(label: "concord.in-process")) throws {
+        let rows = partners.mapValues { $0.enumerated().map { "\($1.smiles),\($1.value),\($0 % 5 == 4 ? "test" : "train")" } }
+        try self.init(directory: directory, rows: rows, column: "value", split: "split", pool: pool, seed: seed, teacher: teacher,
+                      parallelism: parallelism, logger: logger)
+    }
+
+    private init(directory: URL, rows partners: [String: [String]], column: String, split: String? = nil, pool: [String], seed: UInt64, teacher: String,
+                 parallelism: Int, logger: Logger) throws {
         self.directory = directory; self.pool = pool; self.logger = logger
         nodes = try partners.keys.sorted().map { name in
             let file = directory.appending(path: "\(name).csv")
-            let rows = (partners[name] ?? []).map { "\($0.smiles),\($0.label)" }
-            try (["smiles,label"] + rows).joined(separator: "\n").appending("\n").write(to: file, atomically: true, encoding: .utf8)
+            try (["smiles,\(column)" + (split.map { ",\($0)" } ?? "")] + (partners[name] ?? [])).joined(separator: "\n").appending("\n").write(to: file, atomically: true, encoding: .utf8)
             var config = NodeConfig(partner: name, coordinator: Endpoint(host: "in-process", port: 0), tls: TLSFiles(directory: "unused"),
-                                    data: .init(path: file.path(percentEncoded: false), labelColumn: "label"), teacher: teacher, seed: seed,
+                                    data: .init(path: file.path(percentEncoded: false), labelColumn: column, splitColumn: split), teacher: teacher, seed: seed,
                                     state: directory.appending(path: "\(name).sqlite").path(percentEncoded: false),
                                     audit: directory.appending(path: "\(name).audit.jsonl").path(percentEncoded: false),
                                     threads: 1, poll: 0.05)
@@ -51,20 +67,7 @@ public struct InProcessConsortium: Sendable {
     /// Submits `spec` and runs every node until the job is complete, the coordinator advancing
     /// jobs on its tick as its server does.
     /// - Returns: the job's final status and each node's outcome, by partner name.
-    public func run(_ spec: Concord_V1_JobSpec) async throws -> (status: Concord_V1_JobStatus, outcomes: [String: NodeOutcome]) {
-        let engine = self.engine, logger = self.logger
-        let jobID = try await engine.submit(spec).jobID
-        await engine.advance()
-        let ticker = Task { while !Task.isCancelled { await engine.advance(); try? await Task.sleep(for: .milliseconds(50)) } }
-        defer { ticker.cancel() }
-        let outcomes = try await withThrowingTaskGroup(of: (String, NodeOutcome).self) { group in
-            for config in nodes {
-                group.addTask { (config.partner, try await InProcessLink.run(PartnerNode(config: config, logger: logger), engine: engine, logger: logger)) }
-            }
-            var out: [String: NodeOutcome] = [:]
-            for try await (name, outcome) in group { out[name] = outcome }
-            return out
-        }
-        return (try await engine.status(jobID: jobID), outcomes)
+    public func run(_ spec: Concord_V2_JobSpec) async throws -> (status: Concord_V2_JobStatus, outcomes: [String: NodeOutcome]) {
+        try await LocalFederation.run(spec, nodes: nodes, engine: engine, logger: logger)
     }
 }

@@ -1,27 +1,19 @@
 import Foundation
 public import ConcordFederation
 
-/// The screening phase of a domain-aware job: the pool goes out as transfer chunks, each
-/// partner's domain distances come back as screening chunks.
+/// The screening phase of a domain-aware job: the pool goes out as the artifact "screening", each
+/// partner's domain distances come back as screening payloads.
 extension Chunking {
-    /// Checks a received chunk of the screening pool against the job's view of the pool.
-    /// - Throws: ``WireError`` naming what is wrong.
-    public static func validatePool(_ chunk: Concord_V1_TransferChunk, job: Concord_V1_JobView) throws(WireError) {
-        try validate(chunk, jobID: job.jobID, size: Int(job.screeningSize), chunks: Int(job.screeningChunks), chunkSize: Int(job.chunkSize),
-                     digest: job.screeningSha256, name: "screening pool")
-    }
-
     /// Splits a screening into chunks (abstention flags are sent only where a chunk has one).
-    public static func screeningChunks(jobID: String, screening: Screening,
-                                       perChunk: Int = WireLimits.moleculesPerChunk) -> [Concord_V1_ScreeningChunk] {
+    public static func screeningChunks(_ screening: Screening,
+                                       perChunk: Int = WireLimits.moleculesPerChunk) -> [Concord_V2_ScreeningPayload] {
         let n = screening.distances.count
         let total = chunkCount(n, perChunk: perChunk)
         let abstained = screening.abstained.isEmpty ? [Bool](repeating: false, count: n) : screening.abstained
         let whole = Digests.screening(distances: screening.distances[...], abstained: abstained[...])
         return (0..<total).map { index in
             let lower = min(n, index * perChunk), upper = min(n, lower + perChunk)
-            var chunk = Concord_V1_ScreeningChunk()
-            chunk.jobID = jobID
+            var chunk = Concord_V2_ScreeningPayload()
             chunk.index = UInt32(index)
             chunk.offset = UInt32(lower)
             chunk.domainDistances = Array(screening.distances[lower..<upper])
@@ -37,7 +29,7 @@ extension Chunking {
     /// Checks a screening chunk from a partner: position, lengths, value ranges and digest.
     /// - Parameter poolSize: molecules in the job's screening pool.
     /// - Throws: ``WireError`` naming the chunk and the fault.
-    public static func validate(_ chunk: Concord_V1_ScreeningChunk, poolSize: Int,
+    public static func validate(_ chunk: Concord_V2_ScreeningPayload, poolSize: Int,
                                 perChunk: Int = WireLimits.moleculesPerChunk) throws(WireError) {
         let total = chunkCount(poolSize, perChunk: perChunk)
         let name = "screening chunk \(chunk.index)"
@@ -65,10 +57,10 @@ extension Chunking {
 
     /// Reassembles a partner's screening from all its chunks (any order, each index once).
     /// - Throws: ``WireError`` when a chunk is missing or the whole screening's digest fails.
-    public static func assemble(partner: String, screeningChunks chunks: [Concord_V1_ScreeningChunk], poolSize: Int,
+    public static func assemble(partner: String, screeningChunks chunks: [Concord_V2_ScreeningPayload], poolSize: Int,
                                 perChunk: Int = WireLimits.moleculesPerChunk) throws(WireError) -> Screening {
         let total = chunkCount(poolSize, perChunk: perChunk)
-        var byIndex = [Concord_V1_ScreeningChunk?](repeating: nil, count: total)
+        var byIndex = [Concord_V2_ScreeningPayload?](repeating: nil, count: total)
         for chunk in chunks where Int(chunk.index) < total { byIndex[Int(chunk.index)] = chunk }
         var d = [Double](), a = [Bool]()
         d.reserveCapacity(poolSize); a.reserveCapacity(poolSize)

@@ -19,7 +19,8 @@ public enum Digests {
     }
 
     /// The digest of annotation values: per molecule, P as binary64 little-endian, the
-    /// distance likewise, then one byte 1/0 for abstained.
+    /// distance likewise, then one byte 1/0 for abstained. A regression annotation is digested
+    /// the same way with its predicted value in P's place.
     public static func annotation(probabilities: ArraySlice<Double>, distances: ArraySlice<Double>,
                                   abstained: ArraySlice<Bool>) -> Data {
         var hasher = SHA256()

@@ -83,8 +83,15 @@ struct RegressionCommandTests {
         #expect(pool.status != 0 && pool.stderr.contains("must hold at least the transfer size"), "\(pool.stderr)")
         let consortium = try CLI.run(["consortium", "init", "--task", "regression", "--data", data.path, "--label-column", "pki",
                                       "--out", out + "-consortium"])
-        #expect(consortium.status != 0 && consortium.stderr.contains("classification only"), "\(consortium.stderr)")
-        #expect(!FileManager.default.fileExists(atPath: out + "-consortium"), "nothing is written before the refusal")
+        #expect(consortium.status == 0, "a regression consortium is set up: \(consortium.stderr)")
+        #expect(consortium.stdout.contains("--task regression"), "the next steps name the task: \(consortium.stdout)")
+        let private1 = try String(contentsOfFile: out + "-consortium/private/partner1.csv", encoding: .utf8)
+        #expect(private1.hasPrefix("smiles,value,split\n"), "the partners' files hold the measured values")
+        let node1 = try String(contentsOfFile: out + "-consortium/nodes/partner1.yaml", encoding: .utf8)
+        #expect(node1.contains("label_column: value"))
+        let logregConsortium = try CLI.run(["consortium", "init", "--task", "regression", "--data", data.path, "--label-column", "pki",
+                                            "--teacher", "logreg", "--out", out + "-logreg"])
+        #expect(logregConsortium.status != 0 && logregConsortium.stderr.contains("logreg cannot regress"), "\(logregConsortium.stderr)")
         // Without --task the same values are not binary labels, so classification skips them all.
         let classification = try CLI.run(base)
         #expect(classification.status != 0)

@@ -11,40 +11,40 @@ import Testing
 @Suite("Coordinator engine")
 struct CoordinatorEngineTests {
     /// Runs a job to completion; `restart` reopens the store in a new engine once the annotations are in.
-    func runJob(seed: UInt64, restart: Bool = false) async throws -> (status: Concord_V1_JobStatus, report: Data, store: URL) {
+    func runJob(seed: UInt64, restart: Bool = false) async throws -> (status: Concord_V2_JobStatus, report: Data, store: URL) {
         let (partners, pool) = Fixtures.split()
         let directory = Fixtures.temporaryDirectory()
         let path = directory.appendingPathComponent("coordinator.sqlite").path
         var engine = Fixtures.engine(store: try SQLiteCoordinatorStore(path: path), pool: pool)
         let submitted = try await engine.submit(Fixtures.spec(partners: partners.keys.sorted(), seed: seed))
         await engine.advance()
-        #expect(try await engine.status(jobID: submitted.jobID).state == .transferReady)
+        #expect(try await engine.status(jobID: submitted.jobID).jobPhase == DistillationJob.transferReady)
         for name in partners.keys.sorted() {
-            _ = try await engine.enrol(partner: name, request: { var r = Concord_V1_EnrolRequest(); r.protocolVersion = 1; r.teacher = "rf"; return r }())
+            try await engine.enrol(partner: name, jobID: submitted.jobID)
             let transfer = try await engine.transferSet(partner: name, jobID: submitted.jobID)
-            for chunk in try await Fixtures.annotate(partner: name, data: partners[name] ?? [], transfer: transfer.smiles, jobID: submitted.jobID) {
-                #expect(try await engine.receive(partner: name, chunk: chunk))
+            for chunk in try await Fixtures.annotate(partner: name, data: partners[name] ?? [], transfer: transfer.smiles) {
+                #expect(try await engine.receive(partner: name, jobID: submitted.jobID, chunk))
             }
         }
         if restart {  // a new process on the same database: the transfer set is re-read, nothing received is lost
             engine = Fixtures.engine(store: try SQLiteCoordinatorStore(path: path), pool: [])
         }
         await engine.advance()
-        #expect(try await engine.status(jobID: submitted.jobID).state == .studentTrained)
-        let model = try StudentCodec.decode(try await engine.studentArtifact(partner: "alpha", jobID: submitted.jobID, kind: .studentModel).data)
+        #expect(try await engine.status(jobID: submitted.jobID).jobPhase == DistillationJob.studentTrained)
+        let model = try await engine.student(partner: "alpha", jobID: submitted.jobID)
         for name in partners.keys.sorted() {
-            let (counts, report) = try await Fixtures.calibration(jobID: submitted.jobID, student: model, data: partners[name] ?? [])
-            _ = try await engine.calibrate(partner: name, counts: counts)
+            let (counts, report) = try await Fixtures.calibration(student: model, data: partners[name] ?? [])
+            try await engine.submit(partner: name, jobID: submitted.jobID, "calibration", counts)
             await engine.advance()
             if name != partners.keys.sorted().last {
-                #expect(try await engine.status(jobID: submitted.jobID).state == .studentTrained, "waits for every partner's counts")
+                #expect(try await engine.status(jobID: submitted.jobID).jobPhase == DistillationJob.studentTrained, "waits for every partner's counts")
             }
             _ = report
         }
-        #expect(try await engine.status(jobID: submitted.jobID).state == .studentPublished)
+        #expect(try await engine.status(jobID: submitted.jobID).jobPhase == DistillationJob.studentPublished)
         for name in partners.keys.sorted() {
-            let (_, report) = try await Fixtures.calibration(jobID: submitted.jobID, student: model, data: partners[name] ?? [])
-            _ = try await engine.evaluate(partner: name, report: report)
+            let (_, report) = try await Fixtures.calibration(student: model, data: partners[name] ?? [])
+            try await engine.submit(partner: name, jobID: submitted.jobID, "evaluation", report)
         }
         await engine.advance()
         let status = try await engine.status(jobID: submitted.jobID)
@@ -53,7 +53,7 @@ struct CoordinatorEngineTests {
 
     @Test func aJobRunsToAReportAndTheSameSeedGivesTheSameStudent() async throws {
         let first = try await runJob(seed: 7)
-        #expect(first.status.state == .complete)
+        #expect(first.status.jobPhase == .complete)
         #expect(first.status.threshold > 0 && first.status.threshold < 1)
         #expect(first.status.partners.allSatisfy { $0.annotationComplete && $0.calibrationReceived && $0.evaluationReceived })
         #expect(first.status.partners.reduce(0) { $0 + $1.contribution } > 0)
@@ -72,11 +72,11 @@ struct CoordinatorEngineTests {
         let job = try await engine.submit(Fixtures.spec(partners: ["alpha", "beta"]))
         await engine.advance()
         let transfer = try await engine.transferSet(partner: "alpha", jobID: job.jobID)
-        let chunks = try await Fixtures.annotate(partner: "alpha", data: partners["alpha"] ?? [], transfer: transfer.smiles, jobID: job.jobID)
+        let chunks = try await Fixtures.annotate(partner: "alpha", data: partners["alpha"] ?? [], transfer: transfer.smiles)
         let good = try #require(chunks.first)
 
-        func refusal(_ chunk: Concord_V1_AnnotationChunk, partner: String = "alpha") async -> CoordinatorRefusal? {
-            do { _ = try await engine.receive(partner: partner, chunk: chunk); return nil } catch { return error }
+        func refusal(_ chunk: Concord_V2_AnnotationPayload, partner: String = "alpha") async -> CoordinatorRefusal? {
+            do { _ = try await engine.receive(partner: partner, jobID: job.jobID, chunk); return nil } catch { return error }
         }
         var nan = good; nan.probabilities[3] = .nan
         #expect(await refusal(nan)?.reason.contains("molecule 3: probability nan is not in [0, 1]") == true)
@@ -89,16 +89,16 @@ struct CoordinatorEngineTests {
         #expect(await refusal(tampered)?.reason.contains("digest mismatch") == true)
         #expect(await refusal(good, partner: "mallory")?.kind == .permissionDenied, "a partner not in the job is refused")
 
-        #expect(try await engine.receive(partner: "alpha", chunk: good))
-        #expect(try await engine.receive(partner: "alpha", chunk: good) == false, "a chunk received twice is stored once")
+        #expect(try await engine.receive(partner: "alpha", jobID: job.jobID, good))
+        #expect(try await engine.receive(partner: "alpha", jobID: job.jobID, good) == false, "a chunk received twice is stored once")
         #expect(try await store.uploadIndices(job: job.jobID, kind: "annotation", partner: "alpha") == [0])
-        let receipt = try await engine.receipt(partner: "alpha", jobID: job.jobID, duplicates: 1)
+        let receipt = try await engine.receipt(partner: "alpha", jobID: job.jobID, upload: "annotation", duplicates: 1)
         #expect(receipt.complete && receipt.stored == [0])
         // beta cannot see alpha's progress: its own view shows none of alpha's chunks.
-        #expect(try await engine.view(partner: "beta", jobID: job.jobID).annotationChunksReceived.isEmpty)
+        #expect(try await engine.partnerView(partner: "beta", jobID: job.jobID).uploads.allSatisfy { $0.held.isEmpty })
         // Nothing is federated until every partner (or the quorum after the deadline) has annotated.
         await engine.advance()
-        #expect(try await engine.status(jobID: job.jobID).state == .transferReady)
+        #expect(try await engine.status(jobID: job.jobID).jobPhase == DistillationJob.transferReady)
     }
 
     @Test func aQuorumAfterTheDeadlineFederatesAndNamesTheLatePartner() async throws {
@@ -108,21 +108,21 @@ struct CoordinatorEngineTests {
         let engine = Fixtures.engine(store: store, pool: pool, clock: clock)
         var spec = Fixtures.spec(partners: ["alpha", "beta", "gamma"])
         spec.quorum = 2
-        spec.annotationDeadlineS = 60
+        spec.collectionDeadlineS = 60
         let job = try await engine.submit(spec)
         await engine.advance()
         let transfer = try await engine.transferSet(partner: "alpha", jobID: job.jobID)
         for name in ["alpha", "beta"] {
-            for chunk in try await Fixtures.annotate(partner: name, data: partners[name] ?? [], transfer: transfer.smiles, jobID: job.jobID) {
-                _ = try await engine.receive(partner: name, chunk: chunk)
+            for chunk in try await Fixtures.annotate(partner: name, data: partners[name] ?? [], transfer: transfer.smiles) {
+                _ = try await engine.receive(partner: name, jobID: job.jobID, chunk)
             }
         }
         await engine.advance()
-        #expect(try await engine.status(jobID: job.jobID).state == .transferReady, "before the deadline it waits for gamma")
+        #expect(try await engine.status(jobID: job.jobID).jobPhase == DistillationJob.transferReady, "before the deadline it waits for gamma")
         clock.advance(seconds: 61)
         await engine.advance()
         let status = try await engine.status(jobID: job.jobID)
-        #expect(status.state == .studentTrained)
+        #expect(status.jobPhase == DistillationJob.studentTrained)
         #expect(status.latePartners == ["gamma"])
         #expect(status.message.contains("waiting for calibration"))
     }
@@ -131,19 +131,19 @@ struct CoordinatorEngineTests {
         let store = try SQLiteCoordinatorStore(path: Fixtures.temporaryDirectory().appendingPathComponent("c.sqlite").path)
         let engine = Fixtures.engine(store: store, pool: [])
         var spec = Fixtures.spec(partners: ["alpha"])
-        spec.scheme = "loudest"
+        spec.distillation.scheme = "loudest"
         await #expect(throws: CoordinatorRefusal.self) { try await engine.submit(spec) }
         spec = Fixtures.spec(partners: ["alpha", "alpha"])
         await #expect(throws: CoordinatorRefusal.self) { try await engine.submit(spec) }
         spec = Fixtures.spec(partners: ["alpha"]); spec.quorum = 3
         await #expect(throws: CoordinatorRefusal.self) { try await engine.submit(spec) }
-        spec = Fixtures.spec(partners: ["alpha"]); spec.fingerprint.bits = 1000
+        spec = Fixtures.spec(partners: ["alpha"]); spec.distillation.fingerprint.bits = 1000
         await #expect(throws: CoordinatorRefusal.self) { try await engine.submit(spec) }
-        spec = Fixtures.spec(partners: ["alpha"]); spec.softTemperature = -1
+        spec = Fixtures.spec(partners: ["alpha"]); spec.distillation.softTemperature = -1
         await #expect(throws: CoordinatorRefusal.self) { try await engine.submit(spec) }
-        spec = Fixtures.spec(partners: ["alpha"]); spec.studentWeighting = "loudest"
+        spec = Fixtures.spec(partners: ["alpha"]); spec.distillation.studentWeighting = "loudest"
         await #expect(throws: CoordinatorRefusal.self) { try await engine.submit(spec) }
-        spec = Fixtures.spec(partners: ["alpha"]); spec.studentWeighting = "confidence"  // the fixture's student is a forest
+        spec = Fixtures.spec(partners: ["alpha"]); spec.distillation.studentWeighting = "confidence"  // the fixture's student is a forest
         await #expect(throws: CoordinatorRefusal.self) { try await engine.submit(spec) }
         #expect(try await store.jobs().isEmpty)
     }
@@ -153,31 +153,31 @@ struct CoordinatorEngineTests {
         let store = try SQLiteCoordinatorStore(path: Fixtures.temporaryDirectory().appendingPathComponent("c.sqlite").path)
         let engine = Fixtures.engine(store: store, pool: pool)
         var spec = Fixtures.spec(partners: ["alpha", "beta"])
-        spec.scheme = "confidence"
+        spec.distillation.scheme = "confidence"
         let job = try await engine.submit(spec)
         await engine.advance()
         #expect(try await engine.view(partner: "alpha", jobID: job.jobID).wantsReliability)
         #expect(try await !engine.view(partner: "alpha", jobID: try await engine.submit(Fixtures.spec(partners: ["alpha"])).jobID).wantsReliability)
         let transfer = try await engine.transferSet(partner: "alpha", jobID: job.jobID).smiles
         // Silence would count as full reliability: refused, with the reason.
-        let silent = try await Fixtures.annotate(partner: "alpha", data: partners["alpha"] ?? [], transfer: transfer, jobID: job.jobID)
-        await #expect(throws: CoordinatorRefusal.self) { try await engine.receive(partner: "alpha", chunk: silent[0]) }
+        let silent = try await Fixtures.annotate(partner: "alpha", data: partners["alpha"] ?? [], transfer: transfer)
+        await #expect(throws: CoordinatorRefusal.self) { try await engine.receive(partner: "alpha", jobID: job.jobID, silent[0]) }
         // Out of range: refused by validation.
-        var wild = try await Fixtures.annotate(partner: "alpha", data: partners["alpha"] ?? [], transfer: transfer, jobID: job.jobID, reliability: .some(1.5))
-        await #expect(throws: CoordinatorRefusal.self) { try await engine.receive(partner: "alpha", chunk: wild[0]) }
+        var wild = try await Fixtures.annotate(partner: "alpha", data: partners["alpha"] ?? [], transfer: transfer, reliability: .some(1.5))
+        await #expect(throws: CoordinatorRefusal.self) { try await engine.receive(partner: "alpha", jobID: job.jobID, wild[0]) }
         // alpha measures its teacher (out-of-bag is off in the fixture, so cross-validated); beta's teacher is at chance.
-        let alpha = try await Fixtures.annotate(partner: "alpha", data: partners["alpha"] ?? [], transfer: transfer, jobID: job.jobID, reliability: .some(nil))
+        let alpha = try await Fixtures.annotate(partner: "alpha", data: partners["alpha"] ?? [], transfer: transfer, reliability: .some(nil))
         let measured = try #require(alpha.first?.hasReliability == true ? alpha.first?.reliability : nil)
         #expect(measured > 0.5 && measured <= 1 && alpha.allSatisfy { $0.reliability == measured })
-        let beta = try await Fixtures.annotate(partner: "beta", data: partners["beta"] ?? [], transfer: transfer, jobID: job.jobID, reliability: .some(0.5))
-        for chunk in alpha { #expect(try await engine.receive(partner: "alpha", chunk: chunk)) }
+        let beta = try await Fixtures.annotate(partner: "beta", data: partners["beta"] ?? [], transfer: transfer, reliability: .some(0.5))
+        for chunk in alpha { #expect(try await engine.receive(partner: "alpha", jobID: job.jobID, chunk)) }
         // A chunk of the same annotation stating another reliability is refused.
         wild = alpha; wild[0].reliability = 0.9
-        await #expect(throws: CoordinatorRefusal.self) { try await engine.receive(partner: "alpha", chunk: wild[0]) }
-        for chunk in beta { #expect(try await engine.receive(partner: "beta", chunk: chunk)) }
+        await #expect(throws: CoordinatorRefusal.self) { try await engine.receive(partner: "alpha", jobID: job.jobID, wild[0]) }
+        for chunk in beta { #expect(try await engine.receive(partner: "beta", jobID: job.jobID, chunk)) }
         await engine.advance()
         let status = try await engine.status(jobID: job.jobID)
-        #expect(status.state == .studentTrained)
+        #expect(status.jobPhase == DistillationJob.studentTrained)
         let contribution = Dictionary(uniqueKeysWithValues: status.partners.map { ($0.name, $0.contribution) })
         // The coordinator's consensus is the confidence consensus of what was sent, reliabilities included.
         let sent = try [("alpha", alpha), ("beta", beta)].map { name, chunks in
@@ -197,31 +197,31 @@ struct CoordinatorEngineTests {
         let engine = Fixtures.engine(store: store, pool: pool)
         // Teacher heads belong to a soft-label MLP: refused for a forest, or for hard labels, with the reason.
         var bad = Fixtures.spec(partners: ["alpha", "beta"])
-        bad.teacherHeads = true
+        bad.distillation.teacherHeads = true
         await #expect(throws: CoordinatorRefusal.self) { try await engine.submit(bad) }
-        bad.studentModel = "mlp"
+        bad.distillation.studentModel = "mlp"
         await #expect(throws: CoordinatorRefusal.self) { try await engine.submit(bad) }
         var spec = bad
-        spec.softLabels = true
-        spec.selection = "ranked"
+        spec.distillation.softLabels = true
+        spec.distillation.selection = "ranked"
         let job = try await engine.submit(spec)
         await engine.advance()
         let transfer = try await engine.transferSet(partner: "alpha", jobID: job.jobID).smiles
         var sent: [Annotation] = []
         for name in ["alpha", "beta"] {
-            let chunks = try await Fixtures.annotate(partner: name, data: partners[name] ?? [], transfer: transfer, jobID: job.jobID)
-            for chunk in chunks { #expect(try await engine.receive(partner: name, chunk: chunk)) }
+            let chunks = try await Fixtures.annotate(partner: name, data: partners[name] ?? [], transfer: transfer)
+            for chunk in chunks { #expect(try await engine.receive(partner: name, jobID: job.jobID, chunk)) }
             sent.append(try Chunking.assemble(partner: name, chunks: chunks, transferSize: transfer.count))
         }
         await engine.advance()
-        #expect(try await engine.status(jobID: job.jobID).state == .studentTrained)
-        let published = try StudentCodec.decode(try await engine.studentArtifact(partner: "alpha", jobID: job.jobID, kind: .studentModel).data)
+        #expect(try await engine.status(jobID: job.jobID).jobPhase == DistillationJob.studentTrained)
+        let published = try await engine.student(partner: "alpha", jobID: job.jobID)
         let student = try #require(published as? MLP)
         #expect(student.taskCount == 1, "the partners' heads never leave the coordinator")
         // The same student as the shared training code on what was sent.
         let consensus = try Federation.consensus(sent, scheme: .weighted, weights: try Federation.domainWeights(sent))
         let features = try await PartnerWork.transfer(transfer, fingerprint: FeaturizerSpec(radius: 2, bits: 1024, features: true), parallelism: 2).features
-        let selection = try await StudentSelection.select(consensus, mode: .ranked, size: Int(spec.studentSize), seed: SeedTree(spec.seed).stage(.selection).seed)
+        let selection = try await StudentSelection.select(consensus, mode: .ranked, size: Int(spec.distillation.studentSize), seed: SeedTree(spec.seed).stage(.selection).seed)
         let recipe = try #require(TrainingRecipe.named("mlp", student: true))
         let expected = try await StudentTraining.fit(recipe: recipe, softLabels: true, teacherHeads: true, consensus: consensus, annotations: sent,
                                                      selection: selection, transfer: features, seed: SeedTree(spec.seed).stage(.student).seed)

@@ -1,3 +1,4 @@
+import SwiftProtobuf
 import ConcordChem
 import ConcordFederation
 import ConcordML
@@ -42,21 +43,29 @@ enum Fixtures {
         return (partners, pool)
     }
 
-    static func spec(partners: [String], seed: UInt64 = 7, calibrate: Bool = true) -> Concord_V1_JobSpec {
-        var spec = Concord_V1_JobSpec()
+    /// The fixture's job: a distillation of 400 transfer molecules into a 120-molecule forest student.
+    static func spec(partners: [String], seed: UInt64 = 7, calibrate: Bool = true) -> Concord_V2_JobSpec {
+        var spec = Concord_V2_JobSpec()
         spec.name = "test job"
         spec.partners = partners
-        spec.transferSource = "fixture"
-        spec.transferSize = 400
-        spec.studentSize = 120
-        spec.selection = "balanced"
-        spec.scheme = "weighted"
-        spec.studentModel = "rf"
-        spec.softLabels = false
-        spec.calibrate = calibrate
         spec.seed = seed
-        spec.fingerprint = FeaturizerSpec(radius: 2, bits: 1024, features: true).wire
+        var distillation = Concord_V2_DistillationSpec()
+        distillation.transferSource = "fixture"
+        distillation.transferSize = 400
+        distillation.studentSize = 120
+        distillation.selection = "balanced"
+        distillation.scheme = "weighted"
+        distillation.studentModel = "rf"
+        distillation.softLabels = false
+        distillation.calibrate = calibrate
+        distillation.fingerprint = FeaturizerSpec(radius: 2, bits: 1024, features: true).wire
+        spec.distillation = distillation
         return spec
+    }
+
+    /// The same job (the name older tests use).
+    static func specV2(partners: [String], seed: UInt64 = 7, calibrate: Bool = true) throws -> Concord_V2_JobSpec {
+        spec(partners: partners, seed: seed, calibrate: calibrate)
     }
 
     static func temporaryDirectory() -> URL {
@@ -73,7 +82,7 @@ enum Fixtures {
     /// What a partner does in-process: train a teacher on its molecules and annotate the transfer set.
     /// - Parameter reliability: measure the teacher's reliability (`.some(nil)`), state this one, or send none (`nil`).
     static func annotate(partner: String, data: [(smiles: String, label: UInt8)], transfer: [String], bits: Int = 1024,
-                         jobID: String, reliability: Double?? = nil) async throws -> [Concord_V1_AnnotationChunk] {
+                         reliability: Double?? = nil) async throws -> [Concord_V2_AnnotationPayload] {
         let options = FeaturizerSpec(radius: 2, bits: bits, features: true).morganOptions
         let own = await MoleculeFeaturizer.featurize(data.map(\.smiles), options: options)
         let fps = try own.map { try $0.get().fingerprint }
@@ -86,12 +95,11 @@ enum Fixtures {
         let matrix = FingerprintMatrix(bitCount: bits, fingerprints: try public_.map { try $0.get().fingerprint })
         var annotation = try await teacher.annotate(matrix, keys: try public_.map { try $0.get().key }, guard: SelfAnnotationGuard(identical: true))
         if case .some(.some(let stated)) = reliability { annotation.reliability = stated }
-        return Chunking.annotationChunks(jobID: jobID, annotation: annotation)
+        return Chunking.annotationChunks(annotation)
     }
 
     /// What a partner does in-process for a screened job: train a teacher on its molecules and screen the pool.
-    static func screen(partner: String, data: [(smiles: String, label: UInt8)], pool: [String], bits: Int = 1024,
-                       jobID: String) async throws -> [Concord_V1_ScreeningChunk] {
+    static func screen(partner: String, data: [(smiles: String, label: UInt8)], pool: [String], bits: Int = 1024) async throws -> [Concord_V2_ScreeningPayload] {
         let options = FeaturizerSpec(radius: 2, bits: bits, features: true).morganOptions
         let own = await MoleculeFeaturizer.featurize(data.map(\.smiles), options: options)
         let teacher = try await Teacher.train(partner: partner, features: FingerprintMatrix(bitCount: bits, fingerprints: try own.map { try $0.get().fingerprint }),
@@ -101,19 +109,18 @@ enum Fixtures {
         let molecules = await MoleculeFeaturizer.featurize(pool, options: options)
         let matrix = FingerprintMatrix(bitCount: bits, fingerprints: try molecules.map { try $0.get().fingerprint })
         let screening = try await teacher.screen(matrix, keys: try molecules.map { try $0.get().key }, guard: SelfAnnotationGuard(identical: true))
-        return Chunking.screeningChunks(jobID: jobID, screening: screening)
+        return Chunking.screeningChunks(screening)
     }
 
     /// Calibration counts and an evaluation report for a partner, from a student.
-    static func calibration(jobID: String, student: any ProbabilisticClassifier, data: [(smiles: String, label: UInt8)],
-                            bits: Int = 1024) async throws -> (Concord_V1_CalibrationCounts, Concord_V1_EvaluationReport) {
+    static func calibration(student: any ProbabilisticClassifier, data: [(smiles: String, label: UInt8)],
+                            bits: Int = 1024) async throws -> (Concord_V2_CalibrationCounts, Concord_V2_EvaluationReport) {
         let options = FeaturizerSpec(radius: 2, bits: bits, features: true).morganOptions
         let fps = try await MoleculeFeaturizer.featurize(data.map(\.smiles), options: options).map { try $0.get().fingerprint }
         let p = await student.predictProbability(FingerprintMatrix(bitCount: bits, fingerprints: fps))
-        let counts = FederatedCalibration.counts(truth: data.map(\.label), probabilities: p).wire(jobID: jobID)
-        var report = Concord_V1_EvaluationReport()
-        report.jobID = jobID
-        var m = Concord_V1_ModelMetrics()
+        let counts = FederatedCalibration.counts(truth: data.map(\.label), probabilities: p).wire
+        var report = Concord_V2_EvaluationReport()
+        var m = Concord_V2_ModelMetrics()
         m.model = "student"
         m.test = Evaluation.metrics(truth: data.map(\.label), probabilities: p).wire
         m.validation = m.test

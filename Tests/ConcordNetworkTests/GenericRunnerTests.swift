@@ -1,3 +1,4 @@
+import ConcordWire
 import ConcordFederation
 import ConcordReport
 import ConcordStorage
@@ -87,4 +88,9 @@ private struct Rounds: CoordinatorJobKind {
     func validateUpload(_ upload: String, partner: String, payload: Data, first: UploadRecord?, context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> Int { 0 }
     func validateSubmission(_ submission: String, partner: String, payload: Data, context: CoordinatorJobContext) async throws(CoordinatorRefusal) {}
     func settings(spec: Data) -> [JobSnapshot.Setting] { [] }
+    func spec(from wire: Concord_V2_JobSpec.OneOf_Kind) -> Data? { nil }
+    func partnerArtifacts(spec: Data) -> [String] { [] }
+    func view(partner: String, context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> Data { Data() }
+    func status(context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> Data { Data() }
+    func partnerStatus(partner: String, context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> Data { Data() }
 }

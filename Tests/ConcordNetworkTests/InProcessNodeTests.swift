@@ -15,17 +15,21 @@ struct InProcessNodeTests {
         defer { temporary.cleanUp() }
         let (partners, pool) = DisubstitutedRings.split()
         let consortium = try InProcessConsortium(directory: temporary.url, partners: partners, pool: pool)
-        let spec = Fixtures.spec(partners: consortium.nodes.map(\.partner))
+        let spec = try Fixtures.specV2(partners: consortium.nodes.map(\.partner))
         let run = try await consortium.run(spec)
-        #expect(run.status.state == .complete)
+        #expect(run.status.phase == "complete" && run.status.kind == "distillation" && run.status.finished)
         #expect(run.outcomes.count == 3 && run.outcomes.values.allSatisfy { $0.jobID == run.status.jobID && $0.state == "complete" && $0.messagesSent > 0 })
-        #expect(run.status.partners.allSatisfy { $0.annotationComplete && $0.calibrationReceived && $0.evaluationReceived })
+        #expect(run.status.partners.allSatisfy { p in
+            p.uploads.first { $0.name == "annotation" }?.complete == true && p.submissions == ["calibration", "evaluation"]
+        })
+        let networked = run.status.distillation
 
         let local = try await LocalFederation.run(spec: spec, nodes: consortium.nodes, database: temporary.url.appending(path: "local.sqlite"),
                                                   transferSource: { _ in (pool, 0) }, parallelism: 2, logger: Logger(label: "test.local"))
-        #expect(!run.status.studentSha256.isEmpty)
-        #expect(local.studentSha256 == run.status.studentSha256, "the same job gives the same student in process and over the transport")
-        #expect(local.threshold == run.status.threshold)
+        let inProcess = local.distillation
+        #expect(!networked.studentSha256.isEmpty)
+        #expect(inProcess.studentSha256 == networked.studentSha256, "the same job gives the same student in process and over the transport")
+        #expect(inProcess.threshold == networked.threshold && networked.threshold > 0)
     }
 
 }

@@ -28,16 +28,6 @@ struct JobKindRegistryTests {
         #expect((#expect(throws: JobError.self) { try JobKindRegistry([Broken()]) })?.code == .invalidKind)
     }
 
-    @Test("every phase the store names for a v1 state is the distillation kind's, in the same order")
-    func phasesMatchTheKind() {
-        let states: [Concord_V1_JobState] = [.created, .screening, .transferReady, .annotationsCollected, .federated, .studentTrained,
-                                             .thresholdCalibrated, .studentPublished, .evaluationsCollected, .complete]
-        #expect(states.map { JobPhase(DistillationPhase.name($0)) } == DistillationJob.descriptor.phases)
-        #expect(JobPhase(DistillationPhase.name(.cancelled)) == .cancelled && JobPhase(DistillationPhase.name(.failed)) == .failed)
-        #expect(CoordinatorEngine.stateName(Concord_V1_JobState.screening.rawValue) == "screening pool distributed")
-        #expect(CoordinatorEngine.stateName(Concord_V1_JobState.unspecified.rawValue) == "unknown")
-    }
-
     @Test("a refusal keeps its cause and context, and reads as before: the message, then the cause")
     func refusalShape() {
         let cause = WireError.digestMismatch("chunk 3")
@@ -61,4 +51,9 @@ private struct Broken: CoordinatorJobKind {
     func validateUpload(_ upload: String, partner: String, payload: Data, first: UploadRecord?, context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> Int { 0 }
     func validateSubmission(_ submission: String, partner: String, payload: Data, context: CoordinatorJobContext) async throws(CoordinatorRefusal) {}
     func settings(spec: Data) -> [JobSnapshot.Setting] { [] }
+    func spec(from wire: Concord_V2_JobSpec.OneOf_Kind) -> Data? { nil }
+    func partnerArtifacts(spec: Data) -> [String] { [] }
+    func view(partner: String, context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> Data { Data() }
+    func status(context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> Data { Data() }
+    func partnerStatus(partner: String, context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> Data { Data() }
 }

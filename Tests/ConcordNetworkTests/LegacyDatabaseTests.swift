@@ -1,3 +1,4 @@
+import ConcordFederation
 import ConcordWire
 import Foundation
 import GRDB
@@ -6,7 +7,7 @@ import Testing
 @testable import ConcordStorage
 
 /// A coordinator's database written before the store protocol (one chunk table per upload kind,
-/// job states as wire v1 numbers) still carries its job through.
+/// job states as the numbers of wire protocol v1) still carries its job through.
 @Suite("Coordinator databases from before the store protocol")
 struct LegacyDatabaseTests {
     @Test("a job stored with the old schema reads back the same status and resumes to the same student")
@@ -18,31 +19,28 @@ struct LegacyDatabaseTests {
         let jobID = try await engine.submit(Fixtures.spec(partners: names, seed: 7)).jobID
         await engine.advance()
         for name in names {
-            var enrol = Concord_V1_EnrolRequest()
-            enrol.protocolVersion = WireLimits.protocolVersion
-            enrol.teacher = "rf"
-            _ = try await engine.enrol(partner: name, request: enrol)
+            try await engine.enrol(partner: name, jobID: jobID)
             let transfer = try await engine.transferSet(partner: name, jobID: jobID)
-            for chunk in try await Fixtures.annotate(partner: name, data: partners[name] ?? [], transfer: transfer.smiles, jobID: jobID) {
-                _ = try await engine.receive(partner: name, chunk: chunk)
+            for chunk in try await Fixtures.annotate(partner: name, data: partners[name] ?? [], transfer: transfer.smiles) {
+                _ = try await engine.receive(partner: name, jobID: jobID, chunk)
             }
         }
         let before = try await engine.status(jobID: jobID)
-        #expect(before.state == .transferReady && before.partners.allSatisfy(\.annotationComplete))
+        #expect(before.jobPhase == DistillationJob.transferReady && before.partners.allSatisfy(\.annotationComplete))
 
         // The same job as a coordinator of the previous version stored it: its own migrations, up to v2.
         let job = try #require(try await current.job(id: jobID))
         let partnerRows = try await current.partners(job: jobID)
         let transfer = try #require(try await current.artifact(DistillationCoordinator.Artifact.transfer, job: jobID))
         var chunks: [String: [UploadRecord]] = [:]
-        for name in names { chunks[name] = try await current.uploads(job: jobID, kind: CoordinatorEngine.Upload.annotation.rawValue, partner: name) }
+        for name in names { chunks[name] = try await current.uploads(job: jobID, kind: "annotation", partner: name) }
         let events = try await current.events(job: jobID)
         let oldPath = Fixtures.temporaryDirectory().appendingPathComponent("old.sqlite").path
         let old = try DatabaseQueue(path: oldPath)
         try SQLiteCoordinatorStore.migrator().migrate(old, upTo: "v2 screening")
         try await old.write { [chunks] db in
             try db.execute(sql: "INSERT INTO jobs (id, name, spec, state, message, threshold, created_ms, updated_ms, state_since_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                           arguments: [job.id, job.name, job.spec, Concord_V1_JobState.transferReady.rawValue, job.message, job.threshold,
+                           arguments: [job.id, job.name, job.spec, DistillationJob.statusNumber(DistillationJob.transferReady), job.message, job.threshold,
                                        job.createdMs, job.updatedMs, job.phaseSinceMs])
             for p in partnerRows {
                 try db.execute(sql: "INSERT INTO partners VALUES (?, ?, ?, ?, ?)", arguments: [job.id, p.partner, p.enrolled, p.teacher, p.lastSeenMs])
@@ -64,7 +62,7 @@ struct LegacyDatabaseTests {
         await engine.advance()
         await resumed.advance()
         let original = try await engine.status(jobID: jobID), migrated = try await resumed.status(jobID: jobID)
-        #expect(migrated.state == .studentTrained)
+        #expect(migrated.jobPhase == DistillationJob.studentTrained)
         #expect(!original.studentSha256.isEmpty && migrated.studentSha256 == original.studentSha256, "the same student as without the migration")
     }
 }

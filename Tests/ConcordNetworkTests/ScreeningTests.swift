@@ -12,20 +12,18 @@ import Testing
 /// domain distances only, and the transfer set is chosen from them.
 @Suite("Coordinator engine: screening")
 struct ScreeningTests {
-    static func screenedSpec(partners: [String], seed: UInt64 = 7) -> Concord_V1_JobSpec {
+    static func screenedSpec(partners: [String], seed: UInt64 = 7) -> Concord_V2_JobSpec {
         var spec = Fixtures.spec(partners: partners, seed: seed)
-        spec.transferSize = 120
-        spec.studentSize = 60
-        spec.screenPool = 400
-        spec.domainFraction = 0.5
-        spec.domainWeightPower = 8
+        spec.distillation.transferSize = 120
+        spec.distillation.studentSize = 60
+        spec.distillation.screenPool = 400
+        spec.distillation.domainFraction = 0.5
+        spec.distillation.domainWeightPower = 8
         return spec
     }
 
     static func enrol(_ engine: CoordinatorEngine, _ name: String, job: String) async throws {
-        var request = Concord_V1_EnrolRequest()
-        request.jobID = job; request.protocolVersion = WireLimits.protocolVersion; request.teacher = "rf"
-        _ = try await engine.enrol(partner: name, request: request)
+        try await engine.enrol(partner: name, jobID: job)
     }
 
     @Test func aScreenedJobChoosesItsTransferSetNearThePartnersAndSurvivesARestart() async throws {
@@ -36,25 +34,26 @@ struct ScreeningTests {
         let job = try await engine.submit(Self.screenedSpec(partners: names)).jobID
         for name in names { try await Self.enrol(engine, name, job: job) }
         await engine.advance()
-        #expect(try await engine.status(jobID: job).state == .screening)
+        #expect(try await engine.status(jobID: job).jobPhase == DistillationJob.screening)
         let view = try await engine.view(partner: "alpha", jobID: job)
         let drawn = try await engine.screeningPool(partner: "alpha", jobID: job)
         #expect(view.screeningSize == UInt32(drawn.smiles.count) && drawn.smiles.count > 120)
-        #expect(view.screeningSha256 == Digests.smiles(drawn.smiles))
+        let artifact = try #require(try await engine.partnerView(partner: "alpha", jobID: job).artifacts.first { $0.name == "screening" })
+        #expect(artifact.sha256 == Digests.sha256(Data(drawn.smiles.joined(separator: "\n").utf8)))
         #expect(view.transferSize == 0, "no transfer set before the screenings are in")
         await #expect(throws: CoordinatorRefusal.self) { try await engine.transferSet(partner: "alpha", jobID: job) }
 
-        var sent: [String: [Concord_V1_ScreeningChunk]] = [:]
+        var sent: [String: [Concord_V2_ScreeningPayload]] = [:]
         for name in names {
-            let chunks = try await Fixtures.screen(partner: name, data: partners[name] ?? [], pool: drawn.smiles, jobID: job)
+            let chunks = try await Fixtures.screen(partner: name, data: partners[name] ?? [], pool: drawn.smiles)
             sent[name] = chunks
-            for chunk in chunks { #expect(try await engine.receive(partner: name, screening: chunk)) }
-            #expect(try await engine.receive(partner: name, screening: chunks[0]) == false, "a chunk received twice is stored once")
+            for chunk in chunks { #expect(try await engine.receive(partner: name, jobID: job, upload: "screening", chunk)) }
+            #expect(try await engine.receive(partner: name, jobID: job, upload: "screening", chunks[0]) == false, "a chunk received twice is stored once")
             if name != names.last {
                 await engine.advance()
                 let status = try await engine.status(jobID: job)
-                #expect(status.state == .screening, "waits for every partner's screening")
-                #expect(status.partners.first { $0.name == name }?.screeningComplete == true)
+                #expect(status.jobPhase == DistillationJob.screening, "waits for every partner's screening")
+                #expect(status.partners.first { $0.name == name }?.upload("screening")?.complete == true)
                 #expect(status.message.contains(names.last ?? "?"))
             }
         }
@@ -62,7 +61,7 @@ struct ScreeningTests {
         engine = Fixtures.engine(store: try SQLiteCoordinatorStore(path: path), pool: [])
         await engine.advance()
         let status = try await engine.status(jobID: job)
-        #expect(status.state == .transferReady, "\(status.message)")
+        #expect(status.jobPhase == DistillationJob.transferReady, "\(status.message)")
         let transfer = try await engine.transferSet(partner: "beta", jobID: job).smiles
         #expect(transfer.count == 120)
         #expect(Set(transfer).isSubset(of: Set(drawn.smiles)))
@@ -86,13 +85,13 @@ struct ScreeningTests {
         // The job goes on as any other, federating with the job's weight power.
         var annotations: [Annotation] = []
         for name in names {
-            let chunks = try await Fixtures.annotate(partner: name, data: partners[name] ?? [], transfer: transfer, jobID: job)
-            for chunk in chunks { _ = try await engine.receive(partner: name, chunk: chunk) }
+            let chunks = try await Fixtures.annotate(partner: name, data: partners[name] ?? [], transfer: transfer)
+            for chunk in chunks { _ = try await engine.receive(partner: name, jobID: job, chunk) }
             annotations.append(try Chunking.assemble(partner: name, chunks: chunks, transferSize: transfer.count))
         }
         await engine.advance()
         let trained = try await engine.status(jobID: job)
-        #expect(trained.state == .studentTrained)
+        #expect(trained.jobPhase == DistillationJob.studentTrained)
         let contributions = names.map { name in trained.partners.first { $0.name == name }?.contribution ?? -1 }
         let eighth = try Federation.consensus(annotations, scheme: .weighted, weights: try Federation.domainWeights(annotations, power: 8))
         let fluid = try Federation.consensus(annotations, scheme: .weighted)
@@ -106,13 +105,13 @@ struct ScreeningTests {
         let (partners, pool) = Fixtures.split()
         let store = try SQLiteCoordinatorStore(path: Fixtures.temporaryDirectory().appendingPathComponent("c.sqlite").path)
         let engine = Fixtures.engine(store: store, pool: pool)
-        let job = try await engine.submit(Self.screenedSpec(partners: ["alpha", "beta"])).jobID
+        let job = try await engine.submit(Self.screenedSpec(partners: ["alpha", "beta"])).jobID, jobID = job
         await engine.advance()
         let drawn = try await engine.screeningPool(partner: "alpha", jobID: job)
-        let chunks = try await Fixtures.screen(partner: "alpha", data: partners["alpha"] ?? [], pool: drawn.smiles, jobID: job)
+        let chunks = try await Fixtures.screen(partner: "alpha", data: partners["alpha"] ?? [], pool: drawn.smiles)
         let good = try #require(chunks.first)
-        func refusal(_ chunk: Concord_V1_ScreeningChunk, partner: String = "alpha") async -> CoordinatorRefusal? {
-            do { _ = try await engine.receive(partner: partner, screening: chunk); return nil } catch { return error }
+        func refusal(_ chunk: Concord_V2_ScreeningPayload, partner: String = "alpha", job: String? = nil) async -> CoordinatorRefusal? {
+            do { _ = try await engine.receive(partner: partner, jobID: job ?? jobID, upload: "screening", chunk); return nil } catch { return error }
         }
         var negative = good; negative.domainDistances[3] = -1
         #expect(await refusal(negative)?.reason.contains("molecule 3: domain distance -1.0") == true)
@@ -125,10 +124,10 @@ struct ScreeningTests {
         // A chunk of another screening (different whole digest) is refused once one is stored.
         var other = Screening(partner: "alpha", distances: Array(repeating: 0.5, count: drawn.smiles.count))
         other.distances[0] = 0.25
-        #expect(await refusal(Chunking.screeningChunks(jobID: job, screening: other)[0])?.reason.contains("different screening") == true)
+        #expect(await refusal(Chunking.screeningChunks(other)[0])?.reason.contains("different screening") == true)
         // Annotations are not taken while the job screens.
-        let annotation = Chunking.annotationChunks(jobID: job, annotation: Annotation(partner: "alpha", probabilities: [0.5, 0.5], domainDistances: [0, 0]))
-        do { _ = try await engine.receive(partner: "alpha", chunk: annotation[0]); Issue.record("an annotation was taken while screening") }
+        let annotation = Chunking.annotationChunks(Annotation(partner: "alpha", probabilities: [0.5, 0.5], domainDistances: [0, 0]))
+        do { _ = try await engine.receive(partner: "alpha", jobID: job, annotation[0]); Issue.record("an annotation was taken while screening") }
         catch { #expect(error.reason.contains("not collecting annotations")) }
 
         // An unscreened job has no pool and takes no screening.
@@ -136,35 +135,26 @@ struct ScreeningTests {
         await engine.advance()
         #expect(try await engine.view(partner: "alpha", jobID: plain).screeningSize == 0)
         do { _ = try await engine.screeningPool(partner: "alpha", jobID: plain); Issue.record("an unscreened job served a pool") }
-        catch { #expect(error.reason.contains("not screened")) }
-        var stray = good; stray.jobID = plain
-        #expect(await refusal(stray)?.reason.contains("not collecting screenings") == true)
-        // Calibration is not taken while the job screens (the state numbers are not the job's order).
-        do { _ = try await engine.calibrate(partner: "alpha", counts: { var c = Concord_V1_CalibrationCounts(); c.jobID = job; return c }()); Issue.record("calibration taken while screening") }
+        catch { #expect(error.reason.contains("publishes no artifact 'screening'") && error.code == .invalidArgument, "\(error.reason)") }
+        #expect(await refusal(good, job: plain)?.reason.contains("not collecting screenings") == true)
+        // Calibration is not taken while the job screens (screening comes before the student is trained).
+        do { _ = try await engine.submit(partner: "alpha", jobID: job, "calibration", Concord_V2_CalibrationCounts()); Issue.record("calibration taken while screening") }
         catch { #expect(error.kind == .failedPrecondition) }
     }
 
     @Test func invalidScreeningSettingsAreRefused() async throws {
         let engine = Fixtures.engine(store: try SQLiteCoordinatorStore(path: Fixtures.temporaryDirectory().appendingPathComponent("c.sqlite").path), pool: [])
         var spec = Self.screenedSpec(partners: ["alpha"])
-        spec.screenPool = 100  // smaller than the transfer set
+        spec.distillation.screenPool = 100  // smaller than the transfer set
         do { _ = try await engine.submit(spec); Issue.record("accepted a pool smaller than the transfer set") }
         catch { #expect(error.reason.contains("at least the transfer size")) }
-        spec = Self.screenedSpec(partners: ["alpha"]); spec.domainFraction = 1.5
+        spec = Self.screenedSpec(partners: ["alpha"]); spec.distillation.domainFraction = 1.5
         do { _ = try await engine.submit(spec); Issue.record("accepted a domain fraction of 1.5") }
         catch { #expect(error.reason.contains("domain fraction")) }
-        spec.domainFraction = .nan
+        spec.distillation.domainFraction = .nan
         await #expect(throws: CoordinatorRefusal.self) { try await engine.submit(spec) }
-        spec = Self.screenedSpec(partners: ["alpha"]); spec.domainWeightPower = -2
+        spec = Self.screenedSpec(partners: ["alpha"]); spec.distillation.domainWeightPower = -2
         do { _ = try await engine.submit(spec); Issue.record("accepted a negative weight power") }
         catch { #expect(error.reason.contains("domain weight power")) }
-    }
-
-    @Test func theJobsOrderPutsScreeningBetweenCreatedAndTransferReady() {
-        #expect(CoordinatorEngine.reached(Concord_V1_JobState.screening.rawValue, .created))
-        #expect(!CoordinatorEngine.reached(Concord_V1_JobState.screening.rawValue, .transferReady))
-        #expect(!CoordinatorEngine.reached(Concord_V1_JobState.screening.rawValue, .studentTrained))
-        #expect(CoordinatorEngine.reached(Concord_V1_JobState.transferReady.rawValue, .screening))
-        #expect(!CoordinatorEngine.reached(Concord_V1_JobState.created.rawValue, .screening))
     }
 }

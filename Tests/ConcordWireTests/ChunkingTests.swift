@@ -14,7 +14,7 @@ struct ChunkingTests {
 
     @Test func annotationsSurviveChunkingInAnyOrder() throws {
         let original = annotation(10_000, abstainAt: [5, 9_999])
-        let chunks = Chunking.annotationChunks(jobID: "j", annotation: original, perChunk: 4096)
+        let chunks = Chunking.annotationChunks(original, perChunk: 4096)
         #expect(chunks.count == 3)
         #expect(chunks.map(\.probabilities.count) == [4096, 4096, 1808])
         #expect(chunks[1].abstained.isEmpty, "a chunk without abstentions sends no flags")
@@ -26,8 +26,8 @@ struct ChunkingTests {
     }
 
     @Test func everyKindOfDamageIsRefusedWithWhatAndWhere() throws {
-        let chunks = Chunking.annotationChunks(jobID: "j", annotation: annotation(5_000), perChunk: 4096)
-        func reason(_ chunk: Concord_V1_AnnotationChunk) -> String? {
+        let chunks = Chunking.annotationChunks(annotation(5_000), perChunk: 4096)
+        func reason(_ chunk: Concord_V2_AnnotationPayload) -> String? {
             do { try Chunking.validate(chunk, transferSize: 5_000, perChunk: 4096); return nil } catch { return "\(error)" }
         }
         #expect(reason(chunks[1]) == nil)
@@ -48,11 +48,11 @@ struct ChunkingTests {
 
     @Test func aTeachersReliabilityTravelsInEveryChunkAndMustAgree() throws {
         var original = annotation(10_000)
-        #expect(Chunking.annotationChunks(jobID: "j", annotation: original, perChunk: 4096).allSatisfy { !$0.hasReliability })
-        #expect(try Chunking.assemble(partner: "p", chunks: Chunking.annotationChunks(jobID: "j", annotation: original, perChunk: 4096),
+        #expect(Chunking.annotationChunks(original, perChunk: 4096).allSatisfy { !$0.hasReliability })
+        #expect(try Chunking.assemble(partner: "p", chunks: Chunking.annotationChunks(original, perChunk: 4096),
                                       transferSize: 10_000, perChunk: 4096).reliability == nil)
         original.reliability = 0.8125
-        let chunks = Chunking.annotationChunks(jobID: "j", annotation: original, perChunk: 4096)
+        let chunks = Chunking.annotationChunks(original, perChunk: 4096)
         #expect(chunks.allSatisfy { $0.hasReliability && $0.reliability == 0.8125 })
         #expect(try Chunking.assemble(partner: "p", chunks: chunks, transferSize: 10_000, perChunk: 4096).reliability == 0.8125)
         var mixed = chunks; mixed[2].reliability = 0.9
@@ -68,14 +68,14 @@ struct ChunkingTests {
     @Test func screeningsSurviveChunkingAndDamageIsRefused() throws {
         let original = Screening(partner: "p", distances: (0..<10_000).map { Double($0 % 13) * 0.05 },
                                  abstained: (0..<10_000).map { $0 == 17 || $0 == 9_000 })
-        let chunks = Chunking.screeningChunks(jobID: "j", screening: original, perChunk: 4096)
+        let chunks = Chunking.screeningChunks(original, perChunk: 4096)
         #expect(chunks.map(\.domainDistances.count) == [4096, 4096, 1808])
         #expect(chunks[1].abstained.isEmpty, "a chunk without abstentions sends no flags")
         for chunk in chunks { try Chunking.validate(chunk, poolSize: 10_000, perChunk: 4096) }
         let back = try Chunking.assemble(partner: "p", screeningChunks: chunks.reversed(), poolSize: 10_000, perChunk: 4096)
         #expect(back == original)
 
-        func reason(_ chunk: Concord_V1_ScreeningChunk) -> String? {
+        func reason(_ chunk: Concord_V2_ScreeningPayload) -> String? {
             do { try Chunking.validate(chunk, poolSize: 10_000, perChunk: 4096); return nil } catch { return "\(error)" }
         }
         var c = chunks[1]; c.domainDistances[2] = -0.5
@@ -92,55 +92,46 @@ struct ChunkingTests {
         #expect(reason(c)?.contains("digest mismatch") == true)
         #expect(throws: WireError.self) { try Chunking.assemble(partner: "p", screeningChunks: [chunks[0], chunks[2]], poolSize: 10_000, perChunk: 4096) }
         var other = original; other.distances[9_999] = 0.001
-        let foreign = Chunking.screeningChunks(jobID: "j", screening: other, perChunk: 4096)
+        let foreign = Chunking.screeningChunks(other, perChunk: 4096)
         #expect(throws: WireError.self) { try Chunking.assemble(partner: "p", screeningChunks: [chunks[0], chunks[1], foreign[2]], poolSize: 10_000, perChunk: 4096) }
     }
 
-    @Test func poolChunksAreCheckedAgainstThePoolNotTheTransferSet() throws {
-        let smiles = (0..<5_000).map { "C" + String(repeating: "C", count: $0 % 20) + "N" }
-        var view = Concord_V1_JobView()
-        view.jobID = "j"; view.chunkSize = 4096
-        view.screeningSize = 5_000; view.screeningChunks = 2; view.screeningSha256 = Digests.smiles(smiles)
-        view.transferSize = 100; view.transferChunks = 1; view.transferSha256 = Digests.smiles(smiles.prefix(100))
-        let chunk = Chunking.transferChunk(jobID: "j", smiles: smiles, index: 1, transferDigest: view.screeningSha256, perChunk: 4096)
-        try Chunking.validatePool(chunk, job: view)
-        #expect(throws: WireError.self) { try Chunking.validate(chunk, job: view) }
-        var wrong = chunk; wrong.transferSha256 = view.transferSha256
-        #expect(throws: WireError.self) { try Chunking.validatePool(wrong, job: view) }
-    }
-
     @Test func chunksOfTwoDifferentAnnotationsDoNotAssemble() throws {
-        let a = Chunking.annotationChunks(jobID: "j", annotation: annotation(5_000), perChunk: 4096)
+        let a = Chunking.annotationChunks(annotation(5_000), perChunk: 4096)
         var other = annotation(5_000); other.probabilities[4500] = 0.123
-        let b = Chunking.annotationChunks(jobID: "j", annotation: other, perChunk: 4096)
+        let b = Chunking.annotationChunks(other, perChunk: 4096)
         #expect(throws: WireError.self) { try Chunking.assemble(partner: "p", chunks: [a[0], b[1]], transferSize: 5_000, perChunk: 4096) }
     }
 
-    @Test func transferChunksAndArtifactsCarryTheirDigests() throws {
-        let smiles = (0..<9_000).map { "C" + String(repeating: "C", count: $0 % 20) + "O" }
-        let digest = Digests.smiles(smiles)
-        var view = Concord_V1_JobView()
-        view.jobID = "j"; view.transferSize = 9_000; view.transferChunks = UInt32(Chunking.chunkCount(9_000)); view.chunkSize = 4096
-        view.transferSha256 = digest
-        var rebuilt: [String] = []
-        for index in 0..<Int(view.transferChunks) {
-            let chunk = Chunking.transferChunk(jobID: "j", smiles: smiles, index: index, transferDigest: digest)
-            try Chunking.validate(chunk, job: view)
-            rebuilt += chunk.smiles
-        }
-        #expect(Digests.smiles(rebuilt) == digest)
-        var bad = Chunking.transferChunk(jobID: "j", smiles: smiles, index: 1, transferDigest: digest)
-        bad.smiles[0] = "CCN"
-        #expect(throws: WireError.self) { try Chunking.validate(bad, job: view) }
-
+    @Test("an artifact is reassembled chunk by chunk, its digests and sizes checked before anything is allocated")
+    func artifactsCarryTheirDigestsAndLimits() throws {
         let data = Data((0..<3_000_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
-        let parts = Chunking.artifactChunks(jobID: "j", kind: .studentModel, data: data)
-        #expect(parts.count == 3)
-        #expect(try Chunking.assembleArtifact(parts.reversed()) == data)
+        let parts = Chunking.artifactChunks(jobID: "j", artifact: "student", data: data)
+        #expect(parts.count == 3 && parts.allSatisfy { $0.artifact == "student" && $0.totalBytes == 3_000_000 })
+        func assemble(_ chunks: [Concord_V2_ArtifactChunk], sha256: Data? = nil, bytes: UInt64? = nil) throws(WireError) -> Data {
+            var assembler = ArtifactAssembler(name: "student", sha256: sha256, bytes: bytes)
+            for chunk in chunks { try assembler.add(chunk) }
+            return try assembler.finish()
+        }
+        #expect(try assemble(parts) == data)
+        #expect(try assemble(parts, sha256: Digests.sha256(data), bytes: 3_000_000) == data)
+        func reason(_ chunks: [Concord_V2_ArtifactChunk], sha256: Data? = nil, bytes: UInt64? = nil) -> String? {
+            do { _ = try assemble(chunks, sha256: sha256, bytes: bytes); return nil } catch { return "\(error)" }
+        }
         var corrupt = parts
         corrupt[2].data[0] ^= 1
-        #expect(throws: WireError.self) { try Chunking.assembleArtifact(corrupt) }
-        #expect(throws: WireError.self) { try Chunking.assembleArtifact(Array(parts.prefix(2))) }
+        #expect(reason(corrupt)?.contains("student chunk 2") == true)
+        #expect(reason(Array(parts.prefix(2)))?.contains("2 of 3 student chunks") == true)
+        #expect(reason(parts.reversed())?.contains("arrived where chunk 0 was expected") == true)
+        #expect(reason(parts, sha256: Data(repeating: 1, count: 32), bytes: 3_000_000)?.contains("not the artifact the job view announced") == true)
+        var huge = parts[0]
+        huge.totalBytes = UInt64(WireLimits.maxArtifactBytes) + 1
+        #expect(reason([huge])?.contains("announces \(WireLimits.maxArtifactBytes + 1) bytes") == true, "an oversized artifact is refused before memory is reserved for it")
+        var lying = parts[1]
+        lying.artifactSha256 = Data(repeating: 2, count: 32)
+        #expect(reason([parts[0], lying])?.contains("describes a different artifact than chunk 0") == true)
+        let empty = Chunking.artifactChunks(jobID: "j", artifact: "transfer", data: Data())
+        #expect(try assemble(empty) == Data())
     }
 }
 
@@ -156,7 +147,7 @@ struct ConversionTests {
 
     @Test func calibrationCountsMustMatchTheCandidatesAndCountTheSameMolecules() throws {
         let counts = FederatedCalibration.counts(truth: [1, 0, 1, 0, 0], probabilities: [0.9, 0.2, 0.4, 0.6, 0.1])
-        let wire = counts.wire(jobID: "j")
+        let wire = counts.wire
         #expect(try ThresholdCounts(wire: wire, expected: FederatedCalibration.grid) == counts)
         #expect(throws: WireError.self) { try ThresholdCounts(wire: wire, expected: [0.5]) }
         var uneven = wire

@@ -87,7 +87,12 @@ public enum BinaryLabel: Sendable, Hashable {
 
     /// Reads `raw` (surrounding spaces ignored) with an optional threshold rule.
     public init(parsing raw: String, threshold: ActivityThreshold?) {
-        guard let value = Double(raw.trimmingCharacters(in: .whitespaces)), value.isFinite else { self = .notANumber; return }
+        self.init(value: Double(raw.trimmingCharacters(in: .whitespaces)) ?? .nan, threshold: threshold)
+    }
+
+    /// Reads a number with an optional threshold rule (``notANumber`` when it is not finite).
+    public init(value: Double, threshold: ActivityThreshold?) {
+        guard value.isFinite else { self = .notANumber; return }
         if let threshold {
             self = .label(threshold.label(value))
         } else if value == 0 || value == 1 {

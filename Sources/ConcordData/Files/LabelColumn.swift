@@ -30,16 +30,41 @@ public enum LabelColumn {
     ///
     /// A column is taken for measured values when at least half of its numbers are neither 0 nor 1; a
     /// column of classes with a few stray values passes (those rows are later skipped one by one, each named).
+    /// - Parameter names: how the user spells the threshold settings (command-line options by default).
     /// - Throws: ``DataError`` `.invalidOption` showing a few of the values and suggesting a threshold
-    ///   (`--active-below` or `--active-above`) or `--task regression`.
-    public static func requireClasses(_ raws: [String], column: String, file: String? = nil) throws(DataError) {
+    ///   (`--active-below` or `--active-above`) or, where the user can ask for it, `--task regression`.
+    public static func requireClasses(_ raws: [String], column: String, file: String? = nil,
+                                      names: LabelSettingNames = .commandLine) throws(DataError) {
         guard let examples = measuredExamples(raws) else { return }
-        throw DataError(.invalidOption, """
+        var message = """
             label column '\(column)' holds measured values (e.g. \(examples.joined(separator: ", "))), not classes 0/1. \
-            Give a threshold: --active-below VALUE (active when value ≤ VALUE, e.g. 100 for K_i or IC50 in nM) or \
-            --active-above VALUE (active when value ≥ VALUE, e.g. 6 for pIC50 or pKi, 50 for % inhibition); \
-            or regress the values with --task regression
-            """, file: file)
+            Give a threshold: \(names.setting(names.activeBelow)) (active when value ≤ VALUE, e.g. 100 for K_i or IC50 in nM) or \
+            \(names.setting(names.activeAbove)) (active when value ≥ VALUE, e.g. 6 for pIC50 or pKi, 50 for % inhibition)
+            """
+        if let place = names.place { message += " \(place)" }
+        if let regression = names.regression { message += "; or regress the values with \(regression)" }
+        throw DataError(.invalidOption, message, file: file)
+    }
+
+    /// One row's label read for `labels`: its number and class, or why the row cannot be used (naming its line).
+    ///
+    /// For ``LabelledSet/Labels/classes`` the class is the number as written (0 or 1) or the
+    /// threshold's class of it; for ``LabelledSet/Labels/values`` the number is the measured value
+    /// and the class the threshold's (0 without a threshold).
+    /// - Parameters:
+    ///   - raw: The text of the label column (surrounding spaces ignored).
+    ///   - line: The row's line, for the reason.
+    ///   - names: How the user spells the threshold settings, for the reason of a class that is not 0 or 1.
+    public static func label(_ raw: String, line: Int, as labels: LabelledSet.Labels, threshold: ActivityThreshold?,
+                             names: LabelSettingNames = .commandLine) -> Result<RowLabel, RecordError> {
+        guard let value = Double(raw.trimmingCharacters(in: .whitespaces)), value.isFinite else {
+            return .failure(RecordError(line: line, reason: "\(labels == .values ? "value" : "label") '\(raw)' is not a number"))
+        }
+        guard labels == .classes else { return .success(RowLabel(value: value, label: threshold?.label(value) ?? 0)) }
+        guard case .label(let label) = BinaryLabel(value: value, threshold: threshold) else {
+            return .failure(RecordError(line: line, reason: "label \(raw) is not 0 or 1 (use \(names.activeBelow) or \(names.activeAbove) to threshold)"))
+        }
+        return .success(RowLabel(value: value, label: label))
     }
 
     /// A few of the measured values when a column holds measured values rather than classes, else `nil`.
@@ -63,4 +88,57 @@ public enum LabelColumn {
     public static func looksBinary(_ values: [Double]) -> Bool {
         !values.isEmpty && values.allSatisfy { $0 == 0 || $0 == 1 }
     }
+}
+
+/// One row's label: the number in its label column and its class.
+public struct RowLabel: Sendable, Hashable {
+    /// The number as written (before any threshold).
+    public var value: Double
+    /// The class: the number itself (0/1) or the threshold's class of it; 0 for a measured value without a threshold.
+    public var label: UInt8
+
+    /// Creates a row's label.
+    public init(value: Double, label: UInt8) {
+        self.value = value
+        self.label = label
+    }
+}
+
+/// How the user spells the settings that label messages point to: command-line options, or the keys of a
+/// configuration file.
+public struct LabelSettingNames: Sendable, Hashable {
+    /// The setting for "active when value ≤ threshold" (`--active-below`).
+    public var activeBelow: String
+    /// The setting for "active when value ≥ threshold" (`--active-above`).
+    public var activeAbove: String
+    /// What joins a setting to its value (" " on the command line, ": " in YAML).
+    public var separator: String
+    /// Where the settings go, when not on the command line (e.g. "in the node's data section").
+    public var place: String?
+    /// How to ask for regression instead, when the user can (`--task regression`).
+    public var regression: String?
+
+    /// Creates a spelling.
+    public init(activeBelow: String, activeAbove: String, separator: String, place: String? = nil, regression: String? = nil) {
+        self.activeBelow = activeBelow
+        self.activeAbove = activeAbove
+        self.separator = separator
+        self.place = place
+        self.regression = regression
+    }
+
+    /// Command-line options: `--active-below`, `--active-above`, `--task regression`.
+    public static let commandLine = LabelSettingNames(activeBelow: "--active-below", activeAbove: "--active-above", separator: " ",
+                                                      regression: "--task regression")
+
+    /// A configuration file's keys (`active_below`, `active_above`) in the section `place` names.
+    public static func configuration(place: String) -> LabelSettingNames {
+        LabelSettingNames(activeBelow: "active_below", activeAbove: "active_above", separator: ": ", place: place)
+    }
+
+    /// The pair as ``ActivityThreshold/from(activeBelow:activeAbove:names:)`` takes it.
+    public var pair: (below: String, above: String) { (activeBelow, activeAbove) }
+
+    /// `--active-below VALUE`, `active_below: VALUE`.
+    func setting(_ name: String) -> String { name + separator + "VALUE" }
 }

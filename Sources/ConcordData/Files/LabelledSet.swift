@@ -1,5 +1,5 @@
 public import ConcordChem
-public import Foundation
+import Foundation
 
 /// A labelled molecule set as read from a MoleculeACE set or a user's file, before fingerprinting:
 /// one loader for classes (classification) and measured values (regression).
@@ -13,7 +13,7 @@ public struct LabelledSet: Sendable {
         /// A MoleculeACE set (its rows' ids are `set:line`; classes from `exp_mean` in nM by the
         /// threshold, values as pK = 9 + `y`).
         case moleculeACE(set: String, cache: DataCache)
-        /// A user's file: the label column, and optionally a column marking the test split (`test`).
+        /// A user's file: the label column, and optionally a split column (see ``SplitRole``).
         case file(path: String, columns: MoleculeFile.Columns, labelColumn: String, splitColumn: String?)
     }
 
@@ -35,22 +35,50 @@ public struct LabelledSet: Sendable {
     public var classes: [UInt8] = []
     /// Each row's measured value (``Labels/values`` only).
     public var values: [Double]?
-    /// Each row's place in the external test split; `nil` when the source has no split.
-    public var isTest: [Bool]?
+    /// Each row's part in the source's split; `nil` when the source has no split.
+    public var roles: [SplitRole]?
     /// Rows skipped for their label, each naming its line.
-    public var skipped: [String] = []
+    public var skippedRows: [RecordError] = []
+
+    /// Each row's place in the external test split; `nil` when the source has no split.
+    public var isTest: [Bool]? { roles.map { $0.map { $0 == .test } } }
+    /// Rows skipped for their label, each naming its line (`line 4: label 'n/a' is not a number`).
+    public var skipped: [String] { skippedRows.map(\.description) }
+
+    /// A row's part in a split column.
+    public enum SplitRole: Sendable, Hashable {
+        /// Training (any value but the ones below).
+        case train
+        /// Validation: `validation`, `valid` or `val`.
+        case validation
+        /// The external test set: `test`.
+        case test
+
+        /// Reads a split column's text (case and surrounding spaces ignored).
+        public init(parsing raw: String) {
+            switch raw.trimmingCharacters(in: .whitespaces).lowercased() {
+            case "test": self = .test
+            case "validation", "valid", "val": self = .validation
+            default: self = .train
+            }
+        }
+    }
 
     /// An empty set (with an empty test split).
-    public init() { isTest = [] }
+    public init() { roles = [] }
 
     /// Reads `source`, labelling every row as `labels` says.
     ///
     /// For ``Labels/classes`` a column of measured values needs `threshold` (refused once, with
     /// examples, otherwise); a MoleculeACE set without a threshold yields no rows.
+    /// - Parameters:
+    ///   - names: How the user spells the threshold settings, for messages (command-line options by default).
+    ///   - parallelism: How many structures are parsed at once.
     /// - Throws: ``DataError`` for an unknown MoleculeACE set, a missing column, or measured values without a threshold.
-    public static func load(_ source: Source, labels: Labels, threshold: ActivityThreshold?) async throws(DataError) -> LabelledSet {
+    public static func load(_ source: Source, labels: Labels, threshold: ActivityThreshold?, names: LabelSettingNames = .commandLine,
+                            parallelism: Int = defaultParallelism) async throws(DataError) -> LabelledSet {
         var set = LabelledSet()
-        set.isTest = nil
+        set.roles = nil
         var values: [Double] = []
         switch source {
         case .moleculeACE(let name, let cache):
@@ -60,49 +88,40 @@ public struct LabelledSet: Sendable {
                 throw DataError(.notFound, "MoleculeACE has no set '\(name)'; sets: \(ace.setNames.joined(separator: ", "))")
             }
             let records = try ace.load(name)
-            let results = await Parallel.mapChunks(records, minimumChunk: 64) { chunk in
+            let results = await Parallel.mapChunks(records, parallelism: parallelism, minimumChunk: 64) { chunk in
                 chunk.map { r in Result { () throws(RecordError) -> Molecule in
                     try MoleculeRecord(id: "\(r.line)", line: r.line, structure: .smiles(r.smiles)).molecule()
                 } }
             }
-            var isTest: [Bool] = []
+            var roles: [SplitRole] = []
             for (r, result) in zip(records, results) {
                 set.ids.append("\(name):\(r.line)"); set.smiles.append(r.smiles)
                 set.classes.append(threshold?.label(r.experimentalNM) ?? 0)
                 if labels == .values { values.append(9 + r.y) }
-                isTest.append(r.isTest); set.molecules.append(result)
+                roles.append(r.isTest ? .test : .train); set.molecules.append(result)
             }
-            set.isTest = isTest
+            set.roles = roles
         case .file(let path, let columns, let labelColumn, let splitColumn):
             let records = try MoleculeFile.read(URL(fileURLWithPath: path), columns: columns)
             let raws = try LabelColumn.values(of: records, column: labelColumn, columns: columns, file: path)
-            if labels == .classes, threshold == nil { try LabelColumn.requireClasses(raws, column: labelColumn, file: path) }
+            if labels == .classes, threshold == nil { try LabelColumn.requireClasses(raws, column: labelColumn, file: path, names: names) }
             let splits = try splitColumn.map { column throws(DataError) in try LabelColumn.values(of: records, column: column, columns: columns, file: path) }
-            let results = await Parallel.mapChunks(records, minimumChunk: 64) { chunk in
+            let results = await Parallel.mapChunks(records, parallelism: parallelism, minimumChunk: 64) { chunk in
                 chunk.map { r in Result { () throws(RecordError) -> Molecule in try r.molecule() } }
             }
-            var isTest: [Bool] = []
+            var roles: [SplitRole] = []
             for (k, (r, result)) in zip(records, results).enumerated() {
-                let raw = raws[k]
-                switch labels {
-                case .classes:
-                    switch BinaryLabel(parsing: raw, threshold: threshold) {
-                    case .label(let value): set.classes.append(value)
-                    case .notANumber: set.skipped.append("line \(r.line): label '\(raw)' is not a number"); continue
-                    case .notBinary: set.skipped.append("line \(r.line): label \(raw) is not 0 or 1 (use --active-below or --active-above to threshold)"); continue
-                    }
-                case .values:
-                    guard let value = Double(raw.trimmingCharacters(in: .whitespaces)), value.isFinite else {
-                        set.skipped.append("line \(r.line): value '\(raw)' is not a number"); continue
-                    }
-                    values.append(value)
-                    set.classes.append(threshold?.label(value) ?? 0)
+                switch LabelColumn.label(raws[k], line: r.line, as: labels, threshold: threshold, names: names) {
+                case .success(let label):
+                    set.classes.append(label.label)
+                    if labels == .values { values.append(label.value) }
+                case .failure(let reason): set.skippedRows.append(reason); continue
                 }
-                isTest.append(splits.map { $0[k].trimmingCharacters(in: .whitespaces).lowercased() == "test" } ?? false)
+                roles.append(splits.map { SplitRole(parsing: $0[k]) } ?? .train)
                 set.ids.append(r.id); set.molecules.append(result)
                 if case .smiles(let s) = r.structure { set.smiles.append(s) } else { set.smiles.append("") }
             }
-            set.isTest = splitColumn == nil ? nil : isTest
+            set.roles = splitColumn == nil ? nil : roles
         }
         if labels == .values { set.values = values }
         return set

@@ -45,7 +45,7 @@ extension RegressionTask {
     }
 
     /// Counts of the finite `values` in `bins` equal bins over [lo, hi] (everything in the first bin when hi ≤ lo).
-    static func histogram(_ values: [Double], lo: Double, hi: Double, bins: Int) -> [Int] {
+    public static func histogram(_ values: [Double], lo: Double, hi: Double, bins: Int) -> [Int] {
         var counts = [Int](repeating: 0, count: bins)
         let width = (hi - lo) / Double(bins)
         for v in values where v.isFinite {

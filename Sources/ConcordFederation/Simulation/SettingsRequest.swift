@@ -48,6 +48,31 @@ public struct SettingsRequest: Sendable, Hashable {
 
     public init(preset: Preset = .standard) { self.preset = preset }
 
+    /// Checks every given choice against its range, whatever the task (the messages name the command-line options).
+    ///
+    /// What a task refuses is checked when its settings are made (``classification()``, ``regression(valueName:)``).
+    /// - Throws: ``FederationError/invalidSetting(_:field:cause:)`` for the first choice out of range or an unknown model name.
+    public func validate() throws(FederationError) {
+        func check(_ ok: Bool, _ message: String, _ field: String) throws(FederationError) {
+            guard ok else { throw .invalidSetting(message, field: field) }
+        }
+        try check((partners ?? 1) >= 1, "--partners must be at least 1", "partners")
+        try check((transferSize ?? 2) >= 2, "--transfer-size must be at least 2", "transferSize")
+        try check(hybridPublicRatio.map { $0 >= 0 } ?? true, "--hybrid-public-ratio must be a non-negative number", "hybridPublicRatio")
+        try check((transferPool ?? 0) >= 0, "--transfer-pool must be 0 (no screening) or a number of molecules", "transferPool")
+        try check(domainFraction.map { (0...1).contains($0) } ?? true, "--domain-fraction must lie in [0, 1]", "domainFraction")
+        try check((studentSize ?? 2) >= 2, "--student-size must be at least 2", "studentSize")
+        try check((threads ?? 1) >= 1, "--threads must be at least 1", "threads")
+        try check((trees ?? 1) >= 1, "--trees must be at least 1", "trees")
+        try check((maxDepth ?? 1) >= 1, "--max-depth must be at least 1", "maxDepth")
+        try check(validationFraction.map { $0 >= 0 && $0 < 1 } ?? true, "--validation-fraction must lie in [0, 1)", "validationFraction")
+        try check(smoothing.map { $0 >= 0 && $0 <= 1 } ?? true, "--smoothing must lie in [0, 1]", "smoothing")
+        try check(weightPower.map { $0 > 0 && $0.isFinite } ?? true, "--weight-power must be a positive number", "weightPower")
+        try check(softTemperature.map { $0 > 0 && $0.isFinite } ?? true, "--soft-temperature must be a positive number", "softTemperature")
+        for name in teachers ?? [] { _ = try Self.recipe(name) }
+        if let student { _ = try Self.recipe(student, student: true) }
+    }
+
     /// The classification preset with every choice applied.
     /// - Throws: ``FederationError/invalidSetting(_:field:)`` for an unknown model name or a teacher list of the wrong length.
     public func classification() throws(FederationError) -> SimulationSettings {
@@ -177,5 +202,19 @@ public struct SettingsRequest: Sendable, Hashable {
                                                    : "unknown model '\(name)'; choose rf, mlp or knn")
         }
         return recipe
+    }
+}
+
+extension SelfAnnotationGuard {
+    /// The guard a setting names: `off`, `identity`, or a Tanimoto threshold in (0, 1] (identity and
+    /// similarity at least the threshold); `nil` for anything else.
+    public init?(setting text: String) {
+        switch text {
+        case "off": self = .off
+        case "identity": self.init(identical: true)
+        default:
+            guard let t = Double(text), t > 0, t <= 1 else { return nil }
+            self.init(identical: true, similarityThreshold: t)
+        }
     }
 }

@@ -86,8 +86,11 @@ public actor CoordinatorEngine {
     // MARK: Partners' uploads and submissions
 
     /// Stores one chunk of a partner's upload of `upload` (serialised in `payload`), once the job's
-    /// phase collects it and its kind accepted it; returns whether it was new.
-    public func receiveUpload(partner: String, jobID: String, upload: String, payload: Data) async throws(CoordinatorRefusal) -> Bool {
+    /// phase collects it and its kind accepted it; returns whether it was new. `envelope`, when
+    /// given, is the chunk's index and the upload's chunk count as its envelope states them: both
+    /// must agree with the kind's reading of the payload.
+    public func receiveUpload(partner: String, jobID: String, upload: String, payload: Data,
+                              envelope: (index: Int, total: Int)? = nil) async throws(CoordinatorRefusal) -> Bool {
         let job = try await membership(partner: partner, jobID: jobID)
         let kind = try kinds.kind(job.kind)
         let context = context(job)
@@ -99,6 +102,13 @@ public actor CoordinatorEngine {
         do { first = try await store.firstUpload(job: job.id, kind: upload, partner: partner) }
         catch { throw .storage("reading the '\(upload)' upload", error, job: job.id, partner: partner) }
         let index = try await kind.validateUpload(upload, partner: partner, payload: payload, first: first, context: context)
+        if let envelope {
+            let total = try await kind.expectedChunks(upload, context: context)
+            guard envelope.index == index, envelope.total == total else {
+                throw CoordinatorRefusal(.invalidArgument, "\(partner): the chunk's envelope (chunk \(envelope.index) of \(envelope.total)) disagrees with its payload (chunk \(index) of \(total.map(String.init) ?? "?"))",
+                                         context: .init(job: job.id, partner: partner, phase: job.phase, upload: upload, chunk: envelope.index))
+            }
+        }
         do { return try await store.putUpload(job: job.id, kind: upload, partner: partner, index: index, payload: payload, now: clock()) }
         catch { throw .storage("storing the '\(upload)' upload", error, job: job.id, partner: partner) }
     }

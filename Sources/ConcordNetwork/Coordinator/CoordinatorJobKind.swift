@@ -3,6 +3,7 @@ public import ConcordReport
 public import ConcordStorage
 public import Foundation
 public import Logging
+public import ConcordWire
 
 /// One job kind as the coordinator runs it: its phases, how it checks a specification and what
 /// partners send, and what it does to move a job on.
@@ -44,6 +45,27 @@ public protocol CoordinatorJobKind: Sendable {
 
     /// The job's settings as lines for pages and reports.
     func settings(spec: Data) -> [JobSnapshot.Setting]
+
+    /// The kind's specification from a submitted wire specification's `oneof kind` case, serialised
+    /// (nil when the case is not this kind's).
+    func spec(from wire: Concord_V2_JobSpec.OneOf_Kind) -> Data?
+
+    /// The artifacts partners of the job with this specification may fetch once stored, by name
+    /// (the engine offers those stored).
+    func partnerArtifacts(spec: Data) -> [String]
+
+    /// The kind's part of a partner's job view (its serialised view message, e.g. `DistillationView`).
+    func view(partner: String, context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> Data
+
+    /// The kind's part of the job's status for the operator (its serialised status message).
+    func status(context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> Data
+
+    /// The kind's part of one partner's progress for the operator (its serialised partner status message).
+    func partnerStatus(partner: String, context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> Data
+
+    /// The job as plain values for its page, the status page, the metrics endpoint and the
+    /// report, from its generic `status` and what the kind keeps.
+    func snapshot(status: Concord_V2_JobStatus, context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> JobSnapshot
 }
 
 /// A phase a job enters, with its message (and the student's threshold, for kinds that choose one).

@@ -45,6 +45,7 @@ public struct CoordinatorServer: Service {
         let server = GRPCServer(transport: transport, services: [
             FederationService(engine: engine, check: check, wake: wake),
             OperatorService(engine: engine, check: check, wake: wake),
+            LegacyFederationService(check: check),
         ])
         let tick = Duration.milliseconds(Int(((config.tick ?? 0.5) * 1000).rounded()))
         let statusServer = config.status.map { StatusServer(endpoint: $0, material: material, engine: engine, logger: logger) }

@@ -1,5 +1,6 @@
 import ConcordReport
 import ConcordSecurity
+import ConcordStorage
 import Foundation
 import Logging
 import NIOCore
@@ -80,7 +81,7 @@ final class StatusHandler: ChannelInboundHandler, @unchecked Sendable {
         default:
             if clean.hasPrefix("/report/") {
                 let id = String(clean.dropFirst("/report/".count))
-                if let data = try? await engine.report(jobID: id) { return (.ok, "text/html; charset=utf-8", String(decoding: data, as: UTF8.self)) }
+                if let found = try? await engine.reportArtifact(jobID: id) { return (.ok, "text/html; charset=utf-8", String(decoding: found.artifact.data, as: UTF8.self)) }
                 return (.notFound, "text/plain; charset=utf-8", "no report for job \(id)\n")
             }
             return (.notFound, "text/plain; charset=utf-8", "not found: \(clean)\n")

@@ -1,118 +1,59 @@
 public import ConcordWire
 public import Foundation
 public import Logging
-import ConcordChem
-import ConcordFederation
-import ConcordML
 import ConcordStorage
-import SwiftProtobuf
 
-/// The same job as the networked federation, in one process and without a network: the
-/// coordinator's engine and every partner's ``PartnerWork`` exchange the same messages by
-/// direct calls. Partners work concurrently, as separate nodes would. Used as the baseline of
-/// the networked benchmark and for trying a consortium quickly.
+/// A whole consortium in one process: the coordinator's engine and one ``PartnerNode`` per
+/// partner, each connected over grpc-swift's in-process transport (``InProcessLink``).
+///
+/// It is the networked job, not a copy of it: the same services, the same node runner and the
+/// same job kinds exchange the same messages, without sockets, certificates or processes, so the
+/// same job gives the same student in process and over the network. Used to try a consortium
+/// quickly (`concord consortium run-local`), as the baseline of the networked benchmark, and by tests.
 public enum LocalFederation {
-    /// Runs `spec` with the partners described by `nodes`, keeping the coordinator's state in `database`.
+    /// Runs `spec` with the partners described by `nodes`, keeping the coordinator's state in
+    /// `database` and each node's finished steps and audit log beside it (in `<database>-nodes/`),
+    /// so that the nodes' own state files and audit logs are left alone.
+    /// - Parameter parallelism: threads for the coordinator; each node gets an equal share
+    ///   unless its configuration names its threads.
     /// - Returns: the job's final status.
-    public static func run(spec: Concord_V1_JobSpec, nodes: [NodeConfig], database: URL, transferSource: @escaping TransferSource,
-                           parallelism: Int = 2, logger: Logger = Logger(label: "concord.local")) async throws -> Concord_V1_JobStatus {
+    public static func run(spec: Concord_V2_JobSpec, nodes: [NodeConfig], database: URL, transferSource: @escaping TransferSource,
+                           parallelism: Int = 2, logger: Logger = Logger(label: "concord.local")) async throws -> Concord_V2_JobStatus {
         let engine = CoordinatorEngine(store: try SQLiteCoordinatorStore(path: database.path), transferSource: transferSource,
                                        parallelism: parallelism, logger: logger)
-        let job = try await engine.submit(spec).jobID
-        for node in nodes {
-            var enrol = Concord_V1_EnrolRequest()
-            enrol.jobID = job; enrol.protocolVersion = WireLimits.protocolVersion; enrol.teacher = node.teacher ?? "rf"
-            enrol.softwareVersion = "concord 0.1 (in process)"
-            _ = try await engine.enrol(partner: node.partner, request: enrol)
+        let states = database.deletingPathExtension().appendingPathExtension("nodes")
+        try FileManager.default.createDirectory(at: states, withIntermediateDirectories: true)
+        let share = max(1, parallelism / max(1, nodes.count))
+        let local = nodes.map { node in
+            var config = node
+            config.state = states.appending(path: "\(node.partner).sqlite").path(percentEncoded: false)
+            config.audit = states.appending(path: "\(node.partner).audit.jsonl").path(percentEncoded: false)
+            config.job = nil
+            config.threads = node.threads ?? share
+            config.poll = min(node.poll ?? 0.05, 0.05)
+            return config
         }
+        return try await run(spec, nodes: local, engine: engine, logger: logger).status
+    }
+
+    /// Submits `spec` to `engine` and runs a node for each configuration until the job is
+    /// finished, the engine advancing jobs on a 50 ms tick as the coordinator's server does (and
+    /// whenever a node uploads or submits).
+    /// - Returns: the job's final status and each node's outcome, by partner name.
+    public static func run(_ spec: Concord_V2_JobSpec, nodes: [NodeConfig], engine: CoordinatorEngine,
+                           logger: Logger) async throws -> (status: Concord_V2_JobStatus, outcomes: [String: NodeOutcome]) {
+        let jobID = try await engine.submitJob(spec).jobID
         await engine.advance()
-        let first = nodes.first?.partner ?? ""
-        var view = try await engine.view(partner: first, jobID: job)
-        let fingerprint = try FeaturizerSpec(wire: view.fingerprint)
-        let threads = max(1, parallelism / max(1, nodes.count))
-
-        // Partners: private data — concurrently.
-        let loaded = try await withThrowingTaskGroup(of: PartnerWork.self) { group in
-            for node in nodes {
-                group.addTask {
-                    guard let recipe = TrainingRecipe.named(node.teacher ?? "rf") else { throw NodeError("unknown teacher '\(node.teacher ?? "")'") }
-                    let data = try await PrivateData.load(node.data, base: node.base, fingerprint: fingerprint.morganOptions, seed: node.seed ?? 1, parallelism: threads)
-                    return PartnerWork(partner: node.partner, data: data, recipe: recipe, selfGuard: try PartnerWork.selfGuard(node.selfGuard),
-                                       seed: node.seed ?? 1, parallelism: threads, hybrid: try PartnerWork.hybridOptions(node.hybridModel))
-                }
+        let ticker = Task { while !Task.isCancelled { await engine.advance(); try? await Task.sleep(for: .milliseconds(50)) } }
+        defer { ticker.cancel() }
+        let outcomes = try await withThrowingTaskGroup(of: (String, NodeOutcome).self) { group in
+            for config in nodes {
+                group.addTask { (config.partner, try await InProcessLink.run(PartnerNode(config: config, logger: logger), engine: engine, logger: logger)) }
             }
-            var out: [PartnerWork] = []
-            for try await item in group { out.append(item) }
-            return out.sorted { $0.partner < $1.partner }
-        }
-
-        // A screened job: every partner's domain distances on the pool.
-        if view.state == .screening {
-            let pool = try await engine.screeningPool(partner: first, jobID: job).smiles
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for work in loaded {
-                    group.addTask {
-                        let molecules = try await PartnerWork.transfer(pool, fingerprint: fingerprint, parallelism: threads)
-                        let screening = try await work.screen(pool: molecules.features, keys: molecules.keys)
-                        for chunk in Chunking.screeningChunks(jobID: job, screening: screening) {
-                            _ = try await engine.receive(partner: work.partner, screening: chunk)
-                        }
-                    }
-                }
-                try await group.waitForAll()
-            }
-            await engine.advance()
-            view = try await engine.view(partner: first, jobID: job)
-        }
-        let smiles = try await engine.transferSet(partner: first, jobID: job).smiles
-        let wantsReliability = view.wantsReliability
-
-        // Partners: teacher and annotation — concurrently.
-        let works = try await withThrowingTaskGroup(of: (PartnerWork, (features: FingerprintMatrix, teacher: any ProbabilisticClassifier)).self) { group in
-            for work in loaded {
-                group.addTask {
-                    let transfer = try await PartnerWork.transfer(smiles, fingerprint: fingerprint, parallelism: threads)
-                    let (teacher, annotation) = try await work.teach(transfer: transfer.features, keys: transfer.keys,
-                                                                     reliability: wantsReliability)
-                    for chunk in Chunking.annotationChunks(jobID: job, annotation: annotation) {
-                        _ = try await engine.receive(partner: work.partner, chunk: chunk)
-                    }
-                    return (work, (transfer.features, teacher))
-                }
-            }
-            var out: [(PartnerWork, (features: FingerprintMatrix, teacher: any ProbabilisticClassifier))] = []
-            for try await item in group { out.append(item) }
+            var out: [String: NodeOutcome] = [:]
+            for try await (name, outcome) in group { out[name] = outcome }
             return out
         }
-        await engine.advance()
-
-        // The student: calibration counts, then evaluations.
-        let student = try StudentCodec.decode(try await engine.studentArtifact(partner: works[0].0.partner, jobID: job, kind: .studentModel).data)
-        let selection = try Concord_V1_StudentSelectionArtifact(serializedBytes: try await engine.studentArtifact(partner: works[0].0.partner, jobID: job, kind: .studentSelection).data)
-        if spec.calibrate {
-            for (work, _) in works where !work.data.validation.labels.isEmpty {
-                let counts = await work.calibrationCounts(student: student, thresholds: view.candidateThresholds)
-                _ = try await engine.calibrate(partner: work.partner, counts: counts.wire(jobID: job))
-            }
-            await engine.advance()
-        }
-        let threshold = try await engine.status(jobID: job).threshold
-        let hybrid = Dictionary(uniqueKeysWithValues: nodes.map { ($0.partner, $0.hybrid ?? true) })
-        let reports = try await withThrowingTaskGroup(of: (String, Concord_V1_EvaluationReport).self) { group in
-            for (work, state) in works {
-                group.addTask {
-                    let outcomes = try await work.evaluate(student: student, threshold: threshold, studentRows: selection.rows.count, teacher: state.teacher,
-                                                           selection: selection.rows.map { Int($0) }, transfer: state.features,
-                                                           hybrid: hybrid[work.partner] ?? true)
-                    return (work.partner, PartnerWork.report(jobID: job, outcomes))
-                }
-            }
-            var out: [(String, Concord_V1_EvaluationReport)] = []
-            for try await item in group { out.append(item) }
-            return out
-        }
-        for (partner, report) in reports.sorted(by: { $0.0 < $1.0 }) { _ = try await engine.evaluate(partner: partner, report: report) }
-        await engine.advance()
-        return try await engine.status(jobID: job)
+        return (try await engine.jobStatus(jobID: jobID), outcomes)
     }
 }

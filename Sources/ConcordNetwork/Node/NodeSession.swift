@@ -24,8 +24,8 @@ public struct NodeSession<Transport: ClientTransport>: Sendable {
     public let store: any NodeStoring
     /// Every message sent, written before it is sent.
     let audit: AuditLog
-    /// The wire protocol v1 client.
-    let client: Concord_V1_Federation.Client<Transport>
+    /// The wire protocol v2 client.
+    let client: Concord_V2_Federation.Client<Transport>
     /// When true, nothing that would disclose anything is sent.
     public let dryRun: Bool
     let sent = SentCounter()
@@ -38,22 +38,22 @@ public struct NodeSession<Transport: ClientTransport>: Sendable {
     var poll: Duration { .milliseconds(Int(((config.poll ?? 0.5) * 1000).rounded())) }
 
     init(config: NodeConfig, logger: Logger, store: any NodeStoring, audit: AuditLog,
-         client: Concord_V1_Federation.Client<Transport>, dryRun: Bool) {
+         client: Concord_V2_Federation.Client<Transport>, dryRun: Bool) {
         self.config = config; self.logger = logger; self.store = store; self.audit = audit; self.client = client; self.dryRun = dryRun
     }
 
     /// Finds the configured job (the latest one for us when none is configured), enrolling with
     /// `teacher` unless this is a dry run.
-    func findJob(teacher: String) async throws -> Concord_V1_JobView {
+    func findJob(teacher: String) async throws -> Concord_V2_JobView {
         if dryRun {
-            var request = Concord_V1_GetJobRequest()
+            var request = Concord_V2_GetJobRequest()
             request.jobID = config.job ?? ""
             return try await call("GetJob", job: request.jobID, request, summary: "which job (\(request.jobID.isEmpty ? "latest" : request.jobID))",
                                   waitForJob: request.jobID.isEmpty) { [client] r, o in
                 try await client.getJob(r, options: o)
             }
         }
-        var request = Concord_V1_EnrolRequest()
+        var request = Concord_V2_EnrolRequest()
         request.jobID = config.job ?? ""
         request.protocolVersion = WireLimits.protocolVersion
         request.softwareVersion = "concord 0.1"
@@ -69,20 +69,24 @@ public struct NodeSession<Transport: ClientTransport>: Sendable {
     // MARK: Waiting
 
     /// The job as the coordinator sees it now.
-    func refreshed(_ jobID: String) async throws -> Concord_V1_JobView {
-        var request = Concord_V1_GetJobRequest()
+    func refreshed(_ jobID: String) async throws -> Concord_V2_JobView {
+        var request = Concord_V2_GetJobRequest()
         request.jobID = jobID
         return try await call("GetJob", job: jobID, request, summary: "job status", quiet: true) { [client] r, o in try await client.getJob(r, options: o) }
     }
 
-    /// Polls until the job reaches `state` (or a later one); stops on cancellation or failure.
-    func wait(for state: Concord_V1_JobState, job jobID: String, view: Concord_V1_JobView) async throws -> Concord_V1_JobView {
+    /// Polls until the job reaches `phase` (or a later one) of its kind's phases (`kind`); stops
+    /// on cancellation or failure.
+    func wait(for phase: JobPhase, of kind: JobKindDescriptor, job jobID: String, view: Concord_V2_JobView) async throws -> Concord_V2_JobView {
         var view = view
         var last = ""
         while true {
-            if view.state == .cancelled { throw NodeError("job \(jobID) was cancelled: \(view.message)", code: .jobEnded, context: .init(job: jobID)) }
-            if view.state == .failed { throw NodeError("job \(jobID) failed at the coordinator: \(view.message)", code: .jobEnded, context: .init(job: jobID)) }
-            if CoordinatorEngine.reached(view.state.rawValue, state) { return view }
+            if view.phase == JobPhase.cancelled.rawValue { throw NodeError("job \(jobID) was cancelled: \(view.message)", code: .jobEnded, context: .init(job: jobID)) }
+            if view.phase == JobPhase.failed.rawValue { throw NodeError("job \(jobID) failed at the coordinator: \(view.message)", code: .jobEnded, context: .init(job: jobID)) }
+            guard let machine = try? JobMachine(kind: kind, phase: JobPhase(view.phase), job: jobID) else {
+                throw NodeError("job \(jobID) is in phase '\(view.phase)', which a \(kind.name) job does not have", code: .integrity, context: .init(job: jobID))
+            }
+            if machine.reached(phase) { return view }
             if view.message != last { logger.info("waiting: \(view.message)"); last = view.message }
             try await Task.sleep(for: poll)
             view = try await refreshed(jobID)
@@ -93,7 +97,7 @@ public struct NodeSession<Transport: ClientTransport>: Sendable {
 
     /// Sends one message (auditing it first), retrying transport failures with exponential backoff.
     func call<Request: SwiftProtobuf.Message & Sendable, Result: Sendable>(
-        _ method: String, job: String, _ request: Request, summary: String, quiet: Bool = false, waitForJob: Bool = false,
+        _ method: String, job: String, _ request: Request, summary: String, quiet: Bool = false, waitForJob: Bool = false, auditKind: String? = nil,
         _ body: @escaping @Sendable (Request, CallOptions) async throws -> Result
     ) async throws -> Result {
         let data: Data = try request.serializedBytes()
@@ -101,32 +105,49 @@ public struct NodeSession<Transport: ClientTransport>: Sendable {
             throw NodeError("\(method): a message of \(data.count) bytes is over the protocol's limit of \(WireLimits.maxMessageBytes) bytes; nothing was sent",
                             context: .init(job: job, method: method))
         }
-        try audit.record(job: job, kind: "\(method)/\(Request.protoMessageName.split(separator: ".").last ?? "")", bytes: data, summary: summary)
+        try audit.record(job: job, kind: auditKind ?? "\(method)/\(Request.protoMessageName.split(separator: ".").last ?? "")", bytes: data, summary: summary)
         sent.add(data)
         return try await retrying(method, waitForJob: waitForJob) { try await body(request, CallDefaults.options(timeout: .seconds(600))) }
     }
 
-    /// Uploads the `missing` chunks of an upload of `total`: each is checked against the size
-    /// limit and written to the audit log before anything is sent, then all go in one retried
-    /// call; the coordinator must then hold every chunk.
-    func send<Chunk: SwiftProtobuf.Message & Sendable>(
-        _ missing: [Chunk], of total: Int, job: String, method: String, what: String, index: (Chunk) -> UInt32,
-        summary: (Chunk) -> String, _ call: @escaping @Sendable ([Chunk]) async throws -> Concord_V1_UploadReceipt
-    ) async throws {
+    /// Uploads the `missing` chunks of the upload `name` (of `total` chunks): each is wrapped in
+    /// its envelope, checked against the size limit and written to the audit log before anything
+    /// is sent, then all go in one retried call; the coordinator must then hold every chunk.
+    func upload(_ name: String, _ missing: [(index: Int, payload: Data, summary: String)], of total: Int, job: String) async throws {
         guard !missing.isEmpty else { return }
-        for chunk in missing {
+        let method = "Upload"
+        var chunks: [Concord_V2_UploadChunk] = []
+        for item in missing {
+            let chunk = Chunking.uploadChunk(jobID: job, upload: name, index: item.index, of: total, payload: item.payload)
             let data: Data = try chunk.serializedBytes()
             guard data.count <= WireLimits.maxMessageBytes else {
-                throw NodeError("\(what) chunk \(index(chunk)) is \(data.count) bytes, over the protocol's limit of \(WireLimits.maxMessageBytes) bytes; nothing was sent",
-                                context: .init(job: job, method: method, chunk: Int(index(chunk))))
+                throw NodeError("\(name) chunk \(item.index) is \(data.count) bytes, over the protocol's limit of \(WireLimits.maxMessageBytes) bytes; nothing was sent",
+                                context: .init(job: job, method: method, chunk: item.index))
             }
-            try audit.record(job: job, kind: "\(method)/\(Chunk.protoMessageName.split(separator: ".").last ?? "")", bytes: data, summary: summary(chunk))
+            try audit.record(job: job, kind: "\(method)/\(name)", bytes: data, summary: item.summary)
             sent.add(data)
+            chunks.append(chunk)
         }
-        let receipt = try await retrying(method) { try await call(missing) }
-        logger.info("uploaded \(missing.count) \(what) chunks; the coordinator holds \(receipt.stored.count) (\(receipt.duplicates) duplicates)")
+        let client = self.client, outgoing = chunks
+        let receipt = try await retrying(method) {
+            try await client.upload(options: CallDefaults.options(timeout: .seconds(600)), requestProducer: { writer in
+                for chunk in outgoing { try await writer.write(chunk) }
+            })
+        }
+        logger.info("uploaded \(missing.count) \(name) chunks; the coordinator holds \(receipt.stored.count) (\(receipt.duplicates) duplicates)")
         guard receipt.complete else {
-            throw NodeError("the coordinator holds \(receipt.stored.count) of \(total) \(what) chunks after the upload", context: .init(job: job, method: method))
+            throw NodeError("the coordinator holds \(receipt.stored.count) of \(total) \(name) chunks after the upload", context: .init(job: job, method: method))
+        }
+    }
+
+    /// Sends a one-shot submission `name` (the kind's `payload` message), audited first.
+    func submit(_ name: String, job: String, payload: some SwiftProtobuf.Message, summary: String) async throws -> Concord_V2_Ack {
+        var submission = Concord_V2_Submission()
+        submission.jobID = job
+        submission.submission = name
+        submission.payload = try payload.serializedBytes()
+        return try await call("Submit", job: job, submission, summary: summary, auditKind: "Submit/\(name)") { [client] r, o in
+            try await client.submit(r, options: o)
         }
     }
 
@@ -170,23 +191,31 @@ public struct NodeSession<Transport: ClientTransport>: Sendable {
         return messages
     }
 
-    /// An artifact the coordinator publishes, fetched in chunks (kept once fetched).
-    func artifact(_ jobID: String, kind: Concord_V1_ArtifactKind, key: String) async throws -> Data {
+    /// An artifact the coordinator publishes, fetched in chunks (kept once fetched) and checked
+    /// against what the job view announces for it.
+    func artifact(_ name: String, view: Concord_V2_JobView, label: String? = nil) async throws -> Data {
+        let jobID = view.jobID
+        let key = "artifact/" + name
         if let data = try await store.get(key, job: jobID) { return data }
-        var request = Concord_V1_FetchStudentRequest()
+        guard let info = view.artifacts.first(where: { $0.name == name }) else {
+            throw NodeError("the coordinator publishes no \(name) for job \(jobID) yet", code: .integrity, context: .init(job: jobID, method: "Fetch"))
+        }
+        var request = Concord_V2_FetchRequest()
         request.jobID = jobID
-        request.kind = kind
-        let chunks: [Concord_V1_ArtifactChunk] = try await call("FetchStudent", job: jobID, request, summary: "request artifact \(key)") { [client] r, o in
-            try await client.fetchStudent(r, options: o) { response in
-                var out: [Concord_V1_ArtifactChunk] = []
-                for try await chunk in response.messages { out.append(chunk) }
-                return out
+        request.artifact = name
+        let data: Data = try await call("Fetch", job: jobID, request, summary: "request artifact \(name)") { [client] r, o in
+            try await client.fetch(r, options: o) { response in
+                var assembler = ArtifactAssembler(name: name, sha256: info.sha256, bytes: info.totalBytes)
+                do {
+                    for try await chunk in response.messages { try assembler.add(chunk) }
+                    return try assembler.finish()
+                } catch let error as WireError {
+                    throw NodeError("artifact \(name)", code: .integrity, context: .init(job: jobID, method: "Fetch"), cause: error)
+                }
             }
         }
-        let data: Data
-        do { data = try Chunking.assembleArtifact(chunks) }
-        catch { throw NodeError("artifact \(key)", code: .integrity, context: .init(job: jobID, method: "FetchStudent"), cause: error) }
-        sent.received(chunks.reduce(0) { $0 + $1.data.count })
+        sent.received(data.count)
+        logger.info("received \(Chunking.chunkCount(data.count, perChunk: WireLimits.artifactChunkBytes)) \(label ?? name) chunks (\(data.count) bytes)")
         try await store.put(key, job: jobID, data: data)
         return data
     }

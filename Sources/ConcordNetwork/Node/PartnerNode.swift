@@ -15,6 +15,8 @@ public struct NodeOutcome: Sendable {
     public var threshold: Double
     /// Metrics on the partner's own data (student, teacher, hybrid), as reported to the coordinator.
     public var metrics: [(model: String, test: MetricSet, validation: MetricSet)]
+    /// A regression job's metrics on the partner's own measured values (student, teacher, hybrid); empty for classification.
+    public var regressionMetrics: [(model: String, test: RegressionMetrics, validation: RegressionMetrics)] = []
     /// Messages sent and their bytes in this run.
     public var messagesSent: Int
     public var bytesSent: Int
@@ -38,7 +40,7 @@ public protocol PartnerJobKind: Sendable {
 
     /// Runs the kind's partner work for the job the node found (`view`), until the job is
     /// complete (or, in a dry run, until it knows what it would send).
-    func run<Transport: ClientTransport>(_ session: NodeSession<Transport>, view: Concord_V1_JobView) async throws -> NodeOutcome
+    func run<Transport: ClientTransport>(_ session: NodeSession<Transport>, view: Concord_V2_JobView) async throws -> NodeOutcome
 }
 
 /// A partner's node: finds its job, runs the job kind's partner work, and keeps every finished
@@ -59,8 +61,8 @@ public struct PartnerNode: Sendable {
         self.config = config; self.logger = logger; self.store = store
     }
 
-    /// The job kinds a node runs: wire protocol v1 describes distillation jobs only.
-    static let kind: any PartnerJobKind = DistillationPartner()
+    /// The job kinds a node runs; it runs the one its job view names.
+    static let kinds: [any PartnerJobKind] = [DistillationPartner()]
 
     /// Runs the node over mutual TLS to its configured coordinator until its job is complete (or,
     /// in a dry run, until the annotation is ready).
@@ -89,10 +91,15 @@ public struct PartnerNode: Sendable {
         let audit = try AuditLog(url: config.url(config.audit), recordPayloads: config.recordPayloads ?? false)
         return try await withGRPCClient(transport: transport) { client in
             let session = NodeSession(config: config, logger: logger, store: store, audit: audit,
-                                      client: Concord_V1_Federation.Client(wrapping: client), dryRun: dryRun)
-            try Self.kind.check(config)
+                                      client: Concord_V2_Federation.Client(wrapping: client), dryRun: dryRun)
+            // Every kind checks the configuration before the node discloses anything by enrolling.
+            for kind in Self.kinds { try kind.check(config) }
             let view = try await session.findJob(teacher: config.teacher ?? "rf")
-            return try await Self.kind.run(session, view: view)
+            guard let kind = Self.kinds.first(where: { $0.name == view.kind }) else {
+                throw NodeError("job \(view.jobID) is a '\(view.kind)' job; this node runs \(Self.kinds.map(\.name).joined(separator: ", ")) jobs",
+                                code: .configuration, context: .init(job: view.jobID))
+            }
+            return try await kind.run(session, view: view)
         }
     }
 }

@@ -15,11 +15,13 @@ public struct PartnerWork: Sendable {
     public let parallelism: Int
     /// How the hybrid is built (default: as the default preset builds it).
     public let hybrid: Hybrid.Options
+    /// How a regression job's teacher (and hybrid) is trained: the regressor of the node's `teacher` setting.
+    public let regressor: RegressionRecipe
 
     public init(partner: String, data: PrivateData, recipe: TrainingRecipe, selfGuard: SelfAnnotationGuard, seed: UInt64, parallelism: Int,
-                hybrid: Hybrid.Options = Hybrid.Options(SimulationSettings.standard)) {
+                hybrid: Hybrid.Options = Hybrid.Options(SimulationSettings.standard), regressor: RegressionRecipe = RegressionRecipe()) {
         self.partner = partner; self.data = data; self.recipe = recipe; self.selfGuard = selfGuard; self.seed = seed; self.parallelism = parallelism
-        self.hybrid = hybrid
+        self.hybrid = hybrid; self.regressor = regressor
     }
 
     /// The hybrid a configuration names: "recipe" (or nothing: the default preset's forest) or "finetune"
@@ -82,8 +84,12 @@ public struct PartnerWork: Sendable {
     public struct Outcome: Sendable {
         public var model: String
         public var trainSize: Int
+        /// Classification metrics (empty for a regression job's model).
         public var test: MetricSet
         public var validation: MetricSet
+        /// A regression job's metrics (nil for classification).
+        public var regressionTest: RegressionMetrics? = nil
+        public var regressionValidation: RegressionMetrics? = nil
     }
 
     /// The student (at the published threshold), our teacher and, when asked, our hybrid and the
@@ -128,12 +134,12 @@ public struct PartnerWork: Sendable {
     }
 
     /// The evaluation report that leaves the partner: aggregates only.
-    public static func report(jobID: String, _ outcomes: [Outcome]) -> Concord_V1_EvaluationReport {
-        var report = Concord_V1_EvaluationReport()
-        report.jobID = jobID
+    public static func report(_ outcomes: [Outcome]) -> Concord_V2_EvaluationReport {
+        var report = Concord_V2_EvaluationReport()
         report.models = outcomes.map { o in
-            var m = Concord_V1_ModelMetrics()
-            m.model = o.model; m.test = o.test.wire; m.validation = o.validation.wire; m.trainSize = UInt32(o.trainSize)
+            var m = Concord_V2_ModelMetrics()
+            m.model = o.model; m.test = o.regressionTest?.wire ?? o.test.wire; m.validation = o.regressionValidation?.wire ?? o.validation.wire
+            m.trainSize = UInt32(o.trainSize)
             return m
         }
         return report
@@ -141,12 +147,9 @@ public struct PartnerWork: Sendable {
 
     /// The self-annotation guard a configuration names: off, identity, or a Tanimoto threshold.
     public static func selfGuard(_ text: String?) throws(NodeError) -> SelfAnnotationGuard {
-        switch text ?? "identity" {
-        case "off": return .off
-        case "identity": return SelfAnnotationGuard(identical: true)
-        case let value:
-            guard let t = Double(value), t > 0, t <= 1 else { throw NodeError("self_guard must be off, identity or a Tanimoto threshold in (0, 1]") }
-            return SelfAnnotationGuard(identical: true, similarityThreshold: t)
+        guard let setting = SelfAnnotationGuard(setting: text ?? "identity") else {
+            throw NodeError("self_guard must be off, identity or a Tanimoto threshold in (0, 1]")
         }
+        return setting
     }
 }

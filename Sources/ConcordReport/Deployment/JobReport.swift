@@ -36,10 +36,16 @@ public enum JobReport {
     /// The test metrics whose means over partners the report shows, in order.
     static let meanMetrics = ["mcc", "roc_auc", "pr_auc", "balanced_accuracy", "f1", "sensitivity", "specificity", "brier"]
 
+    /// The test metrics of `job`'s task whose means the report shows (a regression job's: RMSE, MAE, R², Spearman, Pearson).
+    static func meanMetrics(_ job: JobSnapshot) -> [String] { job.regression ? RegressionMetrics.descriptors.map(\.key) : meanMetrics }
+
+    /// The metric the summary leads with: MCC, or a regression job's RMSE.
+    static func headlineMetric(_ job: JobSnapshot) -> (key: String, title: String) { job.regression ? ("rmse", "RMSE") : ("mcc", "MCC") }
+
     /// The mean over partners of `model`'s test `metric`, over the partners that reported a finite value, and their number;
     /// `nil` when none did.
     static func mean(_ job: JobSnapshot, model: String, metric: String) -> (mean: Double, count: Int)? {
-        let values = job.partners.compactMap { Deployment.reported($0, model)?.test.value(metric) }.filter(\.isFinite)
+        let values = job.partners.compactMap { Deployment.reported($0, model)?.testValue(metric) }.filter(\.isFinite)
         guard !values.isEmpty else { return nil }
         return (values.reduce(0, +) / Double(values.count), values.count)
     }
@@ -55,11 +61,12 @@ public enum JobReport {
 
     static func header(_ job: JobSnapshot) -> String {
         var tiles: [String] = []
+        let lead = headlineMetric(job)
         for (model, caption) in [("student", "federated student"), ("teacher", "partners' own teachers"), ("hybrid", "hybrids")] {
-            guard let m = mean(job, model: model, metric: "mcc") else { continue }
+            guard let m = mean(job, model: model, metric: lead.key) else { continue }
             tiles.append("<div class=\"tile\" style=\"--c:\(Deployment.colour(model: model, in: []))\"><div class=\"tile-label\">"
                 + "\(HTML.escape(caption))</div><div class=\"tile-value\">\(Format.fixed(m.mean, 3))</div>"
-                + "<div class=\"tile-note\">mean test MCC over \(partnerCount(m.count))</div></div>")
+                + "<div class=\"tile-note\">mean test \(lead.title) over \(partnerCount(m.count))</div></div>")
         }
         let enrolled = job.partners.filter(\.enrolled).count
         let facts = HTMLReport.facts([
@@ -70,7 +77,7 @@ public enum JobReport {
                 : "\(Format.integer(enrolled)) of \(Format.integer(job.partners.count)) enrolled"),
             ("Transfer set", Format.integer(job.transferSize) + " molecules"),
             ("Student size", Format.integer(job.studentSize) + " molecules"),
-            ("Threshold", job.threshold.map { Format.fixed($0, 3) } ?? "not calibrated"),
+            ("Threshold", job.regression ? "none (a regression job)" : job.threshold.map { Format.fixed($0, 3) } ?? "not calibrated"),
             ("Student SHA-256", job.studentSHA256.map { "<span class=\"sha\">\(HTML.escape($0))</span>" } ?? "not trained"),
         ])
         let state = "<span class=\"chip \(Deployment.stateClass(job))\">\(HTML.escape(Deployment.stateLabel(job)))</span>"
@@ -87,7 +94,7 @@ public enum JobReport {
         <h1>\(HTML.escape(job.name))\(state)</h1>
         \(message)
         <p class="headline">\(headline(job))</p>
-        <p class="privacy"><strong>What left each partner.</strong> \(privacyNote)</p>
+        <p class="privacy"><strong>What left each partner.</strong> \(job.regression ? regressionPrivacyNote : privacyNote)</p>
         \(tiles.isEmpty ? "" : "<div class=\"tiles\">\(tiles.joined())</div>")
         \(facts)
         </header>
@@ -100,19 +107,25 @@ public enum JobReport {
         + "(summed by the coordinator to calibrate the threshold), and aggregate metrics of the student, its teacher and its hybrid "
         + "on its private validation and test sets. Nothing else: no private molecule, label or model left any partner."
 
-    /// The headline sentence (HTML): mean test MCC of the student against the teachers and hybrids.
+    /// What a regression job lets leave a partner's site.
+    static let regressionPrivacyNote = "Its teacher's annotations of the public transfer-set molecules (predicted value, "
+        + "applicability-domain distance, abstentions) and aggregate regression metrics (RMSE, MAE, R², correlations) of the student, "
+        + "its teacher and its hybrid on its private validation and test sets. Nothing else: no private molecule, measured value or model left any partner."
+
+    /// The headline sentence (HTML): mean test MCC (a regression job: RMSE) of the student against the teachers and hybrids.
     static func headline(_ job: JobSnapshot) -> String {
-        guard let student = mean(job, model: "student", metric: "mcc") else {
+        let lead = headlineMetric(job)
+        guard let student = mean(job, model: "student", metric: lead.key) else {
             if job.partners.contains(where: { !$0.metrics.isEmpty }) {
-                return "The partners' reports hold no test MCC for the student."
+                return "The partners' reports hold no test \(lead.title) for the student."
             }
             return "No partner has reported test metrics yet; the job is \(HTML.escape(Deployment.stateLabel(job)))."
         }
-        var text = "Averaged over \(partnerCount(student.count)), the federated student reaches test MCC "
+        var text = "Averaged over \(partnerCount(student.count)), the federated student reaches test \(lead.title) "
             + "<strong>\(Format.fixed(student.mean, 2))</strong> on the partners' private test sets"
         var against: [String] = []
-        if let t = mean(job, model: "teacher", metric: "mcc") { against.append("<strong>\(Format.fixed(t.mean, 2))</strong> for their own teachers") }
-        if let h = mean(job, model: "hybrid", metric: "mcc") { against.append("<strong>\(Format.fixed(h.mean, 2))</strong> for their hybrids") }
+        if let t = mean(job, model: "teacher", metric: lead.key) { against.append("<strong>\(Format.fixed(t.mean, 2))</strong> for their own teachers") }
+        if let h = mean(job, model: "hybrid", metric: lead.key) { against.append("<strong>\(Format.fixed(h.mean, 2))</strong> for their hybrids") }
         if !against.isEmpty { text += ", against " + against.joined(separator: " and ") }
         return text + "."
     }
@@ -135,8 +148,8 @@ public enum JobReport {
             HTML.cell("<span class=\"swatch\" style=\"--c:\(Deployment.colour(model: model, in: models))\"></span>"
                 + "\(HTML.escape(model)) mean", numeric: true, header: true)
         }.joined() + "</tr>"
-        let rows = meanMetrics.map { metric in
-            let name = Format.metricName(metric) + (metric == "brier" ? " (lower is better)" : "")
+        let rows = meanMetrics(job).map { metric in
+            let name = Format.metricName(metric) + (MetricFamilies.lowerIsBetter(metric) ? " (lower is better)" : "")
             return "<tr>" + HTML.cell(HTML.escape(name)) + models.map { model in
                 guard let m = mean(job, model: model, metric: metric) else { return HTML.cell(Format.missing, numeric: true) }
                 return HTML.cell("\(Format.fixed(m.mean, 3))<span class=\"ci\"> n = \(m.count)</span>", numeric: true)
@@ -148,9 +161,40 @@ public enum JobReport {
 
     // MARK: Per-partner metrics
 
-    /// Each partner's reported metrics per model: a table and grouped bars of MCC and ROC-AUC.
+    /// How the per-partner section shows a task's metrics: the lead's note on validation, the two
+    /// charted metrics and the table's metric columns.
+    struct EvaluationLayout {
+        var validationNote: String
+        var chartTitle: String
+        var panels: [(panel: BarPanel, value: (PartnerSnapshot.ReportedMetrics?) -> Double?)]
+        var columns: [(title: String, value: (PartnerSnapshot.ReportedMetrics?) -> Double?)]
+    }
+
+    static func evaluationLayout(_ job: JobSnapshot) -> EvaluationLayout {
+        if job.regression {
+            return EvaluationLayout(
+                validationNote: "validation RMSE on its validation set", chartTitle: "Test RMSE and R² each partner reported, per model",
+                panels: [(BarPanel(title: "Test RMSE", axisTitle: "root mean squared error (lower is better)"), { $0?.regressionTest?.rmse }),
+                         (BarPanel(title: "Test R²", references: [(0, "the mean", Palette.subtle)], axisTitle: "coefficient of determination"),
+                          { $0?.regressionTest?.r2 })],
+                columns: [("RMSE", { $0?.regressionTest?.rmse }), ("MAE", { $0?.regressionTest?.mae }), ("R²", { $0?.regressionTest?.r2 }),
+                          ("Spearman", { $0?.regressionTest?.spearman }), ("Pearson", { $0?.regressionTest?.pearson }),
+                          ("Val. RMSE", { $0?.regressionValidation?.rmse })])
+        }
+        return EvaluationLayout(
+            validationNote: "validation MCC on its validation set", chartTitle: "Test MCC and ROC-AUC each partner reported, per model",
+            panels: [(BarPanel(title: "Test MCC", axisTitle: "Matthews correlation (−1 … 1)"), { $0?.test.mcc }),
+                     (BarPanel(title: "Test ROC-AUC", domain: 0...1, references: [(0.5, "chance", Palette.subtle)], axisTitle: "area under the ROC curve"),
+                      { $0?.test.rocAUC })],
+            columns: [("MCC", { $0?.test.mcc }), ("ROC-AUC", { $0?.test.rocAUC }), ("PR-AUC", { $0?.test.prAUC }),
+                      ("Bal. acc.", { $0?.test.balancedAccuracy }), ("F1", { $0?.test.f1 }), ("Sens.", { $0?.test.sensitivity }),
+                      ("Spec.", { $0?.test.specificity }), ("Brier", { $0?.test.brier }), ("Val. MCC", { $0?.validation.mcc })])
+    }
+
+    /// Each partner's reported metrics per model: a table and grouped bars of MCC and ROC-AUC (a regression job: RMSE and R²).
     static func evaluation(_ job: JobSnapshot) -> String {
-        let lead = "The metrics each partner reported on its own private test set (validation MCC on its validation set). "
+        let layout = evaluationLayout(job)
+        let lead = "The metrics each partner reported on its own private test set (\(layout.validationNote)). "
             + "“\(Format.missing)” marks a metric the partner did not report or that is undefined on its data."
         let models = Deployment.models(job)
         guard job.partners.contains(where: { !$0.metrics.isEmpty }) else {
@@ -165,21 +209,18 @@ public enum JobReport {
         var bars: [BarRow] = []
         for p in job.partners {
             for (i, model) in rowsModels(p).enumerated() {
-                let test = Deployment.reported(p, model)?.test
+                let reported = Deployment.reported(p, model)
                 bars.append(BarRow(label: "\(p.name) · \(model)", colour: Deployment.colour(model: model, in: models),
-                                   values: [BarValue(value: test?.mcc), BarValue(value: test?.rocAUC)], gapBefore: i == 0))
+                                   values: layout.panels.map { BarValue(value: $0.value(reported)) }, gapBefore: i == 0))
             }
         }
-        let chart = Charts.bars(title: "Test MCC and ROC-AUC each partner reported, per model", rows: bars, panels: [
-            BarPanel(title: "Test MCC", axisTitle: "Matthews correlation (−1 … 1)"),
-            BarPanel(title: "Test ROC-AUC", domain: 0...1, references: [(0.5, "chance", Palette.subtle)], axisTitle: "area under the ROC curve"),
-        ])
+        let chart = Charts.bars(title: layout.chartTitle, rows: bars, panels: layout.panels.map(\.panel))
         let shown = models.filter { model in bars.contains { $0.label.hasSuffix(" · \(model)") } }
         let legend = HTML.legend(shown.map { HTML.legendKey($0, colour: Deployment.colour(model: $0, in: models)) })
         let figure = HTML.figure(chart, legend: legend, caption: "One group of bars per partner, one bar per model, each on that partner's "
             + "own test set; “\(Format.missing)” marks a value the partner did not report.")
 
-        let headers = ["Model", "Train n", "Test n", "MCC", "ROC-AUC", "PR-AUC", "Bal. acc.", "F1", "Sens.", "Spec.", "Brier", "Val. MCC"]
+        let headers = ["Model", "Train n", "Test n"] + layout.columns.map(\.title)
         let head = "<tr>" + headers.enumerated().map { HTML.cell(HTML.escape($0.element), numeric: $0.offset >= 1, header: true) }.joined() + "</tr>"
         var rows: [String] = []
         for p in job.partners {
@@ -188,22 +229,12 @@ public enum JobReport {
                 + "\(HTML.escape(p.name))\(note)</th></tr>")
             for model in rowsModels(p) {
                 let r = Deployment.reported(p, model)
-                let t = r?.test
                 let cells = [
                     HTML.cell("<span class=\"swatch\" style=\"--c:\(Deployment.colour(model: model, in: models))\"></span>"
                         + "<span class=\"model\">\(HTML.escape(model))</span>"),
                     HTML.cell(r.map { Format.integer($0.trainSize) } ?? Format.missing, numeric: true),
-                    HTML.cell(t.map { Format.integer($0.n) } ?? Format.missing, numeric: true),
-                    HTML.cell(Format.fixed(t?.mcc), numeric: true),
-                    HTML.cell(Format.fixed(t?.rocAUC), numeric: true),
-                    HTML.cell(Format.fixed(t?.prAUC), numeric: true),
-                    HTML.cell(Format.fixed(t?.balancedAccuracy), numeric: true),
-                    HTML.cell(Format.fixed(t?.f1), numeric: true),
-                    HTML.cell(Format.fixed(t?.sensitivity), numeric: true),
-                    HTML.cell(Format.fixed(t?.specificity), numeric: true),
-                    HTML.cell(Format.fixed(t?.brier), numeric: true),
-                    HTML.cell(Format.fixed(r?.validation.mcc), numeric: true),
-                ]
+                    HTML.cell(r.map { Format.integer($0.test.n) } ?? Format.missing, numeric: true),
+                ] + layout.columns.map { HTML.cell(Format.fixed($0.value(r)), numeric: true) }
                 rows.append("<tr>\(cells.joined())</tr>")
             }
         }
@@ -294,6 +325,7 @@ public enum JobReport {
 
     /// Histograms of consensus P(active) and of its confidence max(p, 1 − p), NaN (nobody annotated) left out.
     static func consensus(_ job: JobSnapshot) -> String {
+        if job.regression { return regressionConsensus(job) }
         let lead = "The coordinator federates the partners' annotations into one consensus P(active) per public molecule; the "
             + "student learns from these labels. Molecules no partner annotated have no consensus and are left out."
         let values = job.consensus.filter(\.isFinite).map { min(max($0, 0), 1) }

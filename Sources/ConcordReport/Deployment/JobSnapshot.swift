@@ -32,6 +32,10 @@ public struct JobSnapshot: Sendable, Hashable {
     public var latePartners: [String]
     /// The job's event log, oldest first.
     public var events: [Event]
+    /// A regression job (the partners report RMSE, MAE, R², Spearman and Pearson; there is no threshold).
+    public var regression: Bool = false
+    /// A regression job's consensus value per public molecule once federated (NaN where nobody annotated); empty before, and for classification.
+    public var consensusValues: [Double] = []
 
     public struct Setting: Sendable, Hashable {
         public var name: String
@@ -82,9 +86,17 @@ public struct PartnerSnapshot: Sendable, Hashable {
         public var trainSize: Int
         public var test: MetricSet
         public var validation: MetricSet
-        public init(model: String, trainSize: Int, test: MetricSet, validation: MetricSet) {
+        /// A regression job's metrics (nil for classification).
+        public var regressionTest: RegressionMetrics?
+        public var regressionValidation: RegressionMetrics?
+        public init(model: String, trainSize: Int, test: MetricSet, validation: MetricSet,
+                    regressionTest: RegressionMetrics? = nil, regressionValidation: RegressionMetrics? = nil) {
             self.model = model; self.trainSize = trainSize; self.test = test; self.validation = validation
+            self.regressionTest = regressionTest; self.regressionValidation = regressionValidation
         }
+
+        /// A test metric by its key, of either family (`mcc`, `rmse`, …).
+        public func testValue(_ key: String) -> Double? { test.value(key) ?? regressionTest?.value(key) }
     }
 
     public init(name: String, enrolled: Bool, teacher: String, annotationChunksReceived: Int, annotationChunksTotal: Int,

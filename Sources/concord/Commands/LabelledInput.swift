@@ -55,13 +55,16 @@ enum Featurization {
     /// - Throws: `DataError` when the label column is missing, or holds measured values for classification without a threshold.
     static func dataset(records: [MoleculeRecord], labels source: LabelSource?, task: ModelTask,
                         featurizer: FeaturizerSpec) async throws -> Featurized {
-        var raws: [String]? = nil
+        let kind: LabelledSet.Labels = task == .regression ? .values : .classes
+        var rowLabels: [Result<RowLabel, RecordError>]? = nil
         if let source {
-            let column = try LabelColumn.values(of: records, column: source.column, columns: source.columns, file: source.file)
-            if task == .classification && source.threshold == nil {
-                try LabelColumn.requireClasses(column, column: source.column, file: source.file)
+            let raws = try LabelColumn.values(of: records, column: source.column, columns: source.columns, file: source.file)
+            if kind == .classes && source.threshold == nil {
+                try LabelColumn.requireClasses(raws, column: source.column, file: source.file)
             }
-            raws = column
+            rowLabels = zip(records, raws).map { record, raw in
+                LabelColumn.label(raw, line: record.line, as: kind, threshold: source.threshold)
+            }
         }
         let results = await Fingerprinting.fingerprints(of: records, options: featurizer.morganOptions, parallelism: defaultParallelism)
         var matrix = FingerprintMatrix(bitCount: featurizer.bits, reservingRows: records.count)
@@ -69,35 +72,21 @@ enum Featurization {
         var skipped: [(id: String, reason: String)] = []
         var outcomes: [Result<Int, RecordError>] = []
         outcomes.reserveCapacity(records.count)
-        func skip(_ record: MoleculeRecord, _ error: RecordError) {
-            skipped.append((record.id, error.description))
-            outcomes.append(.failure(error))
-        }
         for (k, (record, result)) in zip(records, results).enumerated() {
-            let fingerprint: BitFingerprint
-            switch result {
-            case .success(let fp): fingerprint = fp
-            case .failure(let error): skip(record, error); continue
+            // The structure first, then the label: a row is skipped for the first of the two that fails.
+            let row = result.flatMap { fingerprint in
+                (rowLabels?[k] ?? .success(RowLabel(value: 0, label: 0))).map { (fingerprint, $0) }
             }
-            if let raws {
-                let raw = raws[k]
-                guard let value = Double(raw.trimmingCharacters(in: .whitespaces)), value.isFinite else {
-                    skip(record, RecordError(line: record.line, reason: "label '\(raw)' is not a number")); continue
-                }
-                if task == .classification {
-                    guard case .label(let label) = BinaryLabel(parsing: raw, threshold: source?.threshold) else {
-                        skip(record, RecordError(line: record.line, reason: "label \(raw) is not 0 or 1 (use --active-below or --active-above to threshold)"))
-                        continue
-                    }
-                    binary.append(label)
-                }
-                values.append(value)
-            } else {
-                binary.append(0); values.append(0)
+            switch row {
+            case .failure(let error):
+                skipped.append((record.id, error.description))
+                outcomes.append(.failure(error))
+            case .success(let (fingerprint, label)):
+                binary.append(label.label); values.append(label.value)
+                outcomes.append(.success(ids.count))
+                matrix.append(fingerprint)
+                ids.append(record.id)
             }
-            outcomes.append(.success(ids.count))
-            matrix.append(fingerprint)
-            ids.append(record.id)
         }
         let labels: Labels = task == .regression ? .continuous(values) : .binary(binary)
         return Featurized(dataset: try FingerprintDataset(features: matrix, labels: labels, ids: ids),

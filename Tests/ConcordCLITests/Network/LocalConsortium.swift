@@ -23,13 +23,14 @@ final class LocalConsortium: @unchecked Sendable {
     private(set) var nodes: [String: Process] = [:]
     private var runs = 0
 
-    /// Sets up the consortium from a MoleculeACE set (`--partners` k-means partners).
-    init(dataset: String = "CHEMBL1871_Ki", partners: Int = 3, extraNodeConfig: String = "") throws {
+    /// Sets up the consortium from a MoleculeACE set (`--partners` k-means partners), or from
+    /// `data` (the dataset arguments of `consortium init`, e.g. a file and `--task regression`) when given.
+    init(dataset: String = "CHEMBL1871_Ki", partners: Int = 3, extraNodeConfig: String = "", data: [String]? = nil) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("concord-net-\(UUID().uuidString.prefix(8))", isDirectory: true)
         port = try Self.freePort()
         statusPort = try Self.freePort()
         self.partners = (1...partners).map { "partner\($0)" }
-        let result = try CLI.run(["consortium", "init", "--dataset", "moleculeace:\(dataset)", "--active-below", "100",
+        let result = try CLI.run(["consortium", "init"] + (data ?? ["--dataset", "moleculeace:\(dataset)", "--active-below", "100"]) + [
                                   "--partners", "\(partners)", "--out", root.path, "--port", "\(port)", "--status-port", "\(statusPort)"])
         guard result.status == 0 else { throw Failure("consortium init failed: \(result.stderr)\(result.stdout)") }
         for name in self.partners {

@@ -57,4 +57,26 @@ public enum DistillationJob {
                  annotationsCollected: "annotations collected", federated: "federated", studentTrained: "student trained",
                  thresholdCalibrated: "threshold calibrated", studentPublished: "student published",
                  evaluationsCollected: "evaluations collected", .complete: "complete", .cancelled: "cancelled", .failed: "failed"])
+
+    /// The number status pages and the metrics endpoint (`concord_job_state`) give a phase: its
+    /// place in a job's normal life, 1 (created) … 9 (complete), then 10 cancelled, 11 failed and
+    /// 12 screening (numbered last because it was added last); 0 for a phase the kind does not
+    /// have. The numbers are durable: dashboards read them.
+    public static func statusNumber(_ phase: JobPhase) -> Int {
+        switch phase {
+        case .created: 1
+        case transferReady: 2
+        case annotationsCollected: 3
+        case federated: 4
+        case studentTrained: 5
+        case thresholdCalibrated: 6
+        case studentPublished: 7
+        case evaluationsCollected: 8
+        case .complete: 9
+        case .cancelled: 10
+        case .failed: 11
+        case screening: 12
+        default: 0
+        }
+    }
 }

@@ -27,7 +27,7 @@ extension DistillationCoordinator {
     }
 
     /// Draws the transfer set, or the pool partners screen when the job screens one.
-    private func drawTransfer(_ spec: Concord_V1_JobSpec, _ settings: JobSettings, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [JobTransition] {
+    private func drawTransfer(_ spec: DistillationJobSpec, _ settings: JobSettings, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [JobTransition] {
         let pool: (smiles: [String], preferred: Int)
         do { pool = try await transferSource(spec.transferSource) }
         catch { throw CoordinatorRefusal(.failedPrecondition, "transfer source '\(spec.transferSource)'", context: .init(job: context.job.id, field: "transfer_source"), cause: error) }
@@ -47,19 +47,19 @@ extension DistillationCoordinator {
     }
 
     /// Chooses the transfer set from the pool once enough partners screened it.
-    private func chooseTransfer(_ spec: Concord_V1_JobSpec, _ settings: JobSettings, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [JobTransition] {
+    private func chooseTransfer(_ spec: DistillationJobSpec, _ settings: JobSettings, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [JobTransition] {
         guard let poolSize = try await screeningCount(context.job.id, store: context.store) else {
             throw CoordinatorRefusal(.internalError, "the screening pool is missing", context: .init(job: context.job.id))
         }
         let (complete, waiting) = try await completeUploaders(DistillationJob.Upload.screening, size: poolSize, context)
-        guard context.mayProceed(done: complete.count, of: complete.count + waiting.count, quorum: spec.quorum, deadlineS: spec.annotationDeadlineS) else {
+        guard context.mayProceed(done: complete.count, of: complete.count + waiting.count, quorum: spec.quorum, deadlineS: spec.collectionDeadlineS) else {
             let text = "waiting for screenings from \(waiting.joined(separator: ", "))"
             return text == context.job.message ? [] : [JobTransition(DistillationJob.screening, text)]
         }
         var screenings: [Screening] = []
         for partner in complete.sorted() {
             let chunks = try await context.uploads(DistillationJob.Upload.screening, partner: partner)
-                .compactMap { try? Concord_V1_ScreeningChunk(serializedBytes: $0.payload) }
+                .compactMap { try? Concord_V2_ScreeningPayload(serializedBytes: $0.payload) }
             do { screenings.append(try Chunking.assemble(partner: partner, screeningChunks: chunks, poolSize: poolSize)) }
             catch { throw CoordinatorRefusal(.failedPrecondition, "assembling screenings", context: .init(job: context.job.id, partner: partner), cause: error) }
         }
@@ -83,10 +83,10 @@ extension DistillationCoordinator {
     }
 
     /// Closes the annotation phase once every partner, or a quorum at the deadline, annotated.
-    private func collectAnnotations(_ spec: Concord_V1_JobSpec, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [JobTransition] {
+    private func collectAnnotations(_ spec: DistillationJobSpec, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [JobTransition] {
         let size = try await transferCount(context.job.id, store: context.store) ?? 0
         let (complete, missing) = try await completeUploaders(DistillationJob.Upload.annotation, size: size, context)
-        guard context.mayProceed(done: complete.count, of: complete.count + missing.count, quorum: spec.quorum, deadlineS: spec.annotationDeadlineS) else {
+        guard context.mayProceed(done: complete.count, of: complete.count + missing.count, quorum: spec.quorum, deadlineS: spec.collectionDeadlineS) else {
             let text = "waiting for annotations from \(missing.joined(separator: ", "))"
             return text == context.job.message ? [] : [JobTransition(DistillationJob.transferReady, text)]
         }
@@ -95,69 +95,120 @@ extension DistillationCoordinator {
     }
 
     /// Federates the annotations into the consensus.
-    private func federate(_ spec: Concord_V1_JobSpec, _ settings: JobSettings, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [JobTransition] {
-        let annotations = try await collectedAnnotations(context, transferSize: try await transferCount(context.job.id, store: context.store) ?? 0)
-        let weights: [[Double]], consensus: Consensus
-        do {
-            weights = try Federation.domainWeights(annotations, power: spec.domainWeightPower > 0 ? spec.domainWeightPower : Federation.fluidWeightPower)
-            consensus = try Federation.consensus(annotations, scheme: settings.scheme, weights: weights)
-        } catch { throw CoordinatorRefusal(.failedPrecondition, "federation", context: .init(job: context.job.id), cause: error) }
-        let record = ConsensusRecord(partners: consensus.partners, probabilities: consensus.probabilities,
-                                     contributions: consensus.contributions, abstentions: annotations.map(\.abstentionCount))
+    private func federate(_ spec: DistillationJobSpec, _ settings: JobSettings, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [JobTransition] {
+        let size = try await transferCount(context.job.id, store: context.store) ?? 0
+        let power = spec.domainWeightPower > 0 ? spec.domainWeightPower : Federation.fluidWeightPower
+        let record: ConsensusRecord, scheme: String
+        switch settings.models {
+        case .classification(let choices):
+            let annotations = try await collectedAnnotations(context, transferSize: size)
+            do {
+                let weights = try Federation.domainWeights(annotations, power: power)
+                let consensus = try Federation.consensus(annotations, scheme: choices.scheme, weights: weights)
+                record = ConsensusRecord(partners: consensus.partners, probabilities: consensus.probabilities,
+                                         contributions: consensus.contributions, abstentions: annotations.map(\.abstentionCount))
+            } catch { throw CoordinatorRefusal(.failedPrecondition, "federation", context: .init(job: context.job.id), cause: error) }
+            scheme = choices.scheme.rawValue
+        case .regression(let choices):
+            let annotations = try await collectedRegressionAnnotations(context, transferSize: size)
+            do {
+                let weights = try RegressionFederation.domainWeights(annotations, power: power)
+                let consensus = try RegressionFederation.consensus(annotations, scheme: choices.scheme, weights: weights)
+                record = ConsensusRecord(partners: consensus.partners, probabilities: [], contributions: consensus.contributions,
+                                         abstentions: annotations.map(\.abstentionCount), values: consensus.values, spreads: consensus.spreads)
+            } catch { throw CoordinatorRefusal(.failedPrecondition, "federation", context: .init(job: context.job.id), cause: error) }
+            scheme = "regression, " + choices.scheme.rawValue
+        }
         let data = record.encoded()
         try await context.put(ArtifactRecord(name: Artifact.consensus, data: data, sha256: Digests.sha256(data)))
-        return [JobTransition(DistillationJob.federated, "consensus of \(annotations.count) partners (\(settings.scheme.rawValue))")]
+        return [JobTransition(DistillationJob.federated, "consensus of \(record.partners.count) partners (\(scheme))")]
     }
 
     /// Selects the student's molecules from the consensus and trains it.
-    private func trainStudent(_ spec: Concord_V1_JobSpec, _ settings: JobSettings, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [JobTransition] {
+    private func trainStudent(_ spec: DistillationJobSpec, _ settings: JobSettings, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [JobTransition] {
         let transfer = try await molecules(Artifact.transfer, context, settings: settings)
         guard let record = try await consensusRecord(context.job.id, store: context.store) else {
             throw CoordinatorRefusal(.internalError, "the stored consensus is missing or unreadable", context: .init(job: context.job.id))
         }
-        let consensus = Consensus(scheme: settings.scheme, partners: record.partners, probabilities: record.probabilities,
+        let trained: (selection: Concord_V2_StudentSelection, model: Data, note: String)
+        switch settings.models {
+        case .classification(let choices):
+            trained = try await trainClassifier(spec, choices, record: record, transfer: transfer, context)
+        case .regression(let choices):
+            trained = try await trainRegressor(spec, choices, record: record, transfer: transfer, context)
+        }
+        let selectionData: Data
+        do { selectionData = try trained.selection.serializedBytes() }
+        catch { throw CoordinatorRefusal(.internalError, "encoding the student", context: .init(job: context.job.id), cause: error) }
+        try await context.put(ArtifactRecord(name: Artifact.selection, data: selectionData, sha256: Digests.sha256(selectionData)))
+        try await context.put(ArtifactRecord(name: Artifact.student, data: trained.model, sha256: Digests.sha256(trained.model)))
+        if settings.task == .regression {
+            return [JobTransition(DistillationJob.studentTrained, trained.note),
+                    JobTransition(DistillationJob.studentPublished, "published (a regressor: no threshold to calibrate)")]
+        }
+        guard spec.calibrate else {
+            return [JobTransition(DistillationJob.studentTrained, trained.note),
+                    JobTransition(DistillationJob.studentPublished, "published with threshold 0.5 (no calibration)", threshold: 0.5)]
+        }
+        return [JobTransition(DistillationJob.studentTrained, trained.note + "; waiting for calibration counts")]
+    }
+
+    /// A classification job's student: selected from the consensus probabilities, trained on labels or soft labels.
+    private func trainClassifier(_ spec: DistillationJobSpec, _ choices: JobSettings.Classification, record: ConsensusRecord, transfer: TransferSet,
+                                 _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> (selection: Concord_V2_StudentSelection, model: Data, note: String) {
+        let consensus = Consensus(scheme: choices.scheme, partners: record.partners, probabilities: record.probabilities,
                                   contributions: record.contributions)
         // Teacher heads learn from each partner's annotation, which the coordinator holds already.
         // Only the partners the consensus was federated from (a late annotation after a quorum is not among them).
-        let annotations = spec.teacherHeads || settings.soft.weighting == .domain
+        let annotations = spec.teacherHeads || choices.soft.weighting == .domain
             ? try await collectedAnnotations(context, transferSize: transfer.features.rowCount).filter { consensus.partners.contains($0.partner) } : []
-        let selection: StudentSelection
-        let model: any ProbabilisticClassifier
+        var artifact = Concord_V2_StudentSelection()
         do {
-            selection = try await StudentSelection.select(consensus, mode: settings.selection, size: Int(spec.studentSize),
-                                                          seed: SeedTree(spec.seed).stage(.selection).seed, features: transfer.features)
-            model = try await StudentTraining.fit(recipe: settings.student, softLabels: spec.softLabels, teacherHeads: spec.teacherHeads,
-                                                  soft: settings.soft, consensus: consensus, annotations: annotations, selection: selection,
-                                                  transfer: transfer.features, seed: SeedTree(spec.seed).stage(.student).seed, parallelism: context.parallelism)
+            let selection = try await StudentSelection.select(consensus, mode: choices.selection, size: Int(spec.studentSize),
+                                                              seed: SeedTree(spec.seed).stage(.selection).seed, features: transfer.features)
+            let model = try await StudentTraining.fit(recipe: choices.student, softLabels: spec.softLabels, teacherHeads: spec.teacherHeads,
+                                                      soft: choices.soft, consensus: consensus, annotations: annotations, selection: selection,
+                                                      transfer: transfer.features, seed: SeedTree(spec.seed).stage(.student).seed, parallelism: context.parallelism)
+            artifact.rows = selection.rows.map { UInt32($0) }
+            artifact.labels = selection.labels.map { UInt32($0) }
+            artifact.probabilities = selection.rows.map { consensus.probabilities[$0] }
+            let note = "student trained on \(selection.rows.count) molecules (\(selection.actives) active)" + (selection.shortfall.map { "; \($0)" } ?? "")
+            return (artifact, try StudentCodec.encode(model), note)
         } catch { throw CoordinatorRefusal(.failedPrecondition, "student", context: .init(job: context.job.id), cause: error) }
-        var artifact = Concord_V1_StudentSelectionArtifact()
-        artifact.rows = selection.rows.map { UInt32($0) }
-        artifact.labels = selection.labels.map { UInt32($0) }
-        artifact.probabilities = selection.rows.map { consensus.probabilities[$0] }
-        let modelData: Data, selectionData: Data
-        do {
-            modelData = try StudentCodec.encode(model)
-            selectionData = try artifact.serializedBytes()
-        } catch { throw CoordinatorRefusal(.internalError, "encoding the student", context: .init(job: context.job.id), cause: error) }
-        try await context.put(ArtifactRecord(name: Artifact.selection, data: selectionData, sha256: Digests.sha256(selectionData)))
-        try await context.put(ArtifactRecord(name: Artifact.student, data: modelData, sha256: Digests.sha256(modelData)))
-        let note = "student trained on \(selection.rows.count) molecules (\(selection.actives) active)" + (selection.shortfall.map { "; \($0)" } ?? "")
-        guard spec.calibrate else {
-            return [JobTransition(DistillationJob.studentTrained, note),
-                    JobTransition(DistillationJob.studentPublished, "published with threshold 0.5 (no calibration)", threshold: 0.5)]
+    }
+
+    /// A regression job's student: selected from the consensus values (as the simulation's
+    /// ``RegressionTask`` selects, with the same seeds), trained as a regressor on them.
+    private func trainRegressor(_ spec: DistillationJobSpec, _ choices: JobSettings.Regression, record: ConsensusRecord, transfer: TransferSet,
+                                _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> (selection: Concord_V2_StudentSelection, model: Data, note: String) {
+        guard let values = record.values, let spreads = record.spreads, values.count == transfer.count, spreads.count == values.count else {
+            throw CoordinatorRefusal(.internalError, "the stored consensus holds no values for the transfer set", context: .init(job: context.job.id))
         }
-        return [JobTransition(DistillationJob.studentTrained, note + "; waiting for calibration counts")]
+        let consensus = RegressionConsensus(scheme: choices.scheme, partners: record.partners, values: values, spreads: spreads,
+                                            contributions: record.contributions)
+        var artifact = Concord_V2_StudentSelection()
+        do {
+            let selection = try RegressionSelection.select(consensus, mode: choices.selection, size: Int(spec.studentSize),
+                                                           seed: SeedTree(spec.seed).stage(.selection).seed)
+            let model = try await choices.student.train(transfer.features.rows(selection.rows), values: selection.values,
+                                                        seed: SeedTree(spec.seed).stage(.student).seed, parallelism: context.parallelism).model
+            artifact.rows = selection.rows.map { UInt32($0) }
+            artifact.values = selection.values
+            let note = "regression student trained on \(selection.rows.count) molecules (mean consensus spread \(String(format: "%.3f", selection.meanSpread)))"
+                + (selection.shortfall.map { "; \($0)" } ?? "")
+            return (artifact, try StudentCodec.encode(regressor: model), note)
+        } catch { throw CoordinatorRefusal(.failedPrecondition, "student", context: .init(job: context.job.id), cause: error) }
     }
 
     /// Chooses the threshold from the participants' summed counts.
-    private func calibrate(_ spec: Concord_V1_JobSpec, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [JobTransition] {
+    private func calibrate(_ spec: DistillationJobSpec, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [JobTransition] {
         let participants = try await participants(context)
         let received = try await context.submissions(DistillationJob.Submission.calibration)
         let have = Set(received.map(\.partner))
-        guard participants.allSatisfy(have.contains) || (context.deadlinePassed(seconds: spec.evaluationDeadlineS) && !have.isEmpty) else { return [] }
+        guard participants.allSatisfy(have.contains) || (context.deadlinePassed(seconds: spec.finalDeadlineS) && !have.isEmpty) else { return [] }
         var parts: [ThresholdCounts] = []
         for item in received where participants.contains(item.partner) {
-            guard let message = try? Concord_V1_CalibrationCounts(serializedBytes: item.payload),
+            guard let message = try? Concord_V2_CalibrationCounts(serializedBytes: item.payload),
                   let counts = try? ThresholdCounts(wire: message, expected: FederatedCalibration.grid) else { continue }
             parts.append(counts)
         }
@@ -169,17 +220,17 @@ extension DistillationCoordinator {
     }
 
     /// Closes the evaluation phase once every participant, or any at the deadline, reported.
-    private func collectEvaluations(_ spec: Concord_V1_JobSpec, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [JobTransition] {
+    private func collectEvaluations(_ spec: DistillationJobSpec, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [JobTransition] {
         let participants = try await participants(context)
         let have = Set(try await context.submissions(DistillationJob.Submission.evaluation).map(\.partner))
-        guard participants.allSatisfy(have.contains) || (context.deadlinePassed(seconds: spec.evaluationDeadlineS) && !have.isEmpty) else { return [] }
+        guard participants.allSatisfy(have.contains) || (context.deadlinePassed(seconds: spec.finalDeadlineS) && !have.isEmpty) else { return [] }
         return [JobTransition(DistillationJob.evaluationsCollected, "evaluations from \(have.count) of \(participants.count) partners")]
     }
 
     /// Writes the job's report (stored, and to the report directory when there is one).
     private func writeReport(_ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [JobTransition] {
         var final = try await context.snapshot()
-        final.stateIndex = Concord_V1_JobState.complete.rawValue  // the report is the last step of the job
+        final.stateIndex = DistillationJob.statusNumber(.complete)  // the report is the last step of the job
         final.state = DistillationJob.descriptor.title(.complete)
         final.message = "complete"
         let data = Data(JobReport.render(final).utf8)

@@ -12,7 +12,8 @@ extension DistillationCoordinator {
         if spec.softLabels, spec.softTemperature > 0, spec.softTemperature != 1 { student += ", temperature \(spec.softTemperature)" }
         if spec.softLabels, !spec.studentWeighting.isEmpty, spec.studentWeighting != "none" { student += ", molecules weighted by \(spec.studentWeighting)" }
         if spec.teacherHeads { student += ", one auxiliary output per partner in training (published: the consensus output alone)" }
-        return [
+        let regression = spec.task == ModelTask.regression.rawValue
+        return (regression ? [.init(name: "task", value: "regression of a measured value (consensus: the teachers' domain-weighted mean)")] : []) + [
             .init(name: "partners", value: spec.partners.sorted().joined(separator: ", ")),
             .init(name: "quorum", value: spec.quorum == 0 ? "all partners" : "\(spec.quorum)"),
             .init(name: "transfer set", value: "\(spec.transferSize) public molecules from \(spec.transferSource)"
@@ -22,7 +23,7 @@ extension DistillationCoordinator {
                   ? ", domain weights (1 − d)^\(spec.domainWeightPower > 0 ? spec.domainWeightPower : Federation.fluidWeightPower)" : "")),
             .init(name: "selection", value: "\(spec.selection), \(spec.studentSize) molecules asked"),
             .init(name: "student", value: student),
-            .init(name: "threshold", value: spec.calibrate ? "federated calibration (max MCC over the partners' summed counts)" : "0.5"),
+            .init(name: "threshold", value: regression ? "none (a regressor)" : spec.calibrate ? "federated calibration (max MCC over the partners' summed counts)" : "0.5"),
             .init(name: "seed", value: "\(spec.seed)"),
         ]
     }

@@ -46,8 +46,8 @@ public final class DistillationCoordinator: CoordinatorJobKind {
 
     // MARK: Reading the job
 
-    static func spec(_ data: Data) throws(CoordinatorRefusal) -> Concord_V1_JobSpec {
-        do { return try Concord_V1_JobSpec(serializedBytes: data) }
+    static func spec(_ data: Data) throws(CoordinatorRefusal) -> DistillationJobSpec {
+        do { return try DistillationJobSpec(stored: data) }
         catch { throw CoordinatorRefusal(.internalError, "stored job spec", cause: error) }
     }
 
@@ -130,12 +130,24 @@ public final class DistillationCoordinator: CoordinatorJobKind {
 
     /// Every complete annotation, assembled.
     func collectedAnnotations(_ context: CoordinatorJobContext, transferSize: Int) async throws(CoordinatorRefusal) -> [Annotation] {
-        var annotations: [Annotation] = []
+        try await collected(context, transferSize: transferSize) { partner, chunks in try Chunking.assemble(partner: partner, chunks: chunks, transferSize: transferSize) }
+    }
+
+    /// Every complete regression annotation (predicted values), assembled.
+    func collectedRegressionAnnotations(_ context: CoordinatorJobContext, transferSize: Int) async throws(CoordinatorRefusal) -> [RegressionAnnotation] {
+        try await collected(context, transferSize: transferSize) { partner, chunks in
+            try Chunking.assembleRegression(partner: partner, chunks: chunks, transferSize: transferSize)
+        }
+    }
+
+    private func collected<Assembled>(_ context: CoordinatorJobContext, transferSize: Int,
+                                      assemble: (String, [Concord_V2_AnnotationPayload]) throws -> Assembled) async throws(CoordinatorRefusal) -> [Assembled] {
+        var annotations: [Assembled] = []
         for partner in try await context.partners() {
             let chunks = try await context.uploads(DistillationJob.Upload.annotation, partner: partner.partner)
-                .compactMap { try? Concord_V1_AnnotationChunk(serializedBytes: $0.payload) }
+                .compactMap { try? Concord_V2_AnnotationPayload(serializedBytes: $0.payload) }
             guard chunks.count == Chunking.chunkCount(transferSize) else { continue }
-            do { annotations.append(try Chunking.assemble(partner: partner.partner, chunks: chunks, transferSize: transferSize)) }
+            do { annotations.append(try assemble(partner.partner, chunks)) }
             catch { throw CoordinatorRefusal(.failedPrecondition, "assembling annotations", context: .init(job: context.job.id, partner: partner.partner), cause: error) }
         }
         guard !annotations.isEmpty else { throw CoordinatorRefusal(.failedPrecondition, "no complete annotation", context: .init(job: context.job.id)) }
@@ -143,9 +155,9 @@ public final class DistillationCoordinator: CoordinatorJobKind {
     }
 
     /// The evaluation reports received, by partner.
-    func evaluations(_ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [(partner: String, report: Concord_V1_EvaluationReport)] {
+    func evaluations(_ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [(partner: String, report: Concord_V2_EvaluationReport)] {
         try await context.submissions(DistillationJob.Submission.evaluation).compactMap { item in
-            (try? Concord_V1_EvaluationReport(serializedBytes: item.payload)).map { (item.partner, $0) }
+            (try? Concord_V2_EvaluationReport(serializedBytes: item.payload)).map { (item.partner, $0) }
         }
     }
 }

@@ -23,8 +23,8 @@ struct DistillationPartner: PartnerJobKind {
         }
     }
 
-    func run<Transport: ClientTransport>(_ session: NodeSession<Transport>, view found: Concord_V1_JobView) async throws -> NodeOutcome {
-        let config = session.config, logger = session.logger, store = session.store, client = session.client
+    func run<Transport: ClientTransport>(_ session: NodeSession<Transport>, view found: Concord_V2_JobView) async throws -> NodeOutcome {
+        let config = session.config, logger = session.logger, store = session.store
         let teacherName = config.teacher ?? "rf"
         guard let recipe = TrainingRecipe.named(teacherName) else {
             throw NodeError("unknown teacher '\(teacherName)'; choose rf, mlp, logreg or knn", code: .configuration, context: .init(field: "teacher"))
@@ -32,70 +32,81 @@ struct DistillationPartner: PartnerJobKind {
         var view = found
         let jobID = view.jobID
         let fingerprint: FeaturizerSpec
-        do { fingerprint = try FeaturizerSpec(wire: view.fingerprint) }
+        do { fingerprint = try FeaturizerSpec(wire: try Self.details(view).fingerprint) }
         catch { throw NodeError("the job's fingerprint", code: .integrity, context: .init(job: jobID, field: "fingerprint"), cause: error) }
+        let task: ModelTask
+        do { task = try ModelTask(wire: try Self.details(view).task) }
+        catch { throw NodeError("the job's task", code: .integrity, context: .init(job: jobID, field: "task"), cause: error) }
+        let regressor = try Self.regressor(teacherName, task: task)
 
-        // The private data, fingerprinted as the job asks.
-        let data = try await PrivateData.load(config.data, base: config.base, fingerprint: fingerprint.morganOptions, seed: session.seed, parallelism: session.parallelism)
+        // The private data, fingerprinted as the job asks (measured values for a regression job).
+        let data = try await PrivateData.load(config.data, base: config.base, fingerprint: fingerprint.morganOptions, seed: session.seed,
+                                              task: task, parallelism: session.parallelism)
         for line in data.skipped.prefix(10) { logger.warning("skipped: \(line)") }
         if data.skipped.count > 10 { logger.warning("… and \(data.skipped.count - 10) more records skipped") }
-        logger.info("private data: \(data.train.count) training (\(data.train.actives) active), \(data.validation.count) validation, \(data.test.count) test molecules")
+        let training = task == .regression ? "\(data.train.count) training (measured values)" : "\(data.train.count) training (\(data.train.actives) active)"
+        logger.info("private data: \(training), \(data.validation.count) validation, \(data.test.count) test molecules")
         let work = PartnerWork(partner: config.partner, data: data, recipe: recipe, selfGuard: try PartnerWork.selfGuard(config.selfGuard),
-                               seed: session.seed, parallelism: session.parallelism, hybrid: try PartnerWork.hybridOptions(config.hybridModel))
+                               seed: session.seed, parallelism: session.parallelism, hybrid: try PartnerWork.hybridOptions(config.hybridModel),
+                               regressor: regressor ?? RegressionRecipe())
 
         // A screened job: the pool's domain distances (no predictions), unless the coordinator holds them.
-        view = try await session.wait(for: .screening, job: jobID, view: view)
-        if view.state == .screening, view.screeningChunksReceived.count < Int(view.screeningChunks) {
+        view = try await wait(session, for: DistillationJob.screening, view: view)
+        if view.phase == DistillationJob.screening.rawValue, let upload = Self.upload(DistillationJob.Upload.screening, view), !upload.complete {
             let chunks = try await screen(session, view, work: work, fingerprint: fingerprint)
             if session.dryRun {
                 let bytes = try chunks.reduce(0) { total, chunk in let data: Data = try chunk.serializedBytes(); return total + data.count }
                 return session.outcome(jobID: jobID, state: "dry run (screening)", disclosure: [
                     "dry run for job \(jobID): the job is screening its public pool; nothing below was sent",
-                    "  UploadScreening     \(String(format: "%6d", chunks.count)) chunks    \(bytes) bytes: domain distance and abstention flag per public pool molecule (no prediction)",
+                    "  Upload screening    \(String(format: "%6d", chunks.count)) chunks    \(bytes) bytes: domain distance and abstention flag per public pool molecule (no prediction)",
                     "no SMILES, identity key, fingerprint or label of a private molecule is in any of them",
                 ])
             }
         }
 
-        // Wait for the transfer set, then fetch whatever is not yet stored.
-        view = try await session.wait(for: .transferReady, job: jobID, view: try await session.refreshed(jobID))
-        let transfer = try await PartnerWork.transfer(try await fetchMolecules(session, view, pool: false), fingerprint: fingerprint, parallelism: session.parallelism)
+        // Wait for the transfer set, then fetch it unless it is stored.
+        view = try await wait(session, for: DistillationJob.transferReady, view: try await session.refreshed(jobID))
+        let details = try Self.details(view)
+        let transfer = try await PartnerWork.transfer(try await molecules(session, view, artifact: "transfer", count: Int(details.transferSize)),
+                                                      fingerprint: fingerprint, parallelism: session.parallelism)
 
         // The teacher and the annotation (kept once made).
-        var chunks: [Concord_V1_AnnotationChunk] = try await session.stored(jobID, prefix: "annotation/")
+        var chunks: [Concord_V2_AnnotationPayload] = try await session.stored(jobID, prefix: "annotation/")
         var teacherModel: (any ProbabilisticClassifier)?
-        if chunks.isEmpty {
-            let (teacher, annotation) = try await work.teach(transfer: transfer.features, keys: transfer.keys, reliability: view.wantsReliability)
+        if chunks.isEmpty, task == .regression {
+            chunks = try await annotateRegression(session, jobID: jobID, work: work, transfer: transfer)
+        } else if chunks.isEmpty {
+            let (teacher, annotation) = try await work.teach(transfer: transfer.features, keys: transfer.keys, reliability: details.wantsReliability)
             teacherModel = teacher
             if let encoded = try? StudentCodec.encode(teacher) { try await store.put("teacher", job: jobID, data: encoded) }
-            chunks = Chunking.annotationChunks(jobID: jobID, annotation: annotation)
+            chunks = Chunking.annotationChunks(annotation)
             for chunk in chunks { try await store.put(String(format: "annotation/%06d", Int(chunk.index)), job: jobID, data: try chunk.serializedBytes()) }
             let sent = annotation.reliability.map { String(format: "; our teacher's own ROC-AUC, sent with it: %.3f", $0) } ?? ""
             logger.info("annotated \(annotation.probabilities.count) public molecules (abstained on \(annotation.abstentionCount) of our own)\(sent)")
         }
-        if session.dryRun { return try dryRunOutcome(session, jobID: jobID, chunks: chunks) }
+        if session.dryRun { return try dryRunOutcome(session, jobID: jobID, chunks: chunks, task: task) }
 
         // Upload the chunks the coordinator does not hold.
-        try await upload(session, chunks, view: try await session.refreshed(jobID))
+        try await upload(session, chunks, view: try await session.refreshed(jobID), task: task)
 
         // The student and its selection.
-        view = try await session.wait(for: .studentTrained, job: jobID, view: try await session.refreshed(jobID))
-        let student = try await fetchStudent(session, jobID, view: view)
-        let selection = try await fetchSelection(session, jobID)
+        view = try await wait(session, for: DistillationJob.studentTrained, view: try await session.refreshed(jobID))
+        if task == .regression { return try await evaluateRegression(session, view, work: work, transfer: transfer.features) }
+        let student = try await fetchStudent(session, view)
+        let selection = try await fetchSelection(session, view)
 
         // Calibration counts on our validation molecules (only counts leave).
-        if view.state == .studentTrained, !view.calibrationReceived, !data.validation.labels.isEmpty {
-            let counts = await work.calibrationCounts(student: student, thresholds: view.candidateThresholds)
-            let ack = try await session.call("SubmitCalibration", job: jobID, counts.wire(jobID: jobID),
-                                             summary: "confusion counts at \(view.candidateThresholds.count) thresholds over \(data.validation.count) validation molecules") { r, o in
-                try await client.submitCalibration(r, options: o)
-            }
+        let calibrating = try Self.details(view)
+        if view.phase == DistillationJob.studentTrained.rawValue, !view.submissions.contains(DistillationJob.Submission.calibration), !data.validation.labels.isEmpty {
+            let counts = await work.calibrationCounts(student: student, thresholds: calibrating.candidateThresholds)
+            let ack = try await session.submit(DistillationJob.Submission.calibration, job: jobID, payload: counts.wire,
+                                               summary: "confusion counts at \(calibrating.candidateThresholds.count) thresholds over \(data.validation.count) validation molecules")
             logger.info("calibration: \(ack.message)")
         }
 
         // Once published: evaluate student, teacher and hybrid on our own data; send the aggregates.
-        view = try await session.wait(for: .studentPublished, job: jobID, view: try await session.refreshed(jobID))
-        let threshold = view.threshold
+        view = try await wait(session, for: DistillationJob.studentPublished, view: try await session.refreshed(jobID))
+        let threshold = try Self.details(view).threshold
         if teacherModel == nil, let stored = try await store.get("teacher", job: jobID) { teacherModel = try? StudentCodec.decode(stored) }
         let teacher = try await { () async throws -> any ProbabilisticClassifier in
             if let teacherModel { return teacherModel }
@@ -103,140 +114,132 @@ struct DistillationPartner: PartnerJobKind {
         }()
         let outcomes = try await work.evaluate(student: student, threshold: threshold, studentRows: selection.rows.count, teacher: teacher,
                                                selection: selection.rows.map { Int($0) }, transfer: transfer.features, hybrid: config.hybrid ?? true)
-        let report = PartnerWork.report(jobID: jobID, outcomes)
-        if !view.evaluationReceived {
-            let ack = try await session.call("SubmitEvaluation", job: jobID, report,
-                                             summary: "aggregate metrics of \(report.models.map(\.model).joined(separator: ", ")) on \(data.test.count) test and \(data.validation.count) validation molecules") { r, o in
-                try await client.submitEvaluation(r, options: o)
-            }
+        let report = PartnerWork.report(outcomes)
+        if !view.submissions.contains(DistillationJob.Submission.evaluation) {
+            let ack = try await session.submit(DistillationJob.Submission.evaluation, job: jobID, payload: report,
+                                               summary: "aggregate metrics of \(report.models.map(\.model).joined(separator: ", ")) on \(data.test.count) test and \(data.validation.count) validation molecules")
             logger.info("evaluation: \(ack.message)")
         }
         for o in outcomes {
             logger.info("\(o.model) on our test set: MCC \(o.test.mcc.map { String(format: "%.3f", $0) } ?? "—"), ROC-AUC \(o.test.rocAUC.map { String(format: "%.3f", $0) } ?? "—")")
         }
-        let final = try await session.wait(for: .complete, job: jobID, view: try await session.refreshed(jobID))
-        return session.outcome(jobID: jobID, state: "\(final.state)", threshold: threshold,
+        let final = try await wait(session, for: .complete, view: try await session.refreshed(jobID))
+        return session.outcome(jobID: jobID, state: final.phase, threshold: threshold,
                                metrics: outcomes.map { (model: $0.model, test: $0.test, validation: $0.validation) })
+    }
+
+    // MARK: The job view
+
+    /// The kind's part of a job view. - Throws: ``NodeError`` (`integrity`) when it does not decode.
+    static func details(_ view: Concord_V2_JobView) throws(NodeError) -> Concord_V2_DistillationView {
+        do { return try Concord_V2_DistillationView(serializedBytes: view.details) }
+        catch { throw NodeError("the job view's distillation details", code: .integrity, context: .init(job: view.jobID), cause: error) }
+    }
+
+    /// The caller's progress on one of its uploads, as the view states it.
+    static func upload(_ name: String, _ view: Concord_V2_JobView) -> Concord_V2_UploadProgress? {
+        view.uploads.first { $0.name == name }
+    }
+
+    func wait<Transport>(_ session: NodeSession<Transport>, for phase: JobPhase, view: Concord_V2_JobView) async throws -> Concord_V2_JobView {
+        try await session.wait(for: phase, of: DistillationJob.descriptor, job: view.jobID, view: view)
     }
 
     // MARK: Transfer set and screening pool
 
-    /// The transfer set's SMILES (or, with `pool`, the screening pool's), fetching the chunks not yet stored.
-    private func fetchMolecules<Transport>(_ session: NodeSession<Transport>, _ view: Concord_V1_JobView, pool: Bool) async throws -> [String] {
-        let jobID = view.jobID
-        let total = Int(pool ? view.screeningChunks : view.transferChunks)
-        let prefix = pool ? "pool/" : "transfer/", what = pool ? "screening pool" : "transfer"
-        let method = pool ? "FetchScreeningPool" : "FetchTransferSet"
-        let store = session.store, sent = session.sent, client = session.client
-        while true {
-            let held = Set(try await store.keys(job: jobID, prefix: prefix).compactMap { Int($0.dropFirst(prefix.count)) })
-            guard let first = (0..<total).first(where: { !held.contains($0) }) else { break }
-            var request = Concord_V1_FetchTransferSetRequest()
-            request.jobID = jobID
-            request.fromChunk = UInt32(first)
-            let got: Int = try await session.call(method, job: jobID, request, summary: "request \(what) chunks from \(first)") { r, o in
-                let handle: @Sendable (StreamingClientResponse<Concord_V1_TransferChunk>) async throws -> Int = { response in
-                    var n = 0
-                    for try await chunk in response.messages {
-                        if pool { try Chunking.validatePool(chunk, job: view) } else { try Chunking.validate(chunk, job: view) }
-                        let bytes: Data = try chunk.serializedBytes()
-                        try await store.put(prefix + String(format: "%06d", Int(chunk.index)), job: jobID, data: bytes)
-                        sent.received(bytes.count)
-                        n += 1
-                    }
-                    return n
-                }
-                return pool ? try await client.fetchScreeningPool(r, options: o, onResponse: handle)
-                            : try await client.fetchTransferSet(r, options: o, onResponse: handle)
-            }
-            session.logger.info("received \(got) \(what) chunks (from \(first) of \(total))")
+    /// The SMILES of a published molecule set (the transfer set, or the screening pool), fetched
+    /// unless stored; the artifact's digest is checked as it is assembled.
+    private func molecules<Transport>(_ session: NodeSession<Transport>, _ view: Concord_V2_JobView, artifact: String, count: Int) async throws -> [String] {
+        let data = try await session.artifact(artifact, view: view, label: artifact == "screening" ? "screening pool" : artifact)
+        let smiles = data.isEmpty ? [] : String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard smiles.count == count else {
+            throw NodeError("the \(artifact) holds \(smiles.count) molecules; the job announces \(count)", code: .integrity, context: .init(job: view.jobID))
         }
-        var smiles: [String] = []
-        for index in 0..<total {
-            guard let data = try await store.get(prefix + String(format: "%06d", index), job: jobID) else {
-                throw NodeError("\(what) chunk \(index) vanished from the store", context: .init(job: jobID, chunk: index))
-            }
-            smiles += try Concord_V1_TransferChunk(serializedBytes: data).smiles
-        }
-        guard Digests.smiles(smiles) == (pool ? view.screeningSha256 : view.transferSha256) else {
-            throw NodeError("the \(what)'s SHA-256 does not match the job's", code: .integrity, context: .init(job: jobID))
+        if let long = smiles.firstIndex(where: { $0.utf8.count > WireLimits.maxSMILESLength }) {
+            throw NodeError("molecule \(long) of the \(artifact) is longer than \(WireLimits.maxSMILESLength) characters", code: .integrity, context: .init(job: view.jobID))
         }
         return smiles
     }
 
     /// Screens the pool (distances only, kept once made) and uploads the chunks the coordinator does not hold.
-    private func screen<Transport>(_ session: NodeSession<Transport>, _ view: Concord_V1_JobView, work: PartnerWork,
-                                   fingerprint: FeaturizerSpec) async throws -> [Concord_V1_ScreeningChunk] {
-        let jobID = view.jobID, store = session.store, client = session.client
-        var chunks: [Concord_V1_ScreeningChunk] = try await session.stored(jobID, prefix: "screening/")
+    private func screen<Transport>(_ session: NodeSession<Transport>, _ view: Concord_V2_JobView, work: PartnerWork,
+                                   fingerprint: FeaturizerSpec) async throws -> [Concord_V2_ScreeningPayload] {
+        let jobID = view.jobID, store = session.store
+        var chunks: [Concord_V2_ScreeningPayload] = try await session.stored(jobID, prefix: "screening/")
         if chunks.isEmpty {
-            let pool = try await PartnerWork.transfer(try await fetchMolecules(session, view, pool: true), fingerprint: fingerprint, parallelism: session.parallelism)
+            let size = Int(try Self.details(view).screeningSize)
+            let pool = try await PartnerWork.transfer(try await molecules(session, view, artifact: "screening", count: size),
+                                                      fingerprint: fingerprint, parallelism: session.parallelism)
             let screening = try await work.screen(pool: pool.features, keys: pool.keys)
-            chunks = Chunking.screeningChunks(jobID: jobID, screening: screening)
+            chunks = Chunking.screeningChunks(screening)
             for chunk in chunks { try await store.put(String(format: "screening/%06d", Int(chunk.index)), job: jobID, data: try chunk.serializedBytes()) }
             session.logger.info("screened \(screening.distances.count) public molecules (abstained on \(screening.abstained.filter { $0 }.count) of our own)")
         }
         if session.dryRun { return chunks }
         // Screening takes long on a large pool: the coordinator may have gone on with a quorum meanwhile.
         let current = try await session.refreshed(jobID)
-        guard current.state == .screening else {
+        guard current.phase == DistillationJob.screening.rawValue else {
             session.logger.warning("the coordinator chose the transfer set without our screening (we were late); going on to annotate")
             return chunks
         }
-        let held = Set(current.screeningChunksReceived.map(Int.init))
-        try await session.send(chunks.filter { !held.contains(Int($0.index)) }, of: chunks.count, job: jobID, method: "UploadScreening", what: "screening",
-                               index: \.index, summary: { chunk in
-            "screening of public molecules \(chunk.offset)..<\(Int(chunk.offset) + chunk.domainDistances.count): domain distance, \(chunk.abstained.filter { $0 }.count) abstentions"
-        }) { missing in
-            try await client.uploadScreening(options: CallDefaults.options(timeout: .seconds(600)), requestProducer: { writer in
-                for chunk in missing { try await writer.write(chunk) }
-            })
-        }
+        let held = Set((Self.upload(DistillationJob.Upload.screening, current)?.held ?? []).map(Int.init))
+        try await session.upload(DistillationJob.Upload.screening, try chunks.filter { !held.contains(Int($0.index)) }.map { chunk in
+            (Int(chunk.index), try Self.payload(chunk),
+             "screening of public molecules \(chunk.offset)..<\(Int(chunk.offset) + chunk.domainDistances.count): domain distance, \(chunk.abstained.filter { $0 }.count) abstentions")
+        }, of: chunks.count, job: jobID)
         return chunks
     }
 
     // MARK: Annotation
 
-    private func upload<Transport>(_ session: NodeSession<Transport>, _ chunks: [Concord_V1_AnnotationChunk], view: Concord_V1_JobView) async throws {
-        let held = Set(view.annotationChunksReceived.map(Int.init))
-        let client = session.client
-        try await session.send(chunks.filter { !held.contains(Int($0.index)) }, of: chunks.count, job: view.jobID, method: "UploadAnnotations", what: "annotation",
-                               index: \.index, summary: { chunk in
-            "annotation of public molecules \(chunk.offset)..<\(Int(chunk.offset) + chunk.probabilities.count): P(active), domain distance, \(chunk.abstained.filter { $0 }.count) abstentions"
-        }) { missing in
-            try await client.uploadAnnotations(options: CallDefaults.options(timeout: .seconds(600)), requestProducer: { writer in
-                for chunk in missing { try await writer.write(chunk) }
-            })
-        }
+    private func upload<Transport>(_ session: NodeSession<Transport>, _ chunks: [Concord_V2_AnnotationPayload], view: Concord_V2_JobView,
+                                   task: ModelTask) async throws {
+        let held = Set((Self.upload(DistillationJob.Upload.annotation, view)?.held ?? []).map(Int.init))
+        try await session.upload(DistillationJob.Upload.annotation, try chunks.filter { !held.contains(Int($0.index)) }.map { chunk in
+            (Int(chunk.index), try Self.payload(chunk),
+             "annotation of public molecules \(chunk.offset)..<\(Int(chunk.offset) + chunk.domainDistances.count): \(Self.prediction(task)), domain distance, \(chunk.abstained.filter { $0 }.count) abstentions")
+        }, of: chunks.count, job: view.jobID)
+    }
+
+    /// What a teacher's annotation predicts per molecule, in words.
+    static func prediction(_ task: ModelTask) -> String { task == .regression ? "predicted value" : "P(active)" }
+
+    /// A kept chunk as the upload's payload (the job travels in the envelope; a chunk kept by an
+    /// earlier version may still hold its job id as an unknown field, which is not sent).
+    private static func payload(_ chunk: some SwiftProtobuf.Message) throws -> Data {
+        var chunk = chunk
+        chunk.unknownFields = SwiftProtobuf.UnknownStorage()
+        return try chunk.serializedBytes()
     }
 
     // MARK: Student
 
-    private func fetchStudent<Transport>(_ session: NodeSession<Transport>, _ jobID: String, view: Concord_V1_JobView) async throws -> any ProbabilisticClassifier {
-        let data = try await session.artifact(jobID, kind: .studentModel, key: "student")
-        guard Digests.sha256(data) == view.studentSha256 else {
-            throw NodeError("the student's SHA-256 does not match the job's", code: .integrity, context: .init(job: jobID))
-        }
-        do { return try StudentCodec.decode(data) } catch { throw NodeError("the student model", code: .integrity, context: .init(job: jobID), cause: error) }
+    private func fetchStudent<Transport>(_ session: NodeSession<Transport>, _ view: Concord_V2_JobView) async throws -> any ProbabilisticClassifier {
+        let data = try await session.artifact("student", view: view)
+        do { return try StudentCodec.decode(data) } catch { throw NodeError("the student model", code: .integrity, context: .init(job: view.jobID), cause: error) }
     }
 
-    private func fetchSelection<Transport>(_ session: NodeSession<Transport>, _ jobID: String) async throws -> Concord_V1_StudentSelectionArtifact {
-        let data = try await session.artifact(jobID, kind: .studentSelection, key: "selection")
-        return try Concord_V1_StudentSelectionArtifact(serializedBytes: data)
+    func fetchSelection<Transport>(_ session: NodeSession<Transport>, _ view: Concord_V2_JobView) async throws -> Concord_V2_StudentSelection {
+        let data = try await session.artifact("selection", view: view)
+        do { return try Concord_V2_StudentSelection(serializedBytes: data) }
+        catch { throw NodeError("the student's selection", code: .integrity, context: .init(job: view.jobID), cause: error) }
     }
 
     /// What a dry run would have sent, for the operator (the command prints it).
-    private func dryRunOutcome<Transport>(_ session: NodeSession<Transport>, jobID: String, chunks: [Concord_V1_AnnotationChunk]) throws -> NodeOutcome {
+    private func dryRunOutcome<Transport>(_ session: NodeSession<Transport>, jobID: String, chunks: [Concord_V2_AnnotationPayload],
+                                          task: ModelTask) throws -> NodeOutcome {
         let sizes = try chunks.map { chunk -> Int in let data: Data = try chunk.serializedBytes(); return data.count }
         let total = sizes.reduce(0, +)
         let abstained = chunks.reduce(0) { $0 + $1.abstained.filter { $0 }.count }
         return session.outcome(jobID: jobID, state: "dry run", disclosure: [
             "dry run for job \(jobID): nothing below was sent",
             "  Enrol                       1 message   (partner name from the certificate, teacher kind '\(session.config.teacher ?? "rf")')",
-            "  UploadAnnotations   \(String(format: "%6d", chunks.count)) chunks    \(total) bytes: P(active), domain distance and abstention flag per public molecule",
+            "  Upload annotation   \(String(format: "%6d", chunks.count)) chunks    \(total) bytes: \(Self.prediction(task)), domain distance and abstention flag per public molecule",
             "                                          \(abstained) public molecules abstained on (identical to our own)",
-            "  SubmitCalibration           1 message   confusion counts at the job's candidate thresholds",
-            "  SubmitEvaluation            1 message   aggregate metrics of student, teacher and hybrid",
+        ] + (task == .regression ? [] : [
+            "  Submit calibration          1 message   confusion counts at the job's candidate thresholds",
+        ]) + [
+            "  Submit evaluation           1 message   aggregate metrics of student, teacher and hybrid",
             "no SMILES, identity key, fingerprint or label of a private molecule is in any of them",
         ])
     }

@@ -108,53 +108,21 @@ struct FederationOptions: ParsableArguments {
     var threads: Int?
 
     func validate() throws {
-        if let partners, partners < 1 { throw ValidationError("--partners must be at least 1") }
-        if let transferSize, transferSize < 2 { throw ValidationError("--transfer-size must be at least 2") }
-        if let hybridPublicRatio, !(hybridPublicRatio >= 0) { throw ValidationError("--hybrid-public-ratio must be a non-negative number") }
-        if let transferPool, transferPool < 0 { throw ValidationError("--transfer-pool must be 0 (no screening) or a number of molecules") }
-        if let domainFraction, !(0...1).contains(domainFraction) { throw ValidationError("--domain-fraction must lie in [0, 1]") }
-        if let studentSize, studentSize < 2 { throw ValidationError("--student-size must be at least 2") }
         guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
-        if let trees, trees < 1 { throw ValidationError("--trees must be at least 1") }
-        if let maxDepth, maxDepth < 1 { throw ValidationError("--max-depth must be at least 1") }
-        if let v = validationFraction, !(v >= 0 && v < 1) { throw ValidationError("--validation-fraction must lie in [0, 1)") }
-        if let s = smoothing, !(s >= 0 && s <= 1) { throw ValidationError("--smoothing must lie in [0, 1]") }
-        if let p = weightPower, !(p > 0 && p.isFinite) { throw ValidationError("--weight-power must be a positive number") }
-        if let t = softTemperature, !(t > 0 && t.isFinite) { throw ValidationError("--soft-temperature must be a positive number") }
-        _ = try teacherRecipes()
-        _ = try guardSetting()
-        if let student { _ = try Self.recipe(student) }
+        do { try request().validate() } catch let error as FederationError { throw ValidationError(error.message) }
     }
 
     var transferSource: String { transfer ?? (preset == .poc ? "moses" : "chembl+moses") }
 
     func guardSetting() throws -> SelfAnnotationGuard? {
         guard let selfGuard else { return nil }
-        switch selfGuard {
-        case "off": return .off
-        case "identity": return SelfAnnotationGuard(identical: true)
-        default:
-            guard let t = Double(selfGuard), t > 0, t <= 1 else {
-                throw ValidationError("--self-guard must be off, identity or a Tanimoto threshold in (0, 1]")
-            }
-            return SelfAnnotationGuard(identical: true, similarityThreshold: t)
+        guard let setting = SelfAnnotationGuard(setting: selfGuard) else {
+            throw ValidationError("--self-guard must be off, identity or a Tanimoto threshold in (0, 1]")
         }
-    }
-
-    /// The recipe a model name stands for (see ``SettingsRequest/recipe(_:student:)``), refused as an option error.
-    static func recipe(_ name: String, student: Bool = false) throws -> TrainingRecipe {
-        do { return try SettingsRequest.recipe(name, student: student) } catch { throw ValidationError(error.message) }
+        return setting
     }
 
     var seedList: [UInt64] { (0..<UInt64(seeds)).map { seed &+ $0 } }
-
-    func teacherRecipes() throws -> [TrainingRecipe]? {
-        guard let teacher else { return nil }
-        return try teacher.split(separator: ",").map { name in
-            try Self.recipe(name.trimmingCharacters(in: .whitespaces))
-        }
-    }
 
     /// The request the options make: the preset and every option given.
     func request() throws -> SettingsRequest {

@@ -22,7 +22,9 @@ struct ConsortiumCommand: AsyncParsableCommand {
             discussion: """
                 DIR/kit (from 'concord provision', loopback names included), DIR/coordinator.yaml, DIR/operator.yaml,
                 DIR/nodes/<partner>.yaml and DIR/private/<partner>.csv (smiles,label,split with train/validation/test;
-                every partner holds the same external test set so that results can be compared).
+                every partner holds the same external test set so that results can be compared). With --task regression
+                the files hold measured values (smiles,value,split; MoleculeACE: pKi or pEC50); submit or run its jobs
+                with --task regression.
                 """)
 
         @OptionGroup var dataset: DatasetOptions
@@ -55,9 +57,8 @@ struct ConsortiumCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            guard dataset.task == .classification else {
-                throw CLIError("a networked consortium federates classification only for now; regression runs in one process: 'concord simulate --task regression'")
-            }
+            let regression = dataset.task == .regression
+            guard !regression || teacher != "logreg" else { throw CLIError("--teacher logreg cannot regress a value; choose rf, mlp or knn") }
             let loaded = try await FederationInput.load(dataset, fingerprint: .fcfp4)
             if let summary = FederationInput.skippedSummary(loaded.skipped) { FileHandle.standardError.write(Data(summary.utf8)) }
             let data = loaded.molecules
@@ -74,20 +75,24 @@ struct ConsortiumCommand: AsyncParsableCommand {
                 try FileManager.default.createDirectory(at: root.appendingPathComponent(sub), withIntermediateDirectories: true)
             }
             func csvField(_ s: String) -> String { s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
+            // The partners' label column: classes, or (regression) the measured values, written exactly.
+            let column = regression ? "value" : "label"
+            let values = regression ? try data.regressionValues(Array(0..<data.count)) : []
+            func label(_ row: Int) -> String { regression ? "\(values[row])" : "\(data.labels[row])" }
             for (p, name) in names.enumerated() {
-                var text = "smiles,label,split\n"
-                for row in plan.partners[p] { text += "\(csvField(data.smiles[row])),\(data.labels[row]),train\n" }
+                var text = "smiles,\(column),split\n"
+                for row in plan.partners[p] { text += "\(csvField(data.smiles[row])),\(label(row)),train\n" }
                 for (i, row) in plan.validation.enumerated() where owners[Int(nearest.indices[i])].1 == p {
-                    text += "\(csvField(data.smiles[row])),\(data.labels[row]),validation\n"
+                    text += "\(csvField(data.smiles[row])),\(label(row)),validation\n"
                 }
-                for row in plan.test { text += "\(csvField(data.smiles[row])),\(data.labels[row]),test\n" }
+                for row in plan.test { text += "\(csvField(data.smiles[row])),\(label(row)),test\n" }
                 try text.write(to: root.appendingPathComponent("private/\(name).csv"), atomically: true, encoding: .utf8)
                 try """
                     partner: \(name)
                     coordinator: {host: 127.0.0.1, port: \(port)}
                     server_name: localhost
                     tls: {directory: ../kit/\(name)}
-                    data: {path: ../private/\(name).csv, smiles_column: smiles, label_column: label, split_column: split}
+                    data: {path: ../private/\(name).csv, smiles_column: smiles, label_column: \(column), split_column: split}
                     teacher: \(teacher)
                     self_guard: identity
                     hybrid: true
@@ -114,16 +119,17 @@ struct ConsortiumCommand: AsyncParsableCommand {
                 tls: {directory: kit/operator}
 
                 """.write(to: root.appendingPathComponent("operator.yaml"), atomically: true, encoding: .utf8)
-            print("consortium of \(partners) partners from \(dataset.name)\(dataset.ruleNote) in \(out)/:")
+            print("consortium of \(partners) partners from \(dataset.name)\(dataset.ruleNote)\(regression ? " (regression of \(FederationInput.valueName(dataset)))" : "") in \(out)/:")
             for (p, name) in names.enumerated() {
                 let rows = plan.partners[p]
-                print("  \(name): \(rows.count) training molecules (\(data.actives(rows)) active)  private/\(name).csv")
+                print("  \(name): \(rows.count) training molecules\(regression ? "" : " (\(data.actives(rows)) active)")  private/\(name).csv")
             }
             print("""
                 next:
                   concord coordinator serve --config \(out)/coordinator.yaml
                   concord node run --config \(out)/nodes/partner1.yaml      (one per partner)
-                  concord job submit --config \(out)/operator.yaml --partners \(names.joined(separator: ",")) --wait
+                  concord job submit --config \(out)/operator.yaml --partners \(names.joined(separator: ","))\(regression ? " --task regression" : "") --wait
+                or everything in this process: concord consortium run --dir \(out)\(regression ? " --task regression" : "")
                 """)
         }
     }

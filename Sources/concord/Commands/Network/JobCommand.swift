@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConcordFederation
+import ConcordML
 import ConcordNetwork
 import ConcordWire
 import Foundation
@@ -40,24 +41,35 @@ struct JobCommand: AsyncParsableCommand {
             Self.printStatus(status)
         }
 
-        static func watch(_ client: OperatorClient, jobID: String) async throws -> Concord_V1_JobStatus {
+        static func watch(_ client: OperatorClient, jobID: String) async throws -> Concord_V2_JobStatus {
             var last = ""
             while true {
                 let status = try await client.status(jobID: jobID)
-                let line = "\(CoordinatorEngine.stateName(status.state.rawValue)): \(status.message)"
+                let line = "\(status.phaseTitle): \(status.message)"
                 if line != last { Console.line(line); last = line }
-                if [.complete, .cancelled, .failed].contains(status.state) { return status }
+                if status.finished { return status }
                 try await Task.sleep(for: .seconds(1))
             }
         }
 
-        static func printStatus(_ s: Concord_V1_JobStatus) {
-            print("job \(s.jobID) \"\(s.name)\": \(CoordinatorEngine.stateName(s.state.rawValue)) — \(s.message)")
-            if s.threshold > 0 { print("student threshold \(String(format: "%.2f", s.threshold)), SHA-256 \(s.studentSha256)") }
-            let screened = s.state == .screening || s.partners.contains { $0.screeningChunksReceived > 0 }
+        static func printStatus(_ s: Concord_V2_JobStatus) {
+            print("job \(s.jobID) \"\(s.name)\": \(s.phaseTitle) — \(s.message)")
+            let details = s.distillation
+            if details.task == ModelTask.regression.rawValue {
+                print("regression job (the student regresses measured values; no threshold)" + (details.studentSha256.isEmpty ? "" : ", student SHA-256 \(details.studentSha256)"))
+            } else if details.threshold > 0 { print("student threshold \(String(format: "%.2f", details.threshold)), SHA-256 \(details.studentSha256)") }
+            func upload(_ p: Concord_V2_PartnerProgress, _ name: String) -> Concord_V2_UploadProgress {
+                p.uploads.first { $0.name == name } ?? Concord_V2_UploadProgress()
+            }
+            let screened = s.phase == DistillationJob.screening.rawValue || s.partners.contains { upload($0, DistillationJob.Upload.screening).chunksReceived > 0 }
             for p in s.partners {
                 let mark = { (b: Bool) in b ? "✓" : "·" }
-                print("  \(p.name.padding(toLength: 16, withPad: " ", startingAt: 0)) enrolled \(mark(p.enrolled))  \(screened ? "screening \(mark(p.screeningComplete))  " : "")annotation \(p.annotationChunksReceived)/\(p.annotationChunksTotal)  calibration \(mark(p.calibrationReceived))  evaluation \(mark(p.evaluationReceived))  teacher \(p.teacher.isEmpty ? "?" : p.teacher)")
+                let annotation = upload(p, DistillationJob.Upload.annotation)
+                let screening = upload(p, DistillationJob.Upload.screening)
+                let calibration = p.submissions.contains(DistillationJob.Submission.calibration)
+                let evaluation = p.submissions.contains(DistillationJob.Submission.evaluation)
+                let calibrated = details.task == ModelTask.regression.rawValue ? "" : "calibration \(mark(calibration))  "
+                print("  \(p.name.padding(toLength: 16, withPad: " ", startingAt: 0)) enrolled \(mark(p.enrolled))  \(screened ? "screening \(mark(screening.complete))  " : "")annotation \(annotation.chunksReceived)/\(annotation.chunksTotal)  \(calibrated)evaluation \(mark(evaluation))  teacher \(p.teacher.isEmpty ? "?" : p.teacher)")
             }
             if !s.latePartners.isEmpty { print("late: \(s.latePartners.joined(separator: ", "))") }
         }
@@ -99,15 +111,16 @@ struct JobOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Domain-aware transfer selection: public molecules the partners screen first (domain distances only); 0 draws the transfer set at random.") var screenPool: UInt32 = 0
     @Option(parsing: .unconditional, help: "Share of a screened transfer set chosen nearest the partners' domains (partners in turn); the rest is drawn at random from the pool.") var domainFraction: Double = 0.5
     @Option(parsing: .unconditional, help: "Molecules asked for the student.") var studentSize: UInt32 = UInt32(SimulationSettings.standard.studentSize)
-    @Option(help: "Student selection: balanced, random, best, worst, mixed, ranked.") var selection: String = "ranked"
-    @Option(help: "Consensus: weighted, uniform, majority, confidence (nodes then send their teacher's own ROC-AUC with the annotation).") var scheme: String = "weighted"
+    @Option(help: "classification (the partners' labels are classes) or regression (their label column holds measured values, e.g. pKi; the student regresses them).") var task: ModelTask = .classification
+    @Option(help: "Student selection: balanced, random, best, worst, mixed, ranked (default); regression: random (default) or best (lowest consensus spread first).") var selection: String?
+    @Option(help: "Consensus: weighted, uniform, majority, confidence (nodes then send their teacher's own ROC-AUC with the annotation); regression: weighted or uniform.") var scheme: String = "weighted"
     @Option(parsing: .unconditional, help: "Exponent of the domain weights (1 − d)^p (2: FLuID's).") var weightPower: Double = SimulationSettings.standard.weightPower
-    @Option(help: "Student model: rf, mlp, logreg, knn.") var student: String = "mlp"
-    @Flag(inversion: .prefixedNo, help: "Train the student on consensus probabilities.") var softLabels = true
-    @Flag(inversion: .prefixedNo, help: "Train an MLP student on soft labels with one auxiliary output per partner (published with the consensus output only).") var teacherHeads = true
+    @Option(help: "Student model: rf, mlp, logreg, knn (regression: rf, mlp, knn).") var student: String = "mlp"
+    @Flag(inversion: .prefixedNo, help: "Train the student on consensus probabilities (default for classification; not for regression).") var softLabels: Bool?
+    @Flag(inversion: .prefixedNo, help: "Train an MLP student on soft labels with one auxiliary output per partner (published with the consensus output only; default for classification).") var teacherHeads: Bool?
     @Option(parsing: .unconditional, help: "Temperature of soft labels: targets σ(logit(p) / T) (1: the consensus probabilities).") var softTemperature: Double = 1
     @Option(help: "Weighting of a soft-label MLP student's molecules: none, confidence or domain.") var studentWeighting: String = "none"
-    @Flag(inversion: .prefixedNo, help: "Choose the threshold by federated calibration.") var calibrate = true
+    @Flag(inversion: .prefixedNo, help: "Choose the threshold by federated calibration (default for classification; a regression job has no threshold).") var calibrate: Bool?
     @Option(parsing: .unconditional, help: "The job's seed.") var seed: UInt64 = 1
 
     func validate() throws {
@@ -116,31 +129,36 @@ struct JobOptions: ParsableArguments {
         guard softTemperature.isFinite, softTemperature > 0 else { throw ValidationError("--soft-temperature must be a positive number") }
     }
 
-    func spec(partners: [String]) -> Concord_V1_JobSpec {
-        var spec = Concord_V1_JobSpec()
+    func spec(partners: [String]) -> Concord_V2_JobSpec {
+        var spec = Concord_V2_JobSpec()
         spec.name = name
         spec.partners = partners
         spec.quorum = quorum
-        spec.annotationDeadlineS = annotationDeadline
-        spec.evaluationDeadlineS = evaluationDeadline
-        spec.transferSource = transfer
-        spec.transferSize = transferSize
-        spec.screenPool = screenPool
-        spec.domainFraction = domainFraction
-        spec.studentSize = studentSize
-        spec.selection = selection
-        spec.scheme = scheme
-        spec.domainWeightPower = weightPower
-        spec.studentModel = student
-        spec.softLabels = softLabels
-        spec.teacherHeads = teacherHeads && softLabels && student == "mlp"
-        spec.softTemperature = softTemperature
-        spec.studentWeighting = studentWeighting
-        spec.calibrate = calibrate
+        spec.collectionDeadlineS = annotationDeadline
+        spec.finalDeadlineS = evaluationDeadline
         spec.seed = seed
-        var fingerprint = Concord_V1_Fingerprint()
-        fingerprint.radius = 2; fingerprint.bits = 2048; fingerprint.features = true
-        spec.fingerprint = fingerprint
+        var distillation = Concord_V2_DistillationSpec()
+        distillation.transferSource = transfer
+        distillation.transferSize = transferSize
+        distillation.screenPool = screenPool
+        distillation.domainFraction = domainFraction
+        distillation.studentSize = studentSize
+        let regression = task == .regression
+        distillation.task = regression ? task.rawValue : ""
+        distillation.selection = selection ?? (regression ? "random" : "ranked")
+        distillation.scheme = scheme
+        distillation.domainWeightPower = weightPower
+        distillation.studentModel = student
+        let soft = softLabels ?? !regression
+        distillation.softLabels = soft
+        distillation.teacherHeads = (teacherHeads ?? !regression) && soft && student == "mlp"
+        distillation.softTemperature = softTemperature
+        distillation.studentWeighting = studentWeighting
+        distillation.calibrate = calibrate ?? !regression
+        distillation.fingerprint.radius = 2
+        distillation.fingerprint.bits = 2048
+        distillation.fingerprint.features = true
+        spec.distillation = distillation
         return spec
     }
 }

@@ -23,8 +23,16 @@ struct NodeCommand: AsyncParsableCommand {
             var logger = Logger(label: "concord.node.\(configuration.partner)")
             logger.logLevel = .info
             let outcome = try await PartnerNode(config: configuration, logger: logger).run()
-            print("job \(outcome.jobID): \(outcome.state); student threshold \(String(format: "%.2f", outcome.threshold))")
-            for m in outcome.metrics {
+            func text(_ value: Double?) -> String { value.map { String(format: "%.3f", $0) } ?? "—" }
+            if !outcome.regressionMetrics.isEmpty {
+                print("job \(outcome.jobID): \(outcome.state); a regression student (no threshold)")
+                for m in outcome.regressionMetrics {
+                    print("  \(m.model.padding(toLength: 8, withPad: " ", startingAt: 0)) test RMSE \(text(m.test.rmse))  R² \(text(m.test.r2))  Spearman \(text(m.test.spearman))  (n = \(m.test.n))")
+                }
+            } else {
+                print("job \(outcome.jobID): \(outcome.state); student threshold \(String(format: "%.2f", outcome.threshold))")
+            }
+            for m in outcome.metrics where outcome.regressionMetrics.isEmpty {
                 print("  \(m.model.padding(toLength: 8, withPad: " ", startingAt: 0)) test MCC \(m.test.mcc.map { String(format: "%.3f", $0) } ?? "—")  ROC-AUC \(m.test.rocAUC.map { String(format: "%.3f", $0) } ?? "—")  (n = \(m.test.n))")
             }
             print("\(outcome.messagesSent) messages, \(outcome.bytesSent) bytes sent and \(outcome.bytesReceived) bytes received this run; see 'concord node audit --config \(config)'")

@@ -1,0 +1,20 @@
+public import ConcordReport
+public import ConcordWire
+import ConcordStorage
+
+extension CoordinatorJobKind {
+    /// The generic snapshot of a job, for a kind that has nothing of its own to show on the pages:
+    /// its phase and message, its settings, its partners' enrolment and traffic, and its events.
+    public func snapshot(status: Concord_V2_JobStatus, context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> JobSnapshot {
+        let events = ((try? await context.store.events(job: context.job.id)) ?? []).map { JobSnapshot.Event(timeMs: $0.timeMs, message: $0.message) }
+        let partners = status.partners.map { p in
+            PartnerSnapshot(name: p.name, enrolled: p.enrolled, teacher: p.teacher, annotationChunksReceived: 0, annotationChunksTotal: 0,
+                            calibrationReceived: false, evaluationReceived: false, contribution: nil, abstentions: nil,
+                            lastSeenMs: p.lastSeenUnixMs, bytesReceived: p.bytesReceived, metrics: [])
+        }
+        return JobSnapshot(jobID: status.jobID, name: status.name, stateIndex: 0, state: status.phaseTitle, message: status.message,
+                           createdMs: status.createdUnixMs, updatedMs: status.updatedUnixMs, transferSize: 0, studentSize: 0, threshold: nil,
+                           studentSHA256: nil, settings: settings(spec: context.job.spec), partners: partners, consensus: [],
+                           latePartners: status.latePartners, events: events)
+    }
+}
