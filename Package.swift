@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "ConcordStorage", targets: ["ConcordStorage"]),
         .library(name: "ConcordNetwork", targets: ["ConcordNetwork"]),
         .library(name: "ConcordTesting", targets: ["ConcordTesting"]),
+        .library(name: "ConcordClinical", targets: ["ConcordClinical"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -137,6 +138,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "ConcordClinical",
+            dependencies: ["ConcordML", "ConcordData", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
+        .target(
             name: "ConcordTesting",
             dependencies: ["ConcordChem", "ConcordML", "ConcordFederation", "ConcordSecurity",
                            "ConcordNetwork", "ConcordWire", "ConcordStorage", .product(name: "Logging", package: "swift-log")],
@@ -153,6 +159,7 @@ let package = Package(
                 "ConcordSecurity",
                 "ConcordNetwork",
                 "ConcordWire",
+                "ConcordClinical",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -209,6 +216,11 @@ let package = Package(
                            .product(name: "GRPCCore", package: "grpc-swift-2"),
                            .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                            .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ConcordClinicalTests",
+            dependencies: ["ConcordClinical", "ConcordML", "ConcordData"],
             swiftSettings: strict
         ),
         .testTarget(

