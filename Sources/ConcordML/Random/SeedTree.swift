@@ -68,6 +68,14 @@ public struct SeedTree: Sendable, Hashable, CustomStringConvertible {
         case hybrid = 24
         /// The public molecules drawn into the partner's hybrid.
         case hybridDraw = 25
+
+        // A clinical simulation's stages (`concord clinical simulate`).
+        /// The starting parameters of a clinical model when a preset draws them (FLamby's PyTorch-style initialisation).
+        case clinicalInitialModel = 30
+        /// The pooled clinical model's training (every site's training rows together).
+        case clinicalPooled = 31
+        /// The local clinical models' training (one site's rows only; `.index(site)` below it).
+        case clinicalLocal = 32
     }
 
     /// The branch of a stage.

@@ -1,0 +1,157 @@
+/// Five metrics of a binary model at threshold 0.5 (`nil` where undefined, e.g. ROC-AUC on a
+/// one-class test set).
+public struct ClinicalMetrics: Sendable, Hashable, Codable {
+    /// Accuracy.
+    public var accuracy: Double?
+    /// Balanced accuracy (the mean of sensitivity and specificity).
+    public var balancedAccuracy: Double?
+    /// F1 of the positive class.
+    public var f1: Double?
+    /// ROC-AUC.
+    public var rocAUC: Double?
+    /// Matthews' correlation coefficient.
+    public var mcc: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case accuracy, balancedAccuracy = "balanced_accuracy", f1, rocAUC = "roc_auc", mcc
+    }
+
+    /// The metric names, in ``values`` order, as results name them.
+    public static let names = ["accuracy", "balanced_accuracy", "f1", "roc_auc", "mcc"]
+    /// The metrics in ``names`` order.
+    public var values: [Double?] { [accuracy, balancedAccuracy, f1, rocAUC, mcc] }
+
+    /// From Evaluation's metrics, `NaN` becoming `nil`.
+    init(_ m: ClassificationMetrics) {
+        func defined(_ x: Double) -> Double? { x.isFinite ? x : nil }
+        accuracy = defined(m.accuracy); balancedAccuracy = defined(m.balancedAccuracy); f1 = defined(m.f1)
+        rocAUC = defined(m.rocAUC); mcc = defined(m.mcc)
+    }
+
+    init(values v: [Double?]) {
+        accuracy = v[0]; balancedAccuracy = v[1]; f1 = v[2]; rocAUC = v[3]; mcc = v[4]
+    }
+
+    /// The mean of each metric over the runs where it is defined.
+    static func mean(_ runs: [ClinicalMetrics]) -> ClinicalMetrics {
+        ClinicalMetrics(values: names.indices.map { k in
+            let defined = runs.compactMap { $0.values[k] }
+            return defined.isEmpty ? nil : defined.reduce(0, +) / Double(defined.count)
+        })
+    }
+}
+
+/// A model's test scores: the mean over sites (FLamby's figure), all test rows pooled (from summed
+/// counts), and each site's own.
+public struct ClinicalScores: Sendable, Hashable, Codable {
+    /// The mean over the sites of each site's metric (FLamby's "mean client" figure).
+    public var meanClient: ClinicalMetrics
+    /// The metrics of all test rows together, from the sites' summed counts.
+    public var pooled: ClinicalMetrics
+    /// Each site's metrics, by site name.
+    public var sites: [String: ClinicalMetrics]
+
+    enum CodingKeys: String, CodingKey { case meanClient = "mean_client", pooled, sites }
+
+    /// The mean over seeds.
+    static func mean(_ runs: [ClinicalScores]) -> ClinicalScores {
+        let names = Set(runs.flatMap(\.sites.keys))
+        return ClinicalScores(meanClient: .mean(runs.map(\.meanClient)), pooled: .mean(runs.map(\.pooled)),
+                              sites: Dictionary(uniqueKeysWithValues: names.map { n in (n, .mean(runs.compactMap { $0.sites[n] })) }))
+    }
+}
+
+/// One federated round: the global model's training loss and each site's weight in the aggregate.
+public struct ClinicalRound: Sendable, Hashable, Codable {
+    /// The round (1-based).
+    public var round: Int
+    /// The global model's mean cross-entropy over every site's training rows (from the sites'
+    /// summed losses), after the round.
+    public var loss: Double?
+    /// Each site's weight in the round's aggregate, by site name.
+    public var weights: [String: Double]
+
+    /// The mean over seeds, round by round (runs must have the same rounds).
+    static func mean(_ runs: [[ClinicalRound]]) -> [ClinicalRound] {
+        guard let first = runs.first else { return [] }
+        return first.indices.map { r in
+            let rows = runs.compactMap { $0.indices.contains(r) ? $0[r] : nil }
+            let losses = rows.compactMap(\.loss)
+            return ClinicalRound(round: first[r].round, loss: losses.isEmpty ? nil : losses.reduce(0, +) / Double(losses.count),
+                                 weights: first[r].weights.keys.reduce(into: [:]) { w, k in
+                                     w[k] = rows.compactMap { $0.weights[k] }.reduce(0, +) / Double(rows.count)
+                                 })
+        }
+    }
+}
+
+/// One seed's run of one model.
+public struct ClinicalSeedResult: Sendable, Hashable, Codable {
+    /// The seed.
+    public var seed: UInt64
+    /// The test scores.
+    public var test: ClinicalScores
+    /// The rounds (federated models only).
+    public var rounds: [ClinicalRound]
+}
+
+/// One model of the simulation, with its scores averaged over seeds.
+public struct ClinicalModelResult: Sendable, Hashable, Codable {
+    /// How the model was trained: `federated` (by the sites together, with a strategy), `pooled`
+    /// (on every site's training rows together, the centralised reference) or `local` (on one
+    /// site's rows only).
+    public enum Role: String, Sendable, Hashable, Codable { case federated, pooled, local }
+
+    /// The strategy's name, `pooled`, or `local-<site>`.
+    public var name: String
+    /// The role.
+    public var role: Role
+    /// The test scores, means over seeds.
+    public var test: ClinicalScores
+    /// The rounds, means over seeds (federated models only).
+    public var rounds: [ClinicalRound]
+    /// Every seed's run.
+    public var seeds: [ClinicalSeedResult]
+}
+
+/// The sites' contributions to the federated model, means over seeds.
+public struct ClinicalContributions: Sendable, Hashable, Codable {
+    /// What a coalition's value is.
+    public var value: String
+    /// Whether every coalition was evaluated (exact Shapley values).
+    public var exact: Bool
+    /// Each site's Shapley value, by site name.
+    public var shapley: [String: Double]
+    /// Each site's leave-one-out value, by site name.
+    public var leaveOneOut: [String: Double]
+    /// The value of the empty coalition (the untrained model) and of all sites.
+    public var emptyValue: Double, fullValue: Double
+
+    enum CodingKeys: String, CodingKey {
+        case value, exact, shapley, leaveOneOut = "leave_one_out", emptyValue = "empty_value", fullValue = "full_value"
+    }
+}
+
+/// What `concord clinical simulate` writes to `results.json`.
+public struct ClinicalResults: Sendable, Hashable, Codable {
+    /// The benchmark's name.
+    public var benchmark: String
+    /// The preset.
+    public var preset: String
+    /// The federated strategy.
+    public var strategy: String
+    /// How features were normalised (`global` or `per-site`).
+    public var normalisation: String
+    /// The federated rounds.
+    public var rounds: Int
+    /// The seeds the means are over.
+    public var seeds: [UInt64]
+    /// The sites, in order.
+    public var sites: [String]
+    /// The federated model, the pooled model and each site's local model.
+    public var models: [ClinicalModelResult]
+    /// The sites' contributions (`nil` when not computed).
+    public var contributions: ClinicalContributions?
+    /// How the figures were made, in words.
+    public var notes: [String]
+}

