@@ -73,7 +73,9 @@ public enum ClinicalSimulation {
                                      seed: SeedTree(seed).stage(.clinicalLocal).index(s).seed)
             models.append(("local-\(site.name)", .local, ClinicalSeedResult(seed: seed, test: try score(network, local, tests), rounds: [])))
         }
-        guard settings.shapley else { return SeedRun(seed: seed, models: models, contributions: nil, emptyValue: .nan, fullValue: .nan) }
+        guard settings.shapley, shapleyObstacle(settings) == nil else {
+            return SeedRun(seed: seed, models: models, contributions: nil, emptyValue: .nan, fullValue: .nan)
+        }
         progress?("seed \(seed): Shapley values over \(1 << data.sites.count) coalitions")
         let sites = data.sites
         let value: Contributions.Value = { coalition in
@@ -85,6 +87,13 @@ public enum ClinicalSimulation {
         let contributions = try await Contributions.compute(players: sites.count, value: value)
         let empty = try score(network, initial, tests).meanClient.accuracy ?? 0
         return SeedRun(seed: seed, models: models, contributions: contributions, emptyValue: empty, fullValue: fullScores.meanClient.accuracy ?? 0)
+    }
+
+    /// Why the sites' Shapley values cannot be computed with these settings (nil when they can):
+    /// every coalition, down to one site, must be federated, and Krum needs `2f + 3` updates a round.
+    static func shapleyObstacle(_ settings: ClinicalSimulationSettings) -> String? {
+        guard let strategy = strategy(settings.strategy, preset: settings.preset), strategy.minimumUpdates > 1 else { return nil }
+        return "no Shapley values: \(settings.strategy) needs at least \(strategy.minimumUpdates) sites a round, so coalitions of fewer sites have no model"
     }
 
     /// The strategy's federated run over `sites`; each site's validation rows are its training rows,

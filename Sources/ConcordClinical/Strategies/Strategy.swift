@@ -115,3 +115,14 @@ public struct Strategy: Sendable, Hashable {
     /// The names ``named(_:)`` accepts.
     public static let names = ["fedavg", "fedprox", "scaffold", "fedadam", "fedyogi", "fedadagrad", "fedmedian", "trimmed-mean", "krum"]
 }
+
+extension Strategy {
+    /// The fewest updates a round of this strategy can aggregate: Krum needs `2f + 3` (and at
+    /// least `m` for multi-Krum); every other rule takes one.
+    public var minimumUpdates: Int {
+        switch aggregation {
+        case .krum(let f, let m): max(2 * f + 3, m)
+        case .weightedMean, .median, .trimmedMean: 1
+        }
+    }
+}

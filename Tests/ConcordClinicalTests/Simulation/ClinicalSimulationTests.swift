@@ -55,6 +55,15 @@ struct ClinicalSimulationTests {
         #expect(swiss.scales[3] == 1 && swiss.means[3] == 0)
     }
 
+    @Test("Krum, which cannot federate a coalition of fewer than three sites, runs without Shapley values and says why")
+    func krumHasNoShapleyValues() async throws {
+        #expect(Strategy.named("krum")?.minimumUpdates == 3 && Strategy.named("fedavg")?.minimumUpdates == 1)
+        let results = try await ClinicalSimulation.run(settings: Self.quick("krum", shapley: true), sites: try Self.sites())
+        #expect(results.contributions == nil)
+        #expect(results.notes.contains { $0.hasPrefix("no Shapley values: krum needs at least 3 sites a round") }, "\(results.notes)")
+        #expect(results.models.first?.test.meanClient.accuracy != nil, "the federated model is still trained and scored")
+    }
+
     @Test("refuses an unknown strategy, rounds below 1 and no seeds")
     func refusals() async throws {
         var bad = Self.quick("fedsgd")

@@ -96,6 +96,7 @@ struct ClinicalSimulateCommand: AsyncParsableCommand {
         if let c = results.contributions {
             lines.append("Shapley (mean client accuracy): " + results.sites.map { "\($0) \(String(format: "%+.3f", c.shapley[$0] ?? 0))" }.joined(separator: ", "))
         }
+        for note in results.notes where note.hasPrefix("no Shapley values") { lines.append(note) }
         return lines.joined(separator: "\n")
     }
 }
