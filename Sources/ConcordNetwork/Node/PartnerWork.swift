@@ -49,29 +49,12 @@ public struct PartnerWork: Sendable {
         return (features, keys)
     }
 
-    /// Trains the teacher and annotates the transfer set (abstaining on our own molecules).
-    /// - Parameter reliability: also measure the teacher's reliability on our own molecules and
-    ///   send it with the annotation (when the job's scheme weighs teachers by it).
-    public func teach(transfer: FingerprintMatrix, keys: [MoleculeIdentityKey],
-                      reliability: Bool = false) async throws(FederationError) -> (teacher: any ProbabilisticClassifier, annotation: Annotation) {
-        let teacher = try await Teacher.train(partner: partner, features: data.train.features, labels: data.train.labels, keys: data.train.keys,
-                                              recipe: recipe, domain: DomainSettings(), seeds: SeedTree(seed),
-                                              measureReliability: reliability, parallelism: parallelism)
-        let annotation = try await teacher.annotate(transfer, keys: keys, guard: selfGuard, parallelism: parallelism)
-        return (teacher.model, annotation)
-    }
-
     /// Screens a domain-aware job's pool: the mean distance of each public molecule to our own
     /// chemistry (no prediction), nothing for our own molecules. No model is trained for it: the
-    /// distances are those of the teacher ``teach(transfer:keys:reliability:)`` trains later (same seed).
+    /// distances are those of the teacher ``ClassificationPartnerTask`` trains later (same seed).
     public func screen(pool: FingerprintMatrix, keys: [MoleculeIdentityKey]) async throws(FederationError) -> Screening {
         try await Teacher.screen(partner: partner, features: data.train.features, keys: data.train.keys, domain: DomainSettings(),
                                  seeds: SeedTree(seed), pool: pool, poolKeys: keys, guard: selfGuard, parallelism: parallelism)
-    }
-
-    /// The teacher again, from the same seed (the same model as ``teach(transfer:keys:)``'s).
-    public func retrainTeacher() async throws(FederationError) -> any ProbabilisticClassifier {
-        try await recipe.train(data.train.features, labels: data.train.labels, seed: SeedTree(seed).stage(.teacher).seed, parallelism: parallelism).model
     }
 
     /// Confusion counts of the student on our validation molecules at each candidate threshold.
@@ -93,44 +76,41 @@ public struct PartnerWork: Sendable {
     }
 
     /// The student (at the published threshold), our teacher and, when asked, our hybrid and the
-    /// model we deploy ("deployed": the hybrid, or the teacher when it has the higher MCC on our own
-    /// validation molecules, as ``Hybrid/train(own:selected:student:validation:teacher:options:seed:drawSeed:parallelism:)``
-    /// chooses in the simulation too). The hybrid is our
-    /// training data plus public molecules of the student's selection labelled by the calibrated
-    /// student, built as ``hybrid`` says (by default as the default preset builds hybrids: FLuID's
-    /// forest, not under-sampled, half as many public molecules as our own, threshold chosen on our
-    /// validation molecules).
+    /// model we deploy, measured on our test and validation molecules, as ``ClassificationPartnerTask`` measures them.
     public func evaluate(student: any ProbabilisticClassifier, threshold: Double, studentRows: Int, teacher: any ProbabilisticClassifier,
                          selection: [Int], transfer: FingerprintMatrix, hybrid build: Bool) async throws(FederationError) -> [Outcome] {
-        var outcomes: [Outcome] = []
-        func add(_ name: String, _ model: any ProbabilisticClassifier, threshold: Double, trainSize: Int) async {
-            let test = Evaluation.metrics(truth: data.test.labels, probabilities: await model.predictProbability(data.test.features), threshold: threshold)
-            let validation = Evaluation.metrics(truth: data.validation.labels, probabilities: await model.predictProbability(data.validation.features), threshold: threshold)
-            outcomes.append(Outcome(model: name, trainSize: trainSize, test: test, validation: validation))
-        }
-        await add("student", student, threshold: threshold, trainSize: studentRows)
-        await add("teacher", teacher, threshold: 0.5, trainSize: data.train.count)
+        try await ClassificationPartnerTask().evaluate(self, student: student, teacher: teacher, threshold: threshold, studentRows: studentRows,
+                                                       selection: selection, consensus: [], transfer: transfer, hybrid: build)
+    }
+
+    /// One model to measure on our data: its name, the model, its decision threshold (none for a regressor) and its training rows.
+    struct Candidate<Model> {
+        var name: String
+        var model: Model
+        var threshold: Double = 0.5
+        var trainSize: Int
+    }
+
+    /// The student, our teacher and, when asked and the student selected public molecules, the
+    /// models `hybrids` builds from our training data plus the selected molecules' fingerprints,
+    /// each measured by `measure`, in that order.
+    func evaluate<Model>(student: Model, threshold: Double, studentRows: Int, teacher: Model, selection: [Int], transfer: FingerprintMatrix,
+                         hybrid build: Bool, hybrids: (FingerprintMatrix) async throws(FederationError) -> [Candidate<Model>],
+                         measure: (Candidate<Model>) async throws(FederationError) -> Outcome) async throws(FederationError) -> [Outcome] {
+        var outcomes = [try await measure(Candidate(name: "student", model: student, threshold: threshold, trainSize: studentRows)),
+                        try await measure(Candidate(name: "teacher", model: teacher, trainSize: data.train.count))]
         if build, !selection.isEmpty {
-            let selected = transfer.rows(selection)
-            // A job whose student is not an MLP cannot be fine-tuned: such a node builds the forest hybrid.
-            var options = hybrid
-            if options.model == .fineTunedStudent, !(student is MLP) { options.model = .recipe }
-            let probabilities = await student.predictProbability(selected)
-            let publicLabels = probabilities.map { UInt8($0 > threshold ? 1 : 0) }
-            let model = try await Hybrid.train(own: (data.train.features, data.train.labels), selected: (selected, publicLabels),
-                                               student: (student, probabilities),
-                                               validation: (data.validation.features, data.validation.labels),
-                                               teacher: (teacher, 0.5), options: options,
-                                               seed: SeedTree(seed).stage(.hybrid).seed, drawSeed: SeedTree(seed).stage(.hybridDraw).seed, parallelism: parallelism)
-            await add("hybrid", model.model, threshold: model.threshold, trainSize: model.rows)
-            // The model this partner deploys: the hybrid, or its teacher when that is better on our validation molecules.
-            if let deployment = model.deployment, deployment.choice == .teacher {
-                await add("deployed", teacher, threshold: deployment.teacherThreshold, trainSize: data.train.count)
-            } else {
-                await add("deployed", model.model, threshold: model.threshold, trainSize: model.rows)
-            }
+            for candidate in try await hybrids(transfer.rows(selection)) { outcomes.append(try await measure(candidate)) }
         }
         return outcomes
+    }
+
+    /// Our measured values of a part. - Throws: ``FederationError/invalidData(_:)`` when the data were not loaded for regression.
+    func values(_ part: PrivateData.Part, _ name: String) throws(FederationError) -> [Double] {
+        guard let values = part.values, values.count == part.count else {
+            throw .invalidData("the \(name) molecules carry no measured values (the data were not loaded for a regression job)")
+        }
+        return values
     }
 
     /// The evaluation report that leaves the partner: aggregates only.

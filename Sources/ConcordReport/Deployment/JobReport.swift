@@ -323,17 +323,34 @@ public enum JobReport {
 
     // MARK: Consensus
 
-    /// Histograms of consensus P(active) and of its confidence max(p, 1 − p), NaN (nobody annotated) left out.
+    /// The consensus the student learns from, NaN (nobody annotated) left out: histograms and a few
+    /// statistics, as the job's task describes its consensus (``probabilityConsensus(_:total:)``,
+    /// ``valueConsensus(_:total:)``).
     static func consensus(_ job: JobSnapshot) -> String {
-        if job.regression { return regressionConsensus(job) }
-        let lead = "The coordinator federates the partners' annotations into one consensus P(active) per public molecule; the "
-            + "student learns from these labels. Molecules no partner annotated have no consensus and are left out."
-        let values = job.consensus.filter(\.isFinite).map { min(max($0, 0), 1) }
+        let all = job.regression ? job.consensusValues : job.consensus
+        let lead = job.regression
+            ? "The coordinator federates the partners' predicted values into one consensus value per public molecule (their "
+                + "domain-weighted mean); the student regresses these values. Molecules no partner annotated have no consensus and are left out."
+            : "The coordinator federates the partners' annotations into one consensus P(active) per public molecule; the "
+                + "student learns from these labels. Molecules no partner annotated have no consensus and are left out."
+        let finite = all.filter(\.isFinite)
+        let values = job.regression ? finite : finite.map { min(max($0, 0), 1) }
         guard !values.isEmpty else {
-            let message = job.consensus.isEmpty ? "No consensus yet: the job has not been federated."
+            let message = all.isEmpty ? "No consensus yet: the job has not been federated."
                 : "No molecule has a consensus: no partner annotated any."
             return HTMLReport.section(id: "consensus", title: "Consensus", lead: lead, body: HTML.empty(message))
         }
+        let (figures, stats) = job.regression ? valueConsensus(values, total: all.count) : probabilityConsensus(values, total: all.count)
+        let statsHTML = "<div class=\"stats\">" + stats.map { label, value, note in
+            "<div class=\"stat\"><div class=\"stat-label\">\(HTML.escape(label))</div><div class=\"stat-value\">\(value)</div>"
+                + "<div class=\"stat-note\">\(HTML.escape(note))</div></div>"
+        }.joined() + "</div>"
+        return HTMLReport.section(id: "consensus", title: "Consensus", lead: lead, body: "<div class=\"grid2\">\(figures)</div>" + statsHTML)
+    }
+
+    /// A classification job's consensus P(active) (`values`, finite, in [0, 1], of `total`): histograms of
+    /// P(active) and of its confidence max(p, 1 − p), and the statistics beside them.
+    static func probabilityConsensus(_ values: [Double], total: Int) -> (figures: String, stats: [(String, String, String)]) {
         let (probability, confidence) = consensusHistograms(values)
         let pChart = Charts.histograms(title: "Distribution of consensus P(active) over the transfer set",
                                        panels: [HistogramPanel(title: "consensus P(active)", counts: probability)],
@@ -351,19 +368,31 @@ public enum JobReport {
             + "flip: 0.5 is undecided, 1 is unanimous and certain (20 bins).")
         let actives = values.filter { $0 >= 0.5 }.count
         let meanConfidence = values.reduce(0) { $0 + max($1, 1 - $1) } / Double(values.count)
-        let missing = job.consensus.count - values.count
-        let stats: [(String, String, String)] = [
-            ("With a consensus", Format.integer(values.count), "of \(Format.integer(job.consensus.count)) public molecules"),
+        let missing = total - values.count
+        return (pFigure + cFigure, [
+            ("With a consensus", Format.integer(values.count), "of \(Format.integer(total)) public molecules"),
             ("Nobody annotated", Format.integer(missing), missing == 0 ? "every molecule has a consensus" : "left out of the histograms"),
             ("Consensus actives", Format.integer(actives), "\(Format.percent(Double(actives) / Double(values.count), digits: 1)) with P ≥ 0.5"),
             ("Mean confidence", Format.fixed(meanConfidence, 3), "mean of max(p, 1 − p)"),
-        ]
-        let statsHTML = "<div class=\"stats\">" + stats.map { label, value, note in
-            "<div class=\"stat\"><div class=\"stat-label\">\(HTML.escape(label))</div><div class=\"stat-value\">\(value)</div>"
-                + "<div class=\"stat-note\">\(HTML.escape(note))</div></div>"
-        }.joined() + "</div>"
-        return HTMLReport.section(id: "consensus", title: "Consensus", lead: lead,
-                                  body: "<div class=\"grid2\">\(pFigure)\(cFigure)</div>" + statsHTML)
+        ])
+    }
+
+    /// A regression job's consensus values (`values`, finite, not empty, of `total`): their distribution
+    /// (the teachers' domain-weighted mean per public molecule, which the student regresses) and the statistics beside it.
+    static func valueConsensus(_ values: [Double], total: Int) -> (figures: String, stats: [(String, String, String)]) {
+        let lo = values.min() ?? 0, hi = values.max() ?? 0
+        let top = hi > lo ? hi : lo + 1
+        let counts = RegressionTask.histogram(values, lo: lo, hi: top, bins: 20)
+        let chart = Charts.histograms(title: "Distribution of the consensus values over the transfer set",
+                                      panels: [HistogramPanel(title: "consensus value", counts: counts)], xTitle: "consensus value",
+                                      threshold: nil, domain: lo...top, valueName: "value", width: 540)
+        let figure = HTML.figure(chart, legend: HTML.legend([HTML.legendKey("public molecules", colour: Palette.timing)]),
+                                 caption: "The values the student learns from (20 bins).")
+        return (figure, [
+            ("With a consensus", Format.integer(values.count), "of \(Format.integer(total)) public molecules"),
+            ("Range", "\(Format.fixed(lo, 2)) – \(Format.fixed(hi, 2))", "lowest and highest consensus value"),
+            ("Mean", Format.fixed(values.reduce(0, +) / Double(values.count), 3), "mean consensus value"),
+        ])
     }
 
     /// 20-bin counts of P(active) over [0, 1] and of max(p, 1 − p) over [0.5, 1]; `values` are finite and in [0, 1].

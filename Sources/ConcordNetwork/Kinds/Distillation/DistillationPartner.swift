@@ -24,31 +24,44 @@ struct DistillationPartner: PartnerJobKind {
     }
 
     func run<Transport: ClientTransport>(_ session: NodeSession<Transport>, view found: Concord_V2_JobView) async throws -> NodeOutcome {
-        let config = session.config, logger = session.logger, store = session.store
+        let config = session.config
         let teacherName = config.teacher ?? "rf"
         guard let recipe = TrainingRecipe.named(teacherName) else {
             throw NodeError("unknown teacher '\(teacherName)'; choose rf, mlp, logreg or knn", code: .configuration, context: .init(field: "teacher"))
         }
-        var view = found
-        let jobID = view.jobID
+        let jobID = found.jobID
         let fingerprint: FeaturizerSpec
-        do { fingerprint = try FeaturizerSpec(wire: try Self.details(view).fingerprint) }
+        do { fingerprint = try FeaturizerSpec(wire: try Self.details(found).fingerprint) }
         catch { throw NodeError("the job's fingerprint", code: .integrity, context: .init(job: jobID, field: "fingerprint"), cause: error) }
         let task: ModelTask
-        do { task = try ModelTask(wire: try Self.details(view).task) }
+        do { task = try ModelTask(wire: try Self.details(found).task) }
         catch { throw NodeError("the job's task", code: .integrity, context: .init(job: jobID, field: "task"), cause: error) }
-        let regressor = try Self.regressor(teacherName, task: task)
+        if task == .regression {
+            let regressor = try RegressionPartnerTask.regressor(teacherName)
+            return try await run(session, view: found, task: task, as: RegressionPartnerTask(), recipe: recipe, regressor: regressor, fingerprint: fingerprint)
+        }
+        return try await run(session, view: found, task: task, as: ClassificationPartnerTask(), recipe: recipe, regressor: RegressionRecipe(),
+                             fingerprint: fingerprint)
+    }
+
+    /// The partner's steps for a job of any task; `kind` supplies what the task changes.
+    private func run<Transport: ClientTransport, Kind: PartnerDistillationTask>(
+        _ session: NodeSession<Transport>, view found: Concord_V2_JobView, task: ModelTask, as kind: Kind, recipe: TrainingRecipe,
+        regressor: RegressionRecipe, fingerprint: FeaturizerSpec
+    ) async throws -> NodeOutcome {
+        let config = session.config, logger = session.logger, store = session.store
+        var view = found
+        let jobID = view.jobID
 
         // The private data, fingerprinted as the job asks (measured values for a regression job).
         let data = try await PrivateData.load(config.data, base: config.base, fingerprint: fingerprint.morganOptions, seed: session.seed,
                                               task: task, parallelism: session.parallelism)
         for line in data.skipped.prefix(10) { logger.warning("skipped: \(line)") }
         if data.skipped.count > 10 { logger.warning("… and \(data.skipped.count - 10) more records skipped") }
-        let training = task == .regression ? "\(data.train.count) training (measured values)" : "\(data.train.count) training (\(data.train.actives) active)"
-        logger.info("private data: \(training), \(data.validation.count) validation, \(data.test.count) test molecules")
+        logger.info("private data: \(kind.describe(training: data.train)), \(data.validation.count) validation, \(data.test.count) test molecules")
         let work = PartnerWork(partner: config.partner, data: data, recipe: recipe, selfGuard: try PartnerWork.selfGuard(config.selfGuard),
                                seed: session.seed, parallelism: session.parallelism, hybrid: try PartnerWork.hybridOptions(config.hybridModel),
-                               regressor: regressor ?? RegressionRecipe())
+                               regressor: regressor)
 
         // A screened job: the pool's domain distances (no predictions), unless the coordinator holds them.
         view = try await wait(session, for: DistillationJob.screening, view: view)
@@ -72,33 +85,30 @@ struct DistillationPartner: PartnerJobKind {
 
         // The teacher and the annotation (kept once made).
         var chunks: [Concord_V2_AnnotationPayload] = try await session.stored(jobID, prefix: "annotation/")
-        var teacherModel: (any ProbabilisticClassifier)?
-        if chunks.isEmpty, task == .regression {
-            chunks = try await annotateRegression(session, jobID: jobID, work: work, transfer: transfer)
-        } else if chunks.isEmpty {
-            let (teacher, annotation) = try await work.teach(transfer: transfer.features, keys: transfer.keys, reliability: details.wantsReliability)
-            teacherModel = teacher
-            if let encoded = try? StudentCodec.encode(teacher) { try await store.put("teacher", job: jobID, data: encoded) }
-            chunks = Chunking.annotationChunks(annotation)
+        var teacherModel: Kind.TeacherModel?
+        if chunks.isEmpty {
+            let taught = try await kind.teach(work, transfer: transfer.features, keys: transfer.keys, reliability: details.wantsReliability)
+            teacherModel = taught.teacher
+            if let encoded = kind.encode(teacher: taught.teacher) { try await store.put("teacher", job: jobID, data: encoded) }
+            chunks = taught.chunks
             for chunk in chunks { try await store.put(String(format: "annotation/%06d", Int(chunk.index)), job: jobID, data: try chunk.serializedBytes()) }
-            let sent = annotation.reliability.map { String(format: "; our teacher's own ROC-AUC, sent with it: %.3f", $0) } ?? ""
-            logger.info("annotated \(annotation.probabilities.count) public molecules (abstained on \(annotation.abstentionCount) of our own)\(sent)")
+            logger.info("\(taught.log)")
         }
-        if session.dryRun { return try dryRunOutcome(session, jobID: jobID, chunks: chunks, task: task) }
+        if session.dryRun { return try dryRunOutcome(session, jobID: jobID, chunks: chunks, kind: kind) }
 
         // Upload the chunks the coordinator does not hold.
-        try await upload(session, chunks, view: try await session.refreshed(jobID), task: task)
+        try await upload(session, chunks, view: try await session.refreshed(jobID), kind: kind)
 
         // The student and its selection.
         view = try await wait(session, for: DistillationJob.studentTrained, view: try await session.refreshed(jobID))
-        if task == .regression { return try await evaluateRegression(session, view, work: work, transfer: transfer.features) }
-        let student = try await fetchStudent(session, view)
+        let student = try kind.student(try await session.artifact("student", view: view), job: jobID)
         let selection = try await fetchSelection(session, view)
+        try kind.check(selection, transferRows: transfer.features.rowCount, job: jobID)
 
-        // Calibration counts on our validation molecules (only counts leave).
+        // Calibration counts on our validation molecules (only counts leave; a task without a threshold has none).
         let calibrating = try Self.details(view)
-        if view.phase == DistillationJob.studentTrained.rawValue, !view.submissions.contains(DistillationJob.Submission.calibration), !data.validation.labels.isEmpty {
-            let counts = await work.calibrationCounts(student: student, thresholds: calibrating.candidateThresholds)
+        if view.phase == DistillationJob.studentTrained.rawValue, !view.submissions.contains(DistillationJob.Submission.calibration), !data.validation.labels.isEmpty,
+           let counts = await kind.calibrationCounts(work, student: student, thresholds: calibrating.candidateThresholds) {
             let ack = try await session.submit(DistillationJob.Submission.calibration, job: jobID, payload: counts.wire,
                                                summary: "confusion counts at \(calibrating.candidateThresholds.count) thresholds over \(data.validation.count) validation molecules")
             logger.info("calibration: \(ack.message)")
@@ -106,26 +116,30 @@ struct DistillationPartner: PartnerJobKind {
 
         // Once published: evaluate student, teacher and hybrid on our own data; send the aggregates.
         view = try await wait(session, for: DistillationJob.studentPublished, view: try await session.refreshed(jobID))
-        let threshold = try Self.details(view).threshold
-        if teacherModel == nil, let stored = try await store.get("teacher", job: jobID) { teacherModel = try? StudentCodec.decode(stored) }
-        let teacher = try await { () async throws -> any ProbabilisticClassifier in
+        let threshold = kind.threshold(try Self.details(view))
+        if teacherModel == nil, let stored = try await store.get("teacher", job: jobID) { teacherModel = kind.decodeTeacher(stored) }
+        let teacher = try await { () async throws -> Kind.TeacherModel in
             if let teacherModel { return teacherModel }
-            return try await work.retrainTeacher()  // trained before a crash but not kept: the same seed gives the same teacher
+            return try await kind.retrainTeacher(work)  // trained before a crash but not kept: the same seed gives the same teacher
         }()
-        let outcomes = try await work.evaluate(student: student, threshold: threshold, studentRows: selection.rows.count, teacher: teacher,
-                                               selection: selection.rows.map { Int($0) }, transfer: transfer.features, hybrid: config.hybrid ?? true)
+        let outcomes = try await kind.evaluate(work, student: student, teacher: teacher, threshold: threshold, studentRows: selection.rows.count,
+                                               selection: selection.rows.map { Int($0) }, consensus: selection.values, transfer: transfer.features,
+                                               hybrid: config.hybrid ?? true)
         let report = PartnerWork.report(outcomes)
         if !view.submissions.contains(DistillationJob.Submission.evaluation) {
             let ack = try await session.submit(DistillationJob.Submission.evaluation, job: jobID, payload: report,
-                                               summary: "aggregate metrics of \(report.models.map(\.model).joined(separator: ", ")) on \(data.test.count) test and \(data.validation.count) validation molecules")
+                                               summary: "aggregate \(kind.metricsName) of \(report.models.map(\.model).joined(separator: ", ")) on \(data.test.count) test and \(data.validation.count) validation molecules")
             logger.info("evaluation: \(ack.message)")
         }
-        for o in outcomes {
-            logger.info("\(o.model) on our test set: MCC \(o.test.mcc.map { String(format: "%.3f", $0) } ?? "—"), ROC-AUC \(o.test.rocAUC.map { String(format: "%.3f", $0) } ?? "—")")
-        }
+        for o in outcomes { logger.info("\(kind.testLine(o))") }
         let final = try await wait(session, for: .complete, view: try await session.refreshed(jobID))
-        return session.outcome(jobID: jobID, state: final.phase, threshold: threshold,
-                               metrics: outcomes.map { (model: $0.model, test: $0.test, validation: $0.validation) })
+        var outcome = session.outcome(jobID: jobID, state: final.phase, threshold: threshold,
+                                      metrics: outcomes.map { (model: $0.model, test: $0.test, validation: $0.validation) })
+        outcome.regressionMetrics = outcomes.compactMap { o in
+            guard let test = o.regressionTest, let validation = o.regressionValidation else { return nil }
+            return (model: o.model, test: test, validation: validation)
+        }
+        return outcome
     }
 
     // MARK: The job view
@@ -193,16 +207,13 @@ struct DistillationPartner: PartnerJobKind {
     // MARK: Annotation
 
     private func upload<Transport>(_ session: NodeSession<Transport>, _ chunks: [Concord_V2_AnnotationPayload], view: Concord_V2_JobView,
-                                   task: ModelTask) async throws {
+                                   kind: some PartnerDistillationTask) async throws {
         let held = Set((Self.upload(DistillationJob.Upload.annotation, view)?.held ?? []).map(Int.init))
         try await session.upload(DistillationJob.Upload.annotation, try chunks.filter { !held.contains(Int($0.index)) }.map { chunk in
             (Int(chunk.index), try Self.payload(chunk),
-             "annotation of public molecules \(chunk.offset)..<\(Int(chunk.offset) + chunk.domainDistances.count): \(Self.prediction(task)), domain distance, \(chunk.abstained.filter { $0 }.count) abstentions")
+             "annotation of public molecules \(chunk.offset)..<\(Int(chunk.offset) + chunk.domainDistances.count): \(kind.prediction), domain distance, \(chunk.abstained.filter { $0 }.count) abstentions")
         }, of: chunks.count, job: view.jobID)
     }
-
-    /// What a teacher's annotation predicts per molecule, in words.
-    static func prediction(_ task: ModelTask) -> String { task == .regression ? "predicted value" : "P(active)" }
 
     /// A kept chunk as the upload's payload (the job travels in the envelope; a chunk kept by an
     /// earlier version may still hold its job id as an unknown field, which is not sent).
@@ -214,11 +225,6 @@ struct DistillationPartner: PartnerJobKind {
 
     // MARK: Student
 
-    private func fetchStudent<Transport>(_ session: NodeSession<Transport>, _ view: Concord_V2_JobView) async throws -> any ProbabilisticClassifier {
-        let data = try await session.artifact("student", view: view)
-        do { return try StudentCodec.decode(data) } catch { throw NodeError("the student model", code: .integrity, context: .init(job: view.jobID), cause: error) }
-    }
-
     func fetchSelection<Transport>(_ session: NodeSession<Transport>, _ view: Concord_V2_JobView) async throws -> Concord_V2_StudentSelection {
         let data = try await session.artifact("selection", view: view)
         do { return try Concord_V2_StudentSelection(serializedBytes: data) }
@@ -227,16 +233,16 @@ struct DistillationPartner: PartnerJobKind {
 
     /// What a dry run would have sent, for the operator (the command prints it).
     private func dryRunOutcome<Transport>(_ session: NodeSession<Transport>, jobID: String, chunks: [Concord_V2_AnnotationPayload],
-                                          task: ModelTask) throws -> NodeOutcome {
+                                          kind: some PartnerDistillationTask) throws -> NodeOutcome {
         let sizes = try chunks.map { chunk -> Int in let data: Data = try chunk.serializedBytes(); return data.count }
         let total = sizes.reduce(0, +)
         let abstained = chunks.reduce(0) { $0 + $1.abstained.filter { $0 }.count }
         return session.outcome(jobID: jobID, state: "dry run", disclosure: [
             "dry run for job \(jobID): nothing below was sent",
             "  Enrol                       1 message   (partner name from the certificate, teacher kind '\(session.config.teacher ?? "rf")')",
-            "  Upload annotation   \(String(format: "%6d", chunks.count)) chunks    \(total) bytes: \(Self.prediction(task)), domain distance and abstention flag per public molecule",
+            "  Upload annotation   \(String(format: "%6d", chunks.count)) chunks    \(total) bytes: \(kind.prediction), domain distance and abstention flag per public molecule",
             "                                          \(abstained) public molecules abstained on (identical to our own)",
-        ] + (task == .regression ? [] : [
+        ] + (!kind.calibrates ? [] : [
             "  Submit calibration          1 message   confusion counts at the job's candidate thresholds",
         ]) + [
             "  Submit evaluation           1 message   aggregate metrics of student, teacher and hybrid",
