@@ -32,6 +32,10 @@ public struct FederatedTrainingConfiguration: Sendable {
     public var rounds: Int
     /// Local epochs per round (E).
     public var localEpochs: Int
+    /// When set, exactly this many mini-batch steps per round instead of ``localEpochs``: each site
+    /// cycles through its rows, reshuffled at each pass, and resumes where its last round stopped
+    /// (FLamby's `num_updates` with its `DataLoaderWithMemory`).
+    public var localSteps: Int?
     /// The local learning rate.
     public var learningRate: Double
     /// The local batch size.
@@ -57,11 +61,11 @@ public struct FederatedTrainingConfiguration: Sendable {
     public init(network: DenseNetwork, strategy: Strategy = .fedAvg, rounds: Int = 20, localEpochs: Int = 1, learningRate: Double = 0.05,
                 batchSize: Int = 32, optimizer: DenseTrainingOptions.Optimizer = .sgd, l2: Double = 0, seed: UInt64 = 0,
                 participation: Participation = .all, deadline: Double? = nil, arrivalTimes: [Double]? = nil, patience: Int? = nil,
-                initialParameters: [Double]? = nil) {
+                initialParameters: [Double]? = nil, localSteps: Int? = nil) {
         self.network = network; self.strategy = strategy; self.rounds = rounds; self.localEpochs = localEpochs
         self.learningRate = learningRate; self.batchSize = batchSize; self.optimizer = optimizer; self.l2 = l2; self.seed = seed
         self.participation = participation; self.deadline = deadline; self.arrivalTimes = arrivalTimes; self.patience = patience
-        self.initialParameters = initialParameters
+        self.initialParameters = initialParameters; self.localSteps = localSteps
     }
 }
 

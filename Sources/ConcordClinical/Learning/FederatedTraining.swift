@@ -6,7 +6,8 @@ public import ConcordML
 ///
 /// What `concord clinical simulate` and the networked job kind drive. Deterministic: every random
 /// choice comes from the seed (the initial model from `SeedTree(seed).index(0)`, the participation
-/// draws from `.index(1)`, site `s`'s shuffles in round `r` from `.partner(s).index(r)`), and the
+/// draws from `.index(1)`, site `s`'s shuffles in round `r` from `.partner(s).index(r)`, or with
+/// ``FederatedTrainingConfiguration/localSteps`` its one stream of passes from `.partner(s).index(0)`), and the
 /// strategy aggregates in site order, so the same seed gives bit-identical parameters.
 public enum FederatedTraining {
     /// Runs the rounds.
@@ -21,9 +22,11 @@ public enum FederatedTraining {
         var stopping = c.patience.map { EarlyStopping(patience: $0) }
         var rounds: [FederatedRound] = []
         var best = state.parameters, stopped: Int?
+        var consumed = [Int](repeating: 0, count: sites.count)  // batches each site has taken (with local steps)
         for round in 1...max(1, c.rounds) where c.rounds > 0 {
             let participants = try c.participation.sites(round: round, of: sites.count, seed: tree.index(1))
-            let updates = try await localRound(sites, participants, state, controls, round: round, c)
+            let updates = try await localRound(sites, participants, state, controls, consumed, round: round, c)
+            for s in participants { consumed[s] += c.localSteps ?? 0 }
             let result = try c.strategy.aggregate(state, updates: updates.map(\.update), totalSites: sites.count, deadline: c.deadline)
             for u in updates where !result.dropped.contains(u.update.site) {
                 if let dc = u.update.controlDelta { controls[u.update.site] = ParameterVector.adding(controls[u.update.site], dc) }
@@ -45,15 +48,15 @@ public enum FederatedTraining {
     struct SiteUpdate: Sendable { var update: ClientUpdate }
 
     /// The participants' local training, in parallel; results in site order.
-    static func localRound(_ sites: [FederatedSite], _ participants: [Int], _ state: StrategyState, _ controls: [[Double]],
+    static func localRound(_ sites: [FederatedSite], _ participants: [Int], _ state: StrategyState, _ controls: [[Double]], _ consumed: [Int],
                            round: Int, _ c: FederatedTrainingConfiguration) async throws(FederatedLearningError) -> [SiteUpdate] {
         let tree = SeedTree(c.seed)
         do {
             return try await withThrowingTaskGroup(of: SiteUpdate.self) { group in
                 for s in participants {
                     let site = sites[s], control = controls[s], arrival = c.arrivalTimes?[s] ?? 0
-                    let seed = tree.partner(s).index(round).seed
-                    group.addTask { try train(site, index: s, state: state, control: control, arrival: arrival, seed: seed, c) }
+                    let seed = tree.partner(s).index(c.localSteps == nil ? round : 0).seed, start = consumed[s]
+                    group.addTask { try train(site, index: s, state: state, control: control, arrival: arrival, seed: seed, startBatch: start, c) }
                 }
                 var out: [SiteUpdate] = []
                 for try await u in group { out.append(u) }
@@ -68,12 +71,13 @@ public enum FederatedTraining {
 
     /// One site's local training from the global model.
     static func train(_ site: FederatedSite, index: Int, state: StrategyState, control: [Double], arrival: Double, seed: UInt64,
-                      _ c: FederatedTrainingConfiguration) throws(FederatedLearningError) -> SiteUpdate {
+                      startBatch: Int, _ c: FederatedTrainingConfiguration) throws(FederatedLearningError) -> SiteUpdate {
         let strategy = c.strategy, network = c.network
         let proximal = strategy.proximalMu > 0 ? DenseRegularisation.Proximal(mu: strategy.proximalMu, reference: state.parameters) : nil
         let correction = strategy.usesControlVariates ? ParameterVector.difference(state.control, control) : nil
         let options = DenseTrainingOptions(epochs: c.localEpochs, batchSize: c.batchSize, learningRate: c.learningRate, optimizer: c.optimizer,
-                                           regularisation: DenseRegularisation(l2: c.l2, proximal: proximal), gradientCorrection: correction, seed: seed)
+                                           regularisation: DenseRegularisation(l2: c.l2, proximal: proximal), gradientCorrection: correction, seed: seed,
+                                           steps: c.localSteps, startBatch: startBatch)
         do {
             let fit = try network.train(from: state.parameters, x: site.trainingInputs, targets: site.trainingTargets, options: options)
             var controlDelta: [Double]?
@@ -105,8 +109,9 @@ public enum FederatedTraining {
 
     static func validate(_ sites: [FederatedSite], _ c: FederatedTrainingConfiguration) throws(FederatedLearningError) {
         guard !sites.isEmpty else { throw FederatedLearningError(.empty, "a federation needs at least one site") }
-        guard c.rounds >= 0, c.localEpochs >= 0 else {
-            throw FederatedLearningError(.invalidOption, "rounds and local epochs must be non-negative", context: .init(found: min(c.rounds, c.localEpochs)))
+        guard c.rounds >= 0, c.localEpochs >= 0, (c.localSteps ?? 0) >= 0 else {
+            throw FederatedLearningError(.invalidOption, "rounds, local epochs and local steps must be non-negative",
+                                         context: .init(found: min(c.rounds, c.localEpochs, c.localSteps ?? 0)))
         }
         if let times = c.arrivalTimes, times.count != sites.count {
             throw FederatedLearningError(.lengthMismatch, "one arrival time per site is needed", context: .init(expected: sites.count, found: times.count))

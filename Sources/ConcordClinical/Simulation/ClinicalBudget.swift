@@ -6,6 +6,8 @@ public struct ClinicalBudget: Sendable, Hashable {
     public var rounds: Int
     /// Local epochs per round.
     public var localEpochs: Int
+    /// Local mini-batch steps per round, replacing ``localEpochs`` when set.
+    public var localSteps: Int? = nil
     /// Rows per step (federated, pooled and local).
     public var batchSize: Int
     /// The federated sites' learning rate.
@@ -38,12 +40,11 @@ extension ClinicalSimulation {
     ///   FedAdam 0.01; FedYogi and FedAdagrad 0.003162); the server optimisers' rates are in
     ///   ``flambyStrategy(_:)``.
     ///
-    /// One deviation: FLamby counts local work in steps (100 batches per round, cycling a small
-    /// site's rows about 13 times), ``FederatedTraining`` in epochs. We take 2 local epochs: the two
-    /// sites that carry 76 % of FedAvg's weight take 100 (Cleveland, 199 rows) and 86 (Hungary)
-    /// steps per round, FLamby's budget; VA Long Beach takes 44 and Switzerland 16.
+    /// Local work is counted in steps, as FLamby does: every site takes 100 batches per round
+    /// (``FederatedTrainingConfiguration/localSteps``), cycling a small site's rows (Switzerland's
+    /// about 13 times) with a reshuffle at each pass, and resuming each round where the last stopped.
     public static let flambyBudget = ClinicalBudget(
-        rounds: 15, localEpochs: 2, batchSize: 4,
+        rounds: 15, localEpochs: 1, localSteps: 100, batchSize: 4,
         federatedLearningRate: 0.001, strategyLearningRates: ["fedadam": 0.01, "fedyogi": 0.003162, "fedadagrad": 0.003162],
         federatedOptimizer: .sgd, baselineEpochs: 50, baselineLearningRate: 0.001, baselineOptimizer: .adam)
 

@@ -111,7 +111,7 @@ public enum ClinicalSimulation {
         let configuration = FederatedTrainingConfiguration(
             network: network, strategy: strategy, rounds: settings.effectiveRounds, localEpochs: budget.localEpochs,
             learningRate: budget.learningRate(for: strategy.name), batchSize: budget.batchSize, optimizer: budget.federatedOptimizer,
-            seed: seed, initialParameters: initial)
+            seed: seed, initialParameters: initial, localSteps: budget.localSteps)
         return try await FederatedTraining.run(sites: federated, configuration: configuration)
     }
 

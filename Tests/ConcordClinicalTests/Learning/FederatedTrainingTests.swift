@@ -113,6 +113,20 @@ struct FederatedTrainingTests {
         #expect(result.rounds.allSatisfy { $0.validationLoss >= bestLoss })
     }
 
+    @Test("a local-steps budget takes exactly that many steps per round and resumes the site's stream")
+    func localSteps() async throws {
+        let data = try SyntheticFederation(seed: 9, sizes: [10])
+        let net = try DenseNetwork.logisticRegression(inputs: 3), start = net.initialParameters(seed: 3)
+        let config = FederatedTrainingConfiguration(network: net, rounds: 2, localEpochs: 5, learningRate: 0.1, batchSize: 4, seed: 4,
+                                                    initialParameters: start, localSteps: 7)
+        let result = try await FederatedTraining.run(sites: data.sites, configuration: config)
+        let site = data.sites[0], seed = SeedTree(4).partner(0).index(0).seed
+        let byHand = try net.train(from: start, x: site.trainingInputs, targets: site.trainingTargets,
+                                   options: DenseTrainingOptions(batchSize: 4, learningRate: 0.1, seed: seed, steps: 14))
+        #expect(byHand.steps == 14)
+        for k in start.indices { #expect(abs(result.finalParameters[k] - byHand.parameters[k]) < 1e-12, "parameter \(k)") }
+    }
+
     @Test("a site whose training fails is reported with its cause")
     func localFailure() async throws {
         let data = try SyntheticFederation(seed: 6, sizes: [20, 20])

@@ -89,6 +89,33 @@ struct DenseNetworkTests {
         #expect(after < 0.35 * before)
     }
 
+    @Test("a step budget takes exactly that many batches, cycling through reshuffled passes")
+    func stepBudget() throws {
+        let (x, labels) = try logisticProblem(rows: 10, weights: [1, -2], bias: 0.3, seed: 8)
+        let net = try DenseNetwork.logisticRegression(inputs: 2)
+        let y = DenseTargets(binary: labels), start = net.initialParameters(seed: 2)
+        func options(_ steps: Int, from: Int = 0) -> DenseTrainingOptions {
+            DenseTrainingOptions(epochs: 99, batchSize: 4, learningRate: 0.1, seed: 5, steps: steps, startBatch: from)
+        }
+        let fit = try net.train(from: start, x: x, targets: y, options: options(7))
+        #expect(fit.steps == 7)
+        // By hand: passes of 4 + 4 + 2 rows, each pass reshuffled from the one seeded stream.
+        var w = start, order = Array(0..<10), rng = SeededRandom(seed: 5), batches: [[Int]] = []
+        while batches.count < 7 {
+            for i in stride(from: 9, to: 0, by: -1) { order.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+            batches += [Array(order[0..<4]), Array(order[4..<8]), Array(order[8..<10])]
+        }
+        for batch in batches.prefix(7) {
+            let bx = try DenseMatrix.checked(rows: batch.count, columns: 2, values: batch.flatMap { r in (0..<2).map { x[r, $0] } })
+            let g = try net.lossAndGradient(parameters: w, x: bx, targets: DenseTargets(binary: batch.map { labels[$0] })).gradient
+            for k in w.indices { w[k] -= 0.1 * g[k] }
+        }
+        for k in w.indices { #expect(abs(w[k] - fit.parameters[k]) < 1e-12, "parameter \(k)") }
+        // Resuming the stream after 3 batches continues it exactly.
+        let first = try net.train(from: start, x: x, targets: y, options: options(3))
+        #expect(try net.train(from: first.parameters, x: x, targets: y, options: options(4, from: 3)).parameters == fit.parameters)
+    }
+
     @Test("the same seed gives bit-identical parameters; another seed does not")
     func deterministic() throws {
         let (x, labels) = try logisticProblem(rows: 100, weights: [1, -1], bias: 0, seed: 2)
