@@ -98,3 +98,16 @@ public struct ArtifactAssembler: Sendable {
         return data
     }
 }
+
+/// The artifacts "transfer" and "screening": a molecule set's SMILES joined by "\n" (UTF-8), as
+/// the protocol defines them. The coordinator encodes; nodes (and the coordinator, reading what it
+/// stored) decode.
+public enum MoleculeSetArtifact {
+    /// The artifact's bytes for `smiles`.
+    public static func encode(_ smiles: [String]) -> Data { Data(smiles.joined(separator: "\n").utf8) }
+
+    /// The SMILES in an artifact's bytes (none for empty bytes).
+    public static func decode(_ data: Data) -> [String] {
+        data.isEmpty ? [] : String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    }
+}

@@ -6,18 +6,6 @@ public enum Digests {
     /// SHA-256 of arbitrary bytes.
     public static func sha256<D: DataProtocol>(_ data: D) -> Data { Data(SHA256.hash(data: data)) }
 
-    /// The digest of a list of SMILES: the strings joined by "\n", UTF-8.
-    public static func smiles<S: Sequence<String>>(_ list: S) -> Data {
-        var hasher = SHA256()
-        var first = true
-        for s in list {
-            if !first { hasher.update(data: [UInt8(ascii: "\n")]) }
-            hasher.update(data: Array(s.utf8))
-            first = false
-        }
-        return Data(hasher.finalize())
-    }
-
     /// The digest of annotation values: per molecule, P as binary64 little-endian, the
     /// distance likewise, then one byte 1/0 for abstained. A regression annotation is digested
     /// the same way with its predicted value in P's place.

@@ -29,7 +29,7 @@ extension CoordinatorEngine {
     /// The SMILES of a molecule set the job publishes ("transfer" or "screening").
     func molecules(partner: String, jobID: String, artifact: String = "transfer") async throws(CoordinatorRefusal) -> [String] {
         let found = try await fetch(partner: partner, jobID: jobID, artifact: artifact)
-        return String(decoding: found.artifact.data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        return MoleculeSetArtifact.decode(found.artifact.data)
     }
 
     /// Uploads one chunk of a partner's annotation ("annotation") or screening ("screening").

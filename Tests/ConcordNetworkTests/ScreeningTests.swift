@@ -39,7 +39,7 @@ struct ScreeningTests {
         let drawn = try await engine.screeningPool(partner: "alpha", jobID: job)
         #expect(view.screeningSize == UInt32(drawn.smiles.count) && drawn.smiles.count > 120)
         let artifact = try #require(try await engine.partnerView(partner: "alpha", jobID: job).artifacts.first { $0.name == "screening" })
-        #expect(artifact.sha256 == Digests.sha256(Data(drawn.smiles.joined(separator: "\n").utf8)))
+        #expect(artifact.sha256 == Digests.sha256(MoleculeSetArtifact.encode(drawn.smiles)))
         #expect(view.transferSize == 0, "no transfer set before the screenings are in")
         await #expect(throws: CoordinatorRefusal.self) { try await engine.transferSet(partner: "alpha", jobID: job) }
 

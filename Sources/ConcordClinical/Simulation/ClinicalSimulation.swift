@@ -78,14 +78,14 @@ public enum ClinicalSimulation {
         }
         progress?("seed \(seed): Shapley values over \(1 << data.sites.count) coalitions")
         let sites = data.sites
+        let empty = try score(network, initial, tests).meanClient.accuracy ?? 0
         let value: Contributions.Value = { coalition in
             let members = coalition.members
-            guard !members.isEmpty else { return try score(network, initial, tests).meanClient.accuracy ?? 0 }
+            guard !members.isEmpty else { return empty }
             let run = try await federate(members.map { sites[$0] }, network: network, settings: settings, budget: budget, initial: initial, seed: seed)
             return try score(network, run.finalParameters, tests).meanClient.accuracy ?? 0
         }
         let contributions = try await Contributions.compute(players: sites.count, value: value)
-        let empty = try score(network, initial, tests).meanClient.accuracy ?? 0
         return SeedRun(seed: seed, models: models, contributions: contributions, emptyValue: empty, fullValue: fullScores.meanClient.accuracy ?? 0)
     }
 

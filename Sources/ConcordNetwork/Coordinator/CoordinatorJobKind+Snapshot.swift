@@ -6,7 +6,7 @@ extension CoordinatorJobKind {
     /// The generic snapshot of a job, for a kind that has nothing of its own to show on the pages:
     /// its phase and message, its settings, its partners' enrolment and traffic, and its events.
     public func snapshot(status: Concord_V2_JobStatus, context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> JobSnapshot {
-        let events = ((try? await context.store.events(job: context.job.id)) ?? []).map { JobSnapshot.Event(timeMs: $0.timeMs, message: $0.message) }
+        let events = await context.pageEvents()
         let partners = status.partners.map { p in
             PartnerSnapshot(name: p.name, enrolled: p.enrolled, teacher: p.teacher, annotationChunksReceived: 0, annotationChunksTotal: 0,
                             calibrationReceived: false, evaluationReceived: false, contribution: nil, abstentions: nil,
@@ -16,5 +16,12 @@ extension CoordinatorJobKind {
                            createdMs: status.createdUnixMs, updatedMs: status.updatedUnixMs, transferSize: 0, studentSize: 0, threshold: nil,
                            studentSHA256: nil, settings: settings(spec: context.job.spec), partners: partners, consensus: [],
                            latePartners: status.latePartners, events: events)
+    }
+}
+
+extension CoordinatorJobContext {
+    /// The job's events for its pages (none when the store cannot be read: a page shows what it can).
+    public func pageEvents() async -> [JobSnapshot.Event] {
+        ((try? await store.events(job: job.id)) ?? []).map { JobSnapshot.Event(timeMs: $0.timeMs, message: $0.message) }
     }
 }

@@ -11,7 +11,7 @@ extension DistillationCoordinator {
         let spec = try Self.spec(job.spec)
         let consensus = try await consensusRecord(job.id, store: context.store)
         let reports = Dictionary((try? await evaluations(context)) ?? [], uniquingKeysWith: { a, _ in a })
-        let events = ((try? await context.store.events(job: job.id)) ?? []).map { JobSnapshot.Event(timeMs: $0.timeMs, message: $0.message) }
+        let events = await context.pageEvents()
         let details = status.distillation
         let regression = spec.task == ModelTask.regression.rawValue
         let partners = status.partners.map { p in

@@ -51,10 +51,6 @@ public final class DistillationCoordinator: CoordinatorJobKind {
         catch { throw CoordinatorRefusal(.internalError, "stored job spec", cause: error) }
     }
 
-    static func smiles(_ data: Data) -> [String] {
-        data.isEmpty ? [] : String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-    }
-
     /// Molecules in a stored set (nil before it is drawn, or for a job that has no such set); the
     /// pool may give fewer than asked.
     func moleculeCount(_ artifact: String, job: String, store: any CoordinatorStoring) async throws(CoordinatorRefusal) -> Int? {
@@ -63,7 +59,7 @@ public final class DistillationCoordinator: CoordinatorJobKind {
         let stored: ArtifactRecord?
         do { stored = try await store.artifact(artifact, job: job) } catch { throw .storage("reading artifact '\(artifact)'", error, job: job) }
         guard let stored else { return nil }
-        let count = Self.smiles(stored.data).count
+        let count = MoleculeSetArtifact.decode(stored.data).count
         cache.withLock { $0.counts[key] = count }
         return count
     }
@@ -94,7 +90,7 @@ public final class DistillationCoordinator: CoordinatorJobKind {
         if let cached = cache.withLock({ $0.sets[key] }) { return cached }
         let name = artifact == Artifact.screening ? "screening pool" : "transfer set"
         guard let stored = try await context.artifact(artifact) else { throw CoordinatorRefusal(.internalError, "the \(name) is missing", context: .init(job: context.job.id)) }
-        guard let set = await TransferSet.restoring(Self.smiles(stored.data), options: settings.fingerprint.morganOptions, parallelism: context.parallelism) else {
+        guard let set = await TransferSet.restoring(MoleculeSetArtifact.decode(stored.data), options: settings.fingerprint.morganOptions, parallelism: context.parallelism) else {
             throw CoordinatorRefusal(.internalError, "the stored \(name) no longer parses", context: .init(job: context.job.id))
         }
         cache.withLock { $0.sets[key] = set }
@@ -103,8 +99,8 @@ public final class DistillationCoordinator: CoordinatorJobKind {
 
     /// Stores a molecule set as an artifact and caches its fingerprints.
     func store(_ set: TransferSet, as artifact: String, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) {
-        let data = Data(set.smiles.joined(separator: "\n").utf8)
-        try await context.put(ArtifactRecord(name: artifact, data: data, sha256: Digests.smiles(set.smiles)))
+        let data = MoleculeSetArtifact.encode(set.smiles)
+        try await context.put(ArtifactRecord(name: artifact, data: data, sha256: Digests.sha256(data)))
         let key = artifact + "/" + context.job.id
         cache.withLock { $0.sets[key] = set; $0.counts[key] = set.count }
     }

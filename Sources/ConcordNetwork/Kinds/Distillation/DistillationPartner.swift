@@ -165,7 +165,7 @@ struct DistillationPartner: PartnerJobKind {
     /// unless stored; the artifact's digest is checked as it is assembled.
     private func molecules<Transport>(_ session: NodeSession<Transport>, _ view: Concord_V2_JobView, artifact: String, count: Int) async throws -> [String] {
         let data = try await session.artifact(artifact, view: view, label: artifact == "screening" ? "screening pool" : artifact)
-        let smiles = data.isEmpty ? [] : String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let smiles = MoleculeSetArtifact.decode(data)
         guard smiles.count == count else {
             throw NodeError("the \(artifact) holds \(smiles.count) molecules; the job announces \(count)", code: .integrity, context: .init(job: view.jobID))
         }
