@@ -76,7 +76,7 @@ let package = Package(
         ),
         .target(
             name: "ConcordReport",
-            dependencies: ["ConcordFederation"],
+            dependencies: ["ConcordFederation", "ConcordClinical"],
             swiftSettings: strict
         ),
         .target(
@@ -120,6 +120,7 @@ let package = Package(
                 "ConcordSecurity",
                 "ConcordWire",
                 "ConcordStorage",
+                "ConcordClinical",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
@@ -139,7 +140,7 @@ let package = Package(
         ),
         .target(
             name: "ConcordClinical",
-            dependencies: ["ConcordML", "ConcordData", .product(name: "Yams", package: "Yams")],
+            dependencies: ["ConcordML", "ConcordData", "ConcordFederation", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
         .target(
