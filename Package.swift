@@ -146,7 +146,7 @@ let package = Package(
         .target(
             name: "ConcordTesting",
             dependencies: ["ConcordChem", "ConcordML", "ConcordFederation", "ConcordSecurity",
-                           "ConcordNetwork", "ConcordWire", "ConcordStorage", .product(name: "Logging", package: "swift-log")],
+                           "ConcordNetwork", "ConcordWire", "ConcordStorage", "ConcordClinical", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -212,6 +212,7 @@ let package = Package(
         .testTarget(
             name: "ConcordNetworkTests",
             dependencies: ["ConcordTesting", "ConcordNetwork", "ConcordSecurity", "ConcordWire", "ConcordFederation", "ConcordStorage", "ConcordML", "ConcordChem",
+                           "ConcordClinical", "ConcordData",
                            .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "NIOHTTP1", package: "swift-nio"),
                            .product(name: "GRPCCore", package: "grpc-swift-2"),

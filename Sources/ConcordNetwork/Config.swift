@@ -122,6 +122,8 @@ public struct CoordinatorConfig: Codable, Sendable {
 ///   active_above: 6                         # optional, instead: active when value ≥ 6 (pIC50, pKi, % inhibition)
 ///   split_column: split                     # optional: train / validation / test
 ///   validation_fraction: 0.2                # used when there is no split column
+/// # or, for a clinical job, the site's own patient table and its mapping onto the job's schema:
+/// # clinical: {path: private/cleveland.csv, mapping: private/cleveland-mapping.yaml, schema: private/schema.yaml}
 /// teacher: rf                               # rf, mlp, logreg or knn
 /// self_guard: identity                      # off, identity, or a Tanimoto threshold such as 0.9
 /// hybrid: true                              # build a hybrid model locally
@@ -153,11 +155,23 @@ public struct NodeConfig: Codable, Sendable {
         }
     }
 
+    /// A clinical site's patient table: its export as the hospital writes it, the mapping that
+    /// harmonises it and the common schema (both YAML, see `concord harmonise`).
+    public struct ClinicalSource: Codable, Sendable {
+        public var path: String
+        public var mapping: String
+        public var schema: String
+        public init(path: String, mapping: String, schema: String) { self.path = path; self.mapping = mapping; self.schema = schema }
+    }
+
     public var partner: String
     public var coordinator: Endpoint
     public var serverName: String?
     public var tls: TLSFiles
-    public var data: DataSource
+    /// The partner's labelled molecules (distillation jobs).
+    public var data: DataSource?
+    /// The site's patient table (clinical jobs).
+    public var clinical: ClinicalSource?
     public var teacher: String?
     public var selfGuard: String?
     public var hybrid: Bool?
@@ -178,15 +192,15 @@ public struct NodeConfig: Codable, Sendable {
     public var base = URL(fileURLWithPath: ".")
 
     private enum CodingKeys: String, CodingKey {
-        case partner, coordinator, serverName = "server_name", tls, data, teacher, selfGuard = "self_guard", hybrid, hybridModel = "hybrid_model"
+        case partner, coordinator, serverName = "server_name", tls, data, clinical, teacher, selfGuard = "self_guard", hybrid, hybridModel = "hybrid_model"
         case seed, state, audit, job
         case recordPayloads = "record_payloads", threads, poll, giveUpAfter = "give_up_after"
     }
 
-    public init(partner: String, coordinator: Endpoint, serverName: String? = nil, tls: TLSFiles, data: DataSource, teacher: String? = nil,
-                selfGuard: String? = nil, hybrid: Bool? = nil, seed: UInt64? = nil, state: String, audit: String, job: String? = nil,
+    public init(partner: String, coordinator: Endpoint, serverName: String? = nil, tls: TLSFiles, data: DataSource? = nil, clinical: ClinicalSource? = nil,
+                teacher: String? = nil, selfGuard: String? = nil, hybrid: Bool? = nil, seed: UInt64? = nil, state: String, audit: String, job: String? = nil,
                 recordPayloads: Bool? = nil, threads: Int? = nil, poll: Double? = nil) {
-        self.partner = partner; self.coordinator = coordinator; self.serverName = serverName; self.tls = tls; self.data = data
+        self.partner = partner; self.coordinator = coordinator; self.serverName = serverName; self.tls = tls; self.data = data; self.clinical = clinical
         self.teacher = teacher; self.selfGuard = selfGuard; self.hybrid = hybrid; self.seed = seed; self.state = state; self.audit = audit
         self.job = job; self.recordPayloads = recordPayloads; self.threads = threads; self.poll = poll
     }
@@ -194,6 +208,9 @@ public struct NodeConfig: Codable, Sendable {
     /// Reads a configuration file. - Throws: ``ConfigError``.
     public static func load(_ path: String) throws(ConfigError) -> NodeConfig {
         var (config, base) = try ConfigFile.load(NodeConfig.self, from: path)
+        guard config.data != nil || config.clinical != nil else {
+            throw ConfigError(path: path, reason: "a node needs its data: 'data' (labelled molecules) or 'clinical' (a patient table)")
+        }
         config.base = base
         return config
     }

@@ -3,6 +3,7 @@ public import ConcordWire
 public import Foundation
 public import Logging
 import ConcordStorage
+public import ConcordClinical
 
 /// A whole consortium in one process: a coordinator's engine on a SQLite store and one partner
 /// node per partner, each connected over grpc-swift's in-process transport — the same services,
@@ -62,6 +63,29 @@ public struct InProcessConsortium: Sendable {
         }
         let store = try SQLiteCoordinatorStore(path: directory.appending(path: "coordinator.sqlite").path(percentEncoded: false))
         engine = CoordinatorEngine(store: store, transferSource: { [pool] _ in (pool, 0) }, parallelism: parallelism, logger: logger)
+    }
+
+    /// A consortium of heart-disease hospitals for clinical jobs: each site's export in its own
+    /// dialect, its mapping and the common schema written to `directory` (as `concord consortium
+    /// init --benchmark heart-disease` writes them), one node per hospital named after it.
+    /// - Throws: when a file or the coordinator's database cannot be written.
+    public init(directory: URL, hospitals patients: [HeartDisease.Patient], seed: UInt64 = 5, parallelism: Int = 2,
+                logger: Logger = Logger(label: "concord.in-process")) throws {
+        self.directory = directory; self.pool = []; self.logger = logger
+        let files = try HeartDisease.writeSiteFiles(patients, to: directory.appending(path: "sites"))
+        nodes = files.sites.map { site in
+            let name = site.hospital.rawValue
+            var config = NodeConfig(partner: name, coordinator: Endpoint(host: "in-process", port: 0), tls: TLSFiles(directory: "unused"),
+                                    clinical: .init(path: site.table.path(percentEncoded: false), mapping: site.mapping.path(percentEncoded: false),
+                                                    schema: files.schema.path(percentEncoded: false)),
+                                    seed: seed, state: directory.appending(path: "\(name).sqlite").path(percentEncoded: false),
+                                    audit: directory.appending(path: "\(name).audit.jsonl").path(percentEncoded: false),
+                                    recordPayloads: true, threads: 1, poll: 0.02)
+            config.base = directory
+            return config
+        }
+        let store = try SQLiteCoordinatorStore(path: directory.appending(path: "coordinator.sqlite").path(percentEncoded: false))
+        engine = CoordinatorEngine(store: store, transferSource: { _ in ([], 0) }, parallelism: parallelism, logger: logger)
     }
 
     /// Submits `spec` and runs every node until the job is complete, the coordinator advancing

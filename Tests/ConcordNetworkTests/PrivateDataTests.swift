@@ -104,6 +104,6 @@ struct PrivateDataTests {
             audit: state/alpha.jsonl
             """.write(to: path, atomically: true, encoding: .utf8)
         let config = try NodeConfig.load(path.path)
-        #expect(config.data.activeAbove == 6.5 && config.data.activeBelow == nil)
+        #expect(config.data?.activeAbove == 6.5 && config.data?.activeBelow == nil)
     }
 }

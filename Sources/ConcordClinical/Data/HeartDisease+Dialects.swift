@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 extension HeartDisease {
     /// One hospital's export in its own dialect, with the mapping that harmonises it.
@@ -146,5 +146,40 @@ extension HeartDisease {
             columns.append(values)
         }
         return table.rows.indices.map { r in Patient(hospital: hospital, values: columns.map { $0[r] }) }
+    }
+}
+
+extension HeartDisease {
+    /// The files a heart-disease site is given: its export in its dialect and its mapping.
+    public struct SiteFiles: Sendable, Hashable {
+        /// The hospital.
+        public var hospital: Hospital
+        /// Its export (`<hospital>.csv`).
+        public var table: URL
+        /// Its mapping onto the schema (`<hospital>-mapping.yaml`).
+        public var mapping: URL
+    }
+
+    /// Writes the benchmark's common schema (`schema.yaml`) and each hospital's export and mapping
+    /// into `directory` (what `concord consortium init --benchmark heart-disease` gives the sites).
+    /// - Returns: the schema's file and each hospital's files, in ``Hospital`` order.
+    /// - Throws: ``ClinicalDataError`` `.io` when a file cannot be written.
+    public static func writeSiteFiles(_ patients: [Patient], to directory: URL) throws(ClinicalDataError) -> (schema: URL, sites: [SiteFiles]) {
+        let schema = directory.appendingPathComponent("schema.yaml")
+        var sites: [SiteFiles] = []
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try schemaYAML.write(to: schema, atomically: true, encoding: .utf8)
+            for dialect in dialects(patients) {
+                let table = directory.appendingPathComponent(dialect.fileName)
+                let mapping = directory.appendingPathComponent("\(dialect.hospital.rawValue)-mapping.yaml")
+                try dialect.csv.write(to: table, atomically: true, encoding: .utf8)
+                try dialect.mappingYAML.write(to: mapping, atomically: true, encoding: .utf8)
+                sites.append(SiteFiles(hospital: dialect.hospital, table: table, mapping: mapping))
+            }
+        } catch {
+            throw ClinicalDataError(.io, "cannot write the sites' files", context: .init(file: directory.path), cause: error)
+        }
+        return (schema, sites)
     }
 }

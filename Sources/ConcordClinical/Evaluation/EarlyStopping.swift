@@ -1,6 +1,6 @@
 /// Early stopping on the federated validation loss: stop when the loss has not improved by more
 /// than ``minimumImprovement`` for ``patience`` rounds; keep the best round's model.
-public struct EarlyStopping: Sendable, Hashable {
+public struct EarlyStopping: Sendable, Hashable, Codable {
     /// Rounds without improvement tolerated before stopping.
     public let patience: Int
     /// The smallest decrease that counts as an improvement.

@@ -84,20 +84,27 @@ public struct EvaluationCounts: Sendable, Hashable, Codable {
         loss = DenseLossSum(sum: lossSum, rows: labels.count)
     }
 
-    /// Decodes a site's counts and checks that they fit their grid (so a malformed message is
-    /// refused here, not indexed out of range later).
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        grid = try c.decode(EvaluationGrid.self, forKey: .grid)
-        confusion = try c.decode([ConfusionCounts].self, forKey: .confusion)
-        positiveHistogram = try c.decode([Int].self, forKey: .positiveHistogram)
-        negativeHistogram = try c.decode([Int].self, forKey: .negativeHistogram)
-        loss = try c.decode(DenseLossSum.self, forKey: .loss)
+    /// Counts as a site sent them, checked to fit their grid (so a malformed message is refused
+    /// here, not indexed out of range later).
+    /// - Throws: ``FederatedLearningError`` `.lengthMismatch` when the counts do not fit the grid,
+    ///   a count is negative or the loss is not finite.
+    public init(grid: EvaluationGrid, confusion: [ConfusionCounts], positiveHistogram: [Int], negativeHistogram: [Int],
+                loss: DenseLossSum) throws(FederatedLearningError) {
         let counts = confusion.flatMap { [$0.truePositives, $0.falsePositives, $0.trueNegatives, $0.falseNegatives] } + positiveHistogram + negativeHistogram
         guard confusion.count == grid.thresholds.count, positiveHistogram.count == grid.bins, negativeHistogram.count == grid.bins,
               counts.allSatisfy({ $0 >= 0 }), loss.sum.isFinite, loss.rows >= 0 else {
             throw FederatedLearningError(.lengthMismatch, "evaluation counts do not fit their grid", context: .init(expected: grid.bins, found: positiveHistogram.count))
         }
+        self.grid = grid; self.confusion = confusion; self.positiveHistogram = positiveHistogram
+        self.negativeHistogram = negativeHistogram; self.loss = loss
+    }
+
+    /// Decodes a site's counts and checks them as ``init(grid:confusion:positiveHistogram:negativeHistogram:loss:)`` does.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        try self.init(grid: try c.decode(EvaluationGrid.self, forKey: .grid), confusion: try c.decode([ConfusionCounts].self, forKey: .confusion),
+                      positiveHistogram: try c.decode([Int].self, forKey: .positiveHistogram),
+                      negativeHistogram: try c.decode([Int].self, forKey: .negativeHistogram), loss: try c.decode(DenseLossSum.self, forKey: .loss))
     }
 
     /// Sites' counts summed into the pooled counts.

@@ -70,7 +70,7 @@ public struct FederatedTrainingConfiguration: Sendable {
 }
 
 /// One round's record.
-public struct FederatedRound: Sendable, Hashable {
+public struct FederatedRound: Sendable, Hashable, Codable {
     /// The round (1-based).
     public var round: Int
     /// The global model's loss over every site's validation rows (summed, then divided by the rows).
@@ -81,10 +81,19 @@ public struct FederatedRound: Sendable, Hashable {
     public var dropped: [Int]
     /// Each site's weight in the aggregate (0 for a site that did not contribute).
     public var weights: [Double]
+    /// The sites whose updates were aggregated (asked, arrived and in time; a robust rule may
+    /// still have given one weight 0). Scaffold's sites move their control variates only then.
+    public var aggregated: [Int]
+
+    /// A round's record.
+    public init(round: Int, validationLoss: Double, participants: [Int], dropped: [Int], weights: [Double], aggregated: [Int]) {
+        self.round = round; self.validationLoss = validationLoss; self.participants = participants; self.dropped = dropped
+        self.weights = weights; self.aggregated = aggregated
+    }
 }
 
 /// The outcome of a federated training run.
-public struct FederatedTrainingResult: Sendable, Hashable {
+public struct FederatedTrainingResult: Sendable, Hashable, Codable {
     /// Every round's record.
     public var rounds: [FederatedRound]
     /// The global parameters after the last round run.

@@ -155,3 +155,16 @@ public struct ClinicalResults: Sendable, Hashable, Codable {
     /// How the figures were made, in words.
     public var notes: [String]
 }
+
+extension ClinicalScores {
+    /// A model's scores from each site's test counts at threshold 0.5: each site's metrics, their
+    /// mean over the sites, and the pooled metrics of the summed counts (never an average of
+    /// per-site metrics for the pooled figure).
+    /// - Throws: ``FederatedLearningError`` when there are no sites or their grids differ.
+    public init(counts: [(site: String, counts: EvaluationCounts)]) throws(FederatedLearningError) {
+        var sites: [String: ClinicalMetrics] = [:]
+        for (name, c) in counts { sites[name] = ClinicalMetrics(c.metrics(at: 0.5)) }
+        self.init(meanClient: ClinicalMetrics(try EvaluationCounts.meanOverClients(counts.map(\.counts), threshold: 0.5)),
+                  pooled: ClinicalMetrics(try EvaluationCounts.pooled(counts.map(\.counts)).metrics(at: 0.5)), sites: sites)
+    }
+}

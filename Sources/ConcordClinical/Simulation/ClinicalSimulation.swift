@@ -1,5 +1,5 @@
 import ConcordData
-import ConcordML
+public import ConcordML
 import Foundation
 
 /// `concord clinical simulate` as a library: a benchmark's hospitals, preprocessed as the preset
@@ -54,7 +54,7 @@ public enum ClinicalSimulation {
     static func runSeed(_ data: PreparedBenchmark, settings: ClinicalSimulationSettings, seed: UInt64, progress: Progress?) async throws -> SeedRun {
         let network = try DenseNetwork.logisticRegression(inputs: HeartDisease.featureNames.count)
         let budget = settings.preset == .flamby ? flambyBudget : concordBudget
-        let initial = settings.preset == .flamby ? flambyInitialParameters(network, seed: seed) : network.initialParameters(seed: 0)
+        let initial = initialParameters(network, preset: settings.preset, seed: seed)
         let tests = data.sites.map { ($0.name, $0.testInputs, $0.testLabels) }
         let federated = try await federate(data.sites, network: network, settings: settings, budget: budget, initial: initial, seed: seed)
         let names = data.sites.map(\.name)
@@ -100,19 +100,30 @@ public enum ClinicalSimulation {
     /// so each round's loss is the global model's training loss summed over the sites.
     static func federate(_ sites: [PreparedSite], network: DenseNetwork, settings: ClinicalSimulationSettings, budget: ClinicalBudget,
                          initial: [Double], seed: UInt64) async throws -> FederatedTrainingResult {
-        guard let strategy = strategy(settings.strategy, preset: settings.preset) else {
-            throw FederatedLearningError(.invalidOption, "unknown strategy '\(settings.strategy)'")
+        let configuration = try federatedConfiguration(strategy: settings.strategy, preset: settings.preset, rounds: settings.effectiveRounds,
+                                                       network: network, initial: initial, seed: seed)
+        return try await FederatedTraining.run(sites: sites.map(\.federatedSite), configuration: configuration)
+    }
+
+    /// The federated training a preset runs with `strategy` over `rounds` rounds: its budget's local
+    /// epochs or steps, learning rate, batch size and optimiser, from `initial` with `seed`. The
+    /// simulation and the networked clinical job build their runs here, so both train alike.
+    /// - Throws: ``FederatedLearningError`` `.invalidOption` for an unknown strategy.
+    public static func federatedConfiguration(strategy name: String, preset: ClinicalSimulationSettings.Preset, rounds: Int, network: DenseNetwork,
+                                              initial: [Double], seed: UInt64) throws(FederatedLearningError) -> FederatedTrainingConfiguration {
+        guard let strategy = strategy(name, preset: preset) else {
+            throw FederatedLearningError(.invalidOption, "unknown strategy '\(name)'; choose one of \(Strategy.names.joined(separator: ", "))")
         }
-        let federated = sites.map { site in
-            let targets = DenseTargets(binary: site.trainLabels)
-            return FederatedSite(name: site.name, trainingInputs: site.trainInputs, trainingTargets: targets,
-                                 validationInputs: site.trainInputs, validationTargets: targets)
-        }
-        let configuration = FederatedTrainingConfiguration(
-            network: network, strategy: strategy, rounds: settings.effectiveRounds, localEpochs: budget.localEpochs,
+        let budget = preset == .flamby ? flambyBudget : concordBudget
+        return FederatedTrainingConfiguration(
+            network: network, strategy: strategy, rounds: rounds, localEpochs: budget.localEpochs,
             learningRate: budget.learningRate(for: strategy.name), batchSize: budget.batchSize, optimizer: budget.federatedOptimizer,
             seed: seed, initialParameters: initial, localSteps: budget.localSteps)
-        return try await FederatedTraining.run(sites: federated, configuration: configuration)
+    }
+
+    /// The model a preset starts from: FLamby's random initial model from the seed, or Concord's zeros.
+    public static func initialParameters(_ network: DenseNetwork, preset: ClinicalSimulationSettings.Preset, seed: UInt64) -> [Double] {
+        preset == .flamby ? flambyInitialParameters(network, seed: seed) : network.initialParameters(seed: 0)
     }
 
     /// A model trained on one table (the pooled rows, or one site's) with the preset's baseline budget.
@@ -125,14 +136,12 @@ public enum ClinicalSimulation {
     /// A model's scores on each site's test rows: per site, the mean over sites, and pooled from
     /// the summed counts.
     static func score(_ network: DenseNetwork, _ parameters: [Double], _ tests: [(String, DenseMatrix, [UInt8])]) throws -> ClinicalScores {
-        var counts: [EvaluationCounts] = [], sites: [String: ClinicalMetrics] = [:]
+        var counts: [(site: String, counts: EvaluationCounts)] = []
         for (name, x, labels) in tests {
             let heads = try network.evaluate(parameters: parameters, inputs: x, targets: DenseTargets(binary: labels))
             guard case .binary(let c)? = heads.first else { throw FederatedLearningError(.invalidOption, "the model has no binary head") }
-            counts.append(c)
-            sites[name] = ClinicalMetrics(c.metrics(at: 0.5))
+            counts.append((name, c))
         }
-        return ClinicalScores(meanClient: ClinicalMetrics(try EvaluationCounts.meanOverClients(counts, threshold: 0.5)),
-                              pooled: ClinicalMetrics(try EvaluationCounts.pooled(counts).metrics(at: 0.5)), sites: sites)
+        return try ClinicalScores(counts: counts)
     }
 }

@@ -22,7 +22,7 @@ public struct ClientUpdate: Sendable, Hashable {
 }
 
 /// The coordinator's state between rounds: the global model and each strategy's memory.
-public struct StrategyState: Sendable, Hashable {
+public struct StrategyState: Sendable, Hashable, Codable {
     /// The global parameters sent to the sites this round.
     public var parameters: [Double]
     /// The number of rounds aggregated so far.

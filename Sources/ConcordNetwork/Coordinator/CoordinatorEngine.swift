@@ -49,6 +49,7 @@ public actor CoordinatorEngine {
         var registry = JobKindRegistry()
         // Each description is checked by the kinds' tests; a kind that failed its check would be left out, not crash.
         try? registry.register(DistillationCoordinator(transferSource: transferSource))
+        try? registry.register(ClinicalCoordinator())
         return registry
     }
 

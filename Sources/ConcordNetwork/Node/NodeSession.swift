@@ -112,8 +112,10 @@ public struct NodeSession<Transport: ClientTransport>: Sendable {
 
     /// Uploads the `missing` chunks of the upload `name` (of `total` chunks): each is wrapped in
     /// its envelope, checked against the size limit and written to the audit log before anything
-    /// is sent, then all go in one retried call; the coordinator must then hold every chunk.
-    func upload(_ name: String, _ missing: [(index: Int, payload: Data, summary: String)], of total: Int, job: String) async throws {
+    /// is sent, then all go in one retried call; the coordinator must then hold every chunk sent
+    /// and, unless `requireComplete` is false (an upload that grows, one chunk a round), the whole upload.
+    func upload(_ name: String, _ missing: [(index: Int, payload: Data, summary: String)], of total: Int, job: String,
+                requireComplete: Bool = true) async throws {
         guard !missing.isEmpty else { return }
         let method = "Upload"
         var chunks: [Concord_V2_UploadChunk] = []
@@ -135,7 +137,8 @@ public struct NodeSession<Transport: ClientTransport>: Sendable {
             })
         }
         logger.info("uploaded \(missing.count) \(name) chunks; the coordinator holds \(receipt.stored.count) (\(receipt.duplicates) duplicates)")
-        guard receipt.complete else {
+        let held = Set(receipt.stored.map(Int.init))
+        guard requireComplete ? receipt.complete : missing.allSatisfy({ held.contains($0.index) }) else {
             throw NodeError("the coordinator holds \(receipt.stored.count) of \(total) \(name) chunks after the upload", context: .init(job: job, method: method))
         }
     }

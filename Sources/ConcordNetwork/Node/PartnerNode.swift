@@ -62,7 +62,7 @@ public struct PartnerNode: Sendable {
     }
 
     /// The job kinds a node runs; it runs the one its job view names.
-    static let kinds: [any PartnerJobKind] = [DistillationPartner()]
+    static let kinds: [any PartnerJobKind] = [DistillationPartner(), ClinicalPartner()]
 
     /// Runs the node over mutual TLS to its configured coordinator until its job is complete (or,
     /// in a dry run, until the annotation is ready).

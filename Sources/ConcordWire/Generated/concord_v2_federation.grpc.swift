@@ -13,6 +13,15 @@
 ///   * Operator: called by the consortium operator (OU = "operator") to submit, watch and cancel
 ///     jobs and to download reports.
 ///
+/// What leaves a partner in a clinical job, and only this: its enrolment; per feature of its
+/// training table, the count of observed and of missing values, their mean and sum of squared
+/// deviations (once, for federated preprocessing); each round it trains, the parameters of its
+/// locally trained model, its training-row count, its local model's mean validation loss,
+/// Scaffold's control-variate change, and the summed loss and row count of the global model it
+/// received on its validation rows; and at the end, confusion counts at the candidate thresholds,
+/// score histograms and the summed loss of the final model on its test rows. No patient row,
+/// identifier or per-patient value is ever sent.
+///
 /// What leaves a partner in a distillation job, and only this: its enrolment (name, teacher kind,
 /// software version); for a screened job, a domain distance and an abstention flag for every
 /// *public* molecule of the screening pool (no prediction); the annotation of every *public*

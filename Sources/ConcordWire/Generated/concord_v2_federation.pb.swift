@@ -23,6 +23,15 @@
 ///   * Operator: called by the consortium operator (OU = "operator") to submit, watch and cancel
 ///     jobs and to download reports.
 ///
+/// What leaves a partner in a clinical job, and only this: its enrolment; per feature of its
+/// training table, the count of observed and of missing values, their mean and sum of squared
+/// deviations (once, for federated preprocessing); each round it trains, the parameters of its
+/// locally trained model, its training-row count, its local model's mean validation loss,
+/// Scaffold's control-variate change, and the summed loss and row count of the global model it
+/// received on its validation rows; and at the end, confusion counts at the candidate thresholds,
+/// score histograms and the summed loss of the final model on its test rows. No patient row,
+/// identifier or per-patient value is ever sent.
+///
 /// What leaves a partner in a distillation job, and only this: its enrolment (name, teacher kind,
 /// software version); for a screened job, a domain distance and an abstention flag for every
 /// *public* molecule of the screening pool (no prediction); the annotation of every *public*
@@ -99,12 +108,21 @@ public nonisolated struct Concord_V2_JobSpec: Sendable {
     set {kind = .distillation(newValue)}
   }
 
+  public var clinical: Concord_V2_ClinicalSpec {
+    get {
+      if case .clinical(let v)? = kind {return v}
+      return Concord_V2_ClinicalSpec()
+    }
+    set {kind = .clinical(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   /// The kind of job and its specification. The case's name is the kind's name in job views and
   /// statuses ("distillation").
   public nonisolated enum OneOf_Kind: Equatable, Sendable {
     case distillation(Concord_V2_DistillationSpec)
+    case clinical(Concord_V2_ClinicalSpec)
 
   }
 
@@ -1111,13 +1129,314 @@ public nonisolated struct Concord_V2_EvaluationReport: Sendable {
   public init() {}
 }
 
+/// A clinical parameter-federation job's own settings: hospitals train one model on their
+/// patient tables, harmonised at each site onto the benchmark's common schema. Field numbers
+/// start at 200, clear of JobSpec's common fields (the stored specification is both, in one
+/// buffer). Every site trains as `concord clinical simulate` does with the same settings, so a
+/// job and a simulation with the same seed give the same model.
+public nonisolated struct Concord_V2_ClinicalSpec: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The sites' tables and their encoding: "heart-disease" (FLamby's Fed-Heart-Disease: 13
+  /// features, outcome num > 0, FLamby's per-site 66/34 split).
+  public var benchmark: String = String()
+
+  /// The strategy: fedavg | fedprox | scaffold | fedadam | fedyogi | fedadagrad | fedmedian |
+  /// trimmed-mean | krum, with the preset's options.
+  public var strategy: String = String()
+
+  /// "concord" (or ""): global normalisation from the sites' summed feature summaries and
+  /// Concord's budget (30 rounds of one local epoch of SGD, batch 16, learning rate 0.05);
+  /// "flamby": each site normalises with its own statistics, FLamby's budget and server options.
+  public var preset: String = String()
+
+  /// Federated rounds (0: the preset's).
+  public var rounds: UInt32 = 0
+
+  /// Early stopping's patience in rounds on the federated validation loss (0: none).
+  public var patience: UInt32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// A clinical job as one partner sees it (JobView.details).
+public nonisolated struct Concord_V2_ClinicalView: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The caller's index among the job's sites (its branch of the seed tree; sites are the job's
+  /// partners in name order).
+  public var site: UInt32 = 0
+
+  /// The number of sites.
+  public var siteCount: UInt32 = 0
+
+  /// The round open for updates (1-based; 0 before training and after it).
+  public var round: UInt32 = 0
+
+  /// Whether the caller is asked to train in the open round.
+  public var participant: Bool = false
+
+  /// The rounds in which the caller's update was aggregated (Scaffold's sites move their control
+  /// variate by the change they sent in exactly these rounds).
+  public var aggregatedRounds: [UInt32] = []
+
+  /// The settings every site trains with, as ClinicalSpec states them.
+  public var benchmark: String = String()
+
+  public var strategy: String = String()
+
+  public var preset: String = String()
+
+  public var rounds: UInt32 = 0
+
+  /// The thresholds at which sites count the final model's confusion on their test rows.
+  public var candidateThresholds: [Double] = []
+
+  /// Score-histogram bins over [0, 1] for the final evaluation.
+  public var histogramBins: UInt32 = 0
+
+  /// The job's seed (the sites' shuffles hang under it).
+  public var seed: UInt64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// A clinical job as the operator sees it (JobStatus.details).
+public nonisolated struct Concord_V2_ClinicalStatus: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Rounds aggregated so far, and planned.
+  public var roundsDone: UInt32 = 0
+
+  public var roundsPlanned: UInt32 = 0
+
+  /// The last recorded federated validation loss (0 before the first).
+  public var validationLoss: Double = 0
+
+  /// The round at which early stopping ended training (0: it did not).
+  public var stoppedRound: UInt32 = 0
+
+  /// The final model's SHA-256, hex (empty before it is published).
+  public var modelSha256: String = String()
+
+  /// Once evaluated: the mean over sites of their test accuracy at 0.5, and pooled metrics from
+  /// the summed counts.
+  public var meanClientAccuracy: Double = 0
+
+  public var pooledAccuracy: Double = 0
+
+  public var pooledF1: Double = 0
+
+  public var pooledRocAuc: Double = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// One site in a clinical job as the operator sees it (PartnerProgress.details).
+public nonisolated struct Concord_V2_ClinicalPartnerStatus: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The site's weight in the last aggregated round (0 when it did not contribute).
+  public var weight: Double = 0
+
+  /// Rounds in which its update was aggregated.
+  public var roundsAggregated: UInt32 = 0
+
+  /// Its training rows (from its feature summaries).
+  public var trainingRows: UInt64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// One feature of a site's training table (upload "summary", one chunk: ClinicalSummary).
+public nonisolated struct Concord_V2_FeatureSummaryPayload: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var count: UInt64 = 0
+
+  public var missing: UInt64 = 0
+
+  public var mean: Double = 0
+
+  public var m2: Double = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// A site's training table summarised for federated preprocessing: per feature, the observed
+/// and missing counts, mean and sum of squared deviations; and the training rows. No row.
+public nonisolated struct Concord_V2_ClinicalSummary: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var features: [Concord_V2_FeatureSummaryPayload] = []
+
+  public var rows: UInt64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// A site's update for one round (upload "update"; the chunk's index is the round, 1-based).
+public nonisolated struct Concord_V2_ClinicalUpdate: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var round: UInt32 = 0
+
+  /// The locally trained model's parameters (the flat vector).
+  public var parameters: [Double] = []
+
+  /// Training rows behind the update (FedAvg's weight).
+  public var sampleCount: UInt64 = 0
+
+  /// The local model's mean loss on the site's validation rows (absent: none).
+  public var validationLoss: Double {
+    get {_validationLoss ?? 0}
+    set {_validationLoss = newValue}
+  }
+  /// Returns true if `validationLoss` has been explicitly set.
+  public var hasValidationLoss: Bool {self._validationLoss != nil}
+  /// Clears the value of `validationLoss`. Subsequent reads from it will return its default value.
+  public mutating func clearValidationLoss() {self._validationLoss = nil}
+
+  /// Scaffold: the change of the site's control variate (empty for other strategies).
+  public var controlDelta: [Double] = []
+
+  /// The summed loss and row count of the global model the site received this round, on its
+  /// validation rows (the coordinator sums them into the federated validation loss).
+  public var globalLossSum: Double = 0
+
+  public var globalLossRows: UInt64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _validationLoss: Double? = nil
+}
+
+/// The global model a round starts from (artifact "round-NNNN").
+public nonisolated struct Concord_V2_ClinicalRoundModel: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var round: UInt32 = 0
+
+  public var parameters: [Double] = []
+
+  /// Scaffold's server control variate c (empty for other strategies).
+  public var control: [Double] = []
+
+  /// The sites asked to train this round (indices).
+  public var participants: [UInt32] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// The preprocessing every site applies (artifact "preprocessing"): global means (also the
+/// imputation values) and scales from the summed summaries (empty under per-site normalisation).
+public nonisolated struct Concord_V2_ClinicalPreprocessing: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var means: [Double] = []
+
+  public var scales: [Double] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// The final model (artifact "model"): a Concord dense-network file's parameters and shape.
+public nonisolated struct Concord_V2_ClinicalModel: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var inputs: UInt32 = 0
+
+  public var hidden: [UInt32] = []
+
+  public var heads: UInt32 = 0
+
+  public var parameters: [Double] = []
+
+  /// The rounds trained, and the round at which early stopping ended training (0: none).
+  public var rounds: UInt32 = 0
+
+  public var stoppedRound: UInt32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// A site's evaluation of the final model on its test rows (submission "evaluation"): counts only.
+public nonisolated struct Concord_V2_ClinicalEvaluation: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Confusion counts at ClinicalView.candidate_thresholds, in order.
+  public var confusion: [Concord_V2_Confusion] = []
+
+  /// Positive and negative rows per score bin.
+  public var positiveHistogram: [UInt64] = []
+
+  public var negativeHistogram: [UInt64] = []
+
+  /// Summed loss and rows of the final model on the test rows.
+  public var lossSum: Double = 0
+
+  public var lossRows: UInt64 = 0
+
+  /// The summed loss and rows of the final model on the validation rows (the last round's
+  /// federated validation loss).
+  public var validationLossSum: Double = 0
+
+  public var validationLossRows: UInt64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "concord.v2"
 
 nonisolated extension Concord_V2_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".JobSpec"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}partners\0\u{1}quorum\0\u{3}collection_deadline_s\0\u{2}\u{9}seed\0\u{4}\u{2}final_deadline_s\0\u{2}U\u{1}distillation\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}partners\0\u{1}quorum\0\u{3}collection_deadline_s\0\u{2}\u{9}seed\0\u{4}\u{2}final_deadline_s\0\u{2}U\u{1}distillation\0\u{1}clinical\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1142,6 +1461,19 @@ nonisolated extension Concord_V2_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._
         if let v = v {
           if hadOneofValue {try decoder.handleConflictingOneOf()}
           self.kind = .distillation(v)
+        }
+      }()
+      case 101: try {
+        var v: Concord_V2_ClinicalSpec?
+        var hadOneofValue = false
+        if let current = self.kind {
+          hadOneofValue = true
+          if case .clinical(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.kind = .clinical(v)
         }
       }()
       default: break
@@ -1172,9 +1504,17 @@ nonisolated extension Concord_V2_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._
     if self.finalDeadlineS != 0 {
       try visitor.visitSingularUInt32Field(value: self.finalDeadlineS, fieldNumber: 15)
     }
-    try { if case .distillation(let v)? = self.kind {
+    switch self.kind {
+    case .distillation?: try {
+      guard case .distillation(let v)? = self.kind else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 100)
-    } }()
+    }()
+    case .clinical?: try {
+      guard case .clinical(let v)? = self.kind else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 101)
+    }()
+    case nil: break
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2869,6 +3209,590 @@ nonisolated extension Concord_V2_EvaluationReport: SwiftProtobuf.Message, SwiftP
 
   public static func ==(lhs: Concord_V2_EvaluationReport, rhs: Concord_V2_EvaluationReport) -> Bool {
     if lhs.models != rhs.models {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Concord_V2_ClinicalSpec: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ClinicalSpec"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}I\u{3}benchmark\0\u{1}strategy\0\u{1}preset\0\u{1}rounds\0\u{1}patience\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 201: try { try decoder.decodeSingularStringField(value: &self.benchmark) }()
+      case 202: try { try decoder.decodeSingularStringField(value: &self.strategy) }()
+      case 203: try { try decoder.decodeSingularStringField(value: &self.preset) }()
+      case 204: try { try decoder.decodeSingularUInt32Field(value: &self.rounds) }()
+      case 205: try { try decoder.decodeSingularUInt32Field(value: &self.patience) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.benchmark.isEmpty {
+      try visitor.visitSingularStringField(value: self.benchmark, fieldNumber: 201)
+    }
+    if !self.strategy.isEmpty {
+      try visitor.visitSingularStringField(value: self.strategy, fieldNumber: 202)
+    }
+    if !self.preset.isEmpty {
+      try visitor.visitSingularStringField(value: self.preset, fieldNumber: 203)
+    }
+    if self.rounds != 0 {
+      try visitor.visitSingularUInt32Field(value: self.rounds, fieldNumber: 204)
+    }
+    if self.patience != 0 {
+      try visitor.visitSingularUInt32Field(value: self.patience, fieldNumber: 205)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Concord_V2_ClinicalSpec, rhs: Concord_V2_ClinicalSpec) -> Bool {
+    if lhs.benchmark != rhs.benchmark {return false}
+    if lhs.strategy != rhs.strategy {return false}
+    if lhs.preset != rhs.preset {return false}
+    if lhs.rounds != rhs.rounds {return false}
+    if lhs.patience != rhs.patience {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Concord_V2_ClinicalView: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ClinicalView"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}site\0\u{3}site_count\0\u{1}round\0\u{1}participant\0\u{3}aggregated_rounds\0\u{1}benchmark\0\u{1}strategy\0\u{1}preset\0\u{1}rounds\0\u{3}candidate_thresholds\0\u{3}histogram_bins\0\u{1}seed\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt32Field(value: &self.site) }()
+      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.siteCount) }()
+      case 3: try { try decoder.decodeSingularUInt32Field(value: &self.round) }()
+      case 4: try { try decoder.decodeSingularBoolField(value: &self.participant) }()
+      case 5: try { try decoder.decodeRepeatedUInt32Field(value: &self.aggregatedRounds) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.benchmark) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.strategy) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.preset) }()
+      case 9: try { try decoder.decodeSingularUInt32Field(value: &self.rounds) }()
+      case 10: try { try decoder.decodeRepeatedDoubleField(value: &self.candidateThresholds) }()
+      case 11: try { try decoder.decodeSingularUInt32Field(value: &self.histogramBins) }()
+      case 12: try { try decoder.decodeSingularUInt64Field(value: &self.seed) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.site != 0 {
+      try visitor.visitSingularUInt32Field(value: self.site, fieldNumber: 1)
+    }
+    if self.siteCount != 0 {
+      try visitor.visitSingularUInt32Field(value: self.siteCount, fieldNumber: 2)
+    }
+    if self.round != 0 {
+      try visitor.visitSingularUInt32Field(value: self.round, fieldNumber: 3)
+    }
+    if self.participant != false {
+      try visitor.visitSingularBoolField(value: self.participant, fieldNumber: 4)
+    }
+    if !self.aggregatedRounds.isEmpty {
+      try visitor.visitPackedUInt32Field(value: self.aggregatedRounds, fieldNumber: 5)
+    }
+    if !self.benchmark.isEmpty {
+      try visitor.visitSingularStringField(value: self.benchmark, fieldNumber: 6)
+    }
+    if !self.strategy.isEmpty {
+      try visitor.visitSingularStringField(value: self.strategy, fieldNumber: 7)
+    }
+    if !self.preset.isEmpty {
+      try visitor.visitSingularStringField(value: self.preset, fieldNumber: 8)
+    }
+    if self.rounds != 0 {
+      try visitor.visitSingularUInt32Field(value: self.rounds, fieldNumber: 9)
+    }
+    if !self.candidateThresholds.isEmpty {
+      try visitor.visitPackedDoubleField(value: self.candidateThresholds, fieldNumber: 10)
+    }
+    if self.histogramBins != 0 {
+      try visitor.visitSingularUInt32Field(value: self.histogramBins, fieldNumber: 11)
+    }
+    if self.seed != 0 {
+      try visitor.visitSingularUInt64Field(value: self.seed, fieldNumber: 12)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Concord_V2_ClinicalView, rhs: Concord_V2_ClinicalView) -> Bool {
+    if lhs.site != rhs.site {return false}
+    if lhs.siteCount != rhs.siteCount {return false}
+    if lhs.round != rhs.round {return false}
+    if lhs.participant != rhs.participant {return false}
+    if lhs.aggregatedRounds != rhs.aggregatedRounds {return false}
+    if lhs.benchmark != rhs.benchmark {return false}
+    if lhs.strategy != rhs.strategy {return false}
+    if lhs.preset != rhs.preset {return false}
+    if lhs.rounds != rhs.rounds {return false}
+    if lhs.candidateThresholds != rhs.candidateThresholds {return false}
+    if lhs.histogramBins != rhs.histogramBins {return false}
+    if lhs.seed != rhs.seed {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Concord_V2_ClinicalStatus: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ClinicalStatus"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}rounds_done\0\u{3}rounds_planned\0\u{3}validation_loss\0\u{3}stopped_round\0\u{3}model_sha256\0\u{3}mean_client_accuracy\0\u{3}pooled_accuracy\0\u{3}pooled_f1\0\u{3}pooled_roc_auc\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt32Field(value: &self.roundsDone) }()
+      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.roundsPlanned) }()
+      case 3: try { try decoder.decodeSingularDoubleField(value: &self.validationLoss) }()
+      case 4: try { try decoder.decodeSingularUInt32Field(value: &self.stoppedRound) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.modelSha256) }()
+      case 6: try { try decoder.decodeSingularDoubleField(value: &self.meanClientAccuracy) }()
+      case 7: try { try decoder.decodeSingularDoubleField(value: &self.pooledAccuracy) }()
+      case 8: try { try decoder.decodeSingularDoubleField(value: &self.pooledF1) }()
+      case 9: try { try decoder.decodeSingularDoubleField(value: &self.pooledRocAuc) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.roundsDone != 0 {
+      try visitor.visitSingularUInt32Field(value: self.roundsDone, fieldNumber: 1)
+    }
+    if self.roundsPlanned != 0 {
+      try visitor.visitSingularUInt32Field(value: self.roundsPlanned, fieldNumber: 2)
+    }
+    if self.validationLoss.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.validationLoss, fieldNumber: 3)
+    }
+    if self.stoppedRound != 0 {
+      try visitor.visitSingularUInt32Field(value: self.stoppedRound, fieldNumber: 4)
+    }
+    if !self.modelSha256.isEmpty {
+      try visitor.visitSingularStringField(value: self.modelSha256, fieldNumber: 5)
+    }
+    if self.meanClientAccuracy.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.meanClientAccuracy, fieldNumber: 6)
+    }
+    if self.pooledAccuracy.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.pooledAccuracy, fieldNumber: 7)
+    }
+    if self.pooledF1.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.pooledF1, fieldNumber: 8)
+    }
+    if self.pooledRocAuc.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.pooledRocAuc, fieldNumber: 9)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Concord_V2_ClinicalStatus, rhs: Concord_V2_ClinicalStatus) -> Bool {
+    if lhs.roundsDone != rhs.roundsDone {return false}
+    if lhs.roundsPlanned != rhs.roundsPlanned {return false}
+    if lhs.validationLoss != rhs.validationLoss {return false}
+    if lhs.stoppedRound != rhs.stoppedRound {return false}
+    if lhs.modelSha256 != rhs.modelSha256 {return false}
+    if lhs.meanClientAccuracy != rhs.meanClientAccuracy {return false}
+    if lhs.pooledAccuracy != rhs.pooledAccuracy {return false}
+    if lhs.pooledF1 != rhs.pooledF1 {return false}
+    if lhs.pooledRocAuc != rhs.pooledRocAuc {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Concord_V2_ClinicalPartnerStatus: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ClinicalPartnerStatus"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}weight\0\u{3}rounds_aggregated\0\u{3}training_rows\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularDoubleField(value: &self.weight) }()
+      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.roundsAggregated) }()
+      case 3: try { try decoder.decodeSingularUInt64Field(value: &self.trainingRows) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.weight.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.weight, fieldNumber: 1)
+    }
+    if self.roundsAggregated != 0 {
+      try visitor.visitSingularUInt32Field(value: self.roundsAggregated, fieldNumber: 2)
+    }
+    if self.trainingRows != 0 {
+      try visitor.visitSingularUInt64Field(value: self.trainingRows, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Concord_V2_ClinicalPartnerStatus, rhs: Concord_V2_ClinicalPartnerStatus) -> Bool {
+    if lhs.weight != rhs.weight {return false}
+    if lhs.roundsAggregated != rhs.roundsAggregated {return false}
+    if lhs.trainingRows != rhs.trainingRows {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Concord_V2_FeatureSummaryPayload: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".FeatureSummaryPayload"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}count\0\u{1}missing\0\u{1}mean\0\u{1}m2\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt64Field(value: &self.count) }()
+      case 2: try { try decoder.decodeSingularUInt64Field(value: &self.missing) }()
+      case 3: try { try decoder.decodeSingularDoubleField(value: &self.mean) }()
+      case 4: try { try decoder.decodeSingularDoubleField(value: &self.m2) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.count != 0 {
+      try visitor.visitSingularUInt64Field(value: self.count, fieldNumber: 1)
+    }
+    if self.missing != 0 {
+      try visitor.visitSingularUInt64Field(value: self.missing, fieldNumber: 2)
+    }
+    if self.mean.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.mean, fieldNumber: 3)
+    }
+    if self.m2.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.m2, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Concord_V2_FeatureSummaryPayload, rhs: Concord_V2_FeatureSummaryPayload) -> Bool {
+    if lhs.count != rhs.count {return false}
+    if lhs.missing != rhs.missing {return false}
+    if lhs.mean != rhs.mean {return false}
+    if lhs.m2 != rhs.m2 {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Concord_V2_ClinicalSummary: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ClinicalSummary"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}features\0\u{1}rows\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.features) }()
+      case 2: try { try decoder.decodeSingularUInt64Field(value: &self.rows) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.features.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.features, fieldNumber: 1)
+    }
+    if self.rows != 0 {
+      try visitor.visitSingularUInt64Field(value: self.rows, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Concord_V2_ClinicalSummary, rhs: Concord_V2_ClinicalSummary) -> Bool {
+    if lhs.features != rhs.features {return false}
+    if lhs.rows != rhs.rows {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Concord_V2_ClinicalUpdate: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ClinicalUpdate"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}round\0\u{1}parameters\0\u{3}sample_count\0\u{3}validation_loss\0\u{3}control_delta\0\u{3}global_loss_sum\0\u{3}global_loss_rows\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt32Field(value: &self.round) }()
+      case 2: try { try decoder.decodeRepeatedDoubleField(value: &self.parameters) }()
+      case 3: try { try decoder.decodeSingularUInt64Field(value: &self.sampleCount) }()
+      case 4: try { try decoder.decodeSingularDoubleField(value: &self._validationLoss) }()
+      case 5: try { try decoder.decodeRepeatedDoubleField(value: &self.controlDelta) }()
+      case 6: try { try decoder.decodeSingularDoubleField(value: &self.globalLossSum) }()
+      case 7: try { try decoder.decodeSingularUInt64Field(value: &self.globalLossRows) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.round != 0 {
+      try visitor.visitSingularUInt32Field(value: self.round, fieldNumber: 1)
+    }
+    if !self.parameters.isEmpty {
+      try visitor.visitPackedDoubleField(value: self.parameters, fieldNumber: 2)
+    }
+    if self.sampleCount != 0 {
+      try visitor.visitSingularUInt64Field(value: self.sampleCount, fieldNumber: 3)
+    }
+    try { if let v = self._validationLoss {
+      try visitor.visitSingularDoubleField(value: v, fieldNumber: 4)
+    } }()
+    if !self.controlDelta.isEmpty {
+      try visitor.visitPackedDoubleField(value: self.controlDelta, fieldNumber: 5)
+    }
+    if self.globalLossSum.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.globalLossSum, fieldNumber: 6)
+    }
+    if self.globalLossRows != 0 {
+      try visitor.visitSingularUInt64Field(value: self.globalLossRows, fieldNumber: 7)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Concord_V2_ClinicalUpdate, rhs: Concord_V2_ClinicalUpdate) -> Bool {
+    if lhs.round != rhs.round {return false}
+    if lhs.parameters != rhs.parameters {return false}
+    if lhs.sampleCount != rhs.sampleCount {return false}
+    if lhs._validationLoss != rhs._validationLoss {return false}
+    if lhs.controlDelta != rhs.controlDelta {return false}
+    if lhs.globalLossSum != rhs.globalLossSum {return false}
+    if lhs.globalLossRows != rhs.globalLossRows {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Concord_V2_ClinicalRoundModel: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ClinicalRoundModel"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}round\0\u{1}parameters\0\u{1}control\0\u{1}participants\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt32Field(value: &self.round) }()
+      case 2: try { try decoder.decodeRepeatedDoubleField(value: &self.parameters) }()
+      case 3: try { try decoder.decodeRepeatedDoubleField(value: &self.control) }()
+      case 4: try { try decoder.decodeRepeatedUInt32Field(value: &self.participants) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.round != 0 {
+      try visitor.visitSingularUInt32Field(value: self.round, fieldNumber: 1)
+    }
+    if !self.parameters.isEmpty {
+      try visitor.visitPackedDoubleField(value: self.parameters, fieldNumber: 2)
+    }
+    if !self.control.isEmpty {
+      try visitor.visitPackedDoubleField(value: self.control, fieldNumber: 3)
+    }
+    if !self.participants.isEmpty {
+      try visitor.visitPackedUInt32Field(value: self.participants, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Concord_V2_ClinicalRoundModel, rhs: Concord_V2_ClinicalRoundModel) -> Bool {
+    if lhs.round != rhs.round {return false}
+    if lhs.parameters != rhs.parameters {return false}
+    if lhs.control != rhs.control {return false}
+    if lhs.participants != rhs.participants {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Concord_V2_ClinicalPreprocessing: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ClinicalPreprocessing"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}means\0\u{1}scales\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedDoubleField(value: &self.means) }()
+      case 2: try { try decoder.decodeRepeatedDoubleField(value: &self.scales) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.means.isEmpty {
+      try visitor.visitPackedDoubleField(value: self.means, fieldNumber: 1)
+    }
+    if !self.scales.isEmpty {
+      try visitor.visitPackedDoubleField(value: self.scales, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Concord_V2_ClinicalPreprocessing, rhs: Concord_V2_ClinicalPreprocessing) -> Bool {
+    if lhs.means != rhs.means {return false}
+    if lhs.scales != rhs.scales {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Concord_V2_ClinicalModel: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ClinicalModel"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}inputs\0\u{1}hidden\0\u{1}heads\0\u{1}parameters\0\u{1}rounds\0\u{3}stopped_round\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt32Field(value: &self.inputs) }()
+      case 2: try { try decoder.decodeRepeatedUInt32Field(value: &self.hidden) }()
+      case 3: try { try decoder.decodeSingularUInt32Field(value: &self.heads) }()
+      case 4: try { try decoder.decodeRepeatedDoubleField(value: &self.parameters) }()
+      case 5: try { try decoder.decodeSingularUInt32Field(value: &self.rounds) }()
+      case 6: try { try decoder.decodeSingularUInt32Field(value: &self.stoppedRound) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.inputs != 0 {
+      try visitor.visitSingularUInt32Field(value: self.inputs, fieldNumber: 1)
+    }
+    if !self.hidden.isEmpty {
+      try visitor.visitPackedUInt32Field(value: self.hidden, fieldNumber: 2)
+    }
+    if self.heads != 0 {
+      try visitor.visitSingularUInt32Field(value: self.heads, fieldNumber: 3)
+    }
+    if !self.parameters.isEmpty {
+      try visitor.visitPackedDoubleField(value: self.parameters, fieldNumber: 4)
+    }
+    if self.rounds != 0 {
+      try visitor.visitSingularUInt32Field(value: self.rounds, fieldNumber: 5)
+    }
+    if self.stoppedRound != 0 {
+      try visitor.visitSingularUInt32Field(value: self.stoppedRound, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Concord_V2_ClinicalModel, rhs: Concord_V2_ClinicalModel) -> Bool {
+    if lhs.inputs != rhs.inputs {return false}
+    if lhs.hidden != rhs.hidden {return false}
+    if lhs.heads != rhs.heads {return false}
+    if lhs.parameters != rhs.parameters {return false}
+    if lhs.rounds != rhs.rounds {return false}
+    if lhs.stoppedRound != rhs.stoppedRound {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Concord_V2_ClinicalEvaluation: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ClinicalEvaluation"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}confusion\0\u{3}positive_histogram\0\u{3}negative_histogram\0\u{3}loss_sum\0\u{3}loss_rows\0\u{3}validation_loss_sum\0\u{3}validation_loss_rows\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.confusion) }()
+      case 2: try { try decoder.decodeRepeatedUInt64Field(value: &self.positiveHistogram) }()
+      case 3: try { try decoder.decodeRepeatedUInt64Field(value: &self.negativeHistogram) }()
+      case 4: try { try decoder.decodeSingularDoubleField(value: &self.lossSum) }()
+      case 5: try { try decoder.decodeSingularUInt64Field(value: &self.lossRows) }()
+      case 6: try { try decoder.decodeSingularDoubleField(value: &self.validationLossSum) }()
+      case 7: try { try decoder.decodeSingularUInt64Field(value: &self.validationLossRows) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.confusion.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.confusion, fieldNumber: 1)
+    }
+    if !self.positiveHistogram.isEmpty {
+      try visitor.visitPackedUInt64Field(value: self.positiveHistogram, fieldNumber: 2)
+    }
+    if !self.negativeHistogram.isEmpty {
+      try visitor.visitPackedUInt64Field(value: self.negativeHistogram, fieldNumber: 3)
+    }
+    if self.lossSum.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.lossSum, fieldNumber: 4)
+    }
+    if self.lossRows != 0 {
+      try visitor.visitSingularUInt64Field(value: self.lossRows, fieldNumber: 5)
+    }
+    if self.validationLossSum.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.validationLossSum, fieldNumber: 6)
+    }
+    if self.validationLossRows != 0 {
+      try visitor.visitSingularUInt64Field(value: self.validationLossRows, fieldNumber: 7)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Concord_V2_ClinicalEvaluation, rhs: Concord_V2_ClinicalEvaluation) -> Bool {
+    if lhs.confusion != rhs.confusion {return false}
+    if lhs.positiveHistogram != rhs.positiveHistogram {return false}
+    if lhs.negativeHistogram != rhs.negativeHistogram {return false}
+    if lhs.lossSum != rhs.lossSum {return false}
+    if lhs.lossRows != rhs.lossRows {return false}
+    if lhs.validationLossSum != rhs.validationLossSum {return false}
+    if lhs.validationLossRows != rhs.validationLossRows {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

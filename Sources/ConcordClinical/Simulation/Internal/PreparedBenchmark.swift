@@ -9,6 +9,12 @@ struct PreparedSite: Sendable {
     var testLabels: [UInt8]
     /// The statistics this site's training and test rows were standardised with.
     var standardiser: Standardiser
+
+    /// The site as a federation trains it: its training rows are also its validation rows.
+    var federatedSite: FederatedSite {
+        let targets = DenseTargets(binary: trainLabels)
+        return FederatedSite(name: name, trainingInputs: trainInputs, trainingTargets: targets, validationInputs: trainInputs, validationTargets: targets)
+    }
 }
 
 /// The benchmark after preprocessing: each site's rows, the pooled model's training rows, and
@@ -53,14 +59,6 @@ struct PreparedBenchmark: Sendable {
                                  pooledStandardiser: pooledStandardiser, pooledTests: prepared.map(\.testInputs))
     }
 
-    /// FLamby's scale: `torch.std` is the unbiased (n − 1) standard deviation, and FLamby adds 1e-9
-    /// (so a constant feature, Switzerland's cholesterol, becomes 0, as it does with scale 1).
-    static func flamby(_ table: FeatureTable) -> Standardiser {
-        var out = Standardiser(fitting: table)
-        for (c, summary) in table.summaries.enumerated() {
-            let unbiased = summary.count > 1 ? (summary.m2 / Double(summary.count - 1)).squareRoot() : 0
-            out.scales[c] = unbiased > 0 ? unbiased + 1e-9 : 1
-        }
-        return out
-    }
+    /// FLamby's per-site statistics (``Standardiser/flamby(fitting:)``).
+    static func flamby(_ table: FeatureTable) -> Standardiser { Standardiser.flamby(fitting: table) }
 }

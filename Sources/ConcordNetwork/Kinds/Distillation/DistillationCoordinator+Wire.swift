@@ -9,9 +9,8 @@ import SwiftProtobuf
 /// version reads the same), and its parts of the job view and status.
 extension DistillationCoordinator {
     public func spec(from wire: Concord_V2_JobSpec.OneOf_Kind) -> Data? {
-        switch wire {
-        case .distillation(let spec): return try? spec.serializedBytes()
-        }
+        guard case .distillation(let spec) = wire else { return nil }
+        return try? spec.serializedBytes()
     }
 
     /// The transfer set, the student and its selection; and first the pool, when the job is screened.

@@ -54,7 +54,11 @@ struct DistillationPartner: PartnerJobKind {
         let jobID = view.jobID
 
         // The private data, fingerprinted as the job asks (measured values for a regression job).
-        let data = try await PrivateData.load(config.data, base: config.base, fingerprint: fingerprint.morganOptions, seed: session.seed,
+        guard let source = config.data else {
+            throw NodeError("job \(jobID) is a distillation job; the node's configuration has no 'data' (labelled molecules)",
+                            code: .configuration, context: .init(job: jobID, field: "data"))
+        }
+        let data = try await PrivateData.load(source, base: config.base, fingerprint: fingerprint.morganOptions, seed: session.seed,
                                               task: task, parallelism: session.parallelism)
         for line in data.skipped.prefix(10) { logger.warning("skipped: \(line)") }
         if data.skipped.count > 10 { logger.warning("… and \(data.skipped.count - 10) more records skipped") }

@@ -1,0 +1,232 @@
+public import ConcordFederation
+import ConcordClinical
+import ConcordML
+import ConcordReport
+import ConcordStorage
+import ConcordWire
+import Foundation
+import SwiftProtobuf
+
+extension ClinicalCoordinator {
+    /// Moves a clinical job on from its phase, as far as its inputs allow.
+    public func advance(_ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [JobTransition] {
+        let spec = try Self.spec(context.job.spec)
+        switch JobPhase(context.job.phase) {
+        case .created: return [JobTransition(ClinicalJob.summaries, "waiting for feature summaries from \(spec.sites.joined(separator: ", "))")]
+        case ClinicalJob.summaries: return try await preprocess(spec, context)
+        case ClinicalJob.training: return try await aggregate(spec, context)
+        case ClinicalJob.evaluation: return try await evaluate(spec, context)
+        default: return []
+        }
+    }
+
+    /// Once the sites' summaries are in: the global preprocessing, the server, and round 1's model.
+    private func preprocess(_ spec: ClinicalJobSpec, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [JobTransition] {
+        var summaries: [(site: Int, summary: Concord_V2_ClinicalSummary)] = [], waiting: [String] = []
+        for (s, name) in spec.sites.enumerated() {
+            if let chunk = try await context.uploads(ClinicalJob.Upload.summary, partner: name).first,
+               let summary = try? Concord_V2_ClinicalSummary(serializedBytes: chunk.payload) {
+                summaries.append((s, summary))
+            } else {
+                waiting.append(name)
+            }
+        }
+        guard context.mayProceed(done: summaries.count, of: spec.sites.count, quorum: spec.job.quorum, deadlineS: spec.job.collectionDeadlineS) else {
+            let text = "waiting for feature summaries from \(waiting.joined(separator: ", "))"
+            return text == context.job.message ? [] : [JobTransition(ClinicalJob.summaries, text)]
+        }
+        let configuration = try Self.configuration(spec, context)
+        var preprocessing = Concord_V2_ClinicalPreprocessing()
+        if spec.preset != .flamby {
+            do {
+                let global = try Standardiser(merging: summaries.map { ClinicalWire.summaries($0.summary) })
+                preprocessing.means = global.means
+                preprocessing.scales = global.scales
+            } catch { throw CoordinatorRefusal(.failedPrecondition, "merging the sites' feature summaries", context: .init(job: context.job.id), cause: error) }
+        }
+        try await put(preprocessing, as: ClinicalJob.Artifact.preprocessing, context)
+        var rows = [Int?](repeating: nil, count: spec.sites.count)
+        for item in summaries { rows[item.site] = Int(clamping: item.summary.rows) }
+        let server = FederatedServer(initialParameters: configuration.initialParameters ?? configuration.network.initialParameters(seed: SeedTree(spec.job.seed).index(0).seed),
+                                     rounds: configuration.rounds, siteCount: spec.sites.count, patience: configuration.patience)
+        let missing = waiting.isEmpty ? "" : " (\(waiting.joined(separator: ", ")) sent none by the deadline)"
+        return try await open(server, spec, configuration, rows: rows, context, note: "preprocessing from \(summaries.count) sites' summaries\(missing); ")
+    }
+
+    /// Opens the server's next round: stores its model and the server record.
+    private func open(_ server: FederatedServer, _ spec: ClinicalJobSpec, _ configuration: FederatedTrainingConfiguration, rows: [Int?],
+                      _ context: CoordinatorJobContext, note: String = "") async throws(CoordinatorRefusal) -> [JobTransition] {
+        let record = ClinicalServerRecord(server: server, participants: [], roundOpenedMs: context.now, trainingRows: rows)
+        guard let round = record.openRound else { throw CoordinatorRefusal(.internalError, "no round to open", context: .init(job: context.job.id)) }
+        let participants: [Int]
+        do { participants = try configuration.participation.sites(round: round, of: server.siteCount, seed: SeedTree(configuration.seed).index(1)) }
+        catch { throw CoordinatorRefusal(.failedPrecondition, "choosing round \(round)'s sites", context: .init(job: context.job.id), cause: error) }
+        let model = ClinicalWire.roundModel(round: round, state: server.state, participants: participants,
+                                            controls: configuration.strategy.usesControlVariates)
+        try await put(model, as: ClinicalJob.Artifact.round(round), context)
+        try await store(ClinicalServerRecord(server: server, participants: participants, roundOpenedMs: context.now, trainingRows: rows), context)
+        let names = participants.map { spec.sites[$0] }.joined(separator: ", ")
+        return [JobTransition(ClinicalJob.training, "\(note)round \(round) of \(server.plannedRounds): waiting for updates from \(names)")]
+    }
+
+    /// Once the open round's updates are in (or its deadline passed with the quorum): records the
+    /// previous model's federated validation loss (which may stop training), aggregates the round,
+    /// and opens the next one or publishes the final model.
+    private func aggregate(_ spec: ClinicalJobSpec, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [JobTransition] {
+        guard var record = try await ClinicalServerRecord.load(context), let round = record.openRound else {
+            throw CoordinatorRefusal(.internalError, "the stored training state is missing", context: .init(job: context.job.id))
+        }
+        var updates: [(site: Int, payload: Concord_V2_ClinicalUpdate)] = [], waiting: [String] = []
+        for site in record.participants {
+            let name = spec.sites[site]
+            let chunk = try await context.uploads(ClinicalJob.Upload.update, partner: name).first { $0.index == round }
+            if let chunk, let payload = try? Concord_V2_ClinicalUpdate(serializedBytes: chunk.payload) { updates.append((site, payload)) } else { waiting.append(name) }
+        }
+        let deadlinePassed = spec.job.collectionDeadlineS > 0 && context.now - record.roundOpenedMs > Int64(spec.job.collectionDeadlineS) * 1000
+        let needed = spec.job.quorum == 0 ? record.participants.count : min(record.participants.count, Int(spec.job.quorum))
+        guard updates.count == record.participants.count || (deadlinePassed && updates.count >= max(1, needed)) else {
+            let text = "round \(round) of \(record.server.plannedRounds): waiting for updates from \(waiting.joined(separator: ", "))"
+            return text == context.job.message ? [] : [JobTransition(ClinicalJob.training, text)]
+        }
+        let configuration = try Self.configuration(spec, context)
+        // The previous round's model, scored by the sites that trained from it.
+        if round > 1 {
+            var loss = DenseLossSum(sum: 0, rows: 0)
+            for u in updates { loss = loss + DenseLossSum(sum: u.payload.globalLossSum, rows: Int(clamping: u.payload.globalLossRows)) }
+            record.server.record(validationLoss: loss)
+            if record.server.isFinished {
+                return try await publish(record, spec, context, note: "early stopping after round \(round - 1) (no improvement for \(spec.clinical.patience) rounds); ")
+            }
+        }
+        do {
+            try record.server.aggregate(updates.map { ClinicalWire.clientUpdate($0.payload, site: $0.site) }, participants: record.participants,
+                                        strategy: configuration.strategy)
+        } catch { throw CoordinatorRefusal(.failedPrecondition, "aggregating round \(round)", context: .init(job: context.job.id), cause: error) }
+        let late = waiting.isEmpty ? "" : "round \(round) aggregated without \(waiting.joined(separator: ", ")) (deadline); "
+        if record.server.state.round >= record.server.plannedRounds {
+            return try await publish(record, spec, context, note: late)
+        }
+        return try await open(record.server, spec, configuration, rows: record.trainingRows, context, note: late)
+    }
+
+    /// Publishes the final model and opens its evaluation.
+    private func publish(_ record: ClinicalServerRecord, _ spec: ClinicalJobSpec, _ context: CoordinatorJobContext,
+                         note: String) async throws(CoordinatorRefusal) -> [JobTransition] {
+        let network = try Self.configuration(spec, context).network
+        var model = Concord_V2_ClinicalModel()
+        model.inputs = UInt32(network.inputCount)
+        model.hidden = network.hiddenSizes.map { UInt32($0) }
+        model.heads = UInt32(network.heads.count)
+        model.parameters = record.server.state.parameters
+        model.rounds = UInt32(record.server.state.round)
+        model.stoppedRound = UInt32(record.server.stoppedRound ?? 0)
+        try await put(model, as: ClinicalJob.Artifact.model, context)
+        try await store(record, context)
+        return [JobTransition(ClinicalJob.evaluation, "\(note)final model published after \(record.server.state.round) rounds; waiting for the sites' evaluations")]
+    }
+
+    /// Once the sites' evaluations are in: the last round's loss, the scores from summed counts, the report.
+    private func evaluate(_ spec: ClinicalJobSpec, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [JobTransition] {
+        let received = Dictionary(try await context.submissions(ClinicalJob.Submission.evaluation).map { ($0.partner, $0.payload) },
+                                  uniquingKeysWith: { first, _ in first })
+        let waiting = spec.sites.filter { received[$0] == nil }
+        guard context.mayProceed(done: received.count, of: spec.sites.count, quorum: 0, deadlineS: spec.job.finalDeadlineS), !received.isEmpty else {
+            let text = "waiting for evaluations from \(waiting.joined(separator: ", "))"
+            return text == context.job.message ? [] : [JobTransition(ClinicalJob.evaluation, text)]
+        }
+        guard var record = try await ClinicalServerRecord.load(context) else {
+            throw CoordinatorRefusal(.internalError, "the stored training state is missing", context: .init(job: context.job.id))
+        }
+        var counts: [(site: String, counts: EvaluationCounts)] = []
+        var validation = DenseLossSum(sum: 0, rows: 0)
+        for name in spec.sites {
+            guard let payload = received[name], let evaluation = try? Concord_V2_ClinicalEvaluation(serializedBytes: payload) else { continue }
+            do { counts.append((name, try ClinicalWire.counts(evaluation, grid: ClinicalWire.grid))) }
+            catch { throw CoordinatorRefusal(.internalError, "a stored evaluation", context: .init(job: context.job.id, partner: name), cause: error) }
+            validation = validation + DenseLossSum(sum: evaluation.validationLossSum, rows: Int(clamping: evaluation.validationLossRows))
+        }
+        record.server.record(validationLoss: validation)  // the last round's, unless training stopped early
+        let scores: ClinicalScores
+        do { scores = try ClinicalScores(counts: counts) }
+        catch { throw CoordinatorRefusal(.failedPrecondition, "scoring the final model", context: .init(job: context.job.id), cause: error) }
+        let results = ClinicalJobResults(sites: spec.sites, scores: scores, training: record.server.result, evaluated: counts.map(\.site))
+        let data: Data
+        do { data = try results.encoded() } catch { throw CoordinatorRefusal(.internalError, "encoding the results", context: .init(job: context.job.id), cause: error) }
+        try await context.put(ArtifactRecord(name: Private.results, data: data, sha256: Digests.sha256(data)))
+        try await store(record, context)
+        try await writeReport(context)
+        let accuracy = scores.meanClient.accuracy.map { String(format: "%.3f", $0) } ?? "undefined"
+        let pooled = scores.pooled.accuracy.map { String(format: "%.3f", $0) } ?? "undefined"
+        return [JobTransition(.complete, "mean client accuracy \(accuracy), pooled \(pooled) over \(counts.count) sites' test rows")]
+    }
+
+    // MARK: Storing
+
+    static func configuration(_ spec: ClinicalJobSpec, _ context: CoordinatorJobContext) throws(CoordinatorRefusal) -> FederatedTrainingConfiguration {
+        do { return try spec.configuration() } catch { throw CoordinatorRefusal(.internalError, "the job's training settings", context: .init(job: context.job.id), cause: error) }
+    }
+
+    private func put(_ message: some SwiftProtobuf.Message, as name: String, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) {
+        let data: Data
+        do { data = try message.serializedBytes() } catch { throw CoordinatorRefusal(.internalError, "serialising \(name)", context: .init(job: context.job.id), cause: error) }
+        try await context.put(ArtifactRecord(name: name, data: data, sha256: Digests.sha256(data)))
+    }
+
+    private func store(_ record: ClinicalServerRecord, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) {
+        let data: Data
+        do { data = try record.encoded() } catch { throw CoordinatorRefusal(.internalError, "encoding the training state", context: .init(job: context.job.id), cause: error) }
+        try await context.put(ArtifactRecord(name: Private.server, data: data, sha256: Digests.sha256(data)))
+    }
+
+    /// The job's report: its page as it stands when complete.
+    private func writeReport(_ context: CoordinatorJobContext) async throws(CoordinatorRefusal) {
+        var final = try await context.snapshot()
+        final.stateIndex = ClinicalJob.statusNumber(.complete)
+        final.state = ClinicalJob.descriptor.title(.complete)
+        final.message = "complete"
+        let data = Data(JobReport.render(final).utf8)
+        try await context.put(ArtifactRecord(name: CoordinatorEngine.reportArtifact, data: data, sha256: Digests.sha256(data)))
+        if let directory = context.reportDirectory {
+            try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try? data.write(to: directory.appendingPathComponent("\(context.job.id).html"), options: .atomic)
+        }
+    }
+}
+
+extension ClinicalServerRecord {
+    /// The job's stored record (nil before training opens).
+    static func load(_ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> ClinicalServerRecord? {
+        guard let stored = try await context.artifact(ClinicalCoordinator.Private.server) else { return nil }
+        do { return try ClinicalServerRecord(decoding: stored.data) }
+        catch { throw CoordinatorRefusal(.internalError, "the stored training state does not decode", context: .init(job: context.job.id), cause: error) }
+    }
+}
+
+/// A finished clinical job's outcome, stored as the coordinator's `results` artifact (JSON).
+struct ClinicalJobResults: Codable, Sendable {
+    /// The sites, in seed-tree order.
+    var sites: [String]
+    /// The final model's test scores.
+    var scores: ClinicalScores
+    /// The rounds, the final and best models.
+    var training: FederatedTrainingResult
+    /// The sites whose evaluations are in the scores.
+    var evaluated: [String]
+
+    func encoded() throws -> Data {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try e.encode(self)
+    }
+
+    init(sites: [String], scores: ClinicalScores, training: FederatedTrainingResult, evaluated: [String]) {
+        self.sites = sites; self.scores = scores; self.training = training; self.evaluated = evaluated
+    }
+
+    init(decoding data: Data) throws {
+        let d = JSONDecoder()
+        d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        self = try d.decode(Self.self, from: data)
+    }
+}

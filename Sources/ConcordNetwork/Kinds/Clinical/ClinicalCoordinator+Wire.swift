@@ -1,0 +1,118 @@
+public import ConcordReport
+public import ConcordWire
+public import Foundation
+import ConcordClinical
+import ConcordFederation
+import ConcordML
+import SwiftProtobuf
+import ConcordStorage
+
+extension ClinicalCoordinator {
+    public func view(partner: String, context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> Data {
+        let spec = try Self.spec(context.job.spec)
+        let record = try await ClinicalServerRecord.load(context)
+        var view = Concord_V2_ClinicalView()
+        let site = spec.sites.firstIndex(of: partner) ?? 0
+        view.site = UInt32(site)
+        view.siteCount = UInt32(spec.sites.count)
+        if JobPhase(context.job.phase) == ClinicalJob.training, let record, let round = record.openRound {
+            view.round = UInt32(round)
+            view.participant = record.participants.contains(site)
+        }
+        view.aggregatedRounds = (record?.server.rounds ?? []).filter { $0.aggregated.contains(site) }.map { UInt32($0.round) }
+        if let pending = record?.server.pending, pending.aggregated.contains(site) { view.aggregatedRounds.append(UInt32(pending.round)) }
+        view.benchmark = spec.clinical.benchmark
+        view.strategy = spec.clinical.strategy
+        view.preset = spec.preset?.rawValue ?? spec.clinical.preset
+        view.rounds = UInt32(spec.rounds)
+        view.candidateThresholds = ClinicalWire.grid.thresholds
+        view.histogramBins = UInt32(ClinicalWire.grid.bins)
+        view.seed = spec.job.seed
+        return try Self.bytes(view, context)
+    }
+
+    public func status(context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> Data {
+        let spec = try Self.spec(context.job.spec)
+        var status = Concord_V2_ClinicalStatus()
+        status.roundsPlanned = UInt32(spec.rounds)
+        if let record = try await ClinicalServerRecord.load(context) {
+            status.roundsDone = UInt32(record.server.state.round)
+            status.validationLoss = record.server.rounds.last.map(\.validationLoss).flatMap { $0.isFinite ? $0 : nil } ?? 0
+            status.stoppedRound = UInt32(record.server.stoppedRound ?? 0)
+        }
+        if let model = try await context.artifact(ClinicalJob.Artifact.model) { status.modelSha256 = Digests.hex(model.sha256) }
+        if let results = try await Self.results(context) {
+            status.meanClientAccuracy = results.scores.meanClient.accuracy ?? 0
+            status.pooledAccuracy = results.scores.pooled.accuracy ?? 0
+            status.pooledF1 = results.scores.pooled.f1 ?? 0
+            status.pooledRocAuc = results.scores.pooled.rocAUC ?? 0
+        }
+        return try Self.bytes(status, context)
+    }
+
+    public func partnerStatus(partner: String, context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> Data {
+        let spec = try Self.spec(context.job.spec)
+        var status = Concord_V2_ClinicalPartnerStatus()
+        if let site = spec.sites.firstIndex(of: partner), let record = try await ClinicalServerRecord.load(context) {
+            let rounds = record.server.rounds + (record.server.pending.map { [$0] } ?? [])
+            status.weight = rounds.last.map { $0.weights.indices.contains(site) ? $0.weights[site] : 0 } ?? 0
+            status.roundsAggregated = UInt32(rounds.filter { $0.aggregated.contains(site) }.count)
+            status.trainingRows = UInt64(record.trainingRows.indices.contains(site) ? record.trainingRows[site] ?? 0 : 0)
+        }
+        return try Self.bytes(status, context)
+    }
+
+    /// A clinical job's settings in words, for its page and report.
+    public func settings(spec data: Data) -> [JobSnapshot.Setting] {
+        guard let spec = try? ClinicalJobSpec(stored: data) else { return [] }
+        let preset = spec.preset ?? .concord
+        return [
+            .init(name: "benchmark", value: spec.clinical.benchmark + " (each site harmonises its own export onto the common schema)"),
+            .init(name: "sites", value: spec.sites.joined(separator: ", ")),
+            .init(name: "quorum", value: spec.job.quorum == 0 ? "all sites" : "\(spec.job.quorum)"),
+            .init(name: "strategy", value: spec.clinical.strategy),
+            .init(name: "preprocessing", value: preset == .flamby ? "each site normalises with its own statistics (FLamby)"
+                  : "global means and scales from the sites' summed feature summaries"),
+            .init(name: "rounds", value: "\(spec.rounds)" + (spec.clinical.patience > 0 ? ", early stopping after \(spec.clinical.patience) rounds without improvement" : "")),
+            .init(name: "round deadline", value: spec.job.collectionDeadlineS == 0 ? "none (every site, every round)" : "\(spec.job.collectionDeadlineS) s, then the quorum"),
+            .init(name: "seed", value: "\(spec.job.seed)"),
+        ]
+    }
+
+    public func snapshot(status: Concord_V2_JobStatus, context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> JobSnapshot {
+        let events = await context.pageEvents()
+        let partners = status.partners.map { p in
+            let update = p.uploads.first { $0.name == ClinicalJob.Upload.update } ?? Concord_V2_UploadProgress()
+            let mine = (try? Concord_V2_ClinicalPartnerStatus(serializedBytes: p.details)) ?? Concord_V2_ClinicalPartnerStatus()
+            return PartnerSnapshot(name: p.name, enrolled: p.enrolled, teacher: p.teacher, annotationChunksReceived: Int(update.chunksReceived),
+                                   annotationChunksTotal: Int(update.chunksTotal), calibrationReceived: false,
+                                   evaluationReceived: p.submissions.contains(ClinicalJob.Submission.evaluation),
+                                   contribution: mine.weight, abstentions: nil, lastSeenMs: p.lastSeenUnixMs, bytesReceived: p.bytesReceived, metrics: [])
+        }
+        let details = (try? Concord_V2_ClinicalStatus(serializedBytes: status.details)) ?? Concord_V2_ClinicalStatus()
+        return JobSnapshot(jobID: status.jobID, name: status.name, stateIndex: ClinicalJob.statusNumber(JobPhase(status.phase)), state: status.phaseTitle,
+                           message: status.message, createdMs: status.createdUnixMs, updatedMs: status.updatedUnixMs, transferSize: 0, studentSize: 0,
+                           threshold: nil, studentSHA256: details.modelSha256.isEmpty ? nil : details.modelSha256,
+                           settings: settings(spec: context.job.spec), partners: partners, consensus: [], latePartners: status.latePartners, events: events)
+    }
+
+    /// The finished job's results (nil before).
+    static func results(_ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> ClinicalJobResults? {
+        guard let stored = try await context.artifact(Private.results) else { return nil }
+        do { return try ClinicalJobResults(decoding: stored.data) }
+        catch { throw CoordinatorRefusal(.internalError, "the stored results do not decode", context: .init(job: context.job.id), cause: error) }
+    }
+
+    static func bytes(_ message: some SwiftProtobuf.Message, _ context: CoordinatorJobContext) throws(CoordinatorRefusal) -> Data {
+        do { return try message.serializedBytes() }
+        catch { throw CoordinatorRefusal(.internalError, "serialising the job's details", context: .init(job: context.job.id), cause: error) }
+    }
+}
+
+extension Concord_V2_JobStatus {
+    /// The clinical kind's details of the job (empty for another kind's job, or details that do not decode).
+    public var clinical: Concord_V2_ClinicalStatus {
+        guard kind == ClinicalJob.name else { return Concord_V2_ClinicalStatus() }
+        return (try? Concord_V2_ClinicalStatus(serializedBytes: details)) ?? Concord_V2_ClinicalStatus()
+    }
+}

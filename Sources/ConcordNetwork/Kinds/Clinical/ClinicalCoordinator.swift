@@ -1,0 +1,151 @@
+public import ConcordFederation
+public import ConcordReport
+public import ConcordStorage
+public import ConcordWire
+public import Foundation
+import ConcordClinical
+import ConcordML
+import SwiftProtobuf
+
+/// The clinical job kind as the coordinator runs it: merges the sites' feature summaries into the
+/// global preprocessing, runs the rounds (the sites' updates aggregated by the job's strategy
+/// through a ``FederatedServer``, the federated validation loss and early stopping), publishes
+/// the final model and computes pooled and mean-client metrics from the sites' summed counts.
+///
+/// The coordinator never sees a patient row: what each site sends is listed in the protocol's
+/// header. Between rounds its whole state is the stored server record, so a coordinator killed
+/// mid-round resumes with the same model.
+public struct ClinicalCoordinator: CoordinatorJobKind {
+    /// A clinical kind.
+    public init() {}
+
+    public var descriptor: JobKindDescriptor { ClinicalJob.descriptor }
+
+    /// The coordinator's private artifacts (never offered to sites).
+    enum Private {
+        /// The server's state between rounds (``ClinicalServerRecord``, JSON).
+        static let server = "server"
+        /// The final scores (``ClinicalJobResults``, JSON).
+        static let results = "results"
+    }
+
+    static func spec(_ data: Data) throws(CoordinatorRefusal) -> ClinicalJobSpec {
+        do { return try ClinicalJobSpec(stored: data) }
+        catch { throw CoordinatorRefusal(.internalError, "stored job spec", cause: error) }
+    }
+
+    public func validate(spec data: Data) throws(CoordinatorRefusal) {
+        let spec: ClinicalJobSpec
+        do { spec = try ClinicalJobSpec(stored: data) } catch { throw CoordinatorRefusal(.invalidArgument, "clinical job spec", cause: error) }
+        if let problem = spec.problems().first { throw CoordinatorRefusal(.invalidArgument, problem.message, context: .init(field: problem.field)) }
+    }
+
+    public func initialMessage(spec: Data) -> String { "waiting for the sites' feature summaries" }
+
+    public func spec(from wire: Concord_V2_JobSpec.OneOf_Kind) -> Data? {
+        guard case .clinical(let spec) = wire else { return nil }
+        return try? spec.serializedBytes()
+    }
+
+    public func partnerArtifacts(spec data: Data) -> [String] {
+        let rounds = (try? ClinicalJobSpec(stored: data))?.rounds ?? 0
+        return [ClinicalJob.Artifact.preprocessing, ClinicalJob.Artifact.model]
+            + (0..<min(rounds, ClinicalJobSpec.maximumRounds)).map { ClinicalJob.Artifact.round($0 + 1) }
+    }
+
+    // MARK: Uploads and submissions
+
+    public func expectedChunks(_ upload: String, context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> Int? {
+        switch upload {
+        case ClinicalJob.Upload.summary: return 1
+        case ClinicalJob.Upload.update:
+            guard let record = try await ClinicalServerRecord.load(context) else { return nil }
+            return record.openRound ?? record.server.state.round
+        default: return nil
+        }
+    }
+
+    public func validateUpload(_ upload: String, partner: String, payload: Data, first: UploadRecord?,
+                               context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> Int {
+        let spec = try Self.spec(context.job.spec)
+        let about = CoordinatorRefusal.Context(job: context.job.id, partner: partner, upload: upload)
+        func refuse(_ message: String, field: String? = nil) -> CoordinatorRefusal {
+            var at = about
+            at.field = field
+            return CoordinatorRefusal(.invalidArgument, "\(partner): \(message)", context: at)
+        }
+        switch upload {
+        case ClinicalJob.Upload.summary:
+            let summary: Concord_V2_ClinicalSummary
+            do { summary = try Concord_V2_ClinicalSummary(serializedBytes: payload) } catch { throw CoordinatorRefusal(.invalidArgument, "\(partner): summary", context: about, cause: error) }
+            let features = ClinicalJobSpec.network(benchmark: spec.clinical.benchmark)?.inputCount ?? 0
+            guard summary.features.count == features else { throw refuse("the summary covers \(summary.features.count) features; the job's model has \(features)", field: "features") }
+            guard summary.rows <= ClinicalLimits.maximumRows else { throw refuse("a site of more than \(ClinicalLimits.maximumRows) rows", field: "rows") }
+            for (k, f) in summary.features.enumerated() {
+                guard f.count + f.missing == summary.rows, f.mean.isFinite, f.m2.isFinite, f.m2 >= 0 else {
+                    throw refuse("feature \(k)'s summary is malformed (its counts must add to the rows; its mean and M2 finite, M2 ≥ 0)", field: "features")
+                }
+            }
+            return 0
+        case ClinicalJob.Upload.update:
+            let update: Concord_V2_ClinicalUpdate
+            do { update = try Concord_V2_ClinicalUpdate(serializedBytes: payload) } catch { throw CoordinatorRefusal(.invalidArgument, "\(partner): update", context: about, cause: error) }
+            guard let record = try await ClinicalServerRecord.load(context), let open = record.openRound else {
+                throw CoordinatorRefusal(.failedPrecondition, "\(partner): no round is open", context: about)
+            }
+            guard Int(update.round) == open else {
+                throw CoordinatorRefusal(.failedPrecondition, "\(partner): an update for round \(update.round); round \(open) is open", context: about)
+            }
+            guard let site = spec.sites.firstIndex(of: partner), record.participants.contains(site) else {
+                throw CoordinatorRefusal(.failedPrecondition, "\(partner) is not asked to train in round \(open)", context: about)
+            }
+            let configuration: FederatedTrainingConfiguration
+            do { configuration = try spec.configuration() } catch { throw CoordinatorRefusal(.internalError, "the job's training", context: about, cause: error) }
+            let n = configuration.network.parameterCount
+            guard update.parameters.count == n else { throw refuse("the update holds \(update.parameters.count) parameters; the model has \(n)", field: "parameters") }
+            guard update.parameters.allSatisfy(\.isFinite) else { throw refuse("the update holds a NaN or infinite parameter", field: "parameters") }
+            if configuration.strategy.usesControlVariates {
+                guard update.controlDelta.count == n, update.controlDelta.allSatisfy(\.isFinite) else {
+                    throw refuse("Scaffold needs a finite control-variate change of \(n) values", field: "control_delta")
+                }
+            } else if !update.controlDelta.isEmpty {
+                throw refuse("a control-variate change is sent only in a Scaffold job", field: "control_delta")
+            }
+            let rows = record.trainingRows.indices.contains(site) ? record.trainingRows[site] : Int?.none
+            guard update.sampleCount <= ClinicalLimits.maximumRows, rows.map({ update.sampleCount == UInt64($0) }) ?? true else {
+                throw refuse("the update's sample count \(update.sampleCount) differs from the site's training rows\(rows.map { " (\($0))" } ?? "")", field: "sample_count")
+            }
+            guard !update.hasValidationLoss || (update.validationLoss.isFinite && update.validationLoss >= 0) else {
+                throw refuse("the validation loss must be finite and non-negative", field: "validation_loss")
+            }
+            guard update.globalLossSum.isFinite, update.globalLossSum >= 0, update.globalLossRows <= ClinicalLimits.maximumRows else {
+                throw refuse("the global model's loss sum must be finite and non-negative", field: "global_loss_sum")
+            }
+            return open
+        default:
+            throw CoordinatorRefusal(.invalidArgument, "a clinical job takes no '\(upload)' upload", context: about)
+        }
+    }
+
+    public func validateSubmission(_ submission: String, partner: String, payload: Data,
+                                   context: CoordinatorJobContext) async throws(CoordinatorRefusal) {
+        let about = CoordinatorRefusal.Context(job: context.job.id, partner: partner, upload: submission)
+        guard submission == ClinicalJob.Submission.evaluation else {
+            throw CoordinatorRefusal(.invalidArgument, "a clinical job takes no '\(submission)' submission", context: about)
+        }
+        let evaluation: Concord_V2_ClinicalEvaluation
+        do { evaluation = try Concord_V2_ClinicalEvaluation(serializedBytes: payload) }
+        catch { throw CoordinatorRefusal(.invalidArgument, "\(partner): evaluation", context: about, cause: error) }
+        do { _ = try ClinicalWire.counts(evaluation, grid: ClinicalWire.grid) }
+        catch { throw CoordinatorRefusal(.invalidArgument, "\(partner): the evaluation counts are inconsistent", context: about, cause: error) }
+        guard evaluation.validationLossSum.isFinite, evaluation.validationLossSum >= 0 else {
+            throw CoordinatorRefusal(.invalidArgument, "\(partner): the validation loss sum must be finite and non-negative", context: about)
+        }
+    }
+}
+
+/// Size limits of what a clinical site sends, checked before anything is kept.
+enum ClinicalLimits {
+    /// The most rows a site may report.
+    static let maximumRows: UInt64 = 100_000_000
+}

@@ -1,0 +1,76 @@
+import ConcordClinical
+import ConcordML
+import ConcordWire
+import Foundation
+import SwiftProtobuf
+
+/// A stored clinical job's specification: the job's common fields and the kind's own
+/// (``Concord_V2_ClinicalSpec``), read from the same bytes, resolved into what the sites and the
+/// coordinator train with.
+struct ClinicalJobSpec: Sendable {
+    /// The fields every job kind has.
+    var job: Concord_V2_JobSpec
+    /// The clinical kind's own fields.
+    var clinical: Concord_V2_ClinicalSpec
+
+    /// The most rounds a job may ask for (each round's model is an artifact).
+    static let maximumRounds = 1_000
+
+    /// Reads a stored specification. - Throws: the decoding error of bytes that are not one.
+    init(stored data: Data) throws {
+        job = try Concord_V2_JobSpec(serializedBytes: data)
+        clinical = try Concord_V2_ClinicalSpec(serializedBytes: data)
+    }
+
+    /// The preset the spec names ("" is Concord's).
+    var preset: ClinicalSimulationSettings.Preset? {
+        clinical.preset.isEmpty ? .concord : ClinicalSimulationSettings.Preset(rawValue: clinical.preset)
+    }
+
+    /// The rounds the job runs (the preset's when the spec says 0).
+    var rounds: Int {
+        guard clinical.rounds == 0 else { return Int(clinical.rounds) }
+        return preset == .flamby ? ClinicalSimulation.flambyBudget.rounds : ClinicalSimulation.concordBudget.rounds
+    }
+
+    /// The benchmark's model: a logistic regression on its features.
+    static func network(benchmark: String) -> DenseNetwork? {
+        guard benchmark == ClinicalSimulationSettings.Benchmark.heartDisease.rawValue else { return nil }
+        return try? DenseNetwork.logisticRegression(inputs: HeartDisease.featureNames.count)
+    }
+
+    /// The spec's problems, field by field (empty when it can run).
+    func problems() -> [(field: String, message: String)] {
+        var out: [(String, String)] = []
+        if Self.network(benchmark: clinical.benchmark) == nil {
+            out.append(("benchmark", "unknown benchmark '\(clinical.benchmark)'; a clinical job runs heart-disease"))
+        }
+        if Strategy.named(clinical.strategy) == nil {
+            out.append(("strategy", "unknown strategy '\(clinical.strategy)'; choose one of \(Strategy.names.joined(separator: ", "))"))
+        }
+        if preset == nil { out.append(("preset", "unknown preset '\(clinical.preset)'; choose concord or flamby")) }
+        if rounds < 1 || rounds > Self.maximumRounds { out.append(("rounds", "rounds must be 1…\(Self.maximumRounds), got \(rounds)")) }
+        if clinical.patience > UInt32(Self.maximumRounds) { out.append(("patience", "patience must be at most \(Self.maximumRounds) rounds")) }
+        if job.partners.isEmpty { out.append(("partners", "a clinical job needs at least one site")) }
+        if Set(job.partners).count != job.partners.count { out.append(("partners", "a site is listed twice")) }
+        if let strategy = Strategy.named(clinical.strategy), job.partners.count < strategy.minimumUpdates {
+            out.append(("strategy", "\(clinical.strategy) needs at least \(strategy.minimumUpdates) sites a round; the job has \(job.partners.count)"))
+        }
+        return out
+    }
+
+    /// The sites in seed-tree order: the job's partners by name.
+    var sites: [String] { job.partners.sorted() }
+
+    /// The federated training every site and the coordinator run, as ``ClinicalSimulation`` builds it.
+    func configuration() throws(FederatedLearningError) -> FederatedTrainingConfiguration {
+        guard let network = Self.network(benchmark: clinical.benchmark), let preset else {
+            throw FederatedLearningError(.invalidOption, "the job's benchmark or preset is unknown")
+        }
+        var configuration = try ClinicalSimulation.federatedConfiguration(
+            strategy: clinical.strategy, preset: preset, rounds: rounds, network: network,
+            initial: ClinicalSimulation.initialParameters(network, preset: preset, seed: job.seed), seed: job.seed)
+        configuration.patience = clinical.patience > 0 ? Int(clinical.patience) : nil
+        return configuration
+    }
+}

@@ -1,0 +1,223 @@
+public import GRPCCore
+import ConcordClinical
+import ConcordFederation
+import ConcordML
+import ConcordStorage
+import ConcordWire
+import Foundation
+import Logging
+import SwiftProtobuf
+
+/// The clinical job kind's work at a site: harmonises the hospital's own export with its mapping,
+/// sends its training table's feature summaries, trains each round it is asked to from the global
+/// model and sends its update, then evaluates the final model on its test rows and sends counts.
+///
+/// Each update is kept in the node's store before it is sent, so a restarted node resends the same
+/// bytes; what it carries between rounds (Scaffold's control variate, its place in its stream of
+/// batches) is rebuilt from the kept updates and the rounds in which the coordinator aggregated them.
+struct ClinicalPartner: PartnerJobKind {
+    var name: String { ClinicalJob.name }
+
+    func check(_ config: NodeConfig) throws(NodeError) {
+        guard let clinical = config.clinical else { return }
+        for (field, path) in [("clinical.path", clinical.path), ("clinical.mapping", clinical.mapping), ("clinical.schema", clinical.schema)] {
+            guard FileManager.default.fileExists(atPath: config.url(path).path) else {
+                throw NodeError("\(field): no file at \(config.url(path).path)", code: .configuration, context: .init(field: field))
+            }
+        }
+    }
+
+    func run<Transport: ClientTransport>(_ session: NodeSession<Transport>, view found: Concord_V2_JobView) async throws -> NodeOutcome {
+        let config = session.config, logger = session.logger, jobID = found.jobID
+        guard let source = config.clinical else {
+            throw NodeError("job \(jobID) is a clinical job; the node's configuration has no 'clinical' patient table",
+                            code: .configuration, context: .init(job: jobID, field: "clinical"))
+        }
+        let details = try Self.details(found)
+        guard details.benchmark == ClinicalSimulationSettings.Benchmark.heartDisease.rawValue,
+              let preset = ClinicalSimulationSettings.Preset(rawValue: details.preset), let network = ClinicalJobSpec.network(benchmark: details.benchmark) else {
+            throw NodeError("job \(jobID) asks for benchmark '\(details.benchmark)' with preset '\(details.preset)', which this node cannot run",
+                            code: .configuration, context: .init(job: jobID, field: "benchmark"))
+        }
+        let configuration: FederatedTrainingConfiguration
+        do {
+            configuration = try ClinicalSimulation.federatedConfiguration(strategy: details.strategy, preset: preset, rounds: Int(details.rounds),
+                                                                          network: network, initial: [], seed: details.seed)
+        } catch { throw NodeError("the job's training settings", code: .integrity, context: .init(job: jobID), cause: error) }
+
+        // The hospital's export, harmonised here; only summaries, updates and counts leave.
+        let loaded: (data: ClinicalSiteData, report: ValidationReport)
+        do { loaded = try ClinicalSiteData.heartDisease(file: config.url(source.path), mapping: config.url(source.mapping), schema: config.url(source.schema)) }
+        catch { throw NodeError("the site's patient table", code: .configuration, context: .init(job: jobID, field: "clinical"), cause: error) }
+        let data = loaded.data, site = Int(details.site)
+        logger.info("patient table: \(loaded.report.rowsKept) of \(loaded.report.rowsRead) rows harmonised; \(data.train.rowCount) training and \(data.test.rowCount) test rows after encoding")
+
+        // Federated preprocessing: the training table's summaries, once.
+        var view = try await session.wait(for: ClinicalJob.summaries, of: ClinicalJob.descriptor, job: jobID, view: found)
+        let summary = ClinicalWire.summary(data.summaries, rows: data.train.rowCount)
+        if session.dryRun {
+            let bytes: Data = try summary.serializedBytes()
+            return session.outcome(jobID: jobID, state: "dry run", disclosure: [
+                "dry run for job \(jobID): nothing below was sent",
+                "  Upload summary               1 chunk     \(bytes.count) bytes: per feature, observed and missing counts, mean and M2 of \(data.train.rowCount) training rows",
+                "  Upload update        one chunk a round    the locally trained model's \(network.parameterCount) parameters, the training-row count, losses summed over rows",
+                "  Submit evaluation           1 message   confusion counts at \(details.candidateThresholds.count) thresholds and score histograms of the final model on \(data.test.rowCount) test rows",
+                "no patient row, identifier or per-patient value is in any of them",
+            ])
+        }
+        if view.phase == ClinicalJob.summaries.rawValue, Self.held(ClinicalJob.Upload.summary, view).isEmpty {
+            try await session.upload(ClinicalJob.Upload.summary, [(0, try summary.serializedBytes(),
+                                     "feature summaries of \(data.train.rowCount) training rows: counts, means and M2 of \(summary.features.count) features")],
+                                     of: 1, job: jobID)
+        }
+
+        // Rounds: train from each round's global model while asked.
+        view = try await session.wait(for: ClinicalJob.training, of: ClinicalJob.descriptor, job: jobID, view: try await session.refreshed(jobID))
+        let standardiser = try await self.standardiser(session, view: view, data: data, preset: preset)
+        let prepared: (site: FederatedSite, test: DenseMatrix)
+        do { prepared = try data.prepared(standardiser) } catch { throw NodeError("preprocessing the site's tables", code: .integrity, context: .init(job: jobID), cause: error) }
+        var trainedRounds = 0
+        while view.phase == ClinicalJob.training.rawValue {
+            let round = Int(try Self.details(view).round)
+            // (The view lists the artifacts before it reads the round: a round opened in between shows next time.)
+            if round > 0, try Self.details(view).participant, !Self.held(ClinicalJob.Upload.update, view).contains(round),
+               view.artifacts.contains(where: { $0.name == ClinicalJob.Artifact.round(round) }) {
+                try await train(session, view: view, round: round, site: site, data: prepared.site, configuration: configuration)
+                trainedRounds += 1
+            }
+            try await Task.sleep(for: session.poll)
+            view = try await session.refreshed(jobID)
+            if view.phase == JobPhase.failed.rawValue || view.phase == JobPhase.cancelled.rawValue {
+                _ = try await session.wait(for: .complete, of: ClinicalJob.descriptor, job: jobID, view: view)
+            }
+        }
+
+        // The final model, scored on our test rows: counts only.
+        view = try await session.wait(for: ClinicalJob.evaluation, of: ClinicalJob.descriptor, job: jobID, view: view)
+        let final = try await model(session, view: view)
+        if !view.submissions.contains(ClinicalJob.Submission.evaluation), view.phase == ClinicalJob.evaluation.rawValue {
+            let evaluation: Concord_V2_ClinicalEvaluation
+            do {
+                let heads = try network.evaluate(parameters: final, inputs: prepared.test, targets: DenseTargets(binary: data.testLabels), grid: ClinicalWire.grid)
+                guard case .binary(let counts)? = heads.first else { throw FederatedLearningError(.invalidOption, "the model has no binary head") }
+                let validation = try FederatedClient.validationLoss(prepared.site, parameters: final, network: network, round: 0)
+                evaluation = ClinicalWire.evaluation(counts, validation: validation)
+            } catch { throw NodeError("evaluating the final model", code: .integrity, context: .init(job: jobID), cause: error) }
+            let ack = try await session.submit(ClinicalJob.Submission.evaluation, job: jobID, payload: evaluation,
+                                               summary: "confusion counts at \(evaluation.confusion.count) thresholds, score histograms and loss sums of the final model on \(data.test.rowCount) test rows")
+            logger.info("evaluation: \(ack.message)")
+        }
+        let done = try await session.wait(for: .complete, of: ClinicalJob.descriptor, job: jobID, view: try await session.refreshed(jobID))
+        logger.info("job \(jobID): \(done.message)")
+        return session.outcome(jobID: jobID, state: done.phase)
+    }
+
+    // MARK: Rounds
+
+    /// Trains round `round` from its global model (or takes the update kept for it) and uploads it.
+    private func train<Transport>(_ session: NodeSession<Transport>, view: Concord_V2_JobView, round: Int, site: Int, data: FederatedSite,
+                                  configuration: FederatedTrainingConfiguration) async throws {
+        let jobID = view.jobID, store = session.store
+        let key = "update/" + Self.four(round)
+        var payload: Data
+        if let kept = try await store.get(key, job: jobID) {
+            payload = kept
+        } else {
+            let model = try await roundModel(session, view: view, round: round)
+            var state = StrategyState(parameters: model.parameters)
+            if !model.control.isEmpty { state.control = model.control }
+            let client = try await client(session, jobID: jobID, site: site, before: round, aggregated: Set(try Self.details(view).aggregatedRounds.map(Int.init)),
+                                          parameterCount: configuration.network.parameterCount, configuration: configuration)
+            let update: ClientUpdate, globalLoss: DenseLossSum
+            do {
+                globalLoss = try FederatedClient.validationLoss(data, parameters: state.parameters, network: configuration.network, round: round)
+                update = try client.train(data, state: state, round: round, configuration: configuration)
+            } catch { throw NodeError("training round \(round)", code: .integrity, context: .init(job: jobID), cause: error) }
+            payload = try ClinicalWire.update(update, round: round, globalLoss: globalLoss).serializedBytes()
+            try await store.put(key, job: jobID, data: payload)
+        }
+        // The coordinator may have closed the round while we trained (a deadline): then the update stays here.
+        let current = try await session.refreshed(jobID)
+        guard current.phase == ClinicalJob.training.rawValue, Int(try Self.details(current).round) == round else {
+            session.logger.warning("round \(round) closed before our update was sent; it was not aggregated")
+            return
+        }
+        do {
+            try await session.upload(ClinicalJob.Upload.update, [(round, payload, "round \(round): the locally trained model's \(configuration.network.parameterCount) parameters, \(data.trainingInputs.rows) training rows, loss sums")],
+                                     of: round, job: jobID, requireComplete: false)
+        } catch let error as NodeError where error.code == .refused {
+            session.logger.warning("round \(round): the coordinator did not take our update (\(error.message)); going on")
+        }
+    }
+
+    /// The site's state before `round`, rebuilt from the updates it kept: it moved along its batches
+    /// in every round it trained, and its control variate in those the coordinator aggregated.
+    private func client<Transport>(_ session: NodeSession<Transport>, jobID: String, site: Int, before round: Int, aggregated: Set<Int>,
+                                   parameterCount: Int, configuration: FederatedTrainingConfiguration) async throws -> FederatedClient {
+        var client = FederatedClient(site: site, parameterCount: parameterCount)
+        for key in try await session.store.keys(job: jobID, prefix: "update/") {
+            guard let earlier = Int(key.dropFirst("update/".count)), earlier < round,
+                  let data = try await session.store.get(key, job: jobID), let kept = try? Concord_V2_ClinicalUpdate(serializedBytes: data) else { continue }
+            client.trained(configuration)
+            if aggregated.contains(earlier) { client.aggregated(ClinicalWire.clientUpdate(kept, site: site)) }
+        }
+        return client
+    }
+
+    // MARK: Artifacts
+
+    private func roundModel<Transport>(_ session: NodeSession<Transport>, view: Concord_V2_JobView, round: Int) async throws -> Concord_V2_ClinicalRoundModel {
+        let data = try await session.artifact(ClinicalJob.Artifact.round(round), view: view, label: "round \(round) model")
+        let model: Concord_V2_ClinicalRoundModel
+        do { model = try Concord_V2_ClinicalRoundModel(serializedBytes: data) }
+        catch { throw NodeError("round \(round)'s model", code: .integrity, context: .init(job: view.jobID), cause: error) }
+        guard Int(model.round) == round, model.parameters.allSatisfy(\.isFinite) else {
+            throw NodeError("round \(round)'s model is for round \(model.round) or not finite", code: .integrity, context: .init(job: view.jobID))
+        }
+        return model
+    }
+
+    private func model<Transport>(_ session: NodeSession<Transport>, view: Concord_V2_JobView) async throws -> [Double] {
+        let data = try await session.artifact(ClinicalJob.Artifact.model, view: view, label: "final model")
+        do {
+            let model = try Concord_V2_ClinicalModel(serializedBytes: data)
+            guard model.parameters.allSatisfy(\.isFinite) else { throw FederatedLearningError(.nonFinite, "the final model is not finite") }
+            return model.parameters
+        } catch { throw NodeError("the final model", code: .integrity, context: .init(job: view.jobID), cause: error) }
+    }
+
+    /// The standardiser the job's preset gives this site: the coordinator's global one, or its own.
+    private func standardiser<Transport>(_ session: NodeSession<Transport>, view: Concord_V2_JobView, data: ClinicalSiteData,
+                                         preset: ClinicalSimulationSettings.Preset) async throws -> Standardiser {
+        guard preset != .flamby else { return data.standardiser(global: nil, preset: preset) }
+        let bytes = try await session.artifact(ClinicalJob.Artifact.preprocessing, view: view, label: "preprocessing")
+        let message: Concord_V2_ClinicalPreprocessing
+        do { message = try Concord_V2_ClinicalPreprocessing(serializedBytes: bytes) }
+        catch { throw NodeError("the preprocessing", code: .integrity, context: .init(job: view.jobID), cause: error) }
+        guard message.means.count == data.train.columnCount, message.scales.count == data.train.columnCount,
+              message.means.allSatisfy(\.isFinite), message.scales.allSatisfy({ $0.isFinite && $0 > 0 }) else {
+            throw NodeError("the preprocessing does not fit the site's \(data.train.columnCount) features", code: .integrity, context: .init(job: view.jobID))
+        }
+        var global = Standardiser(fitting: data.train)
+        global.means = message.means
+        global.scales = message.scales
+        return global
+    }
+
+    // MARK: The job view
+
+    static func details(_ view: Concord_V2_JobView) throws(NodeError) -> Concord_V2_ClinicalView {
+        do { return try Concord_V2_ClinicalView(serializedBytes: view.details) }
+        catch { throw NodeError("the job view's clinical details", code: .integrity, context: .init(job: view.jobID), cause: error) }
+    }
+
+    /// The chunk indices of our upload the coordinator holds.
+    static func held(_ name: String, _ view: Concord_V2_JobView) -> Set<Int> {
+        Set((view.uploads.first { $0.name == name }?.held ?? []).map(Int.init))
+    }
+
+    static func four(_ value: Int) -> String {
+        let digits = String(max(0, value))
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
+}

