@@ -154,6 +154,16 @@ public struct ClinicalResults: Sendable, Hashable, Codable {
     public var contributions: ClinicalContributions?
     /// How the figures were made, in words.
     public var notes: [String]
+    /// What each site holds, in site order (`nil` in results written before it was recorded).
+    public var siteSummaries: [ClinicalSiteSummary]? = nil
+    /// The number of model parameters each site sends a round (`nil` in results written before it
+    /// was recorded).
+    public var modelParameters: Int? = nil
+
+    enum CodingKeys: String, CodingKey {
+        case benchmark, preset, strategy, normalisation, rounds, seeds, sites, models, contributions, notes
+        case siteSummaries = "site_summaries", modelParameters = "model_parameters"
+    }
 }
 
 extension ClinicalScores {

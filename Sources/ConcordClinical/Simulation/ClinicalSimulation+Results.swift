@@ -34,7 +34,9 @@ extension ClinicalSimulation {
         return ClinicalResults(benchmark: settings.benchmark.rawValue, preset: settings.preset.rawValue, strategy: settings.strategy,
                                normalisation: flamby ? NormalisationScope.perSite.rawValue : NormalisationScope.global.rawValue,
                                rounds: settings.effectiveRounds, seeds: settings.seeds, sites: names, models: models,
-                               contributions: contributions, notes: notes)
+                               contributions: contributions, notes: notes,
+                               siteSummaries: data.sites.map { ClinicalSiteSummary(name: $0.name, trainingLabels: $0.trainLabels, testLabels: $0.testLabels) },
+                               modelParameters: runs.first?.modelParameters)
     }
 }
 

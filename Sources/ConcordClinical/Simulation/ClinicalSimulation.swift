@@ -49,6 +49,8 @@ public enum ClinicalSimulation {
         var models: [(name: String, role: ClinicalModelResult.Role, result: ClinicalSeedResult)]
         var contributions: Contributions?
         var emptyValue: Double, fullValue: Double
+        /// The number of parameters of the model the sites train (what each sends a round).
+        var modelParameters: Int
     }
 
     static func runSeed(_ data: PreparedBenchmark, settings: ClinicalSimulationSettings, seed: UInt64, progress: Progress?) async throws -> SeedRun {
@@ -74,7 +76,8 @@ public enum ClinicalSimulation {
             models.append(("local-\(site.name)", .local, ClinicalSeedResult(seed: seed, test: try score(network, local, tests), rounds: [])))
         }
         guard settings.shapley, shapleyObstacle(settings) == nil else {
-            return SeedRun(seed: seed, models: models, contributions: nil, emptyValue: .nan, fullValue: .nan)
+            return SeedRun(seed: seed, models: models, contributions: nil, emptyValue: .nan, fullValue: .nan,
+                           modelParameters: network.parameterCount)
         }
         progress?("seed \(seed): Shapley values over \(1 << data.sites.count) coalitions")
         let sites = data.sites
@@ -86,7 +89,8 @@ public enum ClinicalSimulation {
             return try score(network, run.finalParameters, tests).meanClient.accuracy ?? 0
         }
         let contributions = try await Contributions.compute(players: sites.count, value: value)
-        return SeedRun(seed: seed, models: models, contributions: contributions, emptyValue: empty, fullValue: fullScores.meanClient.accuracy ?? 0)
+        return SeedRun(seed: seed, models: models, contributions: contributions, emptyValue: empty, fullValue: fullScores.meanClient.accuracy ?? 0,
+                       modelParameters: network.parameterCount)
     }
 
     /// Why the sites' Shapley values cannot be computed with these settings (nil when they can):

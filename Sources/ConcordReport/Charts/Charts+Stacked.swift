@@ -4,6 +4,8 @@ struct StackSegment: Sendable {
     var value: Double
     var colour: String
     var opacity = 1.0
+    /// The value as the hover title shows it (`nil`: the value as an integer).
+    var text: String? = nil
 }
 
 /// A row of a stacked bar chart, with the text shown after the bar.
@@ -30,7 +32,7 @@ extension Charts {
             for segment in row.segments where segment.value > 0 {
                 let x0 = scale(start), x1 = scale(start + segment.value)
                 svg.rect(x: x0, y: y - rowHeight * 0.34, width: x1 - x0, height: rowHeight * 0.68, fill: segment.colour,
-                         opacity: segment.opacity, tooltip: "\(row.label) · \(segment.name): \(Format.integer(Int(segment.value.rounded())))")
+                         opacity: segment.opacity, tooltip: "\(row.label) · \(segment.name): \(segment.text ?? Format.integer(Int(segment.value.rounded())))")
                 start += segment.value
             }
             svg.text(row.note, x: scale(start) + 5, y: y + 3.8, size: 10, fill: Palette.subtle, className: "num", halo: true)

