@@ -25,11 +25,12 @@ final class LocalConsortium: @unchecked Sendable {
 
     /// Sets up the consortium from a MoleculeACE set (`--partners` k-means partners), or from
     /// `data` (the dataset arguments of `consortium init`, e.g. a file and `--task regression`) when given.
-    init(dataset: String = "CHEMBL1871_Ki", partners: Int = 3, extraNodeConfig: String = "", data: [String]? = nil) throws {
+    /// `names` are the partners' names when `data` sets up other parties than `partner1…N` (a clinical benchmark's hospitals).
+    init(dataset: String = "CHEMBL1871_Ki", partners: Int = 3, extraNodeConfig: String = "", data: [String]? = nil, names: [String]? = nil) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("concord-net-\(UUID().uuidString.prefix(8))", isDirectory: true)
         port = try Self.freePort()
         statusPort = try Self.freePort()
-        self.partners = (1...partners).map { "partner\($0)" }
+        self.partners = names ?? (1...partners).map { "partner\($0)" }
         let result = try CLI.run(["consortium", "init"] + (data ?? ["--dataset", "moleculeace:\(dataset)", "--active-below", "100"]) + [
                                   "--partners", "\(partners)", "--out", root.path, "--port", "\(port)", "--status-port", "\(statusPort)"])
         guard result.status == 0 else { throw Failure("consortium init failed: \(result.stderr)\(result.stdout)") }
@@ -101,8 +102,8 @@ final class LocalConsortium: @unchecked Sendable {
     /// The job every test submits: 9,000 MOSES molecules (three chunks), a forest student.
     static let jobArguments = ["--transfer", "moses", "--transfer-size", "9000", "--student-size", "600", "--student", "rf", "--selection", "ranked", "--seed", "5"]
 
-    func submit(_ extra: [String] = []) throws -> String {
-        let result = try CLI.run(["job", "submit", "--config", operatorConfig, "--partners", partners.joined(separator: ",")] + Self.jobArguments + extra)
+    func submit(_ extra: [String] = [], job: [String] = LocalConsortium.jobArguments) throws -> String {
+        let result = try CLI.run(["job", "submit", "--config", operatorConfig, "--partners", partners.joined(separator: ",")] + job + extra)
         guard result.status == 0, let line = result.stdout.split(separator: "\n").first(where: { $0.hasPrefix("submitted ") }) else {
             throw Failure("job submit failed: \(result.stderr)\(result.stdout)")
         }

@@ -38,7 +38,14 @@ struct DatasetOptions: ParsableArguments {
     @Option(help: "Cache directory for public data (default: $CONCORD_CACHE or ~/.cache/concord).")
     var cache: String?
 
+    @Option(help: "A clinical benchmark instead of a molecule set (consortium init only): heart-disease, FLamby's four hospitals, each given its own export, its mapping and the common schema.")
+    var benchmark: String?
+
     func validate() throws {
+        if benchmark != nil {
+            guard dataset == nil, data == nil else { throw ValidationError("--benchmark replaces --dataset and --data; give one") }
+            return
+        }
         switch (dataset, data) {
         case (nil, nil): throw ValidationError("give --dataset moleculeace:NAME or --data FILE")
         case (.some, .some): throw ValidationError("give either --dataset or --data, not both")
@@ -91,6 +98,9 @@ enum FederationInput {
     /// MoleculeACE — otherwise the upper half of the values at the median). MoleculeACE values are
     /// pKi (pEC50): 9 + `y`, where `y` is −log10 of the nM value.
     static func load(_ options: DatasetOptions, fingerprint: MorganOptions) async throws -> LoadedDataset {
+        if let benchmark = options.benchmark {
+            throw CLIError("--benchmark \(benchmark) is a clinical benchmark: simulate it with 'concord clinical simulate --benchmark \(benchmark)', or set up its consortium with 'concord consortium init --benchmark \(benchmark)'")
+        }
         let clock = ContinuousClock(), start = clock.now
         let rule = try options.threshold()
         let labels: LabelledSet.Labels = options.task == .regression ? .values : .classes

@@ -57,6 +57,7 @@ struct ConsortiumCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
+            if let benchmark = dataset.benchmark { return try await clinical(benchmark) }
             let regression = dataset.task == .regression
             guard !regression || teacher != "logreg" else { throw CLIError("--teacher logreg cannot regress a value; choose rf, mlp or knn") }
             let loaded = try await FederationInput.load(dataset, fingerprint: .fcfp4)
@@ -104,21 +105,7 @@ struct ConsortiumCommand: AsyncParsableCommand {
             }
             _ = try Provisioner.provision(consortium: "concord-local", coordinatorHost: "localhost", partners: names,
                                           outputDirectory: root.appendingPathComponent("kit", isDirectory: true), includeLoopback: true, overwrite: force)
-            try """
-                listen: {host: 127.0.0.1, port: \(port)}
-                status: {host: 127.0.0.1, port: \(statusPort)}
-                tls: {directory: kit/coordinator}
-                kit: kit
-                database: state/coordinator.sqlite
-                reports: state/reports
-
-                """.write(to: root.appendingPathComponent("coordinator.yaml"), atomically: true, encoding: .utf8)
-            try """
-                coordinator: {host: 127.0.0.1, port: \(port)}
-                server_name: localhost
-                tls: {directory: kit/operator}
-
-                """.write(to: root.appendingPathComponent("operator.yaml"), atomically: true, encoding: .utf8)
+            try writeConfigurations(root)
             print("consortium of \(partners) partners from \(dataset.name)\(dataset.ruleNote)\(regression ? " (regression of \(FederationInput.valueName(dataset)))" : "") in \(out)/:")
             for (p, name) in names.enumerated() {
                 let rows = plan.partners[p]
@@ -132,6 +119,27 @@ struct ConsortiumCommand: AsyncParsableCommand {
                 or everything in this process: concord consortium run --dir \(out)\(regression ? " --task regression" : "")
                 """)
         }
+    }
+}
+
+extension ConsortiumCommand.Init {
+    /// Writes the coordinator's and the operator's configurations into `root`.
+    func writeConfigurations(_ root: URL) throws {
+        try """
+            listen: {host: 127.0.0.1, port: \(port)}
+            status: {host: 127.0.0.1, port: \(statusPort)}
+            tls: {directory: kit/coordinator}
+            kit: kit
+            database: state/coordinator.sqlite
+            reports: state/reports
+
+            """.write(to: root.appendingPathComponent("coordinator.yaml"), atomically: true, encoding: .utf8)
+        try """
+            coordinator: {host: 127.0.0.1, port: \(port)}
+            server_name: localhost
+            tls: {directory: kit/operator}
+
+            """.write(to: root.appendingPathComponent("operator.yaml"), atomically: true, encoding: .utf8)
     }
 }
 
@@ -164,7 +172,8 @@ extension ConsortiumCommand {
             let clock = ContinuousClock(), start = clock.now
             var logger = Logger(label: "concord.local")
             logger.logLevel = .warning
-            let status = try await LocalFederation.run(spec: job.spec(partners: nodes.map(\.partner)), nodes: nodes, database: database,
+            let kind = nodes.allSatisfy { $0.clinical != nil && $0.data == nil } ? "clinical" : "distillation"
+            let status = try await LocalFederation.run(spec: job.spec(partners: nodes.map(\.partner), kind: kind), nodes: nodes, database: database,
                                                        transferSource: { try PublicPool.load($0, relativeTo: root) },
                                                        parallelism: threads, logger: logger)
             let seconds = Double((clock.now - start).components.seconds) + Double((clock.now - start).components.attoseconds) * 1e-18

@@ -1,3 +1,5 @@
+import ConcordClinical
+import SwiftProtobuf
 import ArgumentParser
 import ConcordFederation
 import ConcordML
@@ -30,6 +32,28 @@ struct JobCommand: AsyncParsableCommand {
     }
 
     struct Status: AsyncParsableCommand {
+        /// A clinical job's rounds, model and scores, and each site's part.
+        static func printClinical(_ s: Concord_V2_JobStatus) {
+            let c = s.clinical
+            var line = "rounds \(c.roundsDone) of \(c.roundsPlanned)"
+            if c.stoppedRound > 0 { line += " (stopped early after round \(c.stoppedRound))" }
+            if c.validationLoss > 0 { line += String(format: ", federated validation loss %.4f", c.validationLoss) }
+            if !c.modelSha256.isEmpty { line += ", final model SHA-256 \(c.modelSha256)" }
+            print(line)
+            if s.finished, s.phase == "complete" {
+                print(String(format: "test: mean client accuracy %.3f; pooled accuracy %.3f, F1 %.3f, ROC-AUC %.3f",
+                             c.meanClientAccuracy, c.pooledAccuracy, c.pooledF1, c.pooledRocAuc))
+            }
+            for p in s.partners {
+                let mine = (try? Concord_V2_ClinicalPartnerStatus(serializedBytes: p.details)) ?? Concord_V2_ClinicalPartnerStatus()
+                let mark = { (b: Bool) in b ? "✓" : "·" }
+                let summary = p.uploads.first { $0.name == ClinicalJob.Upload.summary }?.complete ?? false
+                print("  \(p.name.padding(toLength: 16, withPad: " ", startingAt: 0)) enrolled \(mark(p.enrolled))  summary \(mark(summary))  "
+                      + "rounds aggregated \(mine.roundsAggregated)  weight \(String(format: "%.3f", mine.weight))  "
+                      + "evaluation \(mark(p.submissions.contains(ClinicalJob.Submission.evaluation)))  training rows \(mine.trainingRows)")
+            }
+        }
+
         static let configuration = CommandConfiguration(abstract: "Show a job's state and every partner's progress.")
         @Option(help: "The operator's configuration file (YAML).") var config: String
         @Option(help: "The job (default: the most recent).") var job: String = ""
@@ -54,6 +78,7 @@ struct JobCommand: AsyncParsableCommand {
 
         static func printStatus(_ s: Concord_V2_JobStatus) {
             print("job \(s.jobID) \"\(s.name)\": \(s.phaseTitle) — \(s.message)")
+            if s.kind == ClinicalJob.name { return printClinical(s) }
             let details = s.distillation
             if details.task == ModelTask.regression.rawValue {
                 print("regression job (the student regresses measured values; no threshold)" + (details.studentSha256.isEmpty ? "" : ", student SHA-256 \(details.studentSha256)"))
@@ -122,14 +147,24 @@ struct JobOptions: ParsableArguments {
     @Option(help: "Weighting of a soft-label MLP student's molecules: none, confidence or domain.") var studentWeighting: String = "none"
     @Flag(inversion: .prefixedNo, help: "Choose the threshold by federated calibration (default for classification; a regression job has no threshold).") var calibrate: Bool?
     @Option(parsing: .unconditional, help: "The job's seed.") var seed: UInt64 = 1
+    @Option(help: "The job's kind: distillation (partners' molecules; the default) or clinical (hospitals' patient tables; a consortium from 'consortium init --benchmark heart-disease' runs clinical jobs).")
+    var kind: String?
+    @Option(help: "Clinical: the sites' tables and their encoding (heart-disease).") var benchmark: String = "heart-disease"
+    @Option(help: "Clinical: the strategy: fedavg, fedprox, scaffold, fedadam, fedyogi, fedadagrad, fedmedian, trimmed-mean or krum.") var strategy: String = "fedavg"
+    @Option(help: "Clinical: concord (global normalisation from summed summaries, Concord's budget) or flamby (per-site normalisation and FLamby's budget).") var preset: String = "concord"
+    @Option(parsing: .unconditional, help: "Clinical: federated rounds (0: the preset's, 30 or 15).") var rounds: UInt32 = 0
+    @Option(parsing: .unconditional, help: "Clinical: stop after this many rounds without improvement of the federated validation loss (0: never).") var patience: UInt32 = 0
+    @Option(parsing: .unconditional, help: "Clinical: seconds a round waits for every site's update before it aggregates with the quorum (0: wait for all).") var roundDeadline: UInt32 = 0
 
     func validate() throws {
         guard (0...1).contains(domainFraction) else { throw ValidationError("--domain-fraction must lie in [0, 1]") }
         guard weightPower.isFinite, weightPower > 0 else { throw ValidationError("--weight-power must be a positive number") }
         guard softTemperature.isFinite, softTemperature > 0 else { throw ValidationError("--soft-temperature must be a positive number") }
+        guard kind == nil || kind == "distillation" || kind == "clinical" else { throw ValidationError("--kind must be distillation or clinical") }
     }
 
-    func spec(partners: [String]) -> Concord_V2_JobSpec {
+    /// The job's specification for `partners`; `kind` (from a consortium's node configurations) when `--kind` is not given.
+    func spec(partners: [String], kind fallback: String = "distillation") -> Concord_V2_JobSpec {
         var spec = Concord_V2_JobSpec()
         spec.name = name
         spec.partners = partners
@@ -137,6 +172,18 @@ struct JobOptions: ParsableArguments {
         spec.collectionDeadlineS = annotationDeadline
         spec.finalDeadlineS = evaluationDeadline
         spec.seed = seed
+        if (kind ?? fallback) == "clinical" {
+            if name == "federated distillation" { spec.name = "clinical federation" }
+            spec.collectionDeadlineS = roundDeadline
+            var clinical = Concord_V2_ClinicalSpec()
+            clinical.benchmark = benchmark
+            clinical.strategy = strategy
+            clinical.preset = preset
+            clinical.rounds = rounds
+            clinical.patience = patience
+            spec.clinical = clinical
+            return spec
+        }
         var distillation = Concord_V2_DistillationSpec()
         distillation.transferSource = transfer
         distillation.transferSize = transferSize
