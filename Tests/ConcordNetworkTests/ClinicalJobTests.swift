@@ -91,6 +91,26 @@ struct ClinicalJobTests {
         #expect(job.status.clinical.meanClientAccuracy == expected.scores.meanClient.accuracy)
     }
 
+    @Test("Early stopping on the federated validation loss stops the networked job where it stops the simulation", .enabled(if: cached))
+    func earlyStoppingMatches() async throws {
+        let patients = try Self.patients()
+        let job = try await runJob(Self.spec(strategy: "fedadam", preset: "concord", rounds: 30, patience: 1, seed: 6), patients: patients)
+        #expect(job.status.phase == "complete", "\(job.status.message)")
+        let data = try HeartDisease.sites(patients).map { try ClinicalSiteData($0) }
+        let global = try Standardiser(merging: data.map(\.summaries))
+        let sites = try data.map { try $0.prepared($0.standardiser(global: global, preset: .concord)).site }
+        let network = try DenseNetwork.logisticRegression(inputs: HeartDisease.featureNames.count)
+        var configuration = try ClinicalSimulation.federatedConfiguration(strategy: "fedadam", preset: .concord, rounds: 30, network: network,
+                                                                          initial: ClinicalSimulation.initialParameters(network, preset: .concord, seed: 6), seed: 6)
+        configuration.patience = 1
+        let run = try await FederatedTraining.run(sites: sites, configuration: configuration)
+        let stopped = try #require(run.stoppedRound, "FedAdam at η 0.1 overshoots within 30 rounds, so patience 1 stops it")
+        #expect(job.model.stoppedRound == UInt32(stopped))
+        #expect(job.model.rounds == UInt32(stopped))
+        #expect(job.model.parameters == run.finalParameters)
+        #expect(job.status.clinical.stoppedRound == UInt32(stopped))
+    }
+
     @Test("No patient row or per-patient value is in what a node sent", .enabled(if: cached))
     func nothingPerPatientLeaves() async throws {
         let patients = try Self.patients()

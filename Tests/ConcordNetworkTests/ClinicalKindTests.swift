@@ -140,4 +140,44 @@ struct ClinicalKindTests {
         #expect(abs(status.clinical.meanClientAccuracy - 2.0 / 3) < 1e-12 && abs(status.clinical.pooledAccuracy - 2.0 / 3) < 1e-12)
         #expect(status.clinical.roundsDone == 2)
     }
+
+    @Test("A site that drops out mid-job: the round aggregates without it at the deadline with the quorum, says so, and the job finishes")
+    func aSiteDropsOut() async throws {
+        let directory = try TemporaryDirectory()
+        let clock = ManualClock()
+        let engine = CoordinatorEngine(store: try SQLiteCoordinatorStore(path: directory.url.appending(path: "c.sqlite").path(percentEncoded: false)),
+                                       transferSource: { _ in ([], 0) }, clock: { clock.nowMs })
+        var spec = Self.spec(rounds: 3)
+        spec.quorum = 2
+        spec.collectionDeadlineS = 30
+        spec.finalDeadlineS = 30
+        let job = try await engine.submitJob(spec).jobID
+        await engine.advance()
+        for site in Self.sites { try await Self.upload(engine, site, job, "summary", index: 0, total: 1, Self.summary()) }
+        await engine.advance()
+        for site in Self.sites { try await Self.upload(engine, site, job, "update", index: 1, total: 1, Self.update(round: 1)) }
+        await engine.advance()
+        // gamma goes silent from round 2 on.
+        for site in ["alpha", "beta"] { try await Self.upload(engine, site, job, "update", index: 2, total: 2, Self.update(round: 2)) }
+        await engine.advance()
+        #expect(try await engine.jobStatus(jobID: job).message.contains("waiting for updates from gamma"))
+        clock.advance(seconds: 31)
+        await engine.advance()
+        let status = try await engine.jobStatus(jobID: job)
+        #expect(status.message.contains("round 2 aggregated without gamma (deadline)"), "\(status.message)")
+        let gamma = try Concord_V2_ClinicalPartnerStatus(serializedBytes: try #require(status.partners.first { $0.name == "gamma" }).details)
+        #expect(gamma.weight == 0 && gamma.roundsAggregated == 1)
+        for site in ["alpha", "beta"] { try await Self.upload(engine, site, job, "update", index: 3, total: 3, Self.update(round: 3)) }
+        clock.advance(seconds: 31)
+        await engine.advance()
+        let counts = try EvaluationCounts(probabilities: [0.2, 0.7], labels: [0, 1], grid: ClinicalWire.grid)
+        for site in ["alpha", "beta"] {
+            try await engine.submit(partner: site, jobID: job, "evaluation", ClinicalWire.evaluation(counts, validation: DenseLossSum(sum: 1, rows: 2)))
+        }
+        clock.advance(seconds: 31)
+        await engine.advance()
+        let final = try await engine.jobStatus(jobID: job)
+        #expect(final.phase == "complete", "\(final.message)")
+        #expect(final.message.contains("over 2 sites"))
+    }
 }

@@ -130,7 +130,7 @@ extension ClinicalCoordinator {
         let received = Dictionary(try await context.submissions(ClinicalJob.Submission.evaluation).map { ($0.partner, $0.payload) },
                                   uniquingKeysWith: { first, _ in first })
         let waiting = spec.sites.filter { received[$0] == nil }
-        guard context.mayProceed(done: received.count, of: spec.sites.count, quorum: 0, deadlineS: spec.job.finalDeadlineS), !received.isEmpty else {
+        guard context.mayProceed(done: received.count, of: spec.sites.count, quorum: 1, deadlineS: spec.job.finalDeadlineS), !received.isEmpty else {
             let text = "waiting for evaluations from \(waiting.joined(separator: ", "))"
             return text == context.job.message ? [] : [JobTransition(ClinicalJob.evaluation, text)]
         }
