@@ -79,6 +79,11 @@ struct ClinicalJobTests {
         #expect(details.pooledAccuracy == expected.scores.pooled.accuracy)
         #expect(details.pooledRocAuc == expected.scores.pooled.rocAUC)
         #expect(details.roundsDone == 4)
+        // The job's report is the clinical report of its results.
+        let report = String(decoding: try await job.consortium.engine.reportArtifact(jobID: job.status.jobID).artifact.data, as: UTF8.self)
+        #expect(report.contains("Concord clinical report"))
+        #expect(report.contains(String(format: "%.3f", try #require(expected.scores.meanClient.accuracy))))
+        #expect(report.contains("va-long-beach"))
     }
 
     @Test("Scaffold under FLamby's preset (local steps, control variates, per-site normalisation) matches the simulation", .enabled(if: cached))

@@ -15,7 +15,8 @@
 ///
 /// What leaves a partner in a clinical job, and only this: its enrolment; per feature of its
 /// training table, the count of observed and of missing values, their mean and sum of squared
-/// deviations (once, for federated preprocessing); each round it trains, the parameters of its
+/// deviations, and how many training rows are positive (once, for federated preprocessing and the
+/// report); each round it trains, the parameters of its
 /// locally trained model, its training-row count, its local model's mean validation loss,
 /// Scaffold's control-variate change, and the summed loss and row count of the global model it
 /// received on its validation rows; and at the end, confusion counts at the candidate thresholds,

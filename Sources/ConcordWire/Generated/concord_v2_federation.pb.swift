@@ -25,7 +25,8 @@
 ///
 /// What leaves a partner in a clinical job, and only this: its enrolment; per feature of its
 /// training table, the count of observed and of missing values, their mean and sum of squared
-/// deviations (once, for federated preprocessing); each round it trains, the parameters of its
+/// deviations, and how many training rows are positive (once, for federated preprocessing and the
+/// report); each round it trains, the parameters of its
 /// locally trained model, its training-row count, its local model's mean validation loss,
 /// Scaffold's control-variate change, and the summed loss and row count of the global model it
 /// received on its validation rows; and at the end, confusion counts at the candidate thresholds,
@@ -1293,6 +1294,9 @@ public nonisolated struct Concord_V2_ClinicalSummary: Sendable {
   public var features: [Concord_V2_FeatureSummaryPayload] = []
 
   public var rows: UInt64 = 0
+
+  /// Training rows with a positive outcome (for the report's class balance).
+  public var positives: UInt64 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -3506,7 +3510,7 @@ nonisolated extension Concord_V2_FeatureSummaryPayload: SwiftProtobuf.Message, S
 
 nonisolated extension Concord_V2_ClinicalSummary: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ClinicalSummary"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}features\0\u{1}rows\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}features\0\u{1}rows\0\u{1}positives\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -3516,6 +3520,7 @@ nonisolated extension Concord_V2_ClinicalSummary: SwiftProtobuf.Message, SwiftPr
       switch fieldNumber {
       case 1: try { try decoder.decodeRepeatedMessageField(value: &self.features) }()
       case 2: try { try decoder.decodeSingularUInt64Field(value: &self.rows) }()
+      case 3: try { try decoder.decodeSingularUInt64Field(value: &self.positives) }()
       default: break
       }
     }
@@ -3528,12 +3533,16 @@ nonisolated extension Concord_V2_ClinicalSummary: SwiftProtobuf.Message, SwiftPr
     if self.rows != 0 {
       try visitor.visitSingularUInt64Field(value: self.rows, fieldNumber: 2)
     }
+    if self.positives != 0 {
+      try visitor.visitSingularUInt64Field(value: self.positives, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Concord_V2_ClinicalSummary, rhs: Concord_V2_ClinicalSummary) -> Bool {
     if lhs.features != rhs.features {return false}
     if lhs.rows != rhs.rows {return false}
+    if lhs.positives != rhs.positives {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -45,18 +45,19 @@ extension ClinicalCoordinator {
             } catch { throw CoordinatorRefusal(.failedPrecondition, "merging the sites' feature summaries", context: .init(job: context.job.id), cause: error) }
         }
         try await put(preprocessing, as: ClinicalJob.Artifact.preprocessing, context)
-        var rows = [Int?](repeating: nil, count: spec.sites.count)
-        for item in summaries { rows[item.site] = Int(clamping: item.summary.rows) }
+        var rows = [Int?](repeating: nil, count: spec.sites.count), positives = rows
+        for item in summaries { rows[item.site] = Int(clamping: item.summary.rows); positives[item.site] = Int(clamping: item.summary.positives) }
         let server = FederatedServer(initialParameters: configuration.initialParameters ?? configuration.network.initialParameters(seed: SeedTree(spec.job.seed).index(0).seed),
                                      rounds: configuration.rounds, siteCount: spec.sites.count, patience: configuration.patience)
         let missing = waiting.isEmpty ? "" : " (\(waiting.joined(separator: ", ")) sent none by the deadline)"
-        return try await open(server, spec, configuration, rows: rows, context, note: "preprocessing from \(summaries.count) sites' summaries\(missing); ")
+        return try await open(server, spec, configuration, rows: rows, positives: positives, context, note: "preprocessing from \(summaries.count) sites' summaries\(missing); ")
     }
 
     /// Opens the server's next round: stores its model and the server record.
-    private func open(_ server: FederatedServer, _ spec: ClinicalJobSpec, _ configuration: FederatedTrainingConfiguration, rows: [Int?],
+    private func open(_ server: FederatedServer, _ spec: ClinicalJobSpec, _ configuration: FederatedTrainingConfiguration, rows: [Int?], positives: [Int?],
                       _ context: CoordinatorJobContext, note: String = "") async throws(CoordinatorRefusal) -> [JobTransition] {
-        let record = ClinicalServerRecord(server: server, participants: [], roundOpenedMs: context.now, trainingRows: rows)
+        var record = ClinicalServerRecord(server: server, participants: [], roundOpenedMs: context.now, trainingRows: rows)
+        record.trainingPositives = positives
         guard let round = record.openRound else { throw CoordinatorRefusal(.internalError, "no round to open", context: .init(job: context.job.id)) }
         let participants: [Int]
         do { participants = try configuration.participation.sites(round: round, of: server.siteCount, seed: SeedTree(configuration.seed).index(1)) }
@@ -64,7 +65,8 @@ extension ClinicalCoordinator {
         let model = ClinicalWire.roundModel(round: round, state: server.state, participants: participants,
                                             controls: configuration.strategy.usesControlVariates)
         try await put(model, as: ClinicalJob.Artifact.round(round), context)
-        try await store(ClinicalServerRecord(server: server, participants: participants, roundOpenedMs: context.now, trainingRows: rows), context)
+        record.participants = participants
+        try await store(record, context)
         let names = participants.map { spec.sites[$0] }.joined(separator: ", ")
         return [JobTransition(ClinicalJob.training, "\(note)round \(round) of \(server.plannedRounds): waiting for updates from \(names)")]
     }
@@ -106,7 +108,7 @@ extension ClinicalCoordinator {
         if record.server.state.round >= record.server.plannedRounds {
             return try await publish(record, spec, context, note: late)
         }
-        return try await open(record.server, spec, configuration, rows: record.trainingRows, context, note: late)
+        return try await open(record.server, spec, configuration, rows: record.trainingRows, positives: record.trainingPositives, context, note: late)
     }
 
     /// Publishes the final model and opens its evaluation.
@@ -150,11 +152,21 @@ extension ClinicalCoordinator {
         do { scores = try ClinicalScores(counts: counts) }
         catch { throw CoordinatorRefusal(.failedPrecondition, "scoring the final model", context: .init(job: context.job.id), cause: error) }
         let results = ClinicalJobResults(sites: spec.sites, scores: scores, training: record.server.result, evaluated: counts.map(\.site))
+        let summaries = spec.sites.enumerated().map { s, name in
+            let test = counts.first { $0.site == name }?.counts
+            return ClinicalSiteSummary(name: name, trainingRows: record.trainingRows.indices.contains(s) ? record.trainingRows[s] ?? 0 : 0,
+                                       testRows: test.map { $0.positiveHistogram.reduce(0, +) + $0.negativeHistogram.reduce(0, +) } ?? 0,
+                                       trainingPositives: record.trainingPositives.indices.contains(s) ? record.trainingPositives[s] ?? 0 : 0,
+                                       testPositives: test.map { $0.positiveHistogram.reduce(0, +) } ?? 0)
+        }
+        let report = ClinicalResults(job: spec.clinical.benchmark, preset: spec.preset ?? .concord, strategy: spec.clinical.strategy, seed: spec.job.seed,
+                                     sites: spec.sites, scores: scores, training: record.server.result, summaries: summaries,
+                                     parameterCount: record.server.state.parameters.count)
         let data: Data
         do { data = try results.encoded() } catch { throw CoordinatorRefusal(.internalError, "encoding the results", context: .init(job: context.job.id), cause: error) }
         try await context.put(ArtifactRecord(name: Private.results, data: data, sha256: Digests.sha256(data)))
         try await store(record, context)
-        try await writeReport(context)
+        try await writeReport(report, context)
         let accuracy = scores.meanClient.accuracy.map { String(format: "%.3f", $0) } ?? "undefined"
         let pooled = scores.pooled.accuracy.map { String(format: "%.3f", $0) } ?? "undefined"
         return [JobTransition(.complete, "mean client accuracy \(accuracy), pooled \(pooled) over \(counts.count) sites' test rows")]
@@ -178,13 +190,9 @@ extension ClinicalCoordinator {
         try await context.put(ArtifactRecord(name: Private.server, data: data, sha256: Digests.sha256(data)))
     }
 
-    /// The job's report: its page as it stands when complete.
-    private func writeReport(_ context: CoordinatorJobContext) async throws(CoordinatorRefusal) {
-        var final = try await context.snapshot()
-        final.stateIndex = ClinicalJob.statusNumber(.complete)
-        final.state = ClinicalJob.descriptor.title(.complete)
-        final.message = "complete"
-        let data = Data(JobReport.render(final).utf8)
+    /// The job's report: the clinical report of its results (learning curve, sites, metrics, what left each site).
+    private func writeReport(_ results: ClinicalResults, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) {
+        let data = Data(HTMLReport.render(results).utf8)
         try await context.put(ArtifactRecord(name: CoordinatorEngine.reportArtifact, data: data, sha256: Digests.sha256(data)))
         if let directory = context.reportDirectory {
             try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -81,6 +81,7 @@ public struct ClinicalCoordinator: CoordinatorJobKind {
             let features = ClinicalJobSpec.network(benchmark: spec.clinical.benchmark)?.inputCount ?? 0
             guard summary.features.count == features else { throw refuse("the summary covers \(summary.features.count) features; the job's model has \(features)", field: "features") }
             guard summary.rows <= ClinicalLimits.maximumRows else { throw refuse("a site of more than \(ClinicalLimits.maximumRows) rows", field: "rows") }
+            guard summary.positives <= summary.rows else { throw refuse("more positive rows (\(summary.positives)) than rows (\(summary.rows))", field: "positives") }
             for (k, f) in summary.features.enumerated() {
                 guard f.count + f.missing == summary.rows, f.mean.isFinite, f.m2.isFinite, f.m2 >= 0 else {
                     throw refuse("feature \(k)'s summary is malformed (its counts must add to the rows; its mean and M2 finite, M2 ≥ 0)", field: "features")

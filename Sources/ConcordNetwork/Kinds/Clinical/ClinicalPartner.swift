@@ -54,7 +54,7 @@ struct ClinicalPartner: PartnerJobKind {
 
         // Federated preprocessing: the training table's summaries, once.
         var view = try await session.wait(for: ClinicalJob.summaries, of: ClinicalJob.descriptor, job: jobID, view: found)
-        let summary = ClinicalWire.summary(data.summaries, rows: data.train.rowCount)
+        let summary = ClinicalWire.summary(data.summaries, rows: data.train.rowCount, positives: data.trainLabels.filter { $0 == 1 }.count)
         if session.dryRun {
             let bytes: Data = try summary.serializedBytes()
             return session.outcome(jobID: jobID, state: "dry run", disclosure: [
@@ -67,7 +67,7 @@ struct ClinicalPartner: PartnerJobKind {
         }
         if view.phase == ClinicalJob.summaries.rawValue, Self.held(ClinicalJob.Upload.summary, view).isEmpty {
             try await session.upload(ClinicalJob.Upload.summary, [(0, try summary.serializedBytes(),
-                                     "feature summaries of \(data.train.rowCount) training rows: counts, means and M2 of \(summary.features.count) features")],
+                                     "feature summaries of \(data.train.rowCount) training rows: counts, means and M2 of \(summary.features.count) features; \(summary.positives) positive rows")],
                                      of: 1, job: jobID)
         }
 

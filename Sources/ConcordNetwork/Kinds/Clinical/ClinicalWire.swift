@@ -9,9 +9,10 @@ enum ClinicalWire {
     static let grid = EvaluationGrid.standard
 
     /// A site's feature summaries as it sends them.
-    static func summary(_ summaries: [FeatureSummary], rows: Int) -> Concord_V2_ClinicalSummary {
+    static func summary(_ summaries: [FeatureSummary], rows: Int, positives: Int) -> Concord_V2_ClinicalSummary {
         var out = Concord_V2_ClinicalSummary()
         out.rows = UInt64(max(0, rows))
+        out.positives = UInt64(max(0, positives))
         out.features = summaries.map { s in
             var f = Concord_V2_FeatureSummaryPayload()
             f.count = UInt64(max(0, s.count)); f.missing = UInt64(max(0, s.missing)); f.mean = s.mean; f.m2 = s.m2
@@ -109,6 +110,8 @@ struct ClinicalServerRecord: Codable, Sendable {
     var roundOpenedMs: Int64
     /// Each site's training rows, from its summary (nil for a site that sent none).
     var trainingRows: [Int?]
+    /// Each site's positive training rows, from its summary.
+    var trainingPositives: [Int?] = []
 
     /// The round open for updates: the one after the last aggregated (whose validation loss comes
     /// with this round's updates), until every planned round is aggregated or training stopped.
