@@ -178,7 +178,7 @@ extension ConsortiumCommand {
                                                        parallelism: threads, logger: logger)
             let seconds = Double((clock.now - start).components.seconds) + Double((clock.now - start).components.attoseconds) * 1e-18
             JobCommand.Status.printStatus(status)
-            print(String(format: "in-process job: %.1f s wall-clock", seconds))
+            print(String(format: "in-process job: %.2f s wall-clock", seconds))
         }
     }
 }
