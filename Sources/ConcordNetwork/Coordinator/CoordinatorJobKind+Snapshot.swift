@@ -1,6 +1,8 @@
 public import ConcordReport
 public import ConcordWire
 import ConcordStorage
+public import SwiftProtobuf
+public import Foundation
 
 extension CoordinatorJobKind {
     /// The generic snapshot of a job, for a kind that has nothing of its own to show on the pages:
@@ -23,5 +25,23 @@ extension CoordinatorJobContext {
     /// The job's events for its pages (none when the store cannot be read: a page shows what it can).
     public func pageEvents() async -> [JobSnapshot.Event] {
         ((try? await store.events(job: job.id)) ?? []).map { JobSnapshot.Event(timeMs: $0.timeMs, message: $0.message) }
+    }
+}
+
+extension CoordinatorJobContext {
+    /// A kind's view or status message, serialised for the generic job view or status.
+    /// - Throws: ``CoordinatorRefusal`` (`internalError`, naming the job) when it cannot be serialised.
+    public func serialized(_ message: some SwiftProtobuf.Message) throws(CoordinatorRefusal) -> Data {
+        do { return try message.serializedBytes() }
+        catch { throw CoordinatorRefusal(.internalError, "serialising the job's details", context: .init(job: job.id), cause: error) }
+    }
+}
+
+extension Concord_V2_JobStatus {
+    /// The details of a job of kind `kind` as its status message (an empty message for another
+    /// kind's job, or details that do not decode).
+    public func details<Details: SwiftProtobuf.Message>(of kind: String, as type: Details.Type = Details.self) -> Details {
+        guard self.kind == kind else { return Details() }
+        return (try? Details(serializedBytes: details)) ?? Details()
     }
 }

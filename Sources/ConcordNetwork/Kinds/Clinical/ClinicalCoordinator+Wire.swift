@@ -28,7 +28,7 @@ extension ClinicalCoordinator {
         view.candidateThresholds = ClinicalWire.grid.thresholds
         view.histogramBins = UInt32(ClinicalWire.grid.bins)
         view.seed = spec.job.seed
-        return try Self.bytes(view, context)
+        return try context.serialized(view)
     }
 
     public func status(context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> Data {
@@ -47,7 +47,7 @@ extension ClinicalCoordinator {
             status.pooledF1 = results.scores.pooled.f1 ?? 0
             status.pooledRocAuc = results.scores.pooled.rocAUC ?? 0
         }
-        return try Self.bytes(status, context)
+        return try context.serialized(status)
     }
 
     public func partnerStatus(partner: String, context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> Data {
@@ -59,7 +59,7 @@ extension ClinicalCoordinator {
             status.roundsAggregated = UInt32(rounds.filter { $0.aggregated.contains(site) }.count)
             status.trainingRows = UInt64(record.trainingRows.indices.contains(site) ? record.trainingRows[site] ?? 0 : 0)
         }
-        return try Self.bytes(status, context)
+        return try context.serialized(status)
     }
 
     /// A clinical job's settings in words, for its page and report.
@@ -103,16 +103,9 @@ extension ClinicalCoordinator {
         catch { throw CoordinatorRefusal(.internalError, "the stored results do not decode", context: .init(job: context.job.id), cause: error) }
     }
 
-    static func bytes(_ message: some SwiftProtobuf.Message, _ context: CoordinatorJobContext) throws(CoordinatorRefusal) -> Data {
-        do { return try message.serializedBytes() }
-        catch { throw CoordinatorRefusal(.internalError, "serialising the job's details", context: .init(job: context.job.id), cause: error) }
-    }
 }
 
 extension Concord_V2_JobStatus {
     /// The clinical kind's details of the job (empty for another kind's job, or details that do not decode).
-    public var clinical: Concord_V2_ClinicalStatus {
-        guard kind == ClinicalJob.name else { return Concord_V2_ClinicalStatus() }
-        return (try? Concord_V2_ClinicalStatus(serializedBytes: details)) ?? Concord_V2_ClinicalStatus()
-    }
+    public var clinical: Concord_V2_ClinicalStatus { details(of: ClinicalJob.name) }
 }

@@ -32,7 +32,7 @@ extension DistillationCoordinator {
         view.transferSize = UInt32(try await transferCount(context.job.id, store: context.store) ?? 0)
         view.screeningSize = UInt32(try await screeningCount(context.job.id, store: context.store) ?? 0)
         view.task = spec.task
-        return try Self.bytes(view, context)
+        return try context.serialized(view)
     }
 
     public func status(context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> Data {
@@ -46,7 +46,7 @@ extension DistillationCoordinator {
         do { digest = try await context.store.artifactDigest(Artifact.student, job: context.job.id) }
         catch { throw .storage("reading artifact '\(Artifact.student)'", error, job: context.job.id) }
         if let digest { status.studentSha256 = Digests.hex(digest) }
-        return try Self.bytes(status, context)
+        return try context.serialized(status)
     }
 
     public func partnerStatus(partner: String, context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> Data {
@@ -55,19 +55,12 @@ extension DistillationCoordinator {
             status.contribution = consensus.contributions[i]
             status.abstentions = UInt32(consensus.abstentions[i])
         }
-        return try Self.bytes(status, context)
+        return try context.serialized(status)
     }
 
-    private static func bytes(_ message: some SwiftProtobuf.Message, _ context: CoordinatorJobContext) throws(CoordinatorRefusal) -> Data {
-        do { return try message.serializedBytes() }
-        catch { throw CoordinatorRefusal(.internalError, "serialising the job's details", context: .init(job: context.job.id), cause: error) }
-    }
 }
 
 extension Concord_V2_JobStatus {
     /// The distillation kind's details of the job (empty for another kind's job, or details that do not decode).
-    public var distillation: Concord_V2_DistillationStatus {
-        guard kind == DistillationJob.name else { return Concord_V2_DistillationStatus() }
-        return (try? Concord_V2_DistillationStatus(serializedBytes: details)) ?? Concord_V2_DistillationStatus()
-    }
+    public var distillation: Concord_V2_DistillationStatus { details(of: DistillationJob.name) }
 }
