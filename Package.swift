@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "ConcordNetwork", targets: ["ConcordNetwork"]),
         .library(name: "ConcordTesting", targets: ["ConcordTesting"]),
         .library(name: "ConcordClinical", targets: ["ConcordClinical"]),
+        .library(name: "ConcordPrivacy", targets: ["ConcordPrivacy"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -144,6 +145,10 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "ConcordPrivacy",
+            swiftSettings: strict
+        ),
+        .target(
             name: "ConcordTesting",
             dependencies: ["ConcordChem", "ConcordML", "ConcordFederation", "ConcordSecurity",
                            "ConcordNetwork", "ConcordWire", "ConcordStorage", "ConcordClinical", .product(name: "Logging", package: "swift-log")],
@@ -161,6 +166,7 @@ let package = Package(
                 "ConcordNetwork",
                 "ConcordWire",
                 "ConcordClinical",
+                "ConcordPrivacy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -223,6 +229,11 @@ let package = Package(
         .testTarget(
             name: "ConcordClinicalTests",
             dependencies: ["ConcordClinical", "ConcordML", "ConcordData"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ConcordPrivacyTests",
+            dependencies: ["ConcordPrivacy"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,0 +1,57 @@
+/// An error of ConcordPrivacy: what kind of problem (``code``), a message for people, the values
+/// it concerned (``context``) and the error that caused it.
+public struct PrivacyError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The kind of problem.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Value: String { case invalidParameter, budgetExceeded }
+        private let value: Value
+        private init(_ value: Value) { self.value = value }
+        /// A parameter outside its domain (a negative noise multiplier, a sampling rate outside [0, 1], δ outside (0, 1) …).
+        public static let invalidParameter = Code(.invalidParameter)
+        /// A release would spend more privacy than the budget allows.
+        public static let budgetExceeded = Code(.budgetExceeded)
+        public var description: String { value.rawValue }
+    }
+
+    /// What a refused computation concerned.
+    public struct Context: Hashable, Sendable, CustomStringConvertible {
+        /// The parameter at fault, by its command-line or field name.
+        public var parameter: String?
+        /// The value given.
+        public var value: Double?
+
+        /// A context.
+        public init(parameter: String? = nil, value: Double? = nil) { self.parameter = parameter; self.value = value }
+
+        public var description: String {
+            [parameter.map { "parameter \($0)" }, value.map { "value \($0)" }].compactMap { $0 }.joined(separator: ", ")
+        }
+    }
+
+    /// The kind of problem.
+    public var code: Code
+    /// What went wrong, for people.
+    public var message: String
+    /// The values it concerned.
+    public var context: Context
+    /// The error that caused this one, if any.
+    public var cause: (any Error)?
+
+    /// An error.
+    public init(_ code: Code, _ message: String, context: Context = Context(), cause: (any Error)? = nil) {
+        self.code = code; self.message = message; self.context = context; self.cause = cause
+    }
+
+    public var description: String {
+        let about = context.description
+        return message + (about.isEmpty ? "" : " (\(about))") + (cause.map { ": \($0)" } ?? "")
+    }
+
+    public static func == (lhs: PrivacyError, rhs: PrivacyError) -> Bool {
+        lhs.code == rhs.code && lhs.message == rhs.message && lhs.context == rhs.context
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(code); hasher.combine(message); hasher.combine(context)
+    }
+}
