@@ -7,19 +7,20 @@ public import ConcordFederation
 /// (dataset, partner and model names, settings, study labels) is HTML-escaped, and missing or
 /// undefined metrics show as "–". The layout prints on A4 or Letter with one section per block.
 public enum HTMLReport {
-    /// The report of a `concord simulate` run: summary, model table and metric bars, the consortium,
-    /// the chemical-space map, consensus confidence and the student's selection, timings and settings.
+    /// The report of a `concord simulate` run, for any task: summary, model table and metric bars (in the
+    /// task's metric family, each following its metric's direction), the consortium, the chemical-space map,
+    /// the consensus and the student's selection, timings and settings.
     ///
     /// - Parameter results: the run's results, as written to `results.json`.
     /// - Returns: a complete HTML document.
-    public static func render(_ results: SimulationResults) -> String {
+    public static func render<Task: ReportedTask>(_ results: SimulationResults<Task>) -> String {
         let body = [
             header(results),
             modelTable(results),
             metricBars(results),
-            consortium(results),
+            Task.consortium(results),
             chemicalSpace(results),
-            consensus(results),
+            Task.consensus(results),
             timings(results.timingsS),
             settings(results),
         ].joined(separator: "\n")
@@ -27,7 +28,8 @@ public enum HTMLReport {
             ("summary", "Summary"), ("models", "Models"), ("metrics", "Metrics"), ("consortium", "Consortium"),
             ("map", "Chemical space"), ("consensus", "Consensus"), ("timings", "Timings"), ("settings", "Settings"),
         ]
-        return page(title: "Concord report · \(results.dataset)", nav: nav, body: body, version: results.concordVersion)
+        let kind = Task.reportName.map { " \($0)" } ?? ""
+        return page(title: "Concord\(kind) report · \(results.dataset)", nav: nav, body: body, version: results.concordVersion)
     }
 
     /// The report of a `concord study …` run: summary, the curves with 95% bands, the points and the study's extra table.

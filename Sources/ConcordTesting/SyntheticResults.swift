@@ -32,17 +32,17 @@ public enum SyntheticResults {
     }
 
     /// A model's results with test and validation metrics, a 95% interval and per-seed MCCs.
-    public static func model(_ name: String, _ role: ModelRole, train: Int, mcc: Double?, ci: Double? = 0.04) -> ModelResult {
+    public static func model(_ name: String, _ role: ModelRole, train: Int, mcc: Double?, ci: Double? = 0.04) -> ModelResult<MetricSet> {
         var ci95: [String: Double] = [:]
         if let ci, mcc != nil { ci95 = ["mcc": ci, "roc_auc": ci * 0.6, "balanced_accuracy": ci * 0.5] }
         return ModelResult(name: name, role: role, trainSize: train, test: metrics(mcc: mcc),
                            validation: metrics(mcc: mcc.map { $0 + 0.02 }, n: 600), testCI95: ci95,
-                           testMCCBySeed: mcc.map { [$0 - 0.02, $0, $0 + 0.02] } ?? [])
+                           testHeadlineBySeed: mcc.map { [$0 - 0.02, $0, $0 + 0.02] } ?? [])
     }
 
     /// A realistic run: `partners` partners, about `mapPoints` map points, every model from T0 to H<k>, three histograms.
     public static func simulation(partners k: Int = 8, mapPoints: Int = 600, dataset: String = "ChEMBL CYP3A4 inhibition",
-                           partnerName: (Int) -> String = { "P\($0)" }) -> SimulationResults {
+                           partnerName: (Int) -> String = { "P\($0)" }) -> SimulationResults<ClassificationTask> {
         var rng = Random(state: 42)
         let sizes = (1...max(k, 1)).map { 380 + ($0 * 137) % 420 }
         var models = [model("T0", .upperBound, train: sizes.prefix(k).reduce(0, +), mcc: 0.61, ci: 0.03)]

@@ -16,7 +16,7 @@ struct SimulationIntervalsTests {
         for name in ["S-F3", "T-mean", "T0", "T1", "T-max", "T-min", "H1", "D1"] {
             let model = try #require(one.model(name), "\(name)")
             let mcc = try #require(model.test.mcc)
-            let interval = try #require(model.testMCCInterval, "\(name) has no interval")
+            let interval = try #require(model.testHeadlineInterval, "\(name) has no interval")
             #expect(interval.method == "bootstrap" && interval.samples == 1000)
             #expect(interval.lower < interval.upper, "\(name): \(interval)")
             // The percentile interval of a resampled MCC holds the full-set MCC except in pathological cases.
@@ -26,17 +26,17 @@ struct SimulationIntervalsTests {
         }
         // T-mean's interval is recomputed from the teachers on each resample, not the mean of their intervals.
         let again = Simulation.summarize(runs, data: data, datasetName: "library", settings: settings, version: "test")
-        #expect(again.models.map(\.testMCCInterval) == one.models.map(\.testMCCInterval), "seeded from the run's seed")
+        #expect(again.models.map(\.testHeadlineInterval) == one.models.map(\.testHeadlineInterval), "seeded from the run's seed")
         if one.gapRecovered != nil { #expect(one.gapRecoveredInterval?.method == "bootstrap") }
         // JSON carries it.
         let json = String(decoding: try ResultsJSON.encoder().encode(one), as: UTF8.self)
         #expect(json.contains("\"test_mcc_ci95\"") && json.contains("\"bootstrap\""))
-        let decoded = try ResultsJSON.decoder().decode(SimulationResults.self, from: try ResultsJSON.encoder().encode(one))
+        let decoded = try ResultsJSON.decoder().decode(SimulationResults<ClassificationTask>.self, from: try ResultsJSON.encoder().encode(one))
         #expect(decoded == one)
 
         let (two, _) = try await Simulation.run(data: data, pool: pool, datasetName: "library", settings: settings, seeds: [3, 4], version: "test")
         let student = try #require(two.model("S-F3"))
-        let interval = try #require(student.testMCCInterval)
+        let interval = try #require(student.testHeadlineInterval)
         let half = try #require(student.testCI95["mcc"]), mean = try #require(student.test.mcc)
         #expect(interval.method == "seeds" && interval.samples == 2)
         #expect(abs(interval.lower - (mean - half)) < 1e-12 && abs(interval.upper - (mean + half)) < 1e-12)
@@ -80,8 +80,8 @@ struct SimulationIntervalsTests {
          "validation":{"n":1},"test_ci95":{},"test_mcc_by_seed":[]}],"consortium":[],"map":[],"timings_s":{"fingerprints":0,"teachers":0,
          "annotation":0,"federation":0,"student":0,"hybrids":0,"evaluation":0,"total":0},"settings":{}}
         """
-        let results = try ResultsJSON.decoder().decode(SimulationResults.self, from: Data(old.utf8))
+        let results = try ResultsJSON.decoder().decode(SimulationResults<ClassificationTask>.self, from: Data(old.utf8))
         #expect(results.deployments.isEmpty && results.warnings.isEmpty && results.gapRecoveredInterval == nil)
-        #expect(results.models.first?.testMCCInterval == nil)
+        #expect(results.models.first?.testHeadlineInterval == nil)
     }
 }

@@ -135,7 +135,7 @@ struct SimulationTests {
         let (results, _) = try await Simulation.run(data: data, pool: Library.pool(data), datasetName: "library",
                                                     settings: settings, seeds: [0, 1, 2], version: "test")
         let student = try #require(results.model("S-F3"))
-        #expect(student.testMCCBySeed.count == 3)
+        #expect(student.testHeadlineBySeed.count == 3)
         #expect(student.testCI95["mcc"] != nil)
         #expect(results.seeds == [0, 1, 2])
     }

@@ -84,6 +84,29 @@ struct JobReportTests {
         #expect(html.contains("4 / 4 chunks"))
     }
 
+    @Test("a regression job's results and per-partner metrics come from its metric family, RMSE first and lower being better")
+    func regressionJob() {
+        var job = JobFixture.job()
+        job.regression = true
+        func reported(_ model: String, rmse: Double) -> PartnerSnapshot.ReportedMetrics {
+            .init(model: model, trainSize: 500, test: MetricSet(n: 100), validation: MetricSet(n: 50),
+                  regressionTest: RegressionMetrics(n: 100, rmse: rmse, mae: rmse * 0.8, r2: 0.4, spearman: 0.6, pearson: 0.62),
+                  regressionValidation: RegressionMetrics(n: 50, rmse: rmse + 0.1))
+        }
+        for i in job.partners.indices {
+            job.partners[i].metrics = [reported("student", rmse: 0.8 + Double(i) / 10), reported("teacher", rmse: 1.0)]
+        }
+        let html = JobReport.render(job)
+        let evaluation = JobFixture.section(html, "evaluation")
+        for header in ["RMSE", "MAE", "R²", "Spearman ρ", "Pearson r", "Val. RMSE"] { #expect(evaluation.contains(">\(header)<"), "\(header)") }
+        #expect(evaluation.contains("Test RMSE and R² each partner reported") && evaluation.contains("validation RMSE on its validation set"))
+        #expect(evaluation.contains("root mean squared error (lower is better)"))
+        #expect(evaluation.contains(">0.900<"), "Val. RMSE of the student")
+        #expect(!evaluation.contains("MCC") && !JobFixture.section(html, "results").contains("MCC"))
+        #expect(JobFixture.section(html, "results").contains("RMSE (lower is better)"))
+        #expect(JobFixture.section(html, "summary").contains("reaches test RMSE <strong>0.90</strong>"))
+    }
+
     @Test("a hostile job name, partner, model, setting, message and event are escaped everywhere")
     func hostile() {
         let evil = "<script>alert(1)</script>"

@@ -6,14 +6,14 @@ import Testing
 
 extension SyntheticResults {
     /// One seed, with bootstrap intervals, ranked selection, size warnings and each partner's deployed model.
-    static func oneSeed() -> SimulationResults {
+    static func oneSeed() -> SimulationResults<ClassificationTask> {
         var r = simulation(dataset: "moleculeace:CHEMBL214_Ki", partnerName: { "T\($0)" })
         r.seeds = [0]
         for i in r.models.indices {
             r.models[i].testCI95 = [:]
-            r.models[i].testMCCBySeed = [r.models[i].test.mcc]
+            r.models[i].testHeadlineBySeed = [r.models[i].test.mcc]
             if let mcc = r.models[i].test.mcc {
-                r.models[i].testMCCInterval = ConfidenceInterval(lower: mcc - 0.07, upper: mcc + 0.06, method: "bootstrap", samples: 1000)
+                r.models[i].testHeadlineInterval = ConfidenceInterval(lower: mcc - 0.07, upper: mcc + 0.06, method: "bootstrap", samples: 1000)
             }
         }
         r.gapRecoveredInterval = ConfidenceInterval(lower: 0.12, upper: 0.58, method: "bootstrap", samples: 1000)
@@ -50,7 +50,7 @@ struct SimulationReportReadingTests {
         #expect(header.components(separatedBy: "class=\"tile-ci\"").count - 1 == 4, "every tile has an interval line")
         #expect(header.contains("bootstrap over test molecules"))
         var bare = SyntheticResults.oneSeed()
-        for i in bare.models.indices { bare.models[i].testMCCInterval = nil }
+        for i in bare.models.indices { bare.models[i].testHeadlineInterval = nil }
         bare.gapRecoveredInterval = nil
         let plain = JobFixture.section(HTMLReport.render(bare), "summary")
         #expect(plain.components(separatedBy: "one seed: no interval").count - 1 >= 4)

@@ -94,7 +94,7 @@ struct SimulationReportTests {
         #expect(html.contains("No stage timings recorded."))
         if partners == 0 { #expect(html.contains("No partner summaries in these results.")) }
 
-        let bare = SimulationResults(concordVersion: "", dataset: "", preset: "", partners: 0, transferSize: 0, studentSize: 0, seeds: [],
+        let bare = SimulationResults<ClassificationTask>(concordVersion: "", dataset: "", preset: "", partners: 0, transferSize: 0, studentSize: 0, seeds: [],
                                      testSize: 0, validationSize: 0, transferRemovedAsHeldOut: 0, models: [], consortium: [],
                                      consensus: ConsensusSummary(scheme: "weighted", transferSize: 0, consensusActives: 0, histograms: [:],
                                                                  selectionMode: "balanced", requestedSize: 0, selectedSize: 0,

@@ -11,6 +11,7 @@ public enum ClassificationTask: DistillationTask {
     public typealias PartnerAnnotation = Annotation
     public typealias Scheme = FederationScheme
     public typealias TaskConsensus = Consensus
+    public typealias TaskConsensusSummary = ConsensusSummary
     public typealias Selection = StudentSelection
     public typealias Model = any ProbabilisticClassifier
 

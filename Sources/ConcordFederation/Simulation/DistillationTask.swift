@@ -33,8 +33,8 @@ public protocol DistillationTask: Sendable {
     associatedtype Model: Sendable
     /// What the student stage hands the hybrid stage (the student, and what the partners need).
     associatedtype StudentState: Sendable
-    /// Everything `concord simulate` writes for this task.
-    associatedtype Results: DistillationResults
+    /// How the results summarise the consensus and the student's selection (first seed).
+    associatedtype TaskConsensusSummary: Sendable & Hashable & Codable
 
     /// The task, as the command line and results name it.
     static var task: ModelTask { get }
@@ -99,10 +99,20 @@ public protocol DistillationTask: Sendable {
     /// The student's further test metrics the options study tabulates beside the headline one.
     static var optionsExtraMetrics: [String] { get }
 
-    /// Aggregates seed runs into the task's results: metric means over seeds, 95% confidence
-    /// half-widths, and the first seed's consortium, consensus and map.
-    static func summarize(_ runs: [DistillationRun<Self>], data: LabelledMolecules, datasetName: String, settings: Settings,
-                          version: String) -> Results
+    /// The parts of `results.json` this task writes beside the common ones (see ``ResultsParts``).
+    static var resultsParts: ResultsParts { get }
+
+    /// The summary of the run's consensus under the settings' scheme and of the student's selection, or `nil`
+    /// when the scheme's consensus was not computed.
+    static func consensusSummary(_ run: DistillationRun<Self>, settings: Settings) -> TaskConsensusSummary?
+
+    /// What the predicted values are (e.g. "pKi"), for a task that predicts values; `nil` otherwise.
+    static func valueName(_ settings: Settings) -> String?
+
+    /// Bootstrap intervals over the test molecules of one seed: of each model's test headline metric (by model
+    /// name) and of the gap the student recovers; `nil` when the task has none.
+    static func bootstrapIntervals(_ run: DistillationRun<Self>, data: LabelledMolecules)
+        -> (models: [String: ConfidenceInterval], gap: ConfidenceInterval?)?
 }
 
 /// An annotation's domain part, which every task's annotations carry.
@@ -133,35 +143,6 @@ public protocol ModelRecipe: Sendable {
     var model: ModelSpec { get }
 }
 
-/// What a task's results carry that the pipeline fills in and every writer reads.
-public protocol DistillationResults: Sendable, Codable {
-    /// One model's results.
-    associatedtype Model: ModelResultRow
-    /// Every model, in the run's order.
-    var models: [Model] { get }
-    /// The partners of the first seed.
-    var consortium: [PartnerSummary] { get }
-    /// Public molecules removed from the transfer pool because they were test or validation molecules.
-    var transferRemovedAsHeldOut: Int { get }
-    /// Wall-clock seconds of each stage, summed over seeds.
-    var timingsS: StageTimings { get set }
-}
-
-/// One model's results, in its task's metric family.
-public protocol ModelResultRow: Sendable {
-    associatedtype Metrics: MetricFamily
-    var name: String { get }
-    var role: ModelRole { get }
-    var trainSize: Int { get }
-    var test: Metrics { get }
-    var validation: Metrics { get }
-    /// Half-width of the 95% confidence interval of each test metric over seeds; empty for one seed.
-    var testCI95: [String: Double] { get }
-}
-
-extension ModelResult: ModelResultRow {}
-extension RegressionModelResult: ModelResultRow {}
-
 /// The settings of a simulated federation, which every task's settings share.
 public protocol DistillationSettings: StudyPreset where Recipe: ModelRecipe {
     /// The task the settings configure.
@@ -174,6 +155,8 @@ public protocol DistillationSettings: StudyPreset where Recipe: ModelRecipe {
     var selfGuard: SelfAnnotationGuard { get set }
     /// Exponent of the domain weights `(1 − d)^power`.
     var weightPower: Double { get set }
+    /// Every setting in words, for the results and the report.
+    var described: [String: String] { get }
     /// The recipe partner `index` (0-based) trains its teacher with.
     func teacherRecipe(partner index: Int) -> Recipe
     /// Checks every setting.
@@ -290,5 +273,3 @@ extension RegressionSelection: SelectedMolecules {}
 extension RegressionConsensus: FederatedConsensus {}
 extension TrainingRecipe: ModelRecipe {}
 extension RegressionRecipe: ModelRecipe {}
-extension SimulationResults: DistillationResults {}
-extension RegressionResults: DistillationResults {}

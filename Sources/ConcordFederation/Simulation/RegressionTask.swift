@@ -15,6 +15,7 @@ public enum RegressionTask: DistillationTask {
     public typealias PartnerAnnotation = RegressionAnnotation
     public typealias Scheme = RegressionScheme
     public typealias TaskConsensus = RegressionConsensus
+    public typealias TaskConsensusSummary = RegressionConsensusSummary
     public typealias Selection = RegressionSelection
     public typealias Model = any Regressor
     /// The regression hybrids need nothing from the student but its selection.

@@ -10,7 +10,7 @@ extension Simulation {
     public static func run<Settings: DistillationSettings>(data: LabelledMolecules, pool: [String], preferred: Int = 0, datasetName: String,
                                                           settings: Settings, seeds: [UInt64], featurizationSeconds: Double = 0, version: String,
                                                           progress: ProgressHandler? = nil) async throws(FederationError)
-        -> (results: Settings.Task.Results, runs: [DistillationRun<Settings.Task>]) {
+        -> (results: SimulationResults<Settings.Task>, runs: [DistillationRun<Settings.Task>]) {
         guard !seeds.isEmpty else { throw .invalidSetting("at least one seed is needed") }
         var runs: [DistillationRun<Settings.Task>] = []
         let cache = PoolFeatureCache(pool: pool, options: settings.fingerprint)  // each public molecule is parsed once
@@ -24,10 +24,37 @@ extension Simulation {
         return (results, runs)
     }
 
-    /// Aggregates seed runs into the task's results (see ``DistillationTask/summarize(_:data:datasetName:settings:version:)``).
+    /// Aggregates seed runs into the task's results: metric means over seeds, 95% confidence half-widths,
+    /// the first seed's consortium, consensus and map, and the parts the task writes (``ResultsParts``).
     public static func summarize<Settings: DistillationSettings>(_ runs: [DistillationRun<Settings.Task>], data: LabelledMolecules,
-                                                                datasetName: String, settings: Settings, version: String) -> Settings.Task.Results {
-        Settings.Task.summarize(runs, data: data, datasetName: datasetName, settings: settings, version: version)
+                                                                datasetName: String, settings: Settings,
+                                                                version: String) -> SimulationResults<Settings.Task> {
+        typealias Task = Settings.Task
+        let first = runs.first
+        var results = SimulationResults<Task>(concordVersion: version, dataset: datasetName, preset: settings.preset,
+                                              partners: first?.plan.partners.count ?? settings.consortium.partners,
+                                              transferSize: first?.transfer.count ?? 0, studentSize: settings.studentSize,
+                                              seeds: runs.map(\.seed), testSize: first?.plan.test.count ?? 0,
+                                              validationSize: first?.plan.validation.count ?? 0,
+                                              transferRemovedAsHeldOut: first?.transfer.removedAsHeldOut ?? 0,
+                                              models: outcomesByModel(runs).map(aggregate),
+                                              consortium: first.map { partnerSummaries($0, data: data, settings: settings) } ?? [],
+                                              consensus: first.flatMap { Task.consensusSummary($0, settings: settings) },
+                                              map: first.map { chemicalSpace($0, data: data) } ?? [], timingsS: timings(runs),
+                                              settings: settings.described, valueName: Task.valueName(settings))
+        let parts = Task.resultsParts
+        if parts.contains(.headlineIntervals) { headlineIntervals(&results, runs: runs, data: data) }
+        if parts.contains(.deployments) { results.deployments = deployments(runs) }
+        if parts.contains(.warnings) {
+            for run in runs { for w in run.warnings where !results.warnings.contains(w) { results.warnings.append(w) } }
+        }
+        if parts.contains(.mapSample), let first {
+            let population = first.plan.partners.reduce(0) { $0 + $1.count } + first.transfer.count + first.plan.test.count
+            results.mapSampled = MapSample(projection: "PCA of the fingerprint bits (first two principal components)",
+                                           perPartner: mapLimits.partner, transfer: mapLimits.transfer, test: mapLimits.test,
+                                           population: population)
+        }
+        return results
     }
 
     /// Stage timings summed over the runs.
@@ -45,8 +72,9 @@ extension Simulation {
         }
     }
 
-    /// Means over seeds of one model's outcomes, the 95% half-width of each test metric (several seeds), and the mean training size.
-    static func aggregated<Metrics>(_ outcomes: [Outcome<Metrics>]) -> (test: Metrics, validation: Metrics, ci: [String: Double], size: Int) {
+    /// One model's results: means over seeds of its outcomes, the 95% half-width of each test metric (several seeds),
+    /// the mean training size, the headline metric per seed and, for a thresholded family, the mean threshold.
+    static func aggregate<Metrics>(_ outcomes: [Outcome<Metrics>]) -> ModelResult<Metrics> {
         var ci: [String: Double] = [:]
         if outcomes.count > 1, let first = outcomes.first {
             for (name, _) in first.test.named {
@@ -54,7 +82,46 @@ extension Simulation {
             }
         }
         let size = outcomes.reduce(0) { $0 + $1.trainSize } / max(outcomes.count, 1)
-        return (Metrics.mean(outcomes.map(\.test)), Metrics.mean(outcomes.map(\.validation)), ci, size)
+        return ModelResult(name: outcomes[0].name, role: outcomes[0].role, trainSize: size, test: Metrics.mean(outcomes.map(\.test)),
+                           validation: Metrics.mean(outcomes.map(\.validation)), testCI95: ci,
+                           testHeadlineBySeed: outcomes.map { $0.test.value(Metrics.headline.key) },
+                           threshold: Metrics.thresholded ? Statistics.mean(outcomes.map(\.threshold)) : nil)
+    }
+
+    /// The 95% intervals of the test headline metric and of the gap recovered: over seeds when there are several,
+    /// otherwise the task's bootstrap over the test molecules.
+    static func headlineIntervals<Task>(_ results: inout SimulationResults<Task>, runs: [DistillationRun<Task>], data: LabelledMolecules) {
+        let headline = Task.Metrics.headline
+        if runs.count > 1 {
+            for i in results.models.indices {
+                results.models[i].testHeadlineInterval = HeadlineIntervals.overSeeds(results.models[i].testHeadlineBySeed)
+            }
+            let gaps = runs.map { run -> Double? in
+                func value(_ name: String?) -> Double? { run.models.first { $0.name == name }?.test.value(headline.key) }
+                let student = run.models.first { $0.role == .student && $0.name.hasPrefix("S-F") }?.name
+                guard let s = value(student), let m = value("T-mean"), let u = value("T0") else { return nil }
+                return headline.gap(student: s, mean: m, upper: u)
+            }
+            results.gapRecoveredInterval = HeadlineIntervals.overSeeds(gaps)
+        } else if let run = runs.first, let (intervals, gap) = Task.bootstrapIntervals(run, data: data) {
+            for i in results.models.indices where results.models[i].testHeadline != nil {
+                results.models[i].testHeadlineInterval = intervals[results.models[i].name]
+            }
+            results.gapRecoveredInterval = gap
+        }
+    }
+
+    /// Each partner's deployed model over the seeds (partner order of the first seed).
+    static func deployments<Task>(_ runs: [DistillationRun<Task>]) -> [PartnerDeployment] {
+        guard let first = runs.first else { return [] }
+        return first.deployments.enumerated().map { i, d in
+            let perSeed = runs.map { $0.deployments.indices.contains(i) ? $0.deployments[i] : nil }
+            return PartnerDeployment(partner: "T\(i + 1)", hybrid: "H\(i + 1)", deployed: "D\(i + 1)",
+                                     choiceBySeed: perSeed.map { $0?.choice ?? .teacher },
+                                     hybridValidationMCCBySeed: perSeed.map { $0?.hybridValidationMCC },
+                                     teacherValidationMCCBySeed: perSeed.map { $0?.teacherValidationMCC },
+                                     validationSize: d.validationSize, reason: d.reason)
+        }
     }
 
     /// The partners of the first run: size, upper-half or active count, share of the chosen consensus,
@@ -74,86 +141,6 @@ extension Simulation {
                                   contribution: chosen?.contributions[i] ?? 0, meanDomainWeight: raw,
                                   model: settings.teacherRecipe(partner: i).model.shortName, abstentions: first.annotations[i].abstentionCount)
         }
-    }
-}
-
-extension ClassificationTask {
-    public static func summarize(_ runs: [SeedRun], data: LabelledMolecules, datasetName: String, settings: SimulationSettings,
-                                 version: String) -> SimulationResults {
-        let timings = Simulation.timings(runs)
-        var models = Simulation.outcomesByModel(runs).map(aggregate)
-        var consortium: [PartnerSummary] = []
-        var consensusSummary: ConsensusSummary?
-        var map: [MapPoint] = []
-        if let first = runs.first {
-            consortium = Simulation.partnerSummaries(first, data: data, settings: settings)
-            if let chosen = first.consensus[settings.scheme] {
-                var histograms: [String: [Int]] = [:]
-                for (scheme, c) in first.consensus { histograms[scheme.rawValue] = Simulation.histogram(c.probabilities, bins: 20) }
-                consensusSummary = ConsensusSummary(scheme: settings.scheme.rawValue, transferSize: first.transfer.count,
-                                                    consensusActives: chosen.labels.reduce(0) { $0 + Int($1) }, histograms: histograms,
-                                                    selectionMode: settings.selection.rawValue, requestedSize: first.selection.requested,
-                                                    selectedSize: first.selection.rows.count, selectedActives: first.selection.actives,
-                                                    shortfall: first.selection.shortfall)
-            }
-            map = Simulation.chemicalSpace(first, data: data)
-        }
-        let first = runs.first
-        // 95% intervals of the test MCC: over seeds, or (one seed) by bootstrap over the test molecules.
-        var gapInterval: ConfidenceInterval?
-        if runs.count > 1 {
-            for i in models.indices { models[i].testMCCInterval = HeadlineIntervals.overSeeds(models[i].testMCCBySeed) }
-            let gaps = runs.map { run -> Double? in
-                func mcc(_ name: String?) -> Double? { run.models.first { $0.name == name }?.test.mcc }
-                let student = run.models.first { $0.role == .student && $0.name.hasPrefix("S-F") }?.name
-                guard let s = mcc(student), let m = mcc("T-mean"), let u = mcc("T0"), u - m > 1e-9 else { return nil }
-                return (s - m) / (u - m)
-            }
-            gapInterval = HeadlineIntervals.overSeeds(gaps)
-        } else if let run = first {
-            let (intervals, gap) = HeadlineIntervals.bootstrap(run, truth: run.plan.test.map { data.labels[$0] })
-            for i in models.indices where models[i].test.mcc != nil { models[i].testMCCInterval = intervals[models[i].name] }
-            gapInterval = gap
-        }
-        // Each partner's deployed model, per seed.
-        var deployments: [PartnerDeployment] = []
-        if let first, !first.deployments.isEmpty {
-            for (i, d) in first.deployments.enumerated() {
-                let perSeed = runs.map { $0.deployments.indices.contains(i) ? $0.deployments[i] : nil }
-                deployments.append(PartnerDeployment(partner: "T\(i + 1)", hybrid: "H\(i + 1)", deployed: "D\(i + 1)",
-                                                     choiceBySeed: perSeed.map { $0?.choice ?? .teacher },
-                                                     hybridValidationMCCBySeed: perSeed.map { $0?.hybridValidationMCC },
-                                                     teacherValidationMCCBySeed: perSeed.map { $0?.teacherValidationMCC },
-                                                     validationSize: d.validationSize, reason: d.reason))
-            }
-        }
-        var warnings: [String] = []
-        for run in runs { for w in run.warnings where !warnings.contains(w) { warnings.append(w) } }
-        var results = SimulationResults(concordVersion: version, dataset: datasetName, preset: settings.preset,
-                                 partners: first?.plan.partners.count ?? settings.consortium.partners,
-                                 transferSize: first?.transfer.count ?? 0, studentSize: settings.studentSize,
-                                 seeds: runs.map(\.seed), testSize: first?.plan.test.count ?? 0,
-                                 validationSize: first?.plan.validation.count ?? 0,
-                                 transferRemovedAsHeldOut: first?.transfer.removedAsHeldOut ?? 0, models: models,
-                                 consortium: consortium, consensus: consensusSummary, map: map, timingsS: timings,
-                                 settings: settings.described)
-        results.deployments = deployments
-        results.warnings = warnings
-        results.gapRecoveredInterval = gapInterval
-        if let first {
-            let mapLimits = Simulation.mapLimits
-            let population = first.plan.partners.reduce(0) { $0 + $1.count } + first.transfer.count + first.plan.test.count
-            results.mapSampled = MapSample(projection: "PCA of the fingerprint bits (first two principal components)",
-                                           perPartner: mapLimits.partner, transfer: mapLimits.transfer, test: mapLimits.test,
-                                           population: population)
-        }
-        return results
-    }
-
-    static func aggregate(_ outcomes: [ModelOutcome]) -> ModelResult {
-        let (test, validation, ci, size) = Simulation.aggregated(outcomes)
-        return ModelResult(name: outcomes[0].name, role: outcomes[0].role, trainSize: size, test: test, validation: validation,
-                           testCI95: ci, testMCCBySeed: outcomes.map(\.test.mcc), threshold: Statistics.mean(outcomes.map(\.threshold)))
     }
 }
 

@@ -33,14 +33,14 @@ public enum JobReport {
         return HTMLReport.page(title: "Concord job report · \(job.name)", nav: nav, body: body, version: nil, style: Deployment.style)
     }
 
-    /// The test metrics whose means over partners the report shows, in order.
-    static let meanMetrics = ["mcc", "roc_auc", "pr_auc", "balanced_accuracy", "f1", "sensitivity", "specificity", "brier"]
+    /// The metric family of `job`'s task.
+    static func family(_ job: JobSnapshot) -> any MetricFamily.Type { job.regression ? RegressionMetrics.self : MetricSet.self }
 
-    /// The test metrics of `job`'s task whose means the report shows (a regression job's: RMSE, MAE, R², Spearman, Pearson).
-    static func meanMetrics(_ job: JobSnapshot) -> [String] { job.regression ? RegressionMetrics.descriptors.map(\.key) : meanMetrics }
+    /// The test metrics of `job`'s task whose means the report shows (``MetricFamily/summaryMetrics``).
+    static func meanMetrics(_ job: JobSnapshot) -> [String] { family(job).summaryMetrics.map(\.key) }
 
     /// The metric the summary leads with: MCC, or a regression job's RMSE.
-    static func headlineMetric(_ job: JobSnapshot) -> (key: String, title: String) { job.regression ? ("rmse", "RMSE") : ("mcc", "MCC") }
+    static func headlineMetric(_ job: JobSnapshot) -> MetricDescriptor { family(job).headline }
 
     /// The mean over partners of `model`'s test `metric`, over the partners that reported a finite value, and their number;
     /// `nil` when none did.
@@ -162,7 +162,7 @@ public enum JobReport {
     // MARK: Per-partner metrics
 
     /// How the per-partner section shows a task's metrics: the lead's note on validation, the two
-    /// charted metrics and the table's metric columns.
+    /// charted metrics and the table's metric columns, all from the task's metric family.
     struct EvaluationLayout {
         var validationNote: String
         var chartTitle: String
@@ -171,24 +171,22 @@ public enum JobReport {
     }
 
     static func evaluationLayout(_ job: JobSnapshot) -> EvaluationLayout {
-        if job.regression {
-            return EvaluationLayout(
-                validationNote: "validation RMSE on its validation set", chartTitle: "Test RMSE and R² each partner reported, per model",
-                panels: [(BarPanel(title: "Test RMSE", axisTitle: "root mean squared error (lower is better)"), { $0?.regressionTest?.rmse }),
-                         (BarPanel(title: "Test R²", references: [(0, "the mean", Palette.subtle)], axisTitle: "coefficient of determination"),
-                          { $0?.regressionTest?.r2 })],
-                columns: [("RMSE", { $0?.regressionTest?.rmse }), ("MAE", { $0?.regressionTest?.mae }), ("R²", { $0?.regressionTest?.r2 }),
-                          ("Spearman", { $0?.regressionTest?.spearman }), ("Pearson", { $0?.regressionTest?.pearson }),
-                          ("Val. RMSE", { $0?.regressionValidation?.rmse })])
+        typealias Value = (PartnerSnapshot.ReportedMetrics?) -> Double?
+        let metrics = family(job)
+        let headline = metrics.headline
+        let charted = Array(metrics.barMetrics.prefix(2))
+        let panels: [(panel: BarPanel, value: Value)] = charted.map { metric in
+            let axis = metric.axisLabel + (metric.lowerIsBetter ? " (lower is better)" : "")
+            let chance: [(value: Double, label: String, colour: String)] = metric.chance.map { [($0, "chance", Palette.subtle)] } ?? []
+            let panel = metric.domain.map { BarPanel(title: "Test \(metric.title)", domain: $0, references: chance, axisTitle: axis) }
+                ?? BarPanel(title: "Test \(metric.title)", axisTitle: axis)
+            return (panel: panel, value: { $0?.testValue(metric.key) })
         }
-        return EvaluationLayout(
-            validationNote: "validation MCC on its validation set", chartTitle: "Test MCC and ROC-AUC each partner reported, per model",
-            panels: [(BarPanel(title: "Test MCC", axisTitle: "Matthews correlation (−1 … 1)"), { $0?.test.mcc }),
-                     (BarPanel(title: "Test ROC-AUC", domain: 0...1, references: [(0.5, "chance", Palette.subtle)], axisTitle: "area under the ROC curve"),
-                      { $0?.test.rocAUC })],
-            columns: [("MCC", { $0?.test.mcc }), ("ROC-AUC", { $0?.test.rocAUC }), ("PR-AUC", { $0?.test.prAUC }),
-                      ("Bal. acc.", { $0?.test.balancedAccuracy }), ("F1", { $0?.test.f1 }), ("Sens.", { $0?.test.sensitivity }),
-                      ("Spec.", { $0?.test.specificity }), ("Brier", { $0?.test.brier }), ("Val. MCC", { $0?.validation.mcc })])
+        var columns: [(title: String, value: Value)] = metrics.summaryMetrics.map { metric in (title: metric.shortTitle, value: { $0?.testValue(metric.key) }) }
+        columns.append((title: "Val. \(headline.shortTitle)", value: { $0?.validationValue(headline.key) }))
+        return EvaluationLayout(validationNote: "validation \(headline.title) on its validation set",
+                                chartTitle: "Test " + charted.map(\.title).joined(separator: " and ") + " each partner reported, per model",
+                                panels: panels, columns: columns)
     }
 
     /// Each partner's reported metrics per model: a table and grouped bars of MCC and ROC-AUC (a regression job: RMSE and R²).

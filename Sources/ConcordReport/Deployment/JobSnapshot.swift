@@ -97,6 +97,9 @@ public struct PartnerSnapshot: Sendable, Hashable {
 
         /// A test metric by its key, of either family (`mcc`, `rmse`, …).
         public func testValue(_ key: String) -> Double? { test.value(key) ?? regressionTest?.value(key) }
+
+        /// A validation metric by its key, of either family.
+        public func validationValue(_ key: String) -> Double? { validation.value(key) ?? regressionValidation?.value(key) }
     }
 
     public init(name: String, enrolled: Bool, teacher: String, annotationChunksReceived: Int, annotationChunksTotal: Int,

@@ -1,8 +1,8 @@
 import ConcordFederation
 
 extension HTMLReport {
-    /// Consensus confidence over the transfer set per federation scheme, and the student's selection from it.
-    static func consensus(_ r: SimulationResults) -> String {
+    /// A classification run's consensus confidence over the transfer set per federation scheme, and the student's selection from it.
+    static func consensus(_ r: SimulationResults<ClassificationTask>) -> String {
         let lead = "The coordinator federates the teachers' predictions on the transfer set into one consensus P(active) per "
             + "molecule; the student is trained on a selection of these consensus-labelled molecules."
         guard let c = r.consensus else {
@@ -46,10 +46,7 @@ extension HTMLReport {
                 + (c.selectionMode == "ranked" ? " — labelled active by rank, see below" : "")),
             ("Consensus actives", Format.integer(c.consensusActives), "\(consensusShare) of \(Format.integer(c.transferSize)) transfer molecules"),
         ]
-        var html = "<h3>Student selection</h3><div class=\"stats\">" + stats.map { label, value, note in
-            "<div class=\"stat\"><div class=\"stat-label\">\(HTML.escape(label))</div><div class=\"stat-value\">\(value)</div>"
-                + "<div class=\"stat-note\">\(note)</div></div>"
-        }.joined() + "</div>"
+        var html = selectionStats(stats)
         if c.selectionMode == "ranked" {
             html += "<p class=\"note\" id=\"ranked-note\">Ranked selection sorts the transfer molecules by consensus P(active) and labels the top "
                 + "half of the selection active and the bottom half inactive, so the student sees both classes even when the consensus finds few "
@@ -58,12 +55,26 @@ extension HTMLReport {
                 + (c.selectedActives > c.consensusActives ? "Here the selection has more actives than the consensus, so some molecules labelled active by rank have P(active) below 0.5. " : "")
                 + "A soft-label student learns the probabilities themselves, not these labels.</p>"
         }
-        if let shortfall = c.shortfall, !shortfall.isEmpty {
-            html += "<div class=\"callout warn\"><strong>Shortfall.</strong> \(HTML.escape(shortfall))</div>"
+        if let shortfall = shortfallNote(c.shortfall) {
+            html += shortfall
         } else if c.selectedSize < c.requestedSize {
             html += "<div class=\"callout warn\"><strong>Shortfall.</strong> \(Format.integer(c.requestedSize - c.selectedSize)) fewer "
                 + "molecules were selected than requested.</div>"
         }
         return html
+    }
+
+    /// The student's selection as key numbers: (label, value HTML, note HTML) each.
+    static func selectionStats(_ stats: [(String, String, String)]) -> String {
+        "<h3>Student selection</h3><div class=\"stats\">" + stats.map { label, value, note in
+            "<div class=\"stat\"><div class=\"stat-label\">\(HTML.escape(label))</div><div class=\"stat-value\">\(value)</div>"
+                + "<div class=\"stat-note\">\(note)</div></div>"
+        }.joined() + "</div>"
+    }
+
+    /// A selection's shortfall as a callout, or `nil` without one.
+    static func shortfallNote(_ shortfall: String?) -> String? {
+        guard let shortfall, !shortfall.isEmpty else { return nil }
+        return "<div class=\"callout warn\"><strong>Shortfall.</strong> \(HTML.escape(shortfall))</div>"
     }
 }

@@ -3,7 +3,7 @@ import ConcordFederation
 extension HTMLReport {
     /// The colour of each group of the chemical-space map and of each partner: partners in consortium order,
     /// then any other partner-like group in order of first appearance.
-    static func partnerColours(_ r: SimulationResults) -> [String: String] {
+    static func partnerColours<Task>(_ r: SimulationResults<Task>) -> [String: String] {
         var colours: [String: String] = [:]
         var next = 0
         for p in r.consortium where colours[p.name] == nil { colours[p.name] = Palette.partner(next); next += 1 }
@@ -16,8 +16,8 @@ extension HTMLReport {
     /// Map groups that are not partners.
     static let reservedGroups: Set<String> = ["transfer", "test", "validation"]
 
-    /// The partners: training sizes and class balance, their share of the consensus, and a table.
-    static func consortium(_ r: SimulationResults) -> String {
+    /// The partners of a classification run: training sizes and class balance, their share of the consensus, and a table.
+    static func consortium(_ r: SimulationResults<ClassificationTask>) -> String {
         let lead = "The virtual consortium: each partner trains a teacher on its private molecules, and the coordinator weights "
             + "the teachers' labels on the transfer set by how well each partner's data covers each molecule (applicability domain)."
         guard !r.consortium.isEmpty else {
@@ -36,26 +36,29 @@ extension HTMLReport {
         let balanceChart = Charts.stackedBars(title: "Training molecules per partner, actives and inactives", rows: balance,
                                               axisTitle: "training molecules")
         let total = r.consortium.reduce(0) { $0 + max(0, $1.contribution) }
+        let balanceFigure = HTML.figure(balanceChart, title: "Private training sets",
+                                        caption: "Molecules each partner trains its teacher on: the solid part of a bar is actives, the pale part inactives.")
+        return section(id: "consortium", title: "Consortium", lead: lead,
+                       body: "<div class=\"grid2\">\(balanceFigure)\(contributionFigure(r, colours: colours, total: total))</div>" + weightNote(r, total: total)
+                        + partnerTable(r, colours: colours, total: total))
+    }
+
+    /// Bars of each partner's contribution to the consensus (its summed domain weight over the transfer set), with its share.
+    static func contributionFigure<Task>(_ r: SimulationResults<Task>, colours: [String: String], total: Double) -> String {
         let contribution = r.consortium.map { p in
             BarRow(label: p.name, colour: colours[p.name] ?? Palette.partner(0), values: [
                 BarValue(value: p.contribution, text: Format.fixed(p.contribution, 0) + (total > 0 ? " · \(Format.percent(p.contribution / total, digits: 1))" : "")),
             ])
         }
-        let contributionChart = Charts.bars(title: "Contribution of each partner to the consensus", rows: contribution,
-                                            panels: [BarPanel(title: "", digits: 1, axisTitle: "summed domain weight (transfer molecules)")],
-                                            width: 540, rowHeight: 22)
-        let balanceFigure = HTML.figure(balanceChart, title: "Private training sets",
-                                        caption: "Molecules each partner trains its teacher on: the solid part of a bar is actives, the pale part inactives.")
-        let contributionFigure = HTML.figure(contributionChart, title: "Contribution to the consensus",
-                                             caption: "How much each partner's teacher shaped the consensus labels: "
+        let chart = Charts.bars(title: "Contribution of each partner to the consensus", rows: contribution,
+                                panels: [BarPanel(title: "", digits: 1, axisTitle: "summed domain weight (transfer molecules)")],
+                                width: 540, rowHeight: 22)
+        return HTML.figure(chart, title: "Contribution to the consensus", caption: "How much each partner's teacher shaped the consensus labels: "
             + "the sum of its normalised domain weights over the \(Format.integer(r.transferSize)) transfer molecules.")
-        return section(id: "consortium", title: "Consortium", lead: lead,
-                       body: "<div class=\"grid2\">\(balanceFigure)\(contributionFigure)</div>" + weightNote(r, total: total)
-                        + partnerTable(r, colours: colours, total: total))
     }
 
     /// Why a weak teacher can carry much of the consensus: domain weight measures nearness, not quality.
-    static func weightNote(_ r: SimulationResults, total: Double) -> String {
+    static func weightNote(_ r: SimulationResults<ClassificationTask>, total: Double) -> String {
         guard total > 0, let heaviest = r.consortium.max(by: { $0.contribution < $1.contribution }) else { return "" }
         let teachers = r.consortium.compactMap { p in r.model(p.name)?.test.mcc.map { (p.name, $0) } }
         var example = ""
@@ -78,7 +81,7 @@ extension HTMLReport {
             + example + remedy + "</div>"
     }
 
-    private static func partnerTable(_ r: SimulationResults, colours: [String: String], total: Double) -> String {
+    private static func partnerTable(_ r: SimulationResults<ClassificationTask>, colours: [String: String], total: Double) -> String {
         let headers = ["Partner", "Teacher", "Train n", "Actives", "Active %", "Contribution", "Share", "Abstained", "Mean domain weight"]
         let head = "<tr>" + headers.enumerated().map { HTML.cell(HTML.escape($0.element), numeric: $0.offset >= 2, header: true) }.joined() + "</tr>"
         let rows = r.consortium.map { p in

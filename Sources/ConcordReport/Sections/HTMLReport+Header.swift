@@ -1,8 +1,8 @@
 import ConcordFederation
 
 extension HTMLReport {
-    /// The masthead: dataset, headline sentence, key numbers and the run's facts.
-    static func header(_ r: SimulationResults) -> String {
+    /// The masthead: dataset, headline sentence, key numbers (the test headline metric) and the run's facts.
+    static func header<Task: ReportedTask>(_ r: SimulationResults<Task>) -> String {
         let headline = Headline(r)
         var tiles: [String] = []
         if let s = headline.student { tiles.append(tile(s, caption: "federated student", results: r)) }
@@ -13,14 +13,15 @@ extension HTMLReport {
             tiles.append("<div class=\"tile\" style=\"--c:\(Palette.ink)\"><div class=\"tile-label\">gap recovered</div>"
                 + "<div class=\"tile-value\">\(Format.percent(gap))</div>"
                 + "<div class=\"tile-ci\">\(interval.map { "95% CI \($0)" } ?? noInterval(r))</div>"
-                + "<div class=\"tile-note\">of T-mean → T0 in test MCC</div></div>")
+                + "<div class=\"tile-note\">of T-mean → T0 in test \(headline.metric.title)</div></div>")
         }
         var transfer = Format.integer(r.transferSize) + " molecules"
         if r.transferRemovedAsHeldOut > 0 {
             transfer += " <span class=\"muted\">(\(Format.integer(r.transferRemovedAsHeldOut)) removed as held-out)</span>"
         }
-        let facts = facts([
-            ("Dataset", unbroken(r.dataset)),
+        var rows: [(String, String)] = [("Dataset", unbroken(r.dataset))]
+        if let unit = r.valueName { rows.append(("Task", "\(r.taskName) of \(HTML.escape(unit))")) }
+        let facts = facts(rows + [
             ("Preset", HTML.escape(r.preset)),
             ("Partners", Format.integer(r.partners)),
             ("Transfer set", transfer),
@@ -33,7 +34,7 @@ extension HTMLReport {
         ])
         return """
         <header id="summary" class="masthead">
-        <div class="kicker">Concord · federated distillation report</div>
+        <div class="kicker">Concord · federated distillation report\(Task.reportName.map { " · \(HTML.escape($0))" } ?? "")</div>
         <h1>\(unbroken(r.dataset))</h1>
         <p class="headline">\(headline.sentence(testSize: r.testSize, models: r.models))</p>
         \(tiles.isEmpty ? "" : "<div class=\"tiles\">\(tiles.joined())</div>")
@@ -42,23 +43,31 @@ extension HTMLReport {
         """
     }
 
-    /// A key-number tile for one model's test MCC, with its 95% confidence interval.
-    private static func tile(_ m: ModelResult, caption: String, results r: SimulationResults) -> String {
-        let value = Format.fixed(m.test.mcc, 3)
-        let interval = m.testMCCInterval.map { "95% CI \(Format.fixed($0.lower, 3)) … \(Format.fixed($0.upper, 3))" } ?? noInterval(r)
+    /// A key-number tile for one model's test headline metric, with its 95% confidence interval (or half-width).
+    private static func tile<Task>(_ m: ModelResult<Task.Metrics>, caption: String, results r: SimulationResults<Task>) -> String {
+        let metric = Task.Metrics.headline
+        let value = Format.fixed(m.testHeadline, 3)
+        var interval = m.testHeadlineInterval.map { "95% CI \(Format.fixed($0.lower, 3)) … \(Format.fixed($0.upper, 3))" } ?? noInterval(r)
+        if !Task.resultsParts.contains(.headlineIntervals), m.testHeadline != nil, let ci = m.testCI95[metric.key], ci.isFinite {
+            interval = "95% CI ± \(Format.fixed(ci, 3))"
+        }
         return "<div class=\"tile\" style=\"--c:\(Palette.role(m.role))\"><div class=\"tile-label\">\(HTML.escape(caption))</div>"
             + "<div class=\"tile-value\">\(value)</div><div class=\"tile-ci\">\(interval)</div>"
-            + "<div class=\"tile-note\">test MCC · <span class=\"model\">\(HTML.escape(m.name))</span></div></div>"
+            + "<div class=\"tile-note\">test \(metric.title) · <span class=\"model\">\(HTML.escape(m.name))</span></div></div>"
     }
 
     /// What stands where an interval is missing.
-    static func noInterval(_ r: SimulationResults) -> String {
-        r.seeds.count > 1 ? "no interval (undefined in some seeds)" : "one seed: no interval"
+    static func noInterval<Task>(_ r: SimulationResults<Task>) -> String {
+        guard r.seeds.count > 1 else { return "one seed: no interval" }
+        return Task.resultsParts.contains(.headlineIntervals) ? "no interval (undefined in some seeds)" : "no interval"
     }
 
     /// How the headline intervals were obtained, in words.
-    static func intervalMethod(_ r: SimulationResults) -> String {
-        guard let interval = r.models.lazy.compactMap(\.testMCCInterval).first else { return noInterval(r) }
+    static func intervalMethod<Task>(_ r: SimulationResults<Task>) -> String {
+        guard let interval = r.models.lazy.compactMap(\.testHeadlineInterval).first else {
+            let halfWidths = r.seeds.count > 1 && r.models.contains { !$0.testCI95.isEmpty }
+            return halfWidths && !Task.resultsParts.contains(.headlineIntervals) ? "Student's t over \(r.seeds.count) seeds (± half-width)" : noInterval(r)
+        }
         return interval.method == "bootstrap" ? "bootstrap over test molecules, \(Format.integer(interval.samples)) resamples"
             : "Student's t over \(interval.samples) seeds"
     }
@@ -75,7 +84,7 @@ extension HTMLReport {
     }
 
     /// The run's size warnings, as a callout.
-    static func warnings(_ r: SimulationResults) -> String {
+    static func warnings<Task>(_ r: SimulationResults<Task>) -> String {
         guard !r.warnings.isEmpty else { return "" }
         return "<div class=\"callout warn\"><strong>Small sets.</strong> The figures below are uncertain:<ul>"
             + r.warnings.map { "<li>\(HTML.escape($0)).</li>" }.joined() + "</ul></div>"

@@ -1,63 +1,68 @@
 import ConcordFederation
 
-/// The models the headline compares, and the sentence that compares them.
-struct Headline {
+/// The models the headline compares, and the sentence that compares them, in the family's headline metric.
+struct Headline<Metrics: MetricFamily> {
     /// T0, the all-data upper bound.
-    var upper: ModelResult?
+    var upper: ModelResult<Metrics>?
     /// T-mean, the average partner.
-    var mean: ModelResult?
+    var mean: ModelResult<Metrics>?
     /// S-F<k>, the federated student (or the first student).
-    var student: ModelResult?
-    /// Fraction of the T-mean → T0 gap in test MCC that the student closes; `nil` when undefined.
+    var student: ModelResult<Metrics>?
+    /// Fraction of the T-mean → T0 gap in the test headline metric that the student closes; `nil` when undefined.
     var gapRecovered: Double?
-    /// Mean test MCC of the partners' hybrids H1…Hk, and how many there are.
-    var hybridMean: (mcc: Double, count: Int)?
+    /// Mean test headline metric of the partners' hybrids H1…Hk, and how many there are.
+    var hybridMean: (value: Double, count: Int)?
 
-    init(_ results: SimulationResults) {
+    /// The metric the headline compares (MCC, RMSE).
+    var metric: MetricDescriptor { Metrics.headline }
+
+    init<Task>(_ results: SimulationResults<Task>) where Task.Metrics == Metrics {
         upper = results.model("T0") ?? results.models.first { $0.role == .upperBound }
         mean = results.model("T-mean") ?? results.models.first { $0.role == .teacherMean && $0.name.lowercased().contains("mean") }
         student = results.models.first { $0.role == .student && $0.name.hasPrefix("S-F") }
             ?? results.models.first { $0.role == .student }
-        if let s = student?.test.mcc, let m = mean?.test.mcc, let u = upper?.test.mcc,
-           s.isFinite, m.isFinite, u.isFinite, u - m > 1e-9 {
-            gapRecovered = (s - m) / (u - m)
+        if let s = student?.testHeadline, let m = mean?.testHeadline, let u = upper?.testHeadline, s.isFinite, m.isFinite, u.isFinite {
+            gapRecovered = Metrics.headline.gap(student: s, mean: m, upper: u)
         }
         let hybrids = results.models.filter { model in
             model.role == .hybrid && model.name.hasPrefix("H") && (Int(model.name.dropFirst()) ?? 0) >= 1
-        }.compactMap { $0.test.mcc }.filter(\.isFinite)
+        }.compactMap(\.testHeadline).filter(\.isFinite)
         if !hybrids.isEmpty { hybridMean = (hybrids.reduce(0, +) / Double(hybrids.count), hybrids.count) }
     }
 
     /// The headline as HTML (model names escaped): what the student reaches against the average partner and the upper bound.
-    func sentence(testSize: Int, models: [ModelResult]) -> String {
-        func mcc(_ m: ModelResult?) -> String? {
-            guard let v = m?.test.mcc, v.isFinite else { return nil }
+    func sentence(testSize: Int, models: [ModelResult<Metrics>]) -> String {
+        func value(_ m: ModelResult<Metrics>?) -> String? {
+            guard let v = m?.testHeadline, v.isFinite else { return nil }
             return "<strong>\(Format.fixed(v, 2))</strong>"
         }
-        func name(_ m: ModelResult) -> String { "<span class=\"model\">\(HTML.escape(m.name))</span>" }
+        func name(_ m: ModelResult<Metrics>) -> String { "<span class=\"model\">\(HTML.escape(m.name))</span>" }
+        let title = metric.title
+        let direction = metric.lowerIsBetter ? " (lower \(title) is better)" : ""
         let testSet = testSize > 0 ? "the external test set (\(Format.integer(testSize)) molecules)" : "the external test set"
         var text: String
-        if let student, let s = mcc(student) {
-            text = "The federated student \(name(student)) reaches MCC \(s) on \(testSet)"
+        if let student, let s = value(student) {
+            text = "The federated student \(name(student)) reaches \(title) \(s) on \(testSet)"
             var against: [String] = []
-            if let mean, let m = mcc(mean) { against.append("\(m) for the average partner (\(name(mean)))") }
-            if let upper, let u = mcc(upper) { against.append("\(u) for the all-data upper bound (\(name(upper)))") }
+            if let mean, let m = value(mean) { against.append("\(m) for the average partner (\(name(mean)))") }
+            if let upper, let u = value(upper) { against.append("\(u) for the all-data upper bound (\(name(upper)))") }
             if !against.isEmpty { text += ", against " + against.joined(separator: " and ") }
             if let gap = gapRecovered {
-                text += gap >= 0 ? " — it recovers <strong>\(Format.percent(gap))</strong> of the gap."
-                    : " — below the average partner, so it recovers none of the gap."
+                text += gap >= 0 ? " — it recovers <strong>\(Format.percent(gap))</strong> of the gap\(direction)."
+                    : " — \(metric.lowerIsBetter ? "worse than" : "below") the average partner, so it recovers none of the gap\(direction)."
             } else {
-                text += "."
+                text += direction + "."
             }
-        } else if let best = models.filter({ $0.test.mcc?.isFinite == true }).max(by: { ($0.test.mcc ?? 0) < ($1.test.mcc ?? 0) }),
-                  let b = mcc(best) {
-            text = "No federated student in these results; the best model on \(testSet) is \(name(best)) with MCC \(b)."
+        } else if let best = models.filter({ $0.testHeadline?.isFinite == true })
+                    .max(by: { metric.isBetter($1.testHeadline ?? 0, than: $0.testHeadline ?? 0) }),
+                  let b = value(best) {
+            text = "No federated student in these results; the best model on \(testSet) is \(name(best)) with \(title) \(b)."
         } else {
             return "No test metrics in these results."
         }
-        if let hybrid = hybridMean, let m = mean?.test.mcc, m.isFinite {
+        if let hybrid = hybridMean, let m = mean?.testHeadline, m.isFinite {
             let plural = hybrid.count == 1 ? "hybrid reaches" : "\(hybrid.count) partner hybrids average"
-            text += " The \(plural) MCC <strong>\(Format.fixed(hybrid.mcc, 2))</strong>, against \(Format.fixed(m, 2)) for the partners' own teachers."
+            text += " The \(plural) \(title) <strong>\(Format.fixed(hybrid.value, 2))</strong>, against \(Format.fixed(m, 2)) for the partners' own teachers."
         }
         return text
     }

@@ -2,7 +2,7 @@ import ConcordFederation
 
 extension HTMLReport {
     /// The 2-D chemical-space map: the transfer set in grey, each partner's molecules in its colour, held-out sets outlined.
-    static func chemicalSpace(_ r: SimulationResults) -> String {
+    static func chemicalSpace<Task>(_ r: SimulationResults<Task>) -> String {
         let lead = "Where the molecules lie relative to each other: every dot is one molecule of a subsample, placed by a principal "
             + "component analysis (PCA) of its fingerprint, so nearby dots tend to have similar structures."
         guard !r.map.isEmpty else {

@@ -1,17 +1,28 @@
 import ConcordFederation
 
 extension HTMLReport {
-    /// The bars of a few test metrics per model, for any task: coloured by role, with CI whiskers over
-    /// seeds, the average partner (T-mean) and the upper bound (T0) as reference lines, and a chance
-    /// line on metrics with a fixed range. Each panel follows its metric's direction.
+    /// Bars of the family's bar metrics (``MetricFamily/barMetrics``) per model, coloured by role, with CI whiskers.
+    static func metricBars<Task>(_ r: SimulationResults<Task>) -> String {
+        let metrics = Task.Metrics.barMetrics
+        let lowered = metrics.filter(\.lowerIsBetter).map(\.title)
+        let note = "dashed lines mark the average partner (T-mean) and the all-data upper bound (T0) in every panel."
+            + (lowered.isEmpty ? "" : " For \(lowered.joined(separator: " and ")) shorter bars are better.")
+        let caption = "Test-set performance of every model; " + (lowered.isEmpty ? "longer bars are better, and " : "")
+            + "a student bar between the T-mean and T0 lines means federation helped."
+        return metricBars(r.models, seeds: r.seeds.count, metrics: metrics, unit: r.valueName, note: note, caption: caption)
+    }
+
+    /// The bars of a few test metrics per model: coloured by role, with CI whiskers over seeds, the average
+    /// partner (T-mean) and the upper bound (T0) as reference lines, and a chance line on metrics with a fixed
+    /// range. Each panel follows its metric's direction.
     ///
     /// - Parameters:
     ///   - metrics: the metrics shown, one panel each.
     ///   - unit: the predicted values' unit, for metrics measured in it (RMSE).
     ///   - note: the lead's last sentence.
     ///   - caption: the figure's caption.
-    static func metricBars<Model: ModelResultRow>(_ all: [Model], seeds: Int, metrics: [MetricDescriptor], unit: String? = nil,
-                                                  note: String, caption: String) -> String {
+    private static func metricBars<Metrics>(_ all: [ModelResult<Metrics>], seeds: Int, metrics: [MetricDescriptor], unit: String?,
+                                            note: String, caption: String) -> String {
         let severalSeeds = seeds > 1
         let lead = "Each bar is one model's test metric, coloured by role; " + (severalSeeds ? "whiskers span the 95% confidence interval over seeds; " : "")
             + note

@@ -2,19 +2,33 @@ import ConcordFederation
 
 extension HTMLReport {
     /// Models in report order: grouped by role (upper bound, teachers, summaries, students, hybrids), stable within a role.
-    static func orderedModels(_ models: [ModelResult]) -> [ModelResult] {
+    static func orderedModels<Metrics>(_ models: [ModelResult<Metrics>]) -> [ModelResult<Metrics>] {
         ModelRole.reportOrder.flatMap { role in models.filter { $0.role == role } }
     }
 
-    /// The headline table of every model, grouped by role.
-    static func modelTable(_ r: SimulationResults) -> String {
-        let lead = "Test metrics are on the external test set (means over seeds); the test MCC's 95% confidence interval is "
-            + intervalMethod(r) + "; validation MCC is on the validation set. Hard-label metrics count a molecule active when P(active) "
-            + "exceeds the model's threshold (0.5, or the student's federated calibration). “\(Format.missing)” marks a metric that is undefined. "
+    /// The headline table of every model, grouped by role: the family's table metrics on the test set, its
+    /// validation metrics and, for a thresholded family, each model's threshold.
+    static func modelTable<Task: ReportedTask>(_ r: SimulationResults<Task>) -> String {
+        typealias Metrics = Task.Metrics
+        let headline = Metrics.headline
+        let validation = Metrics.validationMetrics.map(\.shortTitle).joined(separator: " and ")
+        var lead = "Test metrics are on the external test set (means over seeds); the test \(headline.title)'s 95% confidence interval is "
+            + intervalMethod(r) + "; validation \(validation) \(Metrics.validationMetrics.count > 1 ? "are" : "is") on the validation set. "
+        if Metrics.thresholded {
+            lead += "Hard-label metrics count a molecule active when P(active) "
+                + "exceeds the model's threshold (0.5, or the student's federated calibration). "
+        }
+        if let unit = r.valueName {
+            let inUnits = Metrics.descriptors.filter(\.inValueUnits).map(\.title).joined(separator: " and ")
+            if !inUnits.isEmpty { lead += "\(inUnits) are in \(HTML.escape(unit)) units. " }
+        }
+        lead += "“\(Format.missing)” marks a metric that is undefined. "
             + "T-max and T-min are not models: each of their metrics is the best (T-max) or worst (T-min) partner's value of that metric, "
-            + "so one row can mix teachers — the best sensitivity of one beside the best specificity of another (for the Brier score, where lower is better, T-max takes the lowest)."
+            + "so one row can mix teachers" + Task.mixedTeachersNote
         guard !r.models.isEmpty else { return section(id: "models", title: "Models", lead: lead, body: HTML.empty("No models in these results.")) }
-        let headers = ["Model", "Role", "Train n", "Test MCC", "Bal. acc.", "ROC-AUC", "F1", "Sens.", "Spec.", "PPV", "NPV", "Val. MCC", "Threshold"]
+        var headers = ["Model", "Role", "Train n", "Test \(headline.shortTitle)"] + Metrics.tableMetrics.dropFirst().map(\.shortTitle)
+        headers += Metrics.validationMetrics.map { "Val. \($0.shortTitle)" }
+        if Metrics.thresholded { headers.append("Threshold") }
         var rows: [String] = []
         let student = Headline(r).student?.name
         for role in ModelRole.reportOrder {
@@ -22,28 +36,21 @@ extension HTMLReport {
             guard !group.isEmpty else { continue }
             rows.append("<tr class=\"group\" style=\"--c:\(Palette.role(role))\"><th colspan=\"\(headers.count)\">\(HTML.escape(role.groupHeading))</th></tr>")
             for m in group {
-                let t = m.test
-                var mcc = Format.fixed(t.mcc, 3)
-                if let ci = m.testMCCInterval, t.mcc != nil {
-                    mcc += "<span class=\"ci\"> [\(Format.fixed(ci.lower, 3)), \(Format.fixed(ci.upper, 3))]</span>"
-                } else if let ci = m.testCI95["mcc"], ci.isFinite, t.mcc != nil {
-                    mcc += "<span class=\"ci\"> ± \(Format.fixed(ci, 3))</span>"
+                var first = Format.fixed(m.testHeadline, 3)
+                if let ci = m.testHeadlineInterval, m.testHeadline != nil {
+                    first += "<span class=\"ci\"> [\(Format.fixed(ci.lower, 3)), \(Format.fixed(ci.upper, 3))]</span>"
+                } else if let ci = m.testCI95[headline.key], ci.isFinite, m.testHeadline != nil {
+                    first += "<span class=\"ci\"> ± \(Format.fixed(ci, 3))</span>"
                 }
-                let cells = [
+                var cells: [String] = [
                     HTML.cell("<span class=\"swatch\" style=\"--c:\(Palette.role(role))\"></span><span class=\"model\">\(HTML.escape(m.name))</span>"),
                     HTML.cell(HTML.escape(role.label)),
                     HTML.cell(Format.integer(m.trainSize), numeric: true),
-                    HTML.cell(mcc, numeric: true),
-                    HTML.cell(Format.fixed(t.balancedAccuracy), numeric: true),
-                    HTML.cell(Format.fixed(t.rocAUC), numeric: true),
-                    HTML.cell(Format.fixed(t.f1), numeric: true),
-                    HTML.cell(Format.fixed(t.sensitivity), numeric: true),
-                    HTML.cell(Format.fixed(t.specificity), numeric: true),
-                    HTML.cell(Format.fixed(t.ppv), numeric: true),
-                    HTML.cell(Format.fixed(t.npv), numeric: true),
-                    HTML.cell(Format.fixed(m.validation.mcc), numeric: true),
-                    HTML.cell(m.threshold.map { Format.fixed($0, 2) } ?? Format.missing, numeric: true),
+                    HTML.cell(first, numeric: true),
                 ]
+                for metric in Metrics.tableMetrics.dropFirst() { cells.append(HTML.cell(Format.fixed(m.test.value(metric.key)), numeric: true)) }
+                for metric in Metrics.validationMetrics { cells.append(HTML.cell(Format.fixed(m.validation.value(metric.key)), numeric: true)) }
+                if Metrics.thresholded { cells.append(HTML.cell(m.threshold.map { Format.fixed($0, 2) } ?? Format.missing, numeric: true)) }
                 let cls = m.name == student ? " class=\"highlight\"" : ""
                 rows.append("<tr\(cls)>\(cells.joined())</tr>")
             }
@@ -54,7 +61,7 @@ extension HTMLReport {
     }
 
     /// Each partner's choice between its hybrid and its teacher, with the validation evidence and the test outcome.
-    static func deployments(_ r: SimulationResults) -> String {
+    static func deployments<Task>(_ r: SimulationResults<Task>) -> String {
         guard !r.deployments.isEmpty else { return "" }
         let headers = ["Partner", "Deployed", "Teacher val. MCC", "Hybrid val. MCC", "Val. n", "Teacher test MCC", "Hybrid test MCC", "Deployed test MCC"]
         let head = "<tr>" + headers.enumerated().map { HTML.cell(HTML.escape($0.element), numeric: $0.offset >= 2, header: true) }.joined() + "</tr>"
@@ -64,9 +71,9 @@ extension HTMLReport {
             let hybrids = d.choiceBySeed.filter { $0 == .hybrid }.count
             let choice = seeds == 1 ? (hybrids == 1 ? "hybrid \(d.hybrid)" : "teacher \(d.partner)")
                 : "hybrid in \(hybrids) of \(seeds) seeds"
-            let teacherTest = r.model(d.partner)?.test.mcc, hybridTest = r.model(d.hybrid)?.test.mcc
+            let teacherTest = r.model(d.partner)?.testHeadline, hybridTest = r.model(d.hybrid)?.testHeadline
             if let t = teacherTest, let h = hybridTest, h < t { below += 1 }
-            if let t = teacherTest, let d = r.model(d.deployed)?.test.mcc, d < t { deployedBelow += 1 }
+            if let t = teacherTest, let d = r.model(d.deployed)?.testHeadline, d < t { deployedBelow += 1 }
             func mean(_ values: [Double?]) -> Double? { Statistics.mean(values.compactMap { $0 }) }
             return "<tr>" + [
                 HTML.cell("<span class=\"model\">\(HTML.escape(d.partner))</span>"),
@@ -76,7 +83,7 @@ extension HTMLReport {
                 HTML.cell(Format.integer(d.validationSize), numeric: true),
                 HTML.cell(Format.fixed(teacherTest, 3), numeric: true),
                 HTML.cell(Format.fixed(hybridTest, 3), numeric: true),
-                HTML.cell(Format.fixed(r.model(d.deployed)?.test.mcc, 3), numeric: true),
+                HTML.cell(Format.fixed(r.model(d.deployed)?.testHeadline, 3), numeric: true),
             ].joined() + "</tr>"
         }
         let explanation = "A hybrid learns from the partner's own molecules and from public ones labelled by the consortium; where the "
@@ -90,13 +97,5 @@ extension HTMLReport {
             + (deployedBelow > 0 ? " (here \(deployedBelow) of \(r.deployments.count) do)." : ".")
         return "<h3 id=\"deployed\">Deployed model per partner</h3><p class=\"lead\">\(explanation)</p>"
             + "<div class=\"table-wrap\"><table class=\"deployments\"><thead>\(head)</thead><tbody>\(rows.joined())</tbody></table></div>"
-    }
-
-    /// Bars of test MCC, ROC-AUC and balanced accuracy per model, coloured by role, with CI whiskers.
-    static func metricBars(_ r: SimulationResults) -> String {
-        metricBars(r.models, seeds: r.seeds.count, metrics: ["mcc", "roc_auc", "balanced_accuracy"].compactMap(MetricSet.descriptor),
-                   note: "dashed lines mark the average partner (T-mean) and the all-data upper bound (T0) in every panel.",
-                   caption: "Test-set performance of every model; longer bars are better, and a student bar between the T-mean "
-                       + "and T0 lines means federation helped.")
     }
 }

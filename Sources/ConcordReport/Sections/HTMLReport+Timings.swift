@@ -25,7 +25,7 @@ extension HTMLReport {
     }
 
     /// Every setting of the run, in words, sorted by name.
-    static func settings(_ r: SimulationResults) -> String {
+    static func settings<Task>(_ r: SimulationResults<Task>) -> String {
         let lead = "The settings of the run, as recorded in results.json."
         guard !r.settings.isEmpty else {
             return section(id: "settings", title: "Settings", lead: lead, body: HTML.empty("No settings recorded."))

@@ -67,9 +67,9 @@ struct DemoCommand: AsyncParsableCommand {
         let report = try ResultsWriter.write(results, to: URL(fileURLWithPath: out, isDirectory: true))
         print("\nExternal test set (\(results.testSize) molecules):")
         print("  model                            train     MCC  95% CI            bal.acc  ROC-AUC")
-        func row(_ label: String, _ m: ModelResult?) {
+        func row(_ label: String, _ m: ModelResult<MetricSet>?) {
             guard let m else { return }
-            let interval = m.testMCCInterval.map { String(format: "[%6.3f, %6.3f]", $0.lower, $0.upper) } ?? ""
+            let interval = m.testHeadlineInterval.map { String(format: "[%6.3f, %6.3f]", $0.lower, $0.upper) } ?? ""
             print("  " + label.padding(toLength: 30, withPad: " ", startingAt: 0)
                   + String(format: " %6d  ", m.trainSize) + "\(f(m.test.mcc))  "
                   + interval.padding(toLength: 16, withPad: " ", startingAt: 0) + "  \(f(m.test.balancedAccuracy))  \(f(m.test.rocAUC))")
@@ -89,7 +89,7 @@ struct DemoCommand: AsyncParsableCommand {
                   + String(format: " %6d  ", hybrids.reduce(0) { $0 + $1.trainSize } / hybrids.count) + "\(f(mcc))  "
                   + String(repeating: " ", count: 16) + "  \(f(bac))  \(f(auc))")
         }
-        if let interval = results.model("S-F\(k)")?.testMCCInterval { print("  95% CI: \(interval.explanation).") }
+        if let interval = results.model("S-F\(k)")?.testHeadlineInterval { print("  95% CI: \(interval.explanation).") }
         if let gap = results.gapRecovered {
             let interval = results.gapRecoveredInterval.map { String(format: ", 95%% CI [%.0f%%, %.0f%%]", $0.lower * 100, $0.upper * 100) } ?? ""
             print(String(format: "Gap recovered by the student (S − T-mean) / (T0 − T-mean): %.0f%%", gap * 100) + interval)

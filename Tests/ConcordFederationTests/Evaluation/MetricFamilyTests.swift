@@ -55,4 +55,24 @@ struct MetricFamilyTests {
         classification.partners = 2
         #expect(throws: FederationError.self) { try classification.classification() }
     }
+
+    @Test("the gap recovered and 'better' follow the metric's direction")
+    func direction() throws {
+        let mcc = MetricSet.headline, rmse = RegressionMetrics.headline
+        #expect(mcc.isBetter(0.4, than: 0.3) && rmse.isBetter(0.7, than: 0.9))
+        #expect(abs(try #require(mcc.gap(student: 0.35, mean: 0.3, upper: 0.4)) - 0.5) < 1e-12)
+        #expect(abs(try #require(rmse.gap(student: 0.8, mean: 0.9, upper: 0.7)) - 0.5) < 1e-12)
+        #expect(mcc.gap(student: 0.35, mean: 0.4, upper: 0.3) == nil, "the upper bound below the average partner: no gap")
+        #expect(rmse.gap(student: 0.8, mean: 0.7, upper: 0.9) == nil)
+    }
+
+    @Test("each family names its table columns, validation metrics, bars and threshold")
+    func reportColumns() {
+        #expect(MetricSet.tableMetrics.map(\.shortTitle) == ["MCC", "Bal. acc.", "ROC-AUC", "F1", "Sens.", "Spec.", "PPV", "NPV"])
+        #expect(RegressionMetrics.tableMetrics.map(\.shortTitle) == ["RMSE", "MAE", "R²", "Spearman ρ", "Pearson r"])
+        #expect(MetricSet.validationMetrics.map(\.key) == ["mcc"] && RegressionMetrics.validationMetrics.map(\.key) == ["rmse", "r2"])
+        #expect(MetricSet.barMetrics.first == MetricSet.headline && RegressionMetrics.barMetrics.first == RegressionMetrics.headline)
+        #expect(MetricSet.thresholded && !RegressionMetrics.thresholded)
+        #expect(MetricSet.lowerIsBetterTitles == "Brier score" && RegressionMetrics.lowerIsBetterTitles == "RMSE and MAE")
+    }
 }

@@ -103,7 +103,7 @@ struct RegressionSimulationTests {
         let models = try #require(json["models"] as? [[String: Any]])
         let test = try #require(models.first?["test"] as? [String: Any])
         for key in ["rmse", "mae", "r2", "spearman", "pearson", "n"] { #expect(test[key] != nil, "\(key)") }
-        let decoded = try ResultsJSON.decoder().decode(RegressionResults.self, from: ResultsJSON.encoder().encode(results))
+        let decoded = try ResultsJSON.decoder().decode(SimulationResults<RegressionTask>.self, from: ResultsJSON.encoder().encode(results))
         #expect(decoded == results)
     }
 

@@ -4,7 +4,7 @@ import Foundation
 
 /// What `concord simulate` and `concord study` say and write differently for each task; the
 /// commands themselves run every task through the one pipeline.
-protocol CommandTask: DistillationTask {
+protocol CommandTask: ReportedTask {
     /// The settings the command-line options ask for, over their preset.
     static func settings(_ options: FederationOptions, dataset: DatasetOptions) throws -> Settings
     /// The progress line before the labelled set is loaded.
@@ -15,16 +15,16 @@ protocol CommandTask: DistillationTask {
     static func prepareStudy(_ settings: inout Settings)
     /// Words after the study's name in its first printed line (e.g. " (regression of pKi)").
     static func studyNote(_ settings: Settings) -> String
-    /// The table printed at the end of a run.
-    static func headline(_ results: Results) -> String
+    /// The title line of the table printed at the end of a run (see ``ResultsWriter/headline(_:)``).
+    static var headlineTitles: String { get }
+    /// The table's columns after each model's name, role and training size.
+    static var headlineColumns: [HeadlineColumn<Metrics>] { get }
+    /// The notes printed under the table.
+    static func headlineNotes(_ results: SimulationResults<Self>) -> String
     /// The consensus lines printed after the table.
-    static func consensusLines(_ results: Results) -> [String]
-    /// Warnings printed before the table.
-    static func warnings(_ results: Results) -> [String]
+    static func consensusLines(_ results: SimulationResults<Self>) -> [String]
     /// partners.csv's column of counted molecules, and whether it lists abstentions.
     static var partnerColumns: (count: String, abstentions: Bool) { get }
-    /// The run's report.html.
-    static func report(_ results: Results) -> String
 }
 
 extension ClassificationTask: CommandTask {
@@ -40,19 +40,46 @@ extension ClassificationTask: CommandTask {
 
     static func studyNote(_ settings: SimulationSettings) -> String { "" }
 
-    static func headline(_ results: SimulationResults) -> String { ResultsWriter.headline(results) }
+    static var headlineTitles: String {
+        "model     role            train    test MCC  95% CI            bal.acc  ROC-AUC     F1   valid MCC"
+    }
 
-    static func consensusLines(_ results: SimulationResults) -> [String] {
+    static var headlineColumns: [HeadlineColumn<MetricSet>] {
+        [.test("mcc", after: "  "),
+         HeadlineColumn(gap: "  ") { m in
+             m.testHeadlineInterval.map { String(format: "[%6.3f, %6.3f]", $0.lower, $0.upper) } ?? "–".padding(toLength: 16, withPad: " ", startingAt: 0)
+         },
+         .test("balanced_accuracy", after: "  "), .test("roc_auc", after: "  "), .test("f1", after: " "), .validation("mcc", after: "    ")]
+    }
+
+    /// How the intervals were obtained, the gap recovered and the deployed models.
+    static func headlineNotes(_ results: SimulationResults<ClassificationTask>) -> String {
+        var text = ""
+        if let interval = results.models.lazy.compactMap(\.testHeadlineInterval).first {
+            text += "95% CI: " + interval.explanation + ".\n"
+        } else {
+            text += "95% CI: none (one seed and too few test molecules for a bootstrap).\n"
+        }
+        if let gap = results.gapRecovered {
+            text += "Gap recovered (student − T-mean) / (T0 − T-mean): " + String(format: "%.0f%%", gap * 100)
+                + (results.gapRecoveredInterval.map { String(format: ", 95%% CI [%.0f%%, %.0f%%]", $0.lower * 100, $0.upper * 100) } ?? "") + "\n"
+        }
+        if !results.deployments.isEmpty {
+            let hybrids = results.deployments.reduce(0) { $0 + $1.choiceBySeed.filter { $0 == .hybrid }.count }
+            let total = results.deployments.reduce(0) { $0 + $1.choiceBySeed.count }
+            text += "Deployed models (each partner keeps its hybrid or its teacher, whichever has the higher validation MCC): "
+                + "hybrid in \(hybrids) of \(total) partner-seeds, teacher in \(total - hybrids).\n"
+        }
+        return text
+    }
+
+    static func consensusLines(_ results: SimulationResults<ClassificationTask>) -> [String] {
         guard let c = results.consensus else { return [] }
         return ["Consensus (\(c.scheme)): \(c.consensusActives) of \(c.transferSize) transfer molecules active; student selection \(c.selectedSize) of \(c.requestedSize) asked (\(c.selectedActives) active)."]
             + (c.shortfall.map { ["Note: \($0)"] } ?? [])
     }
 
-    static func warnings(_ results: SimulationResults) -> [String] { results.warnings }
-
     static var partnerColumns: (count: String, abstentions: Bool) { ("actives", false) }
-
-    static func report(_ results: SimulationResults) -> String { HTMLReport.render(results) }
 }
 
 extension RegressionTask: CommandTask {
@@ -74,9 +101,24 @@ extension RegressionTask: CommandTask {
 
     static func studyNote(_ settings: RegressionSettings) -> String { " (regression of \(settings.valueName))" }
 
-    static func headline(_ results: RegressionResults) -> String { ResultsWriter.headline(results) }
+    static var headlineTitles: String {
+        "model     role            train   test RMSE    ±95%      R²  Spearman     MAE  valid RMSE"
+    }
 
-    static func consensusLines(_ results: RegressionResults) -> [String] {
+    static var headlineColumns: [HeadlineColumn<RegressionMetrics>] {
+        [.test("rmse", after: "  "),
+         HeadlineColumn(gap: "  ") { m in m.testCI95["rmse"].map { String(format: "%6.3f", $0) } ?? "     –" },
+         .test("r2", after: " "), .test("spearman", after: "   "), .test("mae", after: " "), .validation("rmse", after: "     ")]
+    }
+
+    /// The intervals' seeds and what T-max and T-min are.
+    static func headlineNotes(_ results: SimulationResults<RegressionTask>) -> String {
+        let seeds = results.seeds.count > 1 ? "±95%: half-width of the 95% CI over \(results.seeds.count) seeds.\n"
+            : "±95%: one seed, no interval (run --seeds 3 or more for intervals).\n"
+        return seeds + "(\(results.valueName ?? "values"); T-max is the best partner per metric — lowest RMSE/MAE, highest R²/Spearman — and T-min the worst)\n"
+    }
+
+    static func consensusLines(_ results: SimulationResults<RegressionTask>) -> [String] {
         guard let c = results.consensus else { return [] }
         return ["Consensus (\(c.scheme)): \(c.covered) of \(c.transferSize) transfer molecules valued, mean spread "
                 + String(format: "%.3f", c.meanSpread) + "; student selection (\(c.selectionMode)) \(c.selectedSize) of \(c.requestedSize) asked, mean spread "
@@ -84,9 +126,5 @@ extension RegressionTask: CommandTask {
             + (c.shortfall.map { ["Note: \($0)"] } ?? [])
     }
 
-    static func warnings(_ results: RegressionResults) -> [String] { [] }
-
     static var partnerColumns: (count: String, abstentions: Bool) { ("upper_half", true) }
-
-    static func report(_ results: RegressionResults) -> String { HTMLReport.render(results) }
 }

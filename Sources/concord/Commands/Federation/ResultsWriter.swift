@@ -4,16 +4,11 @@ import Foundation
 
 /// Writes a simulation's or study's outputs into a directory: results.json, CSV tables and report.html.
 enum ResultsWriter {
-    /// Writes a classification run's outputs (see ``write(_:task:to:)``).
-    static func write(_ results: SimulationResults, to directory: URL) throws -> URL {
-        try write(results, task: ClassificationTask.self, to: directory)
-    }
-
     /// Writes a simulation's results.json, models.csv, partners.csv, timings.csv and report.html into `directory`.
-    static func write<Task: CommandTask>(_ results: Task.Results, task: Task.Type, to directory: URL) throws -> URL {
+    static func write<Task: CommandTask>(_ results: SimulationResults<Task>, to directory: URL) throws -> URL {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try ResultsJSON.encoder().encode(results).write(to: directory.appendingPathComponent("results.json"))
-        let metricNames = Task.Results.Model.Metrics.descriptors.map(\.key)
+        let metricNames = Task.Metrics.descriptors.map(\.key)
         var models = "name,role,train_size,set,n," + metricNames.joined(separator: ",") + "\n"
         for m in results.models {
             for (set, metrics) in [("test", m.test), ("validation", m.validation)] {
@@ -36,7 +31,7 @@ enum ResultsWriter {
             .map { "\($0.0),\(String(format: "%.3f", $0.1))" }.joined(separator: "\n") + "\n"
         try timings.write(to: directory.appendingPathComponent("timings.csv"), atomically: true, encoding: .utf8)
         let report = directory.appendingPathComponent("report.html")
-        try Task.report(results).write(to: report, atomically: true, encoding: .utf8)
+        try HTMLReport.render(results).write(to: report, atomically: true, encoding: .utf8)
         return report
     }
 

@@ -54,9 +54,9 @@ struct SimulateCommand: AsyncParsableCommand {
         let (results, _) = try await Simulation.run(data: data, pool: pool, preferred: preferred, datasetName: dataset.name, settings: settings,
                                                     seeds: federation.seedList, featurizationSeconds: loaded.seconds,
                                                     version: Concord.configuration.version, progress: bar.handler)
-        for warning in Task.warnings(results) { Log(quiet: false)("Warning: \(warning).") }
-        let report = try ResultsWriter.write(results, task: Task.self, to: URL(fileURLWithPath: out, isDirectory: true))
-        print(Task.headline(results))
+        for warning in results.warnings { Log(quiet: false)("Warning: \(warning).") }
+        let report = try ResultsWriter.write(results, to: URL(fileURLWithPath: out, isDirectory: true))
+        print(ResultsWriter.headline(results))
         for line in Task.consensusLines(results) { print(line) }
         print(String(format: "Transfer set: %d held-out molecules removed. Total %.1f s.", results.transferRemovedAsHeldOut, results.timingsS.total))
         print("Report: \(report.path)")
