@@ -1,0 +1,22 @@
+import Foundation
+import Testing
+
+@Suite("concord privacy epsilon")
+struct PrivacyCommandTests {
+    @Test("--json prints ε, δ and the accountant for DP-SGD's reference setting; a negative noise multiplier is refused")
+    func epsilonJSON() throws {
+        let result = try CLI.run(["privacy", "epsilon", "--noise-multiplier", "1.1", "--sampling-rate", "\(256.0 / 60_000)", "--steps", "14062",
+                                  "--delta", "1e-5", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let epsilon = try #require(object["epsilon"] as? Double)
+        #expect(abs(epsilon - 2.5965558697943036) < 1e-6, "dp-accounting 0.6.0 gives 2.5966")
+        #expect(object["delta"] as? Double == 1e-5)
+        #expect(object["accountant"] as? String == "rdp")
+        let refused = try CLI.run(["privacy", "epsilon", "--noise-multiplier", "-1", "--steps", "3"])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("noise multiplier must be finite and non-negative"), "\(refused.stderr)")
+        let pld = try CLI.run(["privacy", "epsilon", "--noise-multiplier", "1", "--steps", "3", "--accountant", "pld"])
+        #expect(pld.status != 0 && pld.stderr.contains("pld is not built yet"), "\(pld.stderr)")
+    }
+}
