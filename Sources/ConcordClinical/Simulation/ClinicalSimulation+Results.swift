@@ -67,10 +67,27 @@ extension ClinicalResults {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Writes `results.json` and `models.csv` into `directory` (created when absent).
+    /// `regression_models.csv`: one row per model and scope of a continuous head, RMSE, MAE and
+    /// R² as means over seeds (`nil` without a continuous head).
+    public var regressionCSV: String? {
+        guard let regression = regressionModels else { return nil }
+        var lines = ["model,role,head,scope," + RegressionMetrics.names.joined(separator: ",")]
+        for model in regression {
+            let scopes = [("mean_client", model.test.meanClient), ("pooled", model.test.pooled)]
+                + sites.compactMap { s in model.test.sites[s].map { ("site:\(s)", $0) } }
+            for (scope, m) in scopes {
+                lines.append(([model.name, model.role.rawValue, model.head, scope] + m.values.map { $0.map { String(format: "%.4f", $0) } ?? "" }).joined(separator: ","))
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Writes `results.json` and `models.csv` (and `regression_models.csv` for a continuous head)
+    /// into `directory` (created when absent).
     /// - Throws: ``ClinicalDataError`` `.io` naming the file that could not be written.
     public func write(to directory: URL) throws(ClinicalDataError) {
-        let files = [("results.json", { try self.json() }), ("models.csv", { Data(self.modelsCSV.utf8) })]
+        var files = [("results.json", { try self.json() }), ("models.csv", { Data(self.modelsCSV.utf8) })]
+        if let regression = regressionCSV { files.append(("regression_models.csv", { Data(regression.utf8) })) }
         do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
             throw ClinicalDataError(.io, "cannot create the output directory", context: .init(file: directory.path), cause: error)
         }

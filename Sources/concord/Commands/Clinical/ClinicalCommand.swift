@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConcordClinical
+import ConcordML
 import Foundation
 
 /// `concord clinical`: federated learning on hospitals' patient tables.
@@ -28,7 +29,7 @@ struct ClinicalSimulateCommand: AsyncParsableCommand {
             reported in results.json's notes and the report, and the run goes on.
             """)
 
-    @Option(help: "The benchmark (heart-disease; the default without --data).")
+    @Option(help: "The benchmark: heart-disease (the default without --data) or actg175 (two heads, cens and cd420; needs 'concord data fetch lifelines').")
     var benchmark: String?
 
     @OptionGroup(title: "Your own table")
@@ -90,12 +91,20 @@ struct ClinicalSimulateCommand: AsyncParsableCommand {
     /// The summary table: model, mean-client accuracy, pooled accuracy, F1 and ROC-AUC (pooled).
     static func table(_ results: ClinicalResults) -> String {
         func f(_ x: Double?) -> String { x.map { String(format: "%.3f", $0) } ?? "  -  " }
+        func f1(_ x: Double?) -> String { x.map { String(format: "%7.1f", $0) } ?? "   -   " }
         let width = max(12, results.models.map(\.name.count).max() ?? 0)
         func pad(_ s: String) -> String { s.padding(toLength: width, withPad: " ", startingAt: 0) }
         var lines = ["\(results.benchmark), preset \(results.preset), \(results.rounds) rounds, \(results.seeds.count) seed(s), \(results.normalisation) normalisation",
                      "\(pad("model"))  mean-client acc  pooled acc  F1 (pooled)  ROC-AUC (pooled)"]
         for m in results.models {
             lines.append("\(pad(m.name))  \(f(m.test.meanClient.accuracy))            \(f(m.test.pooled.accuracy))       \(f(m.test.pooled.f1))        \(f(m.test.pooled.rocAUC))")
+        }
+        if let regression = results.regressionModels, !regression.isEmpty {
+            let unit = results.heads?.first { $0.kind == .continuous }?.unit.map { " (\($0))" } ?? ""
+            lines.append("\(pad("\(regression[0].head) head"))  mean-client RMSE  pooled RMSE  MAE (pooled)  R² (pooled)\(unit)")
+            for m in regression {
+                lines.append("\(pad(m.name))  \(f1(m.test.meanClient.rmse))            \(f1(m.test.pooled.rmse))        \(f1(m.test.pooled.mae))         \(f(m.test.pooled.r2))")
+            }
         }
         if let c = results.contributions {
             lines.append("Shapley (mean client accuracy): " + results.sites.map { "\($0) \(String(format: "%+.3f", c.shapley[$0] ?? 0))" }.joined(separator: ", "))
