@@ -164,10 +164,14 @@ public struct ClinicalResults: Sendable, Hashable, Codable {
     public var heads: [ClinicalHead]? = nil
     /// The continuous head of each model that has one (`nil` without a continuous head).
     public var regressionModels: [ClinicalRegressionModelResult]? = nil
+    /// What reading and splitting a user's table had to work around — columns left out or made
+    /// categorical, rows and sites left out, sites too small to split stratified or with one
+    /// class — also among ``notes`` (`nil` for a benchmark).
+    public var dataNotes: [String]? = nil
 
     enum CodingKeys: String, CodingKey {
         case benchmark, preset, strategy, normalisation, rounds, seeds, sites, models, contributions, notes
-        case siteSummaries = "site_summaries", modelParameters = "model_parameters", heads, regressionModels = "regression_models"
+        case siteSummaries = "site_summaries", modelParameters = "model_parameters", heads, regressionModels = "regression_models", dataNotes = "data_notes"
     }
 }
 

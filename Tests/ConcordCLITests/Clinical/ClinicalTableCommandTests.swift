@@ -46,9 +46,13 @@ struct ClinicalTableCommandTests {
         let accuracy = try #require((fedavg["mean_client"] as? [String: Double])?["accuracy"])
         #expect(accuracy > 0.6 && accuracy <= 1, "mean client accuracy \(accuracy)")
         let html = try String(contentsOf: dir.appendingPathComponent("report.html"), encoding: .utf8)
+        let start = try #require(html.range(of: "id=\"data-notes\""), "report.html has no callout of the table's notes")
+        let rest = html[start.upperBound...]
+        let box = String(rest[..<(rest.range(of: "</div>")?.lowerBound ?? rest.endIndex)])
         for fragment in ["is left out: none of its 3 rows is usable", "is too small to split stratified", "has one class only"] {
-            #expect(html.contains(fragment), "report.html lacks '\(fragment)'")
+            #expect(box.contains(fragment), "report.html's callout lacks '\(fragment)'")
         }
+        #expect(json["data_notes"] is [String])
         let csv = try String(contentsOf: dir.appendingPathComponent("models.csv"), encoding: .utf8)
         #expect(csv.split(separator: "\n").count == 1 + 7 * (2 + 5))
     }
