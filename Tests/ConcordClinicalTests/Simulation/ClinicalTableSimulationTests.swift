@@ -62,6 +62,19 @@ struct ClinicalTableSimulationTests {
         #expect(try #require(fedavg.test.pooled.rocAUC) > 0.75)
     }
 
+    @Test("Krum on a table of two sites is refused naming the sites, before any training")
+    func krumNeedsThreeSites() async throws {
+        let t = try SyntheticClinicalTable.table(SyntheticClinicalTable.csv([.init(name: "north", rows: 30), .init(name: "south", rows: 30)]))
+        var settings = Self.settings()
+        settings.strategy = "krum"
+        do {
+            _ = try await ClinicalSimulation.run(settings: settings, table: t)
+            Issue.record("Krum ran on two sites")
+        } catch let error as FederatedLearningError {
+            #expect(error.code == .insufficientUpdates && error.message.contains("north, south"), "\(error)")
+        }
+    }
+
     @Test("a table where no site can be scored is refused")
     func noTestRows() async throws {
         let t = try SyntheticClinicalTable.table("hospital,x,outcome\na,1,0\nb,2,1\n")
