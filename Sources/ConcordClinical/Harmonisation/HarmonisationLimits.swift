@@ -11,3 +11,12 @@ public enum HarmonisationLimits {
     /// The most variables a schema (or columns a mapping) may declare.
     public static let maxVariables = 1_000
 }
+
+extension HarmonisationLimits {
+    /// The most values (rows × encoded features, one-hot columns included) a table encoded for
+    /// learning may have: 50 million, 400 MB of `Double`, checked before the matrix is allocated.
+    public static let maxFeatureValues = 50_000_000
+    /// The most distinct text values a categorical column may have to be one-hot encoded; a
+    /// column with more looks like an identifier or free text.
+    public static let maxCategoryLevels = 50
+}

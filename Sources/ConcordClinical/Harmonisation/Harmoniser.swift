@@ -72,19 +72,7 @@ public struct Harmoniser: Sendable {
     public func harmonise(data: Data, file: String? = nil) throws(ClinicalDataError) -> HarmonisationResult {
         let context = ClinicalDataError.Context(site: mapping.site, file: file)
         let delimiter = mapping.delimiterByte ?? UInt8(ascii: ",")
-        guard data.count <= HarmonisationLimits.maxTableBytes else {
-            throw ClinicalDataError(.tooLarge, "the table has \(data.count) bytes; at most \(HarmonisationLimits.maxTableBytes) are read", context: context)
-        }
-        var lines = 0, headerFields = 1, inHeader = true
-        for byte in data {
-            if byte == UInt8(ascii: "\n") { lines += 1; inHeader = false } else if inHeader && byte == delimiter { headerFields += 1 }
-        }
-        guard lines <= HarmonisationLimits.maxRows + 1 else {
-            throw ClinicalDataError(.tooLarge, "the table has more than \(HarmonisationLimits.maxRows) rows", context: context)
-        }
-        guard headerFields <= HarmonisationLimits.maxColumns else {
-            throw ClinicalDataError(.tooLarge, "the table has \(headerFields) columns; at most \(HarmonisationLimits.maxColumns) are read", context: context)
-        }
+        try TableLimits.check(data, delimiter: delimiter, context: context)
         let table: DelimitedTable
         do {
             table = try DelimitedTable.parse(data, delimiter: delimiter, name: file ?? mapping.site)

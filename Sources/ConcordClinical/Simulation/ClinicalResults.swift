@@ -159,10 +159,19 @@ public struct ClinicalResults: Sendable, Hashable, Codable {
     /// The number of model parameters each site sends a round (`nil` in results written before it
     /// was recorded).
     public var modelParameters: Int? = nil
+    /// A multi-task benchmark's heads (`nil` for a single binary outcome); ``models`` then scores
+    /// the binary head, ``regressionModels`` the continuous one.
+    public var heads: [ClinicalHead]? = nil
+    /// The continuous head of each model that has one (`nil` without a continuous head).
+    public var regressionModels: [ClinicalRegressionModelResult]? = nil
+    /// What reading and splitting a user's table had to work around — columns left out or made
+    /// categorical, rows and sites left out, sites too small to split stratified or with one
+    /// class — also among ``notes`` (`nil` for a benchmark).
+    public var dataNotes: [String]? = nil
 
     enum CodingKeys: String, CodingKey {
         case benchmark, preset, strategy, normalisation, rounds, seeds, sites, models, contributions, notes
-        case siteSummaries = "site_summaries", modelParameters = "model_parameters"
+        case siteSummaries = "site_summaries", modelParameters = "model_parameters", heads, regressionModels = "regression_models", dataNotes = "data_notes"
     }
 }
 

@@ -2,8 +2,12 @@ public import Foundation
 
 extension ClinicalSimulation {
     /// The seeds' runs as results: every model's scores and rounds averaged over seeds.
-    static func assemble(_ runs: [SeedRun], data: PreparedBenchmark, settings: ClinicalSimulationSettings) -> ClinicalResults {
+    /// `benchmark` names the data in the results; `dataNotes` (what reading and splitting a
+    /// user's table did) come first among the notes.
+    static func assemble(_ runs: [SeedRun], data: PreparedBenchmark, settings: ClinicalSimulationSettings, benchmark: String,
+                         dataNotes: [String] = []) -> ClinicalResults {
         let names = data.sites.map(\.name)
+        let scored = data.sites.filter { !$0.testLabels.isEmpty }.count
         var models: [ClinicalModelResult] = []
         for (k, model) in (runs.first?.models ?? []).enumerated() {
             let seeds = runs.map { $0.models[k].result }
@@ -17,13 +21,13 @@ extension ClinicalSimulation {
                 Dictionary(uniqueKeysWithValues: names.indices.map { i in (names[i], games.map { f($0)[i] }.reduce(0, +) / Double(games.count)) })
             }
             contributions = ClinicalContributions(
-                value: "mean client test accuracy (threshold 0.5, over all \(names.count) sites' test sets) of the \(settings.strategy) model "
+                value: "mean client test accuracy (threshold 0.5, over all \(scored) sites' test sets) of the \(settings.strategy) model "
                     + "trained by the coalition's sites with the same seed and budget; the empty coalition's value is the untrained initial model's",
                 exact: games.allSatisfy(\.exact), shapley: mean(\.shapley), leaveOneOut: mean(\.leaveOneOut),
                 emptyValue: runs.map(\.emptyValue).reduce(0, +) / Double(runs.count), fullValue: runs.map(\.fullValue).reduce(0, +) / Double(runs.count))
         }
         let flamby = settings.preset == .flamby
-        let notes = [
+        let notes = dataNotes + [
             flamby ? "per-site normalisation (FLamby): each site z-scores with its own training mean and unbiased standard deviation"
                 : "global normalisation: one mean and standard deviation per feature from the sites' summed moments",
             flamby ? "the pooled model trains on pooled-statistics inputs and is scored, as FLamby scores it, on each site's own-statistics test inputs"
@@ -31,7 +35,7 @@ extension ClinicalSimulation {
             "metrics at threshold 0.5; mean_client is the mean over sites (FLamby's figure), pooled is from the sites' summed counts",
             "round loss: the global model's mean cross-entropy over every site's training rows after the round",
         ] + (settings.shapley ? [shapleyObstacle(settings)].compactMap { $0 } : [])
-        return ClinicalResults(benchmark: settings.benchmark.rawValue, preset: settings.preset.rawValue, strategy: settings.strategy,
+        return ClinicalResults(benchmark: benchmark, preset: settings.preset.rawValue, strategy: settings.strategy,
                                normalisation: flamby ? NormalisationScope.perSite.rawValue : NormalisationScope.global.rawValue,
                                rounds: settings.effectiveRounds, seeds: settings.seeds, sites: names, models: models,
                                contributions: contributions, notes: notes,
@@ -63,10 +67,27 @@ extension ClinicalResults {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Writes `results.json` and `models.csv` into `directory` (created when absent).
+    /// `regression_models.csv`: one row per model and scope of a continuous head, RMSE, MAE and
+    /// R² as means over seeds (`nil` without a continuous head).
+    public var regressionCSV: String? {
+        guard let regression = regressionModels else { return nil }
+        var lines = ["model,role,head,scope," + RegressionMetrics.names.joined(separator: ",")]
+        for model in regression {
+            let scopes = [("mean_client", model.test.meanClient), ("pooled", model.test.pooled)]
+                + sites.compactMap { s in model.test.sites[s].map { ("site:\(s)", $0) } }
+            for (scope, m) in scopes {
+                lines.append(([model.name, model.role.rawValue, model.head, scope] + m.values.map { $0.map { String(format: "%.4f", $0) } ?? "" }).joined(separator: ","))
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Writes `results.json` and `models.csv` (and `regression_models.csv` for a continuous head)
+    /// into `directory` (created when absent).
     /// - Throws: ``ClinicalDataError`` `.io` naming the file that could not be written.
     public func write(to directory: URL) throws(ClinicalDataError) {
-        let files = [("results.json", { try self.json() }), ("models.csv", { Data(self.modelsCSV.utf8) })]
+        var files = [("results.json", { try self.json() }), ("models.csv", { Data(self.modelsCSV.utf8) })]
+        if let regression = regressionCSV { files.append(("regression_models.csv", { Data(regression.utf8) })) }
         do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
             throw ClinicalDataError(.io, "cannot create the output directory", context: .init(file: directory.path), cause: error)
         }

