@@ -58,7 +58,7 @@ public struct NodeSession<Transport: ClientTransport>: Sendable {
         request.protocolVersion = WireLimits.protocolVersion
         request.softwareVersion = "concord 0.1"
         request.teacher = teacher
-        let response = try await call("Enrol", job: request.jobID, request, summary: "enrol with teacher kind '\(teacher)'",
+        let response = try await call("Enrol", job: request.jobID, request, summary: teacher.isEmpty ? "enrol" : "enrol with teacher kind '\(teacher)'",
                                       waitForJob: request.jobID.isEmpty) { [client] r, o in
             try await client.enrol(r, options: o)
         }

@@ -94,7 +94,7 @@ public struct PartnerNode: Sendable {
                                       client: Concord_V2_Federation.Client(wrapping: client), dryRun: dryRun)
             // Every kind checks the configuration before the node discloses anything by enrolling.
             for kind in Self.kinds { try kind.check(config) }
-            let view = try await session.findJob(teacher: config.teacher ?? "rf")
+            let view = try await session.findJob(teacher: config.data == nil ? "" : config.teacher ?? "rf")  // a clinical site trains no teacher
             guard let kind = Self.kinds.first(where: { $0.name == view.kind }) else {
                 throw NodeError("job \(view.jobID) is a '\(view.kind)' job; this node runs \(Self.kinds.map(\.name).joined(separator: ", ")) jobs",
                                 code: .configuration, context: .init(job: view.jobID))
