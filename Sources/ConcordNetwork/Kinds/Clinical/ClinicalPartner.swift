@@ -136,17 +136,13 @@ struct ClinicalPartner: PartnerJobKind {
             payload = try ClinicalWire.update(update, round: round, globalLoss: globalLoss).serializedBytes()
             try await store.put(key, job: jobID, data: payload)
         }
-        // The coordinator may have closed the round while we trained (a deadline): then the update stays here.
-        let current = try await session.refreshed(jobID)
-        guard current.phase == ClinicalJob.training.rawValue, Int(try Self.details(current).round) == round else {
-            session.logger.warning("round \(round) closed before our update was sent; it was not aggregated")
-            return
-        }
+        // The coordinator may have closed the round while we trained (a deadline): it then refuses the
+        // update as stale, and we go on with the next round.
         do {
             try await session.upload(ClinicalJob.Upload.update, [(round, payload, "round \(round): the locally trained model's \(configuration.network.parameterCount) parameters, \(data.trainingInputs.rows) training rows, loss sums")],
                                      of: round, job: jobID, requireComplete: false)
-        } catch let error as NodeError where error.code == .refused {
-            session.logger.warning("round \(round): the coordinator did not take our update (\(error.message)); going on")
+        } catch let error as NodeError where error.code == .refused && (error.cause as? RPCError)?.code == .failedPrecondition {
+            session.logger.warning("round \(round): the coordinator did not take our update (\(error.message)); it was not aggregated, going on")
         }
     }
 

@@ -72,7 +72,7 @@ struct JobCommand: AsyncParsableCommand {
                 let line = "\(status.phaseTitle): \(status.message)"
                 if line != last { Console.line(line); last = line }
                 if status.finished { return status }
-                try await Task.sleep(for: .seconds(1))
+                try await Task.sleep(for: .milliseconds(200))
             }
         }
 
