@@ -116,6 +116,27 @@ struct ClinicalJobTests {
         #expect(job.status.clinical.stoppedRound == UInt32(stopped))
     }
 
+    @Test("Adaptive weighting and half the sites a round over the network: the simulation's model, and the weights as it gives them", .enabled(if: cached))
+    func weightingAndParticipationMatch() async throws {
+        let patients = try Self.patients()
+        var spec = Self.spec(strategy: "fedavg", preset: "concord", rounds: 4, seed: 8)
+        if case .clinical(var c)? = spec.kind { c.weighting = "validation-loss"; c.participation = 0.5; spec.kind = .clinical(c) }
+        let job = try await runJob(spec, patients: patients)
+        #expect(job.status.phase == "complete", "\(job.status.message)")
+        let data = try HeartDisease.sites(patients).map { try ClinicalSiteData($0) }
+        let global = try Standardiser(merging: data.map(\.summaries))
+        let sites = try data.map { try $0.prepared($0.standardiser(global: global, preset: .concord)).site }
+        let network = try DenseNetwork.logisticRegression(inputs: HeartDisease.featureNames.count)
+        let configuration = try ClinicalSimulation.federatedConfiguration(
+            strategy: "fedavg", preset: .concord, rounds: 4, network: network, initial: ClinicalSimulation.initialParameters(network, preset: .concord, seed: 8),
+            seed: 8, options: FederatedRunOptions(weighting: .validationLoss(temperature: 0.1), participation: 0.5))
+        let run = try await FederatedTraining.run(sites: sites, configuration: configuration)
+        #expect(job.model.parameters == run.finalParameters)
+        let results = try ClinicalJobResults(decoding: try #require(try await job.consortium.engine.store.artifact("results", job: job.status.jobID)).data)
+        #expect(results.training.rounds.map(\.weights) == run.rounds.map(\.weights))
+        #expect(results.training.rounds.allSatisfy { $0.weights.filter { $0 > 0 }.count == 2 })
+    }
+
     @Test("No patient row or per-patient value is in what a node sent", .enabled(if: cached))
     func nothingPerPatientLeaves() async throws {
         let patients = try Self.patients()

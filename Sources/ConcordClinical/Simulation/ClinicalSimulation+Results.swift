@@ -34,7 +34,7 @@ extension ClinicalSimulation {
                 : "the pooled model trains and is scored on the same globally normalised inputs",
             "metrics at threshold 0.5; mean_client is the mean over sites (FLamby's figure), pooled is from the sites' summed counts",
             "round loss: the global model's mean cross-entropy over every site's training rows after the round",
-        ] + (settings.shapley ? [shapleyObstacle(settings)].compactMap { $0 } : [])
+        ] + settings.options.notes + (settings.shapley ? [shapleyObstacle(settings)].compactMap { $0 } : [])
         return ClinicalResults(benchmark: benchmark, preset: settings.preset.rawValue, strategy: settings.strategy,
                                normalisation: flamby ? NormalisationScope.perSite.rawValue : NormalisationScope.global.rawValue,
                                rounds: settings.effectiveRounds, seeds: settings.seeds, sites: names, models: models,

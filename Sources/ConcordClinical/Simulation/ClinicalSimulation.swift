@@ -115,7 +115,7 @@ public enum ClinicalSimulation {
     static func federate(_ sites: [PreparedSite], network: DenseNetwork, settings: ClinicalSimulationSettings, budget: ClinicalBudget,
                          initial: [Double], seed: UInt64) async throws -> FederatedTrainingResult {
         let configuration = try federatedConfiguration(strategy: settings.strategy, preset: settings.preset, rounds: settings.effectiveRounds,
-                                                       network: network, initial: initial, seed: seed)
+                                                       network: network, initial: initial, seed: seed, options: settings.options)
         return try await FederatedTraining.run(sites: sites.map(\.federatedSite), configuration: configuration)
     }
 
@@ -124,15 +124,16 @@ public enum ClinicalSimulation {
     /// simulation and the networked clinical job build their runs here, so both train alike.
     /// - Throws: ``FederatedLearningError`` `.invalidOption` for an unknown strategy.
     public static func federatedConfiguration(strategy name: String, preset: ClinicalSimulationSettings.Preset, rounds: Int, network: DenseNetwork,
-                                              initial: [Double], seed: UInt64) throws(FederatedLearningError) -> FederatedTrainingConfiguration {
+                                              initial: [Double], seed: UInt64, options: FederatedRunOptions = FederatedRunOptions()) throws(FederatedLearningError) -> FederatedTrainingConfiguration {
+        try options.validate()
         guard let strategy = strategy(name, preset: preset) else {
             throw FederatedLearningError(.invalidOption, "unknown strategy '\(name)'; choose one of \(Strategy.names.joined(separator: ", "))")
         }
         let budget = preset == .flamby ? flambyBudget : concordBudget
-        return FederatedTrainingConfiguration(
+        return options.applied(to: FederatedTrainingConfiguration(
             network: network, strategy: strategy, rounds: rounds, localEpochs: budget.localEpochs,
             learningRate: budget.learningRate(for: strategy.name), batchSize: budget.batchSize, optimizer: budget.federatedOptimizer,
-            seed: seed, initialParameters: initial, localSteps: budget.localSteps)
+            seed: seed, initialParameters: initial, localSteps: budget.localSteps))
     }
 
     /// The model a preset starts from: FLamby's random initial model from the seed, or Concord's zeros.

@@ -38,6 +38,8 @@ public struct ClinicalSimulationSettings: Sendable {
     public var cache: DataCache
     /// A user's own table to simulate instead of ``benchmark`` (`nil`: the benchmark).
     public var table: ClinicalTable.Source? = nil
+    /// Weighting, participation and early stopping of the federated runs (defaults: none).
+    public var options = FederatedRunOptions()
 
     /// Settings; `seeds` of `count` from `first` are `first, first + 1, …`.
     public init(benchmark: Benchmark = .heartDisease, strategy: String = "fedavg", preset: Preset = .concord, rounds: Int? = nil,
@@ -58,6 +60,7 @@ public struct ClinicalSimulationSettings: Sendable {
     /// - Throws: ``FederatedLearningError`` `.invalidOption` naming an unknown strategy, rounds
     ///   below 1 or no seeds.
     public func validate() throws(FederatedLearningError) {
+        try options.validate()
         guard Strategy.named(strategy) != nil else {
             throw FederatedLearningError(.invalidOption, "unknown strategy '\(strategy)'; choose one of \(Strategy.names.joined(separator: ", "))")
         }

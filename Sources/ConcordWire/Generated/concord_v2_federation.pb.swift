@@ -1159,6 +1159,14 @@ public nonisolated struct Concord_V2_ClinicalSpec: Sendable {
   /// Early stopping's patience in rounds on the federated validation loss (0: none).
   public var patience: UInt32 = 0
 
+  /// How each site's update counts: "" (the strategy's own; FedAvg: training rows), sample-count,
+  /// uniform, validation-loss or update-similarity (adaptive weighting of non-IID sites).
+  public var weighting: String = String()
+
+  /// The fraction of sites asked to train each round, drawn from the job's seed (0 or 1: all). The
+  /// federated validation loss then sums the asked sites' loss sums.
+  public var participation: Double = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -3220,7 +3228,7 @@ nonisolated extension Concord_V2_EvaluationReport: SwiftProtobuf.Message, SwiftP
 
 nonisolated extension Concord_V2_ClinicalSpec: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ClinicalSpec"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}I\u{3}benchmark\0\u{1}strategy\0\u{1}preset\0\u{1}rounds\0\u{1}patience\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}I\u{3}benchmark\0\u{1}strategy\0\u{1}preset\0\u{1}rounds\0\u{1}patience\0\u{1}weighting\0\u{1}participation\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -3233,6 +3241,8 @@ nonisolated extension Concord_V2_ClinicalSpec: SwiftProtobuf.Message, SwiftProto
       case 203: try { try decoder.decodeSingularStringField(value: &self.preset) }()
       case 204: try { try decoder.decodeSingularUInt32Field(value: &self.rounds) }()
       case 205: try { try decoder.decodeSingularUInt32Field(value: &self.patience) }()
+      case 206: try { try decoder.decodeSingularStringField(value: &self.weighting) }()
+      case 207: try { try decoder.decodeSingularDoubleField(value: &self.participation) }()
       default: break
       }
     }
@@ -3254,6 +3264,12 @@ nonisolated extension Concord_V2_ClinicalSpec: SwiftProtobuf.Message, SwiftProto
     if self.patience != 0 {
       try visitor.visitSingularUInt32Field(value: self.patience, fieldNumber: 205)
     }
+    if !self.weighting.isEmpty {
+      try visitor.visitSingularStringField(value: self.weighting, fieldNumber: 206)
+    }
+    if self.participation.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.participation, fieldNumber: 207)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -3263,6 +3279,8 @@ nonisolated extension Concord_V2_ClinicalSpec: SwiftProtobuf.Message, SwiftProto
     if lhs.preset != rhs.preset {return false}
     if lhs.rounds != rhs.rounds {return false}
     if lhs.patience != rhs.patience {return false}
+    if lhs.weighting != rhs.weighting {return false}
+    if lhs.participation != rhs.participation {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -106,7 +106,7 @@ extension ClinicalSimulation {
     static func federateMultiTask(_ sites: [MultiTaskSite], tasks: [Int], network: DenseNetwork, settings: ClinicalSimulationSettings,
                                   initial: [Double], seed: UInt64) async throws -> FederatedTrainingResult {
         let configuration = try federatedConfiguration(strategy: settings.strategy, preset: .concord, rounds: settings.effectiveRounds,
-                                                       network: network, initial: initial, seed: seed)
+                                                       network: network, initial: initial, seed: seed, options: settings.options)
         return try await FederatedTraining.run(sites: sites.map { $0.federated(tasks: tasks) }, configuration: configuration)
     }
 

@@ -74,6 +74,8 @@ extension ClinicalCoordinator {
             .init(name: "preprocessing", value: preset == .flamby ? "each site normalises with its own statistics (FLamby)"
                   : "global means and scales from the sites' summed feature summaries"),
             .init(name: "rounds", value: "\(spec.rounds)" + (spec.clinical.patience > 0 ? ", early stopping after \(spec.clinical.patience) rounds without improvement" : "")),
+            .init(name: "weighting and participation", value: (spec.options.notes.filter { !$0.hasPrefix("early stopping") }.joined(separator: "; ")).isEmpty
+                  ? "the strategy's own weighting; every site, every round" : spec.options.notes.filter { !$0.hasPrefix("early stopping") }.joined(separator: "; ")),
             .init(name: "round deadline", value: spec.job.collectionDeadlineS == 0 ? "none (every site, every round)" : "\(spec.job.collectionDeadlineS) s, then the quorum"),
             .init(name: "seed", value: "\(spec.job.seed)"),
         ]

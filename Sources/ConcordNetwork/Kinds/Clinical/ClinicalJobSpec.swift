@@ -51,6 +51,10 @@ struct ClinicalJobSpec: Sendable {
         if preset == nil { out.append(("preset", "unknown preset '\(clinical.preset)'; choose concord or flamby")) }
         if rounds < 1 || rounds > Self.maximumRounds { out.append(("rounds", "rounds must be 1…\(Self.maximumRounds), got \(rounds)")) }
         if clinical.patience > UInt32(Self.maximumRounds) { out.append(("patience", "patience must be at most \(Self.maximumRounds) rounds")) }
+        if !clinical.weighting.isEmpty, FederatedRunOptions.weighting(named: clinical.weighting) == nil {
+            out.append(("weighting", "unknown weighting '\(clinical.weighting)'; choose one of \(FederatedRunOptions.weightingNames.joined(separator: ", "))"))
+        }
+        if !(clinical.participation >= 0 && clinical.participation <= 1) { out.append(("participation", "the participation fraction must lie in (0, 1]")) }
         if job.partners.isEmpty { out.append(("partners", "a clinical job needs at least one site")) }
         if Set(job.partners).count != job.partners.count { out.append(("partners", "a site is listed twice")) }
         if let strategy = Strategy.named(clinical.strategy), job.partners.count < strategy.minimumUpdates {
@@ -67,10 +71,15 @@ struct ClinicalJobSpec: Sendable {
         guard let network = Self.network(benchmark: clinical.benchmark), let preset else {
             throw FederatedLearningError(.invalidOption, "the job's benchmark or preset is unknown")
         }
-        var configuration = try ClinicalSimulation.federatedConfiguration(
+        return try ClinicalSimulation.federatedConfiguration(
             strategy: clinical.strategy, preset: preset, rounds: rounds, network: network,
-            initial: ClinicalSimulation.initialParameters(network, preset: preset, seed: job.seed), seed: job.seed)
-        configuration.patience = clinical.patience > 0 ? Int(clinical.patience) : nil
-        return configuration
+            initial: ClinicalSimulation.initialParameters(network, preset: preset, seed: job.seed), seed: job.seed, options: options)
+    }
+
+    /// The job's weighting, participation and early stopping.
+    var options: FederatedRunOptions {
+        FederatedRunOptions(weighting: clinical.weighting.isEmpty ? nil : FederatedRunOptions.weighting(named: clinical.weighting),
+                            participation: clinical.participation > 0 ? clinical.participation : 1,
+                            patience: clinical.patience > 0 ? Int(clinical.patience) : nil)
     }
 }

@@ -50,6 +50,15 @@ struct ClinicalSimulateCommand: AsyncParsableCommand {
     @Option(help: "The first seed (seeds run from it upwards).")
     var seed: UInt64 = 0
 
+    @Option(help: "How each site's update counts: sample-count (the strategy's own, by default), uniform, validation-loss (lower local validation loss, more weight) or update-similarity (updates that agree with the mean count more); the weights are reported each round.")
+    var weighting: String?
+
+    @Option(help: "The fraction of sites asked to train each round, drawn from the seed (1: all).")
+    var participation: Double = 1
+
+    @Option(help: "Stop after this many rounds without improvement of the federated validation loss (default: never).")
+    var patience: Int?
+
     @Flag(help: "Skip the hospitals' Shapley values (16 extra federated runs per seed).")
     var noShapley = false
 
@@ -71,6 +80,11 @@ struct ClinicalSimulateCommand: AsyncParsableCommand {
             throw ValidationError("unknown strategy '\(strategy)'; choose one of \(Strategy.names.joined(separator: ", "))")
         }
         if let rounds, rounds < 1 { throw ValidationError("--rounds must be at least 1, got \(rounds)") }
+        if let weighting, FederatedRunOptions.weighting(named: weighting) == nil {
+            throw ValidationError("unknown weighting '\(weighting)'; choose one of \(FederatedRunOptions.weightingNames.joined(separator: ", "))")
+        }
+        guard participation > 0, participation <= 1 else { throw ValidationError("--participation must lie in (0, 1], got \(participation)") }
+        if let patience, patience < 1 { throw ValidationError("--patience must be at least 1, got \(patience)") }
         guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1, got \(seeds)") }
     }
 
@@ -80,6 +94,7 @@ struct ClinicalSimulateCommand: AsyncParsableCommand {
             preset: ClinicalSimulationSettings.Preset(rawValue: preset) ?? .concord, rounds: rounds,
             seeds: ClinicalSimulationSettings.seeds(count: seeds, from: seed), shapley: !noShapley, cache: CacheOption.cache(cache))
         settings.table = table.source
+        settings.options = FederatedRunOptions(weighting: weighting.flatMap(FederatedRunOptions.weighting(named:)), participation: participation, patience: patience)
         let results = try await ClinicalOutput.simulate(settings) { line in FileHandle.standardError.write(Data("\(line)\n".utf8)) }
         let directory = URL(fileURLWithPath: out, isDirectory: true)
         let report = try ClinicalOutput.write(results, to: directory)

@@ -154,6 +154,8 @@ struct JobOptions: ParsableArguments {
     @Option(help: "Clinical: concord (global normalisation from summed summaries, Concord's budget) or flamby (per-site normalisation and FLamby's budget).") var preset: String = "concord"
     @Option(parsing: .unconditional, help: "Clinical: federated rounds (0: the preset's, 30 or 15).") var rounds: UInt32 = 0
     @Option(parsing: .unconditional, help: "Clinical: stop after this many rounds without improvement of the federated validation loss (0: never).") var patience: UInt32 = 0
+    @Option(help: "Clinical: how each site's update counts: sample-count, uniform, validation-loss or update-similarity (default: the strategy's own).") var weighting: String?
+    @Option(parsing: .unconditional, help: "Clinical: the fraction of sites asked to train each round (1: all).") var participation: Double = 1
     @Option(parsing: .unconditional, help: "Clinical: seconds a round waits for every site's update before it aggregates with the quorum (0: wait for all).") var roundDeadline: UInt32 = 0
 
     func validate() throws {
@@ -181,6 +183,8 @@ struct JobOptions: ParsableArguments {
             clinical.preset = preset
             clinical.rounds = rounds
             clinical.patience = patience
+            clinical.weighting = weighting ?? ""
+            clinical.participation = participation
             spec.clinical = clinical
             return spec
         }

@@ -1,0 +1,67 @@
+/// How a clinical federation runs beyond its strategy and budget: how the sites' updates are
+/// weighted (adaptive weighting of non-IID sites), which fraction of the sites trains each round,
+/// and early stopping on the federated validation loss. The simulation and the networked job
+/// take the same options.
+public struct FederatedRunOptions: Sendable, Hashable {
+    /// How each site's update counts; nil keeps the strategy's own (FedAvg: its training rows).
+    public var weighting: Strategy.Weighting?
+    /// The fraction of sites asked to train each round (1: every site, every round).
+    public var participation: Double
+    /// Rounds without improvement of the federated validation loss before training stops (nil: never).
+    public var patience: Int?
+
+    /// Options; the defaults change nothing.
+    public init(weighting: Strategy.Weighting? = nil, participation: Double = 1, patience: Int? = nil) {
+        self.weighting = weighting; self.participation = participation; self.patience = patience
+    }
+
+    /// The weighting rules by name, as command lines and job specifications give them: `sample-count`,
+    /// `uniform`, `validation-loss` (a softmax of −loss/0.1 over the sites' local validation losses:
+    /// lower loss, more weight) and `update-similarity` (a softmax of cos(Δᵢ, mean Δ)/0.1: updates that
+    /// agree with the mean count more).
+    public static func weighting(named name: String) -> Strategy.Weighting? {
+        switch name.lowercased() {
+        case "sample-count", "samples", "size": .sampleCount
+        case "uniform": .uniform
+        case "validation-loss", "loss": .validationLoss(temperature: 0.1)
+        case "update-similarity", "similarity": .updateSimilarity(temperature: 0.1)
+        default: nil
+        }
+    }
+
+    /// The names ``weighting(named:)`` accepts first.
+    public static let weightingNames = ["sample-count", "uniform", "validation-loss", "update-similarity"]
+
+    /// Checks the options. - Throws: ``FederatedLearningError`` `.invalidOption` for a participation
+    /// outside (0, 1] or a patience below 1.
+    public func validate() throws(FederatedLearningError) {
+        guard participation > 0, participation <= 1 else {
+            throw FederatedLearningError(.invalidOption, "the participation fraction must lie in (0, 1], got \(participation)")
+        }
+        if let patience, patience < 1 { throw FederatedLearningError(.invalidOption, "the patience must be at least 1 round, got \(patience)") }
+    }
+
+    /// `configuration` with these options applied.
+    func applied(to configuration: FederatedTrainingConfiguration) -> FederatedTrainingConfiguration {
+        var out = configuration
+        if let weighting { out.strategy.weighting = weighting }
+        out.participation = participation < 1 ? Participation(fraction: participation) : .all
+        out.patience = patience
+        return out
+    }
+
+    /// The options in words, for results' notes (nothing for the defaults).
+    public var notes: [String] {
+        var out: [String] = []
+        switch weighting {
+        case .sampleCount?: out.append("weighting: each site's update by its training rows")
+        case .uniform?: out.append("weighting: every site's update alike")
+        case .validationLoss(let t)?: out.append("adaptive weighting: a softmax of −(local validation loss)/\(t) over the sites; the weights are in each round's record")
+        case .updateSimilarity(let t)?: out.append("adaptive weighting: a softmax of cos(update, mean update)/\(t) over the sites; the weights are in each round's record")
+        case nil: break
+        }
+        if participation < 1 { out.append("partial participation: \(participation) of the sites, drawn from the seed, train each round") }
+        if let patience { out.append("early stopping after \(patience) rounds without improvement of the federated validation loss") }
+        return out
+    }
+}
