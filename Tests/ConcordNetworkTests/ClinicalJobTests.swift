@@ -40,7 +40,7 @@ struct ClinicalJobTests {
 
     /// The simulation's federated model and its scores for the same settings.
     static func simulated(_ patients: [HeartDisease.Patient], strategy: String, preset: ClinicalSimulationSettings.Preset, rounds: Int,
-                          seed: UInt64) async throws -> (parameters: [Double], scores: ClinicalScores) {
+                          seed: UInt64) async throws -> (parameters: [Double], scores: ClinicalScores, tuned: ClinicalThresholdScores?) {
         let settings = ClinicalSimulationSettings(strategy: strategy, preset: preset, rounds: rounds, seeds: [seed], shapley: false, cache: cache)
         let results = try await ClinicalSimulation.run(settings: settings, sites: try HeartDisease.sites(patients))
         // The same model, trained here from the same sites, for its parameters.
@@ -53,7 +53,7 @@ struct ClinicalJobTests {
             initial: ClinicalSimulation.initialParameters(network, preset: preset, seed: seed), seed: seed)
         let run = try await FederatedTraining.run(sites: sites, configuration: configuration)
         let federated = try #require(results.models.first { $0.role == .federated })
-        return (run.finalParameters, federated.test)
+        return (run.finalParameters, federated.test, federated.atF1Threshold)
     }
 
     func runJob(_ spec: Concord_V2_JobSpec, patients: [HeartDisease.Patient]) async throws -> (status: Concord_V2_JobStatus, model: Concord_V2_ClinicalModel, directory: TemporaryDirectory, consortium: InProcessConsortium) {
@@ -79,6 +79,10 @@ struct ClinicalJobTests {
         #expect(details.pooledAccuracy == expected.scores.pooled.accuracy)
         #expect(details.pooledRocAuc == expected.scores.pooled.rocAUC)
         #expect(details.roundsDone == 4)
+        // The F1-optimal threshold from the sites' summed validation counts, as the simulation chooses it.
+        let tuned = try #require(expected.tuned)
+        #expect(details.f1Threshold == tuned.threshold && details.pooledF1AtThreshold == tuned.test.pooled.f1)
+        #expect(tuned.threshold != 0.5 || tuned.test.pooled.f1 == expected.scores.pooled.f1)
         // The job's report is the clinical report of its results.
         let report = String(decoding: try await job.consortium.engine.reportArtifact(jobID: job.status.jobID).artifact.data, as: UTF8.self)
         #expect(report.contains("Concord clinical report"))

@@ -126,12 +126,12 @@ struct ClinicalKindTests {
         await engine.advance()
         #expect(try await engine.jobStatus(jobID: job).phase == "evaluation")
         let counts = try EvaluationCounts(probabilities: [0.2, 0.7, 0.9], labels: [0, 1, 0], grid: ClinicalWire.grid)
-        var bad = ClinicalWire.evaluation(counts, validation: DenseLossSum(sum: 1, rows: 3))
+        var bad = ClinicalWire.evaluation(counts, validation: counts)
         bad.positiveHistogram[5] += 2
         let inconsistentCounts = await Self.refusal { try await engine.submit(partner: "alpha", jobID: job, "evaluation", bad) }
         #expect(inconsistentCounts?.code == .invalidArgument)
         for site in Self.sites {
-            try await engine.submit(partner: site, jobID: job, "evaluation", ClinicalWire.evaluation(counts, validation: DenseLossSum(sum: 1, rows: 3)))
+            try await engine.submit(partner: site, jobID: job, "evaluation", ClinicalWire.evaluation(counts, validation: counts))
         }
         await engine.advance()
         let status = try await engine.jobStatus(jobID: job)
@@ -172,7 +172,7 @@ struct ClinicalKindTests {
         await engine.advance()
         let counts = try EvaluationCounts(probabilities: [0.2, 0.7], labels: [0, 1], grid: ClinicalWire.grid)
         for site in ["alpha", "beta"] {
-            try await engine.submit(partner: site, jobID: job, "evaluation", ClinicalWire.evaluation(counts, validation: DenseLossSum(sum: 1, rows: 2)))
+            try await engine.submit(partner: site, jobID: job, "evaluation", ClinicalWire.evaluation(counts, validation: counts))
         }
         clock.advance(seconds: 31)
         await engine.advance()

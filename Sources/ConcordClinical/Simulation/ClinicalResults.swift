@@ -93,6 +93,37 @@ public struct ClinicalSeedResult: Sendable, Hashable, Codable {
     public var test: ClinicalScores
     /// The rounds (federated models only).
     public var rounds: [ClinicalRound]
+    /// The test scores at the F1-optimal threshold chosen on the sites' summed validation counts
+    /// (federated models only).
+    public var atF1Threshold: ClinicalThresholdScores? = nil
+
+    enum CodingKeys: String, CodingKey { case seed, test, rounds, atF1Threshold = "at_f1_threshold" }
+}
+
+/// A model's test scores at a decision threshold chosen without the test sets: the candidate
+/// threshold with the best F1 on the sites' summed validation counts.
+public struct ClinicalThresholdScores: Sendable, Hashable, Codable {
+    /// The threshold (a mean over seeds in a model's summary).
+    public var threshold: Double
+    /// The test scores at it.
+    public var test: ClinicalScores
+
+    /// Scores at a threshold.
+    public init(threshold: Double, test: ClinicalScores) { self.threshold = threshold; self.test = test }
+
+    /// The mean over seeds (nil when no seed has one).
+    static func mean(_ runs: [ClinicalThresholdScores?]) -> ClinicalThresholdScores? {
+        let present = runs.compactMap { $0 }
+        guard !present.isEmpty else { return nil }
+        return ClinicalThresholdScores(threshold: present.map(\.threshold).reduce(0, +) / Double(present.count), test: .mean(present.map(\.test)))
+    }
+
+    /// The scores of a model from its sites' validation counts (which choose the threshold) and test counts.
+    /// - Throws: ``FederatedLearningError`` when there are no counts or their grids differ.
+    public init(validation: [EvaluationCounts], test: [(site: String, counts: EvaluationCounts)]) throws(FederatedLearningError) {
+        let threshold = try EvaluationCounts.pooled(validation).f1OptimalThreshold
+        self.init(threshold: threshold, test: try ClinicalScores(counts: test, threshold: threshold))
+    }
 }
 
 /// One model of the simulation, with its scores averaged over seeds.
@@ -112,6 +143,10 @@ public struct ClinicalModelResult: Sendable, Hashable, Codable {
     public var rounds: [ClinicalRound]
     /// Every seed's run.
     public var seeds: [ClinicalSeedResult]
+    /// The test scores at each seed's F1-optimal threshold, means over seeds (federated models only).
+    public var atF1Threshold: ClinicalThresholdScores? = nil
+
+    enum CodingKeys: String, CodingKey { case name, role, test, rounds, seeds, atF1Threshold = "at_f1_threshold" }
 }
 
 /// The sites' contributions to the federated model, means over seeds.
@@ -180,10 +215,10 @@ extension ClinicalScores {
     /// mean over the sites, and the pooled metrics of the summed counts (never an average of
     /// per-site metrics for the pooled figure).
     /// - Throws: ``FederatedLearningError`` when there are no sites or their grids differ.
-    public init(counts: [(site: String, counts: EvaluationCounts)]) throws(FederatedLearningError) {
+    public init(counts: [(site: String, counts: EvaluationCounts)], threshold: Double = 0.5) throws(FederatedLearningError) {
         var sites: [String: ClinicalMetrics] = [:]
-        for (name, c) in counts { sites[name] = ClinicalMetrics(c.metrics(at: 0.5)) }
-        self.init(meanClient: ClinicalMetrics(try EvaluationCounts.meanOverClients(counts.map(\.counts), threshold: 0.5)),
-                  pooled: ClinicalMetrics(try EvaluationCounts.pooled(counts.map(\.counts)).metrics(at: 0.5)), sites: sites)
+        for (name, c) in counts { sites[name] = ClinicalMetrics(c.metrics(at: threshold)) }
+        self.init(meanClient: ClinicalMetrics(try EvaluationCounts.meanOverClients(counts.map(\.counts), threshold: threshold)),
+                  pooled: ClinicalMetrics(try EvaluationCounts.pooled(counts.map(\.counts)).metrics(at: threshold)), sites: sites)
     }
 }

@@ -12,7 +12,8 @@ extension ClinicalSimulation {
         for (k, model) in (runs.first?.models ?? []).enumerated() {
             let seeds = runs.map { $0.models[k].result }
             models.append(ClinicalModelResult(name: model.name, role: model.role, test: .mean(seeds.map(\.test)),
-                                              rounds: ClinicalRound.mean(seeds.map(\.rounds)), seeds: seeds))
+                                              rounds: ClinicalRound.mean(seeds.map(\.rounds)), seeds: seeds,
+                                              atF1Threshold: ClinicalThresholdScores.mean(seeds.map(\.atF1Threshold))))
         }
         var contributions: ClinicalContributions?
         let games = runs.compactMap(\.contributions)

@@ -75,7 +75,12 @@ public enum ClinicalSimulation {
         }
         var models: [(String, ClinicalModelResult.Role, ClinicalSeedResult)] = []
         let fullScores = try score(network, federated.finalParameters, tests)
-        models.append((settings.strategy, .federated, ClinicalSeedResult(seed: seed, test: fullScores, rounds: rounds)))
+        var federatedResult = ClinicalSeedResult(seed: seed, test: fullScores, rounds: rounds)
+        // The decision threshold chosen without the test sets: the best F1 on the sites' summed validation counts.
+        federatedResult.atF1Threshold = try ClinicalThresholdScores(
+            validation: try data.sites.map { try counts(network, federated.finalParameters, $0.federatedSite.validationInputs, $0.trainLabels) },
+            test: try tests.map { ($0.0, try counts(network, federated.finalParameters, $0.1, $0.2)) })
+        models.append((settings.strategy, .federated, federatedResult))
         let pooledTests = zip(data.sites, data.pooledTests).filter { !$0.0.testLabels.isEmpty }.map { ($0.name, $1, $0.testLabels) }
         let pooled = try baseline(network, data.pooledInputs, data.pooledLabels, budget: budget, initial: initial, seed: SeedTree(seed).stage(.clinicalPooled).seed)
         models.append(("pooled", .pooled, ClinicalSeedResult(seed: seed, test: try score(network, pooled, pooledTests), rounds: [])))
@@ -150,6 +155,13 @@ public enum ClinicalSimulation {
 
     /// A model's scores on each site's test rows: per site, the mean over sites, and pooled from
     /// the summed counts.
+    /// A binary model's evaluation counts on some rows.
+    static func counts(_ network: DenseNetwork, _ parameters: [Double], _ x: DenseMatrix, _ labels: [UInt8]) throws -> EvaluationCounts {
+        let heads = try network.evaluate(parameters: parameters, inputs: x, targets: DenseTargets(binary: labels))
+        guard case .binary(let c)? = heads.first else { throw FederatedLearningError(.invalidOption, "the model has no binary head") }
+        return c
+    }
+
     static func score(_ network: DenseNetwork, _ parameters: [Double], _ tests: [(String, DenseMatrix, [UInt8])]) throws -> ClinicalScores {
         var counts: [(site: String, counts: EvaluationCounts)] = []
         for (name, x, labels) in tests {

@@ -1248,6 +1248,14 @@ public nonisolated struct Concord_V2_ClinicalStatus: Sendable {
 
   public var pooledRocAuc: Double = 0
 
+  /// The F1-optimal threshold chosen on the sites' summed validation counts, and the pooled F1 and
+  /// mean client accuracy on the test rows at it (0 before evaluation).
+  public var f1Threshold: Double = 0
+
+  public var pooledF1AtThreshold: Double = 0
+
+  public var meanClientAccuracyAtThreshold: Double = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1436,6 +1444,14 @@ public nonisolated struct Concord_V2_ClinicalEvaluation: Sendable {
   public var validationLossSum: Double = 0
 
   public var validationLossRows: UInt64 = 0
+
+  /// The same counts on the validation rows: the coordinator chooses the F1-optimal threshold on
+  /// the sites' sums, without the test sets, and reads the test metrics at it from the fields above.
+  public var validationConfusion: [Concord_V2_Confusion] = []
+
+  public var validationPositiveHistogram: [UInt64] = []
+
+  public var validationNegativeHistogram: [UInt64] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -3373,7 +3389,7 @@ nonisolated extension Concord_V2_ClinicalView: SwiftProtobuf.Message, SwiftProto
 
 nonisolated extension Concord_V2_ClinicalStatus: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ClinicalStatus"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}rounds_done\0\u{3}rounds_planned\0\u{3}validation_loss\0\u{3}stopped_round\0\u{3}model_sha256\0\u{3}mean_client_accuracy\0\u{3}pooled_accuracy\0\u{3}pooled_f1\0\u{3}pooled_roc_auc\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}rounds_done\0\u{3}rounds_planned\0\u{3}validation_loss\0\u{3}stopped_round\0\u{3}model_sha256\0\u{3}mean_client_accuracy\0\u{3}pooled_accuracy\0\u{3}pooled_f1\0\u{3}pooled_roc_auc\0\u{3}f1_threshold\0\u{3}pooled_f1_at_threshold\0\u{3}mean_client_accuracy_at_threshold\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -3390,6 +3406,9 @@ nonisolated extension Concord_V2_ClinicalStatus: SwiftProtobuf.Message, SwiftPro
       case 7: try { try decoder.decodeSingularDoubleField(value: &self.pooledAccuracy) }()
       case 8: try { try decoder.decodeSingularDoubleField(value: &self.pooledF1) }()
       case 9: try { try decoder.decodeSingularDoubleField(value: &self.pooledRocAuc) }()
+      case 10: try { try decoder.decodeSingularDoubleField(value: &self.f1Threshold) }()
+      case 11: try { try decoder.decodeSingularDoubleField(value: &self.pooledF1AtThreshold) }()
+      case 12: try { try decoder.decodeSingularDoubleField(value: &self.meanClientAccuracyAtThreshold) }()
       default: break
       }
     }
@@ -3423,6 +3442,15 @@ nonisolated extension Concord_V2_ClinicalStatus: SwiftProtobuf.Message, SwiftPro
     if self.pooledRocAuc.bitPattern != 0 {
       try visitor.visitSingularDoubleField(value: self.pooledRocAuc, fieldNumber: 9)
     }
+    if self.f1Threshold.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.f1Threshold, fieldNumber: 10)
+    }
+    if self.pooledF1AtThreshold.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.pooledF1AtThreshold, fieldNumber: 11)
+    }
+    if self.meanClientAccuracyAtThreshold.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.meanClientAccuracyAtThreshold, fieldNumber: 12)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -3436,6 +3464,9 @@ nonisolated extension Concord_V2_ClinicalStatus: SwiftProtobuf.Message, SwiftPro
     if lhs.pooledAccuracy != rhs.pooledAccuracy {return false}
     if lhs.pooledF1 != rhs.pooledF1 {return false}
     if lhs.pooledRocAuc != rhs.pooledRocAuc {return false}
+    if lhs.f1Threshold != rhs.f1Threshold {return false}
+    if lhs.pooledF1AtThreshold != rhs.pooledF1AtThreshold {return false}
+    if lhs.meanClientAccuracyAtThreshold != rhs.meanClientAccuracyAtThreshold {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -3767,7 +3798,7 @@ nonisolated extension Concord_V2_ClinicalModel: SwiftProtobuf.Message, SwiftProt
 
 nonisolated extension Concord_V2_ClinicalEvaluation: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ClinicalEvaluation"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}confusion\0\u{3}positive_histogram\0\u{3}negative_histogram\0\u{3}loss_sum\0\u{3}loss_rows\0\u{3}validation_loss_sum\0\u{3}validation_loss_rows\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}confusion\0\u{3}positive_histogram\0\u{3}negative_histogram\0\u{3}loss_sum\0\u{3}loss_rows\0\u{3}validation_loss_sum\0\u{3}validation_loss_rows\0\u{3}validation_confusion\0\u{3}validation_positive_histogram\0\u{3}validation_negative_histogram\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -3782,6 +3813,9 @@ nonisolated extension Concord_V2_ClinicalEvaluation: SwiftProtobuf.Message, Swif
       case 5: try { try decoder.decodeSingularUInt64Field(value: &self.lossRows) }()
       case 6: try { try decoder.decodeSingularDoubleField(value: &self.validationLossSum) }()
       case 7: try { try decoder.decodeSingularUInt64Field(value: &self.validationLossRows) }()
+      case 8: try { try decoder.decodeRepeatedMessageField(value: &self.validationConfusion) }()
+      case 9: try { try decoder.decodeRepeatedUInt64Field(value: &self.validationPositiveHistogram) }()
+      case 10: try { try decoder.decodeRepeatedUInt64Field(value: &self.validationNegativeHistogram) }()
       default: break
       }
     }
@@ -3809,6 +3843,15 @@ nonisolated extension Concord_V2_ClinicalEvaluation: SwiftProtobuf.Message, Swif
     if self.validationLossRows != 0 {
       try visitor.visitSingularUInt64Field(value: self.validationLossRows, fieldNumber: 7)
     }
+    if !self.validationConfusion.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.validationConfusion, fieldNumber: 8)
+    }
+    if !self.validationPositiveHistogram.isEmpty {
+      try visitor.visitPackedUInt64Field(value: self.validationPositiveHistogram, fieldNumber: 9)
+    }
+    if !self.validationNegativeHistogram.isEmpty {
+      try visitor.visitPackedUInt64Field(value: self.validationNegativeHistogram, fieldNumber: 10)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -3820,6 +3863,9 @@ nonisolated extension Concord_V2_ClinicalEvaluation: SwiftProtobuf.Message, Swif
     if lhs.lossRows != rhs.lossRows {return false}
     if lhs.validationLossSum != rhs.validationLossSum {return false}
     if lhs.validationLossRows != rhs.validationLossRows {return false}
+    if lhs.validationConfusion != rhs.validationConfusion {return false}
+    if lhs.validationPositiveHistogram != rhs.validationPositiveHistogram {return false}
+    if lhs.validationNegativeHistogram != rhs.validationNegativeHistogram {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -139,19 +139,23 @@ extension ClinicalCoordinator {
         guard var record = try await ClinicalServerRecord.load(context) else {
             throw CoordinatorRefusal(.internalError, "the stored training state is missing", context: .init(job: context.job.id))
         }
-        var counts: [(site: String, counts: EvaluationCounts)] = []
+        var counts: [(site: String, counts: EvaluationCounts)] = [], validationCounts: [EvaluationCounts] = []
         var validation = DenseLossSum(sum: 0, rows: 0)
         for name in spec.sites {
             guard let payload = received[name], let evaluation = try? Concord_V2_ClinicalEvaluation(serializedBytes: payload) else { continue }
-            do { counts.append((name, try ClinicalWire.counts(evaluation, grid: ClinicalWire.grid))) }
+            do {
+                counts.append((name, try ClinicalWire.counts(evaluation, grid: ClinicalWire.grid)))
+                validationCounts.append(try ClinicalWire.validationCounts(evaluation, grid: ClinicalWire.grid))
+            }
             catch { throw CoordinatorRefusal(.internalError, "a stored evaluation", context: .init(job: context.job.id, partner: name), cause: error) }
             validation = validation + DenseLossSum(sum: evaluation.validationLossSum, rows: Int(clamping: evaluation.validationLossRows))
         }
         record.server.record(validationLoss: validation)  // the last round's, unless training stopped early
-        let scores: ClinicalScores
-        do { scores = try ClinicalScores(counts: counts) }
+        let scores: ClinicalScores, tuned: ClinicalThresholdScores
+        do { scores = try ClinicalScores(counts: counts); tuned = try ClinicalThresholdScores(validation: validationCounts, test: counts) }
         catch { throw CoordinatorRefusal(.failedPrecondition, "scoring the final model", context: .init(job: context.job.id), cause: error) }
-        let results = ClinicalJobResults(sites: spec.sites, scores: scores, training: record.server.result, evaluated: counts.map(\.site))
+        var results = ClinicalJobResults(sites: spec.sites, scores: scores, training: record.server.result, evaluated: counts.map(\.site))
+        results.atF1Threshold = tuned
         let summaries = spec.sites.enumerated().map { s, name in
             let test = counts.first { $0.site == name }?.counts
             return ClinicalSiteSummary(name: name, trainingRows: record.trainingRows.indices.contains(s) ? record.trainingRows[s] ?? 0 : 0,
@@ -159,9 +163,11 @@ extension ClinicalCoordinator {
                                        trainingPositives: record.trainingPositives.indices.contains(s) ? record.trainingPositives[s] ?? 0 : 0,
                                        testPositives: test.map { $0.positiveHistogram.reduce(0, +) } ?? 0)
         }
-        let report = ClinicalResults(job: spec.clinical.benchmark, preset: spec.preset ?? .concord, strategy: spec.clinical.strategy, seed: spec.job.seed,
+        var report = ClinicalResults(job: spec.clinical.benchmark, preset: spec.preset ?? .concord, strategy: spec.clinical.strategy, seed: spec.job.seed,
                                      sites: spec.sites, scores: scores, training: record.server.result, summaries: summaries,
                                      parameterCount: record.server.state.parameters.count)
+        report.models[0].atF1Threshold = tuned
+        report.models[0].seeds[0].atF1Threshold = tuned
         let data: Data
         do { data = try results.encoded() } catch { throw CoordinatorRefusal(.internalError, "encoding the results", context: .init(job: context.job.id), cause: error) }
         try await context.put(ArtifactRecord(name: Private.results, data: data, sha256: Digests.sha256(data)))
@@ -220,6 +226,8 @@ struct ClinicalJobResults: Codable, Sendable {
     var training: FederatedTrainingResult
     /// The sites whose evaluations are in the scores.
     var evaluated: [String]
+    /// The test scores at the F1-optimal threshold of the sites' summed validation counts.
+    var atF1Threshold: ClinicalThresholdScores?
 
     func encoded() throws -> Data {
         let e = JSONEncoder()

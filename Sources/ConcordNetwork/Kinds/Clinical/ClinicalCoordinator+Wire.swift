@@ -46,6 +46,11 @@ extension ClinicalCoordinator {
             status.pooledAccuracy = results.scores.pooled.accuracy ?? 0
             status.pooledF1 = results.scores.pooled.f1 ?? 0
             status.pooledRocAuc = results.scores.pooled.rocAUC ?? 0
+            if let tuned = results.atF1Threshold {
+                status.f1Threshold = tuned.threshold
+                status.pooledF1AtThreshold = tuned.test.pooled.f1 ?? 0
+                status.meanClientAccuracyAtThreshold = tuned.test.meanClient.accuracy ?? 0
+            }
         }
         return try context.serialized(status)
     }

@@ -137,7 +137,7 @@ public struct ClinicalCoordinator: CoordinatorJobKind {
         let evaluation: Concord_V2_ClinicalEvaluation
         do { evaluation = try Concord_V2_ClinicalEvaluation(serializedBytes: payload) }
         catch { throw CoordinatorRefusal(.invalidArgument, "\(partner): evaluation", context: about, cause: error) }
-        do { _ = try ClinicalWire.counts(evaluation, grid: ClinicalWire.grid) }
+        do { _ = try ClinicalWire.counts(evaluation, grid: ClinicalWire.grid); _ = try ClinicalWire.validationCounts(evaluation, grid: ClinicalWire.grid) }
         catch { throw CoordinatorRefusal(.invalidArgument, "\(partner): the evaluation counts are inconsistent", context: about, cause: error) }
         guard evaluation.validationLossSum.isFinite, evaluation.validationLossSum >= 0 else {
             throw CoordinatorRefusal(.invalidArgument, "\(partner): the validation loss sum must be finite and non-negative", context: about)

@@ -100,7 +100,9 @@ struct ClinicalPartner: PartnerJobKind {
             do {
                 let heads = try network.evaluate(parameters: final, inputs: prepared.test, targets: DenseTargets(binary: data.testLabels), grid: ClinicalWire.grid)
                 guard case .binary(let counts)? = heads.first else { throw FederatedLearningError(.invalidOption, "the model has no binary head") }
-                let validation = try FederatedClient.validationLoss(prepared.site, parameters: final, network: network, round: 0)
+                let validationHeads = try network.evaluate(parameters: final, inputs: prepared.site.validationInputs, targets: prepared.site.validationTargets,
+                                                           grid: ClinicalWire.grid)
+                guard case .binary(let validation)? = validationHeads.first else { throw FederatedLearningError(.invalidOption, "the model has no binary head") }
                 evaluation = ClinicalWire.evaluation(counts, validation: validation)
             } catch { throw NodeError("evaluating the final model", code: .integrity, context: .init(job: jobID), cause: error) }
             let ack = try await session.submit(ClinicalJob.Submission.evaluation, job: jobID, payload: evaluation,

@@ -46,22 +46,41 @@ enum ClinicalWire {
                      controlDelta: payload.controlDelta.isEmpty ? nil : payload.controlDelta)
     }
 
-    /// A site's evaluation counts as it sends them, with the final model's validation loss.
-    static func evaluation(_ c: EvaluationCounts, validation: DenseLossSum) -> Concord_V2_ClinicalEvaluation {
-        var out = Concord_V2_ClinicalEvaluation()
-        out.confusion = c.confusion.map { k in
-            var m = Concord_V2_Confusion()
-            m.tp = UInt64(max(0, k.truePositives)); m.fp = UInt64(max(0, k.falsePositives))
-            m.tn = UInt64(max(0, k.trueNegatives)); m.fn = UInt64(max(0, k.falseNegatives))
-            return m
+    /// A site's evaluation counts as it sends them: on its test rows, and on its validation rows
+    /// (whose loss sum is the last round's federated validation loss).
+    static func evaluation(_ c: EvaluationCounts, validation v: EvaluationCounts) -> Concord_V2_ClinicalEvaluation {
+        func wire(_ counts: [ConfusionCounts]) -> [Concord_V2_Confusion] {
+            counts.map { k in
+                var m = Concord_V2_Confusion()
+                m.tp = UInt64(max(0, k.truePositives)); m.fp = UInt64(max(0, k.falsePositives))
+                m.tn = UInt64(max(0, k.trueNegatives)); m.fn = UInt64(max(0, k.falseNegatives))
+                return m
+            }
         }
+        var out = Concord_V2_ClinicalEvaluation()
+        out.confusion = wire(c.confusion)
         out.positiveHistogram = c.positiveHistogram.map { UInt64(max(0, $0)) }
         out.negativeHistogram = c.negativeHistogram.map { UInt64(max(0, $0)) }
         out.lossSum = c.loss.sum
         out.lossRows = UInt64(max(0, c.loss.rows))
-        out.validationLossSum = validation.sum
-        out.validationLossRows = UInt64(max(0, validation.rows))
+        out.validationConfusion = wire(v.confusion)
+        out.validationPositiveHistogram = v.positiveHistogram.map { UInt64(max(0, $0)) }
+        out.validationNegativeHistogram = v.negativeHistogram.map { UInt64(max(0, $0)) }
+        out.validationLossSum = v.loss.sum
+        out.validationLossRows = UInt64(max(0, v.loss.rows))
         return out
+    }
+
+    /// A received evaluation's validation counts, checked against the grid.
+    /// - Throws: ``FederatedLearningError`` when they do not fit the grid or are not possible.
+    static func validationCounts(_ payload: Concord_V2_ClinicalEvaluation, grid: EvaluationGrid) throws(FederatedLearningError) -> EvaluationCounts {
+        var view = Concord_V2_ClinicalEvaluation()
+        view.confusion = payload.validationConfusion
+        view.positiveHistogram = payload.validationPositiveHistogram
+        view.negativeHistogram = payload.validationNegativeHistogram
+        view.lossSum = payload.validationLossSum
+        view.lossRows = payload.validationLossRows
+        return try counts(view, grid: grid)
     }
 
     /// A received evaluation's counts, checked against the grid.

@@ -114,6 +114,11 @@ struct ClinicalSimulateCommand: AsyncParsableCommand {
         for m in results.models {
             lines.append("\(pad(m.name))  \(f(m.test.meanClient.accuracy))            \(f(m.test.pooled.accuracy))       \(f(m.test.pooled.f1))        \(f(m.test.pooled.rocAUC))")
         }
+        for m in results.models {
+            guard let tuned = m.atF1Threshold else { continue }
+            lines.append("\(m.name) at the F1-optimal threshold of the sites' summed validation counts (\(String(format: "%.2f", tuned.threshold))): "
+                         + "mean-client acc \(f(tuned.test.meanClient.accuracy)), pooled F1 \(f(tuned.test.pooled.f1)), pooled balanced acc \(f(tuned.test.pooled.balancedAccuracy))")
+        }
         if let regression = results.regressionModels, !regression.isEmpty {
             let unit = results.heads?.first { $0.kind == .continuous }?.unit.map { " (\($0))" } ?? ""
             lines.append("\(pad("\(regression[0].head) head"))  mean-client RMSE  pooled RMSE  MAE (pooled)  R² (pooled)\(unit)")

@@ -43,6 +43,8 @@ struct JobCommand: AsyncParsableCommand {
             if s.finished, s.phase == "complete" {
                 print(String(format: "test: mean client accuracy %.3f; pooled accuracy %.3f, F1 %.3f, ROC-AUC %.3f",
                              c.meanClientAccuracy, c.pooledAccuracy, c.pooledF1, c.pooledRocAuc))
+                print(String(format: "at the F1-optimal threshold %.2f of the sites' summed validation counts: pooled F1 %.3f, mean client accuracy %.3f",
+                             c.f1Threshold, c.pooledF1AtThreshold, c.meanClientAccuracyAtThreshold))
             }
             for p in s.partners {
                 let mine = (try? Concord_V2_ClinicalPartnerStatus(serializedBytes: p.details)) ?? Concord_V2_ClinicalPartnerStatus()
