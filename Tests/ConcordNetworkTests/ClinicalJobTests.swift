@@ -38,20 +38,26 @@ struct ClinicalJobTests {
         return spec
     }
 
-    /// The simulation's federated model and its scores for the same settings.
-    static func simulated(_ patients: [HeartDisease.Patient], strategy: String, preset: ClinicalSimulationSettings.Preset, rounds: Int,
-                          seed: UInt64) async throws -> (parameters: [Double], scores: ClinicalScores, tuned: ClinicalThresholdScores?) {
-        let settings = ClinicalSimulationSettings(strategy: strategy, preset: preset, rounds: rounds, seeds: [seed], shapley: false, cache: cache)
-        let results = try await ClinicalSimulation.run(settings: settings, sites: try HeartDisease.sites(patients))
-        // The same model, trained here from the same sites, for its parameters.
+    /// The same job's federated run in one process (`FederatedTraining` over the same sites).
+    static func oneProcess(_ patients: [HeartDisease.Patient], strategy: String, preset: ClinicalSimulationSettings.Preset, rounds: Int, seed: UInt64,
+                           options: FederatedRunOptions = FederatedRunOptions()) async throws -> FederatedTrainingResult {
         let data = try HeartDisease.sites(patients).map { try ClinicalSiteData($0) }
         let global = try Standardiser(merging: data.map(\.summaries))
         let sites = try data.map { try $0.prepared($0.standardiser(global: global, preset: preset)).site }
         let network = try DenseNetwork.logisticRegression(inputs: HeartDisease.featureNames.count)
         let configuration = try ClinicalSimulation.federatedConfiguration(
             strategy: strategy, preset: preset, rounds: rounds, network: network,
-            initial: ClinicalSimulation.initialParameters(network, preset: preset, seed: seed), seed: seed)
-        let run = try await FederatedTraining.run(sites: sites, configuration: configuration)
+            initial: ClinicalSimulation.initialParameters(network, preset: preset, seed: seed), seed: seed, options: options)
+        return try await FederatedTraining.run(sites: sites, configuration: configuration)
+    }
+
+    /// The simulation's federated model and its scores for the same settings.
+    static func simulated(_ patients: [HeartDisease.Patient], strategy: String, preset: ClinicalSimulationSettings.Preset, rounds: Int,
+                          seed: UInt64) async throws -> (parameters: [Double], scores: ClinicalScores, tuned: ClinicalThresholdScores?) {
+        let settings = ClinicalSimulationSettings(strategy: strategy, preset: preset, rounds: rounds, seeds: [seed], shapley: false, cache: cache)
+        let results = try await ClinicalSimulation.run(settings: settings, sites: try HeartDisease.sites(patients))
+        // The same model, trained here from the same sites, for its parameters.
+        let run = try await oneProcess(patients, strategy: strategy, preset: preset, rounds: rounds, seed: seed)
         let federated = try #require(results.models.first { $0.role == .federated })
         return (run.finalParameters, federated.test, federated.atF1Threshold)
     }
@@ -105,14 +111,7 @@ struct ClinicalJobTests {
         let patients = try Self.patients()
         let job = try await runJob(Self.spec(strategy: "fedadam", preset: "concord", rounds: 30, patience: 1, seed: 6), patients: patients)
         #expect(job.status.phase == "complete", "\(job.status.message)")
-        let data = try HeartDisease.sites(patients).map { try ClinicalSiteData($0) }
-        let global = try Standardiser(merging: data.map(\.summaries))
-        let sites = try data.map { try $0.prepared($0.standardiser(global: global, preset: .concord)).site }
-        let network = try DenseNetwork.logisticRegression(inputs: HeartDisease.featureNames.count)
-        var configuration = try ClinicalSimulation.federatedConfiguration(strategy: "fedadam", preset: .concord, rounds: 30, network: network,
-                                                                          initial: ClinicalSimulation.initialParameters(network, preset: .concord, seed: 6), seed: 6)
-        configuration.patience = 1
-        let run = try await FederatedTraining.run(sites: sites, configuration: configuration)
+        let run = try await Self.oneProcess(patients, strategy: "fedadam", preset: .concord, rounds: 30, seed: 6, options: FederatedRunOptions(patience: 1))
         let stopped = try #require(run.stoppedRound, "FedAdam at η 0.1 overshoots within 30 rounds, so patience 1 stops it")
         #expect(job.model.stoppedRound == UInt32(stopped))
         #expect(job.model.rounds == UInt32(stopped))
@@ -127,14 +126,8 @@ struct ClinicalJobTests {
         if case .clinical(var c)? = spec.kind { c.weighting = "validation-loss"; c.participation = 0.5; spec.kind = .clinical(c) }
         let job = try await runJob(spec, patients: patients)
         #expect(job.status.phase == "complete", "\(job.status.message)")
-        let data = try HeartDisease.sites(patients).map { try ClinicalSiteData($0) }
-        let global = try Standardiser(merging: data.map(\.summaries))
-        let sites = try data.map { try $0.prepared($0.standardiser(global: global, preset: .concord)).site }
-        let network = try DenseNetwork.logisticRegression(inputs: HeartDisease.featureNames.count)
-        let configuration = try ClinicalSimulation.federatedConfiguration(
-            strategy: "fedavg", preset: .concord, rounds: 4, network: network, initial: ClinicalSimulation.initialParameters(network, preset: .concord, seed: 8),
-            seed: 8, options: FederatedRunOptions(weighting: .validationLoss(temperature: 0.1), participation: 0.5))
-        let run = try await FederatedTraining.run(sites: sites, configuration: configuration)
+        let run = try await Self.oneProcess(patients, strategy: "fedavg", preset: .concord, rounds: 4, seed: 8,
+                                            options: FederatedRunOptions(weighting: .validationLoss(temperature: 0.1), participation: 0.5))
         #expect(job.model.parameters == run.finalParameters)
         let results = try ClinicalJobResults(decoding: try #require(try await job.consortium.engine.store.artifact("results", job: job.status.jobID)).data)
         #expect(results.training.rounds.map(\.weights) == run.rounds.map(\.weights))

@@ -41,7 +41,13 @@ public enum ClinicalJob {
         /// The final model.
         public static let model = "model"
         /// The global model round `r` starts from.
-        public static func round(_ r: Int) -> String { "round-" + fourDigits(r) }
+        public static func round(_ r: Int) -> String { "round-" + ClinicalJob.paddedRound(r) }
+    }
+
+    /// A round number as at least four digits (`0007`), so names and keys sort by round.
+    public static func paddedRound(_ r: Int) -> String {
+        let digits = String(max(0, r))
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 
     /// The kind's phases, what they collect, and their titles.
@@ -67,10 +73,4 @@ public enum ClinicalJob {
         default: 0
         }
     }
-}
-
-/// A non-negative number as at least four digits (`0007`).
-func fourDigits(_ value: Int) -> String {
-    let digits = String(max(0, value))
-    return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
 }

@@ -43,8 +43,8 @@ public struct ClinicalSiteData: Sendable, Hashable {
     /// The standardiser a preset gives this site: the federation's (global, from summed summaries),
     /// or FLamby's per-site statistics of its own training rows.
     public func standardiser(global: Standardiser?, preset: ClinicalSimulationSettings.Preset) -> Standardiser {
-        if preset == .flamby || global == nil { return Standardiser.flamby(fitting: train) }
-        return global ?? Standardiser(fitting: train)
+        guard preset != .flamby, let global else { return Standardiser.flamby(fitting: train) }
+        return global
     }
 
     /// The site as federated training sees it, standardised: its training rows are also its

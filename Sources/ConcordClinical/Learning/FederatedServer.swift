@@ -43,18 +43,22 @@ public struct FederatedServer: Sendable, Hashable, Codable {
     }
 
     /// The round to train next (1-based), or nil once the run has finished or a round waits for its loss.
-    public var nextRound: Int? {
-        guard pending == nil, !isFinished else { return nil }
-        return state.round + 1
+    public var nextRound: Int? { pending == nil ? openRound : nil }
+
+    /// The round after the last aggregated one, until every planned round is aggregated or training
+    /// stopped — whether or not the last round's loss is in yet. A networked job opens it at once
+    /// (the sites send the last model's loss with their next updates); one process records the loss first.
+    public var openRound: Int? {
+        stoppedRound == nil && state.round < plannedRounds ? state.round + 1 : nil
     }
 
     /// Whether the run has ended: every planned round recorded, or stopped early.
     public var isFinished: Bool { pending == nil && (stoppedRound != nil || state.round >= plannedRounds) }
 
-    /// The sites asked to train in the next round (ascending), drawn from `seed` (the run's `index(1)` branch).
+    /// The sites asked to train in the open round (ascending), drawn from `seed` (the run's `index(1)` branch).
     /// - Throws: ``FederatedLearningError`` when the participation rule is invalid or no round is open.
     public func participants(_ participation: Participation, seed: SeedTree) throws(FederatedLearningError) -> [Int] {
-        guard let round = nextRound else { throw FederatedLearningError(.invalidOption, "no round is open: the run has finished or waits for a loss") }
+        guard let round = openRound else { throw FederatedLearningError(.invalidOption, "no round is open: the run has finished") }
         return try participation.sites(round: round, of: siteCount, seed: seed)
     }
 

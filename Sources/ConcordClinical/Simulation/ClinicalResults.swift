@@ -165,6 +165,17 @@ public struct ClinicalContributions: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey {
         case value, exact, shapley, leaveOneOut = "leave_one_out", emptyValue = "empty_value", fullValue = "full_value"
     }
+
+    /// The seeds' contribution games averaged site by site (nil without a game); `empty` and
+    /// `full` are each seed's values of the empty and the full coalition.
+    static func mean(_ games: [Contributions], sites names: [String], empty: [Double], full: [Double], value: String) -> ClinicalContributions? {
+        guard !games.isEmpty else { return nil }
+        func mean(_ f: (Contributions) -> [Double]) -> [String: Double] {
+            Dictionary(uniqueKeysWithValues: names.indices.map { i in (names[i], games.map { f($0)[i] }.reduce(0, +) / Double(games.count)) })
+        }
+        return ClinicalContributions(value: value, exact: games.allSatisfy(\.exact), shapley: mean(\.shapley), leaveOneOut: mean(\.leaveOneOut),
+                                     emptyValue: empty.reduce(0, +) / Double(empty.count), fullValue: full.reduce(0, +) / Double(full.count))
+    }
 }
 
 /// What `concord clinical simulate` writes to `results.json`.
@@ -220,5 +231,13 @@ extension ClinicalScores {
         for (name, c) in counts { sites[name] = ClinicalMetrics(c.metrics(at: threshold)) }
         self.init(meanClient: ClinicalMetrics(try EvaluationCounts.meanOverClients(counts.map(\.counts), threshold: threshold)),
                   pooled: ClinicalMetrics(try EvaluationCounts.pooled(counts.map(\.counts)).metrics(at: threshold)), sites: sites)
+    }
+}
+
+extension ClinicalModelResult {
+    /// A model's result from its seeds' runs: scores, rounds and thresholds averaged over them.
+    init(name: String, role: Role, seeds: [ClinicalSeedResult]) {
+        self.init(name: name, role: role, test: .mean(seeds.map(\.test)), rounds: ClinicalRound.mean(seeds.map(\.rounds)), seeds: seeds,
+                  atF1Threshold: ClinicalThresholdScores.mean(seeds.map(\.atF1Threshold)))
     }
 }

@@ -11,22 +11,12 @@ extension ClinicalSimulation {
         var models: [ClinicalModelResult] = []
         for (k, model) in (runs.first?.models ?? []).enumerated() {
             let seeds = runs.map { $0.models[k].result }
-            models.append(ClinicalModelResult(name: model.name, role: model.role, test: .mean(seeds.map(\.test)),
-                                              rounds: ClinicalRound.mean(seeds.map(\.rounds)), seeds: seeds,
-                                              atF1Threshold: ClinicalThresholdScores.mean(seeds.map(\.atF1Threshold))))
+            models.append(ClinicalModelResult(name: model.name, role: model.role, seeds: seeds))
         }
-        var contributions: ClinicalContributions?
-        let games = runs.compactMap(\.contributions)
-        if !games.isEmpty {
-            func mean(_ f: (Contributions) -> [Double]) -> [String: Double] {
-                Dictionary(uniqueKeysWithValues: names.indices.map { i in (names[i], games.map { f($0)[i] }.reduce(0, +) / Double(games.count)) })
-            }
-            contributions = ClinicalContributions(
-                value: "mean client test accuracy (threshold 0.5, over all \(scored) sites' test sets) of the \(settings.strategy) model "
-                    + "trained by the coalition's sites with the same seed and budget; the empty coalition's value is the untrained initial model's",
-                exact: games.allSatisfy(\.exact), shapley: mean(\.shapley), leaveOneOut: mean(\.leaveOneOut),
-                emptyValue: runs.map(\.emptyValue).reduce(0, +) / Double(runs.count), fullValue: runs.map(\.fullValue).reduce(0, +) / Double(runs.count))
-        }
+        let contributions = ClinicalContributions.mean(
+            runs.compactMap(\.contributions), sites: names, empty: runs.map(\.emptyValue), full: runs.map(\.fullValue),
+            value: "mean client test accuracy (threshold 0.5, over all \(scored) sites' test sets) of the \(settings.strategy) model "
+                + "trained by the coalition's sites with the same seed and budget; the empty coalition's value is the untrained initial model's")
         let flamby = settings.preset == .flamby
         let notes = dataNotes + [
             flamby ? "per-site normalisation (FLamby): each site z-scores with its own training mean and unbiased standard deviation"

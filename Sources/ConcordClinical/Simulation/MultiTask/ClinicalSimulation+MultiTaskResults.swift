@@ -9,26 +9,17 @@ extension ClinicalSimulation {
         var models: [ClinicalModelResult] = []
         for (k, model) in (runs.first?.binary ?? []).enumerated() {
             let seeds = runs.map { $0.binary[k].result }
-            models.append(ClinicalModelResult(name: model.name, role: model.role, test: .mean(seeds.map(\.test)),
-                                              rounds: ClinicalRound.mean(seeds.map(\.rounds)), seeds: seeds))
+            models.append(ClinicalModelResult(name: model.name, role: model.role, seeds: seeds))
         }
         var regression: [ClinicalRegressionModelResult] = []
         for (k, model) in (runs.first?.continuous ?? []).enumerated() {
             let seeds = runs.map { $0.continuous[k].result }
             regression.append(ClinicalRegressionModelResult(name: model.name, role: model.role, head: "cd420", test: .mean(seeds.map(\.test)), seeds: seeds))
         }
-        var contributions: ClinicalContributions?
-        let games = runs.compactMap(\.contributions)
-        if !games.isEmpty {
-            func mean(_ f: (Contributions) -> [Double]) -> [String: Double] {
-                Dictionary(uniqueKeysWithValues: names.indices.map { i in (names[i], games.map { f($0)[i] }.reduce(0, +) / Double(games.count)) })
-            }
-            contributions = ClinicalContributions(
-                value: "mean client test accuracy of the cens head (threshold 0.5, over all \(names.count) sites' test sets) of the multi-task \(settings.strategy) model "
-                    + "trained by the coalition's sites with the same seed and budget; the empty coalition's value is the untrained initial model's",
-                exact: games.allSatisfy(\.exact), shapley: mean(\.shapley), leaveOneOut: mean(\.leaveOneOut),
-                emptyValue: runs.map(\.emptyValue).reduce(0, +) / Double(runs.count), fullValue: runs.map(\.fullValue).reduce(0, +) / Double(runs.count))
-        }
+        let contributions = ClinicalContributions.mean(
+            runs.compactMap(\.contributions), sites: names, empty: runs.map(\.emptyValue), full: runs.map(\.fullValue),
+            value: "mean client test accuracy of the cens head (threshold 0.5, over all \(names.count) sites' test sets) of the multi-task \(settings.strategy) model "
+                + "trained by the coalition's sites with the same seed and budget; the empty coalition's value is the untrained initial model's")
         let s = settings.strategy
         let notes = [
             "sites by the trial's stratification factor strat (antiretroviral history at entry): naive = strat 1, short-history = strat 2 (at most 52 weeks), "

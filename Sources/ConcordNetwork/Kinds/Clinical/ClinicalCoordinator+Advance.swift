@@ -60,7 +60,7 @@ extension ClinicalCoordinator {
         record.trainingPositives = positives
         guard let round = record.openRound else { throw CoordinatorRefusal(.internalError, "no round to open", context: .init(job: context.job.id)) }
         let participants: [Int]
-        do { participants = try configuration.participation.sites(round: round, of: server.siteCount, seed: SeedTree(configuration.seed).index(1)) }
+        do { participants = try server.participants(configuration.participation, seed: SeedTree(configuration.seed).index(1)) }
         catch { throw CoordinatorRefusal(.failedPrecondition, "choosing round \(round)'s sites", context: .init(job: context.job.id), cause: error) }
         let model = ClinicalWire.roundModel(round: round, state: server.state, participants: participants,
                                             controls: configuration.strategy.usesControlVariates)
@@ -229,20 +229,11 @@ struct ClinicalJobResults: Codable, Sendable {
     /// The test scores at the F1-optimal threshold of the sites' summed validation counts.
     var atF1Threshold: ClinicalThresholdScores?
 
-    func encoded() throws -> Data {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys]
-        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return try e.encode(self)
-    }
+    func encoded() throws -> Data { try StoredJSON.encode(self) }
 
     init(sites: [String], scores: ClinicalScores, training: FederatedTrainingResult, evaluated: [String]) {
         self.sites = sites; self.scores = scores; self.training = training; self.evaluated = evaluated
     }
 
-    init(decoding data: Data) throws {
-        let d = JSONDecoder()
-        d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        self = try d.decode(Self.self, from: data)
-    }
+    init(decoding data: Data) throws { self = try StoredJSON.decode(Self.self, from: data) }
 }

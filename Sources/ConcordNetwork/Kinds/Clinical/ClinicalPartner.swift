@@ -120,7 +120,7 @@ struct ClinicalPartner: PartnerJobKind {
     private func train<Transport>(_ session: NodeSession<Transport>, view: Concord_V2_JobView, round: Int, site: Int, data: FederatedSite,
                                   configuration: FederatedTrainingConfiguration) async throws {
         let jobID = view.jobID, store = session.store
-        let key = "update/" + Self.four(round)
+        let key = "update/" + ClinicalJob.paddedRound(round)
         var payload: Data
         if let kept = try await store.get(key, job: jobID) {
             payload = kept
@@ -212,10 +212,5 @@ struct ClinicalPartner: PartnerJobKind {
     /// The chunk indices of our upload the coordinator holds.
     static func held(_ name: String, _ view: Concord_V2_JobView) -> Set<Int> {
         Set((view.uploads.first { $0.name == name }?.held ?? []).map(Int.init))
-    }
-
-    static func four(_ value: Int) -> String {
-        let digits = String(max(0, value))
-        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 }

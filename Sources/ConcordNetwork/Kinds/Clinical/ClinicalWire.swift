@@ -132,27 +132,33 @@ struct ClinicalServerRecord: Codable, Sendable {
     /// Each site's positive training rows, from its summary.
     var trainingPositives: [Int?] = []
 
-    /// The round open for updates: the one after the last aggregated (whose validation loss comes
-    /// with this round's updates), until every planned round is aggregated or training stopped.
-    var openRound: Int? {
-        server.stoppedRound == nil && server.state.round < server.plannedRounds ? server.state.round + 1 : nil
-    }
+    /// The round open for updates (``FederatedServer/openRound``; the last round's validation loss
+    /// comes with its updates).
+    var openRound: Int? { server.openRound }
 
-    /// The record as stored (JSON; a double is written in its shortest form that reads back exactly).
-    func encoded() throws -> Data {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys]
-        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return try e.encode(self)
-    }
+    /// The record as stored.
+    func encoded() throws -> Data { try StoredJSON.encode(self) }
 
     init(server: FederatedServer, participants: [Int], roundOpenedMs: Int64, trainingRows: [Int?]) {
         self.server = server; self.participants = participants; self.roundOpenedMs = roundOpenedMs; self.trainingRows = trainingRows
     }
 
-    init(decoding data: Data) throws {
+    init(decoding data: Data) throws { self = try StoredJSON.decode(Self.self, from: data) }
+}
+
+/// How the clinical kind stores its records as artifacts: JSON with sorted keys, a double in its
+/// shortest form that reads back exactly, and NaN and infinities (a round without a loss) as strings.
+enum StoredJSON {
+    static func encode(_ value: some Encodable) throws -> Data {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try e.encode(value)
+    }
+
+    static func decode<Value: Decodable>(_ type: Value.Type, from data: Data) throws -> Value {
         let d = JSONDecoder()
         d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        self = try d.decode(Self.self, from: data)
+        return try d.decode(type, from: data)
     }
 }
