@@ -74,6 +74,12 @@ struct ClinicalKindTests {
         #expect(krum?.context.field == "strategy", "Krum needs three sites a round")
         let rounds = await Self.refusal { _ = try await engine.submitJob(Self.spec(rounds: 5_000)) }
         #expect(rounds?.context.field == "rounds")
+        var weighting = Self.spec()
+        if case .clinical(var c)? = weighting.kind { c.weighting = "by-magic"; weighting.kind = .clinical(c) }
+        #expect(await Self.refusal { _ = try await engine.submitJob(weighting) }?.context.field == "weighting")
+        var participation = Self.spec()
+        if case .clinical(var c)? = participation.kind { c.participation = 1.5; participation.kind = .clinical(c) }
+        #expect(await Self.refusal { _ = try await engine.submitJob(participation) }?.context.field == "participation")
     }
 
     @Test("Malformed, stale and hostile uploads are refused with a reason; the round still completes for the others")

