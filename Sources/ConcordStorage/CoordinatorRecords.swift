@@ -78,6 +78,18 @@ public struct ArtifactRecord: Sendable, Hashable {
     public init(name: String, data: Data, sha256: Data) { self.name = name; self.data = data; self.sha256 = sha256 }
 }
 
+/// What a job holds of one artifact, without its bytes: its name, the caller's digest and its size.
+public struct ArtifactInfo: Sendable, Hashable {
+    /// The artifact's name within its job.
+    public var name: String
+    /// The digest stored with it (see ``ArtifactRecord/sha256``).
+    public var sha256: Data
+    /// The artifact's size in bytes.
+    public var byteCount: Int
+
+    public init(name: String, sha256: Data, byteCount: Int) { self.name = name; self.sha256 = sha256; self.byteCount = byteCount }
+}
+
 /// A partner's one-message submission of some kind (calibration counts, an evaluation report).
 public struct SubmissionRecord: Sendable, Hashable {
     /// The partner who submitted it.

@@ -86,6 +86,10 @@ public protocol CoordinatorStoring: Sendable {
     /// A job's artifact's digest, without reading the artifact.
     nonisolated(nonsending) func artifactDigest(_ name: String, job: String) async throws(StorageError) -> Data?
 
+    /// Every artifact a job holds, by name, with digests and sizes but not their bytes (what a
+    /// partner's every view lists, so reading it must not cost the artifacts' size).
+    nonisolated(nonsending) func artifactInfos(job: String) async throws(StorageError) -> [ArtifactInfo]
+
     // MARK: Submissions
 
     /// Stores a partner's submission of `kind`; the first one is kept.

@@ -166,6 +166,9 @@ struct StoreConformance {
         #expect(try await store.artifact("student", job: "j") == ArtifactRecord(name: "student", data: large, sha256: Self.digest(large)))
         #expect(try await store.artifactDigest("transfer", job: "j") == Data([0xAB]), "the digest is the caller's, not recomputed")
         #expect(try await store.artifact("student", job: "k") == nil)
+        #expect(try await store.artifactInfos(job: "j") == [ArtifactInfo(name: "student", sha256: Self.digest(large), byteCount: large.count),
+                                                           ArtifactInfo(name: "transfer", sha256: Data([0xAB]), byteCount: 1)])
+        #expect(try await store.artifactInfos(job: "k").isEmpty)
         try await store.putArtifact(ArtifactRecord(name: "transfer", data: Data([2, 2]), sha256: Data([0xCD])), job: "j")
         #expect(try await store.artifact("transfer", job: "j") == ArtifactRecord(name: "transfer", data: Data([2, 2]), sha256: Data([0xCD])))
         #expect(await storageCode { try await store.putArtifact(ArtifactRecord(name: "x", data: Data(), sha256: Data()), job: "nope") } == .notFound)

@@ -125,12 +125,16 @@ extension CoordinatorEngine {
         view.phase = job.phase
         view.phaseTitle = kind.descriptor.title(JobPhase(job.phase))
         view.message = job.message
+        // One listing of names, digests and sizes: a view reads no artifact's bytes.
+        let held: [String: ArtifactInfo]
+        do { held = Dictionary(try await store.artifactInfos(job: job.id).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first }) }
+        catch { throw .storage("listing the job's artifacts", error, job: job.id) }
         for name in kind.partnerArtifacts(spec: job.spec) {
-            guard let artifact = try await artifact(name, job.id) else { continue }
+            guard let artifact = held[name] else { continue }
             var info = Concord_V2_ArtifactInfo()
             info.name = name
             info.sha256 = artifact.sha256
-            info.totalBytes = UInt64(artifact.data.count)
+            info.totalBytes = UInt64(artifact.byteCount)
             view.artifacts.append(info)
         }
         view.uploads = try await uploadProgress(kind, partner: partner, context: context, indices: true)

@@ -176,6 +176,13 @@ public final class SQLiteCoordinatorStore: CoordinatorStoring {
         }
     }
 
+    public nonisolated(nonsending) func artifactInfos(job: String) async throws(StorageError) -> [ArtifactInfo] {
+        try connection.read("listing artifacts", .init(job: job)) { db in
+            try Row.fetchAll(db, sql: "SELECT name, sha256, length(data) AS size FROM artifacts WHERE job_id = ? ORDER BY name", arguments: [job])
+                .map { ArtifactInfo(name: $0["name"], sha256: $0["sha256"], byteCount: $0["size"]) }
+        }
+    }
+
     // MARK: Submissions
 
     public nonisolated(nonsending) func putSubmission(kind: String, job: String, partner: String, payload: Data,

@@ -77,12 +77,13 @@ struct ClinicalPartner: PartnerJobKind {
         let prepared: (site: FederatedSite, test: DenseMatrix)
         do { prepared = try data.prepared(standardiser) } catch { throw NodeError("preprocessing the site's tables", code: .integrity, context: .init(job: jobID), cause: error) }
         var trainedRounds = 0
+        var kept = try await keptUpdates(session, jobID: jobID)
         while view.phase == ClinicalJob.training.rawValue {
             let round = Int(try Self.details(view).round)
             // (The view lists the artifacts before it reads the round: a round opened in between shows next time.)
             if round > 0, try Self.details(view).participant, !Self.held(ClinicalJob.Upload.update, view).contains(round),
                view.artifacts.contains(where: { $0.name == ClinicalJob.Artifact.round(round) }) {
-                try await train(session, view: view, round: round, site: site, data: prepared.site, configuration: configuration)
+                try await train(session, view: view, round: round, site: site, data: prepared.site, configuration: configuration, kept: &kept)
                 trainedRounds += 1
             }
             try await Task.sleep(for: session.poll)
@@ -118,25 +119,27 @@ struct ClinicalPartner: PartnerJobKind {
 
     /// Trains round `round` from its global model (or takes the update kept for it) and uploads it.
     private func train<Transport>(_ session: NodeSession<Transport>, view: Concord_V2_JobView, round: Int, site: Int, data: FederatedSite,
-                                  configuration: FederatedTrainingConfiguration) async throws {
+                                  configuration: FederatedTrainingConfiguration, kept: inout [Int: Concord_V2_ClinicalUpdate]) async throws {
         let jobID = view.jobID, store = session.store
         let key = "update/" + ClinicalJob.paddedRound(round)
         var payload: Data
-        if let kept = try await store.get(key, job: jobID) {
-            payload = kept
+        if let stored = try await store.get(key, job: jobID) {
+            payload = stored
         } else {
             let model = try await roundModel(session, view: view, round: round)
             var state = StrategyState(parameters: model.parameters)
             if !model.control.isEmpty { state.control = model.control }
-            let client = try await client(session, jobID: jobID, site: site, before: round, aggregated: Set(try Self.details(view).aggregatedRounds.map(Int.init)),
-                                          parameterCount: configuration.network.parameterCount, configuration: configuration)
+            let client = Self.client(kept, site: site, before: round, aggregated: Set(try Self.details(view).aggregatedRounds.map(Int.init)),
+                                     parameterCount: configuration.network.parameterCount, configuration: configuration)
             let update: ClientUpdate, globalLoss: DenseLossSum
             do {
                 globalLoss = try FederatedClient.validationLoss(data, parameters: state.parameters, network: configuration.network, round: round)
                 update = try client.train(data, state: state, round: round, configuration: configuration)
             } catch { throw NodeError("training round \(round)", code: .integrity, context: .init(job: jobID), cause: error) }
-            payload = try ClinicalWire.update(update, round: round, globalLoss: globalLoss).serializedBytes()
+            let message = ClinicalWire.update(update, round: round, globalLoss: globalLoss)
+            payload = try message.serializedBytes()
             try await store.put(key, job: jobID, data: payload)
+            kept[round] = message
         }
         // The coordinator may have closed the round while we trained (a deadline): it then refuses the
         // update as stale, and we go on with the next round.
@@ -148,16 +151,27 @@ struct ClinicalPartner: PartnerJobKind {
         }
     }
 
+    /// The updates the node kept, by round: read from its store once when the job starts (a
+    /// restarted node resumes from them) and added to as it trains.
+    private func keptUpdates<Transport>(_ session: NodeSession<Transport>, jobID: String) async throws -> [Int: Concord_V2_ClinicalUpdate] {
+        var kept: [Int: Concord_V2_ClinicalUpdate] = [:]
+        for key in try await session.store.keys(job: jobID, prefix: "update/") {
+            guard let round = Int(key.dropFirst("update/".count)), let data = try await session.store.get(key, job: jobID),
+                  let update = try? Concord_V2_ClinicalUpdate(serializedBytes: data) else { continue }
+            kept[round] = update
+        }
+        return kept
+    }
+
     /// The site's state before `round`, rebuilt from the updates it kept: it moved along its batches
     /// in every round it trained, and its control variate in those the coordinator aggregated.
-    private func client<Transport>(_ session: NodeSession<Transport>, jobID: String, site: Int, before round: Int, aggregated: Set<Int>,
-                                   parameterCount: Int, configuration: FederatedTrainingConfiguration) async throws -> FederatedClient {
+    /// - Complexity: O(rounds × parameters), from memory; no store read.
+    static func client(_ kept: [Int: Concord_V2_ClinicalUpdate], site: Int, before round: Int, aggregated: Set<Int>,
+                       parameterCount: Int, configuration: FederatedTrainingConfiguration) -> FederatedClient {
         var client = FederatedClient(site: site, parameterCount: parameterCount)
-        for key in try await session.store.keys(job: jobID, prefix: "update/") {
-            guard let earlier = Int(key.dropFirst("update/".count)), earlier < round,
-                  let data = try await session.store.get(key, job: jobID), let kept = try? Concord_V2_ClinicalUpdate(serializedBytes: data) else { continue }
+        for (earlier, update) in kept.sorted(by: { $0.key < $1.key }) where earlier < round {
             client.trained(configuration)
-            if aggregated.contains(earlier) { client.aggregated(ClinicalWire.clientUpdate(kept, site: site)) }
+            if aggregated.contains(earlier) { client.aggregated(ClinicalWire.clientUpdate(update, site: site)) }
         }
         return client
     }
