@@ -229,7 +229,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ConcordClinicalTests",
-            dependencies: ["ConcordClinical", "ConcordML", "ConcordData"],
+            dependencies: ["ConcordClinical", "ConcordML", "ConcordData", "ConcordTesting"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -15,7 +15,8 @@ import ConcordData
 /// - a missing value (empty, `NA`, `N/A`, `NaN`, `null`, `None`, `?` or `.`) is `NaN`; federated
 ///   preprocessing imputes it with the federation's mean. A row with no observed feature is left out.
 ///
-/// Sites are in the order they first appear in the file. The table is read whole, as a
+/// Sites are in the order of their names (as a networked job orders its partners, so the same
+/// seed gives the same model in both). The table is read whole, as a
 /// simulation does; in a real federation each site would hold only its own rows.
 public struct ClinicalTable: Sendable, Hashable {
     /// Where the table is and how to read it.
@@ -51,6 +52,11 @@ public struct ClinicalTable: Sendable, Hashable {
         public var labels: [UInt8]
         /// Each row's 1-based line in the file.
         public var lines: [Int]
+
+        /// A site's rows.
+        public init(name: String, rows: [[Double]], labels: [UInt8], lines: [Int]) {
+            self.name = name; self.rows = rows; self.labels = labels; self.lines = lines
+        }
     }
 
     /// The file's name, as errors and notes name it.
@@ -64,6 +70,10 @@ public struct ClinicalTable: Sendable, Hashable {
     public var notes: [String]
     /// The `random_state` of each site's split.
     public var splitRandomState: UInt32
+    /// The label column's name.
+    public var labelColumn: String
+    /// The source columns the features came from, in order.
+    var columns: [FeatureColumn]
 
     /// Reads and encodes the table at `source.file`, refusing a file over
     /// ``HarmonisationLimits/maxTableBytes`` before reading it.
@@ -108,7 +118,9 @@ public struct ClinicalTable: Sendable, Hashable {
         notes += labelled.notes(featureless: featureless, kept: sites, labelColumn: table.header[layout.label])
         self.file = name
         self.featureNames = featureNames
-        self.sites = labelled.siteOrder.compactMap { sites[$0] }
+        self.sites = labelled.siteOrder.sorted().compactMap { sites[$0] }
+        self.labelColumn = table.header[layout.label]
+        self.columns = columns
         self.notes = notes
         self.splitRandomState = source.splitRandomState
         guard !self.sites.isEmpty else {

@@ -11,6 +11,7 @@ import Yams
 ///   - {name: sex, type: category, codes: [female, male], required: true}
 ///   - {name: cholesterol, type: number, unit: mg/dL, molar_mass: 386.65, decimals: 0, required: false}
 ///   - {name: exercise_angina, type: boolean, required: true}
+/// outcome: {variable: exercise_angina}   # optional: what a model of these tables predicts
 /// ```
 public struct CommonSchema: Sendable, Hashable {
     /// The kind of value a variable holds.
@@ -52,17 +53,32 @@ public struct CommonSchema: Sendable, Hashable {
         }
     }
 
+    /// The outcome a model of the schema's tables predicts: a variable and, for a category or a
+    /// number, the value that means positive (a boolean's positive value is `true`).
+    public struct Outcome: Sendable, Hashable {
+        /// The outcome variable's name.
+        public var variable: String
+        /// The value that means positive (`nil`: `true` for a boolean, `1` for a number).
+        public var positive: String?
+
+        /// An outcome.
+        public init(variable: String, positive: String? = nil) { self.variable = variable; self.positive = positive }
+    }
+
     /// The schema's name, e.g. `heart-disease`.
     public var name: String
+    /// The outcome its tables are learnt for, if the schema names one (`outcome:` in YAML).
+    public var outcome: Outcome?
     /// The variables, in the harmonised table's column order.
     public var variables: [Variable]
 
     /// Creates a schema, checking it as ``init(yaml:file:)`` does.
     /// - Throws: ``ClinicalDataError`` `.invalidSchema` for duplicate names, a category without
     ///   codes, an unknown unit or bad decimals.
-    public init(name: String, variables: [Variable], file: String? = nil) throws(ClinicalDataError) {
+    public init(name: String, variables: [Variable], outcome: Outcome? = nil, file: String? = nil) throws(ClinicalDataError) {
         self.name = name
         self.variables = variables
+        self.outcome = outcome
         try validate(file: file)
     }
 
@@ -79,7 +95,8 @@ public struct CommonSchema: Sendable, Hashable {
         } catch {
             throw ClinicalDataError(.invalidSchema, "the schema is not valid YAML of the expected shape", context: context, cause: error)
         }
-        try self.init(name: decoded.schema ?? "schema", variables: decoded.variables.map(\.variable), file: file)
+        try self.init(name: decoded.schema ?? "schema", variables: decoded.variables.map(\.variable),
+                      outcome: decoded.outcome.map { Outcome(variable: $0.variable, positive: $0.positive) }, file: file)
     }
 
     /// The variable called `name`, if any.
@@ -106,6 +123,15 @@ public struct CommonSchema: Sendable, Hashable {
                 throw ClinicalDataError(.invalidSchema, "decimals must be in 0...12, not \(d)", context: context)
             }
         }
+        if let outcome {
+            guard let variable = variable(outcome.variable) else {
+                throw ClinicalDataError(.invalidSchema, "the outcome '\(outcome.variable)' is not one of the schema's variables", context: .init(file: file, column: outcome.variable))
+            }
+            if variable.type == .category, let positive = outcome.positive, !variable.codes.contains(positive) {
+                throw ClinicalDataError(.invalidSchema, "the outcome's positive value '\(positive)' is not one of \(variable.codes.joined(separator: ", "))",
+                                        context: .init(file: file, column: outcome.variable))
+            }
+        }
     }
 }
 
@@ -127,6 +153,11 @@ private struct SchemaFile: Decodable {
                   maximum: maximum, codes: codes ?? [], required: required ?? true)
         }
     }
+    struct OutcomeEntry: Decodable {
+        var variable: String
+        var positive: String?
+    }
     var schema: String?
     var variables: [Entry]
+    var outcome: OutcomeEntry?
 }

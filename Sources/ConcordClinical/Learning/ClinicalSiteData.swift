@@ -96,3 +96,30 @@ extension ClinicalSiteData {
         return (try ClinicalSiteData(try HeartDisease.site(hospital, patients: patients)), result.report)
     }
 }
+
+extension ClinicalSiteData {
+    /// A site's own export of a user's table, harmonised onto the job's schema with the site's
+    /// mapping, encoded by `encoding` and split as ``ClinicalTable/split()`` splits each site (what
+    /// a node of a clinical job on the consortium's own tables holds).
+    /// - Returns: the site's tables, the harmonisation's validation report, and notes on rows left
+    ///   out and on how the site was split.
+    /// - Throws: ``ClinicalDataError`` when the file cannot be read, the mapping cannot satisfy the
+    ///   schema, an outcome is invalid or no row is usable.
+    public static func table(file: URL, mapping: URL, encoding: SchemaEncoding,
+                             splitRandomState: UInt32 = HeartDisease.randomState) throws -> (data: ClinicalSiteData, report: ValidationReport, notes: [String]) {
+        let mappingText: String
+        do { mappingText = try String(contentsOf: mapping, encoding: .utf8) } catch {
+            throw ClinicalDataError(.io, "cannot read the mapping", context: .init(file: mapping.path), cause: error)
+        }
+        let harmoniser = try Harmoniser(schema: encoding.schema, mapping: try SiteMapping(yaml: mappingText, file: mapping.path), file: mapping.path)
+        let result = try harmoniser.harmonise(fileAt: file)
+        let encoded = try encoding.encode(result.table)
+        guard !encoded.rows.isEmpty else {
+            throw ClinicalDataError(.malformedInput, "no row of site '\(result.table.site)' has an outcome and a feature value; nothing to learn from",
+                                    context: .init(site: result.table.site, file: file.path))
+        }
+        let site = ClinicalTable.Site(name: harmoniser.mapping.site, rows: encoded.rows, labels: encoded.labels, lines: encoded.lines)
+        let split = try ClinicalTable.split(site, columns: encoding.featureNames.count, randomState: splitRandomState, file: file.lastPathComponent)
+        return (split.data, result.report, encoded.notes + split.notes)
+    }
+}

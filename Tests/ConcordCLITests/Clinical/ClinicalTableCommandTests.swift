@@ -33,9 +33,9 @@ struct ClinicalTableCommandTests {
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("table:patients.csv") && r.stdout.contains("local-tiny"), "\(r.stdout)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("results.json"))) as? [String: Any])
-        #expect(json["sites"] as? [String] == ["alpha", "beta", "gamma", "tiny", "healthy"])
+        #expect(json["sites"] as? [String] == ["alpha", "beta", "gamma", "healthy", "tiny"])
         let models = try #require(json["models"] as? [[String: Any]])
-        #expect(models.compactMap { $0["name"] as? String } == ["fedavg", "pooled", "local-alpha", "local-beta", "local-gamma", "local-tiny", "local-healthy"])
+        #expect(models.compactMap { $0["name"] as? String } == ["fedavg", "pooled", "local-alpha", "local-beta", "local-gamma", "local-healthy", "local-tiny"])
         let notes = try #require(json["notes"] as? [String])
         let expected = ["site 'blank' is left out: none of its 3 rows is usable", "site 'tiny' is too small to split stratified",
                         "site 'healthy' has one class only (15 rows: 0 positive, 15 negative)", "column 'sex' is categorical"]

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ConcordTesting
 @testable import ConcordClinical
 
 @Suite("A user's own table: reading and encoding")
@@ -20,8 +21,8 @@ struct ClinicalTableTests {
             """
         let t = try Self.table(csv, features: ["smoker", "age"])
         #expect(t.featureNames == ["smoker=former", "smoker=never", "age"])
-        #expect(t.sites.map(\.name) == ["b", "a"], "sites in order of first appearance")
-        let b = try #require(t.sites.first), a = try #require(t.sites.last)
+        #expect(t.sites.map(\.name) == ["a", "b"], "sites in name order, as a networked job orders its partners")
+        let a = try #require(t.sites.first), b = try #require(t.sites.last)
         #expect(b.rows == [[0, 1, 61], [1, 0, 70]] && b.labels == [1, 0] && b.lines == [2, 4])
         #expect(a.rows[0][0] == 0 && a.rows[0][1] == 0 && a.rows[0][2].isNaN, "NA is missing; 'current' is the dropped level")
         #expect(a.rows[1][0].isNaN && a.rows[1][1].isNaN && a.rows[1][2] == 55, "an empty category is missing in every dummy")

@@ -1,16 +1,20 @@
+public import ConcordClinical
+public import Foundation
 import ConcordML
-import Foundation
-@testable import ConcordClinical
 
 /// Small synthetic patient tables for the table tests, drawn from a fixed seed: an outcome from a
 /// logistic model of `age`, `sex`, `smoker` and `marker`, with about 10% of ages missing.
-enum SyntheticClinicalTable {
+public enum SyntheticClinicalTable {
     /// One site's rows to draw: its name, its number of rows, and a label forced on every row
     /// (`nil`: drawn from the model; `""`: the label is left empty).
-    struct SiteSpec { var name: String; var rows: Int; var label: String? = nil }
+    public struct SiteSpec: Sendable {
+        public var name: String, rows: Int, label: String?
+        /// A site to draw.
+        public init(name: String, rows: Int, label: String? = nil) { self.name = name; self.rows = rows; self.label = label }
+    }
 
     /// A CSV with header `hospital,age,sex,smoker,marker,outcome`.
-    static func csv(_ sites: [SiteSpec], seed: UInt64 = 7) -> String {
+    public static func csv(_ sites: [SiteSpec], seed: UInt64 = 7) -> String {
         var rng = SeedTree(seed).random
         var lines = ["hospital,age,sex,smoker,marker,outcome"]
         for site in sites {
@@ -28,7 +32,7 @@ enum SyntheticClinicalTable {
     }
 
     /// The table of `csv`, encoded.
-    static func table(_ csv: String, positive: String? = nil, features: [String]? = nil) throws -> ClinicalTable {
+    public static func table(_ csv: String, positive: String? = nil, features: [String]? = nil) throws -> ClinicalTable {
         let source = ClinicalTable.Source(file: URL(fileURLWithPath: "/synthetic.csv"), siteColumn: "hospital", labelColumn: "outcome",
                                           positive: positive, features: features)
         return try ClinicalTable(data: Data(csv.utf8), name: "synthetic.csv", source: source)
@@ -36,7 +40,7 @@ enum SyntheticClinicalTable {
 
     /// The sites the robustness tests use: two ordinary sites, one of 5 patients, one with one
     /// class only, one of a single patient, and one whose rows have no label.
-    static let awkward: [SiteSpec] = [
+    public static let awkward: [SiteSpec] = [
         SiteSpec(name: "north", rows: 90), SiteSpec(name: "south", rows: 70), SiteSpec(name: "tiny", rows: 5),
         SiteSpec(name: "healthy", rows: 20, label: "0"), SiteSpec(name: "single", rows: 1), SiteSpec(name: "unlabelled", rows: 4, label: ""),
     ]
