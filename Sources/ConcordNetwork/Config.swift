@@ -124,6 +124,7 @@ public struct CoordinatorConfig: Codable, Sendable {
 ///   validation_fraction: 0.2                # used when there is no split column
 /// # or, for a clinical job, the site's own patient table and its mapping onto the job's schema:
 /// # clinical: {path: private/cleveland.csv, mapping: private/cleveland-mapping.yaml, schema: private/schema.yaml}
+/// # (schema is optional for a job on the consortium's own tables, which carries its schema)
 /// teacher: rf                               # rf, mlp, logreg or knn
 /// self_guard: identity                      # off, identity, or a Tanimoto threshold such as 0.9
 /// hybrid: true                              # build a hybrid model locally
@@ -157,11 +158,15 @@ public struct NodeConfig: Codable, Sendable {
 
     /// A clinical site's patient table: its export as the hospital writes it, the mapping that
     /// harmonises it and the common schema (both YAML, see `concord harmonise`).
+    ///
+    /// A job on the consortium's own tables carries its schema; a node that names one here takes
+    /// part only when the job's schema is the same (so a coordinator cannot change what the site
+    /// agreed to encode). The heart-disease benchmark needs it.
     public struct ClinicalSource: Codable, Sendable {
         public var path: String
         public var mapping: String
-        public var schema: String
-        public init(path: String, mapping: String, schema: String) { self.path = path; self.mapping = mapping; self.schema = schema }
+        public var schema: String?
+        public init(path: String, mapping: String, schema: String? = nil) { self.path = path; self.mapping = mapping; self.schema = schema }
     }
 
     public var partner: String

@@ -88,6 +88,28 @@ public struct InProcessConsortium: Sendable {
         engine = CoordinatorEngine(store: store, transferSource: { _ in ([], 0) }, parallelism: parallelism, logger: logger)
     }
 
+    /// A consortium of a user's table's sites for clinical jobs: the table written as
+    /// `concord consortium init --data` writes it (the common schema, each site's own rows and an
+    /// identity mapping), one node per site named by its partner name.
+    /// - Throws: when a file or the coordinator's database cannot be written.
+    public init(directory: URL, table: ClinicalTable, seed: UInt64 = 5, parallelism: Int = 2, withSchema: Bool = true,
+                logger: Logger = Logger(label: "concord.in-process")) throws {
+        self.directory = directory; self.pool = []; self.logger = logger
+        let files = try table.writeConsortium(to: directory.appending(path: "sites"))
+        nodes = files.sites.map { site in
+            var config = NodeConfig(partner: site.partner, coordinator: Endpoint(host: "in-process", port: 0), tls: TLSFiles(directory: "unused"),
+                                    clinical: .init(path: site.table.path(percentEncoded: false), mapping: site.mapping.path(percentEncoded: false),
+                                                    schema: withSchema ? files.schema.path(percentEncoded: false) : nil),
+                                    seed: seed, state: directory.appending(path: "\(site.partner).sqlite").path(percentEncoded: false),
+                                    audit: directory.appending(path: "\(site.partner).audit.jsonl").path(percentEncoded: false),
+                                    recordPayloads: true, threads: 1, poll: 0.02)
+            config.base = directory
+            return config
+        }
+        let store = try SQLiteCoordinatorStore(path: directory.appending(path: "coordinator.sqlite").path(percentEncoded: false))
+        engine = CoordinatorEngine(store: store, transferSource: { _ in ([], 0) }, parallelism: parallelism, logger: logger)
+    }
+
     /// Submits `spec` and runs every node until the job is complete, the coordinator advancing
     /// jobs on its tick as its server does.
     /// - Returns: the job's final status and each node's outcome, by partner name.

@@ -150,9 +150,9 @@ struct ClinicalJobTests {
             let entries = try AuditLog.read(URL(fileURLWithPath: node.audit)).entries
             let payloads = try AuditLog.payloads(URL(fileURLWithPath: node.audit).appendingPathExtension("payloads"))
             try #require(entries.count == payloads.count)
-            let data = try ClinicalSiteData.heartDisease(file: URL(fileURLWithPath: try #require(node.clinical).path),
-                                                         mapping: URL(fileURLWithPath: try #require(node.clinical).mapping),
-                                                         schema: URL(fileURLWithPath: try #require(node.clinical).schema)).data
+            let source = try #require(node.clinical), schema = try #require(source.schema)
+            let data = try ClinicalSiteData.heartDisease(file: URL(fileURLWithPath: source.path), mapping: URL(fileURLWithPath: source.mapping),
+                                                         schema: URL(fileURLWithPath: schema)).data
             // Each patient's measured values (all but 0 and 1, which codes and dummies share), as the doubles a payload would carry.
             let values = Set((data.train.values + data.test.values).filter { !$0.isNaN && $0 != 0 && $0 != 1 })
             for (entry, payload) in zip(entries, payloads) {

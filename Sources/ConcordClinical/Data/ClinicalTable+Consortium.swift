@@ -50,6 +50,59 @@ extension ClinicalTable {
                     columns: (columns.map(\.name) + [labelColumn]).map { SiteMapping.Column(variable: $0, source: $0) })
     }
 
+    /// What ``writeConsortium(to:)`` wrote: the schema, and each site's export and mapping under
+    /// the partner name its node takes.
+    public struct ConsortiumFiles: Sendable, Hashable {
+        /// One site's files.
+        public struct Site: Sendable, Hashable {
+            /// The site's name in the table, and the partner name of its node (the name made safe
+            /// for certificates and paths: `A–Z a–z 0–9 . _ -`, at most 64 characters).
+            public var name: String, partner: String
+            /// The site's export and its mapping.
+            public var table: URL, mapping: URL
+        }
+        /// The common schema (`schema.yaml`).
+        public var schema: URL
+        /// The sites, in the table's order.
+        public var sites: [Site]
+    }
+
+    /// Writes the table as a consortium's files into `directory`: `schema.yaml`, and for each site
+    /// `PARTNER.csv` (its own rows only) and `PARTNER-mapping.yaml`.
+    /// - Throws: ``ClinicalDataError`` `.io` when a file cannot be written.
+    public func writeConsortium(to directory: URL) throws(ClinicalDataError) -> ConsortiumFiles {
+        func write(_ text: String, _ url: URL) throws(ClinicalDataError) {
+            do { try text.write(to: url, atomically: true, encoding: .utf8) } catch {
+                throw ClinicalDataError(.io, "cannot write \(url.lastPathComponent)", context: .init(file: url.path), cause: error)
+            }
+        }
+        do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
+            throw ClinicalDataError(.io, "cannot create \(directory.path)", context: .init(file: directory.path), cause: error)
+        }
+        let schemaURL = directory.appendingPathComponent("schema.yaml")
+        try write(try schema.yaml(), schemaURL)
+        var out: [ConsortiumFiles.Site] = [], taken = Set<String>()
+        for site in sites {
+            var partner = Self.partnerName(site.name), k = 2
+            while !taken.insert(partner.lowercased()).inserted { partner = String(Self.partnerName(site.name).prefix(60)) + "-\(k)"; k += 1 }
+            let table = directory.appendingPathComponent("\(partner).csv"), mapping = directory.appendingPathComponent("\(partner)-mapping.yaml")
+            try write(export(site), table)
+            try write(try self.mapping(site).yaml(), mapping)
+            out.append(.init(name: site.name, partner: partner, table: table, mapping: mapping))
+        }
+        return ConsortiumFiles(schema: schemaURL, sites: out)
+    }
+
+    /// A site name made safe as a partner name.
+    static func partnerName(_ name: String) -> String {
+        var out = String(name.unicodeScalars.map { s -> Character in
+            (s.isASCII && (s.properties.isAlphabetic || ("0"..."9").contains(s))) || s == "." || s == "_" || s == "-" ? Character(s) : "-"
+        })
+        if out.hasPrefix(".") || out.isEmpty { out = "site-" + out }
+        if ["ca", "enrolment.json", "revocations.json"].contains(out.lowercased()) { out = "site-" + out }
+        return String(out.prefix(64))
+    }
+
     private static func number(_ x: Double) -> String {
         x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x)
     }

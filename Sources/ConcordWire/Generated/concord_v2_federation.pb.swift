@@ -70,51 +70,72 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
 }
 
 /// What the operator submits: the fields every kind has, and the kind's own specification.
-public nonisolated struct Concord_V2_JobSpec: Sendable {
+public nonisolated struct Concord_V2_JobSpec: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
   /// A label for people; the coordinator assigns the job's id.
-  public var name: String = String()
+  public var name: String {
+    get {_storage._name}
+    set {_uniqueStorage()._name = newValue}
+  }
 
   /// The partners taking part: enrolled partner names (certificate CNs). Partners never see
   /// each other.
-  public var partners: [String] = []
+  public var partners: [String] {
+    get {_storage._partners}
+    set {_uniqueStorage()._partners = newValue}
+  }
 
   /// Partners whose uploads a phase that collects uploads needs before it may end at its
   /// deadline (0 = all partners).
-  public var quorum: UInt32 = 0
+  public var quorum: UInt32 {
+    get {_storage._quorum}
+    set {_uniqueStorage()._quorum = newValue}
+  }
 
   /// Seconds after which a phase that collects uploads (distillation: screening, annotation)
   /// ends with the quorum (0 = wait for every partner).
-  public var collectionDeadlineS: UInt32 = 0
+  public var collectionDeadlineS: UInt32 {
+    get {_storage._collectionDeadlineS}
+    set {_uniqueStorage()._collectionDeadlineS = newValue}
+  }
 
   /// The job's seed: every random choice the coordinator makes hangs under it.
-  public var seed: UInt64 = 0
+  public var seed: UInt64 {
+    get {_storage._seed}
+    set {_uniqueStorage()._seed = newValue}
+  }
 
   /// Seconds after which a phase that waits for one-shot submissions (distillation: calibration
   /// counts, evaluations) ends with whoever sent one (0 = wait for every partner).
-  public var finalDeadlineS: UInt32 = 0
+  public var finalDeadlineS: UInt32 {
+    get {_storage._finalDeadlineS}
+    set {_uniqueStorage()._finalDeadlineS = newValue}
+  }
 
   /// The kind of job and its specification. The case's name is the kind's name in job views and
   /// statuses ("distillation").
-  public var kind: Concord_V2_JobSpec.OneOf_Kind? = nil
+  public var kind: OneOf_Kind? {
+    get {return _storage._kind}
+    set {_uniqueStorage()._kind = newValue}
+  }
 
   public var distillation: Concord_V2_DistillationSpec {
     get {
-      if case .distillation(let v)? = kind {return v}
+      if case .distillation(let v)? = _storage._kind {return v}
       return Concord_V2_DistillationSpec()
     }
-    set {kind = .distillation(newValue)}
+    set {_uniqueStorage()._kind = .distillation(newValue)}
   }
 
   public var clinical: Concord_V2_ClinicalSpec {
     get {
-      if case .clinical(let v)? = kind {return v}
+      if case .clinical(let v)? = _storage._kind {return v}
       return Concord_V2_ClinicalSpec()
     }
-    set {kind = .clinical(newValue)}
+    set {_uniqueStorage()._kind = .clinical(newValue)}
   }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -128,6 +149,8 @@ public nonisolated struct Concord_V2_JobSpec: Sendable {
   }
 
   public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 public nonisolated struct Concord_V2_StatusRequest: Sendable {
@@ -1141,7 +1164,10 @@ public nonisolated struct Concord_V2_ClinicalSpec: Sendable {
   // methods supported on all messages.
 
   /// The sites' tables and their encoding: "heart-disease" (FLamby's Fed-Heart-Disease: 13
-  /// features, outcome num > 0, FLamby's per-site 66/34 split).
+  /// features, outcome num > 0, FLamby's per-site 66/34 split), or "table": the consortium's own
+  /// tables, each site harmonising its export onto schema_yaml and encoding it from the schema
+  /// alone (numbers and booleans as one feature, categories one-hot after their first code), then
+  /// splitting it 66/34 (stratified when both classes have 3 rows or more, random_state 43).
   public var benchmark: String = String()
 
   /// The strategy: fedavg | fedprox | scaffold | fedadam | fedyogi | fedadagrad | fedmedian |
@@ -1166,6 +1192,18 @@ public nonisolated struct Concord_V2_ClinicalSpec: Sendable {
   /// The fraction of sites asked to train each round, drawn from the job's seed (0 or 1: all). The
   /// federated validation loss then sums the asked sites' loss sums.
   public var participation: Double = 0
+
+  /// For "table": the common schema (YAML, at most 1 MiB) every site harmonises onto.
+  public var schemaYaml: String = String()
+
+  /// For "table": the outcome variable ("" for the schema's own outcome) and its positive value
+  /// ("" for the schema's, or true for a boolean, 1 for a number).
+  public var label: String = String()
+
+  public var positive: String = String()
+
+  /// For "table": the feature variables in order (empty: every schema variable but the outcome).
+  public var features: [String] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1212,6 +1250,15 @@ public nonisolated struct Concord_V2_ClinicalView: Sendable {
 
   /// The job's seed (the sites' shuffles hang under it).
   public var seed: UInt64 = 0
+
+  /// For a "table" job, the encoding as ClinicalSpec states it.
+  public var schemaYaml: String = String()
+
+  public var label: String = String()
+
+  public var positive: String = String()
+
+  public var features: [String] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1466,94 +1513,142 @@ nonisolated extension Concord_V2_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._
   public static let protoMessageName: String = _protobuf_package + ".JobSpec"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}partners\0\u{1}quorum\0\u{3}collection_deadline_s\0\u{2}\u{9}seed\0\u{4}\u{2}final_deadline_s\0\u{2}U\u{1}distillation\0\u{1}clinical\0")
 
+  fileprivate class _StorageClass {
+    var _name: String = String()
+    var _partners: [String] = []
+    var _quorum: UInt32 = 0
+    var _collectionDeadlineS: UInt32 = 0
+    var _seed: UInt64 = 0
+    var _finalDeadlineS: UInt32 = 0
+    var _kind: Concord_V2_JobSpec.OneOf_Kind?
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _name = source._name
+      _partners = source._partners
+      _quorum = source._quorum
+      _collectionDeadlineS = source._collectionDeadlineS
+      _seed = source._seed
+      _finalDeadlineS = source._finalDeadlineS
+      _kind = source._kind
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularStringField(value: &self.name) }()
-      case 2: try { try decoder.decodeRepeatedStringField(value: &self.partners) }()
-      case 3: try { try decoder.decodeSingularUInt32Field(value: &self.quorum) }()
-      case 4: try { try decoder.decodeSingularUInt32Field(value: &self.collectionDeadlineS) }()
-      case 13: try { try decoder.decodeSingularUInt64Field(value: &self.seed) }()
-      case 15: try { try decoder.decodeSingularUInt32Field(value: &self.finalDeadlineS) }()
-      case 100: try {
-        var v: Concord_V2_DistillationSpec?
-        var hadOneofValue = false
-        if let current = self.kind {
-          hadOneofValue = true
-          if case .distillation(let m) = current {v = m}
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._name) }()
+        case 2: try { try decoder.decodeRepeatedStringField(value: &_storage._partners) }()
+        case 3: try { try decoder.decodeSingularUInt32Field(value: &_storage._quorum) }()
+        case 4: try { try decoder.decodeSingularUInt32Field(value: &_storage._collectionDeadlineS) }()
+        case 13: try { try decoder.decodeSingularUInt64Field(value: &_storage._seed) }()
+        case 15: try { try decoder.decodeSingularUInt32Field(value: &_storage._finalDeadlineS) }()
+        case 100: try {
+          var v: Concord_V2_DistillationSpec?
+          var hadOneofValue = false
+          if let current = _storage._kind {
+            hadOneofValue = true
+            if case .distillation(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kind = .distillation(v)
+          }
+        }()
+        case 101: try {
+          var v: Concord_V2_ClinicalSpec?
+          var hadOneofValue = false
+          if let current = _storage._kind {
+            hadOneofValue = true
+            if case .clinical(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kind = .clinical(v)
+          }
+        }()
+        default: break
         }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.kind = .distillation(v)
-        }
-      }()
-      case 101: try {
-        var v: Concord_V2_ClinicalSpec?
-        var hadOneofValue = false
-        if let current = self.kind {
-          hadOneofValue = true
-          if case .clinical(let m) = current {v = m}
-        }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.kind = .clinical(v)
-        }
-      }()
-      default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    // The use of inline closures is to circumvent an issue where the compiler
-    // allocates stack space for every if/case branch local when no optimizations
-    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-    // https://github.com/apple/swift-protobuf/issues/1182
-    if !self.name.isEmpty {
-      try visitor.visitSingularStringField(value: self.name, fieldNumber: 1)
-    }
-    if !self.partners.isEmpty {
-      try visitor.visitRepeatedStringField(value: self.partners, fieldNumber: 2)
-    }
-    if self.quorum != 0 {
-      try visitor.visitSingularUInt32Field(value: self.quorum, fieldNumber: 3)
-    }
-    if self.collectionDeadlineS != 0 {
-      try visitor.visitSingularUInt32Field(value: self.collectionDeadlineS, fieldNumber: 4)
-    }
-    if self.seed != 0 {
-      try visitor.visitSingularUInt64Field(value: self.seed, fieldNumber: 13)
-    }
-    if self.finalDeadlineS != 0 {
-      try visitor.visitSingularUInt32Field(value: self.finalDeadlineS, fieldNumber: 15)
-    }
-    switch self.kind {
-    case .distillation?: try {
-      guard case .distillation(let v)? = self.kind else { preconditionFailure() }
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 100)
-    }()
-    case .clinical?: try {
-      guard case .clinical(let v)? = self.kind else { preconditionFailure() }
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 101)
-    }()
-    case nil: break
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._name.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._name, fieldNumber: 1)
+      }
+      if !_storage._partners.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._partners, fieldNumber: 2)
+      }
+      if _storage._quorum != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._quorum, fieldNumber: 3)
+      }
+      if _storage._collectionDeadlineS != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._collectionDeadlineS, fieldNumber: 4)
+      }
+      if _storage._seed != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._seed, fieldNumber: 13)
+      }
+      if _storage._finalDeadlineS != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._finalDeadlineS, fieldNumber: 15)
+      }
+      switch _storage._kind {
+      case .distillation?: try {
+        guard case .distillation(let v)? = _storage._kind else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 100)
+      }()
+      case .clinical?: try {
+        guard case .clinical(let v)? = _storage._kind else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 101)
+      }()
+      case nil: break
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Concord_V2_JobSpec, rhs: Concord_V2_JobSpec) -> Bool {
-    if lhs.name != rhs.name {return false}
-    if lhs.partners != rhs.partners {return false}
-    if lhs.quorum != rhs.quorum {return false}
-    if lhs.collectionDeadlineS != rhs.collectionDeadlineS {return false}
-    if lhs.seed != rhs.seed {return false}
-    if lhs.finalDeadlineS != rhs.finalDeadlineS {return false}
-    if lhs.kind != rhs.kind {return false}
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._name != rhs_storage._name {return false}
+        if _storage._partners != rhs_storage._partners {return false}
+        if _storage._quorum != rhs_storage._quorum {return false}
+        if _storage._collectionDeadlineS != rhs_storage._collectionDeadlineS {return false}
+        if _storage._seed != rhs_storage._seed {return false}
+        if _storage._finalDeadlineS != rhs_storage._finalDeadlineS {return false}
+        if _storage._kind != rhs_storage._kind {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -3244,7 +3339,7 @@ nonisolated extension Concord_V2_EvaluationReport: SwiftProtobuf.Message, SwiftP
 
 nonisolated extension Concord_V2_ClinicalSpec: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ClinicalSpec"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}I\u{3}benchmark\0\u{1}strategy\0\u{1}preset\0\u{1}rounds\0\u{1}patience\0\u{1}weighting\0\u{1}participation\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}I\u{3}benchmark\0\u{1}strategy\0\u{1}preset\0\u{1}rounds\0\u{1}patience\0\u{1}weighting\0\u{1}participation\0\u{3}schema_yaml\0\u{1}label\0\u{1}positive\0\u{1}features\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -3259,6 +3354,10 @@ nonisolated extension Concord_V2_ClinicalSpec: SwiftProtobuf.Message, SwiftProto
       case 205: try { try decoder.decodeSingularUInt32Field(value: &self.patience) }()
       case 206: try { try decoder.decodeSingularStringField(value: &self.weighting) }()
       case 207: try { try decoder.decodeSingularDoubleField(value: &self.participation) }()
+      case 208: try { try decoder.decodeSingularStringField(value: &self.schemaYaml) }()
+      case 209: try { try decoder.decodeSingularStringField(value: &self.label) }()
+      case 210: try { try decoder.decodeSingularStringField(value: &self.positive) }()
+      case 211: try { try decoder.decodeRepeatedStringField(value: &self.features) }()
       default: break
       }
     }
@@ -3286,6 +3385,18 @@ nonisolated extension Concord_V2_ClinicalSpec: SwiftProtobuf.Message, SwiftProto
     if self.participation.bitPattern != 0 {
       try visitor.visitSingularDoubleField(value: self.participation, fieldNumber: 207)
     }
+    if !self.schemaYaml.isEmpty {
+      try visitor.visitSingularStringField(value: self.schemaYaml, fieldNumber: 208)
+    }
+    if !self.label.isEmpty {
+      try visitor.visitSingularStringField(value: self.label, fieldNumber: 209)
+    }
+    if !self.positive.isEmpty {
+      try visitor.visitSingularStringField(value: self.positive, fieldNumber: 210)
+    }
+    if !self.features.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.features, fieldNumber: 211)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -3297,6 +3408,10 @@ nonisolated extension Concord_V2_ClinicalSpec: SwiftProtobuf.Message, SwiftProto
     if lhs.patience != rhs.patience {return false}
     if lhs.weighting != rhs.weighting {return false}
     if lhs.participation != rhs.participation {return false}
+    if lhs.schemaYaml != rhs.schemaYaml {return false}
+    if lhs.label != rhs.label {return false}
+    if lhs.positive != rhs.positive {return false}
+    if lhs.features != rhs.features {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -3304,7 +3419,7 @@ nonisolated extension Concord_V2_ClinicalSpec: SwiftProtobuf.Message, SwiftProto
 
 nonisolated extension Concord_V2_ClinicalView: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ClinicalView"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}site\0\u{3}site_count\0\u{1}round\0\u{1}participant\0\u{3}aggregated_rounds\0\u{1}benchmark\0\u{1}strategy\0\u{1}preset\0\u{1}rounds\0\u{3}candidate_thresholds\0\u{3}histogram_bins\0\u{1}seed\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}site\0\u{3}site_count\0\u{1}round\0\u{1}participant\0\u{3}aggregated_rounds\0\u{1}benchmark\0\u{1}strategy\0\u{1}preset\0\u{1}rounds\0\u{3}candidate_thresholds\0\u{3}histogram_bins\0\u{1}seed\0\u{3}schema_yaml\0\u{1}label\0\u{1}positive\0\u{1}features\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -3324,6 +3439,10 @@ nonisolated extension Concord_V2_ClinicalView: SwiftProtobuf.Message, SwiftProto
       case 10: try { try decoder.decodeRepeatedDoubleField(value: &self.candidateThresholds) }()
       case 11: try { try decoder.decodeSingularUInt32Field(value: &self.histogramBins) }()
       case 12: try { try decoder.decodeSingularUInt64Field(value: &self.seed) }()
+      case 13: try { try decoder.decodeSingularStringField(value: &self.schemaYaml) }()
+      case 14: try { try decoder.decodeSingularStringField(value: &self.label) }()
+      case 15: try { try decoder.decodeSingularStringField(value: &self.positive) }()
+      case 16: try { try decoder.decodeRepeatedStringField(value: &self.features) }()
       default: break
       }
     }
@@ -3366,6 +3485,18 @@ nonisolated extension Concord_V2_ClinicalView: SwiftProtobuf.Message, SwiftProto
     if self.seed != 0 {
       try visitor.visitSingularUInt64Field(value: self.seed, fieldNumber: 12)
     }
+    if !self.schemaYaml.isEmpty {
+      try visitor.visitSingularStringField(value: self.schemaYaml, fieldNumber: 13)
+    }
+    if !self.label.isEmpty {
+      try visitor.visitSingularStringField(value: self.label, fieldNumber: 14)
+    }
+    if !self.positive.isEmpty {
+      try visitor.visitSingularStringField(value: self.positive, fieldNumber: 15)
+    }
+    if !self.features.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.features, fieldNumber: 16)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -3382,6 +3513,10 @@ nonisolated extension Concord_V2_ClinicalView: SwiftProtobuf.Message, SwiftProto
     if lhs.candidateThresholds != rhs.candidateThresholds {return false}
     if lhs.histogramBins != rhs.histogramBins {return false}
     if lhs.seed != rhs.seed {return false}
+    if lhs.schemaYaml != rhs.schemaYaml {return false}
+    if lhs.label != rhs.label {return false}
+    if lhs.positive != rhs.positive {return false}
+    if lhs.features != rhs.features {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

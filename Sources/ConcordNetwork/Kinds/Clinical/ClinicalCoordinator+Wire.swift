@@ -28,6 +28,10 @@ extension ClinicalCoordinator {
         view.candidateThresholds = ClinicalWire.grid.thresholds
         view.histogramBins = UInt32(ClinicalWire.grid.bins)
         view.seed = spec.job.seed
+        view.schemaYaml = spec.clinical.schemaYaml
+        view.label = spec.clinical.label
+        view.positive = spec.clinical.positive
+        view.features = spec.clinical.features
         return try context.serialized(view)
     }
 
@@ -72,7 +76,7 @@ extension ClinicalCoordinator {
         guard let spec = try? ClinicalJobSpec(stored: data) else { return [] }
         let preset = spec.preset ?? .concord
         return [
-            .init(name: "benchmark", value: spec.clinical.benchmark + " (each site harmonises its own export onto the common schema)"),
+            .init(name: "data", value: Self.dataSetting(spec)),
             .init(name: "sites", value: spec.sites.joined(separator: ", ")),
             .init(name: "quorum", value: spec.job.quorum == 0 ? "all sites" : "\(spec.job.quorum)"),
             .init(name: "strategy", value: spec.clinical.strategy),
@@ -101,6 +105,16 @@ extension ClinicalCoordinator {
                            message: status.message, createdMs: status.createdUnixMs, updatedMs: status.updatedUnixMs, transferSize: 0, studentSize: 0,
                            threshold: nil, studentSHA256: details.modelSha256.isEmpty ? nil : details.modelSha256,
                            settings: settings(spec: context.job.spec), partners: partners, consensus: [], latePartners: status.latePartners, events: events)
+    }
+
+    /// What a job learns from, in words.
+    static func dataSetting(_ spec: ClinicalJobSpec) -> String {
+        guard case .table(let encoding)? = spec.task else {
+            return spec.clinical.benchmark + " (each site harmonises its own export onto the common schema)"
+        }
+        let positive = encoding.outcome.positive.map { " = \($0)" } ?? ""
+        return "the sites' own tables, harmonised onto schema '\(encoding.schema.name)': outcome \(encoding.outcome.variable)\(positive); "
+            + "\(encoding.featureNames.count) features from \(encoding.features.joined(separator: ", "))"
     }
 
     /// The finished job's results (nil before).

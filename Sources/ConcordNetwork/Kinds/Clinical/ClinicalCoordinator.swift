@@ -78,7 +78,7 @@ public struct ClinicalCoordinator: CoordinatorJobKind {
         case ClinicalJob.Upload.summary:
             let summary: Concord_V2_ClinicalSummary
             do { summary = try Concord_V2_ClinicalSummary(serializedBytes: payload) } catch { throw CoordinatorRefusal(.invalidArgument, "\(partner): summary", context: about, cause: error) }
-            let features = ClinicalJobSpec.network(benchmark: spec.clinical.benchmark)?.inputCount ?? 0
+            let features = spec.task?.featureCount ?? 0
             guard summary.features.count == features else { throw refuse("the summary covers \(summary.features.count) features; the job's model has \(features)", field: "features") }
             guard summary.rows <= ClinicalLimits.maximumRows else { throw refuse("a site of more than \(ClinicalLimits.maximumRows) rows", field: "rows") }
             guard summary.positives <= summary.rows else { throw refuse("more positive rows (\(summary.positives)) than rows (\(summary.rows))", field: "positives") }

@@ -33,18 +33,13 @@ struct ClinicalJobSpec: Sendable {
         return preset == .flamby ? ClinicalSimulation.flambyBudget.rounds : ClinicalSimulation.concordBudget.rounds
     }
 
-    /// The benchmark's model: a logistic regression on its features.
-    static func network(benchmark: String) -> DenseNetwork? {
-        guard benchmark == ClinicalSimulationSettings.Benchmark.heartDisease.rawValue else { return nil }
-        return try? DenseNetwork.logisticRegression(inputs: HeartDisease.featureNames.count)
-    }
+    /// What the job learns from (nil when its fields name nothing that can run; ``problems()`` says why).
+    var task: ClinicalTask? { try? ClinicalTask(clinical) }
 
     /// The spec's problems, field by field (empty when it can run).
     func problems() -> [(field: String, message: String)] {
         var out: [(String, String)] = []
-        if Self.network(benchmark: clinical.benchmark) == nil {
-            out.append(("benchmark", "unknown benchmark '\(clinical.benchmark)'; a clinical job runs heart-disease"))
-        }
+        do { _ = try ClinicalTask(clinical) } catch { out.append((error.field, error.message)) }
         if Strategy.named(clinical.strategy) == nil {
             out.append(("strategy", "unknown strategy '\(clinical.strategy)'; choose one of \(Strategy.names.joined(separator: ", "))"))
         }
@@ -68,7 +63,7 @@ struct ClinicalJobSpec: Sendable {
 
     /// The federated training every site and the coordinator run, as ``ClinicalSimulation`` builds it.
     func configuration() throws(FederatedLearningError) -> FederatedTrainingConfiguration {
-        guard let network = Self.network(benchmark: clinical.benchmark), let preset else {
+        guard let network = task?.network, let preset else {
             throw FederatedLearningError(.invalidOption, "the job's benchmark or preset is unknown")
         }
         return try ClinicalSimulation.federatedConfiguration(

@@ -20,7 +20,7 @@ struct ClinicalPartner: PartnerJobKind {
 
     func check(_ config: NodeConfig) throws(NodeError) {
         guard let clinical = config.clinical else { return }
-        for (field, path) in [("clinical.path", clinical.path), ("clinical.mapping", clinical.mapping), ("clinical.schema", clinical.schema)] {
+        for (field, path) in [("clinical.path", clinical.path), ("clinical.mapping", clinical.mapping), ("clinical.schema", clinical.schema ?? clinical.path)] {
             guard FileManager.default.fileExists(atPath: config.url(path).path) else {
                 throw NodeError("\(field): no file at \(config.url(path).path)", code: .configuration, context: .init(field: field))
             }
@@ -34,10 +34,13 @@ struct ClinicalPartner: PartnerJobKind {
                             code: .configuration, context: .init(job: jobID, field: "clinical"))
         }
         let details = try Self.details(found)
-        guard details.benchmark == ClinicalSimulationSettings.Benchmark.heartDisease.rawValue,
-              let preset = ClinicalSimulationSettings.Preset(rawValue: details.preset), let network = ClinicalJobSpec.network(benchmark: details.benchmark) else {
+        let task: ClinicalTask
+        do { task = try ClinicalTask(details) } catch {
+            throw NodeError("job \(jobID): \(error.message)", code: .configuration, context: .init(job: jobID, field: error.field))
+        }
+        guard let preset = ClinicalSimulationSettings.Preset(rawValue: details.preset), let network = task.network else {
             throw NodeError("job \(jobID) asks for benchmark '\(details.benchmark)' with preset '\(details.preset)', which this node cannot run",
-                            code: .configuration, context: .init(job: jobID, field: "benchmark"))
+                            code: .configuration, context: .init(job: jobID, field: "preset"))
         }
         let configuration: FederatedTrainingConfiguration
         do {
@@ -46,11 +49,10 @@ struct ClinicalPartner: PartnerJobKind {
         } catch { throw NodeError("the job's training settings", code: .integrity, context: .init(job: jobID), cause: error) }
 
         // The hospital's export, harmonised here; only summaries, updates and counts leave.
-        let loaded: (data: ClinicalSiteData, report: ValidationReport)
-        do { loaded = try ClinicalSiteData.heartDisease(file: config.url(source.path), mapping: config.url(source.mapping), schema: config.url(source.schema)) }
-        catch { throw NodeError("the site's patient table", code: .configuration, context: .init(job: jobID, field: "clinical"), cause: error) }
+        let loaded = try Self.load(source, task: task, config: config, jobID: jobID)
         let data = loaded.data, site = Int(details.site)
         logger.info("patient table: \(loaded.report.rowsKept) of \(loaded.report.rowsRead) rows harmonised; \(data.train.rowCount) training and \(data.test.rowCount) test rows after encoding")
+        for note in loaded.notes { logger.info("patient table: \(note)") }
 
         // Federated preprocessing: the training table's summaries, once.
         var view = try await session.wait(for: ClinicalJob.summaries, of: ClinicalJob.descriptor, job: jobID, view: found)
@@ -113,6 +115,35 @@ struct ClinicalPartner: PartnerJobKind {
         let done = try await session.wait(for: .complete, of: ClinicalJob.descriptor, job: jobID, view: try await session.refreshed(jobID))
         logger.info("job \(jobID): \(done.message)")
         return session.outcome(jobID: jobID, state: done.phase)
+    }
+
+    /// The site's tables for the job's task: the benchmark's hospital, or its own table encoded by
+    /// the job's schema (refused when the node names a schema of its own that differs).
+    static func load(_ source: NodeConfig.ClinicalSource, task: ClinicalTask, config: NodeConfig,
+                     jobID: String) throws(NodeError) -> (data: ClinicalSiteData, report: ValidationReport, notes: [String]) {
+        do {
+            switch task {
+            case .heartDisease:
+                guard let schema = source.schema else {
+                    throw NodeError("a heart-disease job needs the benchmark's schema in clinical.schema", code: .configuration, context: .init(job: jobID, field: "clinical.schema"))
+                }
+                let loaded = try ClinicalSiteData.heartDisease(file: config.url(source.path), mapping: config.url(source.mapping), schema: config.url(schema))
+                return (loaded.data, loaded.report, [])
+            case .table(let encoding):
+                if let schema = source.schema {
+                    let mine = try CommonSchema(yaml: try String(contentsOf: config.url(schema), encoding: .utf8), file: schema)
+                    guard mine.variables == encoding.schema.variables else {
+                        throw NodeError("job \(jobID)'s schema '\(encoding.schema.name)' is not the schema this site agreed to (\(schema)); the site takes no part",
+                                        code: .configuration, context: .init(job: jobID, field: "clinical.schema"))
+                    }
+                }
+                return try ClinicalSiteData.table(file: config.url(source.path), mapping: config.url(source.mapping), encoding: encoding)
+            }
+        } catch let error as NodeError {
+            throw error
+        } catch {
+            throw NodeError("the site's patient table", code: .configuration, context: .init(job: jobID, field: "clinical"), cause: error)
+        }
     }
 
     // MARK: Rounds
