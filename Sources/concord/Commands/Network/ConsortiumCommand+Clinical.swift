@@ -46,4 +46,63 @@ extension ConsortiumCommand.Init {
             or everything in this process: concord consortium run --dir \(out)
             """)
     }
+
+    /// `consortium init --data FILE --site-column COL --label-column COL`: a consortium of the
+    /// table's sites, each node holding only its own rows (with an identity mapping), the common
+    /// schema (with the outcome) in `private/schema.yaml`, the kit and configurations.
+    func clinicalTable(siteColumn: String) async throws {
+        guard let data = dataset.data, let labelColumn = dataset.labelColumn else {
+            throw CLIError("--site-column makes --data a patient table: give the file (--data) and its outcome column (--label-column)")
+        }
+        let source = ClinicalTable.Source(file: URL(fileURLWithPath: data), siteColumn: siteColumn, labelColumn: labelColumn, positive: positive,
+                                          features: features.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
+        let table = try ClinicalTable(source: source)
+        let root = URL(fileURLWithPath: out, isDirectory: true)
+        for sub in ["nodes", "state"] { try FileManager.default.createDirectory(at: root.appendingPathComponent(sub), withIntermediateDirectories: true) }
+        let files = try table.writeConsortium(to: root.appendingPathComponent("private", isDirectory: true))
+        for (p, site) in files.sites.enumerated() {
+            try """
+                partner: \(site.partner)
+                coordinator: {host: 127.0.0.1, port: \(port)}
+                server_name: localhost
+                tls: {directory: ../kit/\(site.partner)}
+                clinical: {path: ../private/\(site.table.lastPathComponent), mapping: ../private/\(site.mapping.lastPathComponent), schema: ../private/schema.yaml}
+                seed: \(seed &+ UInt64(p) &+ 1)
+                state: ../state/\(site.partner).sqlite
+                audit: ../state/\(site.partner)-audit.jsonl
+
+                """.write(to: root.appendingPathComponent("nodes/\(site.partner).yaml"), atomically: true, encoding: .utf8)
+        }
+        let names = files.sites.map(\.partner)
+        _ = try Provisioner.provision(consortium: "concord-clinical", coordinatorHost: "localhost", partners: names,
+                                      outputDirectory: root.appendingPathComponent("kit", isDirectory: true), includeLoopback: true, overwrite: force)
+        try writeConfigurations(root)
+        print("clinical consortium of \(names.count) sites from \(table.file) in \(out)/ (\(table.featureNames.count) features; outcome \(table.labelColumn)):")
+        for (site, rows) in zip(files.sites, table.sites) {
+            let renamed = site.partner == site.name ? "" : " (site '\(site.name)')"
+            print("  \(site.partner)\(renamed): \(rows.labels.count) patients in private/\(site.table.lastPathComponent) (mapping private/\(site.mapping.lastPathComponent))")
+        }
+        for note in table.notes { print("  note: \(note)") }
+        if names != names.sorted() || zip(files.sites, table.sites).contains(where: { $0.partner != $1.name }) {
+            print("  note: some site names were changed to partner names; a networked job orders its sites by partner name, so its seed branches may differ from 'clinical simulate --data'")
+        }
+        print("""
+            the common schema, with the outcome, is private/schema.yaml: every node harmonises its own rows onto it.
+            next:
+              concord coordinator serve --config \(out)/coordinator.yaml
+              concord node run --config \(out)/nodes/\(names.first ?? "SITE").yaml      (one per site)
+              concord job submit --config \(out)/operator.yaml --kind clinical --schema \(out)/private/schema.yaml --partners \(names.joined(separator: ",")) --wait
+            or everything in this process: concord consortium run --dir \(out)
+            """)
+    }
+}
+
+extension ConsortiumCommand.Run {
+    /// The consortium's common schema when it names an outcome (a consortium of a user's tables),
+    /// else nil (the heart-disease benchmark's schema names none; its jobs name the benchmark).
+    static func tableSchema(_ root: URL) -> String? {
+        let path = root.appendingPathComponent("private/schema.yaml").path
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8), let schema = try? CommonSchema(yaml: text), schema.outcome != nil else { return nil }
+        return path
+    }
 }

@@ -50,6 +50,15 @@ struct ConsortiumCommand: AsyncParsableCommand {
         @Flag(help: "Replace an existing directory's kit.")
         var force = false
 
+        @Option(help: "With --data: the file is a patient table and this column names each row's site; each site becomes a hospital node holding only its own rows (clinical jobs).")
+        var siteColumn: String?
+
+        @Option(help: "With --site-column: the label value that means positive (default: labels are 0/1).")
+        var positive: String?
+
+        @Option(help: "With --site-column: the feature columns, comma-separated (default: every column but the site and label columns).")
+        var features: String?
+
         func validate() throws {
             guard partners >= 1, partners <= 64 else { throw ValidationError("--partners must be 1…64") }
             guard (1...65_535).contains(port) else { throw ValidationError("--port must be a TCP port, 1…65535") }
@@ -57,6 +66,7 @@ struct ConsortiumCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
+            if let siteColumn { return try await clinicalTable(siteColumn: siteColumn) }
             if let benchmark = dataset.benchmark { return try await clinical(benchmark) }
             let regression = dataset.task == .regression
             guard !regression || teacher != "logreg" else { throw CLIError("--teacher logreg cannot regress a value; choose rf, mlp or knn") }
@@ -173,7 +183,8 @@ extension ConsortiumCommand {
             var logger = Logger(label: "concord.local")
             logger.logLevel = .warning
             let kind = nodes.allSatisfy { $0.clinical != nil && $0.data == nil } ? "clinical" : "distillation"
-            let status = try await LocalFederation.run(spec: job.spec(partners: nodes.map(\.partner), kind: kind), nodes: nodes, database: database,
+            let status = try await LocalFederation.run(spec: job.spec(partners: nodes.map(\.partner), kind: kind, schema: Self.tableSchema(root)),
+                                                       nodes: nodes, database: database,
                                                        transferSource: { try PublicPool.load($0, relativeTo: root) },
                                                        parallelism: threads, logger: logger)
             let seconds = Double((clock.now - start).components.seconds) + Double((clock.now - start).components.attoseconds) * 1e-18

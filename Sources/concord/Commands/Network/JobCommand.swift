@@ -22,7 +22,7 @@ struct JobCommand: AsyncParsableCommand {
         @Flag(help: "Wait until the job completes, printing its progress.") var wait = false
 
         func run() async throws {
-            let spec = job.spec(partners: partners.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+            let spec = try job.spec(partners: partners.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
             let client = OperatorClient(config: try OperatorConfig.load(config))
             var status = try await client.submit(spec)
             Console.line("submitted \(status.jobID) (\(status.name))")
@@ -152,6 +152,10 @@ struct JobOptions: ParsableArguments {
     @Option(help: "The job's kind: distillation (partners' molecules; the default) or clinical (hospitals' patient tables; a consortium from 'consortium init --benchmark heart-disease' runs clinical jobs).")
     var kind: String?
     @Option(help: "Clinical: the sites' tables and their encoding (heart-disease).") var benchmark: String = "heart-disease"
+    @Option(help: "Clinical, on the sites' own tables: the common schema (YAML) every site harmonises onto, naming the outcome (a consortium from 'consortium init --data … --site-column …' writes it to private/schema.yaml).") var schema: String?
+    @Option(help: "Clinical, with --schema: the outcome variable (default: the schema's outcome).") var label: String?
+    @Option(help: "Clinical, with --schema: the outcome's positive value (a category's code; default: the schema's, true, or 1).") var positive: String?
+    @Option(help: "Clinical, with --schema: the feature variables, comma-separated (default: every variable but the outcome).") var features: String?
     @Option(help: "Clinical: the strategy: fedavg, fedprox, scaffold, fedadam, fedyogi, fedadagrad, fedmedian, trimmed-mean or krum.") var strategy: String = "fedavg"
     @Option(help: "Clinical: concord (global normalisation from summed summaries, Concord's budget) or flamby (per-site normalisation and FLamby's budget).") var preset: String = "concord"
     @Option(parsing: .unconditional, help: "Clinical: federated rounds (0: the preset's, 30 or 15).") var rounds: UInt32 = 0
@@ -167,8 +171,10 @@ struct JobOptions: ParsableArguments {
         guard kind == nil || kind == "distillation" || kind == "clinical" else { throw ValidationError("--kind must be distillation or clinical") }
     }
 
-    /// The job's specification for `partners`; `kind` (from a consortium's node configurations) when `--kind` is not given.
-    func spec(partners: [String], kind fallback: String = "distillation") -> Concord_V2_JobSpec {
+    /// The job's specification for `partners`; `kind` (from a consortium's node configurations) when `--kind` is not given,
+    /// and `schema` (a consortium's common schema) when `--schema` is not given.
+    /// - Throws: ``CLIError`` when the schema file cannot be read.
+    func spec(partners: [String], kind fallback: String = "distillation", schema defaultSchema: String? = nil) throws -> Concord_V2_JobSpec {
         var spec = Concord_V2_JobSpec()
         spec.name = name
         spec.partners = partners
@@ -187,6 +193,17 @@ struct JobOptions: ParsableArguments {
             clinical.patience = patience
             clinical.weighting = weighting ?? ""
             clinical.participation = participation
+            if let path = schema ?? defaultSchema {
+                clinical.benchmark = "table"
+                do { clinical.schemaYaml = try String(contentsOfFile: path, encoding: .utf8) } catch {
+                    throw CLIError("cannot read the schema \(path): \(error.localizedDescription)")
+                }
+                clinical.label = label ?? ""
+                clinical.positive = positive ?? ""
+                clinical.features = features.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
+            } else if label != nil || positive != nil || features != nil {
+                throw CLIError("--label, --positive and --features describe a job on the sites' own tables; give its --schema")
+            }
             spec.clinical = clinical
             return spec
         }
