@@ -94,6 +94,19 @@ struct ClinicalJobTests {
         #expect(report.contains("Concord clinical report"))
         #expect(report.contains(String(format: "%.3f", try #require(expected.scores.meanClient.accuracy))))
         #expect(report.contains("va-long-beach"))
+        // Each hospital's harmonisation counts reached the report: rows read and kept, as the simulation's harmonisation counts them.
+        let harmonised = try HeartDisease.harmonisedDialects(patients).summaries
+        for site in harmonised {
+            let row = ClinicalJobTests.reportRow(report, site: site.site)
+            #expect(row.contains(">\(site.rowsRead)<") && row.contains(">\(site.rowsKept)<"), "\(site.site): \(row)")
+        }
+    }
+
+    /// The harmonisation table's row of `site` in a report.
+    static func reportRow(_ html: String, site: String) -> String {
+        guard let table = html.range(of: "<table class=\"harmonisation\"") else { return "" }
+        let rest = html[table.upperBound...]
+        return rest.components(separatedBy: "<tr").first { $0.contains(">\(site)<") } ?? ""
     }
 
     @Test("Scaffold under FLamby's preset (local steps, control variates, per-site normalisation) matches the simulation", .enabled(if: cached))

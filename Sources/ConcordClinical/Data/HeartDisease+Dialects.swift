@@ -115,6 +115,22 @@ extension HeartDisease {
                       "resting_ecg", "max_hr", "exercise_angina", "st_depression_mm", "diagnosis_grade"], rows)
     }
 
+    /// The benchmark's patients as its four hospitals' nodes get them: each hospital's export in
+    /// its own dialect, harmonised onto the common schema with its mapping and read back (equal to
+    /// `patients`, as a test proves), with what harmonising each export did.
+    /// - Throws: ``ClinicalDataError`` when a dialect cannot be harmonised (a fault of Concord's, not the data's).
+    public static func harmonisedDialects(_ patients: [Patient]) throws(ClinicalDataError) -> (patients: [Patient], summaries: [HarmonisationSummary]) {
+        let schema = try CommonSchema(yaml: schemaYAML)
+        var out: [Patient] = [], summaries: [HarmonisationSummary] = []
+        for dialect in dialects(patients) {
+            let harmoniser = try Harmoniser(schema: schema, mapping: try SiteMapping(yaml: dialect.mappingYAML))
+            let result = try harmoniser.harmonise(data: Data(dialect.csv.utf8), file: dialect.fileName)
+            out += try Self.patients(harmonised: result.table, hospital: dialect.hospital)
+            summaries.append(HarmonisationSummary(result.report, site: dialect.hospital.rawValue))
+        }
+        return (out, summaries)
+    }
+
     /// Reads a table harmonised onto ``schemaYAML`` back into UCI codes, so that
     /// ``site(_:patients:)`` encodes it as FLamby does.
     ///

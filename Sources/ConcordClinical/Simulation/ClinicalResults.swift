@@ -214,10 +214,14 @@ public struct ClinicalResults: Sendable, Hashable, Codable {
     /// categorical, rows and sites left out, sites too small to split stratified or with one
     /// class — also among ``notes`` (`nil` for a benchmark).
     public var dataNotes: [String]? = nil
+    /// What harmonising each site's export onto the common schema did, in counts (`nil` where no
+    /// export was harmonised: a user's table read whole).
+    public var harmonisation: [HarmonisationSummary]? = nil
 
     enum CodingKeys: String, CodingKey {
         case benchmark, preset, strategy, normalisation, rounds, seeds, sites, models, contributions, notes
         case siteSummaries = "site_summaries", modelParameters = "model_parameters", heads, regressionModels = "regression_models", dataNotes = "data_notes"
+        case harmonisation
     }
 }
 

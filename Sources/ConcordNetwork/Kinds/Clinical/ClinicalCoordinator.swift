@@ -82,6 +82,16 @@ public struct ClinicalCoordinator: CoordinatorJobKind {
             guard summary.features.count == features else { throw refuse("the summary covers \(summary.features.count) features; the job's model has \(features)", field: "features") }
             guard summary.rows <= ClinicalLimits.maximumRows else { throw refuse("a site of more than \(ClinicalLimits.maximumRows) rows", field: "rows") }
             guard summary.positives <= summary.rows else { throw refuse("more positive rows (\(summary.positives)) than rows (\(summary.rows))", field: "positives") }
+            if summary.hasHarmonisation {
+                let h = summary.harmonisation
+                let names = Array(h.problemsByColumn.keys) + Array(h.missingByVariable.keys) + h.unusedColumns + h.absentOptionalVariables
+                guard h.rowsKept <= h.rowsRead, h.rowsRead <= ClinicalLimits.maximumRows, names.count <= ClinicalLimits.maximumHarmonisationNames,
+                      names.allSatisfy({ $0.utf8.count <= ClinicalLimits.maximumNameBytes }),
+                      (Array(h.problemsByColumn.values) + Array(h.missingByVariable.values)).allSatisfy({ $0 <= h.rowsRead }) else {
+                    throw refuse("the harmonisation counts are inconsistent or too large (rows kept ≤ read; counts ≤ rows read; at most \(ClinicalLimits.maximumHarmonisationNames) names of \(ClinicalLimits.maximumNameBytes) bytes)",
+                                 field: "harmonisation")
+                }
+            }
             for (k, f) in summary.features.enumerated() {
                 guard f.count + f.missing == summary.rows, f.mean.isFinite, f.m2.isFinite, f.m2 >= 0 else {
                     throw refuse("feature \(k)'s summary is malformed (its counts must add to the rows; its mean and M2 finite, M2 ≥ 0)", field: "features")
@@ -149,4 +159,8 @@ public struct ClinicalCoordinator: CoordinatorJobKind {
 enum ClinicalLimits {
     /// The most rows a site may report.
     static let maximumRows: UInt64 = 100_000_000
+    /// The most column and variable names a site's harmonisation counts may name.
+    static let maximumHarmonisationNames = 4_096
+    /// The longest such name, in bytes.
+    static let maximumNameBytes = 256
 }

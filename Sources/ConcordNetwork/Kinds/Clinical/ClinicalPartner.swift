@@ -56,12 +56,14 @@ struct ClinicalPartner: PartnerJobKind {
 
         // Federated preprocessing: the training table's summaries, once.
         var view = try await session.wait(for: ClinicalJob.summaries, of: ClinicalJob.descriptor, job: jobID, view: found)
-        let summary = ClinicalWire.summary(data.summaries, rows: data.train.rowCount, positives: data.trainLabels.filter { $0 == 1 }.count)
+        let summary = ClinicalWire.summary(data.summaries, rows: data.train.rowCount, positives: data.trainLabels.filter { $0 == 1 }.count,
+                                           harmonisation: HarmonisationSummary(loaded.report))
         if session.dryRun {
             let bytes: Data = try summary.serializedBytes()
             return session.outcome(jobID: jobID, state: "dry run", disclosure: [
                 "dry run for job \(jobID): nothing below was sent",
-                "  Upload summary               1 chunk     \(bytes.count) bytes: per feature, observed and missing counts, mean and M2 of \(data.train.rowCount) training rows",
+                "  Upload summary               1 chunk     \(bytes.count) bytes: per feature, observed and missing counts, mean and M2 of \(data.train.rowCount) training rows;",
+                "                                           harmonisation counts: rows read and kept, unusable values by column, missing values by variable, unused column names",
                 "  Upload update        one chunk a round    the locally trained model's \(network.parameterCount) parameters, the training-row count, losses summed over rows",
                 "  Submit evaluation           1 message   confusion counts at \(details.candidateThresholds.count) thresholds and score histograms of the final model on \(data.test.rowCount) test rows",
                 "no patient row, identifier or per-patient value is in any of them",

@@ -9,8 +9,16 @@ enum ClinicalWire {
     static let grid = EvaluationGrid.standard
 
     /// A site's feature summaries as it sends them.
-    static func summary(_ summaries: [FeatureSummary], rows: Int, positives: Int) -> Concord_V2_ClinicalSummary {
+    static func summary(_ summaries: [FeatureSummary], rows: Int, positives: Int, harmonisation: HarmonisationSummary? = nil) -> Concord_V2_ClinicalSummary {
         var out = Concord_V2_ClinicalSummary()
+        if let h = harmonisation {
+            var m = Concord_V2_ClinicalHarmonisation()
+            m.rowsRead = UInt64(max(0, h.rowsRead)); m.rowsKept = UInt64(max(0, h.rowsKept))
+            m.problemsByColumn = h.problemsByColumn.mapValues { UInt64(max(0, $0)) }
+            m.missingByVariable = h.missingByVariable.mapValues { UInt64(max(0, $0)) }
+            m.unusedColumns = h.unusedColumns; m.absentOptionalVariables = h.absentOptionalVariables
+            out.harmonisation = m
+        }
         out.rows = UInt64(max(0, rows))
         out.positives = UInt64(max(0, positives))
         out.features = summaries.map { s in
@@ -19,6 +27,15 @@ enum ClinicalWire {
             return f
         }
         return out
+    }
+
+    /// A received summary's harmonisation counts under the site's name (nil when it sent none).
+    static func harmonisation(_ summary: Concord_V2_ClinicalSummary, site: String) -> HarmonisationSummary? {
+        guard summary.hasHarmonisation else { return nil }
+        let h = summary.harmonisation
+        return HarmonisationSummary(site: site, rowsRead: Int(clamping: h.rowsRead), rowsKept: Int(clamping: h.rowsKept),
+                                    problemsByColumn: h.problemsByColumn.mapValues { Int(clamping: $0) }, missingByVariable: h.missingByVariable.mapValues { Int(clamping: $0) },
+                                    unusedColumns: h.unusedColumns, absentOptionalVariables: h.absentOptionalVariables)
     }
 
     /// A received summary's features (checked by the coordinator before it was stored).
