@@ -38,7 +38,7 @@ public enum StudentCodec {
     /// Reads a regression job's student. - Throws: ``WireError`` for a corrupt model or one that is not a regression student.
     public static func decodeRegressor(_ data: Data) throws(WireError) -> any Regressor {
         let payload: [UInt8]
-        do { payload = try ModelFile.decode(data, expectedKind: kind).payload } catch { throw .invalidField("student model: \(error)") }
+        do { payload = try ModelFile.decode(data, expectedKind: kind).payload } catch { throw .invalidField("student model", cause: error) }
         guard payload.first == 2 else { throw .invalidField("student model: not a regression job's student") }
         return try regressor(Data(payload.dropFirst()))
     }
@@ -63,14 +63,14 @@ public enum StudentCodec {
         } catch let error as WireError {
             throw error
         } catch {
-            throw .invalidField("student model: \(error)")
+            throw .invalidField("student model", cause: error)
         }
     }
 
     /// Reads a student. - Throws: ``WireError`` for a corrupt or unknown model.
     public static func decode(_ data: Data) throws(WireError) -> any ProbabilisticClassifier {
         let payload: [UInt8]
-        do { payload = try ModelFile.decode(data, expectedKind: kind).payload } catch { throw .invalidField("student model: \(error)") }
+        do { payload = try ModelFile.decode(data, expectedKind: kind).payload } catch { throw .invalidField("student model", cause: error) }
         guard let mode = payload.first, mode <= 1 else {
             throw .invalidField(payload.first == 2 ? "student model: a regression job's student (read it with decodeRegressor)" : "student model: unknown scoring mode")
         }
@@ -88,7 +88,7 @@ public enum StudentCodec {
         } catch let error as WireError {
             throw error
         } catch {
-            throw .invalidField("student model: \(error)")
+            throw .invalidField("student model", cause: error)
         }
     }
 }
