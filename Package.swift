@@ -152,7 +152,9 @@ let package = Package(
         .target(
             name: "ConcordTesting",
             dependencies: ["ConcordChem", "ConcordML", "ConcordFederation", "ConcordSecurity",
-                           "ConcordNetwork", "ConcordWire", "ConcordStorage", "ConcordClinical", .product(name: "Logging", package: "swift-log")],
+                           "ConcordNetwork", "ConcordWire", "ConcordStorage", "ConcordClinical", .product(name: "Logging", package: "swift-log"),
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl")],
             swiftSettings: strict
         ),
         .executableTarget(

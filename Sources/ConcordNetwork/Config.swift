@@ -66,7 +66,9 @@ enum ConfigFile {
 ///
 /// ```yaml
 /// listen: {host: 0.0.0.0, port: 7443}       # gRPC with mutual TLS
-/// status: {host: 0.0.0.0, port: 7444}       # HTTPS status page and /metrics (optional)
+/// status: {host: 0.0.0.0, port: 7444}       # HTTPS status page and /metrics (optional), for the operator's certificate
+/// status_public: false                      # optional: true serves the status port without client certificates,
+///                                           # showing jobs and phases only (no per-partner figure, no report)
 /// tls: {directory: kit/coordinator}
 /// kit: kit                                  # enrolment.json (and revocations.json) live here
 /// database: state/coordinator.sqlite
@@ -85,11 +87,14 @@ public struct CoordinatorConfig: Codable, Sendable {
     public var threads: Int?
     /// Seconds between checks that advance jobs (default 0.5).
     public var tick: Double?
+    /// Whether the status port answers without a client certificate, showing jobs and phases only
+    /// (nil or false: it asks for the operator's certificate from the consortium CA).
+    public var statusPublic: Bool?
 
     /// The directory relative paths are resolved against.
     public var base = URL(fileURLWithPath: ".")
 
-    private enum CodingKeys: String, CodingKey { case listen, status, tls, kit, database, reports, cache, threads, tick }
+    private enum CodingKeys: String, CodingKey { case listen, status, tls, kit, database, reports, cache, threads, tick, statusPublic = "status_public" }
 
     public init(listen: Endpoint, status: Endpoint?, tls: TLSFiles, kit: String, database: String, reports: String? = nil,
                 cache: String? = nil, threads: Int? = nil, tick: Double? = nil) {

@@ -48,7 +48,9 @@ public struct CoordinatorServer: Service {
             LegacyFederationService(check: check),
         ])
         let tick = Duration.milliseconds(Int(((config.tick ?? 0.5) * 1000).rounded()))
-        let statusServer = config.status.map { StatusServer(endpoint: $0, material: material, engine: engine, logger: logger) }
+        let statusServer = config.status.map {
+            StatusServer(endpoint: $0, material: material, engine: engine, access: config.statusPublic == true ? .public : .operator(lists), logger: logger)
+        }
 
         try await withGracefulShutdownHandler {
             try await withThrowingTaskGroup(of: Bool.self) { group in

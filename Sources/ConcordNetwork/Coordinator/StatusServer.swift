@@ -7,33 +7,58 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import SwiftASN1
+import X509
 
 /// The coordinator's HTTPS status port: `/` the status page, `/metrics` Prometheus metrics,
-/// `/report/<job>` a finished job's report. Served with the coordinator's certificate; it shows
-/// only what the coordinator itself holds (progress, contributions, partner-reported aggregates).
+/// `/report/<job>` a finished job's report. Served with the coordinator's certificate.
+///
+/// By default it is the operator's: a client must present the operator's certificate from the
+/// consortium CA (enrolled, not revoked), as `concord job` does over gRPC, because the page and
+/// the reports carry each partner's private test metrics, training-set size and contribution.
+/// An operator may instead open it to anyone (`status_public: true`), logged at start-up: it then
+/// shows jobs and their phases only, `/metrics` drops every per-partner series, and reports are
+/// refused.
 struct StatusServer: Sendable {
+    /// Who may read the status port.
+    enum Access: Sendable {
+        /// The operator's certificate is required; everything is shown.
+        case `operator`(KitLists)
+        /// Anyone; jobs and phases only.
+        case `public`
+    }
+
     let endpoint: Endpoint
     let material: TLSMaterial
     let engine: CoordinatorEngine
+    let access: Access
     let logger: Logger
 
     func run(onListening: @escaping @Sendable (String) -> Void) async throws {
         let certificates = try NIOSSLCertificate.fromPEMBytes(Array(material.certificatePEM.utf8)).map { NIOSSLCertificateSource.certificate($0) }
         let key = try NIOSSLPrivateKey(bytes: Array(material.privateKeyPEM.utf8), format: .pem)
-        let tls = try NIOSSLContext(configuration: .makeServerConfiguration(certificateChain: certificates, privateKey: .privateKey(key)))
-        let engine = self.engine
+        var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: certificates, privateKey: .privateKey(key))
+        if case .operator = access {
+            configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(material.caCertificatePEM.utf8)))
+            configuration.certificateVerification = .noHostnameVerification
+        }
+        let tls = try NIOSSLContext(configuration: configuration)
+        let engine = self.engine, access = self.access, logger = self.logger
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(StatusHandler(engine: engine))
+                    try channel.pipeline.syncOperations.addHandler(StatusHandler(engine: engine, access: access, logger: logger))
                 }
             }
             .bind(host: endpoint.host, port: endpoint.port).get()
         let port = channel.localAddress?.port ?? endpoint.port
-        logger.info("status page on https://\(endpoint.host):\(port)/ (metrics at /metrics)")
+        switch access {
+        case .operator: logger.info("status page on https://\(endpoint.host):\(port)/ (metrics at /metrics) for the operator's certificate")
+        case .public: logger.warning("status page on https://\(endpoint.host):\(port)/ is public (status_public): jobs and phases only, no per-partner figure, no report")
+        }
         onListening("\(endpoint.host):\(port)")
         try await withTaskCancellationHandler {
             try await channel.closeFuture.get()
@@ -48,9 +73,27 @@ final class StatusHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
     let engine: CoordinatorEngine
+    let access: StatusServer.Access
+    let logger: Logger
     private var path = "/"
 
-    init(engine: CoordinatorEngine) { self.engine = engine }
+    init(engine: CoordinatorEngine, access: StatusServer.Access, logger: Logger) { self.engine = engine; self.access = access; self.logger = logger }
+
+    /// Whether the connection's client may read everything: its certificate is the operator's
+    /// (nil), or the reason it is not.
+    private func refusal(_ context: ChannelHandlerContext) -> String? {
+        guard case .operator(let lists) = access else { return nil }
+        guard let handler = try? context.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self), let peer = handler.peerCertificate else {
+            return "the status port needs the operator's certificate from the consortium CA"
+        }
+        do {
+            let certificate = try Certificate(derEncoded: try peer.toDERBytes())
+            _ = try lists.authoriser.authorise(peer: certificate, expectedRole: .operator)
+            return nil
+        } catch {
+            return "the status port is the operator's: \(error)"
+        }
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
@@ -59,9 +102,15 @@ final class StatusHandler: ChannelInboundHandler, @unchecked Sendable {
         case .end:
             let path = self.path, engine = self.engine
             let loop = context.eventLoop
+            if let reason = refusal(context) {
+                logger.warning("status port: refused \(path) to \(context.remoteAddress.map { "\($0)" } ?? "a client"): \(reason)")
+                write(context: context, status: .forbidden, type: "text/plain; charset=utf-8", body: reason + "\n")
+                return
+            }
+            let open = if case .public = access { true } else { false }
             let bound = NIOLoopBound((self, context), eventLoop: loop)
             Task {
-                let (status, type, body) = await Self.respond(path: path, engine: engine)
+                let (status, type, body) = await Self.respond(path: path, engine: engine, public: open)
                 loop.execute {
                     let (handler, context) = bound.value
                     handler.write(context: context, status: status, type: type, body: body)
@@ -70,9 +119,20 @@ final class StatusHandler: ChannelInboundHandler, @unchecked Sendable {
         }
     }
 
-    static func respond(path: String, engine: CoordinatorEngine) async -> (HTTPResponseStatus, String, String) {
+    /// The answer to a GET of `path`; a `public` status port shows jobs and phases only.
+    static func respond(path: String, engine: CoordinatorEngine, public open: Bool = false) async -> (HTTPResponseStatus, String, String) {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let clean = String(path.split(separator: "?").first ?? "")
+        if open {
+            switch clean {
+            case "", "/": return (.ok, "text/html; charset=utf-8", StatusPage.renderPublic(jobs: await engine.snapshots(), now: now))
+            case "/metrics":
+                let lines = PrometheusMetrics.render(jobs: await engine.snapshots()).split(separator: "\n", omittingEmptySubsequences: false)
+                return (.ok, "text/plain; version=0.0.4; charset=utf-8", lines.filter { !$0.contains("partner=\"") }.joined(separator: "\n"))
+            default:
+                return (.forbidden, "text/plain; charset=utf-8", "this status port is public: reports and per-partner figures need the operator's certificate\n")
+            }
+        }
         switch clean {
         case "", "/":
             return (.ok, "text/html; charset=utf-8", StatusPage.render(jobs: await engine.snapshots(), now: now))

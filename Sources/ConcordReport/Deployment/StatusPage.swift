@@ -13,6 +13,10 @@ public enum StatusPage {
     ///   - now: the current time in Unix milliseconds, the reference of "last seen 12 s ago".
     /// - Returns: a complete HTML document.
     public static func render(jobs: [JobSnapshot], refreshSeconds: Int = 5, now: Int64) -> String {
+        render(jobs: jobs, refreshSeconds: refreshSeconds, now: now, reports: true)
+    }
+
+    static func render(jobs: [JobSnapshot], refreshSeconds: Int, now: Int64, reports: Bool) -> String {
         let refresh = max(1, refreshSeconds)
         let head = "<meta http-equiv=\"refresh\" content=\"\(refresh)\">"
         let footer = "Concord coordinator · this page reloads itself every \(refresh) s and loads nothing from the network."
@@ -39,14 +43,27 @@ public enum StatusPage {
             return HTMLReport.page(title: "Concord coordinator · no jobs yet", nav: [], body: masthead + "\n" + empty, version: nil,
                                    head: head, style: Deployment.style, footer: footer)
         }
-        let cards = sorted.enumerated().map { card($0.element, anchor: "job-\($0.offset + 1)", now: now) }
+        let cards = sorted.enumerated().map { card($0.element, anchor: "job-\($0.offset + 1)", now: now, reports: reports) }
         let nav = sorted.enumerated().map { (id: "job-\($0.offset + 1)", label: $0.element.name.isEmpty ? $0.element.jobID : $0.element.name) }
         return HTMLReport.page(title: "Concord coordinator · \(summary)", nav: nav, body: ([masthead] + cards).joined(separator: "\n"),
                                version: nil, head: head, style: Deployment.style, footer: footer)
     }
 
+    /// The status page a public status port serves: each job's name, state and progress through
+    /// its states, and nothing about any partner — no partner table, no message (which may name
+    /// partners), no late partners, no threshold or student digest, no link to the report.
+    public static func renderPublic(jobs: [JobSnapshot], refreshSeconds: Int = 5, now: Int64) -> String {
+        let redacted = jobs.map { job in
+            var out = job
+            out.partners = []; out.latePartners = []; out.message = ""; out.settings = []; out.events = []
+            out.consensus = []; out.consensusValues = []; out.threshold = nil; out.studentSHA256 = nil
+            return out
+        }
+        return render(jobs: redacted, refreshSeconds: refreshSeconds, now: now, reports: false)
+    }
+
     /// One job's card: name and state, the stepper, what it waits for, the partners and, once complete, the report link.
-    static func card(_ job: JobSnapshot, anchor: String, now: Int64) -> String {
+    static func card(_ job: JobSnapshot, anchor: String, now: Int64, reports: Bool = true) -> String {
         let state = "<span class=\"chip \(Deployment.stateClass(job))\">\(HTML.escape(Deployment.stateLabel(job)))</span>"
         var meta = "job <span class=\"sha\">\(HTML.escape(job.jobID))</span> · created \(Format.date(ms: job.createdMs))"
         if job.updatedMs > 0 { meta += " · updated \(Format.ago(ms: now - job.updatedMs))" }
@@ -63,8 +80,8 @@ public enum StatusPage {
             body += "<div class=\"callout warn\"><strong>Late at a deadline:</strong> "
                 + "\(job.latePartners.map(HTML.escape).joined(separator: ", ")).</div>"
         }
-        body += partnerTable(job, now: now)
-        if job.stateIndex == Deployment.complete {
+        if !job.partners.isEmpty || reports { body += partnerTable(job, now: now) }
+        if job.stateIndex == Deployment.complete, reports {
             body += "<a class=\"report-link\" href=\"report/\(HTML.escape(Deployment.pathSegment(job.jobID)))\">Open the job's report →</a>"
         }
         return "<section id=\"\(anchor)\" class=\"job\">\(body)</section>"
