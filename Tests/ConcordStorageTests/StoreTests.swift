@@ -54,6 +54,22 @@ struct StoreTests {
         #expect(try await store.get("missing", job: "j") == nil)
     }
 
+    @Test("state files hold private-derived data: the database and its WAL are the owner's only (0600), even when the file existed looser")
+    func stateFilesAreTheOwnersOnly() async throws {
+        func mode(_ path: String) -> Int? { (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int }
+        let file = path()
+        do {
+            let store = try SQLiteNodeStore(path: file)
+            try await store.put("teacher", job: "j", data: Data([9]))
+            #expect(mode(file) == 0o600)
+            #expect(mode(file + "-wal") == 0o600)
+        }
+        let loose = path()
+        _ = FileManager.default.createFile(atPath: loose, contents: nil, attributes: [.posixPermissions: 0o644])
+        _ = try SQLiteCoordinatorStore(path: loose)
+        #expect(mode(loose) == 0o600)
+    }
+
     @Test func anUnusableFileIsAClearError() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("concord-store-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -124,7 +124,9 @@ extension CoordinatorEngine {
         view.kind = job.kind
         view.phase = job.phase
         view.phaseTitle = kind.descriptor.title(JobPhase(job.phase))
-        view.message = job.message
+        let members: [String]
+        do { members = try await store.partners(job: job.id).map(\.partner) } catch { throw .storage("reading the job's partners", error, job: job.id) }
+        view.message = Self.partnerMessage(job.message, caller: partner, members: members, title: view.phaseTitle)
         // One listing of names, digests and sizes: a view reads no artifact's bytes.
         let held: [String: ArtifactInfo]
         do { held = Dictionary(try await store.artifactInfos(job: job.id).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first }) }
@@ -141,6 +143,18 @@ extension CoordinatorEngine {
         view.submissions = try await submissions(kind, partner: partner, context: context)
         view.details = try await kind.view(partner: partner, context: context)
         return view
+    }
+
+    /// A job's message as a partner sees it: unchanged unless it names another partner (who is
+    /// late, whom the job waits for), which a partner is not told; then only the phase and that
+    /// the job waits for other partners.
+    static func partnerMessage(_ message: String, caller: String, members: [String], title: String) -> String {
+        let others = Set(members.filter { $0 != caller })
+        guard !others.isEmpty else { return message }
+        let isNameCharacter: (Character) -> Bool = { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }
+        let words = Set(message.split(whereSeparator: { !isNameCharacter($0) }).map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: ".")) })
+        guard words.isDisjoint(with: others) else { return "\(title): waiting for other partners" }
+        return message
     }
 
     /// Stores one chunk of the caller's upload, once its envelope is consistent (its payload's

@@ -22,6 +22,7 @@ final class SQLiteConnection: Sendable {
         }
         configuration.busyMode = .timeout(10)
         let context = StorageError.Context(database: path)
+        Self.restrict(path)
         let opened: DatabaseQueue
         do {
             opened = try DatabaseQueue(path: path, configuration: configuration)
@@ -35,6 +36,19 @@ final class SQLiteConnection: Sendable {
                 ? StorageError(code: .schema, message: mapped.message, context: context, cause: error) : mapped
         }
         queue = Mutex(opened)
+    }
+
+    /// Makes the state file readable by its owner only (0600), creating it so: it holds what was
+    /// derived from private data (a node's teacher and updates, a coordinator's partners' uploads).
+    /// SQLite gives its `-wal` and `-shm` files the database file's permissions; existing ones are
+    /// tightened too.
+    private static func restrict(_ path: String) {
+        guard !path.isEmpty, path != ":memory:" else { return }
+        let files = FileManager.default
+        if !files.fileExists(atPath: path) { _ = files.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) }
+        for file in [path, path + "-wal", path + "-shm"] where files.fileExists(atPath: file) {
+            try? files.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
+        }
     }
 
     /// Runs `body` in one write transaction.
