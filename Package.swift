@@ -241,7 +241,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ConcordDataTests",
-            dependencies: ["ConcordData", "ConcordChem"],
+            dependencies: ["ConcordData", "ConcordChem", .product(name: "CompressNIO", package: "compress-nio"), .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strict
         ),
     ],

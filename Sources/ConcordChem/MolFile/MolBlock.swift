@@ -26,7 +26,7 @@ public enum MolBlock {
               atomCount >= 0, bondCount >= 0 else {
             throw MolBlockError(.malformed, "counts line must start with the atom and bond counts (aaabbb)", line: countsLine)
         }
-        guard atomCount <= 100_000, bondCount <= 200_000 else {
+        guard atomCount <= SMILES.maxAtoms, bondCount <= 4 * SMILES.maxAtoms else {
             throw MolBlockError(.malformed, "counts line declares \(atomCount) atoms and \(bondCount) bonds, more than Concord reads", line: countsLine)
         }
         guard lines.count >= 4 + atomCount + bondCount else {

@@ -1,7 +1,12 @@
 /// Reading SMILES strings into ``Molecule`` values.
 public enum SMILES {
-    /// Largest SMILES accepted, in bytes.
-    public static let maxLength = 16 << 20
+    /// Largest SMILES accepted, in bytes (with a name after it), checked before anything is parsed.
+    public static let maxLength = 1 << 20
+    /// Most atoms (explicit hydrogens included) a SMILES may describe: far above any small
+    /// molecule, peptide or macrocycle of medicinal chemistry (MoleculeACE's largest has
+    /// under 100), and low enough that perception's memory, which grows with the square of the
+    /// atom count in places, stays bounded. Checked as atoms are read, before they are kept.
+    public static let maxAtoms = 5_000
 
     /// Parses a SMILES string and sanitises it, the equivalent of RDKit's
     /// `Chem.MolFromSmiles` (explicit `[H]` atoms removed as RDKit's default `removeHs`

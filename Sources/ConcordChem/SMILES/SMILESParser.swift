@@ -77,7 +77,7 @@ struct SMILESParser {
         var branchStart = false
         var i = 0
         while i < n {
-            let c = bytes[i]
+            let c = bytes[i], at = i
             switch c {
             case UInt8(ascii: "("):
                 if expectAtom || pending != .none || prev < 0 {
@@ -168,7 +168,7 @@ struct SMILESParser {
                 expectAtom = false
             case UInt8(ascii: "["):
                 let atom = try parseBracketAtom(&i)
-                try addAtom(atom, prev: &prev, pending: &pending, pendingPos: pendingPos)
+                try addAtom(atom, prev: &prev, pending: &pending, pendingPos: pendingPos, at: at)
                 expectAtom = false; branchStart = false
             default:
                 var atom: Atom
@@ -200,7 +200,7 @@ struct SMILESParser {
                     throw fail(.syntax, "unexpected character", at: i)
                 }
                 i += 1
-                try addAtom(atom, prev: &prev, pending: &pending, pendingPos: pendingPos)
+                try addAtom(atom, prev: &prev, pending: &pending, pendingPos: pendingPos, at: at)
                 expectAtom = false; branchStart = false
             }
         }
@@ -224,8 +224,10 @@ struct SMILESParser {
 
     // MARK: - Atoms and bonds
 
-    private mutating func addAtom(_ atom: Atom, prev: inout Int32, pending: inout PendingBond, pendingPos: Int) throws(ChemError) {
-        if atoms.count >= Int(Int32.max) - 1 { throw ChemError(.tooLarge, "too many atoms") }
+    private mutating func addAtom(_ atom: Atom, prev: inout Int32, pending: inout PendingBond, pendingPos: Int, at position: Int) throws(ChemError) {
+        if atoms.count >= SMILES.maxAtoms {
+            throw fail(.tooLarge, "atom \(SMILES.maxAtoms + 1): Concord reads molecules of at most \(SMILES.maxAtoms) atoms", at: position)
+        }
         let idx = Int32(atoms.count)
         atoms.append(atom)
         if prev >= 0 {

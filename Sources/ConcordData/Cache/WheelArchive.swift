@@ -69,23 +69,33 @@ public final class WheelArchive: @unchecked Sendable {
 
 /// gzip decompression through zlib (via compress-nio).
 public enum Gzip {
+    /// The most bytes a gzip stream may inflate to (512 MiB): a decompression bomb is refused
+    /// when its trailer announces more, and otherwise as soon as inflating passes it.
+    public static let maxDecompressedBytes = 512 << 20
+
     /// Inflates a complete single-member gzip stream.
     ///
     /// zlib checks the CRC-32 when it reaches the end of the stream; a truncated stream never
     /// reaches it, so the length in the gzip trailer is checked as well.
-    /// - Throws: ``DataError`` `.malformed` naming `name` when the data is not valid gzip.
-    public static func decompress(_ data: Data, name: String) throws(DataError) -> Data {
+    /// - Throws: ``DataError`` `.malformed` naming `name` when the data is not valid gzip;
+    ///   `.tooLarge` when it would inflate to more than `limit` bytes.
+    public static func decompress(_ data: Data, name: String, limit: Int = maxDecompressedBytes) throws(DataError) -> Data {
         let bytes = [UInt8](data)
         guard bytes.count >= 18, bytes[0] == 0x1f, bytes[1] == 0x8b else {
             throw DataError(.malformed, "not gzip data (no gzip header)", file: name)
         }
         let n = bytes.count
         let expectedSize = UInt32(bytes[n - 4]) | UInt32(bytes[n - 3]) << 8 | UInt32(bytes[n - 2]) << 16 | UInt32(bytes[n - 1]) << 24
+        guard Int(expectedSize) <= limit else {
+            throw DataError(.tooLarge, "gzip data announce \(expectedSize) bytes inflated, more than the \(limit) allowed", file: name)
+        }
         var input = ByteBuffer(bytes: bytes)
         let output: [UInt8]
         do {
-            var buffer = try input.decompress(with: .gzip())
+            var buffer = try input.decompress(with: .gzip(), maxSize: limit)
             output = buffer.readBytes(length: buffer.readableBytes) ?? []
+        } catch let error as CompressNIOError where error == .bufferOverflow {
+            throw DataError(.tooLarge, "gzip data inflate to more than the \(limit) bytes allowed", file: name, cause: error)
         } catch {
             throw DataError(.malformed, "not valid gzip data", file: name, cause: error)
         }

@@ -72,28 +72,28 @@ struct SMILESParserTests {
         _ = try SMILES.parse(smiles)
     }
 
-    @Test("large and deep inputs run in linear time without recursion")
+    @Test("the largest molecules Concord reads, deeply nested, ring-rich and aromatic, parse without recursion")
     func large() throws {
-        // 10,000 nested branches
-        let depth = 10_000
+        // Nested branches to the atom limit
+        let depth = SMILES.maxAtoms - 1
         let nested = String(repeating: "C(", count: depth) + "C" + String(repeating: ")", count: depth)
         let m = try SMILES.parse(nested)
         #expect(m.atomCount == depth + 1)
-        // ~1 MB chain
-        let chain = String(repeating: "C", count: 1 << 20)
-        let big = try SMILES.parse(chain)
-        #expect(big.atomCount == 1 << 20)
-        // many rings in a long chain of cyclohexanes
-        let rings = String(repeating: "C1CCCCC1", count: 5_000)
-        #expect(try SMILES.parse(rings).rings.count == 5_000)
+        // A chain at the limit
+        let big = try SMILES.parse(String(repeating: "C", count: SMILES.maxAtoms))
+        #expect(big.atomCount == SMILES.maxAtoms)
+        // Many rings in a long chain of cyclohexanes
+        let count = SMILES.maxAtoms / 6
+        let rings = String(repeating: "C1CCCCC1", count: count)
+        #expect(try SMILES.parse(rings).rings.count == count)
         // 1 MB of junk
         var junk = [UInt8]()
         var x: UInt32 = 12345
         for _ in 0..<(1 << 20) { x = x &* 1103515245 &+ 12345; junk.append(UInt8(truncatingIfNeeded: x >> 16)) }
         #expect(throws: ChemError.self) { try SMILES.parse(String(decoding: junk, as: UTF8.self)) }
-        // 20,000 aromatic rings in a chain (linear-time kekulisation / aromaticity)
-        let arom = try SMILES.parse(String(repeating: "c1ccccc1", count: 5_000))
-        #expect(arom.atoms.filter(\.isAromatic).count == 30_000)
+        // Benzenes in a chain to the limit (linear-time kekulisation / aromaticity)
+        let arom = try SMILES.parse(String(repeating: "c1ccccc1", count: count))
+        #expect(arom.atoms.filter(\.isAromatic).count == 6 * count)
         // huge ring numbers
         #expect(try SMILES.parse("C%(99999)CC%(99999)").atomCount == 3)
         // many open ring bonds
@@ -101,5 +101,15 @@ struct SMILESParserTests {
         for k in 10..<100 { s += "%\(k)" }
         s += "C"
         #expect(throws: ChemError.self) { try SMILES.parse(s) }
+    }
+
+    @Test("a molecule of more atoms than Concord reads is refused at the atom that passes the limit, without building it")
+    func atomLimit() throws {
+        #expect(try SMILES.parse(String(repeating: "C", count: SMILES.maxAtoms)).atoms.count == SMILES.maxAtoms)
+        let error = try #require(throws: ChemError.self) { try SMILES.parse(String(repeating: "C", count: 1_000_000)) }
+        #expect(error.code == .tooLarge && error.position == SMILES.maxAtoms + 1, "\(error)")
+        let deep = String(repeating: "C(", count: 100_000) + "C" + String(repeating: ")", count: 100_000)
+        #expect(throws: ChemError.self) { try SMILES.parse(deep) }
+        #expect(throws: ChemError.self) { try SMILES.parse(String(repeating: "c", count: SMILES.maxLength + 1)) }
     }
 }

@@ -1,4 +1,6 @@
+import CompressNIO
 import Foundation
+import NIOCore
 import Testing
 @testable import ConcordData
 
@@ -51,6 +53,20 @@ struct MoleculeFileTests {
         #expect(records.count == 1)
         guard case .smiles(let s) = records.first?.structure else { Issue.record("not SMILES"); return }
         #expect(s == "CCO")
+    }
+
+    @Test("a gzip bomb is refused before it is inflated when its trailer says so, and as soon as inflating passes the limit when the trailer lies")
+    func gzipBomb() throws {
+        var zeros = ByteBuffer(repeating: 0, count: 8 << 20)
+        let compressed = try zeros.compress(with: .gzip())
+        var bytes = Array(compressed.readableBytesView)
+        #expect(bytes.count < 64 << 10)
+        #expect(try Gzip.decompress(Data(bytes), name: "ok.gz").count == 8 << 20, "under the limit it inflates")
+        let announced = try #require(throws: DataError.self) { try Gzip.decompress(Data(bytes), name: "bomb.gz", limit: 1 << 20) }
+        #expect(announced.code == .tooLarge && announced.message.contains("announce"))
+        for k in 0..<4 { bytes[bytes.count - 4 + k] = k == 0 ? 100 : 0 }  // the trailer claims 100 bytes
+        let inflated = try #require(throws: DataError.self) { try Gzip.decompress(Data(bytes), name: "liar.gz", limit: 1 << 20) }
+        #expect(inflated.code == .tooLarge && inflated.file == "liar.gz")
     }
 
     @Test("corrupt gzip is an error naming the file")
