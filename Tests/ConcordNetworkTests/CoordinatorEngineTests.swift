@@ -127,6 +127,28 @@ struct CoordinatorEngineTests {
         #expect(status.message.contains("waiting for calibration"))
     }
 
+    @Test("an annotation whose chunks fail its whole digest is left out; the job goes on with the other partners")
+    func aBadWholeAnnotationRejectsOnlyThatPartner() async throws {
+        let (partners, pool) = Fixtures.split()
+        let store = try SQLiteCoordinatorStore(path: Fixtures.temporaryDirectory().appendingPathComponent("c.sqlite").path)
+        let engine = Fixtures.engine(store: store, pool: pool)
+        let names = partners.keys.sorted()
+        let job = try await engine.submit(Fixtures.spec(partners: names))
+        await engine.advance()
+        let transfer = try await engine.transferSet(partner: names[0], jobID: job.jobID)
+        for name in names {
+            var chunks = try await Fixtures.annotate(partner: name, data: partners[name] ?? [], transfer: transfer.smiles)
+            if name == names[0] {
+                // Every chunk consistent with the others, but the whole annotation's digest is another's.
+                for k in chunks.indices { chunks[k].annotationSha256 = Data(repeating: 0xAB, count: 32) }
+            }
+            for chunk in chunks { _ = try await engine.receive(partner: name, jobID: job.jobID, chunk) }
+        }
+        await engine.advance()
+        let status = try await engine.status(jobID: job.jobID)
+        #expect(status.jobPhase == DistillationJob.studentTrained, "the job goes on: \(status.message)")
+    }
+
     @Test func invalidJobsAreRefusedBeforeTheyStart() async throws {
         let store = try SQLiteCoordinatorStore(path: Fixtures.temporaryDirectory().appendingPathComponent("c.sqlite").path)
         let engine = Fixtures.engine(store: store, pool: [])

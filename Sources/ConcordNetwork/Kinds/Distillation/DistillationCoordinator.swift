@@ -4,6 +4,7 @@ public import ConcordStorage
 public import Foundation
 import ConcordChem
 import ConcordML
+import Logging
 import ConcordWire
 import SwiftProtobuf
 import Synchronization
@@ -143,8 +144,10 @@ public final class DistillationCoordinator: CoordinatorJobKind {
             let chunks = try await context.uploads(DistillationJob.Upload.annotation, partner: partner.partner)
                 .compactMap { try? Concord_V2_AnnotationPayload(serializedBytes: $0.payload) }
             guard chunks.count == Chunking.chunkCount(transferSize) else { continue }
+            // A partner whose chunks do not assemble (its whole annotation's digest fails) is left
+            // out: its upload is rejected, not the job; the others' work goes on.
             do { annotations.append(try assemble(partner.partner, chunks)) }
-            catch { throw CoordinatorRefusal(.failedPrecondition, "assembling annotations", context: .init(job: context.job.id, partner: partner.partner), cause: error) }
+            catch { context.logger.warning("\(partner.partner)'s annotation is left out: its chunks do not assemble: \(error)", metadata: ["job": "\(context.job.id)"]) }
         }
         guard !annotations.isEmpty else { throw CoordinatorRefusal(.failedPrecondition, "no complete annotation", context: .init(job: context.job.id)) }
         return annotations
