@@ -38,3 +38,44 @@ enum SecAggFixtures {
         return out
     }
 }
+
+/// A round driven stage by stage, so a test can hold back, alter or inject messages.
+struct ManualRound {
+    var coordinator: SecAggCoordinator
+    var parties: [SecAggParty]
+    let inputs: [[Double]]
+    /// What the coordinator last sent, by party.
+    var inbox: [Int: SecAggServerMessage] = [:]
+
+    init(parties n: Int, length d: Int = 8, degree: Int? = nil, threshold: Int? = nil, seed: UInt64 = 1) throws {
+        let configuration = SecAggFixtures.configuration(parties: n, length: d, degree: degree, threshold: threshold)
+        inputs = SecAggFixtures.inputs(parties: n, length: d, seed: seed)
+        (coordinator, parties) = try SecAggSimulation(configuration: configuration, inputs: inputs, seed: seed).participants()
+    }
+
+    /// Party `u`'s answer to the coordinator's current stage, not yet delivered.
+    mutating func message(from u: Int) async throws -> SecAggPartyMessage {
+        if coordinator.stage == .advertiseKeys { return .keys(try parties[u].advertise()) }
+        guard let incoming = inbox[u] else { throw PrivacyError(.protocolViolation, "no message for party \(u)") }
+        return try await parties[u].handle(incoming)
+    }
+
+    /// Every listed party answers the current stage, and the coordinator takes each answer.
+    mutating func answer(_ us: [Int]) async throws {
+        for u in us { try coordinator.receive(try await message(from: u)) }
+    }
+
+    /// Closes the stage and keeps the messages it sends.
+    @discardableResult
+    mutating func close() async throws -> SecAggResult? {
+        switch try await coordinator.closeStage() {
+        case .send(let messages): inbox = messages; return nil
+        case .finished(let result): inbox = [:]; return result
+        }
+    }
+
+    /// Every party in `us` answers, then the stage closes; repeated `stages` times.
+    mutating func advance(_ stages: Int, with us: [Int]) async throws {
+        for _ in 0..<stages { try await answer(us); try await close() }
+    }
+}
