@@ -18,6 +18,7 @@ let package = Package(
                 .product(name: "ConcordData", package: "Concord"),
                 .product(name: "ConcordML", package: "Concord"),
                 .product(name: "ConcordFederation", package: "Concord"),
+                .product(name: "ConcordPrivacy", package: "Concord"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

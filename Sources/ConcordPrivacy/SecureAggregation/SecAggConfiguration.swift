@@ -69,6 +69,17 @@ public struct SecAggConfiguration: Sendable, Hashable, Codable {
         try SecAggNeighbourGraph(partyCount: partyCount, degree: degree, seed: graphSeed)
     }
 
+    /// The largest payload (see ``SecAggPartyMessage/payloadBytes``) a legitimate message of this
+    /// aggregation can have, either way: a transport can refuse anything much longer before decoding it.
+    /// - Throws: as ``graph()``.
+    public func maximumPayloadBytes() throws(PrivacyError) -> Int {
+        let k = try graph().degree, n = partyCount
+        let keys = 4 + 2 * SecAggCrypto.publicKeyBytes + SecAggCrypto.signatureBytes
+        let sealed = 8 + SecAggCrypto.shareCiphertextBytes, share = 4 + 8 * Shamir.chunks
+        return [keys * (k + 1), 4 + sealed * k, 4 + 8 * vectorLength, 4 + (k + 1) * share,
+                4 * n + n * (4 + SecAggCrypto.signatureBytes)].max() ?? 0
+    }
+
     /// SHA-256 over every parameter and the roster's digest: the session binding of all messages.
     func sessionDigest(roster: SecAggRoster) -> [UInt8] {
         var bytes = Array("concord.secagg.v1.session".utf8) + Wire.string(session)

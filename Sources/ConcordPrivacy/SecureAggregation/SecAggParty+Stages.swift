@@ -19,6 +19,7 @@ extension SecAggParty {
         do throws(PrivacyError) {
             let terms = try openShares(delivery)
             let words = try await MaskExpansion.apply(terms, to: input)
+            input = []
             stage = .consistencyCheck
             return SecAggMaskedInput(party: index, words: words)
         } catch { stage = .failed; throw error }

@@ -22,7 +22,8 @@ public struct SecAggParty: Sendable {
     let graph: SecAggNeighbourGraph
     let session: [UInt8]
     let identity: P256.Signing.PrivateKey
-    let input: [UInt64]
+    /// The encoded input, released once masked.
+    var input: [UInt64]
     var secrets: SecretSource
     let encryptionKey: Curve25519.KeyAgreement.PrivateKey
     let maskingKey: Curve25519.KeyAgreement.PrivateKey

@@ -15,6 +15,7 @@ struct SecAggMessageCodingTests {
                 if let incoming = round.inbox[u] {
                     let decoded = try decoder.decode(SecAggServerMessage.self, from: encoder.encode(incoming))
                     #expect(decoded == incoming)
+                    #expect(incoming.payloadBytes <= (try round.coordinator.configuration.maximumPayloadBytes()))
                     round.inbox[u] = decoded
                     switch incoming {
                     case .keys: kinds.insert("server.keys")
@@ -27,6 +28,7 @@ struct SecAggMessageCodingTests {
                 let decoded = try decoder.decode(SecAggPartyMessage.self, from: encoder.encode(message))
                 #expect(decoded == message)
                 #expect(decoded.payloadBytes == message.payloadBytes)
+                #expect(message.payloadBytes <= (try round.coordinator.configuration.maximumPayloadBytes()))
                 if case .unmasking(let response) = message, u == 0 { #expect(!response.maskingKeyShares.isEmpty) }
                 kinds.insert("party.\(message.stage)")
                 try round.coordinator.receive(decoded)
