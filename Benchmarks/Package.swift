@@ -18,9 +18,13 @@ let package = Package(
                 .product(name: "ConcordData", package: "Concord"),
                 .product(name: "ConcordML", package: "Concord"),
                 .product(name: "ConcordFederation", package: "Concord"),
-                .product(name: "ConcordPrivacy", package: "Concord"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        // Its own target (depending only on ConcordPrivacy) so that it builds whatever the state of the others.
+        .executableTarget(
+            name: "SecAggBenchmark",
+            dependencies: [.product(name: "ConcordPrivacy", package: "Concord")]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -4,7 +4,6 @@ import Foundation
 
 // Release-built benchmarks. Each prints Concord's figure beside its peer's, measured in the
 // same invocation on the same inputs. Usage: ConcordBenchmarks [fingerprints] [--count N]
-// ConcordBenchmarks secagg [--parties 8,32,100] [--lengths 50000,1000000] [--dropouts 0,0.1] [--peer] [--peer-limit N·d]
 
 let arguments = CommandLine.arguments.dropFirst()
 let which = arguments.first { !$0.hasPrefix("--") } ?? "fingerprints"
@@ -101,12 +100,5 @@ case "closure":
         ?? "CHEMBL214_Ki,CHEMBL204_Ki,CHEMBL234_Ki,CHEMBL237_Ki,CHEMBL2047_EC50,CHEMBL1862_Ki,CHEMBL264_Ki"
     let seeds = arguments.firstIndex(of: "--seeds").flatMap { $0 + 1 < arguments.endIndex ? Int(arguments[$0 + 1]) : nil } ?? 3
     await closureBenchmark(datasets: list.split(separator: ",").map(String.init), seeds: seeds)
-case "secagg":
-    func list<T>(_ flag: String, _ parse: (Substring) -> T?, _ fallback: [T]) -> [T] {
-        arguments.firstIndex(of: flag).flatMap { $0 + 1 < arguments.endIndex ? arguments[$0 + 1].split(separator: ",").compactMap(parse) : nil } ?? fallback
-    }
-    let limit = arguments.firstIndex(of: "--peer-limit").flatMap { $0 + 1 < arguments.endIndex ? Int(arguments[$0 + 1]) : nil } ?? 32_000_000
-    await secaggBenchmark(parties: list("--parties", { Int($0) }, [8, 32, 100]), lengths: list("--lengths", { Int($0) }, [50_000, 1_000_000]),
-                          dropouts: list("--dropouts", { Double($0) }, [0, 0.1]), peer: arguments.contains("--peer"), peerLimit: limit)
-default: die("unknown benchmark '\(which)'; available: fingerprints, forest, domain, mlp, federation, annotation, closure, secagg")
+default: die("unknown benchmark '\(which)'; available: fingerprints, forest, domain, mlp, federation, annotation, closure")
 }

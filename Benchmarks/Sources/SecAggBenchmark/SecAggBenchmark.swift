@@ -5,13 +5,13 @@ import Foundation
 /// using both cores for its masks) per size, beside the plain sum and, with `peer`, Flower 1.42's
 /// SecAgg+ code on the same sizes (Benchmarks/secagg/flower_secagg.py).
 func secaggBenchmark(parties: [Int], lengths: [Int], dropouts: [Double], peer: Bool, peerLimit: Int) async {
-    print("SecAgg+ benchmark: one round in process, parties one after another; \(defaultParallelism) cores, release build")
+    print("SecAgg+ benchmark: one round in process, parties one after another; \(ProcessInfo.processInfo.activeProcessorCount) cores, release build")
     print("dropouts: parties that go silent after sharing their keys (the costlier recovery: their pairwise masks are rebuilt)")
     print("")
-    print("    N          d  drop  groups t/g   Concord s  party mean s  server s  plain sum s   KiB/party  exact" + (peer ? "   Flower s  Flower KiB/party  Flower/Concord" : ""))
+    print("    N          d  drop   t/g   Concord s  party mean s  server s  plain sum s   KiB/party  exact" + (peer ? "   Flower s  Flower KiB/party  Flower/Concord" : ""))
     let clock = ContinuousClock()
     for d in lengths {
-        var generator = SystemRandomNumberGenerator()
+        var generator = CryptographicGenerator(seed: .reproducible(from: UInt64(d), label: "benchmark.inputs"))
         let bases = (0..<4).map { _ in (0..<d).map { _ in Double.random(in: -1...1, using: &generator) } }
         for n in parties {
             for fraction in dropouts {
@@ -43,7 +43,7 @@ func secaggBenchmark(parties: [Int], lengths: [Int], dropouts: [Double], peer: B
                 let exact = report.result.sum == fixed && report.result.included == survivors
                 let bytes = Double(zip(report.bytesSent, report.bytesReceived).reduce(0) { $0 + $1.0 + $1.1 }) / Double(n)
                 let partyMean = report.partySeconds.reduce(0, +) / Double(n)
-                var row = String(format: "%5d  %9d  %3.0f%%  %6d/%-3d  %10.3f  %12.4f  %8.3f  %11.4f  %10.0f  %5@",
+                var row = String(format: "%5d  %9d  %3.0f%%  %2d/%-3d  %10.3f  %12.4f  %8.3f  %11.4f  %10.0f  %5@",
                                  n, d, fraction * 100, t, g, total, partyMean, report.coordinatorSeconds, plainSeconds, bytes / 1024,
                                  exact ? "yes" : "NO")
                 if peer {
