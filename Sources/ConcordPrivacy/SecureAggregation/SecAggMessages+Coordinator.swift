@@ -39,10 +39,15 @@ public struct SecAggUnmaskRequest: Sendable, Hashable, Codable {
 
 /// Any message a party sends to the coordinator.
 public enum SecAggPartyMessage: Sendable, Hashable, Codable {
+    /// Stage 0: signed public keys.
     case keys(SecAggKeyAdvertisement)
+    /// Stage 1: sealed shares for the neighbours.
     case shares(SecAggShareUpload)
+    /// Stage 2: the masked input.
     case maskedInput(SecAggMaskedInput)
+    /// Stage 3: the signature over the survivor list.
     case consistency(SecAggConsistencySignature)
+    /// Stage 4: the revealed shares.
     case unmasking(SecAggUnmaskResponse)
 
     /// The sender's claimed roster index.
@@ -82,9 +87,13 @@ public enum SecAggPartyMessage: Sendable, Hashable, Codable {
 
 /// Any message the coordinator sends to a party.
 public enum SecAggServerMessage: Sendable, Hashable, Codable {
+    /// Opens stage 1: the group's signed keys.
     case keys(SecAggKeyRoster)
+    /// Opens stage 2: the sealed shares addressed to the party.
     case shares(SecAggShareDelivery)
+    /// Opens stage 3: the survivor list to sign.
     case survivors(SecAggSurvivorList)
+    /// Opens stage 4: the signed survivor list.
     case unmask(SecAggUnmaskRequest)
 
     /// Its payload in bytes as a binary wire format would carry it: what a party downloads.
@@ -115,6 +124,7 @@ public enum SecAggStage: String, Sendable, Hashable, Codable, CaseIterable, Comp
     /// The aggregation was refused (too few parties, or a protocol violation by the coordinator).
     case failed
 
+    /// Whether `lhs` comes before `rhs` in the protocol.
     public static func < (lhs: SecAggStage, rhs: SecAggStage) -> Bool {
         allCases.firstIndex(of: lhs) ?? 0 < allCases.firstIndex(of: rhs) ?? 0
     }

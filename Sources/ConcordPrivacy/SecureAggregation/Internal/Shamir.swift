@@ -52,14 +52,14 @@ enum Shamir {
     /// The shares of `secret` for the parties `holders` (indices, x = index + 1), threshold `t`.
     static func split(_ secret: [UInt8], threshold t: Int, holders: [Int], source: inout SecretSource) -> [[UInt64]] {
         var shares = [[UInt64]](repeating: [UInt64](repeating: 0, count: chunks), count: holders.count)
-        var coefficients = [UInt64](repeating: 0, count: t)
+        var coefficients = [UInt64](repeating: 0, count: Swift.max(1, t))
         for c in 0..<chunks {
             var chunk: UInt64 = 0
             for b in 0..<chunkBytes where c * chunkBytes + b < secret.count {
                 chunk |= UInt64(secret[c * chunkBytes + b]) << (8 * UInt64(b))
             }
             coefficients[0] = chunk
-            for k in 1..<t { coefficients[k] = Field61.random(&source) }
+            for k in coefficients.indices.dropFirst() { coefficients[k] = Field61.random(&source) }
             for (h, holder) in holders.enumerated() {
                 let x = UInt64(holder + 1)
                 var y: UInt64 = 0
