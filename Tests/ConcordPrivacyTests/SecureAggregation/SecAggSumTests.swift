@@ -37,6 +37,26 @@ struct SecAggSumTests {
         #expect(try await simulation.run().result == report.result)
     }
 
+    @Test("Parties drawing their secrets from system entropy sum exactly too")
+    func systemEntropy() async throws {
+        let n = 4, d = 16
+        let configuration = SecAggFixtures.configuration(parties: n, length: d)
+        let inputs = SecAggFixtures.inputs(parties: n, length: d, seed: 5)
+        let (ids, keys, roster) = try SecAggSimulation.identities(count: n, seed: 5)
+        var coordinator = try SecAggCoordinator(configuration: configuration, roster: roster)
+        var parties = try (0..<n).map { try SecAggParty(configuration: configuration, roster: roster, id: ids[$0], identity: keys[$0], input: inputs[$0]) }
+        for u in 0..<n { try coordinator.receive(.keys(parties[u].advertise())) }
+        var result: SecAggResult?
+        while result == nil {
+            switch try await coordinator.closeStage() {
+            case .send(let messages):
+                for (u, message) in messages.sorted(by: { $0.key < $1.key }) { try coordinator.receive(try await parties[u].handle(message)) }
+            case .finished(let sum): result = sum
+            }
+        }
+        #expect(result?.values == (try SecAggFixtures.plainSum(inputs, parties: Array(0..<n))))
+    }
+
     @Test("Masks expanded on several cores equal masks expanded on one")
     func parallelExpansion() async throws {
         let d = MaskExpansion.parallelThreshold * 2 + 17
