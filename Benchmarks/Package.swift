@@ -21,6 +21,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Its own target (depending only on ConcordPrivacy) so that it builds whatever the state of the others.
+        .executableTarget(
+            name: "SecAggBenchmark",
+            dependencies: [.product(name: "ConcordPrivacy", package: "Concord")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -3,13 +3,20 @@
 public struct PrivacyError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The kind of problem.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Value: String { case invalidParameter, budgetExceeded }
+        private enum Value: String { case invalidParameter, budgetExceeded, tooFewParties, protocolViolation, overflow }
         private let value: Value
         private init(_ value: Value) { self.value = value }
         /// A parameter outside its domain (a negative noise multiplier, a sampling rate outside [0, 1], δ outside (0, 1) …).
         public static let invalidParameter = Code(.invalidParameter)
         /// A release would spend more privacy than the budget allows.
         public static let budgetExceeded = Code(.budgetExceeded)
+        /// Fewer parties than a protocol's threshold remain (secure aggregation cannot go on safely).
+        public static let tooFewParties = Code(.tooFewParties)
+        /// A message that breaks a protocol: from a party not in the stage, a duplicate, the wrong size,
+        /// a bad signature or ciphertext, or sent at the wrong stage.
+        public static let protocolViolation = Code(.protocolViolation)
+        /// A value beyond its declared bound, or a configuration whose sum could overflow its ring.
+        public static let overflow = Code(.overflow)
         public var description: String { value.rawValue }
     }
 
@@ -19,12 +26,19 @@ public struct PrivacyError: Error, Sendable, Hashable, CustomStringConvertible {
         public var parameter: String?
         /// The value given.
         public var value: Double?
+        /// The party concerned (its index in a secure-aggregation roster).
+        public var party: Int?
+        /// The protocol stage concerned.
+        public var stage: String?
 
         /// A context.
-        public init(parameter: String? = nil, value: Double? = nil) { self.parameter = parameter; self.value = value }
+        public init(parameter: String? = nil, value: Double? = nil, party: Int? = nil, stage: String? = nil) {
+            self.parameter = parameter; self.value = value; self.party = party; self.stage = stage
+        }
 
         public var description: String {
-            [parameter.map { "parameter \($0)" }, value.map { "value \($0)" }].compactMap { $0 }.joined(separator: ", ")
+            [parameter.map { "parameter \($0)" }, value.map { "value \($0)" }, party.map { "party \($0)" }, stage.map { "stage \($0)" }]
+                .compactMap { $0 }.joined(separator: ", ")
         }
     }
 
