@@ -141,7 +141,7 @@ let package = Package(
         ),
         .target(
             name: "ConcordClinical",
-            dependencies: ["ConcordML", "ConcordData", "ConcordFederation", .product(name: "Yams", package: "Yams")],
+            dependencies: ["ConcordML", "ConcordData", "ConcordFederation", "ConcordPrivacy", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
         .target(
@@ -229,7 +229,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ConcordClinicalTests",
-            dependencies: ["ConcordClinical", "ConcordML", "ConcordData"],
+            dependencies: ["ConcordClinical", "ConcordML", "ConcordData", "ConcordPrivacy"],
             swiftSettings: strict
         ),
         .testTarget(
