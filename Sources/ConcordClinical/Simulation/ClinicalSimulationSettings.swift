@@ -64,7 +64,7 @@ public struct ClinicalSimulationSettings: Sendable {
     /// - Throws: ``FederatedLearningError`` `.invalidOption` naming an unknown strategy, rounds
     ///   below 1 or no seeds.
     public func validate() throws(FederatedLearningError) {
-        try options.validate()
+        try mainRun.options.validate()
         guard Strategy.named(strategy) != nil else {
             throw FederatedLearningError(.invalidOption, "unknown strategy '\(strategy)'; choose one of \(Strategy.names.joined(separator: ", "))")
         }
