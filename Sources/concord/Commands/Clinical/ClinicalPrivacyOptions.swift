@@ -7,7 +7,7 @@ struct ClinicalPrivacyOptions: ParsableArguments {
     @Option(help: "Differential privacy: none (default), record (DP-SGD at each site: protects a patient), client (DP-FedAvg at the coordinator: protects a site's participation) or local (each site noises its own update: protects it against the coordinator too).")
     var dp: String = "none"
 
-    @Option(help: "The target ε (each site's, the largest is reported).")
+    @Option(parsing: .unconditional, help: "The target ε (each site's, the largest is reported).")
     var epsilon: Double?
 
     @Option(help: "A utility–ε curve: comma-separated target ε values (e.g. 0.1,0.3,1,3,10); each is trained on every seed beside the same run without DP. Without --epsilon the main results are the non-private run's.")
@@ -16,13 +16,13 @@ struct ClinicalPrivacyOptions: ParsableArguments {
     @Option(help: "With --dp local: each site's own target ε, comma-separated in site order.")
     var siteEpsilons: String?
 
-    @Option(help: "δ (default 1e-3, below one over the smallest heart-disease site's training rows).")
+    @Option(parsing: .unconditional, help: "δ (default 1e-3, below one over the smallest heart-disease site's training rows).")
     var delta: Double = 1e-3
 
-    @Option(help: "The L2 clipping norm: of each patient's gradient (record) or of each site's update (client, local). Default: \(ClinicalPrivacyDefaults.describe).")
+    @Option(parsing: .unconditional, help: "The L2 clipping norm: of each patient's gradient (record) or of each site's update (client, local). Default: \(ClinicalPrivacyDefaults.describe).")
     var clip: Double?
 
-    @Option(help: "A fixed noise multiplier (noise standard deviation over the sensitivity) instead of a target ε; ε is then reported.")
+    @Option(parsing: .unconditional, help: "A fixed noise multiplier (noise standard deviation over the sensitivity) instead of a target ε; ε is then reported.")
     var noiseMultiplier: Double?
 
     @Option(help: "With --dp record: the expected lot size (each training row joins a lot with probability lot / rows). Default: \(ClinicalPrivacyDefaults.lotSize).")
