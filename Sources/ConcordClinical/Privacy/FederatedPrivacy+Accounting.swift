@@ -59,7 +59,7 @@ extension FederatedPrivacy {
         case .none: return []
         case .record:
             out = ["record-level DP (DP-SGD at every site): protects one patient's record against everyone who sees a site's model or the global model — the coordinator, the other sites and the model's users",
-                   "each step: every training row joins the lot with probability q = L / rows (L = \(lotSize ?? 0), drawn from the seed tree), each row's gradient is clipped to L2 norm \(clip), N(0, (z·\(clip))²) is added to their sum, which is divided by the expected lot size L",
+                   "each step: every training row joins the lot with probability q = L / rows (L = \(lotSize ?? 0), drawn from the seed tree; amplification by subsampling assumes the lots stay secret, so a deployment must draw them from a secret seed), each row's gradient is clipped to L2 norm \(clip), N(0, (z·\(clip))²) is added to their sum, which is divided by the expected lot size L",
                    "each site's ε composes its DP-SGD steps over the rounds it trains in (RDP accountant of the Poisson-subsampled Gaussian); sites differ in size, so in q and ε; the run's ε is the largest",
                    "the sites' training-row counts (FedAvg's weights) are sent as they are: the guarantee treats them as public"]
         case .client:
