@@ -141,7 +141,7 @@ let package = Package(
         ),
         .target(
             name: "ConcordClinical",
-            dependencies: ["ConcordML", "ConcordData", "ConcordFederation", .product(name: "Yams", package: "Yams")],
+            dependencies: ["ConcordML", "ConcordData", "ConcordFederation", "ConcordPrivacy", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
         .target(
@@ -231,7 +231,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ConcordClinicalTests",
-            dependencies: ["ConcordClinical", "ConcordML", "ConcordData", "ConcordTesting"],
+            dependencies: ["ConcordClinical", "ConcordML", "ConcordData", "ConcordTesting", "ConcordPrivacy"],
             swiftSettings: strict
         ),
         .testTarget(

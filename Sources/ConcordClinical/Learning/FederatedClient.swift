@@ -22,7 +22,9 @@ public struct FederatedClient: Sendable, Hashable, Codable {
     /// The site's update for `round` from the global `state`: local training on its rows as the
     /// configuration says, its local model's validation loss, and Scaffold's control change.
     /// Site `s` shuffles with `SeedTree(seed).partner(s).index(round)` (with local steps: one
-    /// stream of passes from `.index(0)`, resumed where the last round stopped).
+    /// stream of passes from `.index(0)`, resumed where the last round stopped). With a privacy plan
+    /// (``FederatedTrainingConfiguration/privacyPlan``), record level trains by DP-SGD (its lots drawn
+    /// from `.partner(s).index(round)`), local level clips and noises the update before it leaves.
     /// - Throws: ``FederatedLearningError`` `.localTraining` with the model's error as its cause.
     public func train(_ data: FederatedSite, state: StrategyState, round: Int, configuration c: FederatedTrainingConfiguration,
                       arrival: Double = 0) throws(FederatedLearningError) -> ClientUpdate {
@@ -34,7 +36,13 @@ public struct FederatedClient: Sendable, Hashable, Codable {
                                            regularisation: DenseRegularisation(l2: c.l2, proximal: proximal), gradientCorrection: correction, seed: seed,
                                            steps: c.localSteps, startBatch: consumedBatches)
         do {
-            let fit = try network.train(from: state.parameters, x: data.trainingInputs, targets: data.trainingTargets, options: options)
+            var fit: DenseTrainingResult
+            if let plan = c.privacyPlan, plan.mode == .record {
+                fit = try recordLevel(plan, data, state, round: round, options: options, c)
+            } else {
+                fit = try network.train(from: state.parameters, x: data.trainingInputs, targets: data.trainingTargets, options: options)
+            }
+            if let plan = c.privacyPlan, plan.mode == .local { fit.parameters = try localNoise(plan, fit.parameters, global: state.parameters, round: round) }
             var controlDelta: [Double]?
             if strategy.usesControlVariates {
                 // Scaffold option II: c_i⁺ = c_i − c + (x − y) / (K η), sent as c_i⁺ − c_i.

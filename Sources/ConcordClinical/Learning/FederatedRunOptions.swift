@@ -9,10 +9,12 @@ public struct FederatedRunOptions: Sendable, Hashable {
     public var participation: Double
     /// Rounds without improvement of the federated validation loss before training stops (nil: never).
     public var patience: Int?
+    /// Differential privacy: record-level DP-SGD, client-level DP-FedAvg or local DP (default: none).
+    public var privacy: DifferentialPrivacyOptions
 
     /// Options; the defaults change nothing.
-    public init(weighting: Strategy.Weighting? = nil, participation: Double = 1, patience: Int? = nil) {
-        self.weighting = weighting; self.participation = participation; self.patience = patience
+    public init(weighting: Strategy.Weighting? = nil, participation: Double = 1, patience: Int? = nil, privacy: DifferentialPrivacyOptions = .none) {
+        self.weighting = weighting; self.participation = participation; self.patience = patience; self.privacy = privacy
     }
 
     /// The weighting rules by name, as command lines and job specifications give them: `sample-count`,
@@ -33,8 +35,10 @@ public struct FederatedRunOptions: Sendable, Hashable {
     public static let weightingNames = ["sample-count", "uniform", "validation-loss", "update-similarity"]
 
     /// Checks the options. - Throws: ``FederatedLearningError`` `.invalidOption` for a participation
-    /// outside (0, 1] or a patience below 1.
+    /// outside (0, 1], a patience below 1, or privacy options that are invalid
+    /// (``DifferentialPrivacyOptions/validate()``).
     public func validate() throws(FederatedLearningError) {
+        try privacy.validate()
         guard participation > 0, participation <= 1 else {
             throw FederatedLearningError(.invalidOption, "the participation fraction must lie in (0, 1], got \(participation)")
         }
@@ -47,6 +51,7 @@ public struct FederatedRunOptions: Sendable, Hashable {
         if let weighting { out.strategy.weighting = weighting }
         out.participation = participation < 1 ? Participation(fraction: participation) : .all
         out.patience = patience
+        out.privacy = privacy
         return out
     }
 
@@ -62,6 +67,7 @@ public struct FederatedRunOptions: Sendable, Hashable {
         }
         if participation < 1 { out.append("partial participation: \(participation) of the sites, drawn from the seed, train each round") }
         if let patience { out.append("early stopping after \(patience) rounds without improvement of the federated validation loss") }
+        if privacy.isEnabled { out.append("differential privacy: \(privacy.mode.rawValue) level; what it protects, against whom, and each site's ε are in results.json's privacy") }
         return out
     }
 }

@@ -63,14 +63,14 @@ public struct FederatedServer: Sendable, Hashable, Codable {
     }
 
     /// Aggregates the next round from the sites' updates (sites asked: `participants`), moving the
-    /// global model; the round is recorded once its validation loss is known (``record(validationLoss:)``).
+    /// global model (with `clientNoise`, by client-level DP's noisy mean of clipped updates); the round is recorded once its validation loss is known (``record(validationLoss:)``).
     /// - Returns: how each update counted.
     /// - Throws: ``FederatedLearningError`` when no round is open, or the strategy refuses the updates.
     @discardableResult
     public mutating func aggregate(_ updates: [ClientUpdate], participants: [Int], strategy: Strategy,
-                                   deadline: Double? = nil) throws(FederatedLearningError) -> RoundResult {
+                                   deadline: Double? = nil, clientNoise: ClientLevelNoise? = nil) throws(FederatedLearningError) -> RoundResult {
         guard let round = nextRound else { throw FederatedLearningError(.invalidOption, "no round is open: the run has finished or waits for a loss") }
-        let result = try strategy.aggregate(state, updates: updates, totalSites: siteCount, deadline: deadline)
+        let result = try strategy.aggregate(state, updates: updates, totalSites: siteCount, deadline: deadline, clientNoise: clientNoise)
         state = result.state
         let aggregated = updates.map(\.site).filter { !result.dropped.contains($0) }.sorted()
         pending = FederatedRound(round: round, validationLoss: .nan, participants: participants, dropped: result.dropped,

@@ -56,6 +56,10 @@ public struct FederatedTrainingConfiguration: Sendable {
     public var patience: Int?
     /// The starting parameters (`nil`: the network's initial parameters from the seed).
     public var initialParameters: [Double]?
+    /// Differential privacy (``DifferentialPrivacyOptions/none`` by default).
+    public var privacy: DifferentialPrivacyOptions = .none
+    /// The resolved privacy plan (``FederatedTraining`` resolves ``privacy`` into it before the first round).
+    public var privacyPlan: FederatedPrivacy? = nil
 
     /// A configuration.
     public init(network: DenseNetwork, strategy: Strategy = .fedAvg, rounds: Int = 20, localEpochs: Int = 1, learningRate: Double = 0.05,
@@ -104,4 +108,6 @@ public struct FederatedTrainingResult: Sendable, Hashable, Codable {
     public var bestRound: Int?
     /// The round at which early stopping ended the run (`nil` when it ran every round).
     public var stoppedRound: Int?
+    /// What differential privacy the run had and cost (`nil` without).
+    public var privacy: ClinicalPrivacy? = nil
 }

@@ -8,14 +8,18 @@ public import ConcordML
 /// choice comes from the seed (the initial model from `SeedTree(seed).index(0)`, the participation
 /// draws from `.index(1)`, site `s`'s shuffles in round `r` from `.partner(s).index(r)`, or with
 /// ``FederatedTrainingConfiguration/localSteps`` its one stream of passes from `.partner(s).index(0)`), and the
-/// strategy aggregates in site order, so the same seed gives bit-identical parameters.
+/// strategy aggregates in site order, so the same seed gives bit-identical parameters (with
+/// differential privacy, when its noise is reproducible).
 public enum FederatedTraining {
     /// Runs the rounds.
     /// - Throws: ``FederatedLearningError`` when the sites or configuration do not fit, a site's
     ///   training fails (``FederatedLearningError/Code/localTraining`` with the cause) or the
     ///   strategy refuses a round.
-    public static func run(sites: [FederatedSite], configuration c: FederatedTrainingConfiguration) async throws(FederatedLearningError) -> FederatedTrainingResult {
-        try validate(sites, c)
+    public static func run(sites: [FederatedSite], configuration: FederatedTrainingConfiguration) async throws(FederatedLearningError) -> FederatedTrainingResult {
+        try validate(sites, configuration)
+        var c = configuration
+        if c.privacy.isEnabled, c.privacyPlan == nil { c.privacyPlan = try FederatedPrivacy.resolve(c, sites: sites) }
+        if c.privacyPlan?.mode == .client { c.strategy.weighting = .uniform }
         let tree = SeedTree(c.seed), network = c.network
         var server = FederatedServer(initialParameters: c.initialParameters ?? network.initialParameters(seed: tree.index(0).seed),
                                      rounds: c.rounds, siteCount: sites.count, patience: c.patience)
@@ -24,7 +28,12 @@ public enum FederatedTraining {
             let participants = try server.participants(c.participation, seed: tree.index(1))
             let updates = try await localRound(sites, participants, server.state, clients, round: round, c)
             for s in participants { clients[s].trained(c) }
-            let result = try server.aggregate(updates, participants: participants, strategy: c.strategy, deadline: c.deadline)
+            var clientNoise: ClientLevelNoise?
+            if let plan = c.privacyPlan, plan.mode == .client {
+                clientNoise = try ClientLevelNoise.draw(parameters: network.parameterCount, clipNorm: plan.options.clipNorm, noiseMultiplier: plan.noiseMultipliers.first ?? 0,
+                                                        denominator: participants.count, source: plan.noise(site: nil, round: round))
+            }
+            let result = try server.aggregate(updates, participants: participants, strategy: c.strategy, deadline: c.deadline, clientNoise: clientNoise)
             for u in updates where !result.dropped.contains(u.site) { clients[u.site].aggregated(u) }
             var loss = DenseLossSum(sum: 0, rows: 0)
             for site in sites {
@@ -32,7 +41,9 @@ public enum FederatedTraining {
             }
             server.record(validationLoss: loss)
         }
-        return server.result
+        var result = server.result
+        result.privacy = c.privacyPlan?.account
+        return result
     }
 
     /// The participants' local training, in parallel; updates in site order.
@@ -68,5 +79,10 @@ public enum FederatedTraining {
             throw FederatedLearningError(.lengthMismatch, "the initial parameters do not fit the network", context: .init(expected: c.network.parameterCount, found: p.count))
         }
         try c.strategy.validateOptions()
+        if c.privacy.isEnabled {
+            // The strategy's own sample-count weighting gives way to client level's uniform one; any other is checked.
+            let weighting = c.strategy.weighting == .sampleCount ? nil : c.strategy.weighting
+            try c.privacy.validate(strategy: c.strategy, run: FederatedRunOptions(weighting: weighting, participation: c.participation.fraction, patience: c.patience))
+        }
     }
 }

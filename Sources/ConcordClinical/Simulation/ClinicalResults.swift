@@ -217,11 +217,17 @@ public struct ClinicalResults: Sendable, Hashable, Codable {
     /// What harmonising each site's export onto the common schema did, in counts (`nil` where no
     /// export was harmonised: a user's table read whole).
     public var harmonisation: [HarmonisationSummary]? = nil
+    /// The federated model's differential privacy: mode, each site's ε and the largest, δ, noise,
+    /// clipping, sampling, steps and the accountant (`nil` without differential privacy).
+    public var privacy: ClinicalPrivacy? = nil
+    /// Mean client accuracy against ε, beside the same training without differential privacy
+    /// (`nil` unless asked for).
+    public var privacyCurve: ClinicalPrivacyCurve? = nil
 
     enum CodingKeys: String, CodingKey {
         case benchmark, preset, strategy, normalisation, rounds, seeds, sites, models, contributions, notes
         case siteSummaries = "site_summaries", modelParameters = "model_parameters", heads, regressionModels = "regression_models", dataNotes = "data_notes"
-        case harmonisation
+        case harmonisation, privacy, privacyCurve = "privacy_curve"
     }
 }
 

@@ -31,7 +31,7 @@ extension ClinicalSimulation {
                                rounds: settings.effectiveRounds, seeds: settings.seeds, sites: names, models: models,
                                contributions: contributions, notes: notes,
                                siteSummaries: data.sites.map { ClinicalSiteSummary(name: $0.name, trainingLabels: $0.trainLabels, testLabels: $0.testLabels) },
-                               modelParameters: runs.first?.modelParameters)
+                               modelParameters: runs.first?.modelParameters, privacy: ClinicalPrivacy.worst(runs.compactMap(\.privacy)))
     }
 }
 

@@ -26,9 +26,10 @@ extension ClinicalSimulation {
         let features = "features (\(table.featureNames.count)): \(table.featureNames.joined(separator: ", ")); missing values are imputed with the "
             + (settings.preset == .flamby ? "site's own training mean" : "federation's mean from the sites' summed summaries")
         let split = "each site split 66/34 with scikit-learn's train_test_split (random_state \(table.splitRandomState)), stratified by label when both classes have at least 3 rows"
-        var results = assemble(try await runSeeds(data, settings: settings, progress: progress), data: data, settings: settings,
+        var results = assemble(try await runSeeds(data, settings: settings.mainRun, progress: progress), data: data, settings: settings.mainRun,
                                benchmark: "table:\(table.file)", dataNotes: [features, split] + table.notes + splitNotes)
         results.dataNotes = table.notes + splitNotes
+        results.privacyCurve = try await privacyCurve(data, settings: settings, progress: progress)
         return results
     }
 }

@@ -39,8 +39,10 @@ public enum ClinicalSimulation {
     public static func run(settings: ClinicalSimulationSettings, sites: [HeartDisease.Site], progress: Progress? = nil) async throws -> ClinicalResults {
         try settings.validate()
         let data = try PreparedBenchmark.prepare(sites, preset: settings.preset)
-        return assemble(try await runSeeds(data, settings: settings, progress: progress), data: data, settings: settings,
-                        benchmark: settings.benchmark.rawValue)
+        var results = assemble(try await runSeeds(data, settings: settings.mainRun, progress: progress), data: data, settings: settings.mainRun,
+                               benchmark: settings.benchmark.rawValue)
+        results.privacyCurve = try await privacyCurve(data, settings: settings, progress: progress)
+        return results
     }
 
     /// Every seed's run on prepared sites.
@@ -61,6 +63,8 @@ public enum ClinicalSimulation {
         var emptyValue: Double, fullValue: Double
         /// The number of parameters of the model the sites train (what each sends a round).
         var modelParameters: Int
+        /// The federated model's differential privacy (nil without).
+        var privacy: ClinicalPrivacy? = nil
     }
 
     static func runSeed(_ data: PreparedBenchmark, settings: ClinicalSimulationSettings, seed: UInt64, progress: Progress?) async throws -> SeedRun {
@@ -93,7 +97,7 @@ public enum ClinicalSimulation {
         }
         guard settings.shapley, shapleyObstacle(settings) == nil else {
             return SeedRun(seed: seed, models: models, contributions: nil, emptyValue: .nan, fullValue: .nan,
-                           modelParameters: network.parameterCount)
+                           modelParameters: network.parameterCount, privacy: federated.privacy)
         }
         progress?(data.sites.count <= 10 ? "seed \(seed): Shapley values over \(1 << data.sites.count) coalitions"
                   : "seed \(seed): Shapley values of \(data.sites.count) sites by Monte-Carlo permutations")
@@ -107,7 +111,7 @@ public enum ClinicalSimulation {
         }
         let contributions = try await Contributions.compute(players: sites.count, value: value)
         return SeedRun(seed: seed, models: models, contributions: contributions, emptyValue: empty, fullValue: fullScores.meanClient.accuracy ?? 0,
-                       modelParameters: network.parameterCount)
+                       modelParameters: network.parameterCount, privacy: federated.privacy)
     }
 
     /// Why the sites' Shapley values cannot be computed with these settings (nil when they can):

@@ -38,8 +38,12 @@ public struct ClinicalSimulationSettings: Sendable {
     public var cache: DataCache
     /// A user's own table to simulate instead of ``benchmark`` (`nil`: the benchmark).
     public var table: ClinicalTable.Source? = nil
-    /// Weighting, participation and early stopping of the federated runs (defaults: none).
+    /// Weighting, participation, early stopping and differential privacy of the federated runs (defaults: none).
     public var options = FederatedRunOptions()
+    /// Target ε values for a utility–ε curve (`nil`: none): the federated model is trained again
+    /// under ``FederatedRunOptions/privacy``'s mode at each ε, and without differential privacy,
+    /// on every seed.
+    public var privacyCurve: [Double]? = nil
 
     /// Settings; `seeds` of `count` from `first` are `first, first + 1, …`.
     public init(benchmark: Benchmark = .heartDisease, strategy: String = "fedavg", preset: Preset = .concord, rounds: Int? = nil,
@@ -60,7 +64,7 @@ public struct ClinicalSimulationSettings: Sendable {
     /// - Throws: ``FederatedLearningError`` `.invalidOption` naming an unknown strategy, rounds
     ///   below 1 or no seeds.
     public func validate() throws(FederatedLearningError) {
-        try options.validate()
+        try mainRun.options.validate()
         guard Strategy.named(strategy) != nil else {
             throw FederatedLearningError(.invalidOption, "unknown strategy '\(strategy)'; choose one of \(Strategy.names.joined(separator: ", "))")
         }
@@ -68,5 +72,6 @@ public struct ClinicalSimulationSettings: Sendable {
             throw FederatedLearningError(.invalidOption, "rounds must be at least 1, got \(effectiveRounds)", context: .init(found: effectiveRounds))
         }
         guard !seeds.isEmpty else { throw FederatedLearningError(.invalidOption, "at least one seed is needed", context: .init(found: 0)) }
+        try validatePrivacy()
     }
 }

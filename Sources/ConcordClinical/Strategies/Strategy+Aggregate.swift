@@ -11,19 +11,30 @@ extension Strategy {
     ///   - updates: The sites' updates (at most one per site).
     ///   - totalSites: The federation's size N (Scaffold scales its control step by |S|/N).
     ///   - deadline: Seconds after which an update is a straggler's and is dropped; `nil` for none.
+    ///   - clientNoise: Client-level DP (DP-FedAvg): each update's change is clipped and the noise
+    ///     added to their sum before the fixed denominator divides it; replaces the weighting and
+    ///     needs the weighted mean.
     /// - Throws: ``FederatedLearningError`` for malformed input: a length mismatch, NaN or infinite
     ///   values, a zero total weight, no update left, too few updates for Krum or the trimmed
     ///   mean, an option out of range, or a site twice.
     public func aggregate(_ state: StrategyState, updates: [ClientUpdate], totalSites: Int,
-                          deadline: Double? = nil) throws(FederatedLearningError) -> RoundResult {
+                          deadline: Double? = nil, clientNoise: ClientLevelNoise? = nil) throws(FederatedLearningError) -> RoundResult {
         try validateOptions()
         let round = state.round + 1
         let dropped = updates.filter { u in deadline.map { u.arrival > $0 } ?? false }.map(\.site).sorted()
         let kept = updates.filter { u in deadline.map { u.arrival <= $0 } ?? true }.sorted { $0.site < $1.site }
         try validate(state, kept, totalSites: totalSites, round: round)
 
-        let weights = try siteWeights(kept, global: state.parameters, round: round)
-        let (combined, used) = try combine(kept, weights: weights, round: round)
+        let combined: [Double], used: [Double]
+        if let clientNoise {
+            guard aggregation == .weightedMean else {
+                throw FederatedLearningError(.invalidOption, "client-level DP needs the weighted mean of the clipped updates", context: .init(round: round))
+            }
+            (combined, used) = try clientNoise.combine(kept, global: state.parameters, round: round)
+        } else {
+            let weights = try siteWeights(kept, global: state.parameters, round: round)
+            (combined, used) = try combine(kept, weights: weights, round: round)
+        }
         var next = state
         next.round = round
         next.parameters = step(&next, global: state.parameters, aggregate: combined)

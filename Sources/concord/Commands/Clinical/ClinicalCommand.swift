@@ -27,6 +27,10 @@ struct ClinicalSimulateCommand: AsyncParsableCommand {
             are features, text columns are one-hot encoded, missing values are imputed with the federation's means, and \
             each site is split 66/34 stratified. Sites too small to split, with one class or with no usable row are \
             reported in results.json's notes and the report, and the run goes on.
+
+            --dp record|client|local --epsilon E [--delta D] [--clip C] trains the federated model with differential \
+            privacy (RDP accountant; each site's ε and the largest in results.json's privacy and the summary); \
+            --epsilons 0.1,0.3,1,3,10 adds a utility–ε curve over the seeds. Noise derives from the seed unless --system-noise.
             """)
 
     @Option(help: "The benchmark: heart-disease (the default without --data) or actg175 (two heads, cens and cd420; needs 'concord data fetch lifelines').")
@@ -58,6 +62,9 @@ struct ClinicalSimulateCommand: AsyncParsableCommand {
 
     @Option(help: "Stop after this many rounds without improvement of the federated validation loss (default: never).")
     var patience: Int?
+
+    @OptionGroup(title: "Differential privacy")
+    var privacy: ClinicalPrivacyOptions
 
     @Flag(help: "Skip the hospitals' Shapley values (16 extra federated runs per seed).")
     var noShapley = false
@@ -94,7 +101,9 @@ struct ClinicalSimulateCommand: AsyncParsableCommand {
             preset: ClinicalSimulationSettings.Preset(rawValue: preset) ?? .concord, rounds: rounds,
             seeds: ClinicalSimulationSettings.seeds(count: seeds, from: seed), shapley: !noShapley, cache: CacheOption.cache(cache))
         settings.table = table.source
-        settings.options = FederatedRunOptions(weighting: weighting.flatMap(FederatedRunOptions.weighting(named:)), participation: participation, patience: patience)
+        settings.options = FederatedRunOptions(weighting: weighting.flatMap(FederatedRunOptions.weighting(named:)), participation: participation, patience: patience,
+                                               privacy: try privacy.options())
+        settings.privacyCurve = try privacy.curve()
         let results = try await ClinicalOutput.simulate(settings) { line in FileHandle.standardError.write(Data("\(line)\n".utf8)) }
         let directory = URL(fileURLWithPath: out, isDirectory: true)
         let report = try ClinicalOutput.write(results, to: directory)
@@ -130,6 +139,7 @@ struct ClinicalSimulateCommand: AsyncParsableCommand {
             lines.append("Shapley (mean client accuracy): " + results.sites.map { "\($0) \(String(format: "%+.3f", c.shapley[$0] ?? 0))" }.joined(separator: ", "))
         }
         for note in results.notes where note.hasPrefix("no Shapley values") { lines.append(note) }
+        lines += privacyLines(results)
         return lines.joined(separator: "\n")
     }
 }
