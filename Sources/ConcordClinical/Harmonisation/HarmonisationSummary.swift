@@ -7,7 +7,8 @@ public struct HarmonisationSummary: Sendable, Hashable, Codable {
     public var rowsRead: Int
     /// Rows kept in the harmonised table.
     public var rowsKept: Int
-    /// Values that could not be used (not mappable, out of range, or missing where required), by source column.
+    /// Values that could not be used (not mappable, or out of range), by source column; values
+    /// missing where required are counted in ``missingByVariable`` and drop their rows.
     public var problemsByColumn: [String: Int]
     /// Missing values by schema variable.
     public var missingByVariable: [String: Int]
@@ -28,7 +29,8 @@ public struct HarmonisationSummary: Sendable, Hashable, Codable {
 
     /// The counts of a site's validation report, under `site` (its name in the federation).
     public init(_ report: ValidationReport, site: String? = nil) {
-        self.init(site: site ?? report.site, rowsRead: report.rowsRead, rowsKept: report.rowsKept, problemsByColumn: report.issuesByColumn,
+        let unusable = report.issues.filter { $0.kind != .missingRequired }.reduce(into: [String: Int]()) { $0[$1.column, default: 0] += 1 }
+        self.init(site: site ?? report.site, rowsRead: report.rowsRead, rowsKept: report.rowsKept, problemsByColumn: unusable,
                   missingByVariable: report.missingByVariable.filter { $0.value > 0 }, unusedColumns: report.unusedColumns,
                   absentOptionalVariables: report.absentOptionalVariables)
     }

@@ -25,7 +25,8 @@ extension HTMLReport {
         }.joined()
         let table = "<div class=\"table-wrap\"><table class=\"harmonisation\"><thead>\(head)</thead><tbody>\(body)</tbody></table></div>"
         return section(id: "harmonisation", title: "Harmonisation", lead: lead, body: table
-            + "<p class=\"note\">A row is dropped when a required variable is missing or cannot be mapped; a missing optional value is kept "
+            + "<p class=\"note\">Unusable values are values the mapping could not read or that lie outside the schema's range. "
+            + "A row is dropped when a required variable is missing or unusable; a missing optional value is kept "
             + "and imputed by federated preprocessing.</p>")
     }
 }

@@ -1389,7 +1389,8 @@ public nonisolated struct Concord_V2_ClinicalHarmonisation: Sendable {
 
   public var rowsKept: UInt64 = 0
 
-  /// Values that could not be used (unmappable, out of range, missing where required), by source column.
+  /// Values that could not be used (unmappable, out of range), by source column; values missing
+  /// where required are counted in missing_by_variable and drop their rows.
   public var problemsByColumn: Dictionary<String,UInt64> = [:]
 
   /// Missing values by schema variable.
