@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Release-built benchmarks that print Concord's figure beside its peer's (RDKit, scikit-learn),
-// both measured in the same invocation. Run with Benchmarks/run.
+// both measured in the same invocation. Run with Benchmarks/run (SecAgg+ beside Flower: Benchmarks/secagg/run).
 let package = Package(
     name: "ConcordBenchmarks",
     platforms: [.macOS(.v15)],
@@ -18,13 +18,9 @@ let package = Package(
                 .product(name: "ConcordData", package: "Concord"),
                 .product(name: "ConcordML", package: "Concord"),
                 .product(name: "ConcordFederation", package: "Concord"),
+                .product(name: "ConcordPrivacy", package: "Concord"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
-        ),
-        // Its own target (depending only on ConcordPrivacy) so that it builds whatever the state of the others.
-        .executableTarget(
-            name: "SecAggBenchmark",
-            dependencies: [.product(name: "ConcordPrivacy", package: "Concord")]
         ),
     ],
     swiftLanguageModes: [.v6]

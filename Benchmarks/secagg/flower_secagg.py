@@ -1,4 +1,4 @@
-"""One SecAgg+ round with Flower 1.42's own code, in one process: the peer of `SecAggBenchmark`.
+"""One SecAgg+ round with Flower 1.42's own code, in one process: the peer of `ConcordBenchmarks secagg`.
 
 The parties run Flower's client mod stage functions (flwr.client.mod.secure_aggregation.secaggplus_mod:
 _setup, _share_keys, _collect_masked_vectors, _unmask); the server side is SecAggPlusWorkflow's
@@ -45,7 +45,7 @@ clipping, q_range, mod_range = 8.0, 1 << 22, 1 << 32
 rng = np.random.default_rng(a.seed)
 bases = [rng.uniform(-1, 1, d) for _ in range(4)]
 inputs = [bases[u % 4] for u in range(n)]
-dropped = {i * n // round(a.dropout * n) for i in range(round(a.dropout * n))}   # as SecAggBenchmark
+dropped = {i * n // round(a.dropout * n) for i in range(round(a.dropout * n))}   # as ConcordBenchmarks secagg
 nids = list(range(1, n + 1))
 random.seed(a.seed)
 

@@ -27,7 +27,7 @@ func closureBenchmark(datasets: [String], seeds: Int) async {
         for (label, settings, pool, preferred) in [("poc", SimulationSettings.poc, moses, 0),
                                                    ("default", SimulationSettings.standard, chembl + moses, chembl.count)] {
             let start = ContinuousClock.now
-            let results: SimulationResults
+            let results: SimulationResults<ClassificationTask>
             do {
                 results = try await Simulation.run(data: data, pool: pool, preferred: preferred, datasetName: name, settings: settings,
                                                    seeds: (0..<UInt64(seeds)).map { $0 }, version: "bench").results

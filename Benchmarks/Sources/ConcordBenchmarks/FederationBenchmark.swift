@@ -36,7 +36,7 @@ func federationBenchmark(dataset: String, seeds: Int) async {
     print("Federation benchmark: --preset poc on MoleculeACE \(dataset) (active ≤ 100 nM), 8 partners, 50,000 MOSES transfer molecules,")
     print("student 10,000 balanced, students S-T0…S-T8 and S-F8, hybrids H0…H8; \(defaultParallelism) cores, release build")
     var totals: [Double] = []
-    var last: SimulationResults?
+    var last: SimulationResults<ClassificationTask>?
     for seed in 0..<UInt64(seeds) {
         let start = ContinuousClock.now
         let data = await loadMoleculeACE(dataset, cache: cache)
@@ -44,9 +44,9 @@ func federationBenchmark(dataset: String, seeds: Int) async {
         let pool: [String]
         do { pool = try MOSES(wheelAt: try WheelFetcher(cache: cache).fetch(.moses).url).smiles(.train) } catch { die("\(error)") }
         let loaded = seconds(ContinuousClock.now - start)
-        let results: SimulationResults
+        let results: SimulationResults<ClassificationTask>
         do {
-            results = try await Simulation.run(data: data, pool: pool, datasetName: dataset, settings: .poc, seeds: [seed],
+            results = try await Simulation.run(data: data, pool: pool, datasetName: dataset, settings: SimulationSettings.poc, seeds: [seed],
                                                featurizationSeconds: featurized, version: "bench").results
         } catch { die("\(error)") }
         let total = seconds(ContinuousClock.now - start)
@@ -91,18 +91,19 @@ func annotationBenchmark(count: Int) async {
     let pool: [String]
     do { pool = try MOSES(wheelAt: try WheelFetcher(cache: cache).fetch(.moses).url).smiles(.train) } catch { die("\(error)") }
     let settings = SimulationSettings.poc
+    let tree = SeedTree(0)  // seed 0's branches, as the simulation walks them
     let teachers: [Teacher]
     do {
-        let plan = try await VirtualConsortium.plan(data, settings: settings.consortium, seed: 0)
+        let plan = try await VirtualConsortium.plan(data, settings: settings.consortium, seed: tree.stage(.consortium).seed)
         var list: [Teacher] = []
         for (i, rows) in plan.partners.enumerated() {
             list.append(try await Teacher.train(partner: "T\(i + 1)", features: data.features.rows(rows), labels: rows.map { data.labels[$0] },
-                                                recipe: settings.teacher, domain: settings.domain, seed: UInt64(i)))
+                                                recipe: settings.teacher, domain: settings.domain, seeds: tree.partner(i)))
         }
         teachers = list
     } catch { die("\(error)") }
     var start = ContinuousClock.now
-    let transfer = await TransferSet.sample(pool: pool, size: count, excluding: [], options: .fcfp4, seed: 0)
+    let transfer = await TransferSet.sample(pool: pool, size: count, excluding: [], options: .fcfp4, seed: tree.stage(.transfer).seed)
     let featurize = seconds(ContinuousClock.now - start)
     print(String(format: "  parsed, de-duplicated and fingerprinted %d molecules (%d duplicates, %d unparsable) in %.1f s; peak memory so far %.0f MiB",
                  transfer.count, transfer.duplicates, transfer.unparsable, featurize, peakMemoryMiB()))

@@ -4,11 +4,18 @@ import Foundation
 
 // Release-built benchmarks. Each prints Concord's figure beside its peer's, measured in the
 // same invocation on the same inputs. Usage: ConcordBenchmarks [fingerprints] [--count N]
+//   secagg [--parties 8,32,100] [--lengths 50000,1000000] [--dropouts 0,0.1] [--peer] [--peer-limit N·d]
+//          (beside Flower 1.42's SecAgg+ with --peer; Benchmarks/secagg/run)
 
 let arguments = CommandLine.arguments.dropFirst()
 let which = arguments.first { !$0.hasPrefix("--") } ?? "fingerprints"
 let countArgument: Int? = arguments.firstIndex(of: "--count").flatMap { i in
     i + 1 < arguments.endIndex ? Int(arguments[i + 1]) : nil
+}
+
+/// The comma-separated values after `flag`, or `fallback` when the flag is absent.
+func listArgument<T>(_ flag: String, _ parse: (Substring) -> T?, _ fallback: [T]) -> [T] {
+    arguments.firstIndex(of: flag).flatMap { $0 + 1 < arguments.endIndex ? arguments[$0 + 1].split(separator: ",").compactMap(parse) : nil } ?? fallback
 }
 
 func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
@@ -100,5 +107,10 @@ case "closure":
         ?? "CHEMBL214_Ki,CHEMBL204_Ki,CHEMBL234_Ki,CHEMBL237_Ki,CHEMBL2047_EC50,CHEMBL1862_Ki,CHEMBL264_Ki"
     let seeds = arguments.firstIndex(of: "--seeds").flatMap { $0 + 1 < arguments.endIndex ? Int(arguments[$0 + 1]) : nil } ?? 3
     await closureBenchmark(datasets: list.split(separator: ",").map(String.init), seeds: seeds)
-default: die("unknown benchmark '\(which)'; available: fingerprints, forest, domain, mlp, federation, annotation, closure")
+case "secagg":
+    let limit = arguments.firstIndex(of: "--peer-limit").flatMap { $0 + 1 < arguments.endIndex ? Int(arguments[$0 + 1]) : nil } ?? 32_000_000
+    await secaggBenchmark(parties: listArgument("--parties", { Int($0) }, [8, 32, 100]),
+                          lengths: listArgument("--lengths", { Int($0) }, [50_000, 1_000_000]),
+                          dropouts: listArgument("--dropouts", { Double($0) }, [0, 0.1]), peer: arguments.contains("--peer"), peerLimit: limit)
+default: die("unknown benchmark '\(which)'; available: fingerprints, forest, domain, mlp, federation, annotation, closure, secagg")
 }
