@@ -68,5 +68,7 @@ struct PLDAccountantTests {
         // One unsampled release at σ = 1e-5 would need ~2·10¹⁰ grid points.
         let huge = #expect(throws: PrivacyError.self) { try accountant.composeGaussian(noiseMultiplier: 1e-5) }
         #expect(huge?.code == .invalidParameter)
+        let endless = #expect(throws: PrivacyError.self) { try accountant.composeGaussian(noiseMultiplier: 1, samplingRate: 0.5, count: .max) }
+        #expect(endless?.context.parameter == "steps")
     }
 }

@@ -9,6 +9,9 @@ extension GaussianPrivacyLoss {
     /// `1 − δ₀ + (δ₁ − δ₀)/(e^d − 1)`, at an inner point `((δ_{k+1} − δ_k) − e^d (δ_k − δ_{k−1}))/(e^d − 1)`,
     /// at the last `(δ_n − δ_{n−1})/(e^{−d} − 1)` (each clipped at 0), and δ_n goes to +∞. Its
     /// hockey-stick curve lies above the mechanism's, so every ε and δ read off it is an upper bound.
+    /// The stencils give 0 for δ = 1 − e^ε, so at ε ≤ 0, where δ is close to 1 and its rounding
+    /// (divided by `e^d − 1 ≈ d`) would leave noise that clipping at 0 turns into spurious mass,
+    /// they run on the residual `δ − (1 − e^ε)` (the last point then gains `e^{ε_n}`).
     /// - Throws: ``PrivacyError`` `.invalidParameter` when the grid would exceed `maximumPoints`.
     /// - Complexity: O(n) for n grid points.
     func connectTheDots(discretization d: Double, maximumPoints: Int) throws(PrivacyError) -> PrivacyLossPMF {

@@ -7,8 +7,8 @@ extension PrivacyLossPMF {
     /// Distributions of at most this many points are composed exactly, term by term, when the
     /// composed result stays this small (dp-accounting's sparse representation).
     static let sparseLimit = 1_000
-    /// The largest FFT the accountant runs (2²⁶ points, 1 GiB of complex doubles).
-    static let maximumTransform = 1 << 26
+    /// The largest FFT the accountant runs (2²⁴ points, 512 MiB of 80-bit complex values).
+    static let maximumTransform = 1 << 24
 
     /// The distribution of this release and `other` together, its tails truncated pessimistically.
     /// - Complexity: O((m+n) log(m+n)).
@@ -50,6 +50,15 @@ extension PrivacyLossPMF {
         guard times >= 1 else { return .identity(discretization: discretization) }
         guard times > 1 || probabilities.count > Self.sparseLimit else { return self }
         let n = probabilities.count
+        let (offset, overflow) = lowerIndex.multipliedReportingOverflow(by: times)
+        guard !overflow else {
+            throw PrivacyError(.invalidParameter, "too many releases to compose", context: .init(parameter: "steps", value: Double(times)))
+        }
+        if n == 1 {  // one point: its mass to the power, the rest at +∞
+            let single = PrivacyLossPMF(discretization: discretization, lowerIndex: offset, probabilities: [pow(probabilities[0], Double(times))],
+                                        infinityMass: -expm1(Double(times) * log1p(-infinityMass)))
+            return single.truncatingTails(tailMassTruncation)
+        }
         if n <= Self.sparseLimit, Self.power(n, times, atMost: Self.sparseLimit) {
             var result = self
             for step in 2...times { result = result.composed(with: self, tailMassTruncation: step == times ? tailMassTruncation : 0) }
@@ -66,7 +75,7 @@ extension PrivacyLossPMF {
         var result = [Double](repeating: 0, count: window)
         for i in 0..<window { result[i] = circular[(low + i) % fft.size] }
         let infinity = tailMassTruncation - expm1(Double(times) * log1p(-infinityMass))
-        return PrivacyLossPMF(discretization: discretization, lowerIndex: lowerIndex * times + low, probabilities: result, infinityMass: infinity)
+        return PrivacyLossPMF(discretization: discretization, lowerIndex: offset + low, probabilities: result, infinityMass: infinity)
     }
 
     /// Whether `base^exponent ≤ limit`, without overflow.
