@@ -122,6 +122,7 @@ let package = Package(
                 "ConcordWire",
                 "ConcordStorage",
                 "ConcordClinical",
+                "ConcordPrivacy",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),

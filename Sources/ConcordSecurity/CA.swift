@@ -319,7 +319,9 @@ func hexString(_ bytes: some Sequence<UInt8>) -> String {
     return String(decoding: result, as: UTF8.self)
 }
 
-func derBytes(_ certificate: Certificate) throws(SecurityError) -> [UInt8] {
+/// The certificate's DER encoding.
+/// - Throws: ``SecurityError`` when it cannot be encoded.
+public func derBytes(_ certificate: Certificate) throws(SecurityError) -> [UInt8] {
     do {
         var serializer = DER.Serializer()
         try serializer.serialize(certificate)

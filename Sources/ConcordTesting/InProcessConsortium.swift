@@ -3,6 +3,7 @@ public import ConcordWire
 public import Foundation
 public import Logging
 import ConcordStorage
+import ConcordSecurity
 public import ConcordClinical
 
 /// A whole consortium in one process: a coordinator's engine on a SQLite store and one partner
@@ -22,7 +23,7 @@ public struct InProcessConsortium: Sendable {
     /// The coordinator's engine.
     public let engine: CoordinatorEngine
     /// The partners' node configurations, by partner name.
-    public let nodes: [NodeConfig]
+    public private(set) var nodes: [NodeConfig]
     /// The public molecules the coordinator draws transfer sets from.
     public let pool: [String]
     let logger: Logger
@@ -108,6 +109,21 @@ public struct InProcessConsortium: Sendable {
         }
         let store = try SQLiteCoordinatorStore(path: directory.appending(path: "coordinator.sqlite").path(percentEncoded: false))
         engine = CoordinatorEngine(store: store, transferSource: { _ in ([], 0) }, parallelism: parallelism, logger: logger)
+    }
+
+    /// The same consortium with a kit of certificates from a test CA (`directory/kit`), each node
+    /// configured with its own, as a secure-aggregation job needs (its parties sign with their
+    /// certificates' keys); the transport stays in process.
+    /// - Throws: when the kit cannot be written.
+    public func withCertificates() throws -> InProcessConsortium {
+        let kit = try TestCertificateAuthority.provisionKit(at: directory.appending(path: "kit"), partners: nodes.map(\.partner))
+        var copy = self
+        copy.nodes = nodes.map { node in
+            var config = node
+            config.tls = TLSFiles(directory: kit.partyDirectory(node.partner).path(percentEncoded: false))
+            return config
+        }
+        return copy
     }
 
     /// Submits `spec` and runs every node until the job is complete, the coordinator advancing

@@ -54,7 +54,7 @@ public enum ClinicalJob {
     public static let descriptor = JobKindDescriptor(
         name: name,
         phases: [.created, summaries, training, evaluation, .complete],
-        uploads: [summaries: [Upload.summary], training: [Upload.update]],
+        uploads: [summaries: [Upload.summary, SecureSumNames.identity], training: Set([Upload.update] + SecureSumNames.uploads)],
         submissions: [Submission.evaluation: evaluation],
         titles: [.created: "created", summaries: "collecting feature summaries", training: "training",
                  evaluation: "evaluating the final model", .complete: "complete", .cancelled: "cancelled", .failed: "failed"])

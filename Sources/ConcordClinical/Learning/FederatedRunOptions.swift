@@ -11,6 +11,9 @@ public struct FederatedRunOptions: Sendable, Hashable {
     public var patience: Int?
     /// Differential privacy: record-level DP-SGD, client-level DP-FedAvg or local DP (default: none).
     public var privacy: DifferentialPrivacyOptions
+    /// Whether rounds are combined by a secure sum (``SecureUpdate``; see
+    /// ``FederatedTrainingConfiguration/secureAggregation``).
+    public var secureAggregation = false
 
     /// Options; the defaults change nothing.
     public init(weighting: Strategy.Weighting? = nil, participation: Double = 1, patience: Int? = nil, privacy: DifferentialPrivacyOptions = .none) {
@@ -52,6 +55,7 @@ public struct FederatedRunOptions: Sendable, Hashable {
         out.participation = participation < 1 ? Participation(fraction: participation) : .all
         out.patience = patience
         out.privacy = privacy
+        out.secureAggregation = secureAggregation
         return out
     }
 
@@ -67,6 +71,7 @@ public struct FederatedRunOptions: Sendable, Hashable {
         }
         if participation < 1 { out.append("partial participation: \(participation) of the sites, drawn from the seed, train each round") }
         if let patience { out.append("early stopping after \(patience) rounds without improvement of the federated validation loss") }
+        if secureAggregation { out.append("secure aggregation: each round's updates combined by a SecAgg+ secure sum; the coordinator learns only the weighted sum of the sites' models (fixed-point, 2^-f resolution)") }
         if privacy.isEnabled { out.append("differential privacy: \(privacy.mode.rawValue) level; what it protects, against whom, and each site's ε are in results.json's privacy") }
         return out
     }

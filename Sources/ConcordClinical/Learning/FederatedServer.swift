@@ -19,7 +19,7 @@ public import ConcordML
 /// ```
 public struct FederatedServer: Sendable, Hashable, Codable {
     /// The strategy's state: the global model (after the last aggregated round) and its memory.
-    public private(set) var state: StrategyState
+    public internal(set) var state: StrategyState
     /// Every finished round's record.
     public private(set) var rounds: [FederatedRound]
     /// The rounds planned (an upper bound when early stopping is on).
@@ -33,7 +33,7 @@ public struct FederatedServer: Sendable, Hashable, Codable {
     /// The round at which early stopping ended the run.
     public private(set) var stoppedRound: Int?
     /// The round aggregated but not yet recorded (it waits for its validation loss).
-    public private(set) var pending: FederatedRound?
+    public internal(set) var pending: FederatedRound?
 
     /// A run from `initialParameters` over `rounds` rounds of `siteCount` sites, stopping early after
     /// `patience` rounds without improvement of the federated validation loss (nil: never).

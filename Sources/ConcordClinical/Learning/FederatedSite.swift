@@ -60,6 +60,10 @@ public struct FederatedTrainingConfiguration: Sendable {
     public var privacy: DifferentialPrivacyOptions = .none
     /// The resolved privacy plan (``FederatedTraining`` resolves ``privacy`` into it before the first round).
     public var privacyPlan: FederatedPrivacy? = nil
+    /// Whether the sites' updates are combined by a secure sum (``SecureUpdate``): the coordinator
+    /// learns only the weighted sum of the models; the strategy must use public weights and the
+    /// weighted mean.
+    public var secureAggregation = false
 
     /// A configuration.
     public init(network: DenseNetwork, strategy: Strategy = .fedAvg, rounds: Int = 20, localEpochs: Int = 1, learningRate: Double = 0.05,

@@ -33,7 +33,9 @@ public enum FederatedTraining {
                 clientNoise = try ClientLevelNoise.draw(parameters: network.parameterCount, clipNorm: plan.options.clipNorm, noiseMultiplier: plan.noiseMultipliers.first ?? 0,
                                                         denominator: participants.count, source: plan.noise(site: nil, round: round))
             }
-            let result = try server.aggregate(updates, participants: participants, strategy: c.strategy, deadline: c.deadline, clientNoise: clientNoise)
+            let result = c.secureAggregation
+                ? try secureRound(&server, updates, participants: participants, sites: sites, c)
+                : try server.aggregate(updates, participants: participants, strategy: c.strategy, deadline: c.deadline, clientNoise: clientNoise)
             for u in updates where !result.dropped.contains(u.site) { clients[u.site].aggregated(u) }
             var loss = DenseLossSum(sum: 0, rows: 0)
             for site in sites {
@@ -44,6 +46,27 @@ public enum FederatedTraining {
         var result = server.result
         result.privacy = c.privacyPlan?.account
         return result
+    }
+
+    /// A round aggregated as the networked job's secure sum computes it (``SecureUpdate``): each
+    /// site's vector fixed-point encoded, the words added modulo 2⁶⁴, the sum decoded.
+    static func secureRound(_ server: inout FederatedServer, _ updates: [ClientUpdate], participants: [Int], sites: [FederatedSite],
+                            _ c: FederatedTrainingConfiguration) throws(FederatedLearningError) -> RoundResult {
+        let layout = SecureUpdate(parameterCount: c.network.parameterCount, controls: c.strategy.usesControlVariates)
+        let rows = participants.map { sites[$0].trainingInputs.rows }
+        let weights = try SecureUpdate.weights(rows: rows, weighting: c.strategy.weighting)
+        let scale = Double(rows.reduce(0, +))
+        var byParticipant: [Int: Double] = [:]
+        for (s, w) in zip(participants, weights) { byParticipant[s] = w }
+        var vectors: [[Double]] = []
+        for u in updates {
+            vectors.append(try layout.vector(u, weight: byParticipant[u.site] ?? 0, globalLoss: DenseLossSum(sum: 0, rows: 0), scale: scale))
+        }
+        let sum: [Double]
+        do { sum = try SecureUpdate.plainSum(vectors, encoding: SecureUpdate.encoding(partyCount: participants.count)) }
+        catch { throw FederatedLearningError(.invalidOption, "a site's update is beyond the secure sum's bound of \(SecureUpdate.bound)", cause: error) }
+        return try server.aggregate(secureSum: try layout.read(sum, scale: scale), included: updates.map(\.site), participants: participants,
+                                    weights: byParticipant, strategy: c.strategy)
     }
 
     /// The participants' local training, in parallel; updates in site order.
@@ -74,6 +97,12 @@ public enum FederatedTraining {
         }
         if let times = c.arrivalTimes, times.count != sites.count {
             throw FederatedLearningError(.lengthMismatch, "one arrival time per site is needed", context: .init(expected: sites.count, found: times.count))
+        }
+        if c.secureAggregation {
+            try SecureUpdate.check(c.strategy)
+            guard c.deadline == nil, !c.privacy.isEnabled else {
+                throw FederatedLearningError(.invalidOption, "secure aggregation does not combine with a straggler deadline or differential privacy yet")
+            }
         }
         if let p = c.initialParameters, p.count != c.network.parameterCount {
             throw FederatedLearningError(.lengthMismatch, "the initial parameters do not fit the network", context: .init(expected: c.network.parameterCount, found: p.count))

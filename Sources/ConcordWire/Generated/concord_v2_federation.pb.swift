@@ -1205,64 +1205,127 @@ public nonisolated struct Concord_V2_ClinicalSpec: Sendable {
   /// For "table": the feature variables in order (empty: every schema variable but the outcome).
   public var features: [String] = []
 
+  /// Secure aggregation (SecAgg+): each round's updates are combined by a secure sum, so the
+  /// coordinator learns only the weighted sum of the sites' models, never one site's. Needs
+  /// sample-count or uniform weighting and the weighted mean. Sites then send, with their summary,
+  /// their certificate (upload "identity", DER bytes), and each round the SecAgg+ messages below
+  /// in place of upload "update".
+  public var secureAggregation: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 }
 
 /// A clinical job as one partner sees it (JobView.details).
-public nonisolated struct Concord_V2_ClinicalView: Sendable {
+public nonisolated struct Concord_V2_ClinicalView: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
   /// The caller's index among the job's sites (its branch of the seed tree; sites are the job's
   /// partners in name order).
-  public var site: UInt32 = 0
+  public var site: UInt32 {
+    get {_storage._site}
+    set {_uniqueStorage()._site = newValue}
+  }
 
   /// The number of sites.
-  public var siteCount: UInt32 = 0
+  public var siteCount: UInt32 {
+    get {_storage._siteCount}
+    set {_uniqueStorage()._siteCount = newValue}
+  }
 
   /// The round open for updates (1-based; 0 before training and after it).
-  public var round: UInt32 = 0
+  public var round: UInt32 {
+    get {_storage._round}
+    set {_uniqueStorage()._round = newValue}
+  }
 
   /// Whether the caller is asked to train in the open round.
-  public var participant: Bool = false
+  public var participant: Bool {
+    get {_storage._participant}
+    set {_uniqueStorage()._participant = newValue}
+  }
 
   /// The rounds in which the caller's update was aggregated (Scaffold's sites move their control
   /// variate by the change they sent in exactly these rounds).
-  public var aggregatedRounds: [UInt32] = []
+  public var aggregatedRounds: [UInt32] {
+    get {_storage._aggregatedRounds}
+    set {_uniqueStorage()._aggregatedRounds = newValue}
+  }
 
   /// The settings every site trains with, as ClinicalSpec states them.
-  public var benchmark: String = String()
+  public var benchmark: String {
+    get {_storage._benchmark}
+    set {_uniqueStorage()._benchmark = newValue}
+  }
 
-  public var strategy: String = String()
+  public var strategy: String {
+    get {_storage._strategy}
+    set {_uniqueStorage()._strategy = newValue}
+  }
 
-  public var preset: String = String()
+  public var preset: String {
+    get {_storage._preset}
+    set {_uniqueStorage()._preset = newValue}
+  }
 
-  public var rounds: UInt32 = 0
+  public var rounds: UInt32 {
+    get {_storage._rounds}
+    set {_uniqueStorage()._rounds = newValue}
+  }
 
   /// The thresholds at which sites count the final model's confusion on their test rows.
-  public var candidateThresholds: [Double] = []
+  public var candidateThresholds: [Double] {
+    get {_storage._candidateThresholds}
+    set {_uniqueStorage()._candidateThresholds = newValue}
+  }
 
   /// Score-histogram bins over [0, 1] for the final evaluation.
-  public var histogramBins: UInt32 = 0
+  public var histogramBins: UInt32 {
+    get {_storage._histogramBins}
+    set {_uniqueStorage()._histogramBins = newValue}
+  }
 
   /// The job's seed (the sites' shuffles hang under it).
-  public var seed: UInt64 = 0
+  public var seed: UInt64 {
+    get {_storage._seed}
+    set {_uniqueStorage()._seed = newValue}
+  }
 
   /// For a "table" job, the encoding as ClinicalSpec states it.
-  public var schemaYaml: String = String()
+  public var schemaYaml: String {
+    get {_storage._schemaYaml}
+    set {_uniqueStorage()._schemaYaml = newValue}
+  }
 
-  public var label: String = String()
+  public var label: String {
+    get {_storage._label}
+    set {_uniqueStorage()._label = newValue}
+  }
 
-  public var positive: String = String()
+  public var positive: String {
+    get {_storage._positive}
+    set {_uniqueStorage()._positive = newValue}
+  }
 
-  public var features: [String] = []
+  public var features: [String] {
+    get {_storage._features}
+    set {_uniqueStorage()._features = newValue}
+  }
+
+  /// Whether rounds are combined by secure aggregation (ClinicalSpec.secure_aggregation).
+  public var secureAggregation: Bool {
+    get {_storage._secureAggregation}
+    set {_uniqueStorage()._secureAggregation = newValue}
+  }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 /// A clinical job as the operator sees it (JobStatus.details).
@@ -1461,6 +1524,16 @@ public nonisolated struct Concord_V2_ClinicalRoundModel: Sendable {
 
   /// The sites asked to train this round (indices).
   public var participants: [UInt32] = []
+
+  /// Under secure aggregation: each participant's public weight w (in the order of participants),
+  /// n/Σn of the participants' training rows (or 1/m for uniform weighting), and the round's total
+  /// training rows T = Σn. A site's secure-sum vector is [w·θ (each parameter); Scaffold's control
+  /// change Δc (each parameter); w; the previous model's loss summed over its validation rows / T;
+  /// those rows / T], each value within ±2^20, fixed-point with f fractional bits
+  /// (f = min(40, 42 − bit width of the participant count)), two's complement in Z/2^64.
+  public var weights: [Double] = []
+
+  public var totalRows: UInt64 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -3379,7 +3452,7 @@ nonisolated extension Concord_V2_EvaluationReport: SwiftProtobuf.Message, SwiftP
 
 nonisolated extension Concord_V2_ClinicalSpec: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ClinicalSpec"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}I\u{3}benchmark\0\u{1}strategy\0\u{1}preset\0\u{1}rounds\0\u{1}patience\0\u{1}weighting\0\u{1}participation\0\u{3}schema_yaml\0\u{1}label\0\u{1}positive\0\u{1}features\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}I\u{3}benchmark\0\u{1}strategy\0\u{1}preset\0\u{1}rounds\0\u{1}patience\0\u{1}weighting\0\u{1}participation\0\u{3}schema_yaml\0\u{1}label\0\u{1}positive\0\u{1}features\0\u{3}secure_aggregation\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -3398,6 +3471,7 @@ nonisolated extension Concord_V2_ClinicalSpec: SwiftProtobuf.Message, SwiftProto
       case 209: try { try decoder.decodeSingularStringField(value: &self.label) }()
       case 210: try { try decoder.decodeSingularStringField(value: &self.positive) }()
       case 211: try { try decoder.decodeRepeatedStringField(value: &self.features) }()
+      case 212: try { try decoder.decodeSingularBoolField(value: &self.secureAggregation) }()
       default: break
       }
     }
@@ -3437,6 +3511,9 @@ nonisolated extension Concord_V2_ClinicalSpec: SwiftProtobuf.Message, SwiftProto
     if !self.features.isEmpty {
       try visitor.visitRepeatedStringField(value: self.features, fieldNumber: 211)
     }
+    if self.secureAggregation != false {
+      try visitor.visitSingularBoolField(value: self.secureAggregation, fieldNumber: 212)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -3452,6 +3529,7 @@ nonisolated extension Concord_V2_ClinicalSpec: SwiftProtobuf.Message, SwiftProto
     if lhs.label != rhs.label {return false}
     if lhs.positive != rhs.positive {return false}
     if lhs.features != rhs.features {return false}
+    if lhs.secureAggregation != rhs.secureAggregation {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -3459,104 +3537,177 @@ nonisolated extension Concord_V2_ClinicalSpec: SwiftProtobuf.Message, SwiftProto
 
 nonisolated extension Concord_V2_ClinicalView: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ClinicalView"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}site\0\u{3}site_count\0\u{1}round\0\u{1}participant\0\u{3}aggregated_rounds\0\u{1}benchmark\0\u{1}strategy\0\u{1}preset\0\u{1}rounds\0\u{3}candidate_thresholds\0\u{3}histogram_bins\0\u{1}seed\0\u{3}schema_yaml\0\u{1}label\0\u{1}positive\0\u{1}features\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}site\0\u{3}site_count\0\u{1}round\0\u{1}participant\0\u{3}aggregated_rounds\0\u{1}benchmark\0\u{1}strategy\0\u{1}preset\0\u{1}rounds\0\u{3}candidate_thresholds\0\u{3}histogram_bins\0\u{1}seed\0\u{3}schema_yaml\0\u{1}label\0\u{1}positive\0\u{1}features\0\u{3}secure_aggregation\0")
+
+  fileprivate class _StorageClass {
+    var _site: UInt32 = 0
+    var _siteCount: UInt32 = 0
+    var _round: UInt32 = 0
+    var _participant: Bool = false
+    var _aggregatedRounds: [UInt32] = []
+    var _benchmark: String = String()
+    var _strategy: String = String()
+    var _preset: String = String()
+    var _rounds: UInt32 = 0
+    var _candidateThresholds: [Double] = []
+    var _histogramBins: UInt32 = 0
+    var _seed: UInt64 = 0
+    var _schemaYaml: String = String()
+    var _label: String = String()
+    var _positive: String = String()
+    var _features: [String] = []
+    var _secureAggregation: Bool = false
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _site = source._site
+      _siteCount = source._siteCount
+      _round = source._round
+      _participant = source._participant
+      _aggregatedRounds = source._aggregatedRounds
+      _benchmark = source._benchmark
+      _strategy = source._strategy
+      _preset = source._preset
+      _rounds = source._rounds
+      _candidateThresholds = source._candidateThresholds
+      _histogramBins = source._histogramBins
+      _seed = source._seed
+      _schemaYaml = source._schemaYaml
+      _label = source._label
+      _positive = source._positive
+      _features = source._features
+      _secureAggregation = source._secureAggregation
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularUInt32Field(value: &self.site) }()
-      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.siteCount) }()
-      case 3: try { try decoder.decodeSingularUInt32Field(value: &self.round) }()
-      case 4: try { try decoder.decodeSingularBoolField(value: &self.participant) }()
-      case 5: try { try decoder.decodeRepeatedUInt32Field(value: &self.aggregatedRounds) }()
-      case 6: try { try decoder.decodeSingularStringField(value: &self.benchmark) }()
-      case 7: try { try decoder.decodeSingularStringField(value: &self.strategy) }()
-      case 8: try { try decoder.decodeSingularStringField(value: &self.preset) }()
-      case 9: try { try decoder.decodeSingularUInt32Field(value: &self.rounds) }()
-      case 10: try { try decoder.decodeRepeatedDoubleField(value: &self.candidateThresholds) }()
-      case 11: try { try decoder.decodeSingularUInt32Field(value: &self.histogramBins) }()
-      case 12: try { try decoder.decodeSingularUInt64Field(value: &self.seed) }()
-      case 13: try { try decoder.decodeSingularStringField(value: &self.schemaYaml) }()
-      case 14: try { try decoder.decodeSingularStringField(value: &self.label) }()
-      case 15: try { try decoder.decodeSingularStringField(value: &self.positive) }()
-      case 16: try { try decoder.decodeRepeatedStringField(value: &self.features) }()
-      default: break
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularUInt32Field(value: &_storage._site) }()
+        case 2: try { try decoder.decodeSingularUInt32Field(value: &_storage._siteCount) }()
+        case 3: try { try decoder.decodeSingularUInt32Field(value: &_storage._round) }()
+        case 4: try { try decoder.decodeSingularBoolField(value: &_storage._participant) }()
+        case 5: try { try decoder.decodeRepeatedUInt32Field(value: &_storage._aggregatedRounds) }()
+        case 6: try { try decoder.decodeSingularStringField(value: &_storage._benchmark) }()
+        case 7: try { try decoder.decodeSingularStringField(value: &_storage._strategy) }()
+        case 8: try { try decoder.decodeSingularStringField(value: &_storage._preset) }()
+        case 9: try { try decoder.decodeSingularUInt32Field(value: &_storage._rounds) }()
+        case 10: try { try decoder.decodeRepeatedDoubleField(value: &_storage._candidateThresholds) }()
+        case 11: try { try decoder.decodeSingularUInt32Field(value: &_storage._histogramBins) }()
+        case 12: try { try decoder.decodeSingularUInt64Field(value: &_storage._seed) }()
+        case 13: try { try decoder.decodeSingularStringField(value: &_storage._schemaYaml) }()
+        case 14: try { try decoder.decodeSingularStringField(value: &_storage._label) }()
+        case 15: try { try decoder.decodeSingularStringField(value: &_storage._positive) }()
+        case 16: try { try decoder.decodeRepeatedStringField(value: &_storage._features) }()
+        case 17: try { try decoder.decodeSingularBoolField(value: &_storage._secureAggregation) }()
+        default: break
+        }
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    if self.site != 0 {
-      try visitor.visitSingularUInt32Field(value: self.site, fieldNumber: 1)
-    }
-    if self.siteCount != 0 {
-      try visitor.visitSingularUInt32Field(value: self.siteCount, fieldNumber: 2)
-    }
-    if self.round != 0 {
-      try visitor.visitSingularUInt32Field(value: self.round, fieldNumber: 3)
-    }
-    if self.participant != false {
-      try visitor.visitSingularBoolField(value: self.participant, fieldNumber: 4)
-    }
-    if !self.aggregatedRounds.isEmpty {
-      try visitor.visitPackedUInt32Field(value: self.aggregatedRounds, fieldNumber: 5)
-    }
-    if !self.benchmark.isEmpty {
-      try visitor.visitSingularStringField(value: self.benchmark, fieldNumber: 6)
-    }
-    if !self.strategy.isEmpty {
-      try visitor.visitSingularStringField(value: self.strategy, fieldNumber: 7)
-    }
-    if !self.preset.isEmpty {
-      try visitor.visitSingularStringField(value: self.preset, fieldNumber: 8)
-    }
-    if self.rounds != 0 {
-      try visitor.visitSingularUInt32Field(value: self.rounds, fieldNumber: 9)
-    }
-    if !self.candidateThresholds.isEmpty {
-      try visitor.visitPackedDoubleField(value: self.candidateThresholds, fieldNumber: 10)
-    }
-    if self.histogramBins != 0 {
-      try visitor.visitSingularUInt32Field(value: self.histogramBins, fieldNumber: 11)
-    }
-    if self.seed != 0 {
-      try visitor.visitSingularUInt64Field(value: self.seed, fieldNumber: 12)
-    }
-    if !self.schemaYaml.isEmpty {
-      try visitor.visitSingularStringField(value: self.schemaYaml, fieldNumber: 13)
-    }
-    if !self.label.isEmpty {
-      try visitor.visitSingularStringField(value: self.label, fieldNumber: 14)
-    }
-    if !self.positive.isEmpty {
-      try visitor.visitSingularStringField(value: self.positive, fieldNumber: 15)
-    }
-    if !self.features.isEmpty {
-      try visitor.visitRepeatedStringField(value: self.features, fieldNumber: 16)
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      if _storage._site != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._site, fieldNumber: 1)
+      }
+      if _storage._siteCount != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._siteCount, fieldNumber: 2)
+      }
+      if _storage._round != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._round, fieldNumber: 3)
+      }
+      if _storage._participant != false {
+        try visitor.visitSingularBoolField(value: _storage._participant, fieldNumber: 4)
+      }
+      if !_storage._aggregatedRounds.isEmpty {
+        try visitor.visitPackedUInt32Field(value: _storage._aggregatedRounds, fieldNumber: 5)
+      }
+      if !_storage._benchmark.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._benchmark, fieldNumber: 6)
+      }
+      if !_storage._strategy.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._strategy, fieldNumber: 7)
+      }
+      if !_storage._preset.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._preset, fieldNumber: 8)
+      }
+      if _storage._rounds != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._rounds, fieldNumber: 9)
+      }
+      if !_storage._candidateThresholds.isEmpty {
+        try visitor.visitPackedDoubleField(value: _storage._candidateThresholds, fieldNumber: 10)
+      }
+      if _storage._histogramBins != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._histogramBins, fieldNumber: 11)
+      }
+      if _storage._seed != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._seed, fieldNumber: 12)
+      }
+      if !_storage._schemaYaml.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._schemaYaml, fieldNumber: 13)
+      }
+      if !_storage._label.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._label, fieldNumber: 14)
+      }
+      if !_storage._positive.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._positive, fieldNumber: 15)
+      }
+      if !_storage._features.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._features, fieldNumber: 16)
+      }
+      if _storage._secureAggregation != false {
+        try visitor.visitSingularBoolField(value: _storage._secureAggregation, fieldNumber: 17)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Concord_V2_ClinicalView, rhs: Concord_V2_ClinicalView) -> Bool {
-    if lhs.site != rhs.site {return false}
-    if lhs.siteCount != rhs.siteCount {return false}
-    if lhs.round != rhs.round {return false}
-    if lhs.participant != rhs.participant {return false}
-    if lhs.aggregatedRounds != rhs.aggregatedRounds {return false}
-    if lhs.benchmark != rhs.benchmark {return false}
-    if lhs.strategy != rhs.strategy {return false}
-    if lhs.preset != rhs.preset {return false}
-    if lhs.rounds != rhs.rounds {return false}
-    if lhs.candidateThresholds != rhs.candidateThresholds {return false}
-    if lhs.histogramBins != rhs.histogramBins {return false}
-    if lhs.seed != rhs.seed {return false}
-    if lhs.schemaYaml != rhs.schemaYaml {return false}
-    if lhs.label != rhs.label {return false}
-    if lhs.positive != rhs.positive {return false}
-    if lhs.features != rhs.features {return false}
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._site != rhs_storage._site {return false}
+        if _storage._siteCount != rhs_storage._siteCount {return false}
+        if _storage._round != rhs_storage._round {return false}
+        if _storage._participant != rhs_storage._participant {return false}
+        if _storage._aggregatedRounds != rhs_storage._aggregatedRounds {return false}
+        if _storage._benchmark != rhs_storage._benchmark {return false}
+        if _storage._strategy != rhs_storage._strategy {return false}
+        if _storage._preset != rhs_storage._preset {return false}
+        if _storage._rounds != rhs_storage._rounds {return false}
+        if _storage._candidateThresholds != rhs_storage._candidateThresholds {return false}
+        if _storage._histogramBins != rhs_storage._histogramBins {return false}
+        if _storage._seed != rhs_storage._seed {return false}
+        if _storage._schemaYaml != rhs_storage._schemaYaml {return false}
+        if _storage._label != rhs_storage._label {return false}
+        if _storage._positive != rhs_storage._positive {return false}
+        if _storage._features != rhs_storage._features {return false}
+        if _storage._secureAggregation != rhs_storage._secureAggregation {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -3902,7 +4053,7 @@ nonisolated extension Concord_V2_ClinicalUpdate: SwiftProtobuf.Message, SwiftPro
 
 nonisolated extension Concord_V2_ClinicalRoundModel: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ClinicalRoundModel"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}round\0\u{1}parameters\0\u{1}control\0\u{1}participants\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}round\0\u{1}parameters\0\u{1}control\0\u{1}participants\0\u{1}weights\0\u{3}total_rows\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -3914,6 +4065,8 @@ nonisolated extension Concord_V2_ClinicalRoundModel: SwiftProtobuf.Message, Swif
       case 2: try { try decoder.decodeRepeatedDoubleField(value: &self.parameters) }()
       case 3: try { try decoder.decodeRepeatedDoubleField(value: &self.control) }()
       case 4: try { try decoder.decodeRepeatedUInt32Field(value: &self.participants) }()
+      case 5: try { try decoder.decodeRepeatedDoubleField(value: &self.weights) }()
+      case 6: try { try decoder.decodeSingularUInt64Field(value: &self.totalRows) }()
       default: break
       }
     }
@@ -3932,6 +4085,12 @@ nonisolated extension Concord_V2_ClinicalRoundModel: SwiftProtobuf.Message, Swif
     if !self.participants.isEmpty {
       try visitor.visitPackedUInt32Field(value: self.participants, fieldNumber: 4)
     }
+    if !self.weights.isEmpty {
+      try visitor.visitPackedDoubleField(value: self.weights, fieldNumber: 5)
+    }
+    if self.totalRows != 0 {
+      try visitor.visitSingularUInt64Field(value: self.totalRows, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -3940,6 +4099,8 @@ nonisolated extension Concord_V2_ClinicalRoundModel: SwiftProtobuf.Message, Swif
     if lhs.parameters != rhs.parameters {return false}
     if lhs.control != rhs.control {return false}
     if lhs.participants != rhs.participants {return false}
+    if lhs.weights != rhs.weights {return false}
+    if lhs.totalRows != rhs.totalRows {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -24,7 +24,9 @@ extension ClinicalCoordinator {
     private func preprocess(_ spec: ClinicalJobSpec, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [JobTransition] {
         var summaries: [(site: Int, summary: Concord_V2_ClinicalSummary)] = [], waiting: [String] = []
         for (s, name) in spec.sites.enumerated() {
-            if let chunk = try await context.uploads(ClinicalJob.Upload.summary, partner: name).first,
+            var identified = true
+            if spec.clinical.secureAggregation { identified = try await !context.uploads(SecureSumWire.identity, partner: name).isEmpty }
+            if identified, let chunk = try await context.uploads(ClinicalJob.Upload.summary, partner: name).first,
                let summary = try? Concord_V2_ClinicalSummary(serializedBytes: chunk.payload) {
                 summaries.append((s, summary))
             } else {
@@ -45,6 +47,18 @@ extension ClinicalCoordinator {
             } catch { throw CoordinatorRefusal(.failedPrecondition, "merging the sites' feature summaries", context: .init(job: context.job.id), cause: error) }
         }
         try await put(preprocessing, as: ClinicalJob.Artifact.preprocessing, context)
+        if spec.clinical.secureAggregation {
+            var members: [SecureSumRoster.Member] = []
+            for item in summaries {
+                let name = spec.sites[item.site]
+                if let chunk = try await context.uploads(SecureSumWire.identity, partner: name).first {
+                    members.append(.init(partner: name, site: item.site, certificate: chunk.payload))
+                }
+            }
+            let data: Data
+            do { data = try SecureSumWire.encode(SecureSumRoster(members: members)) } catch { throw CoordinatorRefusal(.internalError, "encoding the roster", context: .init(job: context.job.id), cause: error) }
+            try await context.put(ArtifactRecord(name: SecureSumWire.roster, data: data, sha256: Digests.sha256(data)))
+        }
         var rows = [Int?](repeating: nil, count: spec.sites.count), positives = rows
         for item in summaries { rows[item.site] = Int(clamping: item.summary.rows); positives[item.site] = Int(clamping: item.summary.positives) }
         let server = FederatedServer(initialParameters: configuration.initialParameters ?? configuration.network.initialParameters(seed: SeedTree(spec.job.seed).index(0).seed),
@@ -54,7 +68,7 @@ extension ClinicalCoordinator {
     }
 
     /// Opens the server's next round: stores its model and the server record.
-    private func open(_ server: FederatedServer, _ spec: ClinicalJobSpec, _ configuration: FederatedTrainingConfiguration, rows: [Int?], positives: [Int?],
+    func open(_ server: FederatedServer, _ spec: ClinicalJobSpec, _ configuration: FederatedTrainingConfiguration, rows: [Int?], positives: [Int?],
                       _ context: CoordinatorJobContext, note: String = "") async throws(CoordinatorRefusal) -> [JobTransition] {
         var record = ClinicalServerRecord(server: server, participants: [], roundOpenedMs: context.now, trainingRows: rows)
         record.trainingPositives = positives
@@ -62,8 +76,13 @@ extension ClinicalCoordinator {
         let participants: [Int]
         do { participants = try server.participants(configuration.participation, seed: SeedTree(configuration.seed).index(1)) }
         catch { throw CoordinatorRefusal(.failedPrecondition, "choosing round \(round)'s sites", context: .init(job: context.job.id), cause: error) }
-        let model = ClinicalWire.roundModel(round: round, state: server.state, participants: participants,
+        var model = ClinicalWire.roundModel(round: round, state: server.state, participants: participants,
                                             controls: configuration.strategy.usesControlVariates)
+        if spec.clinical.secureAggregation {
+            let (weights, total) = try Self.secureWeights(participants, rows: rows, configuration, context)
+            model.weights = weights
+            model.totalRows = UInt64(total)
+        }
         try await put(model, as: ClinicalJob.Artifact.round(round), context)
         record.participants = participants
         try await store(record, context)
@@ -78,6 +97,7 @@ extension ClinicalCoordinator {
         guard var record = try await ClinicalServerRecord.load(context), let round = record.openRound else {
             throw CoordinatorRefusal(.internalError, "the stored training state is missing", context: .init(job: context.job.id))
         }
+        if spec.clinical.secureAggregation { return try await aggregateSecurely(spec, record, context) }
         var updates: [(site: Int, payload: Concord_V2_ClinicalUpdate)] = [], waiting: [String] = []
         for site in record.participants {
             let name = spec.sites[site]
@@ -112,7 +132,7 @@ extension ClinicalCoordinator {
     }
 
     /// Publishes the final model and opens its evaluation.
-    private func publish(_ record: ClinicalServerRecord, _ spec: ClinicalJobSpec, _ context: CoordinatorJobContext,
+    func publish(_ record: ClinicalServerRecord, _ spec: ClinicalJobSpec, _ context: CoordinatorJobContext,
                          note: String) async throws(CoordinatorRefusal) -> [JobTransition] {
         let network = try Self.configuration(spec, context).network
         var model = Concord_V2_ClinicalModel()

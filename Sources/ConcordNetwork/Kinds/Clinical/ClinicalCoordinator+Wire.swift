@@ -32,6 +32,7 @@ extension ClinicalCoordinator {
         view.label = spec.clinical.label
         view.positive = spec.clinical.positive
         view.features = spec.clinical.features
+        view.secureAggregation = spec.clinical.secureAggregation
         return try context.serialized(view)
     }
 

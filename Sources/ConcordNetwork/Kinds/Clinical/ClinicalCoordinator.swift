@@ -49,16 +49,18 @@ public struct ClinicalCoordinator: CoordinatorJobKind {
 
     public func partnerArtifacts(spec data: Data) -> [String] {
         let rounds = (try? ClinicalJobSpec(stored: data))?.rounds ?? 0
+        let secure = (try? ClinicalJobSpec(stored: data))?.clinical.secureAggregation == true
         return [ClinicalJob.Artifact.preprocessing, ClinicalJob.Artifact.model]
             + (0..<min(rounds, ClinicalJobSpec.maximumRounds)).map { ClinicalJob.Artifact.round($0 + 1) }
+            + (secure ? SecureSumWire.partnerArtifacts(rounds: min(rounds, ClinicalJobSpec.maximumRounds)) : [])
     }
 
     // MARK: Uploads and submissions
 
     public func expectedChunks(_ upload: String, context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> Int? {
         switch upload {
-        case ClinicalJob.Upload.summary: return 1
-        case ClinicalJob.Upload.update:
+        case ClinicalJob.Upload.summary, SecureSumWire.identity: return 1
+        case ClinicalJob.Upload.update, _ where SecureSumWire.uploads.contains(upload):
             guard let record = try await ClinicalServerRecord.load(context) else { return nil }
             return record.openRound ?? record.server.state.round
         default: return nil
@@ -98,7 +100,22 @@ public struct ClinicalCoordinator: CoordinatorJobKind {
                 }
             }
             return 0
+        case SecureSumWire.identity:
+            guard spec.clinical.secureAggregation else { throw refuse("a certificate is sent only in a job with secure aggregation", field: "identity") }
+            guard payload.count <= SecureSumWire.maximumCertificateBytes else { throw refuse("a certificate of more than \(SecureSumWire.maximumCertificateBytes) bytes", field: "identity") }
+            guard let site = spec.sites.firstIndex(of: partner) else { throw refuse("not a site of this job") }
+            do { _ = try await SecureSumRoster(members: [.init(partner: partner, site: site, certificate: payload)]).roster(sites: [site], ca: nil) }
+            catch { throw CoordinatorRefusal(.invalidArgument, "\(partner): the certificate is not this partner's", context: about, cause: error) }
+            return 0
+        case _ where SecureSumWire.uploads.contains(upload):
+            guard spec.clinical.secureAggregation else { throw refuse("secure-aggregation messages are sent only in a job with secure aggregation") }
+            guard let record = try await ClinicalServerRecord.load(context), let open = record.openRound else {
+                throw CoordinatorRefusal(.failedPrecondition, "\(partner): no round is open", context: about)
+            }
+            try await secureSum(spec, record, context).validate(upload: upload, partner: partner, payload: payload, context: context)
+            return open
         case ClinicalJob.Upload.update:
+            guard !spec.clinical.secureAggregation else { throw refuse("this job combines updates by secure aggregation: send the secagg-* messages, never an update in the clear") }
             let update: Concord_V2_ClinicalUpdate
             do { update = try Concord_V2_ClinicalUpdate(serializedBytes: payload) } catch { throw CoordinatorRefusal(.invalidArgument, "\(partner): update", context: about, cause: error) }
             guard let record = try await ClinicalServerRecord.load(context), let open = record.openRound else {

@@ -55,6 +55,9 @@ struct ClinicalJobSpec: Sendable {
         if let strategy = Strategy.named(clinical.strategy), job.partners.count < strategy.minimumUpdates {
             out.append(("strategy", "\(clinical.strategy) needs at least \(strategy.minimumUpdates) sites a round; the job has \(job.partners.count)"))
         }
+        if clinical.secureAggregation, let c = try? configuration() {
+            do { try SecureUpdate.check(c.strategy) } catch { out.append(("secure_aggregation", error.message)) }
+        }
         return out
     }
 
@@ -73,8 +76,10 @@ struct ClinicalJobSpec: Sendable {
 
     /// The job's weighting, participation and early stopping.
     var options: FederatedRunOptions {
-        FederatedRunOptions(weighting: clinical.weighting.isEmpty ? nil : FederatedRunOptions.weighting(named: clinical.weighting),
-                            participation: clinical.participation > 0 ? clinical.participation : 1,
-                            patience: clinical.patience > 0 ? Int(clinical.patience) : nil)
+        var options = FederatedRunOptions(weighting: clinical.weighting.isEmpty ? nil : FederatedRunOptions.weighting(named: clinical.weighting),
+                                          participation: clinical.participation > 0 ? clinical.participation : 1,
+                                          patience: clinical.patience > 0 ? Int(clinical.patience) : nil)
+        options.secureAggregation = clinical.secureAggregation
+        return options
     }
 }

@@ -2,6 +2,8 @@ public import GRPCCore
 import ConcordClinical
 import ConcordFederation
 import ConcordML
+import ConcordPrivacy
+import ConcordSecurity
 import ConcordStorage
 import ConcordWire
 import Foundation
@@ -69,6 +71,11 @@ struct ClinicalPartner: PartnerJobKind {
                 "no patient row, identifier or per-patient value is in any of them",
             ])
         }
+        if details.secureAggregation, view.phase == ClinicalJob.summaries.rawValue, Self.held(SecureSumWire.identity, view).isEmpty {
+            let material = try TLSMaterial.load(directory: config.url(config.tls.directory), name: config.tls.name)
+            try await session.upload(SecureSumWire.identity, [(0, Data(try derBytes(material.certificate)),
+                                     "our consortium certificate (public), so the other sites can check our secure-aggregation keys")], of: 1, job: jobID)
+        }
         if view.phase == ClinicalJob.summaries.rawValue, Self.held(ClinicalJob.Upload.summary, view).isEmpty {
             try await session.upload(ClinicalJob.Upload.summary, [(0, try summary.serializedBytes(),
                                      "feature summaries of \(data.train.rowCount) training rows: counts, means and M2 of \(summary.features.count) features; \(summary.positives) positive rows")],
@@ -82,12 +89,15 @@ struct ClinicalPartner: PartnerJobKind {
         do { prepared = try data.prepared(standardiser) } catch { throw NodeError("preprocessing the site's tables", code: .integrity, context: .init(job: jobID), cause: error) }
         var trainedRounds = 0
         var kept = try await keptUpdates(session, jobID: jobID)
+        var secured: Set<Int> = []
+        let sent = details.secureAggregation ? SecureSumWire.uploads[SecureSumWire.uploads.count - 1] : ClinicalJob.Upload.update
         while view.phase == ClinicalJob.training.rawValue {
             let round = Int(try Self.details(view).round)
             // (The view lists the artifacts before it reads the round: a round opened in between shows next time.)
-            if round > 0, try Self.details(view).participant, !Self.held(ClinicalJob.Upload.update, view).contains(round),
+            if round > 0, try Self.details(view).participant, !Self.held(sent, view).contains(round), !secured.contains(round),
                view.artifacts.contains(where: { $0.name == ClinicalJob.Artifact.round(round) }) {
                 try await train(session, view: view, round: round, site: site, data: prepared.site, configuration: configuration, kept: &kept)
+                secured.insert(round)
                 trainedRounds += 1
             }
             try await Task.sleep(for: session.poll)
@@ -174,6 +184,10 @@ struct ClinicalPartner: PartnerJobKind {
             try await store.put(key, job: jobID, data: payload)
             kept[round] = message
         }
+        if try Self.details(view).secureAggregation, let message = kept[round] ?? (try? Concord_V2_ClinicalUpdate(serializedBytes: payload)) {
+            try await secure(session, view: view, round: round, site: site, update: message, configuration: configuration)
+            return
+        }
         // The coordinator may have closed the round while we trained (a deadline): it then refuses the
         // update as stale, and we go on with the next round.
         do {
@@ -186,6 +200,36 @@ struct ClinicalPartner: PartnerJobKind {
 
     /// The updates the node kept, by round: read from its store once when the job starts (a
     /// restarted node resumes from them) and added to as it trains.
+    /// Under secure aggregation: the update goes into the round's secure sum, never in the clear.
+    private func secure<Transport>(_ session: NodeSession<Transport>, view: Concord_V2_JobView, round: Int, site: Int,
+                                   update message: Concord_V2_ClinicalUpdate, configuration: FederatedTrainingConfiguration) async throws {
+        let jobID = view.jobID
+        let model = try await roundModel(session, view: view, round: round)
+        guard let position = model.participants.firstIndex(of: UInt32(site)), model.weights.count == model.participants.count else {
+            throw NodeError("round \(round)'s model gives no secure-aggregation weight for this site", code: .integrity, context: .init(job: jobID))
+        }
+        let layout = SecureUpdate(parameterCount: configuration.network.parameterCount, controls: configuration.strategy.usesControlVariates)
+        let vector: [Double]
+        do {
+            vector = try layout.vector(ClinicalWire.clientUpdate(message, site: site), weight: model.weights[position],
+                                       globalLoss: DenseLossSum(sum: message.globalLossSum, rows: Int(clamping: message.globalLossRows)),
+                                       scale: Double(model.totalRows))
+        } catch { throw NodeError("round \(round): the secure-sum vector", code: .integrity, context: .init(job: jobID), cause: error) }
+        let members: SecureSumRoster
+        do { members = try SecureSumWire.decode(SecureSumRoster.self, from: try await session.artifact(SecureSumWire.roster, view: view, label: "secure-aggregation roster")) }
+        catch let error as NodeError { throw error } catch { throw NodeError("the secure-aggregation roster", code: .integrity, context: .init(job: jobID), cause: error) }
+        let participants = Set(model.participants.map(Int.init))
+        let parties = members.members.filter { participants.contains($0.site) }.count
+        let settings = SecAggConfiguration.round(job: jobID, kind: ClinicalJob.name, round: round, parties: parties,
+                                                 graphSeed: SeedTree(try Self.details(view).seed).index(3).index(round).seed, vectorLength: layout.length,
+                                                 encoding: SecureUpdate.encoding(partyCount: participants.count))
+        let party = SecureSumParty(configuration: settings, round: round, partner: session.config.partner)
+        let included = try await party.run(session, jobID: jobID, vector: vector, members: members, sites: participants) { view in
+            try view.phase == ClinicalJob.training.rawValue && Self.details(view).round == UInt32(round)
+        }
+        session.logger.info("round \(round): \(included ? "our update went into the secure sum (masked)" : "left out of the secure sum")")
+    }
+
     private func keptUpdates<Transport>(_ session: NodeSession<Transport>, jobID: String) async throws -> [Int: Concord_V2_ClinicalUpdate] {
         var kept: [Int: Concord_V2_ClinicalUpdate] = [:]
         for key in try await session.store.keys(job: jobID, prefix: "update/") {
