@@ -69,4 +69,47 @@ struct ClinicalNetworkTests {
         #expect(consortium.logText("coordinator").components(separatedBy: "concord coordinator listening on").count - 1 == 2, "the coordinator was restarted once")
         #expect(consortium.logText("hungary").components(separatedBy: "enrolled in job").count - 1 == 2, "the node was restarted once")
     }
+
+    /// The round and stage a secure job's status names ("round R: secure aggregation, stage K of 5").
+    static func secureStage(_ status: String) -> (round: Int, stage: Int)? {
+        guard let range = status.range(of: ": secure aggregation, stage ") else { return nil }
+        let before = status[..<range.lowerBound], after = status[range.upperBound...]
+        guard let roundRange = before.range(of: "round ", options: .backwards), let round = Int(before[roundRange.upperBound...]),
+              let stage = after.split(separator: " ").first.flatMap({ Int($0) }) else { return nil }
+        return (round, stage)
+    }
+
+    @Test("Secure aggregation over mTLS: the one-process secure job's model, with a coordinator killed -9 mid-protocol and a node killed -9 after its masked upload")
+    func secureAggregationSurvivesKills() throws {
+        let job = ["--kind", "clinical", "--strategy", "fedavg", "--rounds", "10", "--seed", "4", "--secure-aggregation"]
+        let consortium = try LocalConsortium(data: ["--benchmark", "heart-disease"], names: Self.hospitals)
+        defer { consortium.stopAll() }
+        let local = try CLI.run(["consortium", "run", "--dir", consortium.root.path] + job.filter { $0 != "--kind" && $0 != "clinical" })
+        #expect(local.status == 0, "\(local.stderr)")
+        let reference = try #require(Self.modelSHA(local.stdout), "\(local.stdout)")
+
+        try consortium.startCoordinator()
+        try consortium.startNodes()
+        let id = try consortium.submit(job: job)
+        try consortium.waitFor("round 2's secure aggregation", timeout: 120) { (Self.secureStage(try statusText(consortium, job: id))?.round ?? 0) >= 2 }
+        consortium.kill(consortium.coordinator, SIGKILL)
+        try consortium.startCoordinator()
+        try consortium.waitFor("a masked upload in round 5 or later", timeout: 180) {
+            guard let at = Self.secureStage(try statusText(consortium, job: id)) else { return false }
+            return at.round >= 5 && at.stage >= 4
+        }
+        consortium.kill(consortium.nodes["hungary"], SIGKILL)
+        try consortium.startNode("hungary")
+        let done = try consortium.waitForState("complete", job: id, timeout: 240)
+        try consortium.waitForNodes()
+        #expect(Self.modelSHA(done) == reference, "\(done)")
+        #expect(consortium.logText("coordinator").components(separatedBy: "concord coordinator listening on").count - 1 == 2, "the coordinator was restarted once")
+        #expect(consortium.logText("hungary").components(separatedBy: "enrolled in job").count - 1 == 2, "the node was restarted once")
+        // No site's update left in the clear: every node's audit log shows the secure-aggregation uploads and no update.
+        for name in Self.hospitals {
+            let audit = try String(contentsOf: consortium.root.appendingPathComponent("state/\(name)-audit.jsonl"), encoding: .utf8)
+            #expect(audit.contains("Upload/secagg-masked"), "\(name)")
+            #expect(!audit.contains("Upload/update"), "\(name) sent an update in the clear")
+        }
+    }
 }

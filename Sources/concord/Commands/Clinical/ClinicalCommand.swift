@@ -60,6 +60,10 @@ struct ClinicalSimulateCommand: AsyncParsableCommand {
     @Option(help: "The fraction of sites asked to train each round, drawn from the seed (1: all).")
     var participation: Double = 1
 
+    @Flag(name: .customLong("secure-aggregation"),
+          help: "Combine each round's updates as the networked job's SecAgg+ secure sum does (fixed-point; needs sample-count or uniform weighting and the weighted mean).")
+    var secureAggregation = false
+
     @Option(help: "Stop after this many rounds without improvement of the federated validation loss (default: never).")
     var patience: Int?
 
@@ -103,6 +107,7 @@ struct ClinicalSimulateCommand: AsyncParsableCommand {
         settings.table = table.source
         settings.options = FederatedRunOptions(weighting: weighting.flatMap(FederatedRunOptions.weighting(named:)), participation: participation, patience: patience,
                                                privacy: try privacy.options())
+        settings.options.secureAggregation = secureAggregation
         settings.privacyCurve = try privacy.curve()
         let results = try await ClinicalOutput.simulate(settings) { line in FileHandle.standardError.write(Data("\(line)\n".utf8)) }
         let directory = URL(fileURLWithPath: out, isDirectory: true)

@@ -162,6 +162,7 @@ struct JobOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Clinical: stop after this many rounds without improvement of the federated validation loss (0: never).") var patience: UInt32 = 0
     @Option(help: "Clinical: how each site's update counts: sample-count, uniform, validation-loss or update-similarity (default: the strategy's own).") var weighting: String?
     @Option(parsing: .unconditional, help: "Clinical: the fraction of sites asked to train each round (1: all).") var participation: Double = 1
+    @Flag(name: .customLong("secure-aggregation"), help: "Clinical: combine each round's updates by a SecAgg+ secure sum, so the coordinator learns only their weighted sum (the sites' nodes need their kit certificates).") var secureAggregation = false
     @Option(parsing: .unconditional, help: "Clinical: seconds a round waits for every site's update before it aggregates with the quorum (0: wait for all).") var roundDeadline: UInt32 = 0
 
     func validate() throws {
@@ -193,6 +194,7 @@ struct JobOptions: ParsableArguments {
             clinical.patience = patience
             clinical.weighting = weighting ?? ""
             clinical.participation = participation
+            clinical.secureAggregation = secureAggregation
             if let path = schema ?? defaultSchema {
                 clinical.benchmark = "table"
                 do { clinical.schemaYaml = try String(contentsOfFile: path, encoding: .utf8) } catch {
