@@ -75,6 +75,8 @@ enum ConfigFile {
 /// reports: state/reports                    # optional: a copy of each report.html
 /// cache: ~/.cache/concord                   # optional: where public data are cached
 /// threads: 2                                # optional
+/// privacy_budget: {epsilon: 10, delta: 1e-5} # optional: the most ε and δ a site may spend over all
+///                                           # clinical jobs (every clinical job must then be DP)
 /// ```
 public struct CoordinatorConfig: Codable, Sendable {
     public var listen: Endpoint
@@ -90,11 +92,13 @@ public struct CoordinatorConfig: Codable, Sendable {
     /// Whether the status port answers without a client certificate, showing jobs and phases only
     /// (nil or false: it asks for the operator's certificate from the consortium CA).
     public var statusPublic: Bool?
+    /// The consortium's differential-privacy budget per site (nil: none kept).
+    public var privacyBudget: PrivacyBudget?
 
     /// The directory relative paths are resolved against.
     public var base = URL(fileURLWithPath: ".")
 
-    private enum CodingKeys: String, CodingKey { case listen, status, tls, kit, database, reports, cache, threads, tick, statusPublic = "status_public" }
+    private enum CodingKeys: String, CodingKey { case listen, status, tls, kit, database, reports, cache, threads, tick, statusPublic = "status_public", privacyBudget = "privacy_budget" }
 
     public init(listen: Endpoint, status: Endpoint?, tls: TLSFiles, kit: String, database: String, reports: String? = nil,
                 cache: String? = nil, threads: Int? = nil, tick: Double? = nil) {
@@ -106,6 +110,7 @@ public struct CoordinatorConfig: Codable, Sendable {
     public static func load(_ path: String) throws(ConfigError) -> CoordinatorConfig {
         var (config, base) = try ConfigFile.load(CoordinatorConfig.self, from: path)
         config.base = base
+        if let problem = config.privacyBudget?.problem() { throw ConfigError(path: path, reason: problem) }
         return config
     }
 

@@ -18,8 +18,7 @@ public enum FederatedTraining {
     public static func run(sites: [FederatedSite], configuration: FederatedTrainingConfiguration) async throws(FederatedLearningError) -> FederatedTrainingResult {
         try validate(sites, configuration)
         var c = configuration
-        if c.privacy.isEnabled, c.privacyPlan == nil { c.privacyPlan = try FederatedPrivacy.resolve(c, sites: sites) }
-        if c.privacyPlan?.mode == .client { c.strategy.weighting = .uniform }
+        if c.privacy.isEnabled, c.privacyPlan == nil { c = c.applying(try FederatedPrivacy.resolve(c, sites: sites)) }
         let tree = SeedTree(c.seed), network = c.network
         var server = FederatedServer(initialParameters: c.initialParameters ?? network.initialParameters(seed: tree.index(0).seed),
                                      rounds: c.rounds, siteCount: sites.count, patience: c.patience)
@@ -28,11 +27,7 @@ public enum FederatedTraining {
             let participants = try server.participants(c.participation, seed: tree.index(1))
             let updates = try await localRound(sites, participants, server.state, clients, round: round, c)
             for s in participants { clients[s].trained(c) }
-            var clientNoise: ClientLevelNoise?
-            if let plan = c.privacyPlan, plan.mode == .client {
-                clientNoise = try ClientLevelNoise.draw(parameters: network.parameterCount, clipNorm: plan.options.clipNorm, noiseMultiplier: plan.noiseMultipliers.first ?? 0,
-                                                        denominator: participants.count, source: plan.noise(site: nil, round: round))
-            }
+            let clientNoise = try c.privacyPlan?.clientNoise(round: round, participants: participants.count, parameterCount: network.parameterCount)
             let result = c.secureAggregation
                 ? try secureRound(&server, updates, participants: participants, sites: sites, c)
                 : try server.aggregate(updates, participants: participants, strategy: c.strategy, deadline: c.deadline, clientNoise: clientNoise)

@@ -28,13 +28,13 @@ extension FederatedPrivacy {
     }
 
     /// The account of the resolved plan.
-    func accounted(sites: [FederatedSite], rows: [Int], steps: [Int], participation: [Int],
+    func accounted(sites: [String], rows: [Int], steps: [Int], participation: [Int],
                    configuration c: FederatedTrainingConfiguration) throws(FederatedLearningError) -> ClinicalPrivacy {
         var out = account
         do {
             for s in sites.indices {
                 let epsilon = try NoiseCalibration.epsilon(noiseMultiplier: noiseMultipliers[s], delta: options.delta, samplingRate: samplingRates[s], steps: steps[s])
-                out.sites.append(ClinicalPrivacy.Site(name: sites[s].name, epsilon: epsilon, noiseMultiplier: noiseMultipliers[s], samplingRate: samplingRates[s],
+                out.sites.append(ClinicalPrivacy.Site(name: sites[s], epsilon: epsilon, noiseMultiplier: noiseMultipliers[s], samplingRate: samplingRates[s],
                                                       steps: steps[s], rounds: participation[s], rows: rows[s],
                                                       targetEpsilon: options.siteEpsilons?[s] ?? options.epsilon))
             }

@@ -30,6 +30,26 @@ public struct FederatedPrivacy: Sendable, Hashable {
     public var mode: DifferentialPrivacyOptions.Mode { options.mode }
 
     /// The noise of site `site` in `round` (record and local levels) or of the coordinator (client level).
+    /// A plan as the networked job publishes it: the options and, per site, the noise multiplier,
+    /// sampling rate and steps a round (the account stays with the coordinator).
+    public init(options: DifferentialPrivacyOptions, noiseMultipliers: [Double], samplingRates: [Double], stepsPerRound: [Int],
+                lotSize: Int?, learningRate: Double?, seed: UInt64) {
+        self.options = options; self.noiseMultipliers = noiseMultipliers; self.samplingRates = samplingRates; self.stepsPerRound = stepsPerRound
+        self.lotSize = lotSize; self.learningRate = learningRate
+        noise = options.reproducibleNoise ? .reproducible(from: seed, label: "clinical-dp") : .system
+        account = ClinicalPrivacy(mode: options.mode.rawValue, accountant: "rdp", delta: options.delta, targetEpsilon: options.epsilon, epsilon: 0,
+                                  noiseMultiplier: noiseMultipliers.max() ?? 0, clipNorm: options.clipNorm, lotSize: lotSize, learningRate: learningRate,
+                                  rounds: 0, reproducibleNoise: options.reproducibleNoise, amplifiedEpsilon: nil, sites: [], notes: [])
+    }
+
+    /// Client level: the coordinator's noise for `round` (nil in the other modes), drawn from the plan's source.
+    /// - Throws: ``FederatedLearningError`` when the noise cannot be drawn.
+    public func clientNoise(round: Int, participants: Int, parameterCount: Int) throws(FederatedLearningError) -> ClientLevelNoise? {
+        guard mode == .client else { return nil }
+        return try ClientLevelNoise.draw(parameters: parameterCount, clipNorm: options.clipNorm, noiseMultiplier: noiseMultipliers.first ?? 0,
+                                         denominator: participants, source: noise(site: nil, round: round))
+    }
+
     func noise(site: Int?, round: Int) -> NoiseSource {
         noise.derived("clinical-dp/\(options.mode.rawValue)/" + (site.map { "site-\($0)/" } ?? "coordinator/") + "round-\(round)")
     }
@@ -39,8 +59,16 @@ public struct FederatedPrivacy: Sendable, Hashable {
     /// - Throws: ``FederatedLearningError`` `.invalidOption` when the options do not fit the run or
     ///   no noise reaches the target (the accountant's error as cause).
     public static func resolve(_ configuration: FederatedTrainingConfiguration, sites: [FederatedSite]) throws(FederatedLearningError) -> FederatedPrivacy {
+        try resolve(configuration, rows: sites.map(\.trainingInputs.rows), names: sites.map(\.name))
+    }
+
+    /// The plan for sites of `rows` training rows (in site order), named `names`: what the
+    /// networked job's coordinator resolves from the sites' summaries.
+    /// - Throws: ``FederatedLearningError`` `.invalidOption` when the options are invalid or no noise reaches a target.
+    public static func resolve(_ configuration: FederatedTrainingConfiguration, rows: [Int], names: [String]) throws(FederatedLearningError) -> FederatedPrivacy {
         let c = configuration, options = c.privacy
         try options.validate()
+        let sites = names
         if let targets = options.siteEpsilons, targets.count != sites.count {
             throw FederatedLearningError(.lengthMismatch, "one target ε per site is needed", context: .init(expected: sites.count, found: targets.count))
         }
@@ -52,7 +80,6 @@ public struct FederatedPrivacy: Sendable, Hashable {
         for round in stride(from: 1, through: c.rounds, by: 1) {
             for s in try c.participation.sites(round: round, of: sites.count, seed: tree.index(1)) { participation[s] += 1 }
         }
-        let rows = sites.map(\.trainingInputs.rows)
         let lot = options.lotSize ?? c.batchSize
         let rates = sites.indices.map { s in options.mode == .record ? min(1, Double(lot) / Double(max(1, rows[s]))) : 1 }
         let perRound = sites.indices.map { s in
@@ -60,15 +87,25 @@ public struct FederatedPrivacy: Sendable, Hashable {
         }
         let steps = sites.indices.map { participation[$0] * perRound[$0] }
         let multipliers = try calibrate(options, rates: rates, steps: steps)
-        let source: NoiseSource = options.reproducibleNoise ? .reproducible(from: c.seed, label: "clinical-dp") : .system
         var plan = FederatedPrivacy(options: options, noiseMultipliers: multipliers, samplingRates: rates, stepsPerRound: perRound,
                                     lotSize: options.mode == .record ? lot : nil,
-                                    learningRate: options.mode == .record ? options.learningRate ?? c.learningRate : nil, noise: source,
-                                    account: ClinicalPrivacy(mode: options.mode.rawValue, accountant: "rdp", delta: options.delta, targetEpsilon: options.epsilon,
-                                                             epsilon: 0, noiseMultiplier: multipliers.max() ?? 0, clipNorm: options.clipNorm, lotSize: nil,
-                                                             learningRate: nil, rounds: c.rounds, reproducibleNoise: options.reproducibleNoise,
-                                                             amplifiedEpsilon: nil, sites: [], notes: []))
+                                    learningRate: options.mode == .record ? options.learningRate ?? c.learningRate : nil, seed: c.seed)
+        plan.account.lotSize = nil
+        plan.account.learningRate = nil
+        plan.account.rounds = c.rounds
         plan.account = try plan.accounted(sites: sites, rows: rows, steps: steps, participation: participation, configuration: c)
         return plan
+    }
+}
+
+extension FederatedTrainingConfiguration {
+    /// The configuration with the privacy `plan` applied, as every run applies it (one process,
+    /// the network's coordinator and sites): client level weighs every site alike.
+    public func applying(_ plan: FederatedPrivacy) -> FederatedTrainingConfiguration {
+        var out = self
+        out.privacy = plan.options
+        out.privacyPlan = plan
+        if plan.mode == .client { out.strategy.weighting = .uniform }
+        return out
     }
 }

@@ -38,18 +38,18 @@ public actor CoordinatorEngine {
 
     /// An engine running distillation jobs whose transfer molecules come from `transferSource`.
     public init(store: any CoordinatorStoring, transferSource: @escaping TransferSource, reportDirectory: URL? = nil,
-                parallelism: Int = defaultParallelism, logger: Logger = Logger(label: "concord.coordinator"),
+                parallelism: Int = defaultParallelism, logger: Logger = Logger(label: "concord.coordinator"), privacyBudget: PrivacyBudget? = nil,
                 clock: @escaping @Sendable () -> Int64 = { CoordinatorEngine.nowMs() }) {
-        self.init(store: store, kinds: Self.registry(transferSource: transferSource), reportDirectory: reportDirectory,
+        self.init(store: store, kinds: Self.registry(transferSource: transferSource, privacyBudget: privacyBudget), reportDirectory: reportDirectory,
                   parallelism: parallelism, logger: logger, clock: clock)
     }
 
     /// The kinds every coordinator runs. Registering a new kind is one line here.
-    public static func registry(transferSource: @escaping TransferSource) -> JobKindRegistry {
+    public static func registry(transferSource: @escaping TransferSource, privacyBudget: PrivacyBudget? = nil) -> JobKindRegistry {
         var registry = JobKindRegistry()
         // Each description is checked by the kinds' tests; a kind that failed its check would be left out, not crash.
         try? registry.register(DistillationCoordinator(transferSource: transferSource))
-        try? registry.register(ClinicalCoordinator())
+        try? registry.register(ClinicalCoordinator(budget: privacyBudget))
         return registry
     }
 

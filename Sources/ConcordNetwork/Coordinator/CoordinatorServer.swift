@@ -36,7 +36,11 @@ public struct CoordinatorServer: Service {
         let base = config.base
         let engine = CoordinatorEngine(store: store, transferSource: { source in
             try PublicPool.load(source, cache: cache, relativeTo: base)
-        }, reportDirectory: config.reports.map { config.url($0) }, parallelism: config.threads ?? defaultParallelism, logger: logger)
+        }, reportDirectory: config.reports.map { config.url($0) }, parallelism: config.threads ?? defaultParallelism, logger: logger,
+           privacyBudget: config.privacyBudget)
+        if let budget = config.privacyBudget {
+            logger.info("privacy budget: at most ε = \(budget.epsilon), δ = \(budget.delta) per site over all clinical jobs; every clinical job must be differentially private")
+        }
 
         let check = CallerCheck(lists: lists, logger: logger)
         let wake: @Sendable () -> Void = { Task { await engine.advance() } }

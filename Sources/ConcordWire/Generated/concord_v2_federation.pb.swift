@@ -70,72 +70,51 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
 }
 
 /// What the operator submits: the fields every kind has, and the kind's own specification.
-public nonisolated struct Concord_V2_JobSpec: @unchecked Sendable {
+public nonisolated struct Concord_V2_JobSpec: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
   /// A label for people; the coordinator assigns the job's id.
-  public var name: String {
-    get {_storage._name}
-    set {_uniqueStorage()._name = newValue}
-  }
+  public var name: String = String()
 
   /// The partners taking part: enrolled partner names (certificate CNs). Partners never see
   /// each other.
-  public var partners: [String] {
-    get {_storage._partners}
-    set {_uniqueStorage()._partners = newValue}
-  }
+  public var partners: [String] = []
 
   /// Partners whose uploads a phase that collects uploads needs before it may end at its
   /// deadline (0 = all partners).
-  public var quorum: UInt32 {
-    get {_storage._quorum}
-    set {_uniqueStorage()._quorum = newValue}
-  }
+  public var quorum: UInt32 = 0
 
   /// Seconds after which a phase that collects uploads (distillation: screening, annotation)
   /// ends with the quorum (0 = wait for every partner).
-  public var collectionDeadlineS: UInt32 {
-    get {_storage._collectionDeadlineS}
-    set {_uniqueStorage()._collectionDeadlineS = newValue}
-  }
+  public var collectionDeadlineS: UInt32 = 0
 
   /// The job's seed: every random choice the coordinator makes hangs under it.
-  public var seed: UInt64 {
-    get {_storage._seed}
-    set {_uniqueStorage()._seed = newValue}
-  }
+  public var seed: UInt64 = 0
 
   /// Seconds after which a phase that waits for one-shot submissions (distillation: calibration
   /// counts, evaluations) ends with whoever sent one (0 = wait for every partner).
-  public var finalDeadlineS: UInt32 {
-    get {_storage._finalDeadlineS}
-    set {_uniqueStorage()._finalDeadlineS = newValue}
-  }
+  public var finalDeadlineS: UInt32 = 0
 
   /// The kind of job and its specification. The case's name is the kind's name in job views and
   /// statuses ("distillation").
-  public var kind: OneOf_Kind? {
-    get {return _storage._kind}
-    set {_uniqueStorage()._kind = newValue}
-  }
+  public var kind: Concord_V2_JobSpec.OneOf_Kind? = nil
 
   public var distillation: Concord_V2_DistillationSpec {
     get {
-      if case .distillation(let v)? = _storage._kind {return v}
+      if case .distillation(let v)? = kind {return v}
       return Concord_V2_DistillationSpec()
     }
-    set {_uniqueStorage()._kind = .distillation(newValue)}
+    set {kind = .distillation(newValue)}
   }
 
   public var clinical: Concord_V2_ClinicalSpec {
     get {
-      if case .clinical(let v)? = _storage._kind {return v}
+      if case .clinical(let v)? = kind {return v}
       return Concord_V2_ClinicalSpec()
     }
-    set {_uniqueStorage()._kind = .clinical(newValue)}
+    set {kind = .clinical(newValue)}
   }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -149,8 +128,6 @@ public nonisolated struct Concord_V2_JobSpec: @unchecked Sendable {
   }
 
   public init() {}
-
-  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 public nonisolated struct Concord_V2_StatusRequest: Sendable {
@@ -1158,7 +1135,7 @@ public nonisolated struct Concord_V2_EvaluationReport: Sendable {
 /// start at 200, clear of JobSpec's common fields (the stored specification is both, in one
 /// buffer). Every site trains as `concord clinical simulate` does with the same settings, so a
 /// job and a simulation with the same seed give the same model.
-public nonisolated struct Concord_V2_ClinicalSpec: Sendable {
+public nonisolated struct Concord_V2_ClinicalSpec: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
@@ -1168,49 +1145,141 @@ public nonisolated struct Concord_V2_ClinicalSpec: Sendable {
   /// tables, each site harmonising its export onto schema_yaml and encoding it from the schema
   /// alone (numbers and booleans as one feature, categories one-hot after their first code), then
   /// splitting it 66/34 (stratified when both classes have 3 rows or more, random_state 43).
-  public var benchmark: String = String()
+  public var benchmark: String {
+    get {_storage._benchmark}
+    set {_uniqueStorage()._benchmark = newValue}
+  }
 
   /// The strategy: fedavg | fedprox | scaffold | fedadam | fedyogi | fedadagrad | fedmedian |
   /// trimmed-mean | krum, with the preset's options.
-  public var strategy: String = String()
+  public var strategy: String {
+    get {_storage._strategy}
+    set {_uniqueStorage()._strategy = newValue}
+  }
 
   /// "concord" (or ""): global normalisation from the sites' summed feature summaries and
   /// Concord's budget (30 rounds of one local epoch of SGD, batch 16, learning rate 0.05);
   /// "flamby": each site normalises with its own statistics, FLamby's budget and server options.
-  public var preset: String = String()
+  public var preset: String {
+    get {_storage._preset}
+    set {_uniqueStorage()._preset = newValue}
+  }
 
   /// Federated rounds (0: the preset's).
-  public var rounds: UInt32 = 0
+  public var rounds: UInt32 {
+    get {_storage._rounds}
+    set {_uniqueStorage()._rounds = newValue}
+  }
 
   /// Early stopping's patience in rounds on the federated validation loss (0: none).
-  public var patience: UInt32 = 0
+  public var patience: UInt32 {
+    get {_storage._patience}
+    set {_uniqueStorage()._patience = newValue}
+  }
 
   /// How each site's update counts: "" (the strategy's own; FedAvg: training rows), sample-count,
   /// uniform, validation-loss or update-similarity (adaptive weighting of non-IID sites).
-  public var weighting: String = String()
+  public var weighting: String {
+    get {_storage._weighting}
+    set {_uniqueStorage()._weighting = newValue}
+  }
 
   /// The fraction of sites asked to train each round, drawn from the job's seed (0 or 1: all). The
   /// federated validation loss then sums the asked sites' loss sums.
-  public var participation: Double = 0
+  public var participation: Double {
+    get {_storage._participation}
+    set {_uniqueStorage()._participation = newValue}
+  }
 
   /// For "table": the common schema (YAML, at most 1 MiB) every site harmonises onto.
-  public var schemaYaml: String = String()
+  public var schemaYaml: String {
+    get {_storage._schemaYaml}
+    set {_uniqueStorage()._schemaYaml = newValue}
+  }
 
   /// For "table": the outcome variable ("" for the schema's own outcome) and its positive value
   /// ("" for the schema's, or true for a boolean, 1 for a number).
-  public var label: String = String()
+  public var label: String {
+    get {_storage._label}
+    set {_uniqueStorage()._label = newValue}
+  }
 
-  public var positive: String = String()
+  public var positive: String {
+    get {_storage._positive}
+    set {_uniqueStorage()._positive = newValue}
+  }
 
   /// For "table": the feature variables in order (empty: every schema variable but the outcome).
-  public var features: [String] = []
+  public var features: [String] {
+    get {_storage._features}
+    set {_uniqueStorage()._features = newValue}
+  }
 
   /// Secure aggregation (SecAgg+): each round's updates are combined by a secure sum, so the
   /// coordinator learns only the weighted sum of the sites' models, never one site's. Needs
   /// sample-count or uniform weighting and the weighted mean. Sites then send, with their summary,
   /// their certificate (upload "identity", DER bytes), and each round the SecAgg+ messages below
   /// in place of upload "update".
-  public var secureAggregation: Bool = false
+  public var secureAggregation: Bool {
+    get {_storage._secureAggregation}
+    set {_uniqueStorage()._secureAggregation = newValue}
+  }
+
+  /// Differential privacy (unset: none). The coordinator resolves each site's noise from the sites'
+  /// training-row counts once their summaries are in, refuses a job that would take a site beyond
+  /// the consortium's privacy budget (coordinator.yaml `privacy_budget`), and publishes the plan in
+  /// ClinicalPreprocessing.
+  public var privacy: Concord_V2_ClinicalPrivacySpec {
+    get {_storage._privacy ?? Concord_V2_ClinicalPrivacySpec()}
+    set {_uniqueStorage()._privacy = newValue}
+  }
+  /// Returns true if `privacy` has been explicitly set.
+  public var hasPrivacy: Bool {_storage._privacy != nil}
+  /// Clears the value of `privacy`. Subsequent reads from it will return its default value.
+  public mutating func clearPrivacy() {_uniqueStorage()._privacy = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+/// A clinical job's differential privacy (what `concord clinical simulate --dp` takes).
+public nonisolated struct Concord_V2_ClinicalPrivacySpec: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// "record" (DP-SGD at each site: each patient's gradient clipped, Poisson lots, Gaussian noise),
+  /// "client" (DP-FedAvg: each site's update clipped, the coordinator adds Gaussian noise to the
+  /// sum, uniform weights) or "local" (each site clips and noises its own update).
+  public var mode: String = String()
+
+  /// The target ε (calibrated per site from its sampling rate and steps), or 0 with noise_multiplier.
+  public var epsilon: Double = 0
+
+  /// δ (0: 1e-3).
+  public var delta: Double = 0
+
+  /// The L2 clipping norm C (0: 1).
+  public var clip: Double = 0
+
+  /// A fixed noise multiplier z (with epsilon 0).
+  public var noiseMultiplier: Double = 0
+
+  /// Record level: the expected lot size L (0: the preset's batch size).
+  public var lotSize: UInt32 = 0
+
+  /// Record level: DP-SGD's learning rate (0: the preset's).
+  public var learningRate: Double = 0
+
+  /// Local level: each site's own target ε, in site order (empty: epsilon for every site).
+  public var siteEpsilons: [Double] = []
+
+  /// Noise from the job's public seed instead of the system's entropy: reproducible, for tests and
+  /// demonstrations only (anyone who knows the seed can remove it; results say so).
+  public var reproducibleNoise: Bool = false
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1319,6 +1388,23 @@ public nonisolated struct Concord_V2_ClinicalView: @unchecked Sendable {
   public var secureAggregation: Bool {
     get {_storage._secureAggregation}
     set {_uniqueStorage()._secureAggregation = newValue}
+  }
+
+  /// The job's differential privacy, as ClinicalSpec states it.
+  public var privacy: Concord_V2_ClinicalPrivacySpec {
+    get {_storage._privacy ?? Concord_V2_ClinicalPrivacySpec()}
+    set {_uniqueStorage()._privacy = newValue}
+  }
+  /// Returns true if `privacy` has been explicitly set.
+  public var hasPrivacy: Bool {_storage._privacy != nil}
+  /// Clears the value of `privacy`. Subsequent reads from it will return its default value.
+  public mutating func clearPrivacy() {_uniqueStorage()._privacy = nil}
+
+  /// The fraction of sites asked each round (ClinicalSpec.participation; 0 or 1: all), so a site
+  /// can count the rounds it will be asked to train in (its privacy releases).
+  public var participation: Double {
+    get {_storage._participation}
+    set {_uniqueStorage()._participation = newValue}
   }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -1551,6 +1637,19 @@ public nonisolated struct Concord_V2_ClinicalPreprocessing: Sendable {
 
   public var scales: [Double] = []
 
+  /// Under differential privacy, the plan every site applies, one value per site in site order:
+  /// the noise multiplier z, the sampling rate q and the DP-SGD steps a round (record level);
+  /// with the lot size and DP-SGD learning rate. A site's noise: N(0, (z·C)²) (local: z·2C).
+  public var noiseMultipliers: [Double] = []
+
+  public var samplingRates: [Double] = []
+
+  public var stepsPerRound: [UInt32] = []
+
+  public var lotSize: UInt32 = 0
+
+  public var learningRate: Double = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1626,142 +1725,94 @@ nonisolated extension Concord_V2_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._
   public static let protoMessageName: String = _protobuf_package + ".JobSpec"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}partners\0\u{1}quorum\0\u{3}collection_deadline_s\0\u{2}\u{9}seed\0\u{4}\u{2}final_deadline_s\0\u{2}U\u{1}distillation\0\u{1}clinical\0")
 
-  fileprivate class _StorageClass {
-    var _name: String = String()
-    var _partners: [String] = []
-    var _quorum: UInt32 = 0
-    var _collectionDeadlineS: UInt32 = 0
-    var _seed: UInt64 = 0
-    var _finalDeadlineS: UInt32 = 0
-    var _kind: Concord_V2_JobSpec.OneOf_Kind?
-
-      // This property is used as the initial default value for new instances of the type.
-      // The type itself is protecting the reference to its storage via CoW semantics.
-      // This will force a copy to be made of this reference when the first mutation occurs;
-      // hence, it is safe to mark this as `nonisolated(unsafe)`.
-      static nonisolated(unsafe) let defaultInstance = _StorageClass()
-
-    private init() {}
-
-    init(copying source: _StorageClass) {
-      _name = source._name
-      _partners = source._partners
-      _quorum = source._quorum
-      _collectionDeadlineS = source._collectionDeadlineS
-      _seed = source._seed
-      _finalDeadlineS = source._finalDeadlineS
-      _kind = source._kind
-    }
-  }
-
-  fileprivate mutating func _uniqueStorage() -> _StorageClass {
-    if !isKnownUniquelyReferenced(&_storage) {
-      _storage = _StorageClass(copying: _storage)
-    }
-    return _storage
-  }
-
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    _ = _uniqueStorage()
-    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
-      while let fieldNumber = try decoder.nextFieldNumber() {
-        // The use of inline closures is to circumvent an issue where the compiler
-        // allocates stack space for every case branch when no optimizations are
-        // enabled. https://github.com/apple/swift-protobuf/issues/1034
-        switch fieldNumber {
-        case 1: try { try decoder.decodeSingularStringField(value: &_storage._name) }()
-        case 2: try { try decoder.decodeRepeatedStringField(value: &_storage._partners) }()
-        case 3: try { try decoder.decodeSingularUInt32Field(value: &_storage._quorum) }()
-        case 4: try { try decoder.decodeSingularUInt32Field(value: &_storage._collectionDeadlineS) }()
-        case 13: try { try decoder.decodeSingularUInt64Field(value: &_storage._seed) }()
-        case 15: try { try decoder.decodeSingularUInt32Field(value: &_storage._finalDeadlineS) }()
-        case 100: try {
-          var v: Concord_V2_DistillationSpec?
-          var hadOneofValue = false
-          if let current = _storage._kind {
-            hadOneofValue = true
-            if case .distillation(let m) = current {v = m}
-          }
-          try decoder.decodeSingularMessageField(value: &v)
-          if let v = v {
-            if hadOneofValue {try decoder.handleConflictingOneOf()}
-            _storage._kind = .distillation(v)
-          }
-        }()
-        case 101: try {
-          var v: Concord_V2_ClinicalSpec?
-          var hadOneofValue = false
-          if let current = _storage._kind {
-            hadOneofValue = true
-            if case .clinical(let m) = current {v = m}
-          }
-          try decoder.decodeSingularMessageField(value: &v)
-          if let v = v {
-            if hadOneofValue {try decoder.handleConflictingOneOf()}
-            _storage._kind = .clinical(v)
-          }
-        }()
-        default: break
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 2: try { try decoder.decodeRepeatedStringField(value: &self.partners) }()
+      case 3: try { try decoder.decodeSingularUInt32Field(value: &self.quorum) }()
+      case 4: try { try decoder.decodeSingularUInt32Field(value: &self.collectionDeadlineS) }()
+      case 13: try { try decoder.decodeSingularUInt64Field(value: &self.seed) }()
+      case 15: try { try decoder.decodeSingularUInt32Field(value: &self.finalDeadlineS) }()
+      case 100: try {
+        var v: Concord_V2_DistillationSpec?
+        var hadOneofValue = false
+        if let current = self.kind {
+          hadOneofValue = true
+          if case .distillation(let m) = current {v = m}
         }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.kind = .distillation(v)
+        }
+      }()
+      case 101: try {
+        var v: Concord_V2_ClinicalSpec?
+        var hadOneofValue = false
+        if let current = self.kind {
+          hadOneofValue = true
+          if case .clinical(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.kind = .clinical(v)
+        }
+      }()
+      default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every if/case branch local when no optimizations
-      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-      // https://github.com/apple/swift-protobuf/issues/1182
-      if !_storage._name.isEmpty {
-        try visitor.visitSingularStringField(value: _storage._name, fieldNumber: 1)
-      }
-      if !_storage._partners.isEmpty {
-        try visitor.visitRepeatedStringField(value: _storage._partners, fieldNumber: 2)
-      }
-      if _storage._quorum != 0 {
-        try visitor.visitSingularUInt32Field(value: _storage._quorum, fieldNumber: 3)
-      }
-      if _storage._collectionDeadlineS != 0 {
-        try visitor.visitSingularUInt32Field(value: _storage._collectionDeadlineS, fieldNumber: 4)
-      }
-      if _storage._seed != 0 {
-        try visitor.visitSingularUInt64Field(value: _storage._seed, fieldNumber: 13)
-      }
-      if _storage._finalDeadlineS != 0 {
-        try visitor.visitSingularUInt32Field(value: _storage._finalDeadlineS, fieldNumber: 15)
-      }
-      switch _storage._kind {
-      case .distillation?: try {
-        guard case .distillation(let v)? = _storage._kind else { preconditionFailure() }
-        try visitor.visitSingularMessageField(value: v, fieldNumber: 100)
-      }()
-      case .clinical?: try {
-        guard case .clinical(let v)? = _storage._kind else { preconditionFailure() }
-        try visitor.visitSingularMessageField(value: v, fieldNumber: 101)
-      }()
-      case nil: break
-      }
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 1)
+    }
+    if !self.partners.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.partners, fieldNumber: 2)
+    }
+    if self.quorum != 0 {
+      try visitor.visitSingularUInt32Field(value: self.quorum, fieldNumber: 3)
+    }
+    if self.collectionDeadlineS != 0 {
+      try visitor.visitSingularUInt32Field(value: self.collectionDeadlineS, fieldNumber: 4)
+    }
+    if self.seed != 0 {
+      try visitor.visitSingularUInt64Field(value: self.seed, fieldNumber: 13)
+    }
+    if self.finalDeadlineS != 0 {
+      try visitor.visitSingularUInt32Field(value: self.finalDeadlineS, fieldNumber: 15)
+    }
+    switch self.kind {
+    case .distillation?: try {
+      guard case .distillation(let v)? = self.kind else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 100)
+    }()
+    case .clinical?: try {
+      guard case .clinical(let v)? = self.kind else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 101)
+    }()
+    case nil: break
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Concord_V2_JobSpec, rhs: Concord_V2_JobSpec) -> Bool {
-    if lhs._storage !== rhs._storage {
-      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
-        let _storage = _args.0
-        let rhs_storage = _args.1
-        if _storage._name != rhs_storage._name {return false}
-        if _storage._partners != rhs_storage._partners {return false}
-        if _storage._quorum != rhs_storage._quorum {return false}
-        if _storage._collectionDeadlineS != rhs_storage._collectionDeadlineS {return false}
-        if _storage._seed != rhs_storage._seed {return false}
-        if _storage._finalDeadlineS != rhs_storage._finalDeadlineS {return false}
-        if _storage._kind != rhs_storage._kind {return false}
-        return true
-      }
-      if !storagesAreEqual {return false}
-    }
+    if lhs.name != rhs.name {return false}
+    if lhs.partners != rhs.partners {return false}
+    if lhs.quorum != rhs.quorum {return false}
+    if lhs.collectionDeadlineS != rhs.collectionDeadlineS {return false}
+    if lhs.seed != rhs.seed {return false}
+    if lhs.finalDeadlineS != rhs.finalDeadlineS {return false}
+    if lhs.kind != rhs.kind {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -3452,7 +3503,161 @@ nonisolated extension Concord_V2_EvaluationReport: SwiftProtobuf.Message, SwiftP
 
 nonisolated extension Concord_V2_ClinicalSpec: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ClinicalSpec"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}I\u{3}benchmark\0\u{1}strategy\0\u{1}preset\0\u{1}rounds\0\u{1}patience\0\u{1}weighting\0\u{1}participation\0\u{3}schema_yaml\0\u{1}label\0\u{1}positive\0\u{1}features\0\u{3}secure_aggregation\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}I\u{3}benchmark\0\u{1}strategy\0\u{1}preset\0\u{1}rounds\0\u{1}patience\0\u{1}weighting\0\u{1}participation\0\u{3}schema_yaml\0\u{1}label\0\u{1}positive\0\u{1}features\0\u{3}secure_aggregation\0\u{1}privacy\0")
+
+  fileprivate class _StorageClass {
+    var _benchmark: String = String()
+    var _strategy: String = String()
+    var _preset: String = String()
+    var _rounds: UInt32 = 0
+    var _patience: UInt32 = 0
+    var _weighting: String = String()
+    var _participation: Double = 0
+    var _schemaYaml: String = String()
+    var _label: String = String()
+    var _positive: String = String()
+    var _features: [String] = []
+    var _secureAggregation: Bool = false
+    var _privacy: Concord_V2_ClinicalPrivacySpec? = nil
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _benchmark = source._benchmark
+      _strategy = source._strategy
+      _preset = source._preset
+      _rounds = source._rounds
+      _patience = source._patience
+      _weighting = source._weighting
+      _participation = source._participation
+      _schemaYaml = source._schemaYaml
+      _label = source._label
+      _positive = source._positive
+      _features = source._features
+      _secureAggregation = source._secureAggregation
+      _privacy = source._privacy
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 201: try { try decoder.decodeSingularStringField(value: &_storage._benchmark) }()
+        case 202: try { try decoder.decodeSingularStringField(value: &_storage._strategy) }()
+        case 203: try { try decoder.decodeSingularStringField(value: &_storage._preset) }()
+        case 204: try { try decoder.decodeSingularUInt32Field(value: &_storage._rounds) }()
+        case 205: try { try decoder.decodeSingularUInt32Field(value: &_storage._patience) }()
+        case 206: try { try decoder.decodeSingularStringField(value: &_storage._weighting) }()
+        case 207: try { try decoder.decodeSingularDoubleField(value: &_storage._participation) }()
+        case 208: try { try decoder.decodeSingularStringField(value: &_storage._schemaYaml) }()
+        case 209: try { try decoder.decodeSingularStringField(value: &_storage._label) }()
+        case 210: try { try decoder.decodeSingularStringField(value: &_storage._positive) }()
+        case 211: try { try decoder.decodeRepeatedStringField(value: &_storage._features) }()
+        case 212: try { try decoder.decodeSingularBoolField(value: &_storage._secureAggregation) }()
+        case 213: try { try decoder.decodeSingularMessageField(value: &_storage._privacy) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._benchmark.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._benchmark, fieldNumber: 201)
+      }
+      if !_storage._strategy.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._strategy, fieldNumber: 202)
+      }
+      if !_storage._preset.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._preset, fieldNumber: 203)
+      }
+      if _storage._rounds != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._rounds, fieldNumber: 204)
+      }
+      if _storage._patience != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._patience, fieldNumber: 205)
+      }
+      if !_storage._weighting.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._weighting, fieldNumber: 206)
+      }
+      if _storage._participation.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._participation, fieldNumber: 207)
+      }
+      if !_storage._schemaYaml.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._schemaYaml, fieldNumber: 208)
+      }
+      if !_storage._label.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._label, fieldNumber: 209)
+      }
+      if !_storage._positive.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._positive, fieldNumber: 210)
+      }
+      if !_storage._features.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._features, fieldNumber: 211)
+      }
+      if _storage._secureAggregation != false {
+        try visitor.visitSingularBoolField(value: _storage._secureAggregation, fieldNumber: 212)
+      }
+      try { if let v = _storage._privacy {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 213)
+      } }()
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Concord_V2_ClinicalSpec, rhs: Concord_V2_ClinicalSpec) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._benchmark != rhs_storage._benchmark {return false}
+        if _storage._strategy != rhs_storage._strategy {return false}
+        if _storage._preset != rhs_storage._preset {return false}
+        if _storage._rounds != rhs_storage._rounds {return false}
+        if _storage._patience != rhs_storage._patience {return false}
+        if _storage._weighting != rhs_storage._weighting {return false}
+        if _storage._participation != rhs_storage._participation {return false}
+        if _storage._schemaYaml != rhs_storage._schemaYaml {return false}
+        if _storage._label != rhs_storage._label {return false}
+        if _storage._positive != rhs_storage._positive {return false}
+        if _storage._features != rhs_storage._features {return false}
+        if _storage._secureAggregation != rhs_storage._secureAggregation {return false}
+        if _storage._privacy != rhs_storage._privacy {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Concord_V2_ClinicalPrivacySpec: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ClinicalPrivacySpec"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}mode\0\u{1}epsilon\0\u{1}delta\0\u{1}clip\0\u{3}noise_multiplier\0\u{3}lot_size\0\u{3}learning_rate\0\u{3}site_epsilons\0\u{3}reproducible_noise\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -3460,76 +3665,61 @@ nonisolated extension Concord_V2_ClinicalSpec: SwiftProtobuf.Message, SwiftProto
       // allocates stack space for every case branch when no optimizations are
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
-      case 201: try { try decoder.decodeSingularStringField(value: &self.benchmark) }()
-      case 202: try { try decoder.decodeSingularStringField(value: &self.strategy) }()
-      case 203: try { try decoder.decodeSingularStringField(value: &self.preset) }()
-      case 204: try { try decoder.decodeSingularUInt32Field(value: &self.rounds) }()
-      case 205: try { try decoder.decodeSingularUInt32Field(value: &self.patience) }()
-      case 206: try { try decoder.decodeSingularStringField(value: &self.weighting) }()
-      case 207: try { try decoder.decodeSingularDoubleField(value: &self.participation) }()
-      case 208: try { try decoder.decodeSingularStringField(value: &self.schemaYaml) }()
-      case 209: try { try decoder.decodeSingularStringField(value: &self.label) }()
-      case 210: try { try decoder.decodeSingularStringField(value: &self.positive) }()
-      case 211: try { try decoder.decodeRepeatedStringField(value: &self.features) }()
-      case 212: try { try decoder.decodeSingularBoolField(value: &self.secureAggregation) }()
+      case 1: try { try decoder.decodeSingularStringField(value: &self.mode) }()
+      case 2: try { try decoder.decodeSingularDoubleField(value: &self.epsilon) }()
+      case 3: try { try decoder.decodeSingularDoubleField(value: &self.delta) }()
+      case 4: try { try decoder.decodeSingularDoubleField(value: &self.clip) }()
+      case 5: try { try decoder.decodeSingularDoubleField(value: &self.noiseMultiplier) }()
+      case 6: try { try decoder.decodeSingularUInt32Field(value: &self.lotSize) }()
+      case 7: try { try decoder.decodeSingularDoubleField(value: &self.learningRate) }()
+      case 8: try { try decoder.decodeRepeatedDoubleField(value: &self.siteEpsilons) }()
+      case 9: try { try decoder.decodeSingularBoolField(value: &self.reproducibleNoise) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    if !self.benchmark.isEmpty {
-      try visitor.visitSingularStringField(value: self.benchmark, fieldNumber: 201)
+    if !self.mode.isEmpty {
+      try visitor.visitSingularStringField(value: self.mode, fieldNumber: 1)
     }
-    if !self.strategy.isEmpty {
-      try visitor.visitSingularStringField(value: self.strategy, fieldNumber: 202)
+    if self.epsilon.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.epsilon, fieldNumber: 2)
     }
-    if !self.preset.isEmpty {
-      try visitor.visitSingularStringField(value: self.preset, fieldNumber: 203)
+    if self.delta.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.delta, fieldNumber: 3)
     }
-    if self.rounds != 0 {
-      try visitor.visitSingularUInt32Field(value: self.rounds, fieldNumber: 204)
+    if self.clip.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.clip, fieldNumber: 4)
     }
-    if self.patience != 0 {
-      try visitor.visitSingularUInt32Field(value: self.patience, fieldNumber: 205)
+    if self.noiseMultiplier.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.noiseMultiplier, fieldNumber: 5)
     }
-    if !self.weighting.isEmpty {
-      try visitor.visitSingularStringField(value: self.weighting, fieldNumber: 206)
+    if self.lotSize != 0 {
+      try visitor.visitSingularUInt32Field(value: self.lotSize, fieldNumber: 6)
     }
-    if self.participation.bitPattern != 0 {
-      try visitor.visitSingularDoubleField(value: self.participation, fieldNumber: 207)
+    if self.learningRate.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.learningRate, fieldNumber: 7)
     }
-    if !self.schemaYaml.isEmpty {
-      try visitor.visitSingularStringField(value: self.schemaYaml, fieldNumber: 208)
+    if !self.siteEpsilons.isEmpty {
+      try visitor.visitPackedDoubleField(value: self.siteEpsilons, fieldNumber: 8)
     }
-    if !self.label.isEmpty {
-      try visitor.visitSingularStringField(value: self.label, fieldNumber: 209)
-    }
-    if !self.positive.isEmpty {
-      try visitor.visitSingularStringField(value: self.positive, fieldNumber: 210)
-    }
-    if !self.features.isEmpty {
-      try visitor.visitRepeatedStringField(value: self.features, fieldNumber: 211)
-    }
-    if self.secureAggregation != false {
-      try visitor.visitSingularBoolField(value: self.secureAggregation, fieldNumber: 212)
+    if self.reproducibleNoise != false {
+      try visitor.visitSingularBoolField(value: self.reproducibleNoise, fieldNumber: 9)
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  public static func ==(lhs: Concord_V2_ClinicalSpec, rhs: Concord_V2_ClinicalSpec) -> Bool {
-    if lhs.benchmark != rhs.benchmark {return false}
-    if lhs.strategy != rhs.strategy {return false}
-    if lhs.preset != rhs.preset {return false}
-    if lhs.rounds != rhs.rounds {return false}
-    if lhs.patience != rhs.patience {return false}
-    if lhs.weighting != rhs.weighting {return false}
-    if lhs.participation != rhs.participation {return false}
-    if lhs.schemaYaml != rhs.schemaYaml {return false}
-    if lhs.label != rhs.label {return false}
-    if lhs.positive != rhs.positive {return false}
-    if lhs.features != rhs.features {return false}
-    if lhs.secureAggregation != rhs.secureAggregation {return false}
+  public static func ==(lhs: Concord_V2_ClinicalPrivacySpec, rhs: Concord_V2_ClinicalPrivacySpec) -> Bool {
+    if lhs.mode != rhs.mode {return false}
+    if lhs.epsilon != rhs.epsilon {return false}
+    if lhs.delta != rhs.delta {return false}
+    if lhs.clip != rhs.clip {return false}
+    if lhs.noiseMultiplier != rhs.noiseMultiplier {return false}
+    if lhs.lotSize != rhs.lotSize {return false}
+    if lhs.learningRate != rhs.learningRate {return false}
+    if lhs.siteEpsilons != rhs.siteEpsilons {return false}
+    if lhs.reproducibleNoise != rhs.reproducibleNoise {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -3537,7 +3727,7 @@ nonisolated extension Concord_V2_ClinicalSpec: SwiftProtobuf.Message, SwiftProto
 
 nonisolated extension Concord_V2_ClinicalView: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ClinicalView"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}site\0\u{3}site_count\0\u{1}round\0\u{1}participant\0\u{3}aggregated_rounds\0\u{1}benchmark\0\u{1}strategy\0\u{1}preset\0\u{1}rounds\0\u{3}candidate_thresholds\0\u{3}histogram_bins\0\u{1}seed\0\u{3}schema_yaml\0\u{1}label\0\u{1}positive\0\u{1}features\0\u{3}secure_aggregation\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}site\0\u{3}site_count\0\u{1}round\0\u{1}participant\0\u{3}aggregated_rounds\0\u{1}benchmark\0\u{1}strategy\0\u{1}preset\0\u{1}rounds\0\u{3}candidate_thresholds\0\u{3}histogram_bins\0\u{1}seed\0\u{3}schema_yaml\0\u{1}label\0\u{1}positive\0\u{1}features\0\u{3}secure_aggregation\0\u{1}privacy\0\u{1}participation\0")
 
   fileprivate class _StorageClass {
     var _site: UInt32 = 0
@@ -3557,6 +3747,8 @@ nonisolated extension Concord_V2_ClinicalView: SwiftProtobuf.Message, SwiftProto
     var _positive: String = String()
     var _features: [String] = []
     var _secureAggregation: Bool = false
+    var _privacy: Concord_V2_ClinicalPrivacySpec? = nil
+    var _participation: Double = 0
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -3584,6 +3776,8 @@ nonisolated extension Concord_V2_ClinicalView: SwiftProtobuf.Message, SwiftProto
       _positive = source._positive
       _features = source._features
       _secureAggregation = source._secureAggregation
+      _privacy = source._privacy
+      _participation = source._participation
     }
   }
 
@@ -3619,6 +3813,8 @@ nonisolated extension Concord_V2_ClinicalView: SwiftProtobuf.Message, SwiftProto
         case 15: try { try decoder.decodeSingularStringField(value: &_storage._positive) }()
         case 16: try { try decoder.decodeRepeatedStringField(value: &_storage._features) }()
         case 17: try { try decoder.decodeSingularBoolField(value: &_storage._secureAggregation) }()
+        case 18: try { try decoder.decodeSingularMessageField(value: &_storage._privacy) }()
+        case 19: try { try decoder.decodeSingularDoubleField(value: &_storage._participation) }()
         default: break
         }
       }
@@ -3627,6 +3823,10 @@ nonisolated extension Concord_V2_ClinicalView: SwiftProtobuf.Message, SwiftProto
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
     try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
       if _storage._site != 0 {
         try visitor.visitSingularUInt32Field(value: _storage._site, fieldNumber: 1)
       }
@@ -3678,6 +3878,12 @@ nonisolated extension Concord_V2_ClinicalView: SwiftProtobuf.Message, SwiftProto
       if _storage._secureAggregation != false {
         try visitor.visitSingularBoolField(value: _storage._secureAggregation, fieldNumber: 17)
       }
+      try { if let v = _storage._privacy {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 18)
+      } }()
+      if _storage._participation.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._participation, fieldNumber: 19)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -3704,6 +3910,8 @@ nonisolated extension Concord_V2_ClinicalView: SwiftProtobuf.Message, SwiftProto
         if _storage._positive != rhs_storage._positive {return false}
         if _storage._features != rhs_storage._features {return false}
         if _storage._secureAggregation != rhs_storage._secureAggregation {return false}
+        if _storage._privacy != rhs_storage._privacy {return false}
+        if _storage._participation != rhs_storage._participation {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -4108,7 +4316,7 @@ nonisolated extension Concord_V2_ClinicalRoundModel: SwiftProtobuf.Message, Swif
 
 nonisolated extension Concord_V2_ClinicalPreprocessing: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ClinicalPreprocessing"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}means\0\u{1}scales\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}means\0\u{1}scales\0\u{3}noise_multipliers\0\u{3}sampling_rates\0\u{3}steps_per_round\0\u{3}lot_size\0\u{3}learning_rate\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -4118,6 +4326,11 @@ nonisolated extension Concord_V2_ClinicalPreprocessing: SwiftProtobuf.Message, S
       switch fieldNumber {
       case 1: try { try decoder.decodeRepeatedDoubleField(value: &self.means) }()
       case 2: try { try decoder.decodeRepeatedDoubleField(value: &self.scales) }()
+      case 3: try { try decoder.decodeRepeatedDoubleField(value: &self.noiseMultipliers) }()
+      case 4: try { try decoder.decodeRepeatedDoubleField(value: &self.samplingRates) }()
+      case 5: try { try decoder.decodeRepeatedUInt32Field(value: &self.stepsPerRound) }()
+      case 6: try { try decoder.decodeSingularUInt32Field(value: &self.lotSize) }()
+      case 7: try { try decoder.decodeSingularDoubleField(value: &self.learningRate) }()
       default: break
       }
     }
@@ -4130,12 +4343,32 @@ nonisolated extension Concord_V2_ClinicalPreprocessing: SwiftProtobuf.Message, S
     if !self.scales.isEmpty {
       try visitor.visitPackedDoubleField(value: self.scales, fieldNumber: 2)
     }
+    if !self.noiseMultipliers.isEmpty {
+      try visitor.visitPackedDoubleField(value: self.noiseMultipliers, fieldNumber: 3)
+    }
+    if !self.samplingRates.isEmpty {
+      try visitor.visitPackedDoubleField(value: self.samplingRates, fieldNumber: 4)
+    }
+    if !self.stepsPerRound.isEmpty {
+      try visitor.visitPackedUInt32Field(value: self.stepsPerRound, fieldNumber: 5)
+    }
+    if self.lotSize != 0 {
+      try visitor.visitSingularUInt32Field(value: self.lotSize, fieldNumber: 6)
+    }
+    if self.learningRate.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.learningRate, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Concord_V2_ClinicalPreprocessing, rhs: Concord_V2_ClinicalPreprocessing) -> Bool {
     if lhs.means != rhs.means {return false}
     if lhs.scales != rhs.scales {return false}
+    if lhs.noiseMultipliers != rhs.noiseMultipliers {return false}
+    if lhs.samplingRates != rhs.samplingRates {return false}
+    if lhs.stepsPerRound != rhs.stepsPerRound {return false}
+    if lhs.lotSize != rhs.lotSize {return false}
+    if lhs.learningRate != rhs.learningRate {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -46,6 +46,19 @@ extension ClinicalCoordinator {
                 preprocessing.scales = global.scales
             } catch { throw CoordinatorRefusal(.failedPrecondition, "merging the sites' feature summaries", context: .init(job: context.job.id), cause: error) }
         }
+        var rows = [Int?](repeating: nil, count: spec.sites.count), positives = rows
+        for item in summaries { rows[item.site] = Int(clamping: item.summary.rows); positives[item.site] = Int(clamping: item.summary.positives) }
+        if let plan = try Self.privacyPlan(spec, rows: rows, context) {
+            try await checkBudget(plan.account, spec, context)
+            preprocessing.noiseMultipliers = plan.noiseMultipliers
+            preprocessing.samplingRates = plan.samplingRates
+            preprocessing.stepsPerRound = plan.stepsPerRound.map { UInt32(clamping: $0) }
+            preprocessing.lotSize = UInt32(clamping: plan.lotSize ?? 0)
+            preprocessing.learningRate = plan.learningRate ?? 0
+            let data: Data
+            do { data = try StoredJSON.encode(plan.account) } catch { throw CoordinatorRefusal(.internalError, "encoding the privacy account", context: .init(job: context.job.id), cause: error) }
+            try await context.put(ArtifactRecord(name: Private.privacy, data: data, sha256: Digests.sha256(data)))
+        }
         try await put(preprocessing, as: ClinicalJob.Artifact.preprocessing, context)
         if spec.clinical.secureAggregation {
             var members: [SecureSumRoster.Member] = []
@@ -59,8 +72,6 @@ extension ClinicalCoordinator {
             do { data = try SecureSumWire.encode(SecureSumRoster(members: members)) } catch { throw CoordinatorRefusal(.internalError, "encoding the roster", context: .init(job: context.job.id), cause: error) }
             try await context.put(ArtifactRecord(name: SecureSumWire.roster, data: data, sha256: Digests.sha256(data)))
         }
-        var rows = [Int?](repeating: nil, count: spec.sites.count), positives = rows
-        for item in summaries { rows[item.site] = Int(clamping: item.summary.rows); positives[item.site] = Int(clamping: item.summary.positives) }
         let server = FederatedServer(initialParameters: configuration.initialParameters ?? configuration.network.initialParameters(seed: SeedTree(spec.job.seed).index(0).seed),
                                      rounds: configuration.rounds, siteCount: spec.sites.count, patience: configuration.patience)
         let missing = waiting.isEmpty ? "" : " (\(waiting.joined(separator: ", ")) sent none by the deadline)"
@@ -110,7 +121,7 @@ extension ClinicalCoordinator {
             let text = "round \(round) of \(record.server.plannedRounds): waiting for updates from \(waiting.joined(separator: ", "))"
             return text == context.job.message ? [] : [JobTransition(ClinicalJob.training, text)]
         }
-        let configuration = try Self.configuration(spec, context)
+        let configuration = try Self.privateConfiguration(spec, rows: record.trainingRows, context)
         // The previous round's model, scored by the sites that trained from it.
         if round > 1 {
             var loss = DenseLossSum(sum: 0, rows: 0)
@@ -121,8 +132,9 @@ extension ClinicalCoordinator {
             }
         }
         do {
+            let noise = try configuration.privacyPlan?.clientNoise(round: round, participants: record.participants.count, parameterCount: configuration.network.parameterCount)
             try record.server.aggregate(updates.map { ClinicalWire.clientUpdate($0.payload, site: $0.site) }, participants: record.participants,
-                                        strategy: configuration.strategy)
+                                        strategy: configuration.strategy, clientNoise: noise)
         } catch { throw CoordinatorRefusal(.failedPrecondition, "aggregating round \(round)", context: .init(job: context.job.id), cause: error) }
         let late = waiting.isEmpty ? "" : "round \(round) aggregated without \(waiting.joined(separator: ", ")) (deadline); "
         if record.server.state.round >= record.server.plannedRounds {
@@ -174,7 +186,9 @@ extension ClinicalCoordinator {
         let scores: ClinicalScores, tuned: ClinicalThresholdScores
         do { scores = try ClinicalScores(counts: counts); tuned = try ClinicalThresholdScores(validation: validationCounts, test: counts) }
         catch { throw CoordinatorRefusal(.failedPrecondition, "scoring the final model", context: .init(job: context.job.id), cause: error) }
-        var results = ClinicalJobResults(sites: spec.sites, scores: scores, training: record.server.result, evaluated: counts.map(\.site))
+        var training = record.server.result
+        if let stored = try await context.artifact(Private.privacy) { training.privacy = try? StoredJSON.decode(ClinicalPrivacy.self, from: stored.data) }
+        var results = ClinicalJobResults(sites: spec.sites, scores: scores, training: training, evaluated: counts.map(\.site))
         results.atF1Threshold = tuned
         let summaries = spec.sites.enumerated().map { s, name in
             let test = counts.first { $0.site == name }?.counts
@@ -184,8 +198,9 @@ extension ClinicalCoordinator {
                                        testPositives: test.map { $0.positiveHistogram.reduce(0, +) } ?? 0)
         }
         var report = ClinicalResults(job: spec.clinical.benchmark, preset: spec.preset ?? .concord, strategy: spec.clinical.strategy, seed: spec.job.seed,
-                                     sites: spec.sites, scores: scores, training: record.server.result, summaries: summaries,
+                                     sites: spec.sites, scores: scores, training: training, summaries: summaries,
                                      parameterCount: record.server.state.parameters.count)
+        report.privacy = training.privacy
         var harmonisation: [HarmonisationSummary] = []
         for name in spec.sites {
             if let chunk = try await context.uploads(ClinicalJob.Upload.summary, partner: name).first,

@@ -33,6 +33,8 @@ extension ClinicalCoordinator {
         view.positive = spec.clinical.positive
         view.features = spec.clinical.features
         view.secureAggregation = spec.clinical.secureAggregation
+        if spec.clinical.hasPrivacy { view.privacy = spec.clinical.privacy }
+        view.participation = spec.clinical.participation
         return try context.serialized(view)
     }
 

@@ -16,8 +16,11 @@ import SwiftProtobuf
 /// header. Between rounds its whole state is the stored server record, so a coordinator killed
 /// mid-round resumes with the same model.
 public struct ClinicalCoordinator: CoordinatorJobKind {
-    /// A clinical kind.
-    public init() {}
+    /// The consortium's differential-privacy budget (nil: none kept).
+    public let budget: PrivacyBudget?
+
+    /// A clinical kind, keeping `budget` when given.
+    public init(budget: PrivacyBudget? = nil) { self.budget = budget }
 
     public var descriptor: JobKindDescriptor { ClinicalJob.descriptor }
 
@@ -27,6 +30,9 @@ public struct ClinicalCoordinator: CoordinatorJobKind {
         static let server = "server"
         /// The final scores (``ClinicalJobResults``, JSON).
         static let results = "results"
+        /// The job's differential-privacy account (``ConcordClinical/ClinicalPrivacy``, JSON): each
+        /// site's planned ε, kept for the consortium's budget.
+        static let privacy = "privacy"
     }
 
     static func spec(_ data: Data) throws(CoordinatorRefusal) -> ClinicalJobSpec {
@@ -38,6 +44,10 @@ public struct ClinicalCoordinator: CoordinatorJobKind {
         let spec: ClinicalJobSpec
         do { spec = try ClinicalJobSpec(stored: data) } catch { throw CoordinatorRefusal(.invalidArgument, "clinical job spec", cause: error) }
         if let problem = spec.problems().first { throw CoordinatorRefusal(.invalidArgument, problem.message, context: .init(field: problem.field)) }
+        if let budget, !spec.options.privacy.isEnabled {
+            throw CoordinatorRefusal(.invalidArgument, "this coordinator keeps a privacy budget (ε = \(Self.figure(budget.epsilon)), δ = \(Self.figure(budget.delta)) per site): a clinical job must be differentially private",
+                                     context: .init(field: "privacy"))
+        }
     }
 
     public func initialMessage(spec: Data) -> String { "waiting for the sites' feature summaries" }

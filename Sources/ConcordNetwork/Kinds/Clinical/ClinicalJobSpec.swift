@@ -55,6 +55,18 @@ struct ClinicalJobSpec: Sendable {
         if let strategy = Strategy.named(clinical.strategy), job.partners.count < strategy.minimumUpdates {
             out.append(("strategy", "\(clinical.strategy) needs at least \(strategy.minimumUpdates) sites a round; the job has \(job.partners.count)"))
         }
+        do {
+            let privacy = try Self.privacy(clinical.privacy, hasPrivacy: clinical.hasPrivacy)
+            if privacy.isEnabled, let strategy = Strategy.named(clinical.strategy) {
+                try privacy.validate(strategy: strategy, run: options)
+                if clinical.secureAggregation {
+                    out.append(("privacy", "differential privacy does not combine with secure aggregation in a job yet (the noise would have to be added in pieces by the sites)"))
+                }
+                if let targets = privacy.siteEpsilons, targets.count != sites.count {
+                    out.append(("privacy.site_epsilons", "one target ε per site is needed: \(sites.count) sites, \(targets.count) given"))
+                }
+            }
+        } catch { out.append(("privacy", error.message)) }
         if clinical.secureAggregation, let c = try? configuration() {
             do { try SecureUpdate.check(c.strategy) } catch { out.append(("secure_aggregation", error.message)) }
         }
@@ -80,6 +92,22 @@ struct ClinicalJobSpec: Sendable {
                                           participation: clinical.participation > 0 ? clinical.participation : 1,
                                           patience: clinical.patience > 0 ? Int(clinical.patience) : nil)
         options.secureAggregation = clinical.secureAggregation
+        options.privacy = (try? Self.privacy(clinical.privacy, hasPrivacy: clinical.hasPrivacy)) ?? .none
+        return options
+    }
+
+    /// The job's differential privacy from its wire form (none when unset).
+    /// - Throws: ``FederatedLearningError`` `.invalidOption` for an unknown mode or invalid values.
+    static func privacy(_ wire: Concord_V2_ClinicalPrivacySpec, hasPrivacy: Bool) throws(FederatedLearningError) -> DifferentialPrivacyOptions {
+        guard hasPrivacy, !wire.mode.isEmpty, wire.mode != "none" else { return .none }
+        guard let mode = DifferentialPrivacyOptions.Mode(rawValue: wire.mode) else {
+            throw FederatedLearningError(.invalidOption, "unknown privacy mode '\(wire.mode)'; choose record, client or local")
+        }
+        let options = DifferentialPrivacyOptions(mode: mode, epsilon: wire.epsilon > 0 ? wire.epsilon : nil, delta: wire.delta > 0 ? wire.delta : 1e-3,
+                                                 clipNorm: wire.clip > 0 ? wire.clip : 1, noiseMultiplier: wire.epsilon > 0 ? nil : wire.noiseMultiplier,
+                                                 lotSize: wire.lotSize > 0 ? Int(wire.lotSize) : nil, learningRate: wire.learningRate > 0 ? wire.learningRate : nil,
+                                                 siteEpsilons: wire.siteEpsilons.isEmpty ? nil : wire.siteEpsilons, reproducibleNoise: wire.reproducibleNoise)
+        try options.validate()
         return options
     }
 }

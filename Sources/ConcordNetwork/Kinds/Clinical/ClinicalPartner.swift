@@ -44,7 +44,7 @@ struct ClinicalPartner: PartnerJobKind {
             throw NodeError("job \(jobID) asks for benchmark '\(details.benchmark)' with preset '\(details.preset)', which this node cannot run",
                             code: .configuration, context: .init(job: jobID, field: "preset"))
         }
-        let configuration: FederatedTrainingConfiguration
+        var configuration: FederatedTrainingConfiguration
         do {
             configuration = try ClinicalSimulation.federatedConfiguration(strategy: details.strategy, preset: preset, rounds: Int(details.rounds),
                                                                           network: network, initial: [], seed: details.seed)
@@ -85,6 +85,10 @@ struct ClinicalPartner: PartnerJobKind {
         // Rounds: train from each round's global model while asked.
         view = try await session.wait(for: ClinicalJob.training, of: ClinicalJob.descriptor, job: jobID, view: try await session.refreshed(jobID))
         let standardiser = try await self.standardiser(session, view: view, data: data, preset: preset)
+        if let plan = try await privacyPlan(session, view: view, details: details) {
+            configuration = configuration.applying(plan)
+            logger.info("differential privacy: \(plan.mode.rawValue) level, noise multiplier \(plan.noiseMultipliers.indices.contains(site) ? plan.noiseMultipliers[site] : 0) for this site, noise from \(plan.options.reproducibleNoise ? "the job's public seed (reproducible: a test or demonstration, no protection)" : "system entropy")")
+        }
         let prepared: (site: FederatedSite, test: DenseMatrix)
         do { prepared = try data.prepared(standardiser) } catch { throw NodeError("preprocessing the site's tables", code: .integrity, context: .init(job: jobID), cause: error) }
         var trainedRounds = 0
@@ -291,6 +295,42 @@ struct ClinicalPartner: PartnerJobKind {
         global.means = message.means
         global.scales = message.scales
         return global
+    }
+
+    /// The job's differential-privacy plan as the coordinator published it (nil without DP).
+    private func privacyPlan<Transport>(_ session: NodeSession<Transport>, view: Concord_V2_JobView,
+                                        details: Concord_V2_ClinicalView) async throws -> FederatedPrivacy? {
+        let options: DifferentialPrivacyOptions
+        do { options = try ClinicalJobSpec.privacy(details.privacy, hasPrivacy: details.hasPrivacy) }
+        catch { throw NodeError("the job's differential privacy", code: .configuration, context: .init(job: view.jobID, field: "privacy"), cause: error) }
+        guard options.isEnabled else { return nil }
+        let bytes = try await session.artifact(ClinicalJob.Artifact.preprocessing, view: view, label: "preprocessing")
+        let message: Concord_V2_ClinicalPreprocessing
+        do { message = try Concord_V2_ClinicalPreprocessing(serializedBytes: bytes) }
+        catch { throw NodeError("the preprocessing", code: .integrity, context: .init(job: view.jobID), cause: error) }
+        let n = Int(details.siteCount)
+        guard message.noiseMultipliers.count == n, message.samplingRates.count == n, message.stepsPerRound.count == n,
+              message.noiseMultipliers.allSatisfy({ $0.isFinite && $0 >= 0 }), message.samplingRates.allSatisfy({ $0 > 0 && $0 <= 1 }) else {
+            throw NodeError("the job's privacy plan does not give every site a finite noise multiplier and a sampling rate in (0, 1]", code: .integrity, context: .init(job: view.jobID))
+        }
+        let site = Int(details.site), targets = options.siteEpsilons ?? []
+        if options.mode == .local || options.mode == .record, site < n, let target = site < targets.count ? targets[site] : options.epsilon {
+            // The coordinator calibrates, but the site checks: its own noise must meet the job's ε over the rounds it is asked to train in.
+            let participation = details.participation > 0 && details.participation < 1 ? Participation(fraction: details.participation) : .all
+            var asked = 0
+            for round in stride(from: 1, through: Int(details.rounds), by: 1) {
+                if (try? participation.sites(round: round, of: n, seed: SeedTree(details.seed).index(1)))?.contains(site) == true { asked += 1 }
+            }
+            let epsilon = (try? NoiseCalibration.epsilon(noiseMultiplier: message.noiseMultipliers[site], delta: options.delta,
+                                                         samplingRate: message.samplingRates[site], steps: Int(message.stepsPerRound[site]) * asked)) ?? .infinity
+            guard epsilon <= target * (1 + 1e-9) else {
+                throw NodeError("the coordinator's noise for this site gives ε = \(epsilon) over the job's rounds, above the job's target \(target); the site takes no part",
+                                code: .integrity, context: .init(job: view.jobID, field: "privacy"))
+            }
+        }
+        return FederatedPrivacy(options: options, noiseMultipliers: message.noiseMultipliers, samplingRates: message.samplingRates,
+                                stepsPerRound: message.stepsPerRound.map(Int.init), lotSize: message.lotSize > 0 ? Int(message.lotSize) : nil,
+                                learningRate: message.learningRate > 0 ? message.learningRate : nil, seed: details.seed)
     }
 
     // MARK: The job view

@@ -1,0 +1,76 @@
+import ConcordClinical
+import ConcordFederation
+import ConcordStorage
+import Foundation
+
+/// A consortium's differential-privacy budget, kept by its coordinator (coordinator.yaml
+/// `privacy_budget: {epsilon: 10, delta: 1e-5}`): the most ε and δ any one site may spend over
+/// all the clinical jobs this coordinator runs.
+///
+/// Jobs compose by adding their ε and δ (basic composition: an upper bound, never an
+/// underestimate); a job counts with the ε planned for all its rounds from the moment it starts
+/// training, whether it completes, stops early, fails or is cancelled. With a budget, a clinical
+/// job without differential privacy is refused.
+public struct PrivacyBudget: Codable, Sendable, Hashable {
+    /// The most ε a site may spend.
+    public var epsilon: Double
+    /// The most δ a site may spend.
+    public var delta: Double
+
+    /// A budget of `epsilon` and `delta` per site.
+    public init(epsilon: Double, delta: Double) { self.epsilon = epsilon; self.delta = delta }
+
+    /// Checks the budget's values.
+    /// - Throws: a message when ε is not positive and finite or δ not in (0, 1).
+    func problem() -> String? {
+        guard epsilon.isFinite, epsilon > 0 else { return "privacy_budget.epsilon must be finite and positive, got \(epsilon)" }
+        guard delta > 0, delta < 1 else { return "privacy_budget.delta must lie in (0, 1), got \(delta)" }
+        return nil
+    }
+}
+
+extension ClinicalCoordinator {
+    /// The job's privacy plan from the sites' training rows (nil without differential privacy).
+    static func privacyPlan(_ spec: ClinicalJobSpec, rows: [Int?], _ context: CoordinatorJobContext) throws(CoordinatorRefusal) -> FederatedPrivacy? {
+        let configuration = try Self.configuration(spec, context)
+        guard configuration.privacy.isEnabled else { return nil }
+        do { return try FederatedPrivacy.resolve(configuration, rows: rows.map { $0 ?? 0 }, names: spec.sites) }
+        catch { throw CoordinatorRefusal(.failedPrecondition, "the job's differential privacy", context: .init(job: context.job.id, field: "privacy"), cause: error) }
+    }
+
+    /// The job's training settings with its privacy plan applied (client level: uniform weights, the coordinator's noise).
+    static func privateConfiguration(_ spec: ClinicalJobSpec, rows: [Int?], _ context: CoordinatorJobContext) throws(CoordinatorRefusal) -> FederatedTrainingConfiguration {
+        let configuration = try Self.configuration(spec, context)
+        guard let plan = try privacyPlan(spec, rows: rows, context) else { return configuration }
+        return configuration.applying(plan)
+    }
+
+    /// Refuses the job when a site would spend more than the consortium's budget, with the ε it would reach.
+    func checkBudget(_ account: ClinicalPrivacy, _ spec: ClinicalJobSpec, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) {
+        guard let budget else { return }
+        var spentEpsilon: [String: Double] = [:], spentDelta: [String: Double] = [:], jobs: [String: [String]] = [:]
+        let records: [JobRecord]
+        do { records = try await context.store.jobs() } catch { throw CoordinatorRefusal(.internalError, "reading the jobs for the privacy budget", context: .init(job: context.job.id), cause: error) }
+        for record in records where record.id != context.job.id && record.kind == ClinicalJob.name {
+            let stored: ArtifactRecord?
+            do { stored = try await context.store.artifact(Private.privacy, job: record.id) } catch { throw CoordinatorRefusal(.internalError, "reading job \(record.id)'s privacy account", context: .init(job: context.job.id), cause: error) }
+            guard let stored, let earlier = try? StoredJSON.decode(ClinicalPrivacy.self, from: stored.data) else { continue }
+            for site in earlier.sites {
+                spentEpsilon[site.name, default: 0] += site.epsilon
+                spentDelta[site.name, default: 0] += earlier.delta
+                jobs[site.name, default: []].append(record.id)
+            }
+        }
+        for site in account.sites {
+            let epsilon = spentEpsilon[site.name, default: 0] + site.epsilon, delta = spentDelta[site.name, default: 0] + account.delta
+            guard epsilon <= budget.epsilon, delta <= budget.delta else {
+                let earlier = jobs[site.name].map { " in jobs \($0.joined(separator: ", "))" } ?? ""
+                throw CoordinatorRefusal(.failedPrecondition,
+                                         "\(site.name) would reach ε = \(Self.figure(epsilon)), δ = \(Self.figure(delta)), beyond the consortium's privacy budget of ε = \(Self.figure(budget.epsilon)), δ = \(Self.figure(budget.delta)) (spent ε = \(Self.figure(spentEpsilon[site.name, default: 0]))\(earlier); this job would add ε = \(Self.figure(site.epsilon))); no round was trained",
+                                         context: .init(job: context.job.id, partner: site.name, field: "privacy"))
+            }
+        }
+    }
+
+    static func figure(_ x: Double) -> String { String(format: "%.4g", x) }
+}
