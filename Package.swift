@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "concord", targets: ["concord"]),
+        .library(name: "ConcordErrors", targets: ["ConcordErrors"]),
         .library(name: "ConcordChem", targets: ["ConcordChem"]),
         .library(name: "ConcordML", targets: ["ConcordML"]),
         .library(name: "ConcordData", targets: ["ConcordData"]),
@@ -45,13 +46,19 @@ let package = Package(
     ],
     targets: [
         .target(
+            name: "ConcordErrors",
+            swiftSettings: strict
+        ),
+        .target(
             name: "ConcordChem",
+            dependencies: ["ConcordErrors"],
             swiftSettings: strict
         ),
         .target(name: "CConcordKernels"),
         .target(
             name: "ConcordML",
             dependencies: [
+                "ConcordErrors",
                 "ConcordChem",
                 "CConcordKernels",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -61,6 +68,7 @@ let package = Package(
         .target(
             name: "ConcordData",
             dependencies: [
+                "ConcordErrors",
                 "ConcordChem",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
@@ -72,7 +80,7 @@ let package = Package(
         ),
         .target(
             name: "ConcordFederation",
-            dependencies: ["ConcordChem", "ConcordML"],
+            dependencies: ["ConcordErrors", "ConcordChem", "ConcordML"],
             swiftSettings: strict
         ),
         .target(
@@ -83,6 +91,7 @@ let package = Package(
         .target(
             name: "ConcordSecurity",
             dependencies: [
+                "ConcordErrors",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -92,6 +101,7 @@ let package = Package(
         .target(
             name: "ConcordWire",
             dependencies: [
+                "ConcordErrors",
                 "ConcordFederation",
                 "ConcordML",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
@@ -105,6 +115,7 @@ let package = Package(
         .target(
             name: "ConcordStorage",
             dependencies: [
+                "ConcordErrors",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -113,6 +124,7 @@ let package = Package(
         .target(
             name: "ConcordNetwork",
             dependencies: [
+                "ConcordErrors",
                 "ConcordChem",
                 "ConcordML",
                 "ConcordData",
@@ -142,12 +154,12 @@ let package = Package(
         ),
         .target(
             name: "ConcordClinical",
-            dependencies: ["ConcordML", "ConcordData", "ConcordFederation", "ConcordPrivacy", .product(name: "Yams", package: "Yams")],
+            dependencies: ["ConcordErrors", "ConcordML", "ConcordData", "ConcordFederation", "ConcordPrivacy", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
         .target(
             name: "ConcordPrivacy",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto"), .product(name: "CryptoExtras", package: "swift-crypto")],
+            dependencies: ["ConcordErrors", .product(name: "Crypto", package: "swift-crypto"), .product(name: "CryptoExtras", package: "swift-crypto")],
             swiftSettings: strict
         ),
         .target(
@@ -161,6 +173,7 @@ let package = Package(
         .executableTarget(
             name: "concord",
             dependencies: [
+                "ConcordErrors",
                 "ConcordChem",
                 "ConcordML",
                 "ConcordData",
@@ -179,13 +192,19 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "ConcordErrorsTests",
+            dependencies: ["ConcordErrors", "ConcordChem", "ConcordML", "ConcordData", "ConcordFederation", "ConcordSecurity",
+                           "ConcordWire", "ConcordStorage", "ConcordNetwork", "ConcordClinical", "ConcordPrivacy"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "ConcordChemTests",
             dependencies: ["ConcordChem", "ConcordData"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "ConcordCLITests",
-            dependencies: ["concord", "ConcordChem", "ConcordData", "ConcordSecurity", "ConcordTesting",
+            dependencies: ["concord", "ConcordErrors", "ConcordChem", "ConcordData", "ConcordSecurity", "ConcordTesting",
                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: strict
         ),

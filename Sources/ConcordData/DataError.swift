@@ -1,4 +1,4 @@
-public import Foundation
+@_exported public import ConcordErrors
 
 /// An error from fetching, verifying or reading data: what kind of problem (``code``), a message
 /// for the person who has to fix it, where it is (``file``, ``line``, ``column``) and the error
@@ -7,7 +7,7 @@ public import Foundation
 /// Modelled on grpc-swift's `RPCError`: callers branch on ``code``, show ``description``
 /// (`file:line: message`, then the cause) to people, and may inspect ``cause`` (a Foundation,
 /// ZIPFoundation or ``ConcordChem`` error).
-public struct DataError: Error, Sendable, CustomStringConvertible, Equatable {
+public struct DataError: ConcordError, Equatable {
     /// What kind of problem occurred.
     public enum Code: String, Sendable, Equatable {
         /// The downloader (pip) is missing or the download failed.
@@ -52,30 +52,18 @@ public struct DataError: Error, Sendable, CustomStringConvertible, Equatable {
         self.cause = cause
     }
 
-    /// `file:line: message`, as compilers print it, followed by the cause when there is one.
-    public var description: String {
-        var prefix = ""
-        if let file {
-            prefix = file
-            if let line { prefix += ":\(line)" }
-            prefix += ": "
-        }
-        let head = prefix + message
-        return cause.map { "\(head) (\(describeCause($0)))" } ?? head
+    /// The code's name, e.g. `digestMismatch`.
+    public var codeName: String { code.rawValue }
+
+    /// The file and line as `file:line`; the column is kept for programs (the message names it).
+    public var contextItems: [ErrorContextItem] {
+        var items: [ErrorContextItem] = []
+        if let file { items.append(ErrorContextItem("file", file, text: line.map { "\(file):\($0)" } ?? file)) }
+        if let line { items.append(.unprinted("line", "\(line)")) }
+        if let column { items.append(.unprinted("column", column)) }
+        return items
     }
 
-    /// Equal when code, message, file, line and column are (the cause is not compared).
-    public static func == (lhs: DataError, rhs: DataError) -> Bool {
-        lhs.code == rhs.code && lhs.message == rhs.message && lhs.file == rhs.file && lhs.line == rhs.line
-            && lhs.column == rhs.column
-    }
-}
-
-/// A cause as people should read it: Foundation's errors by their localized description (their
-/// `description` is a dump of the user-info dictionary), every other error by its description.
-func describeCause(_ cause: any Error) -> String {
-    if cause is CocoaError || cause is POSIXError || cause is URLError || type(of: cause) is NSError.Type {
-        return cause.localizedDescription
-    }
-    return String(describing: cause)
+    /// `file:line: message`, as compilers print it, followed by the cause in parentheses.
+    public static var layout: ErrorLayout { ErrorLayout(context: .beforeMessage, cause: .inParentheses) }
 }

@@ -1,3 +1,5 @@
+@_exported public import ConcordErrors
+
 /// Why a federation step could not run: what kind of failure (``code``), a message for the user,
 /// what it concerned (``context``) and the error that caused it, kept as it was thrown.
 ///
@@ -7,7 +9,7 @@
 ///
 /// Throw sites use the factories named after the codes, e.g.
 /// `throw .invalidSetting("the transfer set must hold at least 2 molecules", field: "transferSize")`.
-public struct FederationError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct FederationError: CodedConcordError, Hashable {
     /// What kind of failure this is.
     public var code: Code
     /// What went wrong, for the user (without the code's prefix, the context or the cause).
@@ -34,22 +36,7 @@ public struct FederationError: Error, Sendable, Hashable, CustomStringConvertibl
     }
 
     /// `code: message (context)`, followed by the cause when there is one.
-    public var description: String {
-        let about = context.description
-        let head = "\(code): \(message)" + (about.isEmpty ? "" : " (\(about))")
-        return cause.map { "\(head): \($0)" } ?? head
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(code)
-        hasher.combine(message)
-        hasher.combine(context)
-    }
-
-    /// Equal when code, message and context are (the cause is not compared).
-    public static func == (lhs: FederationError, rhs: FederationError) -> Bool {
-        lhs.code == rhs.code && lhs.message == rhs.message && lhs.context == rhs.context
-    }
+    public static var layout: ErrorLayout { .codeFirst }
 }
 
 extension FederationError {
@@ -101,7 +88,7 @@ extension FederationError {
     }
 
     /// What a failing step concerned; every field is optional.
-    public struct Context: Hashable, Sendable, CustomStringConvertible {
+    public struct Context: Hashable, Sendable, ErrorContextDescribing {
         /// The job.
         public var job: String?
         /// The partner (a virtual partner's or a consortium member's name).
@@ -123,9 +110,6 @@ extension FederationError {
         }
 
         /// `job J, partner P, model M, field F`, leaving out what is unknown.
-        public var description: String {
-            [job.map { "job \($0)" }, partner.map { "partner \($0)" }, model.map { "model \($0)" },
-             field.map { "field \($0)" }].compactMap { $0 }.joined(separator: ", ")
-        }
+        public var items: [ErrorContextItem] { .labelled(["job": job, "partner": partner, "model": model, "field": field]) }
     }
 }

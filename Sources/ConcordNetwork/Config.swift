@@ -1,8 +1,9 @@
+public import ConcordErrors
 public import Foundation
 import Yams
 
 /// A configuration or data file that could not be used: the file, the reason, and the error that caused it.
-public struct ConfigError: Error, Sendable, CustomStringConvertible {
+public struct ConfigError: ConcordError {
     /// The file.
     public var path: String
     /// What is wrong with it, for people (without the cause).
@@ -13,11 +14,14 @@ public struct ConfigError: Error, Sendable, CustomStringConvertible {
     /// Creates an error.
     public init(path: String, reason: String, cause: (any Error)? = nil) { self.path = path; self.reason = reason; self.cause = cause }
 
+    /// `invalid configuration`.
+    public var codeName: String { "invalid configuration" }
+    /// The reason (``reason``).
+    public var message: String { reason }
+    /// The file.
+    public var contextItems: [ErrorContextItem] { [ErrorContextItem("path", path, text: path)] }
     /// `path: reason`, followed by the cause when there is one.
-    public var description: String {
-        guard let cause else { return "\(path): \(reason)" }
-        return reason.isEmpty ? "\(path): \(cause)" : "\(path): \(reason): \(cause)"
-    }
+    public static var layout: ErrorLayout { .placeFirst }
 }
 
 /// A host and port.
@@ -41,7 +45,7 @@ enum ConfigFile {
     static func load<T: Decodable>(_ type: T.Type, from path: String) throws(ConfigError) -> (T, URL) {
         let url = URL(fileURLWithPath: path)
         let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch { throw ConfigError(path: path, reason: "cannot read the file (\(error.localizedDescription))") }
+        do { text = try String(contentsOf: url, encoding: .utf8) } catch { throw ConfigError(path: path, reason: "cannot read the file", cause: error) }
         do {
             return (try YAMLDecoder().decode(T.self, from: text), url.deletingLastPathComponent())
         } catch let DecodingError.keyNotFound(key, context) {

@@ -1,6 +1,8 @@
+@_exported public import ConcordErrors
+
 /// An error of ConcordPrivacy: what kind of problem (``code``), a message for people, the values
 /// it concerned (``context``) and the error that caused it.
-public struct PrivacyError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct PrivacyError: CodedConcordError, Hashable {
     /// The kind of problem.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: String { case invalidParameter, budgetExceeded, tooFewParties, protocolViolation, overflow }
@@ -21,7 +23,7 @@ public struct PrivacyError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// What a refused computation concerned.
-    public struct Context: Hashable, Sendable, CustomStringConvertible {
+    public struct Context: Hashable, Sendable, ErrorContextDescribing {
         /// The parameter at fault, by its command-line or field name.
         public var parameter: String?
         /// The value given.
@@ -36,10 +38,8 @@ public struct PrivacyError: Error, Sendable, Hashable, CustomStringConvertible {
             self.parameter = parameter; self.value = value; self.party = party; self.stage = stage
         }
 
-        public var description: String {
-            [parameter.map { "parameter \($0)" }, value.map { "value \($0)" }, party.map { "party \($0)" }, stage.map { "stage \($0)" }]
-                .compactMap { $0 }.joined(separator: ", ")
-        }
+        /// `parameter P, value V, party I, stage S`, leaving out what is unknown.
+        public var items: [ErrorContextItem] { .labelled(["parameter": parameter, "value": value, "party": party, "stage": stage]) }
     }
 
     /// The kind of problem.
@@ -56,16 +56,6 @@ public struct PrivacyError: Error, Sendable, Hashable, CustomStringConvertible {
         self.code = code; self.message = message; self.context = context; self.cause = cause
     }
 
-    public var description: String {
-        let about = context.description
-        return message + (about.isEmpty ? "" : " (\(about))") + (cause.map { ": \($0)" } ?? "")
-    }
-
-    public static func == (lhs: PrivacyError, rhs: PrivacyError) -> Bool {
-        lhs.code == rhs.code && lhs.message == rhs.message && lhs.context == rhs.context
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(code); hasher.combine(message); hasher.combine(context)
-    }
+    /// `message (context): cause`, the standard layout.
+    public static var layout: ErrorLayout { .standard }
 }

@@ -1,3 +1,4 @@
+@_exported public import ConcordErrors
 public import Foundation
 
 /// An error from provisioning, loading or checking consortium certificates: what kind of failure
@@ -8,7 +9,7 @@ public import Foundation
 /// file or field from ``context``, and show ``description`` (the message, then the cause) to
 /// people. Every message names the party, file or value concerned and says what to do about it.
 /// Throw sites use the factories named after the codes, e.g. `throw .notEnrolled(party: name)`.
-public struct SecurityError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct SecurityError: CodedConcordError, Hashable {
     /// What kind of failure this is.
     public var code: Code
     /// What went wrong and what to do about it, for people.
@@ -26,21 +27,8 @@ public struct SecurityError: Error, Sendable, Hashable, CustomStringConvertible 
         self.cause = cause
     }
 
-    /// The message, followed by the cause when there is one.
-    public var description: String {
-        cause.map { "\(message) (cause: \($0))" } ?? message
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(code)
-        hasher.combine(message)
-        hasher.combine(context)
-    }
-
-    /// Equal when code, message and context are (the cause is not compared).
-    public static func == (lhs: SecurityError, rhs: SecurityError) -> Bool {
-        lhs.code == rhs.code && lhs.message == rhs.message && lhs.context == rhs.context
-    }
+    /// The message (which names the party, file or value), followed by `(cause: …)` when there is one.
+    public static var layout: ErrorLayout { ErrorLayout(context: .omitted, cause: .labelled) }
 }
 
 extension SecurityError {
@@ -110,7 +98,7 @@ extension SecurityError {
     }
 
     /// What a failure concerned; every field is optional.
-    public struct Context: Hashable, Sendable, CustomStringConvertible {
+    public struct Context: Hashable, Sendable, ErrorContextDescribing {
         /// The party (or, for naming errors, the name given).
         public var party: String?
         /// The consortium.
@@ -144,12 +132,9 @@ extension SecurityError {
         }
 
         /// `party P, path F, …`, leaving out what is unknown.
-        public var description: String {
-            [party.map { "party \($0)" }, consortium.map { "consortium \($0)" }, path.map { "path \($0)" },
-             keyPath.map { "key \($0)" }, field.map { "field \($0)" }, subject.map { "subject \($0)" },
-             host.map { "host \($0)" }, serial.map { "serial \($0)" }, presented.map { "presented \($0)" },
-             expected.map { "expected \($0)" }, reason.map { "reason \($0)" }]
-                .compactMap { $0 }.joined(separator: ", ")
+        public var items: [ErrorContextItem] {
+            .labelled(["party": party, "consortium": consortium, "path": path, "key": keyPath, "field": field, "subject": subject,
+                       "host": host, "serial": serial, "presented": presented, "expected": expected, "reason": reason])
         }
     }
 }

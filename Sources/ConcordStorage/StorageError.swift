@@ -1,10 +1,12 @@
+@_exported public import ConcordErrors
+
 /// A storage failure: what kind of failure (``code``), a message for people, what it concerned
 /// (``context``) and the error that caused it, kept as it was thrown.
 ///
 /// Modelled on grpc-swift's `RPCError`: callers branch on the opaque ``Code``, show
 /// ``description`` (which prints the cause) to people, and may inspect ``cause`` (for the SQLite
 /// store, GRDB's `DatabaseError`).
-public struct StorageError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct StorageError: CodedConcordError, Hashable {
     /// What kind of failure this is.
     public var code: Code
     /// What went wrong, for people.
@@ -30,22 +32,8 @@ public struct StorageError: Error, Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
-        let about = context.description
-        let head = "\(code): \(message)" + (about.isEmpty ? "" : " (\(about))")
-        return cause.map { "\(head) (cause: \"\($0)\")" } ?? head
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(code)
-        hasher.combine(message)
-        hasher.combine(context)
-    }
-
-    /// Equal when code, message and context are (the cause is not compared).
-    public static func == (lhs: StorageError, rhs: StorageError) -> Bool {
-        lhs.code == rhs.code && lhs.message == rhs.message && lhs.context == rhs.context
-    }
+    /// `code: message (context) (cause: "cause")`, as grpc-swift's `RPCError` writes it.
+    public static var layout: ErrorLayout { ErrorLayout(showsCode: true, cause: .labelledQuoted) }
 }
 
 extension StorageError {
@@ -78,7 +66,7 @@ extension StorageError {
     }
 
     /// What a failing call concerned; every field is optional.
-    public struct Context: Hashable, Sendable, CustomStringConvertible {
+    public struct Context: Hashable, Sendable, ErrorContextDescribing {
         /// The database (a file path, or a server and database name).
         public var database: String?
         /// The job.
@@ -104,10 +92,9 @@ extension StorageError {
                     artifact: artifact ?? other.artifact, kind: kind ?? other.kind, index: index ?? other.index)
         }
 
-        public var description: String {
-            [database.map { "database \($0)" }, job.map { "job \($0)" }, partner.map { "partner \($0)" },
-             artifact.map { "artifact \($0)" }, kind.map { "kind \($0)" }, index.map { "chunk \($0)" }]
-                .compactMap { $0 }.joined(separator: ", ")
+        /// `database D, job J, partner P, artifact A, kind K, chunk C`, leaving out what is unknown.
+        public var items: [ErrorContextItem] {
+            .labelled(["database": database, "job": job, "partner": partner, "artifact": artifact, "kind": kind, "chunk": index])
         }
     }
 }

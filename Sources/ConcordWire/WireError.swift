@@ -1,8 +1,10 @@
+@_exported public import ConcordErrors
+
 /// A wire message, chunk or artifact that cannot be used: what kind of fault (``code``), a message
 /// naming the chunk or field, and the error that caused it, in the style of grpc-swift's `RPCError`.
 ///
 /// Built with the static functions named after the codes (`throw .tooLarge("chunk 3: …")`).
-public struct WireError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct WireError: ConcordError, Hashable {
     /// The kind of fault.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: String { case invalidField = "invalid field", digestMismatch = "digest mismatch", tooLarge = "too large", inconsistent }
@@ -38,8 +40,8 @@ public struct WireError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Values that should agree (lengths, totals, offsets) do not.
     public static func inconsistent(_ message: String) -> WireError { WireError(.inconsistent, message) }
 
-    public var description: String { "\(code): \(message)" + (cause.map { ": \($0)" } ?? "") }
-
-    public static func == (lhs: WireError, rhs: WireError) -> Bool { lhs.code == rhs.code && lhs.message == rhs.message }
-    public func hash(into hasher: inout Hasher) { hasher.combine(code); hasher.combine(message) }
+    /// The code's name, e.g. `digest mismatch`.
+    public var codeName: String { code.description }
+    /// `code: message`, followed by the cause when there is one (the message names the chunk or field).
+    public static var layout: ErrorLayout { .codeFirst }
 }

@@ -1,3 +1,4 @@
+import ConcordErrors
 import Foundation
 import Testing
 

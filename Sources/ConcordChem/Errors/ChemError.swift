@@ -1,9 +1,11 @@
+@_exported public import ConcordErrors
+
 /// An error raised while parsing or sanitising a molecule.
 ///
 /// Errors carry a machine-readable ``Code``, a message a chemist can act on and,
 /// where it is known, the 1-based character column in the SMILES string
 /// (``position``) or the index of the offending atom (``atomIndex``).
-public struct ChemError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct ChemError: ConcordError, Hashable {
     /// The category of a ``ChemError``.
     public enum Code: String, Sendable, Hashable {
         /// The input contained no atoms.
@@ -47,10 +49,17 @@ public struct ChemError: Error, Sendable, Hashable, CustomStringConvertible {
         self.atomIndex = atomIndex
     }
 
-    /// `"SMILES position 7: ring closure 1 is never closed"` style description.
-    public var description: String {
-        if let position { return "SMILES position \(position): \(message)" }
-        if let atomIndex { return "atom \(atomIndex): \(message)" }
-        return message
+    /// The code's name, e.g. `unclosedRing`.
+    public var codeName: String { code.rawValue }
+
+    /// The SMILES position, else the atom: the description reads
+    /// `SMILES position 7: ring closure 1 is never closed`.
+    public var contextItems: [ErrorContextItem] {
+        guard let position else { return .labelled(["atom": atomIndex]) }
+        let atom = atomIndex.map { [ErrorContextItem.unprinted("atom", "\($0)")] } ?? []
+        return [ErrorContextItem("position", "\(position)", text: "SMILES position \(position)")] + atom
     }
+
+    /// `SMILES position 7: message` (or `atom 3: message`).
+    public static var layout: ErrorLayout { .placeFirst }
 }

@@ -1,5 +1,7 @@
+public import ConcordErrors
+
 /// A problem in a MOL block or SDF record, naming the record and line.
-public struct MolBlockError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct MolBlockError: ConcordError, Equatable {
     /// What went wrong.
     public enum Code: String, Sendable, Equatable {
         /// The counts line or an atom/bond line cannot be read.
@@ -28,8 +30,10 @@ public struct MolBlockError: Error, Sendable, Equatable, CustomStringConvertible
         self.record = record
     }
 
+    /// The code's name, e.g. `truncated`.
+    public var codeName: String { code.rawValue }
+    /// `record N, line L`.
+    public var contextItems: [ErrorContextItem] { .labelled(["record": record, "line": line]) }
     /// `record N, line L: message`.
-    public var description: String {
-        (record.map { "record \($0), " } ?? "") + "line \(line): \(message)"
-    }
+    public static var layout: ErrorLayout { .placeFirst }
 }

@@ -1,4 +1,4 @@
-public import Foundation
+public import ConcordErrors
 
 /// An error from reading, harmonising or splitting a site's patient table: what kind of problem
 /// (``code``), a message for the person who has to fix it, where it is (``context``: site, file,
@@ -6,7 +6,7 @@ public import Foundation
 ///
 /// Modelled on grpc-swift's `RPCError`, like ConcordData's `DataError`: callers branch on
 /// ``code``, show ``description`` to people and may inspect ``cause``.
-public struct ClinicalDataError: Error, Sendable, CustomStringConvertible {
+public struct ClinicalDataError: CodedConcordError {
     /// What kind of problem occurred.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: String { case invalidSchema, invalidMapping, malformedInput, requiredVariable, tooLarge, invalidSplit, io }
@@ -33,7 +33,7 @@ public struct ClinicalDataError: Error, Sendable, CustomStringConvertible {
     }
 
     /// Where the problem is; every field is optional.
-    public struct Context: Hashable, Sendable, CustomStringConvertible {
+    public struct Context: Hashable, Sendable, ErrorContextDescribing {
         /// The site (hospital) concerned.
         public var site: String?
         /// The file concerned.
@@ -48,10 +48,13 @@ public struct ClinicalDataError: Error, Sendable, CustomStringConvertible {
             self.site = site; self.file = file; self.line = line; self.column = column
         }
 
-        /// `site S, FILE:LINE, column C`, leaving out what is unknown.
-        public var description: String {
-            let place = file.map { f in line.map { "\(f):\($0)" } ?? f }
-            return [site.map { "site \($0)" }, place, column.map { "column '\($0)'" }].compactMap { $0 }.joined(separator: ", ")
+        /// `site S, FILE:LINE, column 'C'`, leaving out what is unknown.
+        public var items: [ErrorContextItem] {
+            var items: [ErrorContextItem] = .labelled(["site": site])
+            if let file { items.append(ErrorContextItem("file", file, text: line.map { "\(file):\($0)" } ?? file)) }
+            if let line { items.append(.unprinted("line", "\(line)")) }
+            if let column { items.append(ErrorContextItem("column", column, text: "column '\(column)'")) }
+            return items
         }
     }
 
@@ -72,13 +75,6 @@ public struct ClinicalDataError: Error, Sendable, CustomStringConvertible {
         self.cause = cause
     }
 
-    /// `context: message`, followed by the cause when there is one.
-    public var description: String {
-        let where_ = context.description
-        let head = where_.isEmpty ? message : "\(where_): \(message)"
-        guard let cause else { return head }
-        let foundation = cause is CocoaError || cause is POSIXError || type(of: cause) is NSError.Type
-        let text = foundation ? cause.localizedDescription : String(describing: cause)
-        return "\(head) (\(text))"
-    }
+    /// `context: message`, followed by the cause in parentheses when there is one.
+    public static var layout: ErrorLayout { ErrorLayout(context: .beforeMessage, cause: .inParentheses) }
 }

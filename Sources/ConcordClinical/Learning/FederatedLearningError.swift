@@ -1,10 +1,12 @@
+@_exported public import ConcordErrors
+
 /// An error from federated learning: a strategy refusing a round's updates, preprocessing or
 /// evaluation statistics that do not fit together, a value function that failed, or a site's
 /// local training that threw (kept as ``cause``).
 ///
 /// Modelled on grpc-swift's `RPCError`: callers branch on ``code``, show ``description`` to
 /// people and may inspect ``cause``.
-public struct FederatedLearningError: Error, Sendable, CustomStringConvertible {
+public struct FederatedLearningError: CodedConcordError {
     /// What kind of problem occurred. Opaque: new codes may be added.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: String { case lengthMismatch, nonFinite, zeroWeight, insufficientUpdates, invalidOption, empty, localTraining, valueFunction }
@@ -33,7 +35,7 @@ public struct FederatedLearningError: Error, Sendable, CustomStringConvertible {
     }
 
     /// Where the problem is; every field is optional.
-    public struct Context: Hashable, Sendable, CustomStringConvertible {
+    public struct Context: Hashable, Sendable, ErrorContextDescribing {
         /// The site (its index in the federation) concerned.
         public var site: Int?
         /// The round concerned.
@@ -51,9 +53,8 @@ public struct FederatedLearningError: Error, Sendable, CustomStringConvertible {
         }
 
         /// `site S, round R, index I, expected E, found F`, leaving out what is unknown.
-        public var description: String {
-            [site.map { "site \($0)" }, round.map { "round \($0)" }, index.map { "index \($0)" },
-             expected.map { "expected \($0)" }, found.map { "found \($0)" }].compactMap { $0 }.joined(separator: ", ")
+        public var items: [ErrorContextItem] {
+            .labelled(["site": site, "round": round, "index": index, "expected": expected, "found": found])
         }
     }
 
@@ -71,12 +72,6 @@ public struct FederatedLearningError: Error, Sendable, CustomStringConvertible {
         self.code = code; self.message = message; self.context = context; self.cause = cause
     }
 
-    /// The message, its context and its cause.
-    public var description: String {
-        var text = message
-        let place = context.description
-        if !place.isEmpty { text += " (\(place))" }
-        if let cause { text += ": \(cause)" }
-        return text
-    }
+    /// `message (context): cause`, the standard layout.
+    public static var layout: ErrorLayout { .standard }
 }

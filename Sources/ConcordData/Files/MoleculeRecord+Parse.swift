@@ -1,8 +1,9 @@
 public import ConcordChem
+public import ConcordErrors
 
 /// Why a record's structure could not become a molecule: where (``line``, ``position``), what a
 /// chemist should fix (``reason``) and the chemistry error that caused it (``cause``).
-public struct RecordError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct RecordError: ConcordError, Hashable {
     /// The record's 1-based line in its file.
     public var line: Int
     /// The 1-based character position in the SMILES, when the problem has one.
@@ -23,21 +24,14 @@ public struct RecordError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The chemistry error's code (``ChemError/Code``), when a ``ChemError`` caused this one.
     public var chemCode: ChemError.Code? { (cause as? ChemError)?.code }
 
-    /// `line 12, position 7: reason` (the cause's message is the reason, so it is not repeated).
-    public var description: String {
-        "line \(line)" + (position.map { ", position \($0)" } ?? "") + ": " + reason
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(line)
-        hasher.combine(position)
-        hasher.combine(reason)
-    }
-
-    /// Equal when line, position and reason are (the cause is not compared).
-    public static func == (lhs: RecordError, rhs: RecordError) -> Bool {
-        lhs.line == rhs.line && lhs.position == rhs.position && lhs.reason == rhs.reason
-    }
+    /// `invalid record` (the chemistry error's code is ``chemCode``).
+    public var codeName: String { "invalid record" }
+    /// The reason (``reason``).
+    public var message: String { reason }
+    /// `line 12, position 7`.
+    public var contextItems: [ErrorContextItem] { .labelled(["line": line, "position": position]) }
+    /// `line 12, position 7: reason`; the cause's message is the reason, so it is not repeated.
+    public static var layout: ErrorLayout { ErrorLayout(context: .beforeMessage, cause: .omitted) }
 }
 
 extension MoleculeRecord {

@@ -1,9 +1,11 @@
+public import ConcordErrors
+
 /// Why a job's phase could not change, or a kind could not be described: what kind of failure
 /// (``code``), a message for people, what it concerned (``context``) and the error that caused it.
 ///
 /// Modelled on grpc-swift's `RPCError`: callers branch on the opaque ``Code`` and show
 /// ``description`` to people.
-public struct JobError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct JobError: CodedConcordError, Hashable {
     /// What kind of failure this is.
     public var code: Code
     /// What went wrong, for people (without the code's prefix, the context or the cause).
@@ -19,22 +21,7 @@ public struct JobError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `code: message (context)`, followed by the cause when there is one.
-    public var description: String {
-        let about = context.description
-        let head = "\(code): \(message)" + (about.isEmpty ? "" : " (\(about))")
-        return cause.map { "\(head): \($0)" } ?? head
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(code)
-        hasher.combine(message)
-        hasher.combine(context)
-    }
-
-    /// Equal when code, message and context are (the cause is not compared).
-    public static func == (lhs: JobError, rhs: JobError) -> Bool {
-        lhs.code == rhs.code && lhs.message == rhs.message && lhs.context == rhs.context
-    }
+    public static var layout: ErrorLayout { .codeFirst }
 }
 
 extension JobError {
@@ -62,7 +49,7 @@ extension JobError {
     }
 
     /// What a failing call concerned; every field is optional.
-    public struct Context: Hashable, Sendable, CustomStringConvertible {
+    public struct Context: Hashable, Sendable, ErrorContextDescribing {
         /// The job kind's name.
         public var kind: String?
         /// The job.
@@ -78,9 +65,6 @@ extension JobError {
         }
 
         /// `kind K, job J, phase P, target T`, leaving out what is unknown.
-        public var description: String {
-            [kind.map { "kind \($0)" }, job.map { "job \($0)" }, phase.map { "phase \($0)" }, target.map { "target \($0)" }]
-                .compactMap { $0 }.joined(separator: ", ")
-        }
+        public var items: [ErrorContextItem] { .labelled(["kind": kind, "job": job, "phase": phase, "target": target]) }
     }
 }

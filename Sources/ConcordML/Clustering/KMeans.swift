@@ -1,8 +1,9 @@
+public import ConcordErrors
 public import ConcordChem
 import Foundation
 
 /// Why clustering was refused.
-public struct ClusteringError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct ClusteringError: CodedConcordError, Hashable {
     /// What kind of input error this is.
     public var code: InputErrorCode
     /// A sentence saying what was wrong and how to fix it.
@@ -17,8 +18,8 @@ public struct ClusteringError: Error, Sendable, Hashable, CustomStringConvertibl
         self.context = context
     }
 
-    /// The message.
-    public var description: String { message }
+    /// The message alone: it names the row or option concerned.
+    public static var layout: ErrorLayout { .messageOnly }
 }
 
 /// k-means on fingerprints as 0/1 vectors with Euclidean distance (what FLuID does with

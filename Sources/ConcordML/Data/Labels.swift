@@ -1,3 +1,4 @@
+public import ConcordErrors
 public import ConcordChem
 
 /// Labels attached to the rows of a fingerprint matrix.
@@ -47,7 +48,7 @@ public struct FingerprintDataset: Sendable {
 }
 
 /// Fingerprints, labels and identifiers that do not line up.
-public struct FingerprintDatasetError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct FingerprintDatasetError: CodedConcordError, Hashable {
     /// What kind of input error this is.
     public var code: InputErrorCode
     /// A sentence saying what was wrong and how to fix it.
@@ -62,6 +63,6 @@ public struct FingerprintDatasetError: Error, Sendable, Hashable, CustomStringCo
         self.context = context
     }
 
-    /// The message.
-    public var description: String { message }
+    /// The message alone: it names the row or option concerned.
+    public static var layout: ErrorLayout { .messageOnly }
 }

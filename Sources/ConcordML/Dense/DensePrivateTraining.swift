@@ -60,7 +60,7 @@ extension DenseNetwork {
             lossSum += lot.isEmpty ? 0 : loss / Double(lot.count)
             if sigma > 0 {
                 do { try sum.withUnsafeMutableBufferPointer { try noise.addGaussianNoise(standardDeviation: sigma, to: $0) } } catch {
-                    throw DenseModelError(.invalidOption, "the noise generator failed: \(error)", context: ErrorContext(row: t, value: "\(sigma)"))
+                    throw DenseModelError(.invalidOption, "the noise generator failed", context: ErrorContext(row: t, value: "\(sigma)"), cause: error)
                 }
             }
             for k in sum.indices { sum[k] /= expectedLot }

@@ -1,3 +1,4 @@
+public import ConcordErrors
 public import ConcordChem
 
 /// How closeness between two bit-packed fingerprints is measured by ``NeighborSearch``.
@@ -9,7 +10,7 @@ public enum NeighborMetric: String, Sendable, Hashable, CaseIterable {
 }
 
 /// Why a neighbour search was refused.
-public struct NeighborSearchError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct NeighborSearchError: CodedConcordError, Hashable {
     /// What kind of input error this is.
     public var code: InputErrorCode
     /// A sentence saying what was wrong and how to fix it.
@@ -24,8 +25,8 @@ public struct NeighborSearchError: Error, Sendable, Hashable, CustomStringConver
         self.context = context
     }
 
-    /// The message.
-    public var description: String { message }
+    /// The message alone: it names the row or option concerned.
+    public static var layout: ErrorLayout { .messageOnly }
 }
 
 /// The `k` nearest reference rows of every query row, best first.

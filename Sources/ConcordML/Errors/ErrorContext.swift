@@ -1,7 +1,9 @@
+@_exported public import ConcordErrors
+
 /// What an input error in ConcordML concerned: the row (or index), the offending value, and the
 /// counts found and expected. Every field is optional; shared by ``SplitError``, ``MetricError``
 /// and ``ForestError``.
-public struct ErrorContext: Hashable, Sendable, CustomStringConvertible {
+public struct ErrorContext: Hashable, Sendable, ErrorContextDescribing {
     /// The 0-based row (or index) of the offending input.
     public var row: Int?
     /// The offending value, as written.
@@ -17,8 +19,5 @@ public struct ErrorContext: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// `row R, value V, expected E, found F`, leaving out what is unknown.
-    public var description: String {
-        [row.map { "row \($0)" }, value.map { "value \($0)" }, expected.map { "expected \($0)" }, found.map { "found \($0)" }]
-            .compactMap { $0 }.joined(separator: ", ")
-    }
+    public var items: [ErrorContextItem] { .labelled(["row": row, "value": value, "expected": expected, "found": found]) }
 }

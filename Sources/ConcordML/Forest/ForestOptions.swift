@@ -1,3 +1,4 @@
+public import ConcordErrors
 public import ConcordChem
 
 /// How many candidate features a split considers, as scikit-learn's `max_features`.
@@ -111,7 +112,7 @@ public struct ForestOptions: Sendable, Hashable {
 /// Modelled on grpc-swift's `RPCError`: callers branch on the opaque ``Code`` and read the row or
 /// counts from ``context``; ``description`` is the sentence for the user. Throw sites use the
 /// factories named after the codes. A leaf error: it has no underlying cause.
-public struct ForestError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct ForestError: CodedConcordError, Hashable {
     /// What kind of error this is.
     public var code: Code
     /// A sentence for the user.
@@ -126,8 +127,8 @@ public struct ForestError: Error, Sendable, Hashable, CustomStringConvertible {
         self.context = context
     }
 
-    /// The sentence for the user.
-    public var description: String { message }
+    /// The sentence for the user alone: it names the row or option concerned.
+    public static var layout: ErrorLayout { .messageOnly }
 }
 
 extension ForestError {

@@ -1,3 +1,4 @@
+public import ConcordErrors
 import ConcordChem
 
 /// A dense row-major matrix of `Double` features (tabular data: one row per sample).
@@ -30,23 +31,26 @@ public struct DenseMatrix: Sendable, Hashable {
 }
 
 /// Why a linear model could not be trained or applied.
-public struct LinearModelError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct LinearModelError: CodedConcordError, Hashable {
     /// What kind of input error this is.
     public var code: InputErrorCode
     /// A sentence saying what was wrong and how to fix it.
     public var message: String
     /// The row, value and counts concerned, when the throw site knows them.
     public var context: ErrorContext
+    /// The error that caused this one (a noise generator's), if any.
+    public var cause: (any Error)?
 
-    /// Creates an error (a leaf error: it has no underlying cause).
-    public init(_ code: InputErrorCode, _ message: String, context: ErrorContext = ErrorContext()) {
+    /// Creates an error.
+    public init(_ code: InputErrorCode, _ message: String, context: ErrorContext = ErrorContext(), cause: (any Error)? = nil) {
         self.code = code
         self.message = message
         self.context = context
+        self.cause = cause
     }
 
-    /// The message.
-    public var description: String { message }
+    /// The message (it names the row or option concerned), then the cause.
+    public static var layout: ErrorLayout { .messageOnly }
 }
 
 /// Features a linear model reads: sparse on-bits of fingerprints or dense rows.

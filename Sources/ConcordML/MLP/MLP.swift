@@ -1,3 +1,4 @@
+public import ConcordErrors
 public import ConcordChem
 public import Foundation
 
@@ -163,7 +164,7 @@ public struct MLP: ProbabilisticClassifier, Regressor, PersistableModel, Hashabl
 }
 
 /// Why an MLP could not be trained or applied.
-public struct MLPError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct MLPError: CodedConcordError, Hashable {
     /// What kind of input error this is.
     public var code: InputErrorCode
     /// A sentence saying what was wrong and how to fix it.
@@ -178,6 +179,6 @@ public struct MLPError: Error, Sendable, Hashable, CustomStringConvertible {
         self.context = context
     }
 
-    /// The message.
-    public var description: String { message }
+    /// The message alone: it names the row or option concerned.
+    public static var layout: ErrorLayout { .messageOnly }
 }

@@ -1,9 +1,10 @@
+public import ConcordErrors
 /// Why a metric could not be computed.
 ///
 /// Modelled on grpc-swift's `RPCError`: callers branch on the opaque ``Code`` and read the row or
 /// counts from ``context``; ``description`` is the sentence for the user. Throw sites use the
 /// factories named after the codes. A leaf error: it has no underlying cause.
-public struct MetricError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct MetricError: CodedConcordError, Hashable {
     /// What kind of error this is.
     public var code: Code
     /// A sentence for the user.
@@ -18,8 +19,8 @@ public struct MetricError: Error, Sendable, Hashable, CustomStringConvertible {
         self.context = context
     }
 
-    /// The sentence for the user.
-    public var description: String { message }
+    /// The sentence for the user alone: it names the row or option concerned.
+    public static var layout: ErrorLayout { .messageOnly }
 }
 
 extension MetricError {

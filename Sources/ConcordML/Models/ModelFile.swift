@@ -1,3 +1,4 @@
+public import ConcordErrors
 public import Foundation
 import Crypto
 
@@ -69,7 +70,7 @@ public enum ModelFile {
 /// Modelled on grpc-swift's `RPCError`: callers branch on the opaque ``Code`` and show
 /// ``description`` (which prints the cause) to people. Throw sites use the factories named after
 /// the codes, e.g. `throw .corruptPayload("no trees")`.
-public struct ModelFileError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct ModelFileError: CodedConcordError, Hashable {
     /// What kind of problem this is.
     public var code: Code
     /// A sentence for the user (without the cause).
@@ -87,21 +88,8 @@ public struct ModelFileError: Error, Sendable, Hashable, CustomStringConvertible
         self.cause = cause
     }
 
-    /// The message, followed by the cause when there is one.
-    public var description: String {
-        cause.map { "\(message) (\($0))" } ?? message
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(code)
-        hasher.combine(message)
-        hasher.combine(context)
-    }
-
-    /// Equal when code, message and context are (the cause is not compared).
-    public static func == (lhs: ModelFileError, rhs: ModelFileError) -> Bool {
-        lhs.code == rhs.code && lhs.message == rhs.message && lhs.context == rhs.context
-    }
+    /// The message, followed by the cause in parentheses when there is one.
+    public static var layout: ErrorLayout { ErrorLayout(context: .omitted, cause: .inParentheses) }
 }
 
 extension ModelFileError {
@@ -158,7 +146,7 @@ extension ModelFileError {
     }
 
     /// What was found and what was expected; both optional.
-    public struct Context: Hashable, Sendable {
+    public struct Context: Hashable, Sendable, ErrorContextDescribing {
         /// What the file holds (a format version or a model kind).
         public var found: String?
         /// What the reader expected or supports.
@@ -168,6 +156,9 @@ extension ModelFileError {
         public init(found: String? = nil, expected: String? = nil) {
             self.found = found; self.expected = expected
         }
+
+        /// `found F, expected E`, leaving out what is unknown.
+        public var items: [ErrorContextItem] { .labelled(["found": found, "expected": expected]) }
     }
 }
 

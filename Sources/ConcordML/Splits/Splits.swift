@@ -1,3 +1,4 @@
+public import ConcordErrors
 /// Row indices of a train/test split, each list ascending.
 public struct DataSplit: Sendable, Hashable {
     /// Rows to train on.
@@ -17,7 +18,7 @@ public struct DataSplit: Sendable, Hashable {
 /// Modelled on grpc-swift's `RPCError`: callers branch on the opaque ``Code`` and read the row or
 /// counts from ``context``; ``description`` is the sentence for the user. Throw sites use the
 /// factories named after the codes. A leaf error: it has no underlying cause.
-public struct SplitError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct SplitError: CodedConcordError, Hashable {
     /// What kind of error this is.
     public var code: Code
     /// A sentence for the user.
@@ -32,8 +33,8 @@ public struct SplitError: Error, Sendable, Hashable, CustomStringConvertible {
         self.context = context
     }
 
-    /// The sentence for the user.
-    public var description: String { message }
+    /// The sentence for the user alone: it names the row or option concerned.
+    public static var layout: ErrorLayout { .messageOnly }
 }
 
 extension SplitError {

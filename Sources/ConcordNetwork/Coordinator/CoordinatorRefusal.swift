@@ -1,3 +1,4 @@
+public import ConcordErrors
 public import ConcordFederation
 
 /// A refusal or failure of the coordinator: what kind (``code``, which gives the gRPC status a
@@ -7,7 +8,7 @@ public import ConcordFederation
 /// Modelled on grpc-swift's `RPCError`: callers branch on the opaque ``Code``, show
 /// ``description`` (the message followed by the cause) to people, and may inspect ``cause`` (a
 /// ``StorageError``, a ``ChunkError``, a ``FederationError`` …).
-public struct CoordinatorRefusal: Error, Sendable, Hashable, CustomStringConvertible {
+public struct CoordinatorRefusal: CodedConcordError, Hashable {
     /// What kind of refusal this is.
     public var code: Code
     /// What went wrong, for people (without the cause).
@@ -28,10 +29,7 @@ public struct CoordinatorRefusal: Error, Sendable, Hashable, CustomStringConvert
     }
 
     /// The message, followed by the cause when there is one: what partners and operators read.
-    public var description: String {
-        guard let cause else { return message }
-        return message.isEmpty ? "\(cause)" : "\(message): \(cause)"
-    }
+    public static var layout: ErrorLayout { .messageOnly }
 
     /// The text sent back to the caller (``description``).
     public var reason: String { description }
@@ -41,17 +39,6 @@ public struct CoordinatorRefusal: Error, Sendable, Hashable, CustomStringConvert
 
     /// A name of the code for earlier callers.
     public typealias Kind = Code
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(code)
-        hasher.combine(message)
-        hasher.combine(context)
-    }
-
-    /// Equal when code, message and context are (the cause is not compared).
-    public static func == (lhs: CoordinatorRefusal, rhs: CoordinatorRefusal) -> Bool {
-        lhs.code == rhs.code && lhs.message == rhs.message && lhs.context == rhs.context
-    }
 
     /// A store failure as an internal error, its message naming what was being done.
     static func storage(_ doing: String, _ error: any Error, job: String? = nil, partner: String? = nil) -> CoordinatorRefusal {
@@ -89,7 +76,7 @@ extension CoordinatorRefusal {
     }
 
     /// What a refused call concerned; every field is optional.
-    public struct Context: Hashable, Sendable, CustomStringConvertible {
+    public struct Context: Hashable, Sendable, ErrorContextDescribing {
         /// The job.
         public var job: String?
         /// The partner (the caller).
@@ -110,9 +97,8 @@ extension CoordinatorRefusal {
         }
 
         /// `job J, partner P, phase F, upload U, chunk C, field X`, leaving out what is unknown.
-        public var description: String {
-            [job.map { "job \($0)" }, partner.map { "partner \($0)" }, phase.map { "phase \($0)" }, upload.map { "upload \($0)" },
-             chunk.map { "chunk \($0)" }, field.map { "field \($0)" }].compactMap { $0 }.joined(separator: ", ")
+        public var items: [ErrorContextItem] {
+            .labelled(["job": job, "partner": partner, "phase": phase, "upload": upload, "chunk": chunk, "field": field])
         }
     }
 }

@@ -1,9 +1,11 @@
+@_exported public import ConcordErrors
+
 /// Why a node stopped without finishing its job: what kind of failure (``code``), a message for
 /// the partner's operator, what it concerned (``context``) and the error that caused it.
 ///
 /// Modelled on grpc-swift's `RPCError`: callers branch on the opaque ``Code`` and show
 /// ``description`` (the message followed by the cause) to people.
-public struct NodeError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct NodeError: CodedConcordError, Hashable {
     /// What kind of failure this is.
     public var code: Code
     /// What went wrong, for people (without the cause).
@@ -23,25 +25,11 @@ public struct NodeError: Error, Sendable, Hashable, CustomStringConvertible {
         self.init(code: code, message: message, context: context, cause: cause)
     }
 
-    /// The message, followed by the cause when there is one.
-    public var description: String {
-        guard let cause else { return message }
-        return message.isEmpty ? "\(cause)" : "\(message): \(cause)"
-    }
+    /// The message (which names the job or step), followed by the cause when there is one.
+    public static var layout: ErrorLayout { .messageOnly }
 
     /// The text shown to the operator (``description``).
     public var reason: String { description }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(code)
-        hasher.combine(message)
-        hasher.combine(context)
-    }
-
-    /// Equal when code, message and context are (the cause is not compared).
-    public static func == (lhs: NodeError, rhs: NodeError) -> Bool {
-        lhs.code == rhs.code && lhs.message == rhs.message && lhs.context == rhs.context
-    }
 }
 
 extension NodeError {
@@ -71,7 +59,7 @@ extension NodeError {
     }
 
     /// What a failing step concerned; every field is optional.
-    public struct Context: Hashable, Sendable, CustomStringConvertible {
+    public struct Context: Hashable, Sendable, ErrorContextDescribing {
         /// The job.
         public var job: String?
         /// The RPC method.
@@ -87,9 +75,6 @@ extension NodeError {
         }
 
         /// `job J, method M, chunk C, field F`, leaving out what is unknown.
-        public var description: String {
-            [job.map { "job \($0)" }, method.map { "method \($0)" }, chunk.map { "chunk \($0)" }, field.map { "field \($0)" }]
-                .compactMap { $0 }.joined(separator: ", ")
-        }
+        public var items: [ErrorContextItem] { .labelled(["job": job, "method": method, "chunk": chunk, "field": field]) }
     }
 }

@@ -167,7 +167,7 @@ public struct NodeSession<Transport: ClientTransport>: Sendable {
                 attempt += 1
                 let cause = error.cause.map { " — \($0)" } ?? ""
                 if let limit = config.giveUpAfter, Date().timeIntervalSince(started) > limit {
-                    throw NodeError("\(method): the coordinator has been unreachable for \(Int(limit)) s: \(error.message)\(cause)",
+                    throw NodeError("\(method): the coordinator has been unreachable for \(Int(limit)) s",
                                     code: .unreachable, context: .init(method: method), cause: error)
                 }
                 logger.warning("\(method): coordinator unreachable (\(error.code): \(error.message)\(cause)); retry \(attempt) in \(String(format: "%.1f", delay)) s")
@@ -178,7 +178,7 @@ public struct NodeSession<Transport: ClientTransport>: Sendable {
                 attempt += 1
                 try await Task.sleep(for: poll)
             } catch let error as RPCError {
-                throw NodeError("the coordinator refused \(method): \(error.message) (\(error.code))", code: .refused, context: .init(method: method), cause: error)
+                throw NodeError("the coordinator refused \(method)", code: .refused, context: .init(method: method), cause: error)
             }
         }
     }

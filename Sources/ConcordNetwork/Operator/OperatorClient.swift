@@ -17,7 +17,7 @@ public struct OperatorClient: Sendable {
         do {
             return try await withGRPCClient(transport: transport) { client in try await body(Concord_V2_Operator.Client(wrapping: client)) }
         } catch let error as RPCError {
-            throw NodeError("the coordinator answered: \(error.message) (\(error.code))")
+            throw NodeError("the coordinator answered", cause: error)
         }
     }
 

@@ -1,11 +1,12 @@
-import Foundation
+import ConcordErrors
 
-/// An error found while a command runs: printed as `Error: message`, without the usage text that
-/// ArgumentParser attaches to a `ValidationError` (which is for option errors found by `validate()`).
+/// An error found while a command runs: printed as `Error: file: message: cause`, without the
+/// usage text that ArgumentParser attaches to a `ValidationError` (which is for option errors
+/// found by `validate()`).
 ///
-/// Like the libraries' errors (modelled on grpc-swift's `RPCError`) it keeps the error that caused
-/// it in ``cause`` instead of flattening it into the message; ``description`` prints both.
-struct CLIError: Error, CustomStringConvertible {
+/// A ``ConcordError`` like the libraries' errors: it keeps the error that caused it in ``cause``
+/// instead of flattening it into the message, and ``description`` prints the whole chain.
+struct CLIError: ConcordError {
     /// What went wrong, for the user.
     var message: String
     /// The file the command was reading or writing, when there is one.
@@ -20,18 +21,10 @@ struct CLIError: Error, CustomStringConvertible {
         self.cause = cause
     }
 
+    /// `command failed`.
+    var codeName: String { "command failed" }
+    /// The file.
+    var contextItems: [ErrorContextItem] { file.map { [ErrorContextItem("file", $0, text: $0)] } ?? [] }
     /// `file: message: cause`, leaving out what is unknown.
-    var description: String {
-        let head = (file.map { "\($0): " } ?? "") + message
-        return cause.map { "\(head): \(CLIError.describe($0))" } ?? head
-    }
-
-    /// A cause as people should read it: Foundation's errors by their localized description (their
-    /// `description` dumps the user-info dictionary), every other error by its description.
-    static func describe(_ cause: any Error) -> String {
-        if cause is CocoaError || cause is POSIXError || type(of: cause) is NSError.Type {
-            return cause.localizedDescription
-        }
-        return String(describing: cause)
-    }
+    static var layout: ErrorLayout { .placeFirst }
 }

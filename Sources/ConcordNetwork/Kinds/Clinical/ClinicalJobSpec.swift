@@ -39,7 +39,7 @@ struct ClinicalJobSpec: Sendable {
     /// The spec's problems, field by field (empty when it can run).
     func problems() -> [(field: String, message: String)] {
         var out: [(String, String)] = []
-        do { _ = try ClinicalTask(clinical) } catch { out.append((error.field, error.message)) }
+        do { _ = try ClinicalTask(clinical) } catch { out.append((error.field, error.description)) }
         if Strategy.named(clinical.strategy) == nil {
             out.append(("strategy", "unknown strategy '\(clinical.strategy)'; choose one of \(Strategy.names.joined(separator: ", "))"))
         }

@@ -38,7 +38,7 @@ struct ClinicalPartner: PartnerJobKind {
         let details = try Self.details(found)
         let task: ClinicalTask
         do { task = try ClinicalTask(details) } catch {
-            throw NodeError("job \(jobID): \(error.message)", code: .configuration, context: .init(job: jobID, field: error.field))
+            throw NodeError("job \(jobID): \(error.message)", code: .configuration, context: .init(job: jobID, field: error.field), cause: error.cause)
         }
         guard let preset = ClinicalSimulationSettings.Preset(rawValue: details.preset), let network = task.network else {
             throw NodeError("job \(jobID) asks for benchmark '\(details.benchmark)' with preset '\(details.preset)', which this node cannot run",
@@ -198,7 +198,7 @@ struct ClinicalPartner: PartnerJobKind {
             try await session.upload(ClinicalJob.Upload.update, [(round, payload, "round \(round): the locally trained model's \(configuration.network.parameterCount) parameters, \(data.trainingInputs.rows) training rows, loss sums")],
                                      of: round, job: jobID, requireComplete: false)
         } catch let error as NodeError where error.code == .refused && (error.cause as? RPCError)?.code == .failedPrecondition {
-            session.logger.warning("round \(round): the coordinator did not take our update (\(error.message)); it was not aggregated, going on")
+            session.logger.warning("round \(round): the coordinator did not take our update (\(error)); it was not aggregated, going on")
         }
     }
 

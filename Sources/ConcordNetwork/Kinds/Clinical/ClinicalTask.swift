@@ -1,3 +1,4 @@
+import ConcordErrors
 import ConcordClinical
 import ConcordML
 import ConcordWire
@@ -34,7 +35,7 @@ enum ClinicalTask: Sendable {
                     CommonSchema.Outcome(variable: $0.variable, positive: positive.isEmpty ? $0.positive : positive)
                 }, features: features.isEmpty ? nil : features))
             } catch {
-                throw ClinicalTaskProblem(field: "schema_yaml", message: "the job's schema and outcome: \(error)")
+                throw ClinicalTaskProblem(field: "schema_yaml", message: "the job's schema and outcome", cause: error)
             }
         default:
             throw ClinicalTaskProblem(field: "benchmark", message: "unknown benchmark '\(benchmark)'; a clinical job runs heart-disease or table (the consortium's own tables)")
@@ -62,10 +63,18 @@ enum ClinicalTask: Sendable {
 }
 
 /// Why a clinical job's fields name no task.
-struct ClinicalTaskProblem: Error, Sendable, CustomStringConvertible {
+struct ClinicalTaskProblem: ConcordError {
     /// The spec field at fault.
     var field: String
-    /// What is wrong.
+    /// What is wrong (without the cause).
     var message: String
-    var description: String { message }
+    /// The schema's error, if one caused this.
+    var cause: (any Error)?
+
+    init(field: String, message: String, cause: (any Error)? = nil) { self.field = field; self.message = message; self.cause = cause }
+
+    var codeName: String { "invalid task" }
+    var contextItems: [ErrorContextItem] { [ErrorContextItem("field", field)] }
+    /// The message (which names the field), then the cause.
+    static var layout: ErrorLayout { .messageOnly }
 }

@@ -198,7 +198,7 @@ struct JobOptions: ParsableArguments {
             if let path = schema ?? defaultSchema {
                 clinical.benchmark = "table"
                 do { clinical.schemaYaml = try String(contentsOfFile: path, encoding: .utf8) } catch {
-                    throw CLIError("cannot read the schema \(path): \(error.localizedDescription)")
+                    throw CLIError("cannot read the schema", file: path, cause: error)
                 }
                 clinical.label = label ?? ""
                 clinical.positive = positive ?? ""
