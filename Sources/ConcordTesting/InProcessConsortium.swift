@@ -68,10 +68,11 @@ public struct InProcessConsortium: Sendable {
 
     /// A consortium of heart-disease hospitals for clinical jobs: each site's export in its own
     /// dialect, its mapping and the common schema written to `directory` (as `concord consortium
-    /// init --benchmark heart-disease` writes them), one node per hospital named after it.
+    /// init --benchmark heart-disease` writes them), one node per hospital named after it; its
+    /// coordinator keeps `privacyBudget` when given.
     /// - Throws: when a file or the coordinator's database cannot be written.
     public init(directory: URL, hospitals patients: [HeartDisease.Patient], seed: UInt64 = 5, parallelism: Int = 2,
-                logger: Logger = Logger(label: "concord.in-process")) throws {
+                privacyBudget: PrivacyBudget? = nil, logger: Logger = Logger(label: "concord.in-process")) throws {
         self.directory = directory; self.pool = []; self.logger = logger
         let files = try HeartDisease.writeSiteFiles(patients, to: directory.appending(path: "sites"))
         nodes = files.sites.map { site in
@@ -86,7 +87,7 @@ public struct InProcessConsortium: Sendable {
             return config
         }
         let store = try SQLiteCoordinatorStore(path: directory.appending(path: "coordinator.sqlite").path(percentEncoded: false))
-        engine = CoordinatorEngine(store: store, transferSource: { _ in ([], 0) }, parallelism: parallelism, logger: logger)
+        engine = CoordinatorEngine(store: store, transferSource: { _ in ([], 0) }, parallelism: parallelism, logger: logger, privacyBudget: privacyBudget)
     }
 
     /// A consortium of a user's table's sites for clinical jobs: the table written as

@@ -1452,6 +1452,17 @@ public nonisolated struct Concord_V2_ClinicalStatus: Sendable {
 
   public var meanClientAccuracyAtThreshold: Double = 0
 
+  /// Under differential privacy: the mode, δ and the largest site's ε planned for the job's rounds
+  /// (each site's in the results and the report).
+  public var privacyMode: String = String()
+
+  public var epsilon: Double = 0
+
+  public var delta: Double = 0
+
+  /// Whether rounds are combined by secure aggregation.
+  public var secureAggregation: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -3923,7 +3934,7 @@ nonisolated extension Concord_V2_ClinicalView: SwiftProtobuf.Message, SwiftProto
 
 nonisolated extension Concord_V2_ClinicalStatus: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ClinicalStatus"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}rounds_done\0\u{3}rounds_planned\0\u{3}validation_loss\0\u{3}stopped_round\0\u{3}model_sha256\0\u{3}mean_client_accuracy\0\u{3}pooled_accuracy\0\u{3}pooled_f1\0\u{3}pooled_roc_auc\0\u{3}f1_threshold\0\u{3}pooled_f1_at_threshold\0\u{3}mean_client_accuracy_at_threshold\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}rounds_done\0\u{3}rounds_planned\0\u{3}validation_loss\0\u{3}stopped_round\0\u{3}model_sha256\0\u{3}mean_client_accuracy\0\u{3}pooled_accuracy\0\u{3}pooled_f1\0\u{3}pooled_roc_auc\0\u{3}f1_threshold\0\u{3}pooled_f1_at_threshold\0\u{3}mean_client_accuracy_at_threshold\0\u{3}privacy_mode\0\u{1}epsilon\0\u{1}delta\0\u{3}secure_aggregation\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -3943,6 +3954,10 @@ nonisolated extension Concord_V2_ClinicalStatus: SwiftProtobuf.Message, SwiftPro
       case 10: try { try decoder.decodeSingularDoubleField(value: &self.f1Threshold) }()
       case 11: try { try decoder.decodeSingularDoubleField(value: &self.pooledF1AtThreshold) }()
       case 12: try { try decoder.decodeSingularDoubleField(value: &self.meanClientAccuracyAtThreshold) }()
+      case 13: try { try decoder.decodeSingularStringField(value: &self.privacyMode) }()
+      case 14: try { try decoder.decodeSingularDoubleField(value: &self.epsilon) }()
+      case 15: try { try decoder.decodeSingularDoubleField(value: &self.delta) }()
+      case 16: try { try decoder.decodeSingularBoolField(value: &self.secureAggregation) }()
       default: break
       }
     }
@@ -3985,6 +4000,18 @@ nonisolated extension Concord_V2_ClinicalStatus: SwiftProtobuf.Message, SwiftPro
     if self.meanClientAccuracyAtThreshold.bitPattern != 0 {
       try visitor.visitSingularDoubleField(value: self.meanClientAccuracyAtThreshold, fieldNumber: 12)
     }
+    if !self.privacyMode.isEmpty {
+      try visitor.visitSingularStringField(value: self.privacyMode, fieldNumber: 13)
+    }
+    if self.epsilon.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.epsilon, fieldNumber: 14)
+    }
+    if self.delta.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.delta, fieldNumber: 15)
+    }
+    if self.secureAggregation != false {
+      try visitor.visitSingularBoolField(value: self.secureAggregation, fieldNumber: 16)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -4001,6 +4028,10 @@ nonisolated extension Concord_V2_ClinicalStatus: SwiftProtobuf.Message, SwiftPro
     if lhs.f1Threshold != rhs.f1Threshold {return false}
     if lhs.pooledF1AtThreshold != rhs.pooledF1AtThreshold {return false}
     if lhs.meanClientAccuracyAtThreshold != rhs.meanClientAccuracyAtThreshold {return false}
+    if lhs.privacyMode != rhs.privacyMode {return false}
+    if lhs.epsilon != rhs.epsilon {return false}
+    if lhs.delta != rhs.delta {return false}
+    if lhs.secureAggregation != rhs.secureAggregation {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

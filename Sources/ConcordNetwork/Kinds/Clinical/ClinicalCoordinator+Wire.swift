@@ -48,6 +48,12 @@ extension ClinicalCoordinator {
             status.stoppedRound = UInt32(record.server.stoppedRound ?? 0)
         }
         if let model = try await context.artifact(ClinicalJob.Artifact.model) { status.modelSha256 = Digests.hex(model.sha256) }
+        status.secureAggregation = spec.clinical.secureAggregation
+        if let stored = try await context.artifact(Private.privacy), let account = try? StoredJSON.decode(ClinicalPrivacy.self, from: stored.data) {
+            status.privacyMode = account.mode
+            status.epsilon = account.epsilon
+            status.delta = account.delta
+        }
         if let results = try await Self.results(context) {
             status.meanClientAccuracy = results.scores.meanClient.accuracy ?? 0
             status.pooledAccuracy = results.scores.pooled.accuracy ?? 0

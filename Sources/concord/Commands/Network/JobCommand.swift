@@ -40,6 +40,11 @@ struct JobCommand: AsyncParsableCommand {
             if c.validationLoss > 0 { line += String(format: ", federated validation loss %.4f", c.validationLoss) }
             if !c.modelSha256.isEmpty { line += ", final model SHA-256 \(c.modelSha256)" }
             print(line)
+            if !c.privacyMode.isEmpty {
+                print(String(format: "differential privacy: %@ level, ε = %.3f at δ = %g (the largest site's, planned for every round; each site's in the results)",
+                             c.privacyMode, c.epsilon, c.delta))
+            }
+            if c.secureAggregation { print("secure aggregation: the coordinator learned only each round's weighted sum of the sites' models") }
             if s.finished, s.phase == "complete" {
                 print(String(format: "test: mean client accuracy %.3f; pooled accuracy %.3f, F1 %.3f, ROC-AUC %.3f",
                              c.meanClientAccuracy, c.pooledAccuracy, c.pooledF1, c.pooledRocAuc))
@@ -164,8 +169,13 @@ struct JobOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Clinical: the fraction of sites asked to train each round (1: all).") var participation: Double = 1
     @Flag(name: .customLong("secure-aggregation"), help: "Clinical: combine each round's updates by a SecAgg+ secure sum, so the coordinator learns only their weighted sum (the sites' nodes need their kit certificates).") var secureAggregation = false
     @Option(parsing: .unconditional, help: "Clinical: seconds a round waits for every site's update before it aggregates with the quorum (0: wait for all).") var roundDeadline: UInt32 = 0
+    @OptionGroup(title: "Clinical: differential privacy (as 'clinical simulate' takes it; the sites' noise comes from system entropy)") var privacy: ClinicalPrivacyOptions
+    @Flag(help: "Clinical, with --dp: the noise from the job's public seed instead of system entropy, so the job repeats the simulation's model — for tests and demonstrations only: anyone who knows the seed can remove the noise.") var reproducibleNoise = false
 
     func validate() throws {
+        if privacy.epsilons != nil { throw ValidationError("--epsilons draws a utility–ε curve in 'clinical simulate'; a job takes one --epsilon") }
+        if privacy.systemNoise { throw ValidationError("a job's noise comes from system entropy already; --system-noise is for 'clinical simulate'") }
+        if reproducibleNoise, privacy.mode == DifferentialPrivacyOptions.Mode.none { throw ValidationError("--reproducible-noise needs --dp record|client|local") }
         guard (0...1).contains(domainFraction) else { throw ValidationError("--domain-fraction must lie in [0, 1]") }
         guard weightPower.isFinite, weightPower > 0 else { throw ValidationError("--weight-power must be a positive number") }
         guard softTemperature.isFinite, softTemperature > 0 else { throw ValidationError("--soft-temperature must be a positive number") }
@@ -195,6 +205,20 @@ struct JobOptions: ParsableArguments {
             clinical.weighting = weighting ?? ""
             clinical.participation = participation
             clinical.secureAggregation = secureAggregation
+            let dp = try privacy.options()
+            if dp.isEnabled {
+                var wire = Concord_V2_ClinicalPrivacySpec()
+                wire.mode = dp.mode.rawValue
+                wire.epsilon = dp.epsilon ?? 0
+                wire.delta = dp.delta
+                wire.clip = dp.clipNorm
+                wire.noiseMultiplier = dp.noiseMultiplier ?? 0
+                wire.lotSize = UInt32(clamping: dp.lotSize ?? 0)
+                wire.learningRate = dp.learningRate ?? 0
+                wire.siteEpsilons = dp.siteEpsilons ?? []
+                wire.reproducibleNoise = reproducibleNoise
+                clinical.privacy = wire
+            }
             if let path = schema ?? defaultSchema {
                 clinical.benchmark = "table"
                 do { clinical.schemaYaml = try String(contentsOfFile: path, encoding: .utf8) } catch {
@@ -209,6 +233,7 @@ struct JobOptions: ParsableArguments {
             spec.clinical = clinical
             return spec
         }
+        if try privacy.options().isEnabled { throw CLIError("--dp is for clinical jobs (a distillation job's privacy is not yet accounted)") }
         var distillation = Concord_V2_DistillationSpec()
         distillation.transferSource = transfer
         distillation.transferSize = transferSize
