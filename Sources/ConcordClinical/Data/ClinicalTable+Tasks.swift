@@ -18,7 +18,7 @@ extension ClinicalTable {
             for (site, n) in zip(sites, missing) where n > 0 {
                 notes.append(n == site.outcomes.count
                              ? "site '\(site.name)' has no value in the task column '\(head.name)': that head is masked at the site, which trains the other heads only"
-                             : "site '\(site.name)': \(n) of its \(LabelledRows.rows(site.outcomes.count)) have no value in the task column '\(head.name)' (masked on those rows)")
+                             : "site '\(site.name)': \(n) of its \(LabelledRows.rows(site.outcomes.count)) \(n == 1 ? "has" : "have") no value in the task column '\(head.name)' (masked on those rows)")
             }
         }
         return notes

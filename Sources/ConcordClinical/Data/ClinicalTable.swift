@@ -103,7 +103,8 @@ public struct ClinicalTable: Sendable, Hashable {
     /// ``HarmonisationLimits/maxTableBytes`` before reading it.
     /// - Throws: ``ClinicalDataError``: `.io`, `.tooLarge`, or `.malformedInput` naming the file,
     ///   line and column of what cannot be used (an unknown column, a label that is not 0/1,
-    ///   no usable feature or row).
+    ///   no usable feature or row, a task column that is also a feature, the site or label column,
+    ///   constant, or text with more than two values).
     public init(source: Source) throws(ClinicalDataError) {
         let data = try Harmoniser.read(source.file, limit: HarmonisationLimits.maxTableBytes, site: nil)
         try self.init(data: data, name: source.file.lastPathComponent, source: source)

@@ -3,15 +3,16 @@ extension ClinicalSimulation {
     /// says, then the same federated, pooled and local models, scores and Shapley values as the
     /// benchmark, with global normalisation (imputing missing values by the federation's means)
     /// unless the preset is FLamby's. With task columns (``ClinicalTable/tasks``), one multi-task
-    /// model as ``run(settings:actg175:progress:)`` trains ACTG175's (see ``runTasks(settings:table:sites:notes:progress:)``).
+    /// model, as ``run(settings:actg175:progress:)`` trains ACTG175's, scored per head.
     ///
     /// What reading and splitting the table did — columns made categorical or left out, rows and
     /// sites left out, sites too small to split stratified, sites with one class — comes first in
     /// the results' notes; the run goes on. The results' benchmark is `table:<file name>`.
     /// - Throws: ``ClinicalDataError`` `.invalidSplit` when no site has test rows;
     ///   ``FederatedLearningError`` `.insufficientUpdates` when the strategy needs more sites a
-    ///   round than the table has (Krum, 3 or more); the errors of
-    ///   training and evaluation otherwise.
+    ///   round than the table has (Krum, 3 or more), `.invalidOption` for task columns under
+    ///   FLamby's preset or with a utility–ε curve, `.lengthMismatch` for arrival times that are
+    ///   not one per site; the errors of training and evaluation otherwise.
     public static func run(settings: ClinicalSimulationSettings, table: ClinicalTable, progress: Progress? = nil) async throws -> ClinicalResults {
         try settings.validate()
         let (sites, splitNotes) = try table.split()
