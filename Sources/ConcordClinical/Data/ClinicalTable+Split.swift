@@ -57,10 +57,15 @@ extension ClinicalTable {
             throw ClinicalDataError(.invalidSplit, "site \(site.name)'s rows do not have \(columns) features each", context: .init(site: site.name, file: file))
         }
         do {
-            return try ClinicalSiteData(name: site.name, train: FeatureTable(rows: train.count, columns: columns, values: train.flatMap { site.rows[$0] }),
-                                        trainLabels: train.map { site.labels[$0] },
-                                        test: FeatureTable(rows: test.count, columns: columns, values: test.flatMap { site.rows[$0] }),
-                                        testLabels: test.map { site.labels[$0] })
+            var data = try ClinicalSiteData(name: site.name, train: FeatureTable(rows: train.count, columns: columns, values: train.flatMap { site.rows[$0] }),
+                                            trainLabels: train.map { site.labels[$0] },
+                                            test: FeatureTable(rows: test.count, columns: columns, values: test.flatMap { site.rows[$0] }),
+                                            testLabels: test.map { site.labels[$0] })
+            if let tasks = site.outcomes.first?.count, site.outcomes.count == site.labels.count {
+                data.trainOutcomes = try FeatureTable(rows: train.count, columns: tasks, values: train.flatMap { site.outcomes[$0] })
+                data.testOutcomes = try FeatureTable(rows: test.count, columns: tasks, values: test.flatMap { site.outcomes[$0] })
+            }
+            return data
         } catch {
             throw ClinicalDataError(.invalidSplit, "site \(site.name)'s tables do not fit together", context: .init(site: site.name, file: file), cause: error)
         }

@@ -1,5 +1,6 @@
 public import Foundation
 import ConcordData
+public import ConcordML
 
 /// A user's own patient table, encoded for the clinical simulation: one row per patient, a
 /// column naming the patient's site, a binary outcome, and features.
@@ -33,13 +34,30 @@ public struct ClinicalTable: Sendable, Hashable {
         public var features: [String]?
         /// The `random_state` of each site's stratified 66/34 split (FLamby's 43 by default).
         public var splitRandomState: UInt32
+        /// Extra outcome columns, one model head each (see ``Task``); none of them may be a feature.
+        public var tasks: [String]
 
         /// A source.
         public init(file: URL, siteColumn: String, labelColumn: String, positive: String? = nil, features: [String]? = nil,
-                    splitRandomState: UInt32 = HeartDisease.randomState) {
+                    splitRandomState: UInt32 = HeartDisease.randomState, tasks: [String] = []) {
             self.file = file; self.siteColumn = siteColumn; self.labelColumn = labelColumn
-            self.positive = positive; self.features = features; self.splitRandomState = splitRandomState
+            self.positive = positive; self.features = features; self.splitRandomState = splitRandomState; self.tasks = tasks
         }
+    }
+
+    /// An extra outcome column as a model head. Binary when the column has exactly two distinct
+    /// values: the positive is the larger number when both are numbers (1 of 0/1, 2 of 1/2), else
+    /// the later in code-point order (`yes` of `no`/`yes`); continuous when every value is a
+    /// number and there are more than two (standardised with the federation's mean and standard
+    /// deviation for training). A missing value masks the head on that row: it adds neither loss
+    /// nor gradient, and a site without any value of the column trains the other heads only.
+    public struct Task: Sendable, Hashable, Codable {
+        /// The column's name.
+        public var name: String
+        /// `binary` or `continuous`.
+        public var kind: DenseNetwork.Head
+        /// A binary head's values meaning 1 and 0 (`nil` for a continuous head).
+        public var positive: String?, negative: String?
     }
 
     /// One site's usable rows.
@@ -52,10 +70,12 @@ public struct ClinicalTable: Sendable, Hashable {
         public var labels: [UInt8]
         /// Each row's 1-based line in the file.
         public var lines: [Int]
+        /// Each row's extra outcomes, one per ``ClinicalTable/tasks`` entry (`NaN` where missing; empty rows without tasks).
+        public var outcomes: [[Double]]
 
         /// A site's rows.
-        public init(name: String, rows: [[Double]], labels: [UInt8], lines: [Int]) {
-            self.name = name; self.rows = rows; self.labels = labels; self.lines = lines
+        public init(name: String, rows: [[Double]], labels: [UInt8], lines: [Int], outcomes: [[Double]] = []) {
+            self.name = name; self.rows = rows; self.labels = labels; self.lines = lines; self.outcomes = outcomes
         }
     }
 
@@ -72,6 +92,10 @@ public struct ClinicalTable: Sendable, Hashable {
     public var splitRandomState: UInt32
     /// The label column's name.
     public var labelColumn: String
+    /// The extra outcome columns' heads, in ``Source/tasks`` order (empty without).
+    public var tasks: [Task] { taskColumns.map(\.head) }
+    /// The extra outcome columns.
+    var taskColumns: [TaskColumn] = []
     /// The source columns the features came from, in order.
     var columns: [FeatureColumn]
 
@@ -79,7 +103,8 @@ public struct ClinicalTable: Sendable, Hashable {
     /// ``HarmonisationLimits/maxTableBytes`` before reading it.
     /// - Throws: ``ClinicalDataError``: `.io`, `.tooLarge`, or `.malformedInput` naming the file,
     ///   line and column of what cannot be used (an unknown column, a label that is not 0/1,
-    ///   no usable feature or row).
+    ///   no usable feature or row, a task column that is also a feature, the site or label column,
+    ///   constant, or text with more than two values).
     public init(source: Source) throws(ClinicalDataError) {
         let data = try Harmoniser.read(source.file, limit: HarmonisationLimits.maxTableBytes, site: nil)
         try self.init(data: data, name: source.file.lastPathComponent, source: source)
@@ -97,7 +122,8 @@ public struct ClinicalTable: Sendable, Hashable {
         let layout = try Layout(table, source: source)
         let labelled = try LabelledRows(table, layout: layout, positive: source.positive)
         var notes: [String] = []
-        var columns: [FeatureColumn] = []
+        var columns: [FeatureColumn] = [], tasks: [TaskColumn] = []
+        for index in layout.tasks { tasks.append(try TaskColumn.make(table, index: index, rows: labelled.kept)) }
         for index in layout.features {
             let made = try FeatureColumn.make(table, index: index, rows: labelled.kept, explicit: source.features != nil)
             if let column = made.column { columns.append(column) }
@@ -114,6 +140,7 @@ public struct ClinicalTable: Sendable, Hashable {
             sites[site, default: Site(name: site, rows: [], labels: [], lines: [])].rows.append(row)
             sites[site]?.labels.append(labelled.labels[k])
             sites[site]?.lines.append(table.lines[r])
+            if !tasks.isEmpty { sites[site]?.outcomes.append(tasks.map { $0.encode(table.rows[r][$0.index]) }) }
         }
         notes += labelled.notes(featureless: featureless, kept: sites, labelColumn: table.header[layout.label])
         self.file = name
@@ -121,7 +148,8 @@ public struct ClinicalTable: Sendable, Hashable {
         self.sites = labelled.siteOrder.sorted().compactMap { sites[$0] }
         self.labelColumn = table.header[layout.label]
         self.columns = columns
-        self.notes = notes
+        self.taskColumns = tasks
+        self.notes = notes + Self.taskNotes(tasks, sites: self.sites)
         self.splitRandomState = source.splitRandomState
         guard !self.sites.isEmpty else {
             throw ClinicalDataError(.malformedInput, "no row has a site, a label and a feature value; nothing to learn from", context: .init(file: name))

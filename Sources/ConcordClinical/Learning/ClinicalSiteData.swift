@@ -15,6 +15,11 @@ public struct ClinicalSiteData: Sendable, Hashable {
     public var test: FeatureTable
     /// The test outcomes.
     public var testLabels: [UInt8]
+    /// The extra task columns' training outcomes, one column per task in ``ClinicalTable/tasks``
+    /// order (`NaN` where missing; `nil` without task columns).
+    public var trainOutcomes: FeatureTable? = nil
+    /// The extra task columns' test outcomes, as ``trainOutcomes``.
+    public var testOutcomes: FeatureTable? = nil
 
     /// A site's tables. - Throws: ``FederatedLearningError`` `.lengthMismatch` when a table and its
     /// outcomes differ in rows or the tables in columns.

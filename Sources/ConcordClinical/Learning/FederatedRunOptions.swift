@@ -1,6 +1,6 @@
 /// How a clinical federation runs beyond its strategy and budget: how the sites' updates are
 /// weighted (adaptive weighting of non-IID sites), which fraction of the sites trains each round,
-/// and early stopping on the federated validation loss. The simulation and the networked job
+/// early stopping on the federated validation loss, and a straggler deadline. The simulation and the networked job
 /// take the same options.
 public struct FederatedRunOptions: Sendable, Hashable {
     /// How each site's update counts; nil keeps the strategy's own (FedAvg: its training rows).
@@ -14,10 +14,18 @@ public struct FederatedRunOptions: Sendable, Hashable {
     /// Whether rounds are combined by a secure sum (``SecureUpdate``; see
     /// ``FederatedTrainingConfiguration/secureAggregation``).
     public var secureAggregation = false
+    /// Seconds after which a site's update is dropped as a straggler's (nil: no deadline); see
+    /// ``arrivalTimes(for:_:)`` for when updates arrive.
+    public var deadline: Double? = nil
+    /// Each site's arrival time in seconds, the same every round, in the federation's site order
+    /// (nil: simulated, ``ArrivalTimes/simulated(work:rounds:seed:)``); used only with ``deadline``.
+    public var arrivalTimes: [Double]? = nil
 
     /// Options; the defaults change nothing.
-    public init(weighting: Strategy.Weighting? = nil, participation: Double = 1, patience: Int? = nil, privacy: DifferentialPrivacyOptions = .none) {
+    public init(weighting: Strategy.Weighting? = nil, participation: Double = 1, patience: Int? = nil, privacy: DifferentialPrivacyOptions = .none,
+                deadline: Double? = nil, arrivalTimes: [Double]? = nil) {
         self.weighting = weighting; self.participation = participation; self.patience = patience; self.privacy = privacy
+        self.deadline = deadline; self.arrivalTimes = arrivalTimes
     }
 
     /// The weighting rules by name, as command lines and job specifications give them: `sample-count`,
@@ -46,6 +54,7 @@ public struct FederatedRunOptions: Sendable, Hashable {
             throw FederatedLearningError(.invalidOption, "the participation fraction must lie in (0, 1], got \(participation)")
         }
         if let patience, patience < 1 { throw FederatedLearningError(.invalidOption, "the patience must be at least 1 round, got \(patience)") }
+        try validateDeadline()
     }
 
     /// `configuration` with these options applied.
@@ -56,6 +65,7 @@ public struct FederatedRunOptions: Sendable, Hashable {
         out.patience = patience
         out.privacy = privacy
         out.secureAggregation = secureAggregation
+        out.deadline = deadline
         return out
     }
 
@@ -71,6 +81,7 @@ public struct FederatedRunOptions: Sendable, Hashable {
         }
         if participation < 1 { out.append("partial participation: \(participation) of the sites, drawn from the seed, train each round") }
         if let patience { out.append("early stopping after \(patience) rounds without improvement of the federated validation loss") }
+        out += deadlineNotes
         if secureAggregation { out.append("secure aggregation: each round's updates combined by a SecAgg+ secure sum; the coordinator learns only the weighted sum of the sites' models (fixed-point, 2^-f resolution)") }
         if privacy.isEnabled { out.append("differential privacy: \(privacy.mode.rawValue) level; what it protects, against whom, and each site's ε are in results.json's privacy") }
         return out

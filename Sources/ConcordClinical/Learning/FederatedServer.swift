@@ -64,12 +64,22 @@ public struct FederatedServer: Sendable, Hashable, Codable {
 
     /// Aggregates the next round from the sites' updates (sites asked: `participants`), moving the
     /// global model (with `clientNoise`, by client-level DP's noisy mean of clipped updates); the round is recorded once its validation loss is known (``record(validationLoss:)``).
+    /// A round in which every update missed `deadline` leaves the global model (and the strategy's
+    /// memory) as it was, every update recorded as dropped, as Flower's strategies keep the
+    /// parameters of a round without results.
     /// - Returns: how each update counted.
     /// - Throws: ``FederatedLearningError`` when no round is open, or the strategy refuses the updates.
     @discardableResult
     public mutating func aggregate(_ updates: [ClientUpdate], participants: [Int], strategy: Strategy,
                                    deadline: Double? = nil, clientNoise: ClientLevelNoise? = nil) throws(FederatedLearningError) -> RoundResult {
         guard let round = nextRound else { throw FederatedLearningError(.invalidOption, "no round is open: the run has finished or waits for a loss") }
+        if let deadline, !updates.isEmpty, updates.allSatisfy({ $0.arrival > deadline }) {
+            let late = updates.map(\.site).sorted()
+            state.round = round
+            pending = FederatedRound(round: round, validationLoss: .nan, participants: participants, dropped: late,
+                                     weights: [Double](repeating: 0, count: siteCount), aggregated: [])
+            return RoundResult(state: state, weights: [:], dropped: late)
+        }
         let result = try strategy.aggregate(state, updates: updates, totalSites: siteCount, deadline: deadline, clientNoise: clientNoise)
         state = result.state
         let aggregated = updates.map(\.site).filter { !result.dropped.contains($0) }.sorted()

@@ -50,8 +50,9 @@ public struct FederatedTrainingConfiguration: Sendable {
     public var participation: Participation
     /// Seconds after which a site's update is dropped as a straggler's (`nil` for no deadline).
     public var deadline: Double?
-    /// Each site's simulated arrival time in seconds (for the deadline); `nil` for 0 everywhere.
-    public var arrivalTimes: [Double]?
+    /// When each site's update arrives, round by round, in seconds (for the deadline); `nil` for 0
+    /// everywhere. An array literal gives each site one time for every round.
+    public var arrivalTimes: ArrivalTimes?
     /// Early stopping's patience in rounds on the federated validation loss (`nil` for none).
     public var patience: Int?
     /// The starting parameters (`nil`: the network's initial parameters from the seed).
@@ -68,7 +69,7 @@ public struct FederatedTrainingConfiguration: Sendable {
     /// A configuration.
     public init(network: DenseNetwork, strategy: Strategy = .fedAvg, rounds: Int = 20, localEpochs: Int = 1, learningRate: Double = 0.05,
                 batchSize: Int = 32, optimizer: DenseTrainingOptions.Optimizer = .sgd, l2: Double = 0, seed: UInt64 = 0,
-                participation: Participation = .all, deadline: Double? = nil, arrivalTimes: [Double]? = nil, patience: Int? = nil,
+                participation: Participation = .all, deadline: Double? = nil, arrivalTimes: ArrivalTimes? = nil, patience: Int? = nil,
                 initialParameters: [Double]? = nil, localSteps: Int? = nil) {
         self.network = network; self.strategy = strategy; self.rounds = rounds; self.localEpochs = localEpochs
         self.learningRate = learningRate; self.batchSize = batchSize; self.optimizer = optimizer; self.l2 = l2; self.seed = seed

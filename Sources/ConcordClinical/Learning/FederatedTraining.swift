@@ -70,7 +70,7 @@ public enum FederatedTraining {
         do {
             return try await withThrowingTaskGroup(of: ClientUpdate.self) { group in
                 for s in participants {
-                    let site = sites[s], client = clients[s], arrival = c.arrivalTimes?[s] ?? 0
+                    let site = sites[s], client = clients[s], arrival = c.arrivalTimes?.time(site: s, round: round) ?? 0
                     group.addTask { try client.train(site, state: state, round: round, configuration: c, arrival: arrival) }
                 }
                 var out: [ClientUpdate] = []
@@ -90,8 +90,9 @@ public enum FederatedTraining {
             throw FederatedLearningError(.invalidOption, "rounds, local epochs and local steps must be non-negative",
                                          context: .init(found: min(c.rounds, c.localEpochs, c.localSteps ?? 0)))
         }
-        if let times = c.arrivalTimes, times.count != sites.count {
-            throw FederatedLearningError(.lengthMismatch, "one arrival time per site is needed", context: .init(expected: sites.count, found: times.count))
+        try c.arrivalTimes?.validate(sites: sites.count)
+        if let deadline = c.deadline, !(deadline.isFinite && deadline > 0) {
+            throw FederatedLearningError(.invalidOption, "the round deadline must be a positive number of seconds, got \(deadline)")
         }
         if c.secureAggregation {
             try SecureUpdate.check(c.strategy)

@@ -70,6 +70,9 @@ public struct ClinicalRound: Sendable, Hashable, Codable {
     public var loss: Double?
     /// Each site's weight in the round's aggregate, by site name.
     public var weights: [String: Double]
+    /// The sites whose updates missed the straggler deadline (one seed's round; `nil` in a mean
+    /// over seeds and without a deadline).
+    public var dropped: [String]? = nil
 
     /// The mean over seeds, round by round (runs must have the same rounds).
     static func mean(_ runs: [[ClinicalRound]]) -> [ClinicalRound] {
@@ -133,10 +136,13 @@ public struct ClinicalModelResult: Sendable, Hashable, Codable {
     /// site's rows only).
     public enum Role: String, Sendable, Hashable, Codable { case federated, pooled, local }
 
-    /// The strategy's name, `pooled`, or `local-<site>`.
+    /// The strategy's name, `pooled`, or `local-<site>` (a single-task model of a multi-task run:
+    /// `<strategy>-<head>-only`).
     public var name: String
     /// The role.
     public var role: Role
+    /// The head scored, for an extra task column's binary head (`nil`: the main outcome).
+    public var head: String? = nil
     /// The test scores, means over seeds.
     public var test: ClinicalScores
     /// The rounds, means over seeds (federated models only).
@@ -146,7 +152,7 @@ public struct ClinicalModelResult: Sendable, Hashable, Codable {
     /// The test scores at each seed's F1-optimal threshold, means over seeds (federated models only).
     public var atF1Threshold: ClinicalThresholdScores? = nil
 
-    enum CodingKeys: String, CodingKey { case name, role, test, rounds, seeds, atF1Threshold = "at_f1_threshold" }
+    enum CodingKeys: String, CodingKey { case name, role, head, test, rounds, seeds, atF1Threshold = "at_f1_threshold" }
 }
 
 /// The sites' contributions to the federated model, means over seeds.
@@ -223,11 +229,17 @@ public struct ClinicalResults: Sendable, Hashable, Codable {
     /// Mean client accuracy against ε, beside the same training without differential privacy
     /// (`nil` unless asked for).
     public var privacyCurve: ClinicalPrivacyCurve? = nil
+    /// With a straggler deadline: how many of the federated model's updates each site had dropped
+    /// as late, by site name, the mean over seeds (`nil` without a deadline).
+    public var droppedUpdates: [String: Double]? = nil
+    /// The binary heads of a user's extra task columns (``ClinicalModelResult/head`` names the
+    /// head), scored as ``models`` scores the main outcome (`nil` without such a head).
+    public var taskModels: [ClinicalModelResult]? = nil
 
     enum CodingKeys: String, CodingKey {
         case benchmark, preset, strategy, normalisation, rounds, seeds, sites, models, contributions, notes
         case siteSummaries = "site_summaries", modelParameters = "model_parameters", heads, regressionModels = "regression_models", dataNotes = "data_notes"
-        case harmonisation, privacy, privacyCurve = "privacy_curve"
+        case harmonisation, privacy, privacyCurve = "privacy_curve", droppedUpdates = "dropped_updates", taskModels = "task_models"
     }
 }
 
@@ -246,8 +258,8 @@ extension ClinicalScores {
 
 extension ClinicalModelResult {
     /// A model's result from its seeds' runs: scores, rounds and thresholds averaged over them.
-    init(name: String, role: Role, seeds: [ClinicalSeedResult]) {
-        self.init(name: name, role: role, test: .mean(seeds.map(\.test)), rounds: ClinicalRound.mean(seeds.map(\.rounds)), seeds: seeds,
+    init(name: String, role: Role, head: String? = nil, seeds: [ClinicalSeedResult]) {
+        self.init(name: name, role: role, head: head, test: .mean(seeds.map(\.test)), rounds: ClinicalRound.mean(seeds.map(\.rounds)), seeds: seeds,
                   atF1Threshold: ClinicalThresholdScores.mean(seeds.map(\.atF1Threshold)))
     }
 }

@@ -18,6 +18,7 @@ extension ClinicalSimulation {
             value: "mean client test accuracy (threshold 0.5, over all \(scored) sites' test sets) of the \(settings.strategy) model "
                 + "trained by the coalition's sites with the same seed and budget; the empty coalition's value is the untrained initial model's")
         let flamby = settings.preset == .flamby
+        let dropped = droppedUpdates(models.first, sites: names, settings: settings)
         let notes = dataNotes + [
             flamby ? "per-site normalisation (FLamby): each site z-scores with its own training mean and unbiased standard deviation"
                 : "global normalisation: one mean and standard deviation per feature from the sites' summed moments",
@@ -25,13 +26,15 @@ extension ClinicalSimulation {
                 : "the pooled model trains and is scored on the same globally normalised inputs",
             "metrics at threshold 0.5; mean_client is the mean over sites (FLamby's figure), pooled is from the sites' summed counts",
             "round loss: the global model's mean cross-entropy over every site's training rows after the round",
-        ] + settings.options.notes + (settings.shapley ? [shapleyObstacle(settings)].compactMap { $0 } : [])
-        return ClinicalResults(benchmark: benchmark, preset: settings.preset.rawValue, strategy: settings.strategy,
+        ] + settings.options.notes + [dropped?.note].compactMap { $0 } + (settings.shapley ? [shapleyObstacle(settings)].compactMap { $0 } : [])
+        var results = ClinicalResults(benchmark: benchmark, preset: settings.preset.rawValue, strategy: settings.strategy,
                                normalisation: flamby ? NormalisationScope.perSite.rawValue : NormalisationScope.global.rawValue,
                                rounds: settings.effectiveRounds, seeds: settings.seeds, sites: names, models: models,
                                contributions: contributions, notes: notes,
                                siteSummaries: data.sites.map { ClinicalSiteSummary(name: $0.name, trainingLabels: $0.trainLabels, testLabels: $0.testLabels) },
                                modelParameters: runs.first?.modelParameters, privacy: ClinicalPrivacy.worst(runs.compactMap(\.privacy)))
+        results.droppedUpdates = dropped?.counts
+        return results
     }
 }
 
@@ -46,13 +49,20 @@ extension ClinicalResults {
 
     /// `models.csv`: one row per model and scope (`mean_client`, `pooled`, `site:<name>`), the
     /// five metrics as means over seeds; an undefined metric is empty.
-    public var modelsCSV: String {
-        var lines = ["model,role,scope," + ClinicalMetrics.names.joined(separator: ",")]
+    public var modelsCSV: String { csv(models, head: false) }
+
+    /// `task_models.csv`: as `models.csv` with a `head` column, for the binary heads of extra task
+    /// columns (`nil` without one).
+    public var taskModelsCSV: String? { taskModels.map { csv($0, head: true) } }
+
+    func csv(_ models: [ClinicalModelResult], head: Bool) -> String {
+        var lines = ["model,role," + (head ? "head," : "") + "scope," + ClinicalMetrics.names.joined(separator: ",")]
         for model in models {
             let scopes = [("mean_client", model.test.meanClient), ("pooled", model.test.pooled)]
                 + sites.compactMap { s in model.test.sites[s].map { ("site:\(s)", $0) } }
             for (scope, m) in scopes {
-                lines.append(([model.name, model.role.rawValue, scope] + m.values.map { $0.map { String(format: "%.4f", $0) } ?? "" }).joined(separator: ","))
+                lines.append(([model.name, model.role.rawValue] + (head ? [model.head ?? ""] : []) + [scope]
+                              + m.values.map { $0.map { String(format: "%.4f", $0) } ?? "" }).joined(separator: ","))
             }
         }
         return lines.joined(separator: "\n") + "\n"
@@ -73,12 +83,14 @@ extension ClinicalResults {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Writes `results.json` and `models.csv` (and `regression_models.csv` for a continuous head)
+    /// Writes `results.json` and `models.csv` (and `regression_models.csv` for a continuous head,
+    /// `task_models.csv` for extra binary heads)
     /// into `directory` (created when absent).
     /// - Throws: ``ClinicalDataError`` `.io` naming the file that could not be written.
     public func write(to directory: URL) throws(ClinicalDataError) {
         var files = [("results.json", { try self.json() }), ("models.csv", { Data(self.modelsCSV.utf8) })]
         if let regression = regressionCSV { files.append(("regression_models.csv", { Data(regression.utf8) })) }
+        if let tasks = taskModelsCSV { files.append(("task_models.csv", { Data(tasks.utf8) })) }
         do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
             throw ClinicalDataError(.io, "cannot create the output directory", context: .init(file: directory.path), cause: error)
         }

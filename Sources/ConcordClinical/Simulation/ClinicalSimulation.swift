@@ -74,11 +74,7 @@ public enum ClinicalSimulation {
         // A site without test rows (a tiny site of a user's table) trains but is not scored.
         let tests = data.sites.filter { !$0.testLabels.isEmpty }.map { ($0.name, $0.testInputs, $0.testLabels) }
         let federated = try await federate(data.sites, network: network, settings: settings, budget: budget, initial: initial, seed: seed)
-        let names = data.sites.map(\.name)
-        let rounds = federated.rounds.map { r in
-            ClinicalRound(round: r.round, loss: r.validationLoss.isFinite ? r.validationLoss : nil,
-                          weights: Dictionary(uniqueKeysWithValues: zip(names, r.weights)))
-        }
+        let rounds = clinicalRounds(federated, sites: data.sites.map(\.name), deadline: settings.options.deadline)
         var models: [(String, ClinicalModelResult.Role, ClinicalSeedResult)] = []
         let fullScores = try score(network, federated.finalParameters, tests)
         var federatedResult = ClinicalSeedResult(seed: seed, test: fullScores, rounds: rounds)
@@ -106,7 +102,7 @@ public enum ClinicalSimulation {
         let value: Contributions.Value = { coalition in
             let members = coalition.members
             guard !members.isEmpty else { return empty }
-            let run = try await federate(members.map { sites[$0] }, network: network, settings: settings, budget: budget, initial: initial, seed: seed)
+            let run = try await federate(sites, members: members, network: network, settings: settings, budget: budget, initial: initial, seed: seed)
             return try score(network, run.finalParameters, tests).meanClient.accuracy ?? 0
         }
         let contributions = try await Contributions.compute(players: sites.count, value: value)
@@ -123,11 +119,23 @@ public enum ClinicalSimulation {
 
     /// The strategy's federated run over `sites`; each site's validation rows are its training rows,
     /// so each round's loss is the global model's training loss summed over the sites.
-    static func federate(_ sites: [PreparedSite], network: DenseNetwork, settings: ClinicalSimulationSettings, budget: ClinicalBudget,
+    /// `members` (indices into `sites`; nil: every site) is a coalition, which keeps its sites'
+    /// arrival times in the whole federation.
+    static func federate(_ sites: [PreparedSite], members: [Int]? = nil, network: DenseNetwork, settings: ClinicalSimulationSettings, budget: ClinicalBudget,
                          initial: [Double], seed: UInt64) async throws -> FederatedTrainingResult {
-        let configuration = try federatedConfiguration(strategy: settings.strategy, preset: settings.preset, rounds: settings.effectiveRounds,
+        try await federate(sites.map(\.federatedSite), members: members, network: network, settings: settings, initial: initial, seed: seed)
+    }
+
+    /// The strategy's federated run over the `members` of a federation of `sites` (nil: all), with
+    /// the preset's budget and the settings' options; a straggler deadline compares each update
+    /// with its site's arrival time in the whole federation.
+    static func federate(_ sites: [FederatedSite], members: [Int]?, network: DenseNetwork, settings: ClinicalSimulationSettings,
+                         initial: [Double], seed: UInt64) async throws -> FederatedTrainingResult {
+        var configuration = try federatedConfiguration(strategy: settings.strategy, preset: settings.preset, rounds: settings.effectiveRounds,
                                                        network: network, initial: initial, seed: seed, options: settings.options)
-        return try await FederatedTraining.run(sites: sites.map(\.federatedSite), configuration: configuration)
+        let arrivals = try settings.options.arrivalTimes(for: sites, configuration)
+        configuration.arrivalTimes = members.flatMap { m in arrivals?.sites(m) } ?? arrivals
+        return try await FederatedTraining.run(sites: members.map { $0.map { sites[$0] } } ?? sites, configuration: configuration)
     }
 
     /// The federated training a preset runs with `strategy` over `rounds` rounds: its budget's local

@@ -32,9 +32,9 @@ public enum SyntheticClinicalTable {
     }
 
     /// The table of `csv`, encoded.
-    public static func table(_ csv: String, positive: String? = nil, features: [String]? = nil) throws -> ClinicalTable {
+    public static func table(_ csv: String, positive: String? = nil, features: [String]? = nil, tasks: [String] = []) throws -> ClinicalTable {
         let source = ClinicalTable.Source(file: URL(fileURLWithPath: "/synthetic.csv"), siteColumn: "hospital", labelColumn: "outcome",
-                                          positive: positive, features: features)
+                                          positive: positive, features: features, tasks: tasks)
         return try ClinicalTable(data: Data(csv.utf8), name: "synthetic.csv", source: source)
     }
 

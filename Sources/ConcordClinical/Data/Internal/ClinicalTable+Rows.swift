@@ -3,7 +3,7 @@ import ConcordData
 extension ClinicalTable {
     /// The site, label and feature columns of a table.
     struct Layout {
-        var site: Int, label: Int, features: [Int]
+        var site: Int, label: Int, features: [Int], tasks: [Int] = []
 
         /// Finds the source's columns in `table`.
         /// - Throws: ``ClinicalDataError`` `.malformedInput` for a column that is not there, the
@@ -15,6 +15,16 @@ extension ClinicalTable {
             guard site != label else {
                 throw ClinicalDataError(.malformedInput, "the site and label columns are the same column", context: .init(file: table.name, line: 1, column: table.header[site]))
             }
+            var tasks: [Int] = []
+            for name in source.tasks {
+                let k = try Self.column(name, role: "task", in: table)
+                guard k != site, k != label else {
+                    throw ClinicalDataError(.malformedInput, "'\(name)' is the \(k == site ? "site" : "label") column; it cannot also be a task column",
+                                            context: .init(file: table.name, line: 1, column: name))
+                }
+                if !tasks.contains(k) { tasks.append(k) }
+            }
+            self.tasks = tasks
             if let names = source.features {
                 var features: [Int] = []
                 for name in names {
@@ -23,11 +33,15 @@ extension ClinicalTable {
                         throw ClinicalDataError(.malformedInput, "'\(name)' is the \(k == site ? "site" : "label") column; it cannot also be a feature",
                                                 context: .init(file: table.name, line: 1, column: name))
                     }
+                    guard !tasks.contains(k) else {
+                        throw ClinicalDataError(.malformedInput, "'\(name)' is a task column (an outcome); it cannot also be a feature",
+                                                context: .init(file: table.name, line: 1, column: name))
+                    }
                     if !features.contains(k) { features.append(k) }
                 }
                 self.features = features
             } else {
-                features = table.header.indices.filter { $0 != site && $0 != label }
+                features = table.header.indices.filter { $0 != site && $0 != label && !tasks.contains($0) }
             }
         }
 

@@ -38,63 +38,69 @@ extension ClinicalSimulation {
             progress?("seed \(seed): training the multi-task \(settings.strategy) model, one single-task model per head, pooled and \(sites.count) local models")
             runs.append(try await runMultiTaskSeed(data, settings: settings, seed: seed, progress: progress))
         }
-        return assembleMultiTask(runs, data: data, settings: settings)
+        return assembleMultiTask(runs, data: data, settings: settings, benchmark: settings.benchmark.rawValue, notes: actg175Notes(data))
     }
 
     /// Refuses settings the multi-task example cannot run.
     static func checkMultiTask(_ settings: ClinicalSimulationSettings) throws(FederatedLearningError) {
         try settings.validate()
         guard settings.preset == .concord else {
-            throw FederatedLearningError(.invalidOption, "the actg175 benchmark runs with the concord preset only; --preset flamby is FLamby's heart-disease budget")
+            throw FederatedLearningError(.invalidOption, "multi-task heads (the actg175 benchmark, --task-columns) run with the concord preset only; --preset flamby is FLamby's heart-disease budget")
         }
     }
 
     /// One seed's models: their binary and continuous scores, and the Shapley game.
     struct MultiTaskSeedRun: Sendable {
         var seed: UInt64
-        var binary: [(name: String, role: ClinicalModelResult.Role, result: ClinicalSeedResult)]
-        var continuous: [(name: String, role: ClinicalModelResult.Role, result: ClinicalRegressionSeedResult)]
+        /// Binary heads' scores; `head` is nil for the main outcome's.
+        var binary: [(name: String, role: ClinicalModelResult.Role, head: String?, result: ClinicalSeedResult)]
+        var continuous: [(name: String, role: ClinicalModelResult.Role, head: String, result: ClinicalRegressionSeedResult)]
         var contributions: Contributions?
         var emptyValue: Double, fullValue: Double
         var modelParameters: Int
     }
 
+    /// A head's test scores.
+    enum HeadScores: Sendable {
+        case binary(ClinicalScores)
+        case continuous(RegressionScores)
+    }
+
+    /// One seed: the multi-task federated model (every head), one single-task federated model per
+    /// head with the same trunk, strategy, budget and seed, the pooled and each site's local
+    /// multi-task model, and the Shapley values of the multi-task model's main head.
     static func runMultiTaskSeed(_ data: MultiTaskData, settings: ClinicalSimulationSettings, seed: UInt64, progress: Progress?) async throws -> MultiTaskSeedRun {
-        let inputs = data.featureCount, budget = concordBudget
-        let multi = try DenseNetwork(inputs: inputs, hidden: multiTaskHidden, heads: [.binary, .continuous])
-        let variants: [(name: String, network: DenseNetwork, tasks: [Int])] = [
-            (settings.strategy, multi, [0, 1]),
-            ("\(settings.strategy)-cens-only", try DenseNetwork(inputs: inputs, hidden: multiTaskHidden, heads: [.binary]), [0]),
-            ("\(settings.strategy)-cd420-only", try DenseNetwork(inputs: inputs, hidden: multiTaskHidden, heads: [.continuous]), [1]),
-        ]
+        let inputs = data.featureCount, budget = concordBudget, all = Array(data.heads.indices), names = data.sites.map(\.name)
+        let multi = try DenseNetwork(inputs: inputs, hidden: multiTaskHidden, heads: data.heads.map(\.kind))
+        var variants: [(name: String, network: DenseNetwork, tasks: [Int])] = [(settings.strategy, multi, all)]
+        for (t, head) in data.heads.enumerated() {
+            variants.append(("\(settings.strategy)-\(head.name)-only", try DenseNetwork(inputs: inputs, hidden: multiTaskHidden, heads: [head.kind]), [t]))
+        }
         var run = MultiTaskSeedRun(seed: seed, binary: [], continuous: [], contributions: nil, emptyValue: .nan, fullValue: .nan,
                                    modelParameters: multi.parameterCount)
         let initialSeed = SeedTree(seed).stage(.clinicalInitialModel).seed
         for variant in variants {
             let initial = variant.network.initialParameters(seed: initialSeed)
             let trained = try await federateMultiTask(data.sites, tasks: variant.tasks, network: variant.network, settings: settings, initial: initial, seed: seed)
-            let rounds = trained.rounds.map { r in
-                ClinicalRound(round: r.round, loss: r.validationLoss.isFinite ? r.validationLoss : nil,
-                              weights: Dictionary(uniqueKeysWithValues: zip(data.sites.map(\.name), r.weights)))
-            }
-            try run.add(variant.name, .federated, try scoreMultiTask(variant.network, trained.finalParameters, tasks: variant.tasks, data), rounds: rounds)
+            run.add(variant.name, .federated, try scoreMultiTask(variant.network, trained.finalParameters, tasks: variant.tasks, data), tasks: variant.tasks, heads: data.heads,
+                    rounds: clinicalRounds(trained, sites: names, deadline: settings.options.deadline))
         }
         let initial = multi.initialParameters(seed: initialSeed)
         let pooled = try multiTaskBaseline(multi, data.pooledInputs, data.pooledTargets, budget: budget, initial: initial, seed: SeedTree(seed).stage(.clinicalPooled).seed)
-        try run.add("pooled", .pooled, try scoreMultiTask(multi, pooled, tasks: [0, 1], data), rounds: [])
+        run.add("pooled", .pooled, try scoreMultiTask(multi, pooled, tasks: all, data), heads: data.heads, rounds: [])
         for (s, site) in data.sites.enumerated() {
             let local = try multiTaskBaseline(multi, site.trainInputs, site.trainTargets, budget: budget, initial: initial,
                                               seed: SeedTree(seed).stage(.clinicalLocal).index(s).seed)
-            try run.add("local-\(site.name)", .local, try scoreMultiTask(multi, local, tasks: [0, 1], data), rounds: [])
+            run.add("local-\(site.name)", .local, try scoreMultiTask(multi, local, tasks: all, data), heads: data.heads, rounds: [])
         }
         guard settings.shapley, shapleyObstacle(settings) == nil else { return run }
         progress?("seed \(seed): Shapley values over \(1 << data.sites.count) coalitions")
-        let empty = try scoreMultiTask(multi, initial, tasks: [0, 1], data).binary?.meanClient.accuracy ?? 0
+        let empty = mainAccuracy(try scoreMultiTask(multi, initial, tasks: all, data))
         let sites = data.sites
         let value: Contributions.Value = { coalition in
             guard !coalition.members.isEmpty else { return empty }
-            let trained = try await federateMultiTask(coalition.members.map { sites[$0] }, tasks: [0, 1], network: multi, settings: settings, initial: initial, seed: seed)
-            return try scoreMultiTask(multi, trained.finalParameters, tasks: [0, 1], data).binary?.meanClient.accuracy ?? 0
+            let trained = try await federateMultiTask(sites, members: coalition.members, tasks: all, network: multi, settings: settings, initial: initial, seed: seed)
+            return mainAccuracy(try scoreMultiTask(multi, trained.finalParameters, tasks: all, data))
         }
         run.contributions = try await Contributions.compute(players: sites.count, value: value)
         run.emptyValue = empty
@@ -103,11 +109,9 @@ extension ClinicalSimulation {
     }
 
     /// The strategy's federated run of the heads `tasks` over `sites` (Concord's budget).
-    static func federateMultiTask(_ sites: [MultiTaskSite], tasks: [Int], network: DenseNetwork, settings: ClinicalSimulationSettings,
+    static func federateMultiTask(_ sites: [MultiTaskSite], members: [Int]? = nil, tasks: [Int], network: DenseNetwork, settings: ClinicalSimulationSettings,
                                   initial: [Double], seed: UInt64) async throws -> FederatedTrainingResult {
-        let configuration = try federatedConfiguration(strategy: settings.strategy, preset: .concord, rounds: settings.effectiveRounds,
-                                                       network: network, initial: initial, seed: seed, options: settings.options)
-        return try await FederatedTraining.run(sites: sites.map { $0.federated(tasks: tasks) }, configuration: configuration)
+        try await federate(sites.map { $0.federated(tasks: tasks) }, members: members, network: network, settings: settings, initial: initial, seed: seed)
     }
 
     /// A model trained on one table with the baseline budget (any heads).
@@ -117,29 +121,46 @@ extension ClinicalSimulation {
         return try network.train(from: initial, x: x, targets: targets, options: options).parameters
     }
 
-    /// A model's scores on every site's test rows: its `cens` head's (task 0) and its `cd420`
-    /// head's (task 1), whichever of the two it has.
-    static func scoreMultiTask(_ network: DenseNetwork, _ parameters: [Double], tasks: [Int], _ data: MultiTaskData) throws
-        -> (binary: ClinicalScores?, continuous: RegressionScores?) {
-        var counts: [(site: String, counts: EvaluationCounts)] = [], sums: [(site: String, sums: RegressionSums)] = []
-        for site in data.sites {
-            let heads = try network.evaluate(parameters: parameters, inputs: site.testInputs, targets: site.testTargets.tasks(tasks))
-            for head in heads {
+    /// The mean client accuracy of the main head's scores (0 without).
+    static func mainAccuracy(_ scores: [HeadScores?]) -> Double {
+        guard case .binary(let b)? = scores.first else { return 0 }
+        return b.meanClient.accuracy ?? 0
+    }
+
+    /// A model's scores on every site's test rows, one per head `tasks` (in that order): a site
+    /// whose test rows have no value of a head is not scored on it; a head no site can score is nil.
+    static func scoreMultiTask(_ network: DenseNetwork, _ parameters: [Double], tasks: [Int], _ data: MultiTaskData) throws -> [HeadScores?] {
+        var counts = [[(site: String, counts: EvaluationCounts)]](repeating: [], count: tasks.count)
+        var sums = [[(site: String, sums: RegressionSums)]](repeating: [], count: tasks.count)
+        for site in data.sites where site.testInputs.rows > 0 {
+            let targets = site.testTargets.tasks(tasks)
+            let heads = try network.evaluate(parameters: parameters, inputs: site.testInputs, targets: targets)
+            for (k, head) in heads.enumerated() where (0..<targets.rowCount).contains(where: { targets.isObserved(row: $0, task: k) }) {
                 switch head {
-                case .binary(let c): counts.append((site.name, c))
-                case .continuous(let s): sums.append((site.name, s))
+                case .binary(let c): counts[k].append((site.name, c))
+                case .continuous(let s): sums[k].append((site.name, s))
                 }
             }
         }
-        return (counts.isEmpty ? nil : try ClinicalScores(counts: counts), sums.isEmpty ? nil : RegressionScores(sums: sums, scale: data.outcomeScale))
+        return try tasks.indices.map { k throws -> HeadScores? in
+            if !counts[k].isEmpty { return .binary(try ClinicalScores(counts: counts[k])) }
+            return sums[k].isEmpty ? nil : .continuous(RegressionScores(sums: sums[k], scale: data.outcomeScales[tasks[k]]))
+        }
     }
 }
 
 extension ClinicalSimulation.MultiTaskSeedRun {
-    /// Records a model's scores under each head it has.
-    mutating func add(_ name: String, _ role: ClinicalModelResult.Role, _ scores: (binary: ClinicalScores?, continuous: RegressionScores?),
-                      rounds: [ClinicalRound]) throws {
-        if let b = scores.binary { binary.append((name, role, ClinicalSeedResult(seed: seed, test: b, rounds: rounds))) }
-        if let c = scores.continuous { continuous.append((name, role, ClinicalRegressionSeedResult(seed: seed, test: c))) }
+    /// Records a model's scores under each head it has (`scores` in the order of its heads, the
+    /// `heads` of the data indexed as `tasks` were).
+    mutating func add(_ name: String, _ role: ClinicalModelResult.Role, _ scores: [ClinicalSimulation.HeadScores?], tasks: [Int]? = nil,
+                      heads: [ClinicalHead], rounds: [ClinicalRound]) {
+        for (k, score) in scores.enumerated() {
+            let t = tasks?[k] ?? k
+            switch score {
+            case .binary(let b)?: binary.append((name, role, t == 0 ? nil : heads[t].name, ClinicalSeedResult(seed: seed, test: b, rounds: rounds)))
+            case .continuous(let c)?: continuous.append((name, role, heads[t].name, ClinicalRegressionSeedResult(seed: seed, test: c)))
+            case nil: break
+            }
+        }
     }
 }

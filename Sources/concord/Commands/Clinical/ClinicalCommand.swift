@@ -26,7 +26,12 @@ struct ClinicalSimulateCommand: AsyncParsableCommand {
             With --data FILE --site-column COL --label-column COL, the same runs on your own table: numeric columns \
             are features, text columns are one-hot encoded, missing values are imputed with the federation's means, and \
             each site is split 66/34 stratified. Sites too small to split, with one class or with no usable row are \
-            reported in results.json's notes and the report, and the run goes on.
+            reported in results.json's notes and the report, and the run goes on. --task-columns c1,c2 adds one head per \
+            extra outcome column to one multi-task model (scored per head beside single-task models: task_models.csv, \
+            regression_models.csv).
+
+            --round-deadline SECONDS drops updates that arrive late (simulated arrival times, or --arrival-times); \
+            how many each site had dropped is in results.json's dropped_updates, its notes and the report.
 
             --dp record|client|local --epsilon E [--delta D] [--clip C] trains the federated model with differential \
             privacy (RDP accountant; each site's ε and the largest in results.json's privacy and the summary); \
@@ -67,6 +72,14 @@ struct ClinicalSimulateCommand: AsyncParsableCommand {
     @Option(help: "Stop after this many rounds without improvement of the federated validation loss (default: never).")
     var patience: Int?
 
+    @Option(help: ArgumentHelp("A straggler deadline: an update arriving more than SECONDS after the round opened is dropped (a round with none in time keeps the model). Arrival times are simulated: a site needs (training rows × local epochs) / \(Int(ArrivalTimes.rowsPerSecond)) seconds, times a log-normal delay factor exp(\(ArrivalTimes.jitter)·Z) drawn from the seed per site and round (median 1); or fix them with --arrival-times.",
+                               valueName: "seconds"))
+    var roundDeadline: Double?
+
+    @Option(help: ArgumentHelp("With --round-deadline: each site's arrival time in seconds, every round, comma-separated in the results' site order (sorted names for --data).",
+                               valueName: "a,b,c,d"))
+    var arrivalTimes: String?
+
     @OptionGroup(title: "Differential privacy")
     var privacy: ClinicalPrivacyOptions
 
@@ -97,6 +110,7 @@ struct ClinicalSimulateCommand: AsyncParsableCommand {
         guard participation > 0, participation <= 1 else { throw ValidationError("--participation must lie in (0, 1], got \(participation)") }
         if let patience, patience < 1 { throw ValidationError("--patience must be at least 1, got \(patience)") }
         guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1, got \(seeds)") }
+        try validateDeadline()
     }
 
     func run() async throws {
@@ -108,6 +122,8 @@ struct ClinicalSimulateCommand: AsyncParsableCommand {
         settings.options = FederatedRunOptions(weighting: weighting.flatMap(FederatedRunOptions.weighting(named:)), participation: participation, patience: patience,
                                                privacy: try privacy.options())
         settings.options.secureAggregation = secureAggregation
+        settings.options.deadline = roundDeadline
+        settings.options.arrivalTimes = try parsedArrivalTimes()
         settings.privacyCurve = try privacy.curve()
         let results = try await ClinicalOutput.simulate(settings) { line in FileHandle.standardError.write(Data("\(line)\n".utf8)) }
         let directory = URL(fileURLWithPath: out, isDirectory: true)
@@ -133,12 +149,22 @@ struct ClinicalSimulateCommand: AsyncParsableCommand {
             lines.append("\(m.name) at the F1-optimal threshold of the sites' summed validation counts (\(String(format: "%.2f", tuned.threshold))): "
                          + "mean-client acc \(f(tuned.test.meanClient.accuracy)), pooled F1 \(f(tuned.test.pooled.f1)), pooled balanced acc \(f(tuned.test.pooled.balancedAccuracy))")
         }
-        if let regression = results.regressionModels, !regression.isEmpty {
-            let unit = results.heads?.first { $0.kind == .continuous }?.unit.map { " (\($0))" } ?? ""
-            lines.append("\(pad("\(regression[0].head) head"))  mean-client RMSE  pooled RMSE  MAE (pooled)  R² (pooled)\(unit)")
-            for m in regression {
-                lines.append("\(pad(m.name))  \(f1(m.test.meanClient.rmse))            \(f1(m.test.pooled.rmse))        \(f1(m.test.pooled.mae))         \(f(m.test.pooled.r2))")
+        for head in results.heads?.dropFirst() ?? [] {
+            if let tasks = results.taskModels?.filter({ $0.head == head.name }), !tasks.isEmpty {
+                lines.append("\(pad("\(head.name) head"))  mean-client acc  pooled acc  F1 (pooled)  ROC-AUC (pooled)")
+                for m in tasks {
+                    lines.append("\(pad(m.name))  \(f(m.test.meanClient.accuracy))            \(f(m.test.pooled.accuracy))       \(f(m.test.pooled.f1))        \(f(m.test.pooled.rocAUC))")
+                }
             }
+            if let regression = results.regressionModels?.filter({ $0.head == head.name }), !regression.isEmpty {
+                lines.append("\(pad("\(head.name) head"))  mean-client RMSE  pooled RMSE  MAE (pooled)  R² (pooled)\(head.unit.map { " (\($0))" } ?? "")")
+                for m in regression {
+                    lines.append("\(pad(m.name))  \(f1(m.test.meanClient.rmse))            \(f1(m.test.pooled.rmse))        \(f1(m.test.pooled.mae))         \(f(m.test.pooled.r2))")
+                }
+            }
+        }
+        if let dropped = results.droppedUpdates {
+            lines.append("Updates dropped at the deadline (of \(results.rounds) rounds): " + results.sites.map { "\($0) \(String(format: "%g", dropped[$0] ?? 0))" }.joined(separator: ", "))
         }
         if let c = results.contributions {
             lines.append("Shapley (mean client accuracy): " + results.sites.map { "\($0) \(String(format: "%+.3f", c.shapley[$0] ?? 0))" }.joined(separator: ", "))
