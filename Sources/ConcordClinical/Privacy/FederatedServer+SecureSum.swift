@@ -1,4 +1,4 @@
-public import ConcordML
+import ConcordML
 
 extension FederatedServer {
     /// Aggregates the open round from a secure sum (``SecureUpdate``) instead of the sites' updates:
