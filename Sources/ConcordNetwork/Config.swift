@@ -75,6 +75,12 @@ enum ConfigFile {
 /// reports: state/reports                    # optional: a copy of each report.html
 /// cache: ~/.cache/concord                   # optional: where public data are cached
 /// threads: 2                                # optional
+/// connections:                              # optional: limits against connection floods (see ConnectionLimits)
+///   max: 512                                # open connections on the gRPC port
+///   max_per_address: 64                     # of those, from one IP address
+///   status_max: 64                          # open connections on the status port
+///   idle_timeout: 120                       # seconds without an RPC before a connection is closed
+///   handshake_timeout: 10                   # seconds to complete the TLS handshake
 /// ```
 public struct CoordinatorConfig: Codable, Sendable {
     public var listen: Endpoint
@@ -90,11 +96,13 @@ public struct CoordinatorConfig: Codable, Sendable {
     /// Whether the status port answers without a client certificate, showing jobs and phases only
     /// (nil or false: it asks for the operator's certificate from the consortium CA).
     public var statusPublic: Bool?
+    /// Connection limits and timeouts (nil: the defaults of ``ConnectionLimits``).
+    public var connections: ConnectionLimits?
 
     /// The directory relative paths are resolved against.
     public var base = URL(fileURLWithPath: ".")
 
-    private enum CodingKeys: String, CodingKey { case listen, status, tls, kit, database, reports, cache, threads, tick, statusPublic = "status_public" }
+    private enum CodingKeys: String, CodingKey { case listen, status, tls, kit, database, reports, cache, threads, tick, statusPublic = "status_public", connections }
 
     public init(listen: Endpoint, status: Endpoint?, tls: TLSFiles, kit: String, database: String, reports: String? = nil,
                 cache: String? = nil, threads: Int? = nil, tick: Double? = nil) {
