@@ -27,6 +27,7 @@ public actor CoordinatorEngine {
     /// Unix milliseconds now (deadlines are measured with it; tests move it forward).
     let clock: @Sendable () -> Int64
     private var advancing = false
+    private var advanceAgain = false
 
     /// An engine running the kinds in `kinds`.
     public init(store: any CoordinatorStoring, kinds: JobKindRegistry, reportDirectory: URL? = nil,
@@ -145,9 +146,19 @@ public actor CoordinatorEngine {
     /// Moves every unfinished job as far as it can go now. Safe to call at any time and after a
     /// restart; each transition is one durable write, taken only once its inputs are stored.
     public func advance() async {
-        guard !advancing else { return }
+        // A wake-up during a pass (an upload that completes a stage) runs one more pass at once
+        // instead of waiting for the next tick.
+        guard !advancing else { advanceAgain = true; return }
         advancing = true
         defer { advancing = false }
+        repeat {
+            advanceAgain = false
+            await advancePass()
+        } while advanceAgain
+    }
+
+    /// One pass over the unfinished jobs.
+    private func advancePass() async {
         let jobs: [JobRecord]
         do { jobs = try await store.jobs() } catch { logger.error("cannot read jobs", metadata: ["error": "\(error)"]); return }
         for job in jobs where !JobPhase(job.phase).isTerminal {

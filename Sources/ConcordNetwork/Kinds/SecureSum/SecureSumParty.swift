@@ -62,6 +62,7 @@ struct SecureSumParty {
             }
             if stage == SecureSumWire.uploads.count - 1 { return true }
             let name = SecureSumWire.serverArtifact(round: round, stage: stage + 1)
+            view = try await session.refreshed(jobID)  // our message may have been the stage's last
             while !view.artifacts.contains(where: { $0.name == name }) {
                 guard try still(view) else { return false }
                 try await Task.sleep(for: session.poll)
