@@ -12,8 +12,8 @@ public enum IdleTLSProbe {
     public struct Outcome: Sendable {
         /// Whether the TLS handshake completed.
         public var handshakeCompleted: Bool
-        /// Seconds from opening the connection until the server closed it; nil when it was still
-        /// open after the wait (or the handshake failed).
+        /// Seconds from the completed handshake until the server closed the connection; nil when
+        /// it was still open after the wait (or the handshake failed).
         public var closedAfterSeconds: Double?
         /// Why the connection or handshake failed, if it did.
         public var error: String?
@@ -34,10 +34,6 @@ public enum IdleTLSProbe {
             let context = try NIOSSLContext(configuration: tls)
             let loop = MultiThreadedEventLoopGroup.singleton.next()
             let handshake = loop.makePromise(of: Void.self)
-            // Timed from before the connection opens: the server's idle timer starts at its last read,
-            // which is during the handshake, so a close measured from here is never early, even
-            // when a loaded machine delays this side's view of the handshake.
-            let start = ContinuousClock.now
             let channel = try await ClientBootstrap(group: loop)
                 .connectTimeout(.seconds(10))
                 .channelInitializer { channel in
@@ -50,6 +46,7 @@ public enum IdleTLSProbe {
             let failHandshake = loop.scheduleTask(in: .seconds(10)) { handshake.fail(ChannelError.connectTimeout(.seconds(10))) }
             try await handshake.futureResult.get()
             failHandshake.cancel()
+            let start = ContinuousClock.now
             let timedOut = Mutex(false)
             let stop = loop.scheduleTask(in: .seconds(waitSeconds)) {
                 timedOut.withLock { $0 = true }
