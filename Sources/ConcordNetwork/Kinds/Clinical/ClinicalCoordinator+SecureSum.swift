@@ -25,9 +25,8 @@ extension ClinicalCoordinator {
             let members = try SecureSumWire.decode(SecureSumRoster.self, from: stored.data)
             let roster = try await members.roster(sites: Set(record.participants), ca: nil).roster
             let layout = SecureUpdate(parameterCount: configuration.network.parameterCount, controls: configuration.strategy.usesControlVariates)
-            let settings = SecAggConfiguration.round(job: context.job.id, kind: ClinicalJob.name, round: round, parties: roster.count,
-                                                     graphSeed: SeedTree(spec.job.seed).index(3).index(round).seed, vectorLength: layout.length,
-                                                     encoding: SecureUpdate.encoding(partyCount: record.participants.count))
+            let settings = SecAggConfiguration.clinical(job: context.job.id, seed: spec.job.seed, round: round, parties: roster.count,
+                                                        participants: record.participants.count, layout: layout)
             try settings.validate()
             return SecureSumCoordinator(configuration: settings, roster: roster, round: round, deadlineS: spec.job.collectionDeadlineS)
         } catch let error as CoordinatorRefusal { throw error } catch {
@@ -67,5 +66,15 @@ extension ClinicalCoordinator {
         let note = "round \(round) aggregated by secure sum of \(included.count) sites" + (left.isEmpty ? "" : " (without \(left.joined(separator: ", ")))") + "; "
         if record.server.state.round >= record.server.plannedRounds { return try await publish(record, spec, context, note: note) }
         return try await open(record.server, spec, configuration, rows: record.trainingRows, positives: record.trainingPositives, context, note: note)
+    }
+}
+
+extension SecAggConfiguration {
+    /// A clinical job's secure sum in `round`, as the coordinator and every site derive it alike:
+    /// the neighbour graph from the job's seed tree (`index(3).index(round)`), the vector of
+    /// ``ConcordClinical/SecureUpdate``'s layout, the fixed-point encoding of the round's participants.
+    static func clinical(job: String, seed: UInt64, round: Int, parties: Int, participants: Int, layout: SecureUpdate) -> SecAggConfiguration {
+        .round(job: job, kind: ClinicalJob.name, round: round, parties: parties, graphSeed: SeedTree(seed).index(3).index(round).seed,
+               vectorLength: layout.length, encoding: SecureUpdate.encoding(partyCount: participants))
     }
 }

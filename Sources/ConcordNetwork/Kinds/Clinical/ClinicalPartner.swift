@@ -224,9 +224,8 @@ struct ClinicalPartner: PartnerJobKind {
         catch let error as NodeError { throw error } catch { throw NodeError("the secure-aggregation roster", code: .integrity, context: .init(job: jobID), cause: error) }
         let participants = Set(model.participants.map(Int.init))
         let parties = members.members.filter { participants.contains($0.site) }.count
-        let settings = SecAggConfiguration.round(job: jobID, kind: ClinicalJob.name, round: round, parties: parties,
-                                                 graphSeed: SeedTree(try Self.details(view).seed).index(3).index(round).seed, vectorLength: layout.length,
-                                                 encoding: SecureUpdate.encoding(partyCount: participants.count))
+        let settings = SecAggConfiguration.clinical(job: jobID, seed: try Self.details(view).seed, round: round, parties: parties,
+                                                    participants: participants.count, layout: layout)
         let party = SecureSumParty(configuration: settings, round: round, partner: session.config.partner)
         let included = try await party.run(session, jobID: jobID, vector: vector, members: members, sites: participants) { view in
             try view.phase == ClinicalJob.training.rawValue && Self.details(view).round == UInt32(round)

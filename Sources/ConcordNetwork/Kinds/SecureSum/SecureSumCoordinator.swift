@@ -116,9 +116,9 @@ struct SecureSumCoordinator: Sendable {
             try await publish(messages, stage: state.closed.count, context)
         }
         let stage = state.closed.count
-        var present: [Int] = [], waiting: [String] = []
+        var present: [(party: Int, message: SecAggPartyMessage)] = [], waiting: [String] = []
         for party in expected {
-            if try await message(stage, party: party, context) != nil { present.append(party) } else { waiting.append(roster.ids[party]) }
+            if let m = try await message(stage, party: party, context) { present.append((party, m)) } else { waiting.append(roster.ids[party]) }
         }
         let late = deadlineS > 0 && context.now - state.openedMs > Int64(deadlineS) * 1000
         let text = "round \(round): secure aggregation, stage \(stage + 1) of 5 (\(SecAggStage.allCases[stage].rawValue)): waiting for \(waiting.joined(separator: ", "))"
@@ -129,8 +129,7 @@ struct SecureSumCoordinator: Sendable {
             return .waiting(text)
         }
         var counted: [Int] = []
-        for party in present {
-            guard let m = try await message(stage, party: party, context) else { continue }
+        for (party, m) in present {
             do { try machine.receive(m); counted.append(party) } catch { context.logger.warning("round \(round): \(roster.ids[party])'s message refused at closing: \(error)") }
         }
         let next: SecAggCoordinator.Step
