@@ -76,10 +76,7 @@ public struct FederatedPrivacy: Sendable, Hashable {
             throw FederatedLearningError(.invalidOption, "client-level DP divides by the sites asked; a straggler deadline would change that denominator")
         }
         let tree = SeedTree(c.seed)
-        var participation = [Int](repeating: 0, count: sites.count)
-        for round in stride(from: 1, through: c.rounds, by: 1) {
-            for s in try c.participation.sites(round: round, of: sites.count, seed: tree.index(1)) { participation[s] += 1 }
-        }
+        let participation = try c.participation.roundsAsked(c.rounds, of: sites.count, seed: tree.index(1))
         let lot = options.lotSize ?? c.batchSize
         let rates = sites.indices.map { s in options.mode == .record ? min(1, Double(lot) / Double(max(1, rows[s]))) : 1 }
         let perRound = sites.indices.map { s in

@@ -13,6 +13,17 @@ public struct Participation: Sendable, Hashable {
     /// A fraction of the sites, at least `minimum`.
     public init(fraction: Double, minimum: Int = 1) { self.fraction = fraction; self.minimum = minimum }
 
+    /// How many of rounds 1…`rounds` each of `siteCount` sites is asked to train in (its
+    /// privacy releases), by the same draws as ``sites(round:of:seed:)``.
+    /// - Throws: ``FederatedLearningError`` as ``sites(round:of:seed:)`` does.
+    public func roundsAsked(_ rounds: Int, of siteCount: Int, seed: SeedTree) throws(FederatedLearningError) -> [Int] {
+        var asked = [Int](repeating: 0, count: siteCount)
+        for round in stride(from: 1, through: rounds, by: 1) {
+            for s in try sites(round: round, of: siteCount, seed: seed) { asked[s] += 1 }
+        }
+        return asked
+    }
+
     /// The sites (ascending indices) asked in `round` out of `siteCount`, a seeded draw without
     /// replacement of `max(minimum, ⌈fraction·siteCount⌉)` sites (all of them when that is more).
     /// - Throws: ``FederatedLearningError`` when the fraction is not in (0, 1] or there are no sites.

@@ -316,10 +316,7 @@ struct ClinicalPartner: PartnerJobKind {
         if options.mode == .local || options.mode == .record, site < n, let target = site < targets.count ? targets[site] : options.epsilon {
             // The coordinator calibrates, but the site checks: its own noise must meet the job's ε over the rounds it is asked to train in.
             let participation = details.participation > 0 && details.participation < 1 ? Participation(fraction: details.participation) : .all
-            var asked = 0
-            for round in stride(from: 1, through: Int(details.rounds), by: 1) {
-                if (try? participation.sites(round: round, of: n, seed: SeedTree(details.seed).index(1)))?.contains(site) == true { asked += 1 }
-            }
+            let asked = (try? participation.roundsAsked(Int(details.rounds), of: n, seed: SeedTree(details.seed).index(1)))?[site] ?? Int(details.rounds)
             let epsilon = (try? NoiseCalibration.epsilon(noiseMultiplier: message.noiseMultipliers[site], delta: options.delta,
                                                          samplingRate: message.samplingRates[site], steps: Int(message.stepsPerRound[site]) * asked)) ?? .infinity
             guard epsilon <= target * (1 + 1e-9) else {
