@@ -218,8 +218,9 @@ public struct NodeSession<Transport: ClientTransport>: Sendable {
             }
         }
         sent.received(data.count)
-        logger.info("received \(Chunking.chunkCount(data.count, perChunk: WireLimits.artifactChunkBytes)) \(label ?? name) chunks (\(data.count) bytes)")
+        // Kept before it is logged: a node killed after saying it has the artifact has it.
         try await store.put(key, job: jobID, data: data)
+        logger.info("received \(Chunking.chunkCount(data.count, perChunk: WireLimits.artifactChunkBytes)) \(label ?? name) chunks (\(data.count) bytes)")
         return data
     }
 
