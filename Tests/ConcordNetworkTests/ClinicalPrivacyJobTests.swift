@@ -1,5 +1,6 @@
 import ConcordClinical
 import ConcordML
+import ConcordPrivacy
 import ConcordStorage
 import ConcordTesting
 import ConcordWire
@@ -77,5 +78,43 @@ struct ClinicalPrivacyJobTests {
         } catch {
             #expect("\(error)".contains("must be differentially private"), "\(error)")
         }
+    }
+
+    @Test("A site refuses a plan whose noise for it misses the job's ε (and a malformed plan), and accepts the calibrated one")
+    func siteChecksItsNoise() throws {
+        var details = Concord_V2_ClinicalView()
+        details.siteCount = 3; details.site = 1; details.rounds = 3; details.seed = 3
+        let options = DifferentialPrivacyOptions(mode: .record, epsilon: 1, delta: 1e-3)
+        let q = 0.1, steps = 10
+        let calibrated = try NoiseCalibration.noiseMultiplier(epsilon: 1, delta: 1e-3, samplingRate: q, steps: steps * 3).noiseMultiplier
+        var plan = Concord_V2_ClinicalPreprocessing()
+        plan.noiseMultipliers = [calibrated, calibrated, calibrated]
+        plan.samplingRates = [q, q, q]
+        plan.stepsPerRound = [UInt32(steps), UInt32(steps), UInt32(steps)]
+        try ClinicalPartner.checkPlan(plan, options: options, details: details, jobID: "j")
+
+        // Another site's noise is not this site's to check; its own, 10% too small, is refused with the ε it would give.
+        var other = plan
+        other.noiseMultipliers[0] = calibrated * 0.5
+        try ClinicalPartner.checkPlan(other, options: options, details: details, jobID: "j")
+        var weak = plan
+        weak.noiseMultipliers[1] = calibrated * 0.9
+        let refusal = #expect(throws: NodeError.self) { try ClinicalPartner.checkPlan(weak, options: options, details: details, jobID: "j") }
+        #expect(refusal?.code == .integrity && refusal?.context.field == "privacy")
+        #expect(refusal?.message.contains("above the job's target 1.0") == true, "\(String(describing: refusal))")
+        // More steps than the plan was calibrated for also spends more than ε.
+        var longer = plan
+        longer.stepsPerRound[1] = UInt32(steps * 2)
+        #expect(throws: NodeError.self) { try ClinicalPartner.checkPlan(longer, options: options, details: details, jobID: "j") }
+        // Malformed plans: a missing site, a NaN multiplier, a sampling rate of 0.
+        var short = plan
+        short.noiseMultipliers.removeLast()
+        #expect(throws: NodeError.self) { try ClinicalPartner.checkPlan(short, options: options, details: details, jobID: "j") }
+        var nan = plan
+        nan.noiseMultipliers[2] = .nan
+        #expect(throws: NodeError.self) { try ClinicalPartner.checkPlan(nan, options: options, details: details, jobID: "j") }
+        var zero = plan
+        zero.samplingRates[0] = 0
+        #expect(throws: NodeError.self) { try ClinicalPartner.checkPlan(zero, options: options, details: details, jobID: "j") }
     }
 }

@@ -1,6 +1,7 @@
 import ConcordClinical
 import ConcordML
 import ConcordPrivacy
+import ConcordSecurity
 import ConcordStorage
 import ConcordTesting
 import ConcordWire
@@ -73,5 +74,75 @@ struct ClinicalSecureAggregationTests {
         bytes.append(try clinical.serializedBytes() as Data)
         let refusal = #expect(throws: CoordinatorRefusal.self) { try ClinicalCoordinator().validate(spec: bytes) }
         #expect(refusal?.context.field == "secure_aggregation")
+    }
+}
+
+/// What a secure clinical job refuses at the engine, each with its reason: an update in the clear,
+/// a certificate that names another partner, and a secure-aggregation message for a stage that
+/// has closed. Each refusal leaves the job going for everyone.
+@Suite("Clinical job with secure aggregation: refusals")
+struct ClinicalSecureAggregationRefusalTests {
+    static let sites = ClinicalKindTests.sites
+
+    static func spec() -> Concord_V2_JobSpec {
+        var spec = ClinicalKindTests.spec(rounds: 1)
+        if case .clinical(var c)? = spec.kind { c.secureAggregation = true; spec.kind = .clinical(c) }
+        return spec
+    }
+
+    static func upload(_ engine: CoordinatorEngine, _ partner: String, _ job: String, _ name: String, index: Int, total: Int, _ bytes: Data) async throws(CoordinatorRefusal) {
+        _ = try await engine.receive(partner: partner, upload: Chunking.uploadChunk(jobID: job, upload: name, index: index, of: total, payload: bytes))
+    }
+
+    @Test("An update in the clear, another partner's certificate and a message for a closed stage are refused with the reason")
+    func refusals() async throws {
+        let directory = try TemporaryDirectory()
+        let engine = try ClinicalKindTests.engine(directory)
+        let kit = try TestCertificateAuthority.provisionKit(at: directory.url.appending(path: "kit"), partners: Self.sites)
+        let material = try Self.sites.map { try TLSMaterial.load(directory: kit.partyDirectory($0)) }
+        let certificates = try material.map { Data(try derBytes($0.certificate)) }
+        let job = try await engine.submitJob(Self.spec()).jobID
+        await engine.advance()
+
+        // alpha presents beta's certificate: refused, naming why; then each presents its own.
+        let impostor = await ClinicalKindTests.refusal { try await Self.upload(engine, "alpha", job, SecureSumWire.identity, index: 0, total: 1, certificates[1]) }
+        #expect(impostor?.code == .invalidArgument)
+        #expect(impostor?.message.contains("the certificate is not this partner's") == true, "\(String(describing: impostor))")
+        for (s, site) in Self.sites.enumerated() {
+            try await Self.upload(engine, site, job, SecureSumWire.identity, index: 0, total: 1, certificates[s])
+            try await ClinicalKindTests.upload(engine, site, job, "summary", index: 0, total: 1, ClinicalKindTests.summary())
+        }
+        await engine.advance()
+        #expect(try await engine.jobStatus(jobID: job).phase == "training")
+
+        // An update in the clear is refused in a secure job.
+        let clear = await ClinicalKindTests.refusal { try await ClinicalKindTests.upload(engine, "alpha", job, "update", index: 1, total: 1, ClinicalKindTests.update(round: 1)) }
+        #expect(clear?.code == .invalidArgument)
+        #expect(clear?.message.contains("never an update in the clear") == true, "\(String(describing: clear))")
+        #expect(try await engine.store.uploads(job: job, kind: "update", partner: "alpha").isEmpty)
+
+        // Stage 1 (keys) from every party, as a node would send it; the coordinator closes the stage.
+        let members = try SecureSumWire.decode(SecureSumRoster.self, from: try await engine.fetch(partner: "alpha", jobID: job, artifact: SecureSumWire.roster).artifact.data)
+        let roster = try await members.roster(sites: [0, 1, 2], ca: material[0].caCertificate).roster
+        let settings = SecAggConfiguration.clinical(job: job, seed: 9, round: 1, parties: 3, participants: 3,
+                                                    layout: SecureUpdate(parameterCount: HeartDisease.featureNames.count + 1, controls: false))
+        var keys: [Data] = []
+        for (s, site) in Self.sites.enumerated() {
+            var party = try SecAggParty(configuration: settings, roster: roster, id: site, identity: material[s].privateKey,
+                                        input: [Double](repeating: 0.5, count: settings.vectorLength), secrets: .reproducible(.random()))
+            keys.append(try SecureSumWire.encode(SecAggPartyMessage.keys(try party.advertise())))
+        }
+        // A party's message sent as another's is refused before the stage closes.
+        let swapped = await ClinicalKindTests.refusal { try await Self.upload(engine, "alpha", job, SecureSumWire.uploads[0], index: 1, total: 1, keys[1]) }
+        #expect(swapped?.code == .invalidArgument, "\(String(describing: swapped))")
+        for (s, site) in Self.sites.enumerated() { try await Self.upload(engine, site, job, SecureSumWire.uploads[0], index: 1, total: 1, keys[s]) }
+        await engine.advance()
+        let view = try await engine.partnerView(partner: "alpha", jobID: job)
+        #expect(view.artifacts.contains { $0.name == SecureSumWire.serverArtifact(round: 1, stage: 1) }, "stage 1 closed and its messages are published")
+        // Now a keys message is for a closed stage.
+        let late = await ClinicalKindTests.refusal { try await Self.upload(engine, "beta", job, SecureSumWire.uploads[0], index: 1, total: 1, keys[1]) }
+        #expect(late?.code == .failedPrecondition)
+        #expect(late?.message.contains("stage 1 is closed") == true, "\(String(describing: late))")
+        #expect(try await engine.jobStatus(jobID: job).phase == "training", "the refusals harm no one: the job goes on")
     }
 }

@@ -41,13 +41,7 @@ public enum ClinicalJob {
         /// The final model.
         public static let model = "model"
         /// The global model round `r` starts from.
-        public static func round(_ r: Int) -> String { "round-" + ClinicalJob.paddedRound(r) }
-    }
-
-    /// A round number as at least four digits (`0007`), so names and keys sort by round.
-    public static func paddedRound(_ r: Int) -> String {
-        let digits = String(max(0, r))
-        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+        public static func round(_ r: Int) -> String { "round-" + RoundNames.padded(r) }
     }
 
     /// The kind's phases, what they collect, and their titles.

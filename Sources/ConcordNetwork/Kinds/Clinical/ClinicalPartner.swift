@@ -168,7 +168,7 @@ struct ClinicalPartner: PartnerJobKind {
     private func train<Transport>(_ session: NodeSession<Transport>, view: Concord_V2_JobView, round: Int, site: Int, data: FederatedSite,
                                   configuration: FederatedTrainingConfiguration, kept: inout [Int: Concord_V2_ClinicalUpdate]) async throws {
         let jobID = view.jobID, store = session.store
-        let key = "update/" + ClinicalJob.paddedRound(round)
+        let key = "update/" + RoundNames.padded(round)
         var payload: Data
         if let stored = try await store.get(key, job: jobID) {
             payload = stored
@@ -307,10 +307,22 @@ struct ClinicalPartner: PartnerJobKind {
         let message: Concord_V2_ClinicalPreprocessing
         do { message = try Concord_V2_ClinicalPreprocessing(serializedBytes: bytes) }
         catch { throw NodeError("the preprocessing", code: .integrity, context: .init(job: view.jobID), cause: error) }
+        try Self.checkPlan(message, options: options, details: details, jobID: view.jobID)
+        return FederatedPrivacy(options: options, noiseMultipliers: message.noiseMultipliers, samplingRates: message.samplingRates,
+                                stepsPerRound: message.stepsPerRound.map(Int.init), lotSize: message.lotSize > 0 ? Int(message.lotSize) : nil,
+                                learningRate: message.learningRate > 0 ? message.learningRate : nil, seed: details.seed)
+    }
+
+    /// Checks the coordinator's privacy plan before the site trains by it: every site has a finite
+    /// noise multiplier and a sampling rate in (0, 1], and, where the site adds its own noise
+    /// (record-level and local DP), its noise meets the job's ε over the rounds it is asked to train in.
+    /// - Throws: ``NodeError`` `.integrity` naming the ε the plan would give.
+    static func checkPlan(_ message: Concord_V2_ClinicalPreprocessing, options: DifferentialPrivacyOptions,
+                          details: Concord_V2_ClinicalView, jobID: String) throws(NodeError) {
         let n = Int(details.siteCount)
         guard message.noiseMultipliers.count == n, message.samplingRates.count == n, message.stepsPerRound.count == n,
               message.noiseMultipliers.allSatisfy({ $0.isFinite && $0 >= 0 }), message.samplingRates.allSatisfy({ $0 > 0 && $0 <= 1 }) else {
-            throw NodeError("the job's privacy plan does not give every site a finite noise multiplier and a sampling rate in (0, 1]", code: .integrity, context: .init(job: view.jobID))
+            throw NodeError("the job's privacy plan does not give every site a finite noise multiplier and a sampling rate in (0, 1]", code: .integrity, context: .init(job: jobID))
         }
         let site = Int(details.site), targets = options.siteEpsilons ?? []
         if options.mode == .local || options.mode == .record, site < n, let target = site < targets.count ? targets[site] : options.epsilon {
@@ -321,12 +333,9 @@ struct ClinicalPartner: PartnerJobKind {
                                                          samplingRate: message.samplingRates[site], steps: Int(message.stepsPerRound[site]) * asked)) ?? .infinity
             guard epsilon <= target * (1 + 1e-9) else {
                 throw NodeError("the coordinator's noise for this site gives ε = \(epsilon) over the job's rounds, above the job's target \(target); the site takes no part",
-                                code: .integrity, context: .init(job: view.jobID, field: "privacy"))
+                                code: .integrity, context: .init(job: jobID, field: "privacy"))
             }
         }
-        return FederatedPrivacy(options: options, noiseMultipliers: message.noiseMultipliers, samplingRates: message.samplingRates,
-                                stepsPerRound: message.stepsPerRound.map(Int.init), lotSize: message.lotSize > 0 ? Int(message.lotSize) : nil,
-                                learningRate: message.learningRate > 0 ? message.learningRate : nil, seed: details.seed)
     }
 
     // MARK: The job view

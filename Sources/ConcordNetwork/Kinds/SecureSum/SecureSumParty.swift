@@ -1,3 +1,4 @@
+import ConcordFederation
 import ConcordPrivacy
 import ConcordSecurity
 import ConcordStorage
@@ -32,7 +33,7 @@ struct SecureSumParty {
         let roster: SecAggRoster
         do { roster = try await members.roster(sites: sites, ca: material.caCertificate).roster }
         catch { throw NodeError("round \(round): the secure-aggregation roster", code: .integrity, context: .init(job: jobID), cause: error) }
-        let seedKey = "secagg/" + SecureSumWire.paddedRound(round) + "/seed"
+        let seedKey = "secagg/" + RoundNames.padded(round) + "/seed"
         let seed: SecretSeed
         if let stored = try await session.store.get(seedKey, job: jobID) {
             do { seed = try SecretSeed(bytes: stored) } catch { throw NodeError("the stored secure-aggregation seed", code: .integrity, context: .init(job: jobID), cause: error) }

@@ -27,16 +27,11 @@ public enum SecureSumWire {
     /// The five stages' uploads, in protocol order.
     public static let uploads = SecureSumNames.uploads
     /// The coordinator's messages after stage `stage` (1…4) of `round` close.
-    public static func serverArtifact(round: Int, stage: Int) -> String { "secagg-\(paddedRound(round))-\(stage)" }
+    public static func serverArtifact(round: Int, stage: Int) -> String { "secagg-\(RoundNames.padded(round))-\(stage)" }
     /// The coordinator's private record of a round's protocol.
-    static func stateArtifact(round: Int) -> String { "secagg-state-\(paddedRound(round))" }
+    static func stateArtifact(round: Int) -> String { "secagg-state-\(RoundNames.padded(round))" }
     /// The largest identity upload (a certificate).
     static let maximumCertificateBytes = 16 * 1024
-
-    static func paddedRound(_ r: Int) -> String {
-        let digits = String(max(0, r))
-        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
-    }
 
     /// The artifact names partners of a job of `rounds` rounds may fetch.
     public static func partnerArtifacts(rounds: Int) -> [String] {
