@@ -95,6 +95,7 @@ extension CoordinatorEngine {
         }
         do { try await store.enrol(job: job.id, partner: partner, teacher: request.teacher, now: clock()) }
         catch { throw .storage("enrolling", error, job: job.id, partner: partner) }
+        changes.changed(job.id)
         var response = Concord_V2_EnrolResponse()
         response.jobID = job.id
         response.partner = partner
@@ -142,7 +143,35 @@ extension CoordinatorEngine {
         view.uploads = try await uploadProgress(kind, partner: partner, context: context, indices: true)
         view.submissions = try await submissions(kind, partner: partner, context: context)
         view.details = try await kind.view(partner: partner, context: context)
+        view.revision = Self.revision(of: view)
         return view
+    }
+
+    /// The longest a long poll is held, in milliseconds.
+    public static let maximumWaitMs: UInt32 = 20_000
+
+    /// The job as the caller sees it, once it differs from the view of revision `unchangedSince`
+    /// or after `waitMs` (at most ``maximumWaitMs``), whichever is first: a partner's long poll.
+    /// Without a revision or a wait it answers at once, as ``partnerView(partner:jobID:)``.
+    public func partnerView(partner: String, jobID: String, unchangedSince: Data, waitMs: UInt32) async throws(CoordinatorRefusal) -> Concord_V2_JobView {
+        let deadline = ContinuousClock.now + .milliseconds(Int(min(waitMs, Self.maximumWaitMs)))
+        let id = try await membership(partner: partner, jobID: jobID).id  // an empty id: the caller's latest job
+        while true {
+            let generation = changes.generation(id)  // read before the view, so no change between them is missed
+            let view = try await partnerView(partner: partner, jobID: id)
+            guard !unchangedSince.isEmpty, view.revision == unchangedSince, ContinuousClock.now < deadline, !Task.isCancelled, !changes.isClosed else { return view }
+            await changes.wait(id, after: generation, timeout: deadline - ContinuousClock.now)
+        }
+    }
+
+    /// SHA-256 of a view without its revision, deterministically encoded.
+    static func revision(of view: Concord_V2_JobView) -> Data {
+        var plain = view
+        plain.revision = Data()
+        var options = BinaryEncodingOptions()
+        options.useDeterministicOrdering = true
+        guard let bytes: Data = try? plain.serializedBytes(options: options) else { return Data() }
+        return Digests.sha256(bytes)
     }
 
     /// A job's message as a partner sees it: unchanged unless it names another partner (who is

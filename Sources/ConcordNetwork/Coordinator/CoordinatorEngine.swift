@@ -26,6 +26,8 @@ public actor CoordinatorEngine {
     let logger: Logger
     /// Unix milliseconds now (deadlines are measured with it; tests move it forward).
     let clock: @Sendable () -> Int64
+    /// Changes per job, for partners' long polls.
+    let changes = JobChanges()
     private var advancing = false
     private var advanceAgain = false
 
@@ -111,8 +113,11 @@ public actor CoordinatorEngine {
                                          context: .init(job: job.id, partner: partner, phase: job.phase, upload: upload, chunk: envelope.index))
             }
         }
-        do { return try await store.putUpload(job: job.id, kind: upload, partner: partner, index: index, payload: payload, now: clock()) }
+        let new: Bool
+        do { new = try await store.putUpload(job: job.id, kind: upload, partner: partner, index: index, payload: payload, now: clock()) }
         catch { throw .storage("storing the '\(upload)' upload", error, job: job.id, partner: partner) }
+        if new { changes.changed(job.id) }
+        return new
     }
 
     /// The chunks held of a partner's upload, and whether they are all of it.
@@ -137,8 +142,11 @@ public actor CoordinatorEngine {
                                      context: .init(job: job.id, partner: partner, phase: job.phase, upload: submission))
         }
         try await kind.validateSubmission(submission, partner: partner, payload: payload, context: context)
-        do { return (job.id, try await store.putSubmission(kind: submission, job: job.id, partner: partner, payload: payload, now: clock())) }
+        let new: Bool
+        do { new = try await store.putSubmission(kind: submission, job: job.id, partner: partner, payload: payload, now: clock()) }
         catch { throw .storage("storing the '\(submission)' submission", error, job: job.id, partner: partner) }
+        if new { changes.changed(job.id) }
+        return (job.id, new)
     }
 
     // MARK: Driving jobs
@@ -195,7 +203,8 @@ public actor CoordinatorEngine {
     func context(_ job: JobRecord) -> CoordinatorJobContext {
         CoordinatorJobContext(job: job, store: store, now: clock(), parallelism: parallelism, logger: logger,
                               reportDirectory: reportDirectory,
-                              snapshot: { () async throws(CoordinatorRefusal) -> JobSnapshot in try await self.snapshot(jobID: job.id) })
+                              snapshot: { () async throws(CoordinatorRefusal) -> JobSnapshot in try await self.snapshot(jobID: job.id) },
+                              changed: { [changes] in changes.changed(job.id) })
     }
 
     /// The job (the most recent one for an empty id).
@@ -239,6 +248,7 @@ public actor CoordinatorEngine {
     private func write(_ jobID: String, _ transition: JobTransition, kind: JobKindDescriptor?) async throws(CoordinatorRefusal) {
         do { try await store.update(job: jobID, phase: transition.phase.rawValue, message: transition.message, threshold: transition.threshold, now: clock()) }
         catch { throw .storage("updating the job", error, job: jobID) }
+        changes.changed(jobID)
         let title = kind?.title(transition.phase) ?? transition.phase.rawValue
         logger.info("\(title): \(transition.message)", metadata: ["job": "\(jobID)"])
     }

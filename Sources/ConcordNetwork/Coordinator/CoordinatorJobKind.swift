@@ -101,6 +101,8 @@ public struct CoordinatorJobContext: Sendable {
     public let reportDirectory: URL?
     /// The job as plain values for pages and reports (asks the engine).
     public let snapshot: @Sendable () async throws(CoordinatorRefusal) -> JobSnapshot
+    /// Tells the engine that something a partner's view shows has changed (wakes long polls).
+    var changed: @Sendable () -> Void = {}
 
     /// The job's phase machine, in its stored phase.
     public func machine(_ kind: JobKindDescriptor) throws(CoordinatorRefusal) -> JobMachine {
@@ -132,6 +134,7 @@ public struct CoordinatorJobContext: Sendable {
     /// Stores one of the job's artifacts.
     public func put(_ artifact: ArtifactRecord) async throws(CoordinatorRefusal) {
         do { try await store.putArtifact(artifact, job: job.id) } catch { throw .storage("storing artifact '\(artifact.name)'", error, job: job.id) }
+        changed()
     }
 
     /// The chunks held of a partner's upload, by ascending index.

@@ -85,6 +85,7 @@ public struct CoordinatorServer: Service {
             }
         } onGracefulShutdown: {
             logger.info("shutting down")
+            engine.changes.close()  // held long polls answer now
             server.beginGracefulShutdown()
         }
     }

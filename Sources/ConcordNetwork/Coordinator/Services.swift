@@ -22,7 +22,9 @@ struct FederationService: Concord_V2_Federation.SimpleServiceProtocol {
 
     func getJob(request: Concord_V2_GetJobRequest, context: ServerContext) async throws -> Concord_V2_JobView {
         let partner = try check.caller(context, role: .partner, method: "GetJob")
-        return try await refusing(logger, "GetJob", partner) { () async throws(CoordinatorRefusal) in try await engine.partnerView(partner: partner, jobID: request.jobID) }
+        return try await refusing(logger, "GetJob", partner) { () async throws(CoordinatorRefusal) in 
+            try await engine.partnerView(partner: partner, jobID: request.jobID, unchangedSince: request.unchangedSince, waitMs: request.waitMs)
+        }
     }
 
     func upload(request: RPCAsyncSequence<Concord_V2_UploadChunk, any Error>, context: ServerContext) async throws -> Concord_V2_UploadReceipt {

@@ -75,6 +75,31 @@ public struct NodeSession<Transport: ClientTransport>: Sendable {
         return try await call("GetJob", job: jobID, request, summary: "job status", quiet: true) { [client] r, o in try await client.getJob(r, options: o) }
     }
 
+    /// How long the coordinator may hold a long poll for a change of the job.
+    static var longPoll: Duration { .seconds(15) }
+
+    /// The job once it differs from `view`: a long poll (the coordinator answers as soon as the
+    /// view changes, or after ``longPoll`` with the same view). Against a coordinator that answers
+    /// at once whatever the revision (or sends none), it waits the configured poll interval first,
+    /// as plain polling did.
+    func next(after view: Concord_V2_JobView) async throws -> Concord_V2_JobView {
+        guard !view.revision.isEmpty else {
+            try await Task.sleep(for: poll)
+            return try await refreshed(view.jobID)
+        }
+        let started = ContinuousClock.now
+        var request = Concord_V2_GetJobRequest()
+        request.jobID = view.jobID
+        request.unchangedSince = view.revision
+        request.waitMs = UInt32(Self.longPoll.components.seconds * 1000)
+        let fresh = try await call("GetJob", job: view.jobID, request, summary: "job status (waiting for a change)", quiet: true) { [client] r, o in
+            try await client.getJob(r, options: o)
+        }
+        let elapsed = ContinuousClock.now - started
+        if fresh.revision == view.revision, elapsed < poll { try await Task.sleep(for: poll - elapsed) }
+        return fresh
+    }
+
     /// Polls until the job reaches `phase` (or a later one) of its kind's phases (`kind`); stops
     /// on cancellation or failure.
     func wait(for phase: JobPhase, of kind: JobKindDescriptor, job jobID: String, view: Concord_V2_JobView) async throws -> Concord_V2_JobView {
@@ -88,8 +113,7 @@ public struct NodeSession<Transport: ClientTransport>: Sendable {
             }
             if machine.reached(phase) { return view }
             if view.message != last { logger.info("waiting: \(view.message)"); last = view.message }
-            try await Task.sleep(for: poll)
-            view = try await refreshed(jobID)
+            view = try await next(after: view)
         }
     }
 

@@ -327,6 +327,15 @@ public nonisolated struct Concord_V2_GetJobRequest: Sendable {
   /// The job; empty: the most recent job the caller takes part in.
   public var jobID: String = String()
 
+  /// A long poll: the `revision` of the view the caller holds. When set with `wait_ms`, the
+  /// coordinator answers as soon as the caller's view differs from that revision, or after
+  /// `wait_ms` with the unchanged view. Empty: answer at once.
+  public var unchangedSince: Data = Data()
+
+  /// How long to hold a long poll, in milliseconds; the coordinator caps it at 20,000 (a caller
+  /// should set its call deadline above what it asks). 0: answer at once.
+  public var waitMs: UInt32 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -386,6 +395,10 @@ public nonisolated struct Concord_V2_JobView: Sendable {
 
   /// The kind's view of the job (distillation: DistillationView), serialized.
   public var details: Data = Data()
+
+  /// SHA-256 of this view's other fields (deterministic encoding): two views with the same
+  /// revision say the same thing. Send it back as GetJobRequest.unchanged_since to wait for a change.
+  public var revision: Data = Data()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -2190,7 +2203,7 @@ nonisolated extension Concord_V2_EnrolResponse: SwiftProtobuf.Message, SwiftProt
 
 nonisolated extension Concord_V2_GetJobRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".GetJobRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{3}unchanged_since\0\u{3}wait_ms\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2199,6 +2212,8 @@ nonisolated extension Concord_V2_GetJobRequest: SwiftProtobuf.Message, SwiftProt
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.jobID) }()
+      case 2: try { try decoder.decodeSingularBytesField(value: &self.unchangedSince) }()
+      case 3: try { try decoder.decodeSingularUInt32Field(value: &self.waitMs) }()
       default: break
       }
     }
@@ -2208,11 +2223,19 @@ nonisolated extension Concord_V2_GetJobRequest: SwiftProtobuf.Message, SwiftProt
     if !self.jobID.isEmpty {
       try visitor.visitSingularStringField(value: self.jobID, fieldNumber: 1)
     }
+    if !self.unchangedSince.isEmpty {
+      try visitor.visitSingularBytesField(value: self.unchangedSince, fieldNumber: 2)
+    }
+    if self.waitMs != 0 {
+      try visitor.visitSingularUInt32Field(value: self.waitMs, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Concord_V2_GetJobRequest, rhs: Concord_V2_GetJobRequest) -> Bool {
     if lhs.jobID != rhs.jobID {return false}
+    if lhs.unchangedSince != rhs.unchangedSince {return false}
+    if lhs.waitMs != rhs.waitMs {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2260,7 +2283,7 @@ nonisolated extension Concord_V2_ArtifactInfo: SwiftProtobuf.Message, SwiftProto
 
 nonisolated extension Concord_V2_JobView: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".JobView"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{1}kind\0\u{1}phase\0\u{3}phase_title\0\u{1}message\0\u{1}artifacts\0\u{1}uploads\0\u{1}submissions\0\u{1}details\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{1}kind\0\u{1}phase\0\u{3}phase_title\0\u{1}message\0\u{1}artifacts\0\u{1}uploads\0\u{1}submissions\0\u{1}details\0\u{1}revision\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2277,6 +2300,7 @@ nonisolated extension Concord_V2_JobView: SwiftProtobuf.Message, SwiftProtobuf._
       case 7: try { try decoder.decodeRepeatedMessageField(value: &self.uploads) }()
       case 8: try { try decoder.decodeRepeatedStringField(value: &self.submissions) }()
       case 9: try { try decoder.decodeSingularBytesField(value: &self.details) }()
+      case 10: try { try decoder.decodeSingularBytesField(value: &self.revision) }()
       default: break
       }
     }
@@ -2310,6 +2334,9 @@ nonisolated extension Concord_V2_JobView: SwiftProtobuf.Message, SwiftProtobuf._
     if !self.details.isEmpty {
       try visitor.visitSingularBytesField(value: self.details, fieldNumber: 9)
     }
+    if !self.revision.isEmpty {
+      try visitor.visitSingularBytesField(value: self.revision, fieldNumber: 10)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2323,6 +2350,7 @@ nonisolated extension Concord_V2_JobView: SwiftProtobuf.Message, SwiftProtobuf._
     if lhs.uploads != rhs.uploads {return false}
     if lhs.submissions != rhs.submissions {return false}
     if lhs.details != rhs.details {return false}
+    if lhs.revision != rhs.revision {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -104,8 +104,7 @@ struct ClinicalPartner: PartnerJobKind {
                 secured.insert(round)
                 trainedRounds += 1
             }
-            try await Task.sleep(for: session.poll)
-            view = try await session.refreshed(jobID)
+            view = try await session.next(after: view)
             if view.phase == JobPhase.failed.rawValue || view.phase == JobPhase.cancelled.rawValue {
                 _ = try await session.wait(for: .complete, of: ClinicalJob.descriptor, job: jobID, view: view)
             }

@@ -66,8 +66,7 @@ struct SecureSumParty {
             view = try await session.refreshed(jobID)  // our message may have been the stage's last
             while !view.artifacts.contains(where: { $0.name == name }) {
                 guard try still(view) else { return false }
-                try await Task.sleep(for: session.poll)
-                view = try await session.refreshed(jobID)
+                view = try await session.next(after: view)
             }
             let delivery: SecureSumDelivery
             do { delivery = try SecureSumWire.decode(SecureSumDelivery.self, from: try await session.artifact(name, view: view, label: "round \(round) secure-aggregation stage \(stage + 1)")) }

@@ -1,0 +1,84 @@
+import Foundation
+import Synchronization
+
+/// A counter of changes per job, with waiters: what lets a partner's long poll (GetJob with
+/// `unchanged_since`) answer as soon as something in its job changes instead of on its next poll.
+///
+/// The engine counts a change wherever it writes what a partner's view shows (the job's phase and
+/// message, enrolments, uploads, submissions, artifacts); a waiter wakes on the next change of its
+/// job, on its timeout, or when its task is cancelled. Nothing here is durable: after a restart the
+/// counters start again, and a waiting caller simply compares views.
+final class JobChanges: Sendable {
+    private struct Waiter {
+        let job: String
+        let continuation: CheckedContinuation<Void, Never>
+    }
+    private struct State {
+        var generations: [String: UInt64] = [:]
+        var waiters: [UInt64: Waiter] = [:]
+        var nextWaiter: UInt64 = 0
+        var cancelled: Set<UInt64> = []
+        var closed = false
+    }
+    private let state = Mutex(State())
+
+    /// The number of changes counted for `job` so far.
+    func generation(_ job: String) -> UInt64 { state.withLock { $0.generations[job] ?? 0 } }
+
+    /// Counts a change of `job` and wakes everyone waiting for it.
+    func changed(_ job: String) {
+        let woken: [CheckedContinuation<Void, Never>] = state.withLock { state in
+            state.generations[job, default: 0] &+= 1
+            let ids = state.waiters.filter { $0.value.job == job }.map(\.key)
+            return ids.compactMap { state.waiters.removeValue(forKey: $0)?.continuation }
+        }
+        for continuation in woken { continuation.resume() }
+    }
+
+    /// Whether ``close()`` was called.
+    var isClosed: Bool { state.withLock { $0.closed } }
+
+    /// Wakes every waiter and lets no one wait again: the coordinator is shutting down, and a held
+    /// long poll must not keep its server from stopping.
+    func close() {
+        let woken = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.closed = true
+            defer { state.waiters.removeAll() }
+            return state.waiters.values.map(\.continuation)
+        }
+        for continuation in woken { continuation.resume() }
+    }
+
+    /// Returns once `job` has changed since `generation`, or after `timeout`, whichever is first.
+    func wait(_ job: String, after generation: UInt64, timeout: Duration) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.next(job, after: generation) }
+            group.addTask { try? await Task.sleep(for: timeout) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// Suspends until the next change of `job` after `generation` (at once if there was one), or cancellation.
+    private func next(_ job: String, after generation: UInt64) async {
+        let id = state.withLock { state -> UInt64 in state.nextWaiter += 1; return state.nextWaiter }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumeNow = state.withLock { state -> Bool in
+                    if state.closed || state.cancelled.remove(id) != nil || (state.generations[job] ?? 0) != generation { return true }
+                    state.waiters[id] = Waiter(job: job, continuation: continuation)
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            let waiting = state.withLock { state -> CheckedContinuation<Void, Never>? in
+                if let waiter = state.waiters.removeValue(forKey: id) { return waiter.continuation }
+                state.cancelled.insert(id)  // cancelled before it waited: it will not wait
+                return nil
+            }
+            waiting?.resume()
+        }
+        state.withLock { _ = $0.cancelled.remove(id) }  // a cancellation that came after a change woke it
+    }
+}

@@ -1,0 +1,88 @@
+import ConcordClinical
+import ConcordTesting
+import ConcordWire
+import Foundation
+import Testing
+@testable import ConcordNetwork
+
+/// A partner's long poll (GetJob with `unchanged_since`): the coordinator answers as soon as the
+/// caller's view changes, holds an unchanged view until the wait ends, and lets no held poll keep
+/// it from shutting down.
+@Suite("Long polls of a partner's job view")
+struct LongPollTests {
+    @Test("A change wakes every waiter of its job and no other; a wait without a change ends at its timeout")
+    func changesWakeWaiters() async throws {
+        let changes = JobChanges()
+        let start = changes.generation("a")
+        let asked = ContinuousClock.now
+        async let woken: Void = changes.wait("a", after: start, timeout: .seconds(60))
+        async let alsoWoken: Void = changes.wait("a", after: start, timeout: .seconds(60))
+        try await Task.sleep(for: .milliseconds(50))
+        changes.changed("b")
+        #expect(changes.generation("a") == start && changes.generation("b") == 1)
+        changes.changed("a")
+        _ = await (woken, alsoWoken)
+        #expect(ContinuousClock.now - asked < .seconds(60), "the change woke both, not their timeout")
+        #expect(changes.generation("a") == start + 1)
+        // A change before the wait began: no waiting at all.
+        let began = ContinuousClock.now
+        await changes.wait("a", after: start, timeout: .seconds(60))
+        #expect(ContinuousClock.now - began < .seconds(60), "not held to the timeout")
+        // No change: the wait ends at its timeout, not before.
+        let quiet = ContinuousClock.now
+        await changes.wait("c", after: changes.generation("c"), timeout: .milliseconds(200))
+        #expect(ContinuousClock.now - quiet >= .milliseconds(200))
+    }
+
+    @Test("Closing wakes every waiter at once and later waits do not wait")
+    func closeWakesAll() async throws {
+        let changes = JobChanges()
+        async let held: Void = changes.wait("a", after: 0, timeout: .seconds(60))
+        try await Task.sleep(for: .milliseconds(50))
+        changes.close()
+        await held
+        #expect(changes.isClosed)
+        let began = ContinuousClock.now
+        await changes.wait("a", after: 0, timeout: .seconds(60))
+        #expect(ContinuousClock.now - began < .seconds(60), "not held to the timeout")
+    }
+
+    @Test("The engine holds a view until it changes: the caller's own upload ends the wait with a new revision")
+    func engineHoldsUnchangedViews() async throws {
+        let directory = try TemporaryDirectory()
+        let engine = try ClinicalKindTests.engine(directory)
+        let job = try await engine.submitJob(ClinicalKindTests.spec()).jobID
+        await engine.advance()
+        let view = try await engine.partnerView(partner: "alpha", jobID: job)
+        #expect(view.revision.count == 32)
+        #expect(try await engine.partnerView(partner: "alpha", jobID: job).revision == view.revision, "the same state, the same revision")
+
+        // Unchanged: held for the whole wait, then the same view.
+        let began = ContinuousClock.now
+        let unchanged = try await engine.partnerView(partner: "alpha", jobID: job, unchangedSince: view.revision, waitMs: 300)
+        #expect(ContinuousClock.now - began >= .milliseconds(300))
+        #expect(unchanged.revision == view.revision)
+
+        // Another partner's upload changes nothing alpha sees; alpha's own does, and ends the wait.
+        let upload = Task {
+            try await Task.sleep(for: .milliseconds(100))
+            try await ClinicalKindTests.upload(engine, "beta", job, "summary", index: 0, total: 1, ClinicalKindTests.summary())
+            try await Task.sleep(for: .milliseconds(100))
+            try await ClinicalKindTests.upload(engine, "alpha", job, "summary", index: 0, total: 1, ClinicalKindTests.summary())
+        }
+        let waited = ContinuousClock.now
+        let changed = try await engine.partnerView(partner: "alpha", jobID: job, unchangedSince: view.revision, waitMs: EngineLimits.longWait)
+        #expect(ContinuousClock.now - waited < .milliseconds(Int(EngineLimits.longWait)), "the change ended the wait, not its timeout")
+        try await upload.value
+        #expect(changed.revision != view.revision)
+        #expect(changed.uploads.first { $0.name == "summary" }?.held == [0], "the view that ended the wait shows alpha's upload")
+        // A revision the caller does not hold now (or none): answered at once.
+        #expect(try await engine.partnerView(partner: "alpha", jobID: job, unchangedSince: Data(), waitMs: EngineLimits.longWait).revision == changed.revision)
+        #expect(try await engine.partnerView(partner: "alpha", jobID: job, unchangedSince: view.revision, waitMs: EngineLimits.longWait).revision == changed.revision)
+    }
+}
+
+/// Waits long enough that a test passing early proves something woke it.
+enum EngineLimits {
+    static let longWait = CoordinatorEngine.maximumWaitMs
+}
