@@ -36,6 +36,37 @@ public struct OperatorClient: Sendable {
         return try await withClient { try await $0.getStatus(request, options: CallDefaults.options(timeout: .seconds(30))) }
     }
 
+    /// Watches a job until it finishes: its status every `interval`, `progress` called with each
+    /// new status. A coordinator that is restarting (unreachable, or failing calls in transit) is
+    /// waited for, with `progress` told once per outage, until it has been unreachable for
+    /// `giveUpAfter`; a refusal (an unknown job, a certificate not the operator's) ends the watch at once.
+    /// - Returns: the finished job's status.
+    /// - Throws: the refusal, or the last transport error once the coordinator stayed unreachable too long.
+    public func watch(jobID: String, interval: Duration = .milliseconds(200), giveUpAfter: Duration = .seconds(600),
+                      progress: (Concord_V2_JobStatus?, String?) -> Void) async throws -> Concord_V2_JobStatus {
+        var lastContact = ContinuousClock.now
+        var outage = false
+        while true {
+            do {
+                let status = try await self.status(jobID: jobID)
+                lastContact = ContinuousClock.now
+                if outage { progress(nil, "the coordinator answers again"); outage = false }
+                progress(status, nil)
+                if status.finished { return status }
+            } catch let error as NodeError where Self.isTransient(error) {
+                guard ContinuousClock.now - lastContact < giveUpAfter else { throw error }
+                if !outage { progress(nil, "the coordinator is unreachable (\((error.cause as? RPCError)?.message ?? error.message)); waiting for it"); outage = true }
+            }
+            try await Task.sleep(for: interval)
+        }
+    }
+
+    /// Whether an error is the coordinator being away (restarting, a cut network) rather than a refusal.
+    static func isTransient(_ error: NodeError) -> Bool {
+        guard let rpc = error.cause as? RPCError else { return false }
+        return [.unavailable, .deadlineExceeded, .unknown, .aborted, .cancelled].contains(rpc.code)
+    }
+
     public func cancel(jobID: String) async throws -> Concord_V2_JobStatus {
         let request = Self.request(jobID)
         return try await withClient { try await $0.cancelJob(request, options: CallDefaults.options(timeout: .seconds(30))) }

@@ -87,6 +87,11 @@ final class LocalConsortium: @unchecked Sendable {
 
     func startNodes() throws { for name in partners { try startNode(name) } }
 
+    /// `concord job status --watch` on `job`, its output in `logs/watcher.log`.
+    func startWatcher(job: String) throws -> Process {
+        try launch("watcher", ["job", "status", "--config", operatorConfig, "--job", job, "--watch"])
+    }
+
     /// Sends a signal and waits for the process to end.
     func kill(_ process: Process?, _ signal: Int32) {
         guard let process, process.isRunning else { return }

@@ -128,6 +128,9 @@ struct NetworkFederationTests {
         try consortium.startCoordinator()
         try consortium.startNodes()
         let job = try consortium.submit()
+        // The operator watches the job throughout, across the coordinator's restart.
+        let watcher = try consortium.startWatcher(job: job)
+        defer { consortium.kill(watcher, SIGKILL) }
         // partner1 is killed once it has the transfer set (it is then annotating), and restarted.
         try consortium.waitFor("partner1 to receive the transfer set", timeout: 120) { consortium.logText("partner1").contains("transfer chunks") }
         consortium.kill(consortium.nodes["partner1"], SIGKILL)
@@ -150,6 +153,12 @@ struct NetworkFederationTests {
         let log = consortium.logText("partner1")
         #expect(log.components(separatedBy: " transfer chunks (").count == 2, "\(log)")
         #expect(consortium.nodes["partner1"]?.terminationStatus == 0)
+        // The watch waited out the coordinator's restart and ended with the job.
+        try consortium.waitFor("the watcher to end", timeout: 60) { !watcher.isRunning }
+        let watched = consortium.logText("watcher")
+        #expect(watcher.terminationStatus == 0, "\(watched)")
+        #expect(watched.contains("the coordinator is unreachable") && watched.contains("the coordinator answers again"), "\(watched)")
+        #expect(watched.contains("complete"), "\(watched)")
 
         // The network cut while the nodes work, and restored: the nodes reconnect with backoff.
         try consortium.resetState()

@@ -74,12 +74,11 @@ struct JobCommand: AsyncParsableCommand {
 
         static func watch(_ client: OperatorClient, jobID: String) async throws -> Concord_V2_JobStatus {
             var last = ""
-            while true {
-                let status = try await client.status(jobID: jobID)
+            return try await client.watch(jobID: jobID) { status, note in
+                if let note { Console.line(note); last = "" }
+                guard let status else { return }
                 let line = "\(status.phaseTitle): \(status.message)"
                 if line != last { Console.line(line); last = line }
-                if status.finished { return status }
-                try await Task.sleep(for: .milliseconds(200))
             }
         }
 
