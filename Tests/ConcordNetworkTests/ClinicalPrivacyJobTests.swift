@@ -1,6 +1,7 @@
 import ConcordClinical
 import ConcordML
 import ConcordPrivacy
+import ConcordReport
 import ConcordStorage
 import ConcordTesting
 import ConcordWire
@@ -55,6 +56,12 @@ struct ClinicalPrivacyJobTests {
         #expect(privacy.sites.count == 4)
         #expect(privacy.sites.allSatisfy { $0.epsilon <= epsilon * (1 + 1e-9) && $0.epsilon > 0 })
         #expect(privacy.sites.map(\.epsilon) == expected.privacy?.sites.map(\.epsilon))
+        // The job's page (status port and report) states the mechanism and the ε the sites pay.
+        let page = try await consortium.engine.snapshot(jobID: run.status.jobID).settings
+        let dp = try #require(page.first { $0.name == "differential privacy" }?.value)
+        let largest = try #require(privacy.sites.map(\.epsilon).max())
+        #expect(dp.contains(mode == .record ? "record-level DP-SGD" : "client-level DP-FedAvg") && dp.contains("ε = \(String(format: "%.3g", largest))"), "\(dp)")
+        #expect(page.first { $0.name == "secure aggregation" }?.value.hasPrefix("none") == true)
     }
 
     @Test("The consortium's budget: a job that would take a site beyond it fails with the ε it would reach, before any round; a job without DP is refused",

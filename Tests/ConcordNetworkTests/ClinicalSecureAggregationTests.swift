@@ -1,6 +1,7 @@
 import ConcordClinical
 import ConcordML
 import ConcordPrivacy
+import ConcordReport
 import ConcordSecurity
 import ConcordStorage
 import ConcordTesting
@@ -46,6 +47,10 @@ struct ClinicalSecureAggregationTests {
         let plain = try await ClinicalJobTests.oneProcess(patients, strategy: "fedavg", preset: .concord, rounds: 3, seed: 3)
         #expect(plain.finalParameters != secure.finalParameters)  // the fixed-point sum is its own computation…
         for (a, b) in zip(plain.finalParameters, secure.finalParameters) { #expect(abs(a - b) < 1e-9) }  // …and as good
+
+        let page = try await job.consortium.engine.snapshot(jobID: job.status.jobID).settings
+        #expect(page.first { $0.name == "secure aggregation" }?.value.hasPrefix("SecAgg+") == true)
+        #expect(page.first { $0.name == "differential privacy" }?.value.hasPrefix("none") == true)
 
         // What the coordinator holds: no update, and masked vectors that are not any site's vector.
         let store = await job.consortium.engine.store, jobID = job.status.jobID

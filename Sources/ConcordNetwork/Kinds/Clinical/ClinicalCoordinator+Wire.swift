@@ -113,7 +113,24 @@ extension ClinicalCoordinator {
         return JobSnapshot(jobID: status.jobID, name: status.name, stateIndex: ClinicalJob.statusNumber(JobPhase(status.phase)), state: status.phaseTitle,
                            message: status.message, createdMs: status.createdUnixMs, updatedMs: status.updatedUnixMs, transferSize: 0, studentSize: 0,
                            threshold: nil, studentSHA256: details.modelSha256.isEmpty ? nil : details.modelSha256,
-                           settings: settings(spec: context.job.spec), partners: partners, consensus: [], latePartners: status.latePartners, events: events)
+                           settings: settings(spec: context.job.spec) + Self.privacySettings(details), partners: partners, consensus: [],
+                           latePartners: status.latePartners, events: events)
+    }
+
+    /// What the coordinator learns and what the sites pay, in words, for the job's page and report.
+    static func privacySettings(_ details: Concord_V2_ClinicalStatus) -> [JobSnapshot.Setting] {
+        let secure = details.secureAggregation
+            ? "SecAgg+: the coordinator learns each round's weighted sum of the included sites' models, never one site's model"
+            : "none: the coordinator sees each site's model update"
+        let mode: String? = switch DifferentialPrivacyOptions.Mode(rawValue: details.privacyMode) {
+        case .record?: "record-level DP-SGD at each site"
+        case .client?: "client-level DP-FedAvg (each site's update clipped, noise added to the sum)"
+        case .local?: "local DP (each site noises its own update)"
+        default: nil
+        }
+        let dp = mode.map { "\($0): ε = \(String(format: "%.3g", details.epsilon)) (the largest site's, planned over the job's rounds), δ = \(String(format: "%.3g", details.delta))" }
+            ?? "none: no differential privacy"
+        return [.init(name: "secure aggregation", value: secure), .init(name: "differential privacy", value: dp)]
     }
 
     /// What a job learns from, in words.
