@@ -64,21 +64,44 @@ struct ClinicalPrivacyJobTests {
         #expect(page.first { $0.name == "secure aggregation" }?.value.hasPrefix("none") == true)
     }
 
-    @Test("The consortium's budget: a job that would take a site beyond it fails with the ε it would reach, before any round; a job without DP is refused",
+    @Test("The consortium's budget composes each site's jobs in RDP: jobs run while the composed ε fits, the first beyond it fails with that ε before any round; a job without DP is refused",
           .enabled(if: ClinicalJobTests.cached))
     func budget() async throws {
         let temporary = try TemporaryDirectory()
-        let consortium = try Self.consortium(temporary.url, budget: PrivacyBudget(epsilon: 1.5, delta: 1e-2))
-        let first = try await consortium.run(Self.spec(mode: "record", epsilon: 1, rounds: 2))
-        #expect(first.status.phase == "complete", "\(first.status.message)")
-        // The nodes see the job fail; the operator sees why.
-        await #expect(throws: (any Error).self) { _ = try await consortium.run(Self.spec(mode: "record", epsilon: 1, rounds: 2, seed: 4)) }
-        let second = (status: try await consortium.engine.jobStatus(jobID: ""), ())
-        #expect(second.status.jobID != first.status.jobID)
-        #expect(second.status.phase == "failed")
-        #expect(second.status.message.contains("beyond the consortium's privacy budget of ε = 1.5"), "\(second.status.message)")
-        #expect(second.status.message.contains("would reach ε = 2") || second.status.message.contains("would reach ε = 1.9"), "\(second.status.message)")
-        #expect(try await consortium.engine.store.artifact(ClinicalJob.Artifact.round(1), job: second.status.jobID) == nil)
+        let budget = PrivacyBudget(epsilon: 1.5, delta: 1e-2)
+        let consortium = try Self.consortium(temporary.url, budget: budget)
+        // Each site's releases so far, recomposed here from the jobs' stored accounts.
+        var accounts: [ClinicalPrivacy] = []
+        func composed(_ accounts: [ClinicalPrivacy]) throws -> [String: Double] {
+            var accountants: [String: RDPAccountant] = [:]
+            for account in accounts {
+                for site in account.sites { try accountants[site.name, default: RDPAccountant()].composeGaussian(noiseMultiplier: site.noiseMultiplier, samplingRate: site.samplingRate, count: site.steps) }
+            }
+            return try accountants.mapValues { try $0.epsilon(delta: budget.delta).epsilon }
+        }
+        var refused: Concord_V2_JobStatus?
+        for seed in UInt64(4)..<12 where refused == nil {
+            do {
+                let run = try await consortium.run(Self.spec(mode: "record", epsilon: 1, rounds: 2, seed: seed))
+                #expect(run.status.phase == "complete", "\(run.status.message)")
+                let stored = try #require(try await consortium.engine.store.artifact("privacy", job: run.status.jobID))
+                accounts.append(try JSONDecoder().decode(ClinicalPrivacy.self, from: stored.data))
+                #expect(try composed(accounts).values.allSatisfy { $0 <= budget.epsilon }, "a job ran beyond the budget")
+            } catch {
+                refused = try await consortium.engine.jobStatus(jobID: "")  // the nodes see the job fail; the operator sees why
+            }
+        }
+        let failed = try #require(refused, "eight jobs of ε = 1 fitted a budget of ε = 1.5")
+        // RDP composition is tighter than adding ε: at least two jobs of ε = 1 each fitted ε = 1.5.
+        #expect(accounts.count >= 2)
+        #expect(failed.phase == "failed")
+        #expect(failed.message.contains("beyond the consortium's privacy budget of ε = 1.5"), "\(failed.message)")
+        // The ε it names is the composition of every earlier job and this one's (the same plan as the last).
+        let last = try #require(accounts.last)
+        let reach = try #require(try composed(accounts + [last]).values.max())
+        #expect(reach > budget.epsilon)
+        #expect(failed.message.contains("would reach ε = \(ClinicalCoordinator.figure(reach)) at δ = 0.01"), "\(failed.message) (expected ε = \(reach))")
+        #expect(try await consortium.engine.store.artifact(ClinicalJob.Artifact.round(1), job: failed.jobID) == nil, "no round was trained")
         do {
             _ = try await consortium.run(ClinicalJobTests.spec(strategy: "fedavg", preset: "concord", rounds: 2, seed: 1))
             Issue.record("a job without differential privacy ran under a privacy budget")

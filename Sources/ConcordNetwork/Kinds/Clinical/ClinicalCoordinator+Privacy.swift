@@ -1,5 +1,6 @@
 import ConcordClinical
 import ConcordFederation
+import ConcordPrivacy
 import ConcordStorage
 import Foundation
 
@@ -7,8 +8,10 @@ import Foundation
 /// `privacy_budget: {epsilon: 10, delta: 1e-5}`): the most ε and δ any one site may spend over
 /// all the clinical jobs this coordinator runs.
 ///
-/// Jobs compose by adding their ε and δ (basic composition: an upper bound, never an
-/// underestimate); a job counts with the ε planned for all its rounds from the moment it starts
+/// Jobs compose in Rényi DP: each site's releases over all jobs (each job's subsampled Gaussian
+/// mechanism, with its noise multiplier, sampling rate and steps for that site) are added order by
+/// order in one accountant and turned into ε at the budget's δ, which is tighter than adding the
+/// jobs' ε and δ and never below the truth for these mechanisms; a job counts with the ε planned for all its rounds from the moment it starts
 /// training, whether it completes, stops early, fails or is cancelled. With a budget, a clinical
 /// job without differential privacy is refused.
 public struct PrivacyBudget: Codable, Sendable, Hashable {
@@ -46,9 +49,13 @@ extension ClinicalCoordinator {
     }
 
     /// Refuses the job when a site would spend more than the consortium's budget, with the ε it would reach.
+    ///
+    /// Each site's releases over every clinical job this coordinator started (each job's subsampled
+    /// Gaussian mechanism: its noise multiplier, sampling rate and steps for that site) are composed
+    /// in one RDP accountant, with this job's added, and turned into ε at the budget's δ.
     func checkBudget(_ account: ClinicalPrivacy, _ spec: ClinicalJobSpec, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) {
         guard let budget else { return }
-        var spentEpsilon: [String: Double] = [:], spentDelta: [String: Double] = [:], jobs: [String: [String]] = [:]
+        var spent: [String: RDPAccountant] = [:], jobs: [String: [String]] = [:]
         let records: [JobRecord]
         do { records = try await context.store.jobs() } catch { throw CoordinatorRefusal(.internalError, "reading the jobs for the privacy budget", context: .init(job: context.job.id), cause: error) }
         for record in records where record.id != context.job.id && record.kind == ClinicalJob.name {
@@ -56,19 +63,32 @@ extension ClinicalCoordinator {
             do { stored = try await context.store.artifact(Private.privacy, job: record.id) } catch { throw CoordinatorRefusal(.internalError, "reading job \(record.id)'s privacy account", context: .init(job: context.job.id), cause: error) }
             guard let stored, let earlier = try? StoredJSON.decode(ClinicalPrivacy.self, from: stored.data) else { continue }
             for site in earlier.sites {
-                spentEpsilon[site.name, default: 0] += site.epsilon
-                spentDelta[site.name, default: 0] += earlier.delta
+                try Self.compose(site, into: &spent[site.name, default: RDPAccountant()], job: record.id, context)
                 jobs[site.name, default: []].append(record.id)
             }
         }
         for site in account.sites {
-            let epsilon = spentEpsilon[site.name, default: 0] + site.epsilon, delta = spentDelta[site.name, default: 0] + account.delta
-            guard epsilon <= budget.epsilon, delta <= budget.delta else {
-                let earlier = jobs[site.name].map { " in jobs \($0.joined(separator: ", "))" } ?? ""
+            let before = spent[site.name] ?? RDPAccountant()
+            var after = before
+            try Self.compose(site, into: &after, job: context.job.id, context)
+            let epsilon: Double, earlier: Double
+            do { epsilon = try after.epsilon(delta: budget.delta).epsilon; earlier = try before.epsilon(delta: budget.delta).epsilon }
+            catch { throw CoordinatorRefusal(.internalError, "the privacy budget's accountant", context: .init(job: context.job.id, field: "privacy"), cause: error) }
+            guard epsilon <= budget.epsilon else {
+                let others = jobs[site.name].map { " in jobs \($0.joined(separator: ", "))" } ?? ""
                 throw CoordinatorRefusal(.failedPrecondition,
-                                         "\(site.name) would reach ε = \(Self.figure(epsilon)), δ = \(Self.figure(delta)), beyond the consortium's privacy budget of ε = \(Self.figure(budget.epsilon)), δ = \(Self.figure(budget.delta)) (spent ε = \(Self.figure(spentEpsilon[site.name, default: 0]))\(earlier); this job would add ε = \(Self.figure(site.epsilon))); no round was trained",
+                                         "\(site.name) would reach ε = \(Self.figure(epsilon)) at δ = \(Self.figure(budget.delta)) (RDP composition of its \((jobs[site.name]?.count ?? 0) + 1) jobs), beyond the consortium's privacy budget of ε = \(Self.figure(budget.epsilon)), δ = \(Self.figure(budget.delta)) (spent ε = \(Self.figure(earlier))\(others); this job alone ε = \(Self.figure(site.epsilon)) at its δ = \(Self.figure(account.delta))); no round was trained",
                                          context: .init(job: context.job.id, partner: site.name, field: "privacy"))
             }
+        }
+    }
+
+    /// Adds one job's releases for one site to that site's accountant.
+    static func compose(_ site: ClinicalPrivacy.Site, into accountant: inout RDPAccountant, job: String, _ context: CoordinatorJobContext) throws(CoordinatorRefusal) {
+        do { try accountant.composeGaussian(noiseMultiplier: site.noiseMultiplier, samplingRate: site.samplingRate, count: site.steps) }
+        catch {
+            throw CoordinatorRefusal(.failedPrecondition, "job \(job)'s releases for \(site.name) cannot be accounted (noise multiplier \(site.noiseMultiplier), sampling rate \(site.samplingRate), \(site.steps) steps)",
+                                     context: .init(job: context.job.id, partner: site.name, field: "privacy"), cause: error)
         }
     }
 
