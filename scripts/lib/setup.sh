@@ -66,3 +66,37 @@ concord_oracle() {
     fi
     printf '%s\n' "$out"
 }
+
+# A throwaway PostgreSQL cluster for the test run (the coordinator's PostgreSQL store): Debian's
+# server binaries, a cluster in a temporary directory owned by an unprivileged user ('postgres'
+# when run as root), listening on loopback only with trust authentication, fsync off (the tests
+# kill coordinators, never the server). Exports CONCORD_POSTGRES_URL and CONCORD_REQUIRE_POSTGRES=1;
+# the cluster is stopped and removed when the calling script exits.
+CONCORD_PG_BIN=/usr/lib/postgresql/15/bin
+concord_start_postgres() {
+    [ -x "$CONCORD_PG_BIN/pg_ctl" ] || die "PostgreSQL 15's server is missing ($CONCORD_PG_BIN); install Debian's postgresql"
+    local port=${CONCORD_POSTGRES_PORT:-54329}
+    # Another run on this machine may hold the port: take the next free one.
+    while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+    CONCORD_PG_DIR=$(mktemp -d /tmp/concord-pg.XXXXXX)
+    if [ "$(id -u)" = 0 ]; then
+        chown postgres: "$CONCORD_PG_DIR"
+        concord_pg() { runuser -u postgres -- "$@"; }
+    else
+        concord_pg() { "$@"; }
+    fi
+    step "starting a throwaway PostgreSQL on 127.0.0.1:$port ($CONCORD_PG_DIR)"
+    concord_pg "$CONCORD_PG_BIN/initdb" -D "$CONCORD_PG_DIR/data" -U concord -A trust -E UTF8 --no-sync >"$CONCORD_PG_DIR/initdb.log" 2>&1 \
+        || { cat "$CONCORD_PG_DIR/initdb.log" >&2; die "initdb failed"; }
+    trap concord_stop_postgres EXIT
+    concord_pg "$CONCORD_PG_BIN/pg_ctl" -D "$CONCORD_PG_DIR/data" -l "$CONCORD_PG_DIR/server.log" -w -t 60 \
+        -o "-p $port -k $CONCORD_PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null \
+        || { cat "$CONCORD_PG_DIR/server.log" >&2; die "PostgreSQL did not start"; }
+    export CONCORD_POSTGRES_URL="postgres://concord@127.0.0.1:$port/postgres" CONCORD_REQUIRE_POSTGRES=1
+}
+
+concord_stop_postgres() {
+    [ -n "${CONCORD_PG_DIR:-}" ] && [ -d "$CONCORD_PG_DIR/data" ] || return 0
+    concord_pg "$CONCORD_PG_BIN/pg_ctl" -D "$CONCORD_PG_DIR/data" -m immediate -w stop >/dev/null 2>&1 || true
+    rm -rf "$CONCORD_PG_DIR"
+}
