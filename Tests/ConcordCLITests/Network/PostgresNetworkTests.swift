@@ -36,9 +36,10 @@ struct PostgresNetworkTests {
         let id = try consortium.submit(job)
         // Killed -9 once a partner's annotations are stored (the job is collecting), then restarted on the same schema.
         try consortium.waitFor("a first annotation at the coordinator", timeout: 120) {
-            consortium.logText("coordinator").contains("waiting for annotations from partner")
+            Self.missingAnnotations(consortium.logText("coordinator")).contains { $0 < consortium.partners.count }
         }
         consortium.kill(consortium.coordinator, SIGKILL)
+        let beforeRestart = consortium.logText("coordinator").count
         try consortium.startCoordinator()
         let status = try consortium.waitForState("complete", job: id)
         try consortium.waitForNodes()
@@ -50,11 +51,21 @@ struct PostgresNetworkTests {
         #expect(log.contains("schema=\(schema)"))
         #expect(!FileManager.default.fileExists(atPath: consortium.root.appendingPathComponent("state/coordinator.sqlite").path),
                 "no SQLite state was written")
+        let restarted = String(log.dropFirst(beforeRestart))
+        #expect(!restarted.contains("waiting for annotations of"), "the restarted coordinator did not make the transfer set again")
+        #expect(!Self.missingAnnotations(restarted).contains(consortium.partners.count), "the annotation stored before the kill was kept")
         let networked = try #require(RegressionNetworkTests.studentSHA(status), "status: \(status)")
 
         // The same job in one process, without a network or PostgreSQL.
         let local = try CLI.run(["consortium", "run", "--dir", consortium.root.path] + job)
         #expect(local.status == 0, "\(local.stderr)")
         #expect(RegressionNetworkTests.studentSHA(local.stdout) == networked, "the resumed job's student is the one-process job's")
+    }
+
+    /// How many partners each "waiting for annotations from A, B" line of a coordinator's log names.
+    static func missingAnnotations(_ log: String) -> [Int] {
+        log.split(separator: "\n").compactMap { line in
+            line.range(of: "waiting for annotations from ").map { line[$0.upperBound...].split(separator: ",").count }
+        }
     }
 }
