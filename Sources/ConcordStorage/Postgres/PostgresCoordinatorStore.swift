@@ -36,8 +36,13 @@ public final class PostgresCoordinatorStore: CoordinatorStoring {
         let schema = configuration.schema
         let result: Result<Void, StorageError> = await withTaskGroup(of: Result<Void, StorageError>?.self) { group in
             group.addTask {
-                do throws(StorageError) { try await Self.migrate(database, schema: schema, now: Self.now()); return .success(()) }
-                catch { return .failure(error) }
+                do throws(StorageError) {
+                    try await database.probe()
+                    try await Self.migrate(database, schema: schema, now: Self.now())
+                    return .success(())
+                } catch {
+                    return .failure(error)
+                }
             }
             group.addTask {
                 try? await Task.sleep(for: timeout)

@@ -65,6 +65,25 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test("TLS required of a server without TLS, or a database that does not exist: unavailable at once, saying why")
+    func refusedConnections() async throws {
+        let server = try #require(PostgresGate.url)
+        let noTLS = try PostgresStoreConfiguration(url: server + (server.contains("?") ? "&" : "?") + "sslmode=require")
+        let missing = try PostgresStoreConfiguration(url: server.replacingOccurrences(of: "/postgres", with: "/no_such_database_here"))
+        try #require(missing.database == "no_such_database_here", "the test server's URL names the database postgres")
+        for (configuration, reason) in [(noTLS, "ssl"), (missing, "no_such_database_here")] {
+            do {
+                let store = try await PostgresCoordinatorStore(configuration: configuration, timeout: .seconds(60))
+                try await store.close()
+                Issue.record("opened \(configuration)")
+            } catch {
+                #expect(error.code == .unavailable, "\(error)")
+                #expect(error.message.lowercased().contains(reason), "\(error)")
+                #expect(!error.message.contains("no answer"), "refused at once, not after the timeout: \(error)")
+            }
+        }
+    }
+
     /// A loopback port nothing listens on (bound, then released).
     static func closedPort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -12,26 +12,35 @@ final class PostgresDatabase: Sendable {
     let name: String
     let logger: Logger
     private let client: PostgresClient
+    /// The same server, database, login and TLS for one connection outside the pool (``probe()``).
+    private let single: PostgresConnection.Configuration
     /// The task running the pool, nil once closed.
     private let runner: Mutex<Task<Void, Never>?>
 
     init(_ configuration: PostgresStoreConfiguration, logger: Logger) throws(StorageError) {
         name = configuration.description
         self.logger = logger
-        let tls: PostgresClient.Configuration.TLS
+        let tls: PostgresClient.Configuration.TLS, singleTLS: PostgresConnection.Configuration.TLS
         switch configuration.tls {
         case .disable:
             tls = .disable
+            singleTLS = .disable
         case .require:
             var settings = TLSConfiguration.makeClientConfiguration()
-            if let caFile = configuration.caFile {
-                do { settings.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(caFile)) } catch {
-                    throw StorageError(code: .unavailable, message: "cannot read the certificate authorities in \(caFile)",
-                                       context: .init(database: name), cause: error)
-                }
+            do {
+                if let caFile = configuration.caFile { settings.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(caFile)) }
+                singleTLS = .require(try NIOSSLContext(configuration: settings))
+            } catch {
+                throw StorageError(code: .unavailable, message: "cannot set up TLS" + (configuration.caFile.map { " with the certificate authorities in \($0)" } ?? ""),
+                                   context: .init(database: name), cause: error)
             }
             tls = .require(settings)
         }
+        var single = PostgresConnection.Configuration(host: configuration.host, port: configuration.port, username: configuration.username,
+                                                      password: configuration.password, database: configuration.database, tls: singleTLS)
+        single.options.additionalStartupParameters = [("search_path", configuration.schema), ("application_name", "concord coordinator")]
+        single.options.connectTimeout = .seconds(10)
+        self.single = single
         var settings = PostgresClient.Configuration(host: configuration.host, port: configuration.port, username: configuration.username,
                                                     password: configuration.password, database: configuration.database, tls: tls)
         settings.options.additionalStartupParameters = [("search_path", configuration.schema), ("application_name", "concord coordinator")]
@@ -40,6 +49,17 @@ final class PostgresDatabase: Sendable {
         let client = PostgresClient(configuration: settings, backgroundLogger: logger)
         self.client = client
         runner = Mutex(Task { await client.run() })
+    }
+
+    /// Opens and closes one connection outside the pool, so that a server that refuses the
+    /// connection, the TLS or the login says why at once (the pool would retry quietly).
+    nonisolated(nonsending) func probe() async throws(StorageError) {
+        do {
+            let connection = try await PostgresConnection.connect(configuration: single, id: 0, logger: logger)
+            try? await connection.close()
+        } catch {
+            throw StorageError.postgres(error, "cannot connect to the PostgreSQL server", .init(database: name))
+        }
     }
 
     /// Runs `body` in one transaction (committed when it returns, rolled back when it throws).
