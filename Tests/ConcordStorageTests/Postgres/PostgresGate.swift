@@ -5,6 +5,8 @@ import Testing
 /// script starts a throwaway one); `CONCORD_REQUIRE_POSTGRES=1` turns its absence into a failure.
 enum PostgresGate {
     static let url = ProcessInfo.processInfo.environment["CONCORD_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    /// The PEM file of the CA that signed the server's certificate, when it has one (scripts/test makes one).
+    static let certificateAuthority = ProcessInfo.processInfo.environment["CONCORD_POSTGRES_CA"].flatMap { $0.isEmpty ? nil : $0 }
     static let required = ProcessInfo.processInfo.environment["CONCORD_REQUIRE_POSTGRES"] == "1"
     static var enabled: Bool { url != nil || required }
     static let note: Comment = "no PostgreSQL server: set CONCORD_POSTGRES_URL=postgres://USER@HOST:PORT/DB (scripts/test starts one)"

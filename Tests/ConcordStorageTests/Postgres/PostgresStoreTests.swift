@@ -65,13 +65,14 @@ struct PostgresStoreTests {
         }
     }
 
-    @Test("TLS required of a server without TLS, or a database that does not exist: unavailable at once, saying why")
+    @Test("TLS required of a server without TLS (or whose certificate does not verify), or a database that does not exist: unavailable at once, saying why")
     func refusedConnections() async throws {
         let server = try #require(PostgresGate.url)
-        let noTLS = try PostgresStoreConfiguration(url: server + (server.contains("?") ? "&" : "?") + "sslmode=require")
+        // Without sslrootcert the server's certificate must chain to the system's roots: the test CA's does not.
+        let unverified = try PostgresStoreConfiguration(url: server + (server.contains("?") ? "&" : "?") + "sslmode=require")
         let missing = try PostgresStoreConfiguration(url: server.replacingOccurrences(of: "/postgres", with: "/no_such_database_here"))
         try #require(missing.database == "no_such_database_here", "the test server's URL names the database postgres")
-        for (configuration, reason) in [(noTLS, "ssl"), (missing, "no_such_database_here")] {
+        for (configuration, reason) in [(unverified, "ssl"), (missing, "no_such_database_here")] {
             do {
                 let store = try await PostgresCoordinatorStore(configuration: configuration, timeout: .seconds(60))
                 try await store.close()
@@ -82,6 +83,18 @@ struct PostgresStoreTests {
                 #expect(!error.message.contains("no answer"), "refused at once, not after the timeout: \(error)")
             }
         }
+    }
+
+    @Test("TLS verified against the CA in sslrootcert: the session is encrypted",
+          .enabled(if: PostgresGate.certificateAuthority != nil, "the server has no test CA (CONCORD_POSTGRES_CA; scripts/test makes one)"))
+    func verifiedTLS() async throws {
+        let server = try PostgresGate.freshURL(), ca = try #require(PostgresGate.certificateAuthority)
+        let store = try await PostgresCoordinatorStore(url: server + "&sslmode=require&sslrootcert=" + ca)
+        let rows = try await store.database.rows("reading the session's TLS", .init(), "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+        #expect(try rows.first?.decode(Bool.self) == true)
+        try await store.insert(job: JobRecord(id: "j", name: "n", kind: "k", spec: Data([1]), phase: "p"), partners: ["a"], now: 1)
+        #expect(try await store.job(id: "j")?.spec == Data([1]))
+        try await store.close()
     }
 
     /// A loopback port nothing listens on (bound, then released).
