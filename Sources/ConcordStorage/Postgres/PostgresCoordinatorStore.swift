@@ -102,7 +102,8 @@ public final class PostgresCoordinatorStore: CoordinatorStoring {
     public nonisolated(nonsending) func update(job id: String, phase: String, message: String, threshold: Double?, now: Int64) async throws(StorageError) {
         let logger = database.logger
         try await database.transaction("updating a job", .init(job: id)) { connection in
-            guard let row = try await connection.rows("SELECT phase FROM jobs WHERE id = \(id) FOR UPDATE", logger).first else {
+            // Locked against another update of the job, but not against chunks and events referring to it.
+            guard let row = try await connection.rows("SELECT phase FROM jobs WHERE id = \(id) FOR NO KEY UPDATE", logger).first else {
                 throw StorageError(code: .notFound, message: "no such job", context: .init(job: id))
             }
             if try row.decode(String.self) == phase {
