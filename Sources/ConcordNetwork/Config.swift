@@ -75,7 +75,7 @@ enum ConfigFile {
 ///                                           # showing jobs and phases only (no per-partner figure, no report)
 /// tls: {directory: kit/coordinator}
 /// kit: kit                                  # enrolment.json (and revocations.json) live here
-/// database: state/coordinator.sqlite
+/// database: state/coordinator.sqlite          # or postgres://USER@HOST:PORT/DB?sslmode=require&schema=NAME
 /// reports: state/reports                    # optional: a copy of each report.html
 /// cache: ~/.cache/concord                   # optional: where public data are cached
 /// threads: 2                                # optional
@@ -87,6 +87,8 @@ public struct CoordinatorConfig: Codable, Sendable {
     public var status: Endpoint?
     public var tls: TLSFiles
     public var kit: String
+    /// The coordinator's state: a SQLite file's path, or a `postgres://` URL
+    /// (see `PostgresStoreConfiguration` in ConcordStorage: `sslmode`, `sslrootcert`, `schema`; the password best in `PGPASSWORD`).
     public var database: String
     public var reports: String?
     public var cache: String?

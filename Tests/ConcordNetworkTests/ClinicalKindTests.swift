@@ -147,6 +147,36 @@ struct ClinicalKindTests {
         #expect(status.clinical.roundsDone == 2)
     }
 
+    @Test("A chunk or submission sent again after the job moved on (a retry across a restart) is acknowledged as a duplicate; anything new is refused")
+    func retriesAfterThePhaseAreDuplicates() async throws {
+        let directory = try TemporaryDirectory()
+        let engine = try Self.engine(directory)
+        let job = try await engine.submitJob(Self.spec(rounds: 1)).jobID
+        await engine.advance()
+        for site in Self.sites { try await Self.upload(engine, site, job, "summary", index: 0, total: 1, Self.summary()) }
+        await engine.advance()
+        #expect(try await engine.jobStatus(jobID: job).phase == "training")
+        // The summaries phase is over: the same summary again is a duplicate, another is refused.
+        #expect(try await Self.upload(engine, "alpha", job, "summary", index: 0, total: 1, Self.summary()) == false)
+        let other = await Self.refusal { try await Self.upload(engine, "alpha", job, "summary", index: 0, total: 1, Self.summary(rows: 11)) }
+        #expect(other?.code == .failedPrecondition, "\(String(describing: other))")
+        for site in Self.sites { try await Self.upload(engine, site, job, "update", index: 1, total: 1, Self.update(round: 1)) }
+        await engine.advance()
+        #expect(try await engine.jobStatus(jobID: job).phase == "evaluation")
+        #expect(try await Self.upload(engine, "beta", job, "update", index: 1, total: 1, Self.update(round: 1)) == false)
+        let counts = try EvaluationCounts(probabilities: [0.2, 0.7, 0.9], labels: [0, 1, 0], grid: ClinicalWire.grid)
+        for site in Self.sites { try await engine.submit(partner: site, jobID: job, "evaluation", ClinicalWire.evaluation(counts, validation: counts)) }
+        await engine.advance()
+        #expect(try await engine.jobStatus(jobID: job).phase == "complete")
+        // After the job: the same evaluation is a duplicate; a different one is refused.
+        let again = try await engine.receiveSubmission(partner: "gamma", jobID: job, submission: "evaluation",
+                                                       payload: try ClinicalWire.evaluation(counts, validation: counts).serializedBytes())
+        #expect(again.new == false)
+        let changed = try EvaluationCounts(probabilities: [0.2, 0.7, 0.1], labels: [0, 1, 0], grid: ClinicalWire.grid)
+        let late = await Self.refusal { try await engine.submit(partner: "gamma", jobID: job, "evaluation", ClinicalWire.evaluation(changed, validation: changed)) }
+        #expect(late?.code == .failedPrecondition)
+    }
+
     @Test("A site that drops out mid-job: the round aggregates without it at the deadline with the quorum, says so, and the job finishes")
     func aSiteDropsOut() async throws {
         let directory = try TemporaryDirectory()

@@ -2,10 +2,10 @@ import ConcordStorage
 import Foundation
 import Testing
 
-/// What every ``NodeStoring`` implementation must do, run against each of ``StoreFactory/all``.
+/// What every ``NodeStoring`` implementation must do, run against each of ``StoreFactory/nodes``.
 @Suite("Node store conformance")
 struct NodeStoreConformance {
-    @Test("blobs round-trip per job and are replaced", arguments: StoreFactory.all)
+    @Test("blobs round-trip per job and are replaced", arguments: StoreFactory.nodes)
     func roundTrip(_ factory: StoreFactory) async throws {
         let (store, _) = try await factory.freshNode()
         #expect(try await store.get("teacher", job: "j") == nil)
@@ -21,7 +21,7 @@ struct NodeStoreConformance {
         #expect(try await store.keys(job: "nobody").isEmpty)
     }
 
-    @Test("keys by prefix, ascending by code point", arguments: StoreFactory.all)
+    @Test("keys by prefix, ascending by code point", arguments: StoreFactory.nodes)
     func prefixes(_ factory: StoreFactory) async throws {
         let (store, _) = try await factory.freshNode()
         for key in ["transfer/000010", "transfer/000001", "transfer/000000", "transferred", "annotation/000000", "Transfer/000000",
@@ -37,7 +37,7 @@ struct NodeStoreConformance {
         #expect(all.count == 10)
     }
 
-    @Test("what was put survives closing and reopening", arguments: StoreFactory.all)
+    @Test("what was put survives closing and reopening", arguments: StoreFactory.nodes)
     func durability(_ factory: StoreFactory) async throws {
         let (store, place) = try await factory.freshNode()
         try await store.put("transfer/000001", job: "j", data: Data([1]))
@@ -45,13 +45,14 @@ struct NodeStoreConformance {
         try await store.put("teacher", job: "j", data: Data(repeating: 3, count: 1_000_000))
         try await store.close()
         #expect(await storageCode { _ = try await store.get("teacher", job: "j") } == .unavailable, "a closed store refuses every call")
-        let reopened = try await factory.node(place)
+        let open = try #require(factory.node)
+        let reopened = try await open(place)
         #expect(try await reopened.keys(job: "j", prefix: "transfer/") == ["transfer/000000", "transfer/000001"])
         #expect(try await reopened.get("teacher", job: "j") == Data(repeating: 3, count: 1_000_000))
         try await reopened.close()
     }
 
-    @Test("many tasks putting at once lose nothing", arguments: StoreFactory.all)
+    @Test("many tasks putting at once lose nothing", arguments: StoreFactory.nodes)
     func concurrentWriters(_ factory: StoreFactory) async throws {
         let (store, _) = try await factory.freshNode()
         try await withThrowingTaskGroup(of: Void.self) { group in

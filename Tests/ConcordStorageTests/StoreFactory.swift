@@ -12,12 +12,17 @@ struct StoreFactory: Sendable, CustomTestStringConvertible {
     let name: String
     let place: @Sendable () throws -> String
     let coordinator: @Sendable (String) async throws -> any CoordinatorStoring
-    let node: @Sendable (String) async throws -> any NodeStoring
+    /// Opens a node store there; nil for an implementation of the coordinator's store only.
+    let node: (@Sendable (String) async throws -> any NodeStoring)?
 
     var testDescription: String { name }
 
-    /// Every implementation the suite runs against.
-    static let all: [StoreFactory] = [.sqlite]
+    /// Every implementation the suite runs against: SQLite, and PostgreSQL when `CONCORD_POSTGRES_URL`
+    /// names a server (or `CONCORD_REQUIRE_POSTGRES=1` demands one, so that its absence fails).
+    static let all: [StoreFactory] = [.sqlite] + (PostgresGate.enabled ? [.postgres] : [])
+
+    /// Every implementation of ``NodeStoring`` (nodes keep their state in SQLite only).
+    static let nodes: [StoreFactory] = all.filter { $0.node != nil }
 
     /// SQLite files in a fresh temporary directory.
     static let sqlite = StoreFactory(
@@ -30,6 +35,13 @@ struct StoreFactory: Sendable, CustomTestStringConvertible {
         coordinator: { place in try SQLiteCoordinatorStore(path: place + "/coordinator.sqlite") },
         node: { place in try SQLiteNodeStore(path: place + "/node.sqlite") })
 
+    /// A fresh schema for each test on the server `CONCORD_POSTGRES_URL` names.
+    static let postgres = StoreFactory(
+        name: "PostgreSQL",
+        place: { try PostgresGate.freshURL() },
+        coordinator: { place in try await PostgresCoordinatorStore(url: place) },
+        node: nil)
+
     /// A fresh coordinator store and its place (to reopen it).
     func freshCoordinator() async throws -> (store: any CoordinatorStoring, place: String) {
         let place = try place()
@@ -39,6 +51,7 @@ struct StoreFactory: Sendable, CustomTestStringConvertible {
     /// A fresh node store and its place (to reopen it).
     func freshNode() async throws -> (store: any NodeStoring, place: String) {
         let place = try place()
+        guard let node else { throw StorageError(code: .invalidArgument, message: "\(name) has no node store") }
         return (try await node(place), place)
     }
 }

@@ -66,3 +66,52 @@ concord_oracle() {
     fi
     printf '%s\n' "$out"
 }
+
+# A throwaway PostgreSQL cluster for the test run (the coordinator's PostgreSQL store): Debian's
+# server binaries, a cluster in a temporary directory owned by an unprivileged user ('postgres'
+# when run as root), listening on loopback only with trust authentication, fsync off (the tests
+# kill coordinators, never the server), TLS with a test CA's certificate for 127.0.0.1 (plain
+# connections accepted too). Exports CONCORD_POSTGRES_URL, CONCORD_POSTGRES_CA and CONCORD_REQUIRE_POSTGRES=1;
+# the cluster is stopped and removed when the calling script exits.
+CONCORD_PG_BIN=/usr/lib/postgresql/15/bin
+concord_start_postgres() {
+    [ -x "$CONCORD_PG_BIN/pg_ctl" ] || die "PostgreSQL 15's server is missing ($CONCORD_PG_BIN); install Debian's postgresql"
+    local port=${CONCORD_POSTGRES_PORT:-54329}
+    # Another run on this machine may hold the port: take the next free one.
+    while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+    CONCORD_PG_DIR=$(mktemp -d /tmp/concord-pg.XXXXXX)
+    if [ "$(id -u)" = 0 ]; then
+        chown postgres: "$CONCORD_PG_DIR"
+        concord_pg() { runuser -u postgres -- "$@"; }
+    else
+        concord_pg() { "$@"; }
+    fi
+    step "starting a throwaway PostgreSQL on 127.0.0.1:$port ($CONCORD_PG_DIR)"
+    # A test CA and a server certificate for 127.0.0.1, so that the store's verified TLS is tested too.
+    command -v openssl >/dev/null 2>&1 || die "openssl is needed for the test cluster's certificates"
+    local tls="$CONCORD_PG_DIR/tls"
+    mkdir -p "$tls"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj "/CN=concord test CA" \
+        -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
+        -keyout "$tls/ca.key" -out "$tls/ca.crt" 2>/dev/null
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=127.0.0.1" \
+        -keyout "$tls/server.key" -out "$tls/server.csr" 2>/dev/null
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >"$tls/server.ext"
+    openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.crt" -CAkey "$tls/ca.key" -CAcreateserial -days 2 \
+        -extfile "$tls/server.ext" -out "$tls/server.crt" 2>/dev/null
+    chmod 600 "$tls/server.key"
+    [ "$(id -u)" = 0 ] && chown -R postgres: "$CONCORD_PG_DIR"
+    concord_pg "$CONCORD_PG_BIN/initdb" -D "$CONCORD_PG_DIR/data" -U concord -A trust -E UTF8 --no-sync >"$CONCORD_PG_DIR/initdb.log" 2>&1 \
+        || { cat "$CONCORD_PG_DIR/initdb.log" >&2; die "initdb failed"; }
+    trap concord_stop_postgres EXIT
+    concord_pg "$CONCORD_PG_BIN/pg_ctl" -D "$CONCORD_PG_DIR/data" -l "$CONCORD_PG_DIR/server.log" -w -t 60 \
+        -o "-p $port -k $CONCORD_PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300 -c ssl=on -c ssl_cert_file=$tls/server.crt -c ssl_key_file=$tls/server.key" start >/dev/null \
+        || { cat "$CONCORD_PG_DIR/server.log" >&2; die "PostgreSQL did not start"; }
+    export CONCORD_POSTGRES_URL="postgres://concord@127.0.0.1:$port/postgres" CONCORD_POSTGRES_CA="$tls/ca.crt" CONCORD_REQUIRE_POSTGRES=1
+}
+
+concord_stop_postgres() {
+    [ -n "${CONCORD_PG_DIR:-}" ] && [ -d "$CONCORD_PG_DIR/data" ] || return 0
+    concord_pg "$CONCORD_PG_BIN/pg_ctl" -D "$CONCORD_PG_DIR/data" -m immediate -w stop >/dev/null 2>&1 || true
+    rm -rf "$CONCORD_PG_DIR"
+}

@@ -99,6 +99,13 @@ public actor CoordinatorEngine {
         let kind = try kinds.kind(job.kind)
         let context = context(job)
         guard try context.machine(kind.descriptor).collects(upload) else {
+            // A chunk already held, sent again (a retry after the coordinator stored it and moved on,
+            // say across a restart), is acknowledged as a duplicate rather than refused.
+            let digest = Digests.sha256(payload)
+            let held: [UploadRecord]
+            do { held = try await store.uploads(job: job.id, kind: upload, partner: partner) }
+            catch { throw .storage("reading the '\(upload)' upload", error, job: job.id, partner: partner) }
+            if held.contains(where: { chunk in chunk.sha256 == digest && (envelope.map { $0.index == chunk.index } ?? true) }) { return false }
             throw CoordinatorRefusal(.failedPrecondition, "job \(job.id) is not collecting \(upload)s (state \(kind.descriptor.title(JobPhase(job.phase))))",
                                      context: .init(job: job.id, partner: partner, phase: job.phase, upload: upload))
         }
@@ -138,6 +145,11 @@ public actor CoordinatorEngine {
         let kind = try kinds.kind(job.kind)
         let context = context(job)
         guard try context.machine(kind.descriptor).accepts(submission: submission) else {
+            // The same submission again after it was stored and the job moved on: acknowledged, not refused.
+            let held: [SubmissionRecord]
+            do { held = try await store.submissions(kind: submission, job: job.id) }
+            catch { throw .storage("reading the '\(submission)' submissions", error, job: job.id, partner: partner) }
+            if held.contains(where: { $0.partner == partner && $0.payload == payload }) { return (job.id, false) }
             throw CoordinatorRefusal(.failedPrecondition, "job \(job.id) is not collecting \(submission)s (state \(kind.descriptor.title(JobPhase(job.phase))))",
                                      context: .init(job: job.id, partner: partner, phase: job.phase, upload: submission))
         }

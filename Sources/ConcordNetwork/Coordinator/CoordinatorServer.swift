@@ -29,9 +29,7 @@ public struct CoordinatorServer: Service {
         let material = try TLSMaterial.load(directory: config.url(config.tls.directory), name: config.tls.name)
         for warning in material.warnings { logger.warning("\(warning)") }
         let lists = try KitLists(kit: config.url(config.kit), logger: logger)
-        let databaseURL = config.url(config.database)
-        try FileManager.default.createDirectory(at: databaseURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let store = try SQLiteCoordinatorStore(path: databaseURL.path)
+        let store = try await openStore()
         let cache = config.cache.map { DataCache(root: config.url($0)) } ?? DataCache.standard()
         let base = config.base
         let engine = CoordinatorEngine(store: store, transferSource: { source in
@@ -56,37 +54,57 @@ public struct CoordinatorServer: Service {
             StatusServer(endpoint: $0, material: material, engine: engine, access: config.statusPublic == true ? .public : .operator(lists), logger: logger)
         }
 
-        try await withGracefulShutdownHandler {
-            try await withThrowingTaskGroup(of: Bool.self) { group in
-                group.addTask { try await server.serve(); return true }
-                group.addTask {
-                    let address = try await transport.listeningAddress
-                    let text = address.ipv4.map { "\($0.host):\($0.port)" } ?? "\(address)"
-                    logger.info("listening on \(text) (mutual TLS, consortium CA \(material.caCertificate.subject))")
-                    onListening(text)
-                    return false
-                }
-                if let statusServer {
-                    group.addTask { try await statusServer.run(onListening: onStatusListening); return false }
-                }
-                group.addTask {
-                    // Resume whatever was under way, then keep advancing.
-                    while !Task.isCancelled {
-                        await engine.advance()
-                        try? await Task.sleep(for: tick)
+        do {
+            try await withGracefulShutdownHandler {
+                try await withThrowingTaskGroup(of: Bool.self) { group in
+                    group.addTask { try await server.serve(); return true }
+                    group.addTask {
+                        let address = try await transport.listeningAddress
+                        let text = address.ipv4.map { "\($0.host):\($0.port)" } ?? "\(address)"
+                        logger.info("listening on \(text) (mutual TLS, consortium CA \(material.caCertificate.subject))")
+                        onListening(text)
+                        return false
                     }
-                    return false
+                    if let statusServer {
+                        group.addTask { try await statusServer.run(onListening: onStatusListening); return false }
+                    }
+                    group.addTask {
+                        // Resume whatever was under way, then keep advancing.
+                        while !Task.isCancelled {
+                            await engine.advance()
+                            try? await Task.sleep(for: tick)
+                        }
+                        return false
+                    }
+                    // The service lives as long as the gRPC server does.
+                    while let serverEnded = try await group.next() {
+                        if serverEnded { break }
+                    }
+                    group.cancelAll()
                 }
-                // The service lives as long as the gRPC server does.
-                while let serverEnded = try await group.next() {
-                    if serverEnded { break }
-                }
-                group.cancelAll()
+            } onGracefulShutdown: {
+                logger.info("shutting down")
+                engine.changes.close()  // held long polls answer now
+                server.beginGracefulShutdown()
             }
-        } onGracefulShutdown: {
-            logger.info("shutting down")
-            engine.changes.close()  // held long polls answer now
-            server.beginGracefulShutdown()
+        } catch {
+            try? await store.close()
+            throw error
         }
+        try await store.close()
+    }
+
+    /// The store `database` names: a PostgreSQL server for a `postgres://` URL (its schema brought
+    /// up to date), otherwise a SQLite file (its directory created).
+    private func openStore() async throws -> any CoordinatorStoring {
+        if PostgresStoreConfiguration.isPostgresURL(config.database) {
+            let location = try PostgresStoreConfiguration(url: config.database, relativeTo: config.base)
+            let store = try await PostgresCoordinatorStore(configuration: location)
+            logger.info("state in PostgreSQL: \(location)")  // the description leaves out the password
+            return store
+        }
+        let databaseURL = config.url(config.database)
+        try FileManager.default.createDirectory(at: databaseURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+        return try SQLiteCoordinatorStore(path: databaseURL.path)
     }
 }

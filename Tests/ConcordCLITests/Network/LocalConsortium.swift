@@ -26,7 +26,9 @@ final class LocalConsortium: @unchecked Sendable {
     /// Sets up the consortium from a MoleculeACE set (`--partners` k-means partners), or from
     /// `data` (the dataset arguments of `consortium init`, e.g. a file and `--task regression`) when given.
     /// `names` are the partners' names when `data` sets up other parties than `partner1…N` (a clinical benchmark's hospitals).
-    init(dataset: String = "CHEMBL1871_Ki", partners: Int = 3, extraNodeConfig: String = "", data: [String]? = nil, names: [String]? = nil) throws {
+    /// `database` replaces the coordinator's `database:` (its SQLite file) when given (e.g. a `postgres://` URL).
+    init(dataset: String = "CHEMBL1871_Ki", partners: Int = 3, extraNodeConfig: String = "", data: [String]? = nil, names: [String]? = nil,
+         database: String? = nil) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("concord-net-\(UUID().uuidString.prefix(8))", isDirectory: true)
         port = try Self.freePort()
         statusPort = try Self.freePort()
@@ -42,6 +44,10 @@ final class LocalConsortium: @unchecked Sendable {
         }
         var coordinatorConfig = try String(contentsOf: root.appendingPathComponent("coordinator.yaml"), encoding: .utf8)
         coordinatorConfig += "tick: 0.2\n"
+        if let database {
+            coordinatorConfig = coordinatorConfig.replacingOccurrences(of: "database: state/coordinator.sqlite", with: "database: \(database)")
+            guard coordinatorConfig.contains("database: \(database)\n") else { throw Failure("coordinator.yaml has no database line to replace") }
+        }
         try coordinatorConfig.write(to: root.appendingPathComponent("coordinator.yaml"), atomically: true, encoding: .utf8)
     }
 
