@@ -81,7 +81,7 @@ let package = Package(
         ),
         .target(
             name: "ConcordFederation",
-            dependencies: ["ConcordErrors", "ConcordChem", "ConcordML"],
+            dependencies: ["ConcordErrors", "ConcordChem", "ConcordML", "ConcordPrivacy"],
             swiftSettings: strict
         ),
         .target(
