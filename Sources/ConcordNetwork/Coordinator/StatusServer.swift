@@ -32,6 +32,9 @@ struct StatusServer: Sendable {
     let material: TLSMaterial
     let engine: CoordinatorEngine
     let access: Access
+    /// Its connections: at most `statusMax` (and `maxPerAddress` from one address), closed
+    /// after the idle timeout without a request or the handshake timeout without a handshake.
+    let limits: ConnectionLimits.Resolved
     let logger: Logger
 
     func run(onListening: @escaping @Sendable (String) -> Void) async throws {
@@ -44,11 +47,18 @@ struct StatusServer: Sendable {
         }
         let tls = try NIOSSLContext(configuration: configuration)
         let engine = self.engine, access = self.access, logger = self.logger
+        let gate = ConnectionGate(port: "status port", limit: limits.statusMax, perAddress: min(limits.statusMax, limits.maxPerAddress), logger: logger)
+        let handshake = limits.handshakeTimeout.timeAmount, idle = limits.idleTimeout.timeAmount
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(ConnectionGateHandler(gate: gate)) }
+            }
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
+                    let sslHandler = NIOSSLServerHandler(context: tls)
+                    try channel.pipeline.syncOperations.addHandler(sslHandler)
+                    try channel.pipeline.syncOperations.addHandler(ConnectionGuard(handshakeTimeout: handshake, readTimeout: idle, gate: gate))
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(StatusHandler(engine: engine, access: access, logger: logger))
                 }

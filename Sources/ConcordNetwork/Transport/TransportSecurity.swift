@@ -64,6 +64,28 @@ public enum MutualTLS {
         return config
     }
 
+    /// ``serverConfig`` with `limits` applied: connections without an RPC for the idle timeout
+    /// are asked to leave (GOAWAY), an RPC under way is pinged after that long without traffic
+    /// (so a long call is kept and a dead peer found), and `gate` bounds the connections the
+    /// listener accepts. The transport's channel callbacks are the one place it lets a server add
+    /// handlers to its listener and its connections.
+    static func serverConfig(limits: ConnectionLimits.Resolved, gate: ConnectionGate) -> HTTP2ServerTransport.Posix.Config {
+        var config = serverConfig
+        let keepaliveTimeout = min(limits.idleTimeout, .seconds(20))
+        config.connection.maxIdleTime = limits.idleTimeout
+        config.connection.keepalive = .init(time: limits.idleTimeout, timeout: keepaliveTimeout, clientBehavior: .defaults)
+        // A peer that ignores the GOAWAY, or stops answering pings, is closed when it has sent
+        // nothing for the idle timeout and the ping's timeout together.
+        let handshake = limits.handshakeTimeout.timeAmount, read = (limits.idleTimeout + keepaliveTimeout).timeAmount
+        config.channelDebuggingCallbacks.onBindTCPListener = { channel in
+            channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(ConnectionGateHandler(gate: gate)) }
+        }
+        config.channelDebuggingCallbacks.onAcceptTCPConnection = { channel in
+            ConnectionGuard.install(on: channel, handshakeTimeout: handshake, readTimeout: read, gate: gate)
+        }
+        return config
+    }
+
     /// A client transport to `host:port` that verifies the server as `serverName`.
     public static func clientTransport(host: String, port: Int, serverName: String,
                                        material: TLSMaterial) throws -> HTTP2ClientTransport.Posix {
