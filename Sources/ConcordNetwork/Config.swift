@@ -85,8 +85,8 @@ enum ConfigFile {
 ///   max: 512                                # open connections on the gRPC port
 ///   max_per_address: 64                     # of those, from one IP address
 ///   status_max: 64                          # open connections on the status port
-///   idle_timeout: 120                       # seconds without an RPC before a connection is closed
-///   handshake_timeout: 10                   # seconds to complete the TLS handshake
+///   idle_timeout: 120                       # seconds without traffic or a request under way before a connection is closed
+///   handshake_timeout: 60                   # seconds to complete the TLS handshake
 /// ```
 public struct CoordinatorConfig: Codable, Sendable {
     public var listen: Endpoint

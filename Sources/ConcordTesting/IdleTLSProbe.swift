@@ -12,18 +12,19 @@ public enum IdleTLSProbe {
     public struct Outcome: Sendable {
         /// Whether the TLS handshake completed.
         public var handshakeCompleted: Bool
-        /// Seconds from the completed handshake until the server closed the connection; nil when
-        /// it was still open after the wait (or the handshake failed).
+        /// Seconds from opening the connection until the server closed it; nil when it was still
+        /// open after the wait (or the handshake failed).
         public var closedAfterSeconds: Double?
         /// Why the connection or handshake failed, if it did.
         public var error: String?
     }
 
     /// Connects to `host:port`, trusting `caPEM` (the server's name is not checked) and presenting
-    /// `certificatePEM`/`keyPEM`, completes the handshake offering `alpn`, then waits up to
-    /// `waitSeconds` for the server to close the connection.
+    /// `certificatePEM`/`keyPEM`, completes the handshake offering `alpn` (within 60 s: a loaded
+    /// machine can take many seconds), then waits up to `waitSeconds` more for the server to close
+    /// it.
     public static func hold(host: String, port: Int, caPEM: String, certificatePEM: String, keyPEM: String, alpn: [String] = ["h2"],
-                            waitSeconds: Int64 = 15) async -> Outcome {
+                            waitSeconds: Int64 = 90) async -> Outcome {
         do {
             var tls = TLSConfiguration.makeClientConfiguration()
             tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(caPEM.utf8)))
@@ -34,8 +35,12 @@ public enum IdleTLSProbe {
             let context = try NIOSSLContext(configuration: tls)
             let loop = MultiThreadedEventLoopGroup.singleton.next()
             let handshake = loop.makePromise(of: Void.self)
+            // Timed from before the connection opens: the server's idle timer starts after the
+            // handshake, so a close measured from here is never early, however late this side
+            // sees the handshake complete.
+            let start = ContinuousClock.now
             let channel = try await ClientBootstrap(group: loop)
-                .connectTimeout(.seconds(10))
+                .connectTimeout(.seconds(60))
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: context, serverHostname: nil))
@@ -43,10 +48,9 @@ public enum IdleTLSProbe {
                     }
                 }
                 .connect(host: host, port: port).get()
-            let failHandshake = loop.scheduleTask(in: .seconds(10)) { handshake.fail(ChannelError.connectTimeout(.seconds(10))) }
+            let failHandshake = loop.scheduleTask(in: .seconds(60)) { handshake.fail(ChannelError.connectTimeout(.seconds(60))) }
             try await handshake.futureResult.get()
             failHandshake.cancel()
-            let start = ContinuousClock.now
             let timedOut = Mutex(false)
             let stop = loop.scheduleTask(in: .seconds(waitSeconds)) {
                 timedOut.withLock { $0 = true }

@@ -58,7 +58,7 @@ struct StatusServer: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let sslHandler = NIOSSLServerHandler(context: tls)
                     try channel.pipeline.syncOperations.addHandler(sslHandler)
-                    try channel.pipeline.syncOperations.addHandler(ConnectionGuard(handshakeTimeout: handshake, readTimeout: idle, gate: gate))
+                    try channel.pipeline.syncOperations.addHandler(ConnectionGuard(handshakeTimeout: handshake, idleTimeout: idle, gate: gate))
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(StatusHandler(engine: engine, access: access, logger: logger))
                 }
@@ -110,6 +110,8 @@ final class StatusHandler: ChannelInboundHandler, @unchecked Sendable {
         case .head(let head): path = head.method == .GET ? head.uri : ""
         case .body: break
         case .end:
+            // Under way until its answer is written: the connection is not idle meanwhile.
+            context.triggerUserOutboundEvent(ConnectionGuard.Request.started, promise: nil)
             let path = self.path, engine = self.engine
             let loop = context.eventLoop
             if let reason = refusal(context) {
@@ -167,5 +169,6 @@ final class StatusHandler: ChannelInboundHandler, @unchecked Sendable {
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        context.triggerUserOutboundEvent(ConnectionGuard.Request.finished, promise: nil)
     }
 }

@@ -7,14 +7,19 @@
 ///   max: 512                 # open connections on the gRPC port
 ///   max_per_address: 64      # of those, from one IP address
 ///   status_max: 64           # open connections on the status port
-///   idle_timeout: 120        # seconds without an RPC (or a status request) before a connection is closed
-///   handshake_timeout: 10    # seconds a new connection has to complete the TLS handshake
+///   idle_timeout: 120        # seconds without traffic and no request under way before a connection is closed
+///   handshake_timeout: 60    # seconds a new connection has to complete the TLS handshake
 /// ```
 ///
-/// A connection over a limit is closed as soon as it is accepted, with a warning (at most one
-/// every 10 seconds, counting those not logged). Every key is optional; the effective limits are
-/// lowered when the process's file-descriptor limit could not hold them (see
-/// ``FileDescriptorLimit``).
+/// The counts are the defence: a connection from an address at `max_per_address` is closed as
+/// soon as it is accepted, and one accepted at a full port closes the oldest connection that has
+/// not completed its TLS handshake (only a certificate from the consortium's CA completes it), so
+/// a flood cannot lock the members out and a slow handshake costs a slot, never the service. The
+/// timeouts only return slots: the handshake timeout is generous (a loaded machine can take many
+/// seconds for a handshake), and the idle timeout never closes a connection while a request is
+/// being answered. Each event is logged as a warning (at most one every 10 seconds per port,
+/// counting those not logged). Every key is optional; the effective limits are lowered when the
+/// process's file-descriptor limit could not hold them (see ``FileDescriptorLimit``).
 public struct ConnectionLimits: Codable, Sendable, Hashable {
     /// Open connections on the gRPC port (default 512).
     public var max: Int?
@@ -22,10 +27,11 @@ public struct ConnectionLimits: Codable, Sendable, Hashable {
     public var maxPerAddress: Int?
     /// Open connections on the status port (default 64).
     public var statusMax: Int?
-    /// Seconds a connection may stay without an RPC before it is closed (default 120). An RPC
-    /// under way keeps its connection, which the coordinator pings after this long without traffic.
+    /// Seconds a connection may stay without traffic and without a request under way before it is
+    /// closed (default 120). An RPC under way keeps its connection, which the coordinator pings
+    /// after this long without traffic.
     public var idleTimeout: Double?
-    /// Seconds a new connection has to complete its TLS handshake (default 10).
+    /// Seconds a new connection has to complete its TLS handshake (default 60).
     public var handshakeTimeout: Double?
 
     private enum CodingKeys: String, CodingKey {
@@ -67,7 +73,7 @@ public struct ConnectionLimits: Codable, Sendable, Hashable {
             }
         }
         return Resolved(max: grpc, maxPerAddress: Swift.min(grpc, try count(maxPerAddress, "max_per_address", 64)), statusMax: status,
-                        idleTimeout: try seconds(idleTimeout, "idle_timeout", 120), handshakeTimeout: try seconds(handshakeTimeout, "handshake_timeout", 10),
+                        idleTimeout: try seconds(idleTimeout, "idle_timeout", 120), handshakeTimeout: try seconds(handshakeTimeout, "handshake_timeout", 60),
                         lowered: requested != (grpc, status))
     }
 

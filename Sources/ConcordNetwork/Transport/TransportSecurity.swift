@@ -74,14 +74,14 @@ public enum MutualTLS {
         let keepaliveTimeout = min(limits.idleTimeout, .seconds(20))
         config.connection.maxIdleTime = limits.idleTimeout
         config.connection.keepalive = .init(time: limits.idleTimeout, timeout: keepaliveTimeout, clientBehavior: .defaults)
-        // A peer that ignores the GOAWAY, or stops answering pings, is closed when it has sent
-        // nothing for the idle timeout and the ping's timeout together.
-        let handshake = limits.handshakeTimeout.timeAmount, read = (limits.idleTimeout + keepaliveTimeout).timeAmount
+        // A peer that stops answering pings is closed by the transport; one with nothing read or
+        // written for the idle timeout and the ping's timeout together is closed by the guard.
+        let handshake = limits.handshakeTimeout.timeAmount, idle = (limits.idleTimeout + keepaliveTimeout).timeAmount
         config.channelDebuggingCallbacks.onBindTCPListener = { channel in
             channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(ConnectionGateHandler(gate: gate)) }
         }
         config.channelDebuggingCallbacks.onAcceptTCPConnection = { channel in
-            ConnectionGuard.install(on: channel, handshakeTimeout: handshake, readTimeout: read, gate: gate)
+            ConnectionGuard.install(on: channel, handshakeTimeout: handshake, idleTimeout: idle, gate: gate)
         }
         return config
     }

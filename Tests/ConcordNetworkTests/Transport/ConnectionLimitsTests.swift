@@ -5,11 +5,11 @@ import Testing
 
 @Suite("Connection limits")
 struct ConnectionLimitsTests {
-    @Test("Defaults: 512 connections, 64 per address, 64 on the status port, 120 s idle, 10 s handshake")
+    @Test("Defaults: 512 connections, 64 per address, 64 on the status port, 120 s idle, 60 s handshake")
     func defaults() throws {
         let limits = try ConnectionLimits().resolved(descriptorLimit: 1_048_576)
         #expect(limits.max == 512 && limits.maxPerAddress == 64 && limits.statusMax == 64)
-        #expect(limits.idleTimeout == .seconds(120) && limits.handshakeTimeout == .seconds(10))
+        #expect(limits.idleTimeout == .seconds(120) && limits.handshakeTimeout == .seconds(60))
         #expect(!limits.lowered)
     }
 

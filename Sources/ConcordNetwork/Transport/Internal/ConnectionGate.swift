@@ -2,9 +2,13 @@ import Logging
 import NIOCore
 import Synchronization
 
-/// Counts a port's open connections, in all and per IP address, and admits a new one only under
-/// both limits. Its warnings are rate-limited: at most one every 10 seconds, each saying how many
-/// were not logged since the last.
+/// Counts a port's open connections, in all and per IP address, and admits a new one under both
+/// limits. At the port's limit a new connection still gets in when some connection has not yet
+/// completed its TLS handshake: the oldest of those is closed to make room. Only a client with a
+/// certificate from the consortium's CA completes the handshake, so a flood of connections that
+/// never do (idle sockets, stalled handshakes) cannot lock the members out; it only churns among
+/// itself. Warnings are rate-limited: at most one every 10 seconds, each saying how many were not
+/// logged since the last.
 final class ConnectionGate: Sendable {
     /// "gRPC port" or "status port", for the log.
     let port: String
@@ -13,40 +17,74 @@ final class ConnectionGate: Sendable {
     let logger: Logger
     private let state = Mutex(State())
 
+    private struct Entry {
+        let channel: any Channel
+        let address: String
+        let order: UInt64
+        var handshaking = true
+    }
+
     private struct State {
-        var open = 0
+        var entries: [ObjectIdentifier: Entry] = [:]
         var byAddress: [String: Int] = [:]
+        var next: UInt64 = 0
         var lastWarning: ContinuousClock.Instant?
         var unlogged = 0
+
+        mutating func remove(_ id: ObjectIdentifier) -> Entry? {
+            guard let entry = entries.removeValue(forKey: id) else { return nil }
+            let left = byAddress[entry.address, default: 1] - 1
+            byAddress[entry.address] = left > 0 ? left : nil
+            return entry
+        }
+    }
+
+    /// What ``admit(_:from:)`` decided.
+    enum Decision: Sendable {
+        /// Admitted; `evicted` is the connection closed to make room for it, if any.
+        case admitted(evicted: (any Channel)?)
+        /// Refused, with the reason (the connection is not counted).
+        case refused(String)
     }
 
     init(port: String, limit: Int, perAddress: Int, logger: Logger) {
         self.port = port; self.limit = limit; self.perAddress = perAddress; self.logger = logger
     }
 
-    /// The connections open now.
-    var open: Int { state.withLock { $0.open } }
+    /// The connections counted now.
+    var open: Int { state.withLock { $0.entries.count } }
 
-    /// Counts a new connection from `address` and returns nil, or returns why it is refused
-    /// (then it is not counted).
-    func admit(_ address: String) -> String? {
+    /// Counts `channel`, a new connection from `address`, unless that address already has its
+    /// limit; at the port's limit, makes room by forgetting the oldest connection still in its
+    /// handshake (which the caller closes), or refuses when every connection has completed it.
+    /// - Complexity: O(*n*) in the open connections when the port is full, O(1) otherwise.
+    func admit(_ channel: any Channel, from address: String) -> Decision {
         state.withLock { state in
-            if state.open >= limit { return "\(limit) connections already open (connections.\(port == "status port" ? "status_max" : "max"))" }
             let fromAddress = state.byAddress[address, default: 0]
-            if fromAddress >= perAddress { return "\(perAddress) connections from \(address) already open (connections.max_per_address)" }
-            state.open += 1
-            state.byAddress[address] = fromAddress + 1
-            return nil
+            if fromAddress >= perAddress { return .refused("\(perAddress) connections from \(address) already open (connections.max_per_address)") }
+            var evicted: (any Channel)?
+            if state.entries.count >= limit {
+                let oldest = state.entries.lazy.filter { $0.value.handshaking }.min { $0.value.order < $1.value.order }
+                guard let oldest else {
+                    return .refused("\(limit) connections already open, all past their TLS handshake (connections.\(port == "status port" ? "status_max" : "max"))")
+                }
+                evicted = state.remove(oldest.key)?.channel
+            }
+            state.entries[ObjectIdentifier(channel)] = Entry(channel: channel, address: address, order: state.next)
+            state.next += 1
+            state.byAddress[address, default: 0] += 1
+            return .admitted(evicted: evicted)
         }
     }
 
-    /// Forgets a connection ``admit(_:)`` counted.
-    func release(_ address: String) {
-        state.withLock { state in
-            state.open -= 1
-            let left = state.byAddress[address, default: 1] - 1
-            state.byAddress[address] = left > 0 ? left : nil
-        }
+    /// Marks `channel` as past its TLS handshake: it is no longer closed to make room.
+    func handshakeCompleted(_ channel: any Channel) {
+        state.withLock { $0.entries[ObjectIdentifier(channel)]?.handshaking = false }
+    }
+
+    /// Forgets `channel` (closed), if it is still counted.
+    func release(_ channel: any Channel) {
+        state.withLock { _ = $0.remove(ObjectIdentifier(channel)) }
     }
 
     /// Logs `message` as a warning unless one was logged in the last 10 seconds.
@@ -65,9 +103,10 @@ final class ConnectionGate: Sendable {
     }
 }
 
-/// The listening channel's handler that closes each accepted connection over its
-/// ``ConnectionGate``'s limits before it is set up (so it holds a descriptor for an instant only),
-/// and releases its count when an admitted connection closes.
+/// The listening channel's handler that passes each accepted connection through its
+/// ``ConnectionGate`` before it is set up: one over the limits is closed at once (so it holds a
+/// descriptor for an instant only), one admitted at a full port closes the oldest connection
+/// still in its handshake, and an admitted connection's count is released when it closes.
 final class ConnectionGateHandler: ChannelInboundHandler {
     typealias InboundIn = any Channel
     let gate: ConnectionGate
@@ -78,12 +117,19 @@ final class ConnectionGateHandler: ChannelInboundHandler {
         let child = unwrapInboundIn(data)
         let address = child.remoteAddress?.ipAddress ?? "a local socket"
         let gate = self.gate
-        if let reason = gate.admit(address) {
+        switch gate.admit(child, from: address) {
+        case .refused(let reason):
             gate.warn("refused a connection from \(address): \(reason)")
             child.close(promise: nil)
             return
+        case .admitted(let evicted):
+            if let evicted {
+                let peer = evicted.remoteAddress?.ipAddress ?? "a local socket"
+                gate.warn("closed a connection from \(peer) still in its TLS handshake, to admit one from \(address) (the port is at its limit of \(gate.limit))")
+                evicted.close(promise: nil)
+            }
         }
-        child.closeFuture.whenComplete { _ in gate.release(address) }
+        child.closeFuture.whenComplete { _ in gate.release(child) }
         context.fireChannelRead(data)
     }
 }

@@ -2,23 +2,34 @@ import NIOCore
 import NIOSSL
 import NIOTLS
 
-/// Closes a connection that has not completed its TLS handshake in time, and one that has sent
-/// nothing for too long. Sits just behind the TLS handler, whose handshake event it watches.
+/// Closes a connection that has not completed its TLS handshake in time, and one that has been
+/// idle for too long: nothing read or written, and no request under way. Sits just behind the TLS
+/// handler, whose handshake event it watches; tells its ``ConnectionGate`` when the handshake
+/// completes (the connection is then a member's, not one to close to make room).
 ///
-/// The read deadline backs the gRPC transport's own idle handling, which only asks a client to
+/// The idle deadline backs the gRPC transport's own idle handling, which only asks a client to
 /// leave (GOAWAY and a ping) and waits for its answer: a client that never answers is closed here.
-final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
+/// A handler further up marks a request under way with ``Request/started`` and
+/// ``Request/finished`` (user outbound events): however long the server takes to answer, the
+/// connection is not idle meanwhile. Times come from the event loop's clock.
+final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
+    typealias OutboundIn = Any
+
+    /// User outbound events that mark a request the server is answering.
+    enum Request: Sendable { case started, finished }
+
     let handshakeTimeout: TimeAmount
-    let readTimeout: TimeAmount
-    let gate: ConnectionGate
+    let idleTimeout: TimeAmount
+    let gate: ConnectionGate?
     private var handshakeTask: Scheduled<Void>?
-    private var readTask: Scheduled<Void>?
-    private var lastRead = NIODeadline.now()
+    private var idleTask: Scheduled<Void>?
+    private var lastActivity: NIODeadline?
+    private var requests = 0
     private var started = false
 
-    init(handshakeTimeout: TimeAmount, readTimeout: TimeAmount, gate: ConnectionGate) {
-        self.handshakeTimeout = handshakeTimeout; self.readTimeout = readTimeout; self.gate = gate
+    init(handshakeTimeout: TimeAmount, idleTimeout: TimeAmount, gate: ConnectionGate?) {
+        self.handshakeTimeout = handshakeTimeout; self.idleTimeout = idleTimeout; self.gate = gate
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -38,16 +49,32 @@ final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
     func handlerRemoved(context: ChannelHandlerContext) { cancel() }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        lastRead = .now()
+        lastActivity = context.eventLoop.now
         context.fireChannelRead(data)
     }
 
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        lastActivity = context.eventLoop.now
+        context.write(data, promise: promise)
+    }
+
+    func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        guard let request = event as? Request else { return context.triggerUserOutboundEvent(event, promise: promise) }
+        switch request {
+        case .started: requests += 1
+        case .finished: requests = max(0, requests - 1)
+        }
+        lastActivity = context.eventLoop.now
+        promise?.succeed(())
+    }
+
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if case .handshakeCompleted = event as? TLSUserEvent {
+        if case .handshakeCompleted = event as? TLSUserEvent, handshakeTask != nil {
             handshakeTask?.cancel()
             handshakeTask = nil
-            lastRead = .now()
-            scheduleReadCheck(context: context, in: readTimeout)
+            gate?.handshakeCompleted(context.channel)
+            lastActivity = context.eventLoop.now
+            scheduleIdleCheck(context: context, in: idleTimeout)
         }
         context.fireUserInboundEventTriggered(event)
     }
@@ -58,41 +85,42 @@ final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
         let loop = context.eventLoop.assumeIsolated()
         handshakeTask = loop.scheduleTask(in: handshakeTimeout) { [gate, handshakeTimeout] in
             let peer = context.channel.remoteAddress?.ipAddress ?? "a local socket"
-            gate.warn("closed a connection from \(peer) that did not complete the TLS handshake within \(Self.text(handshakeTimeout))")
+            gate?.warn("closed a connection from \(peer) that did not complete the TLS handshake within \(Self.text(handshakeTimeout))")
             context.close(promise: nil)
         }
     }
 
-    private func scheduleReadCheck(context: ChannelHandlerContext, in delay: TimeAmount) {
-        readTask = context.eventLoop.assumeIsolated().scheduleTask(in: delay) { [self] in
-            let quiet = NIODeadline.now() - lastRead
-            if quiet >= readTimeout {
+    private func scheduleIdleCheck(context: ChannelHandlerContext, in delay: TimeAmount) {
+        idleTask = context.eventLoop.assumeIsolated().scheduleTask(in: delay) { [self] in
+            let now = context.eventLoop.now
+            let quiet = now - (lastActivity ?? now)
+            if requests == 0 && quiet >= idleTimeout {
                 let peer = context.channel.remoteAddress?.ipAddress ?? "a local socket"
-                gate.warn("closed a connection from \(peer) silent for \(Self.text(quiet))")
+                gate?.warn("closed a connection from \(peer) idle for \(Self.text(quiet))")
                 context.close(promise: nil)
             } else {
-                scheduleReadCheck(context: context, in: readTimeout - quiet)
+                scheduleIdleCheck(context: context, in: requests > 0 ? idleTimeout : idleTimeout - quiet)
             }
         }
     }
 
     private func cancel() {
         handshakeTask?.cancel(); handshakeTask = nil
-        readTask?.cancel(); readTask = nil
+        idleTask?.cancel(); idleTask = nil
     }
 
-    private static func text(_ amount: TimeAmount) -> String {
+    static func text(_ amount: TimeAmount) -> String {
         let seconds = Double(amount.nanoseconds) / 1e9
         return seconds == seconds.rounded() ? "\(Int(seconds)) s" : "\((seconds * 10).rounded() / 10) s"
     }
 
     /// Adds a guard right behind the channel's TLS server handler.
     /// - Throws: NIO's error when the channel has no TLS handler or is closed.
-    static func install(on channel: any Channel, handshakeTimeout: TimeAmount, readTimeout: TimeAmount, gate: ConnectionGate) -> EventLoopFuture<Void> {
+    static func install(on channel: any Channel, handshakeTimeout: TimeAmount, idleTimeout: TimeAmount, gate: ConnectionGate) -> EventLoopFuture<Void> {
         channel.eventLoop.makeCompletedFuture {
             let sync = channel.pipeline.syncOperations
             let tls = try sync.handler(type: NIOSSLServerHandler.self)
-            try sync.addHandler(ConnectionGuard(handshakeTimeout: handshakeTimeout, readTimeout: readTimeout, gate: gate), position: .after(tls))
+            try sync.addHandler(ConnectionGuard(handshakeTimeout: handshakeTimeout, idleTimeout: idleTimeout, gate: gate), position: .after(tls))
         }
     }
 }
