@@ -47,8 +47,10 @@ struct ConnectionFloodTests {
 
     static func closed(_ sockets: some Collection<Int32>) -> Int { sockets.filter(closedByServer).count }
 
-    /// Waits (up to a minute: only a failing test waits that long) until `condition` holds.
-    static func waitUntil(seconds: Double = 60, _ condition: () -> Bool) async throws {
+    /// Waits until `condition` holds, up to two minutes (only a failing test waits that long; a
+    /// loaded machine can leave this task unscheduled for long; the condition is checked after
+    /// every sleep, before the deadline).
+    static func waitUntil(seconds: Double = 120, _ condition: () -> Bool) async throws {
         let deadline = Date().addingTimeInterval(seconds)
         while !condition() && Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
     }
