@@ -12,9 +12,9 @@
 /// ```
 ///
 /// The counts are the defence: a connection from an address at `max_per_address` is closed as
-/// soon as it is accepted, and one accepted at a full port closes the oldest connection that has
-/// not completed its TLS handshake (only a certificate from the consortium's CA completes it), so
-/// a flood cannot lock the members out and a slow handshake costs a slot, never the service. The
+/// soon as it is accepted, and one accepted at a full port closes a connection that has not
+/// completed its TLS handshake (only a certificate from the consortium's CA completes it), the
+/// oldest from the address holding the most connections, so a flood cannot lock the members out and a slow handshake costs a slot, never the service. The
 /// timeouts only return slots: the handshake timeout is generous (a loaded machine can take many
 /// seconds for a handshake), and the idle timeout never closes a connection while a request is
 /// being answered. Each event is logged as a warning (at most one every 10 seconds per port,

@@ -35,17 +35,15 @@ struct ConnectionGateTests {
         #expect(try Self.accept(listener, from: "10.0.0.66").isActive)
     }
 
-    @Test("At a full port, a flood from many addresses closes its own oldest handshaking connections and members still get in", arguments: [1, 4, 16])
+    @Test("At a full port, a flood from many addresses churns among its own handshaking connections and members still get in", arguments: [1, 4, 16])
     func fullPort(addresses: Int) throws {
         let limit = 32
         let gate = Self.gate(limit: limit, perAddress: 8)
         let listener = EmbeddedChannel(handler: ConnectionGateHandler(gate: gate))
         var flood: [EmbeddedChannel] = []
         for i in 0..<(addresses * 8) { flood.append(try Self.accept(listener, from: "10.1.0.\(i % addresses)")) }
-        // The flood churns among itself: the newest `limit` of its connections are open.
         let admitted = min(addresses * 8, limit)
-        #expect(gate.open == admitted)
-        #expect(flood.suffix(admitted).allSatisfy(\.isActive) && flood.dropLast(admitted).allSatisfy { !$0.isActive })
+        #expect(gate.open == admitted && flood.filter(\.isActive).count == admitted)
         // Members connect one after another, each completing its handshake before the next.
         var members: [EmbeddedChannel] = []
         for i in 0..<15 {
@@ -54,10 +52,25 @@ struct ConnectionGateTests {
             gate.handshakeCompleted(member)
             members.append(member)
         }
-        // Each took the slot of the flood's oldest open connection.
+        // Each took the slot of one of the flood's connections.
         let left = min(admitted, limit - 15)
-        #expect(members.allSatisfy(\.isActive) && gate.open == left + 15)
-        #expect(flood.suffix(left).allSatisfy(\.isActive) && flood.dropLast(left).allSatisfy { !$0.isActive })
+        #expect(members.allSatisfy(\.isActive) && gate.open == left + 15 && flood.filter(\.isActive).count == left)
+    }
+
+    @Test("A full port takes the room from the address holding the most: a member's connection still in its handshake outlives a flood reconnecting a thousand times")
+    func heaviestAddressFirst() throws {
+        let gate = Self.gate(limit: 32, perAddress: 16)
+        let listener = EmbeddedChannel(handler: ConnectionGateHandler(gate: gate))
+        var flood: [EmbeddedChannel] = []
+        for i in 0..<32 { flood.append(try Self.accept(listener, from: "10.1.0.\(i % 4)")) }
+        let member = try Self.accept(listener, from: "10.2.0.1")
+        #expect(member.isActive && flood.filter(\.isActive).count == 31)
+        for i in 0..<1_000 { flood.append(try Self.accept(listener, from: "10.1.0.\(i % 4)")) }
+        #expect(member.isActive, "a member with one connection is never the one from the address holding the most")
+        #expect(gate.open == 32 && flood.filter(\.isActive).count == 31)
+        // Within the flood, each address keeps its share (31 over 4 addresses: 7 or 8).
+        let perAddress = (0..<4).map { a in flood.indices.filter { $0 % 4 == a && flood[$0].isActive }.count }
+        #expect(perAddress.allSatisfy { $0 == 7 || $0 == 8 }, "\(perAddress)")
     }
 
     @Test("When every open connection has completed its handshake, a new one is refused and none is closed")

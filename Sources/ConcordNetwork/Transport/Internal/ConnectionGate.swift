@@ -4,10 +4,12 @@ import Synchronization
 
 /// Counts a port's open connections, in all and per IP address, and admits a new one under both
 /// limits. At the port's limit a new connection still gets in when some connection has not yet
-/// completed its TLS handshake: the oldest of those is closed to make room. Only a client with a
-/// certificate from the consortium's CA completes the handshake, so a flood of connections that
-/// never do (idle sockets, stalled handshakes) cannot lock the members out; it only churns among
-/// itself. Warnings are rate-limited: at most one every 10 seconds, each saying how many were not
+/// completed its TLS handshake: the oldest such connection of the address holding the most
+/// connections is closed to make room. Only a client with a certificate from the consortium's CA
+/// completes the handshake, so a flood of connections that never do (idle sockets, stalled
+/// handshakes) cannot lock the members out; it only churns among itself. Choosing by address
+/// (not simply the oldest) keeps a member's own handshake safe however fast the flood reconnects,
+/// unless the flood spreads over as many addresses as the port has slots. Warnings are rate-limited: at most one every 10 seconds, each saying how many were not
 /// logged since the last.
 final class ConnectionGate: Sendable {
     /// "gRPC port" or "status port", for the log.
@@ -56,7 +58,8 @@ final class ConnectionGate: Sendable {
 
     /// Counts `channel`, a new connection from `address`, unless that address already has its
     /// limit; at the port's limit, makes room by forgetting the oldest connection still in its
-    /// handshake (which the caller closes), or refuses when every connection has completed it.
+    /// handshake from the address holding the most connections (the caller closes it), or refuses
+    /// when every connection has completed its handshake.
     /// - Complexity: O(*n*) in the open connections when the port is full, O(1) otherwise.
     func admit(_ channel: any Channel, from address: String) -> Decision {
         state.withLock { state in
@@ -64,11 +67,16 @@ final class ConnectionGate: Sendable {
             if fromAddress >= perAddress { return .refused("\(perAddress) connections from \(address) already open (connections.max_per_address)") }
             var evicted: (any Channel)?
             if state.entries.count >= limit {
-                let oldest = state.entries.lazy.filter { $0.value.handshaking }.min { $0.value.order < $1.value.order }
-                guard let oldest else {
+                // The oldest handshaking connection of the address holding the most connections.
+                let byAddress = state.byAddress
+                let victim = state.entries.lazy.filter { $0.value.handshaking }.max { a, b in
+                    let countA = byAddress[a.value.address, default: 0], countB = byAddress[b.value.address, default: 0]
+                    return countA != countB ? countA < countB : a.value.order > b.value.order
+                }
+                guard let victim else {
                     return .refused("\(limit) connections already open, all past their TLS handshake (connections.\(port == "status port" ? "status_max" : "max"))")
                 }
-                evicted = state.remove(oldest.key)?.channel
+                evicted = state.remove(victim.key)?.channel
             }
             state.entries[ObjectIdentifier(channel)] = Entry(channel: channel, address: address, order: state.next)
             state.next += 1
@@ -105,8 +113,8 @@ final class ConnectionGate: Sendable {
 
 /// The listening channel's handler that passes each accepted connection through its
 /// ``ConnectionGate`` before it is set up: one over the limits is closed at once (so it holds a
-/// descriptor for an instant only), one admitted at a full port closes the oldest connection
-/// still in its handshake, and an admitted connection's count is released when it closes.
+/// descriptor for an instant only), one admitted at a full port closes a connection still in its
+/// handshake (see ``ConnectionGate``), and an admitted connection's count is released when it closes.
 final class ConnectionGateHandler: ChannelInboundHandler {
     typealias InboundIn = any Channel
     let gate: ConnectionGate
