@@ -71,7 +71,9 @@ public enum MutualTLS {
     /// handlers to its listener and its connections.
     static func serverConfig(limits: ConnectionLimits.Resolved, gate: ConnectionGate) -> HTTP2ServerTransport.Posix.Config {
         var config = serverConfig
-        let keepaliveTimeout = min(limits.idleTimeout, .seconds(20))
+        // A minute for a ping's answer (gRPC's default is 20 s): a loaded machine may answer late,
+        // and a slow answer must not cut a call under way.
+        let keepaliveTimeout = min(limits.idleTimeout, .seconds(60))
         config.connection.maxIdleTime = limits.idleTimeout
         config.connection.keepalive = .init(time: limits.idleTimeout, timeout: keepaliveTimeout, clientBehavior: .defaults)
         // A peer that stops answering pings is closed by the transport; one with nothing read or
