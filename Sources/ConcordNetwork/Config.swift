@@ -81,6 +81,12 @@ enum ConfigFile {
 /// threads: 2                                # optional
 /// privacy_budget: {epsilon: 10, delta: 1e-5} # optional: the most ε and δ a site may spend over all
 ///                                           # clinical jobs (every clinical job must then be DP)
+/// connections:                              # optional: limits against connection floods (see ConnectionLimits)
+///   max: 512                                # open connections on the gRPC port
+///   max_per_address: 64                     # of those, from one IP address
+///   status_max: 64                          # open connections on the status port
+///   idle_timeout: 120                       # seconds without traffic or a request under way before a connection is closed
+///   handshake_timeout: 60                   # seconds to complete the TLS handshake
 /// ```
 public struct CoordinatorConfig: Codable, Sendable {
     public var listen: Endpoint
@@ -100,11 +106,13 @@ public struct CoordinatorConfig: Codable, Sendable {
     public var statusPublic: Bool?
     /// The consortium's differential-privacy budget per site (nil: none kept).
     public var privacyBudget: PrivacyBudget?
+    /// Connection limits and timeouts (nil: the defaults of ``ConnectionLimits``).
+    public var connections: ConnectionLimits?
 
     /// The directory relative paths are resolved against.
     public var base = URL(fileURLWithPath: ".")
 
-    private enum CodingKeys: String, CodingKey { case listen, status, tls, kit, database, reports, cache, threads, tick, statusPublic = "status_public", privacyBudget = "privacy_budget" }
+    private enum CodingKeys: String, CodingKey { case listen, status, tls, kit, database, reports, cache, threads, tick, statusPublic = "status_public", privacyBudget = "privacy_budget", connections }
 
     public init(listen: Endpoint, status: Endpoint?, tls: TLSFiles, kit: String, database: String, reports: String? = nil,
                 cache: String? = nil, threads: Int? = nil, tick: Double? = nil) {
