@@ -213,7 +213,9 @@ public struct NodeConfig: Codable, Sendable {
     /// Also keep every sent message's bytes beside the audit log (for privacy tests and reviews).
     public var recordPayloads: Bool?
     public var threads: Int?
-    /// Seconds between polls while waiting for the coordinator (default 0.5).
+    /// Seconds between polls while waiting for the coordinator (default 0.5), used only against a
+    /// coordinator that does not hold long polls (a current one answers as soon as the job changes)
+    /// and while no job is open for this node yet.
     public var poll: Double?
     /// Stop after the coordinator has been unreachable for this many seconds (default: keep trying).
     public var giveUpAfter: Double?
