@@ -109,4 +109,10 @@ public enum CallDefaults {
         options.timeout = timeout
         return options
     }
+
+    /// Whether a failed call means the coordinator is away (restarting, a cut network, a call lost
+    /// in transit) rather than a refusal: worth retrying.
+    public static func isTransient(_ error: RPCError) -> Bool {
+        [.unavailable, .deadlineExceeded, .unknown, .aborted, .cancelled].contains(error.code)
+    }
 }
