@@ -71,8 +71,7 @@ struct SecureSumCoordinator: Sendable {
     /// parties counted at each closed stage: the messages those name are stored once and never
     /// change, so the same key always replays to the same machine. After a restart the first call
     /// replays from the store.
-    private func replay(_ state: State, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal)
-        -> (machine: SecAggCoordinator, step: SecAggCoordinator.Step?, expected: [Int]) {
+    private func replay(_ state: State, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> Replay {
         let key = replayKey(state, context)
         if let kept = Self.replays.withLock({ $0.get(key) }) { return kept }
         let replayed = try await replayFromStore(state, context)
@@ -87,22 +86,23 @@ struct SecureSumCoordinator: Sendable {
     /// The last replays (a few rounds' worth of stages of a few jobs).
     private static let replays = Mutex(ReplayCache())
 
+    /// The state machine after the closed stages, the last step, and who is expected at the open stage.
+    typealias Replay = (machine: SecAggCoordinator, step: SecAggCoordinator.Step?, expected: [Int])
+
     struct ReplayCache: Sendable {
-        typealias Entry = (machine: SecAggCoordinator, step: SecAggCoordinator.Step?, expected: [Int])
-        private var entries: [String: Entry] = [:]
+        private var entries: [String: Replay] = [:]
         private var order: [String] = []
         static let capacity = 32
 
-        func get(_ key: String) -> Entry? { entries[key] }
+        func get(_ key: String) -> Replay? { entries[key] }
 
-        mutating func put(_ key: String, _ entry: Entry) {
+        mutating func put(_ key: String, _ entry: Replay) {
             if entries.updateValue(entry, forKey: key) == nil { order.append(key) }
             while order.count > Self.capacity { entries[order.removeFirst()] = nil }
         }
     }
 
-    private func replayFromStore(_ state: State, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal)
-        -> (machine: SecAggCoordinator, step: SecAggCoordinator.Step?, expected: [Int]) {
+    private func replayFromStore(_ state: State, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> Replay {
         var machine: SecAggCoordinator
         do { machine = try SecAggCoordinator(configuration: configuration, roster: roster) }
         catch { throw refusal("the protocol's settings", context, cause: error, code: .internalError) }
