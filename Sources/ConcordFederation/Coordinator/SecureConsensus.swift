@@ -58,14 +58,8 @@ public enum SecureConsensus {
             inputs.append(try split(part, fractionalBits: encoding.fractionalBits))
         }
         let n = parts.count
-        var degree = n - 1
-        if n > 16 {
-            let log = Int((3 * log2(Double(n))).rounded(.up))
-            degree = min(n - 1, log + log % 2)
-        }
-        let configuration = SecAggConfiguration(session: session, partyCount: n,
-                                                threshold: SecAggConfiguration.majorityThreshold(groupSize: min(n, degree + 1)),
-                                                degree: degree, graphSeed: seed, vectorLength: inputs[0].count, encoding: encoding)
+        let configuration = SecAggConfiguration.standard(session: session, partyCount: n, graphSeed: seed,
+                                                         vectorLength: inputs[0].count, encoding: encoding)
         do {
             try configuration.validate()
             let report = try await SecAggSimulation(configuration: configuration, inputs: inputs, seed: seed).run()
