@@ -19,14 +19,8 @@ struct PostgresNetworkTests {
 
         let files = try TemporaryDirectory(prefix: "concord-postgres-data")
         defer { files.cleanUp() }
-        let (partners, pool) = DisubstitutedRings.regressionSplit()
-        let own = partners.keys.sorted().flatMap { partners[$0] ?? [] }
-        let data = files.url.appending(path: "measured.csv"), publicPool = files.url.appending(path: "pool.csv")
-        try (["smiles,value,split"] + own.enumerated().map { "\($1.smiles),\($1.value),\($0 % 5 == 4 ? "test" : "train")" })
-            .joined(separator: "\n").appending("\n").write(to: data, atomically: true, encoding: .utf8)
-        try (["smiles"] + pool).joined(separator: "\n").appending("\n").write(to: publicPool, atomically: true, encoding: .utf8)
-        let consortium = try LocalConsortium(data: ["--data", data.path, "--label-column", "value", "--split-column", "split", "--task", "regression"],
-                                             database: database)
+        let (data, publicPool) = try RegressionNetworkTests.writeData(in: files)
+        let consortium = try LocalConsortium(data: data, database: database)
         defer { consortium.stopAll() }
         let job = ["--task", "regression", "--transfer", publicPool.path, "--transfer-size", "300", "--student-size", "100",
                    "--student", "rf", "--selection", "random", "--seed", "5"]
