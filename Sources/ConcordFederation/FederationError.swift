@@ -70,6 +70,7 @@ extension FederationError {
         private enum Wrapped: String, Sendable {
             case invalidData = "invalid data", invalidSetting = "invalid setting", training = "training failed"
             case inconsistentAnnotations = "inconsistent annotations"
+            case jobPhase = "job phase"
         }
         private let wrapped: Wrapped
         private init(_ wrapped: Wrapped) { self.wrapped = wrapped }
@@ -82,8 +83,10 @@ extension FederationError {
         public static let training = Code(.training)
         /// Annotations from partners do not fit together.
         public static let inconsistentAnnotations = Code(.inconsistentAnnotations)
+        /// A job's phases were walked out of their kind's order (the ``JobError`` is the cause).
+        public static let jobPhase = Code(.jobPhase)
 
-        /// The prefix users see: `invalid data`, `invalid setting`, `training failed`, `inconsistent annotations`.
+        /// The prefix users see: `invalid data`, `invalid setting`, `training failed`, `inconsistent annotations`, `job phase`.
         public var description: String { wrapped.rawValue }
     }
 

@@ -1,7 +1,19 @@
-import ConcordChem
-import ConcordML
+public import ConcordChem
+public import ConcordML
 
 extension ClassificationTask {
+    /// Selects the student's molecules from the consensus (by the settings' mode) and distils it
+    /// (hard or soft labels, teacher heads), as the coordinator of a job does.
+    public static func distil(_ consensus: Consensus, annotations: [Annotation], transfer: FingerprintMatrix, settings: SimulationSettings,
+                              seeds: SeedTree, parallelism: Int) async throws(FederationError) -> (selection: StudentSelection, model: any ProbabilisticClassifier) {
+        let selection = try await StudentSelection.select(consensus, mode: settings.selection, size: settings.studentSize,
+                                                          seed: seeds.stage(.selection).seed, features: transfer)
+        let model = try await StudentTraining.fit(recipe: settings.student, softLabels: settings.softLabels, teacherHeads: settings.teacherHeads,
+                                                  soft: settings.soft, consensus: consensus, annotations: annotations, selection: selection,
+                                                  transfer: transfer, seed: seeds.stage(.student).seed, parallelism: parallelism)
+        return (selection, model)
+    }
+
     /// The coordinator selects from the chosen consensus and distils S-F*k* (and, with
     /// `singleTeacherStudents`, one student per teacher), each at its federated-calibration threshold.
     public static func students(_ s: StageInput<Self>, consensus: [FederationScheme: Consensus]) async throws(FederationError) -> StudentStage<Self> {
@@ -11,10 +23,10 @@ extension ClassificationTask {
         let annotations = Array(s.annotations.dropFirst())
         guard let chosen = consensus[settings.scheme] else { throw .invalidSetting("unknown scheme") }
         var predictions: [TrainedEntry<Self>] = []
-        func distil(_ consensus: Consensus, _ pick: StudentSelection, seed: UInt64,
-                    teachers: [Annotation] = []) async throws(FederationError) -> any ProbabilisticClassifier {
+        /// A single teacher's student (S-T*i*), a simulation-only oracle beside the federated one.
+        func distilSingle(_ consensus: Consensus, _ pick: StudentSelection, seed: UInt64) async throws(FederationError) -> any ProbabilisticClassifier {
             try await StudentTraining.fit(recipe: settings.student, softLabels: settings.softLabels, teacherHeads: settings.teacherHeads,
-                                          soft: settings.soft, consensus: consensus, annotations: teachers, selection: pick, transfer: transfer.features,
+                                          soft: settings.soft, consensus: consensus, annotations: [], selection: pick, transfer: transfer.features,
                                           seed: seed, parallelism: par)
         }
         // Which partner holds each validation molecule (its nearest partner molecule), for federated calibration.
@@ -38,11 +50,10 @@ extension ClassificationTask {
             }
             return FederatedCalibration.choose(try FederatedCalibration.sum(parts))
         }
-        let selection = try await StudentSelection.select(chosen, mode: settings.selection, size: settings.studentSize,
-                                                          seed: tree.stage(.selection).seed, features: transfer.features)
         let studentCount = settings.singleTeacherStudents ? k + 2 : 1
         s.report("students", 0, studentCount)
-        let student = try await distil(chosen, selection, seed: tree.stage(.student).seed, teachers: annotations)
+        let (selection, student) = try await distil(chosen, annotations: annotations, transfer: transfer.features, settings: settings,
+                                                    seeds: tree, parallelism: par)
         predictions.append(TrainedEntry("S-F\(k)", .student, selection.rows.count, student, threshold: try await calibrated(student)))
         if settings.singleTeacherStudents {
             for (i, annotation) in s.annotations.enumerated() {
@@ -51,7 +62,7 @@ extension ClassificationTask {
                                        contributions: [Double(annotation.probabilities.count)])
                 let pick = try await StudentSelection.select(single, mode: settings.selection, size: settings.studentSize,
                                                              seed: tree.stage(.selection).seed, features: transfer.features)
-                let model = try await distil(single, pick, seed: tree.stage(.singleTeacherStudents).index(i).seed)
+                let model = try await distilSingle(single, pick, seed: tree.stage(.singleTeacherStudents).index(i).seed)
                 predictions.append(TrainedEntry("S-\(names[i])", .student, pick.rows.count, model, threshold: try await calibrated(model)))
             }
         }

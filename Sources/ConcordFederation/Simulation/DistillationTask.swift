@@ -74,6 +74,16 @@ public protocol DistillationTask: Sendable {
     static func federate(_ annotations: [PartnerAnnotation], transfer: TransferSet, settings: Settings,
                          seeds: SeedTree) async throws(FederationError) -> (weights: [[Double]], consensus: [Scheme: TaskConsensus])
 
+    /// The coordinator's student step, the same in a simulation and in a job over the network:
+    /// selects the student's molecules from `consensus` and distils the student from them.
+    ///
+    /// Seeded from the job's tree (``SeedTree/Stage/selection`` and ``SeedTree/Stage/student``), so
+    /// a job and a simulation of the same seed and consensus train the same student.
+    /// - Parameter annotations: the partners' annotations the consensus was federated from (a
+    ///   student that learns from each partner's annotation, such as teacher heads, needs them).
+    static func distil(_ consensus: TaskConsensus, annotations: [PartnerAnnotation], transfer: FingerprintMatrix, settings: Settings,
+                       seeds: SeedTree, parallelism: Int) async throws(FederationError) -> (selection: Selection, model: Model)
+
     /// The coordinator selects from the consensus and trains the student (and any other student).
     static func students(_ stage: StageInput<Self>, consensus: [Scheme: TaskConsensus])
         async throws(FederationError) -> StudentStage<Self>
@@ -170,6 +180,9 @@ public protocol DistillationSettings: StudyPreset where Recipe: ModelRecipe {
     var selfGuard: SelfAnnotationGuard { get set }
     /// Exponent of the domain weights `(1 − d)^power`.
     var weightPower: Double { get set }
+    /// Whether the student's threshold is chosen by federated calibration (a job then passes
+    /// ``DistillationJob/thresholdCalibrated``).
+    var calibratesThreshold: Bool { get }
     /// Every setting in words, for the results and the report.
     var described: [String: String] { get }
     /// The recipe partner `index` (0-based) trains its teacher with.
@@ -267,6 +280,9 @@ public struct DistillationRun<Task: DistillationTask>: Sendable {
     public var deployments: [Hybrid.Deployment] = []
     /// Sets whose size makes the figures uncertain (see ``SizeCheck``).
     public var warnings: [String] = []
+    /// The distillation job's phases the run passed, in order (``DistillationJob``), from
+    /// ``JobPhase/created`` to ``JobPhase/complete``: those a job of the same settings passes over the network.
+    public var phases: [JobPhase] = []
 }
 
 /// One seed of a classification simulation.

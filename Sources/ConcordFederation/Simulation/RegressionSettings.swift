@@ -38,6 +38,8 @@ public struct RegressionSettings: Sendable, Hashable {
     public var hybrid: RegressionRecipe
     /// Build hybrids H0 … Hk.
     public var hybrids: Bool
+    /// A regressor has no threshold to calibrate.
+    public var calibratesThreshold: Bool { false }
     /// Worker threads for heavy loops.
     public var parallelism: Int
     /// When partners decline to annotate public molecules that are their own.

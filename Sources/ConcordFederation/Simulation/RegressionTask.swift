@@ -69,13 +69,21 @@ public enum RegressionTask: DistillationTask {
         let settings = s.settings
         guard let chosen = consensus[settings.scheme] else { throw .invalidSetting("unknown scheme") }
         s.report("students", 0, 1)
-        let selection = try RegressionSelection.select(chosen, mode: settings.selection, size: settings.studentSize,
-                                                       seed: s.tree.stage(.selection).seed)
-        let selectedX = s.transfer.features.rows(selection.rows)
-        let student = try await settings.student.train(selectedX, values: selection.values, seed: s.tree.stage(.student).seed,
-                                                       parallelism: settings.parallelism)
+        let (selection, student) = try await distil(chosen, annotations: Array(s.annotations.dropFirst()), transfer: s.transfer.features,
+                                                    settings: settings, seeds: s.tree, parallelism: settings.parallelism)
         s.report("students", 1, 1)
-        return StudentStage(selection: selection, trained: [TrainedEntry("S-F\(s.partnerCount)", .student, student.rows, student.model)], state: ())
+        return StudentStage(selection: selection, trained: [TrainedEntry("S-F\(s.partnerCount)", .student, selection.rows.count, student)], state: ())
+    }
+
+    /// Selects the student's molecules from the consensus values (random, or lowest spread first) and
+    /// trains the regression student on them, as the coordinator of a job does.
+    public static func distil(_ consensus: RegressionConsensus, annotations: [RegressionAnnotation], transfer: FingerprintMatrix,
+                              settings: RegressionSettings, seeds: SeedTree, parallelism: Int) async throws(FederationError) -> (selection: RegressionSelection, model: any Regressor) {
+        let selection = try RegressionSelection.select(consensus, mode: settings.selection, size: settings.studentSize,
+                                                       seed: seeds.stage(.selection).seed)
+        let student = try await settings.student.train(transfer.rows(selection.rows), values: selection.values, seed: seeds.stage(.student).seed,
+                                                       parallelism: parallelism)
+        return (selection, student.model)
     }
 
     /// Partners build hybrids: own measured values plus the student's selection with consensus values.

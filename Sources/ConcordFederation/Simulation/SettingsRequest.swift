@@ -196,13 +196,10 @@ public struct SettingsRequest: Sendable, Hashable {
     /// The classification recipe a model name stands for; as the student, `mlp` is the default student network.
     /// - Throws: ``FederationError/invalidSetting(_:field:)`` for an unknown name.
     public static func recipe(_ name: String, student: Bool = false) throws(FederationError) -> TrainingRecipe {
-        switch name {
-        case "rf": return TrainingRecipe(model: .fluidForest)
-        case "mlp": return TrainingRecipe(model: .mlp(student ? SimulationSettings.studentMLP : MLP.TrainingOptions(), validationFraction: 0.1))
-        case "logreg": return TrainingRecipe(model: .logisticRegression(LogisticRegression.Options(classWeight: .balanced)))
-        case "knn": return TrainingRecipe(model: .knn(k: 5))
-        default: throw .invalidSetting("unknown model '\(name)'; choose rf, mlp, logreg or knn")
+        guard let recipe = TrainingRecipe.named(name, student: student) else {
+            throw .invalidSetting("unknown model '\(name)'; choose rf, mlp, logreg or knn")
         }
+        return recipe
     }
 
     /// The regression recipe of a model name.

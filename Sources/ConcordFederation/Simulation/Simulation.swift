@@ -40,6 +40,7 @@ public enum Simulation {
             progress?(ProgressEvent(stage: stage, done: done, total: total, seed: seed))
         }
         let tree = SeedTree(seed)
+        var job = try SimulatedJob(seed: seed)
 
         // Partners: the consortium plan and each partner's private data.
         let plan = try await VirtualConsortium.plan(data, settings: settings.consortium, seed: tree.stage(.consortium).seed, parallelism: par)
@@ -66,6 +67,7 @@ public enum Simulation {
 
         // Coordinator: the transfer set, without any held-out molecule.
         stageStart = clock.now
+        if settings.transferSelection.screens { try job.move(to: DistillationJob.screening) }
         report("transfer set", 0, 1)
         let heldOut = Set((plan.test + plan.validation).map { data.identityKeys[$0] })
         // With screening, partners screen the pool (domain distances only); the coordinator keeps what lies in their domains.
@@ -76,6 +78,7 @@ public enum Simulation {
                                                        parallelism: par)
         guard transfer.count >= 2 else { throw .invalidData("the public pool yielded \(transfer.count) usable transfer molecules") }
         report("transfer set", 1, 1)
+        try job.move(to: DistillationJob.transferReady)
         timings.fingerprints = (clock.now - stageStart).seconds
 
         // Partners annotate.
@@ -88,11 +91,13 @@ public enum Simulation {
         report("annotation", k + 1, k + 1)
         timings.annotation = (clock.now - stageStart).seconds
         let annotations = Array(allAnnotations.dropFirst())
+        try job.move(to: DistillationJob.annotationsCollected)
 
         // Coordinator federates.
         stageStart = clock.now
         let (weights, consensus) = try await Task.federate(annotations, transfer: transfer, settings: settings, seeds: tree)
         timings.federation = (clock.now - stageStart).seconds
+        try job.move(to: DistillationJob.federated)
 
         // Coordinator selects and trains the student(s).
         stageStart = clock.now
@@ -101,6 +106,9 @@ public enum Simulation {
                                      validation: (validX, validY), report: report)
         let students = try await Task.students(input, consensus: consensus)
         timings.student = (clock.now - stageStart).seconds
+        try job.move(to: DistillationJob.studentTrained)
+        if settings.calibratesThreshold { try job.move(to: DistillationJob.thresholdCalibrated) }
+        try job.move(to: DistillationJob.studentPublished)
 
         // Partners build hybrids: own data plus the student's selection with consensus labels.
         stageStart = clock.now
@@ -132,11 +140,12 @@ public enum Simulation {
                                   threshold: entry.threshold))
         }
         timings.evaluation = (clock.now - stageStart).seconds
+        try job.move(through: DistillationJob.evaluationsCollected, .complete)
         timings.total = (clock.now - start).seconds
         return DistillationRun(seed: seed, plan: plan, transfer: transfer, annotations: annotations, upperBoundAnnotation: allAnnotations[0],
                                weights: weights, consensus: consensus, selection: students.selection, models: models,
                                testPredictions: testPredictions, timings: timings, deployments: hybrids.deployments,
-                               warnings: sizes.warnings + hybrids.warnings)
+                               warnings: sizes.warnings + hybrids.warnings, phases: job.walked)
     }
 
     /// The seed branch of the simulation's partner `i`: T0, the all-data reference, for 0; the

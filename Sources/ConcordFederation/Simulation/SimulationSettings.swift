@@ -55,6 +55,8 @@ public struct SimulationSettings: Sendable, Hashable {
     public var soft: StudentTraining.SoftOptions = StudentTraining.SoftOptions()
     /// Choose the student's threshold by federated calibration on the partners' validation molecules (FLuID: 0.5).
     public var calibrate: Bool
+    /// Whether the student's threshold is chosen by federated calibration (``calibrate``).
+    public var calibratesThreshold: Bool { calibrate }
     /// Label the public part of each hybrid with the calibrated student's predictions instead of the
     /// selection's consensus labels (FLuID: consensus labels).
     public var hybridLabelsFromStudent: Bool = false

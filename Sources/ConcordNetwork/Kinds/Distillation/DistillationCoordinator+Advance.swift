@@ -11,7 +11,7 @@ extension DistillationCoordinator {
     /// Moves a distillation job on from its phase, as far as its inputs allow.
     public func advance(_ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [JobTransition] {
         let spec = try Self.spec(context.job.spec)
-        let settings = try JobSettings(spec)
+        let settings = try DistillationJobSettings(spec)
         switch JobPhase(context.job.phase) {
         case .created: return try await drawTransfer(spec, settings, context)
         case DistillationJob.screening: return try await chooseTransfer(spec, settings, context)
@@ -27,13 +27,13 @@ extension DistillationCoordinator {
     }
 
     /// Draws the transfer set, or the pool partners screen when the job screens one.
-    private func drawTransfer(_ spec: DistillationJobSpec, _ settings: JobSettings, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [JobTransition] {
+    private func drawTransfer(_ spec: DistillationJobSpec, _ settings: DistillationJobSettings, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [JobTransition] {
         let pool: (smiles: [String], preferred: Int)
         do { pool = try await transferSource(spec.transferSource) }
         catch { throw CoordinatorRefusal(.failedPrecondition, "transfer source '\(spec.transferSource)'", context: .init(job: context.job.id, field: "transfer_source"), cause: error) }
         let screened = spec.screenPool > 0
         let drawn = await TransferSet.sample(pool: pool.smiles, size: Int(screened ? spec.screenPool : spec.transferSize), excluding: [],
-                                             options: settings.fingerprint.morganOptions, seed: SeedTree(spec.seed).stage(.transfer).seed,
+                                             options: settings.fingerprint, seed: SeedTree(spec.seed).stage(.transfer).seed,
                                              preferred: pool.preferred, parallelism: context.parallelism)
         guard drawn.count >= 2 else {
             throw CoordinatorRefusal(.failedPrecondition, "the transfer source yielded \(drawn.count) usable molecules", context: .init(job: context.job.id))
@@ -47,7 +47,7 @@ extension DistillationCoordinator {
     }
 
     /// Chooses the transfer set from the pool once enough partners screened it.
-    private func chooseTransfer(_ spec: DistillationJobSpec, _ settings: JobSettings, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [JobTransition] {
+    private func chooseTransfer(_ spec: DistillationJobSpec, _ settings: DistillationJobSettings, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [JobTransition] {
         guard let poolSize = try await screeningCount(context.job.id, store: context.store) else {
             throw CoordinatorRefusal(.internalError, "the screening pool is missing", context: .init(job: context.job.id))
         }
@@ -94,26 +94,28 @@ extension DistillationCoordinator {
                               : "annotation deadline passed: federating \(complete.count) partners; late: \(missing.joined(separator: ", "))")]
     }
 
-    /// Federates the annotations into the consensus.
-    private func federate(_ spec: DistillationJobSpec, _ settings: JobSettings, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [JobTransition] {
-        let size = try await transferCount(context.job.id, store: context.store) ?? 0
-        let power = spec.domainWeightPower > 0 ? spec.domainWeightPower : Federation.fluidWeightPower
+    /// Federates the annotations into the consensus, as the simulation's task does (``DistillationTask/federate(_:transfer:settings:seeds:)``).
+    private func federate(_ spec: DistillationJobSpec, _ settings: DistillationJobSettings, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [JobTransition] {
+        let transfer = try await molecules(Artifact.transfer, context, settings: settings)
+        let seeds = SeedTree(spec.seed)
         let record: ConsensusRecord, scheme: String
-        switch settings.models {
+        switch settings {
         case .classification(let choices):
-            let annotations = try await collectedAnnotations(context, transferSize: size)
+            let annotations = try await collectedAnnotations(context, transferSize: transfer.count)
             do {
-                let weights = try Federation.domainWeights(annotations, power: power)
-                let consensus = try Federation.consensus(annotations, scheme: choices.scheme, weights: weights)
+                guard let consensus = try await ClassificationTask.federate(annotations, transfer: transfer, settings: choices, seeds: seeds).consensus[choices.scheme] else {
+                    throw FederationError.invalidSetting("the \(choices.scheme.rawValue) consensus was not computed", field: "scheme")
+                }
                 record = ConsensusRecord(partners: consensus.partners, probabilities: consensus.probabilities,
                                          contributions: consensus.contributions, abstentions: annotations.map(\.abstentionCount))
             } catch { throw CoordinatorRefusal(.failedPrecondition, "federation", context: .init(job: context.job.id), cause: error) }
             scheme = choices.scheme.rawValue
         case .regression(let choices):
-            let annotations = try await collectedRegressionAnnotations(context, transferSize: size)
+            let annotations = try await collectedRegressionAnnotations(context, transferSize: transfer.count)
             do {
-                let weights = try RegressionFederation.domainWeights(annotations, power: power)
-                let consensus = try RegressionFederation.consensus(annotations, scheme: choices.scheme, weights: weights)
+                guard let consensus = try await RegressionTask.federate(annotations, transfer: transfer, settings: choices, seeds: seeds).consensus[choices.scheme] else {
+                    throw FederationError.invalidSetting("the \(choices.scheme.rawValue) consensus was not computed", field: "scheme")
+                }
                 record = ConsensusRecord(partners: consensus.partners, probabilities: [], contributions: consensus.contributions,
                                          abstentions: annotations.map(\.abstentionCount), values: consensus.values, spreads: consensus.spreads)
             } catch { throw CoordinatorRefusal(.failedPrecondition, "federation", context: .init(job: context.job.id), cause: error) }
@@ -125,13 +127,13 @@ extension DistillationCoordinator {
     }
 
     /// Selects the student's molecules from the consensus and trains it.
-    private func trainStudent(_ spec: DistillationJobSpec, _ settings: JobSettings, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [JobTransition] {
+    private func trainStudent(_ spec: DistillationJobSpec, _ settings: DistillationJobSettings, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [JobTransition] {
         let transfer = try await molecules(Artifact.transfer, context, settings: settings)
         guard let record = try await consensusRecord(context.job.id, store: context.store) else {
             throw CoordinatorRefusal(.internalError, "the stored consensus is missing or unreadable", context: .init(job: context.job.id))
         }
         let trained: (selection: Concord_V2_StudentSelection, model: Data, note: String)
-        switch settings.models {
+        switch settings {
         case .classification(let choices):
             trained = try await trainClassifier(spec, choices, record: record, transfer: transfer, context)
         case .regression(let choices):
@@ -146,7 +148,7 @@ extension DistillationCoordinator {
             return [JobTransition(DistillationJob.studentTrained, trained.note),
                     JobTransition(DistillationJob.studentPublished, "published (a regressor: no threshold to calibrate)")]
         }
-        guard spec.calibrate else {
+        guard case .classification(let choices) = settings, choices.calibrate else {
             return [JobTransition(DistillationJob.studentTrained, trained.note),
                     JobTransition(DistillationJob.studentPublished, "published with threshold 0.5 (no calibration)", threshold: 0.5)]
         }
@@ -154,21 +156,18 @@ extension DistillationCoordinator {
     }
 
     /// A classification job's student: selected from the consensus probabilities, trained on labels or soft labels.
-    private func trainClassifier(_ spec: DistillationJobSpec, _ choices: JobSettings.Classification, record: ConsensusRecord, transfer: TransferSet,
+    private func trainClassifier(_ spec: DistillationJobSpec, _ choices: SimulationSettings, record: ConsensusRecord, transfer: TransferSet,
                                  _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> (selection: Concord_V2_StudentSelection, model: Data, note: String) {
         let consensus = Consensus(scheme: choices.scheme, partners: record.partners, probabilities: record.probabilities,
                                   contributions: record.contributions)
         // Teacher heads learn from each partner's annotation, which the coordinator holds already.
         // Only the partners the consensus was federated from (a late annotation after a quorum is not among them).
-        let annotations = spec.teacherHeads || choices.soft.weighting == .domain
+        let annotations = choices.teacherHeads || choices.soft.weighting == .domain
             ? try await collectedAnnotations(context, transferSize: transfer.features.rowCount).filter { consensus.partners.contains($0.partner) } : []
         var artifact = Concord_V2_StudentSelection()
         do {
-            let selection = try await StudentSelection.select(consensus, mode: choices.selection, size: Int(spec.studentSize),
-                                                              seed: SeedTree(spec.seed).stage(.selection).seed, features: transfer.features)
-            let model = try await StudentTraining.fit(recipe: choices.student, softLabels: spec.softLabels, teacherHeads: spec.teacherHeads,
-                                                      soft: choices.soft, consensus: consensus, annotations: annotations, selection: selection,
-                                                      transfer: transfer.features, seed: SeedTree(spec.seed).stage(.student).seed, parallelism: context.parallelism)
+            let (selection, model) = try await ClassificationTask.distil(consensus, annotations: annotations, transfer: transfer.features, settings: choices,
+                                                                         seeds: SeedTree(spec.seed), parallelism: context.parallelism)
             artifact.rows = selection.rows.map { UInt32($0) }
             artifact.labels = selection.labels.map { UInt32($0) }
             artifact.probabilities = selection.rows.map { consensus.probabilities[$0] }
@@ -179,7 +178,7 @@ extension DistillationCoordinator {
 
     /// A regression job's student: selected from the consensus values (as the simulation's
     /// ``RegressionTask`` selects, with the same seeds), trained as a regressor on them.
-    private func trainRegressor(_ spec: DistillationJobSpec, _ choices: JobSettings.Regression, record: ConsensusRecord, transfer: TransferSet,
+    private func trainRegressor(_ spec: DistillationJobSpec, _ choices: RegressionSettings, record: ConsensusRecord, transfer: TransferSet,
                                 _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> (selection: Concord_V2_StudentSelection, model: Data, note: String) {
         guard let values = record.values, let spreads = record.spreads, values.count == transfer.count, spreads.count == values.count else {
             throw CoordinatorRefusal(.internalError, "the stored consensus holds no values for the transfer set", context: .init(job: context.job.id))
@@ -188,10 +187,8 @@ extension DistillationCoordinator {
                                             contributions: record.contributions)
         var artifact = Concord_V2_StudentSelection()
         do {
-            let selection = try RegressionSelection.select(consensus, mode: choices.selection, size: Int(spec.studentSize),
-                                                           seed: SeedTree(spec.seed).stage(.selection).seed)
-            let model = try await choices.student.train(transfer.features.rows(selection.rows), values: selection.values,
-                                                        seed: SeedTree(spec.seed).stage(.student).seed, parallelism: context.parallelism).model
+            let (selection, model) = try await RegressionTask.distil(consensus, annotations: [], transfer: transfer.features, settings: choices,
+                                                                     seeds: SeedTree(spec.seed), parallelism: context.parallelism)
             artifact.rows = selection.rows.map { UInt32($0) }
             artifact.values = selection.values
             let note = "regression student trained on \(selection.rows.count) molecules (mean consensus spread \(String(format: "%.3f", selection.meanSpread)))"

@@ -27,7 +27,7 @@ extension DistillationCoordinator {
             guard let transferSize = try await transferCount(context.job.id, store: context.store) else {
                 throw CoordinatorRefusal(.internalError, "the transfer set is missing", context: at)
             }
-            let task = try JobSettings(try Self.spec(context.job.spec)).task
+            let task = try DistillationJobSettings(try Self.spec(context.job.spec)).task
             do { try Chunking.validate(chunk, transferSize: transferSize, task: task) }
             catch { throw CoordinatorRefusal(.invalidArgument, partner, context: at, cause: error) }
             if !chunk.hasReliability, try Self.spec(context.job.spec).scheme == FederationScheme.confidence.rawValue {
@@ -66,7 +66,7 @@ extension DistillationCoordinator {
         let about = CoordinatorRefusal.Context(job: context.job.id, partner: partner, phase: context.job.phase, upload: submission)
         switch submission {
         case DistillationJob.Submission.calibration:
-            guard try JobSettings(try Self.spec(context.job.spec)).task == .classification else {
+            guard try DistillationJobSettings(try Self.spec(context.job.spec)).task == .classification else {
                 throw CoordinatorRefusal(.invalidArgument, "\(partner): a regression job has no threshold to calibrate; it takes no calibration counts", context: about)
             }
             do { _ = try ThresholdCounts(wire: try Concord_V2_CalibrationCounts(serializedBytes: payload), expected: FederatedCalibration.grid) }

@@ -41,7 +41,7 @@ public final class DistillationCoordinator: CoordinatorJobKind {
 
     public var descriptor: JobKindDescriptor { DistillationJob.descriptor }
 
-    public func validate(spec: Data) throws(CoordinatorRefusal) { try JobSettings.validate(try Self.spec(spec)) }
+    public func validate(spec: Data) throws(CoordinatorRefusal) { try DistillationJobSettings.validate(try Self.spec(spec)) }
 
     public func initialMessage(spec: Data) -> String { "preparing the transfer set" }
 
@@ -86,12 +86,12 @@ public final class DistillationCoordinator: CoordinatorJobKind {
     /// A stored set of public molecules (the transfer set, or a screened job's pool) with its
     /// fingerprints, rebuilt from the stored SMILES after a restart. The stored molecules all
     /// parsed when they were drawn, so re-fingerprinting them gives the same rows.
-    func molecules(_ artifact: String, _ context: CoordinatorJobContext, settings: JobSettings) async throws(CoordinatorRefusal) -> TransferSet {
+    func molecules(_ artifact: String, _ context: CoordinatorJobContext, settings: DistillationJobSettings) async throws(CoordinatorRefusal) -> TransferSet {
         let key = artifact + "/" + context.job.id
         if let cached = cache.withLock({ $0.sets[key] }) { return cached }
         let name = artifact == Artifact.screening ? "screening pool" : "transfer set"
         guard let stored = try await context.artifact(artifact) else { throw CoordinatorRefusal(.internalError, "the \(name) is missing", context: .init(job: context.job.id)) }
-        guard let set = await TransferSet.restoring(MoleculeSetArtifact.decode(stored.data), options: settings.fingerprint.morganOptions, parallelism: context.parallelism) else {
+        guard let set = await TransferSet.restoring(MoleculeSetArtifact.decode(stored.data), options: settings.fingerprint, parallelism: context.parallelism) else {
             throw CoordinatorRefusal(.internalError, "the stored \(name) no longer parses", context: .init(job: context.job.id))
         }
         cache.withLock { $0.sets[key] = set }

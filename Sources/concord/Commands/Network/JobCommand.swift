@@ -138,20 +138,20 @@ struct JobOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Seconds to wait for annotations before federating with the quorum (0: wait for all).") var annotationDeadline: UInt32 = 0
     @Option(parsing: .unconditional, help: "Seconds to wait for calibration counts and evaluations (0: wait for all).") var evaluationDeadline: UInt32 = 0
     @Option(help: "Public molecules: moses, chembl, chembl+moses, or a SMILES file readable by the coordinator.") var transfer: String = "chembl+moses"
-    @Option(parsing: .unconditional, help: "Public molecules to annotate.") var transferSize: UInt32 = 50_000
-    @Option(parsing: .unconditional, help: "Domain-aware transfer selection: public molecules the partners screen first (domain distances only); 0 draws the transfer set at random.") var screenPool: UInt32 = 0
-    @Option(parsing: .unconditional, help: "Share of a screened transfer set chosen nearest the partners' domains (partners in turn); the rest is drawn at random from the pool.") var domainFraction: Double = 0.5
-    @Option(parsing: .unconditional, help: "Molecules asked for the student.") var studentSize: UInt32 = UInt32(SimulationSettings.standard.studentSize)
+    @Option(parsing: .unconditional, help: "Public molecules to annotate (default: the preset's, 50000).") var transferSize: Int?
+    @Option(parsing: .unconditional, help: "Domain-aware transfer selection: public molecules the partners screen first (domain distances only); 0 (the default) draws the transfer set at random.") var screenPool: Int?
+    @Option(parsing: .unconditional, help: "Share of a screened transfer set chosen nearest the partners' domains (partners in turn; default 0.5); the rest is drawn at random from the pool.") var domainFraction: Double?
+    @Option(parsing: .unconditional, help: "Molecules asked for the student (default: the preset's).") var studentSize: Int?
     @Option(help: "classification (the partners' labels are classes) or regression (their label column holds measured values, e.g. pKi; the student regresses them).") var task: ModelTask = .classification
-    @Option(help: "Student selection: balanced, random, best, worst, mixed, ranked (default); regression: random (default) or best (lowest consensus spread first).") var selection: String?
-    @Option(help: "Consensus: weighted, uniform, majority, confidence (nodes then send their teacher's own ROC-AUC with the annotation); regression: weighted or uniform.") var scheme: String = "weighted"
-    @Option(parsing: .unconditional, help: "Exponent of the domain weights (1 − d)^p (2: FLuID's).") var weightPower: Double = SimulationSettings.standard.weightPower
-    @Option(help: "Student model: rf, mlp, logreg, knn (regression: rf, mlp, knn).") var student: String = "mlp"
-    @Flag(inversion: .prefixedNo, help: "Train the student on consensus probabilities (default for classification; not for regression).") var softLabels: Bool?
-    @Flag(inversion: .prefixedNo, help: "Train an MLP student on soft labels with one auxiliary output per partner (published with the consensus output only; default for classification).") var teacherHeads: Bool?
-    @Option(parsing: .unconditional, help: "Temperature of soft labels: targets σ(logit(p) / T) (1: the consensus probabilities).") var softTemperature: Double = 1
-    @Option(help: "Weighting of a soft-label MLP student's molecules: none, confidence or domain.") var studentWeighting: String = "none"
-    @Flag(inversion: .prefixedNo, help: "Choose the threshold by federated calibration (default for classification; a regression job has no threshold).") var calibrate: Bool?
+    @Option(help: "Student selection: balanced, random, best, worst, mixed, ranked (the default's); regression: random (the default's) or best (lowest consensus spread first).") var selection: SelectionMode?
+    @Option(help: "Consensus: weighted (the default), uniform, majority, confidence (nodes then send their teacher's own ROC-AUC with the annotation); regression: weighted or uniform.") var scheme: FederationScheme?
+    @Option(parsing: .unconditional, help: "Exponent of the domain weights (1 − d)^p (2: FLuID's; default: the preset's).") var weightPower: Double?
+    @Option(help: "Student model: rf, mlp (the default's), logreg, knn (regression: rf, mlp, knn).") var student: String?
+    @Flag(inversion: .prefixedNo, help: "Train the student on consensus probabilities (the default's for classification; not for regression).") var softLabels: Bool?
+    @Flag(inversion: .prefixedNo, help: "Train an MLP student on soft labels with one auxiliary output per partner (published with the consensus output only; the default's for classification).") var teacherHeads: Bool?
+    @Option(parsing: .unconditional, help: "Temperature of soft labels: targets σ(logit(p) / T) (1: the consensus probabilities).") var softTemperature: Double?
+    @Option(help: "Weighting of a soft-label MLP student's molecules: none (the default), confidence or domain.") var studentWeighting: StudentTraining.Weighting?
+    @Flag(inversion: .prefixedNo, help: "Choose the threshold by federated calibration (the default's for classification; a regression job has no threshold).") var calibrate: Bool?
     @Option(parsing: .unconditional, help: "The job's seed.") var seed: UInt64 = 1
     @Option(help: "The job's kind: distillation (partners' molecules; the default) or clinical (hospitals' patient tables; a consortium from 'consortium init --benchmark heart-disease' runs clinical jobs).")
     var kind: String?
@@ -161,7 +161,7 @@ struct JobOptions: ParsableArguments {
     @Option(help: "Clinical, with --schema: the outcome's positive value (a category's code; default: the schema's, true, or 1).") var positive: String?
     @Option(help: "Clinical, with --schema: the feature variables, comma-separated (default: every variable but the outcome).") var features: String?
     @Option(help: "Clinical: the strategy: fedavg, fedprox, scaffold, fedadam, fedyogi, fedadagrad, fedmedian, trimmed-mean or krum.") var strategy: String = "fedavg"
-    @Option(help: "Clinical: concord (global normalisation from summed summaries, Concord's budget) or flamby (per-site normalisation and FLamby's budget).") var preset: String = "concord"
+    @Option(help: "Distillation: default (Concord's) or poc (FLuID's published configuration). Clinical: concord (global normalisation from summed summaries, Concord's budget; the default) or flamby (per-site normalisation and FLamby's budget).") var preset: String?
     @Option(parsing: .unconditional, help: "Clinical: federated rounds (0: the preset's, 30 or 15).") var rounds: UInt32 = 0
     @Option(parsing: .unconditional, help: "Clinical: stop after this many rounds without improvement of the federated validation loss (0: never).") var patience: UInt32 = 0
     @Option(help: "Clinical: how each site's update counts: sample-count, uniform, validation-loss or update-similarity (default: the strategy's own).") var weighting: String?
@@ -175,9 +175,6 @@ struct JobOptions: ParsableArguments {
         if privacy.epsilons != nil { throw ValidationError("--epsilons draws a utility–ε curve in 'clinical simulate'; a job takes one --epsilon") }
         if privacy.systemNoise { throw ValidationError("a job's noise comes from system entropy already; --system-noise is for 'clinical simulate'") }
         if reproducibleNoise, privacy.mode == DifferentialPrivacyOptions.Mode.none { throw ValidationError("--reproducible-noise needs --dp record|client|local") }
-        guard (0...1).contains(domainFraction) else { throw ValidationError("--domain-fraction must lie in [0, 1]") }
-        guard weightPower.isFinite, weightPower > 0 else { throw ValidationError("--weight-power must be a positive number") }
-        guard softTemperature.isFinite, softTemperature > 0 else { throw ValidationError("--soft-temperature must be a positive number") }
         guard kind == nil || kind == "distillation" || kind == "clinical" else { throw ValidationError("--kind must be distillation or clinical") }
     }
 
@@ -198,7 +195,7 @@ struct JobOptions: ParsableArguments {
             var clinical = Concord_V2_ClinicalSpec()
             clinical.benchmark = benchmark
             clinical.strategy = strategy
-            clinical.preset = preset
+            clinical.preset = preset ?? "concord"
             clinical.rounds = rounds
             clinical.patience = patience
             clinical.weighting = weighting ?? ""
@@ -233,28 +230,28 @@ struct JobOptions: ParsableArguments {
             return spec
         }
         if try privacy.options().isEnabled { throw CLIError("--dp is for clinical jobs (a distillation job's privacy is not yet accounted)") }
-        var distillation = Concord_V2_DistillationSpec()
-        distillation.transferSource = transfer
-        distillation.transferSize = transferSize
-        distillation.screenPool = screenPool
-        distillation.domainFraction = domainFraction
-        distillation.studentSize = studentSize
-        let regression = task == .regression
-        distillation.task = regression ? task.rawValue : ""
-        distillation.selection = selection ?? (regression ? "random" : "ranked")
-        distillation.scheme = scheme
-        distillation.domainWeightPower = weightPower
-        distillation.studentModel = student
-        let soft = softLabels ?? !regression
-        distillation.softLabels = soft
-        distillation.teacherHeads = (teacherHeads ?? !regression) && soft && student == "mlp"
-        distillation.softTemperature = softTemperature
-        distillation.studentWeighting = studentWeighting
-        distillation.calibrate = calibrate ?? !regression
-        distillation.fingerprint.radius = 2
-        distillation.fingerprint.bits = 2048
-        distillation.fingerprint.features = true
-        spec.distillation = distillation
+        spec.distillation = try distillationSpec()
         return spec
+    }
+
+    /// A distillation job's settings: the preset (`--preset default|poc`) with every option given, as
+    /// `concord simulate` takes them (``SettingsRequest``), in the job's wire form.
+    /// - Throws: ``CLIError`` for an unknown preset, or a choice the task refuses or that is out of range.
+    func distillationSpec() throws -> Concord_V2_DistillationSpec {
+        guard let choice = SettingsRequest.Preset(rawValue: preset ?? SettingsRequest.Preset.standard.rawValue) else {
+            throw CLIError("--preset must be default or poc for a distillation job (concord and flamby are the clinical presets)")
+        }
+        var request = SettingsRequest(preset: choice)
+        request.transferSize = transferSize; request.transferPool = screenPool; request.domainFraction = domainFraction
+        request.studentSize = studentSize; request.selection = selection; request.scheme = scheme; request.weightPower = weightPower
+        request.student = student; request.softLabels = softLabels; request.teacherHeads = teacherHeads
+        request.softTemperature = softTemperature; request.studentWeighting = studentWeighting; request.calibrate = calibrate
+        do {
+            try request.validate()
+            switch task {
+            case .classification: return Concord_V2_DistillationSpec(try request.classification(), transferSource: transfer)
+            case .regression: return Concord_V2_DistillationSpec(try request.regression(valueName: "value"), transferSource: transfer)
+            }
+        } catch { throw CLIError(error.message, cause: error.cause) }
     }
 }
