@@ -1,2 +1,0 @@
-// `PublicPool` moved to ConcordData (`Sources/ConcordData/Datasets/PublicPool.swift`), beside the
-// other public datasets; ConcordNetwork's callers import ConcordData and call `PublicPool.load` unchanged.
