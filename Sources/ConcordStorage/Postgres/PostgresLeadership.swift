@@ -1,5 +1,6 @@
 public import Logging
 import PostgresNIO
+import Synchronization
 
 /// The leadership among coordinators sharing one PostgreSQL schema, held as a session-level
 /// advisory lock on a connection of its own, kept for the life of the process.
@@ -41,7 +42,7 @@ public actor PostgresLeadership: CoordinatorLeadership {
             held = try rows.first?.decode(Bool.self) ?? false
             return held
         } catch {
-            await drop()
+            drop()
             throw StorageError.postgres(error, "asking for the coordinator leadership", .init(database: store.configuration.description))
         }
     }
@@ -52,10 +53,14 @@ public actor PostgresLeadership: CoordinatorLeadership {
         let context = StorageError.Context(database: store.configuration.description)
         guard held, let connection else { throw StorageError(code: .unavailable, message: "this coordinator does not hold the leadership", context: context) }
         do {
-            _ = try await connection.rows("SELECT 1", logger)
+            // A session the server ended may leave the driver waiting: no answer in 5 s is no session.
+            let logger = self.logger
+            guard try await Self.within(.seconds(5), { _ = try await connection.rows("SELECT 1", logger) }) else {
+                throw StorageError(code: .unavailable, message: "no answer from PostgreSQL in 5 s", context: context)
+            }
         } catch {
             held = false
-            await drop()
+            drop()
             throw StorageError(code: .unavailable, message: "the coordinator lost the leadership: its session with PostgreSQL ended", context: context, cause: error)
         }
     }
@@ -63,7 +68,22 @@ public actor PostgresLeadership: CoordinatorLeadership {
     /// Ends the leadership's session (which releases the lock).
     public func release() async {
         held = false
-        await drop()
+        guard let connection else { return }
+        self.connection = nil
+        _ = try? await Self.within(.seconds(5)) { try await connection.close() }  // the lock is free once this returns
+    }
+
+    /// Runs `body` in a task of its own, waiting at most `limit` for it: true when it finished in
+    /// time (a driver call that never returns is left behind rather than waited for).
+    /// - Throws: what `body` threw, when it finished in time.
+    static func within(_ limit: Duration, _ body: @escaping @Sendable () async throws -> Void) async throws -> Bool {
+        let once = Once()
+        let outcome = await withCheckedContinuation { continuation in
+            once.slot.withLock { $0 = continuation }
+            Task { do { try await body(); once.finish(.success(true)) } catch { once.finish(.failure(error)) } }
+            Task { try? await Task.sleep(for: limit); once.finish(.success(false)) }
+        }
+        return try outcome.get()
     }
 
     private func open() async throws(StorageError) -> PostgresConnection {
@@ -89,9 +109,18 @@ public actor PostgresLeadership: CoordinatorLeadership {
         return key
     }
 
-    private func drop() async {
-        let connection = self.connection
+    /// Forgets the connection and closes it in the background: closing a connection the server
+    /// has already ended can wait indefinitely in the driver, and the caller (a leader finding its
+    /// session gone) must not wait for it.
+    private func drop() {
+        guard let connection else { return }
         self.connection = nil
-        try? await connection?.close()
+        Task { try? await connection.close() }
     }
+}
+
+/// A continuation resumed by whichever of two tasks finishes first.
+private final class Once: Sendable {
+    let slot = Mutex<CheckedContinuation<Result<Bool, any Error>, Never>?>(nil)
+    func finish(_ outcome: Result<Bool, any Error>) { slot.withLock { $0?.resume(returning: outcome); $0 = nil } }
 }
