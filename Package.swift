@@ -81,7 +81,7 @@ let package = Package(
         ),
         .target(
             name: "ConcordFederation",
-            dependencies: ["ConcordErrors", "ConcordChem", "ConcordML"],
+            dependencies: ["ConcordErrors", "ConcordChem", "ConcordML", "ConcordPrivacy"],
             swiftSettings: strict
         ),
         .target(
@@ -248,7 +248,8 @@ let package = Package(
             dependencies: ["ConcordTesting", "ConcordNetwork", "ConcordSecurity", "ConcordWire", "ConcordFederation", "ConcordStorage", "ConcordML", "ConcordChem",
                            "ConcordClinical", "ConcordData",
                            .product(name: "GRDB", package: "GRDB.swift"),
-                           .product(name: "NIOHTTP1", package: "swift-nio"),
+                           .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
+                           .product(name: "NIOTLS", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "GRPCCore", package: "grpc-swift-2"),
                            .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                            .product(name: "Logging", package: "swift-log")],

@@ -109,6 +109,12 @@ enum ConfigFile {
 /// threads: 2                                # optional
 /// privacy_budget: {epsilon: 10, delta: 1e-5} # optional: the most ε and δ a site may spend over all
 ///                                           # clinical jobs (every clinical job must then be DP)
+/// connections:                              # optional: limits against connection floods (see ConnectionLimits)
+///   max: 512                                # open connections on the gRPC port
+///   max_per_address: 64                     # of those, from one IP address
+///   status_max: 64                          # open connections on the status port
+///   idle_timeout: 120                       # seconds without traffic or a request under way before a connection is closed
+///   handshake_timeout: 60                   # seconds to complete the TLS handshake
 /// ```
 public struct CoordinatorConfig: Codable, Sendable {
     public var listen: Endpoint
@@ -128,11 +134,13 @@ public struct CoordinatorConfig: Codable, Sendable {
     public var statusPublic: Bool?
     /// The consortium's differential-privacy budget per site (nil: none kept).
     public var privacyBudget: PrivacyBudget?
+    /// Connection limits and timeouts (nil: the defaults of ``ConnectionLimits``).
+    public var connections: ConnectionLimits?
 
     /// The directory relative paths are resolved against.
     public var base = URL(fileURLWithPath: ".")
 
-    private enum CodingKeys: String, CodingKey { case listen, status, tls, kit, database, reports, cache, threads, tick, statusPublic = "status_public", privacyBudget = "privacy_budget" }
+    private enum CodingKeys: String, CodingKey { case listen, status, tls, kit, database, reports, cache, threads, tick, statusPublic = "status_public", privacyBudget = "privacy_budget", connections }
 
     public init(listen: Endpoint, status: Endpoint?, tls: TLSFiles, kit: String, database: String, reports: String? = nil,
                 cache: String? = nil, threads: Int? = nil, tick: Double? = nil) {
@@ -244,7 +252,9 @@ public struct NodeConfig: Codable, Sendable {
     /// Also keep every sent message's bytes beside the audit log (for privacy tests and reviews).
     public var recordPayloads: Bool?
     public var threads: Int?
-    /// Seconds between polls while waiting for the coordinator (default 0.5).
+    /// Seconds between polls while waiting for the coordinator (default 0.5), used only against a
+    /// coordinator that does not hold long polls (a current one answers as soon as the job changes)
+    /// and while no job is open for this node yet.
     public var poll: Double?
     /// Stop after the coordinator has been unreachable for this many seconds (default: keep trying).
     public var giveUpAfter: Double?

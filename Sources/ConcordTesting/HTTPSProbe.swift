@@ -18,9 +18,10 @@ public enum HTTPSProbe {
     }
 
     /// GETs `path` from `host:port`, trusting `caPEM` (the server's name is not checked) and
-    /// presenting `certificatePEM`/`keyPEM` when given.
+    /// presenting `certificatePEM`/`keyPEM` when given. The timeout is generous: a loaded machine
+    /// can take many seconds for a handshake.
     public static func get(host: String, port: Int, path: String, caPEM: String, certificatePEM: String? = nil, keyPEM: String? = nil,
-                           timeoutSeconds: Int64 = 10) async -> Response {
+                           timeoutSeconds: Int64 = 60) async -> Response {
         let timeout = TimeAmount.seconds(timeoutSeconds)
         do {
             var tls = TLSConfiguration.makeClientConfiguration()

@@ -39,7 +39,7 @@ struct StoreFactory: Sendable, CustomTestStringConvertible {
     static let postgres = StoreFactory(
         name: "PostgreSQL",
         place: { try PostgresGate.freshURL() },
-        coordinator: { place in try await PostgresCoordinatorStore(url: place) },
+        coordinator: { place in try await PostgresGate.open(place) },
         node: nil)
 
     /// A fresh coordinator store and its place (to reopen it).

@@ -38,6 +38,10 @@ public struct SimulationResults<Task: DistillationTask>: Sendable, Hashable, Cod
     /// The 95% interval of the share of the T-mean → T0 gap in the test headline metric the federated student
     /// recovers (over seeds, or by bootstrap over the test molecules for one seed); `nil` when undefined.
     public var gapRecoveredInterval: ConfidenceInterval?
+    /// Whether the consensus was summed with SecAgg+ (classification; `nil` for a task without it).
+    public var secureAggregation: Bool?
+    /// The domain distances' scale, `pooled` or `public` (classification; `nil` for a task without it).
+    public var distanceScale: String?
 
     public init(concordVersion: String, dataset: String, preset: String, partners: Int, transferSize: Int, studentSize: Int,
                 seeds: [UInt64], testSize: Int, validationSize: Int, transferRemovedAsHeldOut: Int, models: [ModelResult<Task.Metrics>],
@@ -112,6 +116,8 @@ extension SimulationResults {
         if parts.contains(.warnings) { try c.encode(warnings, forKey: "warnings") }
         if parts.contains(.mapSample) { try c.encode(mapSampled, forKey: "map_sample") }
         if parts.contains(.headlineIntervals) { try c.encodeIfPresent(gapRecoveredInterval, forKey: "gap_recovered_ci95") }
+        try c.encodeIfPresent(secureAggregation, forKey: "secure_aggregation")
+        try c.encodeIfPresent(distanceScale, forKey: "distance_scale")
     }
 
     /// Decodes results, older ones (without deployments, warnings or the map sample) too.
@@ -138,5 +144,7 @@ extension SimulationResults {
         warnings = try c.decodeIfPresent([String].self, forKey: "warnings") ?? []
         mapSampled = try c.decodeIfPresent(MapSample.self, forKey: "map_sample") ?? MapSample()
         gapRecoveredInterval = try c.decodeIfPresent(ConfidenceInterval.self, forKey: "gap_recovered_ci95")
+        secureAggregation = try c.decodeIfPresent(Bool.self, forKey: "secure_aggregation")
+        distanceScale = try c.decodeIfPresent(String.self, forKey: "distance_scale")
     }
 }

@@ -68,6 +68,12 @@ public protocol DistillationTask: Sendable {
     static func consensus(_ annotations: [PartnerAnnotation], weights: [[Double]],
                           settings: Settings) throws(FederationError) -> [Scheme: TaskConsensus]
 
+    /// The coordinator's federation step of a run: the domain weights and the consensus under every
+    /// scheme the run computes (by default ``domainWeights(_:power:)`` then ``consensus(_:weights:settings:)``).
+    /// - Parameter seeds: the run's seed tree.
+    static func federate(_ annotations: [PartnerAnnotation], transfer: TransferSet, settings: Settings,
+                         seeds: SeedTree) async throws(FederationError) -> (weights: [[Double]], consensus: [Scheme: TaskConsensus])
+
     /// The coordinator selects from the consensus and trains the student (and any other student).
     static func students(_ stage: StageInput<Self>, consensus: [Scheme: TaskConsensus])
         async throws(FederationError) -> StudentStage<Self>
@@ -113,6 +119,15 @@ public protocol DistillationTask: Sendable {
     /// name) and of the gap the student recovers; `nil` when the task has none.
     static func bootstrapIntervals(_ run: DistillationRun<Self>, data: LabelledMolecules)
         -> (models: [String: ConfidenceInterval], gap: ConfidenceInterval?)?
+}
+
+extension DistillationTask {
+    /// FLuID's federation: the pooled domain weights, then every scheme's consensus.
+    public static func federate(_ annotations: [PartnerAnnotation], transfer: TransferSet, settings: Settings,
+                                seeds: SeedTree) async throws(FederationError) -> (weights: [[Double]], consensus: [Scheme: TaskConsensus]) {
+        let weights = try domainWeights(annotations, power: settings.weightPower)
+        return (weights, try consensus(annotations, weights: weights, settings: settings))
+    }
 }
 
 /// An annotation's domain part, which every task's annotations carry.

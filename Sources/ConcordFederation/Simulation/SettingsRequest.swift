@@ -24,6 +24,11 @@ public struct SettingsRequest: Sendable, Hashable {
     public var selection: SelectionMode?
     public var scheme: FederationScheme?
     public var weightPower: Double?
+    /// How domain distances become weights (classification).
+    public var distanceScale: DistanceScale?
+    /// Sum the consensus terms with SecAgg+ (classification); implies the public distance scale and,
+    /// unless asked for, no teacher heads.
+    public var secureAggregation: Bool?
     public var validationFraction: Double?
     public var smoothing: Double?
     /// Teacher model names (`rf`, `mlp`, `logreg`, `knn`): one for every partner, or one per partner.
@@ -89,12 +94,15 @@ public struct SettingsRequest: Sendable, Hashable {
         if let smoothing { s.consortium.smoothing = smoothing }
         if let threads { s.parallelism = threads }
         if let student { s.student = try Self.recipe(student, student: true) }
+        if let secureAggregation { s.secureAggregation = secureAggregation }
+        if let distanceScale { s.distanceScale = distanceScale } else if s.secureAggregation { s.distanceScale = .public }
         if let softLabels { s.softLabels = softLabels }
         if let softTemperature { s.soft.temperature = softTemperature }
         if let studentWeighting { s.soft.weighting = studentWeighting }
         // Teacher heads follow the student unless asked for: on for the default's soft MLP student, off otherwise.
+        // (Secure aggregation turns them off unless asked for: each head learns one partner's annotation.)
         if let teacherHeads { s.teacherHeads = teacherHeads } else if s.teacherHeads {
-            if case .mlp = s.student.model, s.softLabels {} else { s.teacherHeads = false }
+            if case .mlp = s.student.model, s.softLabels, !s.secureAggregation {} else { s.teacherHeads = false }
         }
         if let calibrate { s.calibrate = calibrate }
         if let calibrateHybrids { s.calibrateHybrids = calibrateHybrids }
@@ -140,6 +148,9 @@ public struct SettingsRequest: Sendable, Hashable {
                 throw .invalidSetting("--scheme \(scheme.rawValue) is for classification; regression federates weighted or uniform")
             }
             s.scheme = regression
+        }
+        if distanceScale != nil || secureAggregation != nil {
+            throw .invalidSetting("--distance-scale and --secure-aggregation apply to classification; a regression consensus federates on the pooled scale in the clear")
         }
         if softLabels != nil || calibrate != nil || teacherHeads != nil || softTemperature != nil || studentWeighting != nil {
             throw .invalidSetting("--soft-labels, --teacher-heads, --soft-temperature, --student-weighting and --calibrate apply to classification; a regression student always learns the consensus values")

@@ -42,6 +42,10 @@ extension Simulation {
                                               consensus: first.flatMap { Task.consensusSummary($0, settings: settings) },
                                               map: first.map { chemicalSpace($0, data: data) } ?? [], timingsS: timings(runs),
                                               settings: settings.described, valueName: Task.valueName(settings))
+        if let classification = settings as? SimulationSettings {
+            results.secureAggregation = classification.secureAggregation
+            results.distanceScale = classification.distanceScale.rawValue
+        }
         let parts = Task.resultsParts
         if parts.contains(.headlineIntervals) { headlineIntervals(&results, runs: runs, data: data) }
         if parts.contains(.deployments) { results.deployments = deployments(runs) }
@@ -138,7 +142,7 @@ extension Simulation {
                 return sum + s * s
             } / Double(max(distances.count, 1))
             return PartnerSummary(name: "T\(i + 1)", trainSize: rows.count, actives: data.actives(rows),
-                                  contribution: chosen?.contributions[i] ?? 0, meanDomainWeight: raw,
+                                  contribution: chosen.flatMap { $0.contributions.indices.contains(i) ? $0.contributions[i] : nil } ?? 0, meanDomainWeight: raw,
                                   model: settings.teacherRecipe(partner: i).model.shortName, abstentions: first.annotations[i].abstentionCount)
         }
     }

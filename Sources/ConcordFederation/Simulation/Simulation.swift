@@ -91,8 +91,7 @@ public enum Simulation {
 
         // Coordinator federates.
         stageStart = clock.now
-        let weights = try Task.domainWeights(annotations, power: settings.weightPower)
-        let consensus = try Task.consensus(annotations, weights: weights, settings: settings)
+        let (weights, consensus) = try await Task.federate(annotations, transfer: transfer, settings: settings, seeds: tree)
         timings.federation = (clock.now - stageStart).seconds
 
         // Coordinator selects and trains the student(s).

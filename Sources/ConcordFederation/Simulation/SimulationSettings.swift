@@ -23,6 +23,12 @@ public struct SimulationSettings: Sendable, Hashable {
     public var scheme: FederationScheme
     /// Exponent of the domain weights `(1 − d)^power` (FLuID: 2); see ``Federation/domainWeights(_:power:)``.
     public var weightPower: Double = Federation.fluidWeightPower
+    /// How domain distances become weights: min–max over every partner (FLuID), or a public scale each partner applies alone.
+    public var distanceScale: DistanceScale = .pooled
+    /// Sum the partners' consensus terms with SecAgg+ (``SecureConsensus``), so the coordinator sees no
+    /// partner's annotation; needs the public distance scale, and refuses what needs one partner's annotation
+    /// (see ``secureAggregationRefusal``).
+    public var secureAggregation: Bool = false
     /// How the student's molecules are chosen (FLuID: balanced).
     public var selection: SelectionMode
     /// Molecules asked for the student (FLuID: 10,000).
@@ -138,10 +144,33 @@ public struct SimulationSettings: Sendable, Hashable {
             }
         }
         if let ratio = hybridPublicRatio, !(ratio >= 0 && ratio.isFinite) { throw .invalidSetting("the hybrids' public ratio must be a non-negative number") }
+        if let refusal = secureAggregationRefusal { throw .invalidSetting(refusal, field: "secureAggregation") }
         guard parallelism >= 1 else { throw .invalidSetting("parallelism must be at least 1") }
         guard domain.k >= 1, domain.sampleFraction > 0, domain.sampleFraction <= 1 else {
             throw .invalidSetting("the domain needs k ≥ 1 and a sample fraction in (0, 1]")
         }
+    }
+
+    /// Why these settings cannot run under secure aggregation (each option that needs one partner's
+    /// annotation, or its distances, at the coordinator), or `nil` when they can or it is off.
+    public var secureAggregationRefusal: String? {
+        guard secureAggregation else { return nil }
+        if distanceScale == .pooled {
+            return "secure aggregation needs --distance-scale public: the pooled scale min–max scales every partner's distances together, so the coordinator would see each partner's distances"
+        }
+        if scheme == .confidence {
+            return "secure aggregation cannot federate the confidence scheme: it weights each annotation by its teacher's own reliability, which the coordinator would see; use weighted, uniform or majority"
+        }
+        if teacherHeads {
+            return "secure aggregation cannot train teacher heads (--teacher-heads true): each head learns one partner's own annotation, which the coordinator would see; use --teacher-heads false"
+        }
+        if singleTeacherStudents {
+            return "secure aggregation cannot distil single-teacher students: each learns one partner's own annotation, which the coordinator would see"
+        }
+        if softLabels, soft.weighting == .domain {
+            return "secure aggregation cannot weight the student's molecules by nearness to the nearest partner (--student-weighting domain): it needs each partner's distances at the coordinator"
+        }
+        return nil
     }
 
     /// The settings in words, for reports.
@@ -162,7 +191,11 @@ public struct SimulationSettings: Sendable, Hashable {
             "partners": "\(consortium.partners), k-means (\(consortium.kMeansRestarts) restarts) with \(Int(consortium.smoothing * 100))% smoothing",
             "validation": "\(Int(consortium.validationFraction * 100))% of the training molecules, \(consortium.stratifiedValidation ? "stratified" : "random")",
             "teachers": recipe(teacher) + (partnerTeachers.isEmpty ? "" : " (\(partnerTeachers.count) partners override it)"),
-            "domain weight": "mean \(domain.metric.rawValue) distance to the \(domain.k) nearest of a \(Int(domain.sampleFraction * 100))% sample, min-max scaled, (1 − d)^\(Self.powerText(weightPower)), normalised over partners",
+            "domain weight": "mean \(domain.metric.rawValue) distance to the \(domain.k) nearest of a \(Int(domain.sampleFraction * 100))% sample, "
+                + (distanceScale == .pooled ? "min-max scaled over every partner, (1 − d)^\(Self.powerText(weightPower)), normalised over partners"
+                    : "on a public scale, max(0, 1 − d / reach)^\(Self.powerText(weightPower)) (reach \(domain.metric == .tanimoto ? "1" : "the largest mean distance of a transfer molecule to its nearest among \(PublicDistanceScale.defaultSampleSize) public ones")), normalised over partners"),
+            "distance scale": distanceScale.rawValue,
+            "secure aggregation": secureAggregation ? "SecAgg+ sum of each partner's u·p and u per molecule (the coordinator sees the sums only)" : "off",
             "federation": scheme.rawValue,
             "selection": "\(selection.rawValue), \(studentSize) molecules asked",
             "student": recipe(student),

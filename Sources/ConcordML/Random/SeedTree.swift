@@ -54,6 +54,8 @@ public struct SeedTree: Sendable, Hashable, CustomStringConvertible {
         case selectionStudy = 13
         /// The simulation's reference partner T0, which holds every partner's data (its own stages hang under it).
         case upperBound = 14
+        /// The secure sum of the consensus terms in a simulation (the public seed of its in-process SecAgg+ secrets).
+        case consensusSecureSum = 15
 
         // A partner's stages (the simulation's partner i, or a node from its own seed).
         /// The partner's own split of its data into training and validation molecules.

@@ -60,10 +60,18 @@ public struct CoordinatorServer: Service {
             logger.info("privacy budget: at most ε = \(budget.epsilon), δ = \(budget.delta) per site over all clinical jobs; every clinical job must be differentially private")
         }
 
+        let descriptors = FileDescriptorLimit.current()
+        let limits = try (config.connections ?? ConnectionLimits()).resolved(descriptorLimit: descriptors?.soft)
+        logger.info("connections: at most \(limits.max) on the gRPC port (\(limits.maxPerAddress) per address)\(config.status == nil ? "" : ", \(limits.statusMax) on the status port"), closed after \(limits.idleTimeout) without an RPC or \(limits.handshakeTimeout) without a TLS handshake; file descriptors: \(descriptors.map { "\($0.soft) (hard limit \($0.hard))" } ?? "limit unknown")")
+        if limits.lowered {
+            logger.warning("connection limits lowered to fit the file-descriptor limit \(descriptors?.soft ?? 0); raise it (ulimit -n) to allow more")
+        }
+        let gate = ConnectionGate(port: "gRPC port", limit: limits.max, perAddress: limits.maxPerAddress, logger: logger)
+
         let check = CallerCheck(lists: lists, logger: logger)
         let wake: @Sendable () -> Void = { Task { await engine.advance() } }
         let transport = HTTP2ServerTransport.Posix(address: .ipv4(host: config.listen.host, port: config.listen.port),
-                                                   transportSecurity: MutualTLS.server(material, logger: logger), config: MutualTLS.serverConfig)
+                                                   transportSecurity: MutualTLS.server(material, logger: logger), config: MutualTLS.serverConfig(limits: limits, gate: gate))
         let server = GRPCServer(transport: transport, services: [
             FederationService(engine: engine, check: check, wake: wake),
             OperatorService(engine: engine, check: check, wake: wake),
@@ -71,7 +79,7 @@ public struct CoordinatorServer: Service {
         ])
         let tick = Duration.milliseconds(Int(((config.tick ?? 0.5) * 1000).rounded()))
         let statusServer = config.status.map {
-            StatusServer(endpoint: $0, material: material, engine: engine, access: config.statusPublic == true ? .public : .operator(lists), logger: logger)
+            StatusServer(endpoint: $0, material: material, engine: engine, access: config.statusPublic == true ? .public : .operator(lists), limits: limits, logger: logger)
         }
 
         do {

@@ -32,6 +32,9 @@ struct StatusServer: Sendable {
     let material: TLSMaterial
     let engine: CoordinatorEngine
     let access: Access
+    /// Its connections: at most `statusMax` (and `maxPerAddress` from one address), closed
+    /// after the idle timeout without a request or the handshake timeout without a handshake.
+    let limits: ConnectionLimits.Resolved
     let logger: Logger
 
     func run(onListening: @escaping @Sendable (String) -> Void) async throws {
@@ -44,11 +47,18 @@ struct StatusServer: Sendable {
         }
         let tls = try NIOSSLContext(configuration: configuration)
         let engine = self.engine, access = self.access, logger = self.logger
+        let gate = ConnectionGate(port: "status port", limit: limits.statusMax, perAddress: min(limits.statusMax, limits.maxPerAddress), logger: logger)
+        let handshake = limits.handshakeTimeout.timeAmount, idle = limits.idleTimeout.timeAmount
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(ConnectionGateHandler(gate: gate)) }
+            }
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
+                    let sslHandler = NIOSSLServerHandler(context: tls)
+                    try channel.pipeline.syncOperations.addHandler(sslHandler)
+                    try channel.pipeline.syncOperations.addHandler(ConnectionGuard(handshakeTimeout: handshake, idleTimeout: idle, gate: gate))
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(StatusHandler(engine: engine, access: access, logger: logger))
                 }
@@ -100,6 +110,8 @@ final class StatusHandler: ChannelInboundHandler, @unchecked Sendable {
         case .head(let head): path = head.method == .GET ? head.uri : ""
         case .body: break
         case .end:
+            // Under way until its answer is written: the connection is not idle meanwhile.
+            context.triggerUserOutboundEvent(ConnectionGuard.Request.started, promise: nil)
             let path = self.path, engine = self.engine
             let loop = context.eventLoop
             if let reason = refusal(context) {
@@ -157,5 +169,6 @@ final class StatusHandler: ChannelInboundHandler, @unchecked Sendable {
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        context.triggerUserOutboundEvent(ConnectionGuard.Request.finished, promise: nil)
     }
 }

@@ -68,11 +68,16 @@ public struct NodeSession<Transport: ClientTransport>: Sendable {
 
     // MARK: Waiting
 
-    /// The job as the coordinator sees it now.
-    func refreshed(_ jobID: String) async throws -> Concord_V2_JobView {
+    /// The job as the coordinator sees it now or, with `unchangedSince` (a view's revision) and a
+    /// wait, once it differs from that view (a long poll).
+    func refreshed(_ jobID: String, unchangedSince: Data = Data(), waitMs: UInt32 = 0) async throws -> Concord_V2_JobView {
         var request = Concord_V2_GetJobRequest()
         request.jobID = jobID
-        return try await call("GetJob", job: jobID, request, summary: "job status", quiet: true) { [client] r, o in try await client.getJob(r, options: o) }
+        request.unchangedSince = unchangedSince
+        request.waitMs = waitMs
+        return try await call("GetJob", job: jobID, request, summary: waitMs > 0 ? "job status (waiting for a change)" : "job status", quiet: true) { [client] r, o in
+            try await client.getJob(r, options: o)
+        }
     }
 
     /// How long the coordinator may hold a long poll for a change of the job.
@@ -88,13 +93,7 @@ public struct NodeSession<Transport: ClientTransport>: Sendable {
             return try await refreshed(view.jobID)
         }
         let started = ContinuousClock.now
-        var request = Concord_V2_GetJobRequest()
-        request.jobID = view.jobID
-        request.unchangedSince = view.revision
-        request.waitMs = UInt32(Self.longPoll.components.seconds * 1000)
-        let fresh = try await call("GetJob", job: view.jobID, request, summary: "job status (waiting for a change)", quiet: true) { [client] r, o in
-            try await client.getJob(r, options: o)
-        }
+        let fresh = try await refreshed(view.jobID, unchangedSince: view.revision, waitMs: UInt32(Self.longPoll.components.seconds * 1000))
         let elapsed = ContinuousClock.now - started
         if fresh.revision == view.revision, elapsed < poll { try await Task.sleep(for: poll - elapsed) }
         return fresh
@@ -187,7 +186,7 @@ public struct NodeSession<Transport: ClientTransport>: Sendable {
         while true {
             do {
                 return try await body()
-            } catch let error as RPCError where [.unavailable, .deadlineExceeded, .unknown, .aborted, .cancelled].contains(error.code) {
+            } catch let error as RPCError where CallDefaults.isTransient(error) {
                 attempt += 1
                 let cause = error.cause.map { " — \($0)" } ?? ""
                 if let limit = config.giveUpAfter, Date().timeIntervalSince(started) > limit {

@@ -70,8 +70,7 @@ public struct OperatorClient: Sendable {
 
     /// Whether an error is the coordinator being away (restarting, a cut network) rather than a refusal.
     static func isTransient(_ error: NodeError) -> Bool {
-        guard let rpc = error.cause as? RPCError else { return false }
-        return [.unavailable, .deadlineExceeded, .unknown, .aborted, .cancelled].contains(rpc.code)
+        (error.cause as? RPCError).map(CallDefaults.isTransient) ?? false
     }
 
     public func cancel(jobID: String) async throws -> Concord_V2_JobStatus {

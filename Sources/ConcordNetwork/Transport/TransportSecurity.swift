@@ -64,6 +64,30 @@ public enum MutualTLS {
         return config
     }
 
+    /// ``serverConfig`` with `limits` applied: connections without an RPC for the idle timeout
+    /// are asked to leave (GOAWAY), an RPC under way is pinged after that long without traffic
+    /// (so a long call is kept and a dead peer found), and `gate` bounds the connections the
+    /// listener accepts. The transport's channel callbacks are the one place it lets a server add
+    /// handlers to its listener and its connections.
+    static func serverConfig(limits: ConnectionLimits.Resolved, gate: ConnectionGate) -> HTTP2ServerTransport.Posix.Config {
+        var config = serverConfig
+        // A minute for a ping's answer (gRPC's default is 20 s): a loaded machine may answer late,
+        // and a slow answer must not cut a call under way.
+        let keepaliveTimeout = min(limits.idleTimeout, .seconds(60))
+        config.connection.maxIdleTime = limits.idleTimeout
+        config.connection.keepalive = .init(time: limits.idleTimeout, timeout: keepaliveTimeout, clientBehavior: .defaults)
+        // A peer that stops answering pings is closed by the transport; one with nothing read or
+        // written for the idle timeout and the ping's timeout together is closed by the guard.
+        let handshake = limits.handshakeTimeout.timeAmount, idle = (limits.idleTimeout + keepaliveTimeout).timeAmount
+        config.channelDebuggingCallbacks.onBindTCPListener = { channel in
+            channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(ConnectionGateHandler(gate: gate)) }
+        }
+        config.channelDebuggingCallbacks.onAcceptTCPConnection = { channel in
+            ConnectionGuard.install(on: channel, handshakeTimeout: handshake, idleTimeout: idle, gate: gate)
+        }
+        return config
+    }
+
     /// A client transport to `host:port` that verifies the server as `serverName`.
     public static func clientTransport(host: String, port: Int, serverName: String,
                                        material: TLSMaterial) throws -> HTTP2ClientTransport.Posix {
@@ -94,5 +118,11 @@ public enum CallDefaults {
         options.maxResponseMessageBytes = WireLimits.maxMessageBytes
         options.timeout = timeout
         return options
+    }
+
+    /// Whether a failed call means the coordinator is away (restarting, a cut network, a call lost
+    /// in transit) rather than a refusal: worth retrying.
+    public static func isTransient(_ error: RPCError) -> Bool {
+        [.unavailable, .deadlineExceeded, .unknown, .aborted, .cancelled].contains(error.code)
     }
 }

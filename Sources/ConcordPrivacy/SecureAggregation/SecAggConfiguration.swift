@@ -1,3 +1,4 @@
+import Foundation
 import Crypto
 
 /// The public parameters of one secure aggregation, agreed by the coordinator and every party.
@@ -35,6 +36,21 @@ public struct SecAggConfiguration: Sendable, Hashable, Codable {
 
     /// The threshold SecAgg+ would choose for a group of `groupSize`: a strict majority, ⌊g/2⌋ + 1.
     public static func majorityThreshold(groupSize: Int) -> Int { groupSize / 2 + 1 }
+
+    /// Concord's settings for a secure sum of `partyCount` parties: all-to-all for up to 16
+    /// parties, else a neighbour graph of even degree about 3·log₂ n (SecAgg+), and a threshold of
+    /// a strict majority of a party's group.
+    public static func standard(session: String, partyCount: Int, graphSeed: UInt64, vectorLength: Int,
+                                encoding: FixedPointEncoding) -> SecAggConfiguration {
+        var degree = partyCount - 1
+        if partyCount > 16 {
+            let log = Int((3 * log2(Double(partyCount))).rounded(.up))
+            degree = min(partyCount - 1, log + log % 2)
+        }
+        return SecAggConfiguration(session: session, partyCount: partyCount,
+                                   threshold: majorityThreshold(groupSize: min(partyCount, degree + 1)), degree: degree,
+                                   graphSeed: graphSeed, vectorLength: vectorLength, encoding: encoding)
+    }
 
     /// Checks the parameters.
     ///

@@ -8,18 +8,24 @@ import Testing
 /// Needs no public data: the partners' values and the public pool are the fixture's rings.
 @Suite("Regression over the network (processes)", .serialized)
 struct RegressionNetworkTests {
-    @Test func aRegressionJobOverTheNetworkGivesTheStudentOfTheSameJobInOneProcess() throws {
-        let files = try TemporaryDirectory(prefix: "concord-regression-data")
-        defer { files.cleanUp() }
-        // The partners' molecules with measured values (every fifth a shared test molecule), and the public pool.
+    /// The fixture's partners' molecules with measured values (every fifth a shared test molecule)
+    /// and its public pool, written into `files`.
+    /// - Returns: the `consortium init` arguments for the data, and the public pool's file.
+    static func writeData(in files: TemporaryDirectory) throws -> (arguments: [String], pool: URL) {
         let (partners, pool) = DisubstitutedRings.regressionSplit()
         let own = partners.keys.sorted().flatMap { partners[$0] ?? [] }
         let data = files.url.appending(path: "measured.csv"), publicPool = files.url.appending(path: "pool.csv")
         try (["smiles,value,split"] + own.enumerated().map { "\($1.smiles),\($1.value),\($0 % 5 == 4 ? "test" : "train")" })
             .joined(separator: "\n").appending("\n").write(to: data, atomically: true, encoding: .utf8)
         try (["smiles"] + pool).joined(separator: "\n").appending("\n").write(to: publicPool, atomically: true, encoding: .utf8)
+        return (["--data", data.path, "--label-column", "value", "--split-column", "split", "--task", "regression"], publicPool)
+    }
 
-        let consortium = try LocalConsortium(data: ["--data", data.path, "--label-column", "value", "--split-column", "split", "--task", "regression"])
+    @Test func aRegressionJobOverTheNetworkGivesTheStudentOfTheSameJobInOneProcess() throws {
+        let files = try TemporaryDirectory(prefix: "concord-regression-data")
+        defer { files.cleanUp() }
+        let (data, publicPool) = try Self.writeData(in: files)
+        let consortium = try LocalConsortium(data: data)
         defer { consortium.stopAll() }
         let csv = try String(contentsOf: consortium.root.appendingPathComponent("private/partner1.csv"), encoding: .utf8)
         #expect(csv.hasPrefix("smiles,value,split\n"), "the partners' files hold measured values")

@@ -1,3 +1,4 @@
+import ConcordStorage
 import Foundation
 import Testing
 
@@ -13,6 +14,13 @@ enum PostgresGate {
 
     struct Missing: Error, CustomStringConvertible {
         var description: String { "CONCORD_REQUIRE_POSTGRES=1 but CONCORD_POSTGRES_URL is not set" }
+    }
+
+    /// Opens a store for a test. The wait for the server is long: under the test run's parallel load
+    /// a test's tasks can stay unscheduled for minutes, and a 30 s wait then fails a healthy server.
+    /// (A server that is not there is still refused at once: the connection is refused.)
+    static func open(_ url: String) async throws(StorageError) -> PostgresCoordinatorStore {
+        try await PostgresCoordinatorStore(configuration: PostgresStoreConfiguration(url: url), timeout: .seconds(600))
     }
 
     /// The server's URL with a schema no other test uses.

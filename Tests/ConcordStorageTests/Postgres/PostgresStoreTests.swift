@@ -10,13 +10,13 @@ struct PostgresStoreTests {
     @Test("a new schema runs every migration once; reopening runs none; a schema newer than the code is refused")
     func schemaVersions() async throws {
         let url = try PostgresGate.freshURL()
-        let store = try await PostgresCoordinatorStore(url: url)
+        let store = try await PostgresGate.open(url)
         let versions = try await store.database.rows("reading versions", .init(), "SELECT version FROM schema_migrations ORDER BY version")
         #expect(try versions.map { try $0.decode(Int.self) } == PostgresCoordinatorStore.migrations.map(\.version))
         try await store.insert(job: JobRecord(id: "j", name: "n", kind: "k", spec: Data([1]), phase: "p"), partners: ["a"], now: 1)
         try await store.close()
 
-        let reopened = try await PostgresCoordinatorStore(url: url)
+        let reopened = try await PostgresGate.open(url)
         let again = try await reopened.database.rows("reading versions", .init(), "SELECT count(*) FROM schema_migrations")
         #expect(try again.first?.decode(Int.self) == PostgresCoordinatorStore.migrations.count, "no migration ran twice")
         #expect(try await reopened.job(id: "j")?.kind == "k")
@@ -27,7 +27,7 @@ struct PostgresStoreTests {
         try await reopened.close()
 
         do {
-            let refused = try await PostgresCoordinatorStore(url: url)
+            let refused = try await PostgresGate.open(url)
             try await refused.close()
             Issue.record("a schema at version \(future) was opened")
         } catch {
@@ -38,8 +38,8 @@ struct PostgresStoreTests {
 
     @Test("two stores on one server in different schemas see only their own jobs")
     func schemasApart() async throws {
-        let first = try await PostgresCoordinatorStore(url: try PostgresGate.freshURL())
-        let second = try await PostgresCoordinatorStore(url: try PostgresGate.freshURL())
+        let first = try await PostgresGate.open(try PostgresGate.freshURL())
+        let second = try await PostgresGate.open(try PostgresGate.freshURL())
         try await first.insert(job: JobRecord(id: "j", name: "first", kind: "k", spec: Data(), phase: "p"), partners: ["a"], now: 1)
         #expect(try await second.jobs().isEmpty)
         try await second.insert(job: JobRecord(id: "j", name: "second", kind: "k", spec: Data(), phase: "p"), partners: ["a"], now: 1)
@@ -89,7 +89,7 @@ struct PostgresStoreTests {
           .enabled(if: PostgresGate.certificateAuthority != nil, "the server has no test CA (CONCORD_POSTGRES_CA; scripts/test makes one)"))
     func verifiedTLS() async throws {
         let server = try PostgresGate.freshURL(), ca = try #require(PostgresGate.certificateAuthority)
-        let store = try await PostgresCoordinatorStore(url: server + "&sslmode=require&sslrootcert=" + ca)
+        let store = try await PostgresGate.open(server + "&sslmode=require&sslrootcert=" + ca)
         let rows = try await store.database.rows("reading the session's TLS", .init(), "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
         #expect(try rows.first?.decode(Bool.self) == true)
         try await store.insert(job: JobRecord(id: "j", name: "n", kind: "k", spec: Data([1]), phase: "p"), partners: ["a"], now: 1)

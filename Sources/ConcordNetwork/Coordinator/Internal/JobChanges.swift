@@ -49,13 +49,17 @@ final class JobChanges: Sendable {
         for continuation in woken { continuation.resume() }
     }
 
-    /// Returns once `job` has changed since `generation`, or after `timeout`, whichever is first.
-    func wait(_ job: String, after generation: UInt64, timeout: Duration) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.next(job, after: generation) }
-            group.addTask { try? await Task.sleep(for: timeout) }
-            await group.next()
+    /// Returns once `job` has changed since `generation` (or the counter was closed), or after
+    /// `timeout`, whichever is first.
+    /// - Returns: whether a change or ``close()`` ended the wait (false: the timeout).
+    @discardableResult
+    func wait(_ job: String, after generation: UInt64, timeout: Duration) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask { await self.next(job, after: generation); return true }
+            group.addTask { try? await Task.sleep(for: timeout); return false }
+            let woken = await group.next() ?? false
             group.cancelAll()
+            return woken
         }
     }
 

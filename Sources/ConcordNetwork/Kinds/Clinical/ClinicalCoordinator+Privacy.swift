@@ -71,13 +71,16 @@ extension ClinicalCoordinator {
             let before = spent[site.name] ?? RDPAccountant()
             var after = before
             try Self.compose(site, into: &after, job: context.job.id, context)
-            let epsilon: Double, earlier: Double
-            do { epsilon = try after.epsilon(delta: budget.delta).epsilon; earlier = try before.epsilon(delta: budget.delta).epsilon }
-            catch { throw CoordinatorRefusal(.internalError, "the privacy budget's accountant", context: .init(job: context.job.id, field: "privacy"), cause: error) }
-            guard epsilon <= budget.epsilon else {
+            func epsilon(_ accountant: RDPAccountant) throws(CoordinatorRefusal) -> Double {
+                do { return try accountant.epsilon(delta: budget.delta).epsilon }
+                catch { throw CoordinatorRefusal(.internalError, "the privacy budget's accountant", context: .init(job: context.job.id, field: "privacy"), cause: error) }
+            }
+            let reached = try epsilon(after)
+            guard reached <= budget.epsilon else {
+                let earlier = try epsilon(before)  // only the refusal says what was spent
                 let others = jobs[site.name].map { " in jobs \($0.joined(separator: ", "))" } ?? ""
                 throw CoordinatorRefusal(.failedPrecondition,
-                                         "\(site.name) would reach ε = \(Self.figure(epsilon)) at δ = \(Self.figure(budget.delta)) (RDP composition of its \((jobs[site.name]?.count ?? 0) + 1) jobs), beyond the consortium's privacy budget of ε = \(Self.figure(budget.epsilon)), δ = \(Self.figure(budget.delta)) (spent ε = \(Self.figure(earlier))\(others); this job alone ε = \(Self.figure(site.epsilon)) at its δ = \(Self.figure(account.delta))); no round was trained",
+                                         "\(site.name) would reach ε = \(Self.figure(reached)) at δ = \(Self.figure(budget.delta)) (RDP composition of its \((jobs[site.name]?.count ?? 0) + 1) jobs), beyond the consortium's privacy budget of ε = \(Self.figure(budget.epsilon)), δ = \(Self.figure(budget.delta)) (spent ε = \(Self.figure(earlier))\(others); this job alone ε = \(Self.figure(site.epsilon)) at its δ = \(Self.figure(account.delta))); no round was trained",
                                          context: .init(job: context.job.id, partner: site.name, field: "privacy"))
             }
         }

@@ -4,6 +4,7 @@ import ConcordStorage
 import ConcordWire
 import Logging
 import Foundation
+import Synchronization
 
 /// The coordinator's side of one round's secure sum, for a job kind to compose into a phase.
 ///
@@ -65,8 +66,43 @@ struct SecureSumCoordinator: Sendable {
     }
 
     /// The state machine after the closed stages, the last step, and who is expected at the open stage.
-    private func replay(_ state: State, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal)
-        -> (machine: SecAggCoordinator, step: SecAggCoordinator.Step?, expected: [Int]) {
+    ///
+    /// Replays are kept in memory for the process, keyed by the job, the round, the roster and the
+    /// parties counted at each closed stage: the messages those name are stored once and never
+    /// change, so the same key always replays to the same machine. After a restart the first call
+    /// replays from the store.
+    private func replay(_ state: State, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> Replay {
+        let key = replayKey(state, context)
+        if let kept = Self.replays.withLock({ $0.get(key) }) { return kept }
+        let replayed = try await replayFromStore(state, context)
+        Self.replays.withLock { $0.put(key, replayed) }
+        return replayed
+    }
+
+    private func replayKey(_ state: State, _ context: CoordinatorJobContext) -> String {
+        "\(context.job.id)|\(round)|\(configuration.session)|\(roster.ids.joined(separator: ","))|\(state.closed)"
+    }
+
+    /// The last replays (a few rounds' worth of stages of a few jobs).
+    private static let replays = Mutex(ReplayCache())
+
+    /// The state machine after the closed stages, the last step, and who is expected at the open stage.
+    typealias Replay = (machine: SecAggCoordinator, step: SecAggCoordinator.Step?, expected: [Int])
+
+    struct ReplayCache: Sendable {
+        private var entries: [String: Replay] = [:]
+        private var order: [String] = []
+        static let capacity = 32
+
+        func get(_ key: String) -> Replay? { entries[key] }
+
+        mutating func put(_ key: String, _ entry: Replay) {
+            if entries.updateValue(entry, forKey: key) == nil { order.append(key) }
+            while order.count > Self.capacity { entries[order.removeFirst()] = nil }
+        }
+    }
+
+    private func replayFromStore(_ state: State, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> Replay {
         var machine: SecAggCoordinator
         do { machine = try SecAggCoordinator(configuration: configuration, roster: roster) }
         catch { throw refusal("the protocol's settings", context, cause: error, code: .internalError) }
@@ -138,6 +174,11 @@ struct SecureSumCoordinator: Sendable {
         state.openedMs = context.now
         // The record first: a coordinator killed before the messages are published republishes them from the replay.
         try await store(state, context)
+        // The machine as it stands is what a replay of the new record gives: keep it for the next call.
+        let nextExpected: [Int]
+        if case .send(let messages) = next { nextExpected = messages.keys.sorted() } else { nextExpected = expected }
+        let key = replayKey(state, context)
+        Self.replays.withLock { $0.put(key, (machine, next, nextExpected)) }
         switch next {
         case .send(let messages):
             try await publish(messages, stage: stage + 1, context)

@@ -90,18 +90,11 @@ struct SecureSumDelivery: Codable, Sendable {
 }
 
 extension SecAggConfiguration {
-    /// The secure sum of one round of a job: all-to-all for up to 16 parties, else a neighbour
-    /// graph of even degree about 3·log₂ n (SecAgg+); threshold a strict majority of a group.
+    /// The secure sum of one round of a job, with ``SecAggConfiguration/standard(session:partyCount:graphSeed:vectorLength:encoding:)``'s
+    /// graph and threshold and a session naming the job, its kind and the round.
     static func round(job: String, kind: String, round: Int, parties: Int, graphSeed: UInt64, vectorLength: Int,
                       encoding: FixedPointEncoding) -> SecAggConfiguration {
-        var degree = parties - 1
-        if parties > 16 {
-            let log = Int((3 * log2(Double(parties))).rounded(.up))
-            degree = min(parties - 1, log + log % 2)
-        }
-        let group = min(parties, degree + 1)
-        return SecAggConfiguration(session: "concord.\(kind)/\(job)/round-\(round)", partyCount: parties,
-                                   threshold: SecAggConfiguration.majorityThreshold(groupSize: group), degree: degree,
-                                   graphSeed: graphSeed, vectorLength: vectorLength, encoding: encoding)
+        .standard(session: "concord.\(kind)/\(job)/round-\(round)", partyCount: parties, graphSeed: graphSeed,
+                  vectorLength: vectorLength, encoding: encoding)
     }
 }

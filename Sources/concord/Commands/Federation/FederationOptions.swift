@@ -12,6 +12,7 @@ enum PresetChoice: String, ExpressibleByArgument, CaseIterable {
 extension ModelTask: ArgumentParser.ExpressibleByArgument {}
 extension SelectionMode: ArgumentParser.ExpressibleByArgument {}
 extension FederationScheme: ArgumentParser.ExpressibleByArgument {}
+extension DistanceScale: ArgumentParser.ExpressibleByArgument {}
 extension StudentTraining.Weighting: ArgumentParser.ExpressibleByArgument {}
 extension Hybrid.Model: ArgumentParser.ExpressibleByArgument {}
 
@@ -49,6 +50,12 @@ struct FederationOptions: ParsableArguments {
 
     @Option(parsing: .unconditional, help: "Exponent of the domain weights (1 − d)^p: 2 is FLuID's; larger hands each public molecule more completely to the partners nearest it.")
     var weightPower: Double?
+
+    @Option(help: "How domain distances become weights: pooled (min–max over every partner, FLuID) or public (max(0, 1 − d / reach)^p with a reach from the public transfer set, which each partner applies alone).")
+    var distanceScale: DistanceScale?
+
+    @Flag(help: "Sum each partner's domain-weighted probabilities and weights with SecAgg+ (the coordinator sees only the sums); implies --distance-scale public and, unless asked for, --teacher-heads false; refuses options that need one partner's annotation.")
+    var secureAggregation = false
 
     @Option(parsing: .unconditional, help: "Fraction of training molecules held out for validation.")
     var validationFraction: Double?
@@ -129,6 +136,7 @@ struct FederationOptions: ParsableArguments {
         var r = SettingsRequest(preset: preset == .poc ? .poc : .standard)
         r.partners = partners; r.transferSize = transferSize; r.transferPool = transferPool; r.domainFraction = domainFraction
         r.studentSize = studentSize; r.selection = selection; r.scheme = scheme; r.weightPower = weightPower
+        r.distanceScale = distanceScale; r.secureAggregation = secureAggregation ? true : nil
         r.validationFraction = validationFraction; r.smoothing = smoothing; r.threads = threads; r.student = student
         r.softLabels = softLabels; r.teacherHeads = teacherHeads; r.softTemperature = softTemperature; r.studentWeighting = studentWeighting
         r.calibrate = calibrate; r.calibrateHybrids = calibrateHybrids; r.hybridUndersample = hybridUndersample

@@ -51,6 +51,9 @@ struct StudyCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
+        guard !federation.secureAggregation else {
+            throw ValidationError("--secure-aggregation is for concord simulate: a study re-federates subsets of the partners' annotations, which the coordinator of a secure run never sees")
+        }
         _ = try sizeList()
     }
 

@@ -24,6 +24,8 @@ struct CoordinatorCommand: AsyncParsableCommand {
             let configuration = try CoordinatorConfig.load(config)
             var logger = Logger(label: "concord.coordinator")
             logger.logLevel = .info
+            // Many systems start processes at 1,024 descriptors, which a connection flood fills.
+            FileDescriptorLimit.raiseToHardLimit()
             var server = CoordinatorServer(config: configuration, logger: logger)
             server.onListening = { address in Console.line("concord coordinator listening on \(address)") }
             server.onStatusListening = { address in Console.line("concord status page on https://\(address)/") }

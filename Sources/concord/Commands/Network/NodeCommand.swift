@@ -22,6 +22,7 @@ struct NodeCommand: AsyncParsableCommand {
             let configuration = try NodeConfig.load(config)
             var logger = Logger(label: "concord.node.\(configuration.partner)")
             logger.logLevel = .info
+            if let limit = FileDescriptorLimit.raiseToHardLimit() { logger.info("file-descriptor limit \(limit)") }
             let outcome = try await PartnerNode(config: configuration, logger: logger).run()
             func text(_ value: Double?) -> String { value.map { String(format: "%.3f", $0) } ?? "—" }
             if !outcome.regressionMetrics.isEmpty {
