@@ -20,6 +20,10 @@ public struct CoordinatorServer: Service {
     public var onListening: @Sendable (String) -> Void = { _ in }
     /// Called once the status port is bound.
     public var onStatusListening: @Sendable (String) -> Void = { _ in }
+    /// Called at once when a coordinator sharing its store with standbys finds it no longer leads
+    /// (before the server winds down, which waits for the job step under way). `concord coordinator
+    /// serve` exits there, so that a coordinator that lost its database session stops writing.
+    public var onLeadershipLost: @Sendable (any Error) -> Void = { _ in }
 
     public init(config: CoordinatorConfig, logger: Logger) {
         self.config = config; self.logger = logger
@@ -94,8 +98,18 @@ public struct CoordinatorServer: Service {
                         return false
                     }
                     if let leadership {
-                        // Stops serving once the leadership is lost, before another coordinator can take over.
-                        group.addTask { try await leadership.watch(every: .seconds(1)); return false }
+                        // Stops serving once the leadership is lost: another coordinator may take over.
+                        let lost = onLeadershipLost
+                        group.addTask {
+                            do { try await leadership.watch(every: .seconds(1)) } catch where !(error is CancellationError) {
+                                logger.error("lost the leadership, stopping: \(error)")
+                                lost(error)
+                                engine.changes.close()
+                                server.beginGracefulShutdown()
+                                throw error
+                            }
+                            return false
+                        }
                     }
                     if let statusServer {
                         group.addTask { try await statusServer.run(onListening: onStatusListening); return false }

@@ -20,12 +20,16 @@ extension CoordinatorLeadership {
     /// Waits until this process holds the leadership, trying every `interval`; `onWaiting` is
     /// called once, when the first try finds another process leading. A try that fails (the
     /// database unreachable for a moment) counts as not leading.
-    /// - Throws: `CancellationError` when the task is cancelled while waiting.
+    /// - Throws: `CancellationError` when the task is cancelled while waiting, even if the last try
+    ///   took the leadership (the caller then releases it).
     public func acquire(every interval: Duration = .seconds(1), onWaiting: @Sendable () -> Void = {}) async throws {
         var told = false
         while true {
             try Task.checkCancellation()
-            if (try? await tryAcquire()) == true { return }
+            if (try? await tryAcquire()) == true {
+                try Task.checkCancellation()
+                return
+            }
             if !told { onWaiting(); told = true }
             try await Task.sleep(for: interval)
         }

@@ -29,6 +29,24 @@ struct PostgresLeadershipTests {
         for store in [first, second, elsewhere] { try await store.close() }
     }
 
+    @Test("a release hands the leadership over at once, back and forth (no wait for the old session to end)")
+    func handOver() async throws {
+        let url = try PostgresGate.freshURL()
+        let first = try await PostgresCoordinatorStore(url: url), second = try await PostgresCoordinatorStore(url: url)
+        let a = PostgresLeadership(store: first), b = PostgresLeadership(store: second)
+        var (leader, standby) = (a, b)
+        #expect(try await leader.tryAcquire())
+        for round in 0..<20 {
+            await leader.release()
+            #expect(try await standby.tryAcquire(), "round \(round): the standby takes over as soon as the leader has released")
+            #expect(try await !leader.tryAcquire(), "round \(round): the old leader is now the standby")
+            try await standby.checkHeld()
+            (leader, standby) = (standby, leader)
+        }
+        for leadership in [a, b] { await leadership.release() }
+        for store in [first, second] { try await store.close() }
+    }
+
     @Test("when the leader's session ends, the leader finds out and the standby takes over")
     func sessionEnds() async throws {
         let url = try PostgresGate.freshURL()
@@ -46,9 +64,9 @@ struct PostgresLeadershipTests {
         #expect(try terminated.map { try $0.decode(Bool.self) } == [true])
         await #expect(throws: StorageError.self, "the leader notices that its session is gone") { try await a.checkHeld() }
         #expect(!(await a.isLeader))
-        // The server frees the lock once the terminated backend has exited.
+        // The server frees the lock once the terminated backend has exited (moments, however loaded the machine).
         var taken = false
-        for _ in 0..<200 where !taken {
+        for _ in 0..<1200 where !taken {
             taken = try await b.tryAcquire()
             if !taken { try await Task.sleep(for: .milliseconds(50)) }
         }
