@@ -208,8 +208,9 @@ let package = Package(
         ),
         .testTarget(
             name: "ConcordCLITests",
-            dependencies: ["concord", "ConcordErrors", "ConcordChem", "ConcordData", "ConcordSecurity", "ConcordTesting",
-                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
+            dependencies: ["concord", "ConcordErrors", "ConcordChem", "ConcordData", "ConcordSecurity", "ConcordStorage", "ConcordTesting",
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: strict
         ),
         .testTarget(

@@ -24,11 +24,39 @@ public struct ConfigError: ConcordError {
     public static var layout: ErrorLayout { .placeFirst }
 }
 
-/// A host and port.
-public struct Endpoint: Codable, Sendable, Hashable {
+/// A host and port, written `{host: H, port: P}` or `H:P` (`[::1]:P` for an IPv6 address).
+public struct Endpoint: Codable, Sendable, Hashable, CustomStringConvertible {
     public var host: String
     public var port: Int
     public init(host: String, port: Int) { self.host = host; self.port = port }
+
+    private enum CodingKeys: String, CodingKey { case host, port }
+
+    /// Reads `{host: H, port: P}` or the text `H:P`.
+    /// - Throws: `DecodingError.dataCorrupted` for a text without a port between 1 and 65535.
+    public init(from decoder: any Decoder) throws {
+        if let text = try? decoder.singleValueContainer().decode(String.self) {
+            guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not HOST:PORT"))
+            }
+            self.init(host: text[..<colon].trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port: port)
+            return
+        }
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(host: try container.decode(String.self, forKey: .host), port: try container.decode(Int.self, forKey: .port))
+    }
+
+    /// `host:port` (`[host]:port` for an IPv6 address).
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}
+
+/// The coordinators a node or the operator may reach: `coordinators` when given, else `coordinator`.
+enum CoordinatorAddresses {
+    static func resolve(single: Endpoint?, list: [Endpoint]?, path: String) throws(ConfigError) -> [Endpoint] {
+        if let list, !list.isEmpty { return list }
+        if let single { return [single] }
+        throw ConfigError(path: path, reason: "missing key 'coordinator' (or 'coordinators', a list of HOST:PORT)")
+    }
 }
 
 /// Where a party's TLS files are: a kit directory (`ca.crt`, `<name>.crt`, `<name>.key`).
@@ -136,6 +164,8 @@ public struct CoordinatorConfig: Codable, Sendable {
 /// ```yaml
 /// partner: acme                             # must equal the certificate's name
 /// coordinator: {host: coordinator.example.org, port: 7443}
+/// # or an active coordinator and its standbys, tried in turn when one is unreachable:
+/// # coordinators: ["coordinator-a.example.org:7443", "coordinator-b.example.org:7443"]
 /// server_name: coordinator                  # the name in the coordinator's certificate (default: host)
 /// tls: {directory: kit/acme}
 /// data:
@@ -194,7 +224,16 @@ public struct NodeConfig: Codable, Sendable {
     }
 
     public var partner: String
-    public var coordinator: Endpoint
+    /// The coordinator (the first of ``coordinators`` when the file gives a list).
+    public var coordinator: Endpoint {
+        get { single ?? coordinators?.first ?? Endpoint(host: "", port: 0) }
+        set { single = newValue }
+    }
+    private var single: Endpoint?
+    /// The coordinators to try in turn (an active one and its standbys); nil: ``coordinator`` only.
+    public var coordinators: [Endpoint]?
+    /// Every coordinator address, in the order they are tried.
+    public var coordinatorAddresses: [Endpoint] { (coordinators?.isEmpty == false ? coordinators : nil) ?? [coordinator] }
     public var serverName: String?
     public var tls: TLSFiles
     /// The partner's labelled molecules (distillation jobs).
@@ -223,7 +262,7 @@ public struct NodeConfig: Codable, Sendable {
     public var base = URL(fileURLWithPath: ".")
 
     private enum CodingKeys: String, CodingKey {
-        case partner, coordinator, serverName = "server_name", tls, data, clinical, teacher, selfGuard = "self_guard", hybrid, hybridModel = "hybrid_model"
+        case partner, single = "coordinator", coordinators, serverName = "server_name", tls, data, clinical, teacher, selfGuard = "self_guard", hybrid, hybridModel = "hybrid_model"
         case seed, state, audit, job
         case recordPayloads = "record_payloads", threads, poll, giveUpAfter = "give_up_after"
     }
@@ -231,7 +270,7 @@ public struct NodeConfig: Codable, Sendable {
     public init(partner: String, coordinator: Endpoint, serverName: String? = nil, tls: TLSFiles, data: DataSource? = nil, clinical: ClinicalSource? = nil,
                 teacher: String? = nil, selfGuard: String? = nil, hybrid: Bool? = nil, seed: UInt64? = nil, state: String, audit: String, job: String? = nil,
                 recordPayloads: Bool? = nil, threads: Int? = nil, poll: Double? = nil) {
-        self.partner = partner; self.coordinator = coordinator; self.serverName = serverName; self.tls = tls; self.data = data; self.clinical = clinical
+        self.partner = partner; self.single = coordinator; self.serverName = serverName; self.tls = tls; self.data = data; self.clinical = clinical
         self.teacher = teacher; self.selfGuard = selfGuard; self.hybrid = hybrid; self.seed = seed; self.state = state; self.audit = audit
         self.job = job; self.recordPayloads = recordPayloads; self.threads = threads; self.poll = poll
     }
@@ -239,6 +278,7 @@ public struct NodeConfig: Codable, Sendable {
     /// Reads a configuration file. - Throws: ``ConfigError``.
     public static func load(_ path: String) throws(ConfigError) -> NodeConfig {
         var (config, base) = try ConfigFile.load(NodeConfig.self, from: path)
+        _ = try CoordinatorAddresses.resolve(single: config.single, list: config.coordinators, path: path)
         guard config.data != nil || config.clinical != nil else {
             throw ConfigError(path: path, reason: "a node needs its data: 'data' (labelled molecules) or 'clinical' (a patient table)")
         }
@@ -253,23 +293,34 @@ public struct NodeConfig: Codable, Sendable {
 ///
 /// ```yaml
 /// coordinator: {host: coordinator.example.org, port: 7443}
+/// # or: coordinators: ["coordinator-a.example.org:7443", "coordinator-b.example.org:7443"]
 /// server_name: coordinator
 /// tls: {directory: kit/operator}
 /// ```
 public struct OperatorConfig: Codable, Sendable {
-    public var coordinator: Endpoint
+    /// The coordinator (the first of ``coordinators`` when the file gives a list).
+    public var coordinator: Endpoint {
+        get { single ?? coordinators?.first ?? Endpoint(host: "", port: 0) }
+        set { single = newValue }
+    }
+    private var single: Endpoint?
+    /// The coordinators to try in turn (an active one and its standbys); nil: ``coordinator`` only.
+    public var coordinators: [Endpoint]?
+    /// Every coordinator address, in the order they are tried.
+    public var coordinatorAddresses: [Endpoint] { (coordinators?.isEmpty == false ? coordinators : nil) ?? [coordinator] }
     public var serverName: String?
     public var tls: TLSFiles
     public var base = URL(fileURLWithPath: ".")
-    private enum CodingKeys: String, CodingKey { case coordinator, serverName = "server_name", tls }
+    private enum CodingKeys: String, CodingKey { case single = "coordinator", coordinators, serverName = "server_name", tls }
 
     public init(coordinator: Endpoint, serverName: String? = nil, tls: TLSFiles) {
-        self.coordinator = coordinator; self.serverName = serverName; self.tls = tls
+        self.single = coordinator; self.serverName = serverName; self.tls = tls
     }
 
     /// Reads a configuration file. - Throws: ``ConfigError``.
     public static func load(_ path: String) throws(ConfigError) -> OperatorConfig {
         var (config, base) = try ConfigFile.load(OperatorConfig.self, from: path)
+        _ = try CoordinatorAddresses.resolve(single: config.single, list: config.coordinators, path: path)
         config.base = base
         return config
     }

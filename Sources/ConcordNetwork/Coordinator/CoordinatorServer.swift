@@ -20,6 +20,10 @@ public struct CoordinatorServer: Service {
     public var onListening: @Sendable (String) -> Void = { _ in }
     /// Called once the status port is bound.
     public var onStatusListening: @Sendable (String) -> Void = { _ in }
+    /// Called at once when a coordinator sharing its store with standbys finds it no longer leads
+    /// (before the server winds down, which waits for the job step under way). `concord coordinator
+    /// serve` exits there, so that a coordinator that lost its database session stops writing.
+    public var onLeadershipLost: @Sendable (any Error) -> Void = { _ in }
 
     public init(config: CoordinatorConfig, logger: Logger) {
         self.config = config; self.logger = logger
@@ -28,8 +32,28 @@ public struct CoordinatorServer: Service {
     public func run() async throws {
         let material = try TLSMaterial.load(directory: config.url(config.tls.directory), name: config.tls.name)
         for warning in material.warnings { logger.warning("\(warning)") }
-        let lists = try KitLists(kit: config.url(config.kit), logger: logger)
-        let store = try await openStore()
+        let (store, leadership) = try await openStore()
+        if let leadership {
+            // A standby neither listens nor advances jobs until it leads; SIGTERM ends the wait.
+            do {
+                try await cancelWhenGracefulShutdown {
+                    try await leadership.acquire(every: .seconds(1)) { logger.info("standby: waiting for the leader") }
+                }
+            } catch {
+                await leadership.release()
+                try? await store.close()
+                if error is CancellationError { logger.info("shutting down"); return }
+                throw error
+            }
+            logger.info("taking over as the active coordinator")
+        }
+        // Read once leading, so that a standby that waited long sees the kit's latest enrolment and revocations.
+        let lists: KitLists
+        do { lists = try KitLists(kit: config.url(config.kit), logger: logger) } catch {
+            await leadership?.release()
+            try? await store.close()
+            throw error
+        }
         let cache = config.cache.map { DataCache(root: config.url($0)) } ?? DataCache.standard()
         let base = config.base
         let engine = CoordinatorEngine(store: store, transferSource: { source in
@@ -73,6 +97,20 @@ public struct CoordinatorServer: Service {
                         onListening(text)
                         return false
                     }
+                    if let leadership {
+                        // Stops serving once the leadership is lost: another coordinator may take over.
+                        let lost = onLeadershipLost
+                        group.addTask {
+                            do { try await leadership.watch(every: .seconds(1)) } catch where !(error is CancellationError) {
+                                logger.error("lost the leadership, stopping: \(error)")
+                                lost(error)
+                                engine.changes.close()
+                                server.beginGracefulShutdown()
+                                throw error
+                            }
+                            return false
+                        }
+                    }
                     if let statusServer {
                         group.addTask { try await statusServer.run(onListening: onStatusListening); return false }
                     }
@@ -96,23 +134,26 @@ public struct CoordinatorServer: Service {
                 server.beginGracefulShutdown()
             }
         } catch {
+            await leadership?.release()
             try? await store.close()
             throw error
         }
+        await leadership?.release()
         try await store.close()
     }
 
     /// The store `database` names: a PostgreSQL server for a `postgres://` URL (its schema brought
-    /// up to date), otherwise a SQLite file (its directory created).
-    private func openStore() async throws -> any CoordinatorStoring {
+    /// up to date, with the leadership among the coordinators sharing it), otherwise a SQLite file
+    /// (its directory created; one coordinator, no leadership).
+    private func openStore() async throws -> (any CoordinatorStoring, (any CoordinatorLeadership)?) {
         if PostgresStoreConfiguration.isPostgresURL(config.database) {
             let location = try PostgresStoreConfiguration(url: config.database, relativeTo: config.base)
             let store = try await PostgresCoordinatorStore(configuration: location)
             logger.info("state in PostgreSQL: \(location)")  // the description leaves out the password
-            return store
+            return (store, PostgresLeadership(store: store))
         }
         let databaseURL = config.url(config.database)
         try FileManager.default.createDirectory(at: databaseURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-        return try SQLiteCoordinatorStore(path: databaseURL.path)
+        return (try SQLiteCoordinatorStore(path: databaseURL.path), nil)
     }
 }

@@ -64,7 +64,7 @@ public struct PartnerNode: Sendable {
     /// The job kinds a node runs; it runs the one its job view names.
     static let kinds: [any PartnerJobKind] = [DistillationPartner(), ClinicalPartner()]
 
-    /// Runs the node over mutual TLS to its configured coordinator until its job is complete (or,
+    /// Runs the node over mutual TLS to its configured coordinator (or coordinators, tried in turn) until its job is complete (or,
     /// in a dry run, until the annotation is ready).
     public func run() async throws -> NodeOutcome {
         let material = try TLSMaterial.load(directory: config.url(config.tls.directory), name: config.tls.name)
@@ -72,6 +72,12 @@ public struct PartnerNode: Sendable {
         guard material.identity.name == config.partner else {
             throw NodeError("the certificate in \(config.tls.directory) is for '\(material.identity.name)', not the configured partner '\(config.partner)'",
                             code: .configuration, context: .init(field: "tls"))
+        }
+        let addresses = config.coordinatorAddresses
+        if addresses.count > 1 {
+            // An active coordinator and its standbys: an unreachable one sends the next call to the next.
+            return try await run(over: try MutualTLS.failoverTransport(addresses, serverName: config.serverName ?? config.coordinator.host,
+                                                                        material: material, logger: logger))
         }
         let transport = try MutualTLS.clientTransport(host: config.coordinator.host, port: config.coordinator.port,
                                                       serverName: config.serverName ?? config.coordinator.host, material: material)

@@ -12,13 +12,20 @@ public struct OperatorClient: Sendable {
 
     private func withClient<T: Sendable>(_ body: @escaping @Sendable (Concord_V2_Operator.Client<HTTP2ClientTransport.Posix>) async throws -> T) async throws -> T {
         let material = try TLSMaterial.load(directory: config.url(config.tls.directory), name: config.tls.name)
-        let transport = try MutualTLS.clientTransport(host: config.coordinator.host, port: config.coordinator.port,
-                                                      serverName: config.serverName ?? config.coordinator.host, material: material)
-        do {
-            return try await withGRPCClient(transport: transport) { client in try await body(Concord_V2_Operator.Client(wrapping: client)) }
-        } catch let error as RPCError {
-            throw NodeError("the coordinator answered", cause: error)
+        let addresses = config.coordinatorAddresses
+        // With several coordinators (an active one and its standbys), one that is unreachable hands the call to the next.
+        for (index, address) in addresses.enumerated() {
+            let transport = try MutualTLS.clientTransport(host: address.host, port: address.port,
+                                                          serverName: config.serverName ?? config.coordinator.host, material: material)
+            do {
+                return try await withGRPCClient(transport: transport) { client in try await body(Concord_V2_Operator.Client(wrapping: client)) }
+            } catch let error as RPCError where error.code == .unavailable && index + 1 < addresses.count {
+                continue
+            } catch let error as RPCError {
+                throw NodeError("the coordinator answered", cause: error)
+            }
         }
+        throw NodeError("no coordinator address is configured", code: .configuration)
     }
 
     private static func request(_ jobID: String) -> Concord_V2_StatusRequest {

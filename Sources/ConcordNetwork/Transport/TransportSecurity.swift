@@ -100,6 +100,16 @@ public enum MutualTLS {
     }
 }
 
+extension MutualTLS {
+    /// A client transport over `endpoints` in turn (an active coordinator and its standbys), each
+    /// verified as `serverName` (every coordinator presents the kit's coordinator certificate).
+    public static func failoverTransport(_ endpoints: [Endpoint], serverName: String, material: TLSMaterial,
+                                         logger: Logger) throws -> FailoverTransport<HTTP2ClientTransport.Posix> {
+        FailoverTransport(try endpoints.map { try clientTransport(host: $0.host, port: $0.port, serverName: serverName, material: material) },
+                          names: endpoints.map(\.description), logger: logger)
+    }
+}
+
 /// The client-side call options every Concord call uses: size limits and a deadline.
 public enum CallDefaults {
     public static func options(timeout: Duration = .seconds(120)) -> CallOptions {

@@ -64,7 +64,7 @@ final class LocalConsortium: @unchecked Sendable {
     func log(_ name: String) -> URL { root.appendingPathComponent("logs/\(name).log") }
 
     /// Starts a `concord` process with its output appended to `logs/<name>.log`.
-    private func launch(_ name: String, _ arguments: [String]) throws -> Process {
+    func launch(_ name: String, _ arguments: [String]) throws -> Process {
         try FileManager.default.createDirectory(at: root.appendingPathComponent("logs"), withIntermediateDirectories: true)
         let url = log(name)
         if !FileManager.default.fileExists(atPath: url.path) { _ = FileManager.default.createFile(atPath: url.path, contents: nil) }

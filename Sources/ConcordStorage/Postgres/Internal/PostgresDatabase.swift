@@ -62,6 +62,16 @@ final class PostgresDatabase: Sendable {
         }
     }
 
+    /// Opens one connection outside the pool, to the same server, database and schema, for a
+    /// session of its own (the leadership's advisory lock); the caller closes it.
+    nonisolated(nonsending) func dedicatedConnection(_ what: String) async throws(StorageError) -> PostgresConnection {
+        do {
+            return try await PostgresConnection.connect(configuration: single, id: 1, logger: logger)
+        } catch {
+            throw StorageError.postgres(error, what, .init(database: name))
+        }
+    }
+
     /// Runs `body` in one transaction (committed when it returns, rolled back when it throws).
     nonisolated(nonsending) func transaction<T: Sendable>(_ what: String, _ context: StorageError.Context,
                                                           _ body: (PostgresConnection) async throws -> T) async throws(StorageError) -> T {

@@ -29,6 +29,9 @@ struct CoordinatorCommand: AsyncParsableCommand {
             var server = CoordinatorServer(config: configuration, logger: logger)
             server.onListening = { address in Console.line("concord coordinator listening on \(address)") }
             server.onStatusListening = { address in Console.line("concord status page on https://\(address)/") }
+            // A coordinator whose PostgreSQL session ended may have a successor already: stop at once
+            // rather than finish the step under way (the successor redoes it from the store).
+            server.onLeadershipLost = { _ in Foundation.exit(EXIT_FAILURE) }
             let group = ServiceGroup(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             try await group.run()
         }
