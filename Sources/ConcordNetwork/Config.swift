@@ -50,8 +50,25 @@ public struct Endpoint: Codable, Sendable, Hashable, CustomStringConvertible {
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }
 
+/// A configuration that names the coordinators its party may reach: `coordinators` (an active
+/// coordinator and its standbys, tried in turn) when given, else `coordinator`.
+public protocol CoordinatorAddressing {
+    /// The coordinator (the first of ``coordinators`` when the file gives a list).
+    var coordinator: Endpoint { get }
+    /// The coordinators to try in turn; nil: ``coordinator`` only.
+    var coordinators: [Endpoint]? { get }
+}
+
+extension CoordinatorAddressing {
+    /// Every coordinator address, in the order they are tried.
+    public var coordinatorAddresses: [Endpoint] { (coordinators?.isEmpty == false ? coordinators : nil) ?? [coordinator] }
+}
+
 /// The coordinators a node or the operator may reach: `coordinators` when given, else `coordinator`.
 enum CoordinatorAddresses {
+    /// The coordinator a configuration names first.
+    static func first(single: Endpoint?, list: [Endpoint]?) -> Endpoint { single ?? list?.first ?? Endpoint(host: "", port: 0) }
+
     static func resolve(single: Endpoint?, list: [Endpoint]?, path: String) throws(ConfigError) -> [Endpoint] {
         if let list, !list.isEmpty { return list }
         if let single { return [single] }
@@ -188,7 +205,7 @@ public struct CoordinatorConfig: Codable, Sendable {
 /// audit: state/acme-audit.jsonl
 /// job: ""                                   # a job id, or empty for the latest job naming this partner
 /// ```
-public struct NodeConfig: Codable, Sendable {
+public struct NodeConfig: Codable, Sendable, CoordinatorAddressing {
     public struct DataSource: Codable, Sendable {
         public var path: String
         public var smilesColumn: String?
@@ -224,16 +241,12 @@ public struct NodeConfig: Codable, Sendable {
     }
 
     public var partner: String
-    /// The coordinator (the first of ``coordinators`` when the file gives a list).
     public var coordinator: Endpoint {
-        get { single ?? coordinators?.first ?? Endpoint(host: "", port: 0) }
+        get { CoordinatorAddresses.first(single: single, list: coordinators) }
         set { single = newValue }
     }
     private var single: Endpoint?
-    /// The coordinators to try in turn (an active one and its standbys); nil: ``coordinator`` only.
     public var coordinators: [Endpoint]?
-    /// Every coordinator address, in the order they are tried.
-    public var coordinatorAddresses: [Endpoint] { (coordinators?.isEmpty == false ? coordinators : nil) ?? [coordinator] }
     public var serverName: String?
     public var tls: TLSFiles
     /// The partner's labelled molecules (distillation jobs).
@@ -297,17 +310,13 @@ public struct NodeConfig: Codable, Sendable {
 /// server_name: coordinator
 /// tls: {directory: kit/operator}
 /// ```
-public struct OperatorConfig: Codable, Sendable {
-    /// The coordinator (the first of ``coordinators`` when the file gives a list).
+public struct OperatorConfig: Codable, Sendable, CoordinatorAddressing {
     public var coordinator: Endpoint {
-        get { single ?? coordinators?.first ?? Endpoint(host: "", port: 0) }
+        get { CoordinatorAddresses.first(single: single, list: coordinators) }
         set { single = newValue }
     }
     private var single: Endpoint?
-    /// The coordinators to try in turn (an active one and its standbys); nil: ``coordinator`` only.
     public var coordinators: [Endpoint]?
-    /// Every coordinator address, in the order they are tried.
-    public var coordinatorAddresses: [Endpoint] { (coordinators?.isEmpty == false ? coordinators : nil) ?? [coordinator] }
     public var serverName: String?
     public var tls: TLSFiles
     public var base = URL(fileURLWithPath: ".")

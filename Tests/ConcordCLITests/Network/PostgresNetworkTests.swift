@@ -12,18 +12,25 @@ import Testing
                     || ProcessInfo.processInfo.environment["CONCORD_REQUIRE_POSTGRES"] == "1",
                 "no PostgreSQL server: set CONCORD_POSTGRES_URL (scripts/test starts one)"))
 struct PostgresNetworkTests {
-    @Test func aCoordinatorOnPostgreSQLKilledMidJobResumesFromItsStateToTheStudentOfTheJobInOneProcess() throws {
+    /// A consortium of the regression fixture's partners whose coordinator keeps its state in a fresh
+    /// schema on the test server, the directory holding their data, the job's options, and the database URL and schema.
+    static func regressionConsortium(schemaPrefix: String) throws
+        -> (consortium: LocalConsortium, files: TemporaryDirectory, job: [String], database: String, schema: String) {
         let server = try #require(ProcessInfo.processInfo.environment["CONCORD_POSTGRES_URL"], "CONCORD_REQUIRE_POSTGRES=1 but CONCORD_POSTGRES_URL is not set")
-        let schema = "concord_net_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let schema = schemaPrefix + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         let database = server + (server.contains("?") ? "&" : "?") + "schema=" + schema
-
         let files = try TemporaryDirectory(prefix: "concord-postgres-data")
-        defer { files.cleanUp() }
         let (data, publicPool) = try RegressionNetworkTests.writeData(in: files)
         let consortium = try LocalConsortium(data: data, database: database)
-        defer { consortium.stopAll() }
         let job = ["--task", "regression", "--transfer", publicPool.path, "--transfer-size", "300", "--student-size", "100",
                    "--student", "rf", "--selection", "random", "--seed", "5"]
+        return (consortium, files, job, database, schema)
+    }
+
+    @Test func aCoordinatorOnPostgreSQLKilledMidJobResumesFromItsStateToTheStudentOfTheJobInOneProcess() throws {
+        let (consortium, files, job, _, schema) = try Self.regressionConsortium(schemaPrefix: "concord_net_")
+        defer { files.cleanUp() }
+        defer { consortium.stopAll() }
 
         // One partner is held back, so the job is certainly still collecting when the others' annotations are stored.
         let late = try #require(consortium.partners.last)

@@ -16,17 +16,9 @@ import Testing
                 "no PostgreSQL server: set CONCORD_POSTGRES_URL (scripts/test starts one)"))
 struct StandbyCoordinatorTests {
     @Test func theStandbyTakesOverWhenTheLeaderIsKilledMidJobAndTheJobEndsWithTheStudentOfTheJobInOneProcess() async throws {
-        let server = try #require(ProcessInfo.processInfo.environment["CONCORD_POSTGRES_URL"], "CONCORD_REQUIRE_POSTGRES=1 but CONCORD_POSTGRES_URL is not set")
-        let schema = "concord_standby_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        let database = server + (server.contains("?") ? "&" : "?") + "schema=" + schema
-
-        let files = try TemporaryDirectory(prefix: "concord-standby-data")
+        let (consortium, files, job, database, schema) = try PostgresNetworkTests.regressionConsortium(schemaPrefix: "concord_standby_")
         defer { files.cleanUp() }
-        let (data, publicPool) = try RegressionNetworkTests.writeData(in: files)
-        let consortium = try LocalConsortium(data: data, database: database)
         defer { consortium.stopAll() }
-        let job = ["--task", "regression", "--transfer", publicPool.path, "--transfer-size", "300", "--student-size", "100",
-                   "--student", "rf", "--selection", "random", "--seed", "5"]
 
         // The standby: the same configuration on other ports; the nodes and the operator know both addresses.
         let (standbyConfig, standbyPort) = try Self.secondCoordinator("coordinator-b", of: consortium)
