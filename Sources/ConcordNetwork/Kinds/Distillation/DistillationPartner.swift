@@ -87,6 +87,12 @@ struct DistillationPartner: PartnerJobKind {
         let transfer = try await PartnerWork.transfer(try await molecules(session, view, artifact: "transfer", count: Int(details.transferSize)),
                                                       fingerprint: fingerprint, parallelism: session.parallelism)
 
+        // Our held-out molecules that are public too: the student may learn them, so they judge nothing.
+        let (judge, overlap) = work.judging(outside: transfer.keys)
+        if overlap.total > 0 {
+            logger.warning("\(overlap.test) of our test and \(overlap.validation) of our validation molecules are in the public transfer set; the student may learn them, so they are left out of our calibration and evaluation (nothing about them is sent)")
+        }
+
         // The teacher and the annotation (kept once made).
         var chunks: [Concord_V2_AnnotationPayload] = try await session.stored(jobID, prefix: "annotation/")
         var teacherModel: Kind.TeacherModel?
@@ -111,10 +117,10 @@ struct DistillationPartner: PartnerJobKind {
 
         // Calibration counts on our validation molecules (only counts leave; a task without a threshold has none).
         let calibrating = try Self.details(view)
-        if view.phase == DistillationJob.studentTrained.rawValue, !view.submissions.contains(DistillationJob.Submission.calibration), !data.validation.labels.isEmpty,
-           let counts = await kind.calibrationCounts(work, student: student, thresholds: calibrating.candidateThresholds) {
+        if view.phase == DistillationJob.studentTrained.rawValue, !view.submissions.contains(DistillationJob.Submission.calibration), !judge.data.validation.labels.isEmpty,
+           let counts = await kind.calibrationCounts(judge, student: student, thresholds: calibrating.candidateThresholds) {
             let ack = try await session.submit(DistillationJob.Submission.calibration, job: jobID, payload: counts.wire,
-                                               summary: "confusion counts at \(calibrating.candidateThresholds.count) thresholds over \(data.validation.count) validation molecules")
+                                               summary: "confusion counts at \(calibrating.candidateThresholds.count) thresholds over \(judge.data.validation.count) validation molecules")
             logger.info("calibration: \(ack.message)")
         }
 
@@ -126,13 +132,13 @@ struct DistillationPartner: PartnerJobKind {
             if let teacherModel { return teacherModel }
             return try await kind.retrainTeacher(work)  // trained before a crash but not kept: the same seed gives the same teacher
         }()
-        let outcomes = try await kind.evaluate(work, student: student, teacher: teacher, threshold: threshold, studentRows: selection.rows.count,
+        let outcomes = try await kind.evaluate(judge, student: student, teacher: teacher, threshold: threshold, studentRows: selection.rows.count,
                                                selection: selection.rows.map { Int($0) }, consensus: selection.values, transfer: transfer.features,
                                                hybrid: config.hybrid ?? true)
         let report = PartnerWork.report(outcomes)
         if !view.submissions.contains(DistillationJob.Submission.evaluation) {
             let ack = try await session.submit(DistillationJob.Submission.evaluation, job: jobID, payload: report,
-                                               summary: "aggregate \(kind.metricsName) of \(report.models.map(\.model).joined(separator: ", ")) on \(data.test.count) test and \(data.validation.count) validation molecules")
+                                               summary: "aggregate \(kind.metricsName) of \(report.models.map(\.model).joined(separator: ", ")) on \(judge.data.test.count) test and \(judge.data.validation.count) validation molecules")
             logger.info("evaluation: \(ack.message)")
         }
         for o in outcomes { logger.info("\(kind.testLine(o))") }
