@@ -150,11 +150,11 @@ struct ScreeningTests {
         catch { #expect(error.reason.contains("at least the transfer size")) }
         spec = Self.screenedSpec(partners: ["alpha"]); spec.distillation.domainFraction = 1.5
         do { _ = try await engine.submit(spec); Issue.record("accepted a domain fraction of 1.5") }
-        catch { #expect(error.reason.contains("domain fraction")) }
+        catch { #expect(error.reason.contains("--domain-fraction must lie in [0, 1]") && error.reason.contains("domainFraction"), "\(error.reason)") }
         spec.distillation.domainFraction = .nan
         await #expect(throws: CoordinatorRefusal.self) { try await engine.submit(spec) }
         spec = Self.screenedSpec(partners: ["alpha"]); spec.distillation.domainWeightPower = -2
         do { _ = try await engine.submit(spec); Issue.record("accepted a negative weight power") }
-        catch { #expect(error.reason.contains("domain weight power")) }
+        catch { #expect(error.reason.contains("--weight-power must be a positive number") && error.reason.contains("weightPower"), "\(error.reason)") }
     }
 }
