@@ -267,6 +267,8 @@ public struct DistillationRun<Task: DistillationTask>: Sendable {
     public var deployments: [Hybrid.Deployment] = []
     /// Sets whose size makes the figures uncertain (see ``SizeCheck``).
     public var warnings: [String] = []
+    /// The trained students, the federated one first (what the coordinator publishes; the privacy audit attacks it).
+    public var students: [TrainedEntry<Task>] = []
 }
 
 /// One seed of a classification simulation.
