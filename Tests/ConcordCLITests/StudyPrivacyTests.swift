@@ -15,7 +15,7 @@ struct StudyPrivacyTests {
         let variants = try #require(json["variants"] as? [[String: Any]])
         #expect(variants.compactMap { $0["mode"] as? String } == ["poc", "default"])
         for v in variants {
-            for key in ["mode", "epsilon", "closure", "student_mcc", "attack", "breakdown"] { #expect(v.keys.contains(key), "\(key)") }
+            for key in ["mode", "epsilon", "closure", "student_mcc", "attack", "breakdown", "attack_chance"] { #expect(v.keys.contains(key), "\(key)") }
             #expect(v["epsilon"] is NSNull)
             let attack = try #require(v["attack"] as? [String: Any])
             let auc = try #require(attack["auc"] as? Double), tpr = try #require(attack["tpr_at_1pct_fpr"] as? Double)
@@ -25,7 +25,7 @@ struct StudyPrivacyTests {
             #expect(tpr == breakdown.compactMap { $0["tpr_at_1pct_fpr"] as? Double }.max())
             #expect(Set(breakdown.compactMap { $0["artefact"] as? String }) == ["annotations", "consensus", "student"])
         }
-        #expect(r.stdout.contains("worst AUC") && r.stdout.contains("likelihood"))
+        #expect(r.stdout.contains("worst AUC") && r.stdout.contains("student LiRA") && r.stdout.contains("chance: worst AUC"))
         #expect(r.stdout.split(separator: "\n").contains { $0.hasPrefix("poc ") } && r.stdout.split(separator: "\n").contains { $0.hasPrefix("default ") })
     }
 

@@ -22,9 +22,11 @@ public struct MembershipAudit: Sendable, Hashable {
         public var shadows: Int
         /// Share of the student's selection each shadow trains on.
         public var shadowFraction: Double
+        /// Label permutations of the chance level (``MembershipAudit/chance``).
+        public var permutations: Int
 
-        public init(neighbours: Int = 8, shadows: Int = 4, shadowFraction: Double = 0.5) {
-            self.neighbours = neighbours; self.shadows = shadows; self.shadowFraction = shadowFraction
+        public init(neighbours: Int = 8, shadows: Int = 4, shadowFraction: Double = 0.5, permutations: Int = 20) {
+            self.neighbours = neighbours; self.shadows = shadows; self.shadowFraction = shadowFraction; self.permutations = permutations
         }
 
         /// Checks every setting.
@@ -32,6 +34,7 @@ public struct MembershipAudit: Sendable, Hashable {
         public func validate() throws(FederationError) {
             guard neighbours >= 1 else { throw .invalidSetting("the audit reads at least one public neighbour, not \(neighbours)") }
             guard shadows >= 2 else { throw .invalidSetting("the likelihood-ratio attack needs at least 2 shadow models, not \(shadows)") }
+            guard permutations >= 1 else { throw .invalidSetting("the chance level needs at least one permutation, not \(permutations)") }
             guard shadowFraction > 0, shadowFraction <= 1 else { throw .invalidSetting("the shadow fraction must lie in (0, 1], not \(shadowFraction)") }
         }
     }
@@ -40,6 +43,10 @@ public struct MembershipAudit: Sendable, Hashable {
     public var figures: [AttackFigure]
     /// Partners left out (with why), e.g. for lack of held-out molecules in their part of chemical space.
     public var notes: [String]
+    /// The worst case when membership is a coin: per permutation (``Options/permutations``), the worst over
+    /// the same figures with each figure's member and non-member labels shuffled. Many partners, attacks and
+    /// small groups make the worst of pure chance well above 0.5 (and above 1% TPR); compare ``worst`` with it.
+    public var chance: [WorstAttack]
 
     /// The worst case over partners, artefacts and attacks (nil without figures).
     public var worst: WorstAttack? { WorstAttack(figures) }
@@ -87,7 +94,7 @@ public struct MembershipAudit: Sendable, Hashable {
             shadowP.append(await shadow.predictProbability(features))
         }
 
-        var figures: [AttackFigure] = []
+        var figures: [AttackFigure] = [], scored: [(scores: [Double], members: Int, figure: AttackFigure)] = []
         for t in targets {
             let name = "T\(t.partner + 1)"
             let rows = t.members + t.nonMembers, m = t.members.count
@@ -107,9 +114,22 @@ public struct MembershipAudit: Sendable, Hashable {
             for (artefact, attack, s) in scores {
                 figures.append(try AttackFigure.measure(members: Array(s[..<m]), nonMembers: Array(s[m...]), seed: run.seed, partner: name,
                                                         artefact: artefact, attack: attack))
+                scored.append((s, m, figures[figures.count - 1]))
             }
         }
+        // Chance: the same scores, membership dealt at random (same group sizes), the worst over every figure.
+        var rng = tree.index(2).random
+        var chance: [WorstAttack] = []
+        for _ in 0..<options.permutations {
+            var permuted: [AttackFigure] = []
+            for (s, m, f) in scored {
+                let order = Splits.shuffled(Array(s.indices), &rng)
+                permuted.append(try AttackFigure.measure(members: order[..<m].map { s[$0] }, nonMembers: order[m...].map { s[$0] }, seed: run.seed,
+                                                         partner: f.partner, artefact: f.artefact, attack: f.attack))
+            }
+            if let worst = WorstAttack(permuted) { chance.append(worst) }
+        }
         report(options.shadows + 1, options.shadows + 1)
-        return MembershipAudit(figures: figures, notes: notes)
+        return MembershipAudit(figures: figures, notes: notes, chance: chance)
     }
 }

@@ -30,11 +30,15 @@ public enum PrivacyStudy {
         for variant in variants {
             let cache = PoolFeatureCache(pool: variant.pool, options: variant.settings.fingerprint)
             var figures: [AttackFigure] = [], notes: [String] = [], closures: [Double] = [], mccs: [Double] = []
+            var chance: [WorstAttack] = []  // per permutation, the worst over every seed so far
             for seed in seeds {
                 let run = try await Simulation.runSeed(data: data, pool: variant.pool, preferred: variant.preferred, settings: variant.settings,
                                                        seed: seed, poolCache: cache, progress: progress)
                 let audit = try await MembershipAudit.run(run, data: data, settings: variant.settings, options: options, progress: progress)
                 figures += audit.figures
+                chance = chance.isEmpty ? audit.chance : zip(chance, audit.chance).map {
+                    WorstAttack(auc: max($0.auc, $1.auc), tprAt1pctFPR: max($0.tprAt1pctFPR, $1.tprAt1pctFPR))
+                }
                 notes += audit.notes.map { "seed \(seed): \($0)" }
                 let byName = Dictionary(run.models.map { ($0.name, $0.test.value("mcc")) }, uniquingKeysWith: { a, _ in a })
                 if let s = byName["S-F\(run.annotations.count)"] ?? nil {
@@ -43,7 +47,9 @@ public enum PrivacyStudy {
                 }
             }
             results.append(PrivacyVariantResult(mode: variant.mode, epsilon: variant.epsilon, closure: mean(closures), studentMCC: mean(mccs),
-                                                attack: WorstAttack(figures), breakdown: figures, notes: notes))
+                                                attack: WorstAttack(figures), breakdown: figures, notes: notes,
+                                                attackChance: chance.isEmpty ? nil : WorstAttack(auc: mean(chance.map(\.auc)) ?? 0,
+                                                                                               tprAt1pctFPR: mean(chance.map(\.tprAt1pctFPR)) ?? 0)))
         }
         return results
     }
@@ -67,15 +73,19 @@ public struct PrivacyVariantResult: Sendable, Hashable, Codable {
     public var breakdown: [AttackFigure]
     /// Partners left out of an audit, and why.
     public var notes: [String]
+    /// The worst case of pure chance over the same figures (membership labels permuted; the mean over
+    /// permutations of the worst over seeds, partners, artefacts and attacks): what ``attack`` would be without any leak.
+    public var attackChance: WorstAttack?
 
     enum CodingKeys: String, CodingKey {
         case mode, epsilon, closure, attack, breakdown, notes
-        case studentMCC = "student_mcc"
+        case studentMCC = "student_mcc", attackChance = "attack_chance"
     }
 
-    public init(mode: String, epsilon: Double?, closure: Double?, studentMCC: Double?, attack: WorstAttack?, breakdown: [AttackFigure], notes: [String]) {
+    public init(mode: String, epsilon: Double?, closure: Double?, studentMCC: Double?, attack: WorstAttack?, breakdown: [AttackFigure], notes: [String],
+                attackChance: WorstAttack? = nil) {
         self.mode = mode; self.epsilon = epsilon; self.closure = closure; self.studentMCC = studentMCC; self.attack = attack
-        self.breakdown = breakdown; self.notes = notes
+        self.breakdown = breakdown; self.notes = notes; self.attackChance = attackChance
     }
 
     /// Writes every key, `null` for an absent value.
@@ -88,6 +98,7 @@ public struct PrivacyVariantResult: Sendable, Hashable, Codable {
         try c.encode(attack, forKey: .attack)
         try c.encode(breakdown, forKey: .breakdown)
         try c.encode(notes, forKey: .notes)
+        try c.encode(attackChance, forKey: .attackChance)
     }
 
     /// The mean AUC and TPR at 1% FPR of each partner, artefact and attack over the seeds, in the order first met.

@@ -64,11 +64,13 @@ extension StudyCommand {
     static func privacyTable(_ study: PrivacyStudyResults) -> [String] {
         func f(_ v: Double?) -> String { v.map { String(format: "%.3f", $0) } ?? "–" }
         func pad(_ s: String, _ n: Int) -> String { s.padding(toLength: max(n, s.count + 1), withPad: " ", startingAt: 0) }
-        var lines = [pad("mode", 10) + pad("epsilon", 9) + pad("closure", 9) + pad("student MCC", 13) + pad("worst AUC", 11) + "worst TPR@1%FPR"]
+        var lines = [pad("mode", 10) + pad("epsilon", 9) + pad("closure", 9) + pad("student MCC", 13) + pad("worst AUC", 11) + pad("worst TPR@1%FPR", 17)
+                     + "chance: worst AUC / TPR@1%FPR"]
         for v in study.variants {
             lines.append(pad(v.mode, 10) + pad(f(v.epsilon), 9) + pad(f(v.closure), 9) + pad(f(v.studentMCC), 13)
-                         + pad(f(v.attack?.auc), 11) + f(v.attack?.tprAt1pctFPR))
+                         + pad(f(v.attack?.auc), 11) + pad(f(v.attack?.tprAt1pctFPR), 17) + "\(f(v.attackChance?.auc)) / \(f(v.attackChance?.tprAt1pctFPR))")
         }
+        lines.append("(chance: the same worst case with membership labels permuted, i.e. with no leak at all)")
         let columns: [(AuditedArtefact, MembershipAttack, String)] = [
             (.annotations, .domainDistance, "annot. distance"), (.annotations, .confidence, "annot. confidence"),
             (.consensus, .confidence, "cons. confidence"), (.consensus, .certainty, "cons. certainty"),
@@ -76,14 +78,15 @@ extension StudyCommand {
         ]
         lines.append("")
         lines.append("AUC / TPR@1%FPR per partner (mean over seeds); annotations: domain distance, confidence; consensus: confidence, certainty; student: loss, LiRA")
-        lines.append(pad("mode", 10) + pad("partner", 9) + columns.map { pad($0.2, 20) }.joined())
+        lines.append(pad("mode", 10) + pad("partner", 9) + pad("members", 9) + columns.map { pad($0.2, 20) }.joined())
         for v in study.variants {
             let rows = v.meanByPartner
             for partner in rows.map(\.partner).reduce(into: [String](), { if !$0.contains($1) { $0.append($1) } }) {
                 let cells = columns.map { c in
                     rows.first { $0.partner == partner && $0.artefact == c.0 && $0.attack == c.1 }.map { String(format: "%.3f / %.3f", $0.auc, $0.tpr) } ?? "–"
                 }
-                lines.append(pad(v.mode, 10) + pad(partner, 9) + cells.map { pad($0, 20) }.joined())
+                let members = v.breakdown.first { $0.partner == partner }.map { String($0.members) } ?? "–"
+                lines.append(pad(v.mode, 10) + pad(partner, 9) + pad(members, 9) + cells.map { pad($0, 20) }.joined())
             }
             for note in v.notes { lines.append("  \(v.mode): \(note)") }
         }

@@ -43,6 +43,10 @@ struct MembershipAuditTests {
         #expect(audit.figures.allSatisfy { (0...1).contains($0.auc) && (0...1).contains($0.tprAt1pctFPR) && $0.members == $0.nonMembers && $0.seed == 2 })
         let worst = try #require(audit.worst)
         #expect(worst.auc == audit.figures.map(\.auc).max() && worst.tprAt1pctFPR == audit.figures.map(\.tprAt1pctFPR).max())
+        // The chance level: one worst case per permutation, from the same figures with membership shuffled.
+        #expect(audit.chance.count == options.permutations)
+        #expect(audit.chance.allSatisfy { (0...1).contains($0.auc) && (0...1).contains($0.tprAt1pctFPR) })
+        #expect(Set(audit.chance.map(\.auc)).count > 1, "each permutation deals membership anew")
         let again = try await MembershipAudit.run(run, data: data, settings: settings, options: options)
         #expect(again == audit)
         await #expect(throws: FederationError.self) {
