@@ -283,6 +283,8 @@ public struct DistillationRun<Task: DistillationTask>: Sendable {
     /// The distillation job's phases the run passed, in order (``DistillationJob``), from
     /// ``JobPhase/created`` to ``JobPhase/complete``: those a job of the same settings passes over the network.
     public var phases: [JobPhase] = []
+    /// The trained students, the federated one first (what the coordinator publishes; the privacy audit attacks it).
+    public var students: [TrainedEntry<Task>] = []
 }
 
 /// One seed of a classification simulation.

@@ -145,7 +145,7 @@ public enum Simulation {
         return DistillationRun(seed: seed, plan: plan, transfer: transfer, annotations: annotations, upperBoundAnnotation: allAnnotations[0],
                                weights: weights, consensus: consensus, selection: students.selection, models: models,
                                testPredictions: testPredictions, timings: timings, deployments: hybrids.deployments,
-                               warnings: sizes.warnings + hybrids.warnings, phases: job.walked)
+                               warnings: sizes.warnings + hybrids.warnings, phases: job.walked, students: students.trained)
     }
 
     /// The seed branch of the simulation's partner `i`: T0, the all-data reference, for 0; the

@@ -56,6 +56,8 @@ public struct SeedTree: Sendable, Hashable, CustomStringConvertible {
         case upperBound = 14
         /// The secure sum of the consensus terms in a simulation (the public seed of its in-process SecAgg+ secrets).
         case consensusSecureSum = 15
+        /// The membership-inference audit of a simulation (its choice of targets and its shadow models).
+        case membershipAudit = 16
 
         // A partner's stages (the simulation's partner i, or a node from its own seed).
         /// The partner's own split of its data into training and validation molecules.

@@ -18,8 +18,14 @@ extension Hybrid.Model: ArgumentParser.ExpressibleByArgument {}
 
 /// The federation's settings as command-line options, applied over a preset.
 struct FederationOptions: ParsableArguments {
-    @Option(help: "poc: FLuID's published configuration exactly; default: Concord's.")
-    var preset: PresetChoice = .default
+    @Option(name: .customLong("preset"), help: "poc: FLuID's published configuration exactly; default: Concord's (the default).")
+    var presetGiven: PresetChoice?
+
+    /// The preset asked for, or the default one.
+    var preset: PresetChoice {
+        get { presetGiven ?? .default }
+        set { presetGiven = newValue }
+    }
 
     @Option(parsing: .unconditional, help: "Partners in the virtual consortium (k-means clusters).")
     var partners: Int?

@@ -9,6 +9,7 @@ enum StudyKind: String, ExpressibleByArgument, CaseIterable {
     case selection
     case domain
     case options
+    case privacy
 }
 
 struct StudyCommand: AsyncParsableCommand {
@@ -23,6 +24,9 @@ struct StudyCommand: AsyncParsableCommand {
             options: each option of the default preset alone on top of --preset poc, all together (the default), and the default
               with domain-aware transfer selection or confidence-weighted consensus; the student's test MCC and the closure of the
               gap between the average partner and T0. Always draws from ChEMBL + MOSES (MOSES only for the poc variants).
+            privacy: a membership-inference audit of each partner's annotations, the consensus and the published student
+              (AUC and TPR at 1% FPR per partner, worst over partners and artefacts), for --preset poc and default
+              (both when no preset is given); --epsilons is refused until a private mode exists.
             Every study runs the federation once per seed (--seeds) and reports means with 95% confidence intervals.
             With --task regression every study reports test RMSE instead of MCC (selection compares random and best; options
               compares the regression default's options against regression poc, with the closure measured in RMSE).
@@ -31,7 +35,7 @@ struct StudyCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "teacher-count, student-size, selection, domain or options.")
+    @Argument(help: "teacher-count, student-size, selection, domain, options or privacy.")
     var study: StudyKind
 
     @OptionGroup var dataset: DatasetOptions
@@ -43,6 +47,12 @@ struct StudyCommand: AsyncParsableCommand {
     @Option(help: "Student sizes (student-size), comma-separated.")
     var sizes: String = "100,250,500,1000,2500,5000,10000,25000,50000"
 
+    @Option(help: "Privacy budgets per partner to audit (privacy; no private mode exists yet, so any value is refused).")
+    var epsilons: String?
+
+    @Option(parsing: .unconditional, help: "Shadow students of the privacy study's likelihood-ratio attack (at least 2).")
+    var shadows: Int = 4
+
     @Option(help: "Output directory.")
     var out: String
 
@@ -51,7 +61,8 @@ struct StudyCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
-        guard !federation.secureAggregation else {
+        try validatePrivacy()
+        guard !federation.secureAggregation || study == .privacy else {
             throw ValidationError("--secure-aggregation is for concord simulate: a study re-federates subsets of the partners' annotations, which the coordinator of a secure run never sees")
         }
         _ = try sizeList()
@@ -65,6 +76,7 @@ struct StudyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if study == .privacy { return try await privacyStudy() }
         switch dataset.task {
         case .classification: try await study(ClassificationTask.self)
         case .regression: try await study(RegressionTask.self)
@@ -111,7 +123,7 @@ struct StudyCommand: AsyncParsableCommand {
             case .domain:
                 let result = try await Studies.domain(run, data: loaded.molecules, progress: bar.handler)
                 samples += result.samples; table += result.table
-            case .options:
+            case .options, .privacy:
                 break
             }
             timings.student += (clock.now - studyStart).seconds
@@ -124,7 +136,7 @@ struct StudyCommand: AsyncParsableCommand {
         case .studentSize: (metric, "training molecules")
         case .selection: (metric, "selection mode")
         case .domain: ("fraction of test molecules in domain", "partner")
-        case .options: (metric, "configuration")
+        case .options, .privacy: (metric, "configuration")
         }
         let results = StudyResults(concordVersion: Concord.configuration.version, study: study.rawValue, dataset: dataset.name,
                                    preset: study == .options ? "poc and default" : settings.preset, seeds: federation.seedList, metric: yAxis, xLabel: xLabel,
