@@ -12,7 +12,7 @@ struct ClinicalMultiTaskCommandTests {
     }
 
     @Test("writes per-head results: cens in models (five metrics), cd420 in regression_models (RMSE, MAE, R²), both in the report",
-          .enabled(if: wheelCached, "lifelines is not cached; run 'concord data fetch lifelines'"), .timeLimit(.minutes(1)))
+          .enabled(if: wheelCached, "lifelines is not cached; run 'concord data fetch lifelines'"), .timeLimit(.minutes(10)))
     func perHead() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("concord-actg-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }

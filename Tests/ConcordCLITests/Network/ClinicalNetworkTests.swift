@@ -57,10 +57,10 @@ struct ClinicalNetworkTests {
         try consortium.startCoordinator()
         try consortium.startNodes()
         let second = try consortium.submit(job: Self.job)
-        try consortium.waitFor("round 4 to open", timeout: 120) { (Self.openRound(try statusText(consortium, job: second)) ?? 0) >= 4 }
+        try consortium.waitFor("round 4 to open", timeout: 600) { (Self.openRound(try statusText(consortium, job: second)) ?? 0) >= 4 }
         consortium.kill(consortium.coordinator, SIGKILL)
         try consortium.startCoordinator()
-        try consortium.waitFor("round 8 to open", timeout: 120) { (Self.openRound(try statusText(consortium, job: second)) ?? 0) >= 8 }
+        try consortium.waitFor("round 8 to open", timeout: 600) { (Self.openRound(try statusText(consortium, job: second)) ?? 0) >= 8 }
         consortium.kill(consortium.nodes["hungary"], SIGKILL)
         try consortium.startNode("hungary")
         let resumed = try consortium.waitForState("complete", job: second, timeout: 240)

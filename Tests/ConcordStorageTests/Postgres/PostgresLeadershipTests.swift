@@ -10,8 +10,8 @@ struct PostgresLeadershipTests {
     @Test("one leader per schema; a standby takes over when the leader releases; other schemas have their own")
     func oneLeaderPerSchema() async throws {
         let url = try PostgresGate.freshURL()
-        let first = try await PostgresCoordinatorStore(url: url), second = try await PostgresCoordinatorStore(url: url)
-        let elsewhere = try await PostgresCoordinatorStore(url: try PostgresGate.freshURL())
+        let first = try await PostgresGate.open(url), second = try await PostgresGate.open(url)
+        let elsewhere = try await PostgresGate.open(try PostgresGate.freshURL())
         let a = PostgresLeadership(store: first), b = PostgresLeadership(store: second), c = PostgresLeadership(store: elsewhere)
 
         #expect(try await a.tryAcquire())
@@ -32,7 +32,7 @@ struct PostgresLeadershipTests {
     @Test("a release hands the leadership over at once, back and forth (no wait for the old session to end)")
     func handOver() async throws {
         let url = try PostgresGate.freshURL()
-        let first = try await PostgresCoordinatorStore(url: url), second = try await PostgresCoordinatorStore(url: url)
+        let first = try await PostgresGate.open(url), second = try await PostgresGate.open(url)
         let a = PostgresLeadership(store: first), b = PostgresLeadership(store: second)
         var (leader, standby) = (a, b)
         #expect(try await leader.tryAcquire())
@@ -50,7 +50,7 @@ struct PostgresLeadershipTests {
     @Test("when the leader's session ends, the leader finds out and the standby takes over")
     func sessionEnds() async throws {
         let url = try PostgresGate.freshURL()
-        let first = try await PostgresCoordinatorStore(url: url), second = try await PostgresCoordinatorStore(url: url)
+        let first = try await PostgresGate.open(url), second = try await PostgresGate.open(url)
         let a = PostgresLeadership(store: first), b = PostgresLeadership(store: second)
         #expect(try await a.tryAcquire())
         #expect(try await !b.tryAcquire())
