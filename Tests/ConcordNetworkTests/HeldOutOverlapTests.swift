@@ -65,6 +65,26 @@ struct HeldOutOverlapTests {
         }
     }
 
+    @Test("a partner all of whose molecules the coordinator made public still calibrates (with zero counts) and the job completes")
+    func aPartnerWithNothingLeftToJudgeOnDoesNotStallTheJob() async throws {
+        let temporary = try TemporaryDirectory(prefix: "concord-held-out-all")
+        defer { temporary.cleanUp() }
+        let (partners, pool) = DisubstitutedRings.split()
+        let alpha = try #require(partners["alpha"])
+        let consortium = try InProcessConsortium(directory: temporary.url, partners: partners, pool: pool + alpha.map(\.smiles))
+        var spec = Fixtures.spec(partners: consortium.nodes.map(\.partner), calibrate: true)
+        spec.distillation.transferSize = 10_000  // the whole pool, alpha's molecules included
+        let run = try await consortium.run(spec)
+        #expect(run.status.phase == "complete", "\(run.status.message)")
+        #expect(run.status.partners.allSatisfy { $0.submissions.contains("calibration") && $0.submissions.contains("evaluation") })
+        let judged = try #require(run.outcomes["alpha"]?.metrics.first { $0.model == "student" })
+        // (These partners hold no test split: they judge on their validation molecules.)
+        #expect(judged.validation.n == 0, "alpha judged the student on none of its molecules: all are public")
+        for name in ["beta", "gamma"] {
+            #expect((run.outcomes[name]?.metrics.first { $0.model == "student" }?.validation.n ?? 0) > 0, "\(name) still judges the student")
+        }
+    }
+
     /// The identity keys of `smiles`, as a node computes them.
     static func keys(_ smiles: [String]) async throws -> [MoleculeIdentityKey] {
         try await PartnerWork.transfer(smiles, fingerprint: FeaturizerSpec(radius: 2, bits: 1024, features: true), parallelism: 2).keys

@@ -116,8 +116,10 @@ struct DistillationPartner: PartnerJobKind {
         try kind.check(selection, transferRows: transfer.features.rowCount, job: jobID)
 
         // Calibration counts on our validation molecules (only counts leave; a task without a threshold has none).
+        // Without validation molecules (none held out, or all of them public) the counts are zeros: sent all
+        // the same, since the coordinator waits for every participant's counts.
         let calibrating = try Self.details(view)
-        if view.phase == DistillationJob.studentTrained.rawValue, !view.submissions.contains(DistillationJob.Submission.calibration), !judge.data.validation.labels.isEmpty,
+        if view.phase == DistillationJob.studentTrained.rawValue, !view.submissions.contains(DistillationJob.Submission.calibration),
            let counts = await kind.calibrationCounts(judge, student: student, thresholds: calibrating.candidateThresholds) {
             let ack = try await session.submit(DistillationJob.Submission.calibration, job: jobID, payload: counts.wire,
                                                summary: "confusion counts at \(calibrating.candidateThresholds.count) thresholds over \(judge.data.validation.count) validation molecules")
