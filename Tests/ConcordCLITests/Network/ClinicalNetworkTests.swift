@@ -94,7 +94,7 @@ struct ClinicalNetworkTests {
         try consortium.waitFor("round 2's secure aggregation", timeout: 120) { (Self.secureStage(try statusText(consortium, job: id))?.round ?? 0) >= 2 }
         consortium.kill(consortium.coordinator, SIGKILL)
         try consortium.startCoordinator()
-        try consortium.waitFor("a masked upload in round 5 or later", timeout: 180) {
+        try consortium.waitFor("a masked upload in round 5 or later", timeout: 600) {
             guard let at = Self.secureStage(try statusText(consortium, job: id)) else { return false }
             return at.round >= 5 && at.stage >= 4
         }

@@ -26,7 +26,7 @@ struct MembershipAuditTests {
         #expect(other != targets, "another seed samples other molecules")
     }
 
-    @Test("the audit of a run: six figures per partner, the worst their maximum, the same on a second audit", .timeLimit(.minutes(3)))
+    @Test("the audit of a run: six figures per partner, the worst their maximum, the same on a second audit", .timeLimit(.minutes(10)))
     func audit() async throws {
         let data = await Library.labelled()
         var settings = Library.settings
