@@ -29,19 +29,46 @@ struct StudyPrivacyTests {
         #expect(r.stdout.split(separator: "\n").contains { $0.hasPrefix("poc ") } && r.stdout.split(separator: "\n").contains { $0.hasPrefix("default ") })
     }
 
-    @Test("--epsilons is refused until a private mode exists, and so is a single shadow model")
+    @Test("--epsilons takes positive numbers and is for the privacy study; a single shadow model is refused")
     func refusals() throws {
         let (data, transfer) = try SimulateCommandTests.files()
         let out = data.deletingLastPathComponent().appendingPathComponent("privacy-refused").path
         let r = try CLI.run(["study", "privacy", "--data", data.path, "--label-column", "label", "--transfer", transfer.path,
-                             "--epsilons", "1,8", "--out", out])
-        #expect(r.status != 0 && r.stderr.contains("no private mode exists yet"), "\(r.stderr)")
+                             "--epsilons", "1,eight", "--out", out])
+        #expect(r.status != 0 && r.stderr.contains("'eight' is not one"), "\(r.stderr)")
         let other = try CLI.run(["study", "selection", "--data", data.path, "--label-column", "label", "--transfer", transfer.path,
                                  "--epsilons", "8", "--out", out])
         #expect(other.status != 0 && other.stderr.contains("--epsilons is for concord study privacy"), "\(other.stderr)")
         let shadows = try CLI.run(["study", "privacy", "--data", data.path, "--label-column", "label", "--transfer", transfer.path,
                                    "--shadows", "1", "--out", out])
         #expect(shadows.status != 0 && shadows.stderr.contains("--shadows must be at least 2"), "\(shadows.stderr)")
+    }
+
+    @Test("--epsilons adds noisy votes at each budget, with ε, δ and the answered count, audited on what they release", .timeLimit(.minutes(10)))
+    func noisyVotes() throws {
+        let (data, transfer) = try SimulateCommandTests.files()
+        let out = data.deletingLastPathComponent().appendingPathComponent("privacy-votes")
+        let r = try CLI.run(["study", "privacy", "--data", data.path, "--label-column", "label", "--split-column", "split", "--preset", "poc",
+                             "--transfer", transfer.path, "--shadows", "2", "--epsilons", "2,16", "--vote-shards", "6", "--vote-queries", "150",
+                             "--out", out.path, "--quiet"] + SimulateCommandTests.small)
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("results.json"))) as? [String: Any])
+        let variants = try #require(json["variants"] as? [[String: Any]])
+        #expect(variants.compactMap { $0["mode"] as? String } == ["poc", "noisy-votes", "noisy-votes"])
+        #expect(variants[0]["delta"] is NSNull && variants[0]["answered"] is NSNull)
+        for (v, epsilon) in zip(variants.dropFirst(), [2.0, 16.0]) {
+            #expect(v["epsilon"] as? Double == epsilon && v["delta"] as? Double == 1e-5)
+            let answered = try #require(v["answered"] as? Double)
+            let releases = try #require(v["noisy_votes"] as? [[String: Any]])
+            #expect(releases.count == 1)
+            // The transfer file holds fewer usable molecules than 150: every one of them is considered.
+            let considered = try #require(releases[0]["considered"] as? Int)
+            #expect(considered > 20 && considered <= 150 && answered > 0 && answered <= Double(considered), "\(considered), \(answered)")
+            #expect(try #require(releases[0]["epsilon"] as? Double) <= epsilon)
+            let breakdown = try #require(v["breakdown"] as? [[String: Any]])
+            #expect(Set(breakdown.compactMap { $0["artefact"] as? String }) == ["consensus", "student"])
+        }
+        #expect(r.stdout.split(separator: "\n").contains { $0.hasPrefix("noisy-votes 2.000") }, "\(r.stdout)")
     }
 
     @Test("--preset poc audits poc alone", .timeLimit(.minutes(5)))

@@ -74,6 +74,11 @@ public protocol DistillationTask: Sendable {
     static func federate(_ annotations: [PartnerAnnotation], transfer: TransferSet, settings: Settings,
                          seeds: SeedTree) async throws(FederationError) -> (weights: [[Double]], consensus: [Scheme: TaskConsensus])
 
+    /// A private mode's federation in place of ``federate(_:transfer:settings:seeds:)`` (e.g. noisy
+    /// votes, ``NoisyVotes``): what partners release and what the coordinator forms from it; nil
+    /// when the settings federate annotations.
+    static func privateFederation(_ input: PrivateFederationInput<Self>) async throws(FederationError) -> PrivateFederation<Self>?
+
     /// The coordinator's student step, the same in a simulation and in a job over the network:
     /// selects the student's molecules from `consensus` and distils the student from them.
     ///
@@ -132,6 +137,9 @@ public protocol DistillationTask: Sendable {
 }
 
 extension DistillationTask {
+    /// No private mode: the task federates annotations.
+    public static func privateFederation(_ input: PrivateFederationInput<Self>) async throws(FederationError) -> PrivateFederation<Self>? { nil }
+
     /// FLuID's federation: the pooled domain weights, then every scheme's consensus.
     public static func federate(_ annotations: [PartnerAnnotation], transfer: TransferSet, settings: Settings,
                                 seeds: SeedTree) async throws(FederationError) -> (weights: [[Double]], consensus: [Scheme: TaskConsensus]) {
@@ -285,6 +293,28 @@ public struct DistillationRun<Task: DistillationTask>: Sendable {
     public var phases: [JobPhase] = []
     /// The trained students, the federated one first (what the coordinator publishes; the privacy audit attacks it).
     public var students: [TrainedEntry<Task>] = []
+    /// What a noisy-vote federation released and its ε (nil when annotations were federated).
+    public var noisyVotes: NoisyVoteRelease? = nil
+}
+
+/// What a private mode's federation works from: the partners' private rows (each used only on
+/// its own partner's side) and the coordinator's transfer set.
+public struct PrivateFederationInput<Task: DistillationTask>: Sendable {
+    public var data: LabelledMolecules
+    public var labels: [Task.Label]
+    /// Each partner's training rows of `data`, partner T1 first.
+    public var partnerRows: [[Int]]
+    public var settings: Task.Settings
+    public var tree: SeedTree
+    public var transfer: TransferSet
+    public var report: @Sendable (String, Int, Int) -> Void
+}
+
+/// A private mode's consensus and what it released.
+public struct PrivateFederation<Task: DistillationTask>: Sendable {
+    public var consensus: [Task.Scheme: Task.TaskConsensus]
+    public var release: NoisyVoteRelease
+    public init(consensus: [Task.Scheme: Task.TaskConsensus], release: NoisyVoteRelease) { self.consensus = consensus; self.release = release }
 }
 
 /// One seed of a classification simulation.

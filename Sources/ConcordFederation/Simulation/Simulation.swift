@@ -95,7 +95,11 @@ public enum Simulation {
 
         // Coordinator federates.
         stageStart = clock.now
-        let (weights, consensus) = try await Task.federate(annotations, transfer: transfer, settings: settings, seeds: tree)
+        let voted = try await Task.privateFederation(PrivateFederationInput(data: data, labels: labels, partnerRows: plan.partners, settings: settings,
+                                                                            tree: tree, transfer: transfer, report: report))
+        let weights: [[Double]], consensus: [Task.Scheme: Task.TaskConsensus]
+        if let voted { (weights, consensus) = ([], voted.consensus) }
+        else { (weights, consensus) = try await Task.federate(annotations, transfer: transfer, settings: settings, seeds: tree) }
         timings.federation = (clock.now - stageStart).seconds
         try job.move(to: DistillationJob.federated)
 
@@ -145,7 +149,8 @@ public enum Simulation {
         return DistillationRun(seed: seed, plan: plan, transfer: transfer, annotations: annotations, upperBoundAnnotation: allAnnotations[0],
                                weights: weights, consensus: consensus, selection: students.selection, models: models,
                                testPredictions: testPredictions, timings: timings, deployments: hybrids.deployments,
-                               warnings: sizes.warnings + hybrids.warnings, phases: job.walked, students: students.trained)
+                               warnings: sizes.warnings + hybrids.warnings, phases: job.walked, students: students.trained,
+                               noisyVotes: voted?.release)
     }
 
     /// The seed branch of the simulation's partner `i`: T0, the all-data reference, for 0; the

@@ -29,6 +29,9 @@ public struct SimulationSettings: Sendable, Hashable {
     /// partner's annotation; needs the public distance scale, and refuses what needs one partner's annotation
     /// (see ``secureAggregationRefusal``).
     public var secureAggregation: Bool = false
+    /// PATE-style noisy votes instead of annotations (``NoisyVoteSettings``, ``NoisyVotes``): partners
+    /// release only noisy vote counts within a per-partner ε; nil (the default) federates annotations.
+    public var noisyVotes: NoisyVoteSettings? = nil
     /// How the student's molecules are chosen (FLuID: balanced).
     public var selection: SelectionMode
     /// Molecules asked for the student (FLuID: 10,000).
@@ -147,6 +150,10 @@ public struct SimulationSettings: Sendable, Hashable {
         }
         if let ratio = hybridPublicRatio, !(ratio >= 0 && ratio.isFinite) { throw .invalidSetting("the hybrids' public ratio must be a non-negative number") }
         if let refusal = secureAggregationRefusal { throw .invalidSetting(refusal, field: "secureAggregation") }
+        if let votes = noisyVotes {
+            try votes.validate()
+            if let refusal = noisyVotesRefusal { throw .invalidSetting(refusal, field: "noisyVotes") }
+        }
         guard parallelism >= 1 else { throw .invalidSetting("parallelism must be at least 1") }
         guard domain.k >= 1, domain.sampleFraction > 0, domain.sampleFraction <= 1 else {
             throw .invalidSetting("the domain needs k ≥ 1 and a sample fraction in (0, 1]")
@@ -188,7 +195,7 @@ public struct SimulationSettings: Sendable, Hashable {
             }
             return text + (r.undersample ? ", under-sampled 1:1" : "")
         }
-        return [
+        var text: [String: String] = [
             "fingerprint": "\(fingerprint.atomInvariants == .feature ? "FCFP" : "ECFP")\(2 * fingerprint.radius), \(fingerprint.fpSize) bits",
             "partners": "\(consortium.partners), k-means (\(consortium.kMeansRestarts) restarts) with \(Int(consortium.smoothing * 100))% smoothing",
             "validation": "\(Int(consortium.validationFraction * 100))% of the training molecules, \(consortium.stratifiedValidation ? "stratified" : "random")",
@@ -214,5 +221,10 @@ public struct SimulationSettings: Sendable, Hashable {
                 + (teacherHeads ? "; one auxiliary output per teacher (its own probabilities) in training, the consensus output alone kept" : ""),
             "student threshold": calibrate ? "federated calibration (max MCC on the partners' validation counts)" : "0.5",
         ]
+        if let v = noisyVotes {
+            text["noisy votes"] = "PATE votes: \(v.shardsPerPartner) shards per partner, \(v.queries) molecules considered, answered when the noisy largest "
+                + "vote share reaches \(v.thresholdShare), σ₁ = \(v.thresholdNoiseRatio)·σ₂, ε = \(v.epsilon) per partner at δ = \(v.delta)"
+        }
+        return text
     }
 }

@@ -72,6 +72,10 @@ public struct SeedTree: Sendable, Hashable, CustomStringConvertible {
         case hybrid = 24
         /// The public molecules drawn into the partner's hybrid.
         case hybridDraw = 25
+        /// The partner's split of its molecules into noisy-vote shards, and their sub-teachers.
+        case voteShards = 26
+        /// The partner's shares of the noisy-vote noise (a simulation's reproducible noise; a deployment draws from the system).
+        case voteNoise = 27
 
         // A clinical simulation's stages (`concord clinical simulate`).
         /// The starting parameters of a clinical model when a preset draws them (FLamby's PyTorch-style initialisation).

@@ -12,7 +12,9 @@ import ConcordML
 /// offline ``MembershipAttack/likelihoodRatio``, whose shadow students the attacker trains with
 /// the student's recipe on random parts of the student's public selection labelled by the
 /// consensus (public data it holds). Nothing in a target is ever in a shadow's training set
-/// except a member that is itself a public molecule.
+/// except a member that is itself a public molecule. A run with noisy votes (``NoisyVotes``)
+/// releases no annotation, so only the consensus and the student are attacked; there a public
+/// molecule left unanswered counts as P(active) 0.5.
 public struct MembershipAudit: Sendable, Hashable {
     /// The audit's settings.
     public struct Options: Sendable, Hashable {
@@ -94,6 +96,10 @@ public struct MembershipAudit: Sendable, Hashable {
             shadowP.append(await shadow.predictProbability(features))
         }
 
+        // With noisy votes the partners release no annotation, and a molecule left unanswered is itself
+        // a release (the threshold saw its votes): it reads as P(active) 0.5, certainty 0.
+        let released = run.noisyVotes == nil
+        let consensusP = released ? consensus.probabilities : consensus.probabilities.map { $0.isNaN ? 0.5 : $0 }
         var figures: [AttackFigure] = [], scored: [(scores: [Double], members: Int, figure: AttackFigure)] = []
         for t in targets {
             let name = "T\(t.partner + 1)"
@@ -102,11 +108,13 @@ public struct MembershipAudit: Sendable, Hashable {
             let labels = rows.map { data.labels[$0] }
             let near = neighbours.subset(at)
             let annotation = run.annotations[t.partner]
-            let scores: [(AuditedArtefact, MembershipAttack, [Double])] = [
+            let annotationScores: [(AuditedArtefact, MembershipAttack, [Double])] = !released ? [] : [
                 (.annotations, .domainDistance, MembershipAttacks.domainDistance(annotation.domainDistances, abstained: annotation.abstained, neighbours: near)),
                 (.annotations, .confidence, MembershipAttacks.confidence(annotation.probabilities, abstained: annotation.abstained, labels: labels, neighbours: near)),
-                (.consensus, .confidence, MembershipAttacks.confidence(consensus.probabilities, labels: labels, neighbours: near)),
-                (.consensus, .certainty, MembershipAttacks.certainty(consensus.probabilities, neighbours: near)),
+            ]
+            let scores: [(AuditedArtefact, MembershipAttack, [Double])] = annotationScores + [
+                (.consensus, .confidence, MembershipAttacks.confidence(consensusP, labels: labels, neighbours: near)),
+                (.consensus, .certainty, MembershipAttacks.certainty(consensusP, neighbours: near)),
                 (.student, .loss, MembershipAttacks.loss(at.map { studentP[$0] }, labels: labels)),
                 (.student, .likelihoodRatio, MembershipAttacks.likelihoodRatio(at.map { studentP[$0] }, shadows: shadowP.map { s in at.map { s[$0] } },
                                                                                labels: labels)),

@@ -31,10 +31,12 @@ public enum PrivacyStudy {
             let cache = PoolFeatureCache(pool: variant.pool, options: variant.settings.fingerprint)
             var figures: [AttackFigure] = [], notes: [String] = [], closures: [Double] = [], mccs: [Double] = []
             var chance: [WorstAttack] = []  // per permutation, the worst over every seed so far
+            var releases: [NoisyVoteRelease] = []
             for seed in seeds {
                 let run = try await Simulation.runSeed(data: data, pool: variant.pool, preferred: variant.preferred, settings: variant.settings,
                                                        seed: seed, poolCache: cache, progress: progress)
                 let audit = try await MembershipAudit.run(run, data: data, settings: variant.settings, options: options, progress: progress)
+                if let release = run.noisyVotes { releases.append(release) }
                 figures += audit.figures
                 chance = chance.isEmpty ? audit.chance : zip(chance, audit.chance).map {
                     WorstAttack(auc: max($0.auc, $1.auc), tprAt1pctFPR: max($0.tprAt1pctFPR, $1.tprAt1pctFPR))
@@ -49,7 +51,8 @@ public enum PrivacyStudy {
             results.append(PrivacyVariantResult(mode: variant.mode, epsilon: variant.epsilon, closure: mean(closures), studentMCC: mean(mccs),
                                                 attack: WorstAttack(figures), breakdown: figures, notes: notes,
                                                 attackChance: chance.isEmpty ? nil : WorstAttack(auc: mean(chance.map(\.auc)) ?? 0,
-                                                                                               tprAt1pctFPR: mean(chance.map(\.tprAt1pctFPR)) ?? 0)))
+                                                                                               tprAt1pctFPR: mean(chance.map(\.tprAt1pctFPR)) ?? 0),
+                                                noisyVotes: releases))
         }
         return results
     }
@@ -76,16 +79,35 @@ public struct PrivacyVariantResult: Sendable, Hashable, Codable {
     /// The worst case of pure chance over the same figures (membership labels permuted; the mean over
     /// permutations of the worst over seeds, partners, artefacts and attacks): what ``attack`` would be without any leak.
     public var attackChance: WorstAttack?
+    /// The δ of ``epsilon`` (null when the variant is not private).
+    public var delta: Double? { noisyVotes.first?.delta }
+    /// Public molecules answered (labelled for the student) by a noisy-vote variant, mean over seeds.
+    public var answered: Double? { noisyVotes.isEmpty ? nil : Double(noisyVotes.reduce(0) { $0 + $1.answered }) / Double(noisyVotes.count) }
+    /// Each seed's noisy-vote release (empty when the variant is not private).
+    public var noisyVotes: [NoisyVoteRelease]
 
     enum CodingKeys: String, CodingKey {
-        case mode, epsilon, closure, attack, breakdown, notes
-        case studentMCC = "student_mcc", attackChance = "attack_chance"
+        case mode, epsilon, delta, answered, closure, attack, breakdown, notes
+        case studentMCC = "student_mcc", attackChance = "attack_chance", noisyVotes = "noisy_votes"
     }
 
     public init(mode: String, epsilon: Double?, closure: Double?, studentMCC: Double?, attack: WorstAttack?, breakdown: [AttackFigure], notes: [String],
-                attackChance: WorstAttack? = nil) {
+                attackChance: WorstAttack? = nil, noisyVotes: [NoisyVoteRelease] = []) {
         self.mode = mode; self.epsilon = epsilon; self.closure = closure; self.studentMCC = studentMCC; self.attack = attack
-        self.breakdown = breakdown; self.notes = notes; self.attackChance = attackChance
+        self.breakdown = breakdown; self.notes = notes; self.attackChance = attackChance; self.noisyVotes = noisyVotes
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        mode = try c.decode(String.self, forKey: .mode)
+        epsilon = try c.decodeIfPresent(Double.self, forKey: .epsilon)
+        closure = try c.decodeIfPresent(Double.self, forKey: .closure)
+        studentMCC = try c.decodeIfPresent(Double.self, forKey: .studentMCC)
+        attack = try c.decodeIfPresent(WorstAttack.self, forKey: .attack)
+        breakdown = try c.decode([AttackFigure].self, forKey: .breakdown)
+        notes = try c.decode([String].self, forKey: .notes)
+        attackChance = try c.decodeIfPresent(WorstAttack.self, forKey: .attackChance)
+        noisyVotes = try c.decodeIfPresent([NoisyVoteRelease].self, forKey: .noisyVotes) ?? []
     }
 
     /// Writes every key, `null` for an absent value.
@@ -99,6 +121,9 @@ public struct PrivacyVariantResult: Sendable, Hashable, Codable {
         try c.encode(breakdown, forKey: .breakdown)
         try c.encode(notes, forKey: .notes)
         try c.encode(attackChance, forKey: .attackChance)
+        try c.encode(delta, forKey: .delta)
+        try c.encode(answered, forKey: .answered)
+        try c.encode(noisyVotes, forKey: .noisyVotes)
     }
 
     /// The mean AUC and TPR at 1% FPR of each partner, artefact and attack over the seeds, in the order first met.

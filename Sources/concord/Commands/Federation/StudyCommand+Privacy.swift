@@ -4,17 +4,28 @@ import ConcordML
 import Foundation
 
 extension StudyCommand {
-    /// Refuses the privacy study's options where they mean nothing, and `--epsilons` until a private mode exists.
+    /// Refuses the privacy study's options where they mean nothing.
     func validatePrivacy() throws {
         if epsilons != nil {
             guard study == .privacy else { throw ValidationError("--epsilons is for concord study privacy") }
-            throw ValidationError("--epsilons: no private mode exists yet (DP teachers and PATE votes are still to come), "
-                                  + "so there is no ε to audit; run without --epsilons to audit the non-private presets")
+            _ = try epsilonList()
         }
         guard study == .privacy else { return }
         guard shadows >= 2 else { throw ValidationError("--shadows must be at least 2 (the likelihood-ratio attack fits a variance)") }
         guard dataset.task == .classification else {
             throw ValidationError("concord study privacy audits classification federations; --task regression is not audited yet")
+        }
+    }
+
+    /// The budgets of `--epsilons`, each a positive number.
+    func epsilonList() throws -> [Double] {
+        guard let epsilons else { return [] }
+        return try epsilons.split(separator: ",").map { part in
+            let text = part.trimmingCharacters(in: .whitespaces)
+            guard let value = Double(text), value > 0, value.isFinite else {
+                throw ValidationError("--epsilons takes positive numbers separated by commas, e.g. 1,4,8,16; '\(text)' is not one")
+            }
+            return value
         }
     }
 
@@ -45,6 +56,20 @@ extension StudyCommand {
                                                  pool: mosesOnly ? Array(pool[min(preferred, pool.count)...]) : pool,
                                                  preferred: mosesOnly ? 0 : preferred))
         }
+        for epsilon in try epsilonList() {
+            var settings = try federation.settings()  // the preset given, else the default
+            settings.singleTeacherStudents = false
+            settings.hybrids = false
+            settings.transferSelection = .random
+            settings.teacherHeads = false
+            settings.calibrate = false
+            if settings.soft.weighting == .domain { settings.soft.weighting = .none }
+            let votes = NoisyVoteSettings(epsilon: epsilon, shardsPerPartner: voteShards, queries: voteQueries)
+            settings.transferSize = votes.queries
+            settings.noisyVotes = votes
+            do { try settings.validate() } catch { throw ValidationError("noisy votes at ε = \(epsilon): \(error)") }
+            variants.append(PrivacyStudy.Variant(mode: "noisy-votes", epsilon: epsilon, settings: settings, pool: pool, preferred: preferred))
+        }
         let audit = MembershipAudit.Options(shadows: shadows)
         let bar = ProgressBar(quiet: quiet)
         let clock = ContinuousClock(), start = clock.now
@@ -64,10 +89,10 @@ extension StudyCommand {
     static func privacyTable(_ study: PrivacyStudyResults) -> [String] {
         func f(_ v: Double?) -> String { v.map { String(format: "%.3f", $0) } ?? "–" }
         func pad(_ s: String, _ n: Int) -> String { s.padding(toLength: max(n, s.count + 1), withPad: " ", startingAt: 0) }
-        var lines = [pad("mode", 10) + pad("epsilon", 9) + pad("closure", 9) + pad("student MCC", 13) + pad("worst AUC", 11) + pad("worst TPR@1%FPR", 17)
+        var lines = [pad("mode", 12) + pad("epsilon", 9) + pad("answered", 10) + pad("closure", 9) + pad("student MCC", 13) + pad("worst AUC", 11) + pad("worst TPR@1%FPR", 17)
                      + "chance: worst AUC / TPR@1%FPR"]
         for v in study.variants {
-            lines.append(pad(v.mode, 10) + pad(f(v.epsilon), 9) + pad(f(v.closure), 9) + pad(f(v.studentMCC), 13)
+            lines.append(pad(v.mode, 12) + pad(f(v.epsilon), 9) + pad(v.answered.map { String(format: "%.0f", $0) } ?? "–", 10) + pad(f(v.closure), 9) + pad(f(v.studentMCC), 13)
                          + pad(f(v.attack?.auc), 11) + pad(f(v.attack?.tprAt1pctFPR), 17) + "\(f(v.attackChance?.auc)) / \(f(v.attackChance?.tprAt1pctFPR))")
         }
         lines.append("(chance: the same worst case with membership labels permuted, i.e. with no leak at all)")

@@ -26,7 +26,8 @@ struct StudyCommand: AsyncParsableCommand {
               gap between the average partner and T0. Always draws from ChEMBL + MOSES (MOSES only for the poc variants).
             privacy: a membership-inference audit of each partner's annotations, the consensus and the published student
               (AUC and TPR at 1% FPR per partner, worst over partners and artefacts), for --preset poc and default
-              (both when no preset is given); --epsilons is refused until a private mode exists.
+              (both when no preset is given); with --epsilons also PATE-style noisy votes at each budget per partner
+              (δ = 1e-5; --vote-shards sub-teachers per partner, --vote-queries public molecules considered).
             Every study runs the federation once per seed (--seeds) and reports means with 95% confidence intervals.
             With --task regression every study reports test RMSE instead of MCC (selection compares random and best; options
               compares the regression default's options against regression poc, with the closure measured in RMSE).
@@ -47,8 +48,14 @@ struct StudyCommand: AsyncParsableCommand {
     @Option(help: "Student sizes (student-size), comma-separated.")
     var sizes: String = "100,250,500,1000,2500,5000,10000,25000,50000"
 
-    @Option(help: "Privacy budgets per partner to audit (privacy; no private mode exists yet, so any value is refused).")
+    @Option(help: "Privacy budgets ε per partner at which the privacy study runs noisy votes, comma-separated (e.g. 1,4,8,16).")
     var epsilons: String?
+
+    @Option(parsing: .unconditional, help: "Noisy votes: disjoint shards, each with its own sub-teacher, per partner (privacy with --epsilons).")
+    var voteShards: Int = NoisyVoteSettings(epsilon: 1).shardsPerPartner
+
+    @Option(parsing: .unconditional, help: "Noisy votes: public molecules considered, on which the budget is spent (privacy with --epsilons).")
+    var voteQueries: Int = NoisyVoteSettings(epsilon: 1).queries
 
     @Option(parsing: .unconditional, help: "Shadow students of the privacy study's likelihood-ratio attack (at least 2).")
     var shadows: Int = 4
