@@ -69,6 +69,8 @@ struct StudyPrivacyTests {
             #expect(Set(breakdown.compactMap { $0["artefact"] as? String }) == ["consensus", "student"])
         }
         #expect(r.stdout.split(separator: "\n").contains { $0.hasPrefix("noisy-votes 2.000") }, "\(r.stdout)")
+        let report = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(report.contains("Closure against ε") && report.contains("noisy-votes ε = 16.0"))
     }
 
     @Test("--preset poc audits poc alone", .timeLimit(.minutes(5)))

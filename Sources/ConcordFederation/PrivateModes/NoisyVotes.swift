@@ -189,6 +189,13 @@ public struct NoisyVoteRelease: Sendable, Hashable, Codable {
     /// Answered molecules whose noisy label differs from the noiseless vote majority.
     public var flipped: Int
 
+    public init(voters: Int, partners: Int, considered: Int, answered: Int, thresholdSigma: Double, answerSigma: Double, threshold: Double,
+                epsilon: Double, delta: Double, epsilonSpent: Double, flipped: Int) {
+        self.voters = voters; self.partners = partners; self.considered = considered; self.answered = answered
+        self.thresholdSigma = thresholdSigma; self.answerSigma = answerSigma; self.threshold = threshold
+        self.epsilon = epsilon; self.delta = delta; self.epsilonSpent = epsilonSpent; self.flipped = flipped
+    }
+
     enum CodingKeys: String, CodingKey {
         case voters, partners, considered, answered, threshold, epsilon, delta, flipped
         case thresholdSigma = "threshold_sigma", answerSigma = "answer_sigma", epsilonSpent = "epsilon_spent"

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConcordFederation
 import ConcordML
+import ConcordReport
 import Foundation
 
 extension StudyCommand {
@@ -80,9 +81,11 @@ extension StudyCommand {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let file = directory.appendingPathComponent("results.json")
         try ResultsJSON.encoder().encode(study).write(to: file)
+        let report = directory.appendingPathComponent("report.html")
+        try HTMLReport.render(study).write(to: report, atomically: true, encoding: .utf8)
         print("privacy on \(dataset.name), seeds \(federation.seedList.map(String.init).joined(separator: ","))")
         for line in Self.privacyTable(study) { print(line) }
-        print(String(format: "Total %.1f s. Results: ", study.seconds) + file.path)
+        print(String(format: "Total %.1f s. Results: ", study.seconds) + file.path + ", report: " + report.path)
     }
 
     /// The printed summary: one line per variant, then each partner's AUC / TPR at 1% FPR per artefact and attack (means over seeds).
