@@ -166,6 +166,23 @@ struct GNMaxAnalysisTests {
         #expect(try GNMaxAnalysis.queryBudget(epsilon: 1, delta: 1e-5, thresholdSigma: 1e12, answerSigma: 1e12) == GNMaxAnalysis.queryBudgetLimit)
     }
 
+    @Test("Calibration returns the smallest σ₂ (σ₁ at the stated ratio) whose queries fit the budget")
+    func calibration() throws {
+        for (epsilon, queries, ratio) in [(2.0, 640, 3.75), (1.0, 8_500, 5.0), (8.0, 100, 1.0)] {
+            let (sigma1, sigma2) = try GNMaxAnalysis.calibrate(epsilon: epsilon, delta: 1e-5, queries: queries, thresholdRatio: ratio)
+            print("calibrated for ε \(epsilon) at δ 1e-5, \(queries) answered queries, σ₁/σ₂ \(ratio): σ₁ \(sigma1), σ₂ \(sigma2)")
+            #expect(abs(sigma1 / sigma2 - ratio) <= 1e-12 * ratio)
+            let fitted = try GNMaxAnalysis(thresholdSigma: sigma1, answerSigma: sigma2, threshold: 0)
+            #expect(try fitted.dataIndependentEpsilon(addingConsidered: queries, answered: queries, delta: 1e-5) <= epsilon)
+            let smaller = try GNMaxAnalysis(thresholdSigma: sigma1 * (1 - 1e-6), answerSigma: sigma2 * (1 - 1e-6), threshold: 0)
+            #expect(try smaller.dataIndependentEpsilon(addingConsidered: queries, answered: queries, delta: 1e-5) > epsilon)
+            #expect(try GNMaxAnalysis.queryBudget(epsilon: epsilon, delta: 1e-5, thresholdSigma: sigma1, answerSigma: sigma2) >= queries)
+        }
+        #expect(throws: PrivacyError.self) { try GNMaxAnalysis.calibrate(epsilon: 1, delta: 1e-5, queries: 0) }
+        #expect(throws: PrivacyError.self) { try GNMaxAnalysis.calibrate(epsilon: 0, delta: 1e-5, queries: 10) }
+        #expect(throws: PrivacyError.self) { try GNMaxAnalysis.calibrate(epsilon: 1, delta: 1e-5, queries: 10, thresholdRatio: -1) }
+    }
+
     @Test("Invalid input is refused with a clear error and records nothing")
     func refusals() throws {
         for (s1, s2, t) in [(0.0, 40.0, 200.0), (150, -1, 200), (.nan, 40, 200), (150, .infinity, 200), (150, 40, .nan)] {
