@@ -54,6 +54,23 @@ public struct RDPAccountant: Sendable, Hashable, Codable {
         }
     }
 
+    /// Composes `count` releases of any mechanism whose RDP at each of the accountant's ``orders``
+    /// is given (in the same order), for mechanisms this type has no method of its own for.
+    /// - Throws: ``PrivacyError`` `.invalidParameter` for a negative count, a curve whose length is
+    ///   not the number of orders, or a negative or NaN value in it (an infinite one is allowed: the
+    ///   order then never gives the smallest ε).
+    public mutating func compose(rdp curve: [Double], count: Int = 1) throws(PrivacyError) {
+        guard count >= 0 else { throw PrivacyError(.invalidParameter, "a release count cannot be negative", context: .init(parameter: "count", value: Double(count))) }
+        guard curve.count == orders.count else {
+            throw PrivacyError(.invalidParameter, "an RDP curve needs one value per order of the accountant (\(orders.count))", context: .init(parameter: "rdp", value: Double(curve.count)))
+        }
+        if let bad = curve.first(where: { !($0 >= 0) }) {
+            throw PrivacyError(.invalidParameter, "an RDP value must be non-negative", context: .init(parameter: "rdp", value: bad))
+        }
+        if count == 0 { return }
+        for k in rdp.indices { rdp[k] += Double(count) * curve[k] }
+    }
+
     /// The smallest ε over the orders for which the composed releases are (ε, δ)-DP, and its order.
     /// - Throws: ``PrivacyError`` `.invalidParameter` when δ is not in (0, 1).
     public func epsilon(delta: Double) throws(PrivacyError) -> (epsilon: Double, order: Double) {
