@@ -46,15 +46,18 @@ extension ClassificationTask {
             let total = votes.reduce(0) { $0 + $1[m] }
             if (Double(total) > Double(plan.voters) / 2 ? 1 : 0) != labels[j] { flipped += 1 }
         }
-        let spent: Double
+        let spent: Double, dataDependent: Double
         do {
             spent = try NoisyVotes.accountant(considered: considered, answered: answered.count, thresholdSigma: plan.thresholdSigma,
                                               answerSigma: plan.answerSigma).epsilon(delta: plan.delta).epsilon
+            dataDependent = try NoisyVotes.dataDependentEpsilon(considered: considered, answeredVotes: answered.map { m in votes.reduce(0) { $0 + $1[m] } },
+                                                                plan: plan)
         } catch { throw .invalidSetting("the noisy votes' accountant refused the release", cause: error) }
         let consensus = Consensus(scheme: input.settings.scheme, partners: Array(names.prefix(k)), probabilities: probabilities, contributions: [])
         let release = NoisyVoteRelease(voters: plan.voters, partners: k, considered: considered, answered: answered.count,
                                        thresholdSigma: plan.thresholdSigma, answerSigma: plan.answerSigma, threshold: plan.threshold,
-                                       epsilon: plan.epsilon, delta: plan.delta, epsilonSpent: spent, flipped: flipped)
+                                       epsilon: plan.epsilon, delta: plan.delta, epsilonSpent: spent, epsilonDataDependent: dataDependent,
+                                       flipped: flipped)
         return PrivateFederation(consensus: [input.settings.scheme: consensus], release: release)
     }
 }

@@ -42,6 +42,23 @@ public enum NoisyVotes {
         return accountant
     }
 
+    /// PATE's data-dependent ε at `delta` (see ``NoisyVoteRelease/epsilonDataDependent``): `considered`
+    /// threshold checks at σ₁'s data-independent cost, and each answered molecule's GNMax RDP at σ₂
+    /// from its noiseless two-class histogram (N − c, c).
+    /// - Throws: ``PrivacyError`` for invalid votes or σ.
+    public static func dataDependentEpsilon(considered: Int, answeredVotes: [Int], plan: Plan) throws(PrivacyError) -> Double {
+        var accountant = try accountant(considered: considered, answered: 0, thresholdSigma: plan.thresholdSigma, answerSigma: plan.answerSigma)
+        let n = Double(plan.voters)
+        // Equal histograms give equal curves: compose each distinct count once, as often as it occurs.
+        var occurrences: [Int: Int] = [:]
+        for c in answeredVotes { occurrences[c, default: 0] += 1 }
+        for (c, count) in occurrences.sorted(by: { $0.key < $1.key }) {
+            let curve = try GNMaxAnalysis.answerRDP(votes: [n - Double(c), Double(c)], sigma: plan.answerSigma, orders: accountant.orders)
+            try accountant.compose(rdp: curve, count: count)
+        }
+        return try accountant.epsilon(delta: plan.delta).epsilon
+    }
+
     /// The noise for `settings` with `voters` sub-teachers over `partners` partners: σ₂ is the
     /// smallest (to 1e-6 relative) for which `settings.queries` molecules, all answered, stay within ε.
     /// - Throws: ``FederationError/invalidSetting(_:field:cause:)``.
@@ -186,18 +203,26 @@ public struct NoisyVoteRelease: Sendable, Hashable, Codable {
     public var epsilon: Double, delta: Double
     /// The data-independent ε of what was actually answered (at most ``epsilon``).
     public var epsilonSpent: Double
+    /// PATE's data-dependent ε of the same release: the threshold checks at their data-independent
+    /// cost plus each answer's data-dependent RDP from its noiseless votes (ConcordPrivacy's
+    /// `GNMaxAnalysis.answerRDP`). It is computed from the private votes, so it is a diagnostic of
+    /// how clear the consensus was, not a guarantee to publish (PATE adds smooth-sensitivity noise
+    /// to release it; Concord does not yet). Nil when not measured.
+    public var epsilonDataDependent: Double?
     /// Answered molecules whose noisy label differs from the noiseless vote majority.
     public var flipped: Int
 
     public init(voters: Int, partners: Int, considered: Int, answered: Int, thresholdSigma: Double, answerSigma: Double, threshold: Double,
-                epsilon: Double, delta: Double, epsilonSpent: Double, flipped: Int) {
+                epsilon: Double, delta: Double, epsilonSpent: Double, epsilonDataDependent: Double? = nil, flipped: Int) {
         self.voters = voters; self.partners = partners; self.considered = considered; self.answered = answered
         self.thresholdSigma = thresholdSigma; self.answerSigma = answerSigma; self.threshold = threshold
-        self.epsilon = epsilon; self.delta = delta; self.epsilonSpent = epsilonSpent; self.flipped = flipped
+        self.epsilon = epsilon; self.delta = delta; self.epsilonSpent = epsilonSpent; self.epsilonDataDependent = epsilonDataDependent
+        self.flipped = flipped
     }
 
     enum CodingKeys: String, CodingKey {
         case voters, partners, considered, answered, threshold, epsilon, delta, flipped
         case thresholdSigma = "threshold_sigma", answerSigma = "answer_sigma", epsilonSpent = "epsilon_spent"
+        case epsilonDataDependent = "epsilon_data_dependent"
     }
 }

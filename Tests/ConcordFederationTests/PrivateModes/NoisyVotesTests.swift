@@ -37,6 +37,21 @@ struct NoisyVotesTests {
         #expect(throws: FederationError.self) { try NoisyVotes.plan(settings: NoisyVoteSettings(epsilon: 1, thresholdShare: 0.4), voters: 9, partners: 3) }
     }
 
+    @Test("the data-dependent ε: clear majorities cost far less than the guarantee, an even split costs exactly the data-independent bound")
+    func dataDependent() throws {
+        let plan = try NoisyVotes.plan(settings: NoisyVoteSettings(epsilon: 8, queries: 500), voters: 200, partners: 4)
+        let spent = try NoisyVotes.accountant(considered: 500, answered: 500, thresholdSigma: plan.thresholdSigma, answerSigma: plan.answerSigma)
+            .epsilon(delta: plan.delta).epsilon
+        let even = try NoisyVotes.dataDependentEpsilon(considered: 500, answeredVotes: [Int](repeating: 100, count: 500), plan: plan)
+        #expect(abs(even - spent) < 1e-9 * spent)
+        let clear = try NoisyVotes.dataDependentEpsilon(considered: 500, answeredVotes: [Int](repeating: 200, count: 500), plan: plan)
+        let fewer = try NoisyVotes.accountant(considered: 500, answered: 0, thresholdSigma: plan.thresholdSigma, answerSigma: plan.answerSigma)
+            .epsilon(delta: plan.delta).epsilon
+        #expect(clear < spent && clear >= fewer - 1e-12, "unanimous answers cost little beyond the threshold checks")
+        let mixed = try NoisyVotes.dataDependentEpsilon(considered: 500, answeredVotes: (0..<500).map { $0 % 2 == 0 ? 200 : 100 }, plan: plan)
+        #expect(clear < mixed && mixed < spent)
+    }
+
     @Test("threshold and labels: the noisy largest count against T, the noisy active count against N/2")
     func thresholdAndLabels() throws {
         var plan = try NoisyVotes.plan(settings: NoisyVoteSettings(epsilon: 8, queries: 10), voters: 10, partners: 2)
@@ -106,6 +121,8 @@ struct NoisyVotesTests {
         #expect(consensus.covered.allSatisfy { consensus.probabilities[$0] == 0 || consensus.probabilities[$0] == 1 })
         #expect(consensus.covered.allSatisfy { $0 < release.considered })
         #expect(release.epsilon <= 4 && release.epsilonSpent <= release.epsilon && release.delta == 1e-5)
+        let dataDependent = try #require(release.epsilonDataDependent)
+        #expect(dataDependent > 0 && dataDependent <= release.epsilonSpent * (1 + 1e-9))
         #expect(run.weights.isEmpty, "the coordinator holds no partner's weights")
         #expect(Set(run.selection.rows).isSubset(of: Set(consensus.covered)), "the student learns answered molecules only")
         #expect(run.models.contains { $0.name == "S-F3" })

@@ -183,6 +183,24 @@ struct GNMaxAnalysisTests {
         #expect(throws: PrivacyError.self) { try GNMaxAnalysis.calibrate(epsilon: 1, delta: 1e-5, queries: 10, thresholdRatio: -1) }
     }
 
+    @Test("One answer's data-dependent curve is what recording an answered query adds beyond recording it unanswered")
+    func answerCurve() throws {
+        var answered = try GNMaxAnalysis(thresholdSigma: 150, answerSigma: 40, threshold: 200)
+        var declined = answered
+        try answered.record(votes: [230, 15, 5], answered: true)
+        try declined.record(votes: [230, 15, 5], answered: false)
+        let curve = try GNMaxAnalysis.answerRDP(votes: [230, 15, 5], sigma: 40, orders: answered.orders)
+        for (k, value) in curve.enumerated() {
+            let added = answered.dataDependentRDP.rdp[k] - declined.dataDependentRDP.rdp[k]
+            #expect(abs(value - added) <= 1e-12 * max(1, abs(added)))
+            #expect(value <= answered.orders[k] / (40 * 40) * (1 + 1e-12))
+        }
+        #expect(try GNMaxAnalysis.answerRDP(votes: [125, 125], sigma: 40, orders: [2, 8]) == [2.0 / 1_600, 8.0 / 1_600])
+        #expect(throws: PrivacyError.self) { try GNMaxAnalysis.answerRDP(votes: [], sigma: 40) }
+        #expect(throws: PrivacyError.self) { try GNMaxAnalysis.answerRDP(votes: [1, -1], sigma: 40) }
+        #expect(throws: PrivacyError.self) { try GNMaxAnalysis.answerRDP(votes: [1, 1], sigma: 0) }
+    }
+
     @Test("Invalid input is refused with a clear error and records nothing")
     func refusals() throws {
         for (s1, s2, t) in [(0.0, 40.0, 200.0), (150, -1, 200), (.nan, 40, 200), (150, .infinity, 200), (150, 40, .nan)] {

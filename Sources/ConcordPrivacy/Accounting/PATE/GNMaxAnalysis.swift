@@ -175,4 +175,20 @@ public struct GNMaxAnalysis: Sendable, Hashable {
     static func answerCurve(sigma: Double, orders: [Double]) -> [Double] {
         orders.map { PATEBounds.dataIndependent(variance: sigma * sigma, order: $0) }
     }
+
+    /// The data-dependent RDP of one GNMax answer with noise `sigma` on the noiseless histogram
+    /// `votes`, at each order (Theorem 6 with Proposition 7's q̃; never above `λ/σ²`), for a
+    /// mechanism whose threshold step differs from ``record(votes:answered:)``'s and is accounted apart.
+    /// Like ``epsilon(delta:)``'s data-dependent figure, it is a function of the private votes.
+    /// - Throws: ``PrivacyError`` `.invalidParameter` for an empty histogram, a negative or
+    ///   non-finite count, or a σ that is not a positive number.
+    public static func answerRDP(votes: [Double], sigma: Double, orders: [Double] = RDPAccountant.defaultOrders) throws(PrivacyError) -> [Double] {
+        guard !votes.isEmpty else { throw PrivacyError(.invalidParameter, "a vote histogram needs at least one class", context: .init(parameter: "votes")) }
+        if let bad = votes.first(where: { !($0 >= 0 && $0.isFinite) }) {
+            throw PrivacyError(.invalidParameter, "vote counts must be finite and non-negative", context: .init(parameter: "votes", value: bad))
+        }
+        guard sigma > 0, sigma.isFinite else { throw PrivacyError(.invalidParameter, "σ must be a positive number", context: .init(parameter: "sigma", value: sigma)) }
+        let logQ = PATEBounds.logNonPlurality(votes: votes, sigma: sigma)
+        return orders.map { PATEBounds.dataDependent(logQ: logQ, variance: sigma * sigma, order: $0) }
+    }
 }
