@@ -24,7 +24,7 @@ public struct NoisyVoteSettings: Sendable, Hashable {
     /// σ₁ / σ₂ (PATE 2018 on MNIST: 150 / 40).
     public var thresholdNoiseRatio: Double
 
-    public init(epsilon: Double, delta: Double = 1e-5, shardsPerPartner: Int = 32, queries: Int = 1_000,
+    public init(epsilon: Double, delta: Double = 1e-5, shardsPerPartner: Int = 8, queries: Int = 1_000,
                 thresholdShare: Double = 0.7, thresholdNoiseRatio: Double = 2) {
         self.epsilon = epsilon; self.delta = delta; self.shardsPerPartner = shardsPerPartner; self.queries = queries
         self.thresholdShare = thresholdShare; self.thresholdNoiseRatio = thresholdNoiseRatio
