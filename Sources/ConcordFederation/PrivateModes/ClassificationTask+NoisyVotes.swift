@@ -39,19 +39,19 @@ extension ClassificationTask {
             shares.append(try team.share(answered.map { votes[i][$0] }, sigma: plan.answerSigma / 2.0.squareRoot(), partners: k, noise: noise(i, "answer")))
         }
         let labels = NoisyVotes.labels(answerSums: try NoisyVotes.sum(shares), plan: plan)
+        // The noiseless vote totals of the answered molecules (the coordinator never holds them; for the release's figures).
+        let totals = answered.map { m in votes.reduce(0) { $0 + $1[m] } }
         var probabilities = [Double](repeating: .nan, count: input.transfer.count)
         var flipped = 0
         for (j, m) in answered.enumerated() {
             probabilities[m] = Double(labels[j])
-            let total = votes.reduce(0) { $0 + $1[m] }
-            if (Double(total) > Double(plan.voters) / 2 ? 1 : 0) != labels[j] { flipped += 1 }
+            if (Double(totals[j]) > Double(plan.voters) / 2 ? 1 : 0) != labels[j] { flipped += 1 }
         }
         let spent: Double, dataDependent: Double
         do {
-            spent = try NoisyVotes.accountant(considered: considered, answered: answered.count, thresholdSigma: plan.thresholdSigma,
-                                              answerSigma: plan.answerSigma).epsilon(delta: plan.delta).epsilon
-            dataDependent = try NoisyVotes.dataDependentEpsilon(considered: considered, answeredVotes: answered.map { m in votes.reduce(0) { $0 + $1[m] } },
-                                                                plan: plan)
+            spent = try GNMaxAnalysis.dataIndependentRDP(considered: considered, answered: answered.count, thresholdSigma: plan.thresholdSigma,
+                                                         answerSigma: plan.answerSigma).epsilon(delta: plan.delta).epsilon
+            dataDependent = try NoisyVotes.dataDependentEpsilon(considered: considered, answeredVotes: totals, plan: plan)
         } catch { throw .invalidSetting("the noisy votes' accountant refused the release", cause: error) }
         let consensus = Consensus(scheme: input.settings.scheme, partners: Array(names.prefix(k)), probabilities: probabilities, contributions: [])
         let release = NoisyVoteRelease(voters: plan.voters, partners: k, considered: considered, answered: answered.count,

@@ -32,22 +32,13 @@ public enum NoisyVotes {
         public var epsilon: Double, delta: Double
     }
 
-    /// The RDP of the data-independent bound over the accountant's orders: `considered` threshold
-    /// checks (Gaussian, σ₁) and `answered` GNMax answers (Gaussian, σ₂/√2).
-    public static func accountant(considered: Int, answered: Int, thresholdSigma: Double,
-                                  answerSigma: Double) throws(PrivacyError) -> RDPAccountant {
-        var accountant = RDPAccountant()
-        try accountant.composeGaussian(noiseMultiplier: thresholdSigma, count: considered)
-        try accountant.composeGaussian(noiseMultiplier: answerSigma / 2.0.squareRoot(), count: answered)
-        return accountant
-    }
-
     /// PATE's data-dependent ε at `delta` (see ``NoisyVoteRelease/epsilonDataDependent``): `considered`
     /// threshold checks at σ₁'s data-independent cost, and each answered molecule's GNMax RDP at σ₂
     /// from its noiseless two-class histogram (N − c, c).
     /// - Throws: ``PrivacyError`` for invalid votes or σ.
     public static func dataDependentEpsilon(considered: Int, answeredVotes: [Int], plan: Plan) throws(PrivacyError) -> Double {
-        var accountant = try accountant(considered: considered, answered: 0, thresholdSigma: plan.thresholdSigma, answerSigma: plan.answerSigma)
+        var accountant = try GNMaxAnalysis.dataIndependentRDP(considered: considered, answered: 0, thresholdSigma: plan.thresholdSigma,
+                                                              answerSigma: plan.answerSigma)
         let n = Double(plan.voters)
         // Equal histograms give equal curves: compose each distinct count once, as often as it occurs.
         var occurrences: [Int: Int] = [:]
@@ -60,28 +51,24 @@ public enum NoisyVotes {
     }
 
     /// The noise for `settings` with `voters` sub-teachers over `partners` partners: σ₂ is the
-    /// smallest (to 1e-6 relative) for which `settings.queries` molecules, all answered, stay within ε.
+    /// smallest (to 1e-9 relative, ConcordPrivacy's `GNMaxAnalysis.calibrate`) for which
+    /// `settings.queries` molecules, all answered, stay within ε.
     /// - Throws: ``FederationError/invalidSetting(_:field:cause:)``.
     public static func plan(settings: NoisyVoteSettings, voters: Int, partners: Int) throws(FederationError) -> Plan {
         try settings.validate()
         guard voters >= 1, partners >= 1 else { throw .invalidSetting("noisy votes need at least one partner with one sub-teacher") }
-        let q = settings.queries, ratio = settings.thresholdNoiseRatio
-        func epsilon(_ sigma: Double) throws(FederationError) -> Double {
-            do {
-                return try accountant(considered: q, answered: q, thresholdSigma: ratio * sigma, answerSigma: sigma)
-                    .epsilon(delta: settings.delta).epsilon
-            } catch { throw .invalidSetting("the noisy votes' accountant refused the plan", cause: error) }
-        }
-        var lo = 1e-3, hi = 1e9
-        guard try epsilon(hi) <= settings.epsilon else {
-            throw .invalidSetting("ε = \(settings.epsilon) cannot cover \(q) queries at δ = \(settings.delta) with any noise; consider fewer", field: "queries")
-        }
-        while hi / lo > 1 + 1e-6 {
-            let mid = (lo * hi).squareRoot()
-            if try epsilon(mid) <= settings.epsilon { hi = mid } else { lo = mid }
-        }
-        return Plan(voters: voters, partners: partners, queries: q, thresholdSigma: ratio * hi, answerSigma: hi,
-                    threshold: settings.thresholdShare * Double(voters), epsilon: try epsilon(hi), delta: settings.delta)
+        let q = settings.queries
+        do throws(PrivacyError) {
+            let (thresholdSigma, answerSigma) = try GNMaxAnalysis.calibrate(epsilon: settings.epsilon, delta: settings.delta, queries: q,
+                                                                            thresholdRatio: settings.thresholdNoiseRatio)
+            let epsilon = try GNMaxAnalysis.dataIndependentRDP(considered: q, answered: q, thresholdSigma: thresholdSigma, answerSigma: answerSigma)
+                .epsilon(delta: settings.delta).epsilon
+            return Plan(voters: voters, partners: partners, queries: q, thresholdSigma: thresholdSigma, answerSigma: answerSigma,
+                        threshold: settings.thresholdShare * Double(voters), epsilon: epsilon, delta: settings.delta)
+        } catch where error.code == .budgetExceeded {
+            throw .invalidSetting("ε = \(settings.epsilon) cannot cover \(q) queries at δ = \(settings.delta) with any noise; consider fewer", field: "queries",
+                                  cause: error)
+        } catch { throw .invalidSetting("the noisy votes' accountant refused the plan", cause: error) }
     }
 
     /// The molecules the coordinator answers: those whose summed noisy threshold count c̃ has

@@ -23,8 +23,10 @@ struct NoisyVotesTests {
         #expect(plan.epsilon <= 8 && plan.epsilon > 8 * (1 - 1e-4))
         #expect(abs(plan.thresholdSigma - votes.thresholdNoiseRatio * plan.answerSigma) < 1e-9)
         #expect(plan.threshold == votes.thresholdShare * 96)
-        // The same ε from the accountant directly.
-        let direct = try NoisyVotes.accountant(considered: 1_000, answered: 1_000, thresholdSigma: plan.thresholdSigma, answerSigma: plan.answerSigma)
+        // The same ε from the RDP accountant's Gaussian directly: threshold checks at σ₁, answers at σ₂/√2.
+        var direct = RDPAccountant()
+        try direct.composeGaussian(noiseMultiplier: plan.thresholdSigma, count: 1_000)
+        try direct.composeGaussian(noiseMultiplier: plan.answerSigma / 2.0.squareRoot(), count: 1_000)
         #expect(abs(try direct.epsilon(delta: 1e-5).epsilon - plan.epsilon) < 1e-12)
         // Without subsampling each Gaussian's RDP is α/(2z²): per query α/(2σ₁²) + α/σ₂².
         let alpha = direct.orders[10]
@@ -40,12 +42,12 @@ struct NoisyVotesTests {
     @Test("the data-dependent ε: clear majorities cost far less than the guarantee, an even split costs exactly the data-independent bound")
     func dataDependent() throws {
         let plan = try NoisyVotes.plan(settings: NoisyVoteSettings(epsilon: 8, queries: 500), voters: 200, partners: 4)
-        let spent = try NoisyVotes.accountant(considered: 500, answered: 500, thresholdSigma: plan.thresholdSigma, answerSigma: plan.answerSigma)
+        let spent = try GNMaxAnalysis.dataIndependentRDP(considered: 500, answered: 500, thresholdSigma: plan.thresholdSigma, answerSigma: plan.answerSigma)
             .epsilon(delta: plan.delta).epsilon
         let even = try NoisyVotes.dataDependentEpsilon(considered: 500, answeredVotes: [Int](repeating: 100, count: 500), plan: plan)
         #expect(abs(even - spent) < 1e-9 * spent)
         let clear = try NoisyVotes.dataDependentEpsilon(considered: 500, answeredVotes: [Int](repeating: 200, count: 500), plan: plan)
-        let fewer = try NoisyVotes.accountant(considered: 500, answered: 0, thresholdSigma: plan.thresholdSigma, answerSigma: plan.answerSigma)
+        let fewer = try GNMaxAnalysis.dataIndependentRDP(considered: 500, answered: 0, thresholdSigma: plan.thresholdSigma, answerSigma: plan.answerSigma)
             .epsilon(delta: plan.delta).epsilon
         #expect(clear < spent && clear >= fewer - 1e-12, "unanimous answers cost little beyond the threshold checks")
         let mixed = try NoisyVotes.dataDependentEpsilon(considered: 500, answeredVotes: (0..<500).map { $0 % 2 == 0 ? 200 : 100 }, plan: plan)

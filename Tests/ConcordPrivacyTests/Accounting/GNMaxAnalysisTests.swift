@@ -221,6 +221,8 @@ struct GNMaxAnalysisTests {
         #expect(throws: PrivacyError.self) { try analysis.dataIndependentEpsilon(addingConsidered: -1, answered: 0, delta: 1e-5) }
         #expect(throws: PrivacyError.self) { try GNMaxAnalysis.queryBudget(epsilon: -1, delta: 1e-5, thresholdSigma: 1, answerSigma: 1) }
         #expect(throws: PrivacyError.self) { try GNMaxAnalysis.queryBudget(epsilon: 1, delta: 1e-5, thresholdSigma: 0, answerSigma: 1) }
+        #expect(throws: PrivacyError.self) { try GNMaxAnalysis.dataIndependentRDP(considered: 1, answered: 1, thresholdSigma: 0, answerSigma: 1) }
+        #expect(throws: PrivacyError.self) { try GNMaxAnalysis.dataIndependentRDP(considered: -1, answered: 0, thresholdSigma: 1, answerSigma: 1) }
         var accountant = RDPAccountant()
         #expect(throws: PrivacyError.self) { try accountant.compose(rdp: [1, 2]) }
         #expect(throws: PrivacyError.self) { try accountant.compose(rdp: [Double](repeating: -1, count: accountant.orders.count)) }

@@ -17,12 +17,9 @@ extension GNMaxAnalysis {
         guard thresholdRatio > 0, thresholdRatio.isFinite else {
             throw PrivacyError(.invalidParameter, "the ratio σ₁/σ₂ must be finite and positive", context: .init(parameter: "threshold-ratio", value: thresholdRatio))
         }
-        let empty = try RDPAccountant(orders: orders)
         func fits(_ sigma: Double) throws(PrivacyError) -> Bool {
-            var accountant = empty
-            try accountant.compose(rdp: thresholdCurve(sigma: thresholdRatio * sigma, orders: orders), count: queries)
-            try accountant.compose(rdp: answerCurve(sigma: sigma, orders: orders), count: queries)
-            return try accountant.epsilon(delta: delta).epsilon <= epsilon
+            try dataIndependentRDP(considered: queries, answered: queries, thresholdSigma: thresholdRatio * sigma, answerSigma: sigma, orders: orders)
+                .epsilon(delta: delta).epsilon <= epsilon
         }
         let largest = 1e12
         var high = 1.0

@@ -131,6 +131,20 @@ public struct GNMaxAnalysis: Sendable, Hashable {
         return try accountant.epsilon(delta: delta).epsilon
     }
 
+    /// The data-independent RDP of `considered` threshold checks at σ₁ and `answered` answers at σ₂
+    /// (`considered·λ/(2σ₁²) + answered·λ/σ₂²` at each order), on a fresh accountant.
+    /// - Throws: ``PrivacyError`` `.invalidParameter` for a negative count, a σ that is not a
+    ///   positive number, or invalid orders.
+    public static func dataIndependentRDP(considered: Int, answered: Int, thresholdSigma: Double, answerSigma: Double,
+                                          orders: [Double] = RDPAccountant.defaultOrders) throws(PrivacyError) -> RDPAccountant {
+        try validate(sigma: thresholdSigma, name: "threshold-sigma")
+        try validate(sigma: answerSigma, name: "answer-sigma")
+        var accountant = try RDPAccountant(orders: orders)
+        try accountant.compose(rdp: thresholdCurve(sigma: thresholdSigma, orders: orders), count: considered)
+        try accountant.compose(rdp: answerCurve(sigma: answerSigma, orders: orders), count: answered)
+        return accountant
+    }
+
     /// The most queries answerable in any budget: 2⁵².
     public static let queryBudgetLimit = 1 << 52
 
