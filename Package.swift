@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "ConcordTesting", targets: ["ConcordTesting"]),
         .library(name: "ConcordClinical", targets: ["ConcordClinical"]),
         .library(name: "ConcordPrivacy", targets: ["ConcordPrivacy"]),
+        .library(name: "ConcordLinkage", targets: ["ConcordLinkage"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -166,6 +167,12 @@ let package = Package(
             dependencies: ["ConcordErrors", .product(name: "Crypto", package: "swift-crypto"), .product(name: "CryptoExtras", package: "swift-crypto")],
             swiftSettings: strict
         ),
+        .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        .target(
+            name: "ConcordLinkage",
+            dependencies: ["ConcordErrors", "ConcordData", "CSodium", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
         .target(
             name: "ConcordTesting",
             dependencies: ["ConcordChem", "ConcordML", "ConcordFederation", "ConcordSecurity",
@@ -188,6 +195,7 @@ let package = Package(
                 "ConcordWire",
                 "ConcordClinical",
                 "ConcordPrivacy",
+                "ConcordLinkage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -259,6 +267,11 @@ let package = Package(
         .testTarget(
             name: "ConcordClinicalTests",
             dependencies: ["ConcordClinical", "ConcordML", "ConcordData", "ConcordTesting", "ConcordPrivacy"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ConcordLinkageTests",
+            dependencies: ["ConcordLinkage", "ConcordData"],
             swiftSettings: strict
         ),
         .testTarget(
