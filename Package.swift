@@ -170,7 +170,7 @@ let package = Package(
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
         .target(
             name: "ConcordLinkage",
-            dependencies: ["ConcordErrors", "ConcordData", "CSodium", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["ConcordErrors", "ConcordData", "ConcordPrivacy", "CSodium", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
         .target(
@@ -271,7 +271,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ConcordLinkageTests",
-            dependencies: ["ConcordLinkage", "ConcordData"],
+            dependencies: ["ConcordLinkage", "ConcordData", "ConcordPrivacy"],
             swiftSettings: strict
         ),
         .testTarget(
