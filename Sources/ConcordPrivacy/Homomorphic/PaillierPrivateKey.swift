@@ -3,7 +3,7 @@
 ///
 /// Decryption computes mₚ = L(c^(p−1) mod p²) · hₚ mod p and m_q likewise, with L(x) = (x − 1)/p and
 /// hₚ = L(g^(p−1) mod p²)⁻¹ mod p, and joins them mod n. The exponents p − 1 and q − 1 are secret, so
-/// those powers use GMP's side-channel silent `mpz_powm_sec` (about 10% slower than `mpz_powm` at
+/// those powers use GMP's side-channel silent `mpz_powm_sec` (10–15% slower than `mpz_powm` at
 /// these sizes), as do the key holder's own encryptions (``encrypt(_:using:)-(Int,_)``), whose reduced
 /// exponents n mod p(p−1) and n mod q(q−1) reveal p and q.
 ///
