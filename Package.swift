@@ -162,9 +162,11 @@ let package = Package(
             dependencies: ["ConcordErrors", "ConcordML", "ConcordData", "ConcordFederation", "ConcordPrivacy", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
+        // GMP from Debian's libgmp-dev (scripts/lib/setup.sh installs it): Paillier's big integers.
+        .systemLibrary(name: "CGMP", path: "Sources/CGMP", providers: [.apt(["libgmp-dev"])]),
         .target(
             name: "ConcordPrivacy",
-            dependencies: ["ConcordErrors", .product(name: "Crypto", package: "swift-crypto"), .product(name: "CryptoExtras", package: "swift-crypto")],
+            dependencies: ["ConcordErrors", "CGMP", .product(name: "Crypto", package: "swift-crypto"), .product(name: "CryptoExtras", package: "swift-crypto")],
             swiftSettings: strict
         ),
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),

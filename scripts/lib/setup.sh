@@ -20,7 +20,7 @@ concord_setup_system() {
     command -v python3 >/dev/null 2>&1 || need+=(python3)
     python3 -m pip --version >/dev/null 2>&1 || need+=(python3-pip)
     python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
-    for pkg in zlib1g-dev libsqlite3-dev libsodium-dev "$@"; do
+    for pkg in zlib1g-dev libsqlite3-dev libsodium-dev libgmp-dev "$@"; do
         dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
     done
     if [ ${#need[@]} -gt 0 ]; then

@@ -6,6 +6,8 @@ import Foundation
 // same invocation on the same inputs. Usage: ConcordBenchmarks [fingerprints] [--count N]
 //   secagg [--parties 8,32,100] [--lengths 50000,1000000] [--dropouts 0,0.1] [--peer] [--peer-limit N·d]
 //          (beside Flower 1.42's SecAgg+ with --peer; Benchmarks/secagg/run)
+//   paillier [--bits 2048,3072] [--count N] [--additions N] [--peer]
+//          (beside python-paillier 1.5.0 + gmpy2 with --peer; Benchmarks/paillier/run)
 
 let arguments = CommandLine.arguments.dropFirst()
 let which = arguments.first { !$0.hasPrefix("--") } ?? "fingerprints"
@@ -112,5 +114,9 @@ case "secagg":
     await secaggBenchmark(parties: listArgument("--parties", { Int($0) }, [8, 32, 100]),
                           lengths: listArgument("--lengths", { Int($0) }, [50_000, 1_000_000]),
                           dropouts: listArgument("--dropouts", { Double($0) }, [0, 0.1]), peer: arguments.contains("--peer"), peerLimit: limit)
-default: die("unknown benchmark '\(which)'; available: fingerprints, forest, domain, mlp, federation, annotation, closure, secagg")
+case "paillier":
+    let additions = arguments.firstIndex(of: "--additions").flatMap { $0 + 1 < arguments.endIndex ? Int(arguments[$0 + 1]) : nil } ?? 20_000
+    await paillierBenchmark(bits: listArgument("--bits", { Int($0) }, [2048, 3072]), count: max(1, countArgument ?? 200),
+                            additions: max(1, additions), peer: arguments.contains("--peer"))
+default: die("unknown benchmark '\(which)'; available: fingerprints, forest, domain, mlp, federation, annotation, closure, secagg, paillier")
 }

@@ -27,6 +27,15 @@ public struct SecretSource: Sendable {
         }
     }
 
+    /// An independent source for another task: the system's generator again, or a generator over
+    /// a fresh seed drawn from this one (so a reproducible source stays reproducible).
+    mutating func split() -> SecretSource {
+        switch kind {
+        case .system: return .system
+        case .generator: return .reproducible(seed())
+        }
+    }
+
     /// A uniformly random 64-bit word.
     public mutating func next() -> UInt64 {
         switch kind {
