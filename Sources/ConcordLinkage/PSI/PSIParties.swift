@@ -27,6 +27,22 @@ private func blind(_ identifiers: [String], scalar: [UInt8], hasher: RistrettoHa
     }
 }
 
+/// The tags of `scalar · element` for each of `count` received 32-byte elements, over both
+/// cores; nil when an element is not a canonical encoding (or the product is the identity).
+private func multiplyAndTag(_ elements: [UInt8], count: Int, scalar: [UInt8], tagger: PSITagger) async -> [UInt8]? {
+    await PSIParallel.map(count: count, width: tagger.width) { i, output, product in
+        let ok = elements.withUnsafeBufferPointer { e in
+            scalar.withUnsafeBufferPointer { s in
+                guard let eb = e.baseAddress, let sb = s.baseAddress else { return false }
+                return Ristretto255.multiply(sb, eb + i * Ristretto255.elementBytes, into: product)
+            }
+        }
+        guard ok else { return false }
+        tagger.tag(product, into: output)
+        return true
+    }
+}
+
 /// The party of a private set intersection that learns the result (the intersection, or only its
 /// size): it sends ``request()``, receives the sender's ``PSIResponse`` and ``finish(_:)``es.
 ///
@@ -84,18 +100,7 @@ public struct PSIReceiver: Sendable {
         }
         let width = response.tagBytes
         let tagger = PSITagger(sessionDigest: settings.sessionDigest, width: width)
-        let elements = response.senderElements, scalar = self.scalar
-        let senderTags = await PSIParallel.map(count: response.senderCount, width: width) { i, output, product in
-            let ok = elements.withUnsafeBufferPointer { e in
-                scalar.withUnsafeBufferPointer { s in
-                    guard let eb = e.baseAddress, let sb = s.baseAddress else { return false }
-                    return Ristretto255.multiply(sb, eb + i * Ristretto255.elementBytes, into: product)
-                }
-            }
-            guard ok else { return false }
-            tagger.tag(product, into: output)
-            return true
-        }
+        let senderTags = await multiplyAndTag(response.senderElements, count: response.senderCount, scalar: scalar, tagger: tagger)
         guard let senderTags else {
             throw LinkageError(.malformedMessage, "the PSI response holds a sender element that is not a valid ristretto255 encoding",
                                context: .init(message: "response"))
@@ -176,18 +181,7 @@ public struct PSISender: Sendable {
         }
         let width = PSISettings.tagBytes(request.count, identifiers.count)
         let tagger = PSITagger(sessionDigest: settings.sessionDigest, width: width)
-        let received = request.elements, scalar = self.scalar
-        let tags = await PSIParallel.map(count: request.count, width: width) { i, output, product in
-            let ok = received.withUnsafeBufferPointer { e in
-                scalar.withUnsafeBufferPointer { s in
-                    guard let eb = e.baseAddress, let sb = s.baseAddress else { return false }
-                    return Ristretto255.multiply(sb, eb + i * Ristretto255.elementBytes, into: product)
-                }
-            }
-            guard ok else { return false }
-            tagger.tag(product, into: output)
-            return true
-        }
+        let tags = await multiplyAndTag(request.elements, count: request.count, scalar: scalar, tagger: tagger)
         guard var tags else {
             throw LinkageError(.malformedMessage, "the PSI request holds an element that is not a valid ristretto255 encoding",
                                context: .init(message: "request"))
