@@ -26,6 +26,7 @@ let package = Package(
         .library(name: "ConcordClinical", targets: ["ConcordClinical"]),
         .library(name: "ConcordPrivacy", targets: ["ConcordPrivacy"]),
         .library(name: "ConcordLinkage", targets: ["ConcordLinkage"]),
+        .library(name: "ConcordVertical", targets: ["ConcordVertical"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -176,6 +177,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "ConcordVertical",
+            dependencies: ["ConcordErrors", "ConcordPrivacy", "ConcordLinkage", "ConcordData", "ConcordML"],
+            swiftSettings: strict
+        ),
+        .target(
             name: "ConcordTesting",
             dependencies: ["ConcordChem", "ConcordML", "ConcordFederation", "ConcordSecurity",
                            "ConcordNetwork", "ConcordWire", "ConcordStorage", "ConcordClinical", .product(name: "Logging", package: "swift-log"),
@@ -198,6 +204,7 @@ let package = Package(
                 "ConcordClinical",
                 "ConcordPrivacy",
                 "ConcordLinkage",
+                "ConcordVertical",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -274,6 +281,11 @@ let package = Package(
         .testTarget(
             name: "ConcordLinkageTests",
             dependencies: ["ConcordLinkage", "ConcordData", "ConcordPrivacy"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ConcordVerticalTests",
+            dependencies: ["ConcordVertical", "ConcordPrivacy", "ConcordData"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -11,7 +11,7 @@ struct Concord: AsyncParsableCommand {
             Start with 'concord demo'.
             """,
         version: "0.1.0",
-        subcommands: [DemoCommand.self, SimulateCommand.self, StudyCommand.self, ProvisionCommand.self, CoordinatorCommand.self, NodeCommand.self, JobCommand.self, ConsortiumCommand.self, HarmoniseCommand.self, ClinicalCommand.self, PrivacyCommand.self, PSICommand.self, PPRLCommand.self, DataCommand.self, FingerprintCommand.self, TrainCommand.self, PredictCommand.self, EvaluateCommand.self]
+        subcommands: [DemoCommand.self, SimulateCommand.self, StudyCommand.self, ProvisionCommand.self, CoordinatorCommand.self, NodeCommand.self, JobCommand.self, ConsortiumCommand.self, HarmoniseCommand.self, ClinicalCommand.self, PrivacyCommand.self, PSICommand.self, PPRLCommand.self, VerticalCommand.self, DataCommand.self, FingerprintCommand.self, TrainCommand.self, PredictCommand.self, EvaluateCommand.self]
     )
 
     /// Runs the command line, first catching a mistyped subcommand so that the user is told which one was meant.

@@ -1,0 +1,32 @@
+import ConcordData
+import Foundation
+import Testing
+import ConcordVertical
+
+/// Runs when lifelines is cached (`concord data fetch lifelines`); `CONCORD_REQUIRE_DATA=1`
+/// turns its absence into a failure.
+private enum LifelinesGate {
+    static let cache = DataCache.standard()
+    static let required = ProcessInfo.processInfo.environment["CONCORD_REQUIRE_DATA"] == "1"
+    static var enabled: Bool { FileManager.default.fileExists(atPath: cache.path(of: .lifelines).path) || required }
+    static let note: Comment = "lifelines is not cached; run 'concord data fetch lifelines' (or set CONCORD_REQUIRE_DATA=1)"
+}
+
+@Suite("ACTG175 split between a trial centre and a laboratory", .enabled(if: LifelinesGate.enabled, LifelinesGate.note))
+struct ACTG175VerticalTests {
+    /// Two steps only (each encrypts 2 × 898 shares): the test checks the protocol on real data;
+    /// the 30-step figures are measured with `concord vertical simulate` in a release build.
+    @Test("PSI finds the 1,283 shared patients; two encrypted steps equal the descent in the clear and beat the centre's own columns")
+    func twoSteps() async throws {
+        let url = try WheelFetcher(cache: LifelinesGate.cache).fetch(.lifelines).url
+        let table = try LifelinesData(wheelAt: url).table("ACTG175")
+        let result = try await ACTG175Vertical.run(table: table, settings: VerticalSettings(iterations: 2))
+        #expect(result.centre == 1711 && result.laboratory == 1711 && result.shared == 1283)
+        #expect(result.trainRows == 898 && result.testRows == 385)
+        #expect(result.weightDifference < 1e-7)
+        #expect(abs(result.verticalAUC - result.joinedTaylorAUC) < 1e-6)
+        #expect(result.verticalAUC > result.centreAloneAUC, "the laboratory's counts add signal")
+        #expect(result.model.traffic.ciphertextsFromLabelHolder == 2 * (898 + 17))
+        #expect(result.model.traffic.ciphertextsFromFeatureHolder == 2 * (898 + 4))
+    }
+}
