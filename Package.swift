@@ -280,7 +280,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ConcordLinkageTests",
-            dependencies: ["ConcordLinkage", "ConcordData", "ConcordPrivacy"],
+            dependencies: ["ConcordLinkage", "ConcordVertical", "ConcordData", "ConcordPrivacy"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -3,6 +3,7 @@ import ConcordPrivacy
 import Foundation
 import Testing
 import ConcordLinkage
+import ConcordVertical
 
 /// Runs when lifelines is cached (`concord data fetch lifelines`); `CONCORD_REQUIRE_DATA=1`
 /// turns its absence into a failure.
@@ -32,10 +33,7 @@ struct ACTG175RecordLinkageTests {
             p.sex = row[gender] == "1" ? "m" : "f"
             person[row[pid]] = p
         }
-        var generator = CryptographicGenerator(seed: .reproducible(from: 175, label: "actg175.vertical"))
-        let patients = table.rows.map { $0[pid] }.shuffled(using: &generator)
-        let share = patients.count * 8 / 10
-        let centre = Array(patients.prefix(share)), laboratory = Array(patients.suffix(share))
+        let (centre, laboratory) = ACTG175Vertical.parties(of: table.rows.map { $0[pid] })
         let fields = ["first", "surname", "born", "sex", "postcode"]
         let values = { (p: SyntheticPeople.Person) in [p.first, p.surname, p.born, p.sex, p.postcode] }
         let encoder = try BloomEncoder(secret: .reproducible(from: 175, label: "test.actg175.pprl"), fields: fields)

@@ -3,9 +3,10 @@ import ConcordPrivacy
 import Foundation
 import Testing
 import ConcordLinkage
+import ConcordVertical
 
 /// ACTG175 (lifelines 0.30.3) split between a trial centre and a laboratory that hold different,
-/// partly overlapping sets of the trial's patients; runs when lifelines is cached (`concord data
+/// partly overlapping sets of the trial's patients (``ACTG175Vertical/parties(of:seed:)``); runs when lifelines is cached (`concord data
 /// fetch lifelines`), and `CONCORD_REQUIRE_DATA=1` turns its absence into a failure.
 private enum ACTG175Gate {
     static let cache = DataCache.standard()
@@ -19,16 +20,6 @@ private enum ACTG175Gate {
         let table = try LifelinesData(wheelAt: url).table("ACTG175")
         return table.values(try table.column("pidnum"))
     }
-
-    /// The documented overlap: the patients shuffled with a seeded cryptographic generator
-    /// (seed 175, label `actg175.vertical`); the trial centre holds the first 80%, the laboratory
-    /// the last 80%, so that 60% of the trial is held by both.
-    static func split(_ patients: [String]) -> (centre: [String], laboratory: [String]) {
-        var generator = CryptographicGenerator(seed: .reproducible(from: 175, label: "actg175.vertical"))
-        let shuffled = patients.shuffled(using: &generator)
-        let share = shuffled.count * 8 / 10
-        return (Array(shuffled.prefix(share)), Array(shuffled.suffix(share)))
-    }
 }
 
 @Suite("ACTG175: the trial centre and the laboratory find their shared patients", .enabled(if: ACTG175Gate.enabled, ACTG175Gate.note))
@@ -38,7 +29,7 @@ struct ACTG175LinkageTests {
         let patients = try ACTG175Gate.patients()
         #expect(patients.count == 2139)
         #expect(Set(patients).count == patients.count)
-        let (centre, laboratory) = ACTG175Gate.split(patients)
+        let (centre, laboratory) = ACTG175Vertical.parties(of: patients)
         let expected = Set(centre).intersection(laboratory)
         #expect(expected.count == 2 * centre.count - patients.count)
         let normaliser = IdentifierNormaliser()
