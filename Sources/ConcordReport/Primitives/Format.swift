@@ -116,3 +116,7 @@ enum Format {
 
     private static func twoDigits(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 }
+
+/// A byte count in SI units, as the reports write it: "812 B", "4.20 kB", "13.1 MB", "2.05 GB"
+/// (for command-line output that should read like the reports).
+public func formattedByteCount(_ count: Int) -> String { Format.bytes(Int64(count)) }

@@ -2,6 +2,7 @@ import ArgumentParser
 import ConcordData
 import ConcordLinkage
 import ConcordPrivacy
+import ConcordReport
 import Foundation
 
 /// `concord pprl`: privacy-preserving record linkage on quasi-identifiers.
@@ -73,7 +74,7 @@ struct PPRLSimulateCommand: AsyncParsableCommand {
         print("Left: \(leftTable.rows.count) records; right: \(rightTable.rows.count) records")
         print("Linked: \(links.count) pairs at Dice ≥ \(threshold)")
         print(String(format: "Time: %.2f s; encodings of %d bits, %@ per record", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
-                     encoder.settings.encodedBits, PSISimulateCommand.bytes(encoder.settings.encodedBits / 8)))
+                     encoder.settings.encodedBits, formattedByteCount(encoder.settings.encodedBits / 8)))
         if let truth {
             let l = try column(leftTable, truth), r = try column(rightTable, truth)
             var byIdentity: [String: Int] = [:]

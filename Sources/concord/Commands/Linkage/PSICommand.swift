@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConcordData
 import ConcordLinkage
+import ConcordReport
 import Foundation
 
 /// `concord psi`: private set intersection of patient identifiers.
@@ -74,8 +75,8 @@ struct PSISimulateCommand: AsyncParsableCommand {
         print("Right: \(result.senderSetSize) distinct identifiers (\(right))" + skippedNote(rightTable))
         print("Shared: \(result.count)")
         print(String(format: "Time: %.2f s; bytes sent: left %@, right %@ (total %@)", outcome.seconds,
-                     Self.bytes(outcome.bytesFromReceiver), Self.bytes(outcome.bytesFromSender),
-                     Self.bytes(outcome.bytesFromReceiver + outcome.bytesFromSender)))
+                     formattedByteCount(outcome.bytesFromReceiver), formattedByteCount(outcome.bytesFromSender),
+                     formattedByteCount(outcome.bytesFromReceiver + outcome.bytesFromSender)))
         if let output, let shared = result.intersection {
             var text = leftTable.columns.map(Self.csvField).joined(separator: ",") + "\n"
             for key in shared {
@@ -108,11 +109,6 @@ struct PSISimulateCommand: AsyncParsableCommand {
         guard let first = table.skippedLines.first else { return "" }
         let rows = table.skippedLines.count == 1 ? "1 row" : "\(table.skippedLines.count) rows"
         return "; \(rows) without an identifier skipped (first on line \(first))"
-    }
-
-    static func bytes(_ count: Int) -> String {
-        count >= 1_000_000 ? String(format: "%.1f MB", Double(count) / 1e6)
-            : count >= 1_000 ? String(format: "%.1f kB", Double(count) / 1e3) : "\(count) B"
     }
 
     static func csvField(_ field: String) -> String {

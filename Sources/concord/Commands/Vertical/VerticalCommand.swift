@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConcordData
 import ConcordVertical
+import ConcordReport
 import Foundation
 
 /// `concord vertical`: learning across features split between institutions.
@@ -60,10 +61,10 @@ struct VerticalSimulateCommand: AsyncParsableCommand {
             throw CLIError("the vertical run failed", cause: error)
         }
         print("Trial centre: \(result.centre) patients; laboratory: \(result.laboratory); shared (PSI on pidnum): \(result.shared)")
-        print(String(format: "PSI: %.2f s, %@", result.psiSeconds, PSISimulateCommand.bytes(result.psiBytes)))
+        print(String(format: "PSI: %.2f s, %@", result.psiSeconds, formattedByteCount(result.psiBytes)))
         print("Training rows: \(result.trainRows); test rows: \(result.testRows)")
         print(String(format: "Vertical training: %d steps in %.1f s, %@ exchanged (%d + %d ciphertexts)", iterations, result.model.seconds,
-                     PSISimulateCommand.bytes(result.model.traffic.bytes), result.model.traffic.ciphertextsFromLabelHolder,
+                     formattedByteCount(result.model.traffic.bytes), result.model.traffic.ciphertextsFromLabelHolder,
                      result.model.traffic.ciphertextsFromFeatureHolder))
         print(String(format: "Test ROC-AUC: vertical %.4f | joined table, same descent in the clear %.4f | joined table, logistic regression %.4f | trial centre alone %.4f",
                      result.verticalAUC, result.joinedTaylorAUC, result.joinedAUC, result.centreAloneAUC))
