@@ -84,6 +84,14 @@ struct RecordLinkageTests {
             try await RecordLinkage.link(left: [try encoder.encode(["x", "y"])], right: [try small.encode(["x"])], threshold: 0.8)
         }
         await #expect(throws: LinkageError.self) { try await RecordLinkage.link(left: [], right: [], threshold: 0) }
+        // 70,000 × 70,000 comparisons exceed the limit: refused before any is made.
+        let many = [BloomFilter](repeating: BloomFilter(words: []), count: 70_000)
+        do {
+            _ = try await RecordLinkage.link(left: many, right: many, threshold: 0.8)
+            Issue.record("4.9 billion comparisons were accepted")
+        } catch {
+            #expect(error.code == .tooLarge)
+        }
         #expect(encoder.grams("smith") == ["_s", "sm", "mi", "it", "th", "h_"])
     }
 }
