@@ -141,6 +141,7 @@ let package = Package(
                 "ConcordStorage",
                 "ConcordClinical",
                 "ConcordPrivacy",
+                "ConcordLinkage",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),

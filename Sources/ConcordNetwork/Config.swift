@@ -196,6 +196,8 @@ public struct CoordinatorConfig: Codable, Sendable {
 /// # or, for a clinical job, the site's own patient table and its mapping onto the job's schema:
 /// # clinical: {path: private/cleveland.csv, mapping: private/cleveland-mapping.yaml, schema: private/schema.yaml}
 /// # (schema is optional for a job on the consortium's own tables, which carries its schema)
+/// # or, for a private set intersection, the party's identifiers and what it agrees to:
+/// # identifiers: {path: private/patients.csv, columns: [pidnum], output: shared.csv, cardinality_only: false, allow_reveal: false, peer: lab}
 /// teacher: rf                               # rf, mlp, logreg or knn
 /// self_guard: identity                      # off, identity, or a Tanimoto threshold such as 0.9
 /// hybrid: true                              # build a hybrid model locally
@@ -240,6 +242,31 @@ public struct NodeConfig: Codable, Sendable, CoordinatorAddressing {
         public init(path: String, mapping: String, schema: String? = nil) { self.path = path; self.mapping = mapping; self.schema = schema }
     }
 
+    /// A party's identifier table for a private-set-intersection job, and what it agrees to.
+    ///
+    /// The job's settings decide what each party learns; these decide what this party accepts:
+    /// a node refuses a job that asks for more than it agreed to, before it sends anything.
+    public struct IdentifierSource: Codable, Sendable {
+        /// The table (CSV or TSV).
+        public var path: String
+        /// The identifier column, or the columns of a composite key.
+        public var columns: [String]
+        /// Where to write the shared identifiers (as this table spells them), when this party learns them.
+        public var output: String?
+        /// Take part only in a job whose receiver learns how many identifiers are shared, not which.
+        public var cardinalityOnly: Bool?
+        /// As the receiver, agree to tell the sender which of its identifiers are shared (default: refuse such a job).
+        public var allowReveal: Bool?
+        /// Take part only with this partner as the other party.
+        public var peer: String?
+        private enum CodingKeys: String, CodingKey {
+            case path, columns, output, cardinalityOnly = "cardinality_only", allowReveal = "allow_reveal", peer
+        }
+        public init(path: String, columns: [String], output: String? = nil, cardinalityOnly: Bool? = nil, allowReveal: Bool? = nil, peer: String? = nil) {
+            self.path = path; self.columns = columns; self.output = output; self.cardinalityOnly = cardinalityOnly; self.allowReveal = allowReveal; self.peer = peer
+        }
+    }
+
     public var partner: String
     public var coordinator: Endpoint {
         get { CoordinatorAddresses.first(single: single, list: coordinators) }
@@ -253,6 +280,8 @@ public struct NodeConfig: Codable, Sendable, CoordinatorAddressing {
     public var data: DataSource?
     /// The site's patient table (clinical jobs).
     public var clinical: ClinicalSource?
+    /// The party's identifiers (private-set-intersection jobs).
+    public var identifiers: IdentifierSource?
     public var teacher: String?
     public var selfGuard: String?
     public var hybrid: Bool?
@@ -275,7 +304,7 @@ public struct NodeConfig: Codable, Sendable, CoordinatorAddressing {
     public var base = URL(fileURLWithPath: ".")
 
     private enum CodingKeys: String, CodingKey {
-        case partner, single = "coordinator", coordinators, serverName = "server_name", tls, data, clinical, teacher, selfGuard = "self_guard", hybrid, hybridModel = "hybrid_model"
+        case partner, single = "coordinator", coordinators, serverName = "server_name", tls, data, clinical, identifiers, teacher, selfGuard = "self_guard", hybrid, hybridModel = "hybrid_model"
         case seed, state, audit, job
         case recordPayloads = "record_payloads", threads, poll, giveUpAfter = "give_up_after"
     }
@@ -292,8 +321,8 @@ public struct NodeConfig: Codable, Sendable, CoordinatorAddressing {
     public static func load(_ path: String) throws(ConfigError) -> NodeConfig {
         var (config, base) = try ConfigFile.load(NodeConfig.self, from: path)
         _ = try CoordinatorAddresses.resolve(single: config.single, list: config.coordinators, path: path)
-        guard config.data != nil || config.clinical != nil else {
-            throw ConfigError(path: path, reason: "a node needs its data: 'data' (labelled molecules) or 'clinical' (a patient table)")
+        guard config.data != nil || config.clinical != nil || config.identifiers != nil else {
+            throw ConfigError(path: path, reason: "a node needs its data: 'data' (labelled molecules), 'clinical' (a patient table) or 'identifiers' (a table of identifiers for a private set intersection)")
         }
         config.base = base
         return config

@@ -112,6 +112,29 @@ public struct InProcessConsortium: Sendable {
         engine = CoordinatorEngine(store: store, transferSource: { _ in ([], 0) }, parallelism: parallelism, logger: logger)
     }
 
+    /// A consortium of parties holding identifier tables, for private-set-intersection jobs: each
+    /// party's CSV (`tables[partner]`) written under `directory`, its node reading its `columns[partner]` and
+    /// writing what it learns to `<partner>-shared.csv`, agreeing to a reveal when `allowReveal`.
+    /// - Throws: when a file or the coordinator's database cannot be written.
+    public init(directory: URL, identifierTables tables: [String: String], columns: [String: [String]], allowReveal: Bool = true,
+                logger: Logger = Logger(label: "concord.in-process")) throws {
+        self.directory = directory; self.pool = []; self.logger = logger
+        nodes = try tables.keys.sorted().map { partner in
+            let file = directory.appending(path: "\(partner).csv")
+            try Data((tables[partner] ?? "").utf8).write(to: file)
+            var config = NodeConfig(partner: partner, coordinator: Endpoint(host: "in-process", port: 0), tls: TLSFiles(directory: "unused"),
+                                    state: directory.appending(path: "\(partner).sqlite").path(percentEncoded: false),
+                                    audit: directory.appending(path: "\(partner).audit.jsonl").path(percentEncoded: false),
+                                    recordPayloads: true, threads: 2, poll: 0.02)
+            config.identifiers = .init(path: file.path(percentEncoded: false), columns: columns[partner] ?? [],
+                                       output: directory.appending(path: "\(partner)-shared.csv").path(percentEncoded: false), allowReveal: allowReveal)
+            config.base = directory
+            return config
+        }
+        let store = try SQLiteCoordinatorStore(path: directory.appending(path: "coordinator.sqlite").path(percentEncoded: false))
+        engine = CoordinatorEngine(store: store, transferSource: { _ in ([], 0) }, parallelism: 2, logger: logger)
+    }
+
     /// The same consortium with a kit of certificates from a test CA (`directory/kit`), each node
     /// configured with its own, as a secure-aggregation job needs (its parties sign with their
     /// certificates' keys); the transport stays in process.

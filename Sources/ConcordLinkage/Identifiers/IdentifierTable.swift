@@ -1,3 +1,4 @@
+import Foundation
 public import ConcordData
 
 /// The identifiers of one party's table: each row's identifier columns normalised into one key,
@@ -37,5 +38,41 @@ public struct IdentifierTable: Sendable {
         }
         self.columns = indices.map { table.header[$0] }
         self.keys = keys; self.original = original; self.skippedLines = skipped
+    }
+}
+
+extension IdentifierTable {
+    /// Reads the identifier `columns` of the table at `path` (CSV or TSV).
+    /// - Throws: ``LinkageError``: a file that cannot be read or parsed (its cause kept), or a missing column.
+    public init(contentsOf path: String, columns: [String], normaliser: IdentifierNormaliser) throws(LinkageError) {
+        let table: DelimitedTable
+        do {
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            table = try DelimitedTable.parse(data, name: path)
+        } catch {
+            throw LinkageError(.invalidParameter, "cannot read the identifier table", context: .init(file: path), cause: error)
+        }
+        try self.init(table: table, columns: columns, normaliser: normaliser)
+    }
+
+    /// `keys` as a CSV table: the identifier columns' names, then each key as this table spells it
+    /// (its first row's fields), one row per key.
+    public func csv(of keys: [String]) -> String {
+        var text = columns.map(Self.csvField).joined(separator: ",") + "\n"
+        for key in keys { text += (original[key] ?? [key]).map(Self.csvField).joined(separator: ",") + "\n" }
+        return text
+    }
+
+    /// A CSV field, quoted when it holds a comma, a quote or a line break.
+    static func csvField(_ field: String) -> String {
+        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// A sentence on the rows left out for want of an identifier ("" when none were).
+    public var skippedNote: String {
+        guard let first = skippedLines.first else { return "" }
+        let rows = skippedLines.count == 1 ? "1 row" : "\(skippedLines.count) rows"
+        return "\(rows) without an identifier skipped (first on line \(first))"
     }
 }

@@ -54,7 +54,7 @@ public struct PSIReceiver: Sendable {
     /// The receiver's identifiers, normalised by the caller, de-duplicated in first-occurrence order.
     public let identifiers: [String]
     /// The secret scalar `a`, fresh for this session.
-    private let scalar: [UInt8]
+    let scalar: [UInt8]
 
     /// A receiver with a fresh secret scalar from the system's CSPRNG.
     public init(identifiers: [String], settings: PSISettings) throws(LinkageError) {
@@ -149,10 +149,10 @@ public struct PSISender: Sendable {
     /// The sender's identifiers, normalised by the caller, de-duplicated in first-occurrence order.
     public let identifiers: [String]
     /// The secret scalar `b`, fresh for this session.
-    private let scalar: [UInt8]
+    let scalar: [UInt8]
     /// The order in which the response lists the sender's identifiers: `order[k]` is the index
     /// in ``identifiers`` of the k-th element sent. Nil until ``respond(to:)``.
-    private var order: [Int]?
+    var order: [Int]?
 
     /// A sender with a fresh secret scalar from the system's CSPRNG.
     public init(identifiers: [String], settings: PSISettings) throws(LinkageError) {

@@ -38,6 +38,12 @@ enum Ristretto255 {
         return scalar
     }
 
+    /// Whether `scalar` is 32 bytes holding a value in 1 … ℓ−1 (it reduces to itself and is not zero).
+    static func isCanonicalNonZeroScalar(_ scalar: [UInt8]) -> Bool {
+        guard scalar.count == scalarBytes, scalar.contains(where: { $0 != 0 }) else { return false }
+        return Self.scalar(wide: scalar) == scalar
+    }
+
     /// Whether `bytes` hold the canonical encoding of a group element other than the identity.
     ///
     /// libsodium 1.0.18 decodes the low 255 bits and ignores the top one, so an encoding with the

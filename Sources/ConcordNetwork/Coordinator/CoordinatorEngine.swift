@@ -53,6 +53,7 @@ public actor CoordinatorEngine {
         // Each description is checked by the kinds' tests; a kind that failed its check would be left out, not crash.
         try? registry.register(DistillationCoordinator(transferSource: transferSource))
         try? registry.register(ClinicalCoordinator(budget: privacyBudget))
+        try? registry.register(PSICoordinator())
         return registry
     }
 
@@ -114,7 +115,9 @@ public actor CoordinatorEngine {
         catch { throw .storage("reading the '\(upload)' upload", error, job: job.id, partner: partner) }
         let index = try await kind.validateUpload(upload, partner: partner, payload: payload, first: first, context: context)
         if let envelope {
-            let total = try await kind.expectedChunks(upload, context: context)
+            // A kind that learns an upload's length from its first chunk (a PSI message) knows no total
+            // before that chunk is kept; its `validateUpload` checked the chunk's own announcement.
+            let total = try await kind.expectedChunks(upload, context: context) ?? (first == nil ? envelope.total : nil)
             guard envelope.index == index, envelope.total == total else {
                 throw CoordinatorRefusal(.invalidArgument, "\(partner): the chunk's envelope (chunk \(envelope.index) of \(envelope.total)) disagrees with its payload (chunk \(index) of \(total.map(String.init) ?? "?"))",
                                          context: .init(job: job.id, partner: partner, phase: job.phase, upload: upload, chunk: envelope.index))

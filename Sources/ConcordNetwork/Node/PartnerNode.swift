@@ -24,6 +24,8 @@ public struct NodeOutcome: Sendable {
     public var bytesReceived: Int = 0
     /// In a dry run, what would be sent, line by line, for the operator to read (empty otherwise).
     public var disclosure: [String] = []
+    /// What the job's kind tells the partner about its result, line by line (a PSI job: what this party learnt).
+    public var summary: [String] = []
 }
 
 /// One job kind's work at a partner: what the node computes from its private data and sends,
@@ -62,7 +64,7 @@ public struct PartnerNode: Sendable {
     }
 
     /// The job kinds a node runs; it runs the one its job view names.
-    static let kinds: [any PartnerJobKind] = [DistillationPartner(), ClinicalPartner()]
+    static let kinds: [any PartnerJobKind] = [DistillationPartner(), ClinicalPartner(), PSIPartner()]
 
     /// Runs the node over mutual TLS to its configured coordinator (or coordinators, tried in turn) until its job is complete (or,
     /// in a dry run, until the annotation is ready).

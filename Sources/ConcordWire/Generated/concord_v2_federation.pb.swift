@@ -117,6 +117,14 @@ public nonisolated struct Concord_V2_JobSpec: Sendable {
     set {kind = .clinical(newValue)}
   }
 
+  public var psi: Concord_V2_PSISpec {
+    get {
+      if case .psi(let v)? = kind {return v}
+      return Concord_V2_PSISpec()
+    }
+    set {kind = .psi(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   /// The kind of job and its specification. The case's name is the kind's name in job views and
@@ -124,6 +132,7 @@ public nonisolated struct Concord_V2_JobSpec: Sendable {
   public nonisolated enum OneOf_Kind: Equatable, Sendable {
     case distillation(Concord_V2_DistillationSpec)
     case clinical(Concord_V2_ClinicalSpec)
+    case psi(Concord_V2_PSISpec)
 
   }
 
@@ -1741,13 +1750,157 @@ public nonisolated struct Concord_V2_ClinicalEvaluation: Sendable {
   public init() {}
 }
 
+/// A private-set-intersection job's own settings: two partners find the identifiers they share
+/// (elliptic-curve Diffie-Hellman PSI in ristretto255, ConcordLinkage) without revealing the
+/// others. Field numbers start at 300, clear of JobSpec's common fields. The job's partners are
+/// exactly two: the receiver, which learns the result, and the sender, which answers.
+///
+/// The coordinator relays the parties' messages: it learns both set sizes (from the messages'
+/// lengths) and, when the receiver reveals the intersection to the sender, its size. It never
+/// holds a secret scalar, so it cannot test an identifier against either set. Identifiers are
+/// hashed under a session that names the job, so two jobs' messages cannot be linked.
+public nonisolated struct Concord_V2_PSISpec: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The partner that learns the result ("": the first of the two in name order).
+  public var receiver: String = String()
+
+  /// The receiver learns only how many identifiers are shared, not which.
+  public var cardinalityOnly: Bool = false
+
+  /// After the intersection, the receiver tells the sender which of the sender's identifiers
+  /// matched (so both hold it, e.g. to align rows for vertical training). Not with cardinality_only.
+  public var revealToSender: Bool = false
+
+  /// The most distinct identifiers either party may hold (0: 10,000,000; at most 10,000,000).
+  public var maximumSetSize: UInt64 = 0
+
+  /// How both parties normalise dates written with separators: "dmy", "mdy", "ymd" or "" (dates
+  /// are not recognised except ISO 8601); both must read them alike or nothing matches.
+  public var dateOrder: String = String()
+
+  /// Keep letters' case (identifiers are case-folded by default).
+  public var caseSensitive: Bool = false
+
+  /// What the identifier is, in words, for both parties' operators (e.g. "the trial's pidnum").
+  public var identifier: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// A PSI job as one partner sees it (JobView.details).
+public nonisolated struct Concord_V2_PSIView: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// "receiver" or "sender".
+  public var role: String = String()
+
+  /// The other party's partner name (each agrees to intersect with a named party).
+  public var peer: String = String()
+
+  /// The session every identifier is hashed under ("concord.psi/<job id>").
+  public var session: String = String()
+
+  public var cardinalityOnly: Bool = false
+
+  public var revealToSender: Bool = false
+
+  public var maximumSetSize: UInt64 = 0
+
+  public var dateOrder: String = String()
+
+  public var caseSensitive: Bool = false
+
+  public var identifier: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// A PSI job as the operator sees it (JobStatus.details): sizes, never identifiers.
+public nonisolated struct Concord_V2_PSIStatus: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var receiver: String = String()
+
+  public var sender: String = String()
+
+  public var cardinalityOnly: Bool = false
+
+  public var revealToSender: Bool = false
+
+  /// Distinct identifiers each party holds (0 until its message is in).
+  public var receiverSetSize: UInt64 = 0
+
+  public var senderSetSize: UInt64 = 0
+
+  /// With reveal_to_sender: how many identifiers are shared (the reveal's length), once sent.
+  public var revealedCount: UInt64 = 0
+
+  /// Bytes of the relayed protocol messages: request, response, reveal.
+  public var requestBytes: UInt64 = 0
+
+  public var responseBytes: UInt64 = 0
+
+  public var revealBytes: UInt64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// One party of a PSI job as the operator sees it (PartnerProgress.details).
+public nonisolated struct Concord_V2_PSIPartnerStatus: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// "receiver" or "sender".
+  public var role: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// One chunk of a party's PSI message (uploads "psi-request", "psi-response", "psi-reveal"): the
+/// message (ConcordLinkage's binary form, "CPSI") cut into slices of at most 1 MiB, in order.
+public nonisolated struct Concord_V2_PSIChunk: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The slice's index and the number of slices.
+  public var index: UInt32 = 0
+
+  public var total: UInt32 = 0
+
+  /// The whole message's length in bytes (the same in every chunk).
+  public var messageBytes: UInt64 = 0
+
+  public var data: Data = Data()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "concord.v2"
 
 nonisolated extension Concord_V2_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".JobSpec"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}partners\0\u{1}quorum\0\u{3}collection_deadline_s\0\u{2}\u{9}seed\0\u{4}\u{2}final_deadline_s\0\u{2}U\u{1}distillation\0\u{1}clinical\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}partners\0\u{1}quorum\0\u{3}collection_deadline_s\0\u{2}\u{9}seed\0\u{4}\u{2}final_deadline_s\0\u{2}U\u{1}distillation\0\u{1}clinical\0\u{1}psi\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1787,6 +1940,19 @@ nonisolated extension Concord_V2_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._
           self.kind = .clinical(v)
         }
       }()
+      case 102: try {
+        var v: Concord_V2_PSISpec?
+        var hadOneofValue = false
+        if let current = self.kind {
+          hadOneofValue = true
+          if case .psi(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.kind = .psi(v)
+        }
+      }()
       default: break
       }
     }
@@ -1823,6 +1989,10 @@ nonisolated extension Concord_V2_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._
     case .clinical?: try {
       guard case .clinical(let v)? = self.kind else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 101)
+    }()
+    case .psi?: try {
+      guard case .psi(let v)? = self.kind else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 102)
     }()
     case nil: break
     }
@@ -4558,6 +4728,286 @@ nonisolated extension Concord_V2_ClinicalEvaluation: SwiftProtobuf.Message, Swif
     if lhs.validationConfusion != rhs.validationConfusion {return false}
     if lhs.validationPositiveHistogram != rhs.validationPositiveHistogram {return false}
     if lhs.validationNegativeHistogram != rhs.validationNegativeHistogram {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Concord_V2_PSISpec: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PSISpec"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}m\u{4}receiver\0\u{3}cardinality_only\0\u{3}reveal_to_sender\0\u{3}maximum_set_size\0\u{3}date_order\0\u{3}case_sensitive\0\u{1}identifier\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 301: try { try decoder.decodeSingularStringField(value: &self.receiver) }()
+      case 302: try { try decoder.decodeSingularBoolField(value: &self.cardinalityOnly) }()
+      case 303: try { try decoder.decodeSingularBoolField(value: &self.revealToSender) }()
+      case 304: try { try decoder.decodeSingularUInt64Field(value: &self.maximumSetSize) }()
+      case 305: try { try decoder.decodeSingularStringField(value: &self.dateOrder) }()
+      case 306: try { try decoder.decodeSingularBoolField(value: &self.caseSensitive) }()
+      case 307: try { try decoder.decodeSingularStringField(value: &self.identifier) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.receiver.isEmpty {
+      try visitor.visitSingularStringField(value: self.receiver, fieldNumber: 301)
+    }
+    if self.cardinalityOnly != false {
+      try visitor.visitSingularBoolField(value: self.cardinalityOnly, fieldNumber: 302)
+    }
+    if self.revealToSender != false {
+      try visitor.visitSingularBoolField(value: self.revealToSender, fieldNumber: 303)
+    }
+    if self.maximumSetSize != 0 {
+      try visitor.visitSingularUInt64Field(value: self.maximumSetSize, fieldNumber: 304)
+    }
+    if !self.dateOrder.isEmpty {
+      try visitor.visitSingularStringField(value: self.dateOrder, fieldNumber: 305)
+    }
+    if self.caseSensitive != false {
+      try visitor.visitSingularBoolField(value: self.caseSensitive, fieldNumber: 306)
+    }
+    if !self.identifier.isEmpty {
+      try visitor.visitSingularStringField(value: self.identifier, fieldNumber: 307)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Concord_V2_PSISpec, rhs: Concord_V2_PSISpec) -> Bool {
+    if lhs.receiver != rhs.receiver {return false}
+    if lhs.cardinalityOnly != rhs.cardinalityOnly {return false}
+    if lhs.revealToSender != rhs.revealToSender {return false}
+    if lhs.maximumSetSize != rhs.maximumSetSize {return false}
+    if lhs.dateOrder != rhs.dateOrder {return false}
+    if lhs.caseSensitive != rhs.caseSensitive {return false}
+    if lhs.identifier != rhs.identifier {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Concord_V2_PSIView: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PSIView"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}role\0\u{1}peer\0\u{1}session\0\u{3}cardinality_only\0\u{3}reveal_to_sender\0\u{3}maximum_set_size\0\u{3}date_order\0\u{3}case_sensitive\0\u{1}identifier\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.role) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.peer) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.session) }()
+      case 4: try { try decoder.decodeSingularBoolField(value: &self.cardinalityOnly) }()
+      case 5: try { try decoder.decodeSingularBoolField(value: &self.revealToSender) }()
+      case 6: try { try decoder.decodeSingularUInt64Field(value: &self.maximumSetSize) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.dateOrder) }()
+      case 8: try { try decoder.decodeSingularBoolField(value: &self.caseSensitive) }()
+      case 9: try { try decoder.decodeSingularStringField(value: &self.identifier) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.role.isEmpty {
+      try visitor.visitSingularStringField(value: self.role, fieldNumber: 1)
+    }
+    if !self.peer.isEmpty {
+      try visitor.visitSingularStringField(value: self.peer, fieldNumber: 2)
+    }
+    if !self.session.isEmpty {
+      try visitor.visitSingularStringField(value: self.session, fieldNumber: 3)
+    }
+    if self.cardinalityOnly != false {
+      try visitor.visitSingularBoolField(value: self.cardinalityOnly, fieldNumber: 4)
+    }
+    if self.revealToSender != false {
+      try visitor.visitSingularBoolField(value: self.revealToSender, fieldNumber: 5)
+    }
+    if self.maximumSetSize != 0 {
+      try visitor.visitSingularUInt64Field(value: self.maximumSetSize, fieldNumber: 6)
+    }
+    if !self.dateOrder.isEmpty {
+      try visitor.visitSingularStringField(value: self.dateOrder, fieldNumber: 7)
+    }
+    if self.caseSensitive != false {
+      try visitor.visitSingularBoolField(value: self.caseSensitive, fieldNumber: 8)
+    }
+    if !self.identifier.isEmpty {
+      try visitor.visitSingularStringField(value: self.identifier, fieldNumber: 9)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Concord_V2_PSIView, rhs: Concord_V2_PSIView) -> Bool {
+    if lhs.role != rhs.role {return false}
+    if lhs.peer != rhs.peer {return false}
+    if lhs.session != rhs.session {return false}
+    if lhs.cardinalityOnly != rhs.cardinalityOnly {return false}
+    if lhs.revealToSender != rhs.revealToSender {return false}
+    if lhs.maximumSetSize != rhs.maximumSetSize {return false}
+    if lhs.dateOrder != rhs.dateOrder {return false}
+    if lhs.caseSensitive != rhs.caseSensitive {return false}
+    if lhs.identifier != rhs.identifier {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Concord_V2_PSIStatus: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PSIStatus"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}receiver\0\u{1}sender\0\u{3}cardinality_only\0\u{3}reveal_to_sender\0\u{3}receiver_set_size\0\u{3}sender_set_size\0\u{3}revealed_count\0\u{3}request_bytes\0\u{3}response_bytes\0\u{3}reveal_bytes\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.receiver) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.sender) }()
+      case 3: try { try decoder.decodeSingularBoolField(value: &self.cardinalityOnly) }()
+      case 4: try { try decoder.decodeSingularBoolField(value: &self.revealToSender) }()
+      case 5: try { try decoder.decodeSingularUInt64Field(value: &self.receiverSetSize) }()
+      case 6: try { try decoder.decodeSingularUInt64Field(value: &self.senderSetSize) }()
+      case 7: try { try decoder.decodeSingularUInt64Field(value: &self.revealedCount) }()
+      case 8: try { try decoder.decodeSingularUInt64Field(value: &self.requestBytes) }()
+      case 9: try { try decoder.decodeSingularUInt64Field(value: &self.responseBytes) }()
+      case 10: try { try decoder.decodeSingularUInt64Field(value: &self.revealBytes) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.receiver.isEmpty {
+      try visitor.visitSingularStringField(value: self.receiver, fieldNumber: 1)
+    }
+    if !self.sender.isEmpty {
+      try visitor.visitSingularStringField(value: self.sender, fieldNumber: 2)
+    }
+    if self.cardinalityOnly != false {
+      try visitor.visitSingularBoolField(value: self.cardinalityOnly, fieldNumber: 3)
+    }
+    if self.revealToSender != false {
+      try visitor.visitSingularBoolField(value: self.revealToSender, fieldNumber: 4)
+    }
+    if self.receiverSetSize != 0 {
+      try visitor.visitSingularUInt64Field(value: self.receiverSetSize, fieldNumber: 5)
+    }
+    if self.senderSetSize != 0 {
+      try visitor.visitSingularUInt64Field(value: self.senderSetSize, fieldNumber: 6)
+    }
+    if self.revealedCount != 0 {
+      try visitor.visitSingularUInt64Field(value: self.revealedCount, fieldNumber: 7)
+    }
+    if self.requestBytes != 0 {
+      try visitor.visitSingularUInt64Field(value: self.requestBytes, fieldNumber: 8)
+    }
+    if self.responseBytes != 0 {
+      try visitor.visitSingularUInt64Field(value: self.responseBytes, fieldNumber: 9)
+    }
+    if self.revealBytes != 0 {
+      try visitor.visitSingularUInt64Field(value: self.revealBytes, fieldNumber: 10)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Concord_V2_PSIStatus, rhs: Concord_V2_PSIStatus) -> Bool {
+    if lhs.receiver != rhs.receiver {return false}
+    if lhs.sender != rhs.sender {return false}
+    if lhs.cardinalityOnly != rhs.cardinalityOnly {return false}
+    if lhs.revealToSender != rhs.revealToSender {return false}
+    if lhs.receiverSetSize != rhs.receiverSetSize {return false}
+    if lhs.senderSetSize != rhs.senderSetSize {return false}
+    if lhs.revealedCount != rhs.revealedCount {return false}
+    if lhs.requestBytes != rhs.requestBytes {return false}
+    if lhs.responseBytes != rhs.responseBytes {return false}
+    if lhs.revealBytes != rhs.revealBytes {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Concord_V2_PSIPartnerStatus: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PSIPartnerStatus"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}role\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.role) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.role.isEmpty {
+      try visitor.visitSingularStringField(value: self.role, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Concord_V2_PSIPartnerStatus, rhs: Concord_V2_PSIPartnerStatus) -> Bool {
+    if lhs.role != rhs.role {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Concord_V2_PSIChunk: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PSIChunk"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}index\0\u{1}total\0\u{3}message_bytes\0\u{1}data\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt32Field(value: &self.index) }()
+      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.total) }()
+      case 3: try { try decoder.decodeSingularUInt64Field(value: &self.messageBytes) }()
+      case 4: try { try decoder.decodeSingularBytesField(value: &self.data) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.index != 0 {
+      try visitor.visitSingularUInt32Field(value: self.index, fieldNumber: 1)
+    }
+    if self.total != 0 {
+      try visitor.visitSingularUInt32Field(value: self.total, fieldNumber: 2)
+    }
+    if self.messageBytes != 0 {
+      try visitor.visitSingularUInt64Field(value: self.messageBytes, fieldNumber: 3)
+    }
+    if !self.data.isEmpty {
+      try visitor.visitSingularBytesField(value: self.data, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Concord_V2_PSIChunk, rhs: Concord_V2_PSIChunk) -> Bool {
+    if lhs.index != rhs.index {return false}
+    if lhs.total != rhs.total {return false}
+    if lhs.messageBytes != rhs.messageBytes {return false}
+    if lhs.data != rhs.data {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

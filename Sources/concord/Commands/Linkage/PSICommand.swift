@@ -78,12 +78,7 @@ struct PSISimulateCommand: AsyncParsableCommand {
                      formattedByteCount(outcome.bytesFromReceiver), formattedByteCount(outcome.bytesFromSender),
                      formattedByteCount(outcome.bytesFromReceiver + outcome.bytesFromSender)))
         if let output, let shared = result.intersection {
-            var text = leftTable.columns.map(Self.csvField).joined(separator: ",") + "\n"
-            for key in shared {
-                let fields = leftTable.original[key] ?? [key]
-                text += fields.map(Self.csvField).joined(separator: ",") + "\n"
-            }
-            do { try Data(text.utf8).write(to: URL(fileURLWithPath: output)) } catch {
+            do { try Data(leftTable.csv(of: shared).utf8).write(to: URL(fileURLWithPath: output)) } catch {
                 throw CLIError("cannot write the intersection", file: output, cause: error)
             }
             print("Intersection: \(output)")
@@ -106,13 +101,6 @@ struct PSISimulateCommand: AsyncParsableCommand {
     }
 
     private func skippedNote(_ table: IdentifierTable) -> String {
-        guard let first = table.skippedLines.first else { return "" }
-        let rows = table.skippedLines.count == 1 ? "1 row" : "\(table.skippedLines.count) rows"
-        return "; \(rows) without an identifier skipped (first on line \(first))"
-    }
-
-    static func csvField(_ field: String) -> String {
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        table.skippedLines.isEmpty ? "" : "; " + table.skippedNote
     }
 }
