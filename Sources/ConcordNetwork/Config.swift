@@ -318,8 +318,10 @@ public struct NodeConfig: Codable, Sendable, CoordinatorAddressing {
     }
 
     /// Reads a configuration file. - Throws: ``ConfigError``.
-    public static func load(_ path: String) throws(ConfigError) -> NodeConfig {
+    /// - Parameter identifiers: the party's identifier table when given on the command line (`concord psi`), in place of the file's.
+    public static func load(_ path: String, identifiers: IdentifierSource? = nil) throws(ConfigError) -> NodeConfig {
         var (config, base) = try ConfigFile.load(NodeConfig.self, from: path)
+        if let identifiers { config.identifiers = identifiers }
         _ = try CoordinatorAddresses.resolve(single: config.single, list: config.coordinators, path: path)
         guard config.data != nil || config.clinical != nil || config.identifiers != nil else {
             throw ConfigError(path: path, reason: "a node needs its data: 'data' (labelled molecules), 'clinical' (a patient table) or 'identifiers' (a table of identifiers for a private set intersection)")

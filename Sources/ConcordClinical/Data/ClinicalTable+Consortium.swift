@@ -93,8 +93,8 @@ extension ClinicalTable {
         return ConsortiumFiles(schema: schemaURL, sites: out)
     }
 
-    /// A site name made safe as a partner name.
-    static func partnerName(_ name: String) -> String {
+    /// A site (or party) name made safe as a partner name: ASCII letters, digits, `.`, `_` and `-`, at most 64 characters.
+    public static func partnerName(_ name: String) -> String {
         var out = String(name.unicodeScalars.map { s -> Character in
             (s.isASCII && (s.properties.isAlphabetic || ("0"..."9").contains(s))) || s == "." || s == "_" || s == "-" ? Character(s) : "-"
         })

@@ -51,6 +51,16 @@ extension PSICoordinator {
         return status
     }
 
+    /// The job's sizes and traffic for its report.
+    func summary(_ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> LinkageSummary {
+        let d = try await details(context)
+        func sent(_ bytes: UInt64, _ value: UInt64) -> Int? { bytes > 0 ? Int(clamping: value) : nil }
+        return LinkageSummary(receiver: d.receiver, sender: d.sender, cardinalityOnly: d.cardinalityOnly, revealToSender: d.revealToSender,
+                              receiverSetSize: sent(d.requestBytes, d.receiverSetSize), senderSetSize: sent(d.responseBytes, d.senderSetSize),
+                              revealedCount: sent(d.revealBytes, d.revealedCount), requestBytes: sent(d.requestBytes, d.requestBytes),
+                              responseBytes: sent(d.responseBytes, d.responseBytes), revealBytes: sent(d.revealBytes, d.revealBytes))
+    }
+
     public func partnerStatus(partner: String, context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> Data {
         var status = Concord_V2_PSIPartnerStatus()
         status.role = try Self.spec(context.job.spec).role(of: partner) ?? ""

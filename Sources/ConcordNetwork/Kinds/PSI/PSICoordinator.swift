@@ -201,13 +201,13 @@ public struct PSICoordinator: CoordinatorJobKind {
         var final = try await context.snapshot()
         final.stateIndex = PSIJob.statusNumber(.complete)
         final.state = PSIJob.descriptor.title(.complete)
-        final.message = "complete: " + done
-        let data = Data(JobReport.render(final).utf8)
+        final.message = done
+        let data = Data(LinkageReport.render(final, try await summary(context)).utf8)
         try await context.put(ArtifactRecord(name: CoordinatorEngine.reportArtifact, data: data, sha256: Digests.sha256(data)))
         if let directory = context.reportDirectory {
             try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             try? data.write(to: directory.appendingPathComponent("\(context.job.id).html"), options: .atomic)
         }
-        return [JobTransition(.complete, "complete: \(done)")]
+        return [JobTransition(.complete, done)]
     }
 }

@@ -134,7 +134,11 @@ struct ConsortiumCommand: AsyncParsableCommand {
 
 extension ConsortiumCommand.Init {
     /// Writes the coordinator's and the operator's configurations into `root`.
-    func writeConfigurations(_ root: URL) throws {
+    func writeConfigurations(_ root: URL) throws { try Self.writeConfigurations(root, port: port, statusPort: statusPort) }
+
+    /// Writes the coordinator's and the operator's configurations into `root` for a coordinator on
+    /// 127.0.0.1 at `port` (gRPC) and `statusPort` (HTTPS status).
+    static func writeConfigurations(_ root: URL, port: Int, statusPort: Int) throws {
         try """
             listen: {host: 127.0.0.1, port: \(port)}
             status: {host: 127.0.0.1, port: \(statusPort)}

@@ -4,6 +4,7 @@ import ArgumentParser
 import ConcordFederation
 import ConcordML
 import ConcordNetwork
+import ConcordReport
 import ConcordWire
 import Foundation
 
@@ -61,6 +62,17 @@ struct JobCommand: AsyncParsableCommand {
             }
         }
 
+        /// A PSI job's parties and what the coordinator saw of them: sizes and bytes, never identifiers.
+        static func printPSI(_ s: Concord_V2_JobStatus) {
+            let p = s.psi
+            print("receiver \(p.receiver) (learns \(p.cardinalityOnly ? "how many identifiers are shared" : "the shared identifiers")); sender \(p.sender)"
+                  + (p.revealToSender ? " (learns them too: the receiver reveals them)" : " (learns only the receiver's set size)"))
+            if p.requestBytes > 0 { print("  request:  \(p.receiverSetSize) blinded identifiers, \(formattedByteCount(Int(p.requestBytes)))") }
+            if p.responseBytes > 0 { print("  response: \(p.senderSetSize) blinded identifiers and \(p.receiverSetSize) tags, \(formattedByteCount(Int(p.responseBytes)))") }
+            if p.revealBytes > 0 { print("  reveal:   \(p.revealedCount) shared positions, \(formattedByteCount(Int(p.revealBytes)))") }
+            print("the coordinator learns the set sizes\(p.revealToSender ? " and the number shared" : ""), never an identifier")
+        }
+
         static let configuration = CommandConfiguration(abstract: "Show a job's state and every partner's progress.")
         @Option(help: "The operator's configuration file (YAML).") var config: String
         @Option(help: "The job (default: the most recent).") var job: String = ""
@@ -85,6 +97,7 @@ struct JobCommand: AsyncParsableCommand {
         static func printStatus(_ s: Concord_V2_JobStatus) {
             print("job \(s.jobID) \"\(s.name)\": \(s.phaseTitle) — \(s.message)")
             if s.kind == ClinicalJob.name { return printClinical(s) }
+            if s.kind == PSIJob.name { return printPSI(s) }
             let details = s.distillation
             if details.task == ModelTask.regression.rawValue {
                 print("regression job (the student regresses measured values; no threshold)" + (details.studentSha256.isEmpty ? "" : ", student SHA-256 \(details.studentSha256)"))
@@ -153,8 +166,16 @@ struct JobOptions: ParsableArguments {
     @Option(help: "Weighting of a soft-label MLP student's molecules: none (the default), confidence or domain.") var studentWeighting: StudentTraining.Weighting?
     @Flag(inversion: .prefixedNo, help: "Choose the threshold by federated calibration (the default's for classification; a regression job has no threshold).") var calibrate: Bool?
     @Option(parsing: .unconditional, help: "The job's seed.") var seed: UInt64 = 1
-    @Option(help: "The job's kind: distillation (partners' molecules; the default) or clinical (hospitals' patient tables; a consortium from 'consortium init --benchmark heart-disease' runs clinical jobs).")
+    @Option(help: "The job's kind: distillation (partners' molecules; the default), clinical (hospitals' patient tables; a consortium from 'consortium init --benchmark heart-disease' runs clinical jobs) or psi (two parties' shared identifiers, by private set intersection; 'consortium init --identifiers A.csv --identifiers B.csv').")
     var kind: String?
+    @Option(help: "PSI: the partner that learns the result (default: the first of the two in name order).") var receiver: String?
+    @Flag(help: "PSI: the receiver learns only how many identifiers are shared, not which.") var cardinalityOnly = false
+    @Flag(help: "PSI: the receiver then tells the sender which of its identifiers are shared (the receiver's node must allow it).") var revealToSender = false
+    @Option(help: "PSI: how both parties read dates written with separators: dmy, mdy or ymd.") var dateOrder: String?
+    @Flag(help: "PSI: keep letters' case (identifiers are case-folded by default).") var caseSensitive = false
+    @Option(help: "PSI: what the identifier is, in words, for both parties (e.g. \"the trial's patient number\").") var identifier: String?
+    @Option(parsing: .unconditional, help: "PSI: the most distinct identifiers either party may hold (0: 10,000,000).") var maximumSetSize: UInt64 = 0
+    @Option(parsing: .unconditional, help: "PSI: seconds each party has to send its message before the job fails (0: wait).") var messageDeadline: UInt32 = 0
     @Option(help: "Clinical: the sites' tables and their encoding (heart-disease).") var benchmark: String = "heart-disease"
     @Option(help: "Clinical, on the sites' own tables: the common schema (YAML) every site harmonises onto, naming the outcome (a consortium from 'consortium init --data … --site-column …' writes it to private/schema.yaml).") var schema: String?
     @Option(help: "Clinical, with --schema: the outcome variable (default: the schema's outcome).") var label: String?
@@ -175,7 +196,7 @@ struct JobOptions: ParsableArguments {
         if privacy.epsilons != nil { throw ValidationError("--epsilons draws a utility–ε curve in 'clinical simulate'; a job takes one --epsilon") }
         if privacy.systemNoise { throw ValidationError("a job's noise comes from system entropy already; --system-noise is for 'clinical simulate'") }
         if reproducibleNoise, privacy.mode == DifferentialPrivacyOptions.Mode.none { throw ValidationError("--reproducible-noise needs --dp record|client|local") }
-        guard kind == nil || kind == "distillation" || kind == "clinical" else { throw ValidationError("--kind must be distillation or clinical") }
+        guard kind == nil || kind == "distillation" || kind == "clinical" || kind == "psi" else { throw ValidationError("--kind must be distillation, clinical or psi") }
     }
 
     /// The job's specification for `partners`; `kind` (from a consortium's node configurations) when `--kind` is not given,
@@ -189,6 +210,20 @@ struct JobOptions: ParsableArguments {
         spec.collectionDeadlineS = annotationDeadline
         spec.finalDeadlineS = evaluationDeadline
         spec.seed = seed
+        if (kind ?? fallback) == "psi" {
+            if name == "federated distillation" { spec.name = "shared identifiers" }
+            spec.collectionDeadlineS = messageDeadline
+            var psi = Concord_V2_PSISpec()
+            psi.receiver = receiver ?? ""
+            psi.cardinalityOnly = cardinalityOnly
+            psi.revealToSender = revealToSender
+            psi.dateOrder = dateOrder ?? ""
+            psi.caseSensitive = caseSensitive
+            psi.identifier = identifier ?? ""
+            psi.maximumSetSize = maximumSetSize
+            spec.psi = psi
+            return spec
+        }
         if (kind ?? fallback) == "clinical" {
             if name == "federated distillation" { spec.name = "clinical federation" }
             spec.collectionDeadlineS = roundDeadline
