@@ -92,7 +92,9 @@ public enum ACTG175Vertical {
         let b = labTrain.standardised(labScale), bTest = labTest.standardised(labScale)
         let y = train.map(label), truth = test.map { UInt8(label($0)) }
 
-        let model = try await VerticalLogisticRegression.train(labelHolder: a, labels: y, featureHolder: b, settings: settings, source: source)
+        let model = settings.method == .secretSharing
+            ? try SecretSharedLogisticRegression.train(labelHolder: a, labels: y, featureHolder: b, settings: settings, dealer: source)
+            : try await VerticalLogisticRegression.train(labelHolder: a, labels: y, featureHolder: b, settings: settings, source: source)
         let clear = VerticalLogisticRegression.trainInTheClear(labelHolder: a, labels: y, featureHolder: b, settings: settings)
         let difference = zip(model.labelHolderWeights + model.featureHolderWeights, clear.labelHolderWeights + clear.featureHolderWeights)
             .map { abs($0 - $1) }.max() ?? 0

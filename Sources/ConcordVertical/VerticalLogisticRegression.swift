@@ -12,11 +12,14 @@ public struct VerticalSettings: Sendable, Hashable {
     public var modulusBits: Int
     /// A bound on the magnitude of any partial gradient sum, which sizes the masks (default 10⁹).
     public var gradientBound: Double
+    /// How the cross terms are protected (default Paillier).
+    public var method: VerticalProtocol
 
     /// Settings.
-    public init(iterations: Int = 30, learningRate: Double = 1, l2: Double = 0, modulusBits: Int = 2048, gradientBound: Double = 1e9) {
+    public init(iterations: Int = 30, learningRate: Double = 1, l2: Double = 0, modulusBits: Int = 2048, gradientBound: Double = 1e9,
+                method: VerticalProtocol = .paillier) {
         self.iterations = iterations; self.learningRate = learningRate; self.l2 = l2
-        self.modulusBits = modulusBits; self.gradientBound = gradientBound
+        self.modulusBits = modulusBits; self.gradientBound = gradientBound; self.method = method
     }
 }
 

@@ -2,11 +2,12 @@ public import ConcordPrivacy
 
 /// What one side of a vertical logistic regression sends in a round, and what crossed the wire.
 public struct VerticalTraffic: Sendable, Hashable {
-    /// Ciphertexts sent by the label holder (its encrypted residual shares and masked sums).
+    /// Ciphertexts (Paillier: its encrypted residual shares and masked sums) or ring elements
+    /// (secret sharing: its padded residual shares and product shares) sent by the label holder.
     public var ciphertextsFromLabelHolder = 0
-    /// Ciphertexts sent by the feature holder.
+    /// The same, sent by the feature holder.
     public var ciphertextsFromFeatureHolder = 0
-    /// Bytes of all ciphertexts and masked plaintexts sent, both ways.
+    /// Bytes of everything sent, both ways (with secret sharing, the dealer's randomness too).
     public var bytes = 0
 }
 

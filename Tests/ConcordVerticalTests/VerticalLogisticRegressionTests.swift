@@ -5,7 +5,7 @@ import ConcordVertical
 
 /// A small vertically split problem: the label holder's two columns and the feature holder's two
 /// columns both carry signal.
-private func problem(rows: Int, seed: UInt64) throws -> (FeatureBlock, [Double], FeatureBlock) {
+func problem(rows: Int, seed: UInt64) throws -> (FeatureBlock, [Double], FeatureBlock) {
     var generator = CryptographicGenerator(seed: .reproducible(from: seed, label: "test.vertical"))
     var a: [Double] = [], b: [Double] = [], y: [Double] = []
     for _ in 0..<rows {

@@ -16,14 +16,16 @@ struct VerticalCommand: AsyncParsableCommand {
 struct VerticalSimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
-        abstract: "ACTG175 split between a trial centre and a laboratory: PSI on pidnum, then Paillier-encrypted vertical logistic regression.",
+        abstract: "ACTG175 split between a trial centre and a laboratory: PSI on pidnum, then vertical logistic regression under Paillier or secret sharing.",
         discussion: """
             The trial centre (demographics, history, arm, outcome cens) and the laboratory (CD4/CD8 counts) \
             each hold 80% of the trial's patients (a seeded, documented overlap of 60%). They find their \
             shared patients by private set intersection, split them 70/30, and train logistic regression \
-            exchanging only Paillier ciphertexts (2,048-bit keys) and masked sums. Prints the test ROC-AUC \
-            beside the same model on the joined table and the centre's model alone. Needs \
-            'concord data fetch lifelines'.
+            exchanging only Paillier ciphertexts (2,048-bit keys) and masked sums, or (--protocol \
+            secret-sharing) only one-time-padded values and additive shares in the ring of 64-bit integers, \
+            with correlated randomness from a dealer that sees no data and must not collude with either party. \
+            Prints the test ROC-AUC beside the same model on the joined table and the centre's model alone. \
+            Needs 'concord data fetch lifelines'.
             """)
 
     @Option(help: "The benchmark (only actg175 so far).")
@@ -35,6 +37,9 @@ struct VerticalSimulateCommand: AsyncParsableCommand {
     @Option(help: "Step size on standardised features.")
     var learningRate = 1.0
 
+    @Option(name: .customLong("protocol"), help: "How the cross terms are protected: paillier (each party's own 2,048-bit key) or secret-sharing (additive shares with a dealer's correlated randomness).")
+    var method: String = VerticalProtocol.paillier.rawValue
+
     @Option(help: "The seed of the overlap and of the train/test split.")
     var seed: UInt64 = 175
 
@@ -44,6 +49,7 @@ struct VerticalSimulateCommand: AsyncParsableCommand {
     func validate() throws {
         if benchmark != "actg175" { throw ValidationError("--benchmark must be actg175") }
         if iterations < 1 { throw ValidationError("--iterations must be at least 1") }
+        if VerticalProtocol(rawValue: method) == nil { throw ValidationError("--protocol must be paillier or secret-sharing") }
         if !(learningRate > 0 && learningRate.isFinite) { throw ValidationError("--learning-rate must be positive") }
     }
 
@@ -55,7 +61,7 @@ struct VerticalSimulateCommand: AsyncParsableCommand {
         } catch {
             throw CLIError("cannot read ACTG175 (run 'concord data fetch lifelines')", cause: error)
         }
-        let settings = VerticalSettings(iterations: iterations, learningRate: learningRate)
+        let settings = VerticalSettings(iterations: iterations, learningRate: learningRate, method: VerticalProtocol(rawValue: method) ?? .paillier)
         let result: ACTG175Vertical.Result
         do { result = try await ACTG175Vertical.run(table: table, settings: settings, seed: seed) } catch {
             throw CLIError("the vertical run failed", cause: error)
@@ -63,16 +69,16 @@ struct VerticalSimulateCommand: AsyncParsableCommand {
         print("Trial centre: \(result.centre) patients; laboratory: \(result.laboratory); shared (PSI on pidnum): \(result.shared)")
         print(String(format: "PSI: %.2f s, %@", result.psiSeconds, formattedByteCount(result.psiBytes)))
         print("Training rows: \(result.trainRows); test rows: \(result.testRows)")
-        print(String(format: "Vertical training: %d steps in %.1f s, %@ exchanged (%d + %d ciphertexts)", iterations, result.model.seconds,
+        print(String(format: "Vertical training (%@): %d steps in %.1f s, %@ exchanged (%d + %d %@)", method, iterations, result.model.seconds,
                      formattedByteCount(result.model.traffic.bytes), result.model.traffic.ciphertextsFromLabelHolder,
-                     result.model.traffic.ciphertextsFromFeatureHolder))
+                     result.model.traffic.ciphertextsFromFeatureHolder, settings.method == .paillier ? "ciphertexts" : "ring elements, the dealer's excluded"))
         print(String(format: "Test ROC-AUC: vertical %.4f | joined table, same descent in the clear %.4f | joined table, logistic regression %.4f | trial centre alone %.4f",
                      result.verticalAUC, result.joinedTaylorAUC, result.joinedAUC, result.centreAloneAUC))
         print(String(format: "Largest weight difference from the descent in the clear: %.2e", result.weightDifference))
         if let json {
             let object: [String: Any] = [
                 "centre": result.centre, "laboratory": result.laboratory, "shared": result.shared,
-                "train_rows": result.trainRows, "test_rows": result.testRows, "iterations": iterations,
+                "train_rows": result.trainRows, "test_rows": result.testRows, "iterations": iterations, "protocol": method,
                 "psi_seconds": result.psiSeconds, "psi_bytes": result.psiBytes,
                 "vertical_auc": result.verticalAUC, "joined_taylor_auc": result.joinedTaylorAUC, "joined_auc": result.joinedAUC,
                 "centre_alone_auc": result.centreAloneAUC, "weight_difference": result.weightDifference,
