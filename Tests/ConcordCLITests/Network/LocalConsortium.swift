@@ -51,6 +51,23 @@ final class LocalConsortium: @unchecked Sendable {
         try coordinatorConfig.write(to: root.appendingPathComponent("coordinator.yaml"), atomically: true, encoding: .utf8)
     }
 
+    /// Two parties for private-set-intersection jobs from `concord psi init` (the same layout:
+    /// kit, coordinator.yaml, operator.yaml, nodes/, private/, shared/), each named after its file.
+    init(psiLeft left: URL, right: URL, idColumn: String) throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("concord-psi-\(UUID().uuidString.prefix(8))", isDirectory: true)
+        port = try Self.freePort()
+        statusPort = try Self.freePort()
+        partners = [left, right].map { $0.deletingPathExtension().lastPathComponent }
+        let result = try CLI.run(["psi", "init", "--left", left.path, "--right", right.path, "--id-column", idColumn,
+                                  "--out", root.path, "--port", "\(port)", "--status-port", "\(statusPort)"])
+        guard result.status == 0 else { throw Failure("psi init failed: \(result.stderr)\(result.stdout)") }
+        for name in partners {
+            let url = root.appendingPathComponent("nodes/\(name).yaml")
+            try (try String(contentsOf: url, encoding: .utf8) + "poll: 0.2\ngive_up_after: 90\n").write(to: url, atomically: true, encoding: .utf8)
+        }
+        try (try String(contentsOf: config, encoding: .utf8) + "tick: 0.2\n").write(to: config, atomically: true, encoding: .utf8)
+    }
+
     struct Failure: Error, CustomStringConvertible {
         var description: String
         init(_ d: String) { description = d }
