@@ -37,8 +37,11 @@ public enum PSIJob {
 
     /// The artifacts: each party's message, assembled and checked, for the other.
     public enum Artifact {
+        /// The receiver's request, for the sender.
         public static let request = Upload.request
+        /// The sender's response, for the receiver.
         public static let response = Upload.response
+        /// The receiver's reveal, for the sender.
         public static let reveal = Upload.reveal
     }
 
