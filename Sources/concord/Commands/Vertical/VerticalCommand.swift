@@ -69,9 +69,9 @@ struct VerticalSimulateCommand: AsyncParsableCommand {
         print("Trial centre: \(result.centre) patients; laboratory: \(result.laboratory); shared (PSI on pidnum): \(result.shared)")
         print(String(format: "PSI: %.2f s, %@", result.psiSeconds, formattedByteCount(result.psiBytes)))
         print("Training rows: \(result.trainRows); test rows: \(result.testRows)")
-        print(String(format: "Vertical training (%@): %d steps in %.1f s, %@ exchanged (%d + %d %@)", method, iterations, result.model.seconds,
+        print(String(format: "Vertical training (%@): %d steps in %.2f s, %@ exchanged (%d + %d %@)", method, iterations, result.model.seconds,
                      formattedByteCount(result.model.traffic.bytes), result.model.traffic.ciphertextsFromLabelHolder,
-                     result.model.traffic.ciphertextsFromFeatureHolder, settings.method == .paillier ? "ciphertexts" : "ring elements, the dealer's excluded"))
+                     result.model.traffic.ciphertextsFromFeatureHolder, settings.method == .paillier ? "ciphertexts" : "ring elements between the parties; the bytes include the dealer's"))
         print(String(format: "Test ROC-AUC: vertical %.4f | joined table, same descent in the clear %.4f | joined table, logistic regression %.4f | trial centre alone %.4f",
                      result.verticalAUC, result.joinedTaylorAUC, result.joinedAUC, result.centreAloneAUC))
         print(String(format: "Largest weight difference from the descent in the clear: %.2e", result.weightDifference))
