@@ -255,7 +255,7 @@ extension CoordinatorEngine {
         for phase in kind.descriptor.collectingPhases {
             for name in (kind.descriptor.uploads[phase] ?? []).sorted() {
                 let held = try await context.uploadIndices(name, partner: partner)
-                let total = try await kind.expectedChunks(name, context: context) ?? 0
+                let total = try await kind.expectedChunks(name, partner: partner, context: context) ?? 0
                 var progress = Concord_V2_UploadProgress()
                 progress.name = name
                 progress.chunksReceived = UInt32(held.count)

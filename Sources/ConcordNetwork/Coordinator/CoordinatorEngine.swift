@@ -117,7 +117,7 @@ public actor CoordinatorEngine {
         if let envelope {
             // A kind that learns an upload's length from its first chunk (a PSI message) knows no total
             // before that chunk is kept; its `validateUpload` checked the chunk's own announcement.
-            let total = try await kind.expectedChunks(upload, context: context) ?? (first == nil ? envelope.total : nil)
+            let total = try await kind.expectedChunks(upload, partner: partner, context: context) ?? (first == nil ? envelope.total : nil)
             guard envelope.index == index, envelope.total == total else {
                 throw CoordinatorRefusal(.invalidArgument, "\(partner): the chunk's envelope (chunk \(envelope.index) of \(envelope.total)) disagrees with its payload (chunk \(index) of \(total.map(String.init) ?? "?"))",
                                          context: .init(job: job.id, partner: partner, phase: job.phase, upload: upload, chunk: envelope.index))
@@ -137,7 +137,7 @@ public actor CoordinatorEngine {
         let stored: [Int]
         do { stored = try await store.uploadIndices(job: job.id, kind: upload, partner: partner) }
         catch { throw .storage("reading the '\(upload)' upload", error, job: job.id, partner: partner) }
-        let expected = try await kind.expectedChunks(upload, context: context(job)) ?? 0
+        let expected = try await kind.expectedChunks(upload, partner: partner, context: context(job)) ?? 0
         return (job.id, stored, stored.count == expected)
     }
 

@@ -31,6 +31,11 @@ public protocol CoordinatorJobKind: Sendable {
     /// The number of chunks a complete upload of `upload` holds in this job (nil before the kind knows it).
     func expectedChunks(_ upload: String, context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> Int?
 
+    /// The number of chunks a complete upload of `upload` by `partner` holds: 0 or nil for an
+    /// upload the partner is not expected to send (so it is never counted late for it). By default,
+    /// ``expectedChunks(_:context:)`` for every partner.
+    func expectedChunks(_ upload: String, partner: String, context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> Int?
+
     /// Checks one chunk of a partner's upload (decoded from `payload`) against the job and the
     /// chunks of the same upload the partner sent before (`first`, the lowest-numbered one held).
     /// - Returns: the chunk's index within its upload.
@@ -66,6 +71,12 @@ public protocol CoordinatorJobKind: Sendable {
     /// The job as plain values for its page, the status page, the metrics endpoint and the
     /// report, from its generic `status` and what the kind keeps.
     func snapshot(status: Concord_V2_JobStatus, context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> JobSnapshot
+}
+
+extension CoordinatorJobKind {
+    public func expectedChunks(_ upload: String, partner: String, context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> Int? {
+        try await expectedChunks(upload, context: context)
+    }
 }
 
 /// A phase a job enters, with its message (and the student's threshold, for kinds that choose one).

@@ -66,6 +66,12 @@ struct PSIJobTests {
         #expect(psi.receiver == "centre" && psi.sender == "lab")
         #expect(psi.receiverSetSize == 3_000 && psi.senderSetSize == 2_500 && psi.revealedCount == 1_000)
         #expect(psi.requestBytes == UInt64(PSIFrame.prefixBytes - 5 + 32 * 3_000))
+        // Each party is expected to send only its own messages: neither is late for the other's.
+        #expect(run.status.latePartners.isEmpty, "\(run.status.latePartners)")
+        for partner in run.status.partners {
+            let mine: Set<String> = partner.name == "centre" ? [PSIJob.Upload.request, PSIJob.Upload.reveal] : [PSIJob.Upload.response]
+            for upload in partner.uploads { #expect(mine.contains(upload.name) == (upload.chunksTotal > 0), "\(partner.name) \(upload.name)") }
+        }
 
         // Nothing the coordinator holds, and nothing either node sent, names a patient.
         let store = try SQLiteCoordinatorStore(path: temporary.url.appending(path: "coordinator.sqlite").path)

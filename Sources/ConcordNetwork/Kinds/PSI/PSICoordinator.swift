@@ -66,6 +66,11 @@ public struct PSICoordinator: CoordinatorJobKind {
         return Int(chunk.total)
     }
 
+    public func expectedChunks(_ upload: String, partner: String, context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> Int? {
+        guard let (sender, _) = Self.expected(upload, spec: try Self.spec(context.job.spec)), sender == partner else { return nil }
+        return try await expectedChunks(upload, context: context)
+    }
+
     public func validateUpload(_ upload: String, partner: String, payload: Data, first: UploadRecord?,
                                context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> Int {
         let spec = try Self.spec(context.job.spec)
