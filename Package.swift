@@ -142,6 +142,7 @@ let package = Package(
                 "ConcordClinical",
                 "ConcordPrivacy",
                 "ConcordLinkage",
+                "ConcordVertical",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),

@@ -198,6 +198,8 @@ public struct CoordinatorConfig: Codable, Sendable {
 /// # (schema is optional for a job on the consortium's own tables, which carries its schema)
 /// # or, for a private set intersection, the party's identifiers and what it agrees to:
 /// # identifiers: {path: private/patients.csv, columns: [pidnum], output: shared.csv, cardinality_only: false, allow_reveal: false, peer: lab}
+/// # and, for vertical training over the patients a PSI job found, the party's columns:
+/// # vertical: {features: [age, wtkg], label: cens, positive: "1", output: model.json}
 /// teacher: rf                               # rf, mlp, logreg or knn
 /// self_guard: identity                      # off, identity, or a Tanimoto threshold such as 0.9
 /// hybrid: true                              # build a hybrid model locally
@@ -267,6 +269,28 @@ public struct NodeConfig: Codable, Sendable, CoordinatorAddressing {
         }
     }
 
+    /// A party's columns for a vertical job: its table (by default its identifier table), the
+    /// identifier columns that find each shared patient's row (by default those of the PSI job),
+    /// the feature columns and, at the label holder, the outcome.
+    public struct VerticalSource: Codable, Sendable {
+        /// The table (CSV or TSV); nil: `identifiers.path`.
+        public var path: String?
+        /// The identifier columns; nil: the PSI job's.
+        public var idColumns: [String]?
+        /// The feature columns, numbers.
+        public var features: [String]
+        /// The outcome column (the label holder's only).
+        public var label: String?
+        /// The outcome's positive value (default: a number equal to 1).
+        public var positive: String?
+        /// Where to write this party's part of the model (JSON: its columns, their standardisation and weights).
+        public var output: String?
+        private enum CodingKeys: String, CodingKey { case path, idColumns = "id_columns", features, label, positive, output }
+        public init(path: String? = nil, idColumns: [String]? = nil, features: [String], label: String? = nil, positive: String? = nil, output: String? = nil) {
+            self.path = path; self.idColumns = idColumns; self.features = features; self.label = label; self.positive = positive; self.output = output
+        }
+    }
+
     public var partner: String
     public var coordinator: Endpoint {
         get { CoordinatorAddresses.first(single: single, list: coordinators) }
@@ -282,6 +306,8 @@ public struct NodeConfig: Codable, Sendable, CoordinatorAddressing {
     public var clinical: ClinicalSource?
     /// The party's identifiers (private-set-intersection jobs).
     public var identifiers: IdentifierSource?
+    /// The party's columns (vertical jobs).
+    public var vertical: VerticalSource?
     public var teacher: String?
     public var selfGuard: String?
     public var hybrid: Bool?
@@ -304,7 +330,7 @@ public struct NodeConfig: Codable, Sendable, CoordinatorAddressing {
     public var base = URL(fileURLWithPath: ".")
 
     private enum CodingKeys: String, CodingKey {
-        case partner, single = "coordinator", coordinators, serverName = "server_name", tls, data, clinical, identifiers, teacher, selfGuard = "self_guard", hybrid, hybridModel = "hybrid_model"
+        case partner, single = "coordinator", coordinators, serverName = "server_name", tls, data, clinical, identifiers, vertical, teacher, selfGuard = "self_guard", hybrid, hybridModel = "hybrid_model"
         case seed, state, audit, job
         case recordPayloads = "record_payloads", threads, poll, giveUpAfter = "give_up_after"
     }
@@ -323,7 +349,7 @@ public struct NodeConfig: Codable, Sendable, CoordinatorAddressing {
         var (config, base) = try ConfigFile.load(NodeConfig.self, from: path)
         if let identifiers { config.identifiers = identifiers }
         _ = try CoordinatorAddresses.resolve(single: config.single, list: config.coordinators, path: path)
-        guard config.data != nil || config.clinical != nil || config.identifiers != nil else {
+        guard config.data != nil || config.clinical != nil || config.identifiers != nil || config.vertical != nil else {
             throw ConfigError(path: path, reason: "a node needs its data: 'data' (labelled molecules), 'clinical' (a patient table) or 'identifiers' (a table of identifiers for a private set intersection)")
         }
         config.base = base

@@ -116,8 +116,9 @@ public struct InProcessConsortium: Sendable {
     /// party's CSV (`tables[partner]`) written under `directory`, its node reading its `columns[partner]` and
     /// writing what it learns to `<partner>-shared.csv`, agreeing to a reveal when `allowReveal`.
     /// - Throws: when a file or the coordinator's database cannot be written.
+    /// `vertical[partner]`, when given, are the party's columns for vertical jobs on the same table.
     public init(directory: URL, identifierTables tables: [String: String], columns: [String: [String]], allowReveal: Bool = true,
-                logger: Logger = Logger(label: "concord.in-process")) throws {
+                vertical: [String: NodeConfig.VerticalSource] = [:], logger: Logger = Logger(label: "concord.in-process")) throws {
         self.directory = directory; self.pool = []; self.logger = logger
         nodes = try tables.keys.sorted().map { partner in
             let file = directory.appending(path: "\(partner).csv")
@@ -128,6 +129,7 @@ public struct InProcessConsortium: Sendable {
                                     recordPayloads: true, threads: 2, poll: 0.02)
             config.identifiers = .init(path: file.path(percentEncoded: false), columns: columns[partner] ?? [],
                                        output: directory.appending(path: "\(partner)-shared.csv").path(percentEncoded: false), allowReveal: allowReveal)
+            config.vertical = vertical[partner]
             config.base = directory
             return config
         }

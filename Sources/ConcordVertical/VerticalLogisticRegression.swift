@@ -42,7 +42,7 @@ public struct FeatureBlock: Sendable, Hashable {
     }
 
     /// `X · w`.
-    func times(_ w: [Double]) -> [Double] {
+    public func times(_ w: [Double]) -> [Double] {
         (0..<rows).map { i in
             var s = 0.0
             for j in 0..<columns { s += values[i * columns + j] * w[j] }

@@ -69,39 +69,30 @@ public enum VerticalLogisticRegression {
             keyA = try PaillierPrivateKey.generate(modulusBits: settings.modulusBits, using: &source)
             keyB = try PaillierPrivateKey.generate(modulusBits: settings.modulusBits, using: &source)
         }
-        let a = labelHolder.withIntercept(), b = featureHolder
-        let n = Double(a.rows)
-        var wA = [Double](repeating: 0, count: a.columns), wB = [Double](repeating: 0, count: b.columns)
+        var a = try VerticalParty(role: .labelHolder, features: labelHolder, labels: labels, key: keyA, peerKey: keyB.publicKey,
+                                  peerColumns: featureHolder.columns, settings: settings)
+        var b = try VerticalParty(role: .featureHolder, features: featureHolder, labels: nil, key: keyB, peerKey: keyA.publicKey,
+                                  peerColumns: a.block.columns, settings: settings)
         var traffic = VerticalTraffic()
         let cipherBytes = 2 * settings.modulusBits / 8
         for _ in 0..<settings.iterations {
             // 1–2. Residual shares, each encrypted by its owner under its own key.
-            let uA = a.times(wA), uB = b.times(wB)
-            let dA = (0..<a.rows).map { 0.25 * uA[$0] + 0.5 - labels[$0] }
-            let dB = uB.map { 0.25 * $0 }
-            let encA = try await keyA.encrypt(dA, using: &source)
-            let encB = try await keyB.encrypt(dB, using: &source)
+            let encA = try await a.encryptedShares(using: &source)
+            let encB = try await b.encryptedShares(using: &source)
             // 3. Masked inner products with the other's shares, decrypted by the other.
-            let maskedB = try await VerticalStep.maskedInnerProducts(encA, b, bound: settings.gradientBound, source: &source)
-            let maskedA = try await VerticalStep.maskedInnerProducts(encB, a, bound: settings.gradientBound, source: &source)
-            let plainB = try maskedB.map { m throws(PrivacyError) in try keyA.decryptMasked(m.ciphertext) }
-            let plainA = try maskedA.map { m throws(PrivacyError) in try keyB.decryptMasked(m.ciphertext) }
+            let maskedB = try await b.maskedProducts(peerShares: encA, using: &source)
+            let maskedA = try await a.maskedProducts(peerShares: encB, using: &source)
+            let plainB = try a.decrypt(maskedB.map(\.ciphertext))
+            let plainA = try b.decrypt(maskedA.map(\.ciphertext))
             // 4. Unmask, add the own share's products, step.
-            let ownB = b.transposeTimes(dB), ownA = a.transposeTimes(dA)
-            for j in 0..<b.columns {
-                let gradient = (try maskedB[j].mask.unmask(plainB[j]) + ownB[j]) / n + settings.l2 * wB[j]
-                wB[j] -= settings.learningRate * gradient
-            }
-            for k in 0..<a.columns {
-                let penalty = k == 0 ? 0 : settings.l2 * wA[k]
-                let gradient = (try maskedA[k].mask.unmask(plainA[k]) + ownA[k]) / n + penalty
-                wA[k] -= settings.learningRate * gradient
-            }
+            try b.step(masks: maskedB.map(\.mask), plaintexts: plainB)
+            try a.step(masks: maskedA.map(\.mask), plaintexts: plainA)
             traffic.ciphertextsFromLabelHolder += encA.count + maskedA.count
             traffic.ciphertextsFromFeatureHolder += encB.count + maskedB.count
             traffic.bytes += (encA.count + encB.count + maskedA.count + maskedB.count) * cipherBytes
                 + plainA.reduce(0) { $0 + $1.bytes.count } + plainB.reduce(0) { $0 + $1.bytes.count }
         }
+        let (wA, wB) = (a.weights, b.weights)
         let elapsed = clock.now - start
         return VerticalModel(labelHolderWeights: wA, featureHolderWeights: wB, traffic: traffic,
                              seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)

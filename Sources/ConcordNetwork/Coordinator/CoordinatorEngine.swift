@@ -54,6 +54,7 @@ public actor CoordinatorEngine {
         try? registry.register(DistillationCoordinator(transferSource: transferSource))
         try? registry.register(ClinicalCoordinator(budget: privacyBudget))
         try? registry.register(PSICoordinator())
+        try? registry.register(VerticalCoordinator())
         return registry
     }
 

@@ -64,7 +64,7 @@ public struct PartnerNode: Sendable {
     }
 
     /// The job kinds a node runs; it runs the one its job view names.
-    static let kinds: [any PartnerJobKind] = [DistillationPartner(), ClinicalPartner(), PSIPartner()]
+    static let kinds: [any PartnerJobKind] = [DistillationPartner(), ClinicalPartner(), PSIPartner(), VerticalPartner()]
 
     /// Runs the node over mutual TLS to its configured coordinator (or coordinators, tried in turn) until its job is complete (or,
     /// in a dry run, until the annotation is ready).

@@ -83,3 +83,18 @@ extension PaillierPrivateKey {
         PaillierMaskedPlaintext(number: try decryptSigned(c))
     }
 }
+
+extension PaillierMask {
+    /// The mask as a party keeps it to finish after a restart: its value as a masked plaintext's
+    /// bytes (a sign byte and the magnitude). As secret as the value it hides; never sent.
+    public var keptBytes: [UInt8] { PaillierMaskedPlaintext(number: value).bytes }
+
+    /// A kept mask, at `fractionalBits`.
+    /// - Throws: ``PrivacyError`` `.protocolViolation` for bytes that are not one.
+    public init(keptBytes: [UInt8], fractionalBits: Int) throws(PrivacyError) {
+        guard let number = try PaillierMaskedPlaintext(bytes: keptBytes).number else {
+            throw PrivacyError(.protocolViolation, "a kept mask's bytes do not encode an integer", context: .init(parameter: "mask"))
+        }
+        value = number; self.fractionalBits = fractionalBits
+    }
+}

@@ -50,6 +50,12 @@ public struct PaillierPrivateKey: Sendable {
         return try generate(modulusBits: modulusBits, using: &source)
     }
 
+    /// The primes, big-endian, as the key's holder keeps them (``init(p:q:)`` rebuilds the key).
+    /// They are the private key: keep them where the data are, never send them.
+    public var primes: (p: [UInt8], q: [UInt8]) {
+        (p.bigEndianBytes(count: (p.bitWidth + 7) / 8) ?? [], q.bigEndianBytes(count: (q.bitWidth + 7) / 8) ?? [])
+    }
+
     /// The key with primes p and q given as big-endian bytes (to use a key made elsewhere, such as python-paillier's).
     /// - Throws: ``PrivacyError`` `.invalidParameter` when either is not a probable prime, they are equal,
     ///   their product has fewer than ``PaillierPublicKey/minimumModulusBits`` bits or more than

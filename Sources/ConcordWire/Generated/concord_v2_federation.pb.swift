@@ -125,6 +125,14 @@ public nonisolated struct Concord_V2_JobSpec: Sendable {
     set {kind = .psi(newValue)}
   }
 
+  public var vertical: Concord_V2_VerticalSpec {
+    get {
+      if case .vertical(let v)? = kind {return v}
+      return Concord_V2_VerticalSpec()
+    }
+    set {kind = .vertical(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   /// The kind of job and its specification. The case's name is the kind's name in job views and
@@ -133,6 +141,7 @@ public nonisolated struct Concord_V2_JobSpec: Sendable {
     case distillation(Concord_V2_DistillationSpec)
     case clinical(Concord_V2_ClinicalSpec)
     case psi(Concord_V2_PSISpec)
+    case vertical(Concord_V2_VerticalSpec)
 
   }
 
@@ -1894,13 +1903,178 @@ public nonisolated struct Concord_V2_PSIChunk: Sendable {
   public init() {}
 }
 
+/// A vertical job's own settings: two partners that found their shared patients in a PSI job
+/// (with the reveal, so both hold them) train one logistic regression over the features they hold
+/// of those patients, exchanging only Paillier ciphertexts under their own keys and masked sums
+/// (ConcordVertical). Field numbers start at 400, clear of JobSpec's common fields.
+///
+/// Rows are the PSI job's shared identifiers sorted; the job's seed splits them into training and
+/// test rows, alike at both parties. Each party standardises its own columns on its training rows.
+public nonisolated struct Concord_V2_VerticalSpec: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The completed PSI job, with the reveal, whose shared identifiers align the rows.
+  public var psiJob: String = String()
+
+  /// The partner holding the outcome ("": the first of the two in name order).
+  public var labelHolder: String = String()
+
+  /// Full-batch gradient steps (0: 30; at most 1,000).
+  public var iterations: UInt32 = 0
+
+  /// The step size on standardised features (0: 1).
+  public var learningRate: Double = 0
+
+  /// The L2 penalty, the intercept excluded.
+  public var l2: Double = 0
+
+  /// Bits of each party's Paillier modulus (0: 2,048; at least 2,048).
+  public var modulusBits: UInt32 = 0
+
+  /// The share of the shared rows kept for the test (0: 0.3).
+  public var testFraction: Double = 0
+
+  /// A bound on any partial gradient sum, which sizes the masks (0: 1e9).
+  public var gradientBound: Double = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// A vertical job as one partner sees it (JobView.details).
+public nonisolated struct Concord_V2_VerticalView: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// "label-holder" or "feature-holder".
+  public var role: String = String()
+
+  public var peer: String = String()
+
+  public var psiJob: String = String()
+
+  public var iterations: UInt32 = 0
+
+  public var learningRate: Double = 0
+
+  public var l2: Double = 0
+
+  public var modulusBits: UInt32 = 0
+
+  public var testFraction: Double = 0
+
+  public var gradientBound: Double = 0
+
+  public var seed: UInt64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// A vertical job as the operator sees it (JobStatus.details).
+public nonisolated struct Concord_V2_VerticalStatus: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var labelHolder: String = String()
+
+  public var featureHolder: String = String()
+
+  /// Aligned rows, and the training and test rows among them (from the parties' keys).
+  public var rows: UInt64 = 0
+
+  public var trainRows: UInt64 = 0
+
+  public var testRows: UInt64 = 0
+
+  /// Iterations both parties have completed.
+  public var iterationsDone: UInt32 = 0
+
+  public var iterations: UInt32 = 0
+
+  /// The label holder's test ROC-AUC of the final model (0 until reported).
+  public var testAuc: Double = 0
+
+  public var testPositives: UInt64 = 0
+
+  /// Bytes relayed between the parties.
+  public var bytesRelayed: UInt64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// One party's public key and the shape of its data (upload "vertical-key", chunk 0).
+public nonisolated struct Concord_V2_VerticalKey: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Its Paillier modulus n, big-endian.
+  public var modulus: Data = Data()
+
+  /// The aligned rows it holds, the training rows among them and its feature columns (the label
+  /// holder's with the intercept).
+  public var rows: UInt64 = 0
+
+  public var trainRows: UInt64 = 0
+
+  public var columns: UInt32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// One iteration's message from a party (uploads "vertical-shares", "vertical-masked",
+/// "vertical-plain"; chunk index = the iteration), each element big-endian bytes: its residual
+/// shares encrypted under its own key; its masked encrypted inner products under the other's key;
+/// or its decryptions of the other's masked sums (a sign byte and the magnitude).
+public nonisolated struct Concord_V2_VerticalMessage: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var iteration: UInt32 = 0
+
+  public var elements: [Data] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// The label holder's evaluation of the final model on the test rows (submission "vertical-evaluation").
+public nonisolated struct Concord_V2_VerticalEvaluation: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var testAuc: Double = 0
+
+  public var testRows: UInt64 = 0
+
+  public var testPositives: UInt64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "concord.v2"
 
 nonisolated extension Concord_V2_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".JobSpec"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}partners\0\u{1}quorum\0\u{3}collection_deadline_s\0\u{2}\u{9}seed\0\u{4}\u{2}final_deadline_s\0\u{2}U\u{1}distillation\0\u{1}clinical\0\u{1}psi\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}partners\0\u{1}quorum\0\u{3}collection_deadline_s\0\u{2}\u{9}seed\0\u{4}\u{2}final_deadline_s\0\u{2}U\u{1}distillation\0\u{1}clinical\0\u{1}psi\0\u{1}vertical\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1953,6 +2127,19 @@ nonisolated extension Concord_V2_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._
           self.kind = .psi(v)
         }
       }()
+      case 103: try {
+        var v: Concord_V2_VerticalSpec?
+        var hadOneofValue = false
+        if let current = self.kind {
+          hadOneofValue = true
+          if case .vertical(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.kind = .vertical(v)
+        }
+      }()
       default: break
       }
     }
@@ -1993,6 +2180,10 @@ nonisolated extension Concord_V2_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._
     case .psi?: try {
       guard case .psi(let v)? = self.kind else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 102)
+    }()
+    case .vertical?: try {
+      guard case .vertical(let v)? = self.kind else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 103)
     }()
     case nil: break
     }
@@ -5008,6 +5199,341 @@ nonisolated extension Concord_V2_PSIChunk: SwiftProtobuf.Message, SwiftProtobuf.
     if lhs.total != rhs.total {return false}
     if lhs.messageBytes != rhs.messageBytes {return false}
     if lhs.data != rhs.data {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Concord_V2_VerticalSpec: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".VerticalSpec"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{4}Q\u{6}psi_job\0\u{3}label_holder\0\u{1}iterations\0\u{3}learning_rate\0\u{1}l2\0\u{3}modulus_bits\0\u{3}test_fraction\0\u{3}gradient_bound\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 401: try { try decoder.decodeSingularStringField(value: &self.psiJob) }()
+      case 402: try { try decoder.decodeSingularStringField(value: &self.labelHolder) }()
+      case 403: try { try decoder.decodeSingularUInt32Field(value: &self.iterations) }()
+      case 404: try { try decoder.decodeSingularDoubleField(value: &self.learningRate) }()
+      case 405: try { try decoder.decodeSingularDoubleField(value: &self.l2) }()
+      case 406: try { try decoder.decodeSingularUInt32Field(value: &self.modulusBits) }()
+      case 407: try { try decoder.decodeSingularDoubleField(value: &self.testFraction) }()
+      case 408: try { try decoder.decodeSingularDoubleField(value: &self.gradientBound) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.psiJob.isEmpty {
+      try visitor.visitSingularStringField(value: self.psiJob, fieldNumber: 401)
+    }
+    if !self.labelHolder.isEmpty {
+      try visitor.visitSingularStringField(value: self.labelHolder, fieldNumber: 402)
+    }
+    if self.iterations != 0 {
+      try visitor.visitSingularUInt32Field(value: self.iterations, fieldNumber: 403)
+    }
+    if self.learningRate.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.learningRate, fieldNumber: 404)
+    }
+    if self.l2.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.l2, fieldNumber: 405)
+    }
+    if self.modulusBits != 0 {
+      try visitor.visitSingularUInt32Field(value: self.modulusBits, fieldNumber: 406)
+    }
+    if self.testFraction.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.testFraction, fieldNumber: 407)
+    }
+    if self.gradientBound.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.gradientBound, fieldNumber: 408)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Concord_V2_VerticalSpec, rhs: Concord_V2_VerticalSpec) -> Bool {
+    if lhs.psiJob != rhs.psiJob {return false}
+    if lhs.labelHolder != rhs.labelHolder {return false}
+    if lhs.iterations != rhs.iterations {return false}
+    if lhs.learningRate != rhs.learningRate {return false}
+    if lhs.l2 != rhs.l2 {return false}
+    if lhs.modulusBits != rhs.modulusBits {return false}
+    if lhs.testFraction != rhs.testFraction {return false}
+    if lhs.gradientBound != rhs.gradientBound {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Concord_V2_VerticalView: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".VerticalView"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}role\0\u{1}peer\0\u{3}psi_job\0\u{1}iterations\0\u{3}learning_rate\0\u{1}l2\0\u{3}modulus_bits\0\u{3}test_fraction\0\u{3}gradient_bound\0\u{1}seed\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.role) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.peer) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.psiJob) }()
+      case 4: try { try decoder.decodeSingularUInt32Field(value: &self.iterations) }()
+      case 5: try { try decoder.decodeSingularDoubleField(value: &self.learningRate) }()
+      case 6: try { try decoder.decodeSingularDoubleField(value: &self.l2) }()
+      case 7: try { try decoder.decodeSingularUInt32Field(value: &self.modulusBits) }()
+      case 8: try { try decoder.decodeSingularDoubleField(value: &self.testFraction) }()
+      case 9: try { try decoder.decodeSingularDoubleField(value: &self.gradientBound) }()
+      case 10: try { try decoder.decodeSingularUInt64Field(value: &self.seed) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.role.isEmpty {
+      try visitor.visitSingularStringField(value: self.role, fieldNumber: 1)
+    }
+    if !self.peer.isEmpty {
+      try visitor.visitSingularStringField(value: self.peer, fieldNumber: 2)
+    }
+    if !self.psiJob.isEmpty {
+      try visitor.visitSingularStringField(value: self.psiJob, fieldNumber: 3)
+    }
+    if self.iterations != 0 {
+      try visitor.visitSingularUInt32Field(value: self.iterations, fieldNumber: 4)
+    }
+    if self.learningRate.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.learningRate, fieldNumber: 5)
+    }
+    if self.l2.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.l2, fieldNumber: 6)
+    }
+    if self.modulusBits != 0 {
+      try visitor.visitSingularUInt32Field(value: self.modulusBits, fieldNumber: 7)
+    }
+    if self.testFraction.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.testFraction, fieldNumber: 8)
+    }
+    if self.gradientBound.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.gradientBound, fieldNumber: 9)
+    }
+    if self.seed != 0 {
+      try visitor.visitSingularUInt64Field(value: self.seed, fieldNumber: 10)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Concord_V2_VerticalView, rhs: Concord_V2_VerticalView) -> Bool {
+    if lhs.role != rhs.role {return false}
+    if lhs.peer != rhs.peer {return false}
+    if lhs.psiJob != rhs.psiJob {return false}
+    if lhs.iterations != rhs.iterations {return false}
+    if lhs.learningRate != rhs.learningRate {return false}
+    if lhs.l2 != rhs.l2 {return false}
+    if lhs.modulusBits != rhs.modulusBits {return false}
+    if lhs.testFraction != rhs.testFraction {return false}
+    if lhs.gradientBound != rhs.gradientBound {return false}
+    if lhs.seed != rhs.seed {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Concord_V2_VerticalStatus: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".VerticalStatus"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}label_holder\0\u{3}feature_holder\0\u{1}rows\0\u{3}train_rows\0\u{3}test_rows\0\u{3}iterations_done\0\u{1}iterations\0\u{3}test_auc\0\u{3}test_positives\0\u{3}bytes_relayed\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.labelHolder) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.featureHolder) }()
+      case 3: try { try decoder.decodeSingularUInt64Field(value: &self.rows) }()
+      case 4: try { try decoder.decodeSingularUInt64Field(value: &self.trainRows) }()
+      case 5: try { try decoder.decodeSingularUInt64Field(value: &self.testRows) }()
+      case 6: try { try decoder.decodeSingularUInt32Field(value: &self.iterationsDone) }()
+      case 7: try { try decoder.decodeSingularUInt32Field(value: &self.iterations) }()
+      case 8: try { try decoder.decodeSingularDoubleField(value: &self.testAuc) }()
+      case 9: try { try decoder.decodeSingularUInt64Field(value: &self.testPositives) }()
+      case 10: try { try decoder.decodeSingularUInt64Field(value: &self.bytesRelayed) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.labelHolder.isEmpty {
+      try visitor.visitSingularStringField(value: self.labelHolder, fieldNumber: 1)
+    }
+    if !self.featureHolder.isEmpty {
+      try visitor.visitSingularStringField(value: self.featureHolder, fieldNumber: 2)
+    }
+    if self.rows != 0 {
+      try visitor.visitSingularUInt64Field(value: self.rows, fieldNumber: 3)
+    }
+    if self.trainRows != 0 {
+      try visitor.visitSingularUInt64Field(value: self.trainRows, fieldNumber: 4)
+    }
+    if self.testRows != 0 {
+      try visitor.visitSingularUInt64Field(value: self.testRows, fieldNumber: 5)
+    }
+    if self.iterationsDone != 0 {
+      try visitor.visitSingularUInt32Field(value: self.iterationsDone, fieldNumber: 6)
+    }
+    if self.iterations != 0 {
+      try visitor.visitSingularUInt32Field(value: self.iterations, fieldNumber: 7)
+    }
+    if self.testAuc.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.testAuc, fieldNumber: 8)
+    }
+    if self.testPositives != 0 {
+      try visitor.visitSingularUInt64Field(value: self.testPositives, fieldNumber: 9)
+    }
+    if self.bytesRelayed != 0 {
+      try visitor.visitSingularUInt64Field(value: self.bytesRelayed, fieldNumber: 10)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Concord_V2_VerticalStatus, rhs: Concord_V2_VerticalStatus) -> Bool {
+    if lhs.labelHolder != rhs.labelHolder {return false}
+    if lhs.featureHolder != rhs.featureHolder {return false}
+    if lhs.rows != rhs.rows {return false}
+    if lhs.trainRows != rhs.trainRows {return false}
+    if lhs.testRows != rhs.testRows {return false}
+    if lhs.iterationsDone != rhs.iterationsDone {return false}
+    if lhs.iterations != rhs.iterations {return false}
+    if lhs.testAuc != rhs.testAuc {return false}
+    if lhs.testPositives != rhs.testPositives {return false}
+    if lhs.bytesRelayed != rhs.bytesRelayed {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Concord_V2_VerticalKey: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".VerticalKey"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}modulus\0\u{1}rows\0\u{3}train_rows\0\u{1}columns\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBytesField(value: &self.modulus) }()
+      case 2: try { try decoder.decodeSingularUInt64Field(value: &self.rows) }()
+      case 3: try { try decoder.decodeSingularUInt64Field(value: &self.trainRows) }()
+      case 4: try { try decoder.decodeSingularUInt32Field(value: &self.columns) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.modulus.isEmpty {
+      try visitor.visitSingularBytesField(value: self.modulus, fieldNumber: 1)
+    }
+    if self.rows != 0 {
+      try visitor.visitSingularUInt64Field(value: self.rows, fieldNumber: 2)
+    }
+    if self.trainRows != 0 {
+      try visitor.visitSingularUInt64Field(value: self.trainRows, fieldNumber: 3)
+    }
+    if self.columns != 0 {
+      try visitor.visitSingularUInt32Field(value: self.columns, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Concord_V2_VerticalKey, rhs: Concord_V2_VerticalKey) -> Bool {
+    if lhs.modulus != rhs.modulus {return false}
+    if lhs.rows != rhs.rows {return false}
+    if lhs.trainRows != rhs.trainRows {return false}
+    if lhs.columns != rhs.columns {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Concord_V2_VerticalMessage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".VerticalMessage"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}iteration\0\u{1}elements\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt32Field(value: &self.iteration) }()
+      case 2: try { try decoder.decodeRepeatedBytesField(value: &self.elements) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.iteration != 0 {
+      try visitor.visitSingularUInt32Field(value: self.iteration, fieldNumber: 1)
+    }
+    if !self.elements.isEmpty {
+      try visitor.visitRepeatedBytesField(value: self.elements, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Concord_V2_VerticalMessage, rhs: Concord_V2_VerticalMessage) -> Bool {
+    if lhs.iteration != rhs.iteration {return false}
+    if lhs.elements != rhs.elements {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Concord_V2_VerticalEvaluation: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".VerticalEvaluation"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}test_auc\0\u{3}test_rows\0\u{3}test_positives\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularDoubleField(value: &self.testAuc) }()
+      case 2: try { try decoder.decodeSingularUInt64Field(value: &self.testRows) }()
+      case 3: try { try decoder.decodeSingularUInt64Field(value: &self.testPositives) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.testAuc.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.testAuc, fieldNumber: 1)
+    }
+    if self.testRows != 0 {
+      try visitor.visitSingularUInt64Field(value: self.testRows, fieldNumber: 2)
+    }
+    if self.testPositives != 0 {
+      try visitor.visitSingularUInt64Field(value: self.testPositives, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Concord_V2_VerticalEvaluation, rhs: Concord_V2_VerticalEvaluation) -> Bool {
+    if lhs.testAuc != rhs.testAuc {return false}
+    if lhs.testRows != rhs.testRows {return false}
+    if lhs.testPositives != rhs.testPositives {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

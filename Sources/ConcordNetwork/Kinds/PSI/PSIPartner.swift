@@ -24,6 +24,17 @@ struct PSIPartner: PartnerJobKind {
         static let request = "psi/request"
         static let response = "psi/response"
         static let reveal = "psi/reveal"
+        /// The shared identifiers (normalised, sorted) and how they were normalised, for a vertical job.
+        static let shared = "psi/shared"
+    }
+
+    /// What a party keeps of a finished intersection: the shared identifiers, normalised and sorted,
+    /// and how its table's identifiers were read, so that a vertical job finds each one's row.
+    struct Shared: Codable, Sendable {
+        var keys: [String]
+        var columns: [String]
+        var caseInsensitive: Bool
+        var dateOrder: String?
     }
 
     func check(_ config: NodeConfig) throws(NodeError) {
@@ -118,6 +129,13 @@ struct PSIPartner: PartnerJobKind {
             NodeError("job \(jobID): \(what): \(error.message)", code: .integrity, context: .init(job: jobID), cause: error)
         }
 
+        /// Keeps the shared identifiers in the node's store, for a vertical job on them.
+        func keep(_ shared: [String]) async throws {
+            let kept = Shared(keys: shared.sorted(), columns: source.columns, caseInsensitive: !details.caseSensitive,
+                              dateOrder: details.dateOrder.isEmpty ? nil : details.dateOrder)
+            try await store.put(Kept.shared, job: jobID, data: try JSONEncoder().encode(kept))
+        }
+
         /// Writes what this party learnt, as its own table spells it.
         func write(_ shared: [String]) throws -> String? {
             guard let output = source.output else { return nil }
@@ -173,7 +191,10 @@ struct PSIPartner: PartnerJobKind {
             do { result = try await receiver.finish(response) } catch { throw failure("the sender's response", error) }
             var lines = ["the receiver holds \(result.receiverSetSize) distinct identifiers; the sender \(result.senderSetSize)",
                          "shared: \(result.count)" + (settings.output == .cardinality ? " (a cardinality-only intersection: which ones is not known)" : "")]
-            if let shared = result.intersection, let path = try write(shared) { lines.append("the shared identifiers are in \(path)") }
+            if let shared = result.intersection {
+                try await keep(shared)
+                if let path = try write(shared) { lines.append("the shared identifiers are in \(path)") }
+            }
             if let reveal = result.reveal {
                 if view.phase == PSIJob.revealing.rawValue {
                     let bytes = reveal.serialized()
@@ -229,6 +250,7 @@ struct PSIPartner: PartnerJobKind {
                     shared = try sender.learn(reveal)
                 } catch let error as LinkageError { throw failure("the receiver's reveal", error) }
                 lines.append("shared: \(shared.count) (revealed by \(details.peer))")
+                try await keep(shared)
                 if let path = try write(shared) { lines.append("the shared identifiers are in \(path)") }
             } else {
                 lines.append("the receiver \(details.peer) learnt the result; this party learns only the receiver's set size")
