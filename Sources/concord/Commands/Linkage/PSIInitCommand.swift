@@ -56,9 +56,7 @@ struct PSIInitCommand: ParsableCommand {
 
                 """.write(to: root.appendingPathComponent("nodes/\(name).yaml"), atomically: true, encoding: .utf8)
         }
-        _ = try Provisioner.provision(consortium: "concord-linkage", coordinatorHost: "localhost", partners: names,
-                                      outputDirectory: root.appendingPathComponent("kit", isDirectory: true), includeLoopback: true, overwrite: force)
-        try ConsortiumCommand.Init.writeConfigurations(root, port: port, statusPort: statusPort)
+        try Self.provision(root, names: names, port: port, statusPort: statusPort, force: force)
         print("two parties for private set intersection in \(out)/:")
         for (name, path) in zip(names, [left, right]) { print("  \(name): its own table in private/ (from \(path)); what it learns goes to shared/\(name).csv") }
         print("""
@@ -68,5 +66,13 @@ struct PSIInitCommand: ParsableCommand {
               concord psi --config \(out)/nodes/\(names[0]).yaml      (and the same with \(names[1]).yaml)
               concord job submit --config \(out)/operator.yaml --kind psi --partners \(names.joined(separator: ",")) --receiver \(names[0]) --wait
             """)
+    }
+
+    /// The kit of a two-party consortium on this machine (a CA, each party's certificate, loopback
+    /// names) and the coordinator's and operator's configurations.
+    static func provision(_ root: URL, names: [String], port: Int, statusPort: Int, force: Bool) throws {
+        _ = try Provisioner.provision(consortium: "concord-linkage", coordinatorHost: "localhost", partners: names,
+                                      outputDirectory: root.appendingPathComponent("kit", isDirectory: true), includeLoopback: true, overwrite: force)
+        try ConsortiumCommand.Init.writeConfigurations(root, port: port, statusPort: statusPort)
     }
 }

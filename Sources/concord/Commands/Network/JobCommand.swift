@@ -73,6 +73,14 @@ struct JobCommand: AsyncParsableCommand {
             print("the coordinator learns the set sizes\(p.revealToSender ? " and the number shared" : ""), never an identifier")
         }
 
+        /// A vertical job's parties, progress and result.
+        static func printVertical(_ s: Concord_V2_JobStatus) {
+            let v = s.vertical
+            print("label holder \(v.labelHolder), feature holder \(v.featureHolder); \(v.rows) aligned rows (\(v.trainRows) training, \(v.testRows) test)")
+            print("steps \(v.iterationsDone) of \(v.iterations); \(formattedByteCount(Int(v.bytesRelayed))) relayed (ciphertexts and masked sums only)")
+            if v.testAuc > 0 { print(String(format: "test ROC-AUC %.4f on %d rows (%d positive), as the label holder reported it", v.testAuc, v.testRows, v.testPositives)) }
+        }
+
         static let configuration = CommandConfiguration(abstract: "Show a job's state and every partner's progress.")
         @Option(help: "The operator's configuration file (YAML).") var config: String
         @Option(help: "The job (default: the most recent).") var job: String = ""
@@ -98,6 +106,7 @@ struct JobCommand: AsyncParsableCommand {
             print("job \(s.jobID) \"\(s.name)\": \(s.phaseTitle) — \(s.message)")
             if s.kind == ClinicalJob.name { return printClinical(s) }
             if s.kind == PSIJob.name { return printPSI(s) }
+            if s.kind == VerticalJob.name { return printVertical(s) }
             let details = s.distillation
             if details.task == ModelTask.regression.rawValue {
                 print("regression job (the student regresses measured values; no threshold)" + (details.studentSha256.isEmpty ? "" : ", student SHA-256 \(details.studentSha256)"))
@@ -166,7 +175,7 @@ struct JobOptions: ParsableArguments {
     @Option(help: "Weighting of a soft-label MLP student's molecules: none (the default), confidence or domain.") var studentWeighting: StudentTraining.Weighting?
     @Flag(inversion: .prefixedNo, help: "Choose the threshold by federated calibration (the default's for classification; a regression job has no threshold).") var calibrate: Bool?
     @Option(parsing: .unconditional, help: "The job's seed.") var seed: UInt64 = 1
-    @Option(help: "The job's kind: distillation (partners' molecules; the default), clinical (hospitals' patient tables; a consortium from 'consortium init --benchmark heart-disease' runs clinical jobs) or psi (two parties' shared identifiers, by private set intersection; 'consortium init --identifiers A.csv --identifiers B.csv').")
+    @Option(help: "The job's kind: distillation (partners' molecules; the default), clinical (hospitals' patient tables; a consortium from 'consortium init --benchmark heart-disease' runs clinical jobs), psi (two parties' shared identifiers, by private set intersection; 'concord psi init') or vertical (logistic regression across the two parties' columns over a PSI job's shared patients).")
     var kind: String?
     @Option(help: "PSI: the partner that learns the result (default: the first of the two in name order).") var receiver: String?
     @Flag(help: "PSI: the receiver learns only how many identifiers are shared, not which.") var cardinalityOnly = false
@@ -175,7 +184,13 @@ struct JobOptions: ParsableArguments {
     @Flag(help: "PSI: keep letters' case (identifiers are case-folded by default).") var caseSensitive = false
     @Option(help: "PSI: what the identifier is, in words, for both parties (e.g. \"the trial's patient number\").") var identifier: String?
     @Option(parsing: .unconditional, help: "PSI: the most distinct identifiers either party may hold (0: 10,000,000).") var maximumSetSize: UInt64 = 0
-    @Option(parsing: .unconditional, help: "PSI: seconds each party has to send its message before the job fails (0: wait).") var messageDeadline: UInt32 = 0
+    @Option(parsing: .unconditional, help: "PSI and vertical: seconds each party has to send its message before the job fails (0: wait).") var messageDeadline: UInt32 = 0
+    @Option(help: "Vertical: the completed PSI job (with --reveal-to-sender) whose shared identifiers align the rows.") var psiJob: String?
+    @Option(help: "Vertical: the partner holding the outcome (default: the first of the two in name order).") var labelHolder: String?
+    @Option(parsing: .unconditional, help: "Vertical: gradient steps (0: 30).") var iterations: UInt32 = 0
+    @Option(parsing: .unconditional, help: "Vertical: the step size on standardised features (0: 1).") var learningRate: Double = 0
+    @Option(parsing: .unconditional, help: "Vertical: bits of each party's Paillier key (0: 2048).") var modulusBits: UInt32 = 0
+    @Option(parsing: .unconditional, help: "Vertical: the share of the shared rows kept for the test (0: 0.3).") var testFraction: Double = 0
     @Option(help: "Clinical: the sites' tables and their encoding (heart-disease).") var benchmark: String = "heart-disease"
     @Option(help: "Clinical, on the sites' own tables: the common schema (YAML) every site harmonises onto, naming the outcome (a consortium from 'consortium init --data … --site-column …' writes it to private/schema.yaml).") var schema: String?
     @Option(help: "Clinical, with --schema: the outcome variable (default: the schema's outcome).") var label: String?
@@ -196,7 +211,8 @@ struct JobOptions: ParsableArguments {
         if privacy.epsilons != nil { throw ValidationError("--epsilons draws a utility–ε curve in 'clinical simulate'; a job takes one --epsilon") }
         if privacy.systemNoise { throw ValidationError("a job's noise comes from system entropy already; --system-noise is for 'clinical simulate'") }
         if reproducibleNoise, privacy.mode == DifferentialPrivacyOptions.Mode.none { throw ValidationError("--reproducible-noise needs --dp record|client|local") }
-        guard kind == nil || kind == "distillation" || kind == "clinical" || kind == "psi" else { throw ValidationError("--kind must be distillation, clinical or psi") }
+        guard kind == nil || kind == "distillation" || kind == "clinical" || kind == "psi" || kind == "vertical" else { throw ValidationError("--kind must be distillation, clinical, psi or vertical") }
+        if kind == "vertical", psiJob == nil { throw ValidationError("a vertical job needs --psi-job (a completed PSI job with --reveal-to-sender)") }
     }
 
     /// The job's specification for `partners`; `kind` (from a consortium's node configurations) when `--kind` is not given,
@@ -210,6 +226,19 @@ struct JobOptions: ParsableArguments {
         spec.collectionDeadlineS = annotationDeadline
         spec.finalDeadlineS = evaluationDeadline
         spec.seed = seed
+        if (kind ?? fallback) == "vertical" {
+            if name == "federated distillation" { spec.name = "vertical logistic regression" }
+            spec.collectionDeadlineS = messageDeadline
+            var vertical = Concord_V2_VerticalSpec()
+            vertical.psiJob = psiJob ?? ""
+            vertical.labelHolder = labelHolder ?? ""
+            vertical.iterations = iterations
+            vertical.learningRate = learningRate
+            vertical.modulusBits = modulusBits
+            vertical.testFraction = testFraction
+            spec.vertical = vertical
+            return spec
+        }
         if (kind ?? fallback) == "psi" {
             if name == "federated distillation" { spec.name = "shared identifiers" }
             spec.collectionDeadlineS = messageDeadline

@@ -30,6 +30,9 @@ struct NodeCommand: AsyncParsableCommand {
                 for m in outcome.regressionMetrics {
                     print("  \(m.model.padding(toLength: 8, withPad: " ", startingAt: 0)) test RMSE \(text(m.test.rmse))  R² \(text(m.test.r2))  Spearman \(text(m.test.spearman))  (n = \(m.test.n))")
                 }
+            } else if !outcome.summary.isEmpty {
+                print("job \(outcome.jobID): \(outcome.state)")
+                for line in outcome.summary { print("  \(line)") }
             } else {
                 print("job \(outcome.jobID): \(outcome.state); student threshold \(String(format: "%.2f", outcome.threshold))")
             }

@@ -9,7 +9,7 @@ struct VerticalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vertical",
         abstract: "Train one model across features that different institutions hold about the same patients.",
-        subcommands: [VerticalSimulateCommand.self])
+        subcommands: [VerticalSimulateCommand.self, VerticalInitCommand.self])
 }
 
 /// `concord vertical simulate`: the ACTG175 benchmark with both parties in one process.
