@@ -148,6 +148,17 @@ public struct CoordinatorJobContext: Sendable {
         changed()
     }
 
+    /// Stores the job's HTML report (the artifact the operator fetches) and writes it to the
+    /// coordinator's report directory, when there is one, as `<job id>.html`.
+    public func putReport(_ html: String) async throws(CoordinatorRefusal) {
+        let data = Data(html.utf8)
+        try await put(ArtifactRecord(name: CoordinatorEngine.reportArtifact, data: data, sha256: Digests.sha256(data)))
+        if let directory = reportDirectory {
+            try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try? data.write(to: directory.appendingPathComponent("\(job.id).html"), options: .atomic)
+        }
+    }
+
     /// The chunks held of a partner's upload, by ascending index.
     public func uploads(_ upload: String, partner: String) async throws(CoordinatorRefusal) -> [UploadRecord] {
         do { return try await store.uploads(job: job.id, kind: upload, partner: partner) }

@@ -241,12 +241,7 @@ extension ClinicalCoordinator {
 
     /// The job's report: the clinical report of its results (learning curve, sites, metrics, what left each site).
     private func writeReport(_ results: ClinicalResults, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) {
-        let data = Data(HTMLReport.render(results).utf8)
-        try await context.put(ArtifactRecord(name: CoordinatorEngine.reportArtifact, data: data, sha256: Digests.sha256(data)))
-        if let directory = context.reportDirectory {
-            try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            try? data.write(to: directory.appendingPathComponent("\(context.job.id).html"), options: .atomic)
-        }
+        try await context.putReport(HTMLReport.render(results))
     }
 }
 

@@ -230,12 +230,7 @@ extension DistillationCoordinator {
         final.stateIndex = DistillationJob.statusNumber(.complete)  // the report is the last step of the job
         final.state = DistillationJob.descriptor.title(.complete)
         final.message = "complete"
-        let data = Data(JobReport.render(final).utf8)
-        try await context.put(ArtifactRecord(name: Artifact.report, data: data, sha256: Digests.sha256(data)))
-        if let directory = context.reportDirectory {
-            try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            try? data.write(to: directory.appendingPathComponent("\(context.job.id).html"), options: .atomic)
-        }
+        try await context.putReport(JobReport.render(final))
         return [JobTransition(.complete, "complete")]
     }
 }

@@ -207,12 +207,7 @@ public struct PSICoordinator: CoordinatorJobKind {
         final.stateIndex = PSIJob.statusNumber(.complete)
         final.state = PSIJob.descriptor.title(.complete)
         final.message = done
-        let data = Data(LinkageReport.render(final, try await summary(context)).utf8)
-        try await context.put(ArtifactRecord(name: CoordinatorEngine.reportArtifact, data: data, sha256: Digests.sha256(data)))
-        if let directory = context.reportDirectory {
-            try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            try? data.write(to: directory.appendingPathComponent("\(context.job.id).html"), options: .atomic)
-        }
+        try await context.putReport(LinkageReport.render(final, try await summary(context)))
         return [JobTransition(.complete, done)]
     }
 }

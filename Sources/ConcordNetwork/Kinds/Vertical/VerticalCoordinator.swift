@@ -260,12 +260,7 @@ public struct VerticalCoordinator: CoordinatorJobKind {
         final.stateIndex = VerticalJob.statusNumber(.complete)
         final.state = VerticalJob.descriptor.title(.complete)
         final.message = done
-        let data = Data(PartyJobReport.render(final, try await reportContent(context, details)).utf8)
-        try await context.put(ArtifactRecord(name: CoordinatorEngine.reportArtifact, data: data, sha256: Digests.sha256(data)))
-        if let directory = context.reportDirectory {
-            try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            try? data.write(to: directory.appendingPathComponent("\(context.job.id).html"), options: .atomic)
-        }
+        try await context.putReport(PartyJobReport.render(final, try await reportContent(context, details)))
         return [JobTransition(.complete, done)]
     }
 
