@@ -11,16 +11,17 @@ import Testing
 /// The coordinator as a generic runner: kinds are found by name, and each follows its own phases.
 @Suite("Job kinds at the coordinator")
 struct JobKindRegistryTests {
-    @Test("the built-in registry runs distillation, clinical and PSI jobs; a job of an unknown kind is refused with the kinds it runs")
+    @Test("the built-in registry runs distillation, clinical, PSI and vertical jobs; a job of an unknown kind is refused with the kinds it runs")
     func registry() throws {
         let registry = CoordinatorEngine.registry(transferSource: { _ in ([], 0) })
-        #expect(registry.names == [ClinicalJob.name, DistillationJob.name, PSIJob.name])
+        #expect(registry.names == [ClinicalJob.name, DistillationJob.name, PSIJob.name, VerticalJob.name])
         #expect(try registry.kind(DistillationJob.name).descriptor == DistillationJob.descriptor)
         #expect(try registry.kind(ClinicalJob.name).descriptor == ClinicalJob.descriptor)
         #expect(try registry.kind(PSIJob.name).descriptor == PSIJob.descriptor)
+        #expect(try registry.kind(VerticalJob.name).descriptor == VerticalJob.descriptor)
         let refusal = #expect(throws: CoordinatorRefusal.self) { try registry.kind("fedavg") }
         #expect(refusal?.code == .failedPrecondition)
-        #expect(refusal?.message == "this coordinator runs no 'fedavg' jobs (it runs clinical, distillation, psi)")
+        #expect(refusal?.message == "this coordinator runs no 'fedavg' jobs (it runs clinical, distillation, psi, vertical)")
     }
 
     @Test("a kind registered twice, or with an inconsistent description, is refused")
