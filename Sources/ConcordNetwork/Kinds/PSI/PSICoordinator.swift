@@ -128,11 +128,17 @@ public struct PSICoordinator: CoordinatorJobKind {
     }
 
     /// The frame of a published message (nil before it is published).
+    ///
+    /// It reads the message's stored frame (its first ``ConcordLinkage/PSIFrame/prefixBytes`` bytes,
+    /// kept beside it when it is published), not the message, which may hold tens of megabytes.
     static func frame(_ artifact: String, _ context: CoordinatorJobContext, _ settings: PSISettings) async throws(CoordinatorRefusal) -> PSIFrame? {
-        guard let stored = try await context.artifact(artifact) else { return nil }
-        do { return try PSIFrame(prefix: stored.data.prefix(PSIFrame.prefixBytes), maximumCount: settings.maximumSetSize) }
+        guard let stored = try await context.artifact(frameArtifact(artifact)) else { return nil }
+        do { return try PSIFrame(prefix: stored.data, maximumCount: settings.maximumSetSize) }
         catch { throw CoordinatorRefusal(.internalError, "the stored \(artifact) does not decode", context: .init(job: context.job.id), cause: error) }
     }
+
+    /// The coordinator's private copy of a published message's first bytes (never offered to partners).
+    static func frameArtifact(_ artifact: String) -> String { artifact + "-frame" }
 
     // MARK: Advancing
 
@@ -196,7 +202,9 @@ public struct PSICoordinator: CoordinatorJobKind {
         } catch {
             throw CoordinatorRefusal(.invalidArgument, "\(partner)'s \(kind) does not decode whole: \(error.message)", context: .init(job: context.job.id, partner: partner), cause: error)
         }
-        let data = Data(message)
+        let data = Data(message), frame = Data(message.prefix(PSIFrame.prefixBytes))
+        // The frame first: a message is published only with the frame its status and checks read.
+        try await context.put(ArtifactRecord(name: Self.frameArtifact(upload), data: frame, sha256: Digests.sha256(frame)))
         try await context.put(ArtifactRecord(name: upload, data: data, sha256: Digests.sha256(data)))
         return true
     }

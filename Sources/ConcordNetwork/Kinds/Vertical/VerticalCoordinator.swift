@@ -237,14 +237,17 @@ public struct VerticalCoordinator: CoordinatorJobKind {
         var done = [VerticalParty.Role: Int]()
         for role in [VerticalParty.Role.labelHolder, .featureHolder] {
             let partner = spec.partner(role)
+            var plains: [Int] = []
             for upload in VerticalJob.Upload.iteration + [VerticalJob.Upload.scores] {
-                for record in try await context.uploads(upload, partner: partner) {
-                    let name = VerticalJob.artifact(upload, role: role.rawValue, iteration: record.index)
-                    guard !held.contains(name) else { continue }
-                    try await context.put(ArtifactRecord(name: name, data: record.payload, sha256: Digests.sha256(record.payload)))
+                // The indices first: the messages themselves (up to megabytes each) are read only when one is new.
+                let indices = try await context.uploadIndices(upload, partner: partner)
+                if upload == VerticalJob.Upload.plain { plains = indices }
+                let name = { (index: Int) in VerticalJob.artifact(upload, role: role.rawValue, iteration: index) }
+                guard indices.contains(where: { !held.contains(name($0)) }) else { continue }
+                for record in try await context.uploads(upload, partner: partner) where !held.contains(name(record.index)) {
+                    try await context.put(ArtifactRecord(name: name(record.index), data: record.payload, sha256: Digests.sha256(record.payload)))
                 }
             }
-            let plains = try await context.uploadIndices(VerticalJob.Upload.plain, partner: partner)
             var t = 0
             while plains.contains(t + 1) { t += 1 }
             done[role] = t
