@@ -55,9 +55,16 @@ public enum ACTG175Vertical {
         return (Array(shuffled.prefix(share)), Array(shuffled.suffix(share)))
     }
 
-    /// Runs the benchmark on the lifelines wheel's ACTG175 table.
-    public static func run(table: DelimitedTable, settings: VerticalSettings, seed: UInt64 = 175,
-                           source: SecretSource = .system) async throws -> Result {
+    /// The shared patients' rows as each party holds them after PSI, alignment, the 70/30 split and
+    /// each party's standardisation on its training rows.
+    struct Prepared {
+        let centre: Int, laboratory: Int, shared: Int
+        let psiSeconds: Double, psiBytes: Int
+        let a: FeatureBlock, aTest: FeatureBlock, b: FeatureBlock, bTest: FeatureBlock
+        let y: [Double], truth: [UInt8]
+    }
+
+    static func prepare(table: DelimitedTable, seed: UInt64) async throws -> Prepared {
         let pid = try table.column("pidnum"), cens = try table.column("cens"), arms = try table.column("arms")
         let centreIndices = try centreColumns.filter { !$0.hasPrefix("arms=") }.map { try table.column($0) }
         let labIndices = try laboratoryColumns.map { try table.column($0) }
@@ -88,10 +95,18 @@ public enum ACTG175Vertical {
         let labTrain = try FeatureBlock(rows: train.count, columns: laboratoryColumns.count, values: train.flatMap(labRow))
         let labTest = try FeatureBlock(rows: test.count, columns: laboratoryColumns.count, values: test.flatMap(labRow))
         let (centreScale, labScale) = (centreTrain.standardisation(), labTrain.standardisation())
-        let a = centreTrain.standardised(centreScale), aTest = centreTest.standardised(centreScale)
-        let b = labTrain.standardised(labScale), bTest = labTest.standardised(labScale)
-        let y = train.map(label), truth = test.map { UInt8(label($0)) }
+        return Prepared(centre: centreIDs.count, laboratory: labIDs.count, shared: shared.count,
+                        psiSeconds: psi.seconds, psiBytes: psi.bytesFromReceiver + psi.bytesFromSender,
+                        a: centreTrain.standardised(centreScale), aTest: centreTest.standardised(centreScale),
+                        b: labTrain.standardised(labScale), bTest: labTest.standardised(labScale),
+                        y: train.map(label), truth: test.map { UInt8(label($0)) })
+    }
 
+    /// Runs the benchmark on the lifelines wheel's ACTG175 table.
+    public static func run(table: DelimitedTable, settings: VerticalSettings, seed: UInt64 = 175,
+                           source: SecretSource = .system) async throws -> Result {
+        let p = try await prepare(table: table, seed: seed)
+        let (a, aTest, b, bTest, y, truth) = (p.a, p.aTest, p.b, p.bTest, p.y, p.truth)
         let model = settings.method == .secretSharing
             ? try SecretSharedLogisticRegression.train(labelHolder: a, labels: y, featureHolder: b, settings: settings, dealer: source)
             : try await VerticalLogisticRegression.train(labelHolder: a, labels: y, featureHolder: b, settings: settings, source: source)
@@ -101,15 +116,62 @@ public enum ACTG175Vertical {
         let vertical = VerticalLogisticRegression.scores(labelHolder: aTest, featureHolder: bTest,
                                                          model: (model.labelHolderWeights, model.featureHolderWeights))
         let taylor = VerticalLogisticRegression.scores(labelHolder: aTest, featureHolder: bTest, model: clear)
-        let joined = PlainLogistic.fit(a.joined(with: b), labels: y)
-        let alone = PlainLogistic.fit(a, labels: y)
-        return Result(centre: centreIDs.count, laboratory: labIDs.count, shared: shared.count, trainRows: train.count, testRows: test.count,
-                      psiSeconds: psi.seconds, psiBytes: psi.bytesFromReceiver + psi.bytesFromSender,
+        let (joinedAUC, aloneAUC) = try baselines(p)
+        return Result(centre: p.centre, laboratory: p.laboratory, shared: p.shared, trainRows: a.rows, testRows: aTest.rows,
+                      psiSeconds: p.psiSeconds, psiBytes: p.psiBytes,
                       verticalAUC: try Metrics.rocAUC(truth: truth, scores: vertical),
                       joinedTaylorAUC: try Metrics.rocAUC(truth: truth, scores: taylor),
-                      joinedAUC: try Metrics.rocAUC(truth: truth, scores: PlainLogistic.scores(aTest.joined(with: bTest), joined)),
-                      centreAloneAUC: try Metrics.rocAUC(truth: truth, scores: PlainLogistic.scores(aTest, alone)),
-                      weightDifference: difference, model: model)
+                      joinedAUC: joinedAUC, centreAloneAUC: aloneAUC, weightDifference: difference, model: model)
+    }
+
+    /// Test ROC-AUC of logistic regression on the joined table and on the centre's columns alone.
+    static func baselines(_ p: Prepared) throws -> (joined: Double, centreAlone: Double) {
+        let joined = PlainLogistic.fit(p.a.joined(with: p.b), labels: p.y)
+        let alone = PlainLogistic.fit(p.a, labels: p.y)
+        return (try Metrics.rocAUC(truth: p.truth, scores: PlainLogistic.scores(p.aTest.joined(with: p.bTest), joined)),
+                try Metrics.rocAUC(truth: p.truth, scores: PlainLogistic.scores(p.aTest, alone)))
+    }
+
+    /// What the split-MLP benchmark measured.
+    public struct MLPResult: Sendable {
+        /// Patients each party holds, and both; training and test rows.
+        public let centre: Int, laboratory: Int, shared: Int, trainRows: Int, testRows: Int
+        /// The PSI's seconds and bytes.
+        public let psiSeconds: Double, psiBytes: Int
+        /// Test ROC-AUC of the split MLP trained and scored on shares.
+        public let verticalAUC: Double
+        /// Test ROC-AUC of the same descent on the joined table in the clear.
+        public let joinedSameDescentAUC: Double
+        /// Test ROC-AUC of logistic regression (exact loss) on the joined table, and on the centre's columns alone.
+        public let joinedAUC: Double, centreAloneAUC: Double
+        /// Largest difference between the weights trained on shares and in the clear.
+        public let weightDifference: Double
+        /// The model trained on shares, with its traffic and time.
+        public let model: SplitMLPModel
+        /// What scoring the test rows on shares exchanged.
+        public let scoringTraffic: VerticalTraffic
+    }
+
+    /// Runs the split-MLP benchmark: the same patients, split and standardisation as ``run(table:settings:seed:source:)``,
+    /// the model trained with ``SplitMLP/train(labelHolder:labels:featureHolder:settings:dealer:)`` and the test rows
+    /// scored on shares.
+    public static func runMLP(table: DelimitedTable, settings: SplitMLPSettings, seed: UInt64 = 175,
+                              dealer: SecretSource = .system) async throws -> MLPResult {
+        let p = try await prepare(table: table, seed: seed)
+        var dealer = dealer
+        let trainingDealer = SecretSource.reproducible(dealer.seed()), scoringDealer = SecretSource.reproducible(dealer.seed())
+        let model = try SplitMLP.train(labelHolder: p.a, labels: p.y, featureHolder: p.b, settings: settings, dealer: trainingDealer)
+        let clear = try SplitMLP.trainInTheClear(labelHolder: p.a, labels: p.y, featureHolder: p.b, settings: settings)
+        let shared = try SplitMLP.score(labelHolder: p.aTest, featureHolder: p.bTest, weights: model.weights, dealer: scoringDealer)
+        let mine = model.weights, theirs = clear
+        let difference = zip(mine.labelHolderLayer + mine.featureHolderLayer + mine.output + [mine.bias],
+                             theirs.labelHolderLayer + theirs.featureHolderLayer + theirs.output + [theirs.bias]).map { abs($0 - $1) }.max() ?? 0
+        let (joinedAUC, aloneAUC) = try baselines(p)
+        return MLPResult(centre: p.centre, laboratory: p.laboratory, shared: p.shared, trainRows: p.a.rows, testRows: p.aTest.rows,
+                         psiSeconds: p.psiSeconds, psiBytes: p.psiBytes,
+                         verticalAUC: try Metrics.rocAUC(truth: p.truth, scores: shared.scores),
+                         joinedSameDescentAUC: try Metrics.rocAUC(truth: p.truth, scores: clear.scoresInTheClear(labelHolder: p.aTest, featureHolder: p.bTest)),
+                         joinedAUC: joinedAUC, centreAloneAUC: aloneAUC, weightDifference: difference, model: model, scoringTraffic: shared.traffic)
     }
 }
 

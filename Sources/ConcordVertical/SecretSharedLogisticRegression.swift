@@ -112,6 +112,7 @@ public enum SecretSharedLogisticRegression {
         let eA = zip(xA, dealerA.mask).map { $0 &- $1 }  // label holder → feature holder
         var traffic = VerticalTraffic()
         traffic.bytes = 8 * (eA.count + eB.count + dealerA.mask.count + dealerB.mask.count)
+        traffic.dealerBytes = 8 * (dealerA.mask.count + dealerB.mask.count)
 
         var wA = [Double](repeating: 0, count: a.columns), wB = [Double](repeating: 0, count: b.columns)
         for _ in 0..<settings.iterations {
@@ -137,8 +138,9 @@ public enum SecretSharedLogisticRegression {
             for k in 0..<a.columns { wA[k] -= settings.learningRate * ((crossA[k] + ownA[k]) / rows + (k == 0 ? 0 : settings.l2 * wA[k])) }
             traffic.ciphertextsFromLabelHolder += f.count + shareAtLabel.count
             traffic.ciphertextsFromFeatureHolder += g.count + shareAtFeature2.count
-            traffic.bytes += 8 * (f.count + shareAtLabel.count + g.count + shareAtFeature2.count
-                                  + tB.v.count + tB.vectorShare.count + tB.matrixShare.count + tA.v.count + tA.vectorShare.count + tA.matrixShare.count)
+            let dealt = 8 * (tB.v.count + tB.vectorShare.count + tB.matrixShare.count + tA.v.count + tA.vectorShare.count + tA.matrixShare.count)
+            traffic.bytes += 8 * (f.count + shareAtLabel.count + g.count + shareAtFeature2.count) + dealt
+            traffic.dealerBytes += dealt
         }
         let elapsed = clock.now - start
         return VerticalModel(labelHolderWeights: wA, featureHolderWeights: wB, traffic: traffic,

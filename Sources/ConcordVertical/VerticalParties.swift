@@ -9,6 +9,8 @@ public struct VerticalTraffic: Sendable, Hashable {
     public var ciphertextsFromFeatureHolder = 0
     /// Bytes of everything sent, both ways (with secret sharing, the dealer's randomness too).
     public var bytes = 0
+    /// Of ``bytes``, those the dealer sent (secret sharing only: its correlated randomness).
+    public var dealerBytes = 0
 }
 
 /// The result of vertical training.

@@ -43,4 +43,18 @@ struct ACTG175VerticalTests {
         #expect(result.model.traffic.ciphertextsFromLabelHolder == 30 * (898 + 4))
         #expect(result.model.traffic.ciphertextsFromFeatureHolder == 30 * (898 + 17))
     }
+
+    /// Twenty steps in the debug build: the 300-step figures are measured with `concord vertical
+    /// simulate --model mlp` in a release build.
+    @Test("The split MLP trains on the same shared patients on shares, equal to the descent in the clear, and scores the test rows on shares")
+    func splitMLP() async throws {
+        let url = try WheelFetcher(cache: LifelinesGate.cache).fetch(.lifelines).url
+        let table = try LifelinesData(wheelAt: url).table("ACTG175")
+        let result = try await ACTG175Vertical.runMLP(table: table, settings: SplitMLPSettings(iterations: 20))
+        #expect(result.shared == 1283 && result.trainRows == 898 && result.testRows == 385)
+        #expect(result.weightDifference < 1e-5, "the ring's 2⁻²⁰ rounding only")
+        #expect(abs(result.verticalAUC - result.joinedSameDescentAUC) < 1e-3, "\(result.verticalAUC) vs \(result.joinedSameDescentAUC)")
+        // The forward pass and the opened scores: z_B and h_B under pads, its share of each score.
+        #expect(result.scoringTraffic.ciphertextsFromFeatureHolder == 385 * (2 * 16 + 1))
+    }
 }

@@ -31,6 +31,22 @@ struct VerticalCommandTests {
         #expect(vertical > alone)
     }
 
+    @Test("--model mlp trains the split MLP on secret shares, scores on shares and writes its figures", .enabled(if: FileManager.default.fileExists(atPath: DataCache.standard().path(of: .lifelines).path)
+                                                                         || ProcessInfo.processInfo.environment["CONCORD_REQUIRE_DATA"] == "1"))
+    func splitMLP() throws {
+        let json = try CLI.temporaryFile("mlp.json", "").path
+        let run = try CLI.run(["vertical", "simulate", "--model", "mlp", "--hidden", "4", "--iterations", "3", "--json", json])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("Split MLP on secret shares (4 hidden units): 3 steps"), "\(run.stdout)")
+        #expect(run.stdout.contains("Scoring 385 test rows on shares"), "\(run.stdout)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
+        #expect(object["model"] as? String == "mlp" && object["protocol"] as? String == "secret-sharing" && object["hidden"] as? Int == 4)
+        let vertical = try #require(object["vertical_auc"] as? Double), clear = try #require(object["joined_same_descent_auc"] as? Double)
+        #expect(abs(vertical - clear) < 1e-3)
+        let bytes = try #require(object["training_bytes"] as? Int), dealer = try #require(object["dealer_bytes"] as? Int)
+        #expect(dealer > 0 && bytes > dealer)
+    }
+
     @Test("refuses an unknown benchmark, protocol and a non-positive learning rate")
     func refusals() throws {
         let unknown = try CLI.run(["vertical", "simulate", "--benchmark", "heart-disease"])
@@ -39,5 +55,11 @@ struct VerticalCommandTests {
         #expect(rate.status != 0 && rate.stderr.contains("--learning-rate must be positive"), "\(rate.stderr)")
         let method = try CLI.run(["vertical", "simulate", "--protocol", "garbled"])
         #expect(method.status != 0 && method.stderr.contains("--protocol must be paillier or secret-sharing"), "\(method.stderr)")
+        let model = try CLI.run(["vertical", "simulate", "--model", "forest"])
+        #expect(model.status != 0 && model.stderr.contains("--model must be logistic or mlp"), "\(model.stderr)")
+        let paillier = try CLI.run(["vertical", "simulate", "--model", "mlp", "--protocol", "paillier"])
+        #expect(paillier.status != 0 && paillier.stderr.contains("--model mlp trains on secret shares only"), "\(paillier.stderr)")
+        let hidden = try CLI.run(["vertical", "simulate", "--model", "mlp", "--hidden", "0"])
+        #expect(hidden.status != 0 && hidden.stderr.contains("--hidden must be 1 to 256"), "\(hidden.stderr)")
     }
 }
