@@ -13,9 +13,11 @@ public import ConcordPrivacy
 /// (``CryptographicGenerator``, the run's seed under the label `actg175.vertical`); the centre
 /// holds the first 80%, the laboratory the last 80%, so 60% of the trial (1,283 of 2,139) is held
 /// by both. The parties find their shared patients with PSI on `pidnum` (both learn them), align
-/// them by sorting the identifiers, split them 70/30 into training and test rows with the same
-/// seed (each party alone, no message), standardise their own columns on the training rows, and
-/// train ``VerticalLogisticRegression``.
+/// them by sorting the identifiers, split them 70/30 into training and test rows with
+/// ``VerticalSplit`` (each party alone, no message; the split seed plays the vertical job's seed,
+/// so `concord vertical simulate --split-seed S` and a job submitted with `--seed S` train on the
+/// same rows), standardise their own columns on the training rows, and train
+/// ``VerticalLogisticRegression`` or ``SplitMLP``.
 public enum ACTG175Vertical {
     /// The centre's columns (the arm one-hot after `arms` 0, zidovudine alone).
     public static let centreColumns = ["age", "wtkg", "hemo", "homo", "drugs", "karnof", "oprior", "z30", "preanti",
@@ -29,6 +31,8 @@ public enum ACTG175Vertical {
         public let centre: Int, laboratory: Int, shared: Int
         /// Training and test rows among the shared patients.
         public let trainRows: Int, testRows: Int
+        /// The shared patients (`pidnum`) in the training and in the test rows, in row order.
+        public let trainPatients: [String], testPatients: [String]
         /// The PSI's seconds and bytes.
         public let psiSeconds: Double, psiBytes: Int
         /// Test ROC-AUC of the vertical model.
@@ -62,9 +66,10 @@ public enum ACTG175Vertical {
         let psiSeconds: Double, psiBytes: Int
         let a: FeatureBlock, aTest: FeatureBlock, b: FeatureBlock, bTest: FeatureBlock
         let y: [Double], truth: [UInt8]
+        let trainPatients: [String], testPatients: [String]
     }
 
-    static func prepare(table: DelimitedTable, seed: UInt64) async throws -> Prepared {
+    static func prepare(table: DelimitedTable, seed: UInt64, splitSeed: UInt64) async throws -> Prepared {
         let pid = try table.column("pidnum"), cens = try table.column("cens"), arms = try table.column("arms")
         let centreIndices = try centreColumns.filter { !$0.hasPrefix("arms=") }.map { try table.column($0) }
         let labIndices = try laboratoryColumns.map { try table.column($0) }
@@ -76,10 +81,7 @@ public enum ACTG175Vertical {
         let psi = try await PSISimulation.run(receiver: centreIDs, sender: labIDs,
                                               settings: PSISettings(session: "actg175-vertical-\(seed)", revealToSender: true))
         let shared = psi.receiver.intersection ?? []
-        var split = CryptographicGenerator(seed: .reproducible(from: seed, label: "actg175.vertical.split"))
-        let order = shared.shuffled(using: &split)
-        let trainCount = order.count * 7 / 10
-        let train = Array(order.prefix(trainCount)).sorted(), test = Array(order.dropFirst(trainCount)).sorted()
+        let (train, test) = VerticalSplit.trainTest(shared: shared, seed: splitSeed, testFraction: 0.3)
 
         func number(_ text: String) -> Double { Double(text) ?? 0 }
         func centreRow(_ id: String) -> [Double] {
@@ -99,13 +101,13 @@ public enum ACTG175Vertical {
                         psiSeconds: psi.seconds, psiBytes: psi.bytesFromReceiver + psi.bytesFromSender,
                         a: centreTrain.standardised(centreScale), aTest: centreTest.standardised(centreScale),
                         b: labTrain.standardised(labScale), bTest: labTest.standardised(labScale),
-                        y: train.map(label), truth: test.map { UInt8(label($0)) })
+                        y: train.map(label), truth: test.map { UInt8(label($0)) }, trainPatients: train, testPatients: test)
     }
 
     /// Runs the benchmark on the lifelines wheel's ACTG175 table.
-    public static func run(table: DelimitedTable, settings: VerticalSettings, seed: UInt64 = 175,
+    public static func run(table: DelimitedTable, settings: VerticalSettings, seed: UInt64 = 175, splitSeed: UInt64 = 1,
                            source: SecretSource = .system) async throws -> Result {
-        let p = try await prepare(table: table, seed: seed)
+        let p = try await prepare(table: table, seed: seed, splitSeed: splitSeed)
         let (a, aTest, b, bTest, y, truth) = (p.a, p.aTest, p.b, p.bTest, p.y, p.truth)
         let model = settings.method == .secretSharing
             ? try SecretSharedLogisticRegression.train(labelHolder: a, labels: y, featureHolder: b, settings: settings, dealer: source)
@@ -118,6 +120,7 @@ public enum ACTG175Vertical {
         let taylor = VerticalLogisticRegression.scores(labelHolder: aTest, featureHolder: bTest, model: clear)
         let (joinedAUC, aloneAUC) = try baselines(p)
         return Result(centre: p.centre, laboratory: p.laboratory, shared: p.shared, trainRows: a.rows, testRows: aTest.rows,
+                      trainPatients: p.trainPatients, testPatients: p.testPatients,
                       psiSeconds: p.psiSeconds, psiBytes: p.psiBytes,
                       verticalAUC: try Metrics.rocAUC(truth: truth, scores: vertical),
                       joinedTaylorAUC: try Metrics.rocAUC(truth: truth, scores: taylor),
@@ -136,6 +139,8 @@ public enum ACTG175Vertical {
     public struct MLPResult: Sendable {
         /// Patients each party holds, and both; training and test rows.
         public let centre: Int, laboratory: Int, shared: Int, trainRows: Int, testRows: Int
+        /// The shared patients (`pidnum`) in the training and in the test rows, in row order.
+        public let trainPatients: [String], testPatients: [String]
         /// The PSI's seconds and bytes.
         public let psiSeconds: Double, psiBytes: Int
         /// Test ROC-AUC of the split MLP trained and scored on shares.
@@ -152,12 +157,12 @@ public enum ACTG175Vertical {
         public let scoringTraffic: VerticalTraffic
     }
 
-    /// Runs the split-MLP benchmark: the same patients, split and standardisation as ``run(table:settings:seed:source:)``,
+    /// Runs the split-MLP benchmark: the same patients, split and standardisation as ``run(table:settings:seed:splitSeed:source:)``,
     /// the model trained with ``SplitMLP/train(labelHolder:labels:featureHolder:settings:dealer:)`` and the test rows
     /// scored on shares.
-    public static func runMLP(table: DelimitedTable, settings: SplitMLPSettings, seed: UInt64 = 175,
+    public static func runMLP(table: DelimitedTable, settings: SplitMLPSettings, seed: UInt64 = 175, splitSeed: UInt64 = 1,
                               dealer: SecretSource = .system) async throws -> MLPResult {
-        let p = try await prepare(table: table, seed: seed)
+        let p = try await prepare(table: table, seed: seed, splitSeed: splitSeed)
         var dealer = dealer
         let trainingDealer = SecretSource.reproducible(dealer.seed()), scoringDealer = SecretSource.reproducible(dealer.seed())
         let model = try SplitMLP.train(labelHolder: p.a, labels: p.y, featureHolder: p.b, settings: settings, dealer: trainingDealer)
@@ -168,6 +173,7 @@ public enum ACTG175Vertical {
                              theirs.labelHolderLayer + theirs.featureHolderLayer + theirs.output + [theirs.bias]).map { abs($0 - $1) }.max() ?? 0
         let (joinedAUC, aloneAUC) = try baselines(p)
         return MLPResult(centre: p.centre, laboratory: p.laboratory, shared: p.shared, trainRows: p.a.rows, testRows: p.aTest.rows,
+                         trainPatients: p.trainPatients, testPatients: p.testPatients,
                          psiSeconds: p.psiSeconds, psiBytes: p.psiBytes,
                          verticalAUC: try Metrics.rocAUC(truth: p.truth, scores: shared.scores),
                          joinedSameDescentAUC: try Metrics.rocAUC(truth: p.truth, scores: clear.scoresInTheClear(labelHolder: p.aTest, featureHolder: p.bTest)),

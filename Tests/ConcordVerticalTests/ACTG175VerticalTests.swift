@@ -55,6 +55,6 @@ struct ACTG175VerticalTests {
         #expect(result.weightDifference < 1e-5, "the ring's 2⁻²⁰ rounding only")
         #expect(abs(result.verticalAUC - result.joinedSameDescentAUC) < 1e-3, "\(result.verticalAUC) vs \(result.joinedSameDescentAUC)")
         // The forward pass and the opened scores: z_B and h_B under pads, its share of each score.
-        #expect(result.scoringTraffic.ciphertextsFromFeatureHolder == 385 * (2 * 16 + 1))
+        #expect(result.scoringTraffic.ciphertextsFromFeatureHolder == 385 * (2 * 8 + 1))
     }
 }

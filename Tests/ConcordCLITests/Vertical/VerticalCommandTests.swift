@@ -35,7 +35,8 @@ struct VerticalCommandTests {
                                                                          || ProcessInfo.processInfo.environment["CONCORD_REQUIRE_DATA"] == "1"))
     func splitMLP() throws {
         let json = try CLI.temporaryFile("mlp.json", "").path
-        let run = try CLI.run(["vertical", "simulate", "--model", "mlp", "--hidden", "4", "--iterations", "3", "--json", json])
+        let split = try CLI.temporaryFile("split.csv", "").path
+        let run = try CLI.run(["vertical", "simulate", "--model", "mlp", "--hidden", "4", "--iterations", "3", "--json", json, "--write-split", split])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("Split MLP on secret shares (4 hidden units): 3 steps"), "\(run.stdout)")
         #expect(run.stdout.contains("Scoring 385 test rows on shares"), "\(run.stdout)")
@@ -45,6 +46,11 @@ struct VerticalCommandTests {
         #expect(abs(vertical - clear) < 1e-3)
         let bytes = try #require(object["training_bytes"] as? Int), dealer = try #require(object["dealer_bytes"] as? Int)
         #expect(dealer > 0 && bytes > dealer)
+        // The split: the 1,283 shared patients, 898 to train and 385 to test, each once.
+        let lines = try String(contentsOfFile: split, encoding: .utf8).split(separator: "\n")
+        #expect(lines.first == "pidnum,set" && lines.count == 1 + 1283)
+        #expect(lines.filter { $0.hasSuffix(",train") }.count == 898 && lines.filter { $0.hasSuffix(",test") }.count == 385)
+        #expect(Set(lines.dropFirst().map { $0.split(separator: ",")[0] }).count == 1283)
     }
 
     @Test("refuses an unknown benchmark, protocol and a non-positive learning rate")

@@ -92,11 +92,8 @@ struct VerticalPartner: PartnerJobKind {
         for (r, row) in table.rows.enumerated() {
             if let key = normaliser.normalise(fields: ids.map { row[$0] }), rowOf[key] == nil { rowOf[key] = r }
         }
-        // The split both parties draw alike: the sorted shared identifiers shuffled by the job's seed.
-        var generator = CryptographicGenerator(seed: .reproducible(from: details.seed, label: "concord.vertical.split"))
-        let order = shared.keys.sorted().shuffled(using: &generator)
-        let testCount = Int((Double(order.count) * details.testFraction).rounded())
-        let test = Array(order.prefix(testCount)).sorted(), train = Array(order.dropFirst(testCount)).sorted()
+        // The split both parties draw alike (and `concord vertical simulate --split-seed` too).
+        let (train, test) = VerticalSplit.trainTest(shared: Array(shared.keys), seed: details.seed, testFraction: details.testFraction)
         func values(_ keys: [String]) throws -> (features: [Double], labels: [Double]) {
             var x: [Double] = [], y: [Double] = []
             x.reserveCapacity(keys.count * features.count)

@@ -39,12 +39,12 @@ struct VerticalSimulateCommand: AsyncParsableCommand {
     var model = "logistic"
 
     @Option(help: "Hidden units of the split MLP.")
-    var hidden = 16
+    var hidden = 8
 
     @Option(help: "Gradient steps (default 30 for logistic regression, 300 for the MLP).")
     var iterations: Int?
 
-    @Option(help: "Step size on standardised features (default 1 for logistic regression, 0.2 for the MLP).")
+    @Option(help: "Step size on standardised features (default 1 for logistic regression, 0.1 for the MLP).")
     var learningRate: Double?
 
     @Option(name: .customLong("protocol"), help: "How the cross terms are protected: paillier (each party's own 2,048-bit key; the default for logistic regression) or secret-sharing (additive shares with a dealer's correlated randomness; the MLP's only protocol).")
@@ -53,11 +53,17 @@ struct VerticalSimulateCommand: AsyncParsableCommand {
     /// The protocol: as given, else Paillier for logistic regression and secret sharing for the MLP.
     var method: String { protocolName ?? (model == "mlp" ? VerticalProtocol.secretSharing.rawValue : VerticalProtocol.paillier.rawValue) }
 
-    @Option(help: "The seed of the overlap and of the train/test split.")
+    @Option(help: "The seed of the documented overlap (which patients each party holds; 'concord vertical init' uses 175).")
     var seed: UInt64 = 175
+
+    @Option(help: "The seed of the 70/30 train/test split of the shared patients (and of the MLP's initial weights): a vertical job's --seed, whose default is 1, so both train on the same rows.")
+    var splitSeed: UInt64 = 1
 
     @Option(help: "Write the figures as JSON to this file.")
     var json: String?
+
+    @Option(help: "Write the shared patients' split to this CSV file (pidnum,set with set train or test), for an outside check of the figures.")
+    var writeSplit: String?
 
     func validate() throws {
         if benchmark != "actg175" { throw ValidationError("--benchmark must be actg175") }
@@ -69,6 +75,15 @@ struct VerticalSimulateCommand: AsyncParsableCommand {
             throw ValidationError("--model mlp trains on secret shares only: Paillier would cost an encryption per hidden value and row, several times a step")
         }
         if !(1...256).contains(hidden) { throw ValidationError("--hidden must be 1 to 256") }
+    }
+
+    /// Writes the split to `--write-split`, if given.
+    func writeSplit(train: [String], test: [String]) throws {
+        guard let writeSplit else { return }
+        let text = "pidnum,set\n" + train.map { "\($0),train\n" }.joined() + test.map { "\($0),test\n" }.joined()
+        do { try Data(text.utf8).write(to: URL(fileURLWithPath: writeSplit)) } catch {
+            throw CLIError("cannot write the split", file: writeSplit, cause: error)
+        }
     }
 
     /// Writes `object` as JSON to `--json`, if given.
@@ -84,14 +99,15 @@ struct VerticalSimulateCommand: AsyncParsableCommand {
 
     func runMLP(table: DelimitedTable) async throws {
         let settings = SplitMLPSettings(hidden: hidden, iterations: iterations ?? SplitMLPSettings().iterations,
-                                        learningRate: learningRate ?? SplitMLPSettings().learningRate, seed: seed)
+                                        learningRate: learningRate ?? SplitMLPSettings().learningRate, seed: splitSeed)
         let result: ACTG175Vertical.MLPResult
-        do { result = try await ACTG175Vertical.runMLP(table: table, settings: settings, seed: seed) } catch {
+        do { result = try await ACTG175Vertical.runMLP(table: table, settings: settings, seed: seed, splitSeed: splitSeed) } catch {
             throw CLIError("the split-MLP run failed", cause: error)
         }
         print("Trial centre: \(result.centre) patients; laboratory: \(result.laboratory); shared (PSI on pidnum): \(result.shared)")
         print(String(format: "PSI: %.2f s, %@", result.psiSeconds, formattedByteCount(result.psiBytes)))
         print("Training rows: \(result.trainRows); test rows: \(result.testRows)")
+        try writeSplit(train: result.trainPatients, test: result.testPatients)
         let traffic = result.model.traffic
         print(String(format: "Split MLP on secret shares (%d hidden units): %d steps in %.2f s; %@ between the parties (%d + %d ring elements of 16 bytes), %@ from the dealer",
                      hidden, settings.iterations, result.model.seconds, formattedByteCount(traffic.bytes - traffic.dealerBytes),
@@ -103,7 +119,7 @@ struct VerticalSimulateCommand: AsyncParsableCommand {
         try write([
             "centre": result.centre, "laboratory": result.laboratory, "shared": result.shared,
             "train_rows": result.trainRows, "test_rows": result.testRows, "iterations": settings.iterations, "protocol": VerticalProtocol.secretSharing.rawValue,
-            "model": "mlp", "hidden": hidden, "learning_rate": settings.learningRate,
+            "model": "mlp", "hidden": hidden, "learning_rate": settings.learningRate, "seed": seed, "split_seed": splitSeed,
             "psi_seconds": result.psiSeconds, "psi_bytes": result.psiBytes,
             "vertical_auc": result.verticalAUC, "joined_same_descent_auc": result.joinedSameDescentAUC, "joined_auc": result.joinedAUC,
             "centre_alone_auc": result.centreAloneAUC, "weight_difference": result.weightDifference,
@@ -123,9 +139,10 @@ struct VerticalSimulateCommand: AsyncParsableCommand {
         let iterations = iterations ?? 30
         let settings = VerticalSettings(iterations: iterations, learningRate: learningRate ?? 1, method: VerticalProtocol(rawValue: method) ?? .paillier)
         let result: ACTG175Vertical.Result
-        do { result = try await ACTG175Vertical.run(table: table, settings: settings, seed: seed) } catch {
+        do { result = try await ACTG175Vertical.run(table: table, settings: settings, seed: seed, splitSeed: splitSeed) } catch {
             throw CLIError("the vertical run failed", cause: error)
         }
+        try writeSplit(train: result.trainPatients, test: result.testPatients)
         print("Trial centre: \(result.centre) patients; laboratory: \(result.laboratory); shared (PSI on pidnum): \(result.shared)")
         print(String(format: "PSI: %.2f s, %@", result.psiSeconds, formattedByteCount(result.psiBytes)))
         print("Training rows: \(result.trainRows); test rows: \(result.testRows)")
@@ -137,7 +154,7 @@ struct VerticalSimulateCommand: AsyncParsableCommand {
         print(String(format: "Largest weight difference from the descent in the clear: %.2e", result.weightDifference))
         try write([
             "centre": result.centre, "laboratory": result.laboratory, "shared": result.shared,
-            "train_rows": result.trainRows, "test_rows": result.testRows, "iterations": iterations, "protocol": method, "model": "logistic",
+            "train_rows": result.trainRows, "test_rows": result.testRows, "iterations": iterations, "protocol": method, "model": "logistic", "seed": seed, "split_seed": splitSeed,
             "psi_seconds": result.psiSeconds, "psi_bytes": result.psiBytes,
             "vertical_auc": result.verticalAUC, "joined_taylor_auc": result.joinedTaylorAUC, "joined_auc": result.joinedAUC,
             "centre_alone_auc": result.centreAloneAUC, "weight_difference": result.weightDifference,
