@@ -260,26 +260,20 @@ public enum SplitMLP {
     }
 
     /// `X · W` for a row-major `columns × hidden` W.
-    static func times(_ x: FeatureBlock, _ w: [Double], _ hidden: Int) -> [Double] {
-        var out = [Double](repeating: 0, count: x.rows * hidden)
-        for i in 0..<x.rows {
-            for j in 0..<x.columns {
-                let value = x.values[i * x.columns + j]
-                if value == 0 { continue }
-                for k in 0..<hidden { out[i * hidden + k] += value * w[j * hidden + k] }
-            }
-        }
-        return out
-    }
+    static func times(_ x: FeatureBlock, _ w: [Double], _ hidden: Int) -> [Double] { product(x, w, hidden, transposed: false) }
 
     /// `Xᵀ · D` for a row-major `rows × hidden` D, `columns × hidden`.
-    static func transposeTimes(_ x: FeatureBlock, _ d: [Double], _ hidden: Int) -> [Double] {
-        var out = [Double](repeating: 0, count: x.columns * hidden)
+    static func transposeTimes(_ x: FeatureBlock, _ d: [Double], _ hidden: Int) -> [Double] { product(x, d, hidden, transposed: true) }
+
+    /// `X · M` (M is `columns × hidden`) or `Xᵀ · M` (M is `rows × hidden`), skipping zero entries of X.
+    private static func product(_ x: FeatureBlock, _ m: [Double], _ hidden: Int, transposed: Bool) -> [Double] {
+        var out = [Double](repeating: 0, count: (transposed ? x.columns : x.rows) * hidden)
         for i in 0..<x.rows {
             for j in 0..<x.columns {
                 let value = x.values[i * x.columns + j]
                 if value == 0 { continue }
-                for k in 0..<hidden { out[j * hidden + k] += value * d[i * hidden + k] }
+                let (from, to) = transposed ? (i * hidden, j * hidden) : (j * hidden, i * hidden)
+                for k in 0..<hidden { out[to + k] += value * m[from + k] }
             }
         }
         return out

@@ -9,6 +9,10 @@ private enum LifelinesGate {
     static let cache = DataCache.standard()
     static let required = ProcessInfo.processInfo.environment["CONCORD_REQUIRE_DATA"] == "1"
     static var enabled: Bool { FileManager.default.fileExists(atPath: cache.path(of: .lifelines).path) || required }
+    /// ACTG175 from the cached wheel.
+    static func table() throws -> DelimitedTable {
+        try LifelinesData(wheelAt: try WheelFetcher(cache: cache).fetch(.lifelines).url).table("ACTG175")
+    }
     static let note: Comment = "lifelines is not cached; run 'concord data fetch lifelines' (or set CONCORD_REQUIRE_DATA=1)"
 }
 
@@ -18,8 +22,7 @@ struct ACTG175VerticalTests {
     /// the 30-step figures are measured with `concord vertical simulate` in a release build.
     @Test("PSI finds the 1,283 shared patients; two encrypted steps equal the descent in the clear and beat the centre's own columns")
     func twoSteps() async throws {
-        let url = try WheelFetcher(cache: LifelinesGate.cache).fetch(.lifelines).url
-        let table = try LifelinesData(wheelAt: url).table("ACTG175")
+        let table = try LifelinesGate.table()
         let result = try await ACTG175Vertical.run(table: table, settings: VerticalSettings(iterations: 2))
         #expect(result.centre == 1711 && result.laboratory == 1711 && result.shared == 1283)
         #expect(result.trainRows == 898 && result.testRows == 385)
@@ -33,8 +36,7 @@ struct ACTG175VerticalTests {
     /// Secret sharing needs no public-key operation, so the test runs the benchmark's 30 steps.
     @Test("With secret sharing, 30 steps reach the joined table's logistic regression within 0.01 ROC-AUC and beat the centre alone")
     func secretSharing() async throws {
-        let url = try WheelFetcher(cache: LifelinesGate.cache).fetch(.lifelines).url
-        let table = try LifelinesData(wheelAt: url).table("ACTG175")
+        let table = try LifelinesGate.table()
         let result = try await ACTG175Vertical.run(table: table, settings: VerticalSettings(iterations: 30, method: .secretSharing))
         #expect(result.shared == 1283 && result.trainRows == 898)
         #expect(result.weightDifference < 1e-4, "the ring's 2⁻¹⁶ rounding only")
@@ -48,8 +50,7 @@ struct ACTG175VerticalTests {
     /// simulate --model mlp` in a release build.
     @Test("The split MLP trains on the same shared patients on shares, equal to the descent in the clear, and scores the test rows on shares")
     func splitMLP() async throws {
-        let url = try WheelFetcher(cache: LifelinesGate.cache).fetch(.lifelines).url
-        let table = try LifelinesData(wheelAt: url).table("ACTG175")
+        let table = try LifelinesGate.table()
         let result = try await ACTG175Vertical.runMLP(table: table, settings: SplitMLPSettings(iterations: 20))
         #expect(result.shared == 1283 && result.trainRows == 898 && result.testRows == 385)
         #expect(result.weightDifference < 1e-5, "the ring's 2⁻²⁰ rounding only")
