@@ -29,6 +29,15 @@ struct PPRLCommandTests {
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("Linked: 4 pairs"), "\(run.stdout)")
         #expect(run.stdout.contains("precision 1.0000, recall 1.0000"), "\(run.stdout)")
+        #expect(run.stdout.contains("Compared: 36 pairs of 36 (every pair)"), "\(run.stdout)")
+        // With LSH blocking the same four links, from fewer comparisons.
+        let blocked = try CLI.run(["pprl", "simulate", "--left", left.path, "--right", right.path, "--fields", "first,surname,born,sex,postcode",
+                                   "--dates", "dmy", "--truth", "who", "--blocking", "lsh", "--output", output.path])
+        #expect(blocked.status == 0 && blocked.stdout.contains("Linked: 4 pairs") && blocked.stdout.contains("LSH blocking, "), "\(blocked.stdout)\(blocked.stderr)")
+        let compared = blocked.stdout.split(separator: "\n").first { $0.hasPrefix("Compared: ") }.flatMap { Int($0.split(separator: " ")[1]) }
+        #expect(compared.map { $0 >= 4 && $0 < 36 } == true, "\(blocked.stdout)")
+        let bad = try CLI.run(["pprl", "simulate", "--left", left.path, "--right", right.path, "--fields", "first", "--blocking", "sorted", "--output", output.path])
+        #expect(bad.status != 0 && bad.stderr.contains("--blocking must be auto, lsh or none"), "\(bad.stderr)")
         let lines = try String(contentsOf: output, encoding: .utf8).split(separator: "\n").map(String.init)
         #expect(lines.first == "left_line,right_line,similarity")
         #expect(lines.dropFirst().map { $0.split(separator: ",").prefix(2).joined(separator: ",") } == ["2,2", "3,3", "4,4", "5,5"])
