@@ -1,4 +1,5 @@
 public import ConcordPrivacy
+import Foundation
 import Crypto
 
 /// How quasi-identifiers are encoded into a Bloom filter (a cryptographic long-term key, CLK,
@@ -137,5 +138,32 @@ public struct BloomEncoder: Sendable {
             }
         }
         return BloomFilter(words: balanced)
+    }
+
+    /// The filters of many records, in order, encoded on every core.
+    /// - Throws: ``LinkageError`` for the first record (in order) with the wrong number of values.
+    public func encode(records: [[String]], salts: [String?]? = nil) async throws(LinkageError) -> [BloomFilter] {
+        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let chunk = max(256, (records.count + workers * 4 - 1) / (workers * 4))
+        let parts = await withTaskGroup(of: (Int, Result<[BloomFilter], LinkageError>).self) { group in
+            for start in stride(from: 0, to: records.count, by: chunk) {
+                let end = min(records.count, start + chunk)
+                group.addTask {
+                    do throws(LinkageError) {
+                        var out: [BloomFilter] = []
+                        out.reserveCapacity(end - start)
+                        for i in start..<end { out.append(try encode(records[i], salt: salts?[i] ?? nil)) }
+                        return (start, .success(out))
+                    } catch { return (start, .failure(error)) }
+                }
+            }
+            var all: [(Int, Result<[BloomFilter], LinkageError>)] = []
+            for await part in group { all.append(part) }
+            return all.sorted { $0.0 < $1.0 }
+        }
+        var out: [BloomFilter] = []
+        out.reserveCapacity(records.count)
+        for (_, part) in parts { out += try part.get() }
+        return out
     }
 }

@@ -127,7 +127,9 @@ public enum RecordLinkage {
         // Flat, contiguous words and popcounts: the hot loop allocates nothing.
         let leftWords = left.flatMap(\.words), rightWords = right.flatMap(\.words)
         let leftCounts = left.map(\.popcount), rightCounts = right.map(\.popcount)
-        let index = blocking.map { BlockingIndex($0, words: rightWords, width: width, records: right.count) }
+        var index: BlockingIndex?
+        if let blocking { index = await BlockingIndex(blocking, words: rightWords, width: width, records: right.count) }
+        let blockingIndex = index
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
         let chunk = max(1, (left.count + workers * 4 - 1) / (workers * 4))
         let gathered = CandidateCount()
@@ -150,8 +152,8 @@ public enum RecordLinkage {
                                 if dice >= threshold { found.append(LinkedPair(left: i, right: j, similarity: dice)) }
                             }
                             for i in start..<end {
-                                if let index {
-                                    index.candidates(of: lw, record: i, into: &candidates)
+                                if let blockingIndex {
+                                    blockingIndex.candidates(of: lw, record: i, into: &candidates)
                                     // Degenerate encodings (many identical) could make blocking compare
                                     // everything: every worker stops once all together pass the limit.
                                     if gathered.add(candidates.count) > maximumComparisons { break }
@@ -199,20 +201,28 @@ struct BlockingIndex: Sendable {
     let keys: [[UInt64]]
     let records: [[Int32]]
 
-    init(_ blocking: LSHBlocking, words: [UInt64], width: Int, records count: Int) {
+    init(_ blocking: LSHBlocking, words: [UInt64], width: Int, records count: Int) async {
         self.width = width
         positions = blocking.positions(encodedBits: width * 64)
-        var keys: [[UInt64]] = [], records: [[Int32]] = []
-        for table in positions {
-            var pairs: [(key: UInt64, record: Int32)] = []
-            pairs.reserveCapacity(count)
-            words.withUnsafeBufferPointer { w in
-                for r in 0..<count { pairs.append((Self.key(w, base: r * width, table), Int32(r))) }
+        let positions = self.positions
+        // Each table is keyed and sorted on its own: the tables are built on every core.
+        let tables = await withTaskGroup(of: (Int, [UInt64], [Int32]).self) { group in
+            for (t, table) in positions.enumerated() {
+                group.addTask {
+                    var pairs: [(key: UInt64, record: Int32)] = []
+                    pairs.reserveCapacity(count)
+                    words.withUnsafeBufferPointer { w in
+                        for r in 0..<count { pairs.append((Self.key(w, base: r * width, table), Int32(r))) }
+                    }
+                    pairs.sort { $0.key != $1.key ? $0.key < $1.key : $0.record < $1.record }
+                    return (t, pairs.map(\.key), pairs.map(\.record))
+                }
             }
-            pairs.sort { $0.key != $1.key ? $0.key < $1.key : $0.record < $1.record }
-            keys.append(pairs.map(\.key)); records.append(pairs.map(\.record))
+            var out = [(keys: [UInt64], records: [Int32])](repeating: ([], []), count: positions.count)
+            for await (t, k, r) in group { out[t] = (k, r) }
+            return out
         }
-        self.keys = keys; self.records = records
+        keys = tables.map(\.keys); records = tables.map(\.records)
     }
 
     @inline(__always)

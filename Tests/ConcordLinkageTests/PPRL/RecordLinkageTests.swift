@@ -90,6 +90,17 @@ struct RecordLinkageTests {
         #expect(coarse.links.count < all.links.count / 2)
     }
 
+    @Test("encoding many records on every core gives each record's own filter, in order; a bad record is refused")
+    func encodesInParallel() async throws {
+        let (left, _, _) = registries(seed: 4)
+        let encoder = try BloomEncoder(secret: .reproducible(from: 9, label: "test.pprl.secret"), fields: fields)
+        let batch = try await encoder.encode(records: left.map(values))
+        #expect(batch == (try left.map { try encoder.encode(values($0)) }))
+        let salted = try await encoder.encode(records: left.prefix(10).map(values), salts: left.prefix(10).map { String($0.born.prefix(4)) })
+        #expect(salted == (try left.prefix(10).map { try encoder.encode(values($0), salt: String($0.born.prefix(4))) }))
+        await #expect(throws: LinkageError.self) { try await encoder.encode(records: left.map(values) + [["only one"]]) }
+    }
+
     @Test("plain encodings size the tables from the heaviest filter's weight; the sampled positions follow the seed")
     func blockingPlainEncodings() async throws {
         let (left, right, _) = registries(seed: 2)
