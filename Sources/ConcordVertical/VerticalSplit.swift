@@ -1,4 +1,4 @@
-public import ConcordPrivacy
+import ConcordPrivacy
 
 /// The train/test split of the shared records that both parties of a vertical job draw alike,
 /// without a message: the sorted shared identifiers shuffled by a cryptographic generator seeded

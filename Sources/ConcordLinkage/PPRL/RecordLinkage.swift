@@ -1,3 +1,4 @@
+import CConcordKernels
 import Foundation
 import ConcordPrivacy
 import Synchronization
@@ -139,27 +140,38 @@ public enum RecordLinkage {
                 group.addTask {
                     var found: [LinkedPair] = [], comparisons = 0
                     var candidates: [Int32] = []
+                    var common = [UInt32](repeating: 0, count: blockingIndex == nil ? rightCounts.count : 0)
                     leftWords.withUnsafeBufferPointer { lw in
                         rightWords.withUnsafeBufferPointer { rw in
-                            func compare(_ i: Int, _ j: Int) {
-                                let total = leftCounts[i] + rightCounts[j]
-                                comparisons += 1
-                                guard total > 0 else { return }
-                                var shared = 0
-                                let a = i * width, b = j * width
-                                for w in 0..<width { shared &+= (lw[a + w] & rw[b + w]).nonzeroBitCount }
-                                let dice = 2 * Double(shared) / Double(total)
-                                if dice >= threshold { found.append(LinkedPair(left: i, right: j, similarity: dice)) }
-                            }
+                            guard let query = lw.baseAddress, let rows = rw.baseAddress else { return }
                             for i in start..<end {
+                                let count: Int
                                 if let blockingIndex {
                                     blockingIndex.candidates(of: lw, record: i, into: &candidates)
                                     // Degenerate encodings (many identical) could make blocking compare
                                     // everything: every worker stops once all together pass the limit.
                                     if gathered.add(candidates.count) > maximumComparisons { break }
-                                    for j in candidates { compare(i, Int(j)) }
+                                    count = candidates.count
+                                    if common.count < count { common = [UInt32](repeating: 0, count: count) }
+                                    candidates.withUnsafeBufferPointer { c in
+                                        common.withUnsafeMutableBufferPointer { out in
+                                            concord_and_popcounts(query + i * width, rows, width, c.baseAddress, count, out.baseAddress)
+                                        }
+                                    }
                                 } else {
-                                    for j in 0..<rightCounts.count { compare(i, j) }
+                                    count = rightCounts.count
+                                    common.withUnsafeMutableBufferPointer { out in
+                                        concord_and_popcounts(query + i * width, rows, width, nil, count, out.baseAddress)
+                                    }
+                                }
+                                comparisons += count
+                                let countA = leftCounts[i]
+                                for n in 0..<count {
+                                    let j = blockingIndex == nil ? n : Int(candidates[n])
+                                    let total = countA + rightCounts[j]
+                                    guard total > 0 else { continue }
+                                    let dice = 2 * Double(common[n]) / Double(total)
+                                    if dice >= threshold { found.append(LinkedPair(left: i, right: j, similarity: dice)) }
                                 }
                             }
                         }
