@@ -64,7 +64,9 @@ public struct BloomEncoder: Sendable {
     public let fields: [String]
     /// The encoding settings.
     public let settings: BloomEncodingSettings
-    private let fieldKeys: [SymmetricKey]
+    /// Each field's MAC, keyed once: a copy continues from the keyed state, so a q-gram costs
+    /// its own hashing only.
+    private let fieldMACs: [HMAC<SHA512>]
     /// For a balanced filter: the destination of each of the `2 × bits` positions.
     private let permutation: [Int]
 
@@ -83,7 +85,7 @@ public struct BloomEncoder: Sendable {
             throw LinkageError(.invalidParameter, "q-grams must have 1 to 4 characters", context: .init(field: "gramLength"))
         }
         self.fields = fields; self.settings = settings
-        fieldKeys = fields.map { secret.derived("concord/pprl/v1/field/" + $0).key }
+        fieldMACs = fields.map { HMAC<SHA512>(key: secret.derived("concord/pprl/v1/field/" + $0).key) }
         if settings.balanced {
             var generator = CryptographicGenerator(seed: secret.derived("concord/pprl/v1/balance-permutation"))
             var order = Array(0..<(2 * settings.bits))
@@ -117,8 +119,11 @@ public struct BloomEncoder: Sendable {
         if let salt { saltBytes = Array(salt.utf8); saltBytes.append(0) }
         for (field, value) in values.enumerated() where !value.isEmpty {
             for gram in grams(value) {
-                let mac = HMAC<SHA512>.authenticationCode(for: saltBytes + Array(gram.utf8), using: fieldKeys[field])
-                mac.withUnsafeBytes { raw in
+                // The MAC of salt ‖ gram, streamed from the field's keyed state.
+                var hmac = fieldMACs[field]
+                if !saltBytes.isEmpty { hmac.update(data: saltBytes) }
+                hmac.update(data: Array(gram.utf8))
+                hmac.finalize().withUnsafeBytes { raw in
                     for i in 0..<settings.hashesPerGram {
                         let high = Int(raw[2 * i]), low = Int(raw[2 * i + 1])
                         let position = (high << 8 | low) % bits
