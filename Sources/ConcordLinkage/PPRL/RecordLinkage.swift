@@ -204,21 +204,26 @@ public enum RecordLinkage {
     }
 }
 
-/// The right records' keys in every table of a blocking, sorted (12 bytes per record and table,
-/// no allocation per bucket), and the candidates of a left record by binary search.
+/// The right records' keys in every table of a blocking: per table, the keys (mixed by an odd
+/// multiplier, a bijection) sorted with their records, and a directory of where each 12-bit prefix
+/// starts, so a lookup touches the directory and a few dozen neighbouring keys instead of a binary
+/// search's scattered cache lines. 12 bytes per record and 16 KiB per table, no allocation per bucket.
 struct BlockingIndex: Sendable {
+    static let prefixBits = 12
     let positions: [[Int]]
     let width: Int
-    /// Per table, the right records' keys ascending, and the records in the same order.
+    /// Per table, the right records' mixed keys ascending, and the records in the same order.
     let keys: [[UInt64]]
     let records: [[Int32]]
+    /// Per table, `directory[p]` is the first index whose key's top bits are at least `p`.
+    let directories: [[Int32]]
 
     init(_ blocking: LSHBlocking, words: [UInt64], width: Int, records count: Int) async {
         self.width = width
         positions = blocking.positions(encodedBits: width * 64)
         let positions = self.positions
         // Each table is keyed and sorted on its own: the tables are built on every core.
-        let tables = await withTaskGroup(of: (Int, [UInt64], [Int32]).self) { group in
+        let tables = await withTaskGroup(of: (Int, [UInt64], [Int32], [Int32]).self) { group in
             for (t, table) in positions.enumerated() {
                 group.addTask {
                     var pairs: [(key: UInt64, record: Int32)] = []
@@ -227,21 +232,28 @@ struct BlockingIndex: Sendable {
                         for r in 0..<count { pairs.append((Self.key(w, base: r * width, table), Int32(r))) }
                     }
                     pairs.sort { $0.key != $1.key ? $0.key < $1.key : $0.record < $1.record }
-                    return (t, pairs.map(\.key), pairs.map(\.record))
+                    var directory = [Int32](repeating: Int32(count), count: (1 << Self.prefixBits) + 1)
+                    var next = 0
+                    for (i, pair) in pairs.enumerated() {
+                        let prefix = Int(pair.key >> UInt64(64 - Self.prefixBits))
+                        while next <= prefix { directory[next] = Int32(i); next += 1 }
+                    }
+                    return (t, pairs.map(\.key), pairs.map(\.record), directory)
                 }
             }
-            var out = [(keys: [UInt64], records: [Int32])](repeating: ([], []), count: positions.count)
-            for await (t, k, r) in group { out[t] = (k, r) }
+            var out = [(keys: [UInt64], records: [Int32], directory: [Int32])](repeating: ([], [], []), count: positions.count)
+            for await (t, k, r, d) in group { out[t] = (k, r, d) }
             return out
         }
-        keys = tables.map(\.keys); records = tables.map(\.records)
+        keys = tables.map(\.keys); records = tables.map(\.records); directories = tables.map(\.directory)
     }
 
+    /// The key of the record at `base`: its bits at the table's positions, mixed.
     @inline(__always)
     static func key(_ words: UnsafeBufferPointer<UInt64>, base: Int, _ positions: [Int]) -> UInt64 {
         var key: UInt64 = 0
         for (bit, p) in positions.enumerated() { key |= ((words[base + (p >> 6)] >> UInt64(p & 63)) & 1) << UInt64(bit) }
-        return key
+        return key &* 0x9E37_79B9_7F4A_7C15
     }
 
     /// The right records that meet left record `record` in some table, each once, ascending.
@@ -249,8 +261,9 @@ struct BlockingIndex: Sendable {
         out.removeAll(keepingCapacity: true)
         for t in positions.indices {
             let key = Self.key(words, base: record * width, positions[t])
-            let sorted = keys[t]
-            var low = 0, high = sorted.count
+            let prefix = Int(key >> UInt64(64 - Self.prefixBits))
+            let sorted = keys[t], directory = directories[t]
+            var low = Int(directory[prefix]), high = Int(directory[prefix + 1])
             while low < high {
                 let middle = (low + high) / 2
                 if sorted[middle] < key { low = middle + 1 } else { high = middle }
