@@ -144,45 +144,49 @@ public enum SplitMLP {
         let n = a.rows, h = settings.hidden, rows = Double(n)
         var session = SharedSession(dealer: dealer)
         var weights = SplitMLPWeights.initial(labelHolderColumns: labelHolder.columns, featureHolderColumns: featureHolder.columns, settings: settings)
-        let aRing = try Ring.encode(a.values), bRing = try Ring.encode(b.values)
-        let aT = Ring.transpose(aRing, rows: n, columns: a.columns), bT = Ring.transpose(bRing, rows: n, columns: b.columns)
+        // Each party's columns are opened once, under a pad, for every step's first-layer gradient.
+        let aT = session.open(Ring.transpose(try Ring.encode(a.values), rows: n, columns: a.columns), by: .labelHolder)
+        let bT = session.open(Ring.transpose(try Ring.encode(b.values), rows: n, columns: b.columns), by: .featureHolder)
         let half = try Ring.encode(labels.map { 0.5 - $0 })
 
         for step in 0..<settings.iterations {
             let forward = try forwardPass(a, b, weights, &session)
             // d = ¼u + ½ − y on shares: ¼ by truncating two more bits; ½ − y added by the label holder.
-            let dA = Ring.add(Ring.truncate(forward.u.a, bits: fractionalBits + 2, party: .labelHolder), half)
-            let dB = Ring.truncate(forward.u.b, bits: fractionalBits + 2, party: .featureHolder)
+            let dA = session.open(Ring.add(Ring.truncate(forward.u.a, bits: fractionalBits + 2, party: .labelHolder), half), by: .labelHolder)
+            let dB = session.open(Ring.truncate(forward.u.b, bits: fractionalBits + 2, party: .featureHolder), by: .featureHolder)
 
             // The output layer's gradients, opened to the label holder: hᵀd and Σd.
-            let hAT = Ring.transpose(forward.h.a, rows: n, columns: h), hBT = Ring.transpose(forward.h.b, rows: n, columns: h)
-            let crossAB = session.multiply(hAT, dB, rows: h, inner: n, columns: 1, left: .labelHolder)
-            let crossBA = session.multiply(hBT, dA, rows: h, inner: n, columns: 1, left: .featureHolder)
-            let outputShareA = Ring.add(Ring.add(Ring.multiply(hAT, dA, rows: h, inner: n, columns: 1), crossAB.left), crossBA.right)
-            let outputShareB = Ring.add(Ring.add(Ring.multiply(hBT, dB, rows: h, inner: n, columns: 1), crossAB.right), crossBA.left)
+            let hAT = session.open(Ring.transpose(forward.h.a.value, rows: n, columns: h), by: .labelHolder)
+            let hBT = forward.h.b.transposed(rows: n, columns: h)
+            let crossAB = session.multiply(hAT, dB, rows: h, inner: n, columns: 1)
+            let crossBA = session.multiply(hBT, dA, rows: h, inner: n, columns: 1)
+            let outputShareA = Ring.add(Ring.add(Ring.multiply(hAT.value, dA.value, rows: h, inner: n, columns: 1), crossAB.left), crossBA.right)
+            let outputShareB = Ring.add(Ring.add(Ring.multiply(hBT.value, dB.value, rows: h, inner: n, columns: 1), crossAB.right), crossBA.left)
             session.send(outputShareB.count + 1, from: .featureHolder)  // its share of hᵀd, and Σ d_B
             let outputGradient = Ring.decode(Ring.add(outputShareA, outputShareB), bits: 2 * fractionalBits)
-            let biasGradient = Ring.decodeOne(Ring.sum(dA) &+ Ring.sum(dB), bits: fractionalBits)
+            let biasGradient = Ring.decodeOne(Ring.sum(dA.value) &+ Ring.sum(dB.value), bits: fractionalBits)
 
-            // δh = d vᵀ, on shares.
-            let v = try Ring.encode(weights.output)
-            let outer = session.multiply(dB, v, rows: n, inner: 1, columns: h, left: .featureHolder)
-            let deltaH = Shares(a: Ring.truncate(Ring.add(Ring.multiply(dA, v, rows: n, inner: 1, columns: h), outer.right), bits: fractionalBits, party: .labelHolder),
+            // δh = d vᵀ, on shares (v as opened in the forward pass).
+            let outer = session.multiply(dB, forward.v, rows: n, inner: 1, columns: h)
+            let deltaH = Shares(a: Ring.truncate(Ring.add(Ring.multiply(dA.value, forward.v.value, rows: n, inner: 1, columns: h), outer.right),
+                                                 bits: fractionalBits, party: .labelHolder),
                                 b: Ring.truncate(outer.left, bits: fractionalBits, party: .featureHolder))
-            // δz = 2 z ⊙ δh, on shares.
+            // δz = 2 z ⊙ δh, on shares (z_A and z_B as opened in the forward pass).
             let z = forward.z
-            let zAdB = session.hadamard(z.a, deltaH.b, left: .labelHolder), zBdA = session.hadamard(z.b, deltaH.a, left: .featureHolder)
+            let deltaHA = session.open(deltaH.a, by: .labelHolder), deltaHB = session.open(deltaH.b, by: .featureHolder)
+            let zAdB = session.hadamard(z.a, deltaHB), zBdA = session.hadamard(z.b, deltaHA)
             let deltaZ = Shares(
-                a: Ring.truncate(Ring.double(Ring.add(Ring.add(Ring.hadamard(z.a, deltaH.a), zAdB.left), zBdA.right)), bits: fractionalBits, party: .labelHolder),
-                b: Ring.truncate(Ring.double(Ring.add(Ring.add(Ring.hadamard(z.b, deltaH.b), zAdB.right), zBdA.left)), bits: fractionalBits, party: .featureHolder))
+                a: Ring.truncate(Ring.double(Ring.add(Ring.add(Ring.hadamard(z.a.value, deltaH.a), zAdB.left), zBdA.right)), bits: fractionalBits, party: .labelHolder),
+                b: Ring.truncate(Ring.double(Ring.add(Ring.add(Ring.hadamard(z.b.value, deltaH.b), zAdB.right), zBdA.left)), bits: fractionalBits, party: .featureHolder))
             // The first layer's gradients, each opened to its owner: X_Aᵀδz and X_Bᵀδz.
-            let crossA = session.multiply(aT, deltaZ.b, rows: a.columns, inner: n, columns: h, left: .labelHolder)
-            let crossB = session.multiply(bT, deltaZ.a, rows: b.columns, inner: n, columns: h, left: .featureHolder)
+            let deltaZA = session.open(deltaZ.a, by: .labelHolder), deltaZB = session.open(deltaZ.b, by: .featureHolder)
+            let crossA = session.multiply(aT, deltaZB, rows: a.columns, inner: n, columns: h)
+            let crossB = session.multiply(bT, deltaZA, rows: b.columns, inner: n, columns: h)
             session.send(crossA.right.count, from: .featureHolder)
             session.send(crossB.right.count, from: .labelHolder)
-            let gradientA = Ring.decode(Ring.add(Ring.add(Ring.multiply(aT, deltaZ.a, rows: a.columns, inner: n, columns: h), crossA.left), crossA.right),
+            let gradientA = Ring.decode(Ring.add(Ring.add(Ring.multiply(aT.value, deltaZ.a, rows: a.columns, inner: n, columns: h), crossA.left), crossA.right),
                                         bits: 2 * fractionalBits)
-            let gradientB = Ring.decode(Ring.add(Ring.add(Ring.multiply(bT, deltaZ.b, rows: b.columns, inner: n, columns: h), crossB.left), crossB.right),
+            let gradientB = Ring.decode(Ring.add(Ring.add(Ring.multiply(bT.value, deltaZ.b, rows: b.columns, inner: n, columns: h), crossB.left), crossB.right),
                                         bits: 2 * fractionalBits)
 
             try update(&weights, gradientA: gradientA, gradientB: gradientB, output: outputGradient, bias: biasGradient,
@@ -279,24 +283,27 @@ public enum SplitMLP {
         return out
     }
 
-    /// The forward pass on shares: `z` (each party's partial pre-activation is its share), `h = z ⊙ z`
-    /// and `u = h v + c`, the last at 2⁻⁴⁰ (not yet truncated).
-    static func forwardPass(_ a: FeatureBlock, _ b: FeatureBlock, _ weights: SplitMLPWeights,
-                            _ session: inout SharedSession) throws(PrivacyError) -> (z: Shares, h: Shares, u: Shares) {
+    /// The forward pass on shares: `z` (each party's partial pre-activation is its share, opened
+    /// once under a pad for every product it enters), `h = z ⊙ z` and `u = h v + c`, the last at
+    /// 2⁻⁴⁰ (not yet truncated); `v` as the label holder opened it, and `h`'s shares (the
+    /// feature holder's opened).
+    static func forwardPass(_ a: FeatureBlock, _ b: FeatureBlock, _ weights: SplitMLPWeights, _ session: inout SharedSession) throws(PrivacyError)
+        -> (z: (a: Opened, b: Opened), h: (a: Opened, b: Opened), u: Shares, v: Opened) {
         let n = a.rows, h = weights.hidden
-        let zA = times(a, weights.labelHolderLayer, h), zB = times(b, weights.featureHolderLayer, h)
-        let z = Shares(a: try Ring.encode(zA), b: try Ring.encode(zB))
+        let zA = session.open(try Ring.encode(times(a, weights.labelHolderLayer, h)), by: .labelHolder)
+        let zB = session.open(try Ring.encode(times(b, weights.featureHolderLayer, h)), by: .featureHolder)
         // h = z_A² + z_B² + 2 z_A ⊙ z_B: the squares locally, the cross term with a triple.
-        let cross = session.hadamard(z.a, z.b, left: .labelHolder)
-        let hidden = Shares(
-            a: Ring.truncate(Ring.add(Ring.hadamard(z.a, z.a), Ring.double(cross.left)), bits: fractionalBits, party: .labelHolder),
-            b: Ring.truncate(Ring.add(Ring.hadamard(z.b, z.b), Ring.double(cross.right)), bits: fractionalBits, party: .featureHolder))
+        let cross = session.hadamard(zA, zB)
+        let hiddenA = Ring.truncate(Ring.add(Ring.hadamard(zA.value, zA.value), Ring.double(cross.left)), bits: fractionalBits, party: .labelHolder)
+        let hiddenB = session.open(Ring.truncate(Ring.add(Ring.hadamard(zB.value, zB.value), Ring.double(cross.right)), bits: fractionalBits, party: .featureHolder),
+                                   by: .featureHolder)
         // u = h v + c: the label holder's share times its own v locally, the feature holder's with a triple.
-        let v = try Ring.encode(weights.output)
-        let product = session.multiply(hidden.b, v, rows: n, inner: h, columns: 1, left: .featureHolder)
+        let v = session.open(try Ring.encode(weights.output), by: .labelHolder)
+        let product = session.multiply(hiddenB, v, rows: n, inner: h, columns: 1)
         let c = try Ring.encode([weights.bias], bits: 2 * fractionalBits)[0]
-        let uA = Ring.add(Ring.multiply(hidden.a, v, rows: n, inner: h, columns: 1), product.right).map { $0 &+ c }
-        return (z, hidden, Shares(a: uA, b: product.left))
+        let uA = Ring.add(Ring.multiply(hiddenA, v.value, rows: n, inner: h, columns: 1), product.right).map { $0 &+ c }
+        // The label holder's h is opened only if it is needed (training), not for scoring.
+        return ((zA, zB), (Opened(unopened: hiddenA, owner: .labelHolder), hiddenB), Shares(a: uA, b: product.left), v)
     }
 
     static func update(_ weights: inout SplitMLPWeights, gradientA: [Double], gradientB: [Double], output: [Double], bias: Double,
@@ -325,16 +332,60 @@ enum SharingParty: Sendable { case labelHolder, featureHolder }
 /// A value held as two additive shares in ℤ/2¹²⁸: `a` at the label holder, `b` at the feature holder.
 struct Shares: Sendable { var a: [UInt128], b: [UInt128] }
 
-/// The exchanges of one protocol run, with the dealer's randomness: each multiplication of a value
-/// at one party by a value at the other, and the traffic it costs.
+/// A value one party holds, opened once to the other under a fresh uniform pad from the dealer:
+/// `opened = value − pad` is the only thing the other party receives of it, however many products
+/// it enters (each with its own triple built on the same pad).
+struct Opened: Sendable {
+    let value: [UInt128]
+    let pad: [UInt128]
+    let opened: [UInt128]
+    let owner: SharingParty
+
+    init(value: [UInt128], pad: [UInt128], owner: SharingParty) {
+        self.value = value; self.pad = pad; self.owner = owner
+        opened = Ring.subtract(value, pad)
+    }
+
+    /// A held value not opened (yet): only its owner's local products use it.
+    init(unopened value: [UInt128], owner: SharingParty) { self.value = value; pad = []; opened = []; self.owner = owner }
+
+    /// The same value as a transposed matrix: value, pad and opening transposed, nothing sent.
+    func transposed(rows: Int, columns: Int) -> Opened {
+        Opened(transposing: self, rows: rows, columns: columns)
+    }
+
+    private init(transposing x: Opened, rows: Int, columns: Int) {
+        value = Ring.transpose(x.value, rows: rows, columns: columns)
+        pad = Ring.transpose(x.pad, rows: rows, columns: columns)
+        opened = Ring.transpose(x.opened, rows: rows, columns: columns)
+        owner = x.owner
+    }
+}
+
+/// The exchanges of one protocol run with the dealer's correlated randomness, and their traffic.
+///
+/// The dealer gives each party a seed once; a party expands from it the pads of the values it
+/// opens and its share `Z₀` of each product's `UV`, so the dealer sends only the other share
+/// `Z₁ = UV − Z₀` of each product (it can expand both seeds, the parties only their own).
 struct SharedSession {
-    var dealer: SecretSource
+    private var labelHolderStream: SecretSource
+    private var featureHolderStream: SecretSource
     var traffic = VerticalTraffic()
 
-    init(dealer: SecretSource) { self.dealer = dealer }
+    init(dealer: SecretSource) {
+        var dealer = dealer
+        labelHolderStream = .reproducible(dealer.seed())
+        featureHolderStream = .reproducible(dealer.seed())
+        traffic.bytes = 2 * SecretSeed.byteCount
+        traffic.dealerBytes = 2 * SecretSeed.byteCount
+    }
 
-    mutating func random(_ count: Int) -> [UInt128] {
-        (0..<count).map { _ in UInt128(dealer.next()) << 64 | UInt128(dealer.next()) }
+    /// `count` uniform ring elements from `party`'s stream (which the dealer also expands).
+    mutating func random(_ count: Int, for party: SharingParty) -> [UInt128] {
+        switch party {
+        case .labelHolder: return (0..<count).map { _ in UInt128(labelHolderStream.next()) << 64 | UInt128(labelHolderStream.next()) }
+        case .featureHolder: return (0..<count).map { _ in UInt128(featureHolderStream.next()) << 64 | UInt128(featureHolderStream.next()) }
+        }
     }
 
     /// Counts `elements` ring elements sent by `party`.
@@ -352,31 +403,31 @@ struct SharedSession {
         traffic.dealerBytes += 16 * elements
     }
 
-    /// Shares of `X · Y`, `X` (`rows × inner`) held by `left`, `Y` (`inner × columns`) by the
-    /// other party, with a matrix Beaver triple: the dealer gives `left` a uniform `U` and a share
-    /// `Z₀` of `UV`, the other a uniform `V` and `Z₁ = UV − Z₀`; `left` sends `E = X − U`, the other
-    /// `F = Y − V`; then `X F + Z₀` and `E V + Z₁` add up to `X Y`.
-    mutating func multiply(_ x: [UInt128], _ y: [UInt128], rows: Int, inner: Int, columns: Int,
-                           left: SharingParty) -> (left: [UInt128], right: [UInt128]) {
-        let u = random(x.count), v = random(y.count), z0 = random(rows * columns)
-        let z1 = Ring.subtract(Ring.multiply(u, v, rows: rows, inner: inner, columns: columns), z0)
-        deal(u.count + v.count + z0.count + z1.count)
-        let e = Ring.subtract(x, u), f = Ring.subtract(y, v)
-        send(e.count, from: left)
-        send(f.count, from: left == .labelHolder ? .featureHolder : .labelHolder)
-        return (Ring.add(Ring.multiply(x, f, rows: rows, inner: inner, columns: columns), z0),
-                Ring.add(Ring.multiply(e, v, rows: rows, inner: inner, columns: columns), z1))
+    /// `value`, held by `owner`, opened to the other party under a fresh pad.
+    mutating func open(_ value: [UInt128], by owner: SharingParty) -> Opened {
+        let opened = Opened(value: value, pad: random(value.count, for: owner), owner: owner)
+        send(value.count, from: owner)
+        return opened
     }
 
-    /// Shares of `x ⊙ y` (elementwise), `x` held by `left`, `y` by the other, with a triple per element.
-    mutating func hadamard(_ x: [UInt128], _ y: [UInt128], left: SharingParty) -> (left: [UInt128], right: [UInt128]) {
-        let u = random(x.count), v = random(y.count), z0 = random(x.count)
-        let z1 = Ring.subtract(Ring.hadamard(u, v), z0)
-        deal(u.count + v.count + z0.count + z1.count)
-        let e = Ring.subtract(x, u), f = Ring.subtract(y, v)
-        send(e.count, from: left)
-        send(f.count, from: left == .labelHolder ? .featureHolder : .labelHolder)
-        return (Ring.add(Ring.hadamard(x, f), z0), Ring.add(Ring.hadamard(e, v), z1))
+    /// Shares of `X · Y` (`rows × inner` times `inner × columns`) for values held by different
+    /// parties, with a matrix Beaver triple on their pads `U` and `V`: `X`'s holder gets
+    /// `X F + Z₀` (with `F = Y − V`, the other's opening), the other `E V + Z₁` (with
+    /// `E = X − U`); together `X Y`.
+    mutating func multiply(_ x: Opened, _ y: Opened, rows: Int, inner: Int, columns: Int) -> (left: [UInt128], right: [UInt128]) {
+        let z0 = random(rows * columns, for: x.owner)
+        let z1 = Ring.subtract(Ring.multiply(x.pad, y.pad, rows: rows, inner: inner, columns: columns), z0)
+        deal(z1.count)
+        return (Ring.add(Ring.multiply(x.value, y.opened, rows: rows, inner: inner, columns: columns), z0),
+                Ring.add(Ring.multiply(x.opened, y.pad, rows: rows, inner: inner, columns: columns), z1))
+    }
+
+    /// Shares of `x ⊙ y` (elementwise) for values held by different parties, with a triple per element.
+    mutating func hadamard(_ x: Opened, _ y: Opened) -> (left: [UInt128], right: [UInt128]) {
+        let z0 = random(x.value.count, for: x.owner)
+        let z1 = Ring.subtract(Ring.hadamard(x.pad, y.pad), z0)
+        deal(z1.count)
+        return (Ring.add(Ring.hadamard(x.value, y.opened), z0), Ring.add(Ring.hadamard(x.opened, y.pad), z1))
     }
 }
 

@@ -37,20 +37,21 @@ struct SplitMLPTests {
         for (x, z) in zip(flat(other.weights), flat(clear)) { #expect(abs(x - z) < 1e-5) }
     }
 
-    @Test("each step sends exactly the padded operands and opened gradient shares the protocol names")
+    @Test("each value is opened once: every step sends exactly the padded values and opened gradient shares the protocol names")
     func traffic() throws {
         let (a, y, b) = try interaction(rows: 50, seed: 2)
         let settings = SplitMLPSettings(hidden: 3, iterations: 2, seed: 1)
         let model = try SplitMLP.train(labelHolder: a, labels: y, featureHolder: b, settings: settings, dealer: Self.dealer)
         let (n, h, pA, pB) = (50, 3, 3, 2)  // the label holder's block carries the intercept
-        // The label holder: z_A under a pad, v (twice), h_Aᵀ, its residual share, z_A and δh_A
-        // (once each) for δz, X_Aᵀ under a pad, δz_A for X_Bᵀδz, and its share of X_Bᵀδz.
-        #expect(model.traffic.ciphertextsFromLabelHolder == 2 * (5 * n * h + n + 2 * h + pA * n + pB * h))
-        // The feature holder: z_B, h_B, h_Bᵀ, d_B (twice), δh_B twice, z_B, δz_B, X_Bᵀ, and its
-        // shares of hᵀd, Σd and X_Aᵀδz.
-        #expect(model.traffic.ciphertextsFromFeatureHolder == 2 * (6 * n * h + 2 * n + h + 1 + pB * n + pA * h))
+        // Once: each party's columns under a pad. Each step, the label holder: z_A, v, d_A, h_Aᵀ,
+        // δh_A and δz_A under pads, and its share of X_Bᵀδz.
+        #expect(model.traffic.ciphertextsFromLabelHolder == pA * n + 2 * (4 * n * h + n + h + pB * h))
+        // The feature holder: z_B, h_B, d_B, δh_B and δz_B under pads, and its shares of hᵀd, Σd and X_Aᵀδz.
+        #expect(model.traffic.ciphertextsFromFeatureHolder == pB * n + 2 * (4 * n * h + n + h + 1 + pA * h))
+        // The dealer: two seeds, then one share of each product: z_A ⊙ z_B, h_B v, h_Aᵀd_B, h_Bᵀd_A,
+        // d_B vᵀ, z_A ⊙ δh_B, z_B ⊙ δh_A, X_Aᵀδz_B and X_Bᵀδz_A.
+        #expect(model.traffic.dealerBytes == 64 + 16 * 2 * (4 * n * h + n + 2 * h + (pA + pB) * h))
         #expect(model.traffic.bytes - model.traffic.dealerBytes == 16 * (model.traffic.ciphertextsFromLabelHolder + model.traffic.ciphertextsFromFeatureHolder))
-        #expect(model.traffic.dealerBytes > 0)
     }
 
     @Test("an interaction across the parties, which no linear model learns, is learned on shares")
@@ -72,38 +73,40 @@ struct SplitMLPTests {
         #expect(mlp > lr + 0.15, "split MLP \(mlp) against logistic regression \(lr)")
     }
 
-    @Test("what a party receives is uniform: a constant operand under the dealer's pad fills the top-byte bins alike")
-    func paddedOperandsAreUniform() {
+    @Test("what a party receives is uniform: a constant value opened under the dealer's pad fills the top-byte bins alike")
+    func openedValuesAreUniform() {
         var session = SharedSession(dealer: Self.dealer)
         let constant = [UInt128](repeating: UInt128(bitPattern: Int128(3 << 20)), count: 8_192)
-        // The padded operand the other party receives is what `multiply` computes as E = X − U;
-        // rebuild it from the same dealer stream: U is the dealer's first draw.
-        var replay = SharedSession(dealer: Self.dealer)
-        let pads = replay.random(constant.count)
-        _ = session.hadamard(constant, constant, left: .labelHolder)
+        let opened = session.open(constant, by: .labelHolder)
         var bins = [Double](repeating: 0, count: 256)
-        for (value, pad) in zip(constant, pads) { bins[Int(truncatingIfNeeded: (value &- pad) >> 120)] += 1 }
+        for value in opened.opened { bins[Int(truncatingIfNeeded: value >> 120)] += 1 }
         let expected = Double(constant.count) / 256
         // χ² with 255 degrees of freedom below its 0.1% point, 330.5.
         #expect(bins.reduce(0) { $0 + ($1 - expected) * ($1 - expected) / expected } < 330.5)
-        #expect(session.traffic.ciphertextsFromLabelHolder == constant.count && session.traffic.ciphertextsFromFeatureHolder == constant.count)
+        #expect(session.traffic.ciphertextsFromLabelHolder == constant.count && session.traffic.ciphertextsFromFeatureHolder == 0)
     }
 
-    @Test("a product on shares equals the product in the clear; each share alone is far from it")
+    @Test("a product on shares equals the product in the clear, also when an opened value is reused; each share alone is far from it")
     func productOnShares() throws {
         var session = SharedSession(dealer: Self.dealer)
         let x = (0..<12).map { Double($0) / 4 - 1.3 }, y = (0..<8).map { 0.7 - Double($0) / 5 }
-        let product = session.multiply(try Ring.encode(x), try Ring.encode(y), rows: 3, inner: 4, columns: 2, left: .featureHolder)
-        let left = Ring.truncate(product.left, bits: SplitMLP.fractionalBits, party: .labelHolder)
-        let right = Ring.truncate(product.right, bits: SplitMLP.fractionalBits, party: .featureHolder)
-        let value = Ring.decode(Ring.add(left, right), bits: SplitMLP.fractionalBits)
-        for i in 0..<3 {
-            for j in 0..<2 {
-                let expected = (0..<4).reduce(0.0) { $0 + x[i * 4 + $1] * y[$1 * 2 + j] }
-                #expect(abs(value[i * 2 + j] - expected) < 1e-5)
-                #expect(abs(Ring.decodeOne(product.left[i * 2 + j], bits: 2 * SplitMLP.fractionalBits) - expected) > 1)
+        let openedX = session.open(try Ring.encode(x), by: .featureHolder), openedY = session.open(try Ring.encode(y), by: .labelHolder)
+        for _ in 0..<2 {  // the same openings, a fresh triple each time
+            let product = session.multiply(openedX, openedY, rows: 3, inner: 4, columns: 2)
+            let left = Ring.truncate(product.left, bits: SplitMLP.fractionalBits, party: .labelHolder)
+            let right = Ring.truncate(product.right, bits: SplitMLP.fractionalBits, party: .featureHolder)
+            let value = Ring.decode(Ring.add(left, right), bits: SplitMLP.fractionalBits)
+            for i in 0..<3 {
+                for j in 0..<2 {
+                    let expected = (0..<4).reduce(0.0) { $0 + x[i * 4 + $1] * y[$1 * 2 + j] }
+                    #expect(abs(value[i * 2 + j] - expected) < 1e-5)
+                    #expect(abs(Ring.decodeOne(product.left[i * 2 + j], bits: 2 * SplitMLP.fractionalBits) - expected) > 1)
+                }
             }
         }
+        let transposed = openedX.transposed(rows: 3, columns: 4)
+        #expect(transposed.opened == Ring.transpose(openedX.opened, rows: 3, columns: 4))
+        #expect(session.traffic.ciphertextsFromFeatureHolder == 12 && session.traffic.ciphertextsFromLabelHolder == 8)
     }
 
     @Test("diverging steps, a hidden layer of 0 or 1,000, misaligned rows, non-binary labels, huge features and mismatched layers are refused")
