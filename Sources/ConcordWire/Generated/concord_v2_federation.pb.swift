@@ -1939,6 +1939,11 @@ public nonisolated struct Concord_V2_VerticalSpec: Sendable {
   /// A bound on any partial gradient sum, which sizes the masks (0: 1e9).
   public var gradientBound: Double = 0
 
+  /// The largest message part a party uploads (0: 3 MiB; 16 KiB … 4 MiB). A message of more
+  /// ciphertexts (a step's residual shares, the test scores) is sent in parts of at most this size,
+  /// and the coordinator joins them into one artifact.
+  public var maxMessageBytes: UInt32 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1970,6 +1975,8 @@ public nonisolated struct Concord_V2_VerticalView: Sendable {
   public var gradientBound: Double = 0
 
   public var seed: UInt64 = 0
+
+  public var maxMessageBytes: UInt32 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -2034,7 +2041,7 @@ public nonisolated struct Concord_V2_VerticalKey: Sendable {
 }
 
 /// One iteration's message from a party (uploads "vertical-shares", "vertical-masked",
-/// "vertical-plain"; chunk index = the iteration), each element big-endian bytes: its residual
+/// "vertical-plain"; chunk index = the iteration, or see part below), each element big-endian bytes: its residual
 /// shares encrypted under its own key; its masked encrypted inner products under the other's key;
 /// or its decryptions of the other's masked sums (a sign byte and the magnitude).
 public nonisolated struct Concord_V2_VerticalMessage: Sendable {
@@ -2045,6 +2052,11 @@ public nonisolated struct Concord_V2_VerticalMessage: Sendable {
   public var iteration: UInt32 = 0
 
   public var elements: [Data] = []
+
+  /// The part of a message sent in parts (residual shares and test scores; see
+  /// VerticalSpec.max_message_bytes): part p of P carries elements [p·k, min((p+1)·k, n)) for k
+  /// elements per part, and its chunk index is (iteration − 1)·P + p + 1 (shares) or p (scores).
+  public var part: UInt32 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -5206,7 +5218,7 @@ nonisolated extension Concord_V2_PSIChunk: SwiftProtobuf.Message, SwiftProtobuf.
 
 nonisolated extension Concord_V2_VerticalSpec: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".VerticalSpec"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{4}Q\u{6}psi_job\0\u{3}label_holder\0\u{1}iterations\0\u{3}learning_rate\0\u{1}l2\0\u{3}modulus_bits\0\u{3}test_fraction\0\u{3}gradient_bound\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{4}Q\u{6}psi_job\0\u{3}label_holder\0\u{1}iterations\0\u{3}learning_rate\0\u{1}l2\0\u{3}modulus_bits\0\u{3}test_fraction\0\u{3}gradient_bound\0\u{3}max_message_bytes\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -5222,6 +5234,7 @@ nonisolated extension Concord_V2_VerticalSpec: SwiftProtobuf.Message, SwiftProto
       case 406: try { try decoder.decodeSingularUInt32Field(value: &self.modulusBits) }()
       case 407: try { try decoder.decodeSingularDoubleField(value: &self.testFraction) }()
       case 408: try { try decoder.decodeSingularDoubleField(value: &self.gradientBound) }()
+      case 409: try { try decoder.decodeSingularUInt32Field(value: &self.maxMessageBytes) }()
       default: break
       }
     }
@@ -5252,6 +5265,9 @@ nonisolated extension Concord_V2_VerticalSpec: SwiftProtobuf.Message, SwiftProto
     if self.gradientBound.bitPattern != 0 {
       try visitor.visitSingularDoubleField(value: self.gradientBound, fieldNumber: 408)
     }
+    if self.maxMessageBytes != 0 {
+      try visitor.visitSingularUInt32Field(value: self.maxMessageBytes, fieldNumber: 409)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -5264,6 +5280,7 @@ nonisolated extension Concord_V2_VerticalSpec: SwiftProtobuf.Message, SwiftProto
     if lhs.modulusBits != rhs.modulusBits {return false}
     if lhs.testFraction != rhs.testFraction {return false}
     if lhs.gradientBound != rhs.gradientBound {return false}
+    if lhs.maxMessageBytes != rhs.maxMessageBytes {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -5271,7 +5288,7 @@ nonisolated extension Concord_V2_VerticalSpec: SwiftProtobuf.Message, SwiftProto
 
 nonisolated extension Concord_V2_VerticalView: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".VerticalView"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}role\0\u{1}peer\0\u{3}psi_job\0\u{1}iterations\0\u{3}learning_rate\0\u{1}l2\0\u{3}modulus_bits\0\u{3}test_fraction\0\u{3}gradient_bound\0\u{1}seed\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}role\0\u{1}peer\0\u{3}psi_job\0\u{1}iterations\0\u{3}learning_rate\0\u{1}l2\0\u{3}modulus_bits\0\u{3}test_fraction\0\u{3}gradient_bound\0\u{1}seed\0\u{3}max_message_bytes\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -5289,6 +5306,7 @@ nonisolated extension Concord_V2_VerticalView: SwiftProtobuf.Message, SwiftProto
       case 8: try { try decoder.decodeSingularDoubleField(value: &self.testFraction) }()
       case 9: try { try decoder.decodeSingularDoubleField(value: &self.gradientBound) }()
       case 10: try { try decoder.decodeSingularUInt64Field(value: &self.seed) }()
+      case 11: try { try decoder.decodeSingularUInt32Field(value: &self.maxMessageBytes) }()
       default: break
       }
     }
@@ -5325,6 +5343,9 @@ nonisolated extension Concord_V2_VerticalView: SwiftProtobuf.Message, SwiftProto
     if self.seed != 0 {
       try visitor.visitSingularUInt64Field(value: self.seed, fieldNumber: 10)
     }
+    if self.maxMessageBytes != 0 {
+      try visitor.visitSingularUInt32Field(value: self.maxMessageBytes, fieldNumber: 11)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -5339,6 +5360,7 @@ nonisolated extension Concord_V2_VerticalView: SwiftProtobuf.Message, SwiftProto
     if lhs.testFraction != rhs.testFraction {return false}
     if lhs.gradientBound != rhs.gradientBound {return false}
     if lhs.seed != rhs.seed {return false}
+    if lhs.maxMessageBytes != rhs.maxMessageBytes {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -5466,7 +5488,7 @@ nonisolated extension Concord_V2_VerticalKey: SwiftProtobuf.Message, SwiftProtob
 
 nonisolated extension Concord_V2_VerticalMessage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".VerticalMessage"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}iteration\0\u{1}elements\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}iteration\0\u{1}elements\0\u{1}part\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -5476,6 +5498,7 @@ nonisolated extension Concord_V2_VerticalMessage: SwiftProtobuf.Message, SwiftPr
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularUInt32Field(value: &self.iteration) }()
       case 2: try { try decoder.decodeRepeatedBytesField(value: &self.elements) }()
+      case 3: try { try decoder.decodeSingularUInt32Field(value: &self.part) }()
       default: break
       }
     }
@@ -5488,12 +5511,16 @@ nonisolated extension Concord_V2_VerticalMessage: SwiftProtobuf.Message, SwiftPr
     if !self.elements.isEmpty {
       try visitor.visitRepeatedBytesField(value: self.elements, fieldNumber: 2)
     }
+    if self.part != 0 {
+      try visitor.visitSingularUInt32Field(value: self.part, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Concord_V2_VerticalMessage, rhs: Concord_V2_VerticalMessage) -> Bool {
     if lhs.iteration != rhs.iteration {return false}
     if lhs.elements != rhs.elements {return false}
+    if lhs.part != rhs.part {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -49,7 +49,7 @@ struct VerticalJobTests {
             logger: logger)
     }
 
-    static func spec(psiJob: String, iterations: UInt32 = 2, seed: UInt64 = 4) -> Concord_V2_JobSpec {
+    static func spec(psiJob: String, iterations: UInt32 = 2, seed: UInt64 = 4, maxMessageBytes: UInt32 = 0) -> Concord_V2_JobSpec {
         var spec = Concord_V2_JobSpec()
         spec.name = "vertical"
         spec.partners = ["centre", "lab"]
@@ -58,17 +58,35 @@ struct VerticalJobTests {
         vertical.psiJob = psiJob
         vertical.labelHolder = "centre"
         vertical.iterations = iterations
+        vertical.maxMessageBytes = maxMessageBytes
         spec.kind = .vertical(vertical)
         return spec
     }
 
     @Test("After a PSI job with the reveal, two encrypted steps through the coordinator give the joined table's model and its test ROC-AUC")
     func trainsTheJoinedModel() async throws {
+        try await Self.trainAndCheck(maxMessageBytes: 0)
+    }
+
+    /// 16 KiB parts hold 31 ciphertexts of 512 bytes: each step's 84 shares go in 3 parts and the
+    /// 36 test scores in 2, which the coordinator joins; the model is the same.
+    @Test("With message parts of 16 KiB, a step's shares and the test scores go in parts, and the job gives the same model")
+    func messagesInParts() async throws {
+        let (consortium, jobID) = try await Self.trainAndCheck(maxMessageBytes: 16 << 10)
+        for partner in ["centre", "lab"] {
+            let shares = try await consortium.engine.store.uploadIndices(job: jobID, kind: VerticalJob.Upload.shares, partner: partner)
+            #expect(shares == Array(1...6), "\(partner): \(shares)")
+        }
+        #expect(try await consortium.engine.store.uploadIndices(job: jobID, kind: VerticalJob.Upload.scores, partner: "lab") == [0, 1])
+    }
+
+    @discardableResult
+    static func trainAndCheck(maxMessageBytes: UInt32) async throws -> (InProcessConsortium, String) {
         let temporary = try TemporaryDirectory()
         let consortium = try Self.consortium(temporary.url)
         let psi = try await consortium.run(PSIJobTests.spec(reveal: true))
         #expect(psi.status.phase == "complete", "\(psi.status.message)")
-        let run = try await consortium.run(Self.spec(psiJob: psi.status.jobID))
+        let run = try await consortium.run(Self.spec(psiJob: psi.status.jobID, maxMessageBytes: maxMessageBytes))
         #expect(run.status.phase == "complete", "\(run.status.message)")
         let status = run.status.vertical
         #expect(status.rows == 120 && status.trainRows == 84 && status.testRows == 36 && status.iterationsDone == 2)
@@ -82,10 +100,8 @@ struct VerticalJobTests {
             Dictionary(t.rows.map { (normaliser.normalise(fields: [$0[0]]) ?? "", $0) }, uniquingKeysWith: { a, _ in a })
         }
         let (c, l) = (byKey(centre), byKey(lab))
-        let shared = Set(c.keys).intersection(l.keys).sorted()
-        var generator = CryptographicGenerator(seed: .reproducible(from: 4, label: "concord.vertical.split"))
-        let order = shared.shuffled(using: &generator)
-        let test = Array(order.prefix(36)).sorted(), train = Array(order.dropFirst(36)).sorted()
+        let (train, test) = VerticalSplit.trainTest(shared: Array(Set(c.keys).intersection(l.keys)), seed: 4, testFraction: 0.3)
+        #expect(test.count == 36)
         func block(_ keys: [String], _ rows: [String: [String]], _ columns: [Int]) throws -> FeatureBlock {
             try FeatureBlock(rows: keys.count, columns: columns.count, values: keys.flatMap { k in columns.map { Double(rows[k]?[$0] ?? "") ?? .nan } })
         }
@@ -107,6 +123,7 @@ struct VerticalJobTests {
         // Nothing the coordinator holds is a feature value in the clear.
         let report = String(decoding: try await consortium.engine.reportArtifact(jobID: run.status.jobID).artifact.data, as: UTF8.self)
         #expect(report.contains("Who learnt what") && report.contains("vertical logistic regression") && !report.contains("teacher"))
+        return (consortium, run.status.jobID)
     }
 
     @Test("A vertical job whose PSI job did not reveal the intersection, or is not complete, fails with the reason; bad specs are refused")
@@ -131,5 +148,7 @@ struct VerticalJobTests {
         #expect(await field { $0.psiJob = "" } == "psi_job")
         #expect(await field { $0.testFraction = 1 } == "test_fraction")
         #expect(await field { $0.iterations = 5_000 } == "iterations")
+        #expect(await field { $0.maxMessageBytes = 1_000 } == "max_message_bytes")
+        #expect(await field { $0.maxMessageBytes = 8 << 20 } == "max_message_bytes")
     }
 }

@@ -17,9 +17,10 @@ struct VerticalRefusalTests {
         return try m.serializedBytes()
     }
 
-    static func message(_ t: Int, count: Int, bytes: Int = 512) throws -> Data {
+    static func message(_ t: Int, count: Int, bytes: Int = 512, part: Int = 0) throws -> Data {
         var m = Concord_V2_VerticalMessage()
         m.iteration = UInt32(t)
+        m.part = UInt32(part)
         m.elements = (0..<count).map { _ in Data(repeating: 7, count: bytes) }
         return try m.serializedBytes()
     }
@@ -61,6 +62,11 @@ struct VerticalRefusalTests {
         #expect(refusal.context.field == "elements")
         refusal = try await #require(throws: CoordinatorRefusal.self) { try await upload("centre", VerticalJob.Upload.shares, try Self.message(4, count: 84), index: 4, of: 3) }
         #expect(refusal.context.field == "iteration")
+        // One part of 84 shares at the default 3 MiB: a second part, or a part of masked sums, is refused.
+        refusal = try await #require(throws: CoordinatorRefusal.self) { try await upload("centre", VerticalJob.Upload.shares, try Self.message(1, count: 84, part: 1), index: 2, of: 3) }
+        #expect(refusal.context.field == "part")
+        refusal = try await #require(throws: CoordinatorRefusal.self) { try await upload("lab", VerticalJob.Upload.masked, try Self.message(1, count: 2, part: 1), index: 1, of: 3) }
+        #expect(refusal.context.field == "part")
         refusal = try await #require(throws: CoordinatorRefusal.self) { try await upload("lab", VerticalJob.Upload.scores, try Self.message(0, count: 36), index: 0, of: 1) }
         #expect(refusal.message.contains("not collecting"))
         // The test scores are the feature holder's; a well-formed step-1 share is taken.

@@ -20,6 +20,7 @@ extension VerticalCoordinator {
         view.testFraction = spec.testFraction
         view.gradientBound = spec.gradientBound
         view.seed = spec.job.seed
+        view.maxMessageBytes = UInt32(spec.messageBytes)
         return try context.serialized(view)
     }
 

@@ -48,10 +48,14 @@ public struct VerticalCoordinator: CoordinatorJobKind {
     // MARK: Uploads
 
     public func expectedChunks(_ upload: String, context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> Int? {
+        let spec = try Self.spec(context.job.spec)
         switch upload {
-        case VerticalJob.Upload.key, VerticalJob.Upload.scores: 1
-        case _ where VerticalJob.Upload.iteration.contains(upload): try Self.spec(context.job.spec).iterations
-        default: nil
+        case VerticalJob.Upload.key: return 1
+        case VerticalJob.Upload.masked, VerticalJob.Upload.plain: return spec.iterations
+        // Messages of one ciphertext per row go in parts: their number follows from the keys' row counts.
+        case VerticalJob.Upload.shares: return try await Self.keys(context).map { spec.iterations * spec.parts.count(Int($0.label.trainRows)) }
+        case VerticalJob.Upload.scores: return try await Self.keys(context).map { spec.parts.count(Int($0.label.rows - $0.label.trainRows)) }
+        default: return nil
         }
     }
 
@@ -88,8 +92,9 @@ public struct VerticalCoordinator: CoordinatorJobKind {
             let publicKey: PaillierPublicKey
             do { publicKey = try PaillierPublicKey(modulus: key.modulus) } catch { throw refuse("the modulus is not a Paillier modulus: \(error.message)", field: "modulus") }
             guard publicKey.modulusBits == spec.modulusBits else { throw refuse("a key of \(publicKey.modulusBits) bits; the job asks for \(spec.modulusBits)", field: "modulus") }
-            guard key.trainRows > 0, key.trainRows < key.rows, key.trainRows <= UInt64(spec.maximumRows) else {
-                throw refuse("\(key.trainRows) training rows of \(key.rows): a job sends each message in one chunk, at most \(spec.maximumRows) training rows with \(spec.modulusBits)-bit keys", field: "train_rows")
+            guard key.trainRows > 0, key.trainRows < key.rows, key.trainRows <= UInt64(VerticalJobSpec.maximumRows),
+                  key.rows - key.trainRows <= UInt64(VerticalJobSpec.maximumRows) else {
+                throw refuse("\(key.trainRows) training rows of \(key.rows): a job takes 1 to \(VerticalJobSpec.maximumRows) training and test rows each, with both", field: "train_rows")
             }
             guard key.columns >= 1, key.columns <= 1_000 else { throw refuse("1 to 1,000 columns, not \(key.columns)", field: "columns") }
             return 0
@@ -109,20 +114,28 @@ public struct VerticalCoordinator: CoordinatorJobKind {
                 throw refuse("\(message.elements.count) elements; \(count) of at most \(bytes) bytes are due", field: "elements")
             }
         }
+        let part = Int(message.part)
         switch upload {
         case VerticalJob.Upload.scores:
             guard role == .featureHolder, t == 0 else { throw refuse("the test rows' scores are the feature holder's, sent once") }
-            try elements(Int(own.rows - own.trainRows), atMost: cipherBytes)
-            return 0
+            let testRows = Int(own.rows - own.trainRows)
+            guard part < spec.parts.count(testRows) else { throw refuse("part \(part) of scores sent in \(spec.parts.count(testRows))", field: "part") }
+            try elements(spec.parts.range(part, of: testRows).count, atMost: cipherBytes)
+            return part
         case VerticalJob.Upload.shares, VerticalJob.Upload.masked, VerticalJob.Upload.plain:
             guard t >= 1, t <= spec.iterations else { throw refuse("iteration \(t) is outside 1…\(spec.iterations)", field: "iteration") }
+            let trainRows = Int(own.trainRows), parts = spec.parts.count(trainRows)
+            guard upload == VerticalJob.Upload.shares ? part < parts : part == 0 else {
+                throw refuse("part \(part): only a step's shares are sent in parts (\(parts))", field: "part")
+            }
             switch upload {
             case VerticalJob.Upload.shares:
                 let previousDone = t == 1 ? true : try await published(VerticalJob.Upload.plain, peer, t - 1)
                 guard previousDone else {
                     throw CoordinatorRefusal(.failedPrecondition, "\(partner): shares for iteration \(t) before iteration \(t - 1) is done", context: about)
                 }
-                try elements(Int(own.trainRows), atMost: cipherBytes)
+                try elements(spec.parts.range(part, of: trainRows).count, atMost: cipherBytes)
+                return (t - 1) * parts + part + 1
             case VerticalJob.Upload.masked:
                 guard try await published(VerticalJob.Upload.shares, peer, t) else {
                     throw CoordinatorRefusal(.failedPrecondition, "\(partner): masked sums for iteration \(t) before the other party's shares", context: about)
@@ -228,12 +241,15 @@ public struct VerticalCoordinator: CoordinatorJobKind {
         }
     }
 
-    /// Publishes every complete message not yet published; returns the iterations both parties finished.
+    /// Publishes every complete message not yet published (a message sent in parts once all its
+    /// parts are in, joined into one); returns the iterations both parties finished.
     @discardableResult
     func relay(_ spec: VerticalJobSpec, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> Int {
         let held: Set<String>
         do { held = Set(try await context.store.artifactInfos(job: context.job.id).map(\.name)) }
         catch { throw .storage("listing the job's artifacts", error, job: context.job.id) }
+        let keys = try await Self.keys(context)
+        let trainRows = Int(keys?.label.trainRows ?? 0), testRows = Int((keys?.label.rows ?? 0) - (keys?.label.trainRows ?? 0))
         var done = [VerticalParty.Role: Int]()
         for role in [VerticalParty.Role.labelHolder, .featureHolder] {
             let partner = spec.partner(role)
@@ -242,10 +258,31 @@ public struct VerticalCoordinator: CoordinatorJobKind {
                 // The indices first: the messages themselves (up to megabytes each) are read only when one is new.
                 let indices = try await context.uploadIndices(upload, partner: partner)
                 if upload == VerticalJob.Upload.plain { plains = indices }
-                let name = { (index: Int) in VerticalJob.artifact(upload, role: role.rawValue, iteration: index) }
-                guard indices.contains(where: { !held.contains(name($0)) }) else { continue }
-                for record in try await context.uploads(upload, partner: partner) where !held.contains(name(record.index)) {
-                    try await context.put(ArtifactRecord(name: name(record.index), data: record.payload, sha256: Digests.sha256(record.payload)))
+                let parts = upload == VerticalJob.Upload.shares ? spec.parts.count(trainRows)
+                    : upload == VerticalJob.Upload.scores ? spec.parts.count(testRows) : 1
+                // The message a chunk belongs to: the iteration (shares: (index − 1) / parts + 1), or 0 for the scores.
+                let message = { (index: Int) in
+                    upload == VerticalJob.Upload.shares ? (index - 1) / parts + 1 : upload == VerticalJob.Upload.scores ? 0 : index
+                }
+                let name = { (m: Int) in VerticalJob.artifact(upload, role: role.rawValue, iteration: m) }
+                let complete = Dictionary(grouping: indices, by: message).filter { $0.value.count == parts }.keys
+                let due = complete.filter { !held.contains(name($0)) }.sorted()
+                guard !due.isEmpty else { continue }
+                let records = try await context.uploads(upload, partner: partner)
+                for m in due {
+                    let pieces = records.filter { message($0.index) == m }.sorted { $0.index < $1.index }
+                    let data: Data
+                    if pieces.count == 1, let only = pieces.first {
+                        data = only.payload
+                    } else {
+                        var joined = Concord_V2_VerticalMessage()
+                        joined.iteration = UInt32(m)
+                        do {
+                            for piece in pieces { joined.elements += try Concord_V2_VerticalMessage(serializedBytes: piece.payload).elements }
+                            data = try joined.serializedBytes()
+                        } catch { throw CoordinatorRefusal(.internalError, "joining the parts of \(name(m))", cause: error) }
+                    }
+                    try await context.put(ArtifactRecord(name: name(m), data: data, sha256: Digests.sha256(data)))
                 }
             }
             var t = 0

@@ -10,9 +10,11 @@ public import ConcordFederation
 /// - training: each iteration, each party sends its residual shares encrypted under its own key
 ///   (`vertical-shares`), then its masked inner products on the other's shares (`vertical-masked`),
 ///   then its decryptions of the other's masked sums (`vertical-plain`); the chunk index is the
-///   iteration. The coordinator publishes each message to the other party as it arrives.
+///   iteration. A step's shares (one ciphertext per training row) go in parts of at most the job's
+///   `max_message_bytes` (3 MiB by default), chunk `(t − 1)·P + p + 1`; the coordinator joins a
+///   message's parts once all are in and publishes each message to the other party.
 /// - scoring: the feature holder sends its partial scores of the test rows encrypted under the label
-///   holder's key (`vertical-scores`); the label holder decrypts them, adds its own and reports the
+///   holder's key (`vertical-scores`, in parts like the shares, chunk = the part); the label holder decrypts them, adds its own and reports the
 ///   test ROC-AUC (`vertical-evaluation`).
 public enum VerticalJob {
     /// The kind's name in the store and on the wire.
@@ -29,13 +31,13 @@ public enum VerticalJob {
     public enum Upload {
         /// A party's public key and row counts (chunk 0).
         public static let key = "vertical-key"
-        /// A party's encrypted residual shares (chunk = the iteration).
+        /// A party's encrypted residual shares (chunk = `(iteration − 1) · parts + part + 1`).
         public static let shares = "vertical-shares"
         /// A party's masked encrypted inner products (chunk = the iteration).
         public static let masked = "vertical-masked"
         /// A party's decryptions of the other's masked sums (chunk = the iteration).
         public static let plain = "vertical-plain"
-        /// The feature holder's encrypted partial scores of the test rows (chunk 0).
+        /// The feature holder's encrypted partial scores of the test rows (chunk = the part).
         public static let scores = "vertical-scores"
         /// The messages of one iteration, in protocol order.
         public static let iteration = [shares, masked, plain]

@@ -11,8 +11,11 @@ struct VerticalJobSpec: Sendable {
 
     /// The most iterations a job may ask for.
     static let maximumIterations = 1_000
-    /// The largest message a party sends in one chunk (each iteration's message is one chunk).
-    static let maximumMessageBytes = 3 << 20
+    /// The default largest message part (3 MiB), and the range a job may choose.
+    static let defaultMessageBytes = 3 << 20
+    static let messageBytesRange = (16 << 10)...(4 << 20)
+    /// The most training (and test) rows a job takes: a step's shares are then 1,000 parts at most.
+    static let maximumRows = 1_000_000
 
     init(stored data: Data) throws {
         job = try Concord_V2_JobSpec(serializedBytes: data)
@@ -33,6 +36,9 @@ struct VerticalJobSpec: Sendable {
     var modulusBits: Int { vertical.modulusBits == 0 ? PaillierPublicKey.minimumModulusBits : Int(vertical.modulusBits) }
     var testFraction: Double { vertical.testFraction == 0 ? 0.3 : vertical.testFraction }
     var gradientBound: Double { vertical.gradientBound == 0 ? 1e9 : vertical.gradientBound }
+    var messageBytes: Int { vertical.maxMessageBytes == 0 ? Self.defaultMessageBytes : Int(vertical.maxMessageBytes) }
+    /// How a message of ciphertexts is cut into parts.
+    var parts: VerticalParts { VerticalParts(messageBytes: messageBytes, elementBytes: 2 * modulusBits / 8) }
 
     var settings: VerticalSettings {
         VerticalSettings(iterations: iterations, learningRate: learningRate, l2: vertical.l2, modulusBits: modulusBits, gradientBound: gradientBound)
@@ -55,9 +61,27 @@ struct VerticalJobSpec: Sendable {
         }
         if !(testFraction > 0 && testFraction < 1) { out.append(("test_fraction", "the test fraction must lie in (0, 1)")) }
         if !(gradientBound > 0 && gradientBound.isFinite) { out.append(("gradient_bound", "the gradient bound must be positive and finite")) }
+        if !Self.messageBytesRange.contains(messageBytes) || parts.perPart < 1 {
+            out.append(("max_message_bytes", "message parts of 16 KiB … 4 MiB holding at least one ciphertext, not \(messageBytes) bytes"))
+        }
         return out
     }
 
     /// The most training rows whose shares fit one message at this key size.
-    var maximumRows: Int { Self.maximumMessageBytes / (2 * modulusBits / 8 + 4) }
+}
+
+/// How a message of `count` ciphertexts is cut into parts of at most a job's message size: part
+/// `p` carries elements `[p·k, min((p+1)·k, count))` with `k` ciphertexts per part (each costs its
+/// bytes and at most 4 bytes of protobuf framing; 64 bytes are left for the message's own fields).
+struct VerticalParts: Sendable, Hashable {
+    /// Ciphertexts per part.
+    let perPart: Int
+
+    init(messageBytes: Int, elementBytes: Int) { perPart = max(0, (messageBytes - 64) / (elementBytes + 4)) }
+
+    /// Parts of a message of `count` elements (at least one, so an empty message still goes).
+    func count(_ elements: Int) -> Int { perPart > 0 ? max(1, (elements + perPart - 1) / perPart) : 1 }
+
+    /// The elements part `p` of a message of `count` carries.
+    func range(_ p: Int, of elements: Int) -> Range<Int> { min(elements, p * perPart)..<min(elements, (p + 1) * perPart) }
 }

@@ -152,6 +152,28 @@ struct VerticalPartner: PartnerJobKind {
             try await session.upload(upload, [(index, message, summary)], of: total, job: jobID, requireComplete: false)
         }
 
+        /// Sends a message of one ciphertext per row in the job's parts (shares: chunk
+        /// `(t − 1)·P + p + 1` of `iterations · P`; scores, `t` = 0: chunk `p` of `P`), skipping
+        /// parts the coordinator holds.
+        func sendInParts(_ upload: String, iteration t: Int, of iterations: Int, _ whole: Data, parts: VerticalParts,
+                         view: Concord_V2_JobView, summary: String) async throws {
+            let all = try elements(whole, "own kept message")
+            let count = parts.count(all.count)
+            let held = Set(view.uploads.first { $0.name == upload }?.held ?? [])
+            var chunks: [(Int, Data, String)] = []
+            for p in 0..<count {
+                let index = t == 0 ? p : (t - 1) * count + p + 1
+                guard !held.contains(UInt32(index)) else { continue }
+                var m = Concord_V2_VerticalMessage()
+                m.iteration = UInt32(t)
+                m.part = UInt32(p)
+                m.elements = Array(all[parts.range(p, of: all.count)])
+                chunks.append((index, try m.serializedBytes(), count == 1 ? summary : "\(summary) (part \(p + 1) of \(count))"))
+            }
+            guard !chunks.isEmpty else { return }
+            try await session.upload(upload, chunks, of: t == 0 ? count : iterations * count, job: jobID, requireComplete: false)
+        }
+
         func message(_ iteration: Int, _ elements: [[UInt8]]) throws -> Data {
             var m = Concord_V2_VerticalMessage()
             m.iteration = UInt32(iteration)
@@ -192,6 +214,8 @@ struct VerticalPartner: PartnerJobKind {
             var party = try VerticalParty(role: role, features: rows.train, labels: rows.trainLabels, key: key, peerKey: peerKey,
                                           peerColumns: Int(peerKeyMessage.columns), settings: settings)
             let iterations = settings.iterations
+            let parts = VerticalParts(messageBytes: details.maxMessageBytes == 0 ? VerticalJobSpec.defaultMessageBytes : Int(details.maxMessageBytes),
+                                      elementBytes: 2 * settings.modulusBits / 8)
             for t in 1...max(1, iterations) where iterations > 0 {
                 // 1. Our residual shares, under our key.
                 var shares = try await kept("shares/\(t)")
@@ -201,7 +225,8 @@ struct VerticalPartner: PartnerJobKind {
                     try await keep("shares/\(t)", shares ?? Data())
                 }
                 view = try await session.refreshed(jobID)
-                try await send(VerticalJob.Upload.shares, index: t, of: iterations, shares ?? Data(), view: view, summary: "step \(t): \(party.rows) residual shares encrypted under our key")
+                try await sendInParts(VerticalJob.Upload.shares, iteration: t, of: iterations, shares ?? Data(), parts: parts, view: view,
+                                      summary: "step \(t): \(party.rows) residual shares encrypted under our key")
                 // 2. Masked sums of our columns on the other's shares, under its key; the masks kept first.
                 let peerShares = try elements(try await self.await(VerticalJob.artifact(VerticalJob.Upload.shares, role: peerRole.rawValue, iteration: t), view: &view), "shares")
                     .map { try peerKey.ciphertext($0, fractionalBits: PaillierPublicKey.defaultFractionalBits) }
@@ -247,7 +272,8 @@ struct VerticalPartner: PartnerJobKind {
                     data = try message(0, try await peerKey.encrypt(scores, using: &source).map(\.bytes))
                     try await keep("scores", data ?? Data())
                 }
-                try await send(VerticalJob.Upload.scores, index: 0, of: 1, data ?? Data(), view: view, summary: "our partial scores of \(rows.test.rows) test rows, encrypted under the label holder's key")
+                try await sendInParts(VerticalJob.Upload.scores, iteration: 0, of: 1, data ?? Data(), parts: parts, view: view,
+                                      summary: "our partial scores of \(rows.test.rows) test rows, encrypted under the label holder's key")
                 view = try await session.wait(for: .complete, of: VerticalJob.descriptor, job: jobID, view: try await session.refreshed(jobID))
             case .labelHolder:
                 let theirs = try elements(try await self.await(VerticalJob.artifact(VerticalJob.Upload.scores, role: peerRole.rawValue), view: &view), "test scores")

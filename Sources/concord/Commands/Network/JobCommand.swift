@@ -191,6 +191,7 @@ struct JobOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Vertical: the step size on standardised features (0: 1).") var learningRate: Double = 0
     @Option(parsing: .unconditional, help: "Vertical: bits of each party's Paillier key (0: 2048).") var modulusBits: UInt32 = 0
     @Option(parsing: .unconditional, help: "Vertical: the share of the shared rows kept for the test (0: 0.3).") var testFraction: Double = 0
+    @Option(parsing: .unconditional, help: "Vertical: the largest message part in bytes (0: 3 MiB; 16 KiB … 4 MiB); a step's shares go in as many parts as they need.") var maxMessageBytes: UInt32 = 0
     @Option(help: "Clinical: the sites' tables and their encoding (heart-disease).") var benchmark: String = "heart-disease"
     @Option(help: "Clinical, on the sites' own tables: the common schema (YAML) every site harmonises onto, naming the outcome (a consortium from 'consortium init --data … --site-column …' writes it to private/schema.yaml).") var schema: String?
     @Option(help: "Clinical, with --schema: the outcome variable (default: the schema's outcome).") var label: String?
@@ -236,6 +237,7 @@ struct JobOptions: ParsableArguments {
             vertical.learningRate = learningRate
             vertical.modulusBits = modulusBits
             vertical.testFraction = testFraction
+            vertical.maxMessageBytes = maxMessageBytes
             spec.vertical = vertical
             return spec
         }
