@@ -1,4 +1,4 @@
-public import ConcordChem
+import ConcordChem
 public import ConcordFederation
 import Foundation
 

@@ -1,4 +1,4 @@
-public import ConcordML
+import ConcordML
 
 /// A coalition of sites: the players of a contribution game, as a set of indices below 64.
 public struct Coalition: Sendable, Hashable, CustomStringConvertible {

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import Yams
 
 /// The variables every site's table is harmonised onto: name, type, unit, allowed codes and

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import Yams
 
 /// How one site's export maps onto a ``CommonSchema``: for each variable, the source column

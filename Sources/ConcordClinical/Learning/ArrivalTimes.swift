@@ -1,4 +1,4 @@
-public import ConcordML
+import ConcordML
 import Foundation
 
 /// When each site's update reaches the coordinator, in seconds after the round opened, round by

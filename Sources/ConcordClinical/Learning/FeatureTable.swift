@@ -1,4 +1,4 @@
-public import ConcordML
+import ConcordML
 
 /// A site's harmonised feature table before preprocessing: row-major `Double`, with `NaN`
 /// where a value is missing. It never leaves the site; only its ``FeatureSummary`` values do.

@@ -1,4 +1,4 @@
-public import ConcordML
+import ConcordML
 
 /// A one-process federated training loop, with no transport: each round the participating sites
 /// train from the global model in parallel (structured concurrency), send a ``ClientUpdate`` and

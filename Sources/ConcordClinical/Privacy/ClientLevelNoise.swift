@@ -1,4 +1,4 @@
-public import ConcordML
+import ConcordML
 public import ConcordPrivacy
 
 /// Client-level DP's aggregation for one round (DP-FedAvg, McMahan et al. 2018): each site's

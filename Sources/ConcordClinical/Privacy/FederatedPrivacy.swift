@@ -1,4 +1,4 @@
-public import ConcordML
+import ConcordML
 public import ConcordPrivacy
 
 /// A federated run's differential privacy, resolved before its first round: each site's noise

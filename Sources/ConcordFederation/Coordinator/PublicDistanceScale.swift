@@ -1,6 +1,6 @@
 import Foundation
 public import ConcordChem
-public import ConcordML
+import ConcordML
 
 /// How the partners' domain distances become domain weights.
 public enum DistanceScale: String, Sendable, Hashable, CaseIterable, Codable {

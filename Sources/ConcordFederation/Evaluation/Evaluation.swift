@@ -1,4 +1,4 @@
-public import ConcordML
+import ConcordML
 
 /// Metrics of a model on a labelled set, as every report of a federation shows them.
 public enum Evaluation {

@@ -1,4 +1,4 @@
-public import ConcordML
+import ConcordML
 
 /// A simulation's settings as a user asks for them: a preset, and the choices that override it
 /// (what `concord simulate` and `concord study` take as options).

@@ -1,5 +1,5 @@
-public import ConcordFederation
-public import ConcordReport
+import ConcordFederation
+import ConcordReport
 import ConcordML
 public import ConcordStorage
 public import Foundation

@@ -1,5 +1,5 @@
 public import ConcordErrors
-public import ConcordFederation
+import ConcordFederation
 
 /// A refusal or failure of the coordinator: what kind (``code``, which gives the gRPC status a
 /// partner or operator sees), a message for people, what it concerned (``context``) and the error

@@ -1,5 +1,5 @@
 public import ConcordStorage
-public import ConcordFederation
+import ConcordFederation
 import ConcordChem
 public import GRPCCore
 public import Logging

@@ -1,5 +1,5 @@
 public import ConcordClinical
-public import Foundation
+import Foundation
 import ConcordML
 
 /// Small synthetic patient tables for the table tests, drawn from a fixed seed: an outcome from a

@@ -1,4 +1,4 @@
-public import ConcordFederation
+import ConcordFederation
 import ConcordClinical
 import ConcordML
 import ConcordReport

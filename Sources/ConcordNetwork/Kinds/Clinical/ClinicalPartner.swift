@@ -1,4 +1,4 @@
-public import GRPCCore
+import GRPCCore
 import ConcordClinical
 import ConcordFederation
 import ConcordML

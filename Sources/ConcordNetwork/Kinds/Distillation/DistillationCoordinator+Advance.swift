@@ -1,4 +1,4 @@
-public import ConcordFederation
+import ConcordFederation
 import ConcordChem
 import ConcordML
 import ConcordReport

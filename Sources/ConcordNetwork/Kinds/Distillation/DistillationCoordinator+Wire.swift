@@ -1,4 +1,4 @@
-public import ConcordStorage
+import ConcordStorage
 public import ConcordWire
 public import Foundation
 import ConcordFederation

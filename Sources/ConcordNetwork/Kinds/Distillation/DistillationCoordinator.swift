@@ -1,6 +1,6 @@
 public import ConcordFederation
-public import ConcordReport
-public import ConcordStorage
+import ConcordReport
+import ConcordStorage
 public import Foundation
 import ConcordChem
 import ConcordML

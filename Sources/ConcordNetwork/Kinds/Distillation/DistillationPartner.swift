@@ -1,4 +1,4 @@
-public import GRPCCore
+import GRPCCore
 import ConcordChem
 import ConcordFederation
 import ConcordML

@@ -1,4 +1,4 @@
-public import ConcordFederation
+import ConcordFederation
 public import ConcordReport
 public import ConcordWire
 public import Foundation

@@ -1,5 +1,5 @@
 public import ConcordFederation
-public import ConcordReport
+import ConcordReport
 public import ConcordStorage
 public import ConcordWire
 public import Foundation
