@@ -68,6 +68,10 @@ public protocol CoordinatorStoring: Sendable {
     /// The chunks held of a partner's upload of `kind`, by ascending index.
     nonisolated(nonsending) func uploads(job: String, kind: String, partner: String) async throws(StorageError) -> [UploadRecord]
 
+    /// The chunks held of a partner's upload of `kind` whose index lies in `indices`, ascending:
+    /// one message's parts without reading the rest of a long upload.
+    nonisolated(nonsending) func uploads(job: String, kind: String, partner: String, indices: Range<Int>) async throws(StorageError) -> [UploadRecord]
+
     /// The lowest-numbered chunk held of a partner's upload of `kind`, if any.
     nonisolated(nonsending) func firstUpload(job: String, kind: String, partner: String) async throws(StorageError) -> UploadRecord?
 

@@ -112,6 +112,11 @@ struct StoreConformance {
         #expect(try await store.uploadIndices(job: "j", kind: "annotation", partner: "a") == expected)
         let chunks = try await store.uploads(job: "j", kind: "annotation", partner: "a")
         #expect(chunks.map(\.index) == expected)
+        // A range reads only the chunks it covers, ascending.
+        #expect(try await store.uploads(job: "j", kind: "annotation", partner: "a", indices: 3..<64).map(\.index) == [3, 12, 63])
+        #expect(try await store.uploads(job: "j", kind: "annotation", partner: "a", indices: 64..<66).map(\.payload) == [Data([64]), Data([65])])
+        #expect(try await store.uploads(job: "j", kind: "annotation", partner: "a", indices: 4..<12).isEmpty)
+        #expect(try await store.uploads(job: "j", kind: "annotation", partner: "b", indices: 0..<100).isEmpty)
         #expect(chunks.map(\.payload) == expected.map { Data([UInt8($0)]) })
         #expect(chunks.allSatisfy { $0.sha256 == Self.digest($0.payload) })
         #expect(try await store.firstUpload(job: "j", kind: "annotation", partner: "a")?.payload == Data([0]))

@@ -165,6 +165,12 @@ public struct CoordinatorJobContext: Sendable {
         catch { throw .storage("reading the '\(upload)' upload", error, job: job.id, partner: partner) }
     }
 
+    /// The chunks held of a partner's upload with an index in `indices`, ascending.
+    public func uploads(_ upload: String, partner: String, indices: Range<Int>) async throws(CoordinatorRefusal) -> [UploadRecord] {
+        do { return try await store.uploads(job: job.id, kind: upload, partner: partner, indices: indices) }
+        catch { throw .storage("reading the '\(upload)' upload", error, job: job.id, partner: partner) }
+    }
+
     /// The chunk indices held of a partner's upload.
     public func uploadIndices(_ upload: String, partner: String) async throws(CoordinatorRefusal) -> [Int] {
         do { return try await store.uploadIndices(job: job.id, kind: upload, partner: partner) }

@@ -60,6 +60,15 @@ extension PostgresCoordinatorStore {
         return try rows.map { row throws(StorageError) in try Self.upload(row) }
     }
 
+    public nonisolated(nonsending) func uploads(job: String, kind: String, partner: String, indices: Range<Int>) async throws(StorageError) -> [UploadRecord] {
+        let (low, high) = (indices.lowerBound, indices.upperBound)
+        let rows = try await database.rows("reading upload chunks", .init(job: job, partner: partner, kind: kind), """
+            SELECT idx, payload, sha256, received_ms FROM uploads WHERE job_id = \(job) AND kind = \(kind) AND partner = \(partner)
+            AND idx >= \(low) AND idx < \(high) ORDER BY idx
+            """)
+        return try rows.map { row throws(StorageError) in try Self.upload(row) }
+    }
+
     public nonisolated(nonsending) func firstUpload(job: String, kind: String, partner: String) async throws(StorageError) -> UploadRecord? {
         let rows = try await database.rows("reading an upload's first chunk", .init(job: job, partner: partner, kind: kind), """
             SELECT idx, payload, sha256, received_ms FROM uploads WHERE job_id = \(job) AND kind = \(kind) AND partner = \(partner)

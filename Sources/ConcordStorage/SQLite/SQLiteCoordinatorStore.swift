@@ -133,6 +133,13 @@ public final class SQLiteCoordinatorStore: CoordinatorStoring {
         }
     }
 
+    public nonisolated(nonsending) func uploads(job: String, kind: String, partner: String, indices: Range<Int>) async throws(StorageError) -> [UploadRecord] {
+        try connection.read("reading upload chunks", .init(job: job, partner: partner, kind: kind)) { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM uploads WHERE job_id = ? AND kind = ? AND partner = ? AND idx >= ? AND idx < ? ORDER BY idx",
+                             arguments: [job, kind, partner, indices.lowerBound, indices.upperBound]).map(Self.upload)
+        }
+    }
+
     public nonisolated(nonsending) func firstUpload(job: String, kind: String, partner: String) async throws(StorageError) -> UploadRecord? {
         try connection.read("reading an upload's first chunk", .init(job: job, partner: partner, kind: kind)) { db in
             try Row.fetchOne(db, sql: "SELECT * FROM uploads WHERE job_id = ? AND kind = ? AND partner = ? ORDER BY idx LIMIT 1",

@@ -255,7 +255,7 @@ public struct VerticalCoordinator: CoordinatorJobKind {
             let partner = spec.partner(role)
             var plains: [Int] = []
             for upload in VerticalJob.Upload.iteration + [VerticalJob.Upload.scores] {
-                // The indices first: the messages themselves (up to megabytes each) are read only when one is new.
+                // The indices first: a message (up to megabytes) is read only when it is new, and only its own parts.
                 let indices = try await context.uploadIndices(upload, partner: partner)
                 if upload == VerticalJob.Upload.plain { plains = indices }
                 let parts = upload == VerticalJob.Upload.shares ? spec.parts.count(trainRows)
@@ -268,9 +268,10 @@ public struct VerticalCoordinator: CoordinatorJobKind {
                 let complete = Dictionary(grouping: indices, by: message).filter { $0.value.count == parts }.keys
                 let due = complete.filter { !held.contains(name($0)) }.sorted()
                 guard !due.isEmpty else { continue }
-                let records = try await context.uploads(upload, partner: partner)
                 for m in due {
-                    let pieces = records.filter { message($0.index) == m }.sorted { $0.index < $1.index }
+                    // Only this message's parts are read, not the upload's whole history.
+                    let first = upload == VerticalJob.Upload.shares ? (m - 1) * parts + 1 : upload == VerticalJob.Upload.scores ? 0 : m
+                    let pieces = try await context.uploads(upload, partner: partner, indices: first..<(first + parts))
                     let data: Data
                     if pieces.count == 1, let only = pieces.first {
                         data = only.payload
