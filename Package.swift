@@ -175,7 +175,7 @@ let package = Package(
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
         .target(
             name: "ConcordLinkage",
-            dependencies: ["ConcordErrors", "ConcordData", "ConcordPrivacy", "CSodium", "CConcordKernels", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["ConcordErrors", "ConcordChem", "ConcordData", "ConcordPrivacy", "CSodium", "CConcordKernels", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
         .target(

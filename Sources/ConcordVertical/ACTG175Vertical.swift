@@ -25,16 +25,23 @@ public enum ACTG175Vertical {
     /// The laboratory's columns.
     public static let laboratoryColumns = ["cd40", "cd420", "cd80", "cd820"]
 
-    /// What the benchmark measured.
-    public struct Result: Sendable {
+    /// Who holds which patients, what the PSI found and cost, and the split of the shared patients.
+    public struct Alignment: Sendable {
         /// Patients each party holds, and both.
         public let centre: Int, laboratory: Int, shared: Int
-        /// Training and test rows among the shared patients.
-        public let trainRows: Int, testRows: Int
-        /// The shared patients (`pidnum`) in the training and in the test rows, in row order.
-        public let trainPatients: [String], testPatients: [String]
         /// The PSI's seconds and bytes.
         public let psiSeconds: Double, psiBytes: Int
+        /// The shared patients (`pidnum`) in the training and in the test rows, in row order.
+        public let trainPatients: [String], testPatients: [String]
+        /// Training and test rows among the shared patients.
+        public var trainRows: Int { trainPatients.count }
+        public var testRows: Int { testPatients.count }
+    }
+
+    /// What the benchmark measured.
+    public struct Result: Sendable {
+        /// The patients, the PSI and the split.
+        public let alignment: Alignment
         /// Test ROC-AUC of the vertical model.
         public let verticalAUC: Double
         /// Test ROC-AUC of the same Taylor-approximated descent on the joined table, in the clear.
@@ -62,11 +69,9 @@ public enum ACTG175Vertical {
     /// The shared patients' rows as each party holds them after PSI, alignment, the 70/30 split and
     /// each party's standardisation on its training rows.
     struct Prepared {
-        let centre: Int, laboratory: Int, shared: Int
-        let psiSeconds: Double, psiBytes: Int
+        let alignment: Alignment
         let a: FeatureBlock, aTest: FeatureBlock, b: FeatureBlock, bTest: FeatureBlock
         let y: [Double], truth: [UInt8]
-        let trainPatients: [String], testPatients: [String]
     }
 
     static func prepare(table: DelimitedTable, seed: UInt64, splitSeed: UInt64) async throws -> Prepared {
@@ -97,11 +102,12 @@ public enum ACTG175Vertical {
         let labTrain = try FeatureBlock(rows: train.count, columns: laboratoryColumns.count, values: train.flatMap(labRow))
         let labTest = try FeatureBlock(rows: test.count, columns: laboratoryColumns.count, values: test.flatMap(labRow))
         let (centreScale, labScale) = (centreTrain.standardisation(), labTrain.standardisation())
-        return Prepared(centre: centreIDs.count, laboratory: labIDs.count, shared: shared.count,
-                        psiSeconds: psi.seconds, psiBytes: psi.bytesFromReceiver + psi.bytesFromSender,
+        return Prepared(alignment: Alignment(centre: centreIDs.count, laboratory: labIDs.count, shared: shared.count,
+                                             psiSeconds: psi.seconds, psiBytes: psi.bytesFromReceiver + psi.bytesFromSender,
+                                             trainPatients: train, testPatients: test),
                         a: centreTrain.standardised(centreScale), aTest: centreTest.standardised(centreScale),
                         b: labTrain.standardised(labScale), bTest: labTest.standardised(labScale),
-                        y: train.map(label), truth: test.map { UInt8(label($0)) }, trainPatients: train, testPatients: test)
+                        y: train.map(label), truth: test.map { UInt8(label($0)) })
     }
 
     /// Runs the benchmark on the lifelines wheel's ACTG175 table.
@@ -119,9 +125,7 @@ public enum ACTG175Vertical {
                                                          model: (model.labelHolderWeights, model.featureHolderWeights))
         let taylor = VerticalLogisticRegression.scores(labelHolder: aTest, featureHolder: bTest, model: clear)
         let (joinedAUC, aloneAUC) = try baselines(p)
-        return Result(centre: p.centre, laboratory: p.laboratory, shared: p.shared, trainRows: a.rows, testRows: aTest.rows,
-                      trainPatients: p.trainPatients, testPatients: p.testPatients,
-                      psiSeconds: p.psiSeconds, psiBytes: p.psiBytes,
+        return Result(alignment: p.alignment,
                       verticalAUC: try Metrics.rocAUC(truth: truth, scores: vertical),
                       joinedTaylorAUC: try Metrics.rocAUC(truth: truth, scores: taylor),
                       joinedAUC: joinedAUC, centreAloneAUC: aloneAUC, weightDifference: difference, model: model)
@@ -137,12 +141,8 @@ public enum ACTG175Vertical {
 
     /// What the split-MLP benchmark measured.
     public struct MLPResult: Sendable {
-        /// Patients each party holds, and both; training and test rows.
-        public let centre: Int, laboratory: Int, shared: Int, trainRows: Int, testRows: Int
-        /// The shared patients (`pidnum`) in the training and in the test rows, in row order.
-        public let trainPatients: [String], testPatients: [String]
-        /// The PSI's seconds and bytes.
-        public let psiSeconds: Double, psiBytes: Int
+        /// The patients, the PSI and the split.
+        public let alignment: Alignment
         /// Test ROC-AUC of the split MLP trained and scored on shares.
         public let verticalAUC: Double
         /// Test ROC-AUC of the same descent on the joined table in the clear.
@@ -172,9 +172,7 @@ public enum ACTG175Vertical {
         let difference = zip(mine.labelHolderLayer + mine.featureHolderLayer + mine.output + [mine.bias],
                              theirs.labelHolderLayer + theirs.featureHolderLayer + theirs.output + [theirs.bias]).map { abs($0 - $1) }.max() ?? 0
         let (joinedAUC, aloneAUC) = try baselines(p)
-        return MLPResult(centre: p.centre, laboratory: p.laboratory, shared: p.shared, trainRows: p.a.rows, testRows: p.aTest.rows,
-                         trainPatients: p.trainPatients, testPatients: p.testPatients,
-                         psiSeconds: p.psiSeconds, psiBytes: p.psiBytes,
+        return MLPResult(alignment: p.alignment,
                          verticalAUC: try Metrics.rocAUC(truth: p.truth, scores: shared.scores),
                          joinedSameDescentAUC: try Metrics.rocAUC(truth: p.truth, scores: clear.scoresInTheClear(labelHolder: p.aTest, featureHolder: p.bTest)),
                          joinedAUC: joinedAUC, centreAloneAUC: aloneAUC, weightDifference: difference, model: model, scoringTraffic: shared.traffic)

@@ -156,7 +156,7 @@ public enum SplitMLP {
             let dB = session.open(Ring.truncate(forward.u.b, bits: fractionalBits + 2, party: .featureHolder), by: .featureHolder)
 
             // The output layer's gradients, opened to the label holder: hᵀd and Σd.
-            let hAT = session.open(Ring.transpose(forward.h.a.value, rows: n, columns: h), by: .labelHolder)
+            let hAT = session.open(Ring.transpose(forward.h.a, rows: n, columns: h), by: .labelHolder)
             let hBT = forward.h.b.transposed(rows: n, columns: h)
             let crossAB = session.multiply(hAT, dB, rows: h, inner: n, columns: 1)
             let crossBA = session.multiply(hBT, dA, rows: h, inner: n, columns: 1)
@@ -180,13 +180,9 @@ public enum SplitMLP {
                 b: Ring.truncate(Ring.double(Ring.add(Ring.add(Ring.hadamard(z.b.value, deltaH.b), zAdB.right), zBdA.left)), bits: fractionalBits, party: .featureHolder))
             // The first layer's gradients, each opened to its owner: X_Aᵀδz and X_Bᵀδz.
             let deltaZA = session.open(deltaZ.a, by: .labelHolder), deltaZB = session.open(deltaZ.b, by: .featureHolder)
-            let crossA = session.multiply(aT, deltaZB, rows: a.columns, inner: n, columns: h)
-            let crossB = session.multiply(bT, deltaZA, rows: b.columns, inner: n, columns: h)
-            session.send(crossA.right.count, from: .featureHolder)
-            session.send(crossB.right.count, from: .labelHolder)
-            let gradientA = Ring.decode(Ring.add(Ring.add(Ring.multiply(aT.value, deltaZ.a, rows: a.columns, inner: n, columns: h), crossA.left), crossA.right),
+            let gradientA = Ring.decode(session.productOpenedToHolder(aT, own: deltaZ.a, other: deltaZB, rows: a.columns, inner: n, columns: h),
                                         bits: 2 * fractionalBits)
-            let gradientB = Ring.decode(Ring.add(Ring.add(Ring.multiply(bT.value, deltaZ.b, rows: b.columns, inner: n, columns: h), crossB.left), crossB.right),
+            let gradientB = Ring.decode(session.productOpenedToHolder(bT, own: deltaZ.b, other: deltaZA, rows: b.columns, inner: n, columns: h),
                                         bits: 2 * fractionalBits)
 
             try update(&weights, gradientA: gradientA, gradientB: gradientB, output: outputGradient, bias: biasGradient,
@@ -286,9 +282,9 @@ public enum SplitMLP {
     /// The forward pass on shares: `z` (each party's partial pre-activation is its share, opened
     /// once under a pad for every product it enters), `h = z ⊙ z` and `u = h v + c`, the last at
     /// 2⁻⁴⁰ (not yet truncated); `v` as the label holder opened it, and `h`'s shares (the
-    /// feature holder's opened).
+    /// feature holder's opened; the label holder's is opened in training only).
     static func forwardPass(_ a: FeatureBlock, _ b: FeatureBlock, _ weights: SplitMLPWeights, _ session: inout SharedSession) throws(PrivacyError)
-        -> (z: (a: Opened, b: Opened), h: (a: Opened, b: Opened), u: Shares, v: Opened) {
+        -> (z: (a: Opened, b: Opened), h: (a: [UInt128], b: Opened), u: Shares, v: Opened) {
         let n = a.rows, h = weights.hidden
         let zA = session.open(try Ring.encode(times(a, weights.labelHolderLayer, h)), by: .labelHolder)
         let zB = session.open(try Ring.encode(times(b, weights.featureHolderLayer, h)), by: .featureHolder)
@@ -302,8 +298,7 @@ public enum SplitMLP {
         let product = session.multiply(hiddenB, v, rows: n, inner: h, columns: 1)
         let c = try Ring.encode([weights.bias], bits: 2 * fractionalBits)[0]
         let uA = Ring.add(Ring.multiply(hiddenA, v.value, rows: n, inner: h, columns: 1), product.right).map { $0 &+ c }
-        // The label holder's h is opened only if it is needed (training), not for scoring.
-        return ((zA, zB), (Opened(unopened: hiddenA, owner: .labelHolder), hiddenB), Shares(a: uA, b: product.left), v)
+        return ((zA, zB), (hiddenA, hiddenB), Shares(a: uA, b: product.left), v)
     }
 
     static func update(_ weights: inout SplitMLPWeights, gradientA: [Double], gradientB: [Double], output: [Double], bias: Double,
@@ -345,9 +340,6 @@ struct Opened: Sendable {
         self.value = value; self.pad = pad; self.owner = owner
         opened = Ring.subtract(value, pad)
     }
-
-    /// A held value not opened (yet): only its owner's local products use it.
-    init(unopened value: [UInt128], owner: SharingParty) { self.value = value; pad = []; opened = []; self.owner = owner }
 
     /// The same value as a transposed matrix: value, pad and opening transposed, nothing sent.
     func transposed(rows: Int, columns: Int) -> Opened {
@@ -420,6 +412,15 @@ struct SharedSession {
         deal(z1.count)
         return (Ring.add(Ring.multiply(x.value, y.opened, rows: rows, inner: inner, columns: columns), z0),
                 Ring.add(Ring.multiply(x.opened, y.pad, rows: rows, inner: inner, columns: columns), z1))
+    }
+
+    /// `X · S` opened to `X`'s holder, where `S` is shared: the holder's `own` share (its local
+    /// product) and the other party's, opened, through a triple; the other sends its share of
+    /// the cross product, and the holder adds the three.
+    mutating func productOpenedToHolder(_ x: Opened, own: [UInt128], other: Opened, rows: Int, inner: Int, columns: Int) -> [UInt128] {
+        let cross = multiply(x, other, rows: rows, inner: inner, columns: columns)
+        send(cross.right.count, from: other.owner)
+        return Ring.add(Ring.add(Ring.multiply(x.value, own, rows: rows, inner: inner, columns: columns), cross.left), cross.right)
     }
 
     /// Shares of `x ⊙ y` (elementwise) for values held by different parties, with a triple per element.

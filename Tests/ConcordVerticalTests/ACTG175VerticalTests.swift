@@ -24,8 +24,8 @@ struct ACTG175VerticalTests {
     func twoSteps() async throws {
         let table = try LifelinesGate.table()
         let result = try await ACTG175Vertical.run(table: table, settings: VerticalSettings(iterations: 2))
-        #expect(result.centre == 1711 && result.laboratory == 1711 && result.shared == 1283)
-        #expect(result.trainRows == 898 && result.testRows == 385)
+        #expect(result.alignment.centre == 1711 && result.alignment.laboratory == 1711 && result.alignment.shared == 1283)
+        #expect(result.alignment.trainRows == 898 && result.alignment.testRows == 385)
         #expect(result.weightDifference < 1e-7)
         #expect(abs(result.verticalAUC - result.joinedTaylorAUC) < 1e-6)
         #expect(result.verticalAUC > result.centreAloneAUC, "the laboratory's counts add signal")
@@ -38,7 +38,7 @@ struct ACTG175VerticalTests {
     func secretSharing() async throws {
         let table = try LifelinesGate.table()
         let result = try await ACTG175Vertical.run(table: table, settings: VerticalSettings(iterations: 30, method: .secretSharing))
-        #expect(result.shared == 1283 && result.trainRows == 898)
+        #expect(result.alignment.shared == 1283 && result.alignment.trainRows == 898)
         #expect(result.weightDifference < 1e-4, "the ring's 2⁻¹⁶ rounding only")
         #expect(abs(result.verticalAUC - result.joinedAUC) < 0.01, "\(result.verticalAUC) vs \(result.joinedAUC)")
         #expect(result.verticalAUC > result.centreAloneAUC)
@@ -52,7 +52,7 @@ struct ACTG175VerticalTests {
     func splitMLP() async throws {
         let table = try LifelinesGate.table()
         let result = try await ACTG175Vertical.runMLP(table: table, settings: SplitMLPSettings(iterations: 20))
-        #expect(result.shared == 1283 && result.trainRows == 898 && result.testRows == 385)
+        #expect(result.alignment.shared == 1283 && result.alignment.trainRows == 898 && result.alignment.testRows == 385)
         #expect(result.weightDifference < 1e-5, "the ring's 2⁻²⁰ rounding only")
         #expect(abs(result.verticalAUC - result.joinedSameDescentAUC) < 1e-3, "\(result.verticalAUC) vs \(result.joinedSameDescentAUC)")
         // The forward pass and the opened scores: z_B and h_B under pads, its share of each score.

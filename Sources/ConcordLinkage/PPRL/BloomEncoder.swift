@@ -1,5 +1,5 @@
 public import ConcordPrivacy
-import Foundation
+import ConcordChem
 import Crypto
 
 /// How quasi-identifiers are encoded into a Bloom filter (a cryptographic long-term key, CLK,
@@ -146,29 +146,15 @@ public struct BloomEncoder: Sendable {
     }
 
     /// The filters of many records, in order, encoded on every core.
-    /// - Throws: ``LinkageError`` for the first record (in order) with the wrong number of values.
+    /// - Throws: ``LinkageError`` when `salts` does not give one salt per record, or for the first
+    ///   record (in order) with the wrong number of values.
     public func encode(records: [[String]], salts: [String?]? = nil) async throws(LinkageError) -> [BloomFilter] {
-        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        let chunk = max(256, (records.count + workers * 4 - 1) / (workers * 4))
-        let parts = await withTaskGroup(of: (Int, Result<[BloomFilter], LinkageError>).self) { group in
-            for start in stride(from: 0, to: records.count, by: chunk) {
-                let end = min(records.count, start + chunk)
-                group.addTask {
-                    do throws(LinkageError) {
-                        var out: [BloomFilter] = []
-                        out.reserveCapacity(end - start)
-                        for i in start..<end { out.append(try encode(records[i], salt: salts?[i] ?? nil)) }
-                        return (start, .success(out))
-                    } catch { return (start, .failure(error)) }
-                }
-            }
-            var all: [(Int, Result<[BloomFilter], LinkageError>)] = []
-            for await part in group { all.append(part) }
-            return all.sorted { $0.0 < $1.0 }
+        if let salts, salts.count != records.count {
+            throw LinkageError(.invalidParameter, "\(salts.count) salts for \(records.count) records: give one per record", context: .init(field: "salts"))
         }
-        var out: [BloomFilter] = []
-        out.reserveCapacity(records.count)
-        for (_, part) in parts { out += try part.get() }
-        return out
+        let results = await Parallel.map(count: records.count, chunkSize: 256, maxTasks: defaultParallelism) { range in
+            range.map { i in Result { () throws(LinkageError) in try encode(records[i], salt: salts?[i] ?? nil) } }
+        }
+        return try results.map { result throws(LinkageError) in try result.get() }
     }
 }

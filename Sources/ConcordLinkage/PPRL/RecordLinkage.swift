@@ -1,4 +1,5 @@
 import CConcordKernels
+import ConcordChem
 import Foundation
 import ConcordPrivacy
 import Synchronization
@@ -131,69 +132,62 @@ public enum RecordLinkage {
         var index: BlockingIndex?
         if let blocking { index = await BlockingIndex(blocking, words: rightWords, width: width, records: right.count) }
         let blockingIndex = index
-        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        let chunk = max(1, (left.count + workers * 4 - 1) / (workers * 4))
+        let workers = defaultParallelism
         let gathered = CandidateCount()
-        let parts = await withTaskGroup(of: (pairs: [LinkedPair], comparisons: Int).self) { group in
-            for start in stride(from: 0, to: left.count, by: chunk) {
-                let end = min(left.count, start + chunk)
-                group.addTask {
-                    var found: [LinkedPair] = [], comparisons = 0
-                    var candidates: [Int32] = []
-                    var common = [UInt32](repeating: 0, count: blockingIndex == nil ? rightCounts.count : 0)
-                    leftWords.withUnsafeBufferPointer { lw in
-                        rightWords.withUnsafeBufferPointer { rw in
-                            guard let query = lw.baseAddress, let rows = rw.baseAddress else { return }
-                            for i in start..<end {
-                                let count: Int
-                                if let blockingIndex {
-                                    blockingIndex.candidates(of: lw, record: i, into: &candidates)
-                                    // Degenerate encodings (many identical) could make blocking compare
-                                    // everything: every worker stops once all together pass the limit.
-                                    if gathered.add(candidates.count) > maximumComparisons { break }
-                                    count = candidates.count
-                                    if common.count < count { common = [UInt32](repeating: 0, count: count) }
-                                    candidates.withUnsafeBufferPointer { c in
-                                        common.withUnsafeMutableBufferPointer { out in
-                                            concord_and_popcounts(query + i * width, rows, width, c.baseAddress, count, out.baseAddress)
-                                        }
-                                    }
-                                } else {
-                                    count = rightCounts.count
-                                    common.withUnsafeMutableBufferPointer { out in
-                                        concord_and_popcounts(query + i * width, rows, width, nil, count, out.baseAddress)
-                                    }
-                                }
-                                comparisons += count
-                                let countA = leftCounts[i]
-                                for n in 0..<count {
-                                    let j = blockingIndex == nil ? n : Int(candidates[n])
-                                    let total = countA + rightCounts[j]
-                                    guard total > 0 else { continue }
-                                    let dice = 2 * Double(common[n]) / Double(total)
-                                    if dice >= threshold { found.append(LinkedPair(left: i, right: j, similarity: dice)) }
+        // Chunks of left records, a few per core; each returns its pairs above the threshold and its count of comparisons.
+        let parts = await Parallel.map(count: left.count, chunkSize: max(1, (left.count + workers * 4 - 1) / (workers * 4)), maxTasks: workers) { range in
+            var found: [LinkedPair] = [], comparisons = 0
+            var candidates: [Int32] = []
+            var common = [UInt32](repeating: 0, count: blockingIndex == nil ? rightCounts.count : 0)
+            leftWords.withUnsafeBufferPointer { lw in
+                rightWords.withUnsafeBufferPointer { rw in
+                    guard let query = lw.baseAddress, let rows = rw.baseAddress else { return }
+                    for i in range {
+                        let count: Int
+                        if let blockingIndex {
+                            blockingIndex.candidates(of: lw, record: i, into: &candidates)
+                            // Degenerate encodings (many identical) could make blocking compare
+                            // everything: every worker stops once all together pass the limit.
+                            if gathered.add(candidates.count) > maximumComparisons { break }
+                            count = candidates.count
+                            if common.count < count { common = [UInt32](repeating: 0, count: count) }
+                            candidates.withUnsafeBufferPointer { c in
+                                common.withUnsafeMutableBufferPointer { out in
+                                    concord_and_popcounts(query + i * width, rows, width, c.baseAddress, count, out.baseAddress)
                                 }
                             }
+                        } else {
+                            count = rightCounts.count
+                            common.withUnsafeMutableBufferPointer { out in
+                                concord_and_popcounts(query + i * width, rows, width, nil, count, out.baseAddress)
+                            }
+                        }
+                        comparisons += count
+                        let countA = leftCounts[i]
+                        for n in 0..<count {
+                            let j = blockingIndex == nil ? n : Int(candidates[n])
+                            let total = countA + rightCounts[j]
+                            guard total > 0 else { continue }
+                            let dice = 2 * Double(common[n]) / Double(total)
+                            if dice >= threshold { found.append(LinkedPair(left: i, right: j, similarity: dice)) }
                         }
                     }
-                    return (found, comparisons)
                 }
             }
-            var all: [LinkedPair] = [], comparisons = 0
-            for await part in group { all += part.pairs; comparisons += part.comparisons }
-            return (all, comparisons)
+            return [(pairs: found, comparisons: comparisons)]
         }
+        let found = parts.flatMap(\.pairs)
         guard gathered.total <= maximumComparisons else {
             throw LinkageError(.tooLarge, "blocking left more than \(maximumComparisons) candidate pairs: use more positions per key")
         }
-        let ordered = parts.0.sorted {
+        let ordered = found.sorted {
             $0.similarity != $1.similarity ? $0.similarity > $1.similarity : ($0.left, $0.right) < ($1.left, $1.right)
         }
         var usedLeft = Set<Int>(), usedRight = Set<Int>(), links: [LinkedPair] = []
         for pair in ordered where !usedLeft.contains(pair.left) && !usedRight.contains(pair.right) {
             usedLeft.insert(pair.left); usedRight.insert(pair.right); links.append(pair)
         }
-        return LinkageRun(links: links.sorted { $0.left < $1.left }, comparisons: parts.1)
+        return LinkageRun(links: links.sorted { $0.left < $1.left }, comparisons: parts.reduce(0) { $0 + $1.comparisons })
     }
 
     /// Precision and recall of `links` against the true pairs.
@@ -223,27 +217,22 @@ struct BlockingIndex: Sendable {
         positions = blocking.positions(encodedBits: width * 64)
         let positions = self.positions
         // Each table is keyed and sorted on its own: the tables are built on every core.
-        let tables = await withTaskGroup(of: (Int, [UInt64], [Int32], [Int32]).self) { group in
-            for (t, table) in positions.enumerated() {
-                group.addTask {
-                    var pairs: [(key: UInt64, record: Int32)] = []
-                    pairs.reserveCapacity(count)
-                    words.withUnsafeBufferPointer { w in
-                        for r in 0..<count { pairs.append((Self.key(w, base: r * width, table), Int32(r))) }
-                    }
-                    pairs.sort { $0.key != $1.key ? $0.key < $1.key : $0.record < $1.record }
-                    var directory = [Int32](repeating: Int32(count), count: (1 << Self.prefixBits) + 1)
-                    var next = 0
-                    for (i, pair) in pairs.enumerated() {
-                        let prefix = Int(pair.key >> UInt64(64 - Self.prefixBits))
-                        while next <= prefix { directory[next] = Int32(i); next += 1 }
-                    }
-                    return (t, pairs.map(\.key), pairs.map(\.record), directory)
+        let tables = await Parallel.map(count: positions.count, chunkSize: 1, maxTasks: defaultParallelism) { range in
+            range.map { t in
+                var pairs: [(key: UInt64, record: Int32)] = []
+                pairs.reserveCapacity(count)
+                words.withUnsafeBufferPointer { w in
+                    for r in 0..<count { pairs.append((Self.key(w, base: r * width, positions[t]), Int32(r))) }
                 }
+                pairs.sort { $0.key != $1.key ? $0.key < $1.key : $0.record < $1.record }
+                var directory = [Int32](repeating: Int32(count), count: (1 << Self.prefixBits) + 1)
+                var next = 0
+                for (i, pair) in pairs.enumerated() {
+                    let prefix = Int(pair.key >> UInt64(64 - Self.prefixBits))
+                    while next <= prefix { directory[next] = Int32(i); next += 1 }
+                }
+                return (keys: pairs.map(\.key), records: pairs.map(\.record), directory: directory)
             }
-            var out = [(keys: [UInt64], records: [Int32], directory: [Int32])](repeating: ([], [], []), count: positions.count)
-            for await (t, k, r, d) in group { out[t] = (k, r, d) }
-            return out
         }
         keys = tables.map(\.keys); records = tables.map(\.records); directories = tables.map(\.directory)
     }

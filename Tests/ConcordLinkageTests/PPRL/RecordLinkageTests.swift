@@ -99,6 +99,9 @@ struct RecordLinkageTests {
         let salted = try await encoder.encode(records: left.prefix(10).map(values), salts: left.prefix(10).map { String($0.born.prefix(4)) })
         #expect(salted == (try left.prefix(10).map { try encoder.encode(values($0), salt: String($0.born.prefix(4))) }))
         await #expect(throws: LinkageError.self) { try await encoder.encode(records: left.map(values) + [["only one"]]) }
+        // Salts, when given, are one per record: fewer are refused, not read past their end.
+        let refused = await #expect(throws: LinkageError.self) { try await encoder.encode(records: left.prefix(10).map(values), salts: ["1970"]) }
+        #expect(refused?.context.field == "salts")
     }
 
     @Test("plain encodings size the tables from the heaviest filter's weight; the sampled positions follow the seed")

@@ -135,7 +135,7 @@ public struct VerticalCoordinator: CoordinatorJobKind {
                     throw CoordinatorRefusal(.failedPrecondition, "\(partner): shares for iteration \(t) before iteration \(t - 1) is done", context: about)
                 }
                 try elements(spec.parts.range(part, of: trainRows).count, atMost: cipherBytes)
-                return (t - 1) * parts + part + 1
+                return VerticalParts.chunk(message: t, part: part, parts: parts)
             case VerticalJob.Upload.masked:
                 guard try await published(VerticalJob.Upload.shares, peer, t) else {
                     throw CoordinatorRefusal(.failedPrecondition, "\(partner): masked sums for iteration \(t) before the other party's shares", context: about)
@@ -260,17 +260,14 @@ public struct VerticalCoordinator: CoordinatorJobKind {
                 if upload == VerticalJob.Upload.plain { plains = indices }
                 let parts = upload == VerticalJob.Upload.shares ? spec.parts.count(trainRows)
                     : upload == VerticalJob.Upload.scores ? spec.parts.count(testRows) : 1
-                // The message a chunk belongs to: the iteration (shares: (index − 1) / parts + 1), or 0 for the scores.
-                let message = { (index: Int) in
-                    upload == VerticalJob.Upload.shares ? (index - 1) / parts + 1 : upload == VerticalJob.Upload.scores ? 0 : index
-                }
+                let message = { (index: Int) in VerticalParts.message(ofChunk: index, parts: parts, oneOff: upload == VerticalJob.Upload.scores) }
                 let name = { (m: Int) in VerticalJob.artifact(upload, role: role.rawValue, iteration: m) }
                 let complete = Dictionary(grouping: indices, by: message).filter { $0.value.count == parts }.keys
                 let due = complete.filter { !held.contains(name($0)) }.sorted()
                 guard !due.isEmpty else { continue }
                 for m in due {
                     // Only this message's parts are read, not the upload's whole history.
-                    let first = upload == VerticalJob.Upload.shares ? (m - 1) * parts + 1 : upload == VerticalJob.Upload.scores ? 0 : m
+                    let first = VerticalParts.chunk(message: m, part: 0, parts: parts)
                     let pieces = try await context.uploads(upload, partner: partner, indices: first..<(first + parts))
                     let data: Data
                     if pieces.count == 1, let only = pieces.first {

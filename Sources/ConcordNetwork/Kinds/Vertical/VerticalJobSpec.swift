@@ -84,4 +84,12 @@ struct VerticalParts: Sendable, Hashable {
 
     /// The elements part `p` of a message of `count` carries.
     func range(_ p: Int, of elements: Int) -> Range<Int> { min(elements, p * perPart)..<min(elements, (p + 1) * perPart) }
+
+    /// The chunk index of part `p` of message `t` when each message goes in `parts` parts:
+    /// `(t − 1)·parts + p + 1` for an iteration's message (the iteration itself in one part), `p`
+    /// for a one-off message (`t` = 0).
+    static func chunk(message t: Int, part p: Int, parts: Int) -> Int { t == 0 ? p : (t - 1) * parts + p + 1 }
+
+    /// The message chunk `index` belongs to (0 for a one-off message).
+    static func message(ofChunk index: Int, parts: Int, oneOff: Bool) -> Int { oneOff ? 0 : (index - 1) / parts + 1 }
 }

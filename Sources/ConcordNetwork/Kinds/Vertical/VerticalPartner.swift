@@ -162,7 +162,7 @@ struct VerticalPartner: PartnerJobKind {
             let held = Set(view.uploads.first { $0.name == upload }?.held ?? [])
             var chunks: [(Int, Data, String)] = []
             for p in 0..<count {
-                let index = t == 0 ? p : (t - 1) * count + p + 1
+                let index = VerticalParts.chunk(message: t, part: p, parts: count)
                 guard !held.contains(UInt32(index)) else { continue }
                 var m = Concord_V2_VerticalMessage()
                 m.iteration = UInt32(t)

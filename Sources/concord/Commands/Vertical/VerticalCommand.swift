@@ -77,10 +77,13 @@ struct VerticalSimulateCommand: AsyncParsableCommand {
         if !(1...256).contains(hidden) { throw ValidationError("--hidden must be 1 to 256") }
     }
 
-    /// Writes the split to `--write-split`, if given.
-    func writeSplit(train: [String], test: [String]) throws {
+    /// Prints who holds which patients, the PSI and the split, and writes the split to `--write-split` if given.
+    func report(_ alignment: ACTG175Vertical.Alignment) throws {
+        print("Trial centre: \(alignment.centre) patients; laboratory: \(alignment.laboratory); shared (PSI on pidnum): \(alignment.shared)")
+        print(String(format: "PSI: %.2f s, %@", alignment.psiSeconds, formattedByteCount(alignment.psiBytes)))
+        print("Training rows: \(alignment.trainRows); test rows: \(alignment.testRows)")
         guard let writeSplit else { return }
-        let text = "pidnum,set\n" + train.map { "\($0),train\n" }.joined() + test.map { "\($0),test\n" }.joined()
+        let text = "pidnum,set\n" + alignment.trainPatients.map { "\($0),train\n" }.joined() + alignment.testPatients.map { "\($0),test\n" }.joined()
         do { try Data(text.utf8).write(to: URL(fileURLWithPath: writeSplit)) } catch {
             throw CLIError("cannot write the split", file: writeSplit, cause: error)
         }
@@ -104,23 +107,20 @@ struct VerticalSimulateCommand: AsyncParsableCommand {
         do { result = try await ACTG175Vertical.runMLP(table: table, settings: settings, seed: seed, splitSeed: splitSeed) } catch {
             throw CLIError("the split-MLP run failed", cause: error)
         }
-        print("Trial centre: \(result.centre) patients; laboratory: \(result.laboratory); shared (PSI on pidnum): \(result.shared)")
-        print(String(format: "PSI: %.2f s, %@", result.psiSeconds, formattedByteCount(result.psiBytes)))
-        print("Training rows: \(result.trainRows); test rows: \(result.testRows)")
-        try writeSplit(train: result.trainPatients, test: result.testPatients)
+        try report(result.alignment)
         let traffic = result.model.traffic
         print(String(format: "Split MLP on secret shares (%d hidden units): %d steps in %.2f s; %@ between the parties (%d + %d ring elements of 16 bytes), %@ from the dealer",
                      hidden, settings.iterations, result.model.seconds, formattedByteCount(traffic.bytes - traffic.dealerBytes),
                      traffic.ciphertextsFromLabelHolder, traffic.ciphertextsFromFeatureHolder, formattedByteCount(traffic.dealerBytes)))
-        print(String(format: "Scoring %d test rows on shares: %@", result.testRows, formattedByteCount(result.scoringTraffic.bytes)))
+        print(String(format: "Scoring %d test rows on shares: %@", result.alignment.testRows, formattedByteCount(result.scoringTraffic.bytes)))
         print(String(format: "Test ROC-AUC: split MLP %.4f | joined table, same descent in the clear %.4f | joined table, logistic regression %.4f | trial centre alone %.4f",
                      result.verticalAUC, result.joinedSameDescentAUC, result.joinedAUC, result.centreAloneAUC))
         print(String(format: "Largest weight difference from the descent in the clear: %.2e", result.weightDifference))
         try write([
-            "centre": result.centre, "laboratory": result.laboratory, "shared": result.shared,
-            "train_rows": result.trainRows, "test_rows": result.testRows, "iterations": settings.iterations, "protocol": VerticalProtocol.secretSharing.rawValue,
+            "centre": result.alignment.centre, "laboratory": result.alignment.laboratory, "shared": result.alignment.shared,
+            "train_rows": result.alignment.trainRows, "test_rows": result.alignment.testRows, "iterations": settings.iterations, "protocol": VerticalProtocol.secretSharing.rawValue,
             "model": "mlp", "hidden": hidden, "learning_rate": settings.learningRate, "seed": seed, "split_seed": splitSeed,
-            "psi_seconds": result.psiSeconds, "psi_bytes": result.psiBytes,
+            "psi_seconds": result.alignment.psiSeconds, "psi_bytes": result.alignment.psiBytes,
             "vertical_auc": result.verticalAUC, "joined_same_descent_auc": result.joinedSameDescentAUC, "joined_auc": result.joinedAUC,
             "centre_alone_auc": result.centreAloneAUC, "weight_difference": result.weightDifference,
             "training_seconds": result.model.seconds, "training_bytes": traffic.bytes, "dealer_bytes": traffic.dealerBytes, "scoring_bytes": result.scoringTraffic.bytes,
@@ -142,10 +142,7 @@ struct VerticalSimulateCommand: AsyncParsableCommand {
         do { result = try await ACTG175Vertical.run(table: table, settings: settings, seed: seed, splitSeed: splitSeed) } catch {
             throw CLIError("the vertical run failed", cause: error)
         }
-        try writeSplit(train: result.trainPatients, test: result.testPatients)
-        print("Trial centre: \(result.centre) patients; laboratory: \(result.laboratory); shared (PSI on pidnum): \(result.shared)")
-        print(String(format: "PSI: %.2f s, %@", result.psiSeconds, formattedByteCount(result.psiBytes)))
-        print("Training rows: \(result.trainRows); test rows: \(result.testRows)")
+        try report(result.alignment)
         print(String(format: "Vertical training (%@): %d steps in %.2f s, %@ exchanged (%d + %d %@)", method, iterations, result.model.seconds,
                      formattedByteCount(result.model.traffic.bytes), result.model.traffic.ciphertextsFromLabelHolder,
                      result.model.traffic.ciphertextsFromFeatureHolder, settings.method == .paillier ? "ciphertexts" : "ring elements between the parties; the bytes include the dealer's"))
@@ -153,9 +150,9 @@ struct VerticalSimulateCommand: AsyncParsableCommand {
                      result.verticalAUC, result.joinedTaylorAUC, result.joinedAUC, result.centreAloneAUC))
         print(String(format: "Largest weight difference from the descent in the clear: %.2e", result.weightDifference))
         try write([
-            "centre": result.centre, "laboratory": result.laboratory, "shared": result.shared,
-            "train_rows": result.trainRows, "test_rows": result.testRows, "iterations": iterations, "protocol": method, "model": "logistic", "seed": seed, "split_seed": splitSeed,
-            "psi_seconds": result.psiSeconds, "psi_bytes": result.psiBytes,
+            "centre": result.alignment.centre, "laboratory": result.alignment.laboratory, "shared": result.alignment.shared,
+            "train_rows": result.alignment.trainRows, "test_rows": result.alignment.testRows, "iterations": iterations, "protocol": method, "model": "logistic", "seed": seed, "split_seed": splitSeed,
+            "psi_seconds": result.alignment.psiSeconds, "psi_bytes": result.alignment.psiBytes,
             "vertical_auc": result.verticalAUC, "joined_taylor_auc": result.joinedTaylorAUC, "joined_auc": result.joinedAUC,
             "centre_alone_auc": result.centreAloneAUC, "weight_difference": result.weightDifference,
             "training_seconds": result.model.seconds, "training_bytes": result.model.traffic.bytes,
