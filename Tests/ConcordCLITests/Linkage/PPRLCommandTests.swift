@@ -38,6 +38,8 @@ struct PPRLCommandTests {
         #expect(compared.map { $0 >= 4 && $0 < 36 } == true, "\(blocked.stdout)")
         let bad = try CLI.run(["pprl", "simulate", "--left", left.path, "--right", right.path, "--fields", "first", "--blocking", "sorted", "--output", output.path])
         #expect(bad.status != 0 && bad.stderr.contains("--blocking must be auto, lsh or none"), "\(bad.stderr)")
+        let recall = try CLI.run(["pprl", "simulate", "--left", left.path, "--right", right.path, "--fields", "first", "--recall", "1", "--output", output.path])
+        #expect(recall.status != 0 && recall.stderr.contains("--recall must lie in (0, 1)"), "\(recall.stderr)")
         let lines = try String(contentsOf: output, encoding: .utf8).split(separator: "\n").map(String.init)
         #expect(lines.first == "left_line,right_line,similarity")
         #expect(lines.dropFirst().map { $0.split(separator: ",").prefix(2).joined(separator: ",") } == ["2,2", "3,3", "4,4", "5,5"])

@@ -51,6 +51,9 @@ struct VerticalCommandTests {
         #expect(lines.first == "pidnum,set" && lines.count == 1 + 1283)
         #expect(lines.filter { $0.hasSuffix(",train") }.count == 898 && lines.filter { $0.hasSuffix(",test") }.count == 385)
         #expect(Set(lines.dropFirst().map { $0.split(separator: ",")[0] }).count == 1283)
+        // A split that cannot be written is an error naming the file.
+        let unwritable = try CLI.run(["vertical", "simulate", "--model", "mlp", "--hidden", "2", "--iterations", "1", "--write-split", "/nonexistent-dir/split.csv"])
+        #expect(unwritable.status != 0 && unwritable.stderr.contains("cannot write the split"), "\(unwritable.stderr)")
     }
 
     @Test("refuses an unknown benchmark, protocol and a non-positive learning rate")
