@@ -57,8 +57,13 @@ struct SecureSumParty {
                     try await session.upload(upload, [(round, payload, "round \(round): secure aggregation, \(message.stage.rawValue) (\(message.payloadBytes) bytes; the model only masked)")],
                                              of: round, job: jobID, requireComplete: false)
                 } catch let error as NodeError where error.code == .refused && (error.cause as? RPCError)?.code == .failedPrecondition {
-                    session.logger.warning("round \(round): the coordinator did not take our \(message.stage.rawValue) message (\(error.message)); left out of this round")
-                    return false
+                    // A retry refused because the stage closed may follow a first copy the coordinator
+                    // stored before it failed (and then counted us in): we are out only if it holds none.
+                    view = try await session.refreshed(jobID)
+                    if !ClinicalPartner.held(upload, view).contains(round) {
+                        session.logger.warning("round \(round): the coordinator did not take our \(message.stage.rawValue) message (\(error.message)); left out of this round")
+                        return false
+                    }
                 }
             }
             if stage == SecureSumWire.uploads.count - 1 { return true }
