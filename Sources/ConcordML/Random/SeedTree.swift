@@ -58,6 +58,8 @@ public struct SeedTree: Sendable, Hashable, CustomStringConvertible {
         case consensusSecureSum = 15
         /// The membership-inference audit of a simulation (its choice of targets and its shadow models).
         case membershipAudit = 16
+        /// The generalisation study's cut of the labelled sets into folds.
+        case generalisationFolds = 17
 
         // A partner's stages (the simulation's partner i, or a node from its own seed).
         /// The partner's own split of its data into training and validation molecules.

@@ -70,7 +70,7 @@ public struct ClinicalCoordinator: CoordinatorJobKind {
     public func expectedChunks(_ upload: String, context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> Int? {
         switch upload {
         case ClinicalJob.Upload.summary, SecureSumWire.identity: return 1
-        case ClinicalJob.Upload.update, _ where SecureSumWire.uploads.contains(upload):
+        case _ where upload == ClinicalJob.Upload.update || SecureSumWire.uploads.contains(upload):
             guard let record = try await ClinicalServerRecord.load(context) else { return nil }
             return record.openRound ?? record.server.state.round
         default: return nil

@@ -35,6 +35,28 @@ enum ResultsWriter {
         return report
     }
 
+    /// Writes a generalisation study's results.json, sets.csv (every candidate per labelled set), held_out.csv and report.html.
+    static func write(_ results: GeneralisationResults, to directory: URL) throws -> URL {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let encoder = ResultsJSON.encoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        try encoder.encode(results).write(to: directory.appendingPathComponent("results.json"))
+        func table(_ rows: [Generalisation.SetResult]) -> String {
+            var text = "set,labels,candidate,seeds,partners,t0_mcc,t_mean_mcc,student_mcc,closure,seconds\n"
+            for r in rows {
+                text += [CSV.field(r.set), CSV.field(r.labels), CSV.field(r.candidate), "\(r.seeds)", "\(r.partners)",
+                         String(format: "%.6f", r.t0), String(format: "%.6f", r.tMean), String(format: "%.6f", r.student),
+                         r.closure.map { String(format: "%.6f", $0) } ?? "", String(format: "%.3f", r.seconds)].joined(separator: ",") + "\n"
+            }
+            return text
+        }
+        try table(results.sets).write(to: directory.appendingPathComponent("sets.csv"), atomically: true, encoding: .utf8)
+        try table(results.heldOut).write(to: directory.appendingPathComponent("held_out.csv"), atomically: true, encoding: .utf8)
+        let report = directory.appendingPathComponent("report.html")
+        try HTMLReport.render(results).write(to: report, atomically: true, encoding: .utf8)
+        return report
+    }
+
     static func write(_ study: StudyResults, to directory: URL) throws -> URL {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try ResultsJSON.encoder().encode(study).write(to: directory.appendingPathComponent("results.json"))

@@ -4,7 +4,7 @@ import ConcordML
 import ConcordReport
 import Foundation
 
-extension StudyCommand {
+extension StudySetCommand {
     /// Refuses the privacy study's options where they mean nothing.
     func validatePrivacy() throws {
         if epsilons != nil {

@@ -12,9 +12,24 @@ enum StudyKind: String, ExpressibleByArgument, CaseIterable {
     case privacy
 }
 
+/// `concord study`: the analyses of one labelled set (``StudySetCommand``, the default) and the generalisation study over many.
 struct StudyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "study",
+        abstract: "Repeat the paper's analyses over seeds on one set, or test the default's generalisation over every MoleculeACE set.",
+        discussion: """
+            concord study KIND --dataset … (teacher-count, student-size, selection, domain, options, privacy): one labelled set.
+            concord study generalisation: candidate configurations on every MoleculeACE set, chosen and reported leave-sets-out.
+            """,
+        subcommands: [StudySetCommand.self, GeneralisationStudyCommand.self],
+        defaultSubcommand: StudySetCommand.self
+    )
+}
+
+/// `concord study KIND`: the paper's analyses of one labelled set.
+struct StudySetCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "set",
         abstract: "Repeat the paper's analyses over seeds: teacher count, student size, selection modes, domain expansion.",
         discussion: """
             teacher-count: students federated from 1…k randomly chosen teachers (--repeats subsets per count).
@@ -155,7 +170,7 @@ struct StudyCommand: AsyncParsableCommand {
     }
 }
 
-extension StudyCommand {
+extension StudySetCommand {
     /// Prints a study's points and, for the options and domain studies, their tables; `headline`
     /// is the task's headline metric (MCC, RMSE), whose direction the header states when lower is better.
     func printSummary(_ results: StudyResults, metric headline: MetricDescriptor) {
