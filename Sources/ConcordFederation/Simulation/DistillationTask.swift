@@ -74,6 +74,11 @@ public protocol DistillationTask: Sendable {
     static func federate(_ annotations: [PartnerAnnotation], transfer: TransferSet, settings: Settings,
                          seeds: SeedTree) async throws(FederationError) -> (weights: [[Double]], consensus: [Scheme: TaskConsensus])
 
+    /// The settings with the domain weights' power chosen by federated validation among the settings'
+    /// candidates (see ``ClassificationTask/choosePower(_:transfer:validation:settings:)``); by default the settings unchanged.
+    static func choosePower(_ annotations: [PartnerAnnotation], transfer: TransferSet, validation: (FingerprintMatrix, [Label]),
+                            settings: Settings) async throws(FederationError) -> (settings: Settings, scores: [Double: Double])
+
     /// A private mode's federation in place of ``federate(_:transfer:settings:seeds:)`` (e.g. noisy
     /// votes, ``NoisyVotes``): what partners release and what the coordinator forms from it; nil
     /// when the settings federate annotations.
@@ -139,6 +144,12 @@ public protocol DistillationTask: Sendable {
 extension DistillationTask {
     /// No private mode: the task federates annotations.
     public static func privateFederation(_ input: PrivateFederationInput<Self>) async throws(FederationError) -> PrivateFederation<Self>? { nil }
+
+    /// No choice: the settings' power.
+    public static func choosePower(_ annotations: [PartnerAnnotation], transfer: TransferSet, validation: (FingerprintMatrix, [Label]),
+                                   settings: Settings) async throws(FederationError) -> (settings: Settings, scores: [Double: Double]) {
+        (settings, [:])
+    }
 
     /// FLuID's federation: the pooled domain weights, then every scheme's consensus.
     public static func federate(_ annotations: [PartnerAnnotation], transfer: TransferSet, settings: Settings,
@@ -295,6 +306,10 @@ public struct DistillationRun<Task: DistillationTask>: Sendable {
     public var students: [TrainedEntry<Task>] = []
     /// What a noisy-vote federation released and its ε (nil when annotations were federated).
     public var noisyVotes: NoisyVoteRelease? = nil
+    /// The domain weights' power the coordinator used, and each candidate's federated-validation MCC
+    /// when it chose among several (empty scores when the power was fixed).
+    public var weightPower: Double = Federation.fluidWeightPower
+    public var powerScores: [Double: Double] = [:]
 }
 
 /// What a private mode's federation works from: the partners' private rows (each used only on

@@ -95,6 +95,8 @@ public enum Simulation {
 
         // Coordinator federates.
         stageStart = clock.now
+        // The coordinator may choose the domain weights' power by federated validation (counts only leave the partners).
+        let (settings, powerScores) = try await Task.choosePower(annotations, transfer: transfer, validation: (validX, validY), settings: settings)
         let voted = try await Task.privateFederation(PrivateFederationInput(data: data, labels: labels, partnerRows: plan.partners, settings: settings,
                                                                             tree: tree, transfer: transfer, report: report))
         let weights: [[Double]], consensus: [Task.Scheme: Task.TaskConsensus]
@@ -150,7 +152,7 @@ public enum Simulation {
                                weights: weights, consensus: consensus, selection: students.selection, models: models,
                                testPredictions: testPredictions, timings: timings, deployments: hybrids.deployments,
                                warnings: sizes.warnings + hybrids.warnings, phases: job.walked, students: students.trained,
-                               noisyVotes: voted?.release)
+                               noisyVotes: voted?.release, weightPower: settings.weightPower, powerScores: powerScores)
     }
 
     /// The seed branch of the simulation's partner `i`: T0, the all-data reference, for 0; the

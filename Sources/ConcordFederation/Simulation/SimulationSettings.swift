@@ -23,6 +23,9 @@ public struct SimulationSettings: Sendable, Hashable {
     public var scheme: FederationScheme
     /// Exponent of the domain weights `(1 − d)^power` (FLuID: 2); see ``Federation/domainWeights(_:power:)``.
     public var weightPower: Double = Federation.fluidWeightPower
+    /// Powers among which the coordinator chooses ``weightPower`` by federated validation
+    /// (``ClassificationTask/choosePower(_:transfer:validation:settings:)``); empty (the default) keeps ``weightPower``.
+    public var weightPowerCandidates: [Double] = []
     /// How domain distances become weights: min–max over every partner (FLuID), or a public scale each partner applies alone.
     public var distanceScale: DistanceScale = .pooled
     /// Sum the partners' consensus terms with SecAgg+ (``SecureConsensus``), so the coordinator sees no
@@ -142,6 +145,7 @@ public struct SimulationSettings: Sendable, Hashable {
         guard (0...1).contains(transferSelection.domainFraction) else { throw .invalidSetting("the domain fraction must lie in [0, 1]") }
         guard studentSize >= 2 else { throw .invalidSetting("the student size must be at least 2, not \(studentSize)") }
         guard weightPower > 0, weightPower.isFinite else { throw .invalidSetting("the domain weights' power must be a positive number, not \(weightPower)") }
+        guard weightPowerCandidates.allSatisfy({ $0 > 0 && $0.isFinite }) else { throw .invalidSetting("every candidate power of the domain weights must be a positive number") }
         try StudentTraining.check(recipe: student, softLabels: softLabels, teacherHeads: teacherHeads, soft: soft)
         if hybrids, hybridModel == .fineTunedStudent {
             guard softLabels, case .mlp = student.model else {
