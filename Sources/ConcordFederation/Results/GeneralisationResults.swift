@@ -68,7 +68,8 @@ public struct GeneralisationResults: Sendable, Hashable, Codable {
         func pct(_ x: Double?) -> String { x.map { "\(Int(($0 * 100).rounded()))%" } ?? "–" }
         func line(_ s: Generalisation.Summary) -> String {
             "median \(pct(s.median)), lower quartile \(pct(s.lowerQuartile)), minimum \(pct(s.minimum)) over \(s.count) labelled sets"
-                + (s.failures.isEmpty ? "" : "; below 40%: \(s.failures.joined(separator: ", "))")
+                + (s.failures.isEmpty ? "" : "; below 40%: \(s.failures.prefix(6).joined(separator: ", "))"
+                    + (s.failures.count > 6 ? " and \(s.failures.count - 6) more" : ""))
         }
         var text = "Held out (each fold's sets with the candidate chosen on the other folds): " + line(heldOutSummary) + "\n"
         for (rule, summary) in heldOutByLabels.sorted(by: { $0.key < $1.key }) { text += "  \(rule): " + line(summary) + "\n" }

@@ -38,6 +38,7 @@ extension HTMLReport {
             ("Seeds", seedList(r.seeds)),
             ("Partners", "\(r.partnersAsked) asked; fewer in \(Set(r.runs.filter { $0.partners < r.partnersAsked }.map { "\($0.set) \($0.labels)" }).count) labelled sets"),
             ("Runs", Format.integer(r.runs.count)),
+            ("Time per run", timePerRun(r)),
             ("Total time", Format.duration(r.seconds)),
         ]
         let headline = "Each fold's sets are reported with the candidate chosen on the other folds' sets, so no reported figure "
@@ -45,11 +46,21 @@ extension HTMLReport {
         return """
         <header id="summary" class="masthead">
         <div class="kicker">Concord · study report</div>
-        <h1>Generalisation <span class="muted">· \(Format.integer(Set(r.sets.map(\.set)).count)) MoleculeACE sets</span></h1>
+        <h1>Generalisation <span class="muted">· \(Format.integer(Set(r.sets.map(\.set)).count)) sets</span></h1>
         <p class="headline">\(headline)</p>
         \(Self.facts(facts))
         </header>
         """
+    }
+
+    /// Each candidate's mean time per run, and its ratio to poc's when poc ran (the goal: within 2×).
+    static func timePerRun(_ r: GeneralisationResults) -> String {
+        let poc = r.candidateSummaries["poc"]?.meanSeconds
+        return r.candidates.compactMap { c -> String? in
+            guard let seconds = r.candidateSummaries[c.name]?.meanSeconds else { return nil }
+            let ratio = poc.flatMap { $0 > 0 && c.name != "poc" ? " (\(Format.fixed(seconds / $0, 1))× poc)" : nil } ?? ""
+            return "\(HTML.escape(c.name)) \(Format.duration(seconds))\(ratio)"
+        }.joined(separator: "; ")
     }
 
     static func generalisationBars(_ r: GeneralisationResults) -> String {
