@@ -153,4 +153,29 @@ struct SimulateCommandTests {
         #expect(student.allSatisfy { ($0["samples"] as? Int) == 4 })
         #expect(student.allSatisfy { ($0["lower"] as? Double ?? 1) <= ($0["mean"] as? Double ?? 0) })
     }
+
+    @Test("--weight-power-candidates lets the coordinator choose the power by federated validation, and says which", .timeLimit(.minutes(5)))
+    func chosenPower() throws {
+        let (data, transfer) = try Self.files()
+        let out = data.deletingLastPathComponent().appendingPathComponent("chosen-power")
+        let base = ["simulate", "--data", data.path, "--label-column", "label", "--split-column", "split", "--transfer", transfer.path]
+        let r = try CLI.run(base + ["--weight-power-candidates", "16,2", "--seeds", "2", "--out", out.path, "--quiet"] + Self.small)
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("results.json"))) as? [String: Any])
+        let powers = try #require(json["weight_powers"] as? [Double])
+        #expect(powers.count == 2 && powers.allSatisfy { [16, 2].contains($0) })
+        let settings = try #require(json["settings"] as? [String: String])
+        #expect(settings["domain weight"]?.contains("chosen by federated validation among 16, 2") == true, "\(settings)")
+        #expect(r.stdout.contains("Domain weights' power chosen by federated validation:"), "\(r.stdout)")
+        // Without candidates, no choice is reported.
+        let fixed = try CLI.run(base + ["--out", out.path + "-fixed", "--quiet"] + Self.small)
+        #expect(fixed.status == 0 && !fixed.stdout.contains("chosen by federated validation"))
+        for (extra, message) in [(["--weight-power-candidates", "4"], "at least two positive numbers"),
+                                 (["--weight-power-candidates", "4,x"], "'x' is not one"),
+                                 (["--weight-power-candidates", "16,2", "--secure-aggregation"], "cannot be chosen with secure aggregation"),
+                                 (["--weight-power-candidates", "16,2", "--task", "regression"], "applies to classification")] {
+            let refused = try CLI.run(base + extra + ["--out", out.path + "-refused"])
+            #expect(refused.status != 0 && refused.stderr.contains(message), "\(extra): \(refused.stderr)")
+        }
+    }
 }

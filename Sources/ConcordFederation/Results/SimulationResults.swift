@@ -42,6 +42,8 @@ public struct SimulationResults<Task: DistillationTask>: Sendable, Hashable, Cod
     public var secureAggregation: Bool?
     /// The domain distances' scale, `pooled` or `public` (classification; `nil` for a task without it).
     public var distanceScale: String?
+    /// The domain weights' power each seed used, when the coordinator chose it by federated validation; nil when it was fixed.
+    public var weightPowers: [Double]?
 
     public init(concordVersion: String, dataset: String, preset: String, partners: Int, transferSize: Int, studentSize: Int,
                 seeds: [UInt64], testSize: Int, validationSize: Int, transferRemovedAsHeldOut: Int, models: [ModelResult<Task.Metrics>],
@@ -118,6 +120,7 @@ extension SimulationResults {
         if parts.contains(.headlineIntervals) { try c.encodeIfPresent(gapRecoveredInterval, forKey: "gap_recovered_ci95") }
         try c.encodeIfPresent(secureAggregation, forKey: "secure_aggregation")
         try c.encodeIfPresent(distanceScale, forKey: "distance_scale")
+        try c.encodeIfPresent(weightPowers, forKey: "weight_powers")
     }
 
     /// Decodes results, older ones (without deployments, warnings or the map sample) too.
@@ -146,5 +149,6 @@ extension SimulationResults {
         gapRecoveredInterval = try c.decodeIfPresent(ConfidenceInterval.self, forKey: "gap_recovered_ci95")
         secureAggregation = try c.decodeIfPresent(Bool.self, forKey: "secure_aggregation")
         distanceScale = try c.decodeIfPresent(String.self, forKey: "distance_scale")
+        weightPowers = try c.decodeIfPresent([Double].self, forKey: "weight_powers")
     }
 }

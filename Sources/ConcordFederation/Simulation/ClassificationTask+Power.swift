@@ -19,14 +19,14 @@ extension ClassificationTask {
     /// releases, once per candidate.
     ///
     /// - Returns: the settings with the chosen power, and each candidate's summed-validation MCC; the
-    ///   settings unchanged and no scores when there are fewer than two candidates, no validation
-    ///   molecules, or a mode that cannot show the coordinator one partner's annotation (secure
-    ///   aggregation, noisy votes, the public distance scale).
+    ///   settings unchanged and no scores when there are fewer than two candidates or no validation
+    ///   molecules. (Settings that hide each partner's annotation from the coordinator — secure
+    ///   aggregation, noisy votes, the public distance scale — refuse candidates in
+    ///   ``SimulationSettings/validate()``.)
     public static func choosePower(_ annotations: [Annotation], transfer: TransferSet, validation: (FingerprintMatrix, [UInt8]),
                                    settings: SimulationSettings) async throws(FederationError) -> (settings: SimulationSettings, scores: [Double: Double]) {
         let (validX, validY) = validation
-        guard settings.weightPowerCandidates.count > 1, !validY.isEmpty, transfer.features.rowCount > 0, !settings.secureAggregation,
-              settings.noisyVotes == nil, settings.distanceScale == .pooled else { return (settings, [:]) }
+        guard settings.weightPowerCandidates.count > 1, !validY.isEmpty, transfer.features.rowCount > 0 else { return (settings, [:]) }
         let k = min(powerChoiceNeighbours, transfer.features.rowCount)
         let neighbours: NeighborList
         do {

@@ -24,6 +24,8 @@ public struct SettingsRequest: Sendable, Hashable {
     public var selection: SelectionMode?
     public var scheme: FederationScheme?
     public var weightPower: Double?
+    /// Powers among which the coordinator chooses the domain weights' power by federated validation (classification, simulation).
+    public var weightPowerCandidates: [Double]?
     /// How domain distances become weights (classification).
     public var distanceScale: DistanceScale?
     /// Sum the consensus terms with SecAgg+ (classification); implies the public distance scale and,
@@ -73,6 +75,8 @@ public struct SettingsRequest: Sendable, Hashable {
         try check(validationFraction.map { $0 >= 0 && $0 < 1 } ?? true, "--validation-fraction must lie in [0, 1)", "validationFraction")
         try check(smoothing.map { $0 >= 0 && $0 <= 1 } ?? true, "--smoothing must lie in [0, 1]", "smoothing")
         try check(weightPower.map { $0 > 0 && $0.isFinite } ?? true, "--weight-power must be a positive number", "weightPower")
+        try check(weightPowerCandidates.map { $0.count >= 2 && $0.allSatisfy { $0 > 0 && $0.isFinite } } ?? true,
+                  "--weight-power-candidates needs at least two positive numbers, e.g. 16,8,4,2", "weightPowerCandidates")
         try check(softTemperature.map { $0 > 0 && $0.isFinite } ?? true, "--soft-temperature must be a positive number", "softTemperature")
         for name in teachers ?? [] { _ = try Self.recipe(name) }
         if let student { _ = try Self.recipe(student, student: true) }
@@ -90,6 +94,7 @@ public struct SettingsRequest: Sendable, Hashable {
         if let selection { s.selection = selection }
         if let scheme { s.scheme = scheme }
         if let weightPower { s.weightPower = weightPower }
+        if let weightPowerCandidates { s.weightPowerCandidates = weightPowerCandidates }
         if let validationFraction { s.consortium.validationFraction = validationFraction }
         if let smoothing { s.consortium.smoothing = smoothing }
         if let threads { s.parallelism = threads }
@@ -148,6 +153,9 @@ public struct SettingsRequest: Sendable, Hashable {
                 throw .invalidSetting("--scheme \(scheme.rawValue) is for classification; regression federates weighted or uniform")
             }
             s.scheme = regression
+        }
+        if weightPowerCandidates != nil {
+            throw .invalidSetting("--weight-power-candidates applies to classification: a regression consensus is not chosen by federated validation yet")
         }
         if distanceScale != nil || secureAggregation != nil {
             throw .invalidSetting("--distance-scale and --secure-aggregation apply to classification; a regression consensus federates on the pooled scale in the clear")

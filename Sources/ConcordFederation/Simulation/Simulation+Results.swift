@@ -45,6 +45,7 @@ extension Simulation {
         if let classification = settings as? SimulationSettings {
             results.secureAggregation = classification.secureAggregation
             results.distanceScale = classification.distanceScale.rawValue
+            if classification.weightPowerCandidates.count > 1 { results.weightPowers = runs.map(\.weightPower) }
         }
         let parts = Task.resultsParts
         if parts.contains(.headlineIntervals) { headlineIntervals(&results, runs: runs, data: data) }

@@ -120,7 +120,7 @@ public struct SimulationSettings: Sendable, Hashable {
     }
 
     /// A domain weights' power in words: "16", or "2.5".
-    static func powerText(_ power: Double) -> String {
+    public static func powerText(_ power: Double) -> String {
         power == power.rounded() && abs(power) < 1e6 ? String(Int(power)) : String(power)
     }
 
@@ -146,6 +146,9 @@ public struct SimulationSettings: Sendable, Hashable {
         guard studentSize >= 2 else { throw .invalidSetting("the student size must be at least 2, not \(studentSize)") }
         guard weightPower > 0, weightPower.isFinite else { throw .invalidSetting("the domain weights' power must be a positive number, not \(weightPower)") }
         guard weightPowerCandidates.allSatisfy({ $0 > 0 && $0.isFinite }) else { throw .invalidSetting("every candidate power of the domain weights must be a positive number") }
+        if weightPowerCandidates.count > 1, secureAggregation || distanceScale == .public || noisyVotes != nil {
+            throw .invalidSetting("the domain weights' power is chosen by federated validation on the pooled scale in the clear; it cannot be chosen with secure aggregation, the public distance scale or noisy votes", field: "weightPowerCandidates")
+        }
         try StudentTraining.check(recipe: student, softLabels: softLabels, teacherHeads: teacherHeads, soft: soft)
         if hybrids, hybridModel == .fineTunedStudent {
             guard softLabels, case .mlp = student.model else {
@@ -205,7 +208,9 @@ public struct SimulationSettings: Sendable, Hashable {
             "validation": "\(Int(consortium.validationFraction * 100))% of the training molecules, \(consortium.stratifiedValidation ? "stratified" : "random")",
             "teachers": recipe(teacher) + (partnerTeachers.isEmpty ? "" : " (\(partnerTeachers.count) partners override it)"),
             "domain weight": "mean \(domain.metric.rawValue) distance to the \(domain.k) nearest of a \(Int(domain.sampleFraction * 100))% sample, "
-                + (distanceScale == .pooled ? "min-max scaled over every partner, (1 − d)^\(Self.powerText(weightPower)), normalised over partners"
+                + (distanceScale == .pooled ? "min-max scaled over every partner, (1 − d)^" + (weightPowerCandidates.count > 1
+                    ? "p with p chosen by federated validation among \(weightPowerCandidates.map(Self.powerText).joined(separator: ", "))"
+                    : Self.powerText(weightPower)) + ", normalised over partners"
                     : "on a public scale, max(0, 1 − d / reach)^\(Self.powerText(weightPower)) (reach \(domain.metric == .tanimoto ? "1" : "the largest mean distance of a transfer molecule to its nearest among \(PublicDistanceScale.defaultSampleSize) public ones")), normalised over partners"),
             "distance scale": distanceScale.rawValue,
             "secure aggregation": secureAggregation ? "SecAgg+ sum of each partner's u·p and u per molecule (the coordinator sees the sums only)" : "off",

@@ -30,7 +30,7 @@ struct PowerChoiceTests {
         #expect(again.weightPower == run.weightPower && again.powerScores == run.powerScores)
     }
 
-    @Test("one candidate, or a mode that hides each partner's annotation, keeps the settings' power")
+    @Test("one candidate keeps the settings' power; a mode that hides each partner's annotation, or a bad power, is refused")
     func unchanged() async throws {
         let data = await Library.labelled()
         var settings = Library.settings
@@ -39,11 +39,14 @@ struct PowerChoiceTests {
         settings.weightPowerCandidates = [2]
         let one = try await Simulation.runSeed(data: data, pool: Library.pool(data), settings: settings, seed: 1)
         #expect(one.powerScores.isEmpty && one.weightPower == 8)
+        // A mode that hides each partner's annotation from the coordinator refuses candidates.
         settings.weightPowerCandidates = [16, 2]
         settings.distanceScale = .public
-        let publicScale = try await Simulation.runSeed(data: data, pool: Library.pool(data), settings: settings, seed: 1)
-        #expect(publicScale.powerScores.isEmpty && publicScale.weightPower == 8)
+        #expect(throws: FederationError.self) { try settings.validate() }
         settings.distanceScale = .pooled
+        settings.secureAggregation = true
+        #expect(throws: FederationError.self) { try settings.validate() }
+        settings.secureAggregation = false
         settings.weightPowerCandidates = [16, -1]
         await #expect(throws: FederationError.self) { try await Simulation.runSeed(data: data, pool: Library.pool(data), settings: settings, seed: 1) }
     }

@@ -77,6 +77,9 @@ extension ClassificationTask: CommandTask {
         guard let c = results.consensus else { return [] }
         return ["Consensus (\(c.scheme)): \(c.consensusActives) of \(c.transferSize) transfer molecules active; student selection \(c.selectedSize) of \(c.requestedSize) asked (\(c.selectedActives) active)."]
             + (c.shortfall.map { ["Note: \($0)"] } ?? [])
+            + (results.weightPowers.map { powers in
+                ["Domain weights' power chosen by federated validation: " + zip(results.seeds, powers).map { "\(SimulationSettings.powerText($1)) (seed \($0))" }.joined(separator: ", ") + "."]
+            } ?? [])
     }
 
     static var partnerColumns: (count: String, abstentions: Bool) { ("actives", false) }

@@ -57,6 +57,9 @@ struct FederationOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Exponent of the domain weights (1 − d)^p: 2 is FLuID's; larger hands each public molecule more completely to the partners nearest it.")
     var weightPower: Double?
 
+    @Option(help: "Let the coordinator choose the power of the domain weights among these (e.g. 16,8,4,2) by federated validation: each partner scores each candidate consensus on its own validation molecules and returns only confusion counts (simulation; pooled scale).")
+    var weightPowerCandidates: String?
+
     @Option(help: "How domain distances become weights: pooled (min–max over every partner, FLuID) or public (max(0, 1 − d / reach)^p with a reach from the public transfer set, which each partner applies alone).")
     var distanceScale: DistanceScale?
 
@@ -149,6 +152,14 @@ struct FederationOptions: ParsableArguments {
         r.hybridPublicRatio = hybridPublicRatio; r.hybridModel = hybridModel; r.selfGuard = try guardSetting()
         r.teachers = teacher.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         r.trees = trees; r.maxDepth = maxDepth
+        r.weightPowerCandidates = try weightPowerCandidates.map { text in
+            try text.split(separator: ",").map { part in
+                guard let value = Double(part.trimmingCharacters(in: .whitespaces)) else {
+                    throw ValidationError("--weight-power-candidates takes numbers separated by commas, e.g. 16,8,4,2; '\(part)' is not one")
+                }
+                return value
+            }
+        }
         return r
     }
 
