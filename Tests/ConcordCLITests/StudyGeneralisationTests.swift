@@ -71,6 +71,18 @@ struct StudyGeneralisationTests {
         #expect(broken.status != 0 && broken.stderr.contains("runs.jsonl, line 5"), "\(broken.stderr)")
     }
 
+    @Test("--scaffold-split tests on the rarest scaffolds instead of the file's split, and names the sets so", .timeLimit(.minutes(5)))
+    func scaffoldSplit() throws {
+        let (first, second, transfer) = try Self.files()
+        let out = first.deletingLastPathComponent().appendingPathComponent("generalisation-scaffold")
+        let r = try CLI.run(["study", "generalisation", "--sets", "none", "--data", first.path, "--data", second.path, "--transfer", transfer.path,
+                             "--candidates", "default", "--seeds", "1", "--folds", "2", "--scaffold-split", "--out", out.path, "--quiet"] + Self.small)
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("results.json"))) as? [String: Any])
+        let runs = try #require(json["runs"] as? [[String: Any]])
+        #expect(Set(runs.compactMap { $0["set"] as? String }) == ["consortium.csv (scaffold split)", "oxygen.csv (scaffold split)"])
+    }
+
     @Test("refuses what cannot be studied, with the option named")
     func refusals() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("generalisation-refusals").path

@@ -91,6 +91,9 @@ struct GeneralisationStudyCommand: AsyncParsableCommand {
     @Option(help: "Candidate configurations, comma-separated, or 'all'. (\(Generalisation.candidateNames.joined(separator: ", ")))")
     var candidates: String = "all"
 
+    @Flag(help: "Test on a Bemis–Murcko scaffold split (DeepChem's rule: the rarest scaffolds, 20% of the molecules) instead of each set's own split; the sets are named 'NAME (scaffold split)'.")
+    var scaffoldSplit = false
+
     @Option(parsing: .unconditional, help: "Folds of sets for the leave-sets-out choice.")
     var folds: Int = 5
 
@@ -167,11 +170,12 @@ struct GeneralisationStudyCommand: AsyncParsableCommand {
         let clock = ContinuousClock(), start = clock.now
         let studySets = setNames.map { StudySet.moleculeACE($0) } + files
         for (index, study) in studySets.enumerated() {
-            let set = study.name
+            let set = study.name + (scaffoldSplit ? " (scaffold split)" : "")
             for rule in study.isFile ? [LabelRule.asLabelled] : rules {
                 let pending = seedList.filter { seed in chosen.contains { !done.contains(GeneralisationJournal.key(set, rule.description, $0.name, seed)) } }
                 if pending.isEmpty { continue }
-                let (data, labelText) = try await load(study, rule: rule, fingerprint: fingerprint)
+                var (data, labelText) = try await load(study, rule: rule, fingerprint: fingerprint)
+                if scaffoldSplit { data.isTest = try Self.scaffoldTest(data.smiles, name: set) }
                 let (pool, preferred) = try FederationInput.pool(transfer: transfer, smilesColumn: "smiles", cache: cache,
                                                                  excludingSet: study.isFile ? nil : set)
                 let caches = Studies.optionsCaches(pool: pool, preferred: preferred, options: fingerprint)
@@ -195,11 +199,13 @@ struct GeneralisationStudyCommand: AsyncParsableCommand {
         }
         // The journal may hold runs of sets, rules or candidates not asked this time: report only what was asked.
         let askedCandidates = Set(names)
-        let askedRules = Set(rules.map(\.description)), fileNames = Set(files.map(\.name))
+        let suffix = scaffoldSplit ? " (scaffold split)" : ""
+        let askedRules = Set(rules.map(\.description)), fileNames = Set(files.map { $0.name + suffix })
+        let askedSets = Set(setNames.map { $0 + suffix })
         runs = runs.filter { run in
             askedCandidates.contains(run.candidate) && seedList.contains(run.seed)
                 && (fileNames.contains(run.set) ? run.labels == LabelRule.asLabelled.description
-                    : setNames.contains(run.set) && askedRules.contains(Self.ruleKey(run.labels)))
+                    : askedSets.contains(run.set) && askedRules.contains(Self.ruleKey(run.labels)))
         }
         let results = GeneralisationResults.make(runs: runs, candidates: chosen, labels: rules.map(\.description), seeds: seedList,
                                                  folds: folds, foldSeed: seed, asked: partners, unfit: unfit,
@@ -207,6 +213,20 @@ struct GeneralisationStudyCommand: AsyncParsableCommand {
         let report = try ResultsWriter.write(results, to: directory)
         print(results.summaryText)
         print(String(format: "Total %.1f s. Report: ", (clock.now - start).seconds) + report.path)
+    }
+
+    /// The test rows of a Bemis–Murcko scaffold split of `smiles` (20%, the rarest scaffolds: DeepChem's deterministic rule).
+    static func scaffoldTest(_ smiles: [String], name: String) throws -> [Bool] {
+        var molecules: [Molecule] = []
+        for (i, text) in smiles.enumerated() {
+            do { molecules.append(try SMILES.parse(text)) } catch {
+                throw CLIError("\(name): molecule \(i + 1) no longer parses for the scaffold split: \(error)")
+            }
+        }
+        let split = try Splits.scaffold(molecules: molecules, testFraction: 0.2)
+        var isTest = [Bool](repeating: false, count: smiles.count)
+        for row in split.test { isTest[row] = true }
+        return isTest
     }
 
     /// The rule part of a run's labels ("median (38 nM)" → "median").
