@@ -66,12 +66,15 @@ public struct GeneralisationResults: Sendable, Hashable, Codable {
     /// The held-out figures and each candidate's in words, for the terminal.
     public var summaryText: String {
         func pct(_ x: Double?) -> String { x.map { "\(Int(($0 * 100).rounded()))%" } ?? "–" }
+        func interval(_ bounds: [Double]) -> String { bounds.count == 2 ? " [\(pct(bounds[0]))–\(pct(bounds[1]))]" : "" }
         func line(_ s: Generalisation.Summary) -> String {
-            "median \(pct(s.median)), lower quartile \(pct(s.lowerQuartile)), minimum \(pct(s.minimum)) over \(s.count) labelled sets"
+            "median \(pct(s.median))\(interval(s.medianInterval)), lower quartile \(pct(s.lowerQuartile))\(interval(s.lowerQuartileInterval)), "
+                + "minimum \(pct(s.minimum)) over \(s.count) labelled sets"
                 + (s.failures.isEmpty ? "" : "; below 40%: \(s.failures.prefix(6).joined(separator: ", "))"
                     + (s.failures.count > 6 ? " and \(s.failures.count - 6) more" : ""))
         }
-        var text = "Held out (each fold's sets with the candidate chosen on the other folds): " + line(heldOutSummary) + "\n"
+        var text = "Held out (each fold's sets with the candidate chosen on the other folds; [95% bootstrap interval over sets]): "
+            + line(heldOutSummary) + "\n"
         for (rule, summary) in heldOutByLabels.sorted(by: { $0.key < $1.key }) { text += "  \(rule): " + line(summary) + "\n" }
         text += "Chosen per fold: " + folds.map { "\($0.index + 1): \($0.chosen)" }.joined(separator: "; ") + "\n"
         text += "Chosen on every set: \(chosenOnAll)\n"

@@ -50,6 +50,8 @@ public enum Generalisation {
         public var t0: Double, tMean: Double, student: Double
         /// `(student − T-mean) / (T0 − T-mean)` of the seed means; `nil` when T0 is not better than T-mean (no gap).
         public var closure: Double?
+        /// The lowest and highest closure of a single seed (empty when no seed has a gap): how much one seed can say.
+        public var seedRange: [Double]
         /// Mean wall time of a run in seconds.
         public var seconds: Double
 
@@ -63,6 +65,9 @@ public enum Generalisation {
         public var count: Int
         /// Median, lower quartile and minimum closure; `nil` when no set has a defined closure.
         public var median: Double?, lowerQuartile: Double?, minimum: Double?
+        /// 95% percentile-bootstrap intervals of the median and the lower quartile over the labelled sets
+        /// (1,000 resamples of the sets; empty with fewer than two sets): how far another draw of sets could move them.
+        public var medianInterval: [Double], lowerQuartileInterval: [Double]
         /// Labelled sets whose closure is below ``failureLine`` (a student no better than the average partner is one).
         public var failures: [String]
         /// Labelled sets without a gap to close (T0 not better than T-mean), left out of the figures.
@@ -112,9 +117,11 @@ public enum Generalisation {
             let t0 = group.map(\.t0).reduce(0, +) / n, tMean = group.map(\.tMean).reduce(0, +) / n
             let student = group.map(\.student).reduce(0, +) / n
             let closure = Studies.closure(student: student, tMean: tMean, t0: t0)
+            let perSeed = group.map(\.closure).filter(\.isFinite)
             return SetResult(set: first.set, labels: first.labels, candidate: first.candidate, seeds: group.count,
                              partners: group.map(\.partners).min() ?? first.partners, t0: t0, tMean: tMean, student: student,
-                             closure: closure.isFinite ? closure : nil, seconds: group.map(\.seconds).reduce(0, +) / n)
+                             closure: closure.isFinite ? closure : nil, seedRange: perSeed.isEmpty ? [] : [perSeed.min() ?? 0, perSeed.max() ?? 0],
+                             seconds: group.map(\.seconds).reduce(0, +) / n)
         }
     }
 
@@ -126,10 +133,28 @@ public enum Generalisation {
         let sorted = defined.map(\.1).sorted()
         let seconds = results.isEmpty ? 0 : results.map(\.seconds).reduce(0, +) / Double(results.count)
         let empty = sorted.isEmpty
+        let intervals = bootstrap(sorted)
         return Summary(count: sorted.count, median: empty ? nil : quantile(sorted, 0.5), lowerQuartile: empty ? nil : quantile(sorted, 0.25),
-                       minimum: sorted.first,
+                       minimum: sorted.first, medianInterval: intervals.median, lowerQuartileInterval: intervals.lowerQuartile,
                        failures: defined.filter { $0.1 < Summary.failureLine }.sorted { $0.1 < $1.1 }.map(\.0),
                        undefined: results.filter { $0.closure == nil }.map(\.key), meanSeconds: seconds)
+    }
+
+    /// Percentile-bootstrap 95% intervals of the median and lower quartile of `values` (1,000 resamples,
+    /// seeded from the values' count so the same figures give the same interval); empty below two values.
+    static func bootstrap(_ values: [Double]) -> (median: [Double], lowerQuartile: [Double]) {
+        guard values.count >= 2 else { return ([], []) }
+        var random = SeedTree(UInt64(values.count)).stage(.generalisationBootstrap).random
+        var medians: [Double] = [], quartiles: [Double] = []
+        medians.reserveCapacity(1000); quartiles.reserveCapacity(1000)
+        var sample = [Double](repeating: 0, count: values.count)
+        for _ in 0..<1000 {
+            for i in sample.indices { sample[i] = values[random.below(values.count)] }
+            sample.sort()
+            medians.append(quantile(sample, 0.5)); quartiles.append(quantile(sample, 0.25))
+        }
+        medians.sort(); quartiles.sort()
+        return ([quantile(medians, 0.025), quantile(medians, 0.975)], [quantile(quartiles, 0.025), quantile(quartiles, 0.975)])
     }
 
     /// The `q`-quantile of sorted values, interpolating linearly (NaN when empty).

@@ -60,6 +60,8 @@ public struct SeedTree: Sendable, Hashable, CustomStringConvertible {
         case membershipAudit = 16
         /// The generalisation study's cut of the labelled sets into folds.
         case generalisationFolds = 17
+        /// The generalisation study's bootstrap of its summaries over labelled sets.
+        case generalisationBootstrap = 18
 
         // A partner's stages (the simulation's partner i, or a node from its own seed).
         /// The partner's own split of its data into training and validation molecules.

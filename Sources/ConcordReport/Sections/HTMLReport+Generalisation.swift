@@ -21,7 +21,9 @@ extension HTMLReport {
     }
 
     static func summaryLine(_ s: Generalisation.Summary) -> String {
-        "median <strong>\(Format.percent(s.median))</strong>, lower quartile <strong>\(Format.percent(s.lowerQuartile))</strong>, "
+        func interval(_ b: [Double]) -> String { b.count == 2 ? " <span class=\"muted\">[\(Format.percent(b[0]))–\(Format.percent(b[1]))]</span>" : "" }
+        return "median <strong>\(Format.percent(s.median))</strong>\(interval(s.medianInterval)), "
+            + "lower quartile <strong>\(Format.percent(s.lowerQuartile))</strong>\(interval(s.lowerQuartileInterval)), "
             + "minimum <strong>\(Format.percent(s.minimum))</strong> over \(Format.integer(s.count)) labelled sets"
             + (s.failures.isEmpty ? "; none below 40%" : "; <strong>\(s.failures.count)</strong> below 40%")
     }
@@ -42,7 +44,8 @@ extension HTMLReport {
             ("Total time", Format.duration(r.seconds)),
         ]
         let headline = "Each fold's sets are reported with the candidate chosen on the other folds' sets, so no reported figure "
-            + "took part in its own choice. Goals: median ≥ 78%, lower quartile ≥ 65%, no set below 40%."
+            + "took part in its own choice. Goals: median ≥ 78%, lower quartile ≥ 65%, no set below 40%. "
+            + "Brackets: 95% bootstrap intervals over the labelled sets."
         return """
         <header id="summary" class="masthead">
         <div class="kicker">Concord · study report</div>
@@ -88,10 +91,11 @@ extension HTMLReport {
             return "<tr>" + HTML.cell(HTML.escape(s.set)) + HTML.cell(HTML.escape(s.labels)) + HTML.cell(Format.integer(s.partners), numeric: true)
                 + HTML.cell(Format.fixed(s.t0), numeric: true) + HTML.cell(Format.fixed(s.tMean), numeric: true)
                 + HTML.cell(Format.fixed(s.student), numeric: true)
-                + "<td class=\"num\"\(flag)>\(s.closure == nil ? "no gap" : Format.percent(s.closure))</td>"
+                + "<td class=\"num\"\(flag)>\(s.closure == nil ? "no gap" : Format.percent(s.closure))"
+                + (s.seeds > 1 && s.seedRange.count == 2 ? " <span class=\"muted\">(\(Format.percent(s.seedRange[0]))…\(Format.percent(s.seedRange[1])))</span>" : "") + "</td>"
                 + HTML.cell(HTML.escape(s.candidate)) + others.joined() + "</tr>"
         }
-        let lead = "The held-out figures of every labelled set (seed means), then each candidate's closure on it (in-sample for the candidates chosen on it)."
+        let lead = "The held-out figures of every labelled set (seed means; in brackets the lowest and highest closure of one seed), then each candidate's closure on it (in-sample for the candidates chosen on it)."
         return section(id: "sets", title: "Every set", lead: lead,
                        body: "<div class=\"table-wrap\"><table><thead>\(head)</thead><tbody>\(rows.joined())</tbody></table></div>")
     }

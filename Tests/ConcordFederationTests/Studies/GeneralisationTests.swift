@@ -28,6 +28,8 @@ import Testing
         #expect(results.count == 1 && r.seeds == 2)
         // Means 0.7, 0.2, 0.3: closure 0.1 / 0.5 = 0.2 (the mean of the seeds' closures would be 0.25).
         #expect(abs((r.closure ?? 0) - 0.2) < 1e-12)
+        // Seed closures 0.5 and 0: the range a single seed gives.
+        #expect(r.seedRange.count == 2 && abs(r.seedRange[0]) < 1e-12 && abs(r.seedRange[1] - 0.5) < 1e-12)
         let none = Generalisation.setResults([Self.run("B", "x", t0: 0.2, tMean: 0.3, student: 0.5)])
         #expect(none.first?.closure == nil)
     }
@@ -45,6 +47,14 @@ import Testing
         #expect(s.undefined == ["flat ≤ 100 nM"])
         #expect(abs(Generalisation.quantile([0, 10], 0.25) - 2.5) < 1e-12)
         #expect(Generalisation.summary([]).median == nil)
+        // The bootstrap intervals hold the point figures, stay within the values, and repeat.
+        let m = s.medianInterval, q = s.lowerQuartileInterval
+        #expect(m.count == 2 && q.count == 2)
+        #expect(m[0] <= 0.6 + 1e-9 && 0.6 <= m[1] + 1e-9 && m[0] >= 0.1 - 1e-9 && m[1] <= 0.9 + 1e-9)
+        #expect(q[0] <= 0.5 + 1e-9 && 0.5 <= q[1] + 1e-9)
+        #expect(m[0] < m[1], "five different closures give an interval, not a point")
+        #expect(Generalisation.summary(results).medianInterval == m)
+        #expect(Generalisation.summary(Array(results.prefix(1))).medianInterval.isEmpty)
     }
 
     @Test func leaveSetsOutNeverChoosesOnTheReportedSets() {
