@@ -57,6 +57,11 @@ extension ClassificationTask {
         }
         var chosen = settings
         if let best { chosen.weightPower = best.power }
+        // With a margin, the first candidate stays unless another beats it by at least the margin.
+        if settings.weightPowerMargin > 0, let first = settings.weightPowerCandidates.first, let firstScore = scores[first],
+           let best, best.mcc < firstScore + settings.weightPowerMargin {
+            chosen.weightPower = first
+        }
         return (chosen, scores)
     }
 }

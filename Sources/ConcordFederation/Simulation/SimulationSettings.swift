@@ -26,6 +26,9 @@ public struct SimulationSettings: Sendable, Hashable {
     /// Powers among which the coordinator chooses ``weightPower`` by federated validation
     /// (``ClassificationTask/choosePower(_:transfer:validation:settings:)``); empty (the default) keeps ``weightPower``.
     public var weightPowerCandidates: [Double] = []
+    /// How much better (in summed-validation MCC) another candidate must be for the coordinator to leave the first
+    /// of ``weightPowerCandidates``: 0 keeps the best; a margin keeps validation noise from moving a good power.
+    public var weightPowerMargin: Double = 0
     /// How domain distances become weights: min–max over every partner (FLuID), or a public scale each partner applies alone.
     public var distanceScale: DistanceScale = .pooled
     /// Sum the partners' consensus terms with SecAgg+ (``SecureConsensus``), so the coordinator sees no
@@ -145,6 +148,7 @@ public struct SimulationSettings: Sendable, Hashable {
         guard (0...1).contains(transferSelection.domainFraction) else { throw .invalidSetting("the domain fraction must lie in [0, 1]") }
         guard studentSize >= 2 else { throw .invalidSetting("the student size must be at least 2, not \(studentSize)") }
         guard weightPower > 0, weightPower.isFinite else { throw .invalidSetting("the domain weights' power must be a positive number, not \(weightPower)") }
+        guard weightPowerMargin >= 0, weightPowerMargin.isFinite else { throw .invalidSetting("the margin of the power's choice must be a non-negative number") }
         guard weightPowerCandidates.allSatisfy({ $0 > 0 && $0.isFinite }) else { throw .invalidSetting("every candidate power of the domain weights must be a positive number") }
         if weightPowerCandidates.count > 1, secureAggregation || distanceScale == .public || noisyVotes != nil {
             throw .invalidSetting("the domain weights' power is chosen by federated validation on the pooled scale in the clear; it cannot be chosen with secure aggregation, the public distance scale or noisy votes", field: "weightPowerCandidates")
@@ -210,6 +214,7 @@ public struct SimulationSettings: Sendable, Hashable {
             "domain weight": "mean \(domain.metric.rawValue) distance to the \(domain.k) nearest of a \(Int(domain.sampleFraction * 100))% sample, "
                 + (distanceScale == .pooled ? "min-max scaled over every partner, (1 − d)^" + (weightPowerCandidates.count > 1
                     ? "p with p chosen by federated validation among \(weightPowerCandidates.map(Self.powerText).joined(separator: ", "))"
+                        + (weightPowerMargin > 0 ? " (\(Self.powerText(weightPowerCandidates[0])) kept unless another is better by \(weightPowerMargin) MCC)" : "")
                     : Self.powerText(weightPower)) + ", normalised over partners"
                     : "on a public scale, max(0, 1 − d / reach)^\(Self.powerText(weightPower)) (reach \(domain.metric == .tanimoto ? "1" : "the largest mean distance of a transfer molecule to its nearest among \(PublicDistanceScale.defaultSampleSize) public ones")), normalised over partners"),
             "distance scale": distanceScale.rawValue,

@@ -56,6 +56,7 @@ extension Generalisation {
             variant("power-4", from: standard) { $0.weightPower = 4 },
             variant("power-2", from: standard) { $0.weightPower = 2 },
             variant("chosen-power", from: standard) { $0.weightPowerCandidates = [16, 8, 4, 2] },
+            variant("chosen-power-margin", from: standard) { $0.weightPowerCandidates = [16, 8, 4, 2]; $0.weightPowerMargin = 0.03 },
             variant("no-teacher-heads", from: standard) { $0.teacherHeads = false },
             variant("half-student", from: standard) { $0.studentSize = max(2, $0.studentSize / 2) },
             variant("domain-aware-transfer", from: standard) {

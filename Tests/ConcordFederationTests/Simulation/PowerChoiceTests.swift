@@ -25,6 +25,16 @@ struct PowerChoiceTests {
         let weights = try ClassificationTask.domainWeights(run.annotations, power: run.weightPower)
         let expected = try ClassificationTask.consensus(run.annotations, weights: weights, settings: fixed)[settings.scheme]
         #expect(expected?.probabilities.map { $0.isNaN ? -1 : $0 } == run.consensus[settings.scheme]?.probabilities.map { $0.isNaN ? -1 : $0 })
+        // A margin no candidate can reach keeps the first; a margin below the best's lead keeps the best.
+        var margin = settings
+        margin.weightPowerMargin = 2
+        let kept = try await Simulation.runSeed(data: data, pool: Library.pool(data), settings: margin, seed: 3)
+        #expect(kept.weightPower == 16 && kept.powerScores == run.powerScores)
+        if let lead = run.powerScores[16].map({ best - $0 }), lead > 1e-9 {
+            margin.weightPowerMargin = lead / 2
+            let moved = try await Simulation.runSeed(data: data, pool: Library.pool(data), settings: margin, seed: 3)
+            #expect(moved.weightPower == run.weightPower)
+        }
         // The same seed gives the same choice.
         let again = try await Simulation.runSeed(data: data, pool: Library.pool(data), settings: settings, seed: 3)
         #expect(again.weightPower == run.weightPower && again.powerScores == run.powerScores)
