@@ -27,7 +27,10 @@ extension Generalisation {
     /// the default's choices were suspected of being tuned to the two sets they were made on:
     /// `power-4` and `power-2` (softer domain weights, `(1 − d)⁴` and FLuID's `(1 − d)²`),
     /// `no-teacher-heads`, `half-student` (10,000 molecules asked, not 20,000) and
-    /// `domain-aware-transfer` (half the transfer set chosen nearest the partners' domains among 200,000 screened).
+    /// `domain-aware-transfer` (half the transfer set chosen nearest the partners' domains among 200,000 screened);
+    /// and two adaptive ones: `chosen-power` (the power chosen among 16, 8, 4 and 2 by federated validation, see
+    /// ``ClassificationTask/choosePower(_:transfer:validation:settings:)``) and `chosen-power-margin` (16 kept unless
+    /// another power is better by 0.03 in validation MCC).
     /// No candidate builds hybrids: the study measures the student.
     public static func candidates(_ scale: Scale = Scale()) -> [Studies.OptionVariant<SimulationSettings>] {
         func variant(_ name: String, from base: SimulationSettings, chembl: Bool = true,
