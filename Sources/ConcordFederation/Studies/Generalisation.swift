@@ -130,7 +130,7 @@ public enum Generalisation {
     /// Quartiles interpolate linearly between order statistics (NumPy's default, R's type 7).
     public static func summary(_ results: [SetResult]) -> Summary {
         let defined = results.compactMap { r in r.closure.map { (r.key, $0) } }
-        let sorted = defined.map(\.1).sorted()
+        let sorted = sortedClosures(results)
         let seconds = results.isEmpty ? 0 : results.map(\.seconds).reduce(0, +) / Double(results.count)
         let empty = sorted.isEmpty
         let intervals = bootstrap(sorted)
@@ -166,19 +166,22 @@ public enum Generalisation {
         return sorted[low] + (sorted[high] - sorted[low]) * (position - Double(low))
     }
 
-    /// How a candidate is judged on the sets that choose it: the mean of its lower quartile and median
-    /// closure, so that a candidate cannot win by a few excellent sets while the weak ones fall behind.
-    public static func score(_ summary: Summary) -> Double {
-        guard let lowerQuartile = summary.lowerQuartile, let median = summary.median else { return -.infinity }
-        return (lowerQuartile + median) / 2
+    /// How a candidate is judged on the sets that choose it: the mean of the lower quartile and the median of
+    /// its sorted closures there, so that a candidate cannot win by a few excellent sets while the weak ones fall
+    /// behind; −∞ without a defined closure.
+    public static func score(_ sortedClosures: [Double]) -> Double {
+        sortedClosures.isEmpty ? -.infinity : (quantile(sortedClosures, 0.25) + quantile(sortedClosures, 0.5)) / 2
     }
+
+    /// The defined closures of `results`, sorted.
+    static func sortedClosures(_ results: [SetResult]) -> [Double] { results.compactMap(\.closure).sorted() }
 
     /// The candidate with the best ``score(_:)`` on the labelled sets of `sets` (ties: the earlier in `candidates`), with every candidate's score.
     public static func choose(_ results: [SetResult], among candidates: [String], on sets: Set<String>) -> (chosen: String, scores: [String: Double]) {
         var scores: [String: Double] = [:]
         var best: (name: String, score: Double)?
         for name in candidates {
-            let score = score(summary(results.filter { $0.candidate == name && sets.contains($0.set) }))
+            let score = score(sortedClosures(results.filter { $0.candidate == name && sets.contains($0.set) }))
             if score.isFinite { scores[name] = score }
             if best == nil || score > (best?.score ?? -.infinity) + 1e-12 { best = (name, score) }
         }
@@ -209,9 +212,12 @@ public enum Generalisation {
     public static func partnersThatFit(_ data: LabelledMolecules, settings: [SimulationSettings], asked: Int,
                                        seed: UInt64) async throws(FederationError) -> Int? {
         guard asked >= 2 else { return nil }
+        // Candidates that cut the consortium alike (the plan depends on its settings and the seed alone) are checked once.
+        var distinct: [SimulationSettings] = []
+        for s in settings where !distinct.contains(where: { $0.consortium == s.consortium }) { distinct.append(s) }
         for k in stride(from: asked, through: 2, by: -1) {
             var fits = true
-            for base in settings where fits {
+            for base in distinct where fits {
                 var s = base
                 s.consortium.partners = k
                 let plan = try await VirtualConsortium.plan(data, settings: s.consortium, seed: SeedTree(seed).stage(.consortium).seed,
@@ -233,21 +239,17 @@ public enum Generalisation {
                            candidates: [Studies.OptionVariant<SimulationSettings>], partners: Int, seed: UInt64,
                            caches: (pool: PoolFeatureCache, moses: PoolFeatureCache),
                            progress: ProgressHandler? = nil) async throws(FederationError) -> [Run] {
-        let moses = Array(pool[min(max(preferred, 0), pool.count)...])
+        let moses = Studies.mosesPart(pool, preferred: preferred)
         var runs: [Run] = []
-        for candidate in candidates {
-            var settings = candidate.settings
-            settings.consortium.partners = partners
-            let run = try await Simulation.runSeed(data: data, pool: candidate.chemblPool ? pool : moses,
-                                                   preferred: candidate.chemblPool ? preferred : 0, settings: settings, seed: seed,
-                                                   poolCache: candidate.chemblPool ? caches.pool : caches.moses, progress: progress)
-            let byName = Dictionary(run.models.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-            guard let s = byName["S-F\(run.annotations.count)"]?.test.value("mcc"), let t0 = byName["T0"]?.test.value("mcc"),
-                  let tMean = byName["T-mean"]?.test.value("mcc"), s.isFinite, t0.isFinite, tMean.isFinite else {
+        for var candidate in candidates {
+            candidate.settings.consortium.partners = partners
+            guard let h = try await Studies.headline(candidate, data: data, pool: pool, moses: moses, preferred: preferred, caches: caches,
+                                                     seed: seed, metric: "mcc", progress: progress),
+                  h.student.isFinite, h.t0.isFinite, h.tMean.isFinite else {
                 throw .invalidData("\(set.name) (\(set.labels)), seed \(seed): \(candidate.name) gave no test MCC for T0, T-mean or the student")
             }
             runs.append(Run(set: set.name, labels: set.labels, candidate: candidate.name, seed: seed, partners: partners,
-                            t0: t0, tMean: tMean, student: s, seconds: run.timings.total))
+                            t0: h.t0, tMean: h.tMean, student: h.student, seconds: h.seconds))
         }
         return runs
     }

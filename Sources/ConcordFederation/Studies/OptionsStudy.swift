@@ -66,23 +66,36 @@ extension Studies {
                                                               progress: ProgressHandler? = nil) async throws(FederationError) -> (samples: [Sample], table: [[String: String]]) {
         typealias Task = Settings.Task
         let all = variants(common: common)
-        let moses = Array(pool[min(max(preferred, 0), pool.count)...])
+        let moses = Studies.mosesPart(pool, preferred: preferred)
         let caches = caches ?? optionsCaches(pool: pool, preferred: preferred, options: common.fingerprint)
         let metric = Task.Metrics.headline.key
         return try await compare(all.map(\.name), metric: metric, seed: seed, progress: progress) { i throws(FederationError) -> Headline? in
-            let variant = all[i]
-            let run = try await Simulation.runSeed(data: data, pool: variant.chemblPool ? pool : moses,
-                                                   preferred: variant.chemblPool ? preferred : 0, settings: variant.settings, seed: seed,
-                                                   poolCache: variant.chemblPool ? caches.pool : caches.moses)
-            let byName = Dictionary(run.models.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-            let student = byName["S-F\(run.annotations.count)"]
-            guard let s = student?.test.value(metric), let t0 = byName["T0"]?.test.value(metric),
-                  let tMean = byName["T-mean"]?.test.value(metric) else { return nil }
-            var extra: [String: String] = [:]
-            for key in Task.optionsExtraMetrics { extra["student_\(key)"] = student?.test.value(key).map(fmt) ?? "" }
-            return Headline(t0: t0, tMean: tMean, student: s, extra: extra, seconds: run.timings.total)
+            try await headline(all[i], data: data, pool: pool, moses: moses, preferred: preferred, caches: caches, seed: seed,
+                               metric: metric, extra: Task.optionsExtraMetrics)
         }
     }
+
+    /// Runs `variant` at `seed` — on the whole pool (ChEMBL first, `preferred` of them) or on its MOSES part — and
+    /// returns T0's, T-mean's and the federated student's test `metric`, with the student's `extra` metrics as
+    /// `student_<key>`; nil when one of the three is undefined.
+    static func headline<Settings: DistillationSettings>(_ variant: OptionVariant<Settings>, data: LabelledMolecules, pool: [String],
+                                                         moses: [String], preferred: Int, caches: (pool: PoolFeatureCache, moses: PoolFeatureCache),
+                                                         seed: UInt64, metric: String, extra keys: [String] = [],
+                                                         progress: ProgressHandler? = nil) async throws(FederationError) -> Headline? {
+        let run = try await Simulation.runSeed(data: data, pool: variant.chemblPool ? pool : moses,
+                                               preferred: variant.chemblPool ? preferred : 0, settings: variant.settings, seed: seed,
+                                               poolCache: variant.chemblPool ? caches.pool : caches.moses, progress: progress)
+        let byName = Dictionary(run.models.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let student = byName["S-F\(run.annotations.count)"]
+        guard let s = student?.test.value(metric), let t0 = byName["T0"]?.test.value(metric),
+              let tMean = byName["T-mean"]?.test.value(metric) else { return nil }
+        var extra: [String: String] = [:]
+        for key in keys { extra["student_\(key)"] = student?.test.value(key).map(fmt) ?? "" }
+        return Headline(t0: t0, tMean: tMean, student: s, extra: extra, seconds: run.timings.total)
+    }
+
+    /// The MOSES part of a ChEMBL-then-MOSES pool: the molecules after its `preferred` leading ChEMBL ones.
+    static func mosesPart(_ pool: [String], preferred: Int) -> [String] { Array(pool[min(max(preferred, 0), pool.count)...]) }
 
     /// Empty caches for ``options(data:pool:preferred:common:seed:caches:progress:)``: one for
     /// the whole pool, one for its MOSES part (after `preferred`).

@@ -171,14 +171,19 @@ struct GeneralisationStudyCommand: AsyncParsableCommand {
         let studySets = setNames.map { StudySet.moleculeACE($0) } + files
         for (index, study) in studySets.enumerated() {
             let set = study.name + (scaffoldSplit ? " (scaffold split)" : "")
+            // The public pool (without this MoleculeACE set's own molecules) and its featurised cache serve every rule and seed of the set.
+            var shared: (pool: [String], preferred: Int, caches: (pool: PoolFeatureCache, moses: PoolFeatureCache))?
             for rule in study.isFile ? [LabelRule.asLabelled] : rules {
                 let pending = seedList.filter { seed in chosen.contains { !done.contains(GeneralisationJournal.key(set, rule.description, $0.name, seed)) } }
                 if pending.isEmpty { continue }
                 var (data, labelText) = try await load(study, rule: rule, fingerprint: fingerprint)
                 if scaffoldSplit { data.isTest = try Self.scaffoldTest(data.smiles, name: set) }
-                let (pool, preferred) = try FederationInput.pool(transfer: transfer, smilesColumn: "smiles", cache: cache,
-                                                                 excludingSet: study.isFile ? nil : set)
-                let caches = Studies.optionsCaches(pool: pool, preferred: preferred, options: fingerprint)
+                if shared == nil {
+                    let (pool, preferred) = try FederationInput.pool(transfer: transfer, smilesColumn: "smiles", cache: cache,
+                                                                     excludingSet: study.isFile ? nil : study.name)
+                    shared = (pool, preferred, Studies.optionsCaches(pool: pool, preferred: preferred, options: fingerprint))
+                }
+                guard let (pool, preferred, caches) = shared else { continue }
                 for seed in pending {
                     guard let k = try await Generalisation.partnersThatFit(data, settings: chosen.map(\.settings), asked: partners, seed: seed) else {
                         unfit.append("\(set) \(labelText) seed \(seed): not even 2 partners hold both classes")
@@ -205,7 +210,7 @@ struct GeneralisationStudyCommand: AsyncParsableCommand {
         runs = runs.filter { run in
             askedCandidates.contains(run.candidate) && seedList.contains(run.seed)
                 && (fileNames.contains(run.set) ? run.labels == LabelRule.asLabelled.description
-                    : askedSets.contains(run.set) && askedRules.contains(Self.ruleKey(run.labels)))
+                    : askedSets.contains(run.set) && askedRules.contains(GeneralisationResults.ruleName(run.labels)))
         }
         let results = GeneralisationResults.make(runs: runs, candidates: chosen, labels: rules.map(\.description), seeds: seedList,
                                                  folds: folds, foldSeed: seed, asked: partners, unfit: unfit,
@@ -227,11 +232,6 @@ struct GeneralisationStudyCommand: AsyncParsableCommand {
         var isTest = [Bool](repeating: false, count: smiles.count)
         for row in split.test { isTest[row] = true }
         return isTest
-    }
-
-    /// The rule part of a run's labels ("median (38 nM)" → "median").
-    static func ruleKey(_ labels: String) -> String {
-        labels.hasPrefix("median") ? "median" : labels
     }
 
     /// The sets asked for, each checked against the wheel.
@@ -297,7 +297,7 @@ enum StudySet: Hashable {
 /// The journal of a generalisation study: one JSON run per line, appended as runs finish.
 enum GeneralisationJournal {
     static func key(_ set: String, _ labels: String, _ candidate: String, _ seed: UInt64) -> String {
-        "\(set)\u{1}\(GeneralisationStudyCommand.ruleKey(labels))\u{1}\(candidate)\u{1}\(seed)"
+        "\(set)\u{1}\(GeneralisationResults.ruleName(labels))\u{1}\(candidate)\u{1}\(seed)"
     }
 
     /// The runs in `url`; none when it does not exist.
