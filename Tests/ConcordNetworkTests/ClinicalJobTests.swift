@@ -185,9 +185,25 @@ struct ClinicalJobTests {
                     let evaluation = try Concord_V2_ClinicalEvaluation(serializedBytes: try Concord_V2_Submission(serializedBytes: payload).payload)
                     #expect(evaluation.confusion.count == ClinicalWire.grid.thresholds.count)
                     #expect(evaluation.positiveHistogram.count == ClinicalWire.grid.bins)
+                case "Fetch/FetchRequest":
+                    // Round models ride in the view; only the preprocessing and the final model are fetched.
+                    let request = try Concord_V2_FetchRequest(serializedBytes: payload)
+                    #expect([ClinicalJob.Artifact.preprocessing, ClinicalJob.Artifact.model].contains(request.artifact), "fetched \(request.artifact)")
                 default: break
                 }
             }
         }
+    }
+
+    @Test("A round model carried in the view is taken only when it is the artifact the view lists")
+    func inlineRoundModelIsChecked() throws {
+        let bytes = Data("round model".utf8)
+        var info = Concord_V2_ArtifactInfo()
+        info.name = ClinicalJob.Artifact.round(1)
+        info.sha256 = Digests.sha256(bytes)
+        info.totalBytes = UInt64(bytes.count)
+        #expect(info.isArtifact(bytes))
+        #expect(!info.isArtifact(Data("round modem".utf8)), "another model of the same size")
+        #expect(!info.isArtifact(bytes + Data([0])), "a longer copy")
     }
 }

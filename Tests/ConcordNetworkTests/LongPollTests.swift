@@ -1,4 +1,5 @@
 import ConcordClinical
+import ConcordFederation
 import ConcordTesting
 import ConcordWire
 import Foundation
@@ -7,7 +8,7 @@ import Testing
 
 /// A partner's long poll (GetJob with `unchanged_since`): the coordinator answers as soon as the
 /// caller's view changes, holds an unchanged view until the wait ends, and lets no held poll keep
-/// it from shutting down.
+/// it from shutting down. The operator's (GetStatus with `unchanged_since`) waits for a new phase.
 @Suite("Long polls of a partner's job view")
 struct LongPollTests {
     @Test("A change wakes every waiter of its job and no other; a wait without a change ends at its timeout")
@@ -82,6 +83,47 @@ struct LongPollTests {
         // A revision the caller does not hold now (or none): answered at once.
         #expect(try await engine.partnerView(partner: "alpha", jobID: job, unchangedSince: Data(), waitMs: EngineLimits.longWait).revision == changed.revision)
         #expect(try await engine.partnerView(partner: "alpha", jobID: job, unchangedSince: view.revision, waitMs: EngineLimits.longWait).revision == changed.revision)
+    }
+
+    @Test("The operator's status is held until the job's phase changes: partners' uploads and new messages do not end the wait")
+    func engineHoldsUnchangedStatus() async throws {
+        let directory = try TemporaryDirectory()
+        let engine = try ClinicalKindTests.engine(directory)
+        let job = try await engine.submitJob(ClinicalKindTests.spec()).jobID
+        await engine.advance()
+        let status = try await engine.jobStatus(jobID: job)
+        #expect(status.revision.count == 32)
+        #expect(try await engine.jobStatus(jobID: job).revision == status.revision, "the same phase, the same revision")
+        // An empty id is the most recent job, answered at once without a revision.
+        #expect(try await engine.jobStatus(jobID: "", unchangedSince: Data(), waitMs: EngineLimits.longWait).jobID == job)
+
+        // Unchanged: held for the whole wait, then the same status.
+        let began = ContinuousClock.now
+        #expect(try await engine.jobStatus(jobID: job, unchangedSince: status.revision, waitMs: 300).revision == status.revision)
+        #expect(ContinuousClock.now - began >= .milliseconds(300))
+
+        // Two sites' summaries change the message and the partners' progress, not the phase: still held.
+        for site in ["alpha", "beta"] {
+            try await ClinicalKindTests.upload(engine, site, job, "summary", index: 0, total: 1, ClinicalKindTests.summary())
+        }
+        await engine.advance()
+        let progressed = try await engine.jobStatus(jobID: job, unchangedSince: status.revision, waitMs: 300)
+        #expect(progressed.revision == status.revision && progressed.phase == status.phase)
+        #expect(progressed.message != status.message, "the message moved on (\(progressed.message))")
+
+        // The last summary opens training: the phase changes and the wait ends with it.
+        let last = Task {
+            try await Task.sleep(for: .milliseconds(100))
+            try await ClinicalKindTests.upload(engine, "gamma", job, "summary", index: 0, total: 1, ClinicalKindTests.summary())
+            await engine.advance()
+        }
+        var changed = try await engine.jobStatus(jobID: job, unchangedSince: status.revision, waitMs: EngineLimits.longWait)
+        for _ in 0..<30 where changed.revision == status.revision {
+            changed = try await engine.jobStatus(jobID: job, unchangedSince: status.revision, waitMs: EngineLimits.longWait)
+        }
+        try await last.value
+        #expect(changed.revision != status.revision)
+        #expect(changed.phase == ClinicalJob.training.rawValue)
     }
 }
 

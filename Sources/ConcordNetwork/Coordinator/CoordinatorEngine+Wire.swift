@@ -80,7 +80,35 @@ extension CoordinatorEngine {
         }
         status.latePartners = late
         status.details = try await kind.status(context: context)
+        status.revision = Self.revision(of: job)
         return status
+    }
+
+    /// A job's status once its phase differs from that of revision `unchangedSince`, or after
+    /// `waitMs` (at most ``maximumWaitMs``), whichever is first: an operator's long poll, so that
+    /// `job submit --wait` learns that a job ended when it ends, not at its next poll. Without a
+    /// revision or a wait it answers at once, as ``jobStatus(jobID:)``.
+    ///
+    /// The revision is the phase's, not the whole status's: a status is built on the engine, so
+    /// a watch woken by every upload and message would slow the job it watches (measured: a
+    /// 30-round clinical job took 1.6 s instead of 1.2 s). A watcher that wants the messages in
+    /// between asks with a short wait.
+    public func jobStatus(jobID: String, unchangedSince: Data, waitMs: UInt32) async throws(CoordinatorRefusal) -> Concord_V2_JobStatus {
+        let deadline = ContinuousClock.now + .milliseconds(Int(min(waitMs, Self.maximumWaitMs)))
+        let id = try await record(jobID).id  // an empty id: the most recent job, fixed for the whole wait
+        while true {
+            let generation = changes.generation(id)  // read before the record, so no change between them is missed
+            let job = try await record(id)
+            guard !unchangedSince.isEmpty, Self.revision(of: job) == unchangedSince, ContinuousClock.now < deadline, !Task.isCancelled, !changes.isClosed else {
+                return try await jobStatus(jobID: id)
+            }
+            await changes.wait(id, after: generation, timeout: deadline - ContinuousClock.now)
+        }
+    }
+
+    /// SHA-256 of a job's id and phase: the revision of its status.
+    static func revision(of job: JobRecord) -> Data {
+        Digests.sha256(Data("\(job.id)\u{0}\(job.phase)".utf8))
     }
 
     // MARK: Partners

@@ -82,7 +82,7 @@ struct OperatorService: Concord_V2_Operator.SimpleServiceProtocol {
 
     func getStatus(request: Concord_V2_StatusRequest, context: ServerContext) async throws -> Concord_V2_JobStatus {
         let caller = try check.caller(context, role: .operator, method: "GetStatus")
-        return try await refusing(logger, "GetStatus", caller) { () async throws(CoordinatorRefusal) in try await engine.jobStatus(jobID: request.jobID) }
+        return try await refusing(logger, "GetStatus", caller) { () async throws(CoordinatorRefusal) in try await engine.jobStatus(jobID: request.jobID, unchangedSince: request.unchangedSince, waitMs: request.waitMs) }
     }
 
     func cancelJob(request: Concord_V2_StatusRequest, context: ServerContext) async throws -> Concord_V2_JobStatus {

@@ -219,12 +219,18 @@ public struct NodeSession<Transport: ClientTransport>: Sendable {
 
     /// An artifact the coordinator publishes, fetched in chunks (kept once fetched) and checked
     /// against what the job view announces for it.
-    func artifact(_ name: String, view: Concord_V2_JobView, label: String? = nil) async throws -> Data {
+    /// - Parameter inline: the artifact's bytes if the kind's view carried them: taken (not kept,
+    ///   as the view carries them again) when their SHA-256 is the one the view lists, else fetched.
+    func artifact(_ name: String, view: Concord_V2_JobView, label: String? = nil, inline: Data = Data()) async throws -> Data {
         let jobID = view.jobID
         let key = "artifact/" + name
         if let data = try await store.get(key, job: jobID) { return data }
         guard let info = view.artifacts.first(where: { $0.name == name }) else {
             throw NodeError("the coordinator publishes no \(name) for job \(jobID) yet", code: .integrity, context: .init(job: jobID, method: "Fetch"))
+        }
+        if !inline.isEmpty {
+            if info.isArtifact(inline) { return inline }
+            logger.warning("the view's copy of \(label ?? name) does not match its SHA-256; fetching it")
         }
         var request = Concord_V2_FetchRequest()
         request.jobID = jobID
@@ -252,5 +258,13 @@ public struct NodeSession<Transport: ClientTransport>: Sendable {
                  disclosure: [String] = []) -> NodeOutcome {
         NodeOutcome(jobID: jobID, state: state, threshold: threshold, metrics: metrics, messagesSent: sent.messages, bytesSent: sent.bytes,
                     bytesReceived: sent.bytesReceived, disclosure: disclosure)
+    }
+}
+
+extension Concord_V2_ArtifactInfo {
+    /// Whether `data` is the artifact this entry lists (its size and SHA-256): how a node checks a
+    /// copy carried in a kind's view before it takes it instead of fetching.
+    func isArtifact(_ data: Data) -> Bool {
+        data.count == Int(totalBytes) && Digests.sha256(data) == sha256
     }
 }

@@ -156,6 +156,15 @@ public nonisolated struct Concord_V2_StatusRequest: Sendable {
   /// The job; empty: the most recent job.
   public var jobID: String = String()
 
+  /// A long poll (GetStatus only): the `revision` of the status the caller holds. When set with
+  /// `wait_ms`, the coordinator answers as soon as the job's phase changes, or after
+  /// `wait_ms` with the unchanged status. Empty: answer at once.
+  public var unchangedSince: Data = Data()
+
+  /// How long to hold a long poll, in milliseconds; the coordinator caps it at 20,000 (a caller
+  /// should set its call deadline above what it asks). 0: answer at once.
+  public var waitMs: UInt32 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -281,6 +290,10 @@ public nonisolated struct Concord_V2_JobStatus: Sendable {
 
   /// The kind's view of the job (distillation: DistillationStatus), serialized.
   public var details: Data = Data()
+
+  /// What a long poll compares: SHA-256 of the job's id and phase. A new message or a partner's
+  /// progress alone does not change it (a watcher that wants those asks with a short wait).
+  public var revision: Data = Data()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1438,6 +1451,14 @@ public nonisolated struct Concord_V2_ClinicalView: @unchecked Sendable {
     set {_uniqueStorage()._participation = newValue}
   }
 
+  /// For a site asked to train in the open round: that round's model (the `round-NNNN` artifact's
+  /// bytes, a serialized ClinicalRoundModel) when it is at most 64 KiB, so the site trains without
+  /// fetching it. The site checks it against the artifact's SHA-256 in the view. Empty: fetch it.
+  public var roundModel: Data {
+    get {_storage._roundModel}
+    set {_uniqueStorage()._roundModel = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -2217,7 +2238,7 @@ nonisolated extension Concord_V2_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._
 
 nonisolated extension Concord_V2_StatusRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".StatusRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{3}unchanged_since\0\u{3}wait_ms\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2226,6 +2247,8 @@ nonisolated extension Concord_V2_StatusRequest: SwiftProtobuf.Message, SwiftProt
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.jobID) }()
+      case 2: try { try decoder.decodeSingularBytesField(value: &self.unchangedSince) }()
+      case 3: try { try decoder.decodeSingularUInt32Field(value: &self.waitMs) }()
       default: break
       }
     }
@@ -2235,11 +2258,19 @@ nonisolated extension Concord_V2_StatusRequest: SwiftProtobuf.Message, SwiftProt
     if !self.jobID.isEmpty {
       try visitor.visitSingularStringField(value: self.jobID, fieldNumber: 1)
     }
+    if !self.unchangedSince.isEmpty {
+      try visitor.visitSingularBytesField(value: self.unchangedSince, fieldNumber: 2)
+    }
+    if self.waitMs != 0 {
+      try visitor.visitSingularUInt32Field(value: self.waitMs, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Concord_V2_StatusRequest, rhs: Concord_V2_StatusRequest) -> Bool {
     if lhs.jobID != rhs.jobID {return false}
+    if lhs.unchangedSince != rhs.unchangedSince {return false}
+    if lhs.waitMs != rhs.waitMs {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2397,7 +2428,7 @@ nonisolated extension Concord_V2_Setting: SwiftProtobuf.Message, SwiftProtobuf._
 
 nonisolated extension Concord_V2_JobStatus: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".JobStatus"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{1}name\0\u{1}kind\0\u{1}phase\0\u{3}phase_title\0\u{1}message\0\u{3}created_unix_ms\0\u{3}updated_unix_ms\0\u{1}partners\0\u{3}late_partners\0\u{1}settings\0\u{1}finished\0\u{1}details\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{1}name\0\u{1}kind\0\u{1}phase\0\u{3}phase_title\0\u{1}message\0\u{3}created_unix_ms\0\u{3}updated_unix_ms\0\u{1}partners\0\u{3}late_partners\0\u{1}settings\0\u{1}finished\0\u{1}details\0\u{1}revision\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2418,6 +2449,7 @@ nonisolated extension Concord_V2_JobStatus: SwiftProtobuf.Message, SwiftProtobuf
       case 11: try { try decoder.decodeRepeatedMessageField(value: &self.settings) }()
       case 12: try { try decoder.decodeSingularBoolField(value: &self.finished) }()
       case 13: try { try decoder.decodeSingularBytesField(value: &self.details) }()
+      case 14: try { try decoder.decodeSingularBytesField(value: &self.revision) }()
       default: break
       }
     }
@@ -2463,6 +2495,9 @@ nonisolated extension Concord_V2_JobStatus: SwiftProtobuf.Message, SwiftProtobuf
     if !self.details.isEmpty {
       try visitor.visitSingularBytesField(value: self.details, fieldNumber: 13)
     }
+    if !self.revision.isEmpty {
+      try visitor.visitSingularBytesField(value: self.revision, fieldNumber: 14)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2480,6 +2515,7 @@ nonisolated extension Concord_V2_JobStatus: SwiftProtobuf.Message, SwiftProtobuf
     if lhs.settings != rhs.settings {return false}
     if lhs.finished != rhs.finished {return false}
     if lhs.details != rhs.details {return false}
+    if lhs.revision != rhs.revision {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -4139,7 +4175,7 @@ nonisolated extension Concord_V2_ClinicalPrivacySpec: SwiftProtobuf.Message, Swi
 
 nonisolated extension Concord_V2_ClinicalView: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ClinicalView"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}site\0\u{3}site_count\0\u{1}round\0\u{1}participant\0\u{3}aggregated_rounds\0\u{1}benchmark\0\u{1}strategy\0\u{1}preset\0\u{1}rounds\0\u{3}candidate_thresholds\0\u{3}histogram_bins\0\u{1}seed\0\u{3}schema_yaml\0\u{1}label\0\u{1}positive\0\u{1}features\0\u{3}secure_aggregation\0\u{1}privacy\0\u{1}participation\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}site\0\u{3}site_count\0\u{1}round\0\u{1}participant\0\u{3}aggregated_rounds\0\u{1}benchmark\0\u{1}strategy\0\u{1}preset\0\u{1}rounds\0\u{3}candidate_thresholds\0\u{3}histogram_bins\0\u{1}seed\0\u{3}schema_yaml\0\u{1}label\0\u{1}positive\0\u{1}features\0\u{3}secure_aggregation\0\u{1}privacy\0\u{1}participation\0\u{3}round_model\0")
 
   fileprivate class _StorageClass {
     var _site: UInt32 = 0
@@ -4161,6 +4197,7 @@ nonisolated extension Concord_V2_ClinicalView: SwiftProtobuf.Message, SwiftProto
     var _secureAggregation: Bool = false
     var _privacy: Concord_V2_ClinicalPrivacySpec? = nil
     var _participation: Double = 0
+    var _roundModel: Data = Data()
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -4190,6 +4227,7 @@ nonisolated extension Concord_V2_ClinicalView: SwiftProtobuf.Message, SwiftProto
       _secureAggregation = source._secureAggregation
       _privacy = source._privacy
       _participation = source._participation
+      _roundModel = source._roundModel
     }
   }
 
@@ -4227,6 +4265,7 @@ nonisolated extension Concord_V2_ClinicalView: SwiftProtobuf.Message, SwiftProto
         case 17: try { try decoder.decodeSingularBoolField(value: &_storage._secureAggregation) }()
         case 18: try { try decoder.decodeSingularMessageField(value: &_storage._privacy) }()
         case 19: try { try decoder.decodeSingularDoubleField(value: &_storage._participation) }()
+        case 20: try { try decoder.decodeSingularBytesField(value: &_storage._roundModel) }()
         default: break
         }
       }
@@ -4296,6 +4335,9 @@ nonisolated extension Concord_V2_ClinicalView: SwiftProtobuf.Message, SwiftProto
       if _storage._participation.bitPattern != 0 {
         try visitor.visitSingularDoubleField(value: _storage._participation, fieldNumber: 19)
       }
+      if !_storage._roundModel.isEmpty {
+        try visitor.visitSingularBytesField(value: _storage._roundModel, fieldNumber: 20)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -4324,6 +4366,7 @@ nonisolated extension Concord_V2_ClinicalView: SwiftProtobuf.Message, SwiftProto
         if _storage._secureAggregation != rhs_storage._secureAggregation {return false}
         if _storage._privacy != rhs_storage._privacy {return false}
         if _storage._participation != rhs_storage._participation {return false}
+        if _storage._roundModel != rhs_storage._roundModel {return false}
         return true
       }
       if !storagesAreEqual {return false}

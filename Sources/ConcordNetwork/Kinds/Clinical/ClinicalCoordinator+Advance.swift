@@ -6,6 +6,7 @@ import ConcordStorage
 import ConcordWire
 import Foundation
 import SwiftProtobuf
+import Synchronization
 
 extension ClinicalCoordinator {
     /// Moves a clinical job on from its phase, as far as its inputs allow.
@@ -247,11 +248,27 @@ extension ClinicalCoordinator {
 
 extension ClinicalServerRecord {
     /// The job's stored record (nil before training opens).
+    ///
+    /// Every partner's view, upload and the engine's passes read it, so the decoded record is kept
+    /// by job and the SHA-256 the store holds for it: the JSON is decoded again only when the stored
+    /// record changed (by this process or, under a standby, another one).
     static func load(_ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> ClinicalServerRecord? {
         guard let stored = try await context.artifact(ClinicalCoordinator.Private.server) else { return nil }
-        do { return try ClinicalServerRecord(decoding: stored.data) }
+        if let held = decoded.withLock({ $0[context.job.id] }), held.sha256 == stored.sha256 { return held.record }
+        let record: ClinicalServerRecord
+        do { record = try ClinicalServerRecord(decoding: stored.data) }
         catch { throw CoordinatorRefusal(.internalError, "the stored training state does not decode", context: .init(job: context.job.id), cause: error) }
+        decoded.withLock { held in
+            if held.count >= decodedLimit, held[context.job.id] == nil, let any = held.keys.first { held[any] = nil }
+            held[context.job.id] = (stored.sha256, record)
+        }
+        return record
     }
+
+    /// Jobs whose decoded record is kept at most (a coordinator runs few clinical jobs at once).
+    private static let decodedLimit = 64
+    /// The last decoded record of each job, with the stored SHA-256 it was decoded from.
+    private static let decoded = Mutex<[String: (sha256: Data, record: ClinicalServerRecord)]>([:])
 }
 
 /// A finished clinical job's outcome, stored as the coordinator's `results` artifact (JSON).

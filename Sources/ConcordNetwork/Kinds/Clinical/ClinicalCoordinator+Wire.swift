@@ -8,6 +8,9 @@ import SwiftProtobuf
 import ConcordStorage
 
 extension ClinicalCoordinator {
+    /// The largest round model a site's view carries (``Concord_V2_ClinicalView/roundModel``); a larger one is fetched.
+    static let inlineRoundModelBytes = 64 * 1024
+
     public func view(partner: String, context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> Data {
         let spec = try Self.spec(context.job.spec)
         let record = try await ClinicalServerRecord.load(context)
@@ -18,6 +21,10 @@ extension ClinicalCoordinator {
         if JobPhase(context.job.phase) == ClinicalJob.training, let record, let round = record.openRound {
             view.round = UInt32(round)
             view.participant = record.participants.contains(site)
+            // A small model rides in the view: one fetch (and its audit record) fewer per site and round.
+            if view.participant, let model = try await context.artifact(ClinicalJob.Artifact.round(round)), model.data.count <= Self.inlineRoundModelBytes {
+                view.roundModel = model.data
+            }
         }
         view.aggregatedRounds = (record?.server.rounds ?? []).filter { $0.aggregated.contains(site) }.map { UInt32($0.round) }
         if let pending = record?.server.pending, pending.aggregated.contains(site) { view.aggregatedRounds.append(UInt32(pending.round)) }

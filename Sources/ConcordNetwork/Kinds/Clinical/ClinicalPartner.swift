@@ -258,7 +258,8 @@ struct ClinicalPartner: PartnerJobKind {
     // MARK: Artifacts
 
     private func roundModel<Transport>(_ session: NodeSession<Transport>, view: Concord_V2_JobView, round: Int) async throws -> Concord_V2_ClinicalRoundModel {
-        let data = try await session.artifact(ClinicalJob.Artifact.round(round), view: view, label: "round \(round) model")
+        let data = try await session.artifact(ClinicalJob.Artifact.round(round), view: view, label: "round \(round) model",
+                                              inline: try Self.details(view).roundModel)
         let model: Concord_V2_ClinicalRoundModel
         do { model = try Concord_V2_ClinicalRoundModel(serializedBytes: data) }
         catch { throw NodeError("round \(round)'s model", code: .integrity, context: .init(job: view.jobID), cause: error) }

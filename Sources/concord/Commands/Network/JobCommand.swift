@@ -104,6 +104,9 @@ struct JobCommand: AsyncParsableCommand {
 
         static func printStatus(_ s: Concord_V2_JobStatus) {
             print("job \(s.jobID) \"\(s.name)\": \(s.phaseTitle) — \(s.message)")
+            if s.finished, s.createdUnixMs > 0, s.updatedUnixMs >= s.createdUnixMs {
+                print(String(format: "job time: %.2f s from submission to the end (the coordinator's clock)", Double(s.updatedUnixMs - s.createdUnixMs) / 1000))
+            }
             if s.kind == ClinicalJob.name { return printClinical(s) }
             if s.kind == PSIJob.name { return printPSI(s) }
             if s.kind == VerticalJob.name { return printVertical(s) }
