@@ -40,8 +40,8 @@ struct ClinicalJobTests {
 
     /// The same job's federated run in one process (`FederatedTraining` over the same sites).
     static func oneProcess(_ patients: [HeartDisease.Patient], strategy: String, preset: ClinicalSimulationSettings.Preset, rounds: Int, seed: UInt64,
-                           options: FederatedRunOptions = FederatedRunOptions()) async throws -> FederatedTrainingResult {
-        let data = try HeartDisease.sites(patients).map { try ClinicalSiteData($0) }
+                           options: FederatedRunOptions = FederatedRunOptions(), without: Set<HeartDisease.Hospital> = []) async throws -> FederatedTrainingResult {
+        let data = try HeartDisease.sites(patients).filter { !without.contains($0.hospital) }.map { try ClinicalSiteData($0) }
         let global = try Standardiser(merging: data.map(\.summaries))
         let sites = try data.map { try $0.prepared($0.standardiser(global: global, preset: preset)).site }
         let network = try DenseNetwork.logisticRegression(inputs: HeartDisease.featureNames.count)
@@ -193,6 +193,73 @@ struct ClinicalJobTests {
                 }
             }
         }
+    }
+
+    @Test("A hospital whose export cannot be harmonised withdraws with a reason's code; the job goes on without it and gives the three others' model", .enabled(if: cached))
+    func siteWithdraws() async throws {
+        let patients = try Self.patients()
+        let temporary = try TemporaryDirectory()
+        var logger = Logger(label: "test.clinical")
+        logger.logLevel = .critical
+        let consortium = try InProcessConsortium(directory: temporary.url, hospitals: patients, logger: logger)
+        // VA Long Beach's export loses its age column's name: 'age' is required, so it cannot be harmonised.
+        let va = try #require(consortium.nodes.first { $0.partner == HeartDisease.Hospital.vaLongBeach.rawValue })
+        let file = URL(fileURLWithPath: try #require(va.clinical).path)
+        let text = try String(contentsOf: file, encoding: .utf8)
+        try #require(text.hasPrefix("patient_age,"))
+        try text.replacingOccurrences(of: "patient_age,", with: "age_in_years,").write(to: file, atomically: true, encoding: .utf8)
+
+        let run = try await consortium.run(Self.spec(strategy: "fedavg", preset: "concord", rounds: 3, seed: 2))
+        #expect(run.status.phase == "complete", "\(run.status.message)")
+        #expect(run.status.message.contains("va-long-beach withdrew: its table cannot satisfy a variable the schema requires"), "\(run.status.message)")
+        #expect(run.outcomes[va.partner]?.state == "withdrawn")
+        #expect(run.outcomes[va.partner]?.summary.contains { $0.contains("age") } == true, "the node's own outcome names what failed")
+        // What VA Long Beach sent: its enrolment, its polls and the withdrawal's code, nothing else.
+        let entries = try AuditLog.read(URL(fileURLWithPath: va.audit)).entries
+        let payloads = try AuditLog.payloads(URL(fileURLWithPath: va.audit).appendingPathExtension("payloads"))
+        #expect(Set(entries.map(\.kind)).isSubset(of: ["Enrol/EnrolRequest", "GetJob/GetJobRequest", "Submit/withdrawal"]), "\(entries.map(\.kind))")
+        let sent = try #require(zip(entries, payloads).first { $0.0.kind == "Submit/withdrawal" }?.1)
+        let withdrawal = try Concord_V2_ClinicalWithdrawal(serializedBytes: try Concord_V2_Submission(serializedBytes: sent).payload)
+        #expect(withdrawal.reason == ClinicalJob.Withdrawal.requiredVariable.rawValue)
+        #expect(try Concord_V2_ClinicalWithdrawal(serializedBytes: try Concord_V2_Submission(serializedBytes: sent).payload).unknownFields.data.isEmpty)
+
+        // The three others' model, as FederatedTraining gives it over them alone.
+        let stored = try #require(try await consortium.engine.fetch(partner: "cleveland", jobID: run.status.jobID, artifact: ClinicalJob.Artifact.model))
+        let model = try Concord_V2_ClinicalModel(serializedBytes: stored.artifact.data)
+        let expected = try await Self.oneProcess(patients, strategy: "fedavg", preset: .concord, rounds: 3, seed: 2, without: [.vaLongBeach])
+        #expect(model.parameters == expected.finalParameters)
+        let results = try ClinicalJobResults(decoding: try #require(try await consortium.engine.store.artifact("results", job: run.status.jobID)).data)
+        #expect(results.withdrawn == [va.partner: "required_variable"])
+        #expect(results.evaluated == ["cleveland", "hungary", "switzerland"])
+        let report = String(decoding: try #require(try await consortium.engine.store.artifact(CoordinatorEngine.reportArtifact, job: run.status.jobID)).data, as: UTF8.self)
+        #expect(report.contains("va-long-beach withdrew before training"))
+
+        // Too late: a withdrawal after a site's summaries, and summaries after a withdrawal, are refused.
+        let context = await consortium.engine.context(try await consortium.engine.record(run.status.jobID))
+        let late: Data = try Concord_V2_ClinicalWithdrawal.with { $0.reason = "schema" }.serializedBytes()
+        let withdrawing = await #expect(throws: CoordinatorRefusal.self) {
+            try await ClinicalCoordinator().validateSubmission(ClinicalJob.Submission.withdrawal, partner: "cleveland", payload: late, context: context)
+        }
+        #expect(withdrawing?.message.contains("cannot withdraw now") == true)
+        let summary: Data = try ClinicalKindTests.summary().serializedBytes()
+        let summarising = await #expect(throws: CoordinatorRefusal.self) {
+            _ = try await ClinicalCoordinator().validateUpload(ClinicalJob.Upload.summary, partner: va.partner, payload: summary, first: nil, context: context)
+        }
+        #expect(summarising?.message.contains("has withdrawn") == true)
+        let unknown: Data = try Concord_V2_ClinicalWithdrawal.with { $0.reason = "row 7 has age 212" }.serializedBytes()
+        let free = await #expect(throws: CoordinatorRefusal.self) {
+            try await ClinicalCoordinator().validateSubmission(ClinicalJob.Submission.withdrawal, partner: va.partner, payload: unknown, context: context)
+        }
+        #expect(free?.context.field == "reason", "free text is refused: a reason is a code")
+    }
+
+    @Test("A withdrawal names a reason from the list; anything else is refused")
+    func withdrawalReasons() throws {
+        #expect(ClinicalJob.Withdrawal(ClinicalDataError(.requiredVariable, "x")) == .requiredVariable)
+        #expect(ClinicalJob.Withdrawal(NodeError("wrapped", cause: ClinicalDataError(.invalidSplit, "x"))) == .invalidSplit)
+        #expect(ClinicalJob.Withdrawal(CocoaError(.fileReadNoSuchFile)) == .unreadable)
+        #expect(ClinicalPartner.withdrawal(for: NodeError("no schema", code: .configuration)) == .configuration)
+        #expect(Set(ClinicalJob.Withdrawal.allCases.map(\.rawValue)).count == ClinicalJob.Withdrawal.allCases.count)
     }
 
     @Test("A round model carried in the view is taken only when it is the artifact the view lists")

@@ -81,6 +81,7 @@ struct ClinicalTableJobTests {
         let task = ClinicalTask.table(try SchemaEncoding(schema: try table.schema))
         let error = try #require(throws: NodeError.self) { try ClinicalPartner.load(try #require(config.clinical), task: task, config: config, jobID: "j") }
         #expect(error.context.field == "clinical.schema" && error.message.contains("not the schema this site agreed to"), "\(error)")
+        #expect(ClinicalPartner.withdrawal(for: error) == .schema, "the reason it would give the coordinator")
         // Without a schema of its own, or with the job's, it loads its rows.
         config.clinical?.schema = files.schema.path
         #expect(try ClinicalPartner.load(try #require(config.clinical), task: task, config: config, jobID: "j").data.name == site.name)

@@ -1,4 +1,5 @@
 public import ConcordFederation
+import ConcordErrors
 
 /// The clinical job kind's phases: hospitals summarise their training tables for federated
 /// preprocessing, train one model in rounds (each round every site trains from the global model
@@ -32,6 +33,61 @@ public enum ClinicalJob {
     public enum Submission {
         /// A site's evaluation counts of the final model on its test rows.
         public static let evaluation = "evaluation"
+        /// A site that cannot take part, with the reason's code (``Withdrawal``), sent instead of its summary.
+        public static let withdrawal = "withdrawal"
+    }
+
+    /// Why a site withdraws from a clinical job: a code from a fixed list, so that nothing from the
+    /// site's table (a value, a row, a column it holds) is in what it sends.
+    public enum Withdrawal: String, CaseIterable, Sendable {
+        /// The table cannot satisfy a variable the schema requires.
+        case requiredVariable = "required_variable"
+        /// The site's mapping does not fit the job's schema.
+        case invalidMapping = "invalid_mapping"
+        /// The job's schema is not the one the site agreed to.
+        case schema
+        /// The export cannot be read or parsed.
+        case unreadable
+        /// The table exceeds the limits.
+        case tooLarge = "too_large"
+        /// The rows cannot be split into training and test rows.
+        case invalidSplit = "invalid_split"
+        /// The site's node is not set up for this job (its configuration lacks what the job needs).
+        case configuration
+
+        /// What the operator reads.
+        public var explanation: String {
+            switch self {
+            case .requiredVariable: "its table cannot satisfy a variable the schema requires"
+            case .invalidMapping: "its mapping does not fit the job's schema"
+            case .schema: "the job's schema is not the one it agreed to"
+            case .unreadable: "its export cannot be read"
+            case .tooLarge: "its table exceeds the size limits"
+            case .invalidSplit: "its rows cannot be split into training and test rows"
+            case .configuration: "its node is not set up for this job"
+            }
+        }
+
+        /// The reason for a failure to load a site's table: the code of the first
+        /// ``ClinicalDataError`` in the error's chain of causes (unreadable when there is none).
+        public init(_ error: any Error) {
+            var next: (any Error)? = error
+            var found: ClinicalDataError?
+            for _ in 0..<16 {  // a chain of causes is short; never follow a cycle for ever
+                guard let current = next else { break }
+                if let data = current as? ClinicalDataError { found = data; break }
+                next = (current as? any ConcordError)?.cause
+            }
+            guard let data = found else { self = .unreadable; return }
+            switch data.code {
+            case .requiredVariable: self = .requiredVariable
+            case .invalidMapping: self = .invalidMapping
+            case .invalidSchema: self = .schema
+            case .tooLarge: self = .tooLarge
+            case .invalidSplit: self = .invalidSplit
+            default: self = .unreadable
+            }
+        }
     }
 
     /// The artifacts the coordinator publishes to sites.
@@ -49,7 +105,7 @@ public enum ClinicalJob {
         name: name,
         phases: [.created, summaries, training, evaluation, .complete],
         uploads: [summaries: [Upload.summary, SecureSumNames.identity], training: Set([Upload.update] + SecureSumNames.uploads)],
-        submissions: [Submission.evaluation: evaluation],
+        submissions: [Submission.evaluation: evaluation, Submission.withdrawal: summaries],
         titles: [.created: "created", summaries: "collecting feature summaries", training: "training",
                  evaluation: "evaluating the final model", .complete: "complete", .cancelled: "cancelled", .failed: "failed"])
 

@@ -1742,6 +1742,26 @@ public nonisolated struct Concord_V2_ClinicalModel: Sendable {
   public init() {}
 }
 
+/// A site that cannot take part says so instead of its summary (submission "withdrawal", while
+/// the job collects summaries): the job goes on with the other sites, and the operator sees why.
+/// The reason is a code from a fixed list, never text from the site's table: "required_variable"
+/// (the table cannot satisfy a variable the schema requires), "invalid_mapping" (the site's
+/// mapping does not fit the job's schema), "schema" (the job's schema is not the one the site
+/// agreed to), "unreadable" (the export cannot be read or parsed), "too_large" (the table exceeds
+/// the limits), "invalid_split" (its rows cannot be split into training and test rows),
+/// "configuration" (the site's node is not set up for this job).
+public nonisolated struct Concord_V2_ClinicalWithdrawal: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var reason: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 /// A site's evaluation of the final model on its test rows (submission "evaluation"): counts only.
 public nonisolated struct Concord_V2_ClinicalEvaluation: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -4899,6 +4919,36 @@ nonisolated extension Concord_V2_ClinicalModel: SwiftProtobuf.Message, SwiftProt
     if lhs.parameters != rhs.parameters {return false}
     if lhs.rounds != rhs.rounds {return false}
     if lhs.stoppedRound != rhs.stoppedRound {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Concord_V2_ClinicalWithdrawal: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ClinicalWithdrawal"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}reason\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Concord_V2_ClinicalWithdrawal, rhs: Concord_V2_ClinicalWithdrawal) -> Bool {
+    if lhs.reason != rhs.reason {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

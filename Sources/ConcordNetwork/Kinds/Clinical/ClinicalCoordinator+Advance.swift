@@ -24,7 +24,8 @@ extension ClinicalCoordinator {
     /// Once the sites' summaries are in: the global preprocessing, the server, and round 1's model.
     private func preprocess(_ spec: ClinicalJobSpec, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [JobTransition] {
         var summaries: [(site: Int, summary: Concord_V2_ClinicalSummary)] = [], waiting: [String] = []
-        for (s, name) in spec.sites.enumerated() {
+        let withdrawn = try await Self.withdrawals(context)
+        for (s, name) in spec.sites.enumerated() where withdrawn[name] == nil {
             var identified = true
             if spec.clinical.secureAggregation { identified = try await !context.uploads(SecureSumWire.identity, partner: name).isEmpty }
             if identified, let chunk = try await context.uploads(ClinicalJob.Upload.summary, partner: name).first,
@@ -34,9 +35,13 @@ extension ClinicalCoordinator {
                 waiting.append(name)
             }
         }
-        guard context.mayProceed(done: summaries.count, of: spec.sites.count, quorum: spec.job.quorum, deadlineS: spec.job.collectionDeadlineS) else {
-            let text = "waiting for feature summaries from \(waiting.joined(separator: ", "))"
+        let withdrew = Self.withdrawalNote(withdrawn)
+        guard context.mayProceed(done: summaries.count + withdrawn.count, of: spec.sites.count, quorum: spec.job.quorum, deadlineS: spec.job.collectionDeadlineS) else {
+            let text = "waiting for feature summaries from \(waiting.joined(separator: ", "))" + (withdrew.isEmpty ? "" : " (\(withdrew))")
             return text == context.job.message ? [] : [JobTransition(ClinicalJob.summaries, text)]
+        }
+        guard !summaries.isEmpty else {
+            throw CoordinatorRefusal(.failedPrecondition, "no site can take part: \(withdrew.isEmpty ? "none sent its feature summaries" : withdrew)", context: .init(job: context.job.id))
         }
         let configuration = try Self.configuration(spec, context)
         var preprocessing = Concord_V2_ClinicalPreprocessing()
@@ -75,7 +80,7 @@ extension ClinicalCoordinator {
         }
         let server = FederatedServer(initialParameters: configuration.initialParameters ?? configuration.network.initialParameters(seed: SeedTree(spec.job.seed).index(0).seed),
                                      rounds: configuration.rounds, siteCount: spec.sites.count, patience: configuration.patience)
-        let missing = waiting.isEmpty ? "" : " (\(waiting.joined(separator: ", ")) sent none by the deadline)"
+        let missing = (waiting.isEmpty ? "" : " (\(waiting.joined(separator: ", ")) sent none by the deadline)") + (withdrew.isEmpty ? "" : " (\(withdrew))")
         return try await open(server, spec, configuration, rows: rows, positives: positives, context, note: "preprocessing from \(summaries.count) sites' summaries\(missing); ")
     }
 
@@ -85,8 +90,10 @@ extension ClinicalCoordinator {
         var record = ClinicalServerRecord(server: server, participants: [], roundOpenedMs: context.now, trainingRows: rows)
         record.trainingPositives = positives
         guard let round = record.openRound else { throw CoordinatorRefusal(.internalError, "no round to open", context: .init(job: context.job.id)) }
+        // Only sites whose summaries made the preprocessing train (a site that withdrew, or sent
+        // none by the deadline, is not asked); with every site in, the draw is the simulation's.
         let participants: [Int]
-        do { participants = try server.participants(configuration.participation, seed: SeedTree(configuration.seed).index(1)) }
+        do { participants = try Self.participants(server, configuration, rows: rows, round: round) }
         catch { throw CoordinatorRefusal(.failedPrecondition, "choosing round \(round)'s sites", context: .init(job: context.job.id), cause: error) }
         var model = ClinicalWire.roundModel(round: round, state: server.state, participants: participants,
                                             controls: configuration.strategy.usesControlVariates)
@@ -164,8 +171,9 @@ extension ClinicalCoordinator {
     private func evaluate(_ spec: ClinicalJobSpec, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [JobTransition] {
         let received = Dictionary(try await context.submissions(ClinicalJob.Submission.evaluation).map { ($0.partner, $0.payload) },
                                   uniquingKeysWith: { first, _ in first })
-        let waiting = spec.sites.filter { received[$0] == nil }
-        guard context.mayProceed(done: received.count, of: spec.sites.count, quorum: 1, deadlineS: spec.job.finalDeadlineS), !received.isEmpty else {
+        let withdrawn = try await Self.withdrawals(context)
+        let waiting = spec.sites.filter { received[$0] == nil && withdrawn[$0] == nil }
+        guard context.mayProceed(done: received.count, of: spec.sites.count - withdrawn.count, quorum: 1, deadlineS: spec.job.finalDeadlineS), !received.isEmpty else {
             let text = "waiting for evaluations from \(waiting.joined(separator: ", "))"
             return text == context.job.message ? [] : [JobTransition(ClinicalJob.evaluation, text)]
         }
@@ -191,6 +199,7 @@ extension ClinicalCoordinator {
         if let stored = try await context.artifact(Private.privacy) { training.privacy = try? StoredJSON.decode(ClinicalPrivacy.self, from: stored.data) }
         var results = ClinicalJobResults(sites: spec.sites, scores: scores, training: training, evaluated: counts.map(\.site))
         results.atF1Threshold = tuned
+        results.withdrawn = withdrawn.isEmpty ? nil : withdrawn.mapValues(\.rawValue)
         let summaries = spec.sites.enumerated().map { s, name in
             let test = counts.first { $0.site == name }?.counts
             return ClinicalSiteSummary(name: name, trainingRows: record.trainingRows.indices.contains(s) ? record.trainingRows[s] ?? 0 : 0,
@@ -202,6 +211,11 @@ extension ClinicalCoordinator {
                                      sites: spec.sites, scores: scores, training: training, summaries: summaries,
                                      parameterCount: record.server.state.parameters.count)
         report.privacy = training.privacy
+        for (name, reason) in withdrawn.sorted(by: { $0.key < $1.key }) {
+            let note = "\(name) withdrew before training: \(reason.explanation); the job went on without it"
+            report.notes.append(note)
+            report.dataNotes = (report.dataNotes ?? []) + [note]
+        }
         var harmonisation: [HarmonisationSummary] = []
         for name in spec.sites {
             if let chunk = try await context.uploads(ClinicalJob.Upload.summary, partner: name).first,
@@ -219,7 +233,36 @@ extension ClinicalCoordinator {
         try await writeReport(report, context)
         let accuracy = scores.meanClient.accuracy.map { String(format: "%.3f", $0) } ?? "undefined"
         let pooled = scores.pooled.accuracy.map { String(format: "%.3f", $0) } ?? "undefined"
-        return [JobTransition(.complete, "mean client accuracy \(accuracy), pooled \(pooled) over \(counts.count) sites' test rows")]
+        let withdrew = Self.withdrawalNote(withdrawn)
+        return [JobTransition(.complete, "mean client accuracy \(accuracy), pooled \(pooled) over \(counts.count) sites' test rows" + (withdrew.isEmpty ? "" : " (\(withdrew))"))]
+    }
+
+    // MARK: Withdrawals
+
+    /// The sites that withdrew, by name, with their reasons.
+    static func withdrawals(_ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [String: ClinicalJob.Withdrawal] {
+        var out: [String: ClinicalJob.Withdrawal] = [:]
+        for submission in try await context.submissions(ClinicalJob.Submission.withdrawal) {
+            if let message = try? Concord_V2_ClinicalWithdrawal(serializedBytes: submission.payload), let reason = ClinicalJob.Withdrawal(rawValue: message.reason) {
+                out[submission.partner] = reason
+            }
+        }
+        return out
+    }
+
+    /// "X withdrew: reason; Y withdrew: reason" (empty when none did).
+    static func withdrawalNote(_ withdrawn: [String: ClinicalJob.Withdrawal]) -> String {
+        withdrawn.sorted { $0.key < $1.key }.map { "\($0.key) withdrew: \($0.value.explanation)" }.joined(separator: "; ")
+    }
+
+    /// The sites asked to train in the server's open round: the participation's draw over every
+    /// site when all sent summaries (the simulation's draw), else over the sites that did.
+    static func participants(_ server: FederatedServer, _ configuration: FederatedTrainingConfiguration, rows: [Int?],
+                             round: Int) throws(FederatedLearningError) -> [Int] {
+        let seed = SeedTree(configuration.seed).index(1)
+        let available = rows.indices.filter { rows[$0] != nil }
+        guard available.count < rows.count else { return try server.participants(configuration.participation, seed: seed) }
+        return try configuration.participation.sites(round: round, of: available.count, seed: seed).map { available[$0] }
     }
 
     // MARK: Storing
@@ -283,6 +326,8 @@ struct ClinicalJobResults: Codable, Sendable {
     var evaluated: [String]
     /// The test scores at the F1-optimal threshold of the sites' summed validation counts.
     var atF1Threshold: ClinicalThresholdScores?
+    /// The sites that withdrew before training, with their reasons' codes (nil: none did).
+    var withdrawn: [String: String]?
 
     func encoded() throws -> Data { try StoredJSON.encode(self) }
 

@@ -88,6 +88,9 @@ public struct ClinicalCoordinator: CoordinatorJobKind {
         }
         switch upload {
         case ClinicalJob.Upload.summary:
+            guard try await !context.submissions(ClinicalJob.Submission.withdrawal).contains(where: { $0.partner == partner }) else {
+                throw CoordinatorRefusal(.failedPrecondition, "\(partner) has withdrawn from this job; its summaries are not taken", context: about)
+            }
             let summary: Concord_V2_ClinicalSummary
             do { summary = try Concord_V2_ClinicalSummary(serializedBytes: payload) } catch { throw CoordinatorRefusal(.invalidArgument, "\(partner): summary", context: about, cause: error) }
             let features = spec.task?.featureCount ?? 0
@@ -168,6 +171,19 @@ public struct ClinicalCoordinator: CoordinatorJobKind {
     public func validateSubmission(_ submission: String, partner: String, payload: Data,
                                    context: CoordinatorJobContext) async throws(CoordinatorRefusal) {
         let about = CoordinatorRefusal.Context(job: context.job.id, partner: partner, upload: submission)
+        if submission == ClinicalJob.Submission.withdrawal {
+            let message: Concord_V2_ClinicalWithdrawal
+            do { message = try Concord_V2_ClinicalWithdrawal(serializedBytes: payload) }
+            catch { throw CoordinatorRefusal(.invalidArgument, "\(partner): withdrawal", context: about, cause: error) }
+            guard ClinicalJob.Withdrawal(rawValue: message.reason) != nil else {
+                throw CoordinatorRefusal(.invalidArgument, "\(partner): a withdrawal's reason is one of \(ClinicalJob.Withdrawal.allCases.map(\.rawValue).joined(separator: ", "))",
+                                         context: .init(job: context.job.id, partner: partner, upload: submission, field: "reason"))
+            }
+            guard try await context.uploads(ClinicalJob.Upload.summary, partner: partner).isEmpty else {
+                throw CoordinatorRefusal(.failedPrecondition, "\(partner) has sent its feature summaries and takes part; it cannot withdraw now", context: about)
+            }
+            return
+        }
         guard submission == ClinicalJob.Submission.evaluation else {
             throw CoordinatorRefusal(.invalidArgument, "a clinical job takes no '\(submission)' submission", context: about)
         }

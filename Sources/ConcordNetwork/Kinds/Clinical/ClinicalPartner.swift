@@ -50,8 +50,12 @@ struct ClinicalPartner: PartnerJobKind {
                                                                           network: network, initial: [], seed: details.seed)
         } catch { throw NodeError("the job's training settings", code: .integrity, context: .init(job: jobID), cause: error) }
 
-        // The hospital's export, harmonised here; only summaries, updates and counts leave.
-        let loaded = try Self.load(source, task: task, config: config, jobID: jobID)
+        // The hospital's export, harmonised here; only summaries, updates and counts leave. A site
+        // whose table cannot be used withdraws (a reason's code, nothing from the table), so the
+        // job goes on without it instead of waiting for its summaries.
+        let loaded: (data: ClinicalSiteData, report: ValidationReport, notes: [String])
+        do { loaded = try Self.load(source, task: task, config: config, jobID: jobID) }
+        catch { return try await withdraw(session, view: found, because: error) }
         let data = loaded.data, site = Int(details.site)
         logger.info("patient table: \(loaded.report.rowsKept) of \(loaded.report.rowsRead) rows harmonised; \(data.train.rowCount) training and \(data.test.rowCount) test rows after encoding")
         for note in loaded.notes { logger.info("patient table: \(note)") }
@@ -132,6 +136,37 @@ struct ClinicalPartner: PartnerJobKind {
         return session.outcome(jobID: jobID, state: done.phase)
     }
 
+    /// Tells the coordinator that this site takes no part, with the reason's code, while the job
+    /// collects summaries; the full error stays in the node's log and outcome.
+    /// - Throws: `error` itself when it is too late to withdraw (the site's summaries are held, or
+    ///   the job has moved past them), so the node fails as before.
+    private func withdraw<Transport>(_ session: NodeSession<Transport>, view found: Concord_V2_JobView, because error: any Error) async throws -> NodeOutcome {
+        let jobID = found.jobID
+        let reason = Self.withdrawal(for: error)
+        session.logger.error("job \(jobID): this site cannot take part (\(reason.explanation)): \(error)")
+        let view = try await session.wait(for: ClinicalJob.summaries, of: ClinicalJob.descriptor, job: jobID, view: found)
+        var outcome = session.outcome(jobID: jobID, state: "withdrawn")
+        outcome.summary = ["this site takes no part: \(reason.explanation)", "sent to the coordinator: the code '\(reason.rawValue)' (nothing from the table)",
+                           "what failed here: \(error)"]
+        if view.submissions.contains(ClinicalJob.Submission.withdrawal) { return outcome }
+        guard view.phase == ClinicalJob.summaries.rawValue, Self.held(ClinicalJob.Upload.summary, view).isEmpty else { throw error }
+        var message = Concord_V2_ClinicalWithdrawal()
+        message.reason = reason.rawValue
+        let ack = try await session.submit(ClinicalJob.Submission.withdrawal, job: jobID, payload: message,
+                                           summary: "withdrawal: \(reason.explanation) (the code '\(reason.rawValue)'; nothing from the table)")
+        session.logger.warning("job \(jobID): withdrew (\(ack.message))")
+        return outcome
+    }
+
+    /// The reason to give for a failure to load the site's table.
+    static func withdrawal(for error: any Error) -> ClinicalJob.Withdrawal {
+        if let node = error as? NodeError, node.cause == nil {
+            if node.code == .refused, node.context.field == "clinical.schema" { return .schema }
+            if node.code == .configuration { return .configuration }
+        }
+        return ClinicalJob.Withdrawal(error)
+    }
+
     /// The site's tables for the job's task: the benchmark's hospital, or its own table encoded by
     /// the job's schema (refused when the node names a schema of its own that differs).
     static func load(_ source: NodeConfig.ClinicalSource, task: ClinicalTask, config: NodeConfig,
@@ -149,7 +184,7 @@ struct ClinicalPartner: PartnerJobKind {
                     let mine = try CommonSchema(yaml: try String(contentsOf: config.url(schema), encoding: .utf8), file: schema)
                     guard mine.variables == encoding.schema.variables else {
                         throw NodeError("job \(jobID)'s schema '\(encoding.schema.name)' is not the schema this site agreed to (\(schema)); the site takes no part",
-                                        code: .configuration, context: .init(job: jobID, field: "clinical.schema"))
+                                        code: .refused, context: .init(job: jobID, field: "clinical.schema"))
                     }
                 }
                 return try ClinicalSiteData.table(file: config.url(source.path), mapping: config.url(source.mapping), encoding: encoding)

@@ -40,6 +40,8 @@ struct NodeCommand: AsyncParsableCommand {
                 print("  \(m.model.padding(toLength: 8, withPad: " ", startingAt: 0)) test MCC \(m.test.mcc.map { String(format: "%.3f", $0) } ?? "—")  ROC-AUC \(m.test.rocAUC.map { String(format: "%.3f", $0) } ?? "—")  (n = \(m.test.n))")
             }
             print("\(outcome.messagesSent) messages, \(outcome.bytesSent) bytes sent and \(outcome.bytesReceived) bytes received this run; see 'concord node audit --config \(config)'")
+            // A site that could not take part says so to the coordinator and fails here, loudly.
+            if outcome.state == "withdrawn" { throw ExitCode.failure }
         }
     }
 
