@@ -132,6 +132,9 @@ enum ConfigFile {
 ///   status_max: 64                          # open connections on the status port
 ///   idle_timeout: 120                       # seconds without traffic or a request under way before a connection is closed
 ///   handshake_timeout: 60                   # seconds to complete the TLS handshake
+/// retention_days: 30                        # optional: a finished job's uploads, submissions and working
+///                                           # artifacts are deleted this long after it ended (its report,
+///                                           # result and event log stay); without it, nothing is deleted
 /// ```
 public struct CoordinatorConfig: Codable, Sendable {
     public var listen: Endpoint
@@ -153,11 +156,14 @@ public struct CoordinatorConfig: Codable, Sendable {
     public var privacyBudget: PrivacyBudget?
     /// Connection limits and timeouts (nil: the defaults of ``ConnectionLimits``).
     public var connections: ConnectionLimits?
+    /// Days after a job ended before what its partners sent and its working artifacts are deleted
+    /// (``CoordinatorEngine/purgeExpired(retentionMs:)``; nil: kept for ever).
+    public var retentionDays: Double?
 
     /// The directory relative paths are resolved against.
     public var base = URL(fileURLWithPath: ".")
 
-    private enum CodingKeys: String, CodingKey { case listen, status, tls, kit, database, reports, cache, threads, tick, statusPublic = "status_public", privacyBudget = "privacy_budget", connections }
+    private enum CodingKeys: String, CodingKey { case listen, status, tls, kit, database, reports, cache, threads, tick, statusPublic = "status_public", privacyBudget = "privacy_budget", connections, retentionDays = "retention_days" }
 
     public init(listen: Endpoint, status: Endpoint?, tls: TLSFiles, kit: String, database: String, reports: String? = nil,
                 cache: String? = nil, threads: Int? = nil, tick: Double? = nil) {
@@ -170,6 +176,9 @@ public struct CoordinatorConfig: Codable, Sendable {
         var (config, base) = try ConfigFile.load(CoordinatorConfig.self, from: path)
         config.base = base
         if let problem = config.privacyBudget?.problem() { throw ConfigError(path: path, reason: problem) }
+        if let days = config.retentionDays, !(days.isFinite && days >= 0 && days <= 36_500) {
+            throw ConfigError(path: path, reason: "retention_days must be a number of days from 0 to 36500")
+        }
         return config
     }
 

@@ -111,3 +111,17 @@ public struct EventRecord: Sendable, Hashable {
 
     public init(timeMs: Int64, message: String) { self.timeMs = timeMs; self.message = message }
 }
+
+/// What ``CoordinatorStoring/purge(job:keeping:)`` deleted.
+public struct PurgeCounts: Sendable, Hashable {
+    /// Upload chunks deleted.
+    public var uploads: Int
+    /// Submissions deleted.
+    public var submissions: Int
+    /// Artifacts deleted.
+    public var artifacts: Int
+
+    public init(uploads: Int, submissions: Int, artifacts: Int) {
+        self.uploads = uploads; self.submissions = submissions; self.artifacts = artifacts
+    }
+}

@@ -114,6 +114,14 @@ public protocol CoordinatorStoring: Sendable {
     /// - Throws: ``StorageError/Code/invalidArgument`` for a negative limit.
     nonisolated(nonsending) func events(job: String, limit: Int) async throws(StorageError) -> [EventRecord]
 
+    // MARK: Retention
+
+    /// Deletes what a finished job received and made but need not keep: every upload chunk,
+    /// every submission, and every artifact whose name is not in `keeping` (the job record, its
+    /// partners and its event log stay), in one transaction.
+    /// - Returns: how many upload chunks, submissions and artifacts were deleted.
+    nonisolated(nonsending) func purge(job: String, keeping: Set<String>) async throws(StorageError) -> PurgeCounts
+
     // MARK: Lifetime
 
     /// Releases the store's connection; every later call throws ``StorageError/Code/unavailable``.

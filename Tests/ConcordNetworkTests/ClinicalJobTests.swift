@@ -253,6 +253,27 @@ struct ClinicalJobTests {
         #expect(free?.context.field == "reason", "free text is refused: a reason is a code")
     }
 
+    @Test("Retention purges a finished clinical job's partner data and rounds, and keeps its report, model, results and privacy account", .enabled(if: cached))
+    func retentionKeepsTheResult() async throws {
+        let patients = try Self.patients()
+        let job = try await runJob(Self.spec(strategy: "fedavg", preset: "concord", rounds: 2, seed: 1), patients: patients)
+        let engine = job.consortium.engine, id = job.status.jobID
+        let before = try await engine.store.artifactInfos(job: id).map(\.name)
+        #expect(before.contains("round-0001") && before.contains("server") && before.contains("preprocessing"))
+        #expect(await engine.purgeExpired(retentionMs: 0) == [id])
+        #expect(Set(try await engine.store.artifactInfos(job: id).map(\.name)) == ["report", "model", "results", CoordinatorEngine.purgedArtifact])
+        for site in HeartDisease.Hospital.allCases.map(\.rawValue) {
+            #expect(try await engine.store.uploadIndices(job: id, kind: ClinicalJob.Upload.update, partner: site).isEmpty)
+            #expect(try await engine.store.bytesReceived(job: id, partner: site) == 0)
+        }
+        #expect(try await engine.store.submissions(kind: ClinicalJob.Submission.evaluation, job: id).isEmpty)
+        // The operator still reads what the job found.
+        let status = try await engine.jobStatus(jobID: id)
+        #expect(status.phase == "complete" && !status.clinical.modelSha256.isEmpty && status.clinical.modelSha256 == job.status.clinical.modelSha256)
+        #expect(status.clinical.meanClientAccuracy == job.status.clinical.meanClientAccuracy)
+        #expect(!(try await engine.reportArtifact(jobID: id).artifact.data.isEmpty))
+    }
+
     @Test("A withdrawal names a reason from the list; anything else is refused")
     func withdrawalReasons() throws {
         #expect(ClinicalJob.Withdrawal(ClinicalDataError(.requiredVariable, "x")) == .requiredVariable)

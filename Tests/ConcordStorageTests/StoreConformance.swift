@@ -196,6 +196,37 @@ struct StoreConformance {
         #expect(await storageCode { _ = try await store.putSubmission(kind: "calibration", job: "nope", partner: "a", payload: Data(), now: 1) } == .notFound)
     }
 
+    // MARK: Retention
+
+    @Test("purging a job deletes its uploads, submissions and unkept artifacts in one go, and nothing of another job", arguments: StoreFactory.all)
+    func purge(_ factory: StoreFactory) async throws {
+        let (store, _) = try await factory.freshCoordinator()
+        for job in ["j", "k"] {
+            try await store.insert(job: Self.job(job), partners: ["a", "b"], now: 1)
+            for index in 0..<3 { _ = try await store.putUpload(job: job, kind: "annotation", partner: "a", index: index, payload: Data([UInt8(index)]), now: 2) }
+            _ = try await store.putUpload(job: job, kind: "annotation", partner: "b", index: 0, payload: Data([9]), now: 2)
+            _ = try await store.putSubmission(kind: "evaluation", job: job, partner: "a", payload: Data([1]), now: 3)
+            for name in ["report", "student", "transfer", "round-0001"] {
+                try await store.putArtifact(ArtifactRecord(name: name, data: Data(name.utf8), sha256: Self.digest(Data(name.utf8))), job: job)
+            }
+        }
+        let counts = try await store.purge(job: "j", keeping: ["report", "student", "absent"])
+        #expect(counts == PurgeCounts(uploads: 4, submissions: 1, artifacts: 2))
+        #expect(try await store.uploadIndices(job: "j", kind: "annotation", partner: "a").isEmpty)
+        #expect(try await store.bytesReceived(job: "j", partner: "a") == 0)
+        #expect(try await store.submissions(kind: "evaluation", job: "j").isEmpty)
+        #expect(try await store.artifactInfos(job: "j").map(\.name) == ["report", "student"])
+        #expect(try await store.artifact("report", job: "j")?.data == Data("report".utf8))
+        let kept = try await store.job(id: "j"), log = try await store.events(job: "j")
+        #expect(kept != nil && !log.isEmpty, "the job and its log stay")
+        #expect(try await store.partners(job: "j").map(\.partner) == ["a", "b"])
+        // Another job is untouched; purging again deletes nothing.
+        #expect(try await store.uploadIndices(job: "k", kind: "annotation", partner: "a") == [0, 1, 2])
+        #expect(try await store.artifactInfos(job: "k").count == 4)
+        #expect(try await store.purge(job: "j", keeping: []) == PurgeCounts(uploads: 0, submissions: 0, artifacts: 2))
+        #expect(try await store.artifactInfos(job: "j").isEmpty)
+    }
+
     // MARK: Events
 
     @Test("events: the most recent `limit`, oldest first", arguments: StoreFactory.all)

@@ -213,6 +213,41 @@ public actor CoordinatorEngine {
         }
     }
 
+    // MARK: Retention
+
+    /// The artifact that marks a purged job (its bytes: the time of the purge, Unix ms).
+    public static let purgedArtifact = "purged"
+
+    /// Deletes what finished jobs (complete, failed or cancelled) received and made once their
+    /// last change is older than `retentionMs`: the partners' uploads and submissions (annotations,
+    /// updates, counts, metrics) and every artifact but the report and what the job's kind keeps
+    /// (``CoordinatorJobKind/retainedArtifacts``). The job, its partners and its event log stay,
+    /// with an event saying what was deleted. Each job is purged once; unfinished jobs never.
+    /// - Returns: the jobs purged now.
+    @discardableResult
+    public func purgeExpired(retentionMs: Int64) async -> [String] {
+        let now = clock()
+        let jobs: [JobRecord]
+        do { jobs = try await store.jobs() } catch { logger.error("retention: cannot read jobs", metadata: ["error": "\(error)"]); return [] }
+        var purged: [String] = []
+        for job in jobs where JobPhase(job.phase).isTerminal && now - job.updatedMs >= retentionMs {
+            do {
+                guard try await store.artifactDigest(Self.purgedArtifact, job: job.id) == nil else { continue }
+                let kept = (try? kinds.kind(job.kind))?.retainedArtifacts ?? []
+                let counts = try await store.purge(job: job.id, keeping: kept.union([Self.reportArtifact, Self.purgedArtifact]))
+                let stamp = Data(String(now).utf8)
+                try await store.putArtifact(ArtifactRecord(name: Self.purgedArtifact, data: stamp, sha256: Digests.sha256(stamp)), job: job.id)
+                let days = String(format: "%.3g", Double(retentionMs) / 86_400_000)
+                try await store.log(job: job.id, message: "retention (\(days) days after it ended): deleted \(counts.uploads) upload chunks, \(counts.submissions) submissions and \(counts.artifacts) artifacts; kept the report\(kept.isEmpty ? "" : " and " + kept.sorted().joined(separator: ", "))", now: now)
+                logger.info("retention: purged job \(job.id): \(counts.uploads) upload chunks, \(counts.submissions) submissions, \(counts.artifacts) artifacts")
+                purged.append(job.id)
+            } catch {
+                logger.error("retention: cannot purge job \(job.id)", metadata: ["error": "\(error)"])
+            }
+        }
+        return purged
+    }
+
     // MARK: Helpers
 
     /// What a kind may use while it handles `job`.

@@ -71,9 +71,16 @@ public protocol CoordinatorJobKind: Sendable {
     /// The job as plain values for its page, the status page, the metrics endpoint and the
     /// report, from its generic `status` and what the kind keeps.
     func snapshot(status: Concord_V2_JobStatus, context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> JobSnapshot
+
+    /// The artifacts a finished job keeps when the coordinator's retention purges it (its result,
+    /// and what later jobs need, such as a privacy account); the report is always kept, and the
+    /// partners' uploads and submissions never are. By default, none beyond the report.
+    var retainedArtifacts: Set<String> { get }
 }
 
 extension CoordinatorJobKind {
+    public var retainedArtifacts: Set<String> { [] }
+
     public func expectedChunks(_ upload: String, partner: String, context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> Int? {
         try await expectedChunks(upload, context: context)
     }

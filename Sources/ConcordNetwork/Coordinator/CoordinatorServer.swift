@@ -114,6 +114,18 @@ public struct CoordinatorServer: Service {
                     if let statusServer {
                         group.addTask { try await statusServer.run(onListening: onStatusListening); return false }
                     }
+                    if let days = config.retentionDays {
+                        // Retention: finished jobs' partner data go once their time is up (checked every minute).
+                        let retention = Int64((days * 86_400_000).rounded())
+                        logger.info("retention: a finished job's uploads, submissions and working artifacts are deleted \(days) days after it ended")
+                        group.addTask {
+                            while !Task.isCancelled {
+                                await engine.purgeExpired(retentionMs: retention)
+                                try? await Task.sleep(for: .seconds(60))
+                            }
+                            return false
+                        }
+                    }
                     group.addTask {
                         // Resume whatever was under way, then keep advancing.
                         while !Task.isCancelled {

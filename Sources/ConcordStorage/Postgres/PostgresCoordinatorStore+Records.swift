@@ -147,6 +147,21 @@ extension PostgresCoordinatorStore {
         }
     }
 
+    // MARK: Retention
+
+    public nonisolated(nonsending) func purge(job: String, keeping: Set<String>) async throws(StorageError) -> PurgeCounts {
+        let logger = database.logger
+        let kept = keeping.sorted()
+        return try await database.transaction("purging a finished job", .init(job: job)) { connection in
+            let uploads = try await connection.rows("DELETE FROM uploads WHERE job_id = \(job) RETURNING 1", logger).count
+            let submissions = try await connection.rows("DELETE FROM submissions WHERE job_id = \(job) RETURNING 1", logger).count
+            let artifacts = try await connection.rows("""
+                DELETE FROM artifacts WHERE job_id = \(job) AND NOT (name = ANY(\(kept)::text[])) RETURNING 1
+                """, logger).count
+            return PurgeCounts(uploads: uploads, submissions: submissions, artifacts: artifacts)
+        }
+    }
+
     // MARK: Events
 
     public nonisolated(nonsending) func log(job: String, message: String, now: Int64) async throws(StorageError) {

@@ -190,6 +190,20 @@ public final class SQLiteCoordinatorStore: CoordinatorStoring {
         }
     }
 
+    // MARK: Retention
+
+    public nonisolated(nonsending) func purge(job: String, keeping: Set<String>) async throws(StorageError) -> PurgeCounts {
+        try connection.write("purging a finished job", .init(job: job)) { db in
+            try db.execute(sql: "DELETE FROM uploads WHERE job_id = ?", arguments: [job])
+            let uploads = db.changesCount
+            try db.execute(sql: "DELETE FROM submissions WHERE job_id = ?", arguments: [job])
+            let submissions = db.changesCount
+            let names = try String.fetchAll(db, sql: "SELECT name FROM artifacts WHERE job_id = ?", arguments: [job]).filter { !keeping.contains($0) }
+            for name in names { try db.execute(sql: "DELETE FROM artifacts WHERE job_id = ? AND name = ?", arguments: [job, name]) }
+            return PurgeCounts(uploads: uploads, submissions: submissions, artifacts: names.count)
+        }
+    }
+
     // MARK: Submissions
 
     public nonisolated(nonsending) func putSubmission(kind: String, job: String, partner: String, payload: Data,

@@ -52,6 +52,10 @@ public struct ClinicalCoordinator: CoordinatorJobKind {
 
     public func initialMessage(spec: Data) -> String { "waiting for the sites' feature summaries" }
 
+    /// The final model, the scores and the privacy account (the consortium's budget composes every
+    /// job's account, so it outlives the job's data).
+    public var retainedArtifacts: Set<String> { [ClinicalJob.Artifact.model, Private.results, Private.privacy] }
+
     public func spec(from wire: Concord_V2_JobSpec.OneOf_Kind) -> Data? {
         guard case .clinical(let spec) = wire else { return nil }
         return try? spec.serializedBytes()

@@ -45,6 +45,9 @@ public final class DistillationCoordinator: CoordinatorJobKind {
 
     public func initialMessage(spec: Data) -> String { "preparing the transfer set" }
 
+    /// The student (the job's product); the transfer set, the consensus and the selection go.
+    public var retainedArtifacts: Set<String> { [Artifact.student] }
+
     // MARK: Reading the job
 
     static func spec(_ data: Data) throws(CoordinatorRefusal) -> DistillationJobSpec {

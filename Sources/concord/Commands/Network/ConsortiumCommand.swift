@@ -146,6 +146,9 @@ extension ConsortiumCommand.Init {
             kit: kit
             database: state/coordinator.sqlite
             reports: state/reports
+            # What partners sent (annotations, updates, counts) and a job's working artifacts are
+            # deleted this many days after the job ended; its report, result and log stay.
+            retention_days: 30
 
             """.write(to: root.appendingPathComponent("coordinator.yaml"), atomically: true, encoding: .utf8)
         try """
