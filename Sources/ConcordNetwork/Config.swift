@@ -217,6 +217,8 @@ public struct CoordinatorConfig: Codable, Sendable {
 /// state: state/acme.sqlite
 /// audit: state/acme-audit.jsonl
 /// job: ""                                   # a job id, or empty for the latest job naming this partner
+/// retention_days: 30                        # optional: at start, delete what was kept for jobs that ended
+///                                           # here more than 30 days ago (never a job under way, never the audit log)
 /// ```
 public struct NodeConfig: Codable, Sendable, CoordinatorAddressing {
     public struct DataSource: Codable, Sendable {
@@ -335,13 +337,16 @@ public struct NodeConfig: Codable, Sendable, CoordinatorAddressing {
     public var poll: Double?
     /// Stop after the coordinator has been unreachable for this many seconds (default: keep trying).
     public var giveUpAfter: Double?
+    /// Days after a job ended here before the node deletes what it kept for it (its teacher, kept
+    /// steps, fetched artifacts; the audit log stays). Checked when the node starts; nil: kept for ever.
+    public var retentionDays: Double?
 
     public var base = URL(fileURLWithPath: ".")
 
     private enum CodingKeys: String, CodingKey {
         case partner, single = "coordinator", coordinators, serverName = "server_name", tls, data, clinical, identifiers, vertical, teacher, selfGuard = "self_guard", hybrid, hybridModel = "hybrid_model"
         case seed, state, audit, job
-        case recordPayloads = "record_payloads", threads, poll, giveUpAfter = "give_up_after"
+        case recordPayloads = "record_payloads", threads, poll, giveUpAfter = "give_up_after", retentionDays = "retention_days"
     }
 
     public init(partner: String, coordinator: Endpoint, serverName: String? = nil, tls: TLSFiles, data: DataSource? = nil, clinical: ClinicalSource? = nil,
@@ -358,6 +363,9 @@ public struct NodeConfig: Codable, Sendable, CoordinatorAddressing {
         var (config, base) = try ConfigFile.load(NodeConfig.self, from: path)
         if let identifiers { config.identifiers = identifiers }
         _ = try CoordinatorAddresses.resolve(single: config.single, list: config.coordinators, path: path)
+        if let days = config.retentionDays, !(days.isFinite && days >= 0 && days <= 36_500) {
+            throw ConfigError(path: path, reason: "retention_days must be a number of days from 0 to 36500")
+        }
         guard config.data != nil || config.clinical != nil || config.identifiers != nil || config.vertical != nil else {
             throw ConfigError(path: path, reason: "a node needs its data: 'data' (labelled molecules), 'clinical' (a patient table) or 'identifiers' (a table of identifiers for a private set intersection)")
         }

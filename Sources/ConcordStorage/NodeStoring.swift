@@ -21,6 +21,13 @@ public protocol NodeStoring: Sendable {
     /// The keys stored for a job that start with `prefix` ("" for all), ascending.
     nonisolated(nonsending) func keys(job: String, prefix: String) async throws(StorageError) -> [String]
 
+    /// Every job with stored blobs, ascending, with the time of its latest write (Unix ms).
+    nonisolated(nonsending) func jobs() async throws(StorageError) -> [(job: String, lastWrittenMs: Int64)]
+
+    /// Deletes every blob of a job, in one transaction.
+    /// - Returns: how many were deleted.
+    nonisolated(nonsending) func delete(job: String) async throws(StorageError) -> Int
+
     /// Releases the store's connection; every later call throws ``StorageError/Code/unavailable``.
     nonisolated(nonsending) func close() async throws(StorageError)
 }

@@ -155,6 +155,11 @@ public struct InProcessConsortium: Sendable {
     /// Submits `spec` and runs every node until the job is complete, the coordinator advancing
     /// jobs on its tick as its server does.
     /// - Returns: the job's final status and each node's outcome, by partner name.
+    /// Sets every node's `retention_days` (nil: keep what it kept for ever).
+    public mutating func setRetention(days: Double?) {
+        for index in nodes.indices { nodes[index].retentionDays = days }
+    }
+
     public func run(_ spec: Concord_V2_JobSpec) async throws -> (status: Concord_V2_JobStatus, outcomes: [String: NodeOutcome]) {
         try await LocalFederation.run(spec, nodes: nodes, engine: engine, logger: logger)
     }

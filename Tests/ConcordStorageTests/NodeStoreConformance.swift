@@ -21,6 +21,25 @@ struct NodeStoreConformance {
         #expect(try await store.keys(job: "nobody").isEmpty)
     }
 
+    @Test("jobs are listed with their latest write; deleting a job takes all its blobs and nothing else", arguments: StoreFactory.nodes)
+    func jobsAndDeletion(_ factory: StoreFactory) async throws {
+        let (store, _) = try await factory.freshNode()
+        #expect(try await store.jobs().isEmpty)
+        let before = Int64(Date().timeIntervalSince1970 * 1000)
+        try await store.put("teacher", job: "b", data: Data([1]))
+        try await store.put("update/0001", job: "b", data: Data([2]))
+        try await store.put("teacher", job: "a", data: Data([3]))
+        let after = Int64(Date().timeIntervalSince1970 * 1000)
+        let jobs = try await store.jobs()
+        #expect(jobs.map(\.job) == ["a", "b"])
+        #expect(jobs.allSatisfy { $0.lastWrittenMs >= before && $0.lastWrittenMs <= after })
+        #expect(try await store.delete(job: "b") == 2)
+        #expect(try await store.keys(job: "b").isEmpty)
+        #expect(try await store.get("teacher", job: "a") == Data([3]))
+        #expect(try await store.jobs().map(\.job) == ["a"])
+        #expect(try await store.delete(job: "b") == 0)
+    }
+
     @Test("keys by prefix, ascending by code point", arguments: StoreFactory.nodes)
     func prefixes(_ factory: StoreFactory) async throws {
         let (store, _) = try await factory.freshNode()

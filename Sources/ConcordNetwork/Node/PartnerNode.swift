@@ -96,8 +96,11 @@ public struct PartnerNode: Sendable {
             try FileManager.default.createDirectory(at: stateURL.deletingLastPathComponent(), withIntermediateDirectories: true)
             store = try SQLiteNodeStore(path: stateURL.path)
         }
+        if let days = config.retentionDays, !dryRun {
+            await Self.purgeExpired(store, retentionMs: Int64((days * 86_400_000).rounded()), logger: logger)
+        }
         let audit = try AuditLog(url: config.url(config.audit), recordPayloads: config.recordPayloads ?? false)
-        return try await withGRPCClient(transport: transport) { client in
+        let outcome = try await withGRPCClient(transport: transport) { client in
             let session = NodeSession(config: config, logger: logger, store: store, audit: audit,
                                       client: Concord_V2_Federation.Client(wrapping: client), dryRun: dryRun)
             // Every kind checks the configuration before the node discloses anything by enrolling.
@@ -109,6 +112,35 @@ public struct PartnerNode: Sendable {
             }
             return try await kind.run(session, view: view)
         }
+        if !dryRun {
+            // The job ended here: its kept state may go once its retention is up.
+            try await store.put(Self.finishedKey, job: outcome.jobID, data: Data(outcome.state.utf8))
+        }
+        return outcome
+    }
+
+    /// The key that marks a job as ended at this node (its value: how it ended).
+    public static let finishedKey = "finished"
+
+    /// Deletes what the node kept for jobs that ended here (marked with ``finishedKey``) more than
+    /// `retentionMs` ago; jobs still under way keep everything, so a restarted node resumes them.
+    /// - Returns: the jobs whose state was deleted.
+    @discardableResult
+    public static func purgeExpired(_ store: any NodeStoring, retentionMs: Int64, now: Int64? = nil,
+                                    logger: Logger) async -> [String] {
+        let now = now ?? Int64(Date().timeIntervalSince1970 * 1000)
+        var purged: [String] = []
+        do {
+            for (job, last) in try await store.jobs() where now - last >= retentionMs {
+                guard try await store.get(finishedKey, job: job) != nil else { continue }
+                let deleted = try await store.delete(job: job)
+                logger.info("retention: deleted the \(deleted) items this node kept for job \(job), which ended more than \(String(format: "%.3g", Double(retentionMs) / 86_400_000)) days ago")
+                purged.append(job)
+            }
+        } catch {
+            logger.error("retention: cannot purge the node's state: \(error)")
+        }
+        return purged
     }
 }
 

@@ -44,6 +44,20 @@ public final class SQLiteNodeStore: NodeStoring {
         }
     }
 
+    public nonisolated(nonsending) func jobs() async throws(StorageError) -> [(job: String, lastWrittenMs: Int64)] {
+        try connection.read("listing jobs", .init()) { db in
+            try Row.fetchAll(db, sql: "SELECT job_id, MAX(written_ms) AS last FROM blobs GROUP BY job_id ORDER BY job_id")
+                .map { (job: $0["job_id"], lastWrittenMs: $0["last"]) }
+        }
+    }
+
+    public nonisolated(nonsending) func delete(job: String) async throws(StorageError) -> Int {
+        try connection.write("deleting a job's blobs", .init(job: job)) { db in
+            try db.execute(sql: "DELETE FROM blobs WHERE job_id = ?", arguments: [job])
+            return db.changesCount
+        }
+    }
+
     public nonisolated(nonsending) func close() async throws(StorageError) {
         try connection.close()
     }

@@ -61,3 +61,47 @@ struct RetentionTests {
         }
     }
 }
+
+/// A node's retention (`retention_days` in node.yaml): what it kept for a job that ended goes once
+/// its time is up; a job under way keeps everything, so a restarted node still resumes it.
+@Suite("Retention at a node")
+struct NodeRetentionTests {
+    @Test("Only jobs marked as ended, and older than the retention, lose their kept state")
+    func purgesEndedJobsOnly() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteNodeStore(path: directory.url.appendingPathComponent("node.sqlite").path)
+        try await store.put("teacher", job: "ended", data: Data([1]))
+        try await store.put(PartnerNode.finishedKey, job: "ended", data: Data("complete".utf8))
+        try await store.put("teacher", job: "running", data: Data([2]))
+        let logger = Logger(label: "test.retention")
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        // Ended a moment ago: a day's retention keeps it.
+        #expect(await PartnerNode.purgeExpired(store, retentionMs: 86_400_000, now: now, logger: logger).isEmpty)
+        #expect(try await store.get("teacher", job: "ended") != nil)
+        // A day later it goes; the job under way stays whatever its age.
+        #expect(await PartnerNode.purgeExpired(store, retentionMs: 86_400_000, now: now + 86_400_001, logger: logger) == ["ended"])
+        #expect(try await store.keys(job: "ended").isEmpty)
+        #expect(try await store.get("teacher", job: "running") == Data([2]))
+    }
+
+    @Test("A node marks a job it finished, and with retention_days 0 its next start deletes what it kept", .enabled(if: ClinicalJobTests.cached))
+    func nodeMarksAndPurges() async throws {
+        let patients = try ClinicalJobTests.patients()
+        let temporary = try TemporaryDirectory()
+        var logger = Logger(label: "test.retention")
+        logger.logLevel = .critical
+        var consortium = try InProcessConsortium(directory: temporary.url, hospitals: patients, logger: logger)
+        let run = try await consortium.run(ClinicalJobTests.spec(strategy: "fedavg", preset: "concord", rounds: 2, seed: 1))
+        #expect(run.status.phase == "complete")
+        let node = try #require(consortium.nodes.first)
+        let store = try SQLiteNodeStore(path: node.state)
+        #expect(try await store.get(PartnerNode.finishedKey, job: run.status.jobID) == Data("complete".utf8))
+        #expect(try await store.keys(job: run.status.jobID, prefix: "update/").count == 2)
+        // The next run of the nodes, with retention 0: each deletes what it kept for the ended job first.
+        consortium.setRetention(days: 0)
+        _ = try await consortium.run(ClinicalJobTests.spec(strategy: "fedavg", preset: "concord", rounds: 1, seed: 2))
+        #expect(try await store.keys(job: run.status.jobID).isEmpty)
+        // The audit log, what left the node, stays.
+        #expect(!(try AuditLog.read(URL(fileURLWithPath: node.audit)).entries.filter { $0.job == run.status.jobID }.isEmpty))
+    }
+}

@@ -27,6 +27,7 @@ extension ConsortiumCommand.Init {
                 seed: \(seed &+ UInt64(p) &+ 1)
                 state: ../state/\(name).sqlite
                 audit: ../state/\(name)-audit.jsonl
+                retention_days: 30
 
                 """.write(to: root.appendingPathComponent("nodes/\(name).yaml"), atomically: true, encoding: .utf8)
         }
@@ -70,6 +71,7 @@ extension ConsortiumCommand.Init {
                 seed: \(seed &+ UInt64(p) &+ 1)
                 state: ../state/\(site.partner).sqlite
                 audit: ../state/\(site.partner)-audit.jsonl
+                retention_days: 30
 
                 """.write(to: root.appendingPathComponent("nodes/\(site.partner).yaml"), atomically: true, encoding: .utf8)
         }

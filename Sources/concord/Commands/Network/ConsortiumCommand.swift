@@ -110,6 +110,7 @@ struct ConsortiumCommand: AsyncParsableCommand {
                     seed: \(seed &+ UInt64(p) &+ 1)
                     state: ../state/\(name).sqlite
                     audit: ../state/\(name)-audit.jsonl
+                    retention_days: 30
 
                     """.write(to: root.appendingPathComponent("nodes/\(name).yaml"), atomically: true, encoding: .utf8)
             }
