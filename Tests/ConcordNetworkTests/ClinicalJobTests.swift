@@ -62,11 +62,16 @@ struct ClinicalJobTests {
         return (run.finalParameters, federated.test, federated.atF1Threshold)
     }
 
+    /// The four hospitals' consortium in `temporary`, logging only what goes wrong.
+    static func consortium(_ patients: [HeartDisease.Patient], in temporary: TemporaryDirectory, level: Logger.Level = .warning) throws -> InProcessConsortium {
+        var logger = Logger(label: "test.clinical")
+        logger.logLevel = level
+        return try InProcessConsortium(directory: temporary.url, hospitals: patients, logger: logger)
+    }
+
     func runJob(_ spec: Concord_V2_JobSpec, patients: [HeartDisease.Patient]) async throws -> (status: Concord_V2_JobStatus, model: Concord_V2_ClinicalModel, directory: TemporaryDirectory, consortium: InProcessConsortium) {
         let temporary = try TemporaryDirectory()
-        var logger = Logger(label: "test.clinical")
-        logger.logLevel = .warning
-        let consortium = try InProcessConsortium(directory: temporary.url, hospitals: patients, logger: logger)
+        let consortium = try Self.consortium(patients, in: temporary)
         let run = try await consortium.run(spec)
         let stored = try #require(try await consortium.engine.fetch(partner: "cleveland", jobID: run.status.jobID, artifact: ClinicalJob.Artifact.model))
         return (run.status, try Concord_V2_ClinicalModel(serializedBytes: stored.artifact.data), temporary, consortium)
@@ -199,9 +204,7 @@ struct ClinicalJobTests {
     func siteWithdraws() async throws {
         let patients = try Self.patients()
         let temporary = try TemporaryDirectory()
-        var logger = Logger(label: "test.clinical")
-        logger.logLevel = .critical
-        let consortium = try InProcessConsortium(directory: temporary.url, hospitals: patients, logger: logger)
+        let consortium = try Self.consortium(patients, in: temporary, level: .critical)
         // VA Long Beach's export loses its age column's name: 'age' is required, so it cannot be harmonised.
         let va = try #require(consortium.nodes.first { $0.partner == HeartDisease.Hospital.vaLongBeach.rawValue })
         let file = URL(fileURLWithPath: try #require(va.clinical).path)

@@ -88,9 +88,7 @@ struct NodeRetentionTests {
     func nodeMarksAndPurges() async throws {
         let patients = try ClinicalJobTests.patients()
         let temporary = try TemporaryDirectory()
-        var logger = Logger(label: "test.retention")
-        logger.logLevel = .critical
-        var consortium = try InProcessConsortium(directory: temporary.url, hospitals: patients, logger: logger)
+        var consortium = try ClinicalJobTests.consortium(patients, in: temporary, level: .critical)
         let run = try await consortium.run(ClinicalJobTests.spec(strategy: "fedavg", preset: "concord", rounds: 2, seed: 1))
         #expect(run.status.phase == "complete")
         let node = try #require(consortium.nodes.first)
