@@ -122,6 +122,17 @@ extension ThresholdCounts {
             guard matrices.allSatisfy({ $0.trueNegatives + $0.falsePositives + $0.falseNegatives + $0.truePositives == n }) else {
                 throw .inconsistent("confusion matrices count different numbers of molecules")
             }
+            // The same molecules at every threshold: the same actives, and (a molecule is predicted
+            // active when P > t) never more predicted actives of either kind at a higher threshold.
+            let actives = first.truePositives + first.falseNegatives
+            guard matrices.allSatisfy({ $0.truePositives + $0.falseNegatives == actives }) else {
+                throw .inconsistent("confusion matrices count different numbers of actives")
+            }
+            for i in matrices.indices.dropFirst() where c.thresholds[i] > c.thresholds[i - 1] {
+                guard matrices[i].truePositives <= matrices[i - 1].truePositives, matrices[i].falsePositives <= matrices[i - 1].falsePositives else {
+                    throw .inconsistent("more molecules predicted active at threshold \(c.thresholds[i]) than at \(c.thresholds[i - 1])")
+                }
+            }
         }
         self.init(thresholds: c.thresholds, counts: matrices)
     }

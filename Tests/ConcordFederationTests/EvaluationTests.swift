@@ -65,4 +65,34 @@ struct FederatedCalibrationTests {
             try FederatedCalibration.sum([pooled, FederatedCalibration.counts(truth: truth, probabilities: p, thresholds: [0.5])])
         }
     }
+
+    @Test("one partner claiming a huge validation set is capped at 3× the median partner's weight; honest sizes are not touched")
+    func influenceIsCapped() throws {
+        var rng = SeededRandom(seed: 7)
+        func part(_ n: Int, shift: Double) -> ThresholdCounts {
+            let truth = (0..<n).map { _ in UInt8(rng.next() % 2) }
+            return FederatedCalibration.counts(truth: truth, probabilities: truth.map { y in (y == 1 ? 0.35 : 0.1) + shift + 0.2 * rng.nextUnit() })
+        }
+        let honest = [part(90, shift: 0), part(120, shift: 0), part(100, shift: 0), part(150, shift: 0)]
+        let fair = FederatedCalibration.choose(try FederatedCalibration.sum(FederatedCalibration.capped(honest).parts))
+        #expect(FederatedCalibration.capped(honest).capped.isEmpty)
+        #expect(FederatedCalibration.capped(honest).parts == honest, "sizes within 3× of the median are summed as they are")
+        #expect(fair == FederatedCalibration.choose(try FederatedCalibration.sum(honest)))
+        // A liar whose scores sit 0.5 higher, with its counts multiplied a million times.
+        var liar = part(100, shift: 0.5)
+        liar.counts = liar.counts.map { ConfusionMatrix(trueNegatives: $0.trueNegatives * 1_000_000, falsePositives: $0.falsePositives * 1_000_000,
+                                                        falseNegatives: $0.falseNegatives * 1_000_000, truePositives: $0.truePositives * 1_000_000) }
+        let attacked = honest + [liar]
+        let uncapped = FederatedCalibration.choose(try FederatedCalibration.sum(attacked))
+        let result = FederatedCalibration.capped(attacked)
+        #expect(result.capped == [4])
+        let limit = 3.0 * 120  // the median of 90, 100, 120, 150 and the liar's 10⁸ is 120
+        #expect(abs(Double(result.parts[4].counts[0].count) - limit) <= 2)
+        let capped = FederatedCalibration.choose(try FederatedCalibration.sum(result.parts))
+        #expect(uncapped >= 0.8, "uncapped, the liar alone sets the threshold (\(uncapped))")
+        #expect(abs(capped - fair) < abs(uncapped - fair), "capped, the threshold stays nearer the honest one (\(capped) against \(fair))")
+        // Too few partners that counted anything: no median to trust, nothing capped.
+        let zero = ThresholdCounts(thresholds: FederatedCalibration.grid, counts: FederatedCalibration.grid.map { _ in ConfusionMatrix(trueNegatives: 0, falsePositives: 0, falseNegatives: 0, truePositives: 0) })
+        #expect(FederatedCalibration.capped([honest[0], liar, zero, zero]).capped.isEmpty)
+    }
 }

@@ -153,6 +153,14 @@ struct ConversionTests {
         var uneven = wire
         uneven.counts[3].tp += 1
         #expect(throws: WireError.self) { try ThresholdCounts(wire: uneven, expected: FederatedCalibration.grid) }
+        // The same total but another number of actives at one threshold.
+        var actives = wire
+        actives.counts[3].tp += 1; actives.counts[3].fp -= 1
+        #expect(throws: WireError.self) { try ThresholdCounts(wire: actives, expected: FederatedCalibration.grid) }
+        // More molecules predicted active at a higher threshold than at a lower one: impossible when P > t decides.
+        var rising = wire
+        rising.counts[60].fp += 1; rising.counts[60].tn -= 1
+        #expect(throws: WireError.self) { try ThresholdCounts(wire: rising, expected: FederatedCalibration.grid) }
     }
 
     @Test func studentsOfEveryKindRoundTripAndPredictTheSame() async throws {

@@ -56,6 +56,35 @@ public enum FederatedCalibration {
         return total
     }
 
+    /// How far one partner's counts may outweigh the median partner's in the sum (``capped(_:)``).
+    public static let influenceCap = 3.0
+
+    /// The partners' counts with each partner's weight capped: a partner that counts more than
+    /// ``influenceCap`` times the median partner's molecules has every count scaled down to that
+    /// (rounded), so one partner cannot steer the threshold by claiming a huge validation set.
+    /// The median is over partners that counted something (one whose validation molecules are all
+    /// public sends zeros); with fewer than three of those there is no median to trust, and
+    /// nothing is capped.
+    /// - Returns: the counts to sum, and the indices of the partners capped.
+    public static func capped(_ parts: [ThresholdCounts]) -> (parts: [ThresholdCounts], capped: [Int]) {
+        let sizes = parts.map { $0.counts.first?.count ?? 0 }
+        let sorted = sizes.filter { $0 > 0 }.sorted()
+        guard sorted.count >= 3 else { return (parts, []) }
+        let median = sorted.count % 2 == 1 ? Double(sorted[sorted.count / 2]) : Double(sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        let limit = influenceCap * median
+        var out = parts, capped: [Int] = []
+        for (i, size) in sizes.enumerated() where Double(size) > limit {
+            let scale = limit / Double(size)
+            func scaled(_ x: Int) -> Int { Int((Double(x) * scale).rounded()) }
+            out[i].counts = parts[i].counts.map {
+                ConfusionMatrix(trueNegatives: scaled($0.trueNegatives), falsePositives: scaled($0.falsePositives),
+                                falseNegatives: scaled($0.falseNegatives), truePositives: scaled($0.truePositives))
+            }
+            capped.append(i)
+        }
+        return (out, capped)
+    }
+
     /// The threshold with the highest MCC on the summed counts (ties: the one nearest 0.5); 0.5 when there are no counts.
     public static func choose(_ total: ThresholdCounts) -> Double {
         var best = 0.5, bestMCC = -Double.infinity

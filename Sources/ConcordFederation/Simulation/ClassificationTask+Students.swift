@@ -48,7 +48,7 @@ extension ClassificationTask {
                 let mine = validationOwner.indices.filter { validationOwner[$0] == partner }
                 parts.append(FederatedCalibration.counts(truth: mine.map { validY[$0] }, probabilities: mine.map { p[$0] }))
             }
-            return FederatedCalibration.choose(try FederatedCalibration.sum(parts))
+            return FederatedCalibration.choose(try FederatedCalibration.sum(FederatedCalibration.capped(parts).parts))
         }
         let studentCount = settings.singleTeacherStudents ? k + 2 : 1
         s.report("students", 0, studentCount)

@@ -937,7 +937,11 @@ public nonisolated struct Concord_V2_Confusion: Sendable {
 }
 
 /// Confusion counts of the student on a partner's private validation set (submission
-/// "calibration").
+/// "calibration"). A molecule is predicted active when the student's P(active) > t. Refused unless
+/// every entry counts the same molecules and the same actives (tp + fn), no count exceeds 2^31 - 1,
+/// and tp and fp never grow from one threshold to a higher one. In the sum that chooses the
+/// threshold, a partner counting more than 3 times the median partner's molecules (the median over
+/// partners that counted any, when at least three did) has its counts scaled down to that.
 public nonisolated struct Concord_V2_CalibrationCounts: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for

@@ -6,6 +6,7 @@ import ConcordStorage
 import ConcordWire
 import SwiftProtobuf
 import Foundation
+import Logging
 
 extension DistillationCoordinator {
     /// Moves a distillation job on from its phase, as far as its inputs allow.
@@ -203,16 +204,23 @@ extension DistillationCoordinator {
         let received = try await context.submissions(DistillationJob.Submission.calibration)
         let have = Set(received.map(\.partner))
         guard participants.allSatisfy(have.contains) || (context.deadlinePassed(seconds: spec.finalDeadlineS) && !have.isEmpty) else { return [] }
-        var parts: [ThresholdCounts] = []
+        var parts: [ThresholdCounts] = [], names: [String] = []
         for item in received where participants.contains(item.partner) {
             guard let message = try? Concord_V2_CalibrationCounts(serializedBytes: item.payload),
                   let counts = try? ThresholdCounts(wire: message, expected: FederatedCalibration.grid) else { continue }
             parts.append(counts)
+            names.append(item.partner)
+        }
+        // One partner's weight is capped at a few times the median partner's (it cannot claim a huge validation set).
+        let capped = FederatedCalibration.capped(parts)
+        for index in capped.capped {
+            context.logger.warning("job \(context.job.id): \(names[index])'s calibration counts exceed \(FederatedCalibration.influenceCap)× the median partner's; scaled down to that")
         }
         let threshold: Double
-        do { threshold = FederatedCalibration.choose(try FederatedCalibration.sum(parts)) }
+        do { threshold = FederatedCalibration.choose(try FederatedCalibration.sum(capped.parts)) }
         catch { throw CoordinatorRefusal(.failedPrecondition, "calibration", context: .init(job: context.job.id), cause: error) }
-        return [JobTransition(DistillationJob.thresholdCalibrated, "threshold \(threshold) chosen from \(parts.count) partners' counts", threshold: threshold),
+        let note = capped.capped.isEmpty ? "" : " (\(capped.capped.count) capped at \(String(format: "%g", FederatedCalibration.influenceCap))× the median partner's count)"
+        return [JobTransition(DistillationJob.thresholdCalibrated, "threshold \(threshold) chosen from \(parts.count) partners' counts\(note)", threshold: threshold),
                 JobTransition(DistillationJob.studentPublished, "student published; waiting for evaluations", threshold: threshold)]
     }
 
