@@ -11,7 +11,7 @@ import Testing
 @Suite("Coordinator engine")
 struct CoordinatorEngineTests {
     /// Runs a job to completion; `restart` reopens the store in a new engine once the annotations are in.
-    func runJob(seed: UInt64, restart: Bool = false) async throws -> (status: Concord_V2_JobStatus, report: Data, store: URL) {
+    func runJob(seed: UInt64, restart: Bool = false) async throws -> (status: Concord_V2_JobStatus, report: Data, store: URL, engine: CoordinatorEngine) {
         let (partners, pool) = Fixtures.split()
         let directory = Fixtures.temporaryDirectory()
         let path = directory.appendingPathComponent("coordinator.sqlite").path
@@ -48,7 +48,20 @@ struct CoordinatorEngineTests {
         }
         await engine.advance()
         let status = try await engine.status(jobID: submitted.jobID)
-        return (status, try await engine.report(jobID: submitted.jobID), directory)
+        return (status, try await engine.report(jobID: submitted.jobID), directory, engine)
+    }
+
+    @Test("a finished job's molecule sets and consensus leave the coordinator's memory; its status and report still read")
+    func finishedJobsLeaveMemory() async throws {
+        let run = try await runJob(seed: 9)
+        #expect(run.status.jobPhase == .complete)
+        let registry = await run.engine.kinds
+        let kind = try #require(try registry.kind(DistillationJob.name) as? DistillationCoordinator)
+        #expect(!kind.jobsInMemory.contains(run.status.jobID), "\(kind.jobsInMemory)")
+        // Reading the finished job again does not bring them back for good.
+        #expect(try await run.engine.status(jobID: run.status.jobID).jobPhase == .complete)
+        _ = try await run.engine.report(jobID: run.status.jobID)
+        #expect(!kind.jobsInMemory.contains(run.status.jobID))
     }
 
     @Test func aJobRunsToAReportAndTheSameSeedGivesTheSameStudent() async throws {

@@ -302,6 +302,8 @@ public actor CoordinatorEngine {
         changes.changed(jobID)
         let title = kind?.title(transition.phase) ?? transition.phase.rawValue
         logger.info("\(title): \(transition.message)", metadata: ["job": "\(jobID)"])
+        // A finished job's in-memory state goes (memory stays flat across jobs; the store keeps it).
+        if transition.phase.isTerminal, let name = kind?.name, let ended = try? kinds.kind(name) { ended.ended(job: jobID) }
     }
 
     /// Unix milliseconds now.

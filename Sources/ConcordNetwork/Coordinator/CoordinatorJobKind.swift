@@ -76,10 +76,15 @@ public protocol CoordinatorJobKind: Sendable {
     /// and what later jobs need, such as a privacy account); the report is always kept, and the
     /// partners' uploads and submissions never are. By default, none beyond the report.
     var retainedArtifacts: Set<String> { get }
+
+    /// Tells the kind that a job has finished (complete, failed or cancelled), so it can drop what
+    /// it keeps in memory for the job (it stays in the store). By default, nothing to drop.
+    func ended(job: String)
 }
 
 extension CoordinatorJobKind {
     public var retainedArtifacts: Set<String> { [] }
+    public func ended(job: String) {}
 
     public func expectedChunks(_ upload: String, partner: String, context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> Int? {
         try await expectedChunks(upload, context: context)

@@ -308,6 +308,9 @@ extension ClinicalServerRecord {
         return record
     }
 
+    /// Drops a finished job's decoded record.
+    static func forget(job: String) { _ = decoded.withLock { $0.removeValue(forKey: job) } }
+
     /// Jobs whose decoded record is kept at most (a coordinator runs few clinical jobs at once).
     private static let decodedLimit = 64
     /// The last decoded record of each job, with the stored SHA-256 it was decoded from.

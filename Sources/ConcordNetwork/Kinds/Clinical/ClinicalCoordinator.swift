@@ -56,6 +56,9 @@ public struct ClinicalCoordinator: CoordinatorJobKind {
     /// job's account, so it outlives the job's data).
     public var retainedArtifacts: Set<String> { [ClinicalJob.Artifact.model, Private.results, Private.privacy] }
 
+    /// Drops the job's decoded training record from memory.
+    public func ended(job: String) { ClinicalServerRecord.forget(job: job) }
+
     public func spec(from wire: Concord_V2_JobSpec.OneOf_Kind) -> Data? {
         guard case .clinical(let spec) = wire else { return nil }
         return try? spec.serializedBytes()

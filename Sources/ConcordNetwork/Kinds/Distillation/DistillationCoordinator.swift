@@ -48,6 +48,22 @@ public final class DistillationCoordinator: CoordinatorJobKind {
     /// The student (the job's product); the transfer set, the consensus and the selection go.
     public var retainedArtifacts: Set<String> { [Artifact.student] }
 
+    /// Drops the job's molecule sets (fingerprints of tens of thousands of molecules) and
+    /// consensus from memory; a later read of a finished job's consensus comes from the store.
+    public func ended(job: String) {
+        cache.withLock { cache in
+            for key in cache.sets.keys where key.hasSuffix("/" + job) { cache.sets[key] = nil }
+            cache.consensus[job] = nil
+        }
+    }
+
+    /// The jobs whose molecule sets or consensus are held in memory (for tests).
+    var jobsInMemory: Set<String> {
+        cache.withLock { cache in
+            Set(cache.sets.keys.compactMap { $0.split(separator: "/", maxSplits: 1).last.map(String.init) }).union(cache.consensus.keys)
+        }
+    }
+
     // MARK: Reading the job
 
     static func spec(_ data: Data) throws(CoordinatorRefusal) -> DistillationJobSpec {
@@ -82,7 +98,9 @@ public final class DistillationCoordinator: CoordinatorJobKind {
         let stored: ArtifactRecord?
         do { stored = try await store.artifact(Artifact.consensus, job: job) } catch { throw .storage("reading the consensus", error, job: job) }
         guard let stored, let record = ConsensusRecord(decoding: stored.data) else { return nil }
-        cache.withLock { $0.consensus[job] = record }
+        // Kept for a job under way only: a finished one's is read when asked, not held for ever.
+        let finished = (try? await store.job(id: job)).flatMap { $0 }.map { JobPhase($0.phase).isTerminal } ?? false
+        if !finished { cache.withLock { $0.consensus[job] = record } }
         return record
     }
 
