@@ -85,6 +85,25 @@ public struct TLSFiles: Codable, Sendable, Hashable {
     public init(directory: String, name: String? = nil) { self.directory = directory; self.name = name }
 }
 
+/// `retention_days` in a coordinator's or a node's configuration, in the units the code uses.
+enum Retention {
+    /// Milliseconds in a day.
+    static let dayMs = 86_400_000.0
+
+    /// Refuses a retention that is not a number of days from 0 to 100 years.
+    static func check(_ days: Double?, path: String) throws(ConfigError) {
+        if let days, !(days.isFinite && days >= 0 && days <= 36_500) {
+            throw ConfigError(path: path, reason: "retention_days must be a number of days from 0 to 36500")
+        }
+    }
+
+    /// A retention in days, in milliseconds.
+    static func milliseconds(days: Double) -> Int64 { Int64((days * dayMs).rounded()) }
+
+    /// A retention in milliseconds, as days for a log line.
+    static func days(_ milliseconds: Int64) -> String { String(format: "%.3g", Double(milliseconds) / dayMs) }
+}
+
 enum ConfigFile {
     /// Reads a YAML (or JSON) file into `T`; relative paths in it are later resolved against the file's directory.
     static func load<T: Decodable>(_ type: T.Type, from path: String) throws(ConfigError) -> (T, URL) {
@@ -176,9 +195,7 @@ public struct CoordinatorConfig: Codable, Sendable {
         var (config, base) = try ConfigFile.load(CoordinatorConfig.self, from: path)
         config.base = base
         if let problem = config.privacyBudget?.problem() { throw ConfigError(path: path, reason: problem) }
-        if let days = config.retentionDays, !(days.isFinite && days >= 0 && days <= 36_500) {
-            throw ConfigError(path: path, reason: "retention_days must be a number of days from 0 to 36500")
-        }
+        try Retention.check(config.retentionDays, path: path)
         return config
     }
 
@@ -363,9 +380,7 @@ public struct NodeConfig: Codable, Sendable, CoordinatorAddressing {
         var (config, base) = try ConfigFile.load(NodeConfig.self, from: path)
         if let identifiers { config.identifiers = identifiers }
         _ = try CoordinatorAddresses.resolve(single: config.single, list: config.coordinators, path: path)
-        if let days = config.retentionDays, !(days.isFinite && days >= 0 && days <= 36_500) {
-            throw ConfigError(path: path, reason: "retention_days must be a number of days from 0 to 36500")
-        }
+        try Retention.check(config.retentionDays, path: path)
         guard config.data != nil || config.clinical != nil || config.identifiers != nil || config.vertical != nil else {
             throw ConfigError(path: path, reason: "a node needs its data: 'data' (labelled molecules), 'clinical' (a patient table) or 'identifiers' (a table of identifiers for a private set intersection)")
         }

@@ -237,7 +237,7 @@ public actor CoordinatorEngine {
                 let counts = try await store.purge(job: job.id, keeping: kept.union([Self.reportArtifact, Self.purgedArtifact]))
                 let stamp = Data(String(now).utf8)
                 try await store.putArtifact(ArtifactRecord(name: Self.purgedArtifact, data: stamp, sha256: Digests.sha256(stamp)), job: job.id)
-                let days = String(format: "%.3g", Double(retentionMs) / 86_400_000)
+                let days = Retention.days(retentionMs)
                 try await store.log(job: job.id, message: "retention (\(days) days after it ended): deleted \(counts.uploads) upload chunks, \(counts.submissions) submissions and \(counts.artifacts) artifacts; kept the report\(kept.isEmpty ? "" : " and " + kept.sorted().joined(separator: ", "))", now: now)
                 logger.info("retention: purged job \(job.id): \(counts.uploads) upload chunks, \(counts.submissions) submissions, \(counts.artifacts) artifacts")
                 purged.append(job.id)

@@ -116,7 +116,7 @@ public struct CoordinatorServer: Service {
                     }
                     if let days = config.retentionDays {
                         // Retention: finished jobs' partner data go once their time is up (checked every minute).
-                        let retention = Int64((days * 86_400_000).rounded())
+                        let retention = Retention.milliseconds(days: days)
                         logger.info("retention: a finished job's uploads, submissions and working artifacts are deleted \(days) days after it ended")
                         group.addTask {
                             while !Task.isCancelled {

@@ -97,7 +97,7 @@ public struct PartnerNode: Sendable {
             store = try SQLiteNodeStore(path: stateURL.path)
         }
         if let days = config.retentionDays, !dryRun {
-            await Self.purgeExpired(store, retentionMs: Int64((days * 86_400_000).rounded()), logger: logger)
+            await Self.purgeExpired(store, retentionMs: Retention.milliseconds(days: days), logger: logger)
         }
         let audit = try AuditLog(url: config.url(config.audit), recordPayloads: config.recordPayloads ?? false)
         let outcome = try await withGRPCClient(transport: transport) { client in
@@ -134,7 +134,7 @@ public struct PartnerNode: Sendable {
             for (job, last) in try await store.jobs() where now - last >= retentionMs {
                 guard try await store.get(finishedKey, job: job) != nil else { continue }
                 let deleted = try await store.delete(job: job)
-                logger.info("retention: deleted the \(deleted) items this node kept for job \(job), which ended more than \(String(format: "%.3g", Double(retentionMs) / 86_400_000)) days ago")
+                logger.info("retention: deleted the \(deleted) items this node kept for job \(job), which ended more than \(Retention.days(retentionMs)) days ago")
                 purged.append(job)
             }
         } catch {

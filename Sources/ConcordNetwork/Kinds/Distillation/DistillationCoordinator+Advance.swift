@@ -130,7 +130,7 @@ extension DistillationCoordinator {
     /// Selects the student's molecules from the consensus and trains it.
     private func trainStudent(_ spec: DistillationJobSpec, _ settings: DistillationJobSettings, _ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [JobTransition] {
         let transfer = try await molecules(Artifact.transfer, context, settings: settings)
-        guard let record = try await consensusRecord(context.job.id, store: context.store) else {
+        guard let record = try await consensusRecord(context) else {
             throw CoordinatorRefusal(.internalError, "the stored consensus is missing or unreadable", context: .init(job: context.job.id))
         }
         let trained: (selection: Concord_V2_StudentSelection, model: Data, note: String)

@@ -9,7 +9,7 @@ extension DistillationCoordinator {
     public func snapshot(status: Concord_V2_JobStatus, context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> JobSnapshot {
         let job = context.job
         let spec = try Self.spec(job.spec)
-        let consensus = try await consensusRecord(job.id, store: context.store)
+        let consensus = try await consensusRecord(context)
         let reports = Dictionary((try? await evaluations(context)) ?? [], uniquingKeysWith: { a, _ in a })
         let events = await context.pageEvents()
         let details = status.distillation

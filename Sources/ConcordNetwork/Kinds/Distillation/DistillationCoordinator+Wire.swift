@@ -51,7 +51,7 @@ extension DistillationCoordinator {
 
     public func partnerStatus(partner: String, context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> Data {
         var status = Concord_V2_DistillationPartnerStatus()
-        if let consensus = try await consensusRecord(context.job.id, store: context.store), let i = consensus.partners.firstIndex(of: partner) {
+        if let consensus = try await consensusRecord(context), let i = consensus.partners.firstIndex(of: partner) {
             status.contribution = consensus.contributions[i]
             status.abstentions = UInt32(consensus.abstentions[i])
         }

@@ -93,14 +93,12 @@ public final class DistillationCoordinator: CoordinatorJobKind {
     }
 
     /// The job's consensus once federated (nil before); read once, since it never changes after it is stored.
-    func consensusRecord(_ job: String, store: any CoordinatorStoring) async throws(CoordinatorRefusal) -> ConsensusRecord? {
+    func consensusRecord(_ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> ConsensusRecord? {
+        let job = context.job.id
         if let cached = cache.withLock({ $0.consensus[job] }) { return cached }
-        let stored: ArtifactRecord?
-        do { stored = try await store.artifact(Artifact.consensus, job: job) } catch { throw .storage("reading the consensus", error, job: job) }
-        guard let stored, let record = ConsensusRecord(decoding: stored.data) else { return nil }
+        guard let stored = try await context.artifact(Artifact.consensus), let record = ConsensusRecord(decoding: stored.data) else { return nil }
         // Kept for a job under way only: a finished one's is read when asked, not held for ever.
-        let finished = (try? await store.job(id: job)).flatMap { $0 }.map { JobPhase($0.phase).isTerminal } ?? false
-        if !finished { cache.withLock { $0.consensus[job] = record } }
+        if !JobPhase(context.job.phase).isTerminal { cache.withLock { $0.consensus[job] = record } }
         return record
     }
 
@@ -129,7 +127,7 @@ public final class DistillationCoordinator: CoordinatorJobKind {
 
     /// The partners whose annotations went into the consensus (those who must calibrate and evaluate).
     func participants(_ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> [String] {
-        guard let record = try await consensusRecord(context.job.id, store: context.store) else {
+        guard let record = try await consensusRecord(context) else {
             throw CoordinatorRefusal(.internalError, "the stored consensus is missing", context: .init(job: context.job.id))
         }
         return record.partners
