@@ -125,6 +125,50 @@ struct LongPollTests {
         #expect(changed.revision != status.revision)
         #expect(changed.phase == ClinicalJob.training.rawValue)
     }
+
+    @Test("A node in no job yet is held until a job naming it is submitted; one for others does not end its wait, and a wait without a job ends refused")
+    func enrolWaitsForAJob() async throws {
+        let directory = try TemporaryDirectory()
+        let engine = try ClinicalKindTests.engine(directory)
+        var request = Concord_V2_EnrolRequest()
+        request.protocolVersion = WireLimits.protocolVersion
+        // Without a wait: refused at once, as before.
+        var atOnce: CoordinatorRefusal.Code?
+        do { _ = try await engine.enrol(partner: "alpha", request: request) } catch { atOnce = error.code }
+        #expect(atOnce == CoordinatorRefusal.Code.notFound)
+        // With a wait and no job: refused as not found, after the wait and not before.
+        request.waitMs = 300
+        let began = ContinuousClock.now
+        var refusal: CoordinatorRefusal.Code?
+        do { _ = try await engine.enrol(partner: "alpha", request: request) } catch { refusal = error.code }
+        let waited: Duration = ContinuousClock.now - began
+        #expect(refusal == CoordinatorRefusal.Code.notFound)
+        #expect(waited >= Duration.milliseconds(300))
+
+        // A job for other partners is submitted during the wait: alpha goes on waiting (the wait
+        // is woken and looks again); then alpha's job comes and ends it.
+        let others = ClinicalKindTests.spec(partners: ["beta", "gamma"])
+        let submissions = Task { () async throws -> String in
+            try await Task.sleep(for: .milliseconds(100))
+            _ = try await engine.submitJob(others)
+            try await Task.sleep(for: .milliseconds(100))
+            return try await engine.submitJob(ClinicalKindTests.spec()).jobID
+        }
+        request.waitMs = EngineLimits.longWait
+        var enrolled: Concord_V2_EnrolResponse?
+        // On a loaded machine a whole wait may end before the job comes: each ends refused or enrolled.
+        for _ in 0..<30 where enrolled == nil {
+            do { enrolled = try await engine.enrol(partner: "alpha", request: request) } catch {
+                #expect(error.code == CoordinatorRefusal.Code.notFound)
+            }
+        }
+        let job: String = try await submissions.value
+        let enrolledJob: String? = enrolled?.jobID
+        #expect(enrolledJob == job, "enrolled in the job that names alpha")
+        // The same long poll through GetJob (a dry run's node): the job is there, answered at once.
+        let view = try await engine.partnerView(partner: "alpha", jobID: "", unchangedSince: Data(), waitMs: EngineLimits.longWait)
+        #expect(view.jobID == job)
+    }
 }
 
 /// Waits long enough that a test passing early proves something woke it.

@@ -114,10 +114,11 @@ extension CoordinatorEngine {
     // MARK: Partners
 
     /// Enrols the caller in a job it is a member of (idempotent); a node of another protocol
-    /// version is refused with a message naming both versions.
+    /// version is refused with a message naming both versions. A caller in no job yet that asks
+    /// to wait (`wait_ms`) is answered when a job for it is submitted, or refused after the wait.
     public func enrol(partner: String, request: Concord_V2_EnrolRequest) async throws(CoordinatorRefusal) -> Concord_V2_EnrolResponse {
         try Self.checkVersion(request.protocolVersion, partner: partner)
-        let job = try await membership(partner: partner, jobID: request.jobID)
+        let job = try await membership(partner: partner, jobID: request.jobID, waitMs: request.waitMs)
         guard request.teacher.count <= 32 else {
             throw CoordinatorRefusal(.invalidArgument, "teacher name longer than 32 characters", context: .init(job: job.id, partner: partner, field: "teacher"))
         }
@@ -180,10 +181,11 @@ extension CoordinatorEngine {
 
     /// The job as the caller sees it, once it differs from the view of revision `unchangedSince`
     /// or after `waitMs` (at most ``maximumWaitMs``), whichever is first: a partner's long poll.
-    /// Without a revision or a wait it answers at once, as ``partnerView(partner:jobID:)``.
+    /// Without a revision or a wait it answers at once, as ``partnerView(partner:jobID:)``. With an
+    /// empty `jobID` and no job for the caller yet, the wait is first for a job to come.
     public func partnerView(partner: String, jobID: String, unchangedSince: Data, waitMs: UInt32) async throws(CoordinatorRefusal) -> Concord_V2_JobView {
         let deadline = ContinuousClock.now + .milliseconds(Int(min(waitMs, Self.maximumWaitMs)))
-        let id = try await membership(partner: partner, jobID: jobID).id  // an empty id: the caller's latest job
+        let id = try await membership(partner: partner, jobID: jobID, waitMs: waitMs).id  // an empty id: the caller's latest job
         while true {
             let generation = changes.generation(id)  // read before the view, so no change between them is missed
             let view = try await partnerView(partner: partner, jobID: id)

@@ -73,6 +73,7 @@ public actor CoordinatorEngine {
                                                   message: kind.initialMessage(spec: spec)),
                                    partners: partners.sorted(), now: clock())
         } catch { throw .storage("storing the job", error, job: id) }
+        changes.changed(JobChanges.jobs)  // wakes nodes waiting for a job
         logger.info("job submitted", metadata: ["job": "\(id)", "kind": "\(name)", "partners": "\(partners.sorted().joined(separator: ","))"])
         return id
     }
@@ -288,6 +289,21 @@ public actor CoordinatorEngine {
         }
         if jobID.isEmpty { throw CoordinatorRefusal(.notFound, "\(partner) takes part in no job yet", context: .init(partner: partner)) }
         throw CoordinatorRefusal(.permissionDenied, "\(partner) is not a member of job \(jobID)", context: .init(job: jobID, partner: partner))
+    }
+
+    /// The caller's job as ``membership(partner:jobID:)`` finds it; when the caller takes part in
+    /// no job yet (an empty `jobID`), it waits for a job to be submitted for up to `waitMs` (at
+    /// most ``maximumWaitMs``) before refusing: a waiting node's long poll, so that it learns of a
+    /// new job when it is submitted rather than at its next poll.
+    func membership(partner: String, jobID: String, waitMs: UInt32) async throws(CoordinatorRefusal) -> JobRecord {
+        let deadline = ContinuousClock.now + .milliseconds(Int(min(waitMs, Self.maximumWaitMs)))
+        while true {
+            let generation = changes.generation(JobChanges.jobs)  // read before the jobs, so no submission between them is missed
+            do { return try await membership(partner: partner, jobID: jobID) } catch where error.code == .notFound && jobID.isEmpty {
+                guard ContinuousClock.now < deadline, !Task.isCancelled, !changes.isClosed else { throw error }
+                await changes.wait(JobChanges.jobs, after: generation, timeout: deadline - ContinuousClock.now)
+            }
+        }
     }
 
     /// One of a job's artifacts, if stored.

@@ -154,6 +154,11 @@ public struct CoordinatorJobContext: Sendable {
         do { return try await store.artifact(name, job: job.id) } catch { throw .storage("reading artifact '\(name)'", error, job: job.id) }
     }
 
+    /// The SHA-256 of one of the job's artifacts, if stored, without reading its bytes.
+    public func artifactDigest(_ name: String) async throws(CoordinatorRefusal) -> Data? {
+        do { return try await store.artifactDigest(name, job: job.id) } catch { throw .storage("reading artifact '\(name)'", error, job: job.id) }
+    }
+
     /// Stores one of the job's artifacts.
     public func put(_ artifact: ArtifactRecord) async throws(CoordinatorRefusal) {
         do { try await store.putArtifact(artifact, job: job.id) } catch { throw .storage("storing artifact '\(artifact.name)'", error, job: job.id) }

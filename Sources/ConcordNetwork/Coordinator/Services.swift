@@ -17,6 +17,7 @@ struct FederationService: Concord_V2_Federation.SimpleServiceProtocol {
         let partner = try check.caller(context, role: .partner, method: "Enrol")
         let response = try await refusing(logger, "Enrol", partner) { () async throws(CoordinatorRefusal) in try await engine.enrol(partner: partner, request: request) }
         logger.info("enrolled \(partner)", metadata: ["job": "\(response.jobID)", "teacher": "\(request.teacher)"])
+        wake()  // the last enrolment may start the job
         return response
     }
 

@@ -48,6 +48,7 @@ public struct NodeSession<Transport: ClientTransport>: Sendable {
         if dryRun {
             var request = Concord_V2_GetJobRequest()
             request.jobID = config.job ?? ""
+            if request.jobID.isEmpty { request.waitMs = Self.jobWaitMs }
             return try await call("GetJob", job: request.jobID, request, summary: "which job (\(request.jobID.isEmpty ? "latest" : request.jobID))",
                                   waitForJob: request.jobID.isEmpty) { [client] r, o in
                 try await client.getJob(r, options: o)
@@ -58,6 +59,7 @@ public struct NodeSession<Transport: ClientTransport>: Sendable {
         request.protocolVersion = WireLimits.protocolVersion
         request.softwareVersion = "concord 0.1"
         request.teacher = teacher
+        if request.jobID.isEmpty { request.waitMs = Self.jobWaitMs }
         let response = try await call("Enrol", job: request.jobID, request, summary: teacher.isEmpty ? "enrol" : "enrol with teacher kind '\(teacher)'",
                                       waitForJob: request.jobID.isEmpty) { [client] r, o in
             try await client.enrol(r, options: o)
@@ -82,6 +84,11 @@ public struct NodeSession<Transport: ClientTransport>: Sendable {
 
     /// How long the coordinator may hold a long poll for a change of the job.
     static var longPoll: Duration { .seconds(15) }
+
+    /// How long the coordinator may hold a node's call while no job names it (milliseconds): the
+    /// node learns of a job when it is submitted, and the coordinator's log has one refusal per
+    /// wait instead of one per poll.
+    static var jobWaitMs: UInt32 { UInt32(longPoll.components.seconds * 1000) }
 
     /// The job once it differs from `view`: a long poll (the coordinator answers as soon as the
     /// view changes, or after ``longPoll`` with the same view). Against a coordinator that answers
@@ -184,6 +191,7 @@ public struct NodeSession<Transport: ClientTransport>: Sendable {
         var attempt = 0
         let started = Date()
         while true {
+            let attemptStarted = ContinuousClock.now
             do {
                 return try await body()
             } catch let error as RPCError where CallDefaults.isTransient(error) {
@@ -199,7 +207,10 @@ public struct NodeSession<Transport: ClientTransport>: Sendable {
             } catch let error as RPCError where waitForJob && error.code == .notFound {
                 if attempt == 0 { logger.info("no job for us yet (\(error.message)); waiting") }
                 attempt += 1
-                try await Task.sleep(for: poll)
+                // The coordinator held the call while it waited for a job (a long poll): ask again
+                // at once. One that answered at once (an older coordinator) is asked every poll.
+                let waited = ContinuousClock.now - attemptStarted
+                if waited < poll { try await Task.sleep(for: poll - waited) }
             } catch let error as RPCError {
                 throw NodeError("the coordinator refused \(method)", code: .refused, context: .init(method: method), cause: error)
             }

@@ -317,6 +317,12 @@ public nonisolated struct Concord_V2_EnrolRequest: Sendable {
   /// The partner's model kind (distillation: its teacher, rf, mlp, …); at most 32 characters.
   public var teacher: String = String()
 
+  /// A long poll for a job to come: when the caller takes part in no job yet (an empty
+  /// `job_id`), the coordinator holds the call until a job that names the caller is submitted, or
+  /// for `wait_ms` milliseconds (capped at 20,000), then refuses it with NOT_FOUND as before.
+  /// 0: answer at once.
+  public var waitMs: UInt32 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -360,7 +366,9 @@ public nonisolated struct Concord_V2_GetJobRequest: Sendable {
 
   /// A long poll: the `revision` of the view the caller holds. When set with `wait_ms`, the
   /// coordinator answers as soon as the caller's view differs from that revision, or after
-  /// `wait_ms` with the unchanged view. Empty: answer at once.
+  /// `wait_ms` with the unchanged view. Empty: answer at once. With an empty `job_id` and a
+  /// caller that takes part in no job yet, `wait_ms` also holds the call until a job comes (as
+  /// EnrolRequest's).
   public var unchangedSince: Data = Data()
 
   /// How long to hold a long poll, in milliseconds; the coordinator caps it at 20,000 (a caller
@@ -2547,7 +2555,7 @@ nonisolated extension Concord_V2_JobStatus: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension Concord_V2_EnrolRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".EnrolRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{3}protocol_version\0\u{3}software_version\0\u{1}teacher\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{3}protocol_version\0\u{3}software_version\0\u{1}teacher\0\u{3}wait_ms\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2559,6 +2567,7 @@ nonisolated extension Concord_V2_EnrolRequest: SwiftProtobuf.Message, SwiftProto
       case 2: try { try decoder.decodeSingularUInt32Field(value: &self.protocolVersion) }()
       case 3: try { try decoder.decodeSingularStringField(value: &self.softwareVersion) }()
       case 4: try { try decoder.decodeSingularStringField(value: &self.teacher) }()
+      case 5: try { try decoder.decodeSingularUInt32Field(value: &self.waitMs) }()
       default: break
       }
     }
@@ -2577,6 +2586,9 @@ nonisolated extension Concord_V2_EnrolRequest: SwiftProtobuf.Message, SwiftProto
     if !self.teacher.isEmpty {
       try visitor.visitSingularStringField(value: self.teacher, fieldNumber: 4)
     }
+    if self.waitMs != 0 {
+      try visitor.visitSingularUInt32Field(value: self.waitMs, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2585,6 +2597,7 @@ nonisolated extension Concord_V2_EnrolRequest: SwiftProtobuf.Message, SwiftProto
     if lhs.protocolVersion != rhs.protocolVersion {return false}
     if lhs.softwareVersion != rhs.softwareVersion {return false}
     if lhs.teacher != rhs.teacher {return false}
+    if lhs.waitMs != rhs.waitMs {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

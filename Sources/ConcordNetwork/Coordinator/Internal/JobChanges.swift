@@ -22,6 +22,10 @@ final class JobChanges: Sendable {
     }
     private let state = Mutex(State())
 
+    /// The key counted whenever a job is submitted: a node that takes part in no job yet waits on
+    /// it (no job's id can be empty).
+    static let jobs = ""
+
     /// The number of changes counted for `job` so far.
     func generation(_ job: String) -> UInt64 { state.withLock { $0.generations[job] ?? 0 } }
 

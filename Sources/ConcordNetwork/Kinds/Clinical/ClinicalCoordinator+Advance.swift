@@ -293,11 +293,12 @@ extension ClinicalServerRecord {
     /// The job's stored record (nil before training opens).
     ///
     /// Every partner's view, upload and the engine's passes read it, so the decoded record is kept
-    /// by job and the SHA-256 the store holds for it: the JSON is decoded again only when the stored
-    /// record changed (by this process or, under a standby, another one).
+    /// by job and the SHA-256 the store holds for it: the JSON is read and decoded again only when
+    /// the stored record changed (by this process or, under a standby, another one).
     static func load(_ context: CoordinatorJobContext) async throws(CoordinatorRefusal) -> ClinicalServerRecord? {
+        guard let digest = try await context.artifactDigest(ClinicalCoordinator.Private.server) else { return nil }
+        if let held = decoded.withLock({ $0[context.job.id] }), held.sha256 == digest { return held.record }
         guard let stored = try await context.artifact(ClinicalCoordinator.Private.server) else { return nil }
-        if let held = decoded.withLock({ $0[context.job.id] }), held.sha256 == stored.sha256 { return held.record }
         let record: ClinicalServerRecord
         do { record = try ClinicalServerRecord(decoding: stored.data) }
         catch { throw CoordinatorRefusal(.internalError, "the stored training state does not decode", context: .init(job: context.job.id), cause: error) }
