@@ -73,7 +73,7 @@ public enum MolBlock {
             guard let a = field(raw, 0, 3), let b = field(raw, 3, 3), let type = field(raw, 6, 3) else {
                 throw MolBlockError(.malformed, "bond line must hold two atom numbers and a bond type", line: lineNumber)
             }
-            guard (1...atomCount).contains(a), (1...atomCount).contains(b), a != b else {
+            guard numbered(a, atomCount), numbered(b, atomCount), a != b else {
                 throw MolBlockError(.malformed, "bond joins atoms \(a) and \(b), but atoms are numbered 1...\(atomCount)", line: lineNumber)
             }
             let order: BondOrder
@@ -97,7 +97,7 @@ public enum MolBlock {
             let tag = line.prefix(6)
             guard tag == "M  CHG" || tag == "M  ISO" || tag == "M  RAD" else { continue }
             let values = line.dropFirst(6).split(separator: " ").compactMap { Int($0) }
-            guard let n = values.first, n >= 0, values.count >= 1 + 2 * n else {
+            guard let n = values.first, n >= 0, n <= (values.count - 1) / 2 else {  // no 2 * n: it could overflow
                 throw MolBlockError(.malformed, "'\(tag)' line has fewer entries than it declares", line: lineNumber)
             }
             if tag == "M  CHG" && !hasChargeBlock {
@@ -107,7 +107,7 @@ public enum MolBlock {
             }
             for k in 0..<n {
                 let atomNumber = values[1 + 2 * k], value = values[2 + 2 * k]
-                guard (1...atomCount).contains(atomNumber) else {
+                guard numbered(atomNumber, atomCount) else {
                     throw MolBlockError(.malformed, "'\(tag)' names atom \(atomNumber), but atoms are numbered 1...\(atomCount)", line: lineNumber)
                 }
                 switch tag {
@@ -155,6 +155,10 @@ public enum MolBlock {
         }
         return Molecule(atoms: atoms, bonds: bonds)
     }
+
+    /// Whether `number` names one of `count` atoms (numbered from 1); false for any number when
+    /// there are no atoms (a block of 0 atoms with bonds or properties must not trap on `1...0`).
+    static func numbered(_ number: Int, _ count: Int) -> Bool { number >= 1 && number <= count }
 
     /// Reads a right-aligned integer from a fixed-width column; `nil` when absent or not a number.
     static func field(_ line: [UInt8], _ start: Int, _ width: Int) -> Int? {

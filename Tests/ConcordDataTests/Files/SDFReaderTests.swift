@@ -82,6 +82,11 @@ struct SDFReaderTests {
         ("  1  1  0  0  0  0  0  0  0  0999 V2000\n    0.0000    0.0000    0.0000 Xx  0  0\n  1  2  1  0\nM  END\n", "unknown element"),
         ("  2  1  0  0  0  0  0  0  0  0999 V2000\n    0.0000    0.0000    0.0000 C   0  0\n    0.0000    0.0000    0.0000 C   0  0\n  1  5  1  0\nM  END\n", "atoms are numbered"),
         ("  3  0  0  0  0  0  0  0  0  0999 V2000\n    0.0000    0.0000    0.0000 C   0  0\n", "ends before"),
+        // Found by fuzz-files: a block of no atoms with a bond, or with a charge, trapped on the range 1...0.
+        ("  0  1  0  0  0  0  0  0  0  0999 V2000\n  1  2  1  0\nM  END\n", "atoms are numbered"),
+        ("  0  0  0  0  0  0  0  0  0  0999 V2000\nM  CHG  1   1   1\nM  END\n", "atom"),
+        // A declared entry count so large that twice it overflows.
+        ("  1  0  0  0  0  0  0  0  0  0999 V2000\n    0.0000    0.0000    0.0000 C   0  0\nM  CHG  4611686018427387904   1   1\nM  END\n", "fewer entries"),
     ])
     func broken(block: String, expected: String) {
         let text = "bad\n  x\n\n" + block + "$$$$\n" + Self.sdf
