@@ -94,7 +94,7 @@ extension CoordinatorEngine {
     /// 30-round clinical job took 1.6 s instead of 1.2 s). A watcher that wants the messages in
     /// between asks with a short wait.
     public func jobStatus(jobID: String, unchangedSince: Data, waitMs: UInt32) async throws(CoordinatorRefusal) -> Concord_V2_JobStatus {
-        let deadline = ContinuousClock.now + .milliseconds(Int(min(waitMs, Self.maximumWaitMs)))
+        let deadline = Self.deadline(waitMs: waitMs)
         let id = try await record(jobID).id  // an empty id: the most recent job, fixed for the whole wait
         while true {
             let generation = changes.generation(id)  // read before the record, so no change between them is missed
@@ -118,7 +118,7 @@ extension CoordinatorEngine {
     /// to wait (`wait_ms`) is answered when a job for it is submitted, or refused after the wait.
     public func enrol(partner: String, request: Concord_V2_EnrolRequest) async throws(CoordinatorRefusal) -> Concord_V2_EnrolResponse {
         try Self.checkVersion(request.protocolVersion, partner: partner)
-        let job = try await membership(partner: partner, jobID: request.jobID, waitMs: request.waitMs)
+        let job = try await membership(partner: partner, jobID: request.jobID, until: Self.deadline(waitMs: request.waitMs))
         guard request.teacher.count <= 32 else {
             throw CoordinatorRefusal(.invalidArgument, "teacher name longer than 32 characters", context: .init(job: job.id, partner: partner, field: "teacher"))
         }
@@ -184,8 +184,9 @@ extension CoordinatorEngine {
     /// Without a revision or a wait it answers at once, as ``partnerView(partner:jobID:)``. With an
     /// empty `jobID` and no job for the caller yet, the wait is first for a job to come.
     public func partnerView(partner: String, jobID: String, unchangedSince: Data, waitMs: UInt32) async throws(CoordinatorRefusal) -> Concord_V2_JobView {
-        let deadline = ContinuousClock.now + .milliseconds(Int(min(waitMs, Self.maximumWaitMs)))
-        let id = try await membership(partner: partner, jobID: jobID, waitMs: waitMs).id  // an empty id: the caller's latest job
+        // One deadline for the whole call: the wait for a job to come (an empty id, no job yet) and then for a change.
+        let deadline = Self.deadline(waitMs: waitMs)
+        let id = try await membership(partner: partner, jobID: jobID, until: deadline).id  // an empty id: the caller's latest job
         while true {
             let generation = changes.generation(id)  // read before the view, so no change between them is missed
             let view = try await partnerView(partner: partner, jobID: id)

@@ -291,12 +291,16 @@ public actor CoordinatorEngine {
         throw CoordinatorRefusal(.permissionDenied, "\(partner) is not a member of job \(jobID)", context: .init(job: jobID, partner: partner))
     }
 
+    /// When a long poll asking to wait `waitMs` ends: now plus the wait, at most ``maximumWaitMs``.
+    static func deadline(waitMs: UInt32) -> ContinuousClock.Instant {
+        ContinuousClock.now + .milliseconds(Int(min(waitMs, maximumWaitMs)))
+    }
+
     /// The caller's job as ``membership(partner:jobID:)`` finds it; when the caller takes part in
-    /// no job yet (an empty `jobID`), it waits for a job to be submitted for up to `waitMs` (at
-    /// most ``maximumWaitMs``) before refusing: a waiting node's long poll, so that it learns of a
-    /// new job when it is submitted rather than at its next poll.
-    func membership(partner: String, jobID: String, waitMs: UInt32) async throws(CoordinatorRefusal) -> JobRecord {
-        let deadline = ContinuousClock.now + .milliseconds(Int(min(waitMs, Self.maximumWaitMs)))
+    /// no job yet (an empty `jobID`), it waits for a job to be submitted until `deadline` before
+    /// refusing: a waiting node's long poll, so that it learns of a new job when it is submitted
+    /// rather than at its next poll.
+    func membership(partner: String, jobID: String, until deadline: ContinuousClock.Instant) async throws(CoordinatorRefusal) -> JobRecord {
         while true {
             let generation = changes.generation(JobChanges.jobs)  // read before the jobs, so no submission between them is missed
             do { return try await membership(partner: partner, jobID: jobID) } catch where error.code == .notFound && jobID.isEmpty {
