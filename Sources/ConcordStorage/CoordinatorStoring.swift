@@ -14,10 +14,9 @@ public import Foundation
 ///   them follow the caller's clock.
 /// - Writes that name a job the store does not hold throw ``StorageError/Code/notFound``;
 ///   reads of such a job return `nil` or nothing.
-/// - Methods run on the caller's executor (`nonisolated(nonsending)`). An implementation that does
-///   not suspend (the SQLite store) therefore keeps an actor caller's method free of interleaving;
-///   one that suspends (a network database) lets the caller's actor run other work meanwhile, so
-///   a caller must not rely on two calls seeing the same state.
+/// - Methods run on the caller's executor (`nonisolated(nonsending)`). An implementation may suspend
+///   (the SQLite store's writes, every call of a network database), which lets the caller's actor
+///   run other work meanwhile, so a caller must not rely on two calls seeing the same state.
 /// - Every failure is a ``StorageError`` whose ``StorageError/cause`` is the underlying error.
 /// - The methods may be called concurrently from any number of tasks.
 public protocol CoordinatorStoring: Sendable {

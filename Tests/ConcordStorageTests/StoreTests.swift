@@ -82,36 +82,44 @@ struct StoreTests {
 /// An actor that calls a store, as the coordinator engine does.
 private actor StoreCaller {
     let store: any CoordinatorStoring
-    private(set) var otherCalls = 0
+    private var marked = false
     init(store: any CoordinatorStoring) { self.store = store }
 
-    /// Other calls on this actor that ran while it made `count` store calls in a row.
-    func interleavedCalls(_ count: Int) async throws -> Int {
-        let before = otherCalls
-        for i in 0..<count {
+    /// Whether another call on this actor ran while it made up to `count` writes in a row: it
+    /// can only run where this method suspends.
+    func anotherCallRanDuringWrites(_ count: Int) async throws -> Bool {
+        marked = false
+        let other = Task { await self.mark() }
+        defer { other.cancel() }
+        for i in 0..<count where !marked {
             _ = try await store.putUpload(job: "j", kind: "k", partner: "a", index: i, payload: Data(count: 100_000), now: 1)
-            _ = try await store.uploads(job: "j", kind: "k", partner: "a")
         }
-        return otherCalls - before
+        return marked
     }
 
-    func other() { otherCalls += 1 }
+    /// Whether another call on this actor ran while it made `count` reads in a row.
+    func anotherCallRanDuringReads(_ count: Int) async throws -> Bool {
+        marked = false
+        let other = Task { await self.mark() }
+        for _ in 0..<count { _ = try await store.uploads(job: "j", kind: "k", partner: "a") }
+        let ran = marked
+        await other.value
+        return ran
+    }
+
+    private func mark() { marked = true }
 }
 
 @Suite("SQLite stores on an actor")
 struct SQLiteStoreIsolationTests {
-    @Test("the SQLite store runs on its caller's executor without suspending: an actor's method is not interleaved")
-    func noInterleaving() async throws {
+    @Test("a write suspends its caller (its fsync holds no thread of the cooperative pool); a read runs on the caller's executor without suspending")
+    func writesSuspendReadsDoNot() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("concord-store-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let store = try SQLiteCoordinatorStore(path: directory.appendingPathComponent("c.sqlite").path)
         try await store.insert(job: JobRecord(id: "j", name: "j", kind: "k", spec: Data(), phase: "p"), partners: ["a"], now: 0)
         let caller = StoreCaller(store: store)
-        async let interleaved = caller.interleavedCalls(40)
-        await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<50 { group.addTask { await caller.other() } }
-        }
-        #expect(try await interleaved == 0)
-        #expect(await caller.otherCalls == 50)
+        #expect(try await caller.anotherCallRanDuringWrites(200))
+        #expect(try await caller.anotherCallRanDuringReads(40) == false)
     }
 }

@@ -144,11 +144,19 @@ extension CoordinatorEngine {
     /// The job as the caller sees it: its phase, the artifacts it may fetch, its own uploads and
     /// submissions, and the kind's view.
     public func partnerView(partner: String, jobID: String) async throws(CoordinatorRefusal) -> Concord_V2_JobView {
+        try await partnerView(partner: partner, jobID: jobID, stamping: true)
+    }
+
+    /// The job as the caller sees it; with `stamping`, the visit is recorded as the partner's
+    /// last-seen time (a durable write, so a long poll stamps once per call, not once per wake).
+    func partnerView(partner: String, jobID: String, stamping: Bool) async throws(CoordinatorRefusal) -> Concord_V2_JobView {
         let job = try await membership(partner: partner, jobID: jobID)
         let kind = try kinds.kind(job.kind)
         let context = context(job)
-        do { try await store.touch(job: job.id, partner: partner, now: clock()) }
-        catch { throw .storage("recording the partner's visit", error, job: job.id, partner: partner) }
+        if stamping {
+            do { try await store.touch(job: job.id, partner: partner, now: clock()) }
+            catch { throw .storage("recording the partner's visit", error, job: job.id, partner: partner) }
+        }
         var view = Concord_V2_JobView()
         view.jobID = job.id
         view.kind = job.kind
@@ -187,9 +195,11 @@ extension CoordinatorEngine {
         // One deadline for the whole call: the wait for a job to come (an empty id, no job yet) and then for a change.
         let deadline = Self.deadline(waitMs: waitMs)
         let id = try await membership(partner: partner, jobID: jobID, until: deadline).id  // an empty id: the caller's latest job
+        var stamping = true
         while true {
             let generation = changes.generation(id)  // read before the view, so no change between them is missed
-            let view = try await partnerView(partner: partner, jobID: id)
+            let view = try await partnerView(partner: partner, jobID: id, stamping: stamping)
+            stamping = false
             guard !unchangedSince.isEmpty, view.revision == unchangedSince, ContinuousClock.now < deadline, !Task.isCancelled, !changes.isClosed else { return view }
             await changes.wait(id, after: generation, timeout: deadline - ContinuousClock.now)
         }
@@ -238,6 +248,7 @@ extension CoordinatorEngine {
         receipt.duplicates = UInt32(duplicates)
         receipt.stored = held.stored.map { UInt32($0) }
         receipt.complete = held.complete
+        receipt.view = try await partnerView(partner: partner, jobID: held.jobID, stamping: false)  // the upload stamped the visit
         return receipt
     }
 

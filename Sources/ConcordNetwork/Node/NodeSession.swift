@@ -144,9 +144,12 @@ public struct NodeSession<Transport: ClientTransport>: Sendable {
     /// its envelope, checked against the size limit and written to the audit log before anything
     /// is sent, then all go in one retried call; the coordinator must then hold every chunk sent
     /// and, unless `requireComplete` is false (an upload that grows, one chunk a round), the whole upload.
+    /// - Returns: the coordinator's receipt (nil when nothing was missing); its `view`, when the
+    ///   coordinator sent one, is the job as it stands after the upload.
+    @discardableResult
     func upload(_ name: String, _ missing: [(index: Int, payload: Data, summary: String)], of total: Int, job: String,
-                requireComplete: Bool = true) async throws {
-        guard !missing.isEmpty else { return }
+                requireComplete: Bool = true) async throws -> Concord_V2_UploadReceipt? {
+        guard !missing.isEmpty else { return nil }
         let method = "Upload"
         var chunks: [Concord_V2_UploadChunk] = []
         for item in missing {
@@ -171,6 +174,7 @@ public struct NodeSession<Transport: ClientTransport>: Sendable {
         guard requireComplete ? receipt.complete : missing.allSatisfy({ held.contains($0.index) }) else {
             throw NodeError("the coordinator holds \(receipt.stored.count) of \(total) \(name) chunks after the upload", context: .init(job: job, method: method))
         }
+        return receipt
     }
 
     /// Sends a one-shot submission `name` (the kind's `payload` message), audited first.

@@ -4,13 +4,20 @@ import Synchronization
 
 /// One SQLite file opened for durable state: WAL journal, `synchronous = FULL` (a transaction that
 /// returned is on disk, whatever happens to the process next), foreign keys on, a 10 s wait for
-/// another process's lock. Every call runs synchronously, one at a time, and maps failures to
-/// ``StorageError`` with GRDB's error as the cause.
+/// another process's lock. Failures map to ``StorageError`` with GRDB's error as the cause.
+///
+/// Reads run on the caller's thread, each in its own read transaction on one of a few reader
+/// connections (GRDB's `DatabasePool`): WAL lets them go on while a write commits, so a reader
+/// never waits for another caller's `fsync`. Writes run one at a time on a queue of their own and
+/// the caller suspends meanwhile: a write's `fsync` holds no thread of Swift's cooperative pool,
+/// which has one per core.
 final class SQLiteConnection: Sendable {
     /// The database file.
     let path: String
-    /// The open queue, nil once closed.
-    private let queue: Mutex<DatabaseQueue?>
+    /// The open pool, nil once closed.
+    private let pool: Mutex<DatabasePool?>
+    /// Where writes run, one at a time, off the cooperative pool.
+    private let writes: DispatchQueue
 
     /// Opens (creating if needed) the file at `path` and brings its schema up to date with `migrator`.
     init(path: String, migrator: DatabaseMigrator) throws(StorageError) {
@@ -21,12 +28,12 @@ final class SQLiteConnection: Sendable {
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
         configuration.busyMode = .timeout(10)
+        configuration.maximumReaderCount = 4
         let context = StorageError.Context(database: path)
         Self.restrict(path)
-        let opened: DatabaseQueue
+        let opened: DatabasePool
         do {
-            opened = try DatabaseQueue(path: path, configuration: configuration)
-            try opened.writeWithoutTransaction { db in _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") }
+            opened = try DatabasePool(path: path, configuration: configuration)  // sets the WAL journal
         } catch {
             throw StorageError.sqlite(error, "cannot open the state database", context)
         }
@@ -35,7 +42,8 @@ final class SQLiteConnection: Sendable {
             throw mapped.code == .internalError || mapped.code == .alreadyExists || mapped.code == .notFound
                 ? StorageError(code: .schema, message: mapped.message, context: context, cause: error) : mapped
         }
-        queue = Mutex(opened)
+        pool = Mutex(opened)
+        writes = DispatchQueue(label: "concord.sqlite.writes")
     }
 
     /// Makes the state file readable by its owner only (0600), creating it so: it holds what was
@@ -51,34 +59,57 @@ final class SQLiteConnection: Sendable {
         }
     }
 
-    /// Runs `body` in one write transaction.
+    /// Runs `body` in one write transaction, on the write queue; the caller suspends until it committed.
     func write<T: Sendable>(_ what: String, _ context: StorageError.Context,
-                            _ body: (GRDB.Database) throws -> T) throws(StorageError) -> T {
-        try run(what, context) { queue throws in try queue.write(body) }
-    }
-
-    /// Runs `body` in one read transaction.
-    func read<T: Sendable>(_ what: String, _ context: StorageError.Context,
-                           _ body: (GRDB.Database) throws -> T) throws(StorageError) -> T {
-        try run(what, context) { queue throws in try queue.read(body) }
-    }
-
-    private func run<T: Sendable>(_ what: String, _ context: StorageError.Context,
-                                  _ body: (DatabaseQueue) throws -> T) throws(StorageError) -> T {
-        var context = context
-        context.database = path
-        let result: Result<T, StorageError> = queue.withLock { queue in
-            guard let queue else { return .failure(StorageError(code: .unavailable, message: "\(what): the store is closed", context: context)) }
-            do { return .success(try body(queue)) } catch { return .failure(StorageError.sqlite(error, what, context)) }
+                            _ body: @escaping @Sendable (GRDB.Database) throws -> T) async throws(StorageError) -> T {
+        let context = located(context)
+        let database = try open(what, context)
+        let result: Result<T, StorageError> = await withCheckedContinuation { continuation in
+            writes.async {
+                do { continuation.resume(returning: .success(try database.write(body))) }
+                catch { continuation.resume(returning: .failure(StorageError.sqlite(error, what, context))) }
+            }
         }
         return try result.get()
     }
 
+    /// Runs `body` in one read transaction, on the caller's thread.
+    func read<T: Sendable>(_ what: String, _ context: StorageError.Context,
+                           _ body: (GRDB.Database) throws -> T) throws(StorageError) -> T {
+        let context = located(context)
+        let database = try open(what, context)
+        do { return try database.read(body) } catch { throw StorageError.sqlite(error, what, context) }
+    }
+
+    /// Runs `body`, which runs one statement, on the caller's thread without a transaction of its
+    /// own: SQLite reads a single statement from one snapshot, and skipping `BEGIN`/`COMMIT` halves
+    /// the cost of the small reads a partner's long poll makes on every change of its job.
+    func query<T: Sendable>(_ what: String, _ context: StorageError.Context,
+                            _ body: (GRDB.Database) throws -> T) throws(StorageError) -> T {
+        let context = located(context)
+        let database = try open(what, context)
+        do { return try database.unsafeRead(body) } catch { throw StorageError.sqlite(error, what, context) }
+    }
+
+    private func located(_ context: StorageError.Context) -> StorageError.Context {
+        var context = context
+        context.database = path
+        return context
+    }
+
+    /// The open pool, or ``StorageError/Code/unavailable`` once closed.
+    private func open(_ what: String, _ context: StorageError.Context) throws(StorageError) -> DatabasePool {
+        guard let database = pool.withLock({ $0 }) else {
+            throw StorageError(code: .unavailable, message: "\(what): the store is closed", context: context)
+        }
+        return database
+    }
+
     /// Closes the file; later calls throw ``StorageError/Code/unavailable``. Closing twice does nothing.
     func close() throws(StorageError) {
-        let result: Result<Void, StorageError> = queue.withLock { queue in
-            guard let open = queue else { return .success(()) }
-            queue = nil
+        guard let open = pool.withLock({ (pool: inout DatabasePool?) -> DatabasePool? in defer { pool = nil }; return pool }) else { return }
+        // Writes queued before the close finish first.
+        let result: Result<Void, StorageError> = writes.sync {
             do { try open.close(); return .success(()) }
             catch { return .failure(StorageError.sqlite(error, "closing the state database", StorageError.Context(database: path))) }
         }

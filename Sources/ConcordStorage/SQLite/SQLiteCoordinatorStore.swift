@@ -7,7 +7,9 @@ import GRDB
 /// Every call is one transaction on a file in WAL mode with `synchronous = FULL`, so a coordinator
 /// killed at any moment restarts with exactly what it had acknowledged: a chunk is stored once
 /// (its primary key is job, kind, partner and index), a submission once per partner and kind.
-/// Calls run synchronously on the caller's executor and never suspend.
+/// Reads run on the caller's executor without suspending, on reader connections that a committing
+/// write does not block; a write suspends its caller while it commits on a queue of its own (its
+/// `fsync` holds no thread of the cooperative pool).
 ///
 /// Opening a file written by an earlier version brings its schema up to date in place (the
 /// per-kind chunk tables become the one uploads table; job states become phase names).
@@ -26,47 +28,46 @@ public final class SQLiteCoordinatorStore: CoordinatorStoring {
     // MARK: Jobs
 
     public nonisolated(nonsending) func insert(job: JobRecord, partners: [String], now: Int64) async throws(StorageError) {
-        try connection.write("storing a new job", .init(job: job.id)) { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM jobs WHERE id = ?", arguments: [job.id]) != nil {
+        try await connection.write("storing a new job", .init(job: job.id)) { db in
+            if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM jobs WHERE id = ?"), arguments: [job.id]) != nil {
                 throw StorageError(code: .alreadyExists, message: "a job with this id is held", context: .init(job: job.id))
             }
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO jobs (id, name, kind, spec, phase, message, threshold, created_ms, updated_ms, phase_since_ms)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [job.id, job.name, job.kind, job.spec, job.phase, job.message, job.threshold, now, now, now])
+                """).execute(arguments: [job.id, job.name, job.kind, job.spec, job.phase, job.message, job.threshold, now, now, now])
             for partner in partners {
-                try db.execute(sql: "INSERT OR IGNORE INTO partners (job_id, partner) VALUES (?, ?)", arguments: [job.id, partner])
+                try db.cachedStatement(sql: "INSERT OR IGNORE INTO partners (job_id, partner) VALUES (?, ?)").execute(arguments: [job.id, partner])
             }
-            try db.execute(sql: "INSERT INTO events (job_id, time_ms, message) VALUES (?, ?, ?)", arguments: [job.id, now, "job submitted"])
+            try db.cachedStatement(sql: "INSERT INTO events (job_id, time_ms, message) VALUES (?, ?, ?)").execute(arguments: [job.id, now, "job submitted"])
         }
     }
 
     public nonisolated(nonsending) func job(id: String) async throws(StorageError) -> JobRecord? {
-        try connection.read("reading a job", .init(job: id)) { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id]).map(Self.job)
+        try connection.query("reading a job", .init(job: id)) { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM jobs WHERE id = ?"), arguments: [id]).map(Self.job)
         }
     }
 
     public nonisolated(nonsending) func jobs() async throws(StorageError) -> [JobRecord] {
-        try connection.read("reading the jobs", .init()) { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM jobs ORDER BY created_ms, id").map(Self.job)
+        try connection.query("reading the jobs", .init()) { db in
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM jobs ORDER BY created_ms, id")).map(Self.job)
         }
     }
 
     public nonisolated(nonsending) func update(job id: String, phase: String, message: String, threshold: Double?, now: Int64) async throws(StorageError) {
-        try connection.write("updating a job", .init(job: id)) { db in
-            guard let previous = try String.fetchOne(db, sql: "SELECT phase FROM jobs WHERE id = ?", arguments: [id]) else {
+        try await connection.write("updating a job", .init(job: id)) { db in
+            guard let previous = try String.fetchOne(db.cachedStatement(sql: "SELECT phase FROM jobs WHERE id = ?"), arguments: [id]) else {
                 throw StorageError(code: .notFound, message: "no such job", context: .init(job: id))
             }
             if previous == phase {
-                try db.execute(sql: "UPDATE jobs SET message = ?, threshold = COALESCE(?, threshold), updated_ms = ? WHERE id = ?",
-                               arguments: [message, threshold, now, id])
+                try db.cachedStatement(sql: "UPDATE jobs SET message = ?, threshold = COALESCE(?, threshold), updated_ms = ? WHERE id = ?").execute(arguments: [message, threshold, now, id])
             } else {
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     UPDATE jobs SET phase = ?, message = ?, threshold = COALESCE(?, threshold), updated_ms = ?, phase_since_ms = ?
                     WHERE id = ?
-                    """, arguments: [phase, message, threshold, now, now, id])
-                try db.execute(sql: "INSERT INTO events (job_id, time_ms, message) VALUES (?, ?, ?)", arguments: [id, now, message])
+                    """).execute(arguments: [phase, message, threshold, now, now, id])
+                try db.cachedStatement(sql: "INSERT INTO events (job_id, time_ms, message) VALUES (?, ?, ?)").execute(arguments: [id, now, message])
             }
         }
     }
@@ -79,17 +80,16 @@ public final class SQLiteCoordinatorStore: CoordinatorStoring {
     // MARK: Partners
 
     public nonisolated(nonsending) func partners(job: String) async throws(StorageError) -> [PartnerRecord] {
-        try connection.read("reading a job's partners", .init(job: job)) { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM partners WHERE job_id = ? ORDER BY partner", arguments: [job]).map {
+        try connection.query("reading a job's partners", .init(job: job)) { db in
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM partners WHERE job_id = ? ORDER BY partner"), arguments: [job]).map {
                 PartnerRecord(partner: $0["partner"], enrolled: $0["enrolled"], teacher: $0["teacher"], lastSeenMs: $0["last_seen_ms"])
             }
         }
     }
 
     public nonisolated(nonsending) func enrol(job: String, partner: String, teacher: String, now: Int64) async throws(StorageError) {
-        try connection.write("enrolling a partner", .init(job: job, partner: partner)) { db in
-            try db.execute(sql: "UPDATE partners SET enrolled = 1, teacher = ?, last_seen_ms = ? WHERE job_id = ? AND partner = ?",
-                           arguments: [teacher, now, job, partner])
+        try await connection.write("enrolling a partner", .init(job: job, partner: partner)) { db in
+            try db.cachedStatement(sql: "UPDATE partners SET enrolled = 1, teacher = ?, last_seen_ms = ? WHERE job_id = ? AND partner = ?").execute(arguments: [teacher, now, job, partner])
             guard db.changesCount > 0 else {
                 throw StorageError(code: .notFound, message: "the partner is not one of the job's", context: .init(job: job, partner: partner))
             }
@@ -97,8 +97,8 @@ public final class SQLiteCoordinatorStore: CoordinatorStoring {
     }
 
     public nonisolated(nonsending) func touch(job: String, partner: String, now: Int64) async throws(StorageError) {
-        try connection.write("stamping a partner seen", .init(job: job, partner: partner)) { db in
-            try db.execute(sql: "UPDATE partners SET last_seen_ms = ? WHERE job_id = ? AND partner = ?", arguments: [now, job, partner])
+        try await connection.write("stamping a partner seen", .init(job: job, partner: partner)) { db in
+            try db.cachedStatement(sql: "UPDATE partners SET last_seen_ms = ? WHERE job_id = ? AND partner = ?").execute(arguments: [now, job, partner])
         }
     }
 
@@ -109,49 +109,49 @@ public final class SQLiteCoordinatorStore: CoordinatorStoring {
         let context = StorageError.Context(job: job, partner: partner, kind: kind, index: index)
         guard index >= 0 else { throw StorageError(code: .invalidArgument, message: "a chunk index is never negative", context: context) }
         let digest = Data(SHA256.hash(data: payload))
-        return try connection.write("storing an upload chunk", context) { db in
-            try db.execute(sql: """
+        return try await connection.write("storing an upload chunk", context) { db in
+            try db.cachedStatement(sql: """
                 INSERT OR IGNORE INTO uploads (job_id, kind, partner, idx, payload, sha256, received_ms) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [job, kind, partner, index, payload, digest, now])
+                """).execute(arguments: [job, kind, partner, index, payload, digest, now])
             let inserted = db.changesCount > 0
-            try db.execute(sql: "UPDATE partners SET last_seen_ms = ? WHERE job_id = ? AND partner = ?", arguments: [now, job, partner])
+            try db.cachedStatement(sql: "UPDATE partners SET last_seen_ms = ? WHERE job_id = ? AND partner = ?").execute(arguments: [now, job, partner])
             return inserted
         }
     }
 
     public nonisolated(nonsending) func uploadIndices(job: String, kind: String, partner: String) async throws(StorageError) -> [Int] {
-        try connection.read("reading upload chunk indices", .init(job: job, partner: partner, kind: kind)) { db in
-            try Int.fetchAll(db, sql: "SELECT idx FROM uploads WHERE job_id = ? AND kind = ? AND partner = ? ORDER BY idx",
+        try connection.query("reading upload chunk indices", .init(job: job, partner: partner, kind: kind)) { db in
+            try Int.fetchAll(db.cachedStatement(sql: "SELECT idx FROM uploads WHERE job_id = ? AND kind = ? AND partner = ? ORDER BY idx"),
                              arguments: [job, kind, partner])
         }
     }
 
     public nonisolated(nonsending) func uploads(job: String, kind: String, partner: String) async throws(StorageError) -> [UploadRecord] {
-        try connection.read("reading upload chunks", .init(job: job, partner: partner, kind: kind)) { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM uploads WHERE job_id = ? AND kind = ? AND partner = ? ORDER BY idx",
+        try connection.query("reading upload chunks", .init(job: job, partner: partner, kind: kind)) { db in
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM uploads WHERE job_id = ? AND kind = ? AND partner = ? ORDER BY idx"),
                              arguments: [job, kind, partner]).map(Self.upload)
         }
     }
 
     public nonisolated(nonsending) func uploads(job: String, kind: String, partner: String, indices: Range<Int>) async throws(StorageError) -> [UploadRecord] {
-        try connection.read("reading upload chunks", .init(job: job, partner: partner, kind: kind)) { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM uploads WHERE job_id = ? AND kind = ? AND partner = ? AND idx >= ? AND idx < ? ORDER BY idx",
+        try connection.query("reading upload chunks", .init(job: job, partner: partner, kind: kind)) { db in
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM uploads WHERE job_id = ? AND kind = ? AND partner = ? AND idx >= ? AND idx < ? ORDER BY idx"),
                              arguments: [job, kind, partner, indices.lowerBound, indices.upperBound]).map(Self.upload)
         }
     }
 
     public nonisolated(nonsending) func firstUpload(job: String, kind: String, partner: String) async throws(StorageError) -> UploadRecord? {
-        try connection.read("reading an upload's first chunk", .init(job: job, partner: partner, kind: kind)) { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM uploads WHERE job_id = ? AND kind = ? AND partner = ? ORDER BY idx LIMIT 1",
+        try connection.query("reading an upload's first chunk", .init(job: job, partner: partner, kind: kind)) { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM uploads WHERE job_id = ? AND kind = ? AND partner = ? ORDER BY idx LIMIT 1"),
                              arguments: [job, kind, partner]).map(Self.upload)
         }
     }
 
     public nonisolated(nonsending) func bytesReceived(job: String, partner: String) async throws(StorageError) -> Int64 {
         try connection.read("counting bytes received", .init(job: job, partner: partner)) { db in
-            let chunks = try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(length(payload)), 0) FROM uploads WHERE job_id = ? AND partner = ?",
+            let chunks = try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(SUM(length(payload)), 0) FROM uploads WHERE job_id = ? AND partner = ?"),
                                             arguments: [job, partner]) ?? 0
-            let submissions = try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(length(payload)), 0) FROM submissions WHERE job_id = ? AND partner = ?",
+            let submissions = try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(SUM(length(payload)), 0) FROM submissions WHERE job_id = ? AND partner = ?"),
                                                  arguments: [job, partner]) ?? 0
             return chunks + submissions
         }
@@ -164,28 +164,27 @@ public final class SQLiteCoordinatorStore: CoordinatorStoring {
     // MARK: Artifacts
 
     public nonisolated(nonsending) func putArtifact(_ artifact: ArtifactRecord, job: String) async throws(StorageError) {
-        try connection.write("storing an artifact", .init(job: job, artifact: artifact.name)) { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO artifacts (job_id, name, sha256, data) VALUES (?, ?, ?, ?)",
-                           arguments: [job, artifact.name, artifact.sha256, artifact.data])
+        try await connection.write("storing an artifact", .init(job: job, artifact: artifact.name)) { db in
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO artifacts (job_id, name, sha256, data) VALUES (?, ?, ?, ?)").execute(arguments: [job, artifact.name, artifact.sha256, artifact.data])
         }
     }
 
     public nonisolated(nonsending) func artifact(_ name: String, job: String) async throws(StorageError) -> ArtifactRecord? {
-        try connection.read("reading an artifact", .init(job: job, artifact: name)) { db in
-            try Row.fetchOne(db, sql: "SELECT data, sha256 FROM artifacts WHERE job_id = ? AND name = ?", arguments: [job, name])
+        try connection.query("reading an artifact", .init(job: job, artifact: name)) { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT data, sha256 FROM artifacts WHERE job_id = ? AND name = ?"), arguments: [job, name])
                 .map { ArtifactRecord(name: name, data: $0["data"], sha256: $0["sha256"]) }
         }
     }
 
     public nonisolated(nonsending) func artifactDigest(_ name: String, job: String) async throws(StorageError) -> Data? {
-        try connection.read("reading an artifact's digest", .init(job: job, artifact: name)) { db in
-            try Data.fetchOne(db, sql: "SELECT sha256 FROM artifacts WHERE job_id = ? AND name = ?", arguments: [job, name])
+        try connection.query("reading an artifact's digest", .init(job: job, artifact: name)) { db in
+            try Data.fetchOne(db.cachedStatement(sql: "SELECT sha256 FROM artifacts WHERE job_id = ? AND name = ?"), arguments: [job, name])
         }
     }
 
     public nonisolated(nonsending) func artifactInfos(job: String) async throws(StorageError) -> [ArtifactInfo] {
-        try connection.read("listing artifacts", .init(job: job)) { db in
-            try Row.fetchAll(db, sql: "SELECT name, sha256, length(data) AS size FROM artifacts WHERE job_id = ? ORDER BY name", arguments: [job])
+        try connection.query("listing artifacts", .init(job: job)) { db in
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT name, sha256, length(data) AS size FROM artifacts WHERE job_id = ? ORDER BY name"), arguments: [job])
                 .map { ArtifactInfo(name: $0["name"], sha256: $0["sha256"], byteCount: $0["size"]) }
         }
     }
@@ -193,13 +192,13 @@ public final class SQLiteCoordinatorStore: CoordinatorStoring {
     // MARK: Retention
 
     public nonisolated(nonsending) func purge(job: String, keeping: Set<String>) async throws(StorageError) -> PurgeCounts {
-        try connection.write("purging a finished job", .init(job: job)) { db in
-            try db.execute(sql: "DELETE FROM uploads WHERE job_id = ?", arguments: [job])
+        try await connection.write("purging a finished job", .init(job: job)) { db in
+            try db.cachedStatement(sql: "DELETE FROM uploads WHERE job_id = ?").execute(arguments: [job])
             let uploads = db.changesCount
-            try db.execute(sql: "DELETE FROM submissions WHERE job_id = ?", arguments: [job])
+            try db.cachedStatement(sql: "DELETE FROM submissions WHERE job_id = ?").execute(arguments: [job])
             let submissions = db.changesCount
-            let names = try String.fetchAll(db, sql: "SELECT name FROM artifacts WHERE job_id = ?", arguments: [job]).filter { !keeping.contains($0) }
-            for name in names { try db.execute(sql: "DELETE FROM artifacts WHERE job_id = ? AND name = ?", arguments: [job, name]) }
+            let names = try String.fetchAll(db.cachedStatement(sql: "SELECT name FROM artifacts WHERE job_id = ?"), arguments: [job]).filter { !keeping.contains($0) }
+            for name in names { try db.cachedStatement(sql: "DELETE FROM artifacts WHERE job_id = ? AND name = ?").execute(arguments: [job, name]) }
             return PurgeCounts(uploads: uploads, submissions: submissions, artifacts: names.count)
         }
     }
@@ -208,16 +207,15 @@ public final class SQLiteCoordinatorStore: CoordinatorStoring {
 
     public nonisolated(nonsending) func putSubmission(kind: String, job: String, partner: String, payload: Data,
                                                       now: Int64) async throws(StorageError) -> Bool {
-        try connection.write("storing a submission", .init(job: job, partner: partner, kind: kind)) { db in
-            try db.execute(sql: "INSERT OR IGNORE INTO submissions (job_id, partner, kind, payload, received_ms) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [job, partner, kind, payload, now])
+        try await connection.write("storing a submission", .init(job: job, partner: partner, kind: kind)) { db in
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO submissions (job_id, partner, kind, payload, received_ms) VALUES (?, ?, ?, ?, ?)").execute(arguments: [job, partner, kind, payload, now])
             return db.changesCount > 0
         }
     }
 
     public nonisolated(nonsending) func submissions(kind: String, job: String) async throws(StorageError) -> [SubmissionRecord] {
-        try connection.read("reading submissions", .init(job: job, kind: kind)) { db in
-            try Row.fetchAll(db, sql: "SELECT partner, payload, received_ms FROM submissions WHERE job_id = ? AND kind = ? ORDER BY partner",
+        try connection.query("reading submissions", .init(job: job, kind: kind)) { db in
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT partner, payload, received_ms FROM submissions WHERE job_id = ? AND kind = ? ORDER BY partner"),
                              arguments: [job, kind])
                 .map { SubmissionRecord(partner: $0["partner"], payload: $0["payload"], receivedMs: $0["received_ms"]) }
         }
@@ -226,20 +224,20 @@ public final class SQLiteCoordinatorStore: CoordinatorStoring {
     // MARK: Events
 
     public nonisolated(nonsending) func log(job: String, message: String, now: Int64) async throws(StorageError) {
-        try connection.write("logging an event", .init(job: job)) { db in
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM jobs WHERE id = ?", arguments: [job]) != nil else {
+        try await connection.write("logging an event", .init(job: job)) { db in
+            guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM jobs WHERE id = ?"), arguments: [job]) != nil else {
                 throw StorageError(code: .notFound, message: "no such job", context: .init(job: job))
             }
-            try db.execute(sql: "INSERT INTO events (job_id, time_ms, message) VALUES (?, ?, ?)", arguments: [job, now, message])
+            try db.cachedStatement(sql: "INSERT INTO events (job_id, time_ms, message) VALUES (?, ?, ?)").execute(arguments: [job, now, message])
         }
     }
 
     public nonisolated(nonsending) func events(job: String, limit: Int) async throws(StorageError) -> [EventRecord] {
         guard limit >= 0 else { throw StorageError(code: .invalidArgument, message: "an event limit is never negative", context: .init(job: job)) }
-        return try connection.read("reading events", .init(job: job)) { db in
-            try Row.fetchAll(db, sql: """
+        return try connection.query("reading events", .init(job: job)) { db in
+            try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT time_ms, message FROM (SELECT * FROM events WHERE job_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id
-                """, arguments: [job, limit]).map { EventRecord(timeMs: $0["time_ms"], message: $0["message"]) }
+                """), arguments: [job, limit]).map { EventRecord(timeMs: $0["time_ms"], message: $0["message"]) }
         }
     }
 

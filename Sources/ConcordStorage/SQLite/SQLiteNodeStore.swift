@@ -3,8 +3,9 @@ import GRDB
 
 /// A partner node's durable state in one SQLite file: the ``NodeStoring`` implementation.
 ///
-/// Every call is one transaction on a file in WAL mode with `synchronous = FULL`; calls run
-/// synchronously on the caller's executor and never suspend.
+/// Every call is one transaction on a file in WAL mode with `synchronous = FULL`. Reads run on the
+/// caller's executor without suspending; a write suspends its caller while it commits on a queue of
+/// its own (its `fsync` holds no thread of the cooperative pool).
 public final class SQLiteNodeStore: NodeStoring {
     /// The database file.
     public var path: String { connection.path }
@@ -25,35 +26,35 @@ public final class SQLiteNodeStore: NodeStoring {
 
     public nonisolated(nonsending) func put(_ key: String, job: String, data: Data) async throws(StorageError) {
         let now = SQLiteConnection.now()
-        try connection.write("storing a blob", .init(job: job, artifact: key)) { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO blobs (job_id, key, data, written_ms) VALUES (?, ?, ?, ?)", arguments: [job, key, data, now])
+        try await connection.write("storing a blob", .init(job: job, artifact: key)) { db in
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO blobs (job_id, key, data, written_ms) VALUES (?, ?, ?, ?)").execute(arguments: [job, key, data, now])
         }
     }
 
     public nonisolated(nonsending) func get(_ key: String, job: String) async throws(StorageError) -> Data? {
-        try connection.read("reading a blob", .init(job: job, artifact: key)) { db in
-            try Data.fetchOne(db, sql: "SELECT data FROM blobs WHERE job_id = ? AND key = ?", arguments: [job, key])
+        try connection.query("reading a blob", .init(job: job, artifact: key)) { db in
+            try Data.fetchOne(db.cachedStatement(sql: "SELECT data FROM blobs WHERE job_id = ? AND key = ?"), arguments: [job, key])
         }
     }
 
     public nonisolated(nonsending) func keys(job: String, prefix: String) async throws(StorageError) -> [String] {
-        try connection.read("listing blobs", .init(job: job)) { db in
+        try connection.query("listing blobs", .init(job: job)) { db in
             // substr and length count characters alike, whatever the prefix's script.
-            try String.fetchAll(db, sql: "SELECT key FROM blobs WHERE job_id = ? AND substr(key, 1, length(?)) = ? ORDER BY key",
+            try String.fetchAll(db.cachedStatement(sql: "SELECT key FROM blobs WHERE job_id = ? AND substr(key, 1, length(?)) = ? ORDER BY key"),
                                 arguments: [job, prefix, prefix])
         }
     }
 
     public nonisolated(nonsending) func jobs() async throws(StorageError) -> [(job: String, lastWrittenMs: Int64)] {
-        try connection.read("listing jobs", .init()) { db in
-            try Row.fetchAll(db, sql: "SELECT job_id, MAX(written_ms) AS last FROM blobs GROUP BY job_id ORDER BY job_id")
+        try connection.query("listing jobs", .init()) { db in
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT job_id, MAX(written_ms) AS last FROM blobs GROUP BY job_id ORDER BY job_id"))
                 .map { (job: $0["job_id"], lastWrittenMs: $0["last"]) }
         }
     }
 
     public nonisolated(nonsending) func delete(job: String) async throws(StorageError) -> Int {
-        try connection.write("deleting a job's blobs", .init(job: job)) { db in
-            try db.execute(sql: "DELETE FROM blobs WHERE job_id = ?", arguments: [job])
+        try await connection.write("deleting a job's blobs", .init(job: job)) { db in
+            try db.cachedStatement(sql: "DELETE FROM blobs WHERE job_id = ?").execute(arguments: [job])
             return db.changesCount
         }
     }

@@ -496,9 +496,23 @@ public nonisolated struct Concord_V2_UploadReceipt: Sendable {
   /// Whether the coordinator now holds the whole upload.
   public var complete: Bool = false
 
+  /// The caller's view of the job after this upload (what GetJob would answer now): the caller's
+  /// next long poll starts from its revision instead of asking for it first. Absent from older
+  /// coordinators.
+  public var view: Concord_V2_JobView {
+    get {_view ?? Concord_V2_JobView()}
+    set {_view = newValue}
+  }
+  /// Returns true if `view` has been explicitly set.
+  public var hasView: Bool {self._view != nil}
+  /// Clears the value of `view`. Subsequent reads from it will return its default value.
+  public mutating func clearView() {self._view = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+
+  fileprivate var _view: Concord_V2_JobView? = nil
 }
 
 public nonisolated struct Concord_V2_FetchRequest: Sendable {
@@ -2859,7 +2873,7 @@ nonisolated extension Concord_V2_UploadChunk: SwiftProtobuf.Message, SwiftProtob
 
 nonisolated extension Concord_V2_UploadReceipt: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".UploadReceipt"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{1}upload\0\u{1}stored\0\u{1}duplicates\0\u{1}complete\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{1}upload\0\u{1}stored\0\u{1}duplicates\0\u{1}complete\0\u{1}view\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2872,12 +2886,17 @@ nonisolated extension Concord_V2_UploadReceipt: SwiftProtobuf.Message, SwiftProt
       case 3: try { try decoder.decodeRepeatedUInt32Field(value: &self.stored) }()
       case 4: try { try decoder.decodeSingularUInt32Field(value: &self.duplicates) }()
       case 5: try { try decoder.decodeSingularBoolField(value: &self.complete) }()
+      case 6: try { try decoder.decodeSingularMessageField(value: &self._view) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
     if !self.jobID.isEmpty {
       try visitor.visitSingularStringField(value: self.jobID, fieldNumber: 1)
     }
@@ -2893,6 +2912,9 @@ nonisolated extension Concord_V2_UploadReceipt: SwiftProtobuf.Message, SwiftProt
     if self.complete != false {
       try visitor.visitSingularBoolField(value: self.complete, fieldNumber: 5)
     }
+    try { if let v = self._view {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2902,6 +2924,7 @@ nonisolated extension Concord_V2_UploadReceipt: SwiftProtobuf.Message, SwiftProt
     if lhs.stored != rhs.stored {return false}
     if lhs.duplicates != rhs.duplicates {return false}
     if lhs.complete != rhs.complete {return false}
+    if lhs._view != rhs._view {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

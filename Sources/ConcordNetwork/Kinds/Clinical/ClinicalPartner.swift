@@ -104,9 +104,12 @@ struct ClinicalPartner: PartnerJobKind {
             // (The view lists the artifacts before it reads the round: a round opened in between shows next time.)
             if round > 0, try Self.details(view).participant, !Self.held(sent, view).contains(round), !secured.contains(round),
                view.artifacts.contains(where: { $0.name == ClinicalJob.Artifact.round(round) }) {
-                try await train(session, view: view, round: round, site: site, data: prepared.site, configuration: configuration, kept: &kept)
+                let after = try await train(session, view: view, round: round, site: site, data: prepared.site, configuration: configuration, kept: &kept)
                 secured.insert(round)
                 trainedRounds += 1
+                // The upload's receipt carries the job after it: the long poll starts from there
+                // (without it, the next call would answer at once, showing our own upload).
+                if let after, after.jobID == jobID, !after.revision.isEmpty { view = after; continue }
             }
             view = try await session.next(after: view)
             if view.phase == JobPhase.failed.rawValue || view.phase == JobPhase.cancelled.rawValue {
@@ -199,8 +202,9 @@ struct ClinicalPartner: PartnerJobKind {
     // MARK: Rounds
 
     /// Trains round `round` from its global model (or takes the update kept for it) and uploads it.
+    /// - Returns: the job as the coordinator's receipt showed it after the upload, if it sent one.
     private func train<Transport>(_ session: NodeSession<Transport>, view: Concord_V2_JobView, round: Int, site: Int, data: FederatedSite,
-                                  configuration: FederatedTrainingConfiguration, kept: inout [Int: Concord_V2_ClinicalUpdate]) async throws {
+                                  configuration: FederatedTrainingConfiguration, kept: inout [Int: Concord_V2_ClinicalUpdate]) async throws -> Concord_V2_JobView? {
         let jobID = view.jobID, store = session.store
         let key = "update/" + RoundNames.padded(round)
         var payload: Data
@@ -224,15 +228,17 @@ struct ClinicalPartner: PartnerJobKind {
         }
         if try Self.details(view).secureAggregation, let message = kept[round] ?? (try? Concord_V2_ClinicalUpdate(serializedBytes: payload)) {
             try await secure(session, view: view, round: round, site: site, update: message, configuration: configuration)
-            return
+            return nil
         }
         // The coordinator may have closed the round while we trained (a deadline): it then refuses the
         // update as stale, and we go on with the next round.
         do {
-            try await session.upload(ClinicalJob.Upload.update, [(round, payload, "round \(round): the locally trained model's \(configuration.network.parameterCount) parameters, \(data.trainingInputs.rows) training rows, loss sums")],
-                                     of: round, job: jobID, requireComplete: false)
+            let receipt = try await session.upload(ClinicalJob.Upload.update, [(round, payload, "round \(round): the locally trained model's \(configuration.network.parameterCount) parameters, \(data.trainingInputs.rows) training rows, loss sums")],
+                                                   of: round, job: jobID, requireComplete: false)
+            return receipt?.hasView == true ? receipt?.view : nil
         } catch let error as NodeError where error.code == .refused && (error.cause as? RPCError)?.code == .failedPrecondition {
             session.logger.warning("round \(round): the coordinator did not take our update (\(error)); it was not aggregated, going on")
+            return nil
         }
     }
 
