@@ -107,6 +107,10 @@ struct CoordinatorEngineTests {
         #expect(try await store.uploadIndices(job: job.jobID, kind: "annotation", partner: "alpha") == [0])
         let receipt = try await engine.receipt(partner: "alpha", jobID: job.jobID, upload: "annotation", duplicates: 1)
         #expect(receipt.complete && receipt.stored == [0])
+        // The receipt carries alpha's view after the upload: what GetJob answers now, its chunk held.
+        let now = try await engine.partnerView(partner: "alpha", jobID: job.jobID)
+        #expect(receipt.hasView && receipt.view == now && !receipt.view.revision.isEmpty)
+        #expect(receipt.view.uploads.contains { (progress: Concord_V2_UploadProgress) -> Bool in progress.name == "annotation" && progress.held == [0] })
         // beta cannot see alpha's progress: its own view shows none of alpha's chunks.
         #expect(try await engine.partnerView(partner: "beta", jobID: job.jobID).uploads.allSatisfy { $0.held.isEmpty })
         // Nothing is federated until every partner (or the quorum after the deadline) has annotated.
