@@ -64,6 +64,11 @@ public protocol CoordinatorStoring: Sendable {
     /// The chunk indices held of a partner's upload of `kind`, ascending.
     nonisolated(nonsending) func uploadIndices(job: String, kind: String, partner: String) async throws(StorageError) -> [Int]
 
+    /// The chunk indices held of each of a partner's uploads of `kinds`, ascending; every kind is a
+    /// key (an empty list when none is held). One read where a view lists many uploads (a default
+    /// implementation asks for each kind in turn).
+    nonisolated(nonsending) func uploadIndices(job: String, kinds: [String], partner: String) async throws(StorageError) -> [String: [Int]]
+
     /// The chunks held of a partner's upload of `kind`, by ascending index.
     nonisolated(nonsending) func uploads(job: String, kind: String, partner: String) async throws(StorageError) -> [UploadRecord]
 
@@ -129,6 +134,12 @@ public protocol CoordinatorStoring: Sendable {
 }
 
 extension CoordinatorStoring {
+    public nonisolated(nonsending) func uploadIndices(job: String, kinds: [String], partner: String) async throws(StorageError) -> [String: [Int]] {
+        var held: [String: [Int]] = [:]
+        for kind in kinds where held[kind] == nil { held[kind] = try await uploadIndices(job: job, kind: kind, partner: partner) }
+        return held
+    }
+
     /// A job's 200 most recent events, oldest first.
     public nonisolated(nonsending) func events(job: String) async throws(StorageError) -> [EventRecord] {
         try await events(job: job, limit: 200)

@@ -36,6 +36,39 @@ struct LongPollTests {
         #expect(ContinuousClock.now - quiet >= .milliseconds(200))
     }
 
+    @Test("A change that concerns one partner wakes that partner's waiters and the operator's, not the other partners'; a new message wakes a partner that would see it differently")
+    func scopedChangesWakeOnlyWhomTheyConcern() async throws {
+        let changes = JobChanges()
+        let start = changes.generation("a")
+        // The partners' waits end by their timeout when nothing concerning them changed (false).
+        async let alpha = changes.wait("a", partner: "alpha", after: start, timeout: .milliseconds(400))
+        async let beta = changes.wait("a", partner: "beta", after: start, timeout: .seconds(3600))
+        async let operatorView = changes.wait("a", after: start, timeout: .seconds(3600))
+        while changes.waiting("a") < 3 { try await Task.sleep(for: .milliseconds(5)) }  // all three waits begun
+        changes.changed("a", .partner("beta"))  // beta's upload: only beta's view and the operator's show it
+        let woken = await (beta, operatorView)
+        #expect(woken.0 && woken.1)
+        #expect(await alpha == false, "another partner's upload does not wake alpha")
+        #expect(changes.generation("a") == start + 1, "the job's count moves whoever it concerns")
+
+        // A new message in the same phase: a partner whose view would show it differently wakes, one that would not stays.
+        let now = changes.generation("a")
+        let hides: @Sendable (String) -> Bool = { _ in false }
+        let shows: @Sendable (String) -> Bool = { $0.contains("gamma") }
+        async let hiding = changes.wait("a", partner: "alpha", showsMessage: hides, after: now, timeout: .milliseconds(400))
+        async let showing = changes.wait("a", partner: "gamma", showsMessage: shows, after: now, timeout: .seconds(3600))
+        while changes.waiting("a") < 2 { try await Task.sleep(for: .milliseconds(5)) }
+        changes.changed("a", .message("waiting for gamma"))
+        #expect(await showing)
+        #expect(await hiding == false)
+        // Any other change wakes every partner.
+        let later = changes.generation("a")
+        async let anyone = changes.wait("a", partner: "alpha", showsMessage: hides, after: later, timeout: .seconds(3600))
+        while changes.waiting("a") < 1 { try await Task.sleep(for: .milliseconds(5)) }
+        changes.changed("a")
+        #expect(await anyone)
+    }
+
     @Test("Closing wakes every waiter at once and later waits do not wait")
     func closeWakesAll() async throws {
         let changes = JobChanges()

@@ -141,6 +141,10 @@ struct StoreConformance {
         #expect(try await store.uploads(job: "j", kind: "empty", partner: "a").map(\.sha256) == [Self.digest(Data())])
         #expect(try await store.uploadIndices(job: "j", kind: "annotation", partner: "b") == [0])
         #expect(try await store.uploadIndices(job: "k", kind: "screening", partner: "a").isEmpty)
+        // Many kinds in one call: every kind asked for is a key, a name asked twice once, no other partner's or job's chunks.
+        let held = try await store.uploadIndices(job: "j", kinds: ["annotation", "screening", "missing", "annotation"], partner: "a")
+        #expect(held == ["annotation": [0, 2], "screening": [0], "missing": []])
+        #expect(try await store.uploadIndices(job: "k", kinds: ["annotation", "empty"], partner: "a") == ["annotation": [0], "empty": []])
         #expect(try await store.bytesReceived(job: "j", partner: "a") == 184, "every kind and the submission count")
         #expect(try await store.bytesReceived(job: "j", partner: "b") == 7)
         #expect(try await store.bytesReceived(job: "k", partner: "a") == 11)

@@ -152,7 +152,8 @@ extension CoordinatorEngine {
     func partnerView(partner: String, jobID: String, stamping: Bool) async throws(CoordinatorRefusal) -> Concord_V2_JobView {
         let job = try await membership(partner: partner, jobID: jobID)
         let kind = try kinds.kind(job.kind)
-        let context = context(job)
+        var context = context(job)
+        context.digests = ArtifactDigests()  // a view writes nothing: each artifact's digest is read once
         if stamping {
             do { try await store.touch(job: job.id, partner: partner, now: clock()) }
             catch { throw .storage("recording the partner's visit", error, job: job.id, partner: partner) }
@@ -196,12 +197,19 @@ extension CoordinatorEngine {
         let deadline = Self.deadline(waitMs: waitMs)
         let id = try await membership(partner: partner, jobID: jobID, until: deadline).id  // an empty id: the caller's latest job
         var stamping = true
+        var members: [String]?
         while true {
             let generation = changes.generation(id)  // read before the view, so no change between them is missed
             let view = try await partnerView(partner: partner, jobID: id, stamping: stamping)
             stamping = false
             guard !unchangedSince.isEmpty, view.revision == unchangedSince, ContinuousClock.now < deadline, !Task.isCancelled, !changes.isClosed else { return view }
-            await changes.wait(id, after: generation, timeout: deadline - ContinuousClock.now)
+            if members == nil {
+                do { members = try await store.partners(job: id).map(\.partner) } catch { throw .storage("reading the job's partners", error, job: id) }
+            }
+            // A new message in the same phase wakes this poll only if the caller would see it differently.
+            let shown = view.message, title = view.phaseTitle, everyone = members ?? []
+            let showsMessage: @Sendable (String) -> Bool = { Self.partnerMessage($0, caller: partner, members: everyone, title: title) != shown }
+            await changes.wait(id, partner: partner, showsMessage: showsMessage, after: generation, timeout: deadline - ContinuousClock.now)
         }
     }
 
@@ -294,9 +302,11 @@ extension CoordinatorEngine {
     private func uploadProgress(_ kind: any CoordinatorJobKind, partner: String, context: CoordinatorJobContext,
                                 indices: Bool) async throws(CoordinatorRefusal) -> [Concord_V2_UploadProgress] {
         var out: [Concord_V2_UploadProgress] = []
+        let names = kind.descriptor.collectingPhases.flatMap { (kind.descriptor.uploads[$0] ?? []).sorted() }
+        let heldByName = try await context.uploadIndices(names, partner: partner)
         for phase in kind.descriptor.collectingPhases {
             for name in (kind.descriptor.uploads[phase] ?? []).sorted() {
-                let held = try await context.uploadIndices(name, partner: partner)
+                let held = heldByName[name] ?? []
                 let total = try await kind.expectedChunks(name, partner: partner, context: context) ?? 0
                 var progress = Concord_V2_UploadProgress()
                 progress.name = name

@@ -128,7 +128,7 @@ public actor CoordinatorEngine {
         let new: Bool
         do { new = try await store.putUpload(job: job.id, kind: upload, partner: partner, index: index, payload: payload, now: clock()) }
         catch { throw .storage("storing the '\(upload)' upload", error, job: job.id, partner: partner) }
-        if new { changes.changed(job.id) }
+        if new { changes.changed(job.id, .partner(partner)) }  // only the sender's view shows it
         return new
     }
 
@@ -162,7 +162,7 @@ public actor CoordinatorEngine {
         let new: Bool
         do { new = try await store.putSubmission(kind: submission, job: job.id, partner: partner, payload: payload, now: clock()) }
         catch { throw .storage("storing the '\(submission)' submission", error, job: job.id, partner: partner) }
-        if new { changes.changed(job.id) }
+        if new { changes.changed(job.id, .partner(partner)) }  // only the sender's view shows it
         return (job.id, new)
     }
 
@@ -209,8 +209,9 @@ public actor CoordinatorEngine {
         let context = context(job)
         var machine = try context.machine(kind.descriptor)
         for transition in try await kind.advance(context) {
+            let messageOnly = machine.phase == transition.phase && transition.threshold == nil
             do { try machine.move(to: transition.phase) } catch { throw .transition(error) }
-            try await write(job.id, transition, kind: kind.descriptor)
+            try await write(job.id, transition, kind: kind.descriptor, messageOnly: messageOnly)
         }
     }
 
@@ -316,10 +317,11 @@ public actor CoordinatorEngine {
     }
 
     /// Writes a transition: the job's phase, message and threshold, logged under the phase's title.
-    private func write(_ jobID: String, _ transition: JobTransition, kind: JobKindDescriptor?) async throws(CoordinatorRefusal) {
+    /// - Parameter messageOnly: the job stays in its phase with its threshold (only its message changes).
+    private func write(_ jobID: String, _ transition: JobTransition, kind: JobKindDescriptor?, messageOnly: Bool = false) async throws(CoordinatorRefusal) {
         do { try await store.update(job: jobID, phase: transition.phase.rawValue, message: transition.message, threshold: transition.threshold, now: clock()) }
         catch { throw .storage("updating the job", error, job: jobID) }
-        changes.changed(jobID)
+        changes.changed(jobID, messageOnly ? .message(transition.message) : .all)
         let title = kind?.title(transition.phase) ?? transition.phase.rawValue
         logger.info("\(title): \(transition.message)", metadata: ["job": "\(jobID)"])
         // A finished job's in-memory state goes (memory stays flat across jobs; the store keeps it).

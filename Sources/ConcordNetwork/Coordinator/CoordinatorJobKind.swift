@@ -3,6 +3,7 @@ public import ConcordReport
 public import ConcordStorage
 public import Foundation
 public import Logging
+import Synchronization
 public import ConcordWire
 
 /// One job kind as the coordinator runs it: its phases, how it checks a specification and what
@@ -126,6 +127,9 @@ public struct CoordinatorJobContext: Sendable {
     public let snapshot: @Sendable () async throws(CoordinatorRefusal) -> JobSnapshot
     /// Tells the engine that something a partner's view shows has changed (wakes long polls).
     var changed: @Sendable () -> Void = {}
+    /// Artifact digests already read through this context, for a context that writes nothing (a
+    /// view): a kind that checks its record's digest for every upload it lists reads it once.
+    var digests: ArtifactDigests?
 
     /// The job's phase machine, in its stored phase.
     public func machine(_ kind: JobKindDescriptor) throws(CoordinatorRefusal) -> JobMachine {
@@ -156,7 +160,11 @@ public struct CoordinatorJobContext: Sendable {
 
     /// The SHA-256 of one of the job's artifacts, if stored, without reading its bytes.
     public func artifactDigest(_ name: String) async throws(CoordinatorRefusal) -> Data? {
-        do { return try await store.artifactDigest(name, job: job.id) } catch { throw .storage("reading artifact '\(name)'", error, job: job.id) }
+        if let held = digests?.held(name) { return held }
+        let digest: Data?
+        do { digest = try await store.artifactDigest(name, job: job.id) } catch { throw .storage("reading artifact '\(name)'", error, job: job.id) }
+        digests?.keep(name, digest)
+        return digest
     }
 
     /// Stores one of the job's artifacts.
@@ -192,6 +200,12 @@ public struct CoordinatorJobContext: Sendable {
     public func uploadIndices(_ upload: String, partner: String) async throws(CoordinatorRefusal) -> [Int] {
         do { return try await store.uploadIndices(job: job.id, kind: upload, partner: partner) }
         catch { throw .storage("reading the '\(upload)' upload", error, job: job.id, partner: partner) }
+    }
+
+    /// The chunk indices held of each of a partner's `uploads` (every name a key), in one read.
+    public func uploadIndices(_ uploads: [String], partner: String) async throws(CoordinatorRefusal) -> [String: [Int]] {
+        do { return try await store.uploadIndices(job: job.id, kinds: uploads, partner: partner) }
+        catch { throw .storage("reading the partner's uploads", error, job: job.id, partner: partner) }
     }
 
     /// Every partner's submission of `submission`.
@@ -238,4 +252,14 @@ public struct JobKindRegistry: Sendable {
 
     /// The registered kinds' names, sorted.
     public var names: [String] { kinds.keys.sorted() }
+}
+
+/// The artifact digests one read-only context has read (``CoordinatorJobContext/artifactDigest(_:)``).
+final class ArtifactDigests: Sendable {
+    private let read = Mutex<[String: Data?]>([:])
+
+    /// The digest read before for `name` (`.some(nil)`: read, no such artifact), nil if not read yet.
+    func held(_ name: String) -> Data?? { read.withLock { $0[name] } }
+
+    func keep(_ name: String, _ digest: Data?) { read.withLock { $0[name] = .some(digest) } }
 }

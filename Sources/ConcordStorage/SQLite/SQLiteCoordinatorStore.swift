@@ -126,6 +126,16 @@ public final class SQLiteCoordinatorStore: CoordinatorStoring {
         }
     }
 
+    public nonisolated(nonsending) func uploadIndices(job: String, kinds: [String], partner: String) async throws(StorageError) -> [String: [Int]] {
+        let rows = try connection.query("reading upload chunk indices", .init(job: job, partner: partner)) { db in
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT kind, idx FROM uploads WHERE job_id = ? AND partner = ? ORDER BY kind, idx"),
+                             arguments: [job, partner]).map { (kind: $0[0] as String, index: $0[1] as Int) }
+        }
+        var held = Dictionary(kinds.map { ($0, [Int]()) }, uniquingKeysWith: { first, _ in first })
+        for row in rows where held[row.kind] != nil { held[row.kind, default: []].append(row.index) }
+        return held
+    }
+
     public nonisolated(nonsending) func uploads(job: String, kind: String, partner: String) async throws(StorageError) -> [UploadRecord] {
         try connection.query("reading upload chunks", .init(job: job, partner: partner, kind: kind)) { db in
             try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM uploads WHERE job_id = ? AND kind = ? AND partner = ? ORDER BY idx"),
