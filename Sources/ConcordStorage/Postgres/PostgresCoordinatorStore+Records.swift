@@ -53,6 +53,18 @@ extension PostgresCoordinatorStore {
         return try rows.map { row throws(StorageError) in try Self.decode(row, "an upload chunk", Int.self) }
     }
 
+    public nonisolated(nonsending) func uploadIndices(job: String, kinds: [String], partner: String) async throws(StorageError) -> [String: [Int]] {
+        let rows = try await database.rows("reading upload chunk indices", .init(job: job, partner: partner), """
+            SELECT kind, idx FROM uploads WHERE job_id = \(job) AND partner = \(partner) ORDER BY kind, idx
+            """)
+        var held = Dictionary(kinds.map { ($0, [Int]()) }, uniquingKeysWith: { first, _ in first })
+        for row in rows {
+            let (kind, index) = try Self.decode(row, "an upload chunk", (String, Int).self)
+            if held[kind] != nil { held[kind, default: []].append(index) }
+        }
+        return held
+    }
+
     public nonisolated(nonsending) func uploads(job: String, kind: String, partner: String) async throws(StorageError) -> [UploadRecord] {
         let rows = try await database.rows("reading upload chunks", .init(job: job, partner: partner, kind: kind), """
             SELECT idx, payload, sha256, received_ms FROM uploads WHERE job_id = \(job) AND kind = \(kind) AND partner = \(partner) ORDER BY idx
