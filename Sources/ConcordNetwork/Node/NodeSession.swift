@@ -50,7 +50,7 @@ public struct NodeSession<Transport: ClientTransport>: Sendable {
             request.jobID = config.job ?? ""
             if request.jobID.isEmpty { request.waitMs = Self.jobWaitMs }
             return try await call("GetJob", job: request.jobID, request, summary: "which job (\(request.jobID.isEmpty ? "latest" : request.jobID))",
-                                  waitForJob: request.jobID.isEmpty, timeout: Self.timeout(holding: request.waitMs)) { [client] r, o in
+                                  waitForJob: request.jobID.isEmpty, timeout: CallDefaults.timeout(holding: request.waitMs)) { [client] r, o in
                 try await client.getJob(r, options: o)
             }
         }
@@ -61,7 +61,7 @@ public struct NodeSession<Transport: ClientTransport>: Sendable {
         request.teacher = teacher
         if request.jobID.isEmpty { request.waitMs = Self.jobWaitMs }
         let response = try await call("Enrol", job: request.jobID, request, summary: teacher.isEmpty ? "enrol" : "enrol with teacher kind '\(teacher)'",
-                                      waitForJob: request.jobID.isEmpty, timeout: Self.timeout(holding: request.waitMs)) { [client] r, o in
+                                      waitForJob: request.jobID.isEmpty, timeout: CallDefaults.timeout(holding: request.waitMs)) { [client] r, o in
             try await client.enrol(r, options: o)
         }
         logger.info("enrolled in job \(response.jobID) as \(response.partner)")
@@ -78,7 +78,7 @@ public struct NodeSession<Transport: ClientTransport>: Sendable {
         request.unchangedSince = unchangedSince
         request.waitMs = waitMs
         return try await call("GetJob", job: jobID, request, summary: waitMs > 0 ? "job status (waiting for a change)" : "job status", quiet: true,
-                              timeout: Self.timeout(holding: waitMs)) { [client] r, o in
+                              timeout: CallDefaults.timeout(holding: waitMs)) { [client] r, o in
             try await client.getJob(r, options: o)
         }
     }
@@ -126,23 +126,10 @@ public struct NodeSession<Transport: ClientTransport>: Sendable {
 
     // MARK: Sending
 
-    /// How long a call may take before it is retried: `held` (a long poll's wait) plus a margin,
-    /// or two minutes.
-    ///
-    /// Keep it short: the coordinator's gRPC server holds each call's deadline as a sleeping task,
-    /// and on Linux a cancelled `Task.sleep` keeps its memory until its deadline passes
-    /// (swiftlang/swift#60441). With the ten minutes every call once asked for, a coordinator held
-    /// ~1.4 KB per call for ten minutes: its memory grew with every round of every job.
-    static func timeout(holding held: UInt32 = 0) -> Duration { .milliseconds(Int(held)) + .seconds(held > 0 ? 30 : 120) }
-
-    /// How long a transfer of `bytes` (an upload, a fetched artifact) may take: 30 s, and a second
-    /// more per 32 KiB (at most ten minutes). A call that runs out is retried; chunks are kept once.
-    static func timeout(uploading bytes: Int) -> Duration { .seconds(min(600, 30 + bytes / 32_768)) }
-
     /// Sends one message (auditing it first), retrying transport failures with exponential backoff.
     func call<Request: SwiftProtobuf.Message & Sendable, Result: Sendable>(
         _ method: String, job: String, _ request: Request, summary: String, quiet: Bool = false, waitForJob: Bool = false, auditKind: String? = nil,
-        timeout: Duration = NodeSession.timeout(),
+        timeout: Duration = CallDefaults.timeout(),
         _ body: @escaping @Sendable (Request, CallOptions) async throws -> Result
     ) async throws -> Result {
         let data: Data = try request.serializedBytes()
@@ -180,7 +167,7 @@ public struct NodeSession<Transport: ClientTransport>: Sendable {
         }
         let client = self.client, outgoing = chunks
         let receipt = try await retrying(method) {
-            try await client.upload(options: CallDefaults.options(timeout: Self.timeout(uploading: outgoing.reduce(0) { $0 + $1.payload.count })), requestProducer: { writer in
+            try await client.upload(options: CallDefaults.options(timeout: CallDefaults.timeout(transferring: outgoing.reduce(0) { $0 + $1.payload.count })), requestProducer: { writer in
                 for chunk in outgoing { try await writer.write(chunk) }
             })
         }
@@ -265,7 +252,7 @@ public struct NodeSession<Transport: ClientTransport>: Sendable {
         var request = Concord_V2_FetchRequest()
         request.jobID = jobID
         request.artifact = name
-        let data: Data = try await call("Fetch", job: jobID, request, summary: "request artifact \(name)", timeout: Self.timeout(uploading: Int(info.totalBytes))) { [client] r, o in
+        let data: Data = try await call("Fetch", job: jobID, request, summary: "request artifact \(name)", timeout: CallDefaults.timeout(transferring: Int(info.totalBytes))) { [client] r, o in
             try await client.fetch(r, options: o) { response in
                 var assembler = ArtifactAssembler(name: name, sha256: info.sha256, bytes: info.totalBytes)
                 do {

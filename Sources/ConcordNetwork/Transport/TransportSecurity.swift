@@ -126,3 +126,19 @@ public enum CallDefaults {
         [.unavailable, .deadlineExceeded, .unknown, .aborted, .cancelled].contains(error.code)
     }
 }
+
+/// A node's call deadlines.
+extension CallDefaults {
+    /// How long a call may take before it is retried: `held` (a long poll's wait) plus a margin,
+    /// or two minutes.
+    ///
+    /// Keep it short: the coordinator's gRPC server holds each call's deadline as a sleeping task,
+    /// and on Linux a cancelled `Task.sleep` keeps its memory until its deadline passes
+    /// (swiftlang/swift#60441). With the ten minutes every call once asked for, a coordinator held
+    /// ~1.4 KB per call for ten minutes: its memory grew with every round of every job.
+    static func timeout(holding held: UInt32 = 0) -> Duration { .milliseconds(Int(held)) + .seconds(held > 0 ? 30 : 120) }
+
+    /// How long a transfer of `bytes` (an upload, a fetched artifact) may take: 30 s, and a second
+    /// more per 32 KiB (at most ten minutes). A call that runs out is retried; chunks are kept once.
+    static func timeout(transferring bytes: Int) -> Duration { .seconds(min(600, 30 + bytes / 32_768)) }
+}
