@@ -304,18 +304,16 @@ extension CoordinatorEngine {
         var out: [Concord_V2_UploadProgress] = []
         let names = kind.descriptor.collectingPhases.flatMap { (kind.descriptor.uploads[$0] ?? []).sorted() }
         let heldByName = try await context.uploadIndices(names, partner: partner)
-        for phase in kind.descriptor.collectingPhases {
-            for name in (kind.descriptor.uploads[phase] ?? []).sorted() {
-                let held = heldByName[name] ?? []
-                let total = try await kind.expectedChunks(name, partner: partner, context: context) ?? 0
-                var progress = Concord_V2_UploadProgress()
-                progress.name = name
-                progress.chunksReceived = UInt32(held.count)
-                progress.chunksTotal = UInt32(total)
-                progress.complete = total > 0 && held.count == total
-                if indices { progress.held = held.map { UInt32($0) } }
-                out.append(progress)
-            }
+        for name in names {
+            let held = heldByName[name] ?? []
+            let total = try await kind.expectedChunks(name, partner: partner, context: context) ?? 0
+            var progress = Concord_V2_UploadProgress()
+            progress.name = name
+            progress.chunksReceived = UInt32(held.count)
+            progress.chunksTotal = UInt32(total)
+            progress.complete = total > 0 && held.count == total
+            if indices { progress.held = held.map { UInt32($0) } }
+            out.append(progress)
         }
         return out
     }
